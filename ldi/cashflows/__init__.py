@@ -1,0 +1,8 @@
+"""Cash-flow streams, coupon schedules, bond flows and date handling."""
+
+from ldi.cashflows.bonds import BondSchedule
+from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.dates import year_fractions
+from ldi.cashflows.schedule import Schedule, fixed_leg
+
+__all__ = ["BondSchedule", "Cashflows", "Schedule", "fixed_leg", "year_fractions"]

@@ -1,0 +1,1 @@
+"""Command line: ``ldi risk`` and the other sub-commands."""

@@ -1,0 +1,92 @@
+"""Single-curve par swap bootstrap and par rates.
+
+A par swap of tenor n with fixed-leg frequency f satisfies s_n Σ_i τ_i DF(t_i) = 1 − DF(n),
+with payment dates rolled back from n (a short first period when n is off the grid).
+Pillars are solved one at a time; payment dates between two pillars are discounted with the
+curve's own interpolation, so the finished curve reprices every input swap exactly.
+"""
+
+from functools import partial
+
+import numpy as np
+from scipy.optimize import brentq
+
+from ldi.cashflows.schedule import Schedule, check_frequency, fixed_leg
+from ldi.curves.base import RateCurve
+from ldi.curves.zero import Interpolation, ZeroCurve, interpolate_zero
+from ldi.errors import DataError
+from ldi.typing import ArrayLike, FloatArray
+from ldi.units import Compounding
+from ldi.validation import enum_choice, finite_vector, same_length, tenor_vector
+
+E_NO_ROOT = (
+    "par_rates[{i}]: {rate!r} at tenor {tenor!r} cannot be bootstrapped: no zero rate in "
+    "[{low}, {high}] reprices it given the shorter swaps"
+)
+_SEARCH = (-0.05, 1.0)  # zero rates searched for each pillar
+
+
+def par_rate(curve: RateCurve, tenor: float, frequency: int = 1) -> float:
+    """Fixed rate that gives a spot-starting swap of ``tenor`` years zero value on ``curve``."""
+    leg = fixed_leg(tenor, frequency, start=0.0, where="par_rate")
+    annuity = float(leg.accruals @ curve.discount(leg.times))
+    return (1.0 - float(curve.discount(tenor))) / annuity
+
+
+def bootstrap_par_swaps(
+    tenors: ArrayLike,
+    par_rates: ArrayLike,
+    frequency: int = 1,
+    compounding: Compounding | str = Compounding.ANNUAL,
+    interpolation: Interpolation | str = Interpolation.LINEAR_ZERO,
+) -> ZeroCurve:
+    """Zero curve with pillars at the swap ``tenors`` that reprices every par swap."""
+    tenors = tenor_vector(tenors, "from_par_swaps.tenors")
+    quotes = finite_vector(par_rates, "from_par_swaps.par_rates")
+    same_length(tenors, quotes, "from_par_swaps", ("tenors", "par_rates"))
+    frequency = check_frequency(frequency, "from_par_swaps")
+    compounding = enum_choice(Compounding, compounding, "from_par_swaps.compounding")
+    interpolation = enum_choice(Interpolation, interpolation, "from_par_swaps.interpolation")
+
+    zeros = np.zeros_like(tenors)
+    for i, (tenor, quote) in enumerate(zip(tenors, quotes, strict=True)):
+        mispricing = partial(
+            _swap_value,
+            quote=float(quote),
+            leg=fixed_leg(float(tenor), frequency, start=0.0, where="from_par_swaps"),
+            pillars=tenors[: i + 1],
+            solved=zeros[:i].copy(),
+            compounding=compounding,
+            interpolation=interpolation,
+        )
+        low, high = _SEARCH
+        if not mispricing(low) > 0 > mispricing(high):
+            raise DataError(E_NO_ROOT.format(i=i, rate=quote, tenor=tenor, low=low, high=high))
+        zeros[i] = brentq(mispricing, low, high, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+    return ZeroCurve(tenors, zeros, compounding=compounding, interpolation=interpolation)
+
+
+def _swap_value(
+    rate: float,
+    *,
+    quote: float,
+    leg: Schedule,
+    pillars: FloatArray,
+    solved: FloatArray,
+    compounding: Compounding,
+    interpolation: Interpolation,
+) -> float:
+    """Value of a receive-fixed par swap per unit notional when the newest pillar is ``rate``.
+
+    It falls as ``rate`` rises, so each pillar has at most one root.
+    """
+    zeros = interpolate_zero(
+        leg.times, pillars, np.append(solved, rate), compounding, interpolation
+    )
+    discount = compounding.discount(zeros, leg.times)
+    return quote * float(leg.accruals @ discount) + float(discount[-1]) - 1.0
+
+
+def par_rates(curve: RateCurve, tenors: ArrayLike, frequency: int = 1) -> FloatArray:
+    """:func:`par_rate` at each of ``tenors``."""
+    return np.array([par_rate(curve, float(t), frequency) for t in np.atleast_1d(tenors)])

@@ -1,0 +1,1 @@
+"""Problem files: YAML to validated specs to domain objects."""

@@ -1,0 +1,73 @@
+"""Input checks shared by curves and cash flows; each error names the field, value and need."""
+
+from enum import StrEnum
+from typing import TypeVar
+
+import numpy as np
+
+from ldi.errors import DataError
+from ldi.typing import ArrayLike, FloatArray
+
+E_NOT_VECTOR = "{where}: expected a 1-D list of numbers, got {value!r}"
+E_NOT_FINITE = "{where}[{i}]: got {value!r}; expected a finite number"
+E_EMPTY = "{where}: got no values; expected at least one"
+E_LENGTHS = "{where}: {n_a} {a} but {n_b} {b}; expected the same length"
+E_NOT_POSITIVE = "{where}[{i}]: got {value!r}; expected a positive number of years"
+E_CHOICE = "{where}: got {value!r}; expected one of {choices}"
+E_NOT_INCREASING = "{where}[{i}]: got {value!r} after {previous!r}; expected strictly increasing"
+
+
+def finite_vector(values: ArrayLike, where: str) -> FloatArray:
+    """A read-only 1-D float array of finite numbers, or a DataError naming ``where``."""
+    try:
+        array = np.array(values, dtype=float, ndmin=1)
+    except (TypeError, ValueError):
+        raise DataError(E_NOT_VECTOR.format(where=where, value=values)) from None
+    if array.ndim != 1:
+        raise DataError(E_NOT_VECTOR.format(where=where, value=values))
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        i = int(bad[0])
+        raise DataError(E_NOT_FINITE.format(where=where, i=i, value=float(array[i])))
+    array.setflags(write=False)
+    return array
+
+
+def same_length(a: FloatArray, b: FloatArray, where: str, names: tuple[str, str]) -> None:
+    """Raise a DataError unless ``a`` and ``b`` have the same length."""
+    if a.size != b.size:
+        raise DataError(
+            E_LENGTHS.format(where=where, n_a=a.size, a=names[0], n_b=b.size, b=names[1])
+        )
+
+
+def tenor_vector(values: ArrayLike, where: str) -> FloatArray:
+    """Finite, positive, strictly increasing year fractions (curve pillars, key tenors)."""
+    tenors = finite_vector(values, where)
+    if tenors.size == 0:
+        raise DataError(E_EMPTY.format(where=where))
+    bad = np.flatnonzero(tenors <= 0)
+    if bad.size:
+        i = int(bad[0])
+        raise DataError(E_NOT_POSITIVE.format(where=where, i=i, value=float(tenors[i])))
+    bad = np.flatnonzero(np.diff(tenors) <= 0)
+    if bad.size:
+        i = int(bad[0]) + 1
+        raise DataError(
+            E_NOT_INCREASING.format(
+                where=where, i=i, value=float(tenors[i]), previous=float(tenors[i - 1])
+            )
+        )
+    return tenors
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def enum_choice(enum: type[E], value: object, where: str) -> E:
+    """``value`` as a member of ``enum``, or a DataError listing the valid choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        choices = [member.value for member in enum]
+        raise DataError(E_CHOICE.format(where=where, value=value, choices=choices)) from None

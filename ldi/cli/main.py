@@ -1,0 +1,69 @@
+"""Argument parsing and exit codes; each command only loads, computes and writes."""
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from ldi.curves.spread import DEFAULT_KEYS
+from ldi.errors import LDIError
+from ldi.io.atomic import write_text_atomic
+from ldi.io.load import load_problem
+from ldi.reporting.liability_risk import liability_risk
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+log = logging.getLogger("ldi")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except LDIError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except Exception as error:  # the CLI is the one place that turns any failure into a code
+        log.debug("unexpected failure", exc_info=True)
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problem = load_problem(args.problem)
+    print(f"{args.problem}: valid ({problem.name})")
+    return EXIT_OK
+
+
+def _risk(args: argparse.Namespace) -> int:
+    report = liability_risk(load_problem(args.problem), args.keys)
+    if args.json:
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+    print(report.as_text())
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ldi", description="Liability-driven investment tools.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a problem file without computing")
+    validate.add_argument("problem", help="problem YAML file")
+    validate.set_defaults(command=_validate)
+
+    risk = commands.add_parser("risk", help="liability PV, PV01, duration, IE01, key-rate PV01s")
+    risk.add_argument("problem", help="problem YAML file")
+    risk.add_argument(
+        "--keys",
+        type=float,
+        nargs="+",
+        default=list(DEFAULT_KEYS),
+        metavar="YEARS",
+        help="key-rate tenors in years (default: %(default)s)",
+    )
+    risk.add_argument("--json", metavar="OUT.json", help="also write the report as JSON")
+    risk.set_defaults(command=_risk)
+    return parser

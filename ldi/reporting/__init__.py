@@ -1,0 +1,1 @@
+"""Tables and text that present results to people and to other programs."""

@@ -14,6 +14,7 @@ from ldi.curves import (
     par_rate,
 )
 from ldi.errors import DataError, LDIError, SpecError
+from ldi.io.load import load_problem
 from ldi.risk import convexity, duration, exposures, ie01, key_rate_pv01, pv, pv01
 from ldi.units import BP, Compounding
 
@@ -36,6 +37,7 @@ __all__ = [
     "fit_nss",
     "ie01",
     "key_rate_pv01",
+    "load_problem",
     "par_rate",
     "pv",
     "pv01",

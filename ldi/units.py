@@ -30,14 +30,6 @@ class Compounding(StrEnum):
     QUARTERLY = "quarterly"
     MONTHLY = "monthly"
 
-    @classmethod
-    def from_frequency(cls, frequency: int) -> "Compounding":
-        """The periodic compounding with ``frequency`` periods per year."""
-        for name, m in _PERIODS_PER_YEAR.items():
-            if m == frequency:
-                return cls(name)
-        raise ValueError(f"frequency: got {frequency!r}; expected one of 1, 2, 4, 12")
-
     @property
     def periods_per_year(self) -> int | None:
         """Periods per year m of periodic compounding; None for continuous and simple."""

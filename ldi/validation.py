@@ -50,14 +50,7 @@ def tenor_vector(values: ArrayLike, where: str) -> FloatArray:
     if bad.size:
         i = int(bad[0])
         raise DataError(E_NOT_POSITIVE.format(where=where, i=i, value=float(tenors[i])))
-    bad = np.flatnonzero(np.diff(tenors) <= 0)
-    if bad.size:
-        i = int(bad[0]) + 1
-        raise DataError(
-            E_NOT_INCREASING.format(
-                where=where, i=i, value=float(tenors[i]), previous=float(tenors[i - 1])
-            )
-        )
+    strictly_increasing(tenors, where)
     return tenors
 
 
@@ -71,3 +64,15 @@ def enum_choice(enum: type[E], value: object, where: str) -> E:
     except ValueError:
         choices = [member.value for member in enum]
         raise DataError(E_CHOICE.format(where=where, value=value, choices=choices)) from None
+
+
+def strictly_increasing(values: FloatArray, where: str) -> None:
+    """Raise a DataError naming the first value not above its predecessor."""
+    bad = np.flatnonzero(np.diff(values) <= 0)
+    if bad.size:
+        i = int(bad[0]) + 1
+        raise DataError(
+            E_NOT_INCREASING.format(
+                where=where, i=i, value=float(values[i]), previous=float(values[i - 1])
+            )
+        )

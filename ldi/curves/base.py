@@ -8,6 +8,7 @@ from ldi.curves.spread import Bumpable, RateSpread
 from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import Compounding
+from ldi.validation import enum_choice
 
 E_FORWARD_ORDER = "forward: need 0 <= t1 < t2, got t1={t1!r}, t2={t2!r}"
 
@@ -31,9 +32,12 @@ class RateCurve(Bumpable, ABC):
         """Zero rate at year fraction(s) ``t``, in the curve's compounding unless one is given."""
         t = np.asarray(t, dtype=float)
         z = self._model_rate(t) + self.spread(t)
-        if compounding is None or Compounding(compounding) is self.compounding:
+        if compounding is None:
             return z
-        return Compounding(compounding).from_continuous(self.compounding.to_continuous(z, t), t)
+        quote = enum_choice(Compounding, compounding, "zero_rate.compounding")
+        if quote is self.compounding:
+            return z
+        return quote.from_continuous(self.compounding.to_continuous(z, t), t)
 
     def discount(self, t: ArrayLike) -> FloatArray:
         """Discount factor DF(t); DF(0) = 1."""
@@ -45,8 +49,9 @@ class RateCurve(Bumpable, ABC):
     ) -> FloatArray:
         """Forward rate over [t1, t2]: DF(t1) / DF(t2) = growth at that rate over t2 - t1."""
         t1, t2 = np.asarray(t1, dtype=float), np.asarray(t2, dtype=float)
+        quote = enum_choice(Compounding, compounding or self.compounding, "forward.compounding")
         if np.any(t1 < 0) or np.any(t2 <= t1):
             raise DataError(E_FORWARD_ORDER.format(t1=t1.tolist(), t2=t2.tolist()))
         tau = t2 - t1
         continuous = np.log(self.discount(t1) / self.discount(t2)) / tau
-        return Compounding(compounding or self.compounding).from_continuous(continuous, tau)
+        return quote.from_continuous(continuous, tau)

@@ -24,13 +24,12 @@ E_NO_ROOT = (
     "[{low}, {high}] reprices it given the shorter swaps"
 )
 _SEARCH = (-0.05, 1.0)  # zero rates searched for each pillar
+_BOUND_MARGIN = 1e-12  # keeps the lowest rate searched strictly above the DF > 0 bound
 
 
 def par_rate(curve: RateCurve, tenor: float, frequency: int = 1) -> float:
     """Fixed rate that gives a spot-starting swap of ``tenor`` years zero value on ``curve``."""
-    leg = fixed_leg(tenor, frequency, start=0.0, where="par_rate")
-    annuity = float(leg.accruals @ curve.discount(leg.times))
-    return (1.0 - float(curve.discount(tenor))) / annuity
+    return float(ParSwapStrip([tenor], frequency).rates(curve)[0])
 
 
 def bootstrap_par_swaps(
@@ -59,9 +58,13 @@ def bootstrap_par_swaps(
             compounding=compounding,
             interpolation=interpolation,
         )
-        low, high = _SEARCH
+        # Simple compounding has no DF at rates <= -1/tenor, which can be above _SEARCH[0].
+        low = max(_SEARCH[0], float(compounding.lowest_rate(tenor)) + _BOUND_MARGIN)
+        high = _SEARCH[1]
         if not mispricing(low) > 0 > mispricing(high):
-            raise DataError(E_NO_ROOT.format(i=i, rate=quote, tenor=tenor, low=low, high=high))
+            raise DataError(
+                E_NO_ROOT.format(i=i, rate=float(quote), tenor=float(tenor), low=low, high=high)
+            )
         zeros[i] = brentq(mispricing, low, high, xtol=1e-16, rtol=4 * np.finfo(float).eps)
     return ZeroCurve(tenors, zeros, compounding=compounding, interpolation=interpolation)
 
@@ -88,5 +91,31 @@ def _swap_value(
 
 
 def par_rates(curve: RateCurve, tenors: ArrayLike, frequency: int = 1) -> FloatArray:
-    """:func:`par_rate` at each of ``tenors``."""
-    return np.array([par_rate(curve, float(t), frequency) for t in np.atleast_1d(tenors)])
+    """:func:`par_rate` at each of ``tenors``; see :class:`ParSwapStrip` to reprice often."""
+    return ParSwapStrip(tenors, frequency).rates(curve)
+
+
+class ParSwapStrip:
+    """Spot-starting par swaps of several tenors, their schedules laid out once.
+
+    ``rates(curve)`` is (1 − DF(n)) / Σ τ_i DF(t_i) for every tenor n from one discount-factor
+    evaluation on the union of payment dates: cheap enough to call inside a curve fit.
+    """
+
+    def __init__(self, tenors: ArrayLike, frequency: int = 1) -> None:
+        legs = [
+            fixed_leg(float(t), frequency, start=0.0, where="par_rates")
+            for t in np.atleast_1d(tenors)
+        ]
+        self.times, columns = np.unique(
+            np.concatenate([leg.times for leg in legs]), return_inverse=True
+        )
+        self.accruals = np.zeros((len(legs), self.times.size))
+        rows = np.repeat(np.arange(len(legs)), [leg.times.size for leg in legs])
+        self.accruals[rows, columns] = np.concatenate([leg.accruals for leg in legs])
+        self.maturity_columns = np.searchsorted(self.times, [leg.times[-1] for leg in legs])
+
+    def rates(self, curve: RateCurve) -> FloatArray:
+        """Par rate of each swap on ``curve``."""
+        discount = curve.discount(self.times)
+        return (1.0 - discount[self.maturity_columns]) / (self.accruals @ discount)

@@ -9,6 +9,7 @@ from ldi.curves.spread import NO_SPREAD, Bumpable, RateSpread
 from ldi.curves.zero import checked_term_structure
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import Compounding
+from ldi.validation import enum_choice
 
 
 def index_ratio(breakeven: ArrayLike, t: ArrayLike) -> FloatArray:
@@ -57,14 +58,19 @@ class BreakevenCurve(Bumpable):
         return index_ratio(self.rate(t), t)
 
     def real_discount(self, nominal: RateCurve, t: ArrayLike) -> FloatArray:
-        """Real discount factor DF_real(t) = DF_nominal(t) / (I(t)/I(0))."""
-        return nominal.discount(t) / self.index_ratio(t)
+        """Real discount factor DF_real(t) = DF_nominal(t) x I(t)/I(0).
+
+        It is today's value of one real unit paid at t (which pays I(t)/I(0) in money), so
+        with flat annual n and b the real rate is (1 + n)/(1 + b) − 1 (Fisher).
+        """
+        return nominal.discount(t) * self.index_ratio(t)
 
     def real_zero_rate(
         self, nominal: RateCurve, t: ArrayLike, compounding: Compounding | str = "annual"
     ) -> FloatArray:
         """Real zero rate implied by ``nominal`` and this curve, quoted in ``compounding``."""
+        quote = enum_choice(Compounding, compounding, "real_zero_rate.compounding")
         t = np.asarray(t, dtype=float)
-        safe = np.where(t > 0, t, 1e-12)
-        continuous = -np.log(self.real_discount(nominal, safe)) / safe
-        return Compounding(compounding).from_continuous(continuous, safe)
+        # -log(DF_real)/t without forming DF_real: exact at t = 0 and free of cancellation.
+        continuous = nominal.zero_rate(t, Compounding.CONTINUOUS) - np.log1p(self.rate(t))
+        return quote.from_continuous(continuous, t)

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
+from ldi.cashflows.schedule import check_frequency
 from ldi.curves.base import RateCurve
-from ldi.curves.bootstrap import par_rates
+from ldi.curves.bootstrap import ParSwapStrip
 from ldi.curves.spread import NO_SPREAD, RateSpread
 from ldi.curves.zero import checked_term_structure
 from ldi.errors import DataError
@@ -98,16 +99,17 @@ def fit_nss(
     objective has local minima in (τ1, τ2).
     """
     kind = enum_choice(QuoteKind, kind, "fit_nss.kind")
+    frequency = check_frequency(frequency, "fit_nss")
     compounding = enum_choice(Compounding, compounding, "fit_nss.compounding")
     tenors, quotes = checked_term_structure(tenors, rates, compounding, "fit_nss")
     if tenors.size < 6:
         raise DataError(E_TOO_FEW.format(n=tenors.size))
 
+    swaps = ParSwapStrip(tenors, frequency) if kind is QuoteKind.PAR else None
+
     def model(params: FloatArray) -> FloatArray:
         curve = NelsonSiegelSvensson(*params, compounding=compounding)
-        if kind is QuoteKind.PAR:
-            return par_rates(curve, tenors, frequency)
-        return curve.zero_rate(tenors)
+        return swaps.rates(curve) if swaps else curve.zero_rate(tenors)
 
     def residuals(params: FloatArray) -> FloatArray:
         return (model(params) - quotes) / BP

@@ -10,9 +10,13 @@ from typing import Self
 
 import numpy as np
 
+from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
-from ldi.validation import finite_vector, same_length, tenor_vector
+from ldi.validation import E_EMPTY, finite_vector, same_length, strictly_increasing, tenor_vector
+
+E_KNOT_NEGATIVE = "{where}[0]: got {value!r}; expected a time of 0 or more years"
+E_KEY_INDEX = "key_rate.j: got {j!r}; expected an integer key index from 0 to {last} for {n} keys"
 
 DEFAULT_KEYS: tuple[float, ...] = (1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50)
 
@@ -31,8 +35,7 @@ class RateSpread:
         tenors = finite_vector(self.tenors, "RateSpread.tenors")
         values = finite_vector(self.values, "RateSpread.values")
         same_length(tenors, values, "RateSpread", ("tenors", "values"))
-        if tenors.size > 1:
-            tenor_vector(tenors[1:] if tenors[0] == 0 else tenors, "RateSpread.tenors")
+        _check_knots(tenors, "RateSpread.tenors")
         object.__setattr__(self, "tenors", tenors)
         object.__setattr__(self, "values", values)
 
@@ -45,6 +48,8 @@ class RateSpread:
     def key_rate(cls, keys: ArrayLike, j: int, size: float) -> "RateSpread":
         """``size`` times the key-rate weight w_j (the triangle peaking at keys[j])."""
         keys = tenor_vector(keys, "keys")
+        if isinstance(j, bool) or not isinstance(j, int | np.integer) or not 0 <= j < keys.size:
+            raise DataError(E_KEY_INDEX.format(j=j, n=keys.size, last=keys.size - 1))
         return cls(keys, np.where(np.arange(keys.size) == j, float(size), 0.0))
 
     def __call__(self, t: ArrayLike) -> FloatArray:
@@ -59,6 +64,15 @@ class RateSpread:
     def is_zero(self) -> bool:
         """True when the spread is 0 everywhere."""
         return not np.any(self.values)
+
+
+def _check_knots(tenors: FloatArray, where: str) -> None:
+    """Spread knots: at least one, the first at 0 or later, strictly increasing."""
+    if tenors.size == 0:
+        raise DataError(E_EMPTY.format(where=where))
+    if tenors[0] < 0:
+        raise DataError(E_KNOT_NEGATIVE.format(where=where, value=float(tenors[0])))
+    strictly_increasing(tenors, where)
 
 
 NO_SPREAD = RateSpread(np.array([0.0]), np.array([0.0]))

@@ -10,6 +10,7 @@ from ldi.errors import DataError
 
 E_ISSUE = "{where}.issue: got {value!r}; expected a time at or before the valuation date (<= 0)"
 E_FACE = "{where}.face: got {value!r}; expected a positive amount"
+E_COUPON = "{where}.coupon: got {value!r}; expected a finite decimal rate such as 0.04"
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class BondSchedule:
     --------
     >>> bond = BondSchedule(coupon=0.04, maturity=1.25, frequency=2)
     >>> bond.cashflows().times.tolist(), round(bond.accrued_interest, 10)
-    ([0.25, 0.75, 1.25], 0.5)
+    ([0.25, 0.75, 1.25], 1.0)
     """
 
     coupon: float
@@ -37,8 +38,11 @@ class BondSchedule:
     def __post_init__(self) -> None:
         if self.issue is not None and not self.issue <= 0:
             raise DataError(E_ISSUE.format(where=self.where, value=self.issue))
-        if not (np.isfinite(self.face) and self.face > 0):
+        if not (_is_finite(self.face) and self.face > 0):
             raise DataError(E_FACE.format(where=self.where, value=self.face))
+        if not _is_finite(self.coupon):
+            raise DataError(E_COUPON.format(where=self.where, value=self.coupon))
+        _ = self.schedule  # checks frequency and maturity now rather than at first use
 
     @property
     def schedule(self) -> Schedule:
@@ -64,3 +68,9 @@ class BondSchedule:
     def dirty_price(self, clean_price: float) -> float:
         """Settlement (dirty) price for a quoted clean price."""
         return clean_price + self.accrued_interest
+
+
+def _is_finite(value: object) -> bool:
+    """True for a finite real number; a bool, string or None is not one."""
+    number = isinstance(value, int | float | np.integer | np.floating)
+    return number and not isinstance(value, bool) and bool(np.isfinite(value))

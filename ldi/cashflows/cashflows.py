@@ -19,6 +19,7 @@ E_COLUMNS = (
     "at least one of 'fixed', 'amount', 'inflation_linked'"
 )
 E_UNKNOWN_COLUMNS = "{where}: unknown columns {unknown}; expected only {allowed}"
+E_DUPLICATE_COLUMNS = "{where}: columns {duplicated} appear more than once; expected each once"
 E_DATES_NEED_VALUATION = "{where}: has a 'date' column; pass valuation_date to convert it"
 E_CELL = "{where}[{i}]: got {value!r}; expected a finite number"
 E_READ = "{where}: cannot read the file ({reason})"
@@ -113,6 +114,9 @@ class Cashflows:
         errors, so a misspelt header is caught rather than read as zero.
         """
         columns = [str(c).strip() for c in frame.columns]
+        duplicated = sorted({c for c in columns if columns.count(c) > 1})
+        if duplicated:
+            raise DataError(E_DUPLICATE_COLUMNS.format(where=where, duplicated=duplicated))
         frame = frame.set_axis(columns, axis=1)
         allowed = ["time", "date", "fixed", "amount", "inflation_linked"]
         unknown = [c for c in columns if c not in allowed]
@@ -156,5 +160,7 @@ def _column(frame: pd.DataFrame, name: str, where: str) -> FloatArray:
     bad = np.flatnonzero(np.isnan(values))
     if bad.size:
         i = int(bad[0])
-        raise DataError(E_CELL.format(where=f"{where}.{name}", i=i, value=raw.iloc[i]))
+        value = raw.iloc[i]
+        value = value.item() if isinstance(value, np.generic) else value  # nan, not np.float64(nan)
+        raise DataError(E_CELL.format(where=f"{where}.{name}", i=i, value=value))
     return finite_vector(values, f"{where}.{name}")

@@ -51,7 +51,8 @@ def fixed_leg(
     if not np.isfinite(maturity) or maturity <= lower:
         raise DataError(E_MATURITY.format(where=where, value=maturity, start=lower))
     period = 1.0 / frequency
-    count = int(np.ceil((maturity - lower) * frequency - _GRID_TOLERANCE))
+    # At least the maturity itself, even when it is within the grid tolerance of the start.
+    count = max(1, int(np.ceil((maturity - lower) * frequency - _GRID_TOLERANCE)))
     times = maturity - period * np.arange(count - 1, -1, -1, dtype=float)
     regular_start = float(times[0] - period)
     accrual_start = regular_start if start is None else max(regular_start, float(start))

@@ -2,7 +2,7 @@
 
 A shift is an addition to the zero rates (nominal curve, in its own compounding) and to the
 breakeven rates at every grid time. Each scenario's value is Σ_t F[i,t] DF_s(t) +
-Σ_t R[i,t] (I_s(t)/I(0)) DF_s(t): two sparse products against dense (time x scenario)
+Σ_t R[i,t] (I_s(t)/I(0)) DF_s(t): two matrix products against dense (time x scenario)
 matrices, so thousands of streams and dozens of bumps cost a few milliseconds.
 """
 
@@ -29,11 +29,11 @@ def revalue(
     """Values (streams x scenarios) for zero-rate and breakeven shifts of shape (S, T)."""
     t = matrix.times
     discount = curve.compounding.discount(curve.zero_rate(t) + nominal_shifts, t)
-    values = np.asarray(matrix.fixed @ discount.T)
+    values = matrix.weighted_sums(discount)
     if matrix.has_linked:
         if breakeven is None:
             linked_ids = matrix.ids[np.unique(matrix.linked.nonzero()[0])].tolist()
             raise DataError(E_NEEDS_BREAKEVEN.format(ids=linked_ids))
         ratio = index_ratio(breakeven.rate(t) + breakeven_shifts, t)
-        values = values + matrix.linked @ (ratio * discount).T
+        values = values + matrix.weighted_sums(ratio * discount, linked=True)
     return values

@@ -25,8 +25,11 @@ SUMMARY_COLUMNS = ("pv", "pv01", "duration", "convexity", "ie01")
 
 
 def key_rate_column(key: float) -> str:
-    """Column name of the key-rate PV01 at ``key`` years, e.g. 'pv01_10y'."""
-    return f"pv01_{key:g}y"
+    """Column name of the key-rate PV01 at ``key`` years, e.g. 'pv01_10y', 'pv01_0.5y'.
+
+    The shortest decimal that round-trips, so distinct keys never share a column.
+    """
+    return f"pv01_{np.format_float_positional(float(key), trim='-')}y"
 
 
 def exposures(
@@ -46,31 +49,44 @@ def exposures(
         streams if isinstance(streams, CashflowMatrix) else CashflowMatrix.from_cashflows(streams)
     )
     keys = tenor_vector(keys, "keys")
-    nominal, inflation = _shift_table(keys, matrix.times)
+    # Breakeven scenarios only matter for linked flows; without any, IE01 is 0 by definition.
+    nominal, inflation = _shift_table(keys, matrix.times, with_breakeven=matrix.has_linked)
     values = revalue(matrix, curve, breakeven, nominal, inflation)
 
     pv, down, up = values[:, 0], values[:, 1], values[:, 2]
-    table = pd.DataFrame(index=matrix.ids)
-    table["pv"] = pv
-    table["pv01"] = (down - up) / 2
-    table["duration"] = _ratio(table["pv01"].to_numpy(), pv) / BP
-    table["convexity"] = _ratio(down + up - 2 * pv, pv) / BP**2
-    table["ie01"] = (values[:, -2] - values[:, -1]) / 2
-    for j, key in enumerate(keys):
-        table[key_rate_column(key)] = (values[:, 3 + 2 * j] - values[:, 4 + 2 * j]) / 2
-    return table
+    m = keys.size
+    table = np.empty((values.shape[0], len(SUMMARY_COLUMNS) + m))
+    pv01 = (down - up) / 2
+    table[:, 0] = pv
+    table[:, 1] = pv01
+    table[:, 2] = _ratio(pv01, pv) / BP
+    table[:, 3] = _ratio(down + up - 2 * pv, pv) / BP**2
+    table[:, 4] = (values[:, -2] - values[:, -1]) / 2 if matrix.has_linked else 0.0
+    # Scenario 3 + 2j is key j bumped down, 4 + 2j bumped up.
+    table[:, 5:] = (values[:, 3 : 3 + 2 * m : 2] - values[:, 4 : 4 + 2 * m : 2]) / 2
+    columns = [*SUMMARY_COLUMNS, *(key_rate_column(key) for key in keys)]
+    return pd.DataFrame(table, index=matrix.ids, columns=columns, copy=False)
 
 
-def _shift_table(keys: FloatArray, times: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Nominal and breakeven shifts (rows x times): base, parallel −/+, key j −/+, breakeven +/−."""
-    flat = np.ones(times.size)
-    nominal = [0 * flat, -BP * flat, BP * flat]
-    for weight in key_rate_weights(keys, times):
-        nominal += [-BP * weight, BP * weight]
-    nominal += [0 * flat, 0 * flat]
-    inflation = np.zeros((len(nominal), times.size))
-    inflation[-2], inflation[-1] = BP, -BP
-    return np.array(nominal), inflation
+def _shift_table(
+    keys: FloatArray, times: FloatArray, with_breakeven: bool = True
+) -> tuple[FloatArray, FloatArray]:
+    """Nominal and breakeven shifts (rows x times).
+
+    Rows: base, parallel −/+, key j −/+ for each key, then breakeven +/− when
+    ``with_breakeven`` (nominal rates held in those two).
+    """
+    weights = key_rate_weights(keys, times)
+    m = weights.shape[0]
+    rows = 3 + 2 * m + (2 if with_breakeven else 0)
+    nominal = np.zeros((rows, times.size))
+    nominal[1], nominal[2] = -BP, BP
+    nominal[3 : 3 + 2 * m : 2] = -BP * weights
+    nominal[4 : 4 + 2 * m : 2] = BP * weights
+    inflation = np.zeros_like(nominal)
+    if with_breakeven:
+        inflation[-2], inflation[-1] = BP, -BP
+    return nominal, inflation
 
 
 def _ratio(numerator: FloatArray, pv: FloatArray) -> FloatArray:
@@ -81,12 +97,12 @@ def _one(
     cf: Cashflows, curve: RateCurve, breakeven: BreakevenCurve | None, keys: ArrayLike = (1.0,)
 ) -> pd.Series:
     """The exposures row of a single stream."""
-    return exposures({"cf": cf}, curve, breakeven, keys).iloc[0]
+    return exposures({"cashflows": cf}, curve, breakeven, keys).iloc[0]
 
 
 def pv(cf: Cashflows, curve: RateCurve, breakeven: BreakevenCurve | None = None) -> float:
     """Present value Σ amount x DF(t) (linked amounts x index ratio), flows at t <= 0 excluded."""
-    matrix = CashflowMatrix.from_cashflows({"cf": cf})
+    matrix = CashflowMatrix.from_cashflows({"cashflows": cf})
     zero = np.zeros((1, matrix.times.size))
     return float(revalue(matrix, curve, breakeven, zero, zero)[0, 0])
 

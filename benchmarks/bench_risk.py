@@ -1,0 +1,557 @@
+"""Risk benchmark: key-rate PV01s of a 2,000-gilt book and a liability, against QuantLib.
+
+What it measures
+----------------
+One risk run: base PV and 20 key-rate PV01s (1bp central differences, DESIGN.md's triangle
+weights) of 2,000 semiannual fixed-coupon bonds (maturities up to 50y, coupons 0.5-6%, all
+paying on 7 June / 7 December so payment dates coincide across bonds, some already seasoned)
+plus a 100-flow annual pension liability with a humped profile, on a continuously compounded
+zero curve (17 pillars, linear in the zero rate).
+
+The same cash flows are valued three ways, five timings in all (best of several runs,
+``time.perf_counter``, garbage collection off while timing, as ``timeit`` does):
+
+- QuantLib: ``FixedRateBond``s (NullCalendar, Unadjusted, no settlement lag, ACT/ACT ICMA so
+  each coupon is c/2 x face) priced by a ``DiscountingBondEngine`` on a
+  ``PiecewiseZeroSpreadedTermStructure`` over the ``ZeroCurve``: one ``SimpleQuote`` spread
+  per key date (linear between keys, flat outside, which is the triangle weight), each set
+  to -1bp and +1bp in turn and every instrument repriced. The liability is a leg of
+  ``SimpleCashFlow``s valued with ``CashFlows.npv``. Pricing the bonds' legs with
+  ``CashFlows.npv`` instead was slower, so the engine loop is the baseline. About 90% of
+  its time is QuantLib's C++ pricing; quote notifications and Python calls are the rest.
+- ``ldi.exposures(streams, curve, keys=...)`` from the mapping of ``ldi.Cashflows`` (stacking
+  the 2,001 streams into a matrix is part of the time), and again from a prebuilt
+  ``CashflowMatrix`` (the like-for-like comparison with the bare pass below).
+- A bare numpy pass on a prebuilt cash-flow matrix (dense, and sparse CSR): one discount
+  matrix exp(-(z + w_j h) t) for the base and 40 bumped curves, one matrix product. ``ldi``
+  additionally returns parallel PV01, duration, convexity and IE01 in a labelled table.
+
+Both libraries value identical flows: the dates and amounts are read off the QuantLib legs
+and turned into ACT/365F times for ``ldi``. The curve pillars span every flow (first pillar
+at 1 month, before the first payment; last at 101y, after the last), so extrapolation
+conventions never matter.
+
+Targets (reported, not enforced): ``ldi`` at least 80x faster than the QuantLib loop and
+within 2x of the fastest bare numpy pass. Agreement with QuantLib is enforced: PVs to 1e-8
+relative, key-rate and parallel PV01s to 1e-8 of each stream's total PV01 (so near-zero
+buckets do not blow up the ratio); the script exits with status 1 if either fails.
+
+How to run
+----------
+``make bench`` or ``.venv/bin/python benchmarks/bench_risk.py`` from the repository root
+(about 10 s). Results go to ``benchmarks/results/bench_risk.json`` and ``bench_risk.md``,
+each written to a temporary file and renamed into place.
+"""
+
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import QuantLib as ql
+import scipy
+from scipy import sparse
+
+import ldi
+from ldi.io.atomic import write_text_atomic
+from ldi.risk import CashflowMatrix, key_rate_column
+
+SEED = 20250930
+N_BONDS = 2000
+VALUATION = ql.Date(30, ql.September, 2025)
+ACT365F = ql.Actual365Fixed()
+H = 1e-4  # 1bp
+# 20 keys in whole years, so each key date is VALUATION + 365k days: key time exactly k.
+KEYS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 35, 40, 45, 50, 60)
+# Gilt-like continuously compounded zero curve: dip at 2-3y, hump at 25y, falling tail.
+PILLARS = (
+    (ql.Period(1, ql.Months), 0.0402),
+    (ql.Period(3, ql.Months), 0.0400),
+    (ql.Period(6, ql.Months), 0.0395),
+    (ql.Period(1, ql.Years), 0.0385),
+    (ql.Period(2, ql.Years), 0.0378),
+    (ql.Period(3, ql.Years), 0.0380),
+    (ql.Period(5, ql.Years), 0.0395),
+    (ql.Period(7, ql.Years), 0.0410),
+    (ql.Period(10, ql.Years), 0.0440),
+    (ql.Period(15, ql.Years), 0.0475),
+    (ql.Period(20, ql.Years), 0.0492),
+    (ql.Period(25, ql.Years), 0.0498),
+    (ql.Period(30, ql.Years), 0.0495),
+    (ql.Period(40, ql.Years), 0.0475),
+    (ql.Period(50, ql.Years), 0.0455),
+    (ql.Period(70, ql.Years), 0.0440),
+    (ql.Period(101, ql.Years), 0.0430),
+)
+LIABILITY_YEARS = 100
+LIABILITY_ID = "liability"
+
+FAST_REPEATS = 50
+QUANTLIB_REPEATS = 3
+AGREEMENT_TOL = 1e-8
+TARGET_SPEEDUP = 80.0  # ldi vs the QuantLib loop, at least
+TARGET_NUMPY_RATIO = 2.0  # ldi vs the bare numpy pass, at most
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+# --- instruments and curves ------------------------------------------------------------------
+
+
+def build_bonds(rng: np.random.Generator) -> list[ql.FixedRateBond]:
+    """Semiannual gilts maturing on 7 Jun / 7 Dec up to 50y, some issued up to 20y ago."""
+    bonds = []
+    for _ in range(N_BONDS):
+        # Maturities 7 Jun 2026 to 7 Dec 2075 (8 months to 50.2 years).
+        month = ql.June if rng.random() < 0.5 else ql.December
+        maturity = ql.Date(7, month, int(rng.integers(2026, 2076)))
+        # Issued on a coupon date up to 20y before the valuation date (the last is 7 Jun 2025).
+        issue = ql.Date(7, ql.June, 2025) - ql.Period(int(rng.integers(0, 40)) * 6, ql.Months)
+        schedule = ql.Schedule(
+            issue,
+            maturity,
+            ql.Period(ql.Semiannual),
+            ql.NullCalendar(),
+            ql.Unadjusted,
+            ql.Unadjusted,
+            ql.DateGeneration.Backward,
+            False,
+        )
+        coupon = round(rng.uniform(0.005, 0.06) * 800) / 800  # eighths of a percent
+        day_count = ql.ActualActual(ql.ActualActual.ISMA, schedule)
+        bonds.append(
+            ql.FixedRateBond(
+                0,
+                100.0,
+                schedule,
+                [coupon],
+                day_count,
+                ql.Unadjusted,
+                100.0,
+                issue,
+                ql.NullCalendar(),
+            )
+        )
+    return bonds
+
+
+def build_liability() -> list[ql.CashFlow]:
+    """100 annual benefit payments peaking at 40m around year 24, then running off."""
+    years = np.arange(1, LIABILITY_YEARS + 1)
+    amounts = 40e6 * (years / 24.0) ** 3 * np.exp(3.0 - years / 8.0)
+    return [
+        ql.SimpleCashFlow(float(a), VALUATION + ql.Period(int(k), ql.Years))
+        for k, a in zip(years, amounts, strict=True)
+    ]
+
+
+def check_coupons(bonds: list[ql.FixedRateBond]) -> None:
+    """Every coupon accrues exactly half a year, so it pays c/2 x face."""
+    for bond in bonds:
+        for flow in bond.cashflows():
+            coupon = ql.as_fixed_rate_coupon(flow)
+            if coupon is not None and coupon.accrualPeriod() != 0.5:
+                raise RuntimeError(f"coupon accrual {coupon.accrualPeriod()} on {flow.date()}")
+
+
+def to_cashflows(flows: list[ql.CashFlow]) -> ldi.Cashflows:
+    """The same payments as ldi Cashflows: ACT/365F times from the valuation date."""
+    times = [ACT365F.yearFraction(VALUATION, flow.date()) for flow in flows]
+    return ldi.Cashflows(times, [flow.amount() for flow in flows])
+
+
+def build_curves() -> tuple[ldi.ZeroCurve, ql.ZeroCurve]:
+    """The same zero curve in both libraries; QuantLib's starts with a node at t = 0."""
+    dates = [VALUATION + period for period, _ in PILLARS]
+    rates = [rate for _, rate in PILLARS]
+    tenors = [ACT365F.yearFraction(VALUATION, d) for d in dates]
+    ours = ldi.ZeroCurve(tenors, rates, compounding="continuous")
+    # Node at t = 0 with the first pillar's rate: flat before the first pillar, like ldi.
+    theirs = ql.ZeroCurve(
+        [VALUATION, *dates],
+        [rates[0], *rates],
+        ACT365F,
+        ql.NullCalendar(),
+        ql.Linear(),
+        ql.Continuous,
+    )
+    return ours, theirs
+
+
+# --- the three ways to compute key-rate PV01s ------------------------------------------------
+
+
+class QuantLibBumper:
+    """Key-rate bump-and-reprice with QuantLib: spread quotes at the key dates."""
+
+    def __init__(self, base: ql.YieldTermStructure, bonds, liability) -> None:
+        self.base = ql.RelinkableYieldTermStructureHandle(base)
+        self.quotes = [ql.SimpleQuote(0.0) for _ in KEYS]
+        # Spread knots at the key dates plus one at the base curve's end that shares the last
+        # key's quote: flat past the last key (its weight is 1 there) without relying on
+        # extrapolation, since the spreaded curve ends at its last knot.
+        dates = [VALUATION + 365 * k for k in KEYS] + [base.maxDate()]
+        handles = [ql.QuoteHandle(q) for q in [*self.quotes, self.quotes[-1]]]
+        self.curve = ql.PiecewiseZeroSpreadedTermStructure(self.base, handles, dates)
+        engine = ql.DiscountingBondEngine(ql.YieldTermStructureHandle(self.curve))
+        for bond in bonds:
+            bond.setPricingEngine(engine)
+        self.bonds = bonds
+        self.liability = ql.Leg(liability)
+
+    def values(self) -> np.ndarray:
+        """NPVs of the bonds then the liability (one column)."""
+        out = [bond.NPV() for bond in self.bonds]
+        out.append(ql.CashFlows.npv(self.liability, self.curve, False, VALUATION, VALUATION))
+        return np.array(out)
+
+    def key_rates(self) -> np.ndarray:
+        """(instruments x 1 + 2 keys): base, then key j bumped -1bp and +1bp."""
+        columns = [self.values()]
+        for quote in self.quotes:
+            quote.setValue(-H)
+            columns.append(self.values())
+            quote.setValue(H)
+            columns.append(self.values())
+            quote.setValue(0.0)
+        return np.column_stack(columns)
+
+    def parallel_pv01(self) -> np.ndarray:
+        """(PV(-1bp) - PV(+1bp)) / 2 with every key spread moved: a flat spread."""
+        down_up = []
+        for size in (-H, H):
+            for quote in self.quotes:
+                quote.setValue(size)
+            down_up.append(self.values())
+        for quote in self.quotes:
+            quote.setValue(0.0)
+        return (down_up[0] - down_up[1]) / 2
+
+
+def bare_matrix(streams: dict[str, ldi.Cashflows]) -> tuple[np.ndarray, np.ndarray]:
+    """Hand-built dense (streams x distinct times after 0) amounts and the time grid."""
+    sizes = [len(cf) for cf in streams.values()]
+    rows = np.repeat(np.arange(len(sizes)), sizes)
+    times = np.concatenate([cf.times for cf in streams.values()])
+    amounts = np.concatenate([cf.amounts for cf in streams.values()])
+    future = times > 0
+    grid, columns = np.unique(times[future], return_inverse=True)
+    dense = np.zeros((len(sizes), grid.size))
+    np.add.at(dense, (rows[future], columns), amounts[future])
+    return dense, grid
+
+
+def bare_pass(amounts, t, weights, tenors, rates) -> tuple[np.ndarray, np.ndarray]:
+    """PV and key-rate PV01s: one discount matrix for 1 + 2m curves, one product."""
+    m = weights.shape[0]
+    z = np.interp(t, tenors, rates)
+    shifts = np.concatenate([np.zeros((1, t.size)), -H * weights, H * weights])
+    values = amounts @ np.exp(-(z + shifts) * t).T
+    return values[:, 0], (values[:, 1 : m + 1] - values[:, m + 1 :]) / 2
+
+
+# --- timing and agreement --------------------------------------------------------------------
+
+
+def time_runs(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, np.ndarray]:
+    """Wall times (s) of each callable over ``repeats`` rounds, after one warm-up call each.
+
+    The callables run interleaved, round by round, so they share the machine's conditions.
+    """
+    for run in runs.values():
+        run()
+    samples = {name: np.empty(repeats) for name in runs}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for i in range(repeats):
+            for name, run in runs.items():
+                start = time.perf_counter()
+                run()
+                samples[name][i] = time.perf_counter() - start
+    finally:
+        if enabled:
+            gc.enable()
+    return samples
+
+
+def max_relative(got: np.ndarray, want: np.ndarray, scale: np.ndarray) -> float:
+    """Largest |got - want| / scale; the rows of a 2-D array share their row's scale."""
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    scale = np.asarray(scale, dtype=float)
+    if got.ndim == 2:
+        scale = scale[:, None]
+    return float(np.max(np.abs(got - want) / scale))
+
+
+def machine_info() -> dict[str, object]:
+    """CPU, load, OS and library versions, for reading the timings."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f"{blas.get('name')} {blas.get('version')}"
+    except Exception:  # informational only: any layout change just says unknown
+        blas = "unknown"
+    return {
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numpy_blas": blas,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "quantlib": ql.__version__,
+    }
+
+
+def markdown(report: dict) -> str:
+    """The results as a short Markdown page."""
+    t, p, m = report["timings_ms"], report["problem"], report["machine"]
+    speed, agree = report["speed"], report["agreement"]
+    rows = [
+        ("QuantLib bump-and-reprice loop", t["quantlib_loop"]),
+        ("ldi.exposures from Cashflows", t["ldi_from_cashflows"]),
+        ("ldi.exposures from a prebuilt CashflowMatrix", t["ldi_prebuilt_matrix"]),
+        ("bare numpy pass, dense matrix", t["numpy_dense"]),
+        ("bare numpy pass, sparse CSR matrix", t["numpy_sparse"]),
+    ]
+    fastest_numpy = min(t["numpy_dense"], t["numpy_sparse"])
+    lines = [
+        "# Risk benchmark: key-rate PV01s, ldi vs QuantLib",
+        "",
+        f"Run {report['date']} by `benchmarks/bench_risk.py` (`make bench`).",
+        "",
+        f"{p['streams']} streams ({p['bonds']} semiannual bonds to 50y + a {p['liability_flows']}"
+        f"-flow annual liability), {p['flows_after_valuation']} flows after the valuation date "
+        f"on {p['grid_times']} distinct dates; {p['keys']} keys; {p['pillars']} curve pillars; "
+        f"base + {2 * p['keys']} bumped curves.",
+        "",
+        "| method | best time [ms] | speed-up vs QuantLib | ratio to fastest bare numpy |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, ms in rows:
+        lines.append(
+            f"| {name} | {ms:.2f} | {t['quantlib_loop'] / ms:,.0f}x | {ms / fastest_numpy:.2f} |"
+        )
+    lines += [
+        "",
+        f"Best of {report['repeats']['fast']} interleaved runs "
+        f"({report['repeats']['quantlib']} for QuantLib), garbage collection off while timing; "
+        "medians are in the JSON file. Absolute times move with machine load (1-minute load "
+        f"average at the start: {m['load_average_1m']}); the ratios come from one run.",
+        "",
+        "| target | measured | met |",
+        "|---|---:|:---:|",
+        f"| ldi (from Cashflows) >= {TARGET_SPEEDUP:g}x faster than QuantLib "
+        f"| {speed['speedup_vs_quantlib']:,.0f}x | {_yes(speed['speedup_met'])} |",
+        f"| ldi (prebuilt matrix) within {TARGET_NUMPY_RATIO:g}x of bare numpy "
+        f"| {speed['ratio_vs_numpy_prebuilt']:.2f}x | {_yes(speed['numpy_ratio_met'])} |",
+        f"| ldi (from Cashflows, incl. stacking) vs bare numpy (matrix prebuilt) "
+        f"| {speed['ratio_vs_numpy_from_cashflows']:.2f}x | (info) |",
+        "",
+        "| agreement | max difference | tolerance | ok |",
+        "|---|---:|---:|:---:|",
+    ]
+    for item in agree.values():
+        tol = "-" if item["tol"] is None else f"{item['tol']:.0e}"
+        lines.append(f"| {item['what']} | {item['max']:.2e} | {tol} | {_yes(item['ok'])} |")
+    lines += [
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in m.items()) + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_result(path: Path, text: str) -> None:
+    """Write atomically (temporary file in the same folder, then os.replace), readable by all.
+
+    The temporary file is created private (0600); give the result the usual umask mode.
+    """
+    write_text_atomic(path, text)
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
+
+
+def _yes(flag: bool | None) -> str:
+    return "-" if flag is None else ("yes" if flag else "**no**")
+
+
+def main() -> int:
+    machine = machine_info()  # before the run loads the machine
+    ql.Settings.instance().evaluationDate = VALUATION
+    rng = np.random.default_rng(SEED)
+
+    print("building instruments ...", flush=True)
+    bonds = build_bonds(rng)
+    check_coupons(bonds)
+    liability = build_liability()
+    streams = {f"B{i:04d}": to_cashflows(list(b.cashflows())) for i, b in enumerate(bonds)}
+    streams[LIABILITY_ID] = to_cashflows(liability)
+    curve, ql_curve = build_curves()
+
+    matrix = CashflowMatrix.from_cashflows(streams)
+    t = matrix.times
+    if not (curve.tenors[0] <= t[0] and t[-1] <= curve.tenors[-1]):
+        raise RuntimeError(f"pillars {curve.tenors[[0, -1]]} do not span flows {t[[0, -1]]}")
+
+    dense, grid = bare_matrix(streams)
+    if not np.array_equal(grid, t):
+        raise RuntimeError("the bare matrix and ldi's CashflowMatrix disagree on the time grid")
+    csr = sparse.csr_array(dense)
+    keys = np.array(KEYS, dtype=float)
+    weights = np.stack([np.interp(t, keys, unit) for unit in np.eye(keys.size)])
+    tenors, rates = curve.tenors, curve.rates
+    bumper = QuantLibBumper(ql_curve, bonds, liability)
+
+    print("timing ldi and bare numpy ...", flush=True)
+    fast = time_runs(
+        {
+            "numpy_dense": lambda: bare_pass(dense, t, weights, tenors, rates),
+            "numpy_sparse": lambda: bare_pass(csr, t, weights, tenors, rates),
+            "ldi_prebuilt_matrix": lambda: ldi.exposures(matrix, curve, keys=KEYS),
+            "ldi_from_cashflows": lambda: ldi.exposures(streams, curve, keys=KEYS),
+        },
+        FAST_REPEATS,
+    )
+    print("timing the QuantLib loop ...", flush=True)
+    slow = time_runs({"quantlib_loop": bumper.key_rates}, QUANTLIB_REPEATS)
+    samples = {**slow, **fast}
+    timings = {name: float(np.min(times)) * 1e3 for name, times in samples.items()}
+    medians = {name: float(np.median(times)) * 1e3 for name, times in samples.items()}
+
+    # Results for the agreement checks (outside the timings).
+    ours = ldi.exposures(streams, curve, keys=KEYS)
+    ql_values = bumper.key_rates()
+    ql_pv = ql_values[:, 0]
+    ql_kr = (ql_values[:, 1::2] - ql_values[:, 2::2]) / 2
+    ql_pv01 = bumper.parallel_pv01()
+    np_pv, np_kr = bare_pass(dense, t, weights, tenors, rates)
+    kr_columns = [key_rate_column(k) for k in keys]
+    our_kr = ours[kr_columns].to_numpy()
+    our_pv = ours["pv"].to_numpy()
+    pv01_scale = np.abs(ql_pv01)
+
+    agreement = {
+        "pv_vs_quantlib": {
+            "what": "PV, ldi vs QuantLib (relative)",
+            "max": max_relative(our_pv, ql_pv, np.abs(ql_pv)),
+            "tol": AGREEMENT_TOL,
+        },
+        "key_rate_pv01_vs_quantlib": {
+            "what": "key-rate PV01, ldi vs QuantLib (relative to the stream's PV01)",
+            "max": max_relative(our_kr, ql_kr, pv01_scale),
+            "tol": AGREEMENT_TOL,
+        },
+        "pv01_vs_quantlib": {
+            "what": "parallel PV01, ldi vs QuantLib (relative)",
+            "max": max_relative(ours["pv01"].to_numpy(), ql_pv01, pv01_scale),
+            "tol": AGREEMENT_TOL,
+        },
+        "pv_vs_numpy": {
+            "what": "PV, ldi vs bare numpy (relative)",
+            "max": max_relative(our_pv, np_pv, np.abs(np_pv)),
+            "tol": None,
+        },
+        "key_rate_pv01_vs_numpy": {
+            "what": "key-rate PV01, ldi vs bare numpy (relative to the stream's PV01)",
+            "max": max_relative(our_kr, np_kr, pv01_scale),
+            "tol": None,
+        },
+    }
+    for item in agreement.values():
+        item["ok"] = None if item["tol"] is None else bool(item["max"] <= item["tol"])
+    agreement_ok = all(item["ok"] is not False for item in agreement.values())
+
+    fastest_numpy = min(timings["numpy_dense"], timings["numpy_sparse"])
+    speedup = timings["quantlib_loop"] / timings["ldi_from_cashflows"]
+    ratio = timings["ldi_prebuilt_matrix"] / fastest_numpy
+    speed = {
+        "speedup_vs_quantlib": speedup,
+        "speedup_vs_quantlib_prebuilt": timings["quantlib_loop"] / timings["ldi_prebuilt_matrix"],
+        "ratio_vs_numpy_prebuilt": ratio,
+        "ratio_vs_numpy_from_cashflows": timings["ldi_from_cashflows"] / fastest_numpy,
+        "fastest_numpy": "dense" if timings["numpy_dense"] <= timings["numpy_sparse"] else "sparse",
+        "target_speedup": TARGET_SPEEDUP,
+        "target_numpy_ratio": TARGET_NUMPY_RATIO,
+        "speedup_met": bool(speedup >= TARGET_SPEEDUP),
+        "numpy_ratio_met": bool(ratio <= TARGET_NUMPY_RATIO),
+    }
+    report = {
+        "benchmark": "bench_risk",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "problem": {
+            "seed": SEED,
+            "valuation_date": VALUATION.ISO(),
+            "bonds": N_BONDS,
+            "liability_flows": LIABILITY_YEARS,
+            "streams": len(streams),
+            "flows": int(sum(len(cf) for cf in streams.values())),
+            "flows_after_valuation": int(
+                sum(np.count_nonzero(cf.times > 0) for cf in streams.values())
+            ),
+            "grid_times": int(t.size),
+            "keys": len(KEYS),
+            "key_tenors": list(KEYS),
+            "pillars": len(PILLARS),
+            "pillar_tenors": [round(float(x), 6) for x in curve.tenors],
+        },
+        "repeats": {"fast": FAST_REPEATS, "quantlib": QUANTLIB_REPEATS},
+        "timings_ms": timings,
+        "median_timings_ms": medians,
+        "speed": speed,
+        "agreement": agreement,
+        "agreement_ok": agreement_ok,
+    }
+
+    print()
+    print(f"{'method':<46}{'best [ms]':>11}{'vs QuantLib':>13}{'vs numpy':>10}")
+    for name, label in [
+        ("quantlib_loop", "QuantLib bump-and-reprice loop"),
+        ("ldi_from_cashflows", "ldi.exposures from Cashflows"),
+        ("ldi_prebuilt_matrix", "ldi.exposures from prebuilt CashflowMatrix"),
+        ("numpy_dense", "bare numpy, dense matrix"),
+        ("numpy_sparse", "bare numpy, sparse CSR matrix"),
+    ]:
+        ms = timings[name]
+        vs_ql = timings["quantlib_loop"] / ms
+        print(f"{label:<46}{ms:>11.2f}{vs_ql:>12,.0f}x{ms / fastest_numpy:>9.2f}x")
+    print()
+    print(
+        f"speed-up vs QuantLib {speedup:,.0f}x (target >= {TARGET_SPEEDUP:g}x: "
+        f"{'met' if speed['speedup_met'] else 'MISSED'}); prebuilt ldi / bare numpy "
+        f"{ratio:.2f}x (target <= {TARGET_NUMPY_RATIO:g}x: "
+        f"{'met' if speed['numpy_ratio_met'] else 'MISSED'})"
+    )
+    for item in agreement.values():
+        status = "" if item["ok"] is None else ("  ok" if item["ok"] else "  FAILED")
+        tol = "" if item["tol"] is None else f" (tol {item['tol']:.0e})"
+        print(f"{item['what']:<66}{item['max']:>10.2e}{tol}{status}")
+
+    write_result(RESULTS / "bench_risk.json", json.dumps(report, indent=2) + "\n")
+    write_result(RESULTS / "bench_risk.md", markdown(report))
+    print(f"\nwrote {RESULTS / 'bench_risk.json'} and {RESULTS / 'bench_risk.md'}")
+    if not agreement_ok:
+        print("agreement with QuantLib FAILED", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

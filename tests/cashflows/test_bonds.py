@@ -15,9 +15,9 @@ import QuantLib as ql
 
 import ldi
 from ldi import BondSchedule, DataError
+from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule
 
 THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
-QL_FREQUENCY = {1: ql.Annual, 2: ql.Semiannual, 4: ql.Quarterly}
 COMPOUNDING = {1: "annual", 2: "semiannual", 4: "quarterly"}
 H = 1e-4  # the 1bp bump behind ldi.duration and ldi.convexity
 EPS = sys.float_info.epsilon
@@ -38,16 +38,7 @@ def evaluation_date():
 
 
 def ql_bond(effective, maturity, frequency, coupon):
-    schedule = ql.Schedule(
-        effective,
-        maturity,
-        ql.Period(QL_FREQUENCY[frequency]),
-        ql.NullCalendar(),
-        ql.Unadjusted,
-        ql.Unadjusted,
-        ql.DateGeneration.Backward,
-        False,
-    )
+    schedule = backward_schedule(effective, maturity, frequency)
     return ql.FixedRateBond(0, 100.0, schedule, [coupon], THIRTY_360, ql.Unadjusted)
 
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from ldi import DataError
 from ldi.cashflows import fixed_leg
+from tests.quantlib_helpers import backward_schedule
 
 THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
-QL_FREQUENCY = {1: ql.Annual, 2: ql.Semiannual, 4: ql.Quarterly, 12: ql.Monthly}
 # Times below are sums of multiples of 1/frequency: rounding stays within a few ulps of 50y.
 ATOL = 1e-12
 
@@ -70,16 +70,7 @@ def year_fraction(start, end):
 def test_dates_match_a_quantlib_backward_schedule(frequency, valuation, maturity, issue):
     """On the 15th of the month 30/360 year fractions are exact, so the grids must agree."""
     effective = ql.Date(15, 2, 2000) if issue is None else issue
-    schedule = ql.Schedule(
-        effective,
-        maturity,
-        ql.Period(QL_FREQUENCY[frequency]),
-        ql.NullCalendar(),
-        ql.Unadjusted,
-        ql.Unadjusted,
-        ql.DateGeneration.Backward,
-        False,
-    )
+    schedule = backward_schedule(effective, maturity, frequency)
     dates = list(schedule)
     future = [d for d in dates if d > valuation]
     current_start = max(d for d in dates if d <= valuation)

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ldi import DataError, ZeroCurve, par_rate
+from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule
 
 GAPPED = [1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50]
 FREQUENCIES = [1, 2, 4]
 INTERPOLATIONS = ["linear_zero", "log_linear_discount"]
 THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
-QL_FREQUENCY = {1: ql.Annual, 2: ql.Semiannual, 4: ql.Quarterly}
 # QuantLib's bootstrap is run to accuracy 1e-14 (its default 1e-12 applies to the zero rate
 # for PiecewiseLinearZero, i.e. up to ~2e-12 on a 50y DF); measured gaps are <= 3e-14.
 QL_ACCURACY = 1e-14
@@ -209,16 +209,7 @@ def ql_fair_rate(today, handle, tenor, frequency):
     end = today + ql.Period(int(tenor), ql.Years)
 
     def schedule():
-        return ql.Schedule(
-            today,
-            end,
-            ql.Period(12 // frequency, ql.Months),
-            ql.NullCalendar(),
-            ql.Unadjusted,
-            ql.Unadjusted,
-            ql.DateGeneration.Backward,
-            False,
-        )
+        return backward_schedule(today, end, frequency)
 
     swap = ql.VanillaSwap(
         ql.VanillaSwap.Payer, 1.0, schedule(), 0.0, THIRTY_360, schedule(), index, 0.0, THIRTY_360

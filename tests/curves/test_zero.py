@@ -200,13 +200,14 @@ DAY_RATES = [0.041, 0.039, 0.036, 0.035, 0.036, 0.038, 0.040, 0.042, 0.041, 0.03
 ACT365 = ql.Actual365Fixed()
 
 
-def test_linear_zero_continuous_matches_quantlib_zero_curve(ql_today):
-    times = np.array(DAYS) / 365.0
-    curve = ZeroCurve(times, DAY_RATES, compounding="continuous")
-    # QuantLib's curve starts at the reference date; giving it the first rate there makes
-    # its linear interpolation flat before the first pillar, like ours.
-    reference = ql.ZeroCurve(
-        [ql_today] + [ql_today + d for d in DAYS],
+def ql_zero_curve(today: ql.Date) -> ql.ZeroCurve:
+    """QuantLib's linear-in-zero continuous curve on DAYS/DAY_RATES.
+
+    It starts at the reference date; giving it the first rate there makes its linear
+    interpolation flat before the first pillar, like ours.
+    """
+    return ql.ZeroCurve(
+        [today] + [today + d for d in DAYS],
         [DAY_RATES[0], *DAY_RATES],
         ACT365,
         ql.NullCalendar(),
@@ -214,6 +215,12 @@ def test_linear_zero_continuous_matches_quantlib_zero_curve(ql_today):
         ql.Continuous,
         ql.Annual,
     )
+
+
+def test_linear_zero_continuous_matches_quantlib_zero_curve(ql_today):
+    times = np.array(DAYS) / 365.0
+    curve = ZeroCurve(times, DAY_RATES, compounding="continuous")
+    reference = ql_zero_curve(ql_today)
     days = np.arange(1, DAYS[-1] + 1)
     expected = np.array([reference.discount(ql_today + int(d)) for d in days])
     # Same times (days/365), same linear formula: DFs agree to rounding.
@@ -223,15 +230,7 @@ def test_linear_zero_continuous_matches_quantlib_zero_curve(ql_today):
 def test_forward_matches_quantlib_forward_rate(ql_today):
     times = np.array(DAYS) / 365.0
     curve = ZeroCurve(times, DAY_RATES, compounding="continuous")
-    reference = ql.ZeroCurve(
-        [ql_today] + [ql_today + d for d in DAYS],
-        [DAY_RATES[0], *DAY_RATES],
-        ACT365,
-        ql.NullCalendar(),
-        ql.Linear(),
-        ql.Continuous,
-        ql.Annual,
-    )
+    reference = ql_zero_curve(ql_today)
     pairs = [(0, 30), (10, 400), (91, 365), (200, 3000), (1826, 2557), (5000, 10957)]
     for d1, d2 in pairs:
         expected = reference.forwardRate(ql_today + d1, ql_today + d2, ACT365, ql.Continuous)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import ldi
 from ldi import BreakevenCurve, Cashflows, DataError, ZeroCurve
+from tests.quantlib_helpers import backward_schedule
 from tests.reference import triangle
 
 H = 1e-4  # 1bp, the bump of every measure
@@ -260,16 +261,7 @@ def quantlib_key_rate_pv01(today, bond, base, key_dates, compounding, frequency)
 
 def quantlib_bond(today, months, coupon):
     maturity = today + ql.Period(months, ql.Months)
-    schedule = ql.Schedule(
-        today - ql.Period(4, ql.Months),
-        maturity,
-        ql.Period(ql.Semiannual),
-        ql.NullCalendar(),
-        ql.Unadjusted,
-        ql.Unadjusted,
-        ql.DateGeneration.Backward,
-        False,
-    )
+    schedule = backward_schedule(today - ql.Period(4, ql.Months), maturity, 2)
     day_count = ql.Thirty360(ql.Thirty360.BondBasis)
     return ql.FixedRateBond(0, 100.0, schedule, [coupon], day_count, ql.Unadjusted)
 

@@ -33,33 +33,34 @@ class Spec(BaseModel):
         return data
 
 
-class ZeroCurveSpec(Spec):
-    """Zero rates at pillar tenors (years), quoted in ``compounding``."""
+class TermStructureSpec(Spec):
+    """Rates at pillar tenors: ``tenors`` in years, ``rates`` decimals, one per tenor."""
 
-    kind: Literal["zero"] = "zero"
     tenors: list[float] = Field(min_length=1)
     rates: list[float] = Field(min_length=1)
+
+
+class ZeroCurveSpec(TermStructureSpec):
+    """Zero rates at pillar tenors, quoted in ``compounding``."""
+
+    kind: Literal["zero"] = "zero"
     compounding: Compounding = Compounding.ANNUAL
     interpolation: Interpolation = Interpolation.LINEAR_ZERO
 
 
-class ParSwapCurveSpec(Spec):
-    """Par swap rates at tenors (years), bootstrapped into a zero curve."""
+class ParSwapCurveSpec(TermStructureSpec):
+    """Par swap rates at tenors, bootstrapped into a zero curve quoted in ``compounding``."""
 
     kind: Literal["par_swap"]
-    tenors: list[float] = Field(min_length=1)
-    rates: list[float] = Field(min_length=1)
     frequency: Literal[1, 2, 4] = 1
     compounding: Compounding = Compounding.ANNUAL
     interpolation: Interpolation = Interpolation.LINEAR_ZERO
 
 
-class BreakevenCurveSpec(Spec):
-    """Zero-coupon breakeven inflation rates (annual) at tenors (years)."""
+class BreakevenCurveSpec(TermStructureSpec):
+    """Zero-coupon breakeven inflation rates (annual) at tenors."""
 
     kind: Literal["breakeven"]
-    tenors: list[float] = Field(min_length=1)
-    rates: list[float] = Field(min_length=1)
 
 
 NOMINAL_KINDS = ("zero", "par_swap")

@@ -1,5 +1,6 @@
 """The liability risk report: summary measures by component and the key-rate PV01 ladder."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,26 +52,15 @@ class LiabilityRiskReport:
     def as_text(self) -> str:
         """Plain-text tables for a terminal."""
         date = f", valued {self.valuation_date}" if self.valuation_date else ""
-        summary = self.summary.rename(columns=SUMMARY_HEADERS).to_string(
-            formatters={
-                "PV": _money,
-                "PV01": _money,
-                "IE01": _money,
-                "Duration": "{:,.2f}".format,
-                "Convexity": "{:,.1f}".format,
-            }
+        summary = _render(
+            self.summary.rename(columns=SUMMARY_HEADERS),
+            money=("PV", "PV01", "IE01"),
+            fixed={"Duration": 2, "Convexity": 1},
         )
-        ladder = (
-            self.ladder.rename(index="{:g}y".format, columns=LADDER_HEADERS)
-            .rename_axis("Key")
-            .to_string(
-                formatters={
-                    "Fixed": _money,
-                    "Inflation-linked": _money,
-                    "Total": _money,
-                    "Share %": "{:.1f}".format,
-                }
-            )
+        ladder = _render(
+            self.ladder.rename(index="{:g}y".format, columns=LADDER_HEADERS).rename_axis("Key"),
+            money=("Fixed", "Inflation-linked", "Total"),
+            fixed={"Share %": 1},
         )
         return "\n".join(
             [
@@ -123,8 +113,21 @@ def liability_risk(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> Liabilit
     )
 
 
-def _money(value: float) -> str:
-    return f"{value:,.0f}"
+def _render(frame: pd.DataFrame, money: tuple[str, ...], fixed: dict[str, int]) -> str:
+    """``frame`` as text; money to whole units, other columns to ``fixed`` decimals, NaN as '-'.
+
+    Money columns whose largest amount is below 1,000 get more decimals so they stay readable.
+    """
+    formatters = {column: _number(decimals) for column, decimals in fixed.items()}
+    for column in money:
+        largest = float(np.nanmax(np.abs(frame[column]), initial=0.0))
+        formatters[column] = _number(0 if largest >= 1000 else 2 if largest >= 1 else 4)
+    return frame.to_string(formatters=formatters, na_rep="-")
+
+
+def _number(decimals: int) -> Callable[[float], str]:
+    """Formatter with thousands separators and ``decimals`` decimals."""
+    return f"{{:,.{decimals}f}}".format
 
 
 def _records(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:

@@ -67,3 +67,24 @@ def test_to_dict_is_json_safe_and_complete(report, reference):
     assert data["summary"]["total"]["pv"] == pytest.approx(reference["total"]["pv"], rel=PV_RTOL)
     assert set(data["key_rate_pv01"]) == {str(float(k)) for k in KEYS}
     assert data["valuation_date"] == "2025-12-31"
+
+
+def test_small_amounts_stay_readable():
+    raw = {
+        "ldi": 1,
+        "name": "small book",
+        "curves": {"flat": {"tenors": [1], "rates": [0.04], "compounding": "annual"}},
+        "liabilities": {
+            "discount_curve": "flat",
+            "cashflows": [{"time": t, "fixed": 100.0} for t in (1, 2.5, 40)],
+        },
+    }
+    text = liability_risk(load_problem(raw), [2, 10, 30]).as_text()
+    t = np.array([1, 2.5, 40])
+    # Closed form on a flat 4% annual curve: PV = Σ 100 x 1.04^-t, PV01 by 1bp central difference.
+    pv = float(np.sum(100 * 1.04**-t))
+    pv01 = float(np.sum(100 * (1.0399**-t - 1.0401**-t)) / 2)
+    assert f"{pv:,.2f}" in text
+    assert f"{pv01:,.4f}" in text
+    linked_row = next(line for line in text.splitlines() if line.startswith("inflation_linked"))
+    assert linked_row.split()[3:5] == ["-", "-"]  # no inflation-linked flows: no duration

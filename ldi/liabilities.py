@@ -11,8 +11,6 @@ from ldi.curves.spread import DEFAULT_KEYS
 from ldi.risk.sensitivities import exposures
 from ldi.typing import ArrayLike
 
-COMPONENTS = ("fixed", "inflation_linked", "total")
-
 
 @dataclass(frozen=True, eq=False)
 class Liabilities:

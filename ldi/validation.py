@@ -76,3 +76,8 @@ def strictly_increasing(values: FloatArray, where: str) -> None:
                 where=where, i=i, value=float(values[i]), previous=float(values[i - 1])
             )
         )
+
+
+def plain(value: object) -> object:
+    """A numpy scalar as the Python value, so messages show nan rather than np.float64(nan)."""
+    return value.item() if isinstance(value, np.generic) else value

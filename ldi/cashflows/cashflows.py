@@ -11,7 +11,7 @@ import pandas as pd
 from ldi.cashflows.dates import DateLike, year_fractions
 from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
-from ldi.validation import finite_vector, same_length
+from ldi.validation import finite_vector, plain, same_length
 
 AMOUNT_COLUMNS = ("fixed", "inflation_linked")
 E_COLUMNS = (
@@ -160,7 +160,5 @@ def _column(frame: pd.DataFrame, name: str, where: str) -> FloatArray:
     bad = np.flatnonzero(np.isnan(values))
     if bad.size:
         i = int(bad[0])
-        value = raw.iloc[i]
-        value = value.item() if isinstance(value, np.generic) else value  # nan, not np.float64(nan)
-        raise DataError(E_CELL.format(where=f"{where}.{name}", i=i, value=value))
+        raise DataError(E_CELL.format(where=f"{where}.{name}", i=i, value=plain(raw.iloc[i])))
     return finite_vector(values, f"{where}.{name}")

@@ -9,6 +9,7 @@ import pandas as pd
 from ldi.errors import DataError
 from ldi.typing import FloatArray
 from ldi.units import DAYS_PER_YEAR
+from ldi.validation import plain
 
 E_DATE = "{where}[{i}]: got {value!r}; expected a date such as 2035-06-30"
 E_VALUATION_DATE = "{where}: got {value!r}; expected a date such as 2025-12-31"
@@ -49,7 +50,6 @@ def year_fractions(
     bad = np.flatnonzero(stamps.isna().to_numpy() | numbers)
     if bad.size:
         i = int(bad[0])
-        value = values[i].item() if isinstance(values[i], np.generic) else values[i]
-        raise DataError(E_DATE.format(where=where, i=i, value=value))
+        raise DataError(E_DATE.format(where=where, i=i, value=plain(values[i])))
     days = (stamps.dt.normalize() - origin).dt.days.to_numpy(dtype=float)
     return days / DAYS_PER_YEAR

@@ -9,8 +9,9 @@ import pandas as pd
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.problem import Problem
-from ldi.risk.sensitivities import SUMMARY_COLUMNS, key_rate_column
+from ldi.risk.sensitivities import SUMMARY_COLUMNS, key_label, key_rate_column
 from ldi.typing import ArrayLike
+from ldi.units import BP
 from ldi.validation import tenor_vector
 
 SUMMARY_HEADERS = {
@@ -58,7 +59,7 @@ class LiabilityRiskReport:
             fixed={"Duration": 2, "Convexity": 1},
         )
         ladder = _render(
-            self.ladder.rename(index="{:g}y".format, columns=LADDER_HEADERS).rename_axis("Key"),
+            self.ladder.rename(index=key_label, columns=LADDER_HEADERS).rename_axis("Key"),
             money=("Fixed", "Inflation-linked", "Total"),
             fixed={"Share %": 1},
         )
@@ -99,7 +100,7 @@ def liability_risk(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> Liabilit
     section = problem.spec.liabilities
     basis = section.discount_curve
     if section.spread:
-        basis += f" {section.spread * 1e4:+g}bp"
+        basis += f" {section.spread / BP:+g}bp"
     if section.inflation_curve:
         basis += f"; inflation {section.inflation_curve}"
     date = problem.spec.valuation_date

@@ -24,12 +24,17 @@ from ldi.validation import tenor_vector
 SUMMARY_COLUMNS = ("pv", "pv01", "duration", "convexity", "ie01")
 
 
-def key_rate_column(key: float) -> str:
-    """Column name of the key-rate PV01 at ``key`` years, e.g. 'pv01_10y', 'pv01_0.5y'.
+def key_label(key: float) -> str:
+    """Key tenor as text, e.g. '10y', '0.5y'.
 
-    The shortest decimal that round-trips, so distinct keys never share a column.
+    The shortest decimal that round-trips, so distinct keys never share a label.
     """
-    return f"pv01_{np.format_float_positional(float(key), trim='-')}y"
+    return f"{np.format_float_positional(float(key), trim='-')}y"
+
+
+def key_rate_column(key: float) -> str:
+    """Column name of the key-rate PV01 at ``key`` years, e.g. 'pv01_10y', 'pv01_0.5y'."""
+    return f"pv01_{key_label(key)}"
 
 
 def exposures(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.cashflows.dates import DateLike, year_fractions
+from ldi.cashflows.indexation import PLAIN, Indexation
 from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import finite_vector, plain, same_length
@@ -23,13 +24,18 @@ E_DUPLICATE_COLUMNS = "{where}: columns {duplicated} appear more than once; expe
 E_DATES_NEED_VALUATION = "{where}: has a 'date' column; pass valuation_date to convert it"
 E_CELL = "{where}[{i}]: got {value!r}; expected a finite number"
 E_READ = "{where}: cannot read the file ({reason})"
+E_MIXED_INDEXATION = (
+    "Cashflows: cannot add streams indexed differently ({first} and {second}); "
+    "expected the same indexation, or keep them as separate streams"
+)
 
 
 @dataclass(frozen=True, eq=False)
 class Cashflows:
     """Payments at year fractions ``times``: ``amounts`` fixed nominal, ``inflation_linked`` real.
 
-    A real amount a at time t pays a x I(t)/I(0) in money (see ``BreakevenCurve``). Flows at
+    A real amount a at time t pays a x U(t) in money, where U is the uprating of
+    ``indexation`` (by default the index ratio I(t)/I(0) of ``BreakevenCurve``). Flows at
     t <= 0 are kept but excluded from present values. Arrays are read-only.
 
     Examples
@@ -42,6 +48,7 @@ class Cashflows:
     times: FloatArray
     amounts: FloatArray
     inflation_linked: FloatArray | None = None
+    indexation: Indexation = PLAIN
 
     def __post_init__(self) -> None:
         times = finite_vector(self.times, "Cashflows.times")
@@ -61,11 +68,18 @@ class Cashflows:
         return int(self.times.size)
 
     def __add__(self, other: "Cashflows") -> "Cashflows":
-        """Both streams together, payments at the same time summed."""
+        """Both streams together, payments at the same time summed (same indexation only)."""
+        both_linked = self.has_inflation_linked and other.has_inflation_linked
+        if both_linked and self.indexation != other.indexation:
+            raise DataError(
+                E_MIXED_INDEXATION.format(first=self.indexation, second=other.indexation)
+            )
+        indexation = self.indexation if self.has_inflation_linked else other.indexation
         return Cashflows(
             np.concatenate([self.times, other.times]),
             np.concatenate([self.amounts, other.amounts]),
             np.concatenate([self.inflation_linked, other.inflation_linked]),
+            indexation,
         ).aggregate()
 
     @property
@@ -78,11 +92,13 @@ class Cashflows:
         times, index = np.unique(self.times, return_inverse=True)
         fixed = np.bincount(index, weights=self.amounts, minlength=times.size)
         linked = np.bincount(index, weights=self.inflation_linked, minlength=times.size)
-        return Cashflows(times, fixed, linked)
+        return Cashflows(times, fixed, linked, self.indexation)
 
     def scaled(self, factor: float) -> "Cashflows":
         """Every amount multiplied by ``factor``."""
-        return Cashflows(self.times, self.amounts * factor, self.inflation_linked * factor)
+        return Cashflows(
+            self.times, self.amounts * factor, self.inflation_linked * factor, self.indexation
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Columns time, fixed, inflation_linked (the CSV layout)."""

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
@@ -10,74 +11,90 @@ import pandas as pd
 from scipy import sparse
 
 from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.indexation import Indexation
 from ldi.typing import FloatArray
 
 
 @dataclass(frozen=True, eq=False)
-class CashflowMatrix:
-    """Streams as sparse rows over the distinct payment times after 0 (columns).
+class Block:
+    """Amounts of many streams (rows) at the distinct payment ``times`` after 0 (columns).
 
-    ``fixed`` holds nominal amounts and ``linked`` real (inflation-linked) amounts, both
-    (len(ids) x len(times)). Flows at t <= 0 are dropped: they are not part of any PV.
-    Treat the arrays as read-only: revaluation may cache a dense copy of them.
+    Treat ``amounts`` as read-only: weighted sums may cache a dense copy of it.
+    """
+
+    times: FloatArray
+    amounts: sparse.csr_array
+
+    def weighted_sums(self, factors: FloatArray) -> FloatArray:
+        """``amounts @ factors.T`` for (scenarios x times) ``factors``: (streams x scenarios).
+
+        A matrix full enough for BLAS to win is multiplied as a dense array, densified once
+        and kept (see ``_DENSE_MIN_FILL``).
+        """
+        if self._dense is not None:
+            return self._dense @ factors.T
+        return np.asarray(self.amounts @ factors.T)
+
+    @cached_property
+    def _dense(self) -> FloatArray | None:
+        return _densified(self.amounts)
+
+
+@dataclass(frozen=True, eq=False)
+class CashflowMatrix:
+    """Streams as sparse rows: a ``fixed`` block of nominal amounts and one ``linked`` block of
+    real (inflation-linked) amounts per indexation rule.
+
+    Flows at t <= 0 are dropped: they are not part of any PV.
     """
 
     ids: pd.Index
-    times: FloatArray
-    fixed: sparse.csr_array
-    linked: sparse.csr_array
+    fixed: Block
+    linked: Mapping[Indexation, Block]
 
     @classmethod
     def from_cashflows(cls, streams: Mapping[str, Cashflows]) -> "CashflowMatrix":
         """Stack ``streams`` (id -> Cashflows) in mapping order."""
         ids = pd.Index(list(streams), name="id")
         flows = list(streams.values())
-        times_list = [cf.times for cf in flows]
-        times = _concat(times_list)
-        fixed = _concat([cf.amounts for cf in flows])
-        linked = _concat([cf.inflation_linked for cf in flows])
+        times = _concat([cf.times for cf in flows])
         # Stream i's flows are positions starts[i]:starts[i + 1] of the concatenated arrays.
         starts = np.zeros(len(flows) + 1, dtype=np.intp)
-        np.cumsum([t.size for t in times_list], out=starts[1:])
-        future = times > 0
-        grid, columns = _grid(times)
-        shape = (len(ids), grid.size)
+        np.cumsum([cf.times.size for cf in flows], out=starts[1:])
+        fixed = _block(times, _concat([cf.amounts for cf in flows]), starts)
+        linked = {}
+        for indexation in dict.fromkeys(cf.indexation for cf in flows if cf.has_inflation_linked):
+            amounts = [
+                cf.inflation_linked if cf.indexation == indexation else 0.0 * cf.times
+                for cf in flows
+            ]
+            block = _block(times, _concat(amounts), starts)
+            if block.amounts.nnz:
+                linked[indexation] = block
+        return cls(ids=ids, fixed=fixed, linked=MappingProxyType(linked))
 
-        def matrix(amounts: FloatArray) -> sparse.csr_array:
-            # Streams arrive grouped and in order, so the CSR arrays can be laid out directly;
-            # sum_duplicates then gives the canonical form (sorted columns, repeats summed).
-            kept = np.flatnonzero(future & (amounts != 0))
-            indptr = np.searchsorted(kept, starts)
-            csr = sparse.csr_array((amounts[kept], columns[kept], indptr), shape=shape)
-            csr.sum_duplicates()
-            return csr
-
-        return cls(ids=ids, times=grid, fixed=matrix(fixed), linked=matrix(linked))
+    @property
+    def times(self) -> FloatArray:
+        """Payment times of the fixed amounts."""
+        return self.fixed.times
 
     @property
     def has_linked(self) -> bool:
         """True when any stream has an inflation-linked flow after 0."""
-        return self.linked.nnz > 0
+        return bool(self.linked)
 
-    def weighted_sums(self, factors: FloatArray, linked: bool = False) -> FloatArray:
-        """``fixed @ factors.T`` (``linked`` when asked) for (scenarios x times) ``factors``.
 
-        A matrix full enough for BLAS to win is multiplied as a dense array, densified once
-        and kept (see ``_DENSE_MIN_FILL``); the result is (streams x scenarios) either way.
-        """
-        amounts = self.linked if linked else self.fixed
-        dense = self._dense_linked if linked else self._dense_fixed
-        if dense is not None:
-            return dense @ factors.T
-        return np.asarray(amounts @ factors.T)
-
-    @cached_property
-    def _dense_fixed(self) -> FloatArray | None:
-        return _densified(self.fixed)
-
-    @cached_property
-    def _dense_linked(self) -> FloatArray | None:
-        return _densified(self.linked)
+def _block(times: FloatArray, amounts: FloatArray, starts: npt.NDArray[np.intp]) -> Block:
+    """The non-zero flows after 0 of concatenated streams (stream i at starts[i]:starts[i+1])."""
+    kept = np.flatnonzero((times > 0) & (amounts != 0))
+    grid, columns = _grid(times[kept])
+    # Streams arrive grouped and in order, so the CSR arrays can be laid out directly;
+    # sum_duplicates then gives the canonical form (sorted columns, repeats summed).
+    indptr = np.searchsorted(kept, starts)
+    shape = (starts.size - 1, grid.size)
+    csr = sparse.csr_array((amounts[kept], columns, indptr), shape=shape)
+    csr.sum_duplicates()
+    return Block(times=grid, amounts=csr)
 
 
 # A matrix of at least _DENSE_MIN_CELLS and at most _DENSE_MAX_CELLS cells, at least
@@ -106,7 +123,7 @@ def _concat(arrays: list[FloatArray]) -> FloatArray:
 
 
 def _grid(times: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int32]]:
-    """Sorted distinct ``times`` after 0 and each time's column on that grid (< 0 if t <= 0).
+    """Sorted distinct ``times`` and each time's column on that grid.
 
     Hashing (pandas.factorize) then sorting only the distinct values is several times faster
     than np.unique's full sort when many streams share payment dates. Columns are int32, the
@@ -114,7 +131,6 @@ def _grid(times: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int32]]:
     """
     codes, distinct = pd.factorize(times)
     order = np.argsort(distinct)
-    past = int(np.searchsorted(distinct[order], 0.0, side="right"))
     column = np.empty(order.size, dtype=np.int32)
-    column[order] = np.arange(-past, order.size - past, dtype=np.int32)
-    return np.asarray(distinct[order][past:], dtype=float), column[codes]
+    column[order] = np.arange(order.size, dtype=np.int32)
+    return np.asarray(distinct[order], dtype=float), column[codes]

@@ -3,7 +3,8 @@
 Conventions (DESIGN.md): PV01 = (PV(−1bp) − PV(+1bp)) / 2, positive for positive flows;
 duration = PV01 / PV / 1e-4; convexity = (PV(−1bp) + PV(+1bp) − 2 PV) / (PV 1e-8);
 key-rate PV01 j bumps the zero rate by 1bp x w_j(t); IE01 = (PV(b+1bp) − PV(b−1bp)) / 2 with
-nominal rates held. Every number here comes from one revaluation of one shift table.
+nominal rates held, and key-rate IE01 j bumps the breakeven by 1bp x w_j(t). Every number
+here comes from one revaluation of one set of shifts.
 """
 
 from collections.abc import Mapping
@@ -14,9 +15,10 @@ import pandas as pd
 from ldi.cashflows.cashflows import Cashflows
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
-from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
+from ldi.curves.spread import DEFAULT_KEYS
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
+from ldi.risk.shifts import Shifts
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
 from ldi.validation import tenor_vector
@@ -37,6 +39,11 @@ def key_rate_column(key: float) -> str:
     return f"pv01_{key_label(key)}"
 
 
+def inflation_key_rate_column(key: float) -> str:
+    """Column name of the key-rate IE01 at ``key`` years, e.g. 'ie01_10y'."""
+    return f"ie01_{key_label(key)}"
+
+
 def exposures(
     streams: Mapping[str, Cashflows] | CashflowMatrix,
     curve: RateCurve,
@@ -45,53 +52,59 @@ def exposures(
 ) -> pd.DataFrame:
     """Risk table of many streams from one vectorized revaluation.
 
-    Rows are stream ids; columns pv, pv01, duration, convexity, ie01 and one key-rate PV01
-    per key (``key_rate_column``). Money columns are in the streams' currency (PV01 and IE01
-    per bp); duration in years; convexity in years². Duration and convexity are NaN where
-    PV is 0.
+    Rows are stream ids; columns pv, pv01, duration, convexity, ie01, one key-rate PV01 per
+    key (``key_rate_column``) and one key-rate IE01 per key (``inflation_key_rate_column``).
+    Money columns are in the streams' currency (PV01 and IE01 per bp); duration in years;
+    convexity in years². Duration and convexity are NaN where PV is 0.
     """
     matrix = (
         streams if isinstance(streams, CashflowMatrix) else CashflowMatrix.from_cashflows(streams)
     )
     keys = tenor_vector(keys, "keys")
-    # Breakeven scenarios only matter for linked flows; without any, IE01 is 0 by definition.
-    nominal, inflation = _shift_table(keys, matrix.times, with_breakeven=matrix.has_linked)
-    values = revalue(matrix, curve, breakeven, nominal, inflation)
+    # Breakeven scenarios only matter for linked flows; without any, IE01s are 0.
+    values = revalue(matrix, curve, breakeven, _shifts(keys, with_breakeven=matrix.has_linked))
 
     pv, down, up = values[:, 0], values[:, 1], values[:, 2]
     m = keys.size
-    table = np.empty((values.shape[0], len(SUMMARY_COLUMNS) + m))
+    table = np.zeros((values.shape[0], len(SUMMARY_COLUMNS) + 2 * m))
     pv01 = (down - up) / 2
     table[:, 0] = pv
     table[:, 1] = pv01
     table[:, 2] = _ratio(pv01, pv) / BP
     table[:, 3] = _ratio(down + up - 2 * pv, pv) / BP**2
-    table[:, 4] = (values[:, -2] - values[:, -1]) / 2 if matrix.has_linked else 0.0
-    # Scenario 3 + 2j is key j bumped down, 4 + 2j bumped up.
-    table[:, 5:] = (values[:, 3 : 3 + 2 * m : 2] - values[:, 4 : 4 + 2 * m : 2]) / 2
-    columns = [*SUMMARY_COLUMNS, *(key_rate_column(key) for key in keys)]
+    # Scenario 3 + 2j is key j bumped down, 4 + 2j bumped up; then the breakeven bumps,
+    # parallel up/down and key j up/down, when there are linked flows.
+    table[:, 5 : 5 + m] = _central(values[:, 3 : 3 + 2 * m])
+    if matrix.has_linked:
+        table[:, 4] = _central(values[:, 3 + 2 * m : 5 + 2 * m])[:, 0]
+        table[:, 5 + m :] = _central(values[:, 5 + 2 * m :])
+    columns = [
+        *SUMMARY_COLUMNS,
+        *(key_rate_column(key) for key in keys),
+        *(inflation_key_rate_column(key) for key in keys),
+    ]
     return pd.DataFrame(table, index=matrix.ids, columns=columns, copy=False)
 
 
-def _shift_table(
-    keys: FloatArray, times: FloatArray, with_breakeven: bool = True
-) -> tuple[FloatArray, FloatArray]:
-    """Nominal and breakeven shifts (rows x times).
+def _central(pairs: FloatArray) -> FloatArray:
+    """(first − second) / 2 of consecutive column pairs."""
+    return (pairs[:, 0::2] - pairs[:, 1::2]) / 2
 
-    Rows: base, parallel −/+, key j −/+ for each key, then breakeven +/− when
-    ``with_breakeven`` (nominal rates held in those two).
+
+def _shifts(keys: FloatArray, with_breakeven: bool = True) -> Shifts:
+    """Scenarios: base, parallel −/+, key j −/+ for each key, then when ``with_breakeven``
+    breakeven parallel +/− and key j +/− (nominal rates held in those).
     """
-    weights = key_rate_weights(keys, times)
-    m = weights.shape[0]
-    rows = 3 + 2 * m + (2 if with_breakeven else 0)
-    nominal = np.zeros((rows, times.size))
-    nominal[1], nominal[2] = -BP, BP
-    nominal[3 : 3 + 2 * m : 2] = -BP * weights
-    nominal[4 : 4 + 2 * m : 2] = BP * weights
+    m = keys.size
+    unit = np.eye(m)
+    bumps = np.concatenate([np.ones((1, m)), unit])  # parallel, then each key
+    pairs = np.stack([-bumps, bumps], axis=1).reshape(-1, m) * BP  # −/+ interleaved
+    nominal = np.concatenate([np.zeros((1, m)), pairs])
     inflation = np.zeros_like(nominal)
     if with_breakeven:
-        inflation[-2], inflation[-1] = BP, -BP
-    return nominal, inflation
+        nominal = np.concatenate([nominal, np.zeros_like(pairs)])
+        inflation = np.concatenate([inflation, -pairs])  # +/− interleaved
+    return Shifts(keys, nominal, inflation)
 
 
 def _ratio(numerator: FloatArray, pv: FloatArray) -> FloatArray:
@@ -108,8 +121,7 @@ def _one(
 def pv(cf: Cashflows, curve: RateCurve, breakeven: BreakevenCurve | None = None) -> float:
     """Present value Σ amount x DF(t) (linked amounts x index ratio), flows at t <= 0 excluded."""
     matrix = CashflowMatrix.from_cashflows({"cashflows": cf})
-    zero = np.zeros((1, matrix.times.size))
-    return float(revalue(matrix, curve, breakeven, zero, zero)[0, 0])
+    return float(revalue(matrix, curve, breakeven, Shifts.none())[0, 0])
 
 
 def pv01(cf: Cashflows, curve: RateCurve, breakeven: BreakevenCurve | None = None) -> float:

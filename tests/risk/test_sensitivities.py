@@ -371,13 +371,16 @@ def reference_row(cf):
     for j, key in enumerate(KEYS):
         weight = triangle(t, KEYS, j)
         row[f"pv01_{key:g}y"] = (value(-H * weight) - value(H * weight)) / 2
+    for j, key in enumerate(KEYS):
+        weight = triangle(t, KEYS, j)
+        row[f"ie01_{key:g}y"] = (value(db=H * weight) - value(db=-H * weight)) / 2
     return row
 
 
 def test_exposures_table_shape_and_values():
     flows = streams()
     table = ldi.exposures(flows, ZeroCurve(**NOMINAL), BreakevenCurve(**INFLATION), keys=KEYS)
-    key_columns = ["pv01_2y", "pv01_5y", "pv01_10y", "pv01_20y", "pv01_30y"]
+    key_columns = [f"{risk}_{key}y" for risk in ("pv01", "ie01") for key in (2, 5, 10, 20, 30)]
     assert list(table.index) == list(flows)
     assert list(table.columns) == ["pv", "pv01", "duration", "convexity", "ie01", *key_columns]
     reference = pd.DataFrame({name: reference_row(cf) for name, cf in flows.items()}).T
@@ -476,6 +479,6 @@ def test_close_keys_get_distinct_columns():
     cf = ldi.Cashflows([1.0, 2.0, 3.0], [5.0, 5.0, 105.0])
     keys = [0.5, 2.0, 2.0000001, 5.0]
     table = ldi.exposures({"bond": cf}, ldi.ZeroCurve.flat(0.04), keys=keys)
-    assert list(table.columns[-4:]) == ["pv01_0.5y", "pv01_2y", "pv01_2.0000001y", "pv01_5y"]
+    assert list(table.columns[5:9]) == ["pv01_0.5y", "pv01_2y", "pv01_2.0000001y", "pv01_5y"]
     # Relative gap bounded by (h t_max)^2 / 6 for a central difference; see the property test.
-    assert table.iloc[0, -4:].sum() == pytest.approx(table.loc["bond", "pv01"], rel=1e-6)
+    assert table.iloc[0, 5:9].sum() == pytest.approx(table.loc["bond", "pv01"], rel=1e-6)

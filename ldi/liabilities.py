@@ -1,6 +1,8 @@
 """Liabilities: benefit cash flows valued on their own discount basis."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -16,23 +18,27 @@ from ldi.typing import ArrayLike
 class Liabilities:
     """Benefit ``cashflows`` discounted on ``discount_curve`` (its spread is the basis spread).
 
-    Inflation-linked benefits are projected with ``inflation_curve``.
+    Inflation-linked benefits are uprated by the cash flows' indexation (e.g. LPI) projected
+    on ``inflation_curve``. ``by_status`` optionally splits the same flows by member status
+    (e.g. pensioner, deferred); the parts add up to ``cashflows``.
     """
 
     cashflows: Cashflows
     discount_curve: RateCurve
     inflation_curve: BreakevenCurve | None = None
+    by_status: Mapping[str, Cashflows] = field(default_factory=lambda: MappingProxyType({}))
 
     def components(self) -> dict[str, Cashflows]:
-        """The fixed part, the inflation-linked part and the total, as separate streams."""
+        """The fixed part, the inflation-linked part, each member status and the total."""
         cf = self.cashflows
         zeros = 0.0 * cf.amounts
         return {
             "fixed": Cashflows(cf.times, cf.amounts, zeros),
-            "inflation_linked": Cashflows(cf.times, zeros, cf.inflation_linked),
+            "inflation_linked": Cashflows(cf.times, zeros, cf.inflation_linked, cf.indexation),
+            **self.by_status,
             "total": cf,
         }
 
     def risk(self, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
-        """Exposures table (see ``ldi.risk.exposures``) with rows fixed, inflation_linked, total."""
+        """Exposures table (see ``ldi.risk.exposures``), one row per component."""
         return exposures(self.components(), self.discount_curve, self.inflation_curve, keys)

@@ -87,9 +87,7 @@ class Indexation:
         cumulative = index_ratio(breakeven(years), years)
         previous = np.concatenate([np.ones_like(cumulative[:, :1]), cumulative[:, :-1]], axis=1)
         growth = self.expected_growth(cumulative / previous, years)
-        uprated = np.concatenate(
-            [np.ones_like(growth[:, :1]), np.cumprod(growth, axis=1)], axis=1
-        )
+        uprated = np.concatenate([np.ones_like(growth[:, :1]), np.cumprod(growth, axis=1)], axis=1)
         whole = np.floor(fixing).astype(int)
         partial = growth[:, np.minimum(whole, years.size - 1)] ** (fixing - whole)
         return uprated[:, whole] * partial

@@ -10,7 +10,7 @@ from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import LDIError
 from ldi.io.atomic import write_text_atomic
 from ldi.io.load import load_problem
-from ldi.reporting.liability_risk import liability_risk
+from ldi.reporting.risk_report import risk_report
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 log = logging.getLogger("ldi")
@@ -38,7 +38,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _risk(args: argparse.Namespace) -> int:
-    report = liability_risk(load_problem(args.problem), args.keys)
+    report = risk_report(load_problem(args.problem), args.keys)
     if args.json:
         text = json.dumps(report.to_dict(), indent=2) + "\n"
         print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("problem", help="problem YAML file")
     validate.set_defaults(command=_validate)
 
-    risk = commands.add_parser("risk", help="liability PV, PV01, duration, IE01, key-rate PV01s")
+    risk = commands.add_parser(
+        "risk", help="funding ratio, hedge ratios, liability and asset exposures"
+    )
     risk.add_argument("problem", help="problem YAML file")
     risk.add_argument(
         "--keys",

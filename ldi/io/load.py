@@ -5,18 +5,25 @@ Every error is a SpecError whose message starts with the path of the offending k
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from ldi.cashflows.cashflows import E_READ as E_READ_CSV
 from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.indexation import Indexation
 from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.market import Market
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
+from ldi.instruments import KINDS, Instrument
+from ldi.instruments.conventions import defaults, haircut
 from ldi.io.schema import (
     NOMINAL_KINDS,
     SCHEMA_VERSION,
@@ -26,6 +33,7 @@ from ldi.io.schema import (
     LiabilitiesSpec,
     ParSwapCurveSpec,
     ProblemSpec,
+    RepoSpec,
 )
 from ldi.liabilities import Liabilities
 from ldi.problem import Problem
@@ -39,6 +47,13 @@ E_VERSION = (
     "(start the file with 'ldi: {version}')"
 )
 E_CURVE_NAME = "{path}: got {value!r}; expected the name of a {kind} curve, one of {names}"
+E_DUPLICATE_ID = "{path}.id: got {value!r}, already the id of {first}; expected a unique id"
+E_COLLATERAL = (
+    "{path}.collateral: got {value!r}; expected the id of a bond in instruments, one of {ids}"
+)
+E_HOLDING = "holdings.{id}: unknown instrument id {id!r}; expected one of {ids}"
+E_STATUS = "{where}.status[{i}]: got {value!r}; expected a member status such as 'pensioner'"
+BOND_KINDS = ("bond", "zero_coupon_bond", "index_linked_bond")
 E_NEEDS_INFLATION = (
     "liabilities.inflation_curve: missing, but the cash flows have inflation-linked amounts; "
     "expected the name of a breakeven curve, one of {names}"
@@ -87,7 +102,15 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> Problem:
     """Domain objects from a validated spec."""
     curves = {name: _build_curve(name, curve) for name, curve in spec.curves.items()}
     liabilities = _build_liabilities(spec, curves, base_dir)
-    return Problem(spec=spec, curves=MappingProxyType(curves), liabilities=liabilities)
+    market = _build_market(spec, curves)
+    instruments = _build_instruments(spec, market)
+    return Problem(
+        spec=spec,
+        market=market,
+        liabilities=liabilities,
+        instruments=MappingProxyType(instruments),
+        holdings=_build_holdings(spec, instruments),
+    )
 
 
 def _build_curve(name: str, spec: CurveSpec) -> ZeroCurve | BreakevenCurve:
@@ -103,26 +126,105 @@ def _build_curve(name: str, spec: CurveSpec) -> ZeroCurve | BreakevenCurve:
         raise SpecError(f"curves.{name}: {error}", path=f"curves.{name}") from None
 
 
+def _curve_names(spec: ProblemSpec) -> dict[str, list[str]]:
+    """Curve names by the kind of curve a reference needs."""
+    return {
+        "nominal": sorted(n for n, c in spec.curves.items() if c.kind in NOMINAL_KINDS),
+        "breakeven": sorted(n for n, c in spec.curves.items() if c.kind == "breakeven"),
+    }
+
+
+def _build_market(spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve]) -> Market:
+    """Default curves for instruments: the market section's, else the liabilities'."""
+    names = _curve_names(spec)
+    nominal = spec.market.nominal_curve or spec.liabilities.discount_curve
+    inflation = spec.market.inflation_curve or spec.liabilities.inflation_curve
+    _check_curve_name("market.nominal_curve", nominal, names["nominal"], "nominal")
+    if inflation is not None:
+        _check_curve_name("market.inflation_curve", inflation, names["breakeven"], "breakeven")
+    return Market(curves=MappingProxyType(curves), nominal=nominal, inflation=inflation)
+
+
 def _build_liabilities(
     spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve], base_dir: Path
 ) -> Liabilities:
     section: LiabilitiesSpec = spec.liabilities
-    nominal = sorted(n for n, c in spec.curves.items() if c.kind in NOMINAL_KINDS)
-    inflation = sorted(n for n, c in spec.curves.items() if c.kind == "breakeven")
-    _check_curve_name("liabilities.discount_curve", section.discount_curve, nominal, "nominal")
-    cashflows = _load_cashflows(section, spec, base_dir)
+    names = _curve_names(spec)
+    _check_curve_name(
+        "liabilities.discount_curve", section.discount_curve, names["nominal"], "nominal"
+    )
+    cashflows, by_status = _load_cashflows(section, spec, base_dir)
     breakeven = None
     if section.inflation_curve is not None:
         _check_curve_name(
-            "liabilities.inflation_curve", section.inflation_curve, inflation, "breakeven"
+            "liabilities.inflation_curve", section.inflation_curve, names["breakeven"], "breakeven"
         )
         breakeven = curves[section.inflation_curve]
     elif cashflows.has_inflation_linked:
         raise SpecError(
-            E_NEEDS_INFLATION.format(names=inflation), path="liabilities.inflation_curve"
+            E_NEEDS_INFLATION.format(names=names["breakeven"]), path="liabilities.inflation_curve"
         )
     discount = curves[section.discount_curve].shifted(section.spread / BP)
-    return Liabilities(cashflows=cashflows, discount_curve=discount, inflation_curve=breakeven)
+    return Liabilities(
+        cashflows=cashflows,
+        discount_curve=discount,
+        inflation_curve=breakeven,
+        by_status=MappingProxyType(by_status),
+    )
+
+
+def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrument]:
+    """Instruments by id, with convention defaults filled in and each priced once."""
+    names = _curve_names(spec)
+    paths = {
+        item.id: f"instruments[{i}]" for i, item in reversed(list(enumerate(spec.instruments)))
+    }
+    bonds = {item.id: item for item in spec.instruments if item.kind in BOND_KINDS}
+    instruments: dict[str, Instrument] = {}
+    for i, item in enumerate(spec.instruments):
+        path = f"instruments[{i}]"
+        if item.id in instruments:
+            raise SpecError(
+                E_DUPLICATE_ID.format(path=path, value=item.id, first=paths[item.id]),
+                path=f"{path}.id",
+            )
+        fields = item.model_dump(exclude={"kind"}, exclude_none=True)
+        fields = {**defaults(item.kind, spec.currency), **fields}
+        for key, kind in (("curve", "nominal"), ("inflation_curve", "breakeven")):
+            if key in fields:
+                _check_curve_name(f"{path}.{key}", fields[key], names[kind], kind)
+        if isinstance(item, RepoSpec):
+            fields["haircut"] = _repo_haircut(item, bonds, path)
+        try:
+            instrument = KINDS[item.kind](**fields)
+            instrument.value(market)  # price now, so a bad quote fails validation
+        except DataError as error:
+            raise SpecError(f"{path}: {error}", path=path) from None
+        instruments[item.id] = instrument
+    return instruments
+
+
+def _repo_haircut(item: RepoSpec, bonds: Mapping[str, Any], path: str) -> float:
+    """The repo's haircut, or the standard one for its collateral."""
+    collateral = bonds.get(item.collateral)
+    if collateral is None:
+        raise SpecError(
+            E_COLLATERAL.format(path=path, value=item.collateral, ids=sorted(bonds)),
+            path=f"{path}.collateral",
+        )
+    if item.haircut is not None:
+        return item.haircut
+    return haircut(getattr(collateral, "credit", False), collateral.maturity)
+
+
+def _build_holdings(spec: ProblemSpec, instruments: Mapping[str, Instrument]) -> pd.Series:
+    """Positions by instrument id, in file order."""
+    for key in spec.holdings:
+        if key not in instruments:
+            raise SpecError(
+                E_HOLDING.format(id=key, ids=sorted(instruments)), path=f"holdings.{key}"
+            )
+    return pd.Series(spec.holdings, dtype=float, name="position").rename_axis("id")
 
 
 def _check_curve_name(path: str, value: str, names: list[str], kind: str) -> None:
@@ -132,19 +234,49 @@ def _check_curve_name(path: str, value: str, names: list[str], kind: str) -> Non
         )
 
 
-def _load_cashflows(section: LiabilitiesSpec, spec: ProblemSpec, base_dir: Path) -> Cashflows:
+def _load_cashflows(
+    section: LiabilitiesSpec, spec: ProblemSpec, base_dir: Path
+) -> tuple[Cashflows, dict[str, Cashflows]]:
+    """The liability cash flows, and the same flows by member status when given."""
     path = "liabilities.cashflows"
     try:
         if isinstance(section.cashflows, str):
-            return Cashflows.from_csv(base_dir / section.cashflows, spec.valuation_date)
-        rows = section.cashflows
-        return Cashflows(
-            [row.time for row in rows],
-            [row.fixed for row in rows],
-            [row.inflation_linked for row in rows],
-        )
+            where = Path(section.cashflows).name
+            frame = _read_csv(base_dir / section.cashflows, where)
+        else:
+            where = path
+            rows = [row.model_dump(exclude_none=True) for row in section.cashflows]
+            frame = pd.DataFrame(rows).reindex(columns=_row_columns(rows))
+        indexation = Indexation(**section.indexation.model_dump(), where="liabilities.indexation")
+        status = frame.pop("status") if "status" in frame.columns else None
+
+        def flows(part: pd.DataFrame) -> Cashflows:
+            cf = Cashflows.from_frame(part, spec.valuation_date, where=where)
+            return replace(cf, indexation=indexation)
+
+        total = flows(frame)
+        if status is None:
+            return total, {}
+        for i, value in enumerate(status):
+            if not isinstance(value, str) or not value.strip():
+                raise DataError(E_STATUS.format(where=where, i=i, value=value))
+        groups = {str(key).strip(): flows(part) for key, part in frame.groupby(status, sort=False)}
+        return total.aggregate(), groups
     except DataError as error:
         raise SpecError(f"{path}: {error}", path=path) from None
+
+
+def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """Columns of inline rows, in schema order, status only when some row has one."""
+    columns = ["time", "fixed", "inflation_linked"]
+    return columns + (["status"] if any("status" in row for row in rows) else [])
+
+
+def _read_csv(file: Path, where: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(file)
+    except (OSError, ValueError) as error:
+        raise DataError(E_READ_CSV.format(where=where, reason=error)) from None
 
 
 def _spec_error(error: ValidationError) -> SpecError:
@@ -153,7 +285,7 @@ def _spec_error(error: ValidationError) -> SpecError:
     for item in error.errors():
         path = _yaml_path(item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "curve_kind":
+        if item["type"] in ("curve_kind", "instrument_kind"):
             message = f"got kind {item['input'].get('kind')!r}; {message}"
         elif item["type"] != "missing" and not isinstance(item["input"], dict):
             message = f"got {item['input']!r}; {message}"

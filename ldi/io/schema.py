@@ -1,14 +1,17 @@
 """The problem-file schema (pydantic): plain, frozen values checked key by key.
 
-This covers the sections needed to value liabilities (``curves``, ``liabilities``); the
-schema version key ``ldi`` lets later versions add sections without breaking old files.
+Sections: ``curves``, ``market`` (default curves of instruments), ``liabilities``,
+``instruments`` and ``holdings``. The schema version key ``ldi`` lets later versions add
+sections without breaking old files. Field names of instrument specs are the parameters
+of the instrument classes; a field left out takes the convention default of its kind.
 """
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from ldi.cashflows.schedule import FREQUENCIES
 from ldi.curves.zero import Interpolation
 from ldi.units import Compounding
 
@@ -19,7 +22,7 @@ TAG_PREFIX = "kind="  # marks union tags in pydantic error locations; not part o
 class Spec(BaseModel):
     """Base of every section: frozen, and unknown keys are errors that list the known ones."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -66,9 +69,15 @@ class BreakevenCurveSpec(TermStructureSpec):
 NOMINAL_KINDS = ("zero", "par_swap")
 
 
-def _curve_kind(value: Any) -> str:
-    kind = value.get("kind", "zero") if isinstance(value, dict) else getattr(value, "kind", None)
-    return f"{TAG_PREFIX}{kind}"
+def _kind(default: str | None) -> Any:
+    """Discriminator callable: the ``kind`` key (``default`` when absent) as a union tag."""
+
+    def kind(value: Any) -> str:
+        if isinstance(value, dict):
+            return f"{TAG_PREFIX}{value.get('kind', default)}"
+        return f"{TAG_PREFIX}{getattr(value, 'kind', None)}"
+
+    return kind
 
 
 CurveSpec = Annotated[
@@ -76,7 +85,7 @@ CurveSpec = Annotated[
     | Annotated[ParSwapCurveSpec, Tag(f"{TAG_PREFIX}par_swap")]
     | Annotated[BreakevenCurveSpec, Tag(f"{TAG_PREFIX}breakeven")],
     Discriminator(
-        _curve_kind,
+        _kind("zero"),
         custom_error_type="curve_kind",
         custom_error_message="unknown curve kind; expected kind: zero, par_swap or breakeven",
     ),
@@ -89,6 +98,22 @@ class CashflowRowSpec(Spec):
     time: float
     fixed: float = 0.0
     inflation_linked: float = 0.0
+    status: str | None = None
+
+
+class IndexationSpec(Spec):
+    """Uprating of inflation-linked amounts: lag (years) and LPI floor/cap per year."""
+
+    lag: float = Field(default=0.0, ge=0)
+    floor: float | None = Field(default=None, gt=-1)
+    cap: float | None = Field(default=None, gt=-1)
+    volatility: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _floor_below_cap(self) -> "IndexationSpec":
+        if self.floor is not None and self.cap is not None and self.floor > self.cap:
+            raise ValueError(f"floor {self.floor} is above cap {self.cap}; expected floor <= cap")
+        return self
 
 
 class LiabilitiesSpec(Spec):
@@ -97,7 +122,147 @@ class LiabilitiesSpec(Spec):
     discount_curve: str
     spread: float = 0.0
     inflation_curve: str | None = None
+    indexation: IndexationSpec = IndexationSpec()
     cashflows: str | list[CashflowRowSpec]
+
+
+class MarketSpec(Spec):
+    """Curves instruments use when they name none (default: the liabilities' curves)."""
+
+    nominal_curve: str | None = None
+    inflation_curve: str | None = None
+
+
+Years = Annotated[float, Field(gt=0)]
+Frequency = Literal[FREQUENCIES]  # type: ignore[valid-type]
+
+
+class InstrumentSpec(Spec):
+    """Fields every instrument has: its ``id`` (unique) and ``kind``."""
+
+    id: str = Field(min_length=1)
+
+
+class QuotedBondSpec(InstrumentSpec):
+    """A bond's pricing: a curve plus ``spread``, or a market ``price`` (clean, per 100)."""
+
+    curve: str | None = None
+    spread: float | None = None
+    price: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _spread_or_price(self) -> "QuotedBondSpec":
+        if self.spread is not None and self.price is not None:
+            raise ValueError("got both spread and price; expected one (a price implies the spread)")
+        return self
+
+
+class BondSpec(QuotedBondSpec):
+    """Fixed-coupon bond (government, or ``credit: true``)."""
+
+    kind: Literal["bond"]
+    coupon: float
+    maturity: Years
+    frequency: Frequency | None = None
+    credit: bool = False
+
+
+class ZeroCouponBondSpec(QuotedBondSpec):
+    """Zero-coupon bond or strip paying 100 at ``maturity``."""
+
+    kind: Literal["zero_coupon_bond"]
+    maturity: Years
+    credit: bool = False
+
+
+class IndexLinkedBondSpec(QuotedBondSpec):
+    """Index-linked bond: real coupon, uplift accrued so far, indexation lag."""
+
+    kind: Literal["index_linked_bond"]
+    coupon: float
+    maturity: Years
+    frequency: Frequency | None = None
+    indexation_lag: float | None = Field(default=None, ge=0)
+    index_ratio: float = Field(default=1.0, gt=0)
+    inflation_curve: str | None = None
+
+
+class InterestRateSwapSpec(InstrumentSpec):
+    """Receive-fixed swap (per unit notional); par when ``fixed_rate`` is left out."""
+
+    kind: Literal["interest_rate_swap"]
+    tenor: Years
+    frequency: Frequency | None = None
+    fixed_rate: float | None = None
+    curve: str | None = None
+
+
+class InflationSwapSpec(InstrumentSpec):
+    """Receive-inflation zero-coupon swap; par when ``fixed_rate`` is left out."""
+
+    kind: Literal["inflation_swap"]
+    maturity: Years
+    fixed_rate: float | None = None
+    indexation_lag: float | None = Field(default=None, ge=0)
+    curve: str | None = None
+    inflation_curve: str | None = None
+
+
+class RepoSpec(InstrumentSpec):
+    """Cash borrowed against the bond ``collateral`` (an instrument id)."""
+
+    kind: Literal["repo"]
+    collateral: str
+    term: Years
+    haircut: float | None = Field(default=None, ge=0, lt=1)
+    rate: float | None = None
+    curve: str | None = None
+
+
+class ReturnSeekingSpec(InstrumentSpec):
+    """Growth asset: expected return, volatility and optional stated durations."""
+
+    kind: Literal["return_seeking"]
+    expected_return: float
+    volatility: float = Field(ge=0)
+    rates_duration: float = Field(default=0.0, ge=0)
+    inflation_duration: float = Field(default=0.0, ge=0)
+    spread_duration: float = Field(default=0.0, ge=0)
+
+
+class CashSpec(InstrumentSpec):
+    """Cash; ``rate`` is its expected return."""
+
+    kind: Literal["cash"]
+    rate: float = 0.0
+
+
+INSTRUMENT_SPECS = (
+    BondSpec,
+    ZeroCouponBondSpec,
+    IndexLinkedBondSpec,
+    InterestRateSwapSpec,
+    InflationSwapSpec,
+    RepoSpec,
+    ReturnSeekingSpec,
+    CashSpec,
+)
+INSTRUMENT_KINDS = [spec.model_fields["kind"].annotation.__args__[0] for spec in INSTRUMENT_SPECS]
+
+AnyInstrumentSpec = Annotated[
+    Union[  # noqa: UP007 (a union built from a tuple needs the subscript form)
+        tuple(
+            Annotated[spec, Tag(f"{TAG_PREFIX}{kind}")]
+            for spec, kind in zip(INSTRUMENT_SPECS, INSTRUMENT_KINDS, strict=True)
+        )
+    ],
+    Discriminator(
+        _kind(None),
+        custom_error_type="instrument_kind",
+        custom_error_message="unknown instrument kind; expected kind: "
+        + ", ".join(INSTRUMENT_KINDS),
+    ),
+]
 
 
 class ProblemSpec(Spec):
@@ -108,4 +273,7 @@ class ProblemSpec(Spec):
     currency: str = "GBP"
     valuation_date: date | None = None
     curves: dict[str, CurveSpec] = Field(min_length=1)
+    market: MarketSpec = MarketSpec()
     liabilities: LiabilitiesSpec
+    instruments: list[AnyInstrumentSpec] = []
+    holdings: dict[str, float] = {}

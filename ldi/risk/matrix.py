@@ -42,10 +42,10 @@ class Block:
 
 @dataclass(frozen=True, eq=False)
 class CashflowMatrix:
-    """Streams as sparse rows: a ``fixed`` block of nominal amounts and one ``linked`` block of
-    real (inflation-linked) amounts per indexation rule.
+    """Streams as sparse rows: a block of fixed amounts, and linked blocks by indexation.
 
-    Flows at t <= 0 are dropped: they are not part of any PV.
+    ``fixed`` holds nominal amounts; ``linked`` one block of real (inflation-linked) amounts
+    per indexation rule. Flows at t <= 0 are dropped: they are not part of any PV.
     """
 
     ids: pd.Index

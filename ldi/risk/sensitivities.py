@@ -92,8 +92,9 @@ def _central(pairs: FloatArray) -> FloatArray:
 
 
 def _shifts(keys: FloatArray, with_breakeven: bool = True) -> Shifts:
-    """Scenarios: base, parallel −/+, key j −/+ for each key, then when ``with_breakeven``
-    breakeven parallel +/− and key j +/− (nominal rates held in those).
+    """Scenarios: base, parallel −/+, key j −/+ for each key, then breakeven bumps.
+
+    With ``with_breakeven``, breakeven parallel +/− and key j +/− follow, nominal rates held.
     """
     m = keys.size
     unit = np.eye(m)

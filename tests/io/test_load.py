@@ -37,7 +37,7 @@ def test_default_problem_builds_its_curves_and_basis(default_problem_path):
     gilts = np.interp(t, problem.curves["gilts"].tenors, problem.curves["gilts"].rates)
     # The discount basis is the gilt zero rate plus the 50bp spread, on the annual basis.
     np.testing.assert_allclose(problem.liabilities.discount_curve.zero_rate(t), gilts + 0.005)
-    assert len(problem.liabilities.cashflows) == 75
+    assert len(problem.liabilities.cashflows) == 76  # years 1..76 of the committed CSV
 
 
 def test_inline_cashflows_from_a_dict():

@@ -1,0 +1,110 @@
+"""Assets against liabilities: funding ratio, surplus and hedge ratios, total and by key.
+
+Conventions (DESIGN.md): assets are the holdings' values (physical assets at market value,
+overlays at their PV, repo at minus the debt); funding ratio = assets / liabilities;
+surplus = assets − liabilities; rates hedge ratio = assets' PV01 / liabilities' PV01 and
+inflation hedge ratio = assets' IE01 / liabilities' IE01, both on the liability basis
+(every nominal curve moved together), per key-rate bucket with the key-rate PV01s / IE01s.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ldi.curves.spread import DEFAULT_KEYS
+from ldi.instruments import InstrumentRisk
+from ldi.problem import Problem
+from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
+from ldi.typing import ArrayLike, FloatArray
+from ldi.validation import tenor_vector
+
+ASSET_COLUMNS = ("pv", "pv01", "ie01", "cs01")
+
+
+@dataclass(frozen=True, eq=False)
+class BalanceSheet:
+    """Liability and asset exposures of one problem, and the ratios between them.
+
+    ``liabilities``: exposures by component (fixed, inflation_linked, statuses, total).
+    ``assets``: one row per holding: kind, role, position and the position's exposures
+    (position x per-unit exposures). ``instruments``: the per-unit exposures and terms.
+    """
+
+    keys: FloatArray
+    liabilities: pd.DataFrame
+    assets: pd.DataFrame
+    instruments: InstrumentRisk
+
+    @property
+    def asset_totals(self) -> pd.Series:
+        """Sum of every holding's exposures (money columns only)."""
+        numeric = self.assets.drop(columns=["kind", "role", "position"])
+        return numeric.drop(columns=["duration"], errors="ignore").sum()
+
+    @property
+    def liability_totals(self) -> pd.Series:
+        """The liabilities' total row."""
+        return self.liabilities.loc["total"]
+
+    @property
+    def funding_ratio(self) -> float:
+        """Assets / liabilities (NaN when the liabilities are worth 0)."""
+        return _ratio(self.asset_totals["pv"], self.liability_totals["pv"])
+
+    @property
+    def surplus(self) -> float:
+        """Assets − liabilities, in the problem's currency."""
+        return float(self.asset_totals["pv"] - self.liability_totals["pv"])
+
+    @property
+    def hedge_ratios(self) -> dict[str, float]:
+        """{"rates": assets' PV01 / liabilities' PV01, "inflation": IE01 likewise}."""
+        assets, liabilities = self.asset_totals, self.liability_totals
+        return {
+            "rates": _ratio(assets["pv01"], liabilities["pv01"]),
+            "inflation": _ratio(assets["ie01"], liabilities["ie01"]),
+        }
+
+    def buckets(self) -> pd.DataFrame:
+        """Per key tenor: liability, asset and gap PV01 and IE01 and the hedge ratios.
+
+        Columns liability_pv01, asset_pv01, gap_pv01 (assets − liabilities), rates_hedge_ratio,
+        liability_ie01, asset_ie01, gap_ie01, inflation_hedge_ratio; index key (years).
+        """
+        assets, liabilities = self.asset_totals, self.liability_totals
+        rows = {}
+        for risk, column, ratio in (
+            ("pv01", key_rate_column, "rates_hedge_ratio"),
+            ("ie01", inflation_key_rate_column, "inflation_hedge_ratio"),
+        ):
+            names = [column(k) for k in self.keys]
+            liability = liabilities[names].to_numpy(dtype=float)
+            asset = assets[names].to_numpy(dtype=float)
+            rows[f"liability_{risk}"] = liability
+            rows[f"asset_{risk}"] = asset
+            rows[f"gap_{risk}"] = asset - liability
+            rows[ratio] = np.array([_ratio(a, b) for a, b in zip(asset, liability, strict=True)])
+        return pd.DataFrame(rows, index=pd.Index(self.keys, name="key"))
+
+
+def balance_sheet(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> BalanceSheet:
+    """Value the problem's liabilities and current holdings on its market."""
+    keys = tenor_vector(keys, "keys")
+    instruments = problem.instrument_risk(keys)
+    positions = problem.holdings
+    per_unit = instruments.exposures.loc[positions.index]
+    held = per_unit.drop(columns=["duration", "convexity"]).mul(positions, axis=0)
+    held.insert(0, "position", positions)
+    held.insert(0, "role", instruments.terms.loc[positions.index, "role"])
+    held.insert(0, "kind", instruments.terms.loc[positions.index, "kind"])
+    return BalanceSheet(
+        keys=keys,
+        liabilities=problem.liabilities.risk(keys),
+        assets=held,
+        instruments=instruments,
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else float("nan")

@@ -1,0 +1,77 @@
+"""What every instrument offers: the value and risk of one unit of position on a market.
+
+The unit depends on the instrument's role: market value for physical assets, notional for
+overlays (unfunded derivatives), cash borrowed for financing (repo).
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import ClassVar
+
+from ldi.cashflows.cashflows import Cashflows
+from ldi.curves.base import RateCurve
+from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.market import Market
+
+NO_FLOWS = Cashflows([], [])
+
+
+class Role(StrEnum):
+    """How a position is measured and funded."""
+
+    PHYSICAL = "physical"  # position = market value; bought with the fund's capital
+    OVERLAY = "overlay"  # position = notional; unfunded derivative
+    FINANCING = "financing"  # position = cash borrowed against collateral
+
+
+@dataclass(frozen=True)
+class StatedRisk:
+    """Sensitivities given rather than computed, per unit of market value.
+
+    Durations are in years: PV01 = duration x 1e-4 per unit, placed on the key-rate
+    buckets as a zero-coupon payment at that many years would be.
+    """
+
+    rates_duration: float = 0.0
+    inflation_duration: float = 0.0
+    spread_duration: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class Valuation:
+    """One unit of a position valued on a market.
+
+    Its value is ``settled`` (already fixed today, e.g. the −1 of a swap's floating leg)
+    plus the PV of ``stream`` on ``curve`` (spread included) with ``breakeven``. ``credit``
+    marks spread risk: the spread moves the discount rate, so CS01 equals the PV01.
+    ``quote`` holds the market terms for reports (prices, spreads, rates).
+    """
+
+    stream: Cashflows = NO_FLOWS
+    curve: RateCurve | None = None
+    breakeven: BreakevenCurve | None = None
+    settled: float = 0.0
+    credit: bool = False
+    stated: StatedRisk = StatedRisk()
+    quote: Mapping[str, float | str | None] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Instrument(ABC):
+    """A tradable position: ``id`` is its name in problem files, holdings and results."""
+
+    id: str
+    kind: ClassVar[str]
+    role: ClassVar[Role]
+
+    @abstractmethod
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position on ``market``."""
+
+    @property
+    def where(self) -> str:
+        """How error messages name this instrument."""
+        return f"instrument {self.id!r}"

@@ -1,0 +1,143 @@
+"""Bonds held as physical assets: fixed-coupon, zero-coupon (strips) and index-linked.
+
+Each is valued per unit of market value, priced on its curve plus ``spread`` or, given a
+market ``price`` (clean, per 100 face), at the spread that reprices it.
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ldi.cashflows.bonds import BondSchedule
+from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.indexation import Indexation
+from ldi.cashflows.schedule import fixed_leg
+from ldi.curves.market import Market
+from ldi.errors import DataError
+from ldi.instruments.base import Instrument, Role, Valuation
+from ldi.instruments.conventions import KIND_DEFAULTS
+from ldi.instruments.pricing import priced_bond
+
+FACE = 100.0
+E_INDEX_RATIO = "{where}.index_ratio: got {value!r}; expected a positive ratio such as 1.0"
+E_SPREAD_AND_PRICE = (
+    "{where}: got both spread {spread!r} and price {price!r}; expected one of them "
+    "(a price implies the spread)"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuotedBond(Instrument):
+    """Shared fields: the curve to discount on, and a spread or a market price."""
+
+    role: ClassVar[Role] = Role.PHYSICAL
+
+    def _check_quote(self, spread: float | None, price: float | None) -> None:
+        if spread is not None and price is not None:
+            raise DataError(E_SPREAD_AND_PRICE.format(where=self.where, spread=spread, price=price))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bond(QuotedBond):
+    """Fixed-coupon bullet bond: ``coupon`` a year (decimal) paid ``frequency`` times a year.
+
+    ``credit`` marks a credit bond: its spread is a risk factor (CS01 = PV01).
+    """
+
+    kind: ClassVar[str] = "bond"
+    coupon: float
+    maturity: float
+    frequency: int = KIND_DEFAULTS["bond"]["frequency"]
+    curve: str | None = None
+    spread: float | None = None
+    price: float | None = None
+    credit: bool = False
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        self._check_quote(self.spread, self.price)
+        schedule = BondSchedule(
+            coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
+        )
+        return priced_bond(
+            schedule.cashflows(),
+            market.nominal_curve(self.curve, f"{self.where}.curve"),
+            None,
+            spread=self.spread,
+            clean_price=self.price,
+            accrued=schedule.accrued_interest,
+            credit=self.credit,
+            where=self.where,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZeroCouponBond(QuotedBond):
+    """Pays 100 at ``maturity`` and nothing before (a strip, or a zero-coupon credit bond)."""
+
+    kind: ClassVar[str] = "zero_coupon_bond"
+    maturity: float
+    curve: str | None = None
+    spread: float | None = None
+    price: float | None = None
+    credit: bool = False
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        self._check_quote(self.spread, self.price)
+        maturity = fixed_leg(self.maturity, 1, where=self.where).times[-1]
+        return priced_bond(
+            Cashflows([maturity], [FACE]),
+            market.nominal_curve(self.curve, f"{self.where}.curve"),
+            None,
+            spread=self.spread,
+            clean_price=self.price,
+            accrued=0.0,
+            credit=self.credit,
+            where=self.where,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexLinkedBond(QuotedBond):
+    """Real ``coupon`` and principal uprated by the index (fixing ``indexation_lag`` years back).
+
+    ``index_ratio`` is the uplift already accrued (reference index today over the bond's base
+    index). ``price`` is the real clean price per 100, as linkers are quoted; settlement is
+    (real clean + real accrued) x ``index_ratio``.
+    """
+
+    kind: ClassVar[str] = "index_linked_bond"
+    coupon: float
+    maturity: float
+    frequency: int = KIND_DEFAULTS["index_linked_bond"]["frequency"]
+    indexation_lag: float = KIND_DEFAULTS["index_linked_bond"]["indexation_lag"]
+    index_ratio: float = 1.0
+    curve: str | None = None
+    inflation_curve: str | None = None
+    spread: float | None = None
+    price: float | None = None
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        self._check_quote(self.spread, self.price)
+        if not self.index_ratio > 0:
+            raise DataError(E_INDEX_RATIO.format(where=self.where, value=self.index_ratio))
+        schedule = BondSchedule(
+            coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
+        )
+        real = schedule.cashflows()
+        indexation = Indexation(lag=self.indexation_lag, where=f"{self.where}.indexation")
+        flows = Cashflows(
+            real.times, 0.0 * real.amounts, self.index_ratio * real.amounts, indexation
+        )
+        return priced_bond(
+            flows,
+            market.nominal_curve(self.curve, f"{self.where}.curve"),
+            market.breakeven_curve(self.inflation_curve, f"{self.where}.inflation_curve"),
+            spread=self.spread,
+            clean_price=self.price,
+            accrued=schedule.accrued_interest,
+            settlement_factor=self.index_ratio,
+            credit=False,
+            where=self.where,
+        )

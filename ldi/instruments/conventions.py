@@ -1,0 +1,52 @@
+"""Market conventions as data: defaults per instrument kind and currency, and haircuts.
+
+Changing a convention means editing a table here, never adding a branch to pricing code.
+"""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+KIND_DEFAULTS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "bond": {"frequency": 2},  # gilts, Treasuries: semiannual coupons
+        "zero_coupon_bond": {},
+        "index_linked_bond": {"frequency": 2, "indexation_lag": 0.0},
+        "interest_rate_swap": {"frequency": 1},  # SONIA / SOFR OIS: annual fixed leg
+        "inflation_swap": {"indexation_lag": 0.0},
+        "repo": {},
+        "return_seeking": {},
+        "cash": {},
+    }
+)
+"""Defaults that hold unless the instrument or its currency says otherwise."""
+
+CURRENCY_DEFAULTS: Mapping[tuple[str, str], Mapping[str, Any]] = MappingProxyType(
+    {
+        ("EUR", "bond"): {"frequency": 1},  # euro government bonds pay annual coupons
+        ("EUR", "index_linked_bond"): {"frequency": 1},
+    }
+)
+"""Overrides of ``KIND_DEFAULTS`` for one (currency, kind)."""
+
+HAIRCUTS: Mapping[str, tuple[tuple[float, float], ...]] = MappingProxyType(
+    {
+        # (residual maturity up to, haircut): EU EMIR RTS 2016/2251 Annex II, credit
+        # quality step 1, the standard schedule for collateral and a floor for repo.
+        "government": ((1.0, 0.005), (5.0, 0.02), (np.inf, 0.04)),
+        "credit": ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08)),
+    }
+)
+
+
+def defaults(kind: str, currency: str) -> dict[str, Any]:
+    """Convention defaults of ``kind`` in ``currency``."""
+    return {**KIND_DEFAULTS[kind], **CURRENCY_DEFAULTS.get((currency, kind), {})}
+
+
+def haircut(credit: bool, maturity: float) -> float:
+    """Standard haircut (decimal) of a bond with ``maturity`` years left."""
+    schedule = HAIRCUTS["credit" if credit else "government"]
+    return next(cut for limit, cut in schedule if maturity <= limit)

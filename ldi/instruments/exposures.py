@@ -1,0 +1,126 @@
+"""Per-unit exposures of an instrument universe: the table the optimizer consumes.
+
+Every instrument is valued once; instruments sharing discount and breakeven curves are
+revalued together in one vectorized pass (``ldi.risk.exposures``). Values fixed today and
+stated sensitivities (growth assets) are then added, so each row is the risk of one unit
+of position: one unit of market value, of notional, or of cash borrowed (``Role``).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ldi.curves.market import Market
+from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
+from ldi.instruments.base import Instrument, Role, Valuation
+from ldi.risk.sensitivities import (
+    SUMMARY_COLUMNS,
+    exposures,
+    inflation_key_rate_column,
+    key_rate_column,
+)
+from ldi.typing import ArrayLike, FloatArray
+from ldi.units import BP
+from ldi.validation import tenor_vector
+
+
+@dataclass(frozen=True, eq=False)
+class InstrumentRisk:
+    """Exposures and market terms of a universe, both indexed by instrument id.
+
+    ``exposures`` per unit of position: pv, pv01, duration and convexity (per unit of value,
+    or of notional for overlays), ie01, cs01 (credit spread PV01: value gained when the
+    instrument's spread falls 1bp), key-rate PV01s
+    (``pv01_<key>y``) and key-rate IE01s (``ie01_<key>y``); money per bp. ``terms``: kind,
+    role and the quote each instrument reports (prices, spreads, rates).
+    """
+
+    exposures: pd.DataFrame
+    terms: pd.DataFrame
+
+
+def exposure_columns(keys: FloatArray) -> list[str]:
+    """Columns of ``InstrumentRisk.exposures`` for key tenors ``keys``."""
+    return [
+        *SUMMARY_COLUMNS,
+        "cs01",
+        *(key_rate_column(k) for k in keys),
+        *(inflation_key_rate_column(k) for k in keys),
+    ]
+
+
+def instrument_risk(
+    instruments: Sequence[Instrument], market: Market, keys: ArrayLike = DEFAULT_KEYS
+) -> InstrumentRisk:
+    """Value every instrument on ``market`` and tabulate its per-unit exposures."""
+    keys = tenor_vector(keys, "keys")
+    valuations = {instrument.id: instrument.value(market) for instrument in instruments}
+    ids = pd.Index(list(valuations), name="id")
+    table = _stream_exposures(valuations, keys).reindex(ids).fillna(0.0)
+
+    stream_pv = table["pv"].to_numpy()
+    curvature = np.nan_to_num(table["convexity"].to_numpy()) * stream_pv  # money / BP²
+    pv = stream_pv + np.array([v.settled for v in valuations.values()])
+    credit = np.array([v.credit for v in valuations.values()])
+    table["cs01"] = np.where(credit, table["pv01"], 0.0)
+    table["pv"] = pv
+    _add_stated(table, valuations, keys, pv)
+    # An overlay's PV is near 0; its duration is quoted per unit of notional instead.
+    overlay = np.array([type(i).role is Role.OVERLAY for i in instruments])
+    basis = np.where(overlay, 1.0, pv)
+    table["duration"] = _per_pv(table["pv01"].to_numpy(), basis) / BP
+    table["convexity"] = _per_pv(curvature, basis)
+    records = [
+        {"kind": type(i).kind, "role": type(i).role.value, **valuations[i.id].quote}
+        for i in instruments
+    ]
+    terms = (
+        pd.DataFrame(records, index=ids)
+        if records
+        else pd.DataFrame(columns=["kind", "role"], index=ids)
+    )
+    return InstrumentRisk(exposures=table[exposure_columns(keys)], terms=terms)
+
+
+def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.DataFrame:
+    """Exposures of the instruments' streams, one revaluation per (curve, breakeven) pair."""
+    groups: dict[tuple[int, int], list[str]] = {}
+    for name, valuation in valuations.items():
+        if len(valuation.stream):
+            groups.setdefault((id(valuation.curve), id(valuation.breakeven)), []).append(name)
+    parts = [
+        exposures(
+            {name: valuations[name].stream for name in members},
+            valuations[members[0]].curve,
+            valuations[members[0]].breakeven,
+            keys,
+        )
+        for members in groups.values()
+    ]
+    columns = exposure_columns(keys)
+    columns.remove("cs01")
+    return pd.concat(parts) if parts else pd.DataFrame(columns=columns, dtype=float)
+
+
+def _add_stated(
+    table: pd.DataFrame, valuations: dict[str, Valuation], keys: FloatArray, pv: FloatArray
+) -> None:
+    """Add stated durations as PV01/IE01/CS01 = duration x 1e-4 x PV, bucketed at the duration."""
+    stated = [v.stated for v in valuations.values()]
+    for risk, column, key_column in (
+        ("rates_duration", "pv01", key_rate_column),
+        ("inflation_duration", "ie01", inflation_key_rate_column),
+    ):
+        duration = np.array([getattr(s, risk) for s in stated])
+        amount = duration * BP * pv
+        table[column] += amount
+        weights = key_rate_weights(keys, duration)  # (keys, instruments)
+        for j, key in enumerate(keys):
+            table[key_column(key)] += amount * weights[j]
+    table["cs01"] += np.array([s.spread_duration for s in stated]) * BP * pv
+
+
+def _per_pv(values: FloatArray, basis: FloatArray) -> FloatArray:
+    return np.divide(values, basis, out=np.full_like(basis, np.nan), where=basis != 0)

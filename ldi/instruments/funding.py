@@ -1,0 +1,75 @@
+"""Cash and gilt repo: the fund's liquidity and the way it borrows to lever up."""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from ldi.cashflows.cashflows import Cashflows
+from ldi.curves.market import Market
+from ldi.errors import DataError
+from ldi.instruments.base import Instrument, Role, Valuation
+
+E_TERM = "{where}.term: got {value!r}; expected a positive number of years"
+E_HAIRCUT = "{where}.haircut: got {value!r}; expected a decimal in [0, 1) such as 0.02"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cash(Instrument):
+    """Cash or a money-market fund: worth its face, no rate or inflation risk.
+
+    ``rate`` is the expected return (decimal a year), used by return objectives.
+    """
+
+    kind: ClassVar[str] = "cash"
+    role: ClassVar[Role] = Role.PHYSICAL
+    rate: float = 0.0
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        return Valuation(settled=1.0, quote={"expected_return": self.rate})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Repo(Instrument):
+    """Cash borrowed for ``term`` years against the bond ``collateral``, repaid with interest.
+
+    One unit borrowed repays 1 + rate x term at ``term`` (simple interest); without a
+    ``rate`` the repo is struck at the curve's fair rate (1/DF(term) − 1)/term, worth −1.
+    The lender holds collateral worth 1/(1 − ``haircut``) per unit borrowed.
+    """
+
+    kind: ClassVar[str] = "repo"
+    role: ClassVar[Role] = Role.FINANCING
+    collateral: str
+    term: float
+    haircut: float
+    rate: float | None = None
+    curve: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.term) and self.term > 0):
+            raise DataError(E_TERM.format(where=self.where, value=self.term))
+        if not (np.isfinite(self.haircut) and 0 <= self.haircut < 1):
+            raise DataError(E_HAIRCUT.format(where=self.where, value=self.haircut))
+
+    @property
+    def collateral_per_unit(self) -> float:
+        """Market value of collateral pledged per unit of cash borrowed."""
+        return 1.0 / (1.0 - self.haircut)
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        curve = market.nominal_curve(self.curve, f"{self.where}.curve")
+        fair = (1.0 / float(curve.discount(self.term)) - 1.0) / self.term
+        rate = fair if self.rate is None else self.rate
+        return Valuation(
+            stream=Cashflows([self.term], [-(1.0 + rate * self.term)]),
+            curve=curve,
+            quote={
+                "rate": rate,
+                "fair_rate": fair,
+                "haircut": self.haircut,
+                "collateral": self.collateral,
+            },
+        )

@@ -1,0 +1,111 @@
+"""Bond pricing shared by every kind: from a curve plus spread, or from a market price.
+
+A bond quoted at a market price gets the spread s that reprices it: the constant added to
+the curve's zero rates (in the curve's compounding, the same mechanism as every bump) with
+PV(curve + s) = dirty price. It is found by Brent's method on a bracket, as PV falls
+monotonically in s for positive flows.
+"""
+
+import numpy as np
+from scipy.optimize import brentq
+
+from ldi.cashflows.cashflows import Cashflows
+from ldi.curves.base import RateCurve
+from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.spread import RateSpread
+from ldi.errors import DataError
+from ldi.instruments.base import Valuation
+from ldi.typing import FloatArray
+from ldi.units import BP
+
+SPREAD_SEARCH = (-0.05, 1.0)  # implied spreads searched from -500bp to +10,000bp
+E_NEEDS_BREAKEVEN = "{where}: inflation-linked flows need a breakeven curve"
+E_NOT_POSITIVE = "{where}: dirty price {dirty!r}; expected a positive value"
+E_NO_SPREAD = (
+    "{where}.price: {price!r} (dirty {dirty:.6g}) implies a spread outside "
+    "[{low:+.0f}bp, {high:+.0f}bp]; expected a price the curve can reach"
+)
+
+
+def money_flows(
+    flows: Cashflows, breakeven: BreakevenCurve | None, where: str
+) -> tuple[FloatArray, FloatArray]:
+    """Times after 0 and the money each pays: fixed plus real x projected uprating."""
+    future = flows.times > 0
+    t = flows.times[future]
+    amounts = flows.amounts[future].copy()
+    linked = flows.inflation_linked[future]
+    if np.any(linked):
+        if breakeven is None:
+            raise DataError(E_NEEDS_BREAKEVEN.format(where=where))
+        uprating = flows.indexation.ratio(lambda u: breakeven.rate(u)[None, :], t)[0]
+        amounts += linked * uprating
+    return t, amounts
+
+
+def implied_spread(
+    flows: Cashflows,
+    curve: RateCurve,
+    breakeven: BreakevenCurve | None,
+    dirty: float,
+    where: str,
+    price: float,
+) -> float:
+    """Spread s (decimal) with PV of ``flows`` on ``curve`` + s equal to ``dirty``."""
+    t, amounts = money_flows(flows, breakeven, where)
+    zero = curve.zero_rate(t)
+
+    def excess(spread: float) -> float:
+        return float(amounts @ curve.compounding.discount(zero + spread, t)) - dirty
+
+    low, high = SPREAD_SEARCH
+    if not excess(low) > 0 > excess(high):
+        raise DataError(
+            E_NO_SPREAD.format(where=where, price=price, dirty=dirty, low=low / BP, high=high / BP)
+        )
+    return float(brentq(excess, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
+
+
+def priced_bond(
+    flows: Cashflows,
+    curve: RateCurve,
+    breakeven: BreakevenCurve | None,
+    *,
+    spread: float | None,
+    clean_price: float | None,
+    accrued: float,
+    settlement_factor: float = 1.0,
+    credit: bool,
+    where: str,
+) -> Valuation:
+    """Valuation per unit of market value of a bond whose ``flows`` are per 100 face.
+
+    With ``clean_price`` (per 100) the spread is implied from the dirty price
+    (clean + ``accrued``) x ``settlement_factor`` (the index ratio of a real-quoted linker);
+    otherwise the bond is priced on ``curve`` + ``spread`` (0 when None).
+    """
+    if clean_price is not None:
+        dirty = (clean_price + accrued) * settlement_factor
+        spread = implied_spread(flows, curve, breakeven, dirty, where, clean_price)
+        source = "market"
+    else:
+        spread = spread or 0.0
+        t, amounts = money_flows(flows, breakeven, where)
+        dirty = float(amounts @ curve.compounding.discount(curve.zero_rate(t) + spread, t))
+        source = "curve"
+    if not dirty > 0:
+        raise DataError(E_NOT_POSITIVE.format(where=where, dirty=dirty))
+    discount = curve if spread == 0 else curve.with_spread(RateSpread.parallel(spread))
+    clean = dirty / settlement_factor - accrued
+    return Valuation(
+        stream=flows.scaled(1.0 / dirty),
+        curve=discount,
+        breakeven=breakeven,
+        credit=credit,
+        quote={
+            "clean_price": clean,
+            "dirty_price": dirty,
+            "spread_bp": spread / BP,
+            "priced_from": source,
+        },
+    )

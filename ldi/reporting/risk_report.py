@@ -1,0 +1,252 @@
+"""The risk report: funding, hedge ratios, liabilities, holdings, instruments, key-rate ladder.
+
+``as_text`` lays out aligned tables for a terminal and ``to_dict`` the same numbers for
+automation (``ldi risk --json``). Every number comes from ``ldi.balance_sheet``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ldi.balance_sheet import BalanceSheet, balance_sheet
+from ldi.curves.spread import DEFAULT_KEYS
+from ldi.problem import Problem
+from ldi.risk.sensitivities import SUMMARY_COLUMNS, key_label
+from ldi.typing import ArrayLike
+from ldi.units import BP
+
+LIABILITY_HEADERS = {
+    "pv": "PV",
+    "pv01": "PV01",
+    "duration": "Duration",
+    "convexity": "Convexity",
+    "ie01": "IE01",
+}
+HOLDING_HEADERS = {
+    "kind": "Kind",
+    "position": "Position",
+    "pv": "Value",
+    "pv01": "PV01",
+    "ie01": "IE01",
+    "cs01": "CS01",
+}
+INSTRUMENT_HEADERS = {
+    "kind": "Kind",
+    "priced_from": "Priced from",
+    "clean_price": "Clean",
+    "dirty_price": "Dirty",
+    "spread_bp": "Spread bp",
+    "rate_pct": "Rate %",
+    "duration": "Duration",
+}
+LADDER_HEADERS = {
+    "liability_pv01": "Liab PV01",
+    "asset_pv01": "Asset PV01",
+    "gap_pv01": "Gap PV01",
+    "rates_hedge_pct": "Rates %",
+    "liability_ie01": "Liab IE01",
+    "asset_ie01": "Asset IE01",
+    "gap_ie01": "Gap IE01",
+    "inflation_hedge_pct": "Infl %",
+}
+LEGEND = (
+    "Money in {ccy}; PV01, IE01, CS01 per 1bp; duration in years (per unit of value, or of\n"
+    "notional for swaps); convexity in years^2. Positions: market value (assets), notional\n"
+    "(swaps), cash borrowed (repo). PV01 = (PV(-1bp) - PV(+1bp))/2, every nominal curve moved\n"
+    "together, breakevens held; IE01 = (PV(b+1bp) - PV(b-1bp))/2. Hedge ratio = assets /\n"
+    "liabilities on the liability basis; Gap = assets - liabilities."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class RiskReport:
+    """One problem's balance sheet arranged for reading."""
+
+    name: str
+    currency: str
+    valuation_date: str | None
+    liability_basis: str
+    sheet: BalanceSheet
+
+    def funding(self) -> dict[str, float]:
+        """Assets, liabilities, surplus, funding ratio and the two hedge ratios."""
+        sheet = self.sheet
+        return {
+            "assets": float(sheet.asset_totals["pv"]),
+            "liabilities": float(sheet.liability_totals["pv"]),
+            "surplus": sheet.surplus,
+            "funding_ratio": sheet.funding_ratio,
+            "rates_hedge_ratio": sheet.hedge_ratios["rates"],
+            "inflation_hedge_ratio": sheet.hedge_ratios["inflation"],
+        }
+
+    def holdings(self) -> pd.DataFrame:
+        """Holdings with their exposures, and a total row."""
+        held = self.sheet.assets[["kind", "position", "pv", "pv01", "ie01", "cs01"]]
+        total = held.drop(columns=["kind", "position"]).sum()
+        return pd.concat([held, total.to_frame("total").T]).rename_axis("id")
+
+    def instruments(self) -> pd.DataFrame:
+        """Market terms of every instrument: price, spread, rate and duration."""
+        terms = self.sheet.instruments.terms.copy()
+        rate = pd.Series(np.nan, index=terms.index)
+        for column in ("fixed_rate", "rate", "expected_return"):
+            if column in terms:
+                rate = rate.fillna(terms[column].astype(float))
+        terms["rate_pct"] = 100 * rate
+        terms["duration"] = self.sheet.instruments.exposures["duration"]
+        columns = [c for c in INSTRUMENT_HEADERS if c in terms]
+        return terms[columns]
+
+    def ladder(self) -> pd.DataFrame:
+        """Key-rate PV01s and IE01s of liabilities and assets, gaps and hedge ratios (%)."""
+        buckets = self.sheet.buckets()
+        buckets["rates_hedge_pct"] = 100 * buckets.pop("rates_hedge_ratio")
+        buckets["inflation_hedge_pct"] = 100 * buckets.pop("inflation_hedge_ratio")
+        return buckets[list(LADDER_HEADERS)]
+
+    def as_text(self) -> str:
+        """Plain-text tables for a terminal."""
+        date = f", valued {self.valuation_date}" if self.valuation_date else ""
+        f = self.funding()
+        money = _number(0)
+        lines = [
+            f"{self.name}: risk report ({self.currency}{date})",
+            f"Liability basis: {self.liability_basis}",
+            "",
+            f"Assets            {money(f['assets']):>16}",
+            f"Liabilities       {money(f['liabilities']):>16}",
+            f"Surplus           {money(f['surplus']):>16}",
+            f"Funding ratio     {_percent(f['funding_ratio']):>16}",
+            f"Rates hedge       {_percent(f['rates_hedge_ratio']):>16}   PV01 assets/liabilities",
+            f"Inflation hedge   {_percent(f['inflation_hedge_ratio']):>16}   IE01 assets/liabilities",
+            "",
+            "Liabilities",
+            _render(
+                self.sheet.liabilities[list(SUMMARY_COLUMNS)]
+                .rename(columns=LIABILITY_HEADERS)
+                .rename_axis("Component"),
+                money=("PV", "PV01", "IE01"),
+                fixed={"Duration": 2, "Convexity": 1},
+            ),
+        ]
+        if len(self.sheet.assets):
+            lines += [
+                "",
+                "Holdings",
+                _render(
+                    self.holdings().rename(columns=HOLDING_HEADERS).rename_axis("Holding"),
+                    money=("Position", "Value", "PV01", "IE01", "CS01"),
+                    fixed={},
+                ),
+            ]
+        if len(self.sheet.instruments.terms):
+            lines += [
+                "",
+                "Instruments (prices per 100 nominal; linkers real clean)",
+                _render(
+                    self.instruments().rename(columns=INSTRUMENT_HEADERS).rename_axis("Instrument"),
+                    money=(),
+                    fixed={"Clean": 3, "Dirty": 3, "Spread bp": 1, "Rate %": 3, "Duration": 2},
+                ),
+            ]
+        lines += [
+            "",
+            "Key-rate hedging (per 1bp)",
+            _render(
+                self.ladder().rename(index=key_label, columns=LADDER_HEADERS).rename_axis("Key"),
+                money=tuple(h for h in LADDER_HEADERS.values() if not h.endswith("%")),
+                fixed={"Rates %": 1, "Infl %": 1},
+            ),
+            "",
+            LEGEND.format(ccy=self.currency),
+        ]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe report (what ``ldi risk --json`` writes)."""
+        ladder = self.ladder()
+        return {
+            "name": self.name,
+            "currency": self.currency,
+            "valuation_date": self.valuation_date,
+            "liability_basis": self.liability_basis,
+            "funding": _clean(self.funding()),
+            "liabilities": _records(self.sheet.liabilities),
+            "holdings": _records(self.holdings().drop(columns=["kind"])),
+            "instruments": {
+                "exposures": _records(self.sheet.instruments.exposures),
+                "terms": _records(self.sheet.instruments.terms, numeric=False),
+            },
+            "key_rates": _records(ladder.set_axis(ladder.index.astype(str))),
+        }
+
+
+def risk_report(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> RiskReport:
+    """Value the problem's liabilities and holdings and arrange the result for reading."""
+    section = problem.spec.liabilities
+    basis = section.discount_curve
+    if section.spread:
+        basis += f" {section.spread / BP:+g}bp"
+    if section.inflation_curve:
+        basis += f"; inflation {section.inflation_curve}"
+        index = section.indexation
+        if index.floor is not None or index.cap is not None:
+            basis += (
+                f", LPI({_bound(index.floor)}, {_bound(index.cap)}) vol {_bound(index.volatility)}"
+            )
+        if index.lag:
+            basis += f", lag {index.lag:g}y"
+    date = problem.spec.valuation_date
+    return RiskReport(
+        name=problem.name,
+        currency=problem.spec.currency,
+        valuation_date=date.isoformat() if date else None,
+        liability_basis=basis,
+        sheet=balance_sheet(problem, keys),
+    )
+
+
+def _bound(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:g}%"
+
+
+def _percent(value: float) -> str:
+    return "-" if np.isnan(value) else f"{value:.1%}"
+
+
+def _render(frame: pd.DataFrame, money: tuple[str, ...], fixed: dict[str, int]) -> str:
+    """``frame`` as text; money to whole units, other columns to ``fixed`` decimals, NaN as '-'.
+
+    Money columns whose largest amount is below 1,000 get more decimals so they stay readable.
+    """
+    formatters = {column: _number(decimals) for column, decimals in fixed.items()}
+    for column in money:
+        largest = float(np.nanmax(np.abs(frame[column].astype(float)), initial=0.0))
+        formatters[column] = _number(0 if largest >= 1000 else 2 if largest >= 1 else 4)
+    return frame.to_string(formatters=formatters, na_rep="-")
+
+
+def _number(decimals: int) -> Callable[[float], str]:
+    """Formatter with thousands separators and ``decimals`` decimals; NaN as '-'."""
+
+    def formatted(value: float) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return "-"
+        return f"{round(value, decimals) + 0.0:,.{decimals}f}"  # + 0.0: no "-0"
+
+    return formatted
+
+
+def _clean(values: dict[str, float]) -> dict[str, float | None]:
+    return {key: None if np.isnan(value) else value for key, value in values.items()}
+
+
+def _records(frame: pd.DataFrame, numeric: bool = True) -> dict[str, dict[str, Any]]:
+    """{row: {column: value}} with NaN as null."""
+    clean = frame.astype(float) if numeric else frame.astype(object)
+    clean = clean.where(clean.notna(), None)
+    return {str(row): dict(values) for row, values in clean.to_dict(orient="index").items()}

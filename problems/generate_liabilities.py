@@ -1,0 +1,284 @@
+"""Write the example problems' liability cash flows, each projected from a documented recipe.
+
+One projection serves every recipe (after the shared domain facts, "Representative UK DB
+cash-flow profile"); annual payments in arrears, money in the recipe's currency:
+
+- mortality: Gompertz q_x = 0.00934 exp(0.11563 (x − 65)) from age 65 (the S2PA male fit),
+  0.15% a year before 65, both times the recipe's ``mortality_multiplier``, capped at 1;
+- member groups: a total annual pension in today's money spread over integer ages with
+  weights ∝ exp(−½((age − centre)/width)²); a member aged x today is paid at the end of year t
+  if alive then and x + t − 1 ≥ ``paid_from_age`` (so a deferred paid from 65 who is 64 today
+  receives a first payment at t = 2, at the end of the year in which the member is 65);
+- indexation: a share of each payment is inflation-linked (a real amount, grown by the
+  breakeven index to a nominal amount), the rest is fixed nominal.
+
+Recipes (measured values: PV and effective duration ``ldi.duration`` on the curves of
+``SIZING_CURVES``; the linked share is the inflation-linked part's share of the PV):
+
+``DOMAIN_FACTS``
+    Exactly the published recipe: £30m a year of pensioners aged 66–99 centred on 74, £40m a
+    year of deferreds aged 30–64 centred on 54 and paid from 65 (widths 7), 75% of each payment
+    inflation-linked. It reproduces the published table; no CSV is written for it. On gilts +
+    50bp with RPI breakevens: PV £668.3m, duration 14.57 years, linked share of PV 82.8%.
+``UK_DB_SCHEME`` → ``data/uk_db_scheme_cashflows.csv``
+    A closed UK DB scheme (no new accrual), deferred-heavy: £50m a year of pensioners aged
+    66–99 centred on 74, £130m a year of deferreds aged 30–64 centred on 50 and paid from 65
+    (widths 7), 60% of each payment RPI-linked. On gilts + 50bp with RPI breakevens: PV
+    £1,497.7m, duration 17.97 years, linked share of PV 73.1%; payments in today's money peak
+    in year 24.
+``US_CORPORATE_PLAN`` → ``data/us_corporate_plan_cashflows.csv``
+    A closed, frozen US corporate plan with no COLA (every payment fixed nominal): $80m a year
+    of retirees aged 66–95 centred on 73 (width 6), $105m a year of terminated-vested
+    deferreds aged 35–64 centred on 52 and paid from 65 (width 7). On the AA corporate zero
+    curve (semiannual): PV $1,190.3m, duration 12.71 years; payments peak in year 19.
+``INSURER_ANNUITY_BOOK`` → ``data/insurer_annuity_book_cashflows.csv``
+    A UK insurer's bulk-annuity book of level annuities in payment (all fixed nominal): £92m a
+    year of pensioners aged 60–95 centred on 72 (width 7), lighter insured-life mortality
+    (q_x × 0.85). On gilts + 100bp: PV £802.8m, duration 7.11 years; payments peak in year 1
+    and run off by year 47. A book of pensioners only is short at these yields: even a single
+    level annuity bought at 60 has a duration of 9.4 years.
+
+Each CSV has columns ``time`` (years, float), ``status`` (``pensioner`` or ``deferred``),
+``fixed`` (nominal) and ``inflation_linked`` (real, today's money), both rounded to 2
+decimals: one row per year per status with a non-zero payment.
+
+Run ``python problems/generate_liabilities.py`` to rewrite the three CSVs.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import ldi
+
+DATA = Path(__file__).parent / "data"
+COLUMNS = ["time", "status", "fixed", "inflation_linked"]
+
+GOMPERTZ_Q65 = 0.00934
+"""q_65 of the Gompertz fit to S2PA male (domain facts), one-year death probability."""
+GOMPERTZ_SLOPE = 0.11563
+"""Gompertz slope of that fit, per year of age."""
+GOMPERTZ_FROM_AGE = 65.0
+"""Age (years) from which the Gompertz law applies."""
+Q_BEFORE_GOMPERTZ = 0.0015
+"""One-year death probability before ``GOMPERTZ_FROM_AGE``."""
+
+
+class Status(StrEnum):
+    """Member status of a group, as written in the CSV ``status`` column."""
+
+    PENSIONER = "pensioner"
+    DEFERRED = "deferred"
+
+
+@dataclass(frozen=True)
+class MemberGroup:
+    """Members of one status whose pensions are spread over ages by a Gaussian weight."""
+
+    status: Status
+    """Pensioners are in payment today; deferreds are paid from ``paid_from_age``."""
+    total_pension: float
+    """Sum of the group's annual pensions today, in the recipe's currency per year (real terms
+    for the inflation-linked share)."""
+    min_age: int
+    """Youngest member's age today, in whole years."""
+    max_age: int
+    """Oldest member's age today, in whole years (inclusive)."""
+    centre_age: float
+    """Age (years) at which the weight exp(−½((age − centre)/width)²) peaks."""
+    width: float = 7.0
+    """Standard deviation (years) of the Gaussian age weight."""
+    paid_from_age: float = 0.0
+    """Age (years) at the start of a year from which that year's payment is made; 0 for
+    pensioners (already in payment)."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_age <= self.max_age:
+            raise ValueError(f"{self.status}: need 0 <= min_age <= max_age, got {self}")
+        if self.total_pension <= 0 or self.width <= 0:
+            raise ValueError(f"{self.status}: total_pension and width must be > 0, got {self}")
+
+    @property
+    def ages(self) -> np.ndarray:
+        """Integer ages today (years), youngest first."""
+        return np.arange(self.min_age, self.max_age + 1, dtype=float)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Parameters of one synthetic liability book; see the module docstring for each one."""
+
+    name: str
+    """Book name; its CSV is ``data/<name>_cashflows.csv``."""
+    currency: str
+    """ISO code of every amount."""
+    groups: tuple[MemberGroup, ...]
+    """Member groups; several groups of one status are summed into that status's rows."""
+    inflation_linked_share: float
+    """Share (decimal, 0–1) of each payment that is inflation-linked; the rest is fixed
+    nominal."""
+    sizing: str
+    """Key of ``SIZING_CURVES``: the curves the book is sized against and ``measure`` uses."""
+    mortality_multiplier: float = 1.0
+    """Factor on every q_x (decimal; below 1 for lighter, e.g. insured-life, mortality)."""
+    horizon_years: int = 100
+    """Years projected (payments at t = 1..horizon); must reach the run-off."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.inflation_linked_share <= 1.0:
+            raise ValueError(f"{self.name}: inflation_linked_share must be in [0, 1]")
+        if self.mortality_multiplier <= 0 or self.horizon_years < 1 or not self.groups:
+            raise ValueError(f"{self.name}: need mortality_multiplier > 0, horizon >= 1, groups")
+
+    @property
+    def csv_path(self) -> Path:
+        """Where ``main`` writes this book's cash flows."""
+        return DATA / f"{self.name}_cashflows.csv"
+
+
+def mortality(age: np.ndarray, multiplier: float = 1.0) -> np.ndarray:
+    """One-year death probability q_x at ``age`` (years), scaled by ``multiplier``, capped at 1."""
+    gompertz = GOMPERTZ_Q65 * np.exp(GOMPERTZ_SLOPE * (age - GOMPERTZ_FROM_AGE))
+    q = np.where(age >= GOMPERTZ_FROM_AGE, gompertz, Q_BEFORE_GOMPERTZ)
+    return np.minimum(multiplier * q, 1.0)
+
+
+def expected_payments(group: MemberGroup, recipe: Recipe) -> np.ndarray:
+    """Expected payments at t = 1..horizon of one group of ``recipe``, today's money per year."""
+    ages = group.ages
+    weights = np.exp(-0.5 * ((ages - group.centre_age) / group.width) ** 2)
+    pensions = group.total_pension * weights / weights.sum()
+    age_at_start = ages[:, None] + np.arange(recipe.horizon_years)[None, :]  # in year t
+    q = mortality(age_at_start, recipe.mortality_multiplier)
+    survival = np.cumprod(1.0 - q, axis=1)  # alive at the end of year t
+    return pensions @ (survival * (age_at_start >= group.paid_from_age))
+
+
+def project(recipe: Recipe) -> pd.DataFrame:
+    """Cash flows of ``recipe``: columns ``COLUMNS``, rows by time then status.
+
+    Amounts are rounded to 2 decimals; ``fixed`` is nominal and ``inflation_linked`` real, in
+    today's money (the index ratio grows it to nominal). Rows whose rounded payments are both
+    zero are dropped.
+    """
+    years = np.arange(1, recipe.horizon_years + 1, dtype=float)
+    real: dict[Status, np.ndarray] = {}
+    for group in recipe.groups:
+        flows = expected_payments(group, recipe)
+        real[group.status] = real.get(group.status, 0.0) + flows
+    share = recipe.inflation_linked_share
+    frames = [
+        pd.DataFrame(
+            {
+                "time": years,
+                "status": status.value,
+                "fixed": np.round((1.0 - share) * amounts, 2),
+                "inflation_linked": np.round(share * amounts, 2),
+            }
+        )
+        for status, amounts in real.items()
+    ]
+    flows = pd.concat(frames, ignore_index=True)
+    flows = flows[(flows["fixed"] != 0) | (flows["inflation_linked"] != 0)]
+    return flows.sort_values("time", kind="stable").reset_index(drop=True)
+
+
+# Rates in percent: zero rates of the curves, RPI breakevens.
+GILT_TENORS = [1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50]
+GILT_PCT = [3.85, 3.78, 3.82, 3.95, 4.15, 4.48, 4.95, 5.25, 5.30, 5.25, 5.05, 4.80]
+RPI_PCT = [3.30, 3.15, 3.10, 3.15, 3.20, 3.30, 3.40, 3.45, 3.40, 3.35, 3.25, 3.15]
+US_AA_TENORS = [0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50]
+US_AA_PCT = [4.40, 4.45, 4.52, 4.62, 4.85, 5.05, 5.30, 5.52, 5.62, 5.60, 5.45]
+GILTS = ldi.ZeroCurve(GILT_TENORS, np.array(GILT_PCT) / 100, compounding="annual")
+RPI = ldi.BreakevenCurve(GILT_TENORS, np.array(RPI_PCT) / 100)
+US_AA = ldi.ZeroCurve(US_AA_TENORS, np.array(US_AA_PCT) / 100, compounding="semiannual")
+SIZING_CURVES: dict[str, tuple[ldi.ZeroCurve, ldi.BreakevenCurve | None]] = {
+    "gilts+50bp": (GILTS.shifted(50), RPI),
+    "us_aa": (US_AA, None),
+    "gilts+100bp": (GILTS.shifted(100), RPI),
+}
+"""Illustrative curves each book is sized against: (discount curve, breakeven curve)."""
+
+
+def measure(recipe: Recipe, flows: pd.DataFrame | None = None) -> dict[str, float]:
+    """PV (currency), effective duration (years) and linked share of PV (decimal).
+
+    Values ``flows`` (default: ``project(recipe)``) on ``SIZING_CURVES[recipe.sizing]``.
+    """
+    flows = project(recipe) if flows is None else flows
+    curve, breakeven = SIZING_CURVES[recipe.sizing]
+    t, linked = flows["time"].to_numpy(), flows["inflation_linked"].to_numpy()
+    cf = ldi.Cashflows(t, flows["fixed"].to_numpy(), linked)
+    pv = ldi.pv(cf, curve, breakeven)
+    linked_pv = ldi.pv(ldi.Cashflows(t, np.zeros_like(linked), linked), curve, breakeven)
+    duration = ldi.duration(cf, curve, breakeven)
+    return {"pv": pv, "duration": duration, "linked_share": linked_pv / pv}
+
+
+DOMAIN_FACTS = Recipe(
+    name="domain_facts",
+    currency="GBP",
+    groups=(
+        MemberGroup(Status.PENSIONER, 30e6, 66, 99, centre_age=74.0),
+        MemberGroup(Status.DEFERRED, 40e6, 30, 64, centre_age=54.0, paid_from_age=65.0),
+    ),
+    inflation_linked_share=0.75,
+    sizing="gilts+50bp",
+)
+"""The published recipe ("Representative UK DB cash-flow profile"); no CSV."""
+
+UK_DB_SCHEME = Recipe(
+    name="uk_db_scheme",
+    currency="GBP",
+    groups=(
+        MemberGroup(Status.PENSIONER, 50e6, 66, 99, centre_age=74.0),
+        MemberGroup(Status.DEFERRED, 130e6, 30, 64, centre_age=50.0, paid_from_age=65.0),
+    ),
+    inflation_linked_share=0.60,
+    sizing="gilts+50bp",
+)
+"""Closed UK DB scheme, pensioners and deferreds, mostly RPI-linked."""
+
+US_CORPORATE_PLAN = Recipe(
+    name="us_corporate_plan",
+    currency="USD",
+    groups=(
+        MemberGroup(Status.PENSIONER, 80e6, 66, 95, centre_age=73.0, width=6.0),
+        MemberGroup(Status.DEFERRED, 105e6, 35, 64, centre_age=52.0, paid_from_age=65.0),
+    ),
+    inflation_linked_share=0.0,
+    sizing="us_aa",
+)
+"""Closed, frozen US corporate plan without COLA: every payment fixed nominal."""
+
+INSURER_ANNUITY_BOOK = Recipe(
+    name="insurer_annuity_book",
+    currency="GBP",
+    groups=(MemberGroup(Status.PENSIONER, 92e6, 60, 95, centre_age=72.0),),
+    inflation_linked_share=0.0,
+    mortality_multiplier=0.85,
+    sizing="gilts+100bp",
+)
+"""UK insurer's bulk-annuity book of level annuities in payment, insured-life mortality."""
+
+RECIPES = (UK_DB_SCHEME, US_CORPORATE_PLAN, INSURER_ANNUITY_BOOK)
+"""The books ``main`` writes, one CSV each."""
+
+
+def main() -> None:
+    """Rewrite every recipe's CSV and print what it measures on its sizing curves."""
+    for recipe in RECIPES:
+        flows = project(recipe)
+        flows.to_csv(recipe.csv_path, index=False)
+        m = measure(recipe, flows)
+        print(
+            f"wrote {recipe.csv_path.name}: PV {m['pv'] / 1e6:,.1f}m {recipe.currency}, "
+            f"duration {m['duration']:.2f}y, linked share {m['linked_share']:.1%}"
+        )
+
+
+if __name__ == "__main__":
+    main()

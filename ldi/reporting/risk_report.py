@@ -113,16 +113,19 @@ class RiskReport:
         date = f", valued {self.valuation_date}" if self.valuation_date else ""
         f = self.funding()
         money = _number(0)
+        funding = [
+            ("Assets", money(f["assets"]), ""),
+            ("Liabilities", money(f["liabilities"]), ""),
+            ("Surplus", money(f["surplus"]), ""),
+            ("Funding ratio", _percent(f["funding_ratio"]), ""),
+            ("Rates hedge", _percent(f["rates_hedge_ratio"]), "PV01 assets / liabilities"),
+            ("Inflation hedge", _percent(f["inflation_hedge_ratio"]), "IE01 assets / liabilities"),
+        ]
         lines = [
             f"{self.name}: risk report ({self.currency}{date})",
             f"Liability basis: {self.liability_basis}",
             "",
-            f"Assets            {money(f['assets']):>16}",
-            f"Liabilities       {money(f['liabilities']):>16}",
-            f"Surplus           {money(f['surplus']):>16}",
-            f"Funding ratio     {_percent(f['funding_ratio']):>16}",
-            f"Rates hedge       {_percent(f['rates_hedge_ratio']):>16}   PV01 assets/liabilities",
-            f"Inflation hedge   {_percent(f['inflation_hedge_ratio']):>16}   IE01 assets/liabilities",
+            *(f"{label:<16}{value:>16}   {note}".rstrip() for label, value, note in funding),
             "",
             "Liabilities",
             _render(

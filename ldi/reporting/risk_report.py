@@ -71,6 +71,12 @@ class RiskReport:
     liability_basis: str
     sheet: BalanceSheet
 
+    @property
+    def has_inflation(self) -> bool:
+        """True when liabilities or holdings carry inflation risk (else IE01s are left out)."""
+        sheet = self.sheet
+        return bool(sheet.liability_totals["ie01"] or sheet.assets["ie01"].any())
+
     def funding(self) -> dict[str, float]:
         """Assets, liabilities, surplus, funding ratio and the two hedge ratios."""
         sheet = self.sheet
@@ -121,6 +127,14 @@ class RiskReport:
             ("Rates hedge", _percent(f["rates_hedge_ratio"]), "PV01 assets / liabilities"),
             ("Inflation hedge", _percent(f["inflation_hedge_ratio"]), "IE01 assets / liabilities"),
         ]
+        if not self.has_inflation:
+            funding.pop()
+        liabilities = self.sheet.liabilities[list(SUMMARY_COLUMNS)]
+        holdings, ladder = self.holdings(), self.ladder()
+        if not self.has_inflation:
+            liabilities = liabilities.drop(index="inflation_linked", columns="ie01")
+            holdings = holdings.drop(columns="ie01")
+            ladder = ladder.drop(columns=[c for c in ladder if "ie01" in c or "inflation" in c])
         lines = [
             f"{self.name}: risk report ({self.currency}{date})",
             f"Liability basis: {self.liability_basis}",
@@ -129,9 +143,7 @@ class RiskReport:
             "",
             "Liabilities",
             _render(
-                self.sheet.liabilities[list(SUMMARY_COLUMNS)]
-                .rename(columns=LIABILITY_HEADERS)
-                .rename_axis("Component"),
+                liabilities.rename(columns=LIABILITY_HEADERS).rename_axis("Component"),
                 money=("PV", "PV01", "IE01"),
                 fixed={"Duration": 2, "Convexity": 1},
             ),
@@ -141,7 +153,7 @@ class RiskReport:
                 "",
                 "Holdings",
                 _render(
-                    self.holdings().rename(columns=HOLDING_HEADERS).rename_axis("Holding"),
+                    holdings.rename(columns=HOLDING_HEADERS).rename_axis("Holding"),
                     money=("Position", "Value", "PV01", "IE01", "CS01"),
                     fixed={},
                 ),
@@ -160,7 +172,7 @@ class RiskReport:
             "",
             "Key-rate hedging (per 1bp)",
             _render(
-                self.ladder().rename(index=key_label, columns=LADDER_HEADERS).rename_axis("Key"),
+                ladder.rename(index=key_label, columns=LADDER_HEADERS).rename_axis("Key"),
                 money=tuple(h for h in LADDER_HEADERS.values() if not h.endswith("%")),
                 fixed={"Rates %": 1, "Infl %": 1},
             ),
@@ -227,9 +239,10 @@ def _render(frame: pd.DataFrame, money: tuple[str, ...], fixed: dict[str, int]) 
     Money columns whose largest amount is below 1,000 get more decimals so they stay readable.
     """
     formatters = {column: _number(decimals) for column, decimals in fixed.items()}
-    for column in money:
+    for column in (c for c in money if c in frame):
         largest = float(np.nanmax(np.abs(frame[column].astype(float)), initial=0.0))
-        formatters[column] = _number(0 if largest >= 1000 else 2 if largest >= 1 else 4)
+        small = 2 if largest >= 1 else 4
+        formatters[column] = _number(0 if largest >= 1000 or largest == 0 else small)
     return frame.to_string(formatters=formatters, na_rep="-")
 
 

@@ -1,9 +1,11 @@
 """ldi: liability-driven investment risk and portfolio optimization.
 
-The public interface (see the README): curves, cash flows, risk measures and problem files.
+The public interface (see the README): curves, cash flows, instruments, risk measures,
+balance sheets and problem files.
 """
 
-from ldi.cashflows import BondSchedule, Cashflows, year_fractions
+from ldi.balance_sheet import BalanceSheet, balance_sheet
+from ldi.cashflows import BondSchedule, Cashflows, Indexation, year_fractions
 from ldi.curves import (
     DEFAULT_KEYS,
     BreakevenCurve,
@@ -13,7 +15,19 @@ from ldi.curves import (
     fit_nss,
     par_rate,
 )
+from ldi.curves.market import Market
 from ldi.errors import DataError, LDIError, SpecError
+from ldi.instruments import (
+    Bond,
+    Cash,
+    IndexLinkedBond,
+    InflationSwap,
+    InterestRateSwap,
+    Repo,
+    ReturnSeeking,
+    ZeroCouponBond,
+    instrument_risk,
+)
 from ldi.io.load import load_problem
 from ldi.risk import convexity, duration, exposures, ie01, key_rate_pv01, pv, pv01
 from ldi.units import BP, Compounding
@@ -21,21 +35,34 @@ from ldi.units import BP, Compounding
 __all__ = [
     "BP",
     "DEFAULT_KEYS",
+    "BalanceSheet",
+    "Bond",
     "BondSchedule",
     "BreakevenCurve",
+    "Cash",
     "Cashflows",
     "Compounding",
     "DataError",
+    "IndexLinkedBond",
+    "Indexation",
+    "InflationSwap",
+    "InterestRateSwap",
     "Interpolation",
     "LDIError",
+    "Market",
     "NelsonSiegelSvensson",
+    "Repo",
+    "ReturnSeeking",
     "SpecError",
+    "ZeroCouponBond",
     "ZeroCurve",
+    "balance_sheet",
     "convexity",
     "duration",
     "exposures",
     "fit_nss",
     "ie01",
+    "instrument_risk",
     "key_rate_pv01",
     "load_problem",
     "par_rate",

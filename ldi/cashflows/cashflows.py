@@ -74,7 +74,9 @@ class Cashflows:
             raise DataError(
                 E_MIXED_INDEXATION.format(first=self.indexation, second=other.indexation)
             )
-        indexation = self.indexation if self.has_inflation_linked else other.indexation
+        # The indexation of whichever stream has linked amounts (this one's when neither has).
+        linked_other = other.has_inflation_linked and not self.has_inflation_linked
+        indexation = other.indexation if linked_other else self.indexation
         return Cashflows(
             np.concatenate([self.times, other.times]),
             np.concatenate([self.amounts, other.amounts]),

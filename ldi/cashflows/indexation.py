@@ -26,6 +26,7 @@ from scipy.special import ndtr
 from ldi.curves.inflation import index_ratio
 from ldi.errors import DataError
 from ldi.typing import FloatArray
+from ldi.validation import plain
 
 E_LAG = "{where}.lag: got {value!r}; expected a finite number of years >= 0"
 E_BOUND = "{where}.{field}: got {value!r}; expected a finite annual rate above -1 or none"
@@ -60,15 +61,23 @@ class Indexation:
 
     def __post_init__(self) -> None:
         if not _finite(self.lag) or self.lag < 0:
-            raise DataError(E_LAG.format(where=self.where, value=self.lag))
+            raise DataError(E_LAG.format(where=self.where, value=plain(self.lag)))
         for bound in ("floor", "cap"):
             value = getattr(self, bound)
             if value is not None and not (_finite(value) and value > -1):
-                raise DataError(E_BOUND.format(where=self.where, field=bound, value=value))
+                raise DataError(E_BOUND.format(where=self.where, field=bound, value=plain(value)))
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
-            raise DataError(E_ORDER.format(where=self.where, floor=self.floor, cap=self.cap))
+            floor, cap = plain(self.floor), plain(self.cap)
+            raise DataError(E_ORDER.format(where=self.where, floor=floor, cap=cap))
         if not _finite(self.volatility) or self.volatility < 0:
-            raise DataError(E_VOLATILITY.format(where=self.where, value=self.volatility))
+            raise DataError(E_VOLATILITY.format(where=self.where, value=plain(self.volatility)))
+        # Plain numbers, so equal rules compare and print equal; without a floor or cap the
+        # volatility plays no part, so it is dropped and such a rule equals full indexation.
+        for name in ("lag", "floor", "cap", "volatility"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, None if value is None else float(value))
+        if not self.is_limited:
+            object.__setattr__(self, "volatility", 0.0)
 
     @property
     def is_limited(self) -> bool:

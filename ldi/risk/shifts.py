@@ -17,6 +17,7 @@ from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
 
 E_SHAPE = "Shifts.{name}: got shape {shape}; expected (scenarios, knots) = (S, {knots})"
+E_ROWS = "Shifts.breakeven: got {got} scenarios; expected {want}, one per row of Shifts.nominal"
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,9 +37,7 @@ class Shifts:
                 raise DataError(E_SHAPE.format(name=name, shape=values.shape, knots=knots.size))
             object.__setattr__(self, name, values)
         if self.nominal.shape != self.breakeven.shape:
-            raise DataError(
-                E_SHAPE.format(name="breakeven", shape=self.breakeven.shape, knots=knots.size)
-            )
+            raise DataError(E_ROWS.format(got=self.breakeven.shape[0], want=self.nominal.shape[0]))
 
     @classmethod
     def none(cls) -> "Shifts":

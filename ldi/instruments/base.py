@@ -45,13 +45,15 @@ class Valuation:
     """One unit of a position valued on a market.
 
     Its value is ``settled`` (already fixed today, e.g. the −1 of a swap's floating leg)
-    plus the PV of ``stream`` on ``curve`` (spread included) with ``breakeven``. ``credit``
-    marks spread risk: the spread moves the discount rate, so CS01 equals the PV01.
+    plus the PV of ``stream`` on ``curve`` + ``spread`` (decimal, added to the zero rates in
+    the curve's compounding) with ``breakeven``. ``credit`` marks spread risk: the spread
+    moves the discount rate, so CS01 equals the PV01.
     ``quote`` holds the market terms for reports (prices, spreads, rates).
     """
 
     stream: Cashflows = NO_FLOWS
     curve: RateCurve | None = None
+    spread: float = 0.0
     breakeven: BreakevenCurve | None = None
     settled: float = 0.0
     credit: bool = False

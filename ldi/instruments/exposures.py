@@ -85,7 +85,10 @@ def instrument_risk(
 
 
 def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.DataFrame:
-    """Exposures of the instruments' streams, one revaluation per (curve, breakeven) pair."""
+    """Exposures of the instruments' streams, one revaluation per (curve, breakeven) pair.
+
+    Instruments on one curve at different spreads (bonds' z-spreads) share a revaluation.
+    """
     groups: dict[tuple[int, int], list[str]] = {}
     for name, valuation in valuations.items():
         if len(valuation.stream):
@@ -96,6 +99,7 @@ def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.
             valuations[members[0]].curve,
             valuations[members[0]].breakeven,
             keys,
+            spreads=[valuations[name].spread for name in members],
         )
         for members in groups.values()
     ]

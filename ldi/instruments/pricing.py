@@ -12,7 +12,6 @@ from scipy.optimize import brentq
 from ldi.cashflows.cashflows import Cashflows
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
-from ldi.curves.spread import RateSpread
 from ldi.errors import DataError
 from ldi.instruments.base import Valuation
 from ldi.typing import FloatArray
@@ -95,11 +94,11 @@ def priced_bond(
         source = "curve"
     if not dirty > 0:
         raise DataError(E_NOT_POSITIVE.format(where=where, dirty=dirty))
-    discount = curve if spread == 0 else curve.with_spread(RateSpread.parallel(spread))
     clean = dirty / settlement_factor - accrued
     return Valuation(
         stream=flows.scaled(1.0 / dirty),
-        curve=discount,
+        curve=curve,
+        spread=spread,
         breakeven=breakeven,
         credit=credit,
         quote={

@@ -49,8 +49,12 @@ def exposures(
     curve: RateCurve,
     breakeven: BreakevenCurve | None = None,
     keys: ArrayLike = DEFAULT_KEYS,
+    spreads: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Risk table of many streams from one vectorized revaluation.
+
+    ``spreads`` optionally gives each stream its own spread over ``curve`` (decimals, in the
+    curve's compounding), e.g. the z-spreads of bonds; every bump moves them all alike.
 
     Rows are stream ids; columns pv, pv01, duration, convexity, ie01, one key-rate PV01 per
     key (``key_rate_column``) and one key-rate IE01 per key (``inflation_key_rate_column``).
@@ -62,7 +66,8 @@ def exposures(
     )
     keys = tenor_vector(keys, "keys")
     # Breakeven scenarios only matter for linked flows; without any, IE01s are 0.
-    values = revalue(matrix, curve, breakeven, _shifts(keys, with_breakeven=matrix.has_linked))
+    shifts = _shifts(keys, with_breakeven=matrix.has_linked)
+    values = revalue(matrix, curve, breakeven, shifts, spreads)
 
     pv, down, up = values[:, 0], values[:, 1], values[:, 2]
     m = keys.size

@@ -482,3 +482,30 @@ def test_close_keys_get_distinct_columns():
     assert list(table.columns[5:9]) == ["pv01_0.5y", "pv01_2y", "pv01_2.0000001y", "pv01_5y"]
     # Relative gap bounded by (h t_max)^2 / 6 for a central difference; see the property test.
     assert table.iloc[0, 5:9].sum() == pytest.approx(table.loc["bond", "pv01"], rel=1e-6)
+
+
+def test_per_stream_spreads_equal_each_stream_on_its_spread_curve():
+    curve, breakeven = ZeroCurve(**NOMINAL), BreakevenCurve(**INFLATION)
+    flows = streams()
+    spreads = np.linspace(-0.002, 0.015, len(flows))
+    table = ldi.exposures(flows, curve, breakeven, keys=KEYS, spreads=spreads)
+    for (name, cf), spread in zip(flows.items(), spreads, strict=True):
+        alone = ldi.exposures({name: cf}, curve.shifted(spread / H), breakeven, keys=KEYS)
+        # One D(z + s, t) per flow against D of the spread curve: PVs equal to rounding; the
+        # 1bp differences carry eps / h of the PV, so 1e-10 of the stream's PV01 scale
+        # (convexity's second difference 1e-8).
+        scale = abs(alone.loc[name, "pv"]) * H + 1e-300
+        for column in table.columns:
+            got, want = table.loc[name, column], alone.loc[name, column]
+            if column == "convexity":
+                assert got == pytest.approx(want, rel=1e-8, nan_ok=True)
+            elif column == "duration":
+                assert got == pytest.approx(want, rel=1e-10, nan_ok=True)
+            else:
+                assert got == pytest.approx(want, rel=1e-12, abs=1e-10 * scale), column
+
+
+def test_spreads_must_match_the_streams():
+    flows = streams()
+    with pytest.raises(DataError, match=re.escape("spreads: got 2 values for 5 streams")):
+        ldi.exposures(flows, ZeroCurve(**NOMINAL), BreakevenCurve(**INFLATION), spreads=[0, 0])

@@ -20,6 +20,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_risk.py
+	$(BIN)/python benchmarks/bench_instruments.py
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ldi needs Python >= 3.11; set PYTHON=/path/to/python3.11")'

@@ -357,9 +357,9 @@ def markdown(report: dict) -> str:
         "| target | measured | met |",
         "|---|---:|:---:|",
         f"| ldi (from Cashflows) >= {TARGET_SPEEDUP:g}x faster than QuantLib "
-        f"| {speed['speedup_vs_quantlib']:,.0f}x | {_yes(speed['speedup_met'])} |",
+        f"| {speed['speedup_vs_quantlib']:,.0f}x | {verdict(speed['speedup_met'])} |",
         f"| ldi (prebuilt matrix) within {TARGET_NUMPY_RATIO:g}x of bare numpy "
-        f"| {speed['ratio_vs_numpy_prebuilt']:.2f}x | {_yes(speed['numpy_ratio_met'])} |",
+        f"| {speed['ratio_vs_numpy_prebuilt']:.2f}x | {verdict(speed['numpy_ratio_met'])} |",
         f"| ldi (from Cashflows, incl. stacking) vs bare numpy (matrix prebuilt) "
         f"| {speed['ratio_vs_numpy_from_cashflows']:.2f}x | (info) |",
         "",
@@ -368,7 +368,7 @@ def markdown(report: dict) -> str:
     ]
     for item in agree.values():
         tol = "-" if item["tol"] is None else f"{item['tol']:.0e}"
-        lines.append(f"| {item['what']} | {item['max']:.2e} | {tol} | {_yes(item['ok'])} |")
+        lines.append(f"| {item['what']} | {item['max']:.2e} | {tol} | {verdict(item['ok'])} |")
     lines += [
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in m.items()) + ".",
@@ -388,7 +388,8 @@ def write_result(path: Path, text: str) -> None:
     path.chmod(0o666 & ~umask)
 
 
-def _yes(flag: bool | None) -> str:
+def verdict(flag: bool | None) -> str:
+    """A check's outcome for the results table: yes, **no**, or - when not checked."""
     return "-" if flag is None else ("yes" if flag else "**no**")
 
 

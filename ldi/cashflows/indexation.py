@@ -1,8 +1,15 @@
 """How inflation-linked real amounts are uprated: an indexation lag and LPI floors and caps.
 
 A real amount a paid at t pays a x U(t) in money. With no floor or cap, U(t) is the
-projected index ratio I(τ)/I(0) = (1 + b(τ))^τ at the fixing time τ = max(t − lag, 0)
-(a fixing at or before today is taken as known, ratio 1).
+projected index ratio (1 + b(τ))^τ at the fixing time τ = max(t − lag, 0) (a fixing at or
+before today is taken as known, ratio 1).
+
+A breakeven curve is read as quoted on the index as the market references it (zero-coupon
+inflation swaps fix with a lag of a few months): (1 + b(t))^t is the expected growth of
+that lagged index from its latest known value. ``lag`` is therefore the fixing lag of a
+flow *relative to the curve's quotes*: 0 when they match (the default), e.g. 5/12 for an
+old-style 8-month-lag linker against 3-month-lag quotes. Known uplift to date is carried
+separately (a bond's index ratio).
 
 Limited price indexation (LPI, e.g. RPI floored at 0% and capped at 5% a year) uprates by
 each year's inflation clipped to [floor, cap]. Year n's gross inflation Y_n = I(n)/I(n−1)

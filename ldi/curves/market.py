@@ -15,15 +15,24 @@ E_NO_DEFAULT = "{where}: no {kind} curve named and the market has no default; na
 
 @dataclass(frozen=True, eq=False)
 class Market:
-    """``curves`` by name; ``nominal`` and ``inflation`` name the defaults (or None)."""
+    """``curves`` by name, and the defaults of instruments that name none.
+
+    ``nominal`` discounts bonds; ``swap`` (``nominal`` when None) discounts swaps and
+    repo, e.g. SONIA while bonds use gilts; ``inflation`` projects the index.
+    """
 
     curves: Mapping[str, RateCurve | BreakevenCurve]
     nominal: str | None = None
     inflation: str | None = None
+    swap: str | None = None
 
     def nominal_curve(self, name: str | None = None, where: str = "curve") -> RateCurve:
         """The nominal curve ``name`` (the default when None)."""
         return self._curve(name or self.nominal, RateCurve, "nominal", where)
+
+    def swap_curve(self, name: str | None = None, where: str = "curve") -> RateCurve:
+        """The nominal curve ``name``, else the swap default, else the nominal default."""
+        return self._curve(name or self.swap or self.nominal, RateCurve, "nominal", where)
 
     def breakeven_curve(
         self, name: str | None = None, where: str = "inflation_curve"

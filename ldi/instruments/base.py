@@ -32,7 +32,7 @@ class StatedRisk:
     """Sensitivities given rather than computed, per unit of market value.
 
     Durations are in years: PV01 = duration x 1e-4 per unit, placed on the key-rate
-    buckets as a zero-coupon payment at that many years would be.
+    buckets as a zero-coupon payment at |duration| years would be.
     """
 
     rates_duration: float = 0.0

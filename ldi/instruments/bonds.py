@@ -7,6 +7,8 @@ market ``price`` (clean, per 100 face), at the spread that reprices it.
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
+
 from ldi.cashflows.bonds import BondSchedule
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
@@ -16,9 +18,14 @@ from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
 from ldi.instruments.pricing import priced_bond
+from ldi.validation import plain
 
 FACE = 100.0
 E_INDEX_RATIO = "{where}.index_ratio: got {value!r}; expected a positive ratio such as 1.0"
+E_INDEX_RATIO_NEEDED = (
+    "{where}.index_ratio: missing, but a real clean price {price!r} is given; expected the "
+    "uplift accrued so far (reference index over base index), as settlement depends on it"
+)
 E_SPREAD_AND_PRICE = (
     "{where}: got both spread {spread!r} and price {price!r}; expected one of them "
     "(a price implies the spread)"
@@ -99,11 +106,14 @@ class ZeroCouponBond(QuotedBond):
 
 @dataclass(frozen=True, kw_only=True)
 class IndexLinkedBond(QuotedBond):
-    """Real ``coupon`` and principal uprated by the index (fixing ``indexation_lag`` years back).
+    """Real ``coupon`` and principal uprated by the index.
 
     ``index_ratio`` is the uplift already accrued (reference index today over the bond's base
-    index). ``price`` is the real clean price per 100, as linkers are quoted; settlement is
-    (real clean + real accrued) x ``index_ratio``.
+    index); it must be given with a ``price``, the real clean price per 100 as linkers are
+    quoted, since settlement is (real clean + real accrued) x ``index_ratio``. Without a
+    price it defaults to 1 (a new issue). ``indexation_lag`` is the bond's fixing lag
+    relative to the breakeven curve's quotes (see ``ldi.cashflows.indexation``): 0 when the
+    curve is quoted on the same lagged index.
     """
 
     kind: ClassVar[str] = "index_linked_bond"
@@ -111,7 +121,7 @@ class IndexLinkedBond(QuotedBond):
     maturity: float
     frequency: int = KIND_DEFAULTS["index_linked_bond"]["frequency"]
     indexation_lag: float = KIND_DEFAULTS["index_linked_bond"]["indexation_lag"]
-    index_ratio: float = 1.0
+    index_ratio: float | None = None
     curve: str | None = None
     inflation_curve: str | None = None
     spread: float | None = None
@@ -120,16 +130,17 @@ class IndexLinkedBond(QuotedBond):
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
         self._check_quote(self.spread, self.price)
-        if not self.index_ratio > 0:
-            raise DataError(E_INDEX_RATIO.format(where=self.where, value=self.index_ratio))
+        if self.index_ratio is None and self.price is not None:
+            raise DataError(E_INDEX_RATIO_NEEDED.format(where=self.where, price=self.price))
+        index_ratio = 1.0 if self.index_ratio is None else self.index_ratio
+        if not (np.isfinite(index_ratio) and index_ratio > 0):
+            raise DataError(E_INDEX_RATIO.format(where=self.where, value=plain(index_ratio)))
         schedule = BondSchedule(
             coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
         )
         real = schedule.cashflows()
         indexation = Indexation(lag=self.indexation_lag, where=f"{self.where}.indexation")
-        flows = Cashflows(
-            real.times, 0.0 * real.amounts, self.index_ratio * real.amounts, indexation
-        )
+        flows = Cashflows(real.times, 0.0 * real.amounts, index_ratio * real.amounts, indexation)
         return priced_bond(
             flows,
             market.nominal_curve(self.curve, f"{self.where}.curve"),
@@ -137,7 +148,7 @@ class IndexLinkedBond(QuotedBond):
             spread=self.spread,
             clean_price=self.price,
             accrued=schedule.accrued_interest,
-            settlement_factor=self.index_ratio,
+            settlement_factor=index_ratio,
             credit=False,
             where=self.where,
         )

@@ -34,7 +34,9 @@ CURRENCY_DEFAULTS: Mapping[tuple[str, str], Mapping[str, Any]] = MappingProxyTyp
 HAIRCUTS: Mapping[str, tuple[tuple[float, float], ...]] = MappingProxyType(
     {
         # (residual maturity up to, haircut): EU EMIR RTS 2016/2251 Annex II, credit
-        # quality step 1, the standard schedule for collateral and a floor for repo.
+        # quality step 1, same currency: the standard minimum haircut on collateral for
+        # uncleared derivatives, used as the default when a repo states none (repo haircuts
+        # are agreed bilaterally; give them per repo where known).
         "government": ((1.0, 0.005), (5.0, 0.02), (np.inf, 0.04)),
         "credit": ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08)),
     }

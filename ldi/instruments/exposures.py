@@ -14,6 +14,7 @@ import pandas as pd
 
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
+from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.risk.sensitivities import (
     SUMMARY_COLUMNS,
@@ -24,6 +25,8 @@ from ldi.risk.sensitivities import (
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
 from ldi.validation import tenor_vector
+
+E_REPEATED = "instruments: ids {ids} appear more than once; expected each id once"
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,6 +59,10 @@ def instrument_risk(
 ) -> InstrumentRisk:
     """Value every instrument on ``market`` and tabulate its per-unit exposures."""
     keys = tenor_vector(keys, "keys")
+    ids = [instrument.id for instrument in instruments]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise DataError(E_REPEATED.format(ids=repeated))
     valuations = {instrument.id: instrument.value(market) for instrument in instruments}
     ids = pd.Index(list(valuations), name="id")
     table = _stream_exposures(valuations, keys).reindex(ids).fillna(0.0)
@@ -120,7 +127,7 @@ def _add_stated(
         duration = np.array([getattr(s, risk) for s in stated])
         amount = duration * BP * pv
         table[column] += amount
-        weights = key_rate_weights(keys, duration)  # (keys, instruments)
+        weights = key_rate_weights(keys, np.abs(duration))  # (keys, instruments)
         for j, key in enumerate(keys):
             table[key_column(key)] += amount * weights[j]
     table["cs01"] += np.array([s.spread_duration for s in stated]) * BP * pv

@@ -36,6 +36,7 @@ class Repo(Instrument):
 
     One unit borrowed repays 1 + rate x term at ``term`` (simple interest); without a
     ``rate`` the repo is struck at the curve's fair rate (1/DF(term) − 1)/term, worth −1.
+    It discounts on the market's swap curve unless it names one (repo trades near OIS).
     The lender holds collateral worth 1/(1 − ``haircut``) per unit borrowed.
     """
 
@@ -60,7 +61,7 @@ class Repo(Instrument):
 
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
-        curve = market.nominal_curve(self.curve, f"{self.where}.curve")
+        curve = market.swap_curve(self.curve, f"{self.where}.curve")
         fair = (1.0 / float(curve.discount(self.term)) - 1.0) / self.term
         rate = fair if self.rate is None else self.rate
         return Valuation(

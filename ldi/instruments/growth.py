@@ -18,7 +18,8 @@ class ReturnSeeking(Instrument):
 
     ``expected_return`` and ``volatility`` are annual decimals. The optional durations
     (years) state its sensitivity to nominal rates, breakeven inflation and credit spreads
-    per unit of market value, e.g. 3 for property whose rents track interest rates.
+    per unit of market value, e.g. 3 for property whose rents track interest rates; a
+    negative duration (an asset that gains when rates rise) is allowed.
     """
 
     kind: ClassVar[str] = "return_seeking"
@@ -33,13 +34,13 @@ class ReturnSeeking(Instrument):
         checks = {
             "expected_return": "a finite annual return such as 0.06",
             "volatility": "a finite volatility >= 0 such as 0.15",
-            "rates_duration": "a finite number of years >= 0",
-            "inflation_duration": "a finite number of years >= 0",
-            "spread_duration": "a finite number of years >= 0",
+            "rates_duration": "a finite number of years",
+            "inflation_duration": "a finite number of years",
+            "spread_duration": "a finite number of years",
         }
         for field, need in checks.items():
             value = getattr(self, field)
-            if not np.isfinite(value) or (field != "expected_return" and value < 0):
+            if not np.isfinite(value) or (field == "volatility" and value < 0):
                 message = E_NUMBER.format(where=self.where, field=field, value=value, need=need)
                 raise DataError(message)
 

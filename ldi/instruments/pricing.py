@@ -16,9 +16,11 @@ from ldi.errors import DataError
 from ldi.instruments.base import Valuation
 from ldi.typing import FloatArray
 from ldi.units import BP
+from ldi.validation import plain
 
 SPREAD_SEARCH = (-0.05, 1.0)  # implied spreads searched from -500bp to +10,000bp
 E_NEEDS_BREAKEVEN = "{where}: inflation-linked flows need a breakeven curve"
+E_PRICE = "{where}.price: got {price!r}; expected a positive clean price per 100 nominal"
 E_NOT_POSITIVE = "{where}: dirty price {dirty!r}; expected a positive value"
 E_NO_SPREAD = (
     "{where}.price: {price!r} (dirty {dirty:.6g}) implies a spread outside "
@@ -84,6 +86,8 @@ def priced_bond(
     otherwise the bond is priced on ``curve`` + ``spread`` (0 when None).
     """
     if clean_price is not None:
+        if not (np.isfinite(clean_price) and clean_price > 0):
+            raise DataError(E_PRICE.format(where=where, price=plain(clean_price)))
         dirty = (clean_price + accrued) * settlement_factor
         spread = implied_spread(flows, curve, breakeven, dirty, where, clean_price)
         source = "market"

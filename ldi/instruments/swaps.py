@@ -17,8 +17,9 @@ from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
+from ldi.validation import plain
 
-E_MATURITY = "{where}.maturity: got {value!r}; expected a positive number of years"
+E_YEARS = "{where}.{field}: got {value!r}; expected a positive number of years"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,7 +40,8 @@ class InterestRateSwap(Instrument):
 
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
-        curve = market.nominal_curve(self.curve, f"{self.where}.curve")
+        _check_years(self.tenor, "tenor", self.where)
+        curve = market.swap_curve(self.curve, f"{self.where}.curve")
         leg = fixed_leg(self.tenor, self.frequency, start=0.0, where=self.where)
         discount = curve.discount(leg.times)
         par = (1.0 - discount[-1]) / float(leg.accruals @ discount)
@@ -56,9 +58,10 @@ class InterestRateSwap(Instrument):
 
 @dataclass(frozen=True, kw_only=True)
 class InflationSwap(Instrument):
-    """Zero-coupon inflation swap to ``maturity``: receive I(T − lag)/I(−lag), pay (1 + K)^T.
+    """Zero-coupon inflation swap to ``maturity``: receive the index uplift U(T), pay (1 + K)^T.
 
-    The par rate K makes (1 + K)^T the projected uplift U(T) of the breakeven curve.
+    U follows the breakeven curve, which is quoted on the swap market's lagged index, so at
+    the default ``indexation_lag`` 0 (relative to the curve) the par rate K is b(T).
     """
 
     kind: ClassVar[str] = "inflation_swap"
@@ -71,9 +74,8 @@ class InflationSwap(Instrument):
 
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
-        if not (np.isfinite(self.maturity) and self.maturity > 0):
-            raise DataError(E_MATURITY.format(where=self.where, value=self.maturity))
-        curve = market.nominal_curve(self.curve, f"{self.where}.curve")
+        _check_years(self.maturity, "maturity", self.where)
+        curve = market.swap_curve(self.curve, f"{self.where}.curve")
         breakeven = market.breakeven_curve(self.inflation_curve, f"{self.where}.inflation_curve")
         indexation = Indexation(lag=self.indexation_lag, where=f"{self.where}.indexation")
         t = np.array([float(self.maturity)])
@@ -86,3 +88,8 @@ class InflationSwap(Instrument):
             breakeven=breakeven,
             quote={"fixed_rate": rate, "par_rate": par},
         )
+
+
+def _check_years(value: float, field: str, where: str) -> None:
+    if not (np.isfinite(value) and value > 0):
+        raise DataError(E_YEARS.format(where=where, field=field, value=plain(value)))

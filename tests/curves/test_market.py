@@ -22,6 +22,14 @@ def test_defaults_and_named_curves_are_the_stored_objects():
     assert MARKET.breakeven_curve("cpi") is CPI
 
 
+def test_swap_curve_defaults_to_the_swap_then_the_nominal_curve():
+    assert MARKET.swap_curve() is GILTS  # no swap default: the nominal default
+    with_swaps = Market(curves=CURVES, nominal="gilts", inflation="rpi", swap="sonia")
+    assert with_swaps.swap_curve() is SONIA
+    assert with_swaps.swap_curve("gilts") is GILTS
+    assert with_swaps.nominal_curve() is GILTS
+
+
 def test_names_by_kind_are_sorted():
     assert MARKET.names(RateCurve) == ["gilts", "sonia"]
     assert MARKET.names(BreakevenCurve) == ["cpi", "rpi"]

@@ -442,6 +442,16 @@ def test_linker_index_ratio_must_be_positive(ratio):
         linker.value(linker_market())
 
 
+def test_linker_price_needs_its_index_ratio():
+    message = (
+        "instrument 'IL'.index_ratio: missing, but a real clean price 95.0 is given; "
+        "expected the uplift accrued so far"
+    )
+    linker = IndexLinkedBond(id="IL", coupon=COUPON, maturity=10.0, price=95.0)
+    with pytest.raises(DataError, match=re.escape(message)):
+        linker.value(linker_market())
+
+
 # --- bad quotes -------------------------------------------------------------------------------
 
 
@@ -483,7 +493,8 @@ def test_unreachable_linker_price_shows_the_settlement_price():
 
 @pytest.mark.parametrize("price", [0.0, -5.0])
 def test_non_positive_price_is_rejected(price):
-    with pytest.raises(DataError, match=re.escape(f"instrument 'A'.price: {price!r}")):
+    message = f"instrument 'A'.price: got {price!r}; expected a positive clean price per 100"
+    with pytest.raises(DataError, match=re.escape(message)):
         Bond(id="A", coupon=0.04, maturity=9.5, price=price).value(market())
 
 

@@ -5,6 +5,8 @@ revalues each group in one vectorized pass, so a row must not depend on its neig
 position-level risk written out here in numpy on a flat annual curve.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -173,17 +175,13 @@ def test_empty_universe():
     assert list(risk.terms.columns) == ["kind", "role"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="instrument_risk keys valuations by id in a dict, so a repeated id drops a row "
-    "and pandas then raises ValueError (length mismatch) instead of a DataError naming the id",
-)
 def test_repeated_ids_are_a_data_error():
     bonds = [
         Bond(id="UKT", coupon=0.04, maturity=10.0),
         Bond(id="UKT", coupon=0.02, maturity=5.0),
     ]
-    with pytest.raises(DataError, match="UKT"):
+    message = "instruments: ids ['UKT'] appear more than once; expected each id once"
+    with pytest.raises(DataError, match=re.escape(message)):
         instrument_risk(bonds, MARKET, KEYS)
 
 
@@ -269,3 +267,26 @@ def test_overlay_duration_is_per_unit_of_notional():
     # On a flat 4% annual curve the annual par swap rate is 4%: the swap is the annual 4%
     # bond (at par, dirty 100) less 1 paid today, so per unit their PV01s are equal.
     assert table.loc["PAR", "pv01"] == pytest.approx(table.loc["BOND", "pv01"], rel=1e-12)
+
+
+def test_swaps_and_repo_default_to_the_markets_swap_curve():
+    gilts, sonia = ZeroCurve.flat(0.045), ZeroCurve.flat(0.04)
+    curves = {"gilts": gilts, "sonia": sonia}
+    default = Market(curves, nominal="gilts", swap="sonia")
+    named = Market(curves, nominal="gilts")
+    universe = [
+        InterestRateSwap(id="S", tenor=30),
+        Repo(id="R", collateral="X", term=0.5, haircut=0),
+    ]
+    explicit = [
+        InterestRateSwap(id="S", tenor=30, curve="sonia"),
+        Repo(id="R", collateral="X", term=0.5, haircut=0, curve="sonia"),
+    ]
+    pd.testing.assert_frame_equal(
+        instrument_risk(universe, default, KEYS).exposures,
+        instrument_risk(explicit, named, KEYS).exposures,
+    )
+    # Bonds still use the nominal default: the fair repo rate is SONIA's, not the gilts'.
+    assert instrument_risk(universe, default, KEYS).terms.loc["R", "fair_rate"] == pytest.approx(
+        (1.04**0.5 - 1) / 0.5, rel=1e-14
+    )

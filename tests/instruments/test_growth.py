@@ -99,9 +99,9 @@ def test_all_three_durations_together():
         ("expected_return", np.inf, "a finite annual return such as 0.06"),
         ("volatility", -0.1, "a finite volatility >= 0 such as 0.15"),
         ("volatility", np.nan, "a finite volatility >= 0 such as 0.15"),
-        ("rates_duration", -1.0, "a finite number of years >= 0"),
-        ("inflation_duration", np.inf, "a finite number of years >= 0"),
-        ("spread_duration", -0.5, "a finite number of years >= 0"),
+        ("rates_duration", np.nan, "a finite number of years"),
+        ("inflation_duration", np.inf, "a finite number of years"),
+        ("spread_duration", -np.inf, "a finite number of years"),
     ],
 )
 def test_bad_numbers_name_the_field(field, value, need):
@@ -109,6 +109,20 @@ def test_bad_numbers_name_the_field(field, value, need):
     message = f"instrument 'G'.{field}: got {value!r}; expected {need}"
     with pytest.raises(DataError, match=re.escape(message)):
         ReturnSeeking(**kwargs)
+
+
+def test_negative_duration_gains_when_rates_rise():
+    market = Market({"gilts": ZeroCurve.flat(0.04)}, nominal="gilts")
+    risk = instrument_risk(
+        [ReturnSeeking(id="G", expected_return=0.06, volatility=0.15, rates_duration=-5.0)],
+        market,
+        [2, 5, 10],
+    )
+    row = risk.exposures.loc["G"]
+    # PV01 = −5 x 1e-4 per unit, all on the 5y key (|D| = 5 is a key).
+    assert row["pv01"] == pytest.approx(-5e-4, rel=1e-15)
+    assert row["pv01_5y"] == pytest.approx(-5e-4, rel=1e-15)
+    assert row["pv01_2y"] == row["pv01_10y"] == 0.0
 
 
 def test_negative_expected_return_is_allowed():

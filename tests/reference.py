@@ -1,25 +1,83 @@
-"""Independent reference valuation of the default problem's liabilities, in plain numpy.
+"""Independent reference valuation of a problem file, in plain numpy, pandas and scipy.
 
-Written straight from DESIGN.md's conventions (linear zero interpolation with flat
-extrapolation, annual compounding, basis spread on the zero rate, index ratio (1+b)^t,
-triangle key-rate weights, 1bp central differences) without using ldi, so tests can check
-what ldi prints against it.
+Written from DESIGN.md's risk conventions and the documented instrument and indexation
+formulas, reading the problem YAML (``yaml.safe_load``) and its CSV (pandas) directly: no
+``ldi`` import anywhere, so tests can check what ``ldi risk`` prints against it.
+
+Conventions implemented here (each in a few lines below):
+
+- zero curves: linear interpolation of the zero rate, flat extrapolation; DF from the curve's
+  compounding (annual (1+z)^-t, semiannual (1+z/2)^-2t, ..., continuous e^-zt); a basis or
+  z-spread is added to the zero rate; bumps add 1bp (x a triangle weight) to the zero rate;
+- par swap curves: bootstrapped pillar by pillar with scipy's brentq, linear in the zero rate
+  (the curve's own compounding), s_n sum(tau_i DF(t_i)) = 1 - DF(n);
+- inflation: index ratio (1 + b(tau))^tau at the fixing time tau = max(t - lag, 0); LPI
+  (floor, cap, sigma): forwards F_n = (1+b(n))^n / (1+b(n-1))^(n-1), each year's growth the
+  Black expectation of a lognormal clipped to [1+floor, 1+cap] with log-sd sigma sqrt(n),
+  multiplied over whole years, the fractional year as g^frac;
+- sensitivities: 1bp central differences, PV01 = (PV(-1bp) - PV(+1bp))/2, IE01 =
+  (PV(b+1bp) - PV(b-1bp))/2, key rates with ``triangle`` weights;
+- instruments per unit of position (market value, notional, cash borrowed), as the
+  instrument docstrings of the project describe them; holdings = position x per unit.
 """
 
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+from scipy.optimize import brentq
+from scipy.stats import norm
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEMS = ROOT / "problems"
 DEFAULT_PROBLEM = PROBLEMS / "uk_db_scheme.yaml"
-H = 1e-4
+DEFAULT_KEYS = (1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0)
+H = 1e-4  # one basis point
+
+# Tolerances of ldi against this reference. Both evaluate the same formulas in float64 in a
+# different order, so they differ by rounding only. A PV is a sum of up to ~100 flows
+# (~1e-14 relative rounding); a 1bp central difference inherits that absolute error, so a
+# money number (PV, PV01, IE01, CS01, key rates) is held to MONEY_RTOL of the gross value of
+# the book it belongs to (``scale``): 100x the rounding, 1e-3 GBP on a 1bn book, far below
+# the whole units printed. Derived numbers carry that error divided by what they divide by.
+MONEY_RTOL = 1e-12
+# Implied spreads are solved to 1e-15 (brentq) by both sides; a dirty price agreeing to 1e-12
+# moves the spread by 1e-12 / duration, so 1e-6bp is generous and still 1e5x below the 0.1bp
+# printed.
+SPREAD_ATOL_BP = 1e-6
+PRICE_ATOL = 1e-9  # per 100 nominal: MONEY_RTOL x 100 x 10 (gross legs)
+# Per-unit exposures are per unit of value or notional; an inflation swap's legs pay up to
+# (1 + K)^T ~ 3-5 per unit, so the gross scale of one unit is taken as 10.
+UNIT_SCALE = 10.0
+
+PERIODS = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
+# Problem-file defaults per instrument kind (and the EUR override), as the schema documents.
+FREQUENCY = {"bond": 2, "index_linked_bond": 2, "interest_rate_swap": 1}
+EUR_ANNUAL = ("bond", "index_linked_bond")
+# Default repo haircuts when a repo states none: the EMIR RTS 2016/2251 standard schedule
+# (credit quality step 1) by the collateral's residual maturity: (maturity up to, haircut).
+HAIRCUTS = {
+    False: ((1.0, 0.005), (5.0, 0.02), (np.inf, 0.04)),
+    True: ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08)),
+}
+ROLES = {
+    "bond": "physical",
+    "zero_coupon_bond": "physical",
+    "index_linked_bond": "physical",
+    "interest_rate_swap": "overlay",
+    "inflation_swap": "overlay",
+    "repo": "financing",
+    "return_seeking": "physical",
+    "cash": "physical",
+}
 
 
 def triangle(t: np.ndarray, keys: list[float], j: int) -> np.ndarray:
     """Key-rate weight of keys[j]: 1 at the key, 0 at its neighbours, flat beyond the ends."""
+    t = np.asarray(t, dtype=float)
     k, w = keys[j], np.zeros_like(t)
     if j == 0:
         w[t <= k] = 1.0
@@ -36,37 +94,570 @@ def triangle(t: np.ndarray, keys: list[float], j: int) -> np.ndarray:
     return w
 
 
-def reference_liability_risk(keys: list[float]) -> dict[str, dict[str, float]]:
-    """{component: {pv, pv01, duration, convexity, ie01, kr_<key>}} for the default problem."""
-    raw = yaml.safe_load(DEFAULT_PROBLEM.read_text())
-    gilts, rpi = raw["curves"]["gilts"], raw["curves"]["rpi"]
-    flows = pd.read_csv(DEFAULT_PROBLEM.parent / raw["liabilities"]["cashflows"])
-    t = flows["time"].to_numpy()
-    zero = np.interp(t, gilts["tenors"], gilts["rates"]) + raw["liabilities"]["spread"]
-    breakeven = np.interp(t, rpi["tenors"], rpi["rates"])
+def pv01_column(key: float) -> str:
+    return f"pv01_{key:g}y"
 
-    def value(fixed, linked, dz=0.0, db=0.0):
-        df = (1 + zero + dz) ** -t
-        return float(np.sum(fixed * df + linked * (1 + breakeven + db) ** t * df))
 
-    fixed, linked = flows["fixed"].to_numpy(), flows["inflation_linked"].to_numpy()
-    parts = {
-        "fixed": (fixed, 0 * linked),
-        "inflation_linked": (0 * fixed, linked),
-        "total": (fixed, linked),
-    }
-    out = {}
-    for name, (f, li) in parts.items():
-        pv, down, up = value(f, li), value(f, li, -H), value(f, li, H)
+def ie01_column(key: float) -> str:
+    return f"ie01_{key:g}y"
+
+
+# --- curves --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Nominal:
+    """Zero curve: pillar ``tenors`` and ``rates`` in ``compounding``, plus a flat ``spread``."""
+
+    tenors: tuple[float, ...]
+    rates: tuple[float, ...]
+    compounding: str = "annual"
+    spread: float = 0.0
+
+    def zero(self, t: np.ndarray) -> np.ndarray:
+        return np.interp(t, self.tenors, self.rates) + self.spread
+
+    def df(self, t: np.ndarray, dz: np.ndarray | float = 0.0) -> np.ndarray:
+        """DF(t) with ``dz`` added to the zero rate."""
+        return discount(self.zero(t) + dz, t, self.compounding)
+
+    def third_derivative(self, t: np.ndarray, dz: float = 0.0) -> np.ndarray:
+        """d^3 DF / dz^3 at t (for the key-rate vs parallel central-difference bound)."""
+        z = self.zero(t) + dz
+        if self.compounding == "continuous":
+            return -(t**3) * np.exp(-z * t)
+        m = PERIODS[self.compounding]
+        n = m * t
+        return -n * (n + 1) * (n + 2) / m**3 * (1 + z / m) ** (-n - 3)
+
+
+def discount(z: np.ndarray, t: np.ndarray, compounding: str) -> np.ndarray:
+    if compounding == "continuous":
+        return np.exp(-z * t)
+    if compounding == "simple":
+        return 1.0 / (1.0 + z * t)
+    m = PERIODS[compounding]
+    return (1.0 + z / m) ** (-m * t)
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """Zero-coupon breakeven inflation b(t): linear between pillars, flat outside."""
+
+    tenors: tuple[float, ...]
+    rates: tuple[float, ...]
+
+    def rate(self, t: np.ndarray) -> np.ndarray:
+        return np.interp(t, self.tenors, self.rates)
+
+
+def roll_back(maturity: float, frequency: int) -> tuple[np.ndarray, float]:
+    """Coupon times after 0 every 1/frequency years back from ``maturity``; previous date."""
+    period = 1.0 / frequency
+    k = np.arange(int(np.ceil(maturity * frequency)) + 1)
+    times = maturity - period * k
+    times = np.sort(times[times > 1e-9])
+    return times, float(times[0] - period)
+
+
+def swap_leg(tenor: float, frequency: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed-leg times and accruals of a spot-starting swap (short first period from 0)."""
+    times, _ = roll_back(tenor, frequency)
+    accruals = np.diff(np.concatenate([[0.0], times]))
+    return times, accruals
+
+
+def bootstrap(tenors: list[float], quotes: list[float], frequency: int, compounding: str):
+    """Par swap curve -> zero pillars, one brentq per pillar, linear in the zero rate."""
+    solved: list[float] = []
+    for i, (tenor, quote) in enumerate(zip(tenors, quotes, strict=True)):
+        times, accruals = swap_leg(tenor, frequency)
+
+        def mispricing(z, i=i, times=times, accruals=accruals, quote=quote):
+            curve = Nominal(tuple(tenors[: i + 1]), (*solved, z), compounding)
+            df = curve.df(times)
+            return quote * float(accruals @ df) + float(df[-1]) - 1.0
+
+        solved.append(brentq(mispricing, -0.05, 1.0, xtol=1e-16, rtol=1e-15))
+    return Nominal(tuple(map(float, tenors)), tuple(solved), compounding)
+
+
+# --- indexation ----------------------------------------------------------------------------
+
+
+def black_call(forward: np.ndarray, strike: float, sd: np.ndarray) -> np.ndarray:
+    """Undiscounted E[(Y - K)+] for lognormal Y with mean ``forward`` and log-sd ``sd``."""
+    forward, sd = np.asarray(forward, dtype=float), np.asarray(sd, dtype=float)
+    safe = np.where(sd > 0, sd, 1.0)
+    d1 = (np.log(forward / strike) + 0.5 * safe**2) / safe
+    black = forward * norm.cdf(d1) - strike * norm.cdf(d1 - safe)
+    return np.where(sd > 0, black, np.maximum(forward - strike, 0.0))
+
+
+def clipped_growth(forward: np.ndarray, floor, cap, sd: np.ndarray) -> np.ndarray:
+    """E[min(max(Y, 1 + floor), 1 + cap)] = K1 + C(K1) - C(K2) (a missing bound: no term)."""
+    value = forward if floor is None else 1 + floor + black_call(forward, 1 + floor, sd)
+    if cap is not None:
+        value = value - black_call(forward, 1 + cap, sd)
+    return value
+
+
+@dataclass(frozen=True)
+class Indexation:
+    lag: float = 0.0
+    floor: float | None = None
+    cap: float | None = None
+    volatility: float = 0.0
+
+    @property
+    def limited(self) -> bool:
+        return self.floor is not None or self.cap is not None
+
+    def uprating(self, rate, t: np.ndarray) -> np.ndarray:
+        """U(t) of real amounts paid at t; ``rate(u)`` gives the (bumped) breakeven at u."""
+        tau = np.maximum(np.asarray(t, dtype=float) - self.lag, 0.0)
+        if not self.limited:
+            return (1 + rate(tau)) ** tau
+        years = np.arange(1.0, np.ceil(tau.max(initial=0.0)) + 1.0)
+        cumulative = (1 + rate(years)) ** years  # I(n)/I(0) for n = 1, 2, ...
+        forward = cumulative / np.concatenate([[1.0], cumulative[:-1]])
+        growth = clipped_growth(forward, self.floor, self.cap, self.volatility * np.sqrt(years))
+        whole = np.floor(tau).astype(int)
+        frac = tau - whole
+        # U(tau) = g_1 ... g_whole x g_(whole+1)^frac; g_(whole+1) only exists when frac > 0.
+        done = np.concatenate([[1.0], np.cumprod(growth)])[whole]
+        partial = np.ones_like(tau)
+        part = frac > 0
+        partial[part] = growth[whole[part]] ** frac[part]
+        return done * partial
+
+
+PLAIN = Indexation()
+
+
+# --- streams and their risk ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Fixed nominal and real (linked) amounts at times t on ``curve`` + ``spread``."""
+
+    t: np.ndarray
+    fixed: np.ndarray
+    linked: np.ndarray
+    curve: Nominal
+    spread: float = 0.0
+    breakeven: Breakeven | None = None
+    indexation: Indexation = PLAIN
+
+    def scaled(self, factor: float) -> "Stream":
+        return Stream(
+            self.t,
+            self.fixed * factor,
+            self.linked * factor,
+            self.curve,
+            self.spread,
+            self.breakeven,
+            self.indexation,
+        )
+
+    def money(self, db=None) -> np.ndarray:
+        """Money paid at each time: fixed + real x uprating (breakeven moved by ``db(u)``)."""
+        if not np.any(self.linked):
+            return self.fixed.copy()
+        base = self.breakeven.rate
+        rate = base if db is None else (lambda u: base(u) + db(u))
+        return self.fixed + self.linked * self.indexation.uprating(rate, self.t)
+
+    def value(self, dz=None, db=None) -> float:
+        """PV with zero rates moved by ``dz(t)`` and breakevens by ``db(u)``; t <= 0 excluded."""
+        future = self.t > 0
+        t = self.t[future]
+        shift = self.spread + (0.0 if dz is None else dz(t))
+        return float(np.sum(self.money(db)[future] * self.curve.df(t, shift)))
+
+    def risk(self, keys) -> dict[str, float]:
+        """pv, pv01, curvature ((PV- + PV+ - 2PV)/h^2), ie01, key-rate pv01s and ie01s."""
+        keys = list(keys)
+
+        def parallel(size):
+            return lambda u: np.full(np.shape(u), size)
+
+        def key(j, size):
+            return lambda u: size * triangle(u, keys, j)
+
+        value = self.value
+        pv, down, up = value(), value(parallel(-H)), value(parallel(H))
+        linked = bool(np.any(self.linked))
         row = {
             "pv": pv,
             "pv01": (down - up) / 2,
-            "duration": (down - up) / 2 / pv / H,
-            "convexity": (down + up - 2 * pv) / pv / H**2,
-            "ie01": (value(f, li, db=H) - value(f, li, db=-H)) / 2,
+            "curvature": (down + up - 2 * pv) / H**2,
+            "ie01": (value(db=parallel(H)) - value(db=parallel(-H))) / 2 if linked else 0.0,
+        }
+        for j, k in enumerate(keys):
+            row[pv01_column(k)] = (value(key(j, -H)) - value(key(j, H))) / 2
+            row[ie01_column(k)] = (
+                (value(db=key(j, H)) - value(db=key(j, -H))) / 2 if linked else 0.0
+            )
+        return row
+
+    def key_rate_bound(self, keys) -> float:
+        """Leading error of sum(key-rate PV01) - PV01: h^3/6 sum |money D3| |1 - sum_j w_j^3|.
+
+        Both are 1bp central differences of the same PV, so they agree in the first order and
+        differ by the third-order terms; each flow contributes f'''(z) h^3/6 (sum_j w_j^3 - 1).
+        """
+        future = self.t > 0
+        t = self.t[future]
+        cubes = sum(triangle(t, list(keys), j) ** 3 for j in range(len(keys)))
+        d3 = self.curve.third_derivative(t, self.spread)
+        return float(H**3 / 6 * np.sum(np.abs(self.money()[future] * d3) * np.abs(1 - cubes)))
+
+
+def summary(row: dict[str, float], basis: float | None = None) -> dict[str, float]:
+    """Duration and convexity per unit of ``basis`` (the PV unless given)."""
+    basis = row["pv"] if basis is None else basis
+    out = dict(row)
+    curvature = out.pop("curvature")
+    out["duration"] = row["pv01"] / basis / H if basis else np.nan
+    out["convexity"] = curvature / basis if basis else np.nan
+    return out
+
+
+# --- the problem ---------------------------------------------------------------------------
+
+
+LIABILITY_COLUMNS = ["pv", "pv01", "duration", "convexity", "ie01"]
+HOLDING_COLUMNS = ["pv", "pv01", "ie01", "cs01"]
+
+
+@dataclass
+class Reference:
+    """Everything ``ldi risk`` reports, recomputed; frames are indexed like ldi's."""
+
+    name: str
+    currency: str
+    valuation_date: str | None
+    basis: str
+    keys: tuple[float, ...]
+    liabilities: pd.DataFrame  # component x (pv, pv01, duration, convexity, ie01, keys...)
+    instruments: pd.DataFrame  # id x per-unit exposures
+    terms: pd.DataFrame  # id x kind, role, quotes
+    holdings: pd.DataFrame  # id x position, pv, pv01, ie01, cs01, keys...
+    key_rate_bounds: dict[str, float] = field(default_factory=dict)  # per unit, by id
+    liability_key_rate_bound: float = 0.0  # of the total liabilities (see Stream)
+
+    @property
+    def asset_totals(self) -> pd.Series:
+        return self.holdings.drop(columns="position").sum()
+
+    def funding(self) -> dict[str, float]:
+        assets, liabilities = self.asset_totals, self.liabilities.loc["total"]
+        return {
+            "assets": float(assets["pv"]),
+            "liabilities": float(liabilities["pv"]),
+            "surplus": float(assets["pv"] - liabilities["pv"]),
+            "funding_ratio": ratio(assets["pv"], liabilities["pv"]),
+            "rates_hedge_ratio": ratio(assets["pv01"], liabilities["pv01"]),
+            "inflation_hedge_ratio": ratio(assets["ie01"], liabilities["ie01"]),
+        }
+
+    def buckets(self) -> pd.DataFrame:
+        assets, liabilities = self.asset_totals, self.liabilities.loc["total"]
+        out = {}
+        for risk, column, hedge in (
+            ("pv01", pv01_column, "rates_hedge_ratio"),
+            ("ie01", ie01_column, "inflation_hedge_ratio"),
+        ):
+            a = np.array([assets[column(k)] for k in self.keys], dtype=float)
+            li = np.array([liabilities[column(k)] for k in self.keys], dtype=float)
+            out[f"liability_{risk}"] = li
+            out[f"asset_{risk}"] = a
+            out[f"gap_{risk}"] = a - li
+            out[hedge] = np.array([ratio(x, y) for x, y in zip(a, li, strict=True)])
+        return pd.DataFrame(out, index=pd.Index(self.keys, name="key"))
+
+    def asset_key_rate_bound(self) -> float:
+        """Bound on |sum of the holdings' key-rate PV01s - their PV01| (see Stream)."""
+        return float(
+            sum(
+                abs(p) * self.key_rate_bounds.get(i, 0.0)
+                for i, p in self.holdings["position"].items()
+            )
+        )
+
+
+def raw_problem(path: Path = DEFAULT_PROBLEM) -> dict:
+    """The problem mapping with its CSV path made absolute (to edit and load from a dict)."""
+    raw = yaml.safe_load(Path(path).read_text())
+    flows = raw["liabilities"]["cashflows"]
+    if isinstance(flows, str):
+        raw["liabilities"]["cashflows"] = str(Path(path).parent / flows)
+    return raw
+
+
+def book_scale(ref: "Reference") -> float:
+    """Gross value of a problem's book: liabilities plus every position's absolute size."""
+    return float(abs(ref.liabilities.loc["total", "pv"]) + ref.holdings["position"].abs().sum())
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+@cache
+def reference(path: Path = DEFAULT_PROBLEM, keys: tuple[float, ...] = DEFAULT_KEYS) -> Reference:
+    """The reference valuation of the problem at ``path`` (cached: it is read-only)."""
+    raw = yaml.safe_load(Path(path).read_text())
+    return reference_from_raw(raw, Path(path).parent, keys)
+
+
+def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
+    """The reference valuation of a raw problem mapping (CSV paths relative to ``folder``)."""
+    keys = tuple(float(k) for k in keys)
+    curves = {name: build_curve(spec) for name, spec in raw["curves"].items()}
+    section = raw["liabilities"]
+    market = raw.get("market") or {}
+    nominal = market.get("nominal_curve") or section["discount_curve"]
+    # Swaps and repo discount on the market's swap curve (the nominal curve when none).
+    defaults = {"bond": nominal, "swap": market.get("swap_curve") or nominal}
+    inflation = market.get("inflation_curve") or section.get("inflation_curve")
+    currency = raw.get("currency", "GBP")
+
+    liabilities, basis, liability_bound = liability_risk(section, curves, folder, keys)
+    rows, terms, bounds = {}, {}, {}
+    specs = {item["id"]: item for item in raw.get("instruments", [])}
+    for item in raw.get("instruments", []):
+        row, quote, bound = instrument(item, curves, defaults, inflation, currency, specs, keys)
+        rows[item["id"]] = row
+        terms[item["id"]] = {"kind": item["kind"], "role": ROLES[item["kind"]], **quote}
+        bounds[item["id"]] = bound
+    columns = [*LIABILITY_COLUMNS, "cs01", *map(pv01_column, keys), *map(ie01_column, keys)]
+    exposures = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    positions = pd.Series(raw.get("holdings") or {}, dtype=float)
+    held = exposures.loc[positions.index].drop(columns=["duration", "convexity"])
+    held = held.mul(positions, axis=0)
+    held.insert(0, "position", positions)
+    date = raw.get("valuation_date")
+    return Reference(
+        name=raw["name"],
+        currency=currency,
+        valuation_date=None if date is None else str(date),
+        basis=basis,
+        keys=keys,
+        liabilities=liabilities,
+        instruments=exposures,
+        terms=pd.DataFrame.from_dict(terms, orient="index"),
+        holdings=held,
+        key_rate_bounds=bounds,
+        liability_key_rate_bound=liability_bound,
+    )
+
+
+def build_curve(spec: dict):
+    kind = spec.get("kind", "zero")
+    if spec.get("interpolation", "linear_zero") != "linear_zero":
+        raise NotImplementedError("reference: only linear_zero interpolation")
+    if kind == "breakeven":
+        return Breakeven(tuple(spec["tenors"]), tuple(spec["rates"]))
+    compounding = spec.get("compounding", "annual")
+    if kind == "par_swap":
+        return bootstrap(spec["tenors"], spec["rates"], spec.get("frequency", 1), compounding)
+    return Nominal(tuple(spec["tenors"]), tuple(spec["rates"]), compounding)
+
+
+def liability_risk(section: dict, curves: dict, folder: Path, keys):
+    """(components fixed, inflation_linked, each status, total; basis text; key-rate bound)."""
+    base = curves[section["discount_curve"]]
+    spread = float(section.get("spread", 0.0))
+    curve = Nominal(base.tenors, base.rates, base.compounding, base.spread + spread)
+    breakeven = curves[section["inflation_curve"]] if section.get("inflation_curve") else None
+    rule = section.get("indexation") or {}
+    indexation = Indexation(
+        float(rule.get("lag", 0.0)),
+        rule.get("floor"),
+        rule.get("cap"),
+        float(rule.get("volatility", 0.0)),
+    )
+    flows = section["cashflows"]
+    frame = pd.read_csv(folder / flows) if isinstance(flows, str) else pd.DataFrame(flows)
+    if "time" not in frame:
+        raise NotImplementedError("reference: liability cash flows by 'time' only")
+    frame = frame.rename(columns={"amount": "fixed"})
+    for column in ("fixed", "inflation_linked"):
+        if column not in frame:
+            frame[column] = 0.0
+
+    def stream(part: pd.DataFrame, fixed=True, linked=True) -> Stream:
+        t = part["time"].to_numpy(dtype=float)
+        f = part["fixed"].to_numpy(dtype=float) * fixed
+        li = part["inflation_linked"].to_numpy(dtype=float) * linked
+        return Stream(t, f, li, curve, 0.0, breakeven, indexation)
+
+    parts = {
+        "fixed": stream(frame, linked=False),
+        "inflation_linked": stream(frame, fixed=False),
+    }
+    if "status" in frame:
+        for status, part in frame.groupby("status", sort=False):
+            parts[str(status).strip()] = stream(part)
+    parts["total"] = stream(frame)
+    table = {name: summary(s.risk(keys)) for name, s in parts.items()}
+    columns = [*LIABILITY_COLUMNS, *map(pv01_column, keys), *map(ie01_column, keys)]
+    liabilities = pd.DataFrame.from_dict(table, orient="index", columns=columns)
+
+    basis = section["discount_curve"]
+    if spread:
+        basis += f" {spread / H:+g}bp"
+    if breakeven is not None:
+        basis += f"; inflation {section['inflation_curve']}"
+        if indexation.limited:
+            basis += (
+                f", LPI({percent(indexation.floor)}, {percent(indexation.cap)})"
+                f" vol {percent(indexation.volatility)}"
+            )
+        if indexation.lag:
+            basis += f", lag {indexation.lag:g}y"
+    return liabilities, basis, parts["total"].key_rate_bound(keys)
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:g}%"
+
+
+def implied_spread(stream: Stream, dirty: float) -> float:
+    """z-spread s with PV(curve + s) = dirty, by brentq on this module's PV."""
+
+    def excess(s: float) -> float:
+        return (
+            Stream(
+                stream.t,
+                stream.fixed,
+                stream.linked,
+                stream.curve,
+                s,
+                stream.breakeven,
+                stream.indexation,
+            ).value()
+            - dirty
+        )
+
+    return brentq(excess, -0.05, 1.0, xtol=1e-15, rtol=1e-15)
+
+
+def instrument(item, curves, defaults, inflation, currency, specs, keys):
+    """(per-unit exposures row, quote, per-unit key-rate bound) of one instrument spec."""
+    kind = item["kind"]
+    family = "swap" if kind in ("interest_rate_swap", "inflation_swap", "repo") else "bond"
+    curve = curves[item.get("curve") or defaults[family]]
+    breakeven = curves.get(item.get("inflation_curve") or inflation) if inflation else None
+    frequency = item.get("frequency") or (
+        1 if currency == "EUR" and kind in EUR_ANNUAL else FREQUENCY.get(kind)
+    )
+    zero = dict.fromkeys([*map(pv01_column, keys), *map(ie01_column, keys)], 0.0)
+
+    if kind in ("bond", "zero_coupon_bond", "index_linked_bond"):
+        if kind == "zero_coupon_bond":
+            t, real, accrued = np.array([float(item["maturity"])]), np.array([100.0]), 0.0
+        else:
+            t, previous = roll_back(float(item["maturity"]), frequency)
+            real = np.full(t.size, 100.0 * item["coupon"] / frequency)
+            real[-1] += 100.0
+            accrued = 100.0 * item["coupon"] * -previous
+        factor = float(item.get("index_ratio", 1.0)) if kind == "index_linked_bond" else 1.0
+        if kind == "index_linked_bond":
+            lag = float(item.get("indexation_lag", 0.0))
+            flows = Stream(t, 0 * real, factor * real, curve, 0.0, breakeven, Indexation(lag))
+        else:
+            flows = Stream(t, real, 0 * real, curve)
+        if item.get("price") is not None:
+            dirty = (item["price"] + accrued) * factor
+            spread, source = implied_spread(flows, dirty), "market"
+        else:
+            spread, source = float(item.get("spread") or 0.0), "curve"
+        flows = Stream(
+            t, flows.fixed, flows.linked, curve, spread, flows.breakeven, flows.indexation
+        )
+        dirty = flows.value()
+        unit = flows.scaled(1.0 / dirty)
+        row = summary(unit.risk(keys))
+        row["cs01"] = row["pv01"] if item.get("credit", False) else 0.0
+        quote = {
+            "clean_price": dirty / factor - accrued,
+            "dirty_price": dirty,
+            "spread_bp": spread / H,
+            "priced_from": source,
+        }
+        return row, quote, unit.key_rate_bound(keys)
+
+    if kind == "interest_rate_swap":
+        t, accruals = swap_leg(float(item["tenor"]), frequency)
+        df = curve.df(t)
+        par = (1.0 - df[-1]) / float(accruals @ df)
+        rate = par if item.get("fixed_rate") is None else item["fixed_rate"]
+        amounts = rate * accruals
+        amounts[-1] += 1.0
+        unit = Stream(t, amounts, 0 * amounts, curve)
+        row = unit.risk(keys)
+        stream_pv = row["pv"]
+        row["pv"] = stream_pv - 1.0  # the floating leg with notional is worth par today
+        row = summary(row, basis=1.0)  # overlays: per unit of notional
+        row["cs01"] = 0.0
+        return row, {"fixed_rate": rate, "par_rate": par}, unit.key_rate_bound(keys)
+
+    if kind == "inflation_swap":
+        maturity = float(item["maturity"])
+        indexation = Indexation(float(item.get("indexation_lag", 0.0)))
+        t = np.array([maturity])
+        uplift = float(indexation.uprating(breakeven.rate, t)[0])
+        par = uplift ** (1.0 / maturity) - 1.0
+        rate = par if item.get("fixed_rate") is None else item["fixed_rate"]
+        unit = Stream(
+            t, np.array([-((1 + rate) ** maturity)]), np.ones(1), curve, 0.0, breakeven, indexation
+        )
+        row = summary(unit.risk(keys), basis=1.0)
+        row["cs01"] = 0.0
+        # Gross bound: both legs' flows (they offset in value, not in the bound).
+        gross = Stream(t, np.array([(1 + rate) ** maturity + uplift]), np.zeros(1), curve)
+        return row, {"fixed_rate": rate, "par_rate": par}, gross.key_rate_bound(keys)
+
+    if kind == "repo":
+        term = float(item["term"])
+        fair = (1.0 / float(curve.df(np.array([term]))[0]) - 1.0) / term
+        rate = fair if item.get("rate") is None else item["rate"]
+        collateral = specs[item["collateral"]]
+        cut = item.get("haircut")
+        if cut is None:
+            schedule = HAIRCUTS[bool(collateral.get("credit", False))]
+            cut = next(c for limit, c in schedule if collateral["maturity"] <= limit)
+        unit = Stream(np.array([term]), np.array([-(1.0 + rate * term)]), np.zeros(1), curve)
+        row = summary(unit.risk(keys))
+        row["cs01"] = 0.0
+        quote = {"rate": rate, "fair_rate": fair, "haircut": cut, "collateral": item["collateral"]}
+        return row, quote, unit.key_rate_bound(keys)
+
+    if kind == "return_seeking":
+        rates_d = float(item.get("rates_duration", 0.0))
+        inflation_d = float(item.get("inflation_duration", 0.0))
+        row = {
+            "pv": 1.0,
+            "pv01": rates_d * H,
+            "duration": rates_d,
+            "convexity": 0.0,
+            "ie01": inflation_d * H,
+            "cs01": float(item.get("spread_duration", 0.0)) * H,
         }
         for j, key in enumerate(keys):
-            w = triangle(t, keys, j)
-            row[f"kr_{key:g}"] = (value(f, li, -H * w) - value(f, li, H * w)) / 2
-        out[name] = row
-    return out
+            row[pv01_column(key)] = rates_d * H * triangle(np.abs([rates_d]), list(keys), j)[0]
+            row[ie01_column(key)] = (
+                inflation_d * H * triangle(np.abs([inflation_d]), list(keys), j)[0]
+            )
+        quote = {"expected_return": item["expected_return"], "volatility": item["volatility"]}
+        return row, quote, 0.0
+
+    if kind == "cash":
+        row = {"pv": 1.0, "pv01": 0.0, "duration": 0.0, "convexity": 0.0, "ie01": 0.0, "cs01": 0.0}
+        return {**row, **zero}, {"expected_return": float(item.get("rate", 0.0))}, 0.0
+
+    raise NotImplementedError(f"reference: instrument kind {kind!r}")

@@ -230,7 +230,7 @@ def _bound(value: float | None) -> str:
 
 
 def _percent(value: float) -> str:
-    return "-" if np.isnan(value) else f"{value:.1%}"
+    return "-" if np.isnan(value) else f"{round(value, 3) + 0.0:.1%}"  # + 0.0: no "-0.0%"
 
 
 def _render(frame: pd.DataFrame, money: tuple[str, ...], fixed: dict[str, int]) -> str:
@@ -263,6 +263,6 @@ def _clean(values: dict[str, float]) -> dict[str, float | None]:
 
 def _records(frame: pd.DataFrame, numeric: bool = True) -> dict[str, dict[str, Any]]:
     """{row: {column: value}} with NaN as null."""
-    clean = frame.astype(float) if numeric else frame.astype(object)
-    clean = clean.where(clean.notna(), None)
+    clean = (frame.astype(float) if numeric else frame).astype(object)
+    clean = clean.where(clean.notna(), None)  # object columns keep None; float ones NaN
     return {str(row): dict(values) for row, values in clean.to_dict(orient="index").items()}

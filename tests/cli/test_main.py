@@ -1,37 +1,108 @@
-"""The command line: exit codes, what it prints and what it writes."""
+"""The command line: exit codes, what it prints and what it writes.
+
+The numbers are checked against the independent reference (tests/reference.py) with its
+tolerances; tests/reporting/test_risk_report.py checks every cell of the report, so here the
+headline lines and the JSON file's shape and key numbers are enough.
+"""
 
 import json
+import os
 
 import pytest
 
 from ldi.cli import main
-from tests.reference import PROBLEMS, reference_liability_risk
+from tests.reference import MONEY_RTOL, PROBLEMS, book_scale, reference
+from tests.reporting.test_risk_report import (
+    assert_printed,
+    funding_block,
+    funding_tolerance,
+    percent,
+)
+
+PROBLEM_FILES = sorted(PROBLEMS.glob("*.yaml"))
+JSON_KEYS = {
+    "name",
+    "currency",
+    "valuation_date",
+    "liability_basis",
+    "funding",
+    "liabilities",
+    "holdings",
+    "instruments",
+    "key_rates",
+}
 
 
-def test_risk_prints_the_liability_table(capsys, default_problem_path):
+def test_risk_prints_the_report_with_funding_and_hedge_ratios(capsys, default_problem_path):
     assert main(["risk", str(default_problem_path)]) == 0
-    out = capsys.readouterr().out
-    reference = reference_liability_risk([1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50])["total"]
-    assert "liability risk (GBP, valued 2025-12-31)" in out
-    assert f"{reference['pv']:,.0f}" in out
-    assert f"{reference['pv01']:,.0f}" in out
-    assert f"{reference['duration']:,.2f}" in out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert captured.err == ""
+    assert out.splitlines()[0].endswith("risk report (GBP, valued 2025-12-31)")
+    ref = reference(default_problem_path)
+    f = ref.funding()
+    block = funding_block(out)
+    for label, key in (
+        ("Funding ratio", "funding_ratio"),
+        ("Rates hedge", "rates_hedge_ratio"),
+        ("Inflation hedge", "inflation_hedge_ratio"),
+    ):
+        assert_printed(block[label][0], f[key], funding_tolerance(ref, key), percent, label)
+    for title in ("Liabilities", "Holdings", "Key-rate hedging (per 1bp)"):
+        assert f"\n{title}\n" in out
+    assert "\nInstruments (prices per 100 nominal; linkers real clean)\n" in out
 
 
 def test_risk_custom_keys_and_json(tmp_path, capsys, default_problem_path):
     out_file = tmp_path / "out" / "risk.json"
-    assert (
-        main(["risk", str(default_problem_path), "--keys", "5", "20", "--json", str(out_file)]) == 0
-    )
+    args = ["risk", str(default_problem_path), "--keys", "5", "20", "--json", str(out_file)]
+    assert main(args) == 0
+    assert f"wrote {out_file}" in capsys.readouterr().err
     data = json.loads(out_file.read_text())
-    reference = reference_liability_risk([5.0, 20.0])["total"]
-    assert data["summary"]["total"]["pv01"] == pytest.approx(reference["pv01"], rel=1e-7)
-    assert data["key_rate_pv01"]["5.0"]["total"] == pytest.approx(reference["kr_5"], rel=1e-7)
-    assert data["key_rate_pv01"]["20.0"]["total"] == pytest.approx(reference["kr_20"], rel=1e-7)
+    assert set(data) == JSON_KEYS
+    ref = reference(default_problem_path, (5.0, 20.0))
+    atol = MONEY_RTOL * book_scale(ref)
+    total = ref.liabilities.loc["total"]
+    liabilities = data["liabilities"]["total"]
+    for column in ("pv", "pv01", "ie01", "pv01_5y", "pv01_20y", "ie01_5y", "ie01_20y"):
+        assert liabilities[column] == pytest.approx(total[column], abs=atol), column
+    assert list(data["key_rates"]) == ["5.0", "20.0"]
+    buckets = ref.buckets()
+    for key, row in data["key_rates"].items():
+        for column in ("liability_pv01", "asset_pv01", "liability_ie01", "asset_ie01"):
+            assert row[column] == pytest.approx(buckets.loc[float(key), column], abs=atol)
+    f = ref.funding()
+    for key in ("assets", "liabilities", "surplus"):
+        assert data["funding"][key] == pytest.approx(f[key], abs=atol), key
+    for key in ("funding_ratio", "rates_hedge_ratio", "inflation_hedge_ratio"):
+        assert data["funding"][key] == pytest.approx(f[key], abs=funding_tolerance(ref, key))
+    assert set(data["holdings"]) == {*ref.holdings.index, "total"}
+    assert set(data["instruments"]["exposures"]) == set(ref.instruments.index)
     assert list(out_file.parent.iterdir()) == [out_file]  # no temporary file left behind
 
 
-@pytest.mark.parametrize("problem", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.name)
+def test_risk_json_file_is_standard_json(tmp_path, default_problem_path):
+    out_file = tmp_path / "risk.json"
+    assert main(["risk", str(default_problem_path), "--json", str(out_file)]) == 0
+
+    def reject(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    json.loads(out_file.read_text(), parse_constant=reject)
+
+
+@pytest.mark.parametrize("problem", PROBLEM_FILES, ids=lambda p: p.name)
+def test_risk_runs_on_every_shipped_problem(problem, tmp_path, capsys):
+    out_file = tmp_path / "risk.json"
+    assert main(["risk", str(problem), "--json", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert ": risk report (" in out.splitlines()[0]
+    assert "Funding ratio" in out
+    assert "Rates hedge" in out
+    assert set(json.loads(out_file.read_text())) == JSON_KEYS
+
+
+@pytest.mark.parametrize("problem", PROBLEM_FILES, ids=lambda p: p.name)
 def test_every_shipped_problem_validates(problem, capsys):
     assert main(["validate", str(problem)]) == 0
     assert "valid" in capsys.readouterr().out
@@ -57,3 +128,27 @@ def test_bad_keys_exit_2_and_write_nothing(tmp_path, capsys, default_problem_pat
     assert code == 2
     assert "keys[1]" in capsys.readouterr().err
     assert not out_file.exists()
+
+
+def test_bad_keys_keep_an_existing_output_file(tmp_path, capsys, default_problem_path):
+    out_file = tmp_path / "risk.json"
+    out_file.write_text("old")
+    code = main(["risk", str(default_problem_path), "--keys", "10", "5", "--json", str(out_file)])
+    assert code == 2
+    assert out_file.read_text() == "old"
+
+
+def test_write_failure_exits_1_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path, capsys, monkeypatch, default_problem_path
+):
+    out_file = tmp_path / "risk.json"
+    out_file.write_text("old")
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    assert main(["risk", str(default_problem_path), "--json", str(out_file)]) == 1
+    assert "disk full" in capsys.readouterr().err
+    assert out_file.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["risk.json"]

@@ -1,0 +1,496 @@
+"""The risk report: every number it prints and writes, against the independent reference.
+
+Each printed table is parsed back and every cell compared with the reference value
+formatted as the report documents (money to whole units with thousands separators, fewer
+than 1,000 at most: 2 or 4 decimals; durations 2 decimals, convexity 1, prices 3, spreads
+1, ratios as percentages to 0.1). A printed string must equal the formatted reference,
+except where the reference lies within its tolerance of a rounding boundary: then either
+neighbour is accepted. Tolerances are those of tests/reference.py.
+"""
+
+import json
+import re
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ldi.io.load import load_problem
+from ldi.reporting.risk_report import RiskReport, risk_report
+from tests.reference import (
+    DEFAULT_PROBLEM,
+    MONEY_RTOL,
+    PRICE_ATOL,
+    PROBLEMS,
+    SPREAD_ATOL_BP,
+    UNIT_SCALE,
+    H,
+    Reference,
+    book_scale,
+    raw_problem,
+    reference,
+    reference_from_raw,
+)
+
+PROBLEM_FILES = sorted(PROBLEMS.glob("*.yaml"))
+RATE_ATOL = 1e-13  # par, repo and return rates (decimals): ratios of DFs, or inputs
+NEGATIVE_ZERO = re.compile(r"(?<![\w.,])-0(?:\.0+)?(?![\d.,])")
+
+
+# --- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=PROBLEM_FILES, ids=lambda p: p.name)
+def case(request) -> tuple[RiskReport, Reference]:
+    try:
+        ref = reference(request.param)
+    except NotImplementedError as error:
+        pytest.skip(f"{request.param.name}: {error}")
+    return risk_report(load_problem(request.param)), ref
+
+
+@pytest.fixture(scope="module")
+def default() -> tuple[RiskReport, Reference]:
+    return risk_report(load_problem(DEFAULT_PROBLEM)), reference(DEFAULT_PROBLEM)
+
+
+# --- formatting as documented, and tolerant comparison -------------------------------------------
+
+
+def number(value: float, decimals: int) -> str:
+    if value is None or np.isnan(value):
+        return "-"
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if re.fullmatch(r"-[0.,]+", text) else text  # no "-0"
+
+
+def percent(value: float) -> str:
+    if np.isnan(value):
+        return "-"
+    text = f"{value:.1%}"
+    return text[1:] if re.fullmatch(r"-[0.]+%", text) else text
+
+
+def money_decimals(values) -> int:
+    """Whole units; a column whose largest amount is below 1,000 gets 2 (or 4 below 1)."""
+    largest = float(np.nanmax(np.abs(np.asarray(values, dtype=float)), initial=0.0))
+    if largest >= 1000 or largest == 0:
+        return 0
+    return 2 if largest >= 1 else 4
+
+
+def assert_printed(printed: str, value: float, tolerance: float, fmt, where: str) -> None:
+    """``printed`` is fmt(value), or fmt(value +/- tolerance) when value is near a boundary."""
+    value = float(value)
+    tolerance = float(np.nan_to_num(tolerance, nan=0.0, posinf=0.0))
+    allowed = {fmt(value), fmt(value - tolerance), fmt(value + tolerance)}
+    assert printed in allowed, f"{where}: printed {printed!r}, reference {value!r} -> {allowed}"
+
+
+# --- tolerances (tests/reference.py: MONEY_RTOL of the book, propagated) -----------------------
+
+
+def funding_tolerance(ref: Reference, key: str) -> float:
+    scale = book_scale(ref)
+    if key in ("assets", "liabilities", "surplus"):
+        return MONEY_RTOL * scale
+    risk = {"funding_ratio": "pv", "rates_hedge_ratio": "pv01", "inflation_hedge_ratio": "ie01"}
+    denominator = abs(ref.liabilities.loc["total", risk[key]])
+    value = abs(np.nan_to_num(ref.funding()[key]))
+    return MONEY_RTOL * scale * (1 + value) / denominator if denominator else 0.0
+
+
+def liability_tolerance(ref: Reference, column: str) -> np.ndarray:
+    """Per component: money to MONEY_RTOL x book; duration / convexity divided by PV 1bp^k."""
+    scale = book_scale(ref)
+    power = {"duration": 1, "convexity": 2}.get(column, 0)
+    if not power:
+        return np.full(len(ref.liabilities), MONEY_RTOL * scale)
+    with np.errstate(divide="ignore"):
+        return MONEY_RTOL * scale / ref.liabilities["pv"].abs().to_numpy() / H**power
+
+
+def instrument_tolerance(ref: Reference, column: str) -> np.ndarray:
+    """Per instrument: per-unit money to MONEY_RTOL x UNIT_SCALE; quotes as documented there."""
+    n = len(ref.instruments)
+    quotes = {"clean_price": PRICE_ATOL, "dirty_price": PRICE_ATOL, "spread_bp": SPREAD_ATOL_BP}
+    if column in quotes:
+        return np.full(n, quotes[column])
+    if column == "rate_pct":
+        return np.full(n, 100 * RATE_ATOL)
+    if column not in ref.instruments:
+        return np.full(n, RATE_ATOL)  # rates and haircuts in the terms
+    power = {"duration": 1, "convexity": 2}.get(column, 0)
+    if not power:
+        return np.full(n, MONEY_RTOL * UNIT_SCALE)
+    # Duration and convexity are per unit of value (per unit of notional for overlays).
+    overlay = (ref.terms["role"] == "overlay").to_numpy()
+    basis = np.where(overlay, 1.0, ref.instruments["pv"].abs().to_numpy())
+    return MONEY_RTOL * UNIT_SCALE / basis / H**power
+
+
+def ladder_tolerance(ref: Reference, column: str) -> np.ndarray:
+    """Per key: money to 2 MONEY_RTOL x book (a gap adds two); hedge % propagated."""
+    scale = book_scale(ref)
+    ladder = expected_ladder(ref)
+    if not column.endswith("_pct"):
+        return np.full(len(ladder), 2 * MONEY_RTOL * scale)
+    risk = "pv01" if column.startswith("rates") else "ie01"
+    value = np.abs(np.nan_to_num(ladder[column].to_numpy())) / 100
+    with np.errstate(divide="ignore"):
+        return 100 * MONEY_RTOL * scale * (1 + value) / ladder[f"liability_{risk}"].abs().to_numpy()
+
+
+# --- parsing the text back -----------------------------------------------------------------------
+
+
+def funding_block(text: str) -> dict[str, tuple[str, str]]:
+    """{label: (value, note)} of the block under the title lines (16-character columns)."""
+    lines = text.splitlines()
+    start = 3
+    end = lines.index("", start)
+    return {ln[:16].strip(): (ln[16:32].strip(), ln[32:].strip()) for ln in lines[start:end]}
+
+
+def table(text: str, title: str) -> tuple[str, dict[str, list[str]]]:
+    """(header, {row label: cells}) of the table printed under the line ``title``."""
+    lines = text.splitlines()
+    start = lines.index(title)
+    header = " ".join(lines[start + 1].split())
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    rows = {}
+    for line in lines[start + 3 : end]:
+        label, *cells = line.split()
+        rows[label] = cells
+    return header, rows
+
+
+def has_inflation(ref: Reference) -> bool:
+    return bool(ref.liabilities.loc["total", "ie01"] or ref.holdings["ie01"].any())
+
+
+def check_table(rows, expected: pd.DataFrame, columns: dict, where: str) -> None:
+    """Every cell of ``rows`` against ``expected`` (columns: name -> (format, tolerance))."""
+    assert list(rows) == [str(i) for i in expected.index], where
+    for i, (label, cells) in enumerate(rows.items()):
+        assert len(cells) == len(columns), f"{where}.{label}: {cells}"
+        for cell, (column, (fmt, tolerance)) in zip(cells, columns.items(), strict=True):
+            value = expected[column].iloc[i]
+            if isinstance(value, str) or fmt is None:
+                assert cell == ("-" if pd.isna(value) else str(value)), f"{where}.{label}.{column}"
+                continue
+            atol = tolerance[i] if np.ndim(tolerance) else tolerance
+            assert_printed(cell, value, atol, fmt, f"{where}.{label}.{column}")
+
+
+def money_format(values):
+    decimals = money_decimals(values)
+    return lambda v: number(v, decimals)
+
+
+def fixed(decimals):
+    return lambda v: number(v, decimals)
+
+
+# --- the text ------------------------------------------------------------------------------------
+
+
+def test_title_and_liability_basis(case):
+    report, ref = case
+    lines = report.as_text().splitlines()
+    date = f", valued {ref.valuation_date}" if ref.valuation_date else ""
+    assert lines[0] == f"{ref.name}: risk report ({ref.currency}{date})"
+    assert lines[1] == f"Liability basis: {ref.basis}"
+
+
+def test_default_problem_title_and_basis(default):
+    lines = default[0].as_text().splitlines()
+    assert lines[0] == "Representative UK DB scheme: risk report (GBP, valued 2025-12-31)"
+    assert lines[1] == "Liability basis: gilts +50bp; inflation rpi, LPI(0%, 5%) vol 1%"
+
+
+def test_funding_block_prints_the_reference(case):
+    report, ref = case
+    block = funding_block(report.as_text())
+    f = ref.funding()
+    labels = {
+        "Assets": ("assets", fixed(0)),
+        "Liabilities": ("liabilities", fixed(0)),
+        "Surplus": ("surplus", fixed(0)),
+        "Funding ratio": ("funding_ratio", percent),
+        "Rates hedge": ("rates_hedge_ratio", percent),
+        "Inflation hedge": ("inflation_hedge_ratio", percent),
+    }
+    if not has_inflation(ref):
+        del labels["Inflation hedge"]
+    assert list(block) == list(labels)
+    for label, (key, fmt) in labels.items():
+        assert_printed(block[label][0], f[key], funding_tolerance(ref, key), fmt, label)
+    assert block["Rates hedge"][1] == "PV01 assets / liabilities"
+    if "Inflation hedge" in block:
+        assert block["Inflation hedge"][1] == "IE01 assets / liabilities"
+
+
+def test_default_funding_block_layout(default):
+    block = funding_block(default[0].as_text())
+    money = re.compile(r"-?\d{1,3}(,\d{3})*")
+    for label in ("Assets", "Liabilities", "Surplus"):
+        assert money.fullmatch(block[label][0]), block[label]
+    for label in ("Funding ratio", "Rates hedge", "Inflation hedge"):
+        assert re.fullmatch(r"-?\d+\.\d%", block[label][0]), block[label]
+
+
+def test_liability_table_prints_the_reference(case):
+    report, ref = case
+    header, rows = table(report.as_text(), "Liabilities")
+    expected = ref.liabilities
+    keep = np.ones(len(expected), dtype=bool)
+    inflation = has_inflation(ref)
+    if not inflation:
+        keep = expected.index != "inflation_linked"
+    formats = {"pv": None, "pv01": None, "duration": fixed(2), "convexity": fixed(1)}
+    if inflation:
+        formats["ie01"] = None
+    columns = {
+        c: (fmt or money_format(expected.loc[keep, c]), liability_tolerance(ref, c)[keep])
+        for c, fmt in formats.items()
+    }
+    assert header == "PV PV01 Duration Convexity" + (" IE01" if inflation else "")
+    check_table(rows, expected[keep], columns, "liabilities")
+
+
+def expected_holdings(ref: Reference) -> pd.DataFrame:
+    held = ref.holdings[["position", "pv", "pv01", "ie01", "cs01"]].copy()
+    held.insert(0, "kind", ref.terms.loc[held.index, "kind"])
+    total = held.drop(columns=["kind", "position"]).sum()
+    return pd.concat([held, total.to_frame("total").T])
+
+
+def test_holdings_table_prints_the_reference(case):
+    report, ref = case
+    if ref.holdings.empty:
+        assert "\nHoldings\n" not in report.as_text()
+        return
+    header, rows = table(report.as_text(), "Holdings")
+    expected = expected_holdings(ref)
+    atol = MONEY_RTOL * book_scale(ref)
+    headers = {"position": "Position", "pv": "Value", "pv01": "PV01", "ie01": "IE01"}
+    headers["cs01"] = "CS01"
+    if not has_inflation(ref):
+        del headers["ie01"]
+    columns = {"kind": (None, 0.0)} | {c: (money_format(expected[c]), atol) for c in headers}
+    assert header == " ".join(["Kind", *headers.values()])
+    check_table(rows, expected, columns, "holdings")
+
+
+def expected_instruments(ref: Reference) -> pd.DataFrame:
+    terms = ref.terms.copy()
+    rate = pd.Series(np.nan, index=terms.index)
+    for column in ("fixed_rate", "rate", "expected_return"):
+        if column in terms:
+            rate = rate.fillna(terms[column].astype(float))
+    terms["rate_pct"] = 100 * rate
+    terms["duration"] = ref.instruments["duration"]
+    return terms
+
+
+def test_instrument_table_prints_the_reference(case):
+    report, ref = case
+    title = "Instruments (prices per 100 nominal; linkers real clean)"
+    header, rows = table(report.as_text(), title)
+    expected = expected_instruments(ref)
+    formats = {"kind": ("Kind", None)}
+    if "priced_from" in expected:
+        formats |= {
+            "priced_from": ("Priced from", None),
+            "clean_price": ("Clean", fixed(3)),
+            "dirty_price": ("Dirty", fixed(3)),
+            "spread_bp": ("Spread bp", fixed(1)),
+        }
+    formats |= {"rate_pct": ("Rate %", fixed(3)), "duration": ("Duration", fixed(2))}
+    columns = {c: (fmt, instrument_tolerance(ref, c)) for c, (_, fmt) in formats.items()}
+    assert header == " ".join(name for name, _ in formats.values())
+    check_table(rows, expected, columns, "instruments")
+
+
+def expected_ladder(ref: Reference) -> pd.DataFrame:
+    buckets = ref.buckets()
+    buckets["rates_hedge_pct"] = 100 * buckets.pop("rates_hedge_ratio")
+    buckets["inflation_hedge_pct"] = 100 * buckets.pop("inflation_hedge_ratio")
+    order = ["liability_pv01", "asset_pv01", "gap_pv01", "rates_hedge_pct"]
+    order += ["liability_ie01", "asset_ie01", "gap_ie01", "inflation_hedge_pct"]
+    return buckets[order].set_axis([f"{k:g}y" for k in buckets.index])
+
+
+def test_key_rate_ladder_prints_the_reference(case):
+    report, ref = case
+    header, rows = table(report.as_text(), "Key-rate hedging (per 1bp)")
+    expected = expected_ladder(ref)
+    headers = {
+        "liability_pv01": "Liab PV01",
+        "asset_pv01": "Asset PV01",
+        "gap_pv01": "Gap PV01",
+        "rates_hedge_pct": "Rates %",
+        "liability_ie01": "Liab IE01",
+        "asset_ie01": "Asset IE01",
+        "gap_ie01": "Gap IE01",
+        "inflation_hedge_pct": "Infl %",
+    }
+    if not has_inflation(ref):
+        headers = dict(list(headers.items())[:4])
+    columns = {
+        c: (fixed(1) if c.endswith("_pct") else money_format(expected[c]), ladder_tolerance(ref, c))
+        for c in headers
+    }
+    assert header == " ".join(headers.values())
+    check_table(rows, expected[list(headers)], columns, "ladder")
+
+
+def test_legend_names_the_currency_and_conventions(case):
+    report, ref = case
+    text = report.as_text()
+    assert f"Money in {ref.currency}; PV01, IE01, CS01 per 1bp" in text
+    assert "PV01 = (PV(-1bp) - PV(+1bp))/2" in text
+    assert "IE01 = (PV(b+1bp) - PV(b-1bp))/2" in text
+
+
+def test_no_negative_zero_anywhere(case):
+    text = case[0].as_text()
+    assert not NEGATIVE_ZERO.findall(text)
+
+
+# --- NaN and "-0" on purpose-built problems -----------------------------------------------------
+
+
+def short_fixed_liabilities_with_a_linker() -> dict:
+    """Fixed liabilities paid within 8 years, a linker and cash held: IE01 of 0 / non-zero."""
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["liabilities"] = {
+        "discount_curve": "gilts",
+        "inflation_curve": "rpi",
+        "cashflows": [{"time": float(t), "fixed": 1e7} for t in range(1, 9)],
+    }
+    raw["holdings"] = {"UKTI_0Q_2036": 2e7, "CASH": 1e7}
+    return raw
+
+
+def test_nan_is_printed_as_a_dash():
+    raw = short_fixed_liabilities_with_a_linker()
+    report = risk_report(load_problem(raw))
+    ref = reference_from_raw(raw, DEFAULT_PROBLEM.parent)
+    text = report.as_text()
+    assert "nan" not in text.lower()
+    # Inflation hedge: assets' IE01 over liabilities' IE01 of 0.
+    assert np.isnan(ref.funding()["inflation_hedge_ratio"])
+    assert funding_block(text)["Inflation hedge"][0] == "-"
+    # Ladder: no liability PV01 from 15y on, so no rates hedge ratio there; no IE01 anywhere.
+    _, rows = table(text, "Key-rate hedging (per 1bp)")
+    ladder = expected_ladder(ref)
+    for key, cells in rows.items():
+        assert (cells[3] == "-") == bool(np.isnan(ladder.loc[key, "rates_hedge_pct"])), key
+        assert cells[7] == "-", key
+    assert rows["50y"][3] == "-"
+    # Instruments: swaps have no price, bonds no rate.
+    _, instruments = table(text, "Instruments (prices per 100 nominal; linkers real clean)")
+    assert instruments["SONIA_30Y"][2:5] == ["-", "-", "-"]
+    assert instruments["UKT_4Q_2036"][5] == "-"
+    # The funding block's JSON has null where the text has '-'.
+    assert report.to_dict()["funding"]["inflation_hedge_ratio"] is None
+
+
+def test_replicated_book_prints_zero_gaps_without_a_minus_sign():
+    # Strips that replicate fixed liabilities: gaps are +/- rounding noise around 0.
+    from tests.test_balance_sheet import replicating_strips
+
+    text = risk_report(load_problem(replicating_strips(0.005))).as_text()
+    _, rows = table(text, "Key-rate hedging (per 1bp)")
+    for key, cells in rows.items():
+        assert float(cells[2].replace(",", "")) == 0.0, key
+        assert cells[3] == "100.0", key
+    assert not NEGATIVE_ZERO.findall(text)
+
+
+def test_tiny_negative_hedge_ratio_is_not_printed_as_minus_zero():
+    # Cash borrowed on repo and held as cash: a rates hedge ratio of about -1e-5.
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["holdings"] = {"REPO_3M": 1e6, "CASH": 1e6}
+    report = risk_report(load_problem(raw))
+    assert -1e-3 < report.funding()["rates_hedge_ratio"] < 0
+    assert funding_block(report.as_text())["Rates hedge"][0] == "0.0%"
+
+
+# --- the dictionary (``ldi risk --json``) ---------------------------------------------------------
+
+
+def assert_values(actual, expected, atol, where: str) -> None:
+    """A JSON number (or null) against a reference value (NaN: null) within ``atol``."""
+    if isinstance(expected, str):
+        assert actual == expected, where
+    elif expected is None or pd.isna(expected):
+        assert actual is None or (isinstance(actual, float) and np.isnan(actual)), where
+    else:
+        assert isinstance(actual, float | int), where
+        assert abs(actual - float(expected)) <= atol, f"{where}: {actual} vs {expected} ({atol})"
+
+
+def assert_records(actual: dict, expected: pd.DataFrame, tolerance, where: str) -> None:
+    """{row: {column: value}} equals ``expected`` cell by cell; tolerance(column) per row."""
+    assert list(actual) == [str(i) for i in expected.index], where
+    for column in expected.columns:
+        atol = np.broadcast_to(tolerance(column), len(expected))
+        for i, row in enumerate(expected.index):
+            assert list(actual[str(row)]) == list(expected.columns), f"{where}.{row}"
+            value = actual[str(row)][column]
+            assert_values(value, expected[column].iloc[i], atol[i], f"{where}.{row}.{column}")
+
+
+def test_to_dict_round_trips_through_json(case):
+    report, _ = case
+    data = report.to_dict()
+    again = json.loads(json.dumps(data))
+    assert set(again) == {
+        "name", "currency", "valuation_date", "liability_basis",
+        "funding", "liabilities", "holdings", "instruments", "key_rates",
+    }  # fmt: skip
+    assert set(again["instruments"]) == {"exposures", "terms"}
+
+
+def test_to_dict_is_standard_json_with_null_for_nan(default):
+    report, _ = default
+    text = json.dumps(report.to_dict(), allow_nan=False)
+    assert json.loads(text)["holdings"]["total"]["position"] is None
+    # A ladder bucket without liability PV01 has no hedge ratio: null, as in the funding block.
+    short = risk_report(load_problem(short_fixed_liabilities_with_a_linker())).to_dict()
+    assert short["key_rates"]["50.0"]["rates_hedge_pct"] is None
+
+
+def test_to_dict_numbers_match_the_reference(case):
+    report, ref = case
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["name"] == ref.name
+    assert data["currency"] == ref.currency
+    assert data["valuation_date"] == ref.valuation_date
+    assert data["liability_basis"] == ref.basis
+
+    funding = ref.funding()
+    assert list(data["funding"]) == list(funding)
+    for key, value in funding.items():
+        assert_values(data["funding"][key], value, funding_tolerance(ref, key), f"funding.{key}")
+
+    assert_records(
+        data["liabilities"], ref.liabilities, partial(liability_tolerance, ref), "liabilities"
+    )
+    money = MONEY_RTOL * book_scale(ref)
+    held = expected_holdings(ref).drop(columns="kind")
+    assert_records(data["holdings"], held, lambda _: money, "holdings")
+    exposures = data["instruments"]["exposures"]
+    assert_records(exposures, ref.instruments, partial(instrument_tolerance, ref), "exposures")
+
+    terms = data["instruments"]["terms"]
+    expected_terms = ref.terms.reindex(columns=list(next(iter(terms.values()), {})))
+    assert set(expected_terms.columns) == set(ref.terms.columns)
+    assert_records(terms, expected_terms, partial(instrument_tolerance, ref), "terms")
+
+    ladder = expected_ladder(ref).set_axis([f"{k:.1f}" for k in ref.keys])
+    assert_records(data["key_rates"], ladder, partial(ladder_tolerance, ref), "key_rates")

@@ -4,6 +4,7 @@ Every error is a SpecError whose message starts with the path of the offending k
 (``curves.gilts.rates[3]``), then the value and what is expected.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from os import PathLike
@@ -34,6 +35,7 @@ from ldi.io.schema import (
     ParSwapCurveSpec,
     ProblemSpec,
     RepoSpec,
+    UnknownKeysError,
 )
 from ldi.liabilities import Liabilities
 from ldi.problem import Problem
@@ -41,10 +43,9 @@ from ldi.units import BP
 
 E_READ = "{file}: cannot read the problem file ({reason})"
 E_YAML = "{file}: not valid YAML ({reason})"
-E_TOP = "{file}: expected a mapping of keys at the top of the file, got {kind}"
+E_TOP = "{file}: got {kind}; expected a mapping of keys at the top of the file"
 E_VERSION = (
-    "ldi: got {value!r}; expected the schema version {version} "
-    "(start the file with 'ldi: {version}')"
+    "ldi: {got}; expected the schema version {version} (start the file with 'ldi: {version}')"
 )
 E_CURVE_NAME = "{path}: got {value!r}; expected the name of a {kind} curve, one of {names}"
 E_DUPLICATE_ID = "{path}.id: got {value!r}, already the id of {first}; expected a unique id"
@@ -52,7 +53,31 @@ E_COLLATERAL = (
     "{path}.collateral: got {value!r}; expected the id of a bond in instruments, one of {ids}"
 )
 E_HOLDING = "holdings.{id}: unknown instrument id {id!r}; expected one of {ids}"
-E_STATUS = "{where}.status[{i}]: got {value!r}; expected a member status such as 'pensioner'"
+E_STATUS = "{where}: got {value}; expected a member status such as 'pensioner' on every row"
+E_NO_ROWS = "{where}: got no rows; expected at least one payment"
+# What pydantic error types expect, in the words of the problem file (else pydantic's own).
+EXPECTED = {
+    "missing": "missing; expected this required key",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+    "dict_type": "expected a mapping of keys",
+    "list_type": "expected a list",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "finite_number": "expected a finite number",
+    "string_type": "expected a string",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "greater_than": "expected a number > {gt:g}",
+    "greater_than_equal": "expected a number >= {ge:g}",
+    "less_than": "expected a number < {lt:g}",
+    "too_short": "expected at least {min_length} item(s)",
+    "string_too_short": "expected a non-empty string",
+    "date_type": "expected a date such as 2025-12-31",
+    "date_parsing": "expected a date such as 2025-12-31",
+    "date_from_datetime_parsing": "expected a date such as 2025-12-31",
+}
+KIND_ERRORS = ("curve_kind", "instrument_kind")
 BOND_KINDS = ("bond", "zero_coupon_bond", "index_linked_bond")
 E_NEEDS_INFLATION = (
     "liabilities.inflation_curve: missing, but the cash flows have inflation-linked amounts; "
@@ -83,15 +108,17 @@ def read_yaml(path: Path) -> dict[str, Any]:
         reason = str(error).replace("\n", " ")
         raise SpecError(E_YAML.format(file=path, reason=reason)) from None
     if not isinstance(raw, dict):
-        raise SpecError(E_TOP.format(file=path, kind=type(raw).__name__))
+        kind = "an empty file" if raw is None else f"a {type(raw).__name__}"
+        raise SpecError(E_TOP.format(file=path, kind=kind))
     return raw
 
 
 def parse_spec(raw: Mapping[str, Any]) -> ProblemSpec:
     """Validate a raw mapping: the schema version first, then every key."""
-    if raw.get("ldi") != SCHEMA_VERSION:
-        version = raw.get("ldi")
-        raise SpecError(E_VERSION.format(value=version, version=SCHEMA_VERSION), path="ldi")
+    version = raw.get("ldi")
+    if type(version) is not int or version != SCHEMA_VERSION:  # not true, 1.0 or "1"
+        got = f"got {version!r}" if "ldi" in raw else "missing"
+        raise SpecError(E_VERSION.format(got=got, version=SCHEMA_VERSION), path="ldi")
     try:
         return ProblemSpec.model_validate(dict(raw))
     except ValidationError as error:
@@ -123,7 +150,11 @@ def _build_curve(name: str, spec: CurveSpec) -> ZeroCurve | BreakevenCurve:
             )
         return ZeroCurve(spec.tenors, spec.rates, spec.compounding, spec.interpolation)
     except DataError as error:
-        raise SpecError(f"curves.{name}: {error}", path=f"curves.{name}") from None
+        # How the curve classes name themselves in messages, and the file's name for them.
+        if isinstance(spec, ParSwapCurveSpec):
+            error = DataError(str(error).replace("par_rates", "rates"))
+        where = {"breakeven": "BreakevenCurve", "par_swap": "from_par_swaps"}.get(spec.kind)
+        raise _relocated(error, where or "ZeroCurve", f"curves.{name}") from None
 
 
 def _curve_names(spec: ProblemSpec) -> dict[str, list[str]]:
@@ -139,10 +170,13 @@ def _build_market(spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurv
     names = _curve_names(spec)
     nominal = spec.market.nominal_curve or spec.liabilities.discount_curve
     inflation = spec.market.inflation_curve or spec.liabilities.inflation_curve
+    swap = spec.market.swap_curve
     _check_curve_name("market.nominal_curve", nominal, names["nominal"], "nominal")
+    if swap is not None:
+        _check_curve_name("market.swap_curve", swap, names["nominal"], "nominal")
     if inflation is not None:
         _check_curve_name("market.inflation_curve", inflation, names["breakeven"], "breakeven")
-    return Market(curves=MappingProxyType(curves), nominal=nominal, inflation=inflation)
+    return Market(curves=MappingProxyType(curves), nominal=nominal, inflation=inflation, swap=swap)
 
 
 def _build_liabilities(
@@ -199,7 +233,8 @@ def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrumen
             instrument = KINDS[item.kind](**fields)
             instrument.value(market)  # price now, so a bad quote fails validation
         except DataError as error:
-            raise SpecError(f"{path}: {error}", path=path) from None
+            # Instruments name themselves by id (Instrument.where); the file names them by index.
+            raise _relocated(error, f"instrument {item.id!r}", path) from None
         instruments[item.id] = instrument
     return instruments
 
@@ -243,10 +278,14 @@ def _load_cashflows(
         if isinstance(section.cashflows, str):
             where = Path(section.cashflows).name
             frame = _read_csv(base_dir / section.cashflows, where)
+            status_where, blank = f"{where}.status[{{i}}]", "a blank cell"
         else:
             where = path
             rows = [row.model_dump(exclude_none=True) for row in section.cashflows]
             frame = pd.DataFrame(rows).reindex(columns=_row_columns(rows))
+            status_where, blank = f"{path}[{{i}}].status", "no status"
+        if frame.empty:
+            raise DataError(E_NO_ROWS.format(where=where))
         indexation = Indexation(**section.indexation.model_dump(), where="liabilities.indexation")
         status = frame.pop("status") if "status" in frame.columns else None
 
@@ -259,11 +298,16 @@ def _load_cashflows(
             return total, {}
         for i, value in enumerate(status):
             if not isinstance(value, str) or not value.strip():
-                raise DataError(E_STATUS.format(where=where, i=i, value=value))
-        groups = {str(key).strip(): flows(part) for key, part in frame.groupby(status, sort=False)}
-        return total.aggregate(), groups
+                shown = repr(value) if not pd.isna(value) else blank
+                raise DataError(E_STATUS.format(where=status_where.format(i=i), value=shown))
+        # Grouped on the stripped names, so ' deferred' and 'deferred' are one status.
+        groups = frame.groupby(status.str.strip(), sort=False)
+        return total.aggregate(), {str(key): flows(part) for key, part in groups}
     except DataError as error:
-        raise SpecError(f"{path}: {error}", path=path) from None
+        message = str(error)
+        if message.startswith(path):  # inline rows name their own path
+            raise SpecError(message, path=message.split(":", 1)[0]) from None
+        raise SpecError(f"{path}: {message}", path=path) from None
 
 
 def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
@@ -274,9 +318,31 @@ def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def _read_csv(file: Path, where: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(file)
+        frame = pd.read_csv(file)
+        header = pd.read_csv(file, header=None, nrows=1, dtype=str).iloc[0]
     except (OSError, ValueError) as error:
         raise DataError(E_READ_CSV.format(where=where, reason=error)) from None
+    # pandas renames a repeated column 'fixed' to 'fixed.1'; restore the names as written, so
+    # the repeat is reported as such rather than as an unknown column.
+    if len(header) != len(frame.columns):
+        return frame
+    names = [
+        n if isinstance(n, str) else auto for n, auto in zip(header, frame.columns, strict=True)
+    ]
+    return frame.set_axis(names, axis=1)
+
+
+def _relocated(error: DataError, where: str, path: str) -> SpecError:
+    """A domain error that names its object ``where`` (``ZeroCurve``), renamed to ``path``.
+
+    ``ZeroCurve.tenors[2]: ...`` becomes ``curves.gilts.tenors[2]: ...``, and the key before the
+    first colon is the error's path.
+    """
+    message = str(error)
+    if message.startswith(where):
+        message = path + message.removeprefix(where)
+        return SpecError(message, path=message.split(":", 1)[0])
+    return SpecError(f"{path}: {message}", path=path)
 
 
 def _spec_error(error: ValidationError) -> SpecError:
@@ -284,14 +350,41 @@ def _spec_error(error: ValidationError) -> SpecError:
     lines, paths = [], []
     for item in error.errors():
         path = _yaml_path(item["loc"])
+        value = item["input"]
+        cause = item.get("ctx", {}).get("error")
+        if isinstance(cause, UnknownKeysError):  # one line per key, at the key's own path
+            for key in cause.keys:
+                key_path = f"{path}.{key}" if path else key
+                lines.append(f"{key_path}: {cause.describe(key)}")
+                paths.append(key_path)
+            continue
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] in ("curve_kind", "instrument_kind"):
-            message = f"got kind {item['input'].get('kind')!r}; {message}"
-        elif item["type"] != "missing" and not isinstance(item["input"], dict):
-            message = f"got {item['input']!r}; {message}"
+        if item["type"] in EXPECTED:
+            message = EXPECTED[item["type"]].format(**item.get("ctx", {}))
+        elif message.startswith("Input should be "):
+            message = "expected " + message.removeprefix("Input should be ")
+        if item["type"] in KIND_ERRORS and isinstance(value, dict):
+            path = f"{path}.kind"
+            kind = value.get("kind")
+            message = f"{'missing' if kind is None else f'got {kind!r}'}; {message}"
+        elif item["type"] in KIND_ERRORS:
+            message = f"got {_shown(value)}; {EXPECTED['model_type']}"
+        elif item["type"] != "missing" and not isinstance(value, dict):
+            message = f"got {_shown(value)}; {message}"
+        elif item["type"] in EXPECTED and item["type"] != "missing":
+            message = f"got a mapping; {message}"
         lines.append(f"{path or '(top level)'}: {message}")
         paths.append(path)
     return SpecError("\n".join(lines), path=paths[0])
+
+
+def _shown(value: Any) -> str:
+    """A value as YAML spells it where Python's repr differs (``.nan``, ``.inf``)."""
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan"
+    if isinstance(value, float) and math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    return repr(value)
 
 
 def _yaml_path(loc: tuple[int | str, ...]) -> str:

@@ -7,6 +7,7 @@ of the instrument classes; a field left out takes the convention default of its 
 """
 
 from datetime import date
+from difflib import get_close_matches
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -19,8 +20,26 @@ SCHEMA_VERSION = 1
 TAG_PREFIX = "kind="  # marks union tags in pydantic error locations; not part of the YAML path
 
 
+class UnknownKeysError(ValueError):
+    """Keys a section does not have; ``keys`` lets the loader name each one's path."""
+
+    def __init__(self, keys: list[str], known: list[str]) -> None:
+        self.keys, self.known = keys, known
+        super().__init__(f"unknown key(s) {keys}; expected only {known}")
+
+    def describe(self, key: str) -> str:
+        """What is wrong with ``key``, with the closest known key when one is near."""
+        close = get_close_matches(key, self.known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown key; {hint}expected only {self.known}"
+
+
 class Spec(BaseModel):
-    """Base of every section: frozen, and unknown keys are errors that list the known ones."""
+    """Base of every section: frozen, and unknown keys are errors that list the known ones.
+
+    Types are not strict: PyYAML reads ``60.0e6`` (YAML 1.1) as a string, so numeric strings
+    must still be read as numbers.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -28,11 +47,9 @@ class Spec(BaseModel):
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            unknown = sorted(str(key) for key in set(data) - set(cls.model_fields))
+            unknown = [str(key) for key in data if key not in cls.model_fields]
             if unknown:
-                raise ValueError(
-                    f"unknown key(s) {unknown}; expected only {list(cls.model_fields)}"
-                )
+                raise UnknownKeysError(unknown, list(cls.model_fields))
         return data
 
 
@@ -72,10 +89,12 @@ NOMINAL_KINDS = ("zero", "par_swap")
 def _kind(default: str | None) -> Any:
     """Discriminator callable: the ``kind`` key (``default`` when absent) as a union tag."""
 
-    def kind(value: Any) -> str:
+    def kind(value: Any) -> str | None:
         if isinstance(value, dict):
             return f"{TAG_PREFIX}{value.get('kind', default)}"
-        return f"{TAG_PREFIX}{getattr(value, 'kind', None)}"
+        if isinstance(value, BaseModel):
+            return f"{TAG_PREFIX}{getattr(value, 'kind', None)}"
+        return None  # not a mapping: reported as the union's error, with the value
 
     return kind
 
@@ -87,7 +106,7 @@ CurveSpec = Annotated[
     Discriminator(
         _kind("zero"),
         custom_error_type="curve_kind",
-        custom_error_message="unknown curve kind; expected kind: zero, par_swap or breakeven",
+        custom_error_message="unknown curve kind; expected zero, par_swap or breakeven",
     ),
 ]
 
@@ -99,6 +118,13 @@ class CashflowRowSpec(Spec):
     fixed: float = 0.0
     inflation_linked: float = 0.0
     status: str | None = None
+
+
+def _cashflows_form(value: Any) -> str | None:
+    """Discriminator callable: a string is a CSV path, a list is inline rows."""
+    if isinstance(value, str):
+        return f"{TAG_PREFIX}file"
+    return f"{TAG_PREFIX}rows" if isinstance(value, list) else None
 
 
 class IndexationSpec(Spec):
@@ -123,13 +149,26 @@ class LiabilitiesSpec(Spec):
     spread: float = 0.0
     inflation_curve: str | None = None
     indexation: IndexationSpec = IndexationSpec()
-    cashflows: str | list[CashflowRowSpec]
+    cashflows: Annotated[
+        Annotated[str, Tag(f"{TAG_PREFIX}file")]
+        | Annotated[list[CashflowRowSpec], Tag(f"{TAG_PREFIX}rows"), Field(min_length=1)],
+        Discriminator(
+            _cashflows_form,
+            custom_error_type="cashflows_form",
+            custom_error_message="expected a CSV file path or a list of rows (time, fixed, "
+            "inflation_linked, status)",
+        ),
+    ]
 
 
 class MarketSpec(Spec):
-    """Curves instruments use when they name none (default: the liabilities' curves)."""
+    """Curves instruments use when they name none (default: the liabilities' curves).
+
+    ``swap_curve`` discounts swaps and repo (default ``nominal_curve``).
+    """
 
     nominal_curve: str | None = None
+    swap_curve: str | None = None
     inflation_curve: str | None = None
 
 
@@ -153,7 +192,10 @@ class QuotedBondSpec(InstrumentSpec):
     @model_validator(mode="after")
     def _spread_or_price(self) -> "QuotedBondSpec":
         if self.spread is not None and self.price is not None:
-            raise ValueError("got both spread and price; expected one (a price implies the spread)")
+            raise ValueError(
+                f"got both spread {self.spread!r} and price {self.price!r}; expected one of "
+                "them (a price implies the spread)"
+            )
         return self
 
 
@@ -183,7 +225,7 @@ class IndexLinkedBondSpec(QuotedBondSpec):
     maturity: Years
     frequency: Frequency | None = None
     indexation_lag: float | None = Field(default=None, ge=0)
-    index_ratio: float = Field(default=1.0, gt=0)
+    index_ratio: float | None = Field(default=None, gt=0)  # required with a price, else 1
     inflation_curve: str | None = None
 
 
@@ -225,9 +267,9 @@ class ReturnSeekingSpec(InstrumentSpec):
     kind: Literal["return_seeking"]
     expected_return: float
     volatility: float = Field(ge=0)
-    rates_duration: float = Field(default=0.0, ge=0)
-    inflation_duration: float = Field(default=0.0, ge=0)
-    spread_duration: float = Field(default=0.0, ge=0)
+    rates_duration: float = 0.0  # may be negative: an asset that gains when rates rise
+    inflation_duration: float = 0.0
+    spread_duration: float = 0.0
 
 
 class CashSpec(InstrumentSpec):
@@ -259,7 +301,7 @@ AnyInstrumentSpec = Annotated[
     Discriminator(
         _kind(None),
         custom_error_type="instrument_kind",
-        custom_error_message="unknown instrument kind; expected kind: "
+        custom_error_message="unknown instrument kind; expected one of "
         + ", ".join(INSTRUMENT_KINDS),
     ),
 ]

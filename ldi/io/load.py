@@ -43,6 +43,9 @@ from ldi.units import BP
 
 E_READ = "{file}: cannot read the problem file ({reason})"
 E_YAML = "{file}: not valid YAML ({reason})"
+E_REPEATED_KEY = (
+    "{file}: key {key!r} appears twice in one mapping (line {line}); expected each key once"
+)
 E_TOP = "{file}: got {kind}; expected a mapping of keys at the top of the file"
 E_VERSION = (
     "ldi: {got}; expected the schema version {version} (start the file with 'ldi: {version}')"
@@ -73,6 +76,7 @@ EXPECTED = {
     "less_than": "expected a number < {lt:g}",
     "too_short": "expected at least {min_length} item(s)",
     "string_too_short": "expected a non-empty string",
+    "string_pattern_mismatch": "expected a 3-letter currency code such as GBP",
     "date_type": "expected a date such as 2025-12-31",
     "date_parsing": "expected a date such as 2025-12-31",
     "date_from_datetime_parsing": "expected a date such as 2025-12-31",
@@ -96,6 +100,30 @@ def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> Problem:
     return build_problem(parse_spec(read_yaml(path)), path.parent)
 
 
+def _repeated_key(node: yaml.Node | None) -> yaml.Node | None:
+    """The first key node repeated within one mapping of a composed YAML tree, if any.
+
+    ``yaml.safe_load`` keeps the last of two ``UKT_2036:`` holdings without a word, so the
+    tree is checked first (composing builds nodes only, no Python objects).
+    """
+    if isinstance(node, yaml.MappingNode):
+        seen: set[tuple[str, str]] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if (key.tag, key.value) in seen:
+                    return key
+                seen.add((key.tag, key.value))
+            found = _repeated_key(value)
+            if found is not None:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _repeated_key(item)
+            if found is not None:
+                return found
+    return None
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """The top-level mapping of a YAML file, read with ``yaml.safe_load``."""
     try:
@@ -103,10 +131,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise SpecError(E_READ.format(file=path, reason=error.strerror or error)) from None
     try:
+        repeated = _repeated_key(yaml.compose(text, Loader=yaml.SafeLoader))
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         reason = str(error).replace("\n", " ")
         raise SpecError(E_YAML.format(file=path, reason=reason)) from None
+    if repeated is not None:
+        line = repeated.start_mark.line + 1
+        raise SpecError(E_REPEATED_KEY.format(file=path, key=repeated.value, line=line))
     if not isinstance(raw, dict):
         kind = "an empty file" if raw is None else f"a {type(raw).__name__}"
         raise SpecError(E_TOP.format(file=path, kind=kind))

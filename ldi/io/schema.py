@@ -10,7 +10,15 @@ from datetime import date
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 from ldi.cashflows.schedule import FREQUENCIES
 from ldi.curves.zero import Interpolation
@@ -32,6 +40,17 @@ class UnknownKeysError(ValueError):
         close = get_close_matches(key, self.known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"unknown key; {hint}expected only {self.known}"
+
+
+def _not_bool(value: Any) -> Any:
+    """YAML true/false would otherwise be read as 1.0/0.0 where a number is expected."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true or false")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+"""A number: an int, a float or a numeric string (PyYAML reads 60.0e6 as a string)."""
 
 
 class Spec(BaseModel):
@@ -56,8 +75,8 @@ class Spec(BaseModel):
 class TermStructureSpec(Spec):
     """Rates at pillar tenors: ``tenors`` in years, ``rates`` decimals, one per tenor."""
 
-    tenors: list[float] = Field(min_length=1)
-    rates: list[float] = Field(min_length=1)
+    tenors: list[Number] = Field(min_length=1)
+    rates: list[Number] = Field(min_length=1)
 
 
 class ZeroCurveSpec(TermStructureSpec):
@@ -114,9 +133,9 @@ CurveSpec = Annotated[
 class CashflowRowSpec(Spec):
     """One payment: year fraction, fixed nominal amount, inflation-linked real amount."""
 
-    time: float
-    fixed: float = 0.0
-    inflation_linked: float = 0.0
+    time: Number
+    fixed: Number = 0.0
+    inflation_linked: Number = 0.0
     status: str | None = None
 
 
@@ -130,10 +149,10 @@ def _cashflows_form(value: Any) -> str | None:
 class IndexationSpec(Spec):
     """Uprating of inflation-linked amounts: lag (years) and LPI floor/cap per year."""
 
-    lag: float = Field(default=0.0, ge=0)
-    floor: float | None = Field(default=None, gt=-1)
-    cap: float | None = Field(default=None, gt=-1)
-    volatility: float = Field(default=0.0, ge=0)
+    lag: Number = Field(default=0.0, ge=0)
+    floor: Number | None = Field(default=None, gt=-1)
+    cap: Number | None = Field(default=None, gt=-1)
+    volatility: Number = Field(default=0.0, ge=0)
 
     @model_validator(mode="after")
     def _floor_below_cap(self) -> "IndexationSpec":
@@ -146,7 +165,7 @@ class LiabilitiesSpec(Spec):
     """Benefit cash flows and their discount basis (a named curve plus a spread)."""
 
     discount_curve: str
-    spread: float = 0.0
+    spread: Number = 0.0
     inflation_curve: str | None = None
     indexation: IndexationSpec = IndexationSpec()
     cashflows: Annotated[
@@ -172,7 +191,7 @@ class MarketSpec(Spec):
     inflation_curve: str | None = None
 
 
-Years = Annotated[float, Field(gt=0)]
+Years = Annotated[Number, Field(gt=0)]
 Frequency = Literal[FREQUENCIES]  # type: ignore[valid-type]
 
 
@@ -186,8 +205,8 @@ class QuotedBondSpec(InstrumentSpec):
     """A bond's pricing: a curve plus ``spread``, or a market ``price`` (clean, per 100)."""
 
     curve: str | None = None
-    spread: float | None = None
-    price: float | None = Field(default=None, gt=0)
+    spread: Number | None = None
+    price: Number | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _spread_or_price(self) -> "QuotedBondSpec":
@@ -203,7 +222,7 @@ class BondSpec(QuotedBondSpec):
     """Fixed-coupon bond (government, or ``credit: true``)."""
 
     kind: Literal["bond"]
-    coupon: float
+    coupon: Number
     maturity: Years
     frequency: Frequency | None = None
     credit: bool = False
@@ -221,11 +240,11 @@ class IndexLinkedBondSpec(QuotedBondSpec):
     """Index-linked bond: real coupon, uplift accrued so far, indexation lag."""
 
     kind: Literal["index_linked_bond"]
-    coupon: float
+    coupon: Number
     maturity: Years
     frequency: Frequency | None = None
-    indexation_lag: float | None = Field(default=None, ge=0)
-    index_ratio: float | None = Field(default=None, gt=0)  # required with a price, else 1
+    indexation_lag: Number | None = Field(default=None, ge=0)
+    index_ratio: Number | None = Field(default=None, gt=0)  # required with a price, else 1
     inflation_curve: str | None = None
 
 
@@ -235,7 +254,7 @@ class InterestRateSwapSpec(InstrumentSpec):
     kind: Literal["interest_rate_swap"]
     tenor: Years
     frequency: Frequency | None = None
-    fixed_rate: float | None = None
+    fixed_rate: Number | None = None
     curve: str | None = None
 
 
@@ -244,8 +263,8 @@ class InflationSwapSpec(InstrumentSpec):
 
     kind: Literal["inflation_swap"]
     maturity: Years
-    fixed_rate: float | None = None
-    indexation_lag: float | None = Field(default=None, ge=0)
+    fixed_rate: Number | None = None
+    indexation_lag: Number | None = Field(default=None, ge=0)
     curve: str | None = None
     inflation_curve: str | None = None
 
@@ -256,8 +275,8 @@ class RepoSpec(InstrumentSpec):
     kind: Literal["repo"]
     collateral: str
     term: Years
-    haircut: float | None = Field(default=None, ge=0, lt=1)
-    rate: float | None = None
+    haircut: Number | None = Field(default=None, ge=0, lt=1)
+    rate: Number | None = None
     curve: str | None = None
 
 
@@ -265,18 +284,18 @@ class ReturnSeekingSpec(InstrumentSpec):
     """Growth asset: expected return, volatility and optional stated durations."""
 
     kind: Literal["return_seeking"]
-    expected_return: float
-    volatility: float = Field(ge=0)
-    rates_duration: float = 0.0  # may be negative: an asset that gains when rates rise
-    inflation_duration: float = 0.0
-    spread_duration: float = 0.0
+    expected_return: Number
+    volatility: Number = Field(ge=0)
+    rates_duration: Number = 0.0  # may be negative: an asset that gains when rates rise
+    inflation_duration: Number = 0.0
+    spread_duration: Number = 0.0
 
 
 class CashSpec(InstrumentSpec):
     """Cash; ``rate`` is its expected return."""
 
     kind: Literal["cash"]
-    rate: float = 0.0
+    rate: Number = 0.0
 
 
 INSTRUMENT_SPECS = (
@@ -312,10 +331,10 @@ class ProblemSpec(Spec):
 
     ldi: Literal[1]
     name: str
-    currency: str = "GBP"
+    currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
     valuation_date: date | None = None
     curves: dict[str, CurveSpec] = Field(min_length=1)
     market: MarketSpec = MarketSpec()
     liabilities: LiabilitiesSpec
     instruments: list[AnyInstrumentSpec] = []
-    holdings: dict[str, float] = {}
+    holdings: dict[str, Number] = {}

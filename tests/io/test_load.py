@@ -584,6 +584,16 @@ def test_yaml_numbers_like_1e6_are_numbers(tmp_path):
         pytest.param("just words\n", ["got a str", "expected a mapping of keys"], id="scalar"),
         pytest.param("", ["got an empty file", "expected a mapping of keys"], id="empty-file"),
         pytest.param("# only a comment\n", ["got an empty file"], id="comment-only"),
+        pytest.param(
+            "ldi: 1\nholdings:\n  G10: 1.0\n  G10: 2.0\n",
+            ["key 'G10' appears twice in one mapping (line 4); expected each key once"],
+            id="repeated-holding",
+        ),
+        pytest.param(
+            "ldi: 1\nname: a\nname: b\n",
+            ["key 'name' appears twice in one mapping (line 3)"],
+            id="repeated-top-level-key",
+        ),
     ],
 )
 def test_unreadable_yaml_names_the_file(tmp_path, text, fragments):

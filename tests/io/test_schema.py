@@ -79,6 +79,19 @@ def test_the_valid_problem_parses():
 
 KINDS_FRAGMENTS = ("'gilt'", *INSTRUMENT_KINDS)
 BAD = [
+    # YAML true/false is not a number, and a currency is an ISO code.
+    pytest.param(
+        {"instruments.0.coupon": True},
+        "instruments[0].coupon",
+        ["got True", "expected a number, not true or false"],
+        id="bool-coupon",
+    ),
+    pytest.param(
+        {"currency": "eur"},
+        "currency",
+        ["got 'eur'", "expected a 3-letter currency code such as GBP"],
+        id="lowercase-currency",
+    ),
     # Missing required keys: the path is the key itself.
     pytest.param({"name": DROP}, "name", ["missing", "required key"], id="missing-name"),
     pytest.param(

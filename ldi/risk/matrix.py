@@ -62,13 +62,16 @@ class CashflowMatrix:
         starts = np.zeros(len(flows) + 1, dtype=np.intp)
         np.cumsum([cf.times.size for cf in flows], out=starts[1:])
         fixed = _block(times, _concat([cf.amounts for cf in flows]), starts)
+        real = _concat([cf.inflation_linked for cf in flows])
+        rules = [cf.indexation for cf in flows]
+        distinct = list(dict.fromkeys(rules))
         linked = {}
-        for indexation in dict.fromkeys(cf.indexation for cf in flows if cf.has_inflation_linked):
-            amounts = [
-                cf.inflation_linked if cf.indexation == indexation else 0.0 * cf.times
-                for cf in flows
-            ]
-            block = _block(times, _concat(amounts), starts)
+        for indexation in distinct:
+            amounts = real
+            if len(distinct) > 1:  # keep only the flows of streams under this rule
+                mine = np.array([rule == indexation for rule in rules], dtype=bool)
+                amounts = np.where(np.repeat(mine, np.diff(starts)), real, 0.0)
+            block = _block(times, amounts, starts)
             if block.amounts.nnz:
                 linked[indexation] = block
         return cls(ids=ids, fixed=fixed, linked=MappingProxyType(linked))

@@ -68,15 +68,13 @@ root (about 40 s). Results go to ``benchmarks/results/bench_instruments.json`` a
 """
 
 import datetime as dt
-import json
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import QuantLib as ql
-from bench_risk import machine_info, max_relative, time_runs, verdict, write_result
+from bench_risk import finish, machine_info, max_relative, time_runs, verdict
 
 import ldi
 from ldi.instruments import InstrumentRisk
@@ -121,8 +119,6 @@ SPREAD_TOL_BP = 1e-6
 PRICE_TOL = 1e-12
 PV_TOL = 1e-9
 RISK_TOL = 1e-8
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 # --- the universe, priced by QuantLib --------------------------------------------------------
@@ -647,13 +643,7 @@ def main() -> int:
         status = "  ok" if item["ok"] else "  FAILED"
         print(f"{item['what']:<82}{item['max']:>10.2e} (tol {item['tol']:.0e}){status}")
 
-    write_result(RESULTS / "bench_instruments.json", json.dumps(report, indent=2) + "\n")
-    write_result(RESULTS / "bench_instruments.md", markdown(report))
-    print(f"\nwrote {RESULTS / 'bench_instruments.json'} and {RESULTS / 'bench_instruments.md'}")
-    if not agreement_ok:
-        print("agreement with QuantLib FAILED", file=sys.stderr)
-        return 1
-    return 0
+    return finish("bench_instruments", report, markdown(report), agreement_ok)
 
 
 if __name__ == "__main__":

@@ -545,9 +545,14 @@ def main() -> int:
         tol = "" if item["tol"] is None else f" (tol {item['tol']:.0e})"
         print(f"{item['what']:<66}{item['max']:>10.2e}{tol}{status}")
 
-    write_result(RESULTS / "bench_risk.json", json.dumps(report, indent=2) + "\n")
-    write_result(RESULTS / "bench_risk.md", markdown(report))
-    print(f"\nwrote {RESULTS / 'bench_risk.json'} and {RESULTS / 'bench_risk.md'}")
+    return finish("bench_risk", report, markdown(report), agreement_ok)
+
+
+def finish(name: str, report: dict, text: str, agreement_ok: bool) -> int:
+    """Write ``name``.json and ``name``.md to the results folder; exit status 1 on disagreement."""
+    write_result(RESULTS / f"{name}.json", json.dumps(report, indent=2) + "\n")
+    write_result(RESULTS / f"{name}.md", text)
+    print(f"\nwrote {RESULTS / f'{name}.json'} and {RESULTS / f'{name}.md'}")
     if not agreement_ok:
         print("agreement with QuantLib FAILED", file=sys.stderr)
         return 1

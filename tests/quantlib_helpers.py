@@ -17,3 +17,20 @@ def backward_schedule(effective: ql.Date, maturity: ql.Date, frequency: int) -> 
         ql.DateGeneration.Backward,
         False,
     )
+
+
+def ql_index(
+    frequency: int, day_count: ql.DayCounter, handle: ql.YieldTermStructureHandle | None = None
+) -> ql.IborIndex:
+    """A dummy Ibor index paying every coupon period: no fixing lag, no calendar."""
+    args = [
+        "dummy",
+        ql.Period(12 // frequency, ql.Months),
+        0,
+        ql.GBPCurrency(),
+        ql.NullCalendar(),
+        ql.Unadjusted,
+        False,
+        day_count,
+    ]
+    return ql.IborIndex(*args) if handle is None else ql.IborIndex(*args, handle)

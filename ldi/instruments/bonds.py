@@ -4,6 +4,7 @@ Each is valued per unit of market value, priced on its curve plus ``spread`` or,
 market ``price`` (clean, per 100 face), at the spread that reprices it.
 """
 
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -44,7 +45,36 @@ class QuotedBond(Instrument):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Bond(QuotedBond):
+class NominalBond(QuotedBond):
+    """A bond paying fixed money amounts; ``credit`` marks its spread as a risk factor."""
+
+    curve: str | None = None
+    spread: float | None = None
+    price: float | None = None
+    credit: bool = False
+
+    @abstractmethod
+    def _flows(self) -> tuple[Cashflows, float]:
+        """Flows per 100 face and the interest accrued so far."""
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        self._check_quote(self.spread, self.price)
+        flows, accrued = self._flows()
+        return priced_bond(
+            flows,
+            market.nominal_curve(self.curve, f"{self.where}.curve"),
+            None,
+            spread=self.spread,
+            clean_price=self.price,
+            accrued=accrued,
+            credit=self.credit,
+            where=self.where,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bond(NominalBond):
     """Fixed-coupon bullet bond: ``coupon`` a year (decimal) paid ``frequency`` times a year.
 
     ``credit`` marks a credit bond: its spread is a risk factor (CS01 = PV01).
@@ -54,54 +84,24 @@ class Bond(QuotedBond):
     coupon: float
     maturity: float
     frequency: int = KIND_DEFAULTS["bond"]["frequency"]
-    curve: str | None = None
-    spread: float | None = None
-    price: float | None = None
-    credit: bool = False
 
-    def value(self, market: Market) -> Valuation:
-        """Value and risk of one unit of position (see ``Instrument.value``)."""
-        self._check_quote(self.spread, self.price)
+    def _flows(self) -> tuple[Cashflows, float]:
         schedule = BondSchedule(
             coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
         )
-        return priced_bond(
-            schedule.cashflows(),
-            market.nominal_curve(self.curve, f"{self.where}.curve"),
-            None,
-            spread=self.spread,
-            clean_price=self.price,
-            accrued=schedule.accrued_interest,
-            credit=self.credit,
-            where=self.where,
-        )
+        return schedule.cashflows(), schedule.accrued_interest
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZeroCouponBond(QuotedBond):
+class ZeroCouponBond(NominalBond):
     """Pays 100 at ``maturity`` and nothing before (a strip, or a zero-coupon credit bond)."""
 
     kind: ClassVar[str] = "zero_coupon_bond"
     maturity: float
-    curve: str | None = None
-    spread: float | None = None
-    price: float | None = None
-    credit: bool = False
 
-    def value(self, market: Market) -> Valuation:
-        """Value and risk of one unit of position (see ``Instrument.value``)."""
-        self._check_quote(self.spread, self.price)
+    def _flows(self) -> tuple[Cashflows, float]:
         maturity = fixed_leg(self.maturity, 1, where=self.where).times[-1]
-        return priced_bond(
-            Cashflows([maturity], [FACE]),
-            market.nominal_curve(self.curve, f"{self.where}.curve"),
-            None,
-            spread=self.spread,
-            clean_price=self.price,
-            accrued=0.0,
-            credit=self.credit,
-            where=self.where,
-        )
+        return Cashflows([maturity], [FACE]), 0.0
 
 
 @dataclass(frozen=True, kw_only=True)

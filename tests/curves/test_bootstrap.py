@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ldi import DataError, ZeroCurve, par_rate
-from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule
+from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule, ql_index
 
 GAPPED = [1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50]
 FREQUENCIES = [1, 2, 4]
@@ -119,24 +119,9 @@ def test_flat_annual_par_curve_bootstraps_to_the_flat_zero_curve():
 # --- QuantLib ------------------------------------------------------------------------------
 
 
-def ql_index(frequency, handle=None):
-    """A dummy Ibor index paying every coupon period, 30/360, no fixing lag, no calendar."""
-    args = [
-        "dummy",
-        ql.Period(12 // frequency, ql.Months),
-        0,
-        ql.GBPCurrency(),
-        ql.NullCalendar(),
-        ql.Unadjusted,
-        False,
-        THIRTY_360,
-    ]
-    return ql.IborIndex(*args) if handle is None else ql.IborIndex(*args, handle)
-
-
 def ql_bootstrap(today, tenors, quotes, frequency, curve_class):
     """QuantLib's single-curve bootstrap of spot-starting par swaps."""
-    index = ql_index(frequency)
+    index = ql_index(frequency, THIRTY_360)
     helpers = [
         ql.SwapRateHelper(
             ql.QuoteHandle(ql.SimpleQuote(float(quote))),
@@ -205,7 +190,7 @@ def test_contiguous_annual_tenors_match_quantlib_with_the_default_interpolation(
 
 def ql_fair_rate(today, handle, tenor, frequency):
     """Fair fixed rate of a spot-starting single-curve swap priced by QuantLib on ``handle``."""
-    index = ql_index(frequency, handle)
+    index = ql_index(frequency, THIRTY_360, handle)
     end = today + ql.Period(int(tenor), ql.Years)
 
     def schedule():

@@ -20,7 +20,7 @@ import QuantLib as ql
 from ldi import BreakevenCurve, DataError, Market, ZeroCurve
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.instruments import InflationSwap, InterestRateSwap, instrument_risk
-from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule
+from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule, ql_index
 from tests.reference import triangle
 
 H = 1e-4
@@ -60,21 +60,6 @@ def hand_annuity(curve, tenor, frequency):
 # --- QuantLib ----------------------------------------------------------------------------------
 
 
-def ql_index(frequency, handle=None):
-    """An Ibor index paying every coupon period, 30/360, no fixing lag, no calendar."""
-    args = [
-        "dummy",
-        ql.Period(12 // frequency, ql.Months),
-        0,
-        ql.GBPCurrency(),
-        ql.NullCalendar(),
-        ql.Unadjusted,
-        False,
-        THIRTY_360,
-    ]
-    return ql.IborIndex(*args) if handle is None else ql.IborIndex(*args, handle)
-
-
 def ql_bootstrap(today, frequency):
     helpers = [
         ql.SwapRateHelper(
@@ -84,7 +69,7 @@ def ql_bootstrap(today, frequency):
             QL_FREQUENCY[frequency],
             ql.Unadjusted,
             THIRTY_360,
-            ql_index(frequency),
+            ql_index(frequency, THIRTY_360),
             ql.QuoteHandle(),
             ql.Period(0, ql.Days),
             ql.YieldTermStructureHandle(),
@@ -122,7 +107,7 @@ class QuantLibSwap:
             fixed_rate,
             THIRTY_360,
             schedule(),
-            ql_index(frequency, handle),
+            ql_index(frequency, THIRTY_360, handle),
             0.0,
             THIRTY_360,
         )

@@ -4,7 +4,6 @@ Pure schema errors (one key, checked before anything is built) are in ``test_sch
 errors here need the curves, the CSV files, the YAML text or the other instruments.
 """
 
-import copy
 import math
 import os
 from functools import reduce
@@ -20,8 +19,7 @@ from ldi.curves.zero import ZeroCurve
 from ldi.errors import SpecError
 from ldi.instruments import Bond, InterestRateSwap, Repo
 from ldi.io.load import load_problem
-
-DROP = object()  # an edit that deletes the key
+from tests.io.edits import DROP, edited
 
 
 def minimal(**overrides):
@@ -48,21 +46,6 @@ def minimal(**overrides):
         "holdings": {"S30": 50.0, "G10": 100.0, "CASH": -5.0},
     }
     raw.update(overrides)
-    return raw
-
-
-def edited(raw, edits):
-    """``raw`` with each dotted key (``instruments.0.maturity``) set to a value or dropped."""
-    raw = copy.deepcopy(raw)
-    for dotted, value in edits.items():
-        *parents, last = [int(k) if k.isdigit() else k for k in dotted.split(".")]
-        node = raw
-        for key in parents:
-            node = node[key]
-        if value is DROP:
-            del node[last]
-        else:
-            node[last] = value
     return raw
 
 

@@ -4,7 +4,6 @@ These cases fail in ``parse_spec`` (YAML mapping -> ProblemSpec), before any dom
 built; errors that need the curves, files or the other instruments are in ``test_load.py``.
 """
 
-import copy
 import math
 
 import pytest
@@ -13,8 +12,7 @@ from pydantic import ValidationError
 from ldi.errors import SpecError
 from ldi.io.load import parse_spec
 from ldi.io.schema import INSTRUMENT_KINDS, ProblemSpec
-
-DROP = object()  # an edit that deletes the key
+from tests.io.edits import DROP, edited
 
 
 def valid():
@@ -42,21 +40,6 @@ def valid():
         ],
         "holdings": {"G10": 100.0, "S30": 50.0, "CASH": 5.0},
     }
-
-
-def edited(raw, edits):
-    """``raw`` with each dotted key (``instruments.0.maturity``) set to a value or dropped."""
-    raw = copy.deepcopy(raw)
-    for dotted, value in edits.items():
-        *parents, last = [int(k) if k.isdigit() else k for k in dotted.split(".")]
-        node = raw
-        for key in parents:
-            node = node[key]
-        if value is DROP:
-            del node[last]
-        else:
-            node[last] = value
-    return raw
 
 
 def spec_error(raw):

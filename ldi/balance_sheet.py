@@ -19,8 +19,6 @@ from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
 
-ASSET_COLUMNS = ("pv", "pv01", "ie01", "cs01")
-
 
 @dataclass(frozen=True, eq=False)
 class BalanceSheet:
@@ -39,8 +37,7 @@ class BalanceSheet:
     @property
     def asset_totals(self) -> pd.Series:
         """Sum of every holding's exposures (money columns only)."""
-        numeric = self.assets.drop(columns=["kind", "role", "position"])
-        return numeric.drop(columns=["duration"], errors="ignore").sum()
+        return self.assets.drop(columns=["kind", "role", "position"]).sum()
 
     @property
     def liability_totals(self) -> pd.Series:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import ndtr
 
-from ldi.curves.inflation import index_ratio
+from ldi.curves.inflation import BreakevenCurve, index_ratio
 from ldi.errors import DataError
 from ldi.typing import FloatArray
 from ldi.validation import plain
@@ -107,6 +107,10 @@ class Indexation:
         whole = np.floor(fixing).astype(int)
         partial = growth[:, np.minimum(whole, years.size - 1)] ** (fixing - whole)
         return uprated[:, whole] * partial
+
+    def expected(self, breakeven: BreakevenCurve, t: FloatArray) -> FloatArray:
+        """U(t) on the unshifted ``breakeven`` curve, one value per time."""
+        return self.ratio(lambda u: breakeven.rate(u)[None, :], t)[0]
 
     def expected_growth(self, forward: FloatArray, years: FloatArray) -> FloatArray:
         """E[min(max(Y, 1 + floor), 1 + cap)] for lognormal Y with mean ``forward``.

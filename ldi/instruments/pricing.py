@@ -39,8 +39,7 @@ def money_flows(
     if np.any(linked):
         if breakeven is None:
             raise DataError(E_NEEDS_BREAKEVEN.format(where=where))
-        uprating = flows.indexation.ratio(lambda u: breakeven.rate(u)[None, :], t)[0]
-        amounts += linked * uprating
+        amounts += linked * flows.indexation.expected(breakeven, t)
     return t, amounts
 
 

@@ -79,7 +79,7 @@ class InflationSwap(Instrument):
         breakeven = market.breakeven_curve(self.inflation_curve, f"{self.where}.inflation_curve")
         indexation = Indexation(lag=self.indexation_lag, where=f"{self.where}.indexation")
         t = np.array([float(self.maturity)])
-        uplift = float(indexation.ratio(lambda u: breakeven.rate(u)[None, :], t)[0, 0])
+        uplift = float(indexation.expected(breakeven, t)[0])
         par = uplift ** (1.0 / t[0]) - 1.0
         rate = par if self.fixed_rate is None else self.fixed_rate
         return Valuation(

@@ -57,6 +57,11 @@ E_COLLATERAL = (
 )
 E_HOLDING = "holdings.{id}: unknown instrument id {id!r}; expected one of {ids}"
 E_STATUS = "{where}: got {value}; expected a member status such as 'pensioner' on every row"
+RESERVED_STATUS = ("fixed", "inflation_linked", "total")  # the other rows of liability risk
+E_STATUS_RESERVED = (
+    "{where}: status {names} is the name of a liability risk row; expected a member status "
+    "such as 'pensioner' or 'deferred'"
+)
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
 # What pydantic error types expect, in the words of the problem file (else pydantic's own).
 EXPECTED = {
@@ -334,6 +339,9 @@ def _load_cashflows(
                 raise DataError(E_STATUS.format(where=status_where.format(i=i), value=shown))
         # Grouped on the stripped names, so ' deferred' and 'deferred' are one status.
         groups = frame.groupby(status.str.strip(), sort=False)
+        reserved = sorted(set(groups.groups) & set(RESERVED_STATUS))
+        if reserved:
+            raise DataError(E_STATUS_RESERVED.format(where=where, names=reserved))
         return total.aggregate(), {str(key): flows(part) for key, part in groups}
     except DataError as error:
         message = str(error)

@@ -192,6 +192,16 @@ def test_status_parts_of_the_default_problem_sum_to_its_total(default_problem_pa
     assert all(part.indexation == indexation for part in liabilities.by_status.values())
 
 
+def test_a_status_may_not_take_the_name_of_a_risk_row():
+    rows = [{"time": 1, "fixed": 1.0, "status": "total"}, {"time": 2, "fixed": 1.0, "status": "x"}]
+    liabilities = {"discount_curve": "gilts", "cashflows": rows}
+    check(
+        minimal(liabilities=liabilities, instruments=[], holdings={}),
+        "liabilities.cashflows",
+        "status ['total'] is the name of a liability risk row",
+    )
+
+
 def test_inline_rows_with_status():
     rows = [
         {"time": 1, "fixed": 10.0, "status": "pensioner"},

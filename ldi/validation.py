@@ -78,6 +78,12 @@ def strictly_increasing(values: FloatArray, where: str) -> None:
         )
 
 
+def is_finite_number(value: object) -> bool:
+    """True for a finite real number; a bool, string or None is not one."""
+    number = isinstance(value, int | float | np.integer | np.floating)
+    return number and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
 def plain(value: object) -> object:
     """A numpy scalar as the Python value, so messages show nan rather than np.float64(nan)."""
     return value.item() if isinstance(value, np.generic) else value

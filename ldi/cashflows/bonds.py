@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.schedule import Schedule, fixed_leg
 from ldi.errors import DataError
+from ldi.validation import is_finite_number
 
 E_ISSUE = "{where}.issue: got {value!r}; expected a time at or before the valuation date (<= 0)"
 E_FACE = "{where}.face: got {value!r}; expected a positive amount"
@@ -38,9 +37,9 @@ class BondSchedule:
     def __post_init__(self) -> None:
         if self.issue is not None and not self.issue <= 0:
             raise DataError(E_ISSUE.format(where=self.where, value=self.issue))
-        if not (_is_finite(self.face) and self.face > 0):
+        if not (is_finite_number(self.face) and self.face > 0):
             raise DataError(E_FACE.format(where=self.where, value=self.face))
-        if not _is_finite(self.coupon):
+        if not is_finite_number(self.coupon):
             raise DataError(E_COUPON.format(where=self.where, value=self.coupon))
         _ = self.schedule  # checks frequency and maturity now rather than at first use
 
@@ -68,9 +67,3 @@ class BondSchedule:
     def dirty_price(self, clean_price: float) -> float:
         """Settlement (dirty) price for a quoted clean price."""
         return clean_price + self.accrued_interest
-
-
-def _is_finite(value: object) -> bool:
-    """True for a finite real number; a bool, string or None is not one."""
-    number = isinstance(value, int | float | np.integer | np.floating)
-    return number and not isinstance(value, bool) and bool(np.isfinite(value))

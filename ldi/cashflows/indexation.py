@@ -33,7 +33,7 @@ from scipy.special import ndtr
 from ldi.curves.inflation import BreakevenCurve, index_ratio
 from ldi.errors import DataError
 from ldi.typing import FloatArray
-from ldi.validation import plain
+from ldi.validation import is_finite_number, plain
 
 E_LAG = "{where}.lag: got {value!r}; expected a finite number of years >= 0"
 E_BOUND = "{where}.{field}: got {value!r}; expected a finite annual rate above -1 or none"
@@ -67,16 +67,16 @@ class Indexation:
     where: str = field(default="indexation", compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not _finite(self.lag) or self.lag < 0:
+        if not is_finite_number(self.lag) or self.lag < 0:
             raise DataError(E_LAG.format(where=self.where, value=plain(self.lag)))
         for bound in ("floor", "cap"):
             value = getattr(self, bound)
-            if value is not None and not (_finite(value) and value > -1):
+            if value is not None and not (is_finite_number(value) and value > -1):
                 raise DataError(E_BOUND.format(where=self.where, field=bound, value=plain(value)))
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
             floor, cap = plain(self.floor), plain(self.cap)
             raise DataError(E_ORDER.format(where=self.where, floor=floor, cap=cap))
-        if not _finite(self.volatility) or self.volatility < 0:
+        if not is_finite_number(self.volatility) or self.volatility < 0:
             raise DataError(E_VOLATILITY.format(where=self.where, value=plain(self.volatility)))
         # Plain numbers, so equal rules compare and print equal; without a floor or cap the
         # volatility plays no part, so it is dropped and such a rule equals full indexation.
@@ -141,11 +141,6 @@ def black_call(forward: FloatArray, strike: float, deviation: FloatArray) -> Flo
     d1 = (np.log(forward / strike) + 0.5 * safe**2) / safe
     option = forward * ndtr(d1) - strike * ndtr(d1 - safe)
     return np.where(random, option, intrinsic)
-
-
-def _finite(value: object) -> bool:
-    number = isinstance(value, int | float | np.integer | np.floating)
-    return number and not isinstance(value, bool) and bool(np.isfinite(value))
 
 
 PLAIN = Indexation()

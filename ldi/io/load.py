@@ -20,7 +20,7 @@ from ldi.cashflows.cashflows import E_READ as E_READ_CSV
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
 from ldi.curves.inflation import BreakevenCurve
-from ldi.curves.market import Market
+from ldi.curves.market import E_CURVE, Market
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
@@ -50,7 +50,6 @@ E_TOP = "{file}: got {kind}; expected a mapping of keys at the top of the file"
 E_VERSION = (
     "ldi: {got}; expected the schema version {version} (start the file with 'ldi: {version}')"
 )
-E_CURVE_NAME = "{path}: got {value!r}; expected the name of a {kind} curve, one of {names}"
 E_DUPLICATE_ID = "{path}.id: got {value!r}, already the id of {first}; expected a unique id"
 E_COLLATERAL = (
     "{path}.collateral: got {value!r}; expected the id of a bond in instruments, one of {ids}"
@@ -245,8 +244,10 @@ def _build_liabilities(
 
 
 def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrument]:
-    """Instruments by id, with convention defaults filled in and each priced once."""
-    names = _curve_names(spec)
+    """Instruments by id, with convention defaults filled in and each priced once.
+
+    Pricing also checks the curves each instrument names (``Market`` names the key).
+    """
     paths = {
         item.id: f"instruments[{i}]" for i, item in reversed(list(enumerate(spec.instruments)))
     }
@@ -261,9 +262,6 @@ def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrumen
             )
         fields = item.model_dump(exclude={"kind"}, exclude_none=True)
         fields = {**defaults(item.kind, spec.currency), **fields}
-        for key, kind in (("curve", "nominal"), ("inflation_curve", "breakeven")):
-            if key in fields:
-                _check_curve_name(f"{path}.{key}", fields[key], names[kind], kind)
         if isinstance(item, RepoSpec):
             fields["haircut"] = _repo_haircut(item, bonds, path)
         try:
@@ -301,9 +299,7 @@ def _build_holdings(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
 
 def _check_curve_name(path: str, value: str, names: list[str], kind: str) -> None:
     if value not in names:
-        raise SpecError(
-            E_CURVE_NAME.format(path=path, value=value, kind=kind, names=names), path=path
-        )
+        raise SpecError(E_CURVE.format(where=path, value=value, kind=kind, names=names), path=path)
 
 
 def _load_cashflows(

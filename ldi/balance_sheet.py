@@ -8,6 +8,7 @@ inflation hedge ratio = assets' IE01 / liabilities' IE01, both on the liability 
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ class BalanceSheet:
     assets: pd.DataFrame
     instruments: InstrumentRisk
 
-    @property
+    @cached_property
     def asset_totals(self) -> pd.Series:
         """Sum of every holding's exposures (money columns only)."""
         return self.assets.drop(columns=["kind", "role", "position"]).sum()

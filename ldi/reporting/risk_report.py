@@ -127,11 +127,10 @@ class RiskReport:
             ("Rates hedge", _percent(f["rates_hedge_ratio"]), "PV01 assets / liabilities"),
             ("Inflation hedge", _percent(f["inflation_hedge_ratio"]), "IE01 assets / liabilities"),
         ]
-        if not self.has_inflation:
-            funding.pop()
         liabilities = self.sheet.liabilities[list(SUMMARY_COLUMNS)]
         holdings, ladder = self.holdings(), self.ladder()
         if not self.has_inflation:
+            funding.pop()
             liabilities = liabilities.drop(index="inflation_linked", columns="ie01")
             holdings = holdings.drop(columns="ie01")
             ladder = ladder.drop(columns=[c for c in ladder if "ie01" in c or "inflation" in c])

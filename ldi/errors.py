@@ -15,3 +15,15 @@ class SpecError(LDIError, ValueError):
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(message)
         self.path = path
+
+
+class ModelError(LDIError, ValueError):
+    """Terms that cannot form a convex problem, or a re-solve that would change its shape."""
+
+
+class SolveError(LDIError):
+    """A solve that ended without a usable answer; ``InfeasibleError`` says why it has none."""
+
+
+class InfeasibleError(SolveError):
+    """The constraints conflict; the message names them and how far each must move."""

@@ -2,15 +2,27 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
+from ldi.errors import SpecError
 from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
 from ldi.io.schema import ProblemSpec
 from ldi.liabilities import Liabilities
 from ldi.typing import ArrayLike
+
+if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to solve
+    from ldi.optimize.decision import Decision
+    from ldi.optimize.model import Model
+    from ldi.optimize.result import LDIResult
+
+E_NO_OBJECTIVE = (
+    "objective: missing; expected e.g. 'objective: {minimize: [key_rate_mismatch]}' to solve"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,7 +30,8 @@ class Problem:
     """One decision's inputs: the market, the liabilities, the universe and current holdings.
 
     ``holdings`` are positions by instrument id: market value for physical assets, notional
-    for overlays, cash borrowed for repo (see ``ldi.instruments.Role``).
+    for overlays, cash borrowed for repo (see ``ldi.instruments.Role``). ``decision`` holds
+    the objective, constraints and solver options of the problem file.
     """
 
     spec: ProblemSpec
@@ -26,6 +39,7 @@ class Problem:
     liabilities: Liabilities
     instruments: Mapping[str, Instrument]
     holdings: pd.Series
+    decision: "Decision | None" = None
 
     @property
     def name(self) -> str:
@@ -40,3 +54,39 @@ class Problem:
     def instrument_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> InstrumentRisk:
         """Per-unit exposures and market terms of every instrument."""
         return instrument_risk(list(self.instruments.values()), self.market, keys)
+
+    @cached_property
+    def model(self) -> "Model":
+        """The optimization model, built once and reused by ``solve`` and ``resolve``."""
+        from ldi.optimize.data import model_data
+        from ldi.optimize.model import Model
+
+        decision = self.decision
+        if decision is None or not decision.objective:
+            raise SpecError(E_NO_OBJECTIVE, path="objective")
+        data = model_data(self, decision.keys, decision.risk_model, decision.groups)
+        return Model(
+            data, decision.objective, decision.constraints, decision.solver, decision.paths
+        )
+
+    def solve(self, solver: str | None = None) -> "LDIResult":
+        """Optimize positions; the result reports every outcome (see ``LDIResult.status``)."""
+        from ldi.optimize.solve import solve
+
+        return solve(self.model, solver, name=self.name)
+
+    def resolve(
+        self,
+        *,
+        holdings: Mapping[str, float] | None = None,
+        liability_scale: float | None = None,
+        limits: Mapping[str, Mapping[str, Any]] | None = None,
+        solver: str | None = None,
+    ) -> "LDIResult":
+        """Solve again after changing parameters only: no recompilation.
+
+        ``holdings``: positions by id; ``liability_scale``: a factor on the original
+        liabilities; ``limits``: ``{term name: {option: value}}``.
+        """
+        self.model.update(holdings=holdings, liability_scale=liability_scale, limits=limits)
+        return self.solve(solver)

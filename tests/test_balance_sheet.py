@@ -256,7 +256,10 @@ def without_holdings(keep_instruments: bool) -> dict:
     raw = raw_problem(DEFAULT_PROBLEM)
     raw["holdings"] = {}
     if not keep_instruments:
+        # Without a universe there is nothing to decide: the decision sections go too.
         raw["instruments"] = []
+        for section in ("groups", "objective", "constraints"):
+            raw.pop(section, None)
     return raw
 
 

@@ -10,9 +10,10 @@ from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import LDIError
 from ldi.io.atomic import write_text_atomic
 from ldi.io.load import load_problem
+from ldi.optimize.solvers import SOLVERS, Status
 from ldi.reporting.risk_report import risk_report
 
-EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 log = logging.getLogger("ldi")
 
 
@@ -46,6 +47,22 @@ def _risk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _solve(args: argparse.Namespace) -> int:
+    result = load_problem(args.problem).solve(args.solver)
+    if args.json:
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+    print(result.summary().as_text())
+    if result.status is Status.INFEASIBLE:
+        return EXIT_INFEASIBLE
+    if result.status is Status.INACCURATE:
+        print(
+            f"warning: the solver reports an inaccurate optimum ({result.solver.name})",
+            file=sys.stderr,
+        )
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ldi", description="Liability-driven investment tools.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -68,4 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     risk.add_argument("--json", metavar="OUT.json", help="also write the report as JSON")
     risk.set_defaults(command=_risk)
+
+    solve = commands.add_parser(
+        "solve", help="optimize positions and overlays; print allocation, trades and limits"
+    )
+    solve.add_argument("problem", help="problem YAML file")
+    solve.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
+    solve.add_argument(
+        "--solver",
+        type=str.upper,
+        choices=SOLVERS,
+        help="solver to try first (default: by problem type)",
+    )
+    solve.set_defaults(command=_solve)
     return parser

@@ -21,6 +21,7 @@ from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import E_CURVE, Market
+from ldi.curves.spread import DEFAULT_KEYS
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
@@ -38,8 +39,14 @@ from ldi.io.schema import (
     UnknownKeysError,
 )
 from ldi.liabilities import Liabilities
+from ldi.optimize.decision import Decision
+from ldi.optimize.model import SolverOptions
+from ldi.optimize.solvers import check_solver
+from ldi.optimize.terms.registry import constraint_terms, objective_items
 from ldi.problem import Problem
+from ldi.risk.factors import RiskModel
 from ldi.units import BP
+from ldi.validation import tenor_vector
 
 E_READ = "{file}: cannot read the problem file ({reason})"
 E_YAML = "{file}: not valid YAML ({reason})"
@@ -62,6 +69,8 @@ E_STATUS_RESERVED = (
     "such as 'pensioner' or 'deferred'"
 )
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
+E_TERM_NAME = "{path}: name {name!r} is already used by {first}; expected a unique name"
+E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 # What pydantic error types expect, in the words of the problem file (else pydantic's own).
 EXPECTED = {
     "missing": "missing; expected this required key",
@@ -173,7 +182,61 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> Problem:
         liabilities=liabilities,
         instruments=MappingProxyType(instruments),
         holdings=_build_holdings(spec, instruments),
+        decision=_build_decision(spec, instruments),
     )
+
+
+def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) -> Decision:
+    """Objective and constraint terms, solver options, factor model, groups and keys."""
+    objective = objective_items(spec.objective.model_dump() if spec.objective else None)
+    constraints = constraint_terms(spec.constraints)
+    paths = {item.term.name: path for path, item in objective}
+    for path, term in constraints:
+        if term.name in paths:
+            raise SpecError(
+                E_TERM_NAME.format(path=path, name=term.name, first=paths[term.name]), path=path
+            )
+        paths[term.name] = path
+    try:
+        risk_model = RiskModel(**spec.risk_model.model_dump())
+    except DataError as error:
+        raise _relocated(error, "risk_model", "risk_model") from None
+    for name, members in spec.groups.items():
+        for i, member in enumerate(members):
+            if member not in instruments:
+                raise SpecError(
+                    E_GROUP.format(
+                        path=f"groups.{name}[{i}]", value=member, ids=sorted(instruments)
+                    ),
+                    path=f"groups.{name}[{i}]",
+                )
+    keys = DEFAULT_KEYS
+    if spec.keys is not None:
+        try:
+            keys = tuple(float(k) for k in tenor_vector(spec.keys, "keys"))
+        except DataError as error:
+            raise SpecError(str(error), path="keys") from None
+    return Decision(
+        objective=tuple(item for _, item in objective),
+        constraints=tuple(term for _, term in constraints),
+        solver=_solver_options(spec),
+        risk_model=risk_model,
+        groups=MappingProxyType({k: tuple(v) for k, v in spec.groups.items()}),
+        keys=keys,
+        paths=MappingProxyType(paths),
+    )
+
+
+def _solver_options(spec: ProblemSpec) -> SolverOptions:
+    section = spec.solver
+    name = None if section.name is None else check_solver(section.name, "solver.name")
+    fallback = None
+    if section.fallback is not None:
+        fallback = tuple(
+            check_solver(s, f"solver.fallback[{i}]") for i, s in enumerate(section.fallback)
+        )
+    options = {check_solver(k, f"solver.options.{k}"): v for k, v in section.options.items()}
+    return SolverOptions(name, fallback, MappingProxyType(options))
 
 
 def _build_curve(name: str, spec: CurveSpec) -> ZeroCurve | BreakevenCurve:

@@ -1,9 +1,12 @@
 """The problem-file schema (pydantic): plain, frozen values checked key by key.
 
 Sections: ``curves``, ``market`` (default curves of instruments), ``liabilities``,
-``instruments`` and ``holdings``. The schema version key ``ldi`` lets later versions add
-sections without breaking old files. Field names of instrument specs are the parameters
-of the instrument classes; a field left out takes the convention default of its kind.
+``instruments``, ``holdings`` and the decision: ``objective``, ``constraints``,
+``solver``, ``risk_model``, ``groups`` and ``keys``. Term options are checked by the terms
+themselves (``ldi.optimize.terms``), which know their own fields. The schema version key
+``ldi`` lets later versions add sections without breaking old files. Field names of
+instrument specs are the parameters of the instrument classes; a field left out takes the
+convention default of its kind.
 """
 
 from datetime import date
@@ -326,6 +329,36 @@ AnyInstrumentSpec = Annotated[
 ]
 
 
+TermEntry = str | dict[str, dict[str, Any] | None]
+"""A term: its name alone, or a one-key mapping from its name to its options."""
+
+
+class ObjectiveSpec(Spec):
+    """Terms to minimize and to maximize (weighted sums; ``weight`` in a term's options)."""
+
+    minimize: list[TermEntry] = []
+    maximize: list[TermEntry] = []
+
+
+class SolverSpec(Spec):
+    """Solver first tried (default: HiGHS for LPs, Clarabel otherwise), fall-backs, options.
+
+    ``options`` maps a solver name to keyword options passed to it.
+    """
+
+    name: str | None = None
+    fallback: list[str] | None = None
+    options: dict[str, dict[str, Any]] = {}
+
+
+class RiskModelSpec(Spec):
+    """Factor volatilities (bp a year; growth as a decimal) and correlations by pair name."""
+
+    volatility: dict[str, Number] = {}
+    correlation: dict[str, Number] = {}
+    growth_correlation: Number = 0.9
+
+
 class ProblemSpec(Spec):
     """A whole problem file."""
 
@@ -338,3 +371,9 @@ class ProblemSpec(Spec):
     liabilities: LiabilitiesSpec
     instruments: list[AnyInstrumentSpec] = []
     holdings: dict[str, Number] = {}
+    keys: list[Number] | None = Field(default=None, min_length=1)
+    groups: dict[str, list[str]] = {}
+    risk_model: RiskModelSpec = RiskModelSpec()
+    objective: ObjectiveSpec | None = None
+    constraints: list[TermEntry] = []
+    solver: SolverSpec = SolverSpec()

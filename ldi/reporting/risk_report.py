@@ -4,7 +4,6 @@
 automation (``ldi risk --json``). Every number comes from ``ldi.balance_sheet``.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ import pandas as pd
 from ldi.balance_sheet import BalanceSheet, balance_sheet
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.problem import Problem
+from ldi.reporting.tables import number, percent, render
 from ldi.risk.sensitivities import SUMMARY_COLUMNS, key_label
 from ldi.typing import ArrayLike
 from ldi.units import BP
@@ -118,14 +118,14 @@ class RiskReport:
         """Plain-text tables for a terminal."""
         date = f", valued {self.valuation_date}" if self.valuation_date else ""
         f = self.funding()
-        money = _number(0)
+        money = number(0)
         funding = [
             ("Assets", money(f["assets"]), ""),
             ("Liabilities", money(f["liabilities"]), ""),
             ("Surplus", money(f["surplus"]), ""),
-            ("Funding ratio", _percent(f["funding_ratio"]), ""),
-            ("Rates hedge", _percent(f["rates_hedge_ratio"]), "PV01 assets / liabilities"),
-            ("Inflation hedge", _percent(f["inflation_hedge_ratio"]), "IE01 assets / liabilities"),
+            ("Funding ratio", percent(f["funding_ratio"]), ""),
+            ("Rates hedge", percent(f["rates_hedge_ratio"]), "PV01 assets / liabilities"),
+            ("Inflation hedge", percent(f["inflation_hedge_ratio"]), "IE01 assets / liabilities"),
         ]
         liabilities = self.sheet.liabilities[list(SUMMARY_COLUMNS)]
         holdings, ladder = self.holdings(), self.ladder()
@@ -141,7 +141,7 @@ class RiskReport:
             *(f"{label:<16}{value:>16}   {note}".rstrip() for label, value, note in funding),
             "",
             "Liabilities",
-            _render(
+            render(
                 liabilities.rename(columns=LIABILITY_HEADERS).rename_axis("Component"),
                 money=("PV", "PV01", "IE01"),
                 fixed={"Duration": 2, "Convexity": 1},
@@ -151,7 +151,7 @@ class RiskReport:
             lines += [
                 "",
                 "Holdings",
-                _render(
+                render(
                     holdings.rename(columns=HOLDING_HEADERS).rename_axis("Holding"),
                     money=("Position", "Value", "PV01", "IE01", "CS01"),
                     fixed={},
@@ -161,7 +161,7 @@ class RiskReport:
             lines += [
                 "",
                 "Instruments (prices per 100 nominal; linkers real clean)",
-                _render(
+                render(
                     self.instruments().rename(columns=INSTRUMENT_HEADERS).rename_axis("Instrument"),
                     money=(),
                     fixed={"Clean": 3, "Dirty": 3, "Spread bp": 1, "Rate %": 3, "Duration": 2},
@@ -170,7 +170,7 @@ class RiskReport:
         lines += [
             "",
             "Key-rate hedging (per 1bp)",
-            _render(
+            render(
                 ladder.rename(index=key_label, columns=LADDER_HEADERS).rename_axis("Key"),
                 money=tuple(h for h in LADDER_HEADERS.values() if not h.endswith("%")),
                 fixed={"Rates %": 1, "Infl %": 1},
@@ -226,34 +226,6 @@ def risk_report(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> RiskReport:
 
 def _bound(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:g}%"
-
-
-def _percent(value: float) -> str:
-    return "-" if np.isnan(value) else f"{round(value, 3) + 0.0:.1%}"  # + 0.0: no "-0.0%"
-
-
-def _render(frame: pd.DataFrame, money: tuple[str, ...], fixed: dict[str, int]) -> str:
-    """``frame`` as text; money to whole units, other columns to ``fixed`` decimals, NaN as '-'.
-
-    Money columns whose largest amount is below 1,000 get more decimals so they stay readable.
-    """
-    formatters = {column: _number(decimals) for column, decimals in fixed.items()}
-    for column in (c for c in money if c in frame):
-        largest = float(np.nanmax(np.abs(frame[column].astype(float)), initial=0.0))
-        small = 2 if largest >= 1 else 4
-        formatters[column] = _number(0 if largest >= 1000 or largest == 0 else small)
-    return frame.to_string(formatters=formatters, na_rep="-")
-
-
-def _number(decimals: int) -> Callable[[float], str]:
-    """Formatter with thousands separators and ``decimals`` decimals; NaN as '-'."""
-
-    def formatted(value: float) -> str:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return "-"
-        return f"{round(value, decimals) + 0.0:,.{decimals}f}"  # + 0.0: no "-0"
-
-    return formatted
 
 
 def _clean(values: dict[str, float]) -> dict[str, float | None]:

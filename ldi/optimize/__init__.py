@@ -1,0 +1,1 @@
+"""Portfolio optimization: exposure tables -> cvxpy terms -> solve -> result."""

@@ -1,0 +1,199 @@
+"""What every term builds from: scaled exposure arrays, and one formula for cvxpy and numpy.
+
+Money is scaled internally so that a 1.5bn problem is as well-conditioned as a 1-unit one:
+positions are z = x / S with S the liabilities' PV (else the capital), and rate, inflation
+and convexity exposures are divided by the liabilities' own, so every row is O(1).
+A term writes its formula once against ``Ops``: ``CvxOps`` turns it into cvxpy expressions,
+``NumpyOps`` evaluates it on a solution for reports (the numbers a test compares).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+import pandas as pd
+
+from ldi.instruments import Role
+from ldi.optimize.data import ModelData
+from ldi.typing import FloatArray
+
+
+@dataclass(frozen=True)
+class Scales:
+    """Divisors fixed when a problem is compiled: money S, PV01 P, IE01 I, curvature C."""
+
+    money: float
+    pv01: float
+    ie01: float
+    curvature: float
+
+    @classmethod
+    def of(cls, data: ModelData) -> "Scales":
+        """Scales from the liabilities, falling back on the capital when they are 0."""
+        liabilities = data.liabilities
+        capital = float(data.assets["pv"].to_numpy() @ data.holdings.to_numpy())
+        money = _positive(liabilities["pv"], abs(capital), 1.0)
+        pv01 = _positive(liabilities["pv01"], money * 1e-3)
+        return cls(
+            money=money,
+            pv01=pv01,
+            ie01=_positive(liabilities["ie01"], pv01),
+            curvature=_positive(liabilities["curvature"], money * 100.0),
+        )
+
+
+def _positive(*candidates: float) -> float:
+    return next(float(abs(c)) for c in candidates if np.isfinite(c) and abs(c) > 0)
+
+
+@dataclass(frozen=True, eq=False)
+class Scaled:
+    """Exposure arrays in scaled units: constants (assets) and state (all else).
+
+    The asset side is fixed for a compiled problem; the state (liabilities, holdings,
+    capital) changes between solves. Terms read constants directly and state only through
+    ``Term.values``, whose numbers become parameters.
+    """
+
+    data: ModelData
+    scales: Scales
+
+    @property
+    def ids(self) -> pd.Index:
+        """Instrument ids, the order of the position vector."""
+        return self.data.ids
+
+    @property
+    def n(self) -> int:
+        """Number of instruments."""
+        return len(self.data.ids)
+
+    def column(self, name: str) -> FloatArray:
+        """Per-unit asset exposure ``name`` scaled like its liability counterpart."""
+        return self.data.assets[name].to_numpy(dtype=float) * self._factor(name)
+
+    def key_matrix(self, risk: str) -> FloatArray:
+        """(keys, n) key-rate PV01s or IE01s per scaled unit."""
+        return self.data.key_matrix(risk) * self._factor(risk)
+
+    def liability(self, name: str) -> float:
+        """The liabilities' exposure ``name``, scaled (state)."""
+        return float(self.data.liabilities[name]) * self._factor(name) / self.scales.money
+
+    def liability_keys(self, risk: str) -> FloatArray:
+        """The liabilities' key-rate PV01s or IE01s, scaled (state)."""
+        values = self.data.liabilities[self.data.key_columns(risk)].to_numpy(dtype=float)
+        return values * self._factor(risk) / self.scales.money
+
+    @cached_property
+    def holdings(self) -> FloatArray:
+        """Current positions / S (state)."""
+        return self.data.holdings.to_numpy(dtype=float) / self.scales.money
+
+    @cached_property
+    def capital(self) -> float:
+        """Value of the current holdings / S (state): the fund's net assets."""
+        return float(self.column("pv") @ self.holdings)
+
+    def mask(self, *roles: Role) -> FloatArray:
+        """1.0 for instruments with one of ``roles``."""
+        return self.data.role_mask(*roles)
+
+    def _factor(self, name: str) -> float:
+        """Multiplier from money per unit to scaled units per scaled position."""
+        s = self.scales
+        if name.startswith(("pv01", "cs01")):
+            return s.money / s.pv01
+        if name.startswith("ie01"):
+            return s.money / s.ie01
+        if name == "curvature":
+            return s.money / s.curvature
+        return 1.0
+
+
+class CvxOps:
+    """Ops that build cvxpy expressions; auxiliary variables are created and remembered."""
+
+    numeric = False
+
+    def __init__(self) -> None:
+        self.variables: dict[str, cp.Variable] = {}
+
+    def variable(self, key: str, size: int, *, nonneg: bool = False) -> cp.Variable:
+        """A new auxiliary variable named ``key``."""
+        variable = cp.Variable(size, nonneg=nonneg, name=key)
+        self.variables[key] = variable
+        return variable
+
+    @staticmethod
+    def value(parameter: Any) -> Any:
+        """The number behind a parameter (fixed when the problem is compiled)."""
+        return parameter.value if isinstance(parameter, cp.Parameter) else parameter
+
+    @staticmethod
+    def report(compute: Callable[[], float]) -> float | None:
+        """Report-only quantities are not built into the problem."""
+        return None
+
+    sum = staticmethod(cp.sum)
+    sum_squares = staticmethod(cp.sum_squares)
+    abs = staticmethod(cp.abs)
+    pos = staticmethod(cp.pos)
+    norm2 = staticmethod(cp.norm2)
+    power = staticmethod(cp.power)
+    hstack = staticmethod(cp.hstack)
+    multiply = staticmethod(cp.multiply)
+
+
+class NumpyOps:
+    """Ops that evaluate the same formulas on numbers; auxiliary variables are looked up."""
+
+    numeric = True
+
+    def __init__(self, variables: Mapping[str, FloatArray] | None = None) -> None:
+        self.variables = dict(variables or {})
+
+    def variable(self, key: str, size: int, *, nonneg: bool = False) -> FloatArray:
+        """The solved value of auxiliary variable ``key``."""
+        return self.variables[key]
+
+    @staticmethod
+    def value(parameter: Any) -> Any:
+        """Numbers are their own values."""
+        return parameter
+
+    @staticmethod
+    def report(compute: Callable[[], float]) -> float | None:
+        """Compute a report-only quantity."""
+        return compute()
+
+    @staticmethod
+    def sum(values: FloatArray) -> float:
+        """Sum of the entries."""
+        return float(np.sum(values))
+
+    @staticmethod
+    def sum_squares(values: FloatArray) -> float:
+        """Sum of squared entries."""
+        return float(np.sum(np.square(values)))
+
+    @staticmethod
+    def pos(values: FloatArray) -> FloatArray:
+        """max(values, 0)."""
+        return np.maximum(values, 0.0)
+
+    @staticmethod
+    def norm2(values: FloatArray) -> float:
+        """Euclidean norm."""
+        return float(np.linalg.norm(values))
+
+    abs = staticmethod(np.abs)
+    power = staticmethod(np.power)
+    hstack = staticmethod(np.hstack)
+    multiply = staticmethod(np.multiply)
+
+
+Ops = CvxOps | NumpyOps

@@ -1,0 +1,306 @@
+"""The exposure tables the optimizer sees: numbers per unit of position, labelled by id.
+
+This is the seam between the domain (curves, instruments, liabilities) and the optimizer:
+nothing here knows cvxpy, and nothing in the optimizer knows instrument classes. Money is in
+the problem's currency; a unit of position is 1 of market value (physical assets), of
+notional (overlays) or of cash borrowed (financing), as ``ldi.instruments.Role`` states.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ldi.curves.spread import DEFAULT_KEYS
+from ldi.errors import DataError
+from ldi.instruments import Role
+from ldi.instruments.pricing import money_flows
+from ldi.problem import Problem
+from ldi.risk.factors import FACTORS, RiskModel
+from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
+from ldi.typing import ArrayLike, FloatArray
+from ldi.validation import tenor_vector
+
+E_GROUP_NAME = (
+    "groups.{name}: the name of an instrument kind or role; expected another name "
+    "(kinds and roles are groups already)"
+)
+E_GROUP_ID = "groups.{name}: unknown instrument id {id!r}; expected one of {ids}"
+RISK_COLUMNS = ("pv", "pv01", "ie01", "cs01", "curvature")
+
+
+@dataclass(frozen=True, eq=False)
+class Flows:
+    """Projected money flows: ``amounts`` (one row per position, csr) paid at ``times``.
+
+    Inflation-linked flows are projected on the breakeven curve (with their indexation).
+    """
+
+    times: FloatArray
+    amounts: sparse.csr_array
+
+    def bucketed(self, edges: FloatArray) -> FloatArray:
+        """Sum of flows in each period (edges[p], edges[p+1]], shape (periods, positions)."""
+        period = np.searchsorted(edges, self.times, side="left") - 1
+        inside = (period >= 0) & (period < edges.size - 1)
+        assign = sparse.csr_array(
+            (np.ones(int(inside.sum())), (np.flatnonzero(inside), period[inside])),
+            shape=(self.times.size, edges.size - 1),
+        )
+        return np.asarray((self.amounts @ assign).T.todense())
+
+
+@dataclass(frozen=True, eq=False)
+class ModelData:
+    """Per-unit asset exposures, the liabilities' exposures and the current holdings.
+
+    ``assets`` (index id): pv, pv01, ie01, cs01 (money per bp), curvature (money convexity
+    per unit: ΔPV ≈ −PV01 Δbp + ½ curvature Δy², Δy decimal), ``pv01_<k>y`` and
+    ``ie01_<k>y`` key-rate columns, expected_return (money a year per unit, e.g. a bond's
+    yield) and the instrument's ``role`` and ``kind``. ``liabilities``: the same numbers for
+    the liabilities in total. ``loadings`` (ids x FACTORS) and ``specific`` are the factor
+    model's money loadings and specific volatilities per unit; ``liability_loadings`` the
+    liabilities' loadings. ``terms`` are the instruments' market terms (haircut, ...).
+    """
+
+    keys: FloatArray
+    assets: pd.DataFrame
+    liabilities: pd.Series
+    holdings: pd.Series
+    loadings: pd.DataFrame
+    specific: pd.Series
+    liability_loadings: pd.Series
+    flows: Flows
+    liability_flows: Flows
+    terms: pd.DataFrame
+    risk_model: RiskModel = field(default_factory=RiskModel)
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    currency: str = ""
+
+    @property
+    def ids(self) -> pd.Index:
+        """Instrument ids, the order of every position vector."""
+        return self.assets.index
+
+    def role_mask(self, *roles: Role) -> FloatArray:
+        """1.0 where the instrument's role is one of ``roles``, else 0.0."""
+        values = [role.value for role in roles]
+        return self.assets["role"].isin(values).to_numpy(dtype=float)
+
+    def group_mask(self, name: str) -> FloatArray:
+        """1.0 for the members of group ``name`` (a kind, a role or a user group)."""
+        members = self.group_members(name)
+        return self.ids.isin(members).astype(float)
+
+    def group_members(self, name: str) -> tuple[str, ...]:
+        """Ids in group ``name``; a KeyError when there is no such group."""
+        return self.all_groups()[name]
+
+    def all_groups(self) -> dict[str, tuple[str, ...]]:
+        """User groups, then one group per instrument kind and per role."""
+        automatic = {}
+        for column in ("kind", "role"):
+            for value, members in self.assets.groupby(column, sort=False).groups.items():
+                automatic[str(value)] = tuple(members)
+        return {**automatic, **self.groups}
+
+    def key_matrix(self, risk: str) -> FloatArray:
+        """(keys, ids) key-rate PV01s (``risk="pv01"``) or IE01s (``"ie01"``) per unit."""
+        return self.assets[self.key_columns(risk)].to_numpy(dtype=float).T
+
+    def key_columns(self, risk: str) -> list[str]:
+        """Column names of the key-rate ``risk`` ("pv01" or "ie01") at this data's keys."""
+        column = key_rate_column if risk == "pv01" else inflation_key_rate_column
+        return [column(k) for k in self.keys]
+
+    def with_holdings(self, holdings: Mapping[str, float] | pd.Series) -> "ModelData":
+        """The same data with other current holdings (ids not given hold 0)."""
+        return replace(self, holdings=_aligned(holdings, self.ids))
+
+    def with_liability_scale(self, factor: float) -> "ModelData":
+        """Liabilities multiplied by ``factor`` (e.g. a new actuarial valuation)."""
+        return replace(
+            self,
+            liabilities=self.liabilities * factor,  # every entry is a money amount
+            liability_loadings=self.liability_loadings * factor,
+            liability_flows=Flows(
+                self.liability_flows.times, self.liability_flows.amounts * factor
+            ),
+        )
+
+
+def model_data(
+    problem: Problem,
+    keys: ArrayLike = DEFAULT_KEYS,
+    risk_model: RiskModel | None = None,
+    groups: Mapping[str, list[str]] | None = None,
+) -> ModelData:
+    """Exposure tables of ``problem`` at key tenors ``keys``."""
+    keys = tenor_vector(keys, "keys")
+    risk_model = risk_model or RiskModel()
+    risk = problem.instrument_risk(keys)
+    table, terms = risk.exposures, risk.terms
+    ids = table.index
+    overlay = (terms["role"] == Role.OVERLAY.value).to_numpy()
+    basis = np.where(overlay, 1.0, table["pv"].to_numpy())
+    assets = table.drop(columns=["duration", "convexity"])
+    assets.insert(4, "curvature", np.nan_to_num(table["convexity"].to_numpy()) * basis)
+    flows = _instrument_flows(problem, ids)
+    assets["expected_return"] = _expected_returns(terms, table["pv"].to_numpy(), flows)
+    assets["role"] = terms["role"]
+    assets["kind"] = terms["kind"]
+
+    liability_row = problem.liabilities.risk(keys).loc["total"]
+    liability_flows = _liability_flows(problem)
+    liabilities = liability_row.drop(["duration", "convexity"])
+    liabilities["cs01"] = 0.0
+    liabilities["curvature"] = liability_row["convexity"] * liability_row["pv"]
+    liabilities["expected_return"] = (
+        liability_row["pv"] * _yields(np.array([liability_row["pv"]]), liability_flows)[0]
+    )
+
+    beta, specific = risk_model.growth_loading(terms.get("volatility", pd.Series(0.0, ids)))
+    growth = np.where(terms["kind"] == "return_seeking", beta, 0.0) * table["pv"].to_numpy()
+    loadings = pd.DataFrame(
+        {
+            "rates": -table["pv01"],
+            "inflation": table["ie01"],
+            "credit": -table["cs01"],
+            "growth": growth,
+        },
+        index=ids,
+    )[list(FACTORS)]
+    specific_money = np.where(terms["kind"] == "return_seeking", specific, 0.0) * basis
+    liability_loadings = pd.Series(
+        {
+            "rates": -liabilities["pv01"],
+            "inflation": liabilities["ie01"],
+            "credit": 0.0,
+            "growth": 0.0,
+        }
+    )[list(FACTORS)]
+    return ModelData(
+        keys=keys,
+        assets=assets,
+        liabilities=liabilities,
+        holdings=_aligned(problem.holdings, ids),
+        loadings=loadings,
+        specific=pd.Series(specific_money, index=ids, name="specific"),
+        liability_loadings=liability_loadings,
+        flows=flows,
+        liability_flows=liability_flows,
+        terms=terms,
+        risk_model=risk_model,
+        groups=_checked_groups(groups or {}, terms),
+        currency=problem.spec.currency,
+    )
+
+
+def _aligned(holdings: Mapping[str, float] | pd.Series, ids: pd.Index) -> pd.Series:
+    series = pd.Series(holdings, dtype=float)
+    unknown = sorted(set(series.index) - set(ids))
+    if unknown:
+        raise DataError(
+            f"holdings: unknown instrument ids {unknown}; expected ids from {list(ids)}"
+        )
+    return series.reindex(ids, fill_value=0.0).rename("holding")
+
+
+def _checked_groups(
+    groups: Mapping[str, list[str]], terms: pd.DataFrame
+) -> Mapping[str, tuple[str, ...]]:
+    reserved = set(terms["kind"]) | {role.value for role in Role}
+    checked = {}
+    for name, members in groups.items():
+        if name in reserved:
+            raise DataError(E_GROUP_NAME.format(name=name))
+        for member in members:
+            if member not in terms.index:
+                raise DataError(E_GROUP_ID.format(name=name, id=member, ids=list(terms.index)))
+        checked[name] = tuple(members)
+    return MappingProxyType(checked)
+
+
+def _instrument_flows(problem: Problem, ids: pd.Index) -> Flows:
+    """Projected money flows per unit of each physical instrument (cash: 1 at t = 0).
+
+    Overlays and financing have no flows here: a swap's flows net against its funding leg
+    and a repo's are the fund's debt, so neither counts towards dedicated cash flows.
+    """
+    rows, times, amounts = [], [], []
+    for row, instrument in enumerate(problem.instruments[i] for i in ids):
+        if type(instrument).role is not Role.PHYSICAL:
+            continue
+        valuation = instrument.value(problem.market)
+        if len(valuation.stream):
+            t, money = money_flows(valuation.stream, valuation.breakeven, instrument.where)
+        elif type(instrument).kind == "cash":
+            t, money = np.zeros(1), np.ones(1)
+        else:
+            continue
+        rows.append(np.full(t.size, row))
+        times.append(t)
+        amounts.append(money)
+    return _flows(rows, times, amounts, len(ids))
+
+
+def _liability_flows(problem: Problem) -> Flows:
+    liabilities = problem.liabilities
+    t, money = money_flows(liabilities.cashflows, liabilities.inflation_curve, "liabilities")
+    return _flows([np.zeros(t.size, dtype=int)], [t], [money], 1)
+
+
+def _flows(rows: list, times: list, amounts: list, n: int) -> Flows:
+    if not rows:
+        return Flows(np.zeros(0), sparse.csr_array((n, 0)))
+    t = np.concatenate(times)
+    grid, column = np.unique(t, return_inverse=True)
+    matrix = sparse.csr_array(
+        (np.concatenate(amounts), (np.concatenate(rows), column)), shape=(n, grid.size)
+    )
+    matrix.sum_duplicates()
+    return Flows(grid, matrix)
+
+
+def _expected_returns(terms: pd.DataFrame, pv: FloatArray, flows: Flows) -> FloatArray:
+    """Money a year per unit of each instrument.
+
+    A bond earns its yield x value, a growth asset or cash its stated return, repo costs
+    its rate; overlays carry none (a par swap's carry is zero).
+    """
+    stated = terms.get("expected_return", pd.Series(np.nan, terms.index)).to_numpy(dtype=float)
+    repo_rate = terms.get("rate", pd.Series(np.nan, terms.index)).to_numpy(dtype=float)
+    role = terms["role"].to_numpy()
+    has_flows = np.diff(flows.amounts.indptr) > 0
+    bonds = has_flows & np.isnan(stated) & (role == Role.PHYSICAL.value)
+    result = np.zeros(pv.size)
+    result[bonds] = _yields(pv[bonds], Flows(flows.times, flows.amounts[bonds])) * pv[bonds]
+    stated_rows = ~np.isnan(stated)
+    result[stated_rows] = stated[stated_rows] * pv[stated_rows]
+    financing = role == Role.FINANCING.value
+    result[financing] = -np.nan_to_num(repo_rate[financing])
+    return result
+
+
+def _yields(prices: FloatArray, flows: Flows, iterations: int = 50) -> FloatArray:
+    """Annually compounded yields y with Σ a_j (1+y)^(−t_j) = price, one per row (Newton).
+
+    The price-yield function is convex and decreasing for positive flows, so Newton from
+    below the root converges monotonically; all rows are solved together.
+    """
+    coo = flows.amounts.tocoo()
+    row, t, a = coo.row, flows.times[coo.col], coo.data
+    n = prices.size
+    y = np.full(n, 0.0)
+    for _ in range(iterations):
+        discount = (1.0 + y[row]) ** (-t)
+        value = np.bincount(row, a * discount, n) - prices
+        slope = np.bincount(row, -t * a * discount / (1.0 + y[row]), n)
+        step = np.divide(value, slope, out=np.zeros(n), where=slope != 0)
+        y = np.maximum(y - step, -0.99)
+        if np.all(np.abs(step) < 1e-14):
+            break
+    return y

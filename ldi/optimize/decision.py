@@ -1,0 +1,26 @@
+"""A problem's decision: what to optimize, under which limits, solved how, on which keys."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ldi.curves.spread import DEFAULT_KEYS
+from ldi.optimize.model import ObjectiveItem, SolverOptions
+from ldi.optimize.terms.base import ConstraintTerm
+from ldi.risk.factors import RiskModel
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Objective items and constraint terms with the solver, factor model, groups and keys.
+
+    ``paths`` maps each term's name to where the problem file defines it, for errors.
+    """
+
+    objective: tuple[ObjectiveItem, ...] = ()
+    constraints: tuple[ConstraintTerm, ...] = ()
+    solver: SolverOptions = field(default_factory=SolverOptions)
+    risk_model: RiskModel = field(default_factory=RiskModel)
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    keys: tuple[float, ...] = DEFAULT_KEYS
+    paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -1,0 +1,124 @@
+"""Infeasibility diagnosis: which limits conflict, and how far each would have to move.
+
+The elastic problem gives every hard row a slack in the row's own units and minimizes their
+sum. The rows it relaxes, and the rows holding firm against them (those whose multipliers
+are not zero in the elastic solution), are the limits in conflict. Each of them is then
+relaxed alone (the others held) to find the single change that would restore feasibility.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ldi.optimize.context import NumpyOps
+from ldi.optimize.model import Compiled, Model
+from ldi.optimize.result import Diagnosis, row_labels, row_numbers
+from ldi.optimize.solvers import Status, run
+
+RELAXED = 1e-7  # a slack above this (in the row's units) counts as a relaxation
+ACTIVE = 1e-6  # a multiplier above this fraction of the largest marks a conflicting row
+OPEN = 1e6  # the cap on a slack free to move
+COLUMNS = ["term", "sense", "bound", "needed", "relaxation", "needed_alone"]
+
+
+def diagnose(
+    model: Model, order: Sequence[str], options: Mapping[str, Mapping[str, Any]]
+) -> Diagnosis:
+    """Diagnose an infeasible model (see the module docstring)."""
+    elastic = model.elastic
+    for cap in elastic.caps.values():
+        cap.value = OPEN
+    status, _ = run(elastic.problem, order, options)
+    if status is not Status.OPTIMAL:
+        return Diagnosis(pd.DataFrame(columns=COLUMNS), f"the elastic problem is {status.value}")
+    joint = _needed(model, elastic)
+    relaxed = joint["relaxation"] > RELAXED
+    conflict = list(dict.fromkeys(joint.loc[relaxed, "row_name"])) + [
+        name for name in _holding_firm(elastic) if name not in set(joint.loc[relaxed, "row_name"])
+    ]
+    alone: dict[str, float] = {}
+    moved = set(joint.index[relaxed])
+    for name in conflict:
+        for key, cap in elastic.caps.items():
+            cap.value = OPEN if key == name else 0.0
+        status, _ = run(elastic.problem, order, options)
+        if status is Status.OPTIMAL:
+            single = _needed(model, elastic)
+            single = single[(single["row_name"] == name) & (single["relaxation"] > RELAXED)]
+            alone.update(single["needed"].to_dict())
+            moved |= set(single.index)
+    for cap in elastic.caps.values():
+        cap.value = OPEN
+    table = joint.loc[[label for label in joint.index if label in moved]].copy()
+    table.loc[table["relaxation"] <= RELAXED, ["needed", "relaxation"]] = np.nan
+    table["needed_alone"] = [alone.get(label, np.nan) for label in table.index]
+    table = table.sort_values("relaxation", ascending=False, na_position="last")
+    return Diagnosis(table[COLUMNS], message(table[COLUMNS]))
+
+
+def _holding_firm(elastic: Compiled) -> list[str]:
+    """Rows whose elastic constraints carry a multiplier: they resist the relaxation."""
+    strength: dict[str, float] = {}
+    for _, row, built in elastic.rows:
+        duals = [
+            float(np.max(np.abs(np.atleast_1d(c.dual_value))))
+            for c in built[1:]  # built[0] caps the slack; the rest hold the row
+            if c.dual_value is not None
+        ]
+        strength[row.name] = max(duals, default=0.0)
+    largest = max(strength.values(), default=0.0)
+    if largest <= 0:
+        return []
+    ranked = sorted(strength, key=strength.get, reverse=True)
+    return [name for name in ranked if strength[name] > ACTIVE * largest]
+
+
+def _needed(model: Model, elastic: Compiled) -> pd.DataFrame:
+    """Per row entry of the elastic solution: bound, value reached and slack used."""
+    z = elastic.z.value
+    ops = NumpyOps({k: v.value for k, v in elastic.ops.variables.items()})
+    records = []
+    for term in model.constraints:
+        if term.soft is not None:
+            continue
+        for row in term.rows(ops, model.scaled, z, model.values(term)):
+            value, bound, _ = row_numbers(row)
+            slack = np.atleast_1d(elastic.slacks[row.name].value)
+            for i, label in enumerate(row_labels(row)):
+                records.append(
+                    {
+                        "row": label,
+                        "row_name": row.name,
+                        "term": term.name,
+                        "sense": row.sense.value,
+                        "bound": float(bound[i]),
+                        "needed": float(value[i]),
+                        "relaxation": float(slack[i]),
+                    }
+                )
+    return pd.DataFrame(records).set_index("row")
+
+
+def message(table: pd.DataFrame) -> str:
+    """One sentence naming the conflicting limits and what each would need.
+
+    For example ``leverage <= 1.5 conflicts with hedge_ratio[rates].min >= 0.95: leverage
+    would need 1.83, or hedge_ratio[rates].min would need 0.78``.
+    """
+    if table.empty:
+        return "no single set of limits could be relaxed to restore feasibility"
+    limits = [f"{row} {r.sense} {r.bound:.4g}" for row, r in table.iterrows()]
+    conflict = (
+        f"{limits[0]} conflicts with {', '.join(limits[1:])}"
+        if len(limits) > 1
+        else f"{limits[0]} cannot be met"
+    )
+    options = []
+    for row, r in table.iterrows():
+        if np.isfinite(r.needed_alone):
+            options.append(f"{row} would need {r.needed_alone:.4g}")
+        elif np.isfinite(r.needed):
+            options.append(f"{row} would need {r.needed:.4g} (with the others relaxed too)")
+    return f"{conflict}: {', or '.join(options)}"

@@ -1,0 +1,285 @@
+"""An optimization model: terms compiled once into a cvxpy problem with Parameters.
+
+Everything that changes between runs (holdings, the liabilities' size and exposures,
+limits) is a Parameter, and the problem is checked DPP, so ``resolve`` only assigns new
+values: cvxpy reuses its compiled form and the solver is called again straight away.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+
+from ldi.errors import ModelError, SpecError
+from ldi.optimize.context import CvxOps, Scaled, Scales
+from ldi.optimize.data import ModelData
+from ldi.optimize.terms.base import ConstraintTerm, Nonneg, ObjectiveTerm, Row, Sense, Term
+from ldi.optimize.terms.base import violation as row_violation
+from ldi.optimize.terms.constraints import LongOnly
+
+E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
+E_NAMES = "terms: name {name!r} is used twice; expected unique names (set name: on one)"
+E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"
+E_LIMIT = "resolve: no term named {name!r}; expected one of {names}"
+E_SHAPE = (
+    "resolve: {term}.{key} changed shape ({old} -> {new}); a change of structure needs a new "
+    "model (e.g. setting a limit that was not set when the problem was built)"
+)
+
+
+@dataclass(frozen=True)
+class ObjectiveItem:
+    """One objective term, its weight, and whether it is maximized."""
+
+    term: ObjectiveTerm
+    weight: float = 1.0
+    maximize: bool = False
+
+    @property
+    def sign(self) -> float:
+        """+weight when minimized, −weight when maximized."""
+        return -self.weight if self.maximize else self.weight
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Solver order (``name`` first, then ``fallback``; default by problem type) and options."""
+
+    name: str | None = None
+    fallback: tuple[str, ...] | None = None
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def order(self, default: Sequence[str]) -> list[str]:
+        """Solvers to try, in order."""
+        if self.name is None:
+            return list(default if self.fallback is None else self.fallback)
+        rest = [s for s in default if s != self.name] if self.fallback is None else self.fallback
+        return [self.name, *rest]
+
+
+@dataclass(eq=False)
+class Compiled:
+    """A cvxpy problem built from terms, with its parameters, rows and pieces by name."""
+
+    problem: cp.Problem
+    z: cp.Variable
+    ops: CvxOps
+    parameters: dict[str, dict[str, cp.Parameter]]
+    rows: list[tuple[ConstraintTerm, Row, list[cp.Constraint]]]
+    pieces: dict[str, cp.Expression]
+    slacks: dict[str, cp.Variable] = field(default_factory=dict)
+    caps: dict[str, cp.Parameter] = field(default_factory=dict)
+
+
+class Model:
+    """Objective items and constraint terms over one problem's exposure tables.
+
+    ``long_only`` is added unless a ``LongOnly`` term is given. Building checks names,
+    convexity and DPP; ``compiled`` is built once and reused by every solve.
+    """
+
+    def __init__(
+        self,
+        data: ModelData,
+        objective: Sequence[ObjectiveItem],
+        constraints: Sequence[ConstraintTerm] = (),
+        solver: SolverOptions | None = None,
+        paths: Mapping[str, str] | None = None,
+    ) -> None:
+        if not objective:
+            raise SpecError(E_EMPTY, path="objective")
+        constraints = list(constraints)
+        if not any(isinstance(c, LongOnly) for c in constraints):
+            constraints.append(LongOnly())
+        names = [item.term.name for item in objective] + [c.name for c in constraints]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise SpecError(E_NAMES.format(name=repeated[0]), path="constraints")
+        self.data = data
+        self.base = data
+        self.scales = Scales.of(data)
+        self.objective = tuple(objective)
+        self.constraints = tuple(constraints)
+        self.solver = solver or SolverOptions()
+        self.paths = dict(paths or {})
+        self._compiled: Compiled | None = None
+        self._elastic: Compiled | None = None
+
+    @property
+    def scaled(self) -> Scaled:
+        """The current data in scaled units."""
+        return Scaled(self.data, self.scales)
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """Every term, objective first."""
+        return tuple(item.term for item in self.objective) + self.constraints
+
+    @property
+    def compiled(self) -> Compiled:
+        """The problem as built for solving (compiled on first use)."""
+        if self._compiled is None:
+            self._compiled = self._compile(elastic=False)
+        return self._compiled
+
+    @property
+    def elastic(self) -> Compiled:
+        """Every hard row relaxed by a slack in its own units; minimizes the total slack."""
+        if self._elastic is None:
+            self._elastic = self._compile(elastic=True)
+        return self._elastic
+
+    def update(
+        self,
+        *,
+        holdings: Mapping[str, float] | None = None,
+        liability_scale: float | None = None,
+        limits: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """New holdings, liabilities scaled from the original, or new term options.
+
+        ``limits`` maps a term name to options to change (``{"leverage": {"max": 2.0}}``).
+        Only parameter values change, so no recompilation happens.
+        """
+        data = self.data
+        if holdings is not None:
+            data = data.with_holdings(holdings)
+        if liability_scale is not None:
+            data = replace(
+                data,
+                liabilities=self.base.liabilities,
+                liability_loadings=self.base.liability_loadings,
+                liability_flows=self.base.liability_flows,
+            ).with_liability_scale(liability_scale)
+        self.data = data
+        if limits:
+            self._replace_terms(limits)
+        for compiled in (self._compiled, self._elastic):
+            if compiled is not None:
+                self._assign(compiled)
+
+    def values(self, term: Term) -> dict[str, Any]:
+        """The term's parameter values on the current data."""
+        with self.located(term):
+            return term.values(self.scaled)
+
+    @contextmanager
+    def located(self, term: Term) -> Iterator[None]:
+        """Re-raise a term's SpecError at the problem-file path of the term."""
+        try:
+            yield
+        except SpecError as error:
+            path = self.paths.get(term.name, term.name)
+            message = str(error).removeprefix(f"{term.kind}.")
+            raise SpecError(f"{path}.{message}", path=f"{path}.{error.path}") from None
+
+    def _replace_terms(self, limits: Mapping[str, Mapping[str, Any]]) -> None:
+        names = {term.name: term for term in self.terms}
+        for name in limits:
+            if name not in names:
+                raise SpecError(E_LIMIT.format(name=name, names=sorted(names)), path=name)
+        self.objective = tuple(
+            replace(item, term=replace(item.term, **limits.get(item.term.name, {})))
+            for item in self.objective
+        )
+        self.constraints = tuple(
+            replace(term, **limits[term.name]) if term.name in limits else term
+            for term in self.constraints
+        )
+
+    def _assign(self, compiled: Compiled) -> None:
+        for term in self.terms:
+            for key, value in self.values(term).items():
+                parameter = compiled.parameters[term.name][key]
+                array = np.asarray(value, dtype=float)
+                if array.shape != parameter.shape:
+                    raise ModelError(
+                        E_SHAPE.format(
+                            term=term.name, key=key, old=parameter.shape, new=array.shape
+                        )
+                    )
+                parameter.value = array
+
+    def _compile(self, *, elastic: bool) -> Compiled:
+        scaled = self.scaled
+        z = cp.Variable(scaled.n, name="positions")
+        ops = CvxOps()
+        parameters = {
+            term.name: {
+                key: _parameter(f"{term.name}.{key}", value)
+                for key, value in self.values(term).items()
+            }
+            for term in self.terms
+        }
+        pieces: dict[str, cp.Expression] = {}
+        total: Any = 0.0
+        if not elastic:
+            for item in self.objective:
+                with self.located(item.term):
+                    expr = item.term.formula(ops, scaled, z, parameters[item.term.name])
+                _check(item.term, expr, "objective", concave=item.maximize)
+                pieces[item.term.name] = expr
+                total = total + item.sign * expr
+        rows, slacks, caps, constraints = [], {}, {}, []
+        for term in self.constraints:
+            with self.located(term):
+                built_rows = term.rows(ops, scaled, z, parameters[term.name])
+            for row in built_rows:
+                if term.soft is not None and not elastic:
+                    penalty = cp.sum(row_violation(ops, row))
+                    pieces[row.name] = penalty
+                    total = total + term.soft * penalty
+                    rows.append((term, row, []))
+                    continue
+                if elastic:
+                    built, slack, cap = _relaxed(row)
+                    slacks[row.name], caps[row.name] = slack, cap
+                    total = total + cp.sum(slack)
+                else:
+                    built = [_hard(row)]
+                for constraint in built:
+                    _check(term, constraint, f"row {row.name}", concave=False)
+                constraints += built
+                rows.append((term, row, built))
+        problem = cp.Problem(cp.Minimize(total), constraints)
+        if not problem.is_dcp(dpp=True):
+            raise ModelError(E_NOT_CONVEX.format(term="problem", part="whole", need="convex"))
+        return Compiled(problem, z, ops, parameters, rows, pieces, slacks, caps)
+
+
+def _parameter(name: str, value: Any) -> cp.Parameter:
+    array = np.asarray(value, dtype=float)
+    return cp.Parameter(array.shape, name=name, value=array, nonneg=isinstance(value, Nonneg))
+
+
+def _hard(row: Row) -> cp.Constraint:
+    if row.sense is Sense.EQ:
+        return row.lhs == row.rhs
+    return row.lhs <= row.rhs if row.sense is Sense.LE else row.lhs >= row.rhs
+
+
+def _relaxed(row: Row) -> tuple[list[cp.Constraint], cp.Variable, cp.Parameter]:
+    """Lhs − rhs within a slack (in the row's units) that a cap parameter can shut."""
+    slack = cp.Variable(row.lhs.shape, nonneg=True, name=f"{row.name}.slack")
+    cap = cp.Parameter(nonneg=True, name=f"{row.name}.cap", value=1e6)
+    excess = row.excess
+    built = [slack <= cap]
+    if row.sense in (Sense.LE, Sense.EQ):
+        built.append(excess <= slack)
+    if row.sense in (Sense.GE, Sense.EQ):
+        built.append(-excess <= slack)
+    return built, slack, cap
+
+
+def _check(term: Term, expr: Any, part: str, *, concave: bool) -> None:
+    if isinstance(expr, cp.Constraint):
+        ok = expr.is_dcp(dpp=True)
+        need = "convex"
+    else:
+        ok = (expr.is_concave() if concave else expr.is_convex()) and expr.is_dcp(dpp=True)
+        need = "concave" if concave else "convex"
+    if not ok:
+        raise ModelError(E_NOT_CONVEX.format(term=repr(term), part=part, need=need))

@@ -1,0 +1,335 @@
+"""The outcome of a solve: positions, trades, exposures, term values and constraint rows.
+
+Every reported number is recomputed in numpy from the positions with the terms' own
+formulas (``NumpyOps``), not read back from the solver, so a test can compare the two.
+Money is in the problem's currency. The objective is reported in money-equivalent units:
+each term's scaled value x S (S = the liabilities' PV), weighted, with sign + when
+minimized; a shadow price is the change in that objective per unit of a row's bound.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ldi.errors import InfeasibleError, SolveError
+from ldi.optimize.context import NumpyOps, Scaled
+from ldi.optimize.solvers import SolverInfo, Status
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
+from ldi.optimize.terms.base import violation as row_violation
+from ldi.optimize.terms.dedication import CashflowMatching
+
+BINDING_TOLERANCE = 1e-6  # relative to the bound (or 1) in the row's units
+OBJECTIVE_COLUMNS = ["kind", "sense", "weight", "value", "unit", "contribution"]
+CONSTRAINT_COLUMNS = [
+    "term",
+    "kind",
+    "sense",
+    "value",
+    "bound",
+    "slack",
+    "shadow_price",
+    "binding",
+    "soft",
+]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a problem is infeasible: the rows an elastic solve had to relax, and by how much.
+
+    ``table`` (index: row name): term, sense, bound, needed (the bound that, with the other
+    relaxed rows, restores feasibility), relaxation (in the row's units) and needed_alone
+    (the bound that restores feasibility if only this row moves; NaN when it cannot).
+    """
+
+    table: pd.DataFrame
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class LDIResult:
+    """A solve's outcome (see the module docstring for units and signs).
+
+    ``instruments``: kind and role by id. ``positions``: market value (physical),
+    notional (overlays) or cash borrowed (repo) by instrument id; ``trades`` = positions −
+    ``holdings``. ``exposures`` (index: pv, pv01, ie01, cs01 and key-rate rows):
+    assets_before, assets, liabilities, gap (assets − liabilities) and hedge_ratio.
+    ``buckets``: rates and inflation hedge ratios per key. ``before``: funding and hedge
+    ratios of the current holdings.
+    """
+
+    name: str
+    currency: str
+    status: Status
+    instruments: pd.DataFrame
+    positions: pd.Series
+    holdings: pd.Series
+    trades: pd.Series
+    objective: pd.DataFrame
+    constraints: pd.DataFrame
+    exposures: pd.DataFrame
+    hedge_ratios: Mapping[str, float]
+    buckets: pd.DataFrame
+    funding_ratio: float
+    solver: SolverInfo
+    scale: float
+    ledgers: Mapping[str, pd.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
+    diagnosis: Diagnosis | None = None
+    before: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def ok(self) -> bool:
+        """True when positions are available (optimal, or optimal but inaccurate)."""
+        return self.status in (Status.OPTIMAL, Status.INACCURATE)
+
+    @property
+    def objective_value(self) -> float:
+        """Sum of the terms' contributions (money-equivalent units)."""
+        return float(self.objective["contribution"].sum())
+
+    @property
+    def binding(self) -> pd.DataFrame:
+        """Rows of the constraint table that bind."""
+        return self.constraints[self.constraints["binding"]]
+
+    def raise_for_status(self) -> None:
+        """Raise InfeasibleError (with the diagnosis) or SolveError unless ok."""
+        if self.ok:
+            return
+        if self.status is Status.INFEASIBLE:
+            detail = self.diagnosis.message if self.diagnosis else "no diagnosis"
+            raise InfeasibleError(f"{self.name}: infeasible; {detail}")
+        raise SolveError(f"{self.name}: {self.status.value} ({self.solver.status})")
+
+    def summary(self) -> "Any":
+        """A readable summary: ``.as_text()``, ``.as_markdown()`` and HTML in notebooks."""
+        from ldi.reporting.solve_report import SolveSummary
+
+        return SolveSummary(self)
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary of everything above (NaN becomes null)."""
+        return _json_safe(
+            {
+                "name": self.name,
+                "currency": self.currency,
+                "status": self.status.value,
+                "funding_ratio": self.funding_ratio,
+                "hedge_ratios": dict(self.hedge_ratios),
+                "before": dict(self.before),
+                "objective_value": self.objective_value if self.ok else None,
+                "positions": self.positions.to_dict(),
+                "holdings": self.holdings.to_dict(),
+                "trades": self.trades.to_dict(),
+                "objective": _records(self.objective, "term"),
+                "constraints": _records(self.constraints, "row"),
+                "exposures": _records(self.exposures, "measure"),
+                "buckets": _records(self.buckets, "key"),
+                "ledgers": {k: _records(v, "period") for k, v in self.ledgers.items()},
+                "solver": self.solver.to_dict(),
+                "diagnosis": None
+                if self.diagnosis is None
+                else {
+                    "message": self.diagnosis.message,
+                    "rows": _records(self.diagnosis.table, "row"),
+                },
+            }
+        )
+
+
+def _records(frame: pd.DataFrame, index: str) -> list[dict[str, Any]]:
+    return frame.rename_axis(index).reset_index().to_dict(orient="records")
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -> pd.DataFrame:
+    """The constraint table from (term, numeric row, its cvxpy constraints) triples."""
+    records = []
+    for term, row, built in rows:
+        labels = row_labels(row)
+        value, bound, slack = row_numbers(row)
+        shadow = _shadow(row, built, scale, len(labels))
+        for i, label in enumerate(labels):
+            slack_i = float(slack[i])
+            # Compared in scaled units, so a money row binds within a fraction of S.
+            tolerance = BINDING_TOLERANCE * max(1.0, abs(float(bound[i])) / row.display)
+            hard = term.soft is None
+            binding = hard and (row.sense is Sense.EQ or abs(slack_i) / row.display <= tolerance)
+            records.append(
+                {
+                    "row": label,
+                    "term": term.name,
+                    "kind": term.kind,
+                    "sense": row.sense.value,
+                    "value": float(value[i]),
+                    "bound": float(bound[i]),
+                    "slack": slack_i,
+                    "shadow_price": float(shadow[i]),
+                    "binding": bool(binding),
+                    "soft": not hard,
+                }
+            )
+    frame = pd.DataFrame(records, columns=["row", *CONSTRAINT_COLUMNS])
+    return frame.set_index("row")
+
+
+def row_labels(row: Row) -> list[str]:
+    """Report names of a row's entries: the row's name, or name[label] per entry."""
+    if row.labels is None:
+        return [row.name]
+    return [f"{row.name}[{label}]" for label in row.labels]
+
+
+def row_numbers(row: Row) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, bound, slack) of a numeric row in its reported units; slack < 0 violates."""
+    lhs, rhs = np.atleast_1d(row.lhs), np.atleast_1d(row.rhs)
+    unit = np.atleast_1d(row.unit)
+    if row.measure is not None:
+        value = np.atleast_1d(row.measure) + 0.0 * lhs
+        bound = np.atleast_1d(row.limit) + 0.0 * lhs
+        gap = value - bound
+    else:
+        value = lhs / unit * row.display + 0.0 * rhs
+        bound = rhs / unit * row.display + 0.0 * lhs
+        gap = (lhs - rhs) / unit * row.display
+    slack = {Sense.EQ: -np.abs(gap), Sense.LE: -gap, Sense.GE: gap}[row.sense]
+    return value, bound, slack
+
+
+def _shadow(row: Row, built: list[Any], scale: float, count: int) -> np.ndarray:
+    """∂objective/∂bound, objective in money-equivalent units, bound in reported units."""
+    if not built or built[0].dual_value is None:
+        return np.full(count, np.nan)
+    dual = np.atleast_1d(built[0].dual_value).astype(float)
+    if row.sensitivity is not None:
+        sensitivity = np.atleast_1d(row.sensitivity)
+    else:
+        sensitivity = -np.atleast_1d(row.unit) / row.display
+    sign = -1.0 if row.sense is Sense.GE else 1.0
+    return sign * dual * sensitivity * scale + 0.0 * np.zeros(count)
+
+
+def evaluate(
+    model: "Any", z: np.ndarray, variables: Mapping[str, np.ndarray]
+) -> tuple[pd.DataFrame, list[tuple[ConstraintTerm, Row]]]:
+    """Objective table and numeric rows of positions ``z`` (scaled) on the model's data."""
+    scaled: Scaled = model.scaled
+    ops = NumpyOps(variables)
+    records = []
+    money = scaled.scales.money
+    for item in model.objective:
+        term = item.term
+        value = term.formula(ops, scaled, z, model.values(term))
+        records.append(
+            {
+                "term": term.name,
+                "kind": term.kind,
+                "sense": "maximize" if item.maximize else "minimize",
+                "weight": item.weight,
+                "value": term.natural(value, scaled),
+                "unit": term.unit,
+                "contribution": item.sign * value * money,
+            }
+        )
+    rows = []
+    for term in model.constraints:
+        for row in term.rows(ops, scaled, z, model.values(term)):
+            rows.append((term, row))
+            if term.soft is not None:
+                penalty = float(np.sum(row_violation(ops, row)))
+                records.append(
+                    {
+                        "term": row.name,
+                        "kind": f"soft {term.kind}",
+                        "sense": "penalty",
+                        "weight": term.soft,
+                        "value": penalty,
+                        "unit": "violation",
+                        "contribution": term.soft * penalty * money,
+                    }
+                )
+    table = pd.DataFrame(records, columns=["term", *OBJECTIVE_COLUMNS]).set_index("term")
+    return table, rows
+
+
+def exposure_table(scaled: Scaled, positions: pd.Series) -> pd.DataFrame:
+    """Assets (before and after), liabilities, gap and hedge ratio per exposure (money)."""
+    data = scaled.data
+    columns = ["pv", "pv01", "ie01", "cs01", *data.key_columns("pv01"), *data.key_columns("ie01")]
+    per_unit = data.assets[columns]
+    assets = per_unit.T @ positions.reindex(data.ids).to_numpy(dtype=float)
+    before = per_unit.T @ data.holdings.to_numpy(dtype=float)
+    liabilities = data.liabilities.reindex(columns)
+    table = pd.DataFrame({"assets_before": before, "assets": assets, "liabilities": liabilities})
+    table["gap"] = table["assets"] - table["liabilities"]
+    table["hedge_ratio"] = _ratios(table["assets"], table["liabilities"])
+    return table.rename_axis("measure")
+
+
+def _ratios(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    values = np.divide(
+        numerator.to_numpy(dtype=float),
+        denominator.to_numpy(dtype=float),
+        out=np.full(len(numerator), np.nan),
+        where=denominator.to_numpy(dtype=float) != 0,
+    )
+    return pd.Series(values, index=numerator.index)
+
+
+def headline(table: pd.DataFrame, column: str) -> dict[str, float]:
+    """Funding ratio and the rates and inflation hedge ratios of one column of exposures."""
+    liabilities = table["liabilities"]
+
+    def ratio(measure: str) -> float:
+        return (
+            float(table.loc[measure, column] / liabilities[measure])
+            if liabilities[measure]
+            else float("nan")
+        )
+
+    return {"funding_ratio": ratio("pv"), "rates": ratio("pv01"), "inflation": ratio("ie01")}
+
+
+def bucket_table(scaled: Scaled, table: pd.DataFrame) -> pd.DataFrame:
+    """Rates and inflation hedge ratios per key tenor."""
+    data = scaled.data
+    ratio = table["hedge_ratio"]
+    return pd.DataFrame(
+        {
+            "rates": ratio[data.key_columns("pv01")].to_numpy(),
+            "inflation": ratio[data.key_columns("ie01")].to_numpy(),
+        },
+        index=pd.Index(data.keys, name="key"),
+    )
+
+
+def ledgers(model: "Any", z: np.ndarray, shadow: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The cash ledger of each cash-flow matching term, with each period's shadow price."""
+    result = {}
+    for term in model.constraints:
+        if isinstance(term, CashflowMatching):
+            ledger = term.ledger(model.scaled, z)
+            prices = shadow[shadow["term"] == term.name]
+            balance = prices[prices.index.str.startswith(f"{term.name}.balance")]
+            ledger["shadow_price"] = balance["shadow_price"].to_numpy()
+            result[term.name] = ledger
+    return result

@@ -1,0 +1,90 @@
+"""Solve a model and turn the solver's answer into an ``LDIResult`` (every outcome returns)."""
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ldi.optimize.diagnosis import diagnose
+from ldi.optimize.model import Model
+from ldi.optimize.result import (
+    LDIResult,
+    bucket_table,
+    evaluate,
+    exposure_table,
+    headline,
+    ledgers,
+    row_table,
+)
+from ldi.optimize.solvers import Status, check_solver, default_order, run
+
+
+def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResult:
+    """Solve ``model`` (``solver`` first if given, then the fall-backs) and report."""
+    compiled = model.compiled
+    options = model.solver
+    if solver is not None:
+        options = type(options)(check_solver(solver, "solver"), options.fallback, options.options)
+    order = options.order(default_order(compiled.problem))
+    status, info = run(compiled.problem, order, options.options)
+    scaled = model.scaled
+    money = scaled.scales.money
+    holdings = scaled.data.holdings.rename("holding")
+    before = headline(exposure_table(scaled, holdings), "assets_before")
+    if status in (Status.OPTIMAL, Status.INACCURATE):
+        z = np.asarray(compiled.z.value, dtype=float)
+        variables = {key: var.value for key, var in compiled.ops.variables.items()}
+        objective, rows = evaluate(model, z, variables)
+        built = {row.name: constraints for _, row, constraints in compiled.rows}
+        constraints = row_table([(t, r, built[r.name]) for t, r in rows], money)
+        positions = pd.Series(z * money, index=scaled.ids, name="position")
+        exposures = exposure_table(scaled, positions)
+        after = headline(exposures, "assets")
+        return LDIResult(
+            name=name,
+            currency=scaled.data.currency,
+            status=status,
+            instruments=scaled.data.assets[["kind", "role"]],
+            positions=positions,
+            holdings=holdings,
+            trades=(positions - holdings).rename("trade"),
+            objective=objective,
+            constraints=constraints,
+            exposures=exposures,
+            hedge_ratios={"rates": after["rates"], "inflation": after["inflation"]},
+            buckets=bucket_table(scaled, exposures),
+            funding_ratio=after["funding_ratio"],
+            solver=info,
+            scale=money,
+            ledgers=ledgers(model, z, constraints),
+            before=before,
+        )
+    diagnosis = None
+    if status is Status.INFEASIBLE:
+        diagnosis = diagnose(model, _elastic_order(order), options.options)
+    empty = pd.Series(np.nan, index=scaled.ids, name="position")
+    exposures = exposure_table(scaled, empty)
+    return LDIResult(
+        name=name,
+        currency=scaled.data.currency,
+        status=status,
+        instruments=scaled.data.assets[["kind", "role"]],
+        positions=empty,
+        holdings=holdings,
+        trades=empty.rename("trade"),
+        objective=pd.DataFrame(),
+        constraints=pd.DataFrame(),
+        exposures=exposures,
+        hedge_ratios={"rates": np.nan, "inflation": np.nan},
+        buckets=bucket_table(scaled, exposures),
+        funding_ratio=np.nan,
+        solver=info,
+        scale=money,
+        diagnosis=diagnosis,
+        before=before,
+    )
+
+
+def _elastic_order(order: Sequence[str]) -> list[str]:
+    """The elastic problem keeps the model's cones; HiGHS cannot take a QP's SOC rows."""
+    return list(dict.fromkeys([*order, "CLARABEL", "SCS"]))

@@ -1,0 +1,154 @@
+"""Choosing a solver, falling back to the next when one fails, and recording every attempt.
+
+HiGHS solves pure LPs (dedication, bounds, hedge ratios with linear costs) several times
+faster than the interior-point cone solvers; Clarabel solves QPs and SOCPs; OSQP (QPs) and
+SCS are fall-backs. An infeasible or unbounded verdict is an answer, not a failure; an
+inaccurate one sends the problem to the next solver and is kept only if none does better.
+"""
+
+import logging
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+import cvxpy as cp
+
+from ldi.errors import SpecError
+
+log = logging.getLogger(__name__)
+
+SOLVERS = ("HIGHS", "CLARABEL", "OSQP", "SCS")
+E_SOLVER = "{where}: got {value!r}; expected one of {choices}"
+# Options that keep each solver quiet and precise enough for money amounts in scaled units.
+QUIET: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "HIGHS": {"output_flag": False, "log_to_console": False},
+        "CLARABEL": {},
+        "OSQP": {"eps_abs": 1e-9, "eps_rel": 1e-9, "max_iter": 200_000, "polishing": True},
+        "SCS": {"eps_abs": 1e-9, "eps_rel": 1e-9, "max_iters": 200_000},
+    }
+)
+
+
+class Status(StrEnum):
+    """Outcome of a solve."""
+
+    OPTIMAL = "optimal"
+    INACCURATE = "optimal_inaccurate"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One solver call: which solver, its raw status, seconds taken and any error."""
+
+    solver: str
+    status: str
+    time_s: float
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    """The solver that produced the result, its status and time, and every attempt made."""
+
+    name: str
+    status: str
+    time_s: float
+    attempts: tuple[Attempt, ...] = ()
+    cvxpy_version: str = field(default=cp.__version__)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "time_s": self.time_s,
+            "cvxpy_version": self.cvxpy_version,
+            "attempts": [vars(a) for a in self.attempts],
+        }
+
+
+def check_solver(name: str, where: str) -> str:
+    """``name`` upper-cased, or a SpecError listing the solvers."""
+    upper = str(name).upper()
+    if upper not in SOLVERS:
+        raise SpecError(E_SOLVER.format(where=where, value=name, choices=list(SOLVERS)), path=where)
+    return upper
+
+
+def default_order(problem: cp.Problem) -> list[str]:
+    """HiGHS first for LPs, Clarabel first otherwise; OSQP only for QPs."""
+    if is_linear(problem):
+        return ["HIGHS", "CLARABEL", "SCS"]
+    if problem.is_qp():
+        return ["CLARABEL", "OSQP", "SCS"]
+    return ["CLARABEL", "SCS"]
+
+
+def is_linear(problem: cp.Problem) -> bool:
+    """True when the objective and every constraint are piecewise linear (an LP)."""
+    pieces = [problem.objective.expr, *(c.expr for c in problem.constraints)]
+    return all(piece.is_pwl() for piece in pieces)
+
+
+def status_of(raw: str | None) -> Status:
+    """The cvxpy status as a Status."""
+    if raw == cp.OPTIMAL:
+        return Status.OPTIMAL
+    if raw == cp.OPTIMAL_INACCURATE:
+        return Status.INACCURATE
+    if raw in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+        return Status.INFEASIBLE
+    if raw in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
+        return Status.UNBOUNDED
+    return Status.ERROR
+
+
+def run(
+    problem: cp.Problem,
+    order: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]] = MappingProxyType({}),
+) -> tuple[Status, SolverInfo]:
+    """Solve with each solver of ``order`` until one gives a definite answer."""
+    attempts: list[Attempt] = []
+    best: tuple[Status, str] | None = None
+    installed = set(cp.installed_solvers())
+    for name in order:
+        if name not in installed:
+            attempts.append(Attempt(name, "not installed", 0.0))
+            continue
+        start = time.perf_counter()
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
+            raw = str(problem.status)
+            error = "; ".join(str(w.message) for w in caught)
+        except cp.SolverError as failure:
+            raw, error = "solver_error", str(failure)
+        elapsed = time.perf_counter() - start
+        attempts.append(Attempt(name, raw, elapsed, error))
+        status = status_of(raw)
+        if status is not Status.ERROR:
+            log.info("%s: %s in %.3fs", name, raw, elapsed)
+        else:
+            log.warning("%s failed (%s); trying the next solver", name, error or raw)
+        if status in (Status.OPTIMAL, Status.INFEASIBLE, Status.UNBOUNDED):
+            return status, SolverInfo(name, raw, elapsed, tuple(attempts))
+        if status is Status.INACCURATE and best is None:
+            best = (status, name)
+    if best is not None:
+        # Re-solve with the solver that came closest, so the variables hold its answer.
+        name = best[1]
+        problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
+        status = status_of(str(problem.status))
+        return status, SolverInfo(name, str(problem.status), attempts[-1].time_s, tuple(attempts))
+    last = attempts[-1] if attempts else Attempt("none", "no solver", 0.0)
+    return Status.ERROR, SolverInfo(last.solver, last.status, last.time_s, tuple(attempts))

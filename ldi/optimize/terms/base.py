@@ -1,0 +1,159 @@
+"""Objective and constraint terms: small named pieces that build one formula two ways.
+
+A term stores its options (validated in ``__post_init__``), gives the numbers that change
+between solves through ``values`` (they become cvxpy Parameters, so a re-solve with new
+holdings, liabilities or limits does not recompile), and writes its formula once against
+``Ops`` (cvxpy for the problem, numpy for the report).
+"""
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from ldi.errors import SpecError
+from ldi.optimize.context import Ops, Scaled
+from ldi.validation import is_finite_number, plain
+
+E_FIELD = "{name}.{field}: got {value!r}; expected {need}"
+E_OPTION = "{name}: unknown option {field!r}; expected only {known}"
+
+Values = dict[str, Any]
+
+
+class Sense(StrEnum):
+    """How a row compares its left side with its bound."""
+
+    LE = "<="
+    GE = ">="
+    EQ = "=="
+
+
+@dataclass(frozen=True)
+class Row:
+    """One named constraint row ``lhs <sense> rhs`` in scaled units (may be a vector).
+
+    ``unit`` (> 0, fixed for a compiled problem) turns lhs − rhs into the constraint's own
+    units (a hedge ratio, a leverage multiple, a fraction of the liabilities' PV): soft
+    penalties and infeasibility diagnosis measure violations in them. Reports show
+    ``lhs / unit x display`` (e.g. money rather than a fraction) against ``rhs / unit x
+    display``, or ``measure`` against ``limit`` when the row's value is not that (e.g. a
+    ratio of two sums of positions); then ``sensitivity`` is ∂(lhs − rhs)/∂limit at the
+    solution, for the shadow price. ``labels`` name the entries of a vector row.
+    """
+
+    name: str
+    lhs: Any
+    sense: Sense
+    rhs: Any
+    unit: Any = 1.0
+    display: float = 1.0
+    measure: Any = None
+    labels: tuple[str, ...] | None = None
+    limit: Any = None
+    sensitivity: Any = None
+
+    @property
+    def excess(self) -> Any:
+        """Lhs − rhs in the constraint's units: > 0 violates ≤, < 0 violates ≥."""
+        return (self.lhs - self.rhs) / self.unit
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """Base of every term: ``name`` (default: the YAML key ``kind``) labels it in reports."""
+
+    kind: ClassVar[str]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.default_name())
+
+    def default_name(self) -> str:
+        """The report label when none is given (e.g. ``hedge_ratio[rates]``)."""
+        return self.kind
+
+    def values(self, data: Scaled) -> Values:
+        """Numbers that change between solves, by key (become cvxpy Parameters)."""
+        return {}
+
+    def check(self, field: str, need: str, ok: bool) -> None:
+        """Raise a SpecError naming this term's ``field`` unless ``ok``."""
+        if not ok:
+            value = plain(getattr(self, field))
+            raise SpecError(
+                E_FIELD.format(name=self.kind, field=field, value=value, need=need),
+                path=field,
+            )
+
+    def check_number(
+        self, field: str, *, low: float | None = None, high: float | None = None
+    ) -> None:
+        """``field`` is a finite number within [low, high] (either end optional)."""
+        value = getattr(self, field)
+        if value is None:
+            return
+        need = "a finite number" + (
+            f" in [{low:g}, {high:g}]"
+            if low is not None and high is not None
+            else f" >= {low:g}"
+            if low is not None
+            else f" <= {high:g}"
+            if high is not None
+            else ""
+        )
+        ok = is_finite_number(value)
+        ok = ok and (low is None or value >= low) and (high is None or value <= high)
+        self.check(field, need, ok)
+
+    @classmethod
+    def options(cls) -> list[str]:
+        """The keyword options of this term (its YAML keys)."""
+        return [f.name for f in fields(cls) if f.init]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectiveTerm(Term):
+    """A convex piece of the objective (minimized; concave when listed under maximize).
+
+    ``unit`` names the units of ``natural``, the value reports show.
+    """
+
+    unit: ClassVar[str] = ""
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """The term's value in scaled units (money terms per S)."""
+        raise NotImplementedError
+
+    def natural(self, value: float, data: Scaled) -> float:
+        """The scaled ``value`` in the units of ``unit`` (default money: value x S)."""
+        return value * data.scales.money
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConstraintTerm(Term):
+    """A policy limit given as named rows; ``soft`` makes it a penalty instead.
+
+    A soft term adds ``soft`` x Σ violation (in each row's own units) to the objective.
+    """
+
+    soft: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("soft", low=0.0)
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """The term's rows, named ``<name>`` or ``<name>.<part>``."""
+        raise NotImplementedError
+
+
+def violation(ops: Ops, row: Row) -> Any:
+    """How far a row is violated, in its own units (0 when it holds)."""
+    if row.sense is Sense.EQ:
+        return ops.abs(row.excess)
+    return ops.pos(row.excess if row.sense is Sense.LE else -row.excess)
+
+
+class Nonneg(float):
+    """A parameter value that is never negative (so a product with it stays convex)."""

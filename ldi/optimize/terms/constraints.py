@@ -1,0 +1,503 @@
+"""Constraint terms: the fund's policy limits as named rows.
+
+Positions are scaled, z = x / S (S = the liabilities' PV); PV01 rows are in units of the
+liabilities' PV01 P. Money limits are in the problem's currency; "fraction" limits are
+fractions of the capital (the current holdings' net value plus any contribution).
+"""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ldi.instruments import Role
+from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.objectives import RISKS, _risk, surplus_factors, trade_mask
+from ldi.units import BP
+
+ROLES = tuple(role.value for role in Role)
+
+
+def capital_of(data: Scaled) -> float:
+    """The scaled capital a fraction limit refers to (never 0, so it can divide)."""
+    return data.capital if data.capital > 0 else 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Budget(ConstraintTerm):
+    r"""Positions cost exactly the capital: Σ_i pv_i x_i = capital + contribution.
+
+    pv_i = 1 for physical assets, about 0 for overlays (unfunded), −1 for repo (cash
+    borrowed adds to what physical assets can cost). ``capital`` defaults to the current
+    holdings' value. Linear. YAML: ``budget``.
+    """
+
+    kind: ClassVar[str] = "budget"
+    capital: float | None = None
+    contribution: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("capital", low=0.0)
+        self.check_number("contribution")
+
+    def values(self, data: Scaled) -> Values:
+        """Capital to invest (scaled)."""
+        capital = data.capital if self.capital is None else self.capital / data.scales.money
+        return {"capital": capital + self.contribution / data.scales.money}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One equality, shown in money."""
+        display = data.scales.money
+        return [Row(self.name, data.column("pv") @ z, Sense.EQ, p["capital"], display=display)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HedgeRatio(ConstraintTerm):
+    r"""min ≤ assets' PV01 / liabilities' PV01 ≤ max (or IE01 for ``risk: inflation``).
+
+    With ``bucket`` (a key tenor, or a list of them summed) the key-rate PV01s (IE01s) of
+    those keys are used. Linear: min·L ≤ a·x ≤ max·L. YAML: ``hedge_ratio``.
+    """
+
+    kind: ClassVar[str] = "hedge_ratio"
+    risk: str = "rates"
+    min: float | None = None
+    max: float | None = None
+    bucket: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check("risk", f"one of {list(RISKS)}", self.risk in RISKS)
+        self.check_number("min", low=0.0)
+        self.check_number("max", low=0.0)
+        self.check("max", "min or max (or both)", self.min is not None or self.max is not None)
+        if self.min is not None and self.max is not None:
+            self.check("max", f"a number >= min ({self.min:g})", self.max >= self.min)
+
+    def default_name(self) -> str:
+        """``hedge_ratio[rates]`` or ``hedge_ratio[rates,30y]``."""
+        keys = "".join(f",{k:g}y" for k in self.bucket or ())
+        return f"{self.kind}[{self.risk}{keys}]"
+
+    def _exposure(self, data: Scaled) -> tuple[Any, float]:
+        risk = _risk(self.risk)
+        if self.bucket is None:
+            return data.column(risk), data.liability(risk)
+        keys = [float(k) for k in data.data.keys]
+        missing = [k for k in self.bucket if float(k) not in keys]
+        self.check("bucket", f"key tenors among {keys}", not missing)
+        rows = [keys.index(float(k)) for k in self.bucket]
+        return (
+            data.key_matrix(risk)[rows].sum(axis=0),
+            float(data.liability_keys(risk)[rows].sum()),
+        )
+
+    def values(self, data: Scaled) -> Values:
+        """Liability exposure L and the bounds min·L, max·L."""
+        target = self._exposure(data)[1]
+        self.check("risk", "liabilities with this risk (their exposure is 0)", target > 0)
+        return {
+            "target": target,
+            **({"low": self.min * target} if self.min is not None else {}),
+            **({"high": self.max * target} if self.max is not None else {}),
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """``.min`` and/or ``.max`` rows in hedge-ratio units."""
+        hedged = self._exposure(data)[0] @ z
+        unit = ops.value(p["target"])
+        rows = []
+        if self.min is not None:
+            rows.append(Row(f"{self.name}.min", hedged, Sense.GE, p["low"], unit=unit))
+        if self.max is not None:
+            rows.append(Row(f"{self.name}.max", hedged, Sense.LE, p["high"], unit=unit))
+        return rows
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyRateTolerance(ConstraintTerm):
+    r"""|a_k·x − h·L_k| ≤ tolerance at every key k (PV01, or IE01 for inflation).
+
+    The tolerance is ``max`` (money per bp) or ``fraction`` of each key's |h·L_k|; h is
+    ``hedge_ratio``. Linear. YAML: ``key_rate_tolerance``.
+    """
+
+    kind: ClassVar[str] = "key_rate_tolerance"
+    risk: str = "rates"
+    max: float | None = None
+    fraction: float | None = None
+    hedge_ratio: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check("risk", f"one of {list(RISKS)}", self.risk in RISKS)
+        self.check_number("max", low=0.0)
+        self.check_number("fraction", low=0.0)
+        self.check_number("hedge_ratio", low=0.0, high=5.0)
+        one = (self.max is None) != (self.fraction is None)
+        self.check("max", "either max (money per bp) or fraction, not both", one)
+
+    def default_name(self) -> str:
+        """``key_rate_tolerance[rates]``."""
+        return f"{self.kind}[{self.risk}]"
+
+    def values(self, data: Scaled) -> Values:
+        """Key targets h·L_k and tolerances (scaled)."""
+        risk = _risk(self.risk)
+        target = self.hedge_ratio * data.liability_keys(risk)
+        scale = data.scales.pv01 if risk == "pv01" else data.scales.ie01
+        tolerance = (
+            np.full(target.size, self.max / scale)
+            if self.max is not None
+            else self.fraction * np.abs(target)
+        )
+        return {"target": target, "upper": tolerance, "lower": -tolerance}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """Gap rows per key, shown in money per bp."""
+        risk = _risk(self.risk)
+        gap = data.key_matrix(risk) @ z - p["target"]
+        display = data.scales.pv01 if risk == "pv01" else data.scales.ie01
+        labels = tuple(f"{k:g}y" for k in data.data.keys)
+        return [
+            Row(f"{self.name}.upper", gap, Sense.LE, p["upper"], display=display, labels=labels),
+            Row(f"{self.name}.lower", gap, Sense.GE, p["lower"], display=display, labels=labels),
+        ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DurationMatch(ConstraintTerm):
+    r"""Asset duration within ``tolerance`` years of the liabilities' duration.
+
+    Asset duration = Σ PV01 x / (Σ pv x · 1e-4) counts overlays' PV01 against the net
+    asset value; linear as PV01_A − (D_L ± tol)·1e-4·PV_A ⋚ 0. YAML: ``duration_match``.
+    """
+
+    kind: ClassVar[str] = "duration_match"
+    tolerance: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("tolerance", low=0.0)
+
+    def values(self, data: Scaled) -> Values:
+        """Coefficients (D_L ± tol)·BP in scaled PV01 per scaled value."""
+        duration = data.liability("pv01") * data.scales.pv01 / (data.liability("pv") * BP)
+        duration /= data.scales.money
+        factor = BP * data.scales.money / data.scales.pv01
+        return {
+            "low": (duration - self.tolerance) * factor,
+            "high": (duration + self.tolerance) * factor,
+            "unit": factor * capital_of(data),
+            "factor": factor,
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """``.min`` and ``.max`` rows in years."""
+        pv01, value = data.column("pv01") @ z, data.column("pv") @ z
+        unit, factor = ops.value(p["unit"]), ops.value(p["factor"])
+        measure = ops.report(lambda: pv01 * data.scales.pv01 / (value * data.scales.money * BP))
+        sensitivity = ops.report(lambda: -factor * value)
+        low, high = ops.value(p["low"]) / factor, ops.value(p["high"]) / factor
+        return [
+            Row(
+                f"{self.name}.min",
+                pv01 - p["low"] * value,
+                Sense.GE,
+                0.0,
+                unit,
+                1.0,
+                measure,
+                None,
+                low,
+                sensitivity,
+            ),
+            Row(
+                f"{self.name}.max",
+                pv01 - p["high"] * value,
+                Sense.LE,
+                0.0,
+                unit,
+                1.0,
+                measure,
+                None,
+                high,
+                sensitivity,
+            ),
+        ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Redington(ConstraintTerm):
+    r"""Redington immunization: PV_A = PV_L, PV01_A = PV01_L, convexity_A ≥ convexity_L.
+
+    Convexities are money convexities (curvature). ``match_pv: false`` keeps only the PV01
+    and convexity conditions (e.g. when the budget fixes the assets' value). Linear.
+    YAML: ``redington``.
+    """
+
+    kind: ClassVar[str] = "redington"
+    match_pv: bool = True
+
+    def values(self, data: Scaled) -> Values:
+        """The liabilities' PV, PV01 and curvature (scaled)."""
+        return {
+            "pv": data.liability("pv"),
+            "pv01": data.liability("pv01"),
+            "curvature": data.liability("curvature"),
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """``.pv``, ``.pv01`` and ``.convexity`` rows, shown in money."""
+        s = data.scales
+        rows = [
+            Row(f"{self.name}.pv01", data.column("pv01") @ z, Sense.EQ, p["pv01"], 1.0, s.pv01),
+            Row(
+                f"{self.name}.convexity",
+                data.column("curvature") @ z,
+                Sense.GE,
+                p["curvature"],
+                1.0,
+                s.curvature,
+            ),
+        ]
+        if self.match_pv:
+            pv = Row(f"{self.name}.pv", data.column("pv") @ z, Sense.EQ, p["pv"], 1.0, s.money)
+            rows.insert(0, pv)
+        return rows
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bounds(ConstraintTerm):
+    r"""Limits on one instrument, each of a list, or the sum over a group.
+
+    ``instrument`` (an id), ``instruments`` (ids, each bounded) or ``group`` (a user group,
+    an instrument kind or a role; the group's total is bounded). ``min``/``max`` in money,
+    ``min_fraction``/``max_fraction`` of the capital. Linear. YAML: ``bounds``.
+    """
+
+    kind: ClassVar[str] = "bounds"
+    instrument: str | None = None
+    instruments: tuple[str, ...] | None = None
+    group: str | None = None
+    min: float | None = None
+    max: float | None = None
+    min_fraction: float | None = None
+    max_fraction: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        chosen = [f for f in ("instrument", "instruments", "group") if getattr(self, f)]
+        self.check(
+            "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
+        )
+        for limit in ("min", "max", "min_fraction", "max_fraction"):
+            self.check_number(limit)
+        limits = (self.min, self.max, self.min_fraction, self.max_fraction)
+        self.check(
+            "max",
+            "at least one of min, max, min_fraction, max_fraction",
+            any(v is not None for v in limits),
+        )
+
+    def default_name(self) -> str:
+        """``bounds[<id or group>]``."""
+        target = self.instrument or self.group or ",".join(self.instruments or ())
+        return f"{self.kind}[{target}]"
+
+    def _selection(self, data: Scaled, z: Any) -> tuple[Any, tuple[str, ...] | None]:
+        if self.group is not None:
+            groups = data.data.all_groups()
+            self.check(
+                "group", f"a group, kind or role among {sorted(groups)}", self.group in groups
+            )
+            return data.data.group_mask(self.group) @ z, None
+        ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
+        unknown = [i for i in ids if i not in data.ids]
+        field = "instrument" if self.instrument else "instruments"
+        self.check(field, f"instrument ids among {list(data.ids)}", not unknown)
+        selector = np.zeros((len(ids), data.n))
+        selector[np.arange(len(ids)), data.ids.get_indexer(ids)] = 1.0
+        held = selector @ z
+        return (held, ids) if len(ids) > 1 else (held[0] if data.n else held, None)
+
+    def values(self, data: Scaled) -> Values:
+        """Limits (scaled) and the capital fraction limits refer to."""
+        money, capital = data.scales.money, capital_of(data)
+        values: Values = {"capital": capital}
+        for limit in ("min", "max"):
+            if getattr(self, limit) is not None:
+                values[limit] = getattr(self, limit) / money
+            if getattr(self, f"{limit}_fraction") is not None:
+                values[f"{limit}_fraction"] = getattr(self, f"{limit}_fraction") * capital
+        return values
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """Money rows and fraction rows."""
+        held, labels = self._selection(data, z)
+        money, capital = data.scales.money, ops.value(p["capital"])
+        rows = []
+        for key, sense in (("min", Sense.GE), ("max", Sense.LE)):
+            if key in p:
+                rows.append(
+                    Row(f"{self.name}.{key}", held, sense, p[key], 1.0, money, None, labels)
+                )
+            fraction = f"{key}_fraction"
+            if fraction in p:
+                rows.append(
+                    Row(
+                        f"{self.name}.{fraction}",
+                        held,
+                        sense,
+                        p[fraction],
+                        capital,
+                        1.0,
+                        None,
+                        labels,
+                    )
+                )
+        return rows
+
+
+@dataclass(frozen=True, kw_only=True)
+class LongOnly(ConstraintTerm):
+    r"""No short positions: x_i ≥ 0 for every instrument with a role in ``roles``.
+
+    By default physical assets and repo (borrowing only); overlays may pay or receive.
+    ``exclude`` lists ids allowed to go short. Added by default. YAML: ``long_only``.
+    """
+
+    kind: ClassVar[str] = "long_only"
+    roles: tuple[str, ...] = (Role.PHYSICAL.value, Role.FINANCING.value)
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check("roles", f"a list of roles from {list(ROLES)}", set(self.roles) <= set(ROLES))
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One vector row over the covered instruments, shown in money."""
+        unknown = [i for i in self.exclude if i not in data.ids]
+        self.check("exclude", f"instrument ids among {list(data.ids)}", not unknown)
+        covered = (trade_mask(data, self.roles) > 0) & ~data.ids.isin(self.exclude)
+        index = np.flatnonzero(covered)
+        if index.size == 0:
+            return []
+        labels = tuple(data.ids[index])
+        return [Row(self.name, z[index], Sense.GE, 0.0, 1.0, data.scales.money, None, labels)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Leverage(ConstraintTerm):
+    r"""Gross overlay notional plus repo borrowing, per unit of net assets, ≤ ``max``.
+
+    leverage = (Σ_overlays |x_i| + Σ_repo x_i) / (Σ_physical x_i − Σ_repo x_i); a fund with
+    neither has leverage 0. The denominator is the physical assets net of the repo that
+    funds them (the fund's own capital): measured against gross physical assets, borrowing
+    would raise its own limit. Linear as Σ|x_o| + Σ x_r − max·(Σ x_p − Σ x_r) ≤ 0.
+    YAML: ``leverage``.
+    """
+
+    kind: ClassVar[str] = "leverage"
+    max: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("max", low=0.0)
+
+    def values(self, data: Scaled) -> Values:
+        """The limit and the capital that scales the row."""
+        return {"max": self.max, "capital": capital_of(data)}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row in leverage units (relative to the capital)."""
+        borrowed = data.mask(Role.FINANCING) @ z
+        gross = data.mask(Role.OVERLAY) @ ops.abs(z) + borrowed
+        net = data.mask(Role.PHYSICAL) @ z - borrowed
+        measure = ops.report(lambda: gross / net if net else float("nan"))
+        sensitivity = ops.report(lambda: -net)
+        unit = ops.value(p["capital"])
+        row = gross - p["max"] * net
+        return [Row(self.name, row, Sense.LE, 0.0, unit, 1.0, measure, None, self.max, sensitivity)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxTurnover(ConstraintTerm):
+    r"""Amount traded, Σ|x_i − x0_i| over ``roles``, ≤ ``max`` x capital. YAML: ``turnover``."""
+
+    kind: ClassVar[str] = "turnover"
+    max: float = 0.0
+    roles: tuple[str, ...] = ROLES
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("max", low=0.0)
+        self.check("roles", f"a list of roles from {list(ROLES)}", set(self.roles) <= set(ROLES))
+
+    def values(self, data: Scaled) -> Values:
+        """Holdings, the limit (scaled) and the capital."""
+        capital = capital_of(data)
+        return {"holdings": data.holdings, "max": self.max * capital, "capital": capital}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row as a fraction of capital."""
+        traded = trade_mask(data, self.roles) @ ops.abs(z - p["holdings"])
+        return [Row(self.name, traded, Sense.LE, p["max"], ops.value(p["capital"]))]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurplusVolatility(ConstraintTerm):
+    r"""Surplus volatility (factor model, one sd a year) ≤ ``max`` x the liabilities' PV.
+
+    √(‖Gᵀ(Bᵀx − ℓ)‖² + ‖d ∘ x‖²) ≤ max·PV_L: a second-order cone. YAML: ``surplus_volatility``.
+    """
+
+    kind: ClassVar[str] = "surplus_volatility"
+    max: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("max", low=0.0)
+
+    def values(self, data: Scaled) -> Values:
+        """The liabilities' rotated loadings and the limit (scaled)."""
+        liability = data.liability("pv")
+        return {
+            "liability": surplus_factors(data)[1],
+            "max": self.max * liability,
+            "unit": liability,
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row as a fraction of the liabilities' PV."""
+        loadings, _, specific = surplus_factors(data)
+        parts = ops.hstack([loadings.T @ z - p["liability"], ops.multiply(specific, z)])
+        return [Row(self.name, ops.norm2(parts), Sense.LE, p["max"], ops.value(p["unit"]))]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectedReturn(ConstraintTerm):
+    r"""Expected return of the positions, Σ r_i x_i / capital, ≥ ``min`` (decimal a year).
+
+    r_i as in ``expected_surplus_return`` (repo counts its rate as a cost). Linear.
+    YAML: ``expected_return``.
+    """
+
+    kind: ClassVar[str] = "expected_return"
+    min: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("min", low=-1.0, high=1.0)
+
+    def values(self, data: Scaled) -> Values:
+        """The floor in money (scaled) and the capital."""
+        capital = capital_of(data)
+        return {"min": self.min * capital, "capital": capital}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row as a return on capital."""
+        expected = data.column("expected_return") @ z
+        return [Row(self.name, expected, Sense.GE, p["min"], ops.value(p["capital"]))]

@@ -1,0 +1,145 @@
+"""Cash-flow matching (dedication): asset cash flows pay every period's benefits.
+
+Per period p (``period`` years long, up to ``horizon``), with asset inflows F_p·x, liability
+outgo L_p, cash carried in surplus s_p ≥ 0 at ``reinvestment_rate`` and, when allowed,
+borrowing b_p ≥ 0 at ``borrowing_rate`` up to ``borrowing_limit``:
+
+    s_p − b_p = (1+r)^Δ s_{p−1} − (1+r_b)^Δ b_{p−1} + F_p·x − L_p,   s_0 − b_0 = F_0·x
+
+where period 0 holds what is paid at t = 0 (cash). The ledger of s and b is reported; the
+shadow price of period p's row is what one more unit of benefit then costs today.
+"""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.typing import FloatArray
+
+
+@dataclass(frozen=True, kw_only=True)
+class CashflowMatching(ConstraintTerm):
+    r"""Asset cash flows plus carried surplus cover each period's liability payments.
+
+    Linear (see the module). YAML: ``cashflow_matching``.
+    """
+
+    kind: ClassVar[str] = "cashflow_matching"
+    reinvestment_rate: float = 0.0
+    borrowing_rate: float | None = None
+    borrowing_limit: float | None = None
+    horizon: float | None = None
+    period: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("reinvestment_rate", low=-0.5, high=1.0)
+        self.check_number("borrowing_rate", low=-0.5, high=1.0)
+        self.check_number("borrowing_limit", low=0.0)
+        self.check_number("horizon", low=0.0)
+        self.check_number("period", low=1 / 366)
+        self.check("period", "a positive number of years", self.period > 0)
+        if self.horizon is not None:
+            self.check("horizon", "a horizon of at least one period", self.horizon >= self.period)
+        needs_rate = self.borrowing_limit is None or self.borrowing_rate is not None
+        self.check("borrowing_rate", "a rate when borrowing_limit is given", needs_rate)
+
+    def edges(self, data: Scaled) -> FloatArray:
+        """Period boundaries: (−1, 0] for today, then (0, Δ], (Δ, 2Δ], ... to the horizon."""
+        times = data.data.liability_flows.times
+        last = self.horizon if self.horizon is not None else (times.max() if times.size else 0)
+        count = max(int(np.ceil(last / self.period - 1e-9)), 1)
+        return np.concatenate([[-1.0], self.period * np.arange(count + 1)])
+
+    def labels(self, data: Scaled) -> tuple[str, ...]:
+        """``today`` and ``(a, b]y`` per period."""
+        edges = self.edges(data)
+        return ("today",) + tuple(
+            f"({a:g}, {b:g}]y" for a, b in zip(edges[1:-1], edges[2:], strict=True)
+        )
+
+    def values(self, data: Scaled) -> Values:
+        """Liability outgo per period (scaled) and the borrowing limit."""
+        edges, money = self.edges(data), data.scales.money
+        outgo = data.data.liability_flows.bucketed(edges)[:, 0] / money
+        limit = (self.borrowing_limit or 0.0) / money
+        return {"outgo": outgo, "limit": np.full(outgo.size, limit)}
+
+    def inflows(self, data: Scaled) -> FloatArray:
+        """(periods, n) asset inflows per scaled unit of position."""
+        return data.data.flows.bucketed(self.edges(data))
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """Balance rows per period (equalities, shown in money) and the borrowing limit."""
+        count = len(self.labels(data))
+        surplus = ops.variable(f"{self.name}.surplus", count, nonneg=True)
+        carried = self._carried(ops, surplus, self.reinvestment_rate)
+        net = surplus - carried
+        borrowing = None
+        if self.borrowing_rate is not None:
+            borrowing = ops.variable(f"{self.name}.borrowing", count, nonneg=True)
+            net = net - borrowing + self._carried(ops, borrowing, self.borrowing_rate)
+        labels, money = self.labels(data), data.scales.money
+        rows = [
+            Row(
+                f"{self.name}.balance",
+                net - self.inflows(data) @ z,
+                Sense.EQ,
+                -p["outgo"],
+                1.0,
+                money,
+                None,
+                labels,
+            )
+        ]
+        if borrowing is not None and self.borrowing_limit is not None:
+            rows.append(
+                Row(
+                    f"{self.name}.borrowing",
+                    borrowing,
+                    Sense.LE,
+                    p["limit"],
+                    1.0,
+                    money,
+                    None,
+                    labels,
+                )
+            )
+        return rows
+
+    def _carried(self, ops: Ops, balance: Any, rate: float) -> Any:
+        """The previous period's balance grown at ``rate`` (0 carried into period 0)."""
+        growth = np.full(balance.shape[0] - 1, (1.0 + rate) ** self.period)
+        shift = np.zeros((balance.shape[0], balance.shape[0]))
+        shift[np.arange(1, balance.shape[0]), np.arange(balance.shape[0] - 1)] = growth
+        return shift @ balance
+
+    def ledger(self, data: Scaled, z: FloatArray) -> pd.DataFrame:
+        """The period-by-period cash ledger of positions ``z`` (money), cheapest financing.
+
+        Computed forward from the positions, independently of the solver's variables:
+        a shortfall is borrowed (if allowed) and repaid before surplus builds again.
+        """
+        money = data.scales.money
+        inflow = self.inflows(data) @ z * money
+        outgo = self.values(data)["outgo"] * money
+        grow = (1.0 + self.reinvestment_rate) ** self.period
+        owe = (1.0 + (self.borrowing_rate or 0.0)) ** self.period
+        surplus, borrowing = np.zeros(inflow.size), np.zeros(inflow.size)
+        for i in range(inflow.size):
+            before = grow * surplus[i - 1] - owe * borrowing[i - 1] if i else 0.0
+            balance = before + inflow[i] - outgo[i]
+            surplus[i], borrowing[i] = max(balance, 0.0), max(-balance, 0.0)
+        return pd.DataFrame(
+            {
+                "asset_inflow": inflow,
+                "liability_outgo": outgo,
+                "surplus": surplus,
+                "borrowing": borrowing,
+            },
+            index=pd.Index(self.labels(data), name="period"),
+        )

@@ -1,0 +1,263 @@
+"""Objective terms. Positions are scaled: z = x / S (S = the liabilities' PV)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ldi.instruments import Role
+from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.base import Nonneg, ObjectiveTerm, Values
+from ldi.typing import FloatArray
+
+RISKS = ("rates", "inflation")
+# Half the bid/offer, in bp of the amount traded; for swaps in bp of the fixed rate (times
+# the PV01 per unit of notional). Typical for large sterling trades; override per kind or id.
+DEFAULT_COST_BP: Mapping[str, float] = MappingProxyType(
+    {
+        "bond": 3.0,
+        "credit_bond": 25.0,
+        "zero_coupon_bond": 5.0,
+        "index_linked_bond": 8.0,
+        "interest_rate_swap": 0.25,
+        "inflation_swap": 1.0,
+        "repo": 0.0,
+        "return_seeking": 10.0,
+        "cash": 0.0,
+    }
+)
+RUNNING_COST_KINDS = {"interest_rate_swap": "pv01", "inflation_swap": "ie01"}
+
+
+def trade_mask(data: Scaled, roles: tuple[str, ...]) -> FloatArray:
+    """1.0 for instruments whose role is in ``roles``."""
+    return data.mask(*(Role(r) for r in roles))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cost(ObjectiveTerm):
+    r"""Total purchase cost of the positions: Σ_i pv_i x_i (money).
+
+    pv_i is the value of one unit (1 for physical assets, about 0 for overlays at par, −1 for
+    cash borrowed). Linear. YAML: ``cost``.
+    """
+
+    kind: ClassVar[str] = "cost"
+    unit: ClassVar[str] = "money"
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """Σ pv z (scaled)."""
+        return data.column("pv") @ z
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyRateMismatch(ObjectiveTerm):
+    r"""Weighted squared gap to a key-rate hedge target: Σ_k w_k ((A z)_k − h L_k)².
+
+    A: key-rate PV01s (IE01s) per unit, L: the liabilities', both scaled by the liabilities'
+    total PV01 (IE01); h = ``hedge_ratio`` for rates and ``inflation_hedge_ratio`` (default
+    the same) for inflation. ``risks`` chooses rates, inflation or both; ``weights`` maps
+    key tenors to weights (default 1). Convex. YAML: ``key_rate_mismatch``. Reported as
+    the root-mean-square gap, money per bp.
+    """
+
+    kind: ClassVar[str] = "key_rate_mismatch"
+    unit: ClassVar[str] = "money/bp rms"
+    hedge_ratio: float = 1.0
+    inflation_hedge_ratio: float | None = None
+    risks: tuple[str, ...] = RISKS
+    weights: Mapping[float, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("hedge_ratio", low=0.0, high=5.0)
+        self.check_number("inflation_hedge_ratio", low=0.0, high=5.0)
+        self.check("risks", f"a non-empty list of {list(RISKS)}", _risks_ok(self.risks))
+        ok = all(np.isfinite(w) and w >= 0 for w in self.weights.values())
+        self.check("weights", "a mapping of key tenors to weights >= 0", ok)
+
+    def values(self, data: Scaled) -> Values:
+        """Target key-rate exposures h x L."""
+        return {risk: self._ratio(risk) * data.liability_keys(_risk(risk)) for risk in self.risks}
+
+    def _ratio(self, risk: str) -> float:
+        if risk == "inflation" and self.inflation_hedge_ratio is not None:
+            return self.inflation_hedge_ratio
+        return self.hedge_ratio
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """Σ_k w_k (A z − target)_k², summed over ``risks``."""
+        root = np.sqrt(self._key_weights(data))
+        return sum(
+            ops.sum_squares(ops.multiply(root, data.key_matrix(_risk(r)) @ z - p[r]))
+            for r in self.risks
+        )
+
+    def natural(self, value: float, data: Scaled) -> float:
+        """Root-mean-square gap per key, money per bp (on the rates scale)."""
+        count = len(data.data.keys) * len(self.risks)
+        return float(np.sqrt(max(value, 0.0) / count) * data.scales.pv01)
+
+    def _key_weights(self, data: Scaled) -> FloatArray:
+        given = {float(k): float(w) for k, w in self.weights.items()}
+        unknown = set(given) - {float(k) for k in data.data.keys}
+        self.check("weights", f"key tenors among {list(data.data.keys)}", not unknown)
+        return np.array([given.get(float(k), 1.0) for k in data.data.keys])
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackingError(ObjectiveTerm):
+    r"""Surplus variance under the factor model: ‖Gᵀ(Bᵀz − ℓ)‖² + ‖d ∘ z‖².
+
+    B: factor loadings per unit (rates, inflation, credit, growth), ℓ: the liabilities', G:
+    a root of the factor covariance, d: specific volatilities (``ldi.risk.factors``). Always
+    in factor form, never a dense n x n covariance. Convex. YAML: ``tracking_error``.
+    Reported as the surplus volatility (one standard deviation a year, money).
+    """
+
+    kind: ClassVar[str] = "tracking_error"
+    unit: ClassVar[str] = "money a year (1 sd)"
+
+    def values(self, data: Scaled) -> Values:
+        """The liabilities' factor exposures, rotated by G."""
+        return {"liability": surplus_factors(data)[1]}
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """Factor plus specific variance of the surplus (scaled by S²)."""
+        loadings, _, specific = surplus_factors(data)
+        return ops.sum_squares(loadings.T @ z - p["liability"]) + ops.sum_squares(
+            ops.multiply(specific, z)
+        )
+
+    def natural(self, value: float, data: Scaled) -> float:
+        """Surplus volatility in money."""
+        return float(np.sqrt(max(value, 0.0)) * data.scales.money)
+
+
+def surplus_factors(data: Scaled) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(B G per unit, ℓ G scaled, specific per unit): the factor form of surplus risk."""
+    root = data.data.risk_model.root
+    loadings = data.data.loadings.to_numpy(dtype=float) @ root
+    liability = data.data.liability_loadings.to_numpy(dtype=float) @ root / data.scales.money
+    return loadings, liability, data.data.specific.to_numpy(dtype=float)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectedSurplusReturn(ObjectiveTerm):
+    r"""Expected surplus growth over a year: Σ_i r_i x_i − r_L (money a year).
+
+    r_i: a unit's expected return in money (bond yields, stated growth returns, minus the
+    repo rate), r_L: the liabilities' growth at their discount rate. Linear; list it under
+    ``objective.maximize``. YAML: ``expected_surplus_return``.
+    """
+
+    kind: ClassVar[str] = "expected_surplus_return"
+    unit: ClassVar[str] = "money a year"
+
+    def values(self, data: Scaled) -> Values:
+        """The liabilities' expected growth (scaled)."""
+        return {"liability": data.liability("expected_return")}
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """R z − r_L (scaled)."""
+        return data.column("expected_return") @ z - p["liability"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransactionCosts(ObjectiveTerm):
+    r"""Cost of trading to the positions: Σ_i c_i |t_i| + k Σ_i |t_i|^p / V^(p−1).
+
+    t = x − x0 (trades), c_i = half the bid/offer per unit traded (``cost_bp`` by kind or id
+    over ``DEFAULT_COST_BP``; swaps quote it in bp of rate, times their PV01 per unit),
+    k = ``impact`` (market impact, fraction of the amount at a trade of size V = the
+    capital), p = ``impact_power`` (1.5 or 2). Convex. YAML: ``transaction_costs``.
+    """
+
+    kind: ClassVar[str] = "transaction_costs"
+    unit: ClassVar[str] = "money"
+    cost_bp: Mapping[str, float] = field(default_factory=dict)
+    impact: float = 0.0
+    impact_power: float = 1.5
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        ok = all(np.isfinite(v) and v >= 0 for v in self.cost_bp.values())
+        self.check("cost_bp", "a mapping of kinds or ids to costs >= 0 (bp)", ok)
+        self.check_number("impact", low=0.0)
+        self.check("impact_power", "1.5 or 2", self.impact_power in (1.5, 2.0))
+
+    def values(self, data: Scaled) -> Values:
+        """Current holdings and the impact scale 1 / capital^(p−1)."""
+        capital = max(abs(data.capital), 1e-12)
+        return {"holdings": data.holdings, "impact": Nonneg(capital ** (1 - self.impact_power))}
+
+    def per_unit(self, data: Scaled) -> FloatArray:
+        """c_i: cost per unit traded, as a fraction."""
+        assets = data.data.assets
+        kinds = np.where(
+            (assets["kind"] == "bond") & (assets["cs01"] != 0), "credit_bond", assets["kind"]
+        )
+        given = dict(self.cost_bp)
+        unknown = set(given) - set(DEFAULT_COST_BP) - set(assets.index)
+        self.check("cost_bp", f"kinds {list(DEFAULT_COST_BP)} or instrument ids", not unknown)
+        bp = np.array(
+            [
+                given.get(i, given.get(str(kind), DEFAULT_COST_BP[str(kind)]))
+                for i, kind in zip(assets.index, kinds, strict=True)
+            ]
+        )
+        basis = np.ones(len(assets))
+        for kind, risk in RUNNING_COST_KINDS.items():
+            rows = (assets["kind"] == kind).to_numpy()
+            basis[rows] = np.abs(assets[risk].to_numpy()[rows]) / 1e-4
+        return bp * 1e-4 * basis
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """Linear spread cost plus optional impact (scaled)."""
+        trades = ops.abs(z - p["holdings"])
+        cost = self.per_unit(data) @ trades
+        if self.impact:
+            cost = cost + self.impact * p["impact"] * ops.sum(ops.power(trades, self.impact_power))
+        return cost
+
+
+@dataclass(frozen=True, kw_only=True)
+class Turnover(ObjectiveTerm):
+    r"""Total amount traded: Σ_i |x_i − x0_i| over ``roles`` (money). Convex. YAML: ``turnover``."""
+
+    kind: ClassVar[str] = "turnover"
+    unit: ClassVar[str] = "money"
+    roles: tuple[str, ...] = tuple(role.value for role in Role)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        ok = bool(self.roles) and set(self.roles) <= {r.value for r in Role}
+        self.check("roles", f"a list of roles from {[r.value for r in Role]}", ok)
+
+    def values(self, data: Scaled) -> Values:
+        """Current holdings."""
+        return {"holdings": data.holdings}
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """Σ mask |z − z0| (scaled)."""
+        return trade_mask(data, self.roles) @ ops.abs(z - p["holdings"])
+
+
+def _risk(name: str) -> str:
+    return "pv01" if name == "rates" else "ie01"
+
+
+def _risks_ok(risks: Any) -> bool:
+    return isinstance(risks, tuple) and bool(risks) and set(risks) <= set(RISKS)
+
+
+OBJECTIVES: tuple[type[ObjectiveTerm], ...] = (
+    Cost,
+    KeyRateMismatch,
+    TrackingError,
+    ExpectedSurplusReturn,
+    TransactionCosts,
+    Turnover,
+)

@@ -1,0 +1,138 @@
+"""Terms by their YAML key, and building them from problem-file entries with paths in errors.
+
+An entry is a term's key alone (``cost``) or a one-key mapping to its options
+(``{hedge_ratio: {risk: rates, min: 0.95}}``). Objective entries may carry ``weight``;
+constraint entries may carry ``soft`` (a penalty per unit of violation).
+"""
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from ldi.errors import SpecError
+from ldi.optimize.model import ObjectiveItem
+from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Term
+from ldi.optimize.terms.constraints import (
+    Bounds,
+    Budget,
+    DurationMatch,
+    ExpectedReturn,
+    HedgeRatio,
+    KeyRateTolerance,
+    Leverage,
+    LongOnly,
+    MaxTurnover,
+    Redington,
+    SurplusVolatility,
+)
+from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.optimize.terms.objectives import OBJECTIVES
+from ldi.validation import is_finite_number
+
+OBJECTIVE_TERMS: Mapping[str, type[ObjectiveTerm]] = types.MappingProxyType(
+    {cls.kind: cls for cls in OBJECTIVES}
+)
+CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
+    {
+        cls.kind: cls
+        for cls in (
+            Budget,
+            HedgeRatio,
+            KeyRateTolerance,
+            DurationMatch,
+            Redington,
+            CashflowMatching,
+            Bounds,
+            LongOnly,
+            Leverage,
+            MaxTurnover,
+            SurplusVolatility,
+            ExpectedReturn,
+        )
+    }
+)
+E_ENTRY = "{path}: got {value!r}; expected a term name or a one-key mapping {{name: {{options}}}}"
+E_UNKNOWN = "{path}: unknown {what} {value!r}; expected one of {known}"
+E_OPTIONS = "{path}: got {value!r}; expected a mapping of options"
+E_OPTION = "{path}.{key}: unknown option; expected only {known}"
+E_WEIGHT = "{path}.weight: got {value!r}; expected a finite number > 0"
+
+
+def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, ObjectiveItem]]:
+    """(path, item) of each term in ``objective: {minimize: [...], maximize: [...]}``."""
+    items = []
+    for sense in ("minimize", "maximize"):
+        for i, entry in enumerate((section or {}).get(sense) or []):
+            path = f"objective.{sense}[{i}]"
+            kind, options = _entry(entry, path, OBJECTIVE_TERMS, "objective term")
+            weight = options.pop("weight", 1.0)
+            if not (is_finite_number(weight) and weight > 0):
+                raise SpecError(
+                    E_WEIGHT.format(path=f"{path}.{kind}", value=weight), path=f"{path}.weight"
+                )
+            term = build(OBJECTIVE_TERMS[kind], options, f"{path}.{kind}")
+            item = ObjectiveItem(term, float(weight), maximize=sense == "maximize")
+            items.append((f"{path}.{kind}", item))
+    return items
+
+
+def constraint_terms(entries: list[Any] | None) -> list[tuple[str, ConstraintTerm]]:
+    """(path, term) of each entry of ``constraints: [...]``."""
+    terms = []
+    for i, entry in enumerate(entries or []):
+        path = f"constraints[{i}]"
+        kind, options = _entry(entry, path, CONSTRAINT_TERMS, "constraint")
+        terms.append((f"{path}.{kind}", build(CONSTRAINT_TERMS[kind], options, f"{path}.{kind}")))
+    return terms
+
+
+def _entry(
+    entry: Any, path: str, registry: Mapping[str, type[Term]], what: str
+) -> tuple[str, dict[str, Any]]:
+    if isinstance(entry, str):
+        kind, options = entry, {}
+    elif isinstance(entry, dict) and len(entry) == 1:
+        kind, options = next(iter(entry.items()))
+        if options is None:
+            options = {}
+        if not isinstance(options, dict):
+            raise SpecError(E_OPTIONS.format(path=f"{path}.{kind}", value=options), path=path)
+    else:
+        raise SpecError(E_ENTRY.format(path=path, value=entry), path=path)
+    if kind not in registry:
+        raise SpecError(
+            E_UNKNOWN.format(path=path, what=what, value=kind, known=sorted(registry)), path=path
+        )
+    return str(kind), dict(options)
+
+
+def build(cls: type[Term], options: dict[str, Any], path: str) -> Term:
+    """A term of class ``cls`` from YAML ``options``; errors carry ``path``."""
+    known = cls.options()
+    for key in options:
+        if key not in known:
+            raise SpecError(E_OPTION.format(path=path, key=key, known=known), path=f"{path}.{key}")
+    hints = typing.get_type_hints(cls)
+    converted = {key: _converted(value, hints[key]) for key, value in options.items()}
+    try:
+        return cls(**converted)
+    except SpecError as error:
+        field = error.path or ""
+        message = str(error)
+        prefix = f"{cls.kind}."
+        if message.startswith(prefix):
+            message = message.removeprefix(prefix)
+        full = f"{path}.{field}" if field else path
+        raise SpecError(f"{path}.{message}", path=full) from None
+
+
+def _converted(value: Any, hint: Any) -> Any:
+    """YAML lists become tuples where a term takes a tuple; a lone value a 1-tuple."""
+    if "tuple" not in str(hint):
+        return value
+    if isinstance(value, list):
+        return tuple(value)
+    if value is None or isinstance(value, tuple):
+        return value
+    return (value,)

@@ -1,0 +1,166 @@
+"""The solve summary: status, funding and hedge ratios, allocation and trades, binding limits.
+
+Three renderings of the same tables: text for terminals (``ldi solve``), Markdown for
+automation and HTML for notebooks. Every number comes from the ``LDIResult``.
+"""
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ldi.optimize.result import LDIResult
+from ldi.reporting.tables import percent, render
+
+LEGEND = (
+    "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
+    "inflation), cash borrowed (repo). Hedge ratio = assets' PV01 (IE01) / liabilities' on\n"
+    "the liability basis. Objective contributions are in money-equivalent units (each term\n"
+    "scaled by the liabilities' PV, times its weight; maximized terms count negative).\n"
+    "Shadow price: change in the objective per unit of a limit's bound."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class SolveSummary:
+    """Readable tables of one result."""
+
+    result: LDIResult
+
+    def headline(self) -> pd.DataFrame:
+        """Funding and hedge ratios before and after."""
+        r = self.result
+        rows = {
+            "Funding ratio": (r.before.get("funding_ratio"), r.funding_ratio),
+            "Rates hedge": (r.before.get("rates"), r.hedge_ratios["rates"]),
+            "Inflation hedge": (r.before.get("inflation"), r.hedge_ratios["inflation"]),
+        }
+        frame = pd.DataFrame(rows, index=["Before", "After"]).T
+        return frame.map(lambda v: percent(float("nan") if v is None else v))
+
+    def allocation(self) -> pd.DataFrame:
+        """Kind, holding, position and trade per instrument held before or after."""
+        r = self.result
+        frame = pd.DataFrame(
+            {
+                "Kind": r.instruments["kind"],
+                "Before": r.holdings,
+                "After": r.positions,
+                "Trade": r.trades,
+            }
+        )
+        scale = 1e-6 * max(abs(r.scale), 1.0)
+        small = 1e-6 * scale
+        kept = (frame["Before"].abs() > small) | (frame["After"].abs() > small)
+        return frame[kept].rename_axis("Instrument")
+
+    def binding(self) -> pd.DataFrame:
+        """Binding rows (long-only rows gathered into one line)."""
+        table = self.result.binding
+        if table.empty:
+            return table
+        long_only = table["kind"] == "long_only"
+        rows = table[~long_only][["sense", "value", "bound", "shadow_price"]]
+        return rows.rename_axis("Constraint")
+
+    def as_text(self) -> str:
+        """Plain-text summary for a terminal."""
+        r = self.result
+        lines = [f"{r.name}: {r.status.value} ({self._solver_line()})", ""]
+        lines += [self.headline().to_string(), ""]
+        if r.diagnosis is not None:
+            lines += ["Infeasible: " + r.diagnosis.message, ""]
+            lines += [render(r.diagnosis.table, money=(), fixed=_fixed(r.diagnosis.table)), ""]
+        if r.ok:
+            lines += [
+                f"Allocation ({r.currency})",
+                render(self.allocation(), money=("Before", "After", "Trade"), fixed={}),
+                "",
+                "Objective",
+                render(
+                    r.objective[["sense", "weight", "value", "unit", "contribution"]],
+                    money=("value", "contribution"),
+                    fixed={"weight": 3},
+                ),
+                "",
+                "Binding constraints",
+                self._binding_text(),
+            ]
+            for name, ledger in r.ledgers.items():
+                lines += [
+                    "",
+                    f"Cash-flow ledger ({name})",
+                    render(ledger, money=tuple(ledger), fixed={}),
+                ]
+        lines += ["", LEGEND.format(ccy=r.currency)]
+        return "\n".join(lines)
+
+    def as_markdown(self) -> str:
+        """Markdown summary (tables as pipes)."""
+        r = self.result
+        parts = [f"## {r.name}: {r.status.value}", "", f"Solver: {self._solver_line()}", ""]
+        parts += [_markdown(self.headline().rename_axis("Ratio"))]
+        if r.diagnosis is not None:
+            parts += ["", f"**Infeasible:** {r.diagnosis.message}"]
+        if r.ok:
+            parts += ["", "### Allocation", "", _markdown(self.allocation())]
+            parts += ["", "### Binding constraints", "", _markdown(self.binding())]
+        return "\n".join(parts) + "\n"
+
+    def _repr_html_(self) -> str:
+        r = self.result
+        parts = [
+            f"<h3>{html.escape(r.name)}: {r.status.value}</h3>",
+            f"<p>{html.escape(self._solver_line())}</p>",
+            self.headline().to_html(),
+        ]
+        if r.diagnosis is not None:
+            parts.append(f"<p><b>Infeasible:</b> {html.escape(r.diagnosis.message)}</p>")
+        if r.ok:
+            parts += [
+                "<h4>Allocation</h4>",
+                self.allocation().to_html(float_format=lambda v: f"{v:,.0f}"),
+                "<h4>Binding constraints</h4>",
+                self.binding().to_html(float_format=lambda v: f"{v:,.6g}"),
+            ]
+        return "\n".join(parts)
+
+    def _solver_line(self) -> str:
+        info = self.result.solver
+        tried = [a.solver for a in info.attempts]
+        fallback = f"; tried {', '.join(tried)}" if len(tried) > 1 else ""
+        return f"{info.name}, {info.time_s:.3f}s{fallback}"
+
+    def _binding_text(self) -> str:
+        table = self.result.binding
+        if table.empty:
+            return "(none)"
+        text = render(self.binding(), money=(), fixed={})
+        at_zero = table[table["kind"] == "long_only"].index
+        if len(at_zero):
+            names = ", ".join(label.split("[", 1)[1].rstrip("]") for label in at_zero)
+            text += f"\nAt zero (long only): {names}"
+        return text
+
+
+def _fixed(frame: pd.DataFrame) -> dict[str, int]:
+    return {c: 4 for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    """A pipe table without optional dependencies."""
+    if frame.empty:
+        return "(none)"
+    header = "| " + " | ".join([frame.index.name or "", *map(str, frame.columns)]) + " |"
+    rule = "|" + "---|" * (len(frame.columns) + 1)
+    rows = [
+        "| " + " | ".join([str(i), *(_cell(v) for v in row)]) + " |"
+        for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+    ]
+    return "\n".join([header, rule, *rows])
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value)

@@ -7,9 +7,12 @@ inaccurate one sends the problem to the next solver and is kept only if none doe
 """
 
 import logging
+import os
+import sys
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -126,7 +129,7 @@ def run(
             continue
         start = time.perf_counter()
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _silenced(name):
                 warnings.simplefilter("always")
                 problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
             raw = str(problem.status)
@@ -147,8 +150,31 @@ def run(
     if best is not None:
         # Re-solve with the solver that came closest, so the variables hold its answer.
         name = best[1]
-        problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
+        with _silenced(name):
+            problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
         status = status_of(str(problem.status))
         return status, SolverInfo(name, str(problem.status), attempts[-1].time_s, tuple(attempts))
     last = attempts[-1] if attempts else Attempt("none", "no solver", 0.0)
     return Status.ERROR, SolverInfo(last.solver, last.status, last.time_s, tuple(attempts))
+
+
+def _silenced(name: str) -> AbstractContextManager[None]:
+    """Send the process's stdout to /dev/null while HiGHS runs.
+
+    HiGHS prints a banner whenever it starts, whatever its options, and library code must
+    not print.
+    """
+    return _stdout_to_devnull() if name == "HIGHS" else nullcontext()
+
+
+@contextmanager
+def _stdout_to_devnull() -> Iterator[None]:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)

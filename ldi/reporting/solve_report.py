@@ -55,13 +55,18 @@ class SolveSummary:
         return frame[kept].rename_axis("Instrument")
 
     def binding(self) -> pd.DataFrame:
-        """Binding rows (long-only rows gathered into one line)."""
+        """Binding rows, except long-only ones and vector rows with many binding entries."""
         table = self.result.binding
-        if table.empty:
-            return table
-        long_only = table["kind"] == "long_only"
-        rows = table[~long_only][["sense", "value", "bound", "shadow_price"]]
-        return rows.rename_axis("Constraint")
+        keep = (table["kind"] != "long_only") & ~table.index.isin(self._many().index)
+        return table[keep][["sense", "value", "bound", "shadow_price"]].rename_axis("Constraint")
+
+    def _many(self) -> pd.Series:
+        """Entries binding per vector row that has more than three binding entries."""
+        table = self.result.binding
+        vector = table.index.str.contains(r"\[", regex=True) & (table["kind"] != "long_only")
+        names = pd.Series(table.index[vector].str.split("[").str[0], index=table.index[vector])
+        counts = names.map(names.value_counts())
+        return names[counts > 3]
 
     def as_text(self) -> str:
         """Plain-text summary for a terminal."""
@@ -135,7 +140,9 @@ class SolveSummary:
         table = self.result.binding
         if table.empty:
             return "(none)"
-        text = render(self.binding(), money=(), fixed={})
+        text = self.binding().to_string(float_format=lambda v: f"{v:,.6g}")
+        for name, count in self._many().value_counts(sort=False).items():
+            text += f"\n{name}: {count} entries bind (see the constraint table)"
         at_zero = table[table["kind"] == "long_only"].index
         if len(at_zero):
             names = ", ".join(label.split("[", 1)[1].rstrip("]") for label in at_zero)

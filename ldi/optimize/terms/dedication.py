@@ -6,8 +6,9 @@ borrowing b_p ≥ 0 at ``borrowing_rate`` up to ``borrowing_limit``:
 
     s_p − b_p = (1+r)^Δ s_{p−1} − (1+r_b)^Δ b_{p−1} + F_p·x − L_p,   s_0 − b_0 = F_0·x
 
-where period 0 holds what is paid at t = 0 (cash). The ledger of s and b is reported; the
-shadow price of period p's row is what one more unit of benefit then costs today.
+where period 0 holds what is paid at t = 0 (cash). The rows read F_p·x − (s_p − b_p) +
+carried-in balance = L_p; the ledger of s and b is reported, and the shadow price of period
+p's row is what one more unit of benefit paid then costs today.
 """
 
 from dataclasses import dataclass
@@ -87,9 +88,9 @@ class CashflowMatching(ConstraintTerm):
         rows = [
             Row(
                 f"{self.name}.balance",
-                net - self.inflows(data) @ z,
+                self.inflows(data) @ z - net,
                 Sense.EQ,
-                -p["outgo"],
+                p["outgo"],
                 1.0,
                 money,
                 None,

@@ -7,7 +7,7 @@ DEFAULT_PROBLEM := problems/uk_db_scheme.yaml
 .PHONY: demo test lint bench clean
 
 demo: $(VENV)/.core
-	$(BIN)/ldi risk $(DEFAULT_PROBLEM)
+	$(BIN)/ldi solve $(DEFAULT_PROBLEM)
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .

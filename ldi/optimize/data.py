@@ -8,6 +8,7 @@ notional (overlays) or of cash borrowed (financing), as ``ldi.instruments.Role``
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -99,13 +100,18 @@ class ModelData:
         """Ids in group ``name``; a KeyError when there is no such group."""
         return self.all_groups()[name]
 
-    def all_groups(self) -> dict[str, tuple[str, ...]]:
-        """User groups, then one group per instrument kind and per role."""
+    @cached_property
+    def _automatic_groups(self) -> dict[str, tuple[str, ...]]:
+        """One group per instrument kind and per role."""
         automatic = {}
         for column in ("kind", "role"):
             for value, members in self.assets.groupby(column, sort=False).groups.items():
                 automatic[str(value)] = tuple(members)
-        return {**automatic, **self.groups}
+        return automatic
+
+    def all_groups(self) -> dict[str, tuple[str, ...]]:
+        """User groups, then one group per instrument kind and per role."""
+        return {**self._automatic_groups, **self.groups}
 
     def key_matrix(self, risk: str) -> FloatArray:
         """(keys, ids) key-rate PV01s (``risk="pv01"``) or IE01s (``"ie01"``) per unit."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -78,6 +79,12 @@ class SolverInfo:
         }
 
 
+@cache
+def installed_solvers() -> frozenset[str]:
+    """Solvers cvxpy can call here (asked once: cvxpy imports each solver to check)."""
+    return frozenset(cp.installed_solvers())
+
+
 def check_solver(name: str, where: str) -> str:
     """``name`` upper-cased, or a SpecError listing the solvers."""
     upper = str(name).upper()
@@ -122,7 +129,7 @@ def run(
     """Solve with each solver of ``order`` until one gives a definite answer."""
     attempts: list[Attempt] = []
     best: tuple[Status, str] | None = None
-    installed = set(cp.installed_solvers())
+    installed = installed_solvers()
     for name in order:
         if name not in installed:
             attempts.append(Attempt(name, "not installed", 0.0))

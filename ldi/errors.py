@@ -27,3 +27,7 @@ class SolveError(LDIError):
 
 class InfeasibleError(SolveError):
     """The constraints conflict; the message names them and how far each must move."""
+
+
+class LDIWarning(UserWarning):
+    """A result to use with care, e.g. an optimum the solver reports as inaccurate."""

@@ -55,11 +55,6 @@ def _solve(args: argparse.Namespace) -> int:
     print(result.summary().as_text())
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
-    if result.status is Status.INACCURATE:
-        print(
-            f"warning: the solver reports an inaccurate optimum ({result.solver.name})",
-            file=sys.stderr,
-        )
     return EXIT_OK if result.ok else EXIT_ERROR
 
 

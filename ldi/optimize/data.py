@@ -42,9 +42,18 @@ class Flows:
 
     times: FloatArray
     amounts: sparse.csr_array
+    _sums: dict[tuple[float, ...], FloatArray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def bucketed(self, edges: FloatArray) -> FloatArray:
         """Sum of flows in each period (edges[p], edges[p+1]], shape (periods, positions)."""
+        key = tuple(np.asarray(edges, dtype=float))
+        if key not in self._sums:
+            self._sums[key] = self._bucketed(np.asarray(edges, dtype=float))
+        return self._sums[key]
+
+    def _bucketed(self, edges: FloatArray) -> FloatArray:
         period = np.searchsorted(edges, self.times, side="left") - 1
         inside = (period >= 0) & (period < edges.size - 1)
         assign = sparse.csr_array(

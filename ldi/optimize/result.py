@@ -163,33 +163,33 @@ def _json_safe(value: Any) -> Any:
 
 def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -> pd.DataFrame:
     """The constraint table from (term, numeric row, its cvxpy constraints) triples."""
-    records = []
+    parts = []
     for term, row, built in rows:
         labels = row_labels(row)
         value, bound, slack = row_numbers(row)
-        shadow = _shadow(row, built, scale, len(labels))
-        for i, label in enumerate(labels):
-            slack_i = float(slack[i])
-            # Compared in scaled units, so a money row binds within a fraction of S.
-            tolerance = BINDING_TOLERANCE * max(1.0, abs(float(bound[i])) / row.display)
-            hard = term.soft is None
-            binding = hard and (row.sense is Sense.EQ or abs(slack_i) / row.display <= tolerance)
-            records.append(
+        hard = term.soft is None
+        # Compared in scaled units, so a money row binds within a fraction of S.
+        tolerance = BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound) / row.display)
+        tight = np.abs(slack) / row.display <= tolerance
+        parts.append(
+            pd.DataFrame(
                 {
-                    "row": label,
                     "term": term.name,
                     "kind": term.kind,
                     "sense": row.sense.value,
-                    "value": float(value[i]),
-                    "bound": float(bound[i]),
-                    "slack": slack_i,
-                    "shadow_price": float(shadow[i]),
-                    "binding": bool(binding),
+                    "value": value,
+                    "bound": bound,
+                    "slack": slack,
+                    "shadow_price": _shadow(row, built, scale, len(labels)),
+                    "binding": hard & ((row.sense is Sense.EQ) | tight),
                     "soft": not hard,
-                }
+                },
+                index=pd.Index(labels, name="row"),
             )
-    frame = pd.DataFrame(records, columns=["row", *CONSTRAINT_COLUMNS])
-    return frame.set_index("row")
+        )
+    if not parts:
+        return pd.DataFrame(columns=CONSTRAINT_COLUMNS, index=pd.Index([], name="row"))
+    return pd.concat(parts)[CONSTRAINT_COLUMNS]
 
 
 def row_labels(row: Row) -> list[str]:

@@ -1,10 +1,12 @@
 """Solve a model and turn the solver's answer into an ``LDIResult`` (every outcome returns)."""
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ldi.errors import LDIWarning
 from ldi.optimize.diagnosis import diagnose
 from ldi.optimize.model import Model
 from ldi.optimize.result import (
@@ -19,6 +21,12 @@ from ldi.optimize.result import (
 from ldi.optimize.solvers import Status, check_solver, default_order, run
 
 
+E_INACCURATE = (
+    "{solver} reports an inaccurate optimum: check the constraint table's slacks, or try "
+    "another solver (--solver / solver.name) or tighter solver options"
+)
+
+
 def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResult:
     """Solve ``model`` (``solver`` first if given, then the fall-backs) and report."""
     compiled = model.compiled
@@ -31,6 +39,8 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
     money = scaled.scales.money
     holdings = scaled.data.holdings.rename("holding")
     before = headline(exposure_table(scaled, holdings), "assets_before")
+    if status is Status.INACCURATE:
+        warnings.warn(E_INACCURATE.format(solver=info.name), LDIWarning, stacklevel=2)
     if status in (Status.OPTIMAL, Status.INACCURATE):
         z = np.asarray(compiled.z.value, dtype=float)
         variables = {key: var.value for key, var in compiled.ops.variables.items()}

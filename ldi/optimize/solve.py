@@ -20,7 +20,6 @@ from ldi.optimize.result import (
 )
 from ldi.optimize.solvers import Status, check_solver, default_order, run
 
-
 E_INACCURATE = (
     "{solver} reports an inaccurate optimum: check the constraint table's slacks, or try "
     "another solver (--solver / solver.name) or tighter solver options"

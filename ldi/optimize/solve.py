@@ -37,9 +37,10 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
     scaled = model.scaled
     money = scaled.scales.money
     holdings = scaled.data.holdings.rename("holding")
-    before = headline(exposure_table(scaled, holdings), "assets_before")
     if status is Status.INACCURATE:
         warnings.warn(E_INACCURATE.format(solver=info.name), LDIWarning, stacklevel=2)
+    positions = pd.Series(np.nan, index=scaled.ids, name="position")
+    objective, constraints, cash_ledgers, diagnosis = pd.DataFrame(), pd.DataFrame(), {}, None
     if status in (Status.OPTIMAL, Status.INACCURATE):
         z = np.asarray(compiled.z.value, dtype=float)
         variables = {key: var.value for key, var in compiled.ops.variables.items()}
@@ -47,50 +48,30 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         built = {row.name: constraints for _, row, constraints in compiled.rows}
         constraints = row_table([(t, r, built[r.name]) for t, r in rows], money)
         positions = pd.Series(z * money, index=scaled.ids, name="position")
-        exposures = exposure_table(scaled, positions)
-        after = headline(exposures, "assets")
-        return LDIResult(
-            name=name,
-            currency=scaled.data.currency,
-            status=status,
-            instruments=scaled.data.assets[["kind", "role"]],
-            positions=positions,
-            holdings=holdings,
-            trades=(positions - holdings).rename("trade"),
-            objective=objective,
-            constraints=constraints,
-            exposures=exposures,
-            hedge_ratios={"rates": after["rates"], "inflation": after["inflation"]},
-            buckets=bucket_table(scaled, exposures),
-            funding_ratio=after["funding_ratio"],
-            solver=info,
-            scale=money,
-            ledgers=ledgers(model, z, constraints),
-            before=before,
-        )
-    diagnosis = None
-    if status is Status.INFEASIBLE:
+        cash_ledgers = ledgers(model, z, constraints)
+    elif status is Status.INFEASIBLE:
         diagnosis = diagnose(model, _elastic_order(order), options.options)
-    empty = pd.Series(np.nan, index=scaled.ids, name="position")
-    exposures = exposure_table(scaled, empty)
+    exposures = exposure_table(scaled, positions)
+    after = headline(exposures, "assets")
     return LDIResult(
         name=name,
         currency=scaled.data.currency,
         status=status,
         instruments=scaled.data.assets[["kind", "role"]],
-        positions=empty,
+        positions=positions,
         holdings=holdings,
-        trades=empty.rename("trade"),
-        objective=pd.DataFrame(),
-        constraints=pd.DataFrame(),
+        trades=(positions - holdings).rename("trade"),
+        objective=objective,
+        constraints=constraints,
         exposures=exposures,
-        hedge_ratios={"rates": np.nan, "inflation": np.nan},
+        hedge_ratios={"rates": after["rates"], "inflation": after["inflation"]},
         buckets=bucket_table(scaled, exposures),
-        funding_ratio=np.nan,
+        funding_ratio=after["funding_ratio"],
         solver=info,
         scale=money,
+        ledgers=cash_ledgers,
         diagnosis=diagnosis,
-        before=before,
+        before=headline(exposures, "assets_before"),
     )
 
 

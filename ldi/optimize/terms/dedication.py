@@ -42,19 +42,28 @@ class CashflowMatching(ConstraintTerm):
         self.check_number("borrowing_rate", low=-0.5, high=1.0)
         self.check_number("borrowing_limit", low=0.0)
         self.check_number("horizon", low=0.0)
-        self.check_number("period", low=1 / 366)
-        self.check("period", "a positive number of years", self.period > 0)
+        self.check_number("period", low=0.0)
+        self.check("period", "a positive number of years such as 1", self.period > 0)
         if self.horizon is not None:
             self.check("horizon", "a horizon of at least one period", self.horizon >= self.period)
         needs_rate = self.borrowing_limit is None or self.borrowing_rate is not None
         self.check("borrowing_rate", "a rate when borrowing_limit is given", needs_rate)
 
     def edges(self, data: Scaled) -> FloatArray:
-        """Period boundaries: (−1, 0] for today, then (0, Δ], (Δ, 2Δ], ... to the horizon."""
+        """Period boundaries: (−1, 0] for today, then (0, Δ], (Δ, 2Δ], ... to the horizon.
+
+        The last period ends at the horizon (or the last liability payment), so it may be
+        shorter than Δ.
+        """
         times = data.data.liability_flows.times
         last = self.horizon if self.horizon is not None else (times.max() if times.size else 0)
         count = max(int(np.ceil(last / self.period - 1e-9)), 1)
-        return np.concatenate([[-1.0], self.period * np.arange(count + 1)])
+        ends = np.minimum(self.period * np.arange(count + 1), max(last, self.period))
+        return np.concatenate([[-1.0], ends])
+
+    def growth(self, data: Scaled, rate: float) -> FloatArray:
+        """(1 + rate)^length of each period after today: carries a balance into it."""
+        return (1.0 + rate) ** np.diff(self.edges(data))[1:]
 
     def labels(self, data: Scaled) -> tuple[str, ...]:
         """``today`` and ``(a, b]y`` per period."""
@@ -78,12 +87,12 @@ class CashflowMatching(ConstraintTerm):
         """Balance rows per period (equalities, shown in money) and the borrowing limit."""
         count = len(self.labels(data))
         surplus = ops.variable(f"{self.name}.surplus", count, nonneg=True)
-        carried = self._carried(ops, surplus, self.reinvestment_rate)
-        net = surplus - carried
+        net = surplus - _carried(surplus, self.growth(data, self.reinvestment_rate))
         borrowing = None
         if self.borrowing_rate is not None:
             borrowing = ops.variable(f"{self.name}.borrowing", count, nonneg=True)
-            net = net - borrowing + self._carried(ops, borrowing, self.borrowing_rate)
+            owed = _carried(borrowing, self.growth(data, self.borrowing_rate))
+            net = net - borrowing + owed
         labels, money = self.labels(data), data.scales.money
         rows = [
             Row(
@@ -97,6 +106,9 @@ class CashflowMatching(ConstraintTerm):
                 labels,
             )
         ]
+        if borrowing is not None:
+            # Debt must be repaid by the end: nothing is left to pay it back afterwards.
+            rows.append(Row(f"{self.name}.repaid", borrowing[count - 1], Sense.EQ, 0.0, 1.0, money))
         if borrowing is not None and self.borrowing_limit is not None:
             rows.append(
                 Row(
@@ -112,13 +124,6 @@ class CashflowMatching(ConstraintTerm):
             )
         return rows
 
-    def _carried(self, ops: Ops, balance: Any, rate: float) -> Any:
-        """The previous period's balance grown at ``rate`` (0 carried into period 0)."""
-        growth = np.full(balance.shape[0] - 1, (1.0 + rate) ** self.period)
-        shift = np.zeros((balance.shape[0], balance.shape[0]))
-        shift[np.arange(1, balance.shape[0]), np.arange(balance.shape[0] - 1)] = growth
-        return shift @ balance
-
     def ledger(self, data: Scaled, z: FloatArray) -> pd.DataFrame:
         """The period-by-period cash ledger of positions ``z`` (money), cheapest financing.
 
@@ -128,11 +133,11 @@ class CashflowMatching(ConstraintTerm):
         money = data.scales.money
         inflow = self.inflows(data) @ z * money
         outgo = self.values(data)["outgo"] * money
-        grow = (1.0 + self.reinvestment_rate) ** self.period
-        owe = (1.0 + (self.borrowing_rate or 0.0)) ** self.period
+        grow = self.growth(data, self.reinvestment_rate)
+        owe = self.growth(data, self.borrowing_rate or 0.0)
         surplus, borrowing = np.zeros(inflow.size), np.zeros(inflow.size)
         for i in range(inflow.size):
-            before = grow * surplus[i - 1] - owe * borrowing[i - 1] if i else 0.0
+            before = grow[i - 1] * surplus[i - 1] - owe[i - 1] * borrowing[i - 1] if i else 0.0
             balance = before + inflow[i] - outgo[i]
             surplus[i], borrowing[i] = max(balance, 0.0), max(-balance, 0.0)
         return pd.DataFrame(
@@ -144,3 +149,11 @@ class CashflowMatching(ConstraintTerm):
             },
             index=pd.Index(self.labels(data), name="period"),
         )
+
+
+def _carried(balance: Any, growth: FloatArray) -> Any:
+    """Each period's balance carried into the next: 0 into today, growth[p−1] x balance[p−1]."""
+    count = growth.size + 1
+    shift = np.zeros((count, count))
+    shift[np.arange(1, count), np.arange(count - 1)] = growth
+    return shift @ balance

@@ -69,6 +69,15 @@ class Problem:
             data, decision.objective, decision.constraints, decision.solver, decision.paths
         )
 
+    def check(self) -> None:
+        """Build the optimization model, if the problem has an objective, without solving.
+
+        Terms check the ids, groups and key tenors they name against the data only then,
+        so this finds every error ``solve`` would report as invalid input.
+        """
+        if self.decision is not None and self.decision.objective:
+            self.model.compile()
+
     def solve(self, solver: str | None = None) -> "LDIResult":
         """Optimize positions; the result reports every outcome (see ``LDIResult.status``)."""
         from ldi.optimize.solve import solve

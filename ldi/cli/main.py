@@ -34,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
+    problem.check()
     print(f"{args.problem}: valid ({problem.name})")
     return EXIT_OK
 

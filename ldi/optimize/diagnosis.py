@@ -35,11 +35,10 @@ def diagnose(
         return Diagnosis(pd.DataFrame(columns=COLUMNS), f"the elastic problem is {status.value}")
     joint = _needed(model, elastic)
     relaxed = joint["relaxation"] > RELAXED
-    conflict = list(dict.fromkeys(joint.loc[relaxed, "row_name"])) + [
-        name for name in _holding_firm(elastic) if name not in set(joint.loc[relaxed, "row_name"])
-    ]
+    firm = _holding_firm(elastic)
+    moved = set(joint.index[relaxed]) | set(firm)
+    conflict = dict.fromkeys(joint.loc[joint.index.isin(moved), "row_name"])
     alone: dict[str, float] = {}
-    moved = set(joint.index[relaxed])
     for name in conflict:
         for key, cap in elastic.caps.items():
             cap.value = OPEN if key == name else 0.0
@@ -55,24 +54,23 @@ def diagnose(
     table.loc[table["relaxation"] <= RELAXED, ["needed", "relaxation"]] = np.nan
     table["needed_alone"] = [alone.get(label, np.nan) for label in table.index]
     table = table.sort_values("relaxation", ascending=False, na_position="last")
-    return Diagnosis(table[COLUMNS], message(table[COLUMNS]))
+    return Diagnosis(table[COLUMNS], message(table))
 
 
 def _holding_firm(elastic: Compiled) -> list[str]:
-    """Rows whose elastic constraints carry a multiplier: they resist the relaxation."""
+    """Row entries whose elastic constraints carry a multiplier: they resist the relaxation."""
     strength: dict[str, float] = {}
     for _, row, built in elastic.rows:
-        duals = [
-            float(np.max(np.abs(np.atleast_1d(c.dual_value))))
-            for c in built[1:]  # built[0] caps the slack; the rest hold the row
-            if c.dual_value is not None
-        ]
-        strength[row.name] = max(duals, default=0.0)
+        labels = row_labels(row)
+        duals = np.zeros(len(labels))
+        for constraint in built[1:]:  # built[0] caps the slack; the rest hold the row
+            if constraint.dual_value is not None:
+                duals = np.maximum(duals, np.abs(np.atleast_1d(constraint.dual_value)))
+        strength.update(zip(labels, duals, strict=True))
     largest = max(strength.values(), default=0.0)
     if largest <= 0:
         return []
-    ranked = sorted(strength, key=strength.get, reverse=True)
-    return [name for name in ranked if strength[name] > ACTIVE * largest]
+    return [label for label, dual in strength.items() if dual > ACTIVE * largest]
 
 
 def _needed(model: Model, elastic: Compiled) -> pd.DataFrame:
@@ -104,16 +102,23 @@ def _needed(model: Model, elastic: Compiled) -> pd.DataFrame:
 def message(table: pd.DataFrame) -> str:
     """One sentence naming the conflicting limits and what each would need.
 
-    For example ``leverage <= 1.5 conflicts with hedge_ratio[rates].min >= 0.95: leverage
-    would need 1.83, or hedge_ratio[rates].min would need 0.78``.
+    For example ``leverage <= 0.1 conflicts with hedge_ratio[rates].min >= 0.95, budget ==
+    1.29e+09 and long_only (10 entries): leverage would need 0.1229, or
+    hedge_ratio[rates].min would need 0.9227``. ``table`` is the diagnosis table with a
+    ``row_name`` column (entries of one vector row share it).
     """
     if table.empty:
         return "no single set of limits could be relaxed to restore feasibility"
-    limits = [f"{row} {r.sense} {r.bound:.4g}" for row, r in table.iterrows()]
+    names = []
+    for row_name, entries in table.groupby("row_name", sort=False):
+        if len(entries) > 2:
+            names.append(f"{row_name} ({len(entries)} entries)")
+        else:
+            names += [f"{row} {r.sense} {r.bound:.4g}" for row, r in entries.iterrows()]
     conflict = (
-        f"{limits[0]} conflicts with {', '.join(limits[1:])}"
-        if len(limits) > 1
-        else f"{limits[0]} cannot be met"
+        f"{names[0]} conflicts with {_listed(names[1:])}"
+        if len(names) > 1
+        else f"{names[0]} cannot be met"
     )
     options = []
     for row, r in table.iterrows():
@@ -121,4 +126,8 @@ def message(table: pd.DataFrame) -> str:
             options.append(f"{row} would need {r.needed_alone:.4g}")
         elif np.isfinite(r.needed):
             options.append(f"{row} would need {r.needed:.4g} (with the others relaxed too)")
-    return f"{conflict}: {', or '.join(options)}"
+    return f"{conflict}: {', or '.join(options)}" if options else conflict
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

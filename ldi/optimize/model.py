@@ -5,8 +5,8 @@ limits) is a Parameter, and the problem is checked DPP, so ``resolve`` only assi
 values: cvxpy reuses its compiled form and the solver is called again straight away.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,7 +16,7 @@ import numpy as np
 from ldi.errors import ModelError, SpecError
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
-from ldi.optimize.terms.base import ConstraintTerm, Nonneg, ObjectiveTerm, Row, Sense, Term
+from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term
 from ldi.optimize.terms.base import violation as row_violation
 from ldi.optimize.terms.constraints import LongOnly
 
@@ -24,9 +24,14 @@ E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); ca
 E_NAMES = "terms: name {name!r} is used twice; expected unique names (set name: on one)"
 E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"
 E_LIMIT = "resolve: no term named {name!r}; expected one of {names}"
-E_SHAPE = (
-    "resolve: {term}.{key} changed shape ({old} -> {new}); a change of structure needs a new "
-    "model (e.g. setting a limit that was not set when the problem was built)"
+E_SHAPE = "resolve: {term}.{key} would change shape ({old} -> {new}); build a new model"
+E_KEYS = (
+    "resolve: {term}: parameters {keys} would appear or disappear; a change of structure "
+    "needs a new model (e.g. setting a limit that was not set when it was built)"
+)
+E_FIXED = (
+    "resolve: {term}: options {options} are built into the compiled problem; expected only "
+    "{tunable} (build a new model to change the others)"
 )
 
 
@@ -121,6 +126,10 @@ class Model:
     @property
     def compiled(self) -> Compiled:
         """The problem as built for solving (compiled on first use)."""
+        return self.compile()
+
+    def compile(self) -> Compiled:
+        """Build the cvxpy problem once (checks every term); later calls return it."""
         if self._compiled is None:
             self._compiled = self._compile(elastic=False)
         return self._compiled
@@ -144,6 +153,7 @@ class Model:
         ``limits`` maps a term name to options to change (``{"leverage": {"max": 2.0}}``).
         Only parameter values change, so no recompilation happens.
         """
+        objective, constraints = self._replaced_terms(limits or {})
         data = self.data
         if holdings is not None:
             data = data.with_holdings(holdings)
@@ -154,12 +164,17 @@ class Model:
                 liability_loadings=self.base.liability_loadings,
                 liability_flows=self.base.liability_flows,
             ).with_liability_scale(liability_scale)
-        self.data = data
-        if limits:
-            self._replace_terms(limits)
+        # Every new value is computed and checked before anything changes, so a rejected
+        # update leaves the model as it was.
+        terms = tuple(item.term for item in objective) + constraints
+        scaled = Scaled(data, self.scales)
+        assignments = []
         for compiled in (self._compiled, self._elastic):
             if compiled is not None:
-                self._assign(compiled)
+                assignments += _assignments(compiled, terms, scaled, self.located)
+        self.data, self.objective, self.constraints = data, objective, constraints
+        for parameter, value in assignments:
+            parameter.value = value
 
     def values(self, term: Term) -> dict[str, Any]:
         """The term's parameter values on the current data."""
@@ -176,32 +191,29 @@ class Model:
             message = str(error).removeprefix(f"{term.kind}.")
             raise SpecError(f"{path}.{message}", path=f"{path}.{error.path}") from None
 
-    def _replace_terms(self, limits: Mapping[str, Mapping[str, Any]]) -> None:
+    def _replaced_terms(
+        self, limits: Mapping[str, Mapping[str, Any]]
+    ) -> tuple[tuple[ObjectiveItem, ...], tuple[ConstraintTerm, ...]]:
+        """Objective items and constraints with ``limits`` applied (validated, not kept)."""
         names = {term.name: term for term in self.terms}
-        for name in limits:
+        for name, changes in limits.items():
             if name not in names:
                 raise SpecError(E_LIMIT.format(name=name, names=sorted(names)), path=name)
-        self.objective = tuple(
+            term = names[name]
+            fixed = sorted(set(changes) - term.tunable)
+            if fixed:
+                raise ModelError(
+                    E_FIXED.format(term=name, options=fixed, tunable=sorted(term.tunable))
+                )
+        objective = tuple(
             replace(item, term=replace(item.term, **limits.get(item.term.name, {})))
             for item in self.objective
         )
-        self.constraints = tuple(
+        constraints = tuple(
             replace(term, **limits[term.name]) if term.name in limits else term
             for term in self.constraints
         )
-
-    def _assign(self, compiled: Compiled) -> None:
-        for term in self.terms:
-            for key, value in self.values(term).items():
-                parameter = compiled.parameters[term.name][key]
-                array = np.asarray(value, dtype=float)
-                if array.shape != parameter.shape:
-                    raise ModelError(
-                        E_SHAPE.format(
-                            term=term.name, key=key, old=parameter.shape, new=array.shape
-                        )
-                    )
-                parameter.value = array
+        return objective, constraints
 
     def _compile(self, *, elastic: bool) -> Compiled:
         scaled = self.scaled
@@ -252,7 +264,31 @@ class Model:
 
 def _parameter(name: str, value: Any) -> cp.Parameter:
     array = np.asarray(value, dtype=float)
-    return cp.Parameter(array.shape, name=name, value=array, nonneg=isinstance(value, Nonneg))
+    return cp.Parameter(array.shape, name=name, value=array)
+
+
+def _assignments(
+    compiled: Compiled,
+    terms: Sequence[Term],
+    scaled: Scaled,
+    located: Callable[[Term], AbstractContextManager[None]],
+) -> list[tuple[cp.Parameter, np.ndarray]]:
+    """(parameter, new value) for every parameter of ``compiled``, shapes checked."""
+    pairs = []
+    for term in terms:
+        with located(term):
+            values = term.values(scaled)
+        parameters = compiled.parameters[term.name]
+        if set(values) != set(parameters):
+            keys = sorted(set(values) ^ set(parameters))
+            raise ModelError(E_KEYS.format(term=term.name, keys=keys))
+        for key, value in values.items():
+            array = np.asarray(value, dtype=float)
+            if array.shape != parameters[key].shape:
+                old, new = parameters[key].shape, array.shape
+                raise ModelError(E_SHAPE.format(term=term.name, key=key, old=old, new=new))
+            pairs.append((parameters[key], array))
+    return pairs
 
 
 def _hard(row: Row) -> cp.Constraint:

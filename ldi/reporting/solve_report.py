@@ -49,10 +49,8 @@ class SolveSummary:
                 "Trade": r.trades,
             }
         )
-        # Interior-point solvers leave residues of about 1e-9 of the scale on zero positions.
-        small = 1e-7 * max(abs(r.scale), 1.0)
-        money = ["Before", "After", "Trade"]
-        frame[money] = frame[money].where(frame[money].abs() > small, 0.0)
+        frame[["Before", "After"]] = _cleaned(frame[["Before", "After"]], r.scale)
+        frame["Trade"] = frame["After"] - frame["Before"]
         kept = (frame["Before"] != 0) | (frame["After"] != 0)
         return frame[kept].rename_axis("Instrument")
 
@@ -84,20 +82,20 @@ class SolveSummary:
                 render(self.allocation(), money=("Before", "After", "Trade"), fixed={}),
                 "",
                 "Objective",
-                render(
-                    r.objective[["sense", "weight", "value", "unit", "contribution"]],
-                    money=("value", "contribution"),
-                    fixed={"weight": 3},
+                r.objective[["sense", "weight", "value", "unit", "contribution"]].to_string(
+                    float_format=_figure
                 ),
                 "",
                 "Binding constraints",
                 self._binding_text(),
             ]
             for name, ledger in r.ledgers.items():
+                money = ["asset_inflow", "liability_outgo", "surplus", "borrowing"]
+                ledger = ledger.assign(**_cleaned(ledger[money], r.scale))
                 lines += [
                     "",
-                    f"Cash-flow ledger ({name})",
-                    render(ledger, money=tuple(ledger), fixed={}),
+                    f"Cash-flow ledger ({name}; shadow price: cost today of 1 more paid then)",
+                    render(ledger, money=tuple(money), fixed={"shadow_price": 4}),
                 ]
         lines += ["", LEGEND.format(ccy=r.currency)]
         return "\n".join(lines)
@@ -142,7 +140,7 @@ class SolveSummary:
         table = self.result.binding
         if table.empty:
             return "(none)"
-        text = self.binding().to_string(float_format=lambda v: f"{v:,.6g}")
+        text = self.binding().to_string(float_format=_figure)
         for name, count in self._many().value_counts(sort=False).items():
             text += f"\n{name}: {count} entries bind (see the constraint table)"
         at_zero = table[table["kind"] == "long_only"].index
@@ -150,6 +148,16 @@ class SolveSummary:
             names = ", ".join(label.split("[", 1)[1].rstrip("]") for label in at_zero)
             text += f"\nAt zero (long only): {names}"
         return text
+
+
+def _figure(value: float) -> str:
+    """Whole units for amounts of 1,000 or more, else six significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+
+
+def _cleaned(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """Money amounts with solver residues (below 1e-7 of the scale) shown as 0."""
+    return frame.where(frame.abs() > 1e-7 * max(abs(scale), 1.0), 0.0)
 
 
 def _fixed(frame: pd.DataFrame) -> dict[str, int]:

@@ -63,6 +63,7 @@ class Term:
     """Base of every term: ``name`` (default: the YAML key ``kind``) labels it in reports."""
 
     kind: ClassVar[str]
+    tunable: ClassVar[frozenset[str]] = frozenset()  # options a re-solve may change
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -149,11 +150,13 @@ class ConstraintTerm(Term):
 
 
 def violation(ops: Ops, row: Row) -> Any:
-    """How far a row is violated, in its own units (0 when it holds)."""
+    """How far a row is violated, in its own units (0 when it holds).
+
+    The difference is taken before dividing by the unit: cvxpy 1.9 bounds the helper
+    variable of pos(c·(a·z − b)) at [0, 0] when it scales an affine expression, so a soft
+    row would silently become hard under HiGHS.
+    """
+    difference = row.lhs - row.rhs
     if row.sense is Sense.EQ:
-        return ops.abs(row.excess)
-    return ops.pos(row.excess if row.sense is Sense.LE else -row.excess)
-
-
-class Nonneg(float):
-    """A parameter value that is never negative (so a product with it stays convex)."""
+        return ops.abs(difference) / row.unit
+    return ops.pos(difference if row.sense is Sense.LE else -difference) / row.unit

@@ -2,7 +2,8 @@
 
 Positions are scaled, z = x / S (S = the liabilities' PV); PV01 rows are in units of the
 liabilities' PV01 P. Money limits are in the problem's currency; "fraction" limits are
-fractions of the capital (the current holdings' net value plus any contribution).
+fractions of the capital: the value of the current holdings (the budget's ``capital`` and
+``contribution`` options do not change it).
 """
 
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Budget(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "budget"
+    tunable: ClassVar[frozenset[str]] = frozenset({"contribution", "capital"})
     capital: float | None = None
     contribution: float = 0.0
 
@@ -62,6 +64,7 @@ class HedgeRatio(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "hedge_ratio"
+    tunable: ClassVar[frozenset[str]] = frozenset({"min", "max"})
     risk: str = "rates"
     min: float | None = None
     max: float | None = None
@@ -125,6 +128,7 @@ class KeyRateTolerance(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "key_rate_tolerance"
+    tunable: ClassVar[frozenset[str]] = frozenset({"fraction", "hedge_ratio", "max"})
     risk: str = "rates"
     max: float | None = None
     fraction: float | None = None
@@ -176,6 +180,7 @@ class DurationMatch(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "duration_match"
+    tunable: ClassVar[frozenset[str]] = frozenset({"tolerance"})
     tolerance: float = 0.0
 
     def __post_init__(self) -> None:
@@ -279,6 +284,7 @@ class Bounds(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "bounds"
+    tunable: ClassVar[frozenset[str]] = frozenset({"min", "max_fraction", "min_fraction", "max"})
     instrument: str | None = None
     instruments: tuple[str, ...] | None = None
     group: str | None = None
@@ -401,6 +407,7 @@ class Leverage(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "leverage"
+    tunable: ClassVar[frozenset[str]] = frozenset({"max"})
     max: float = 1.0
 
     def __post_init__(self) -> None:
@@ -428,8 +435,13 @@ class MaxTurnover(ConstraintTerm):
     r"""Amount traded, Σ|x_i − x0_i| over ``roles``, ≤ ``max`` x capital. YAML: ``turnover``."""
 
     kind: ClassVar[str] = "turnover"
+    tunable: ClassVar[frozenset[str]] = frozenset({"max"})
     max: float = 0.0
     roles: tuple[str, ...] = ROLES
+
+    def default_name(self) -> str:
+        """``max_turnover``, apart from the ``turnover`` objective term."""
+        return "max_turnover"
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -455,6 +467,7 @@ class SurplusVolatility(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "surplus_volatility"
+    tunable: ClassVar[frozenset[str]] = frozenset({"max"})
     max: float = 0.0
 
     def __post_init__(self) -> None:
@@ -486,6 +499,7 @@ class ExpectedReturn(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "expected_return"
+    tunable: ClassVar[frozenset[str]] = frozenset({"min"})
     min: float = 0.0
 
     def __post_init__(self) -> None:

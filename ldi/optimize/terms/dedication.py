@@ -30,6 +30,7 @@ class CashflowMatching(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "cashflow_matching"
+    tunable: ClassVar[frozenset[str]] = frozenset({"borrowing_limit"})
     reinvestment_rate: float = 0.0
     borrowing_rate: float | None = None
     borrowing_limit: float | None = None
@@ -76,8 +77,10 @@ class CashflowMatching(ConstraintTerm):
         """Liability outgo per period (scaled) and the borrowing limit."""
         edges, money = self.edges(data), data.scales.money
         outgo = data.data.liability_flows.bucketed(edges)[:, 0] / money
-        limit = (self.borrowing_limit or 0.0) / money
-        return {"outgo": outgo, "limit": np.full(outgo.size, limit)}
+        values = {"outgo": outgo}
+        if self.borrowing_limit is not None:  # present only when the limit rows are
+            values["limit"] = np.full(outgo.size, self.borrowing_limit / money)
+        return values
 
     def inflows(self, data: Scaled) -> FloatArray:
         """(periods, n) asset inflows per scaled unit of position."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import Nonneg, ObjectiveTerm, Values
+from ldi.optimize.terms.base import ObjectiveTerm, Values
 from ldi.typing import FloatArray
 
 RISKS = ("rates", "inflation")
@@ -64,6 +64,7 @@ class KeyRateMismatch(ObjectiveTerm):
     """
 
     kind: ClassVar[str] = "key_rate_mismatch"
+    tunable: ClassVar[frozenset[str]] = frozenset({"inflation_hedge_ratio", "hedge_ratio"})
     unit: ClassVar[str] = "money/bp rms"
     hedge_ratio: float = 1.0
     inflation_hedge_ratio: float | None = None
@@ -171,8 +172,9 @@ class TransactionCosts(ObjectiveTerm):
 
     t = x − x0 (trades), c_i = half the bid/offer per unit traded (``cost_bp`` by kind or id
     over ``DEFAULT_COST_BP``; swaps quote it in bp of rate, times their PV01 per unit),
-    k = ``impact`` (market impact, fraction of the amount at a trade of size V = the
-    capital), p = ``impact_power`` (1.5 or 2). Convex. YAML: ``transaction_costs``.
+    k = ``impact`` (market impact as a fraction of the amount traded, for a trade of size
+    V), V = ``impact_volume`` (money; default the liabilities' PV), p = ``impact_power``
+    (1.5 or 2). Convex. YAML: ``transaction_costs``.
     """
 
     kind: ClassVar[str] = "transaction_costs"
@@ -180,18 +182,20 @@ class TransactionCosts(ObjectiveTerm):
     cost_bp: Mapping[str, float] = field(default_factory=dict)
     impact: float = 0.0
     impact_power: float = 1.5
+    impact_volume: float | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         ok = all(np.isfinite(v) and v >= 0 for v in self.cost_bp.values())
         self.check("cost_bp", "a mapping of kinds or ids to costs >= 0 (bp)", ok)
         self.check_number("impact", low=0.0)
+        self.check_number("impact_volume", low=0.0)
+        self.check("impact_volume", "a positive amount", self.impact_volume != 0)
         self.check("impact_power", "1.5 or 2", self.impact_power in (1.5, 2.0))
 
     def values(self, data: Scaled) -> Values:
-        """Current holdings and the impact scale 1 / capital^(p−1)."""
-        capital = max(abs(data.capital), 1e-12)
-        return {"holdings": data.holdings, "impact": Nonneg(capital ** (1 - self.impact_power))}
+        """Current holdings."""
+        return {"holdings": data.holdings}
 
     def per_unit(self, data: Scaled) -> FloatArray:
         """c_i: cost per unit traded, as a fraction."""
@@ -219,7 +223,10 @@ class TransactionCosts(ObjectiveTerm):
         trades = ops.abs(z - p["holdings"])
         cost = self.per_unit(data) @ trades
         if self.impact:
-            cost = cost + self.impact * p["impact"] * ops.sum(ops.power(trades, self.impact_power))
+            # V is fixed for a compiled problem (a constant keeps the product DPP).
+            volume = (self.impact_volume or data.scales.money) / data.scales.money
+            scale = self.impact * volume ** (1.0 - self.impact_power)
+            cost = cost + scale * ops.sum(ops.power(trades, self.impact_power))
         return cost
 
 

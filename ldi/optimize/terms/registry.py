@@ -56,7 +56,7 @@ E_ENTRY = "{path}: got {value!r}; expected a term name or a one-key mapping {{na
 E_UNKNOWN = "{path}: unknown {what} {value!r}; expected one of {known}"
 E_OPTIONS = "{path}: got {value!r}; expected a mapping of options"
 E_OPTION = "{path}.{key}: unknown option; expected only {known}"
-E_WEIGHT = "{path}.weight: got {value!r}; expected a finite number > 0"
+E_WEIGHT = "{path}: got {value!r}; expected a finite number > 0"
 
 
 def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, ObjectiveItem]]:
@@ -69,7 +69,8 @@ def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, Object
             weight = options.pop("weight", 1.0)
             if not (is_finite_number(weight) and weight > 0):
                 raise SpecError(
-                    E_WEIGHT.format(path=f"{path}.{kind}", value=weight), path=f"{path}.weight"
+                    E_WEIGHT.format(path=f"{path}.{kind}.weight", value=weight),
+                    path=f"{path}.{kind}.weight",
                 )
             term = build(OBJECTIVE_TERMS[kind], options, f"{path}.{kind}")
             item = ObjectiveItem(term, float(weight), maximize=sense == "maximize")
@@ -128,7 +129,16 @@ def build(cls: type[Term], options: dict[str, Any], path: str) -> Term:
 
 
 def _converted(value: Any, hint: Any) -> Any:
-    """YAML lists become tuples where a term takes a tuple; a lone value a 1-tuple."""
+    """YAML lists become tuples where a term takes a tuple; a lone value a 1-tuple.
+
+    PyYAML reads ``40.0e6`` (YAML 1.1) as text, so numeric text becomes a number where the
+    option is one, as elsewhere in problem files.
+    """
+    if isinstance(value, str) and "float" in str(hint):
+        try:
+            return float(value)
+        except ValueError:
+            return value
     if "tuple" not in str(hint):
         return value
     if isinstance(value, list):

@@ -1,0 +1,272 @@
+"""The term registry: YAML-like entries to objective items and constraint terms.
+
+Built terms are compared with terms constructed directly in Python; error messages and
+paths are compared with the problem-file locations written out by hand.
+"""
+
+import math
+
+import pytest
+
+from ldi.errors import SpecError
+from ldi.optimize.model import ObjectiveItem
+from ldi.optimize.terms.constraints import (
+    Bounds,
+    Budget,
+    DurationMatch,
+    HedgeRatio,
+    KeyRateTolerance,
+    Leverage,
+    LongOnly,
+    MaxTurnover,
+    Redington,
+)
+from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.optimize.terms.objectives import (
+    Cost,
+    ExpectedSurplusReturn,
+    KeyRateMismatch,
+    TrackingError,
+    TransactionCosts,
+    Turnover,
+)
+from ldi.optimize.terms.registry import (
+    CONSTRAINT_TERMS,
+    OBJECTIVE_TERMS,
+    constraint_terms,
+    objective_items,
+)
+
+OBJECTIVE_KEYS = [
+    "cost",
+    "expected_surplus_return",
+    "key_rate_mismatch",
+    "tracking_error",
+    "transaction_costs",
+    "turnover",
+]
+CONSTRAINT_KEYS = [
+    "bounds",
+    "budget",
+    "cashflow_matching",
+    "duration_match",
+    "expected_return",
+    "hedge_ratio",
+    "key_rate_tolerance",
+    "leverage",
+    "long_only",
+    "redington",
+    "surplus_volatility",
+    "turnover",
+]
+
+
+def test_registries_hold_every_term_by_its_yaml_key():
+    assert sorted(OBJECTIVE_TERMS) == OBJECTIVE_KEYS
+    assert sorted(CONSTRAINT_TERMS) == CONSTRAINT_KEYS
+    assert OBJECTIVE_TERMS["turnover"] is Turnover
+    assert CONSTRAINT_TERMS["turnover"] is MaxTurnover
+    assert all(cls.kind == key for key, cls in {**OBJECTIVE_TERMS, **CONSTRAINT_TERMS}.items())
+
+
+def test_objective_entries_in_string_and_mapping_form_with_weights_and_senses():
+    section = {
+        "minimize": [
+            "cost",
+            {"key_rate_mismatch": {"weight": 2, "hedge_ratio": 0.9, "risks": ["rates"]}},
+            {"tracking_error": None},
+            {"transaction_costs": {"cost_bp": {"bond": 2.0, "GILT": 1.0}, "impact_power": 2}},
+            {"turnover": {"roles": "physical", "name": "physical turnover"}},
+        ],
+        "maximize": [{"expected_surplus_return": {"weight": 0.25}}],
+    }
+    items = objective_items(section)
+    assert [path for path, _ in items] == [
+        "objective.minimize[0].cost",
+        "objective.minimize[1].key_rate_mismatch",
+        "objective.minimize[2].tracking_error",
+        "objective.minimize[3].transaction_costs",
+        "objective.minimize[4].turnover",
+        "objective.maximize[0].expected_surplus_return",
+    ]
+    assert [item for _, item in items] == [
+        ObjectiveItem(Cost()),
+        ObjectiveItem(KeyRateMismatch(hedge_ratio=0.9, risks=("rates",)), 2.0),
+        ObjectiveItem(TrackingError()),
+        ObjectiveItem(TransactionCosts(cost_bp={"bond": 2.0, "GILT": 1.0}, impact_power=2)),
+        ObjectiveItem(Turnover(roles=("physical",), name="physical turnover")),
+        ObjectiveItem(ExpectedSurplusReturn(), 0.25, maximize=True),
+    ]
+    assert items[-1][1].sign == -0.25
+    assert isinstance(items[1][1].weight, float)
+
+
+@pytest.mark.parametrize("section", [None, {}, {"minimize": None}, {"minimize": []}])
+def test_an_empty_objective_section_gives_no_items(section):
+    assert objective_items(section) == []
+
+
+def test_constraint_entries_become_terms_with_tuples_for_lists_and_lone_buckets():
+    entries = [
+        "budget",
+        {"hedge_ratio": {"risk": "inflation", "min": 0.9, "bucket": 20, "soft": 50}},
+        {"hedge_ratio": {"min": 0.95, "max": 1.05, "bucket": [10, 30], "name": "long end"}},
+        {"key_rate_tolerance": {"fraction": 0.1, "hedge_ratio": 0.9}},
+        {"bounds": {"instruments": ["A", "B"], "max": 5.0e7}},
+        {"bounds": {"group": "return_seeking", "max_fraction": 0.4}},
+        {"long_only": {"exclude": ["SWAP"], "roles": ["physical"]}},
+        {"turnover": {"max": 0.2, "roles": "physical"}},
+        {"leverage": None},
+        {"redington": {"match_pv": False}},
+        {"duration_match": {}},
+        {"cashflow_matching": {"reinvestment_rate": 0.02}},
+    ]
+    built = constraint_terms(entries)
+    kinds = [next(iter(e)) if isinstance(e, dict) else e for e in entries]
+    assert [path for path, _ in built] == [f"constraints[{i}].{k}" for i, k in enumerate(kinds)]
+    assert [term for _, term in built] == [
+        Budget(),
+        HedgeRatio(risk="inflation", min=0.9, bucket=(20,), soft=50),
+        HedgeRatio(min=0.95, max=1.05, bucket=(10, 30), name="long end"),
+        KeyRateTolerance(fraction=0.1, hedge_ratio=0.9),
+        Bounds(instruments=("A", "B"), max=5.0e7),
+        Bounds(group="return_seeking", max_fraction=0.4),
+        LongOnly(exclude=("SWAP",), roles=("physical",)),
+        MaxTurnover(max=0.2, roles=("physical",)),
+        Leverage(),
+        Redington(match_pv=False),
+        DurationMatch(),
+        CashflowMatching(reinvestment_rate=0.02),
+    ]
+    assert built[1][1].name == "hedge_ratio[inflation,20y]"
+    assert built[4][1].name == "bounds[A,B]"
+
+
+def test_no_constraint_entries_give_no_terms():
+    assert constraint_terms(None) == []
+    assert constraint_terms([]) == []
+
+
+def option_error(call):
+    with pytest.raises(SpecError) as error:
+        call()
+    return str(error.value), error.value.path
+
+
+@pytest.mark.parametrize(
+    ("entries", "path", "message"),
+    [
+        (
+            ["budget", "long_only", {"hedge_ratio": {"min": -1}}],
+            "constraints[2].hedge_ratio.min",
+            "constraints[2].hedge_ratio.min: got -1; expected a finite number >= 0",
+        ),
+        (
+            [{"hedge_ratio": {"min": 1.2, "max": 1.0}}],
+            "constraints[0].hedge_ratio.max",
+            "constraints[0].hedge_ratio.max: got 1.0; expected a number >= min (1.2)",
+        ),
+        (
+            ["budget", {"key_rate_tolerance": {"max": 1.0e5, "fraction": 0.1}}],
+            "constraints[1].key_rate_tolerance.max",
+            "constraints[1].key_rate_tolerance.max: got 100000.0; expected either max (money "
+            "per bp) or fraction, not both",
+        ),
+        (
+            [{"bounds": {"max": 1.0}}],
+            "constraints[0].bounds.instrument",
+            "constraints[0].bounds.instrument: got None; expected exactly one of instrument, "
+            "instruments or group",
+        ),
+        (
+            [{"budget": {"soft": -5}}],
+            "constraints[0].budget.soft",
+            "constraints[0].budget.soft: got -5; expected a finite number >= 0",
+        ),
+        (
+            [{"hedge_ratio": {"minimum": 0.9}}],
+            "constraints[0].hedge_ratio.minimum",
+            "constraints[0].hedge_ratio.minimum: unknown option; expected only "
+            "['name', 'soft', 'risk', 'min', 'max', 'bucket']",
+        ),
+        (
+            [{"leverage": {"max": 2, "weight": 1}}],
+            "constraints[0].leverage.weight",
+            "constraints[0].leverage.weight: unknown option; expected only ['name', 'soft', 'max']",
+        ),
+        (
+            ["budget", "hedge"],
+            "constraints[1]",
+            f"constraints[1]: unknown constraint 'hedge'; expected one of {CONSTRAINT_KEYS}",
+        ),
+        (
+            ["tracking_error"],
+            "constraints[0]",
+            f"constraints[0]: unknown constraint 'tracking_error'; expected one of "
+            f"{CONSTRAINT_KEYS}",
+        ),
+        (
+            [{"budget": {}, "leverage": {}}],
+            "constraints[0]",
+            "constraints[0]: got {'budget': {}, 'leverage': {}}; expected a term name or a "
+            "one-key mapping {name: {options}}",
+        ),
+        (
+            [3],
+            "constraints[0]",
+            "constraints[0]: got 3; expected a term name or a one-key mapping {name: {options}}",
+        ),
+        (
+            [{"leverage": 2.0}],
+            "constraints[0]",
+            "constraints[0].leverage: got 2.0; expected a mapping of options",
+        ),
+    ],
+)
+def test_constraint_errors_name_the_path_the_value_and_the_expectation(entries, path, message):
+    assert option_error(lambda: constraint_terms(entries)) == (message, path)
+
+
+@pytest.mark.parametrize(
+    ("section", "path", "message"),
+    [
+        (
+            {"minimize": ["cost", "hedge_ratio"]},
+            "objective.minimize[1]",
+            f"objective.minimize[1]: unknown objective term 'hedge_ratio'; expected one of "
+            f"{OBJECTIVE_KEYS}",
+        ),
+        (
+            {"maximize": [{"cost": {"soft": 1.0}}]},
+            "objective.maximize[0].cost.soft",
+            "objective.maximize[0].cost.soft: unknown option; expected only ['name']",
+        ),
+        (
+            {"minimize": [{"transaction_costs": {"impact_power": 3}}]},
+            "objective.minimize[0].transaction_costs.impact_power",
+            "objective.minimize[0].transaction_costs.impact_power: got 3; expected 1.5 or 2",
+        ),
+        (
+            {"minimize": [{"key_rate_mismatch": {"risks": ["rates", "credit"]}}]},
+            "objective.minimize[0].key_rate_mismatch.risks",
+            "objective.minimize[0].key_rate_mismatch.risks: got ('rates', 'credit'); expected "
+            "a non-empty list of ['rates', 'inflation']",
+        ),
+    ],
+)
+def test_objective_errors_name_the_path_the_value_and_the_expectation(section, path, message):
+    assert option_error(lambda: objective_items(section)) == (message, path)
+
+
+@pytest.mark.parametrize("weight", [0, -1.0, math.inf, "heavy", True])
+def test_objective_weights_must_be_positive_numbers(weight):
+    section = {"minimize": ["cost", {"turnover": {"weight": weight}}]}
+    message, _ = option_error(lambda: objective_items(section))
+    assert message == (
+        f"objective.minimize[1].turnover.weight: got {weight!r}; expected a finite number > 0"
+    )
+
+
+def test_a_weight_error_path_is_the_key_its_message_names():
+    _, path = option_error(lambda: objective_items({"minimize": [{"cost": {"weight": 0}}]}))
+    assert path == "objective.minimize[0].cost.weight"

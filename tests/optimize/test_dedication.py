@@ -65,6 +65,8 @@ COST_RTOL = 1e-8  # HiGHS returns a basic solution of both LPs: equal up to roun
 PRICE_ATOL = 1e-6  # shadow prices are O(1): money today per unit of money paid in a period
 BALANCE = "cashflow_matching.balance["
 LIMIT = "cashflow_matching.borrowing["
+
+
 def bond_flows(
     coupons: np.ndarray, maturities: np.ndarray, times: np.ndarray, frequency: int = 1
 ) -> np.ndarray:

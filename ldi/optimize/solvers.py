@@ -128,41 +128,47 @@ def run(
 ) -> tuple[Status, SolverInfo]:
     """Solve with each solver of ``order`` until one gives a definite answer."""
     attempts: list[Attempt] = []
-    best: tuple[Status, str] | None = None
+    closest: Attempt | None = None
     installed = installed_solvers()
     for name in order:
         if name not in installed:
             attempts.append(Attempt(name, "not installed", 0.0))
             continue
-        start = time.perf_counter()
-        try:
-            with warnings.catch_warnings(record=True) as caught, _silenced(name):
-                warnings.simplefilter("always")
-                problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
-            raw = str(problem.status)
-            error = "; ".join(str(w.message) for w in caught)
-        except cp.SolverError as failure:
-            raw, error = "solver_error", str(failure)
-        elapsed = time.perf_counter() - start
-        attempts.append(Attempt(name, raw, elapsed, error))
-        status = status_of(raw)
+        attempt = _attempt(problem, name, options)
+        attempts.append(attempt)
+        status = status_of(attempt.status)
         if status is not Status.ERROR:
-            log.info("%s: %s in %.3fs", name, raw, elapsed)
+            log.info("%s: %s in %.3fs", name, attempt.status, attempt.time_s)
         else:
-            log.warning("%s failed (%s); trying the next solver", name, error or raw)
+            log.warning(
+                "%s failed (%s); trying the next solver", name, attempt.error or attempt.status
+            )
         if status in (Status.OPTIMAL, Status.INFEASIBLE, Status.UNBOUNDED):
-            return status, SolverInfo(name, raw, elapsed, tuple(attempts))
-        if status is Status.INACCURATE and best is None:
-            best = (status, name)
-    if best is not None:
+            return status, SolverInfo(name, attempt.status, attempt.time_s, tuple(attempts))
+        if status is Status.INACCURATE and closest is None:
+            closest = attempt
+    if closest is not None:
         # Re-solve with the solver that came closest, so the variables hold its answer.
-        name = best[1]
-        with _silenced(name):
-            problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
-        status = status_of(str(problem.status))
-        return status, SolverInfo(name, str(problem.status), attempts[-1].time_s, tuple(attempts))
+        again = _attempt(problem, closest.solver, options)
+        return status_of(again.status), SolverInfo(
+            again.solver, again.status, closest.time_s, tuple(attempts)
+        )
     last = attempts[-1] if attempts else Attempt("none", "no solver", 0.0)
     return Status.ERROR, SolverInfo(last.solver, last.status, last.time_s, tuple(attempts))
+
+
+def _attempt(problem: cp.Problem, name: str, options: Mapping[str, Mapping[str, Any]]) -> Attempt:
+    """One call of solver ``name``; cvxpy's warnings are captured as the attempt's error."""
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings(record=True) as caught, _silenced(name):
+            warnings.simplefilter("always")
+            problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
+        raw = str(problem.status)
+        error = "; ".join(str(w.message) for w in caught)
+    except cp.SolverError as failure:
+        raw, error = "solver_error", str(failure)
+    return Attempt(name, raw, time.perf_counter() - start, error)
 
 
 def _silenced(name: str) -> AbstractContextManager[None]:

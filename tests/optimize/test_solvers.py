@@ -190,12 +190,6 @@ def test_when_every_solver_is_inaccurate_the_closest_answer_is_kept():
     assert x.value is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="run() re-solves with the closest inaccurate solver outside warnings.catch_warnings, "
-    "so cvxpy's raw UserWarning escapes (STYLE 6: cvxpy warnings are captured)",
-)
 def test_an_inaccurate_answer_lets_no_raw_cvxpy_warning_escape():
     *_, caught = inaccurate_run()
     raw = [w for w in caught if "Solution may be inaccurate" in str(w.message)]

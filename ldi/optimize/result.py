@@ -28,6 +28,8 @@ OBJECTIVE_COLUMNS = ["kind", "sense", "weight", "value", "unit", "contribution"]
 CONSTRAINT_COLUMNS = [
     "term",
     "kind",
+    "vector",
+    "entry",
     "sense",
     "value",
     "bound",
@@ -162,7 +164,11 @@ def _json_safe(value: Any) -> Any:
 
 
 def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -> pd.DataFrame:
-    """The constraint table from (term, numeric row, its cvxpy constraints) triples."""
+    """The constraint table from (term, numeric row, its cvxpy constraints) triples.
+
+    Each entry of a vector row names that row in ``vector`` and its label in ``entry``; a
+    scalar row has None in both, whatever its name holds (``bounds[CASH].min_fraction``).
+    """
     parts = []
     for term, row, built in rows:
         labels = row_labels(row)
@@ -176,6 +182,8 @@ def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -
                 {
                     "term": term.name,
                     "kind": term.kind,
+                    "vector": None if row.labels is None else row.name,
+                    "entry": None if row.labels is None else list(row.labels),
                     "sense": row.sense.value,
                     "value": value,
                     "bound": bound,

@@ -61,12 +61,15 @@ class SolveSummary:
         return table[keep][["sense", "value", "bound", "shadow_price"]].rename_axis("Constraint")
 
     def _many(self) -> pd.Series:
-        """Entries binding per vector row that has more than three binding entries."""
+        """The vector row of each binding entry whose vector row has more than three binding.
+
+        Entries are told from scalar rows by the constraint table's ``vector`` column, not by
+        their names (a scalar row may be named ``bounds[CASH].min_fraction``).
+        """
         table = self.result.binding
-        vector = table.index.str.contains(r"\[", regex=True) & (table["kind"] != "long_only")
-        names = pd.Series(table.index[vector].str.split("[").str[0], index=table.index[vector])
-        counts = names.map(names.value_counts())
-        return names[counts > 3]
+        vector = table["vector"][table["vector"].notna() & (table["kind"] != "long_only")]
+        counts = vector.map(vector.value_counts())
+        return vector[counts > 3]
 
     def as_text(self) -> str:
         """Plain-text summary for a terminal."""
@@ -143,10 +146,9 @@ class SolveSummary:
         text = self.binding().to_string(float_format=_figure)
         for name, count in self._many().value_counts(sort=False).items():
             text += f"\n{name}: {count} entries bind (see the constraint table)"
-        at_zero = table[table["kind"] == "long_only"].index
+        at_zero = table.loc[table["kind"] == "long_only", "entry"]
         if len(at_zero):
-            names = ", ".join(label.split("[", 1)[1].rstrip("]") for label in at_zero)
-            text += f"\nAt zero (long only): {names}"
+            text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
 
 
@@ -165,19 +167,27 @@ def _fixed(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def _markdown(frame: pd.DataFrame) -> str:
-    """A pipe table without optional dependencies."""
+    """A pipe table without optional dependencies; names are escaped (see ``_cell``)."""
     if frame.empty:
         return "(none)"
-    header = "| " + " | ".join([frame.index.name or "", *map(str, frame.columns)]) + " |"
+    header = _line([frame.index.name or "", *frame.columns])
     rule = "|" + "---|" * (len(frame.columns) + 1)
     rows = [
-        "| " + " | ".join([str(i), *(_cell(v) for v in row)]) + " |"
-        for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+        _line([i, *row]) for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     ]
     return "\n".join([header, rule, *rows])
 
 
+def _line(values: list[object]) -> str:
+    return "| " + " | ".join(_cell(v) for v in values) + " |"
+
+
 def _cell(value: object) -> str:
+    """A number to six significant digits, or text with backslashes and pipes escaped.
+
+    A line break would end the table's row, so it becomes a space.
+    """
     if isinstance(value, float):
         return f"{value:,.6g}"
-    return str(value)
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.splitlines())

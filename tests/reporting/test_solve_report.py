@@ -229,11 +229,6 @@ def test_vector_rows_with_many_binding_entries_are_counted_not_listed():
     assert listed == [f"{issuer['name']}.max_fraction[{i}]" for i in at_limit]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scalar rows whose names hold a bracket (bounds[CASH].min_fraction) are counted as "
-    "entries of one vector row 'bounds' when four or more bind, and left out",
-)
 def test_binding_lists_scalar_rows_of_many_terms_of_one_kind():
     fixed = [
         {"bounds": {"instrument": "CREDIT_AA_2035", "min": 80.0e6, "max": 80.0e6}},
@@ -309,7 +304,6 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
             assert number(cell) == pytest.approx(frame.loc[row[0], column], rel=5e-6), cell
 
 
-@pytest.mark.xfail(strict=True, reason="a '|' in a term name is not escaped in Markdown tables")
 def test_markdown_escapes_a_pipe_in_a_name():
     raw = edited(RAW, {"constraints.6.bounds.name": "cash | floor"})
     summary = ldi.load_problem(raw).solve().summary()

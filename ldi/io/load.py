@@ -39,9 +39,11 @@ from ldi.io.schema import (
     UnknownKeysError,
 )
 from ldi.liabilities import Liabilities
+from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
 from ldi.optimize.model import SolverOptions
 from ldi.optimize.solvers import check_solver
+from ldi.optimize.terms.constraints import LongOnly
 from ldi.optimize.terms.registry import constraint_terms, objective_items
 from ldi.problem import Problem
 from ldi.risk.factors import RiskModel
@@ -70,6 +72,7 @@ E_STATUS_RESERVED = (
 )
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
 E_TERM_NAME = "{path}: name {name!r} is already used by {first}; expected a unique name"
+DEFAULT_LONG_ONLY = "the long_only constraint added by default (list long_only to set it)"
 E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 # What pydantic error types expect, in the words of the problem file (else pydantic's own).
 EXPECTED = {
@@ -190,18 +193,27 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
     """Objective and constraint terms, solver options, factor model, groups and keys."""
     objective = objective_items(spec.objective.model_dump() if spec.objective else None)
     constraints = constraint_terms(spec.constraints)
-    paths = {item.term.name: path for path, item in objective}
-    for path, term in constraints:
-        if term.name in paths:
-            raise SpecError(
-                E_TERM_NAME.format(path=path, name=term.name, first=paths[term.name]), path=path
-            )
+    # Names label terms in reports and in re-solves, so each is unique across both lists; the
+    # long_only term the model adds when the file has none takes its name too.
+    terms = [(path, item.term) for path, item in objective] + constraints
+    listed = any(isinstance(term, LongOnly) for _, term in constraints)
+    added = {} if listed else {LongOnly().name: DEFAULT_LONG_ONLY}
+    paths: dict[str, str] = {}
+    for path, term in terms:
+        first = paths.get(term.name, added.get(term.name))
+        if first is not None:
+            raise SpecError(E_TERM_NAME.format(path=path, name=term.name, first=first), path=path)
         paths[term.name] = path
     try:
         risk_model = RiskModel(**spec.risk_model.model_dump())
     except DataError as error:
         raise _relocated(error, "risk_model", "risk_model") from None
+    kinds = {type(instrument).kind for instrument in instruments.values()}
     for name, members in spec.groups.items():
+        try:
+            check_group_name(name, kinds)
+        except DataError as error:
+            raise _relocated(error, "groups", "groups") from None
         for i, member in enumerate(members):
             if member not in instruments:
                 raise SpecError(
@@ -215,7 +227,7 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
         try:
             keys = tuple(float(k) for k in tenor_vector(spec.keys, "keys"))
         except DataError as error:
-            raise SpecError(str(error), path="keys") from None
+            raise _relocated(error, "keys", "keys") from None
     return Decision(
         objective=tuple(item for _, item in objective),
         constraints=tuple(term for _, term in constraints),

@@ -329,7 +329,33 @@ AnyInstrumentSpec = Annotated[
 ]
 
 
-TermEntry = str | dict[str, dict[str, Any] | None]
+E_TERM_ENTRY = "expected a term name or a one-key mapping {name: {options}}"
+E_TERM_OPTIONS = "expected a mapping of options"
+
+
+def _entry_form(value: Any) -> str | None:
+    """Discriminator callable: a string is a term's name, a mapping names it with options."""
+    if isinstance(value, str):
+        return f"{TAG_PREFIX}name"
+    return f"{TAG_PREFIX}options" if isinstance(value, dict) else None
+
+
+def _term_options(value: Any) -> Any:
+    """A term's options: a mapping, or nothing (``{budget: }``) for the defaults."""
+    if value is not None and not isinstance(value, dict):
+        raise ValueError(E_TERM_OPTIONS)
+    return value
+
+
+TermOptions = Annotated[dict[Any, Any] | None, BeforeValidator(_term_options)]
+
+# The term registry (ldi.optimize.terms) checks names, the one key and options, and lists the
+# known ones; here only the shape is checked, tagged so that errors keep the YAML path.
+TermEntry = Annotated[
+    Annotated[str, Tag(f"{TAG_PREFIX}name")]
+    | Annotated[dict[Any, TermOptions], Tag(f"{TAG_PREFIX}options")],
+    Discriminator(_entry_form, custom_error_type="term_entry", custom_error_message=E_TERM_ENTRY),
+]
 """A term: its name alone, or a one-key mapping from its name to its options."""
 
 

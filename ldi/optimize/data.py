@@ -6,7 +6,7 @@ the problem's currency; a unit of position is 1 of market value (physical assets
 notional (overlays) or of cash borrowed (financing), as ``ldi.instruments.Role`` states.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -94,6 +94,11 @@ class ModelData:
     def ids(self) -> pd.Index:
         """Instrument ids, the order of every position vector."""
         return self.assets.index
+
+    @property
+    def key_tenors(self) -> list[float]:
+        """The key tenors as Python floats, for lookups and messages (10.0, not np.float64)."""
+        return [float(k) for k in self.keys]
 
     def role_mask(self, *roles: Role) -> FloatArray:
         """1.0 where the instrument's role is one of ``roles``, else 0.0."""
@@ -335,14 +340,22 @@ def _aligned(holdings: Mapping[str, float] | pd.Series, ids: pd.Index) -> pd.Ser
     return series.reindex(ids, fill_value=0.0).rename("holding")
 
 
+def check_group_name(name: str, kinds: Iterable[str]) -> None:
+    """Raise a DataError if group ``name`` is an instrument kind of ``kinds`` or a role.
+
+    Kinds and roles are groups already (``ModelData.all_groups``), so a user group of the
+    same name would hide one of them.
+    """
+    if name in set(kinds) | {role.value for role in Role}:
+        raise DataError(E_GROUP_NAME.format(name=name))
+
+
 def _checked_groups(
     groups: Mapping[str, list[str]], terms: pd.DataFrame
 ) -> Mapping[str, tuple[str, ...]]:
-    reserved = set(terms["kind"]) | {role.value for role in Role}
     checked = {}
     for name, members in groups.items():
-        if name in reserved:
-            raise DataError(E_GROUP_NAME.format(name=name))
+        check_group_name(name, terms["kind"])
         for member in members:
             if member not in terms.index:
                 raise DataError(E_GROUP_ID.format(name=name, id=member, ids=list(terms.index)))

@@ -23,6 +23,7 @@ from ldi.validation import is_finite_number, plain
 
 FACTORS: tuple[str, ...] = ("rates", "inflation", "credit", "growth")
 E_VOLATILITY = "risk_model.volatility.{factor}: got {value!r}; expected a finite number >= 0"
+E_FACTOR = "risk_model.volatility.{factor}: unknown factor; expected one of {factors}"
 E_CORRELATION = "risk_model.correlation.{pair}: got {value!r}; expected a number in [-1, 1]"
 E_PAIR = "risk_model.correlation.{pair}: unknown pair; expected names like {examples}"
 E_NOT_PSD = (
@@ -72,7 +73,7 @@ class RiskModel:
         volatility = {**DEFAULT_VOLATILITY, **self.volatility}
         for factor, value in volatility.items():
             if factor not in FACTORS:
-                raise DataError(E_PAIR.format(pair=factor, examples=list(FACTORS)))
+                raise DataError(E_FACTOR.format(factor=factor, factors=list(FACTORS)))
             if not (is_finite_number(value) and value >= 0):
                 raise DataError(E_VOLATILITY.format(factor=factor, value=plain(value)))
         correlation = {**DEFAULT_CORRELATION, **self.correlation}

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import ldi
-from ldi.errors import DataError, SpecError
+from ldi.errors import SpecError
 from ldi.optimize.terms.constraints import Bounds, Budget, HedgeRatio, Leverage
 from ldi.risk.factors import RiskModel
 from tests.io.edits import DROP, edited
@@ -330,11 +330,6 @@ def test_inflation_hedge_ratio_needs_inflation_linked_liabilities():
             "5.0e0",
             lambda d: d.objective[0].weight,
             id="weight",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=SpecError,
-                reason="a weight written 5.0e0 is refused: numeric text is read for options only",
-            ),
         ),
     ],
 )
@@ -348,10 +343,6 @@ def test_yaml_exponent_numbers_are_numbers_in_the_decision(tmp_path, key, text, 
 
 
 # --- Bad sections ----------------------------------------------------------------------------
-
-
-def bug(reason, raises=AssertionError):
-    return pytest.mark.xfail(strict=True, raises=raises, reason=reason)
 
 
 BAD = [
@@ -474,10 +465,6 @@ BAD = [
         f"objective.maximize[0].cost: name 'cost' is already used by objective.minimize[0].cost; "
         f"{UNIQUE}",
         id="objective-term-twice",
-        marks=bug(
-            "a repeated objective term passes loading; compiling reports it at the path "
-            "'constraints' with a message starting 'terms:'"
-        ),
     ),
     # Constraints.
     pytest.param(
@@ -614,10 +601,6 @@ BAD = [
         "constraints[3]",
         f"constraints[3]: got ['leverage']; {ENTRY}",
         id="entry-a-list",
-        marks=bug(
-            "the schema rejects the entry first, at paths 'constraints[3].str' and "
-            "'constraints[3].dict[str,nullable[dict[str,any]]]' (pydantic's union tags)"
-        ),
     ),
     pytest.param(
         {"constraints.3": 5},
@@ -625,7 +608,6 @@ BAD = [
         "constraints[3]",
         f"constraints[3]: got 5; {ENTRY}",
         id="entry-a-number",
-        marks=bug("pydantic union tags in the path, as for a list entry"),
     ),
     pytest.param(
         {"constraints.3": {"leverage": 1.5}},
@@ -633,7 +615,6 @@ BAD = [
         "constraints[3].leverage",
         "constraints[3].leverage: got 1.5; expected a mapping of options",
         id="options-not-a-mapping",
-        marks=bug("pydantic union tags in the path ('constraints[3].str: got a mapping')"),
     ),
     pytest.param(
         {"constraints": {"budget": None}},
@@ -724,10 +705,6 @@ BAD = [
         "risk_model.volatility.equity",
         ("unknown factor", f"expected one of {FACTORS}"),
         id="unknown-volatility-factor",
-        marks=bug(
-            "reported at 'risk_model.correlation.equity' as an 'unknown pair' (the message of "
-            "correlation pairs)"
-        ),
     ),
     pytest.param(
         {"risk_model": {"correlation": {"rates_equity": 0.2}}},
@@ -800,7 +777,6 @@ BAD = [
         "groups.bond",
         ("instrument kind or role", "expected another name"),
         id="group-named-like-a-kind",
-        marks=bug("raised when compiling, as a DataError without a path", raises=DataError),
     ),
     pytest.param(
         {"groups.overlay": ["SONIA_30Y"]},
@@ -808,7 +784,6 @@ BAD = [
         "groups.overlay",
         ("instrument kind or role", "expected another name"),
         id="group-named-like-a-role",
-        marks=bug("raised when compiling, as a DataError without a path", raises=DataError),
     ),
     # Keys.
     pytest.param(
@@ -893,7 +868,6 @@ BAD = [
         "objective.minimize[2].key_rate_mismatch.weights: got {12: 2.0}; "
         f"expected key tenors among {KEYS}",
         id="key-rate-weight-not-a-key",
-        marks=bug("the key tenors are listed as np.float64(1.0), ... (numpy reprs)"),
     ),
     pytest.param(
         {"objective.minimize.0": {"transaction_costs": {"cost_bp": {"gilt": 2}}}},
@@ -926,21 +900,7 @@ def test_bad_decision_names_its_path_value_and_expectation(edits, when, path, ex
 
 
 # SpecError.path is the key the message starts with, for programs that point at the key.
-PATH_BUGS = {
-    "keys-not-increasing": "keys errors have path 'keys' while the message names keys[i]",
-    "keys-repeated": "keys errors have path 'keys' while the message names keys[i]",
-    "key-negative": "keys errors have path 'keys' while the message names keys[i]",
-}
-PATH_CASES = [
-    pytest.param(*case.values, id=case.id, marks=[bug(PATH_BUGS[case.id])])
-    if case.id in PATH_BUGS
-    else pytest.param(*case.values, id=case.id)
-    for case in BAD
-    if not case.marks
-]
-
-
-@pytest.mark.parametrize(("edits", "when", "path", "expected"), PATH_CASES)
+@pytest.mark.parametrize(("edits", "when", "path", "expected"), BAD)
 def test_error_path_is_the_key_its_message_names(edits, when, path, expected):
     _, error = raised_by(edits)
     assert first_line(error).startswith(f"{error.path}: ")

@@ -154,12 +154,6 @@ def test_invalid_volatilities_are_named(value):
     assert "expected a finite number >= 0" in str(error.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an unknown volatility factor is reported with E_PAIR, i.e. under "
-    "risk_model.correlation.<factor> as an 'unknown pair', not under risk_model.volatility",
-)
 def test_unknown_volatility_factor_is_named_under_volatility():
     with pytest.raises(DataError, match=re.escape("risk_model.volatility.equity")):
         RiskModel(volatility={"equity": 0.2})

@@ -88,7 +88,7 @@ class HedgeRatio(ConstraintTerm):
         risk = _risk(self.risk)
         if self.bucket is None:
             return data.column(risk), data.liability(risk)
-        keys = [float(k) for k in data.data.keys]
+        keys = data.data.key_tenors
         missing = [k for k in self.bucket if float(k) not in keys]
         self.check("bucket", f"key tenors among {keys}", not missing)
         rows = [keys.index(float(k)) for k in self.bucket]

@@ -102,10 +102,10 @@ class KeyRateMismatch(ObjectiveTerm):
         return float(np.sqrt(max(value, 0.0) / count) * data.scales.pv01)
 
     def _key_weights(self, data: Scaled) -> FloatArray:
+        keys = data.data.key_tenors
         given = {float(k): float(w) for k, w in self.weights.items()}
-        unknown = set(given) - {float(k) for k in data.data.keys}
-        self.check("weights", f"key tenors among {list(data.data.keys)}", not unknown)
-        return np.array([given.get(float(k), 1.0) for k in data.data.keys])
+        self.check("weights", f"key tenors among {keys}", set(given) <= set(keys))
+        return np.array([given.get(k, 1.0) for k in keys])
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,7 +66,7 @@ def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, Object
         for i, entry in enumerate((section or {}).get(sense) or []):
             path = f"objective.{sense}[{i}]"
             kind, options = _entry(entry, path, OBJECTIVE_TERMS, "objective term")
-            weight = options.pop("weight", 1.0)
+            weight = _converted(options.pop("weight", 1.0), float)
             if not (is_finite_number(weight) and weight > 0):
                 raise SpecError(
                     E_WEIGHT.format(path=f"{path}.{kind}.weight", value=weight),
@@ -129,20 +129,33 @@ def build(cls: type[Term], options: dict[str, Any], path: str) -> Term:
 
 
 def _converted(value: Any, hint: Any) -> Any:
-    """YAML lists become tuples where a term takes a tuple; a lone value a 1-tuple.
+    """``value`` read as the type ``hint`` asks for, where YAML gives another form.
 
-    PyYAML reads ``40.0e6`` (YAML 1.1) as text, so numeric text becomes a number where the
-    option is one, as elsewhere in problem files.
+    YAML lists become tuples where a term takes a tuple, and a lone value a 1-tuple. PyYAML
+    reads ``40.0e6`` (YAML 1.1) as text, so numeric text becomes a number wherever the type
+    has one: an option, a weight, the items of a tuple, the keys and values of a mapping.
+    Anything else is left as it is, for the term to report.
     """
-    if isinstance(value, str) and "float" in str(hint):
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        given = [arg for arg in args if arg is not type(None)]
+        return _converted(value, given[0]) if value is not None and len(given) == 1 else value
+    if hint is float:
+        return _number(value)
+    if origin is tuple and value is not None:
+        items = value if isinstance(value, list | tuple) else (value,)
+        return tuple(_converted(item, args[0]) for item in items)
+    if origin is Mapping and isinstance(value, dict):
+        key, item = args
+        return {_converted(k, key): _converted(v, item) for k, v in value.items()}
+    return value
+
+
+def _number(value: Any) -> Any:
+    """Numeric text as a float; any other value unchanged."""
+    if isinstance(value, str):
         try:
             return float(value)
         except ValueError:
             return value
-    if "tuple" not in str(hint):
-        return value
-    if isinstance(value, list):
-        return tuple(value)
-    if value is None or isinstance(value, tuple):
-        return value
-    return (value,)
+    return value

@@ -218,7 +218,7 @@ def option_error(call):
         ),
         (
             [{"leverage": 2.0}],
-            "constraints[0]",
+            "constraints[0].leverage",
             "constraints[0].leverage: got 2.0; expected a mapping of options",
         ),
     ],
@@ -270,3 +270,47 @@ def test_objective_weights_must_be_positive_numbers(weight):
 def test_a_weight_error_path_is_the_key_its_message_names():
     _, path = option_error(lambda: objective_items({"minimize": [{"cost": {"weight": 0}}]}))
     assert path == "objective.minimize[0].cost.weight"
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "value", "need"),
+    [
+        ({"key_rate_mismatch": {"weights": {10: "abc"}}}, "weights", {10: "abc"}, "numbers"),
+        ({"key_rate_mismatch": {"weights": [1, 2]}}, "weights", [1, 2], "numbers"),
+        ({"transaction_costs": {"cost_bp": {"bond": "x"}}}, "cost_bp", {"bond": "x"}, "names"),
+        ({"transaction_costs": {"cost_bp": {3: 1.0}}}, "cost_bp", {3: 1.0}, "names"),
+    ],
+)
+def test_mapping_options_of_the_wrong_form_name_the_option(entry, key, value, need):
+    kind = next(iter(entry))
+    path = f"objective.minimize[0].{kind}.{key}"
+    expected = {"numbers": "numbers to numbers", "names": "names to numbers"}[need]
+    assert option_error(lambda: objective_items({"minimize": [entry]})) == (
+        f"{path}: got {value!r}; expected a mapping of {expected}",
+        path,
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "value", "need"),
+    [
+        ({"hedge_ratio": {"min": 0.9, "bucket": ["ten"]}}, "bucket", ["ten"], "a list of numbers"),
+        ({"redington": {"match_pv": "x"}}, "match_pv", "x", "true or false"),
+        ({"redington": {"match_pv": 1}}, "match_pv", 1, "true or false"),
+    ],
+)
+def test_list_and_flag_options_of_the_wrong_form_name_the_option(entry, key, value, need):
+    path = f"constraints[0].{next(iter(entry))}.{key}"
+    assert option_error(lambda: constraint_terms([entry])) == (
+        f"{path}: got {value!r}; expected {need}",
+        path,
+    )
+
+
+def test_numeric_text_inside_mappings_and_lists_is_read_as_numbers():
+    ((_, item),) = objective_items(
+        {"minimize": [{"key_rate_mismatch": {"weights": {"1.0e1": "2"}}}]}
+    )
+    assert item.term.weights == {10.0: 2.0}
+    ((_, term),) = constraint_terms([{"hedge_ratio": {"min": 0.9, "bucket": ["1.0e1", 30]}}])
+    assert term.bucket == (10.0, 30)

@@ -28,7 +28,7 @@ from ldi.optimize.terms.constraints import (
 )
 from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.optimize.terms.objectives import OBJECTIVES
-from ldi.validation import is_finite_number
+from ldi.validation import is_finite_number, plain
 
 OBJECTIVE_TERMS: Mapping[str, type[ObjectiveTerm]] = types.MappingProxyType(
     {cls.kind: cls for cls in OBJECTIVES}
@@ -57,6 +57,7 @@ E_UNKNOWN = "{path}: unknown {what} {value!r}; expected one of {known}"
 E_OPTIONS = "{path}: got {value!r}; expected a mapping of options"
 E_OPTION = "{path}.{key}: unknown option; expected only {known}"
 E_WEIGHT = "{path}: got {value!r}; expected a finite number > 0"
+E_SHAPE = "{path}: got {value!r}; expected {need}"
 
 
 def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, ObjectiveItem]]:
@@ -98,7 +99,8 @@ def _entry(
         if options is None:
             options = {}
         if not isinstance(options, dict):
-            raise SpecError(E_OPTIONS.format(path=f"{path}.{kind}", value=options), path=path)
+            where = f"{path}.{kind}"
+            raise SpecError(E_OPTIONS.format(path=where, value=options), path=where)
     else:
         raise SpecError(E_ENTRY.format(path=path, value=entry), path=path)
     if kind not in registry:
@@ -116,6 +118,13 @@ def build(cls: type[Term], options: dict[str, Any], path: str) -> Term:
             raise SpecError(E_OPTION.format(path=path, key=key, known=known), path=f"{path}.{key}")
     hints = typing.get_type_hints(cls)
     converted = {key: _converted(value, hints[key]) for key, value in options.items()}
+    for key, value in converted.items():
+        need = _shape(hints[key])
+        if need is not None and not _fits(value, hints[key]):
+            raise SpecError(
+                E_SHAPE.format(path=f"{path}.{key}", value=plain(options[key]), need=need),
+                path=f"{path}.{key}",
+            )
     try:
         return cls(**converted)
     except SpecError as error:
@@ -149,6 +158,51 @@ def _converted(value: Any, hint: Any) -> Any:
         key, item = args
         return {_converted(k, key): _converted(v, item) for k, v in value.items()}
     return value
+
+
+def _shape(hint: Any) -> str | None:
+    """What a list, mapping or flag option must look like; None for a plain value.
+
+    Plain numbers and names, and lists of names, are checked by the term itself, with their
+    ranges and choices.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        given = [arg for arg in args if arg is not type(None)]
+        return _shape(given[0]) if len(given) == 1 else None
+    if hint is bool:
+        return "true or false"
+    if origin is tuple and args[0] is float:
+        return "a list of numbers"
+    if origin is Mapping:
+        return f"a mapping of {_NOUNS[args[0]]}s to {_NOUNS[args[1]]}s"
+    return None
+
+
+_NOUNS = {float: "number", str: "name"}
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """True when ``value`` (after ``_converted``) has the form of type ``hint``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, arg) for arg in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_fits(item, args[0]) for item in value)
+    if origin is Mapping:
+        key, item = args
+        return isinstance(value, dict) and all(
+            _fits(k, key) and _fits(v, item) for k, v in value.items()
+        )
+    return True
 
 
 def _number(value: Any) -> Any:

@@ -2,7 +2,10 @@
 
 Money is scaled internally so that a 1.5bn problem is as well-conditioned as a 1-unit one:
 positions are z = x / S with S the liabilities' PV (else the capital), and rate, inflation
-and convexity exposures are divided by the liabilities' own, so every row is O(1).
+and convexity exposures are divided by the liabilities' own, so every row is O(1). The scales
+are fixed when a problem is compiled; ``Scaled.now`` gives the ones a fresh build on the
+current state would use, so terms whose meaning depends on them (the squared objective
+terms, soft penalties) can carry the ratio as a parameter and re-solve like a fresh build.
 A term writes its formula once against ``Ops``: ``CvxOps`` turns it into cvxpy expressions,
 ``NumpyOps`` evaluates it on a solution for reports (the numbers a test compares).
 """
@@ -97,6 +100,16 @@ class Scaled:
     def capital(self) -> float:
         """Value of the current holdings / S (state): the fund's net assets."""
         return float(self.column("pv") @ self.holdings)
+
+    @cached_property
+    def now(self) -> Scales:
+        """The scales of the current state (state): those a fresh build would fix."""
+        return Scales.of(self.data)
+
+    @property
+    def money_ratio(self) -> float:
+        """S now / S compiled: a fresh build's objective is the compiled one over this."""
+        return self.now.money / self.scales.money
 
     def mask(self, *roles: Role) -> FloatArray:
         """1.0 for instruments with one of ``roles``."""

@@ -3,7 +3,12 @@
 The elastic problem gives every hard row a slack in the row's own units and minimizes their
 sum. The rows it relaxes, and the rows holding firm against them (those whose multipliers
 are not zero in the elastic solution), are the limits in conflict. Each of them is then
-relaxed alone (the others held) to find the single change that would restore feasibility.
+relaxed alone (the others held) to find the single change that would restore feasibility;
+a vector row (``long_only``, one entry per instrument) is relaxed entry by entry.
+
+No other row can restore feasibility alone: the elastic multipliers are a Farkas
+certificate of infeasibility, and a row entry they leave out (multiplier zero) can be
+removed without breaking it.
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,13 +18,12 @@ import numpy as np
 import pandas as pd
 
 from ldi.optimize.context import NumpyOps
-from ldi.optimize.model import Compiled, Model
+from ldi.optimize.model import OPEN, Compiled, Model
 from ldi.optimize.result import Diagnosis, row_labels, row_numbers
 from ldi.optimize.solvers import Status, run
 
 RELAXED = 1e-7  # a slack above this (in the row's units) counts as a relaxation
 ACTIVE = 1e-6  # a multiplier above this fraction of the largest marks a conflicting row
-OPEN = 1e6  # the cap on a slack free to move
 COLUMNS = ["term", "sense", "bound", "needed", "relaxation", "needed_alone"]
 
 
@@ -28,8 +32,7 @@ def diagnose(
 ) -> Diagnosis:
     """Diagnose an infeasible model (see the module docstring)."""
     elastic = model.elastic
-    for cap in elastic.caps.values():
-        cap.value = OPEN
+    _open(elastic)
     status, _ = run(elastic.problem, order, options)
     if status is not Status.OPTIMAL:
         return Diagnosis(pd.DataFrame(columns=COLUMNS), f"the elastic problem is {status.value}")
@@ -37,24 +40,28 @@ def diagnose(
     relaxed = joint["relaxation"] > RELAXED
     firm = _holding_firm(elastic)
     moved = set(joint.index[relaxed]) | set(firm)
-    conflict = dict.fromkeys(joint.loc[joint.index.isin(moved), "row_name"])
     alone: dict[str, float] = {}
-    for name in conflict:
-        for key, cap in elastic.caps.items():
-            cap.value = OPEN if key == name else 0.0
+    for label in [label for label in joint.index if label in moved]:
+        _open(elastic, label)
         status, _ = run(elastic.problem, order, options)
         if status is Status.OPTIMAL:
-            single = _needed(model, elastic)
-            single = single[(single["row_name"] == name) & (single["relaxation"] > RELAXED)]
-            alone.update(single["needed"].to_dict())
-            moved |= set(single.index)
-    for cap in elastic.caps.values():
-        cap.value = OPEN
+            single = _needed(model, elastic).loc[label]
+            if single["relaxation"] > RELAXED:
+                alone[label] = float(single["needed"])
+    _open(elastic)
     table = joint.loc[[label for label in joint.index if label in moved]].copy()
     table.loc[table["relaxation"] <= RELAXED, ["needed", "relaxation"]] = np.nan
     table["needed_alone"] = [alone.get(label, np.nan) for label in table.index]
     table = table.sort_values("relaxation", ascending=False, na_position="last")
     return Diagnosis(table[COLUMNS], message(table))
+
+
+def _open(elastic: Compiled, label: str | None = None) -> None:
+    """Let every slack move (``label`` None), or only the slack of row entry ``label``."""
+    for _, row, _ in elastic.rows:
+        cap = elastic.caps[row.name]
+        shut = [label is not None and entry != label for entry in row_labels(row)]
+        cap.value = np.where(np.reshape(shut, cap.shape), 0.0, OPEN)
 
 
 def _holding_firm(elastic: Compiled) -> list[str]:

@@ -17,9 +17,9 @@ from ldi.errors import ModelError, SpecError
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term
-from ldi.optimize.terms.base import violation as row_violation
 from ldi.optimize.terms.constraints import LongOnly
 
+OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
 E_NAMES = "terms: name {name!r} is used twice; expected unique names (set name: on one)"
 E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"
@@ -75,6 +75,7 @@ class Compiled:
     parameters: dict[str, dict[str, cp.Parameter]]
     rows: list[tuple[ConstraintTerm, Row, list[cp.Constraint]]]
     pieces: dict[str, cp.Expression]
+    money_ratio: cp.Parameter
     slacks: dict[str, cp.Variable] = field(default_factory=dict)
     caps: dict[str, cp.Parameter] = field(default_factory=dict)
 
@@ -136,7 +137,11 @@ class Model:
 
     @property
     def elastic(self) -> Compiled:
-        """Every hard row relaxed by a slack in its own units; minimizes the total slack."""
+        """Every hard row relaxed by a slack in its own units; minimizes the total slack.
+
+        Each entry's slack has its own cap (``caps``, OPEN by default), so a diagnosis can
+        let one entry move alone. Soft rows are penalties, not limits: they are left out.
+        """
         if self._elastic is None:
             self._elastic = self._compile(elastic=True)
         return self._elastic
@@ -175,6 +180,9 @@ class Model:
         self.data, self.objective, self.constraints = data, objective, constraints
         for parameter, value in assignments:
             parameter.value = value
+        for compiled in (self._compiled, self._elastic):
+            if compiled is not None:
+                compiled.money_ratio.value = scaled.money_ratio
 
     def values(self, term: Term) -> dict[str, Any]:
         """The term's parameter values on the current data."""
@@ -227,6 +235,9 @@ class Model:
             for term in self.terms
         }
         pieces: dict[str, cp.Expression] = {}
+        # S now / S compiled: soft penalties cost penalty x violation x S in money, so they
+        # are weighted by it against the money terms (scaled by the compiled S).
+        money_ratio = cp.Parameter(nonneg=True, name="money_ratio", value=scaled.money_ratio)
         total: Any = 0.0
         if not elastic:
             for item in self.objective:
@@ -240,10 +251,15 @@ class Model:
             with self.located(term):
                 built_rows = term.rows(ops, scaled, z, parameters[term.name])
             for row in built_rows:
-                if term.soft is not None and not elastic:
-                    penalty = cp.sum(row_violation(ops, row))
-                    pieces[row.name] = penalty
-                    total = total + term.soft * penalty
+                if term.soft is not None and elastic:
+                    continue
+                if term.soft is not None:
+                    violation, held = _violation(row)
+                    for constraint in held:
+                        _check(term, constraint, f"row {row.name}", concave=False)
+                    constraints += held
+                    pieces[row.name] = penalty = cp.sum(violation)
+                    total = total + term.soft * money_ratio * penalty
                     rows.append((term, row, []))
                     continue
                 if elastic:
@@ -259,7 +275,7 @@ class Model:
         problem = cp.Problem(cp.Minimize(total), constraints)
         if not problem.is_dcp(dpp=True):
             raise ModelError(E_NOT_CONVEX.format(term="problem", part="whole", need="convex"))
-        return Compiled(problem, z, ops, parameters, rows, pieces, slacks, caps)
+        return Compiled(problem, z, ops, parameters, rows, pieces, money_ratio, slacks, caps)
 
 
 def _parameter(name: str, value: Any) -> cp.Parameter:
@@ -297,17 +313,29 @@ def _hard(row: Row) -> cp.Constraint:
     return row.lhs <= row.rhs if row.sense is Sense.LE else row.lhs >= row.rhs
 
 
-def _relaxed(row: Row) -> tuple[list[cp.Constraint], cp.Variable, cp.Parameter]:
-    """Lhs − rhs within a slack (in the row's units) that a cap parameter can shut."""
-    slack = cp.Variable(row.lhs.shape, nonneg=True, name=f"{row.name}.slack")
-    cap = cp.Parameter(nonneg=True, name=f"{row.name}.cap", value=1e6)
-    excess = row.excess
-    built = [slack <= cap]
+def _violation(row: Row, name: str = "violation") -> tuple[cp.Variable, list[cp.Constraint]]:
+    """A variable v >= 0 bounding the row's violation in its own units, and its rows.
+
+    Written as lhs − rhs <= unit x v (not v >= (lhs − rhs) / unit): the unit may be a
+    parameter of the state, and a parameter may multiply a variable but not divide an
+    expression under DPP.
+    """
+    slack = cp.Variable(row.lhs.shape, nonneg=True, name=f"{row.name}.{name}")
+    difference = row.lhs - row.rhs
+    held = []
     if row.sense in (Sense.LE, Sense.EQ):
-        built.append(excess <= slack)
+        held.append(difference <= row.unit * slack)
     if row.sense in (Sense.GE, Sense.EQ):
-        built.append(-excess <= slack)
-    return built, slack, cap
+        held.append(-difference <= row.unit * slack)
+    return slack, held
+
+
+def _relaxed(row: Row) -> tuple[list[cp.Constraint], cp.Variable, cp.Parameter]:
+    """Lhs − rhs within a slack (in the row's units) whose entries cap parameters can shut."""
+    slack, held = _violation(row, "slack")
+    cap = cp.Parameter(slack.shape, nonneg=True, name=f"{row.name}.cap")
+    cap.value = np.full(slack.shape, OPEN)
+    return [slack <= cap, *held], slack, cap
 
 
 def _check(term: Term, expr: Any, part: str, *, concave: bool) -> None:

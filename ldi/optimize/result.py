@@ -272,7 +272,7 @@ def evaluate(
                         "weight": term.soft,
                         "value": penalty,
                         "unit": "violation",
-                        "contribution": term.soft * penalty * money,
+                        "contribution": term.soft * penalty * scaled.now.money,
                     }
                 )
     table = pd.DataFrame(records, columns=["term", *OBJECTIVE_COLUMNS]).set_index("term")

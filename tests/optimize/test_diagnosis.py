@@ -346,13 +346,6 @@ def test_tiny_leverage_diagnosis_leaves_out_no_limit_that_alone_fixes_it(tiny_le
     check_complete(raw, diagnosed(result), explicit_rows(raw))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="diagnose() relaxes a vector row's entries together when it looks for needed_alone, "
-    "so only the entry that relaxation moves gets a value: long_only[UKT_4Q_2036] (and 7 other "
-    "bonds) alone restore feasibility but show no needed_alone",
-)
 def test_tiny_leverage_diagnosis_leaves_out_no_long_only_entry_that_alone_fixes_it(
     tiny_leverage,
 ):

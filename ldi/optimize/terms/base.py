@@ -32,13 +32,13 @@ class Sense(StrEnum):
 class Row:
     """One named constraint row ``lhs <sense> rhs`` in scaled units (may be a vector).
 
-    ``unit`` (> 0, fixed for a compiled problem) turns lhs − rhs into the constraint's own
-    units (a hedge ratio, a leverage multiple, a fraction of the liabilities' PV): soft
-    penalties and infeasibility diagnosis measure violations in them. Reports show
-    ``lhs / unit x display`` (e.g. money rather than a fraction) against ``rhs / unit x
-    display``, or ``measure`` against ``limit`` when the row's value is not that (e.g. a
-    ratio of two sums of positions); then ``sensitivity`` is ∂(lhs − rhs)/∂limit at the
-    solution, for the shadow price. ``labels`` name the entries of a vector row.
+    ``unit`` (> 0; a number, or a parameter of the state) turns lhs − rhs into the
+    constraint's own units (a hedge ratio, a leverage multiple, a fraction of the
+    liabilities' PV): soft penalties and infeasibility diagnosis measure violations in them.
+    Reports show ``lhs / unit x display`` (e.g. money rather than a fraction) against
+    ``rhs / unit x display``, or ``measure`` against ``limit`` when the row's value is not
+    that (e.g. a ratio of two sums of positions); then ``sensitivity`` is ∂(lhs − rhs)/∂limit
+    at the solution, for the shadow price. ``labels`` name the entries of a vector row.
     """
 
     name: str
@@ -51,11 +51,6 @@ class Row:
     labels: tuple[str, ...] | None = None
     limit: Any = None
     sensitivity: Any = None
-
-    @property
-    def excess(self) -> Any:
-        """Lhs − rhs in the constraint's units: > 0 violates ≤, < 0 violates ≥."""
-        return (self.lhs - self.rhs) / self.unit
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,12 +145,7 @@ class ConstraintTerm(Term):
 
 
 def violation(ops: Ops, row: Row) -> Any:
-    """How far a row is violated, in its own units (0 when it holds).
-
-    The difference is taken before dividing by the unit: cvxpy 1.9 bounds the helper
-    variable of pos(c·(a·z − b)) at [0, 0] when it scales an affine expression, so a soft
-    row would silently become hard under HiGHS.
-    """
+    """How far a row is violated, in its own units (0 when it holds)."""
     difference = row.lhs - row.rhs
     if row.sense is Sense.EQ:
         return ops.abs(difference) / row.unit

@@ -110,7 +110,7 @@ class HedgeRatio(ConstraintTerm):
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """``.min`` and/or ``.max`` rows in hedge-ratio units."""
         hedged = self._exposure(data)[0] @ z
-        unit = ops.value(p["target"])
+        unit = p["target"]
         rows = []
         if self.min is not None:
             rows.append(Row(f"{self.name}.min", hedged, Sense.GE, p["low"], unit=unit))
@@ -202,7 +202,7 @@ class DurationMatch(ConstraintTerm):
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """``.min`` and ``.max`` rows in years."""
         pv01, value = data.column("pv01") @ z, data.column("pv") @ z
-        unit, factor = ops.value(p["unit"]), ops.value(p["factor"])
+        unit, factor = p["unit"], ops.value(p["factor"])
         measure = ops.report(lambda: pv01 * data.scales.pv01 / (value * data.scales.money * BP))
         sensitivity = ops.report(lambda: -factor * value)
         low, high = ops.value(p["low"]) / factor, ops.value(p["high"]) / factor
@@ -343,7 +343,7 @@ class Bounds(ConstraintTerm):
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """Money rows and fraction rows."""
         held, labels = self._selection(data, z)
-        money, capital = data.scales.money, ops.value(p["capital"])
+        money, capital = data.scales.money, p["capital"]
         rows = []
         for key, sense in (("min", Sense.GE), ("max", Sense.LE)):
             if key in p:
@@ -425,7 +425,7 @@ class Leverage(ConstraintTerm):
         net = data.mask(Role.PHYSICAL) @ z - borrowed
         measure = ops.report(lambda: gross / net if net else float("nan"))
         sensitivity = ops.report(lambda: -net)
-        unit = ops.value(p["capital"])
+        unit = p["capital"]
         row = gross - p["max"] * net
         return [Row(self.name, row, Sense.LE, 0.0, unit, 1.0, measure, None, self.max, sensitivity)]
 
@@ -456,7 +456,7 @@ class MaxTurnover(ConstraintTerm):
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a fraction of capital."""
         traded = trade_mask(data, self.roles) @ ops.abs(z - p["holdings"])
-        return [Row(self.name, traded, Sense.LE, p["max"], ops.value(p["capital"]))]
+        return [Row(self.name, traded, Sense.LE, p["max"], p["capital"])]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -487,7 +487,7 @@ class SurplusVolatility(ConstraintTerm):
         """One row as a fraction of the liabilities' PV."""
         loadings, _, specific = surplus_factors(data)
         parts = ops.hstack([loadings.T @ z - p["liability"], ops.multiply(specific, z)])
-        return [Row(self.name, ops.norm2(parts), Sense.LE, p["max"], ops.value(p["unit"]))]
+        return [Row(self.name, ops.norm2(parts), Sense.LE, p["max"], p["unit"])]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -514,4 +514,4 @@ class ExpectedReturn(ConstraintTerm):
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a return on capital."""
         expected = data.column("expected_return") @ z
-        return [Row(self.name, expected, Sense.GE, p["min"], ops.value(p["capital"]))]
+        return [Row(self.name, expected, Sense.GE, p["min"], p["capital"])]

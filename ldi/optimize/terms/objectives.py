@@ -80,8 +80,20 @@ class KeyRateMismatch(ObjectiveTerm):
         self.check("weights", "a mapping of key tenors to weights >= 0", ok)
 
     def values(self, data: Scaled) -> Values:
-        """Target key-rate exposures h x L."""
-        return {risk: self._ratio(risk) * data.liability_keys(_risk(risk)) for risk in self.risks}
+        """Target key-rate exposures h x L and the rebasing weights c, both times c.
+
+        c = √(S/S₀)·P₀/P (I₀/I for inflation) keeps the term's money-equivalent value, S x
+        Σ (gap/P)², that of a fresh build when a re-solve moves the scales (S₀, P₀, I₀: the
+        compiled ones; S, P, I: the current state's).
+        """
+        values = {}
+        for risk in self.risks:
+            measure = _risk(risk)
+            weight = np.sqrt(data.money_ratio) * getattr(data.scales, measure)
+            weight /= getattr(data.now, measure)
+            values[risk] = weight * self._ratio(risk) * data.liability_keys(measure)
+            values[f"{risk}_weight"] = weight
+        return values
 
     def _ratio(self, risk: str) -> float:
         if risk == "inflation" and self.inflation_hedge_ratio is not None:
@@ -89,17 +101,20 @@ class KeyRateMismatch(ObjectiveTerm):
         return self.hedge_ratio
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
-        """Σ_k w_k (A z − target)_k², summed over ``risks``."""
+        """Σ_k w_k (c A z − c target)_k², summed over ``risks``."""
         root = np.sqrt(self._key_weights(data))
         return sum(
-            ops.sum_squares(ops.multiply(root, data.key_matrix(_risk(r)) @ z - p[r]))
+            ops.sum_squares(
+                ops.multiply(root, p[f"{r}_weight"] * (data.key_matrix(_risk(r)) @ z) - p[r])
+            )
             for r in self.risks
         )
 
     def natural(self, value: float, data: Scaled) -> float:
         """Root-mean-square gap per key, money per bp (on the rates scale)."""
         count = len(data.data.keys) * len(self.risks)
-        return float(np.sqrt(max(value, 0.0) / count) * data.scales.pv01)
+        squares = max(value, 0.0) / data.money_ratio  # Σ (gap/P)² on the current scales
+        return float(np.sqrt(squares / count) * data.now.pv01)
 
     def _key_weights(self, data: Scaled) -> FloatArray:
         keys = data.data.key_tenors
@@ -122,19 +137,25 @@ class TrackingError(ObjectiveTerm):
     unit: ClassVar[str] = "money a year (1 sd)"
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' factor exposures, rotated by G."""
-        return {"liability": surplus_factors(data)[1]}
+        """The liabilities' factor exposures rotated by G, and the rebasing weight c.
+
+        Both are times c = √(S₀/S), which keeps the money-equivalent value σ²/S that of a
+        fresh build when a re-solve moves the money scale (S₀ compiled, S current).
+        """
+        weight = np.sqrt(1.0 / data.money_ratio)
+        return {"liability": weight * surplus_factors(data)[1], "weight": weight}
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
-        """Factor plus specific variance of the surplus (scaled by S²)."""
+        """Factor plus specific variance of the surplus (scaled by S₀ S)."""
         loadings, _, specific = surplus_factors(data)
-        return ops.sum_squares(loadings.T @ z - p["liability"]) + ops.sum_squares(
-            ops.multiply(specific, z)
+        weight = p["weight"]
+        return ops.sum_squares(weight * (loadings.T @ z) - p["liability"]) + ops.sum_squares(
+            weight * ops.multiply(specific, z)
         )
 
     def natural(self, value: float, data: Scaled) -> float:
         """Surplus volatility in money."""
-        return float(np.sqrt(max(value, 0.0)) * data.scales.money)
+        return float(np.sqrt(max(value, 0.0) * data.scales.money * data.now.money))
 
 
 def surplus_factors(data: Scaled) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -194,8 +215,20 @@ class TransactionCosts(ObjectiveTerm):
         self.check("impact_power", "1.5 or 2", self.impact_power in (1.5, 2.0))
 
     def values(self, data: Scaled) -> Values:
-        """Current holdings."""
-        return {"holdings": data.holdings}
+        """Current holdings; with impact, the weight w and w x holdings.
+
+        w = (V/S₀)^((1−p)/p) puts the trade-size scale V (default the current liabilities'
+        PV) into the problem as a parameter: Σ |w z − w z0|^p = (V/S₀)^(1−p) Σ |z − z0|^p.
+        """
+        if not self.impact:
+            return {"holdings": data.holdings}
+        volume = (self.impact_volume or data.now.money) / data.scales.money
+        weight = volume ** ((1.0 - self.impact_power) / self.impact_power)
+        return {
+            "holdings": data.holdings,
+            "impact_weight": weight,
+            "impact_holdings": weight * data.holdings,
+        }
 
     def per_unit(self, data: Scaled) -> FloatArray:
         """c_i: cost per unit traded, as a fraction."""
@@ -220,13 +253,10 @@ class TransactionCosts(ObjectiveTerm):
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Linear spread cost plus optional impact (scaled)."""
-        trades = ops.abs(z - p["holdings"])
-        cost = self.per_unit(data) @ trades
+        cost = self.per_unit(data) @ ops.abs(z - p["holdings"])
         if self.impact:
-            # V is fixed for a compiled problem (a constant keeps the product DPP).
-            volume = (self.impact_volume or data.scales.money) / data.scales.money
-            scale = self.impact * volume ** (1.0 - self.impact_power)
-            cost = cost + scale * ops.sum(ops.power(trades, self.impact_power))
+            sized = ops.abs(p["impact_weight"] * z - p["impact_holdings"])
+            cost = cost + self.impact * ops.sum(ops.power(sized, self.impact_power))
         return cost
 
 

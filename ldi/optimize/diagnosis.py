@@ -111,28 +111,38 @@ def message(table: pd.DataFrame) -> str:
 
     For example ``leverage <= 0.1 conflicts with hedge_ratio[rates].min >= 0.95, budget ==
     1.29e+09 and long_only (10 entries): leverage would need 0.1229, or
-    hedge_ratio[rates].min would need 0.9227``. ``table`` is the diagnosis table with a
-    ``row_name`` column (entries of one vector row share it).
+    hedge_ratio[rates].min would need 0.9227, or long_only[UKTI_0Q_2036] would need
+    -5.003e+07 (or another of 10 entries; see the table)``. Of a vector row with more than
+    two entries, only the entry that would move least alone is spelled out. ``table`` is the
+    diagnosis table with a ``row_name`` column (entries of one vector row share it).
     """
     if table.empty:
         return "no single set of limits could be relaxed to restore feasibility"
-    names = []
+    names, options = [], []
     for row_name, entries in table.groupby("row_name", sort=False):
-        if len(entries) > 2:
+        many = len(entries) > 2
+        if many:
             names.append(f"{row_name} ({len(entries)} entries)")
         else:
             names += [f"{row} {r.sense} {r.bound:.4g}" for row, r in entries.iterrows()]
+        alone = entries[np.isfinite(entries["needed_alone"])]
+        if many and len(alone) > 1:
+            least = (alone["needed_alone"] - alone["bound"]).abs().idxmin()
+            options.append(
+                f"{least} would need {alone.loc[least, 'needed_alone']:.4g} "
+                f"(or another of {len(alone)} entries; see the table)"
+            )
+            continue
+        for row, r in entries.iterrows():
+            if np.isfinite(r.needed_alone):
+                options.append(f"{row} would need {r.needed_alone:.4g}")
+            elif np.isfinite(r.needed):
+                options.append(f"{row} would need {r.needed:.4g} (with the others relaxed too)")
     conflict = (
         f"{names[0]} conflicts with {_listed(names[1:])}"
         if len(names) > 1
         else f"{names[0]} cannot be met"
     )
-    options = []
-    for row, r in table.iterrows():
-        if np.isfinite(r.needed_alone):
-            options.append(f"{row} would need {r.needed_alone:.4g}")
-        elif np.isfinite(r.needed):
-            options.append(f"{row} would need {r.needed:.4g} (with the others relaxed too)")
     return f"{conflict}: {', or '.join(options)}" if options else conflict
 
 

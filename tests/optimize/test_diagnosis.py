@@ -191,6 +191,26 @@ def test_message_for_a_single_limit_and_for_a_joint_only_relaxation():
     )
 
 
+def test_message_spells_out_one_entry_of_a_vector_row_with_many():
+    rows = ["leverage", "long_only[A]", "long_only[B]", "long_only[C]", "long_only[D]"]
+    table = pd.DataFrame(
+        {
+            "term": ["leverage", *["long_only"] * 4],
+            "sense": ["<=", ">=", ">=", ">=", ">="],
+            "bound": [0.5, 0.0, 0.0, 0.0, 0.0],
+            "needed": [0.8, np.nan, np.nan, np.nan, np.nan],
+            "relaxation": [0.3, np.nan, np.nan, np.nan, np.nan],
+            "needed_alone": [0.8, -40.0, -7.5, np.nan, -90.0],
+            "row_name": ["leverage", *["long_only"] * 4],
+        },
+        index=rows,
+    )
+    assert message(table) == (
+        "leverage <= 0.5 conflicts with long_only (4 entries): leverage would need 0.8, or "
+        "long_only[B] would need -7.5 (or another of 3 entries; see the table)"
+    )
+
+
 def test_infeasible_result_has_no_positions_and_raises_with_the_diagnosis(two_bonds):
     result = solve(two_bond_model(two_bonds, [Budget(), HedgeRatio(min=2.0)]), name="two bonds")
     assert not result.ok

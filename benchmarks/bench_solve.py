@@ -17,7 +17,7 @@ What it measures
    result), against Clarabel called directly on cvxpy's canonical matrices of the same
    problem; and ``resolve`` after a change of holdings.
 
-Timings are the best of several runs (``time.perf_counter``, garbage collection off while
+Timings are the best of seven runs (``time.perf_counter``, garbage collection off while
 timing). Targets (reported, not enforced): the first solve of the large LP at most 2x the
 direct highspy call, and a re-solve after a parameter change no slower than a cold direct
 highspy call. Agreement is enforced: ldi's optimal cost equals highspy's to 1e-7 relative
@@ -52,6 +52,7 @@ from ldi.optimize.terms.objectives import Cost
 ROOT = Path(__file__).resolve().parents[1]
 REINVEST = 0.02
 SIZES = ((500, 60), (2000, 100))
+REPEATS = 7  # best of this many runs: a shared 2-core machine is noisy
 
 
 def dedication_case(bonds: int, periods: int, seed: int = 7) -> dict:
@@ -125,12 +126,9 @@ def bare_cvxpy(case: dict) -> tuple[float, float]:
 
 
 def best(run, repeats: int) -> tuple[object, float]:
-    """(last value, best seconds) of ``repeats`` calls of ``run`` returning (value, seconds)."""
-    times, value = [], None
-    for _ in range(repeats):
-        value, seconds = run()
-        times.append(seconds)
-    return value, min(times)
+    """(value, seconds) of the fastest of ``repeats`` calls of ``run`` returning the same."""
+    runs = [run() for _ in range(repeats)]
+    return min(runs, key=lambda pair: pair[1])
 
 
 def timed(call) -> tuple[object, float]:
@@ -147,7 +145,7 @@ def ldi_first_and_resolve(case: dict) -> dict:
         result, seconds = timed(lambda: solve(model))
         return (model, result), seconds
 
-    (model, result), first_s = best(first, 3)
+    (model, result), first_s = best(first, REPEATS)
 
     def again() -> tuple[object, float]:
         model.update(liability_scale=1.0)
@@ -157,8 +155,8 @@ def ldi_first_and_resolve(case: dict) -> dict:
         model.update(liability_scale=1.01)
         return timed(lambda: solve(model))
 
-    _, resolve_same_s = best(again, 3)
-    changed_result, resolve_s = best(changed, 3)
+    _, resolve_same_s = best(again, REPEATS)
+    changed_result, resolve_s = best(changed, REPEATS)
     return {
         "first_s": first_s,
         "resolve_s": resolve_s,
@@ -167,15 +165,16 @@ def ldi_first_and_resolve(case: dict) -> dict:
         "cost_after_change": float(changed_result.objective["value"].iloc[0]),
         "solver": result.solver.name,
         "solver_s": result.solver.time_s,
+        "resolve_solver_s": changed_result.solver.time_s,
     }
 
 
 def dedication_report(bonds: int, periods: int) -> dict:
     case = dedication_case(bonds, periods)
     ours = ldi_first_and_resolve(case)
-    direct_cost, direct_s = best(lambda: highspy_direct(case), 3)
+    direct_cost, direct_s = best(lambda: highspy_direct(case), REPEATS)
     changed_cost, _ = highspy_direct(case, scale=1.01)
-    bare_cost, bare_s = best(lambda: bare_cvxpy(case), 2)
+    bare_cost, bare_s = best(lambda: bare_cvxpy(case), REPEATS)
     agreement = max(
         abs(ours["cost"] - direct_cost) / direct_cost,
         abs(ours["cost_after_change"] - changed_cost) / changed_cost,
@@ -186,10 +185,12 @@ def dedication_report(bonds: int, periods: int) -> dict:
         "ldi_first_s": ours["first_s"],
         "ldi_resolve_s": ours["resolve_s"],
         "ldi_solver_s": ours["solver_s"],
+        "ldi_resolve_solver_s": ours["resolve_solver_s"],
         "highspy_direct_s": direct_s,
         "bare_cvxpy_highs_s": bare_s,
         "first_vs_direct": ours["first_s"] / direct_s,
         "resolve_vs_direct": ours["resolve_s"] / direct_s,
+        "resolve_solver_vs_direct": ours["resolve_solver_s"] / direct_s,
         "bare_cvxpy_vs_direct": bare_s / direct_s,
         "cost": ours["cost"],
         "cost_direct": direct_cost,
@@ -206,11 +207,11 @@ def default_problem_report() -> dict:
         problem = ldi.load_problem(path)
         return timed(problem.solve)
 
-    result, first_s = best(end_to_end, 3)
+    result, first_s = best(end_to_end, REPEATS)
     problem = ldi.load_problem(path)
     holdings = problem.holdings * 1.02
     problem.solve()
-    _, resolve_s = best(lambda: timed(lambda: problem.resolve(holdings=holdings)), 3)
+    _, resolve_s = best(lambda: timed(lambda: problem.resolve(holdings=holdings)), REPEATS)
     ours = problem.resolve(holdings=problem.holdings).objective_value
 
     compiled = problem.model.compiled.problem
@@ -233,7 +234,7 @@ def default_problem_report() -> dict:
         ).solve()
         return solution, time.perf_counter() - start
 
-    solution, direct_s = best(clarabel_direct, 5)
+    solution, direct_s = best(clarabel_direct, REPEATS)
     # Map the direct answer back through cvxpy's chain (it adds the objective's constant).
     inverse[-1].solver_options = {}  # what solve() records; get_problem_data leaves it unset
     compiled.unpack_results(solution, chain, inverse)
@@ -263,14 +264,15 @@ def markdown(report: dict) -> str:
         "",
         "## Dedication LP (cash-flow matching)",
         "",
-        "| bonds x periods | ldi first solve | ldi resolve | highspy direct | bare cvxpy+HiGHS "
-        "| first / direct | resolve / direct | cost agrees |",
+        "| bonds x periods | ldi first solve | ldi resolve (of which solver call) "
+        "| highspy direct | bare cvxpy+HiGHS | first / direct | resolve / direct | cost agrees |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in report["dedication"]:
         lines.append(
             f"| {row['bonds']:,} x {row['periods']} | {row['ldi_first_s'] * 1e3:.0f} ms "
-            f"| {row['ldi_resolve_s'] * 1e3:.0f} ms | {row['highspy_direct_s'] * 1e3:.0f} ms "
+            f"| {row['ldi_resolve_s'] * 1e3:.0f} ms ({row['ldi_resolve_solver_s'] * 1e3:.0f} ms) "
+            f"| {row['highspy_direct_s'] * 1e3:.0f} ms "
             f"| {row['bare_cvxpy_highs_s'] * 1e3:.0f} ms | {row['first_vs_direct']:.2f}x "
             f"| {row['resolve_vs_direct']:.2f}x | {verdict(row['agrees'])} "
             f"({row['agreement']:.1e}) |"
@@ -289,7 +291,14 @@ def markdown(report: dict) -> str:
         "",
         "Targets: large LP first solve <= 2x direct highspy: "
         f"{verdict(report['targets']['first_within_2x'])}; resolve after a parameter change "
-        f"no slower than cold direct highspy: {verdict(report['targets']['resolve_within_1x'])}.",
+        "no slower than cold direct highspy: "
+        + "; ".join(
+            f"{row['bonds']:,} x {row['periods']} {verdict(row['resolve_vs_direct'] <= 1.0)}"
+            for row in report["dedication"]
+        )
+        + ". The solver call of a resolve is cvxpy applying the new parameters plus HiGHS "
+        "(warm-started from the last solution); the rest builds the result tables, each "
+        "number re-evaluated in numpy.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -308,7 +317,7 @@ def main() -> int:
         "default_problem": default,
         "targets": {
             "first_within_2x": large["first_vs_direct"] <= 2.0,
-            "resolve_within_1x": large["resolve_vs_direct"] <= 1.0,
+            "resolve_within_1x": all(row["resolve_vs_direct"] <= 1.0 for row in dedication),
         },
     }
     ok = all(row["agrees"] for row in dedication) and default["agrees"]

@@ -6,6 +6,7 @@ holdings, liabilities or limits does not recompile), and writes its formula once
 ``Ops`` (cvxpy for the problem, numpy for the report).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -81,6 +82,11 @@ class Term:
                 E_FIELD.format(name=self.kind, field=field, value=value, need=need),
                 path=field,
             )
+
+    def check_ids(self, field: str, ids: Iterable[str], data: Scaled) -> None:
+        """Every id in ``ids`` is an instrument of ``data`` (the list is built only to fail)."""
+        if any(i not in data.ids for i in ids):
+            self.check(field, f"instrument ids among {list(data.ids)}", False)
 
     def check_number(
         self, field: str, *, low: float | None = None, high: float | None = None

@@ -321,9 +321,7 @@ class Bounds(ConstraintTerm):
             )
             return data.data.group_mask(self.group) @ z, None
         ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
-        unknown = [i for i in ids if i not in data.ids]
-        field = "instrument" if self.instrument else "instruments"
-        self.check(field, f"instrument ids among {list(data.ids)}", not unknown)
+        self.check_ids("instrument" if self.instrument else "instruments", ids, data)
         selector = np.zeros((len(ids), data.n))
         selector[np.arange(len(ids)), data.ids.get_indexer(ids)] = 1.0
         held = selector @ z
@@ -385,13 +383,12 @@ class LongOnly(ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One vector row over the covered instruments, shown in money."""
-        unknown = [i for i in self.exclude if i not in data.ids]
-        self.check("exclude", f"instrument ids among {list(data.ids)}", not unknown)
+        self.check_ids("exclude", self.exclude, data)
         covered = (trade_mask(data, self.roles) > 0) & ~data.ids.isin(self.exclude)
         index = np.flatnonzero(covered)
         if index.size == 0:
             return []
-        labels = tuple(data.ids[index])
+        labels = tuple(data.ids.to_numpy()[index])
         return [Row(self.name, z[index], Sense.GE, 0.0, 1.0, data.scales.money, None, labels)]
 
 

@@ -467,19 +467,24 @@ def build_curve(spec: dict):
     return Nominal(tuple(spec["tenors"]), tuple(spec["rates"]), compounding)
 
 
+def liability_indexation(section: dict) -> Indexation:
+    """The liabilities' indexation rule read straight from their YAML section."""
+    rule = section.get("indexation") or {}
+    return Indexation(
+        float(rule.get("lag", 0.0)),
+        rule.get("floor"),
+        rule.get("cap"),
+        float(rule.get("volatility", 0.0)),
+    )
+
+
 def liability_risk(section: dict, curves: dict, folder: Path, keys):
     """(components fixed, inflation_linked, each status, total; basis text; key-rate bound)."""
     base = curves[section["discount_curve"]]
     spread = float(section.get("spread", 0.0))
     curve = Nominal(base.tenors, base.rates, base.compounding, base.spread + spread)
     breakeven = curves[section["inflation_curve"]] if section.get("inflation_curve") else None
-    rule = section.get("indexation") or {}
-    indexation = Indexation(
-        float(rule.get("lag", 0.0)),
-        rule.get("floor"),
-        rule.get("cap"),
-        float(rule.get("volatility", 0.0)),
-    )
+    indexation = liability_indexation(section)
     flows = section["cashflows"]
     frame = pd.read_csv(folder / flows) if isinstance(flows, str) else pd.DataFrame(flows)
     if "time" not in frame:

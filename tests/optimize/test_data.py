@@ -28,7 +28,13 @@ from ldi.errors import DataError
 from ldi.optimize.data import E_GROUP_NAME, Flows, model_data
 from ldi.risk.factors import RiskModel
 from tests.quantlib_helpers import backward_schedule
-from tests.reference import DEFAULT_PROBLEM, PROBLEMS, Indexation, build_curve, raw_problem
+from tests.reference import (
+    DEFAULT_PROBLEM,
+    PROBLEMS,
+    build_curve,
+    liability_indexation,
+    raw_problem,
+)
 
 EXAMPLES = sorted(PROBLEMS.glob("*.yaml"))
 THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
@@ -256,13 +262,7 @@ def test_liability_flows_are_the_csv_with_linked_amounts_projected(path):
     t = frame.index.to_numpy(dtype=float)
     projected = frame["fixed"].to_numpy()
     if frame["inflation_linked"].any():
-        rule = section.get("indexation") or {}
-        indexation = Indexation(
-            float(rule.get("lag", 0.0)),
-            rule.get("floor"),
-            rule.get("cap"),
-            float(rule.get("volatility", 0.0)),
-        )
+        indexation = liability_indexation(section)
         breakeven = build_curve(raw["curves"][section["inflation_curve"]])
         projected = projected + frame["inflation_linked"].to_numpy() * indexation.uprating(
             breakeven.rate, t

@@ -27,17 +27,21 @@ from ldi.optimize.terms.objectives import (
     Turnover,
 )
 from ldi.risk.factors import RiskModel
-from tests.optimize.conftest import make_data
+from tests.optimize.conftest import (
+    CS01,
+    IDS,
+    IE01,
+    KEY_IE01,
+    KEY_PV01,
+    KINDS,
+    PV,
+    PV01,
+    RETURN,
+    ROLES,
+    X,
+    make_data,
+)
 
-IDS = ["GILT", "CREDIT", "LINKER", "SWAP", "ISWAP", "REPO", "EQUITY", "CASH"]
-ROLES = ["physical"] * 3 + ["overlay"] * 2 + ["financing"] + ["physical"] * 2
-KINDS = "bond bond index_linked_bond interest_rate_swap inflation_swap repo return_seeking cash"
-PV = np.array([1.0, 1.0, 1.0, 0.0, 0.0, -1.0, 1.0, 1.0])
-KEY_PV01 = np.array([[4e-4, 6e-4, 2e-4, 3e-4, 0, 0, 0, 0], [8e-4, 2e-4, 1.3e-3, 7e-4, 0, 0, 0, 0]])
-KEY_IE01 = np.array([[0, 0, 4e-4, 0, 3e-4, 0, 0, 0], [0, 0, 1.0e-3, 0, 6e-4, 0, 0, 0]])
-PV01, IE01 = KEY_PV01.sum(axis=0), KEY_IE01.sum(axis=0)
-CS01 = np.array([0, 7e-4, 0, 0, 0, 0, 0, 0])
-RETURN = np.array([0.045, 0.055, 0.04, 0, 0, -0.05, 0.07, 0.04])
 LIABILITIES = {"pv": 1000.0, "pv01": 1.5, "ie01": 0.9, "expected_return": 45.0}
 HOLDINGS = np.array([300.0, 100.0, 200.0, 0, 0, 0, 250.0, 50.0])
 CAPITAL = PV @ HOLDINGS
@@ -60,7 +64,6 @@ BOOK = make_data(
     liability_key_ie01=[0.3, 0.6],
     holdings=dict(zip(IDS, HOLDINGS, strict=True)),
 )
-X = np.array([350.0, 100.0, 300.0, 400.0, -200.0, 150.0, 250.0, 50.0])
 POLICY = [
     Budget(),
     HedgeRatio(min=0.9, max=1.1),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ldi.optimize.result import LDIResult
-from ldi.reporting.tables import percent, render
+from ldi.reporting.tables import number, percent, render
 
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
@@ -28,15 +28,26 @@ class SolveSummary:
     result: LDIResult
 
     def headline(self) -> pd.DataFrame:
-        """Funding and hedge ratios before and after."""
+        """Funding and hedge ratios, then the assets' value and the surplus, before and after.
+
+        The assets' value is what the positions cost (net of repo), so a cost-minimizing
+        solve without a budget shows there what the matching portfolio needs.
+        """
         r = self.result
-        rows = {
+        ratios = {
             "Funding ratio": (r.before.get("funding_ratio"), r.funding_ratio),
             "Rates hedge": (r.before.get("rates"), r.hedge_ratios["rates"]),
             "Inflation hedge": (r.before.get("inflation"), r.hedge_ratios["inflation"]),
         }
-        frame = pd.DataFrame(rows, index=["Before", "After"]).T
-        return frame.map(lambda v: percent(float("nan") if v is None else v))
+        value = r.exposures.loc["pv"]
+        assets = (value["assets_before"], value["assets"])
+        money = {
+            f"Assets ({r.currency})": assets,
+            f"Surplus ({r.currency})": tuple(a - value["liabilities"] for a in assets),
+        }
+        as_percent = {k: [percent(_number(v)) for v in pair] for k, pair in ratios.items()}
+        as_money = {k: [number(0)(_number(v)) for v in pair] for k, pair in money.items()}
+        return pd.DataFrame({**as_percent, **as_money}, index=["Before", "After"]).T
 
     def allocation(self) -> pd.DataFrame:
         """Kind, holding, position and trade per instrument held before or after."""
@@ -107,7 +118,7 @@ class SolveSummary:
         """Markdown summary (tables as pipes)."""
         r = self.result
         parts = [f"## {r.name}: {r.status.value}", "", f"Solver: {self._solver_line()}", ""]
-        parts += [_markdown(self.headline().rename_axis("Ratio"))]
+        parts += [_markdown(self.headline().rename_axis("Measure"))]
         if r.diagnosis is not None:
             parts += ["", f"**Infeasible:** {r.diagnosis.message}"]
         if r.ok:
@@ -191,3 +202,7 @@ def _cell(value: object) -> str:
         return f"{value:,.6g}"
     text = str(value).replace("\\", "\\\\").replace("|", "\\|")
     return " ".join(text.splitlines())
+
+
+def _number(value: float | None) -> float:
+    return float("nan") if value is None else float(value)

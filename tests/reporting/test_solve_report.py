@@ -8,6 +8,7 @@ exposures and the file's bounds. Markdown tables are parsed back cell by cell; H
 checked for the escaping of names.
 """
 
+import functools
 import html
 import re
 
@@ -17,13 +18,14 @@ import pytest
 import ldi
 from tests.io.edits import edited
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, ROLES, raw_problem, reference
-from tests.reporting.test_risk_report import assert_printed, percent
+from tests.reporting.test_risk_report import assert_printed, number, percent
 
 RAW = raw_problem()
 LABELS = {"Funding ratio": "funding_ratio", "Rates hedge": "rates", "Inflation hedge": "inflation"}
 SOLVER_RTOL = 1e-7  # rows are met to ~1e-8 of the liabilities' PV by the interior-point solver
 BINDS = 1e-6  # a limit within this (relative) of its bound binds; others are >= 1e-2 away
 RESIDUE = 1e-7  # positions below RESIDUE x S are shown as 0 (interior-point residues)
+WHOLE = functools.partial(number, decimals=0)  # money to whole units
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,7 @@ def roles(raw, ids):
 
 def test_headline_shows_the_results_ratios_as_percentages(summary, result):
     table = summary.headline()
-    assert list(table.index) == list(LABELS)
+    assert list(table.index) == [*LABELS, "Assets (GBP)", "Surplus (GBP)"]
     assert list(table.columns) == ["Before", "After"]
     after = {"funding_ratio": result.funding_ratio, **result.hedge_ratios}
     for label, key in LABELS.items():
@@ -83,6 +85,22 @@ def test_headline_ratios_match_the_reference_valuation(result, ref):
         assert result.before[key] == pytest.approx(ratio_before, abs=1e-8), key
         reported = result.funding_ratio if key == "funding_ratio" else result.hedge_ratios[key]
         assert reported == pytest.approx(ratio_after, abs=1e-8), key
+
+
+def test_headline_money_rows_match_the_reference_valuation(summary, ref):
+    ids, unit = exposures(ref)
+    liability = ref.liabilities.loc["total", "pv"]
+    table = summary.headline()
+    # Positions are met to SOLVER_RTOL of the liabilities' PV; per-unit values to ~1e-11.
+    tolerance = SOLVER_RTOL * liability
+    for column, positions in (
+        ("Before", holdings(RAW, ids)),
+        ("After", positions_of(summary.result, ids)),
+    ):
+        assets = unit["pv"] @ positions
+        assert_printed(table.loc["Assets (GBP)", column], assets, tolerance, WHOLE, column)
+        surplus = assets - liability
+        assert_printed(table.loc["Surplus (GBP)", column], surplus, tolerance, WHOLE, column)
 
 
 # --- Allocation ----------------------------------------------------------------------------------
@@ -283,7 +301,7 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
     for rows in tables:
         assert_valid_pipe_table(rows)
     ratios, allocation, binding = tables
-    assert ratios[0] == ["Ratio", "Before", "After"]
+    assert ratios[0] == ["Measure", "Before", "After"]
     assert {row[0]: row[1:] for row in ratios[2:]} == {
         label: list(cells) for label, cells in summary.headline().iterrows()
     }

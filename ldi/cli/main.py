@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LDIError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away (e.g. `ldi solve x.yaml | head`): not a failure to report.
+        # Python's own recipe: point stdout at devnull so the exit flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except Exception as error:  # the CLI is the one place that turns any failure into a code
         log.debug("unexpected failure", exc_info=True)
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)

@@ -9,7 +9,10 @@ linprog on the same limits, written out here from the problem file.
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -469,3 +472,20 @@ def test_diagnosis_needs_are_the_limits_linear_programs_reach(infeasible):
     line = next(ln for ln in infeasible.out.splitlines() if ln.startswith("Infeasible: "))
     assert f"leverage would need {least_leverage:.4g}" in line
     assert f"hedge_ratio[rates].min would need {highest:.4g}" in line
+
+
+def test_a_reader_that_goes_away_is_not_reported_as_an_error():
+    # `ldi solve x.yaml | head -1`: the summary's writes meet a closed pipe.
+    read, write = os.pipe()
+    os.close(read)
+    code = (
+        f"import sys; from ldi.cli import main; sys.exit(main(['solve', {str(DEFAULT_PROBLEM)!r}]))"
+    )
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-c", code], stdout=write, stderr=subprocess.PIPE, check=False
+        )
+    finally:
+        os.close(write)
+    assert finished.stderr == b""
+    assert finished.returncode == 1

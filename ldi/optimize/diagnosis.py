@@ -4,14 +4,16 @@ The elastic problem gives every hard row a slack in the row's own units and mini
 sum. The rows it relaxes, and the rows holding firm against them (those whose multipliers
 are not zero in the elastic solution), are the limits in conflict. Each of them is then
 relaxed alone (the others held) to find the single change that would restore feasibility;
-a vector row (``long_only``, one entry per instrument) is relaxed entry by entry.
+a vector row (``long_only``, one entry per instrument) is relaxed entry by entry, or as a
+whole when more than MAX_ALONE of its entries conflict (its ``needed_alone`` values are
+then what its entries would need together).
 
 No other row can restore feasibility alone: the elastic multipliers are a Farkas
 certificate of infeasibility, and a row entry they leave out (multiplier zero) can be
 removed without breaking it.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,9 @@ from ldi.optimize.solvers import Status, run
 
 RELAXED = 1e-7  # a slack above this (in the row's units) counts as a relaxation
 ACTIVE = 1e-6  # a multiplier above this fraction of the largest marks a conflicting row
+# A vector row with more conflicting entries than this is relaxed as a whole (one solve):
+# a menu of hundreds of single short positions costs a solve each and helps nobody.
+MAX_ALONE = 20
 COLUMNS = ["term", "sense", "bound", "needed", "relaxation", "needed_alone"]
 
 
@@ -40,27 +45,35 @@ def diagnose(
     relaxed = joint["relaxation"] > RELAXED
     firm = _holding_firm(elastic)
     moved = set(joint.index[relaxed]) | set(firm)
+    conflict = joint.loc[[label for label in joint.index if label in moved]]
+    rows = conflict.groupby("row_name", sort=False).groups
+    together = {name for name, entries in rows.items() if len(entries) > MAX_ALONE}
+    # One relaxation per entry, or per vector row when it has too many entries to try each.
+    trials: list[list[str]] = []
+    for name, entries in rows.items():
+        labels = [str(label) for label in entries]
+        trials += [labels] if name in together else [[label] for label in labels]
     alone: dict[str, float] = {}
-    for label in [label for label in joint.index if label in moved]:
-        _open(elastic, label)
+    for labels in trials:
+        _open(elastic, set(labels))
         status, _ = run(elastic.problem, order, options)
         if status is Status.OPTIMAL:
-            single = _needed(model, elastic).loc[label]
-            if single["relaxation"] > RELAXED:
-                alone[label] = float(single["needed"])
+            single = _needed(model, elastic).loc[labels]
+            moved_alone = single[single["relaxation"] > RELAXED]
+            alone.update(moved_alone["needed"].astype(float).to_dict())
     _open(elastic)
-    table = joint.loc[[label for label in joint.index if label in moved]].copy()
+    table = conflict.copy()
     table.loc[table["relaxation"] <= RELAXED, ["needed", "relaxation"]] = np.nan
     table["needed_alone"] = [alone.get(label, np.nan) for label in table.index]
     table = table.sort_values("relaxation", ascending=False, na_position="last")
-    return Diagnosis(table[COLUMNS], message(table))
+    return Diagnosis(table[COLUMNS], message(table, together))
 
 
-def _open(elastic: Compiled, label: str | None = None) -> None:
-    """Let every slack move (``label`` None), or only the slack of row entry ``label``."""
+def _open(elastic: Compiled, labels: set[str] | None = None) -> None:
+    """Let every slack move (``labels`` None), or only those of the row entries ``labels``."""
     for _, row, _ in elastic.rows:
         cap = elastic.caps[row.name]
-        shut = [label is not None and entry != label for entry in row_labels(row)]
+        shut = [labels is not None and entry not in labels for entry in row_labels(row)]
         cap.value = np.where(np.reshape(shut, cap.shape), 0.0, OPEN)
 
 
@@ -106,15 +119,16 @@ def _needed(model: Model, elastic: Compiled) -> pd.DataFrame:
     return pd.DataFrame(records).set_index("row")
 
 
-def message(table: pd.DataFrame) -> str:
+def message(table: pd.DataFrame, together: Collection[str] = ()) -> str:
     """One sentence naming the conflicting limits and what each would need.
 
     For example ``leverage <= 0.1 conflicts with hedge_ratio[rates].min >= 0.95, budget ==
     1.29e+09 and long_only (10 entries): leverage would need 0.1229, or
     hedge_ratio[rates].min would need 0.9227, or long_only[UKTI_0Q_2036] would need
     -5.003e+07 (or another of 10 entries; see the table)``. Of a vector row with more than
-    two entries, only the entry that would move least alone is spelled out. ``table`` is the
-    diagnosis table with a ``row_name`` column (entries of one vector row share it).
+    two entries, only the entry that would move least alone is spelled out; of a vector row
+    in ``together`` (relaxed as a whole), how many entries would move together. ``table`` is
+    the diagnosis table with a ``row_name`` column (entries of one vector row share it).
     """
     if table.empty:
         return "no single set of limits could be relaxed to restore feasibility"
@@ -126,6 +140,11 @@ def message(table: pd.DataFrame) -> str:
         else:
             names += [f"{row} {r.sense} {r.bound:.4g}" for row, r in entries.iterrows()]
         alone = entries[np.isfinite(entries["needed_alone"])]
+        if row_name in together and len(alone) > 1:
+            options.append(
+                f"{row_name} would need {len(alone)} entries moved together (see the table)"
+            )
+            continue
         if many and len(alone) > 1:
             least = (alone["needed_alone"] - alone["bound"]).abs().idxmin()
             options.append(

@@ -166,7 +166,9 @@ def _attempt(problem: cp.Problem, name: str, options: Mapping[str, Mapping[str, 
             problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
         raw = str(problem.status)
         error = "; ".join(str(w.message) for w in caught)
-    except cp.SolverError as failure:
+    except (cp.SolverError, ValueError) as failure:
+        # cvxpy raises ValueError when a solver ends without a usable answer (HiGHS's
+        # "unknown" status: "Cannot unpack invalid solution"); it is a failed attempt too.
         raw, error = "solver_error", str(failure)
     return Attempt(name, raw, time.perf_counter() - start, error)
 

@@ -26,12 +26,14 @@ import pytest
 
 import ldi
 from ldi.errors import InfeasibleError
-from ldi.optimize.diagnosis import message
+from ldi.optimize import diagnosis
+from ldi.optimize.diagnosis import MAX_ALONE, message
 from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.solve import solve
-from ldi.optimize.solvers import Status
+from ldi.optimize.solvers import Status, run
 from ldi.optimize.terms.constraints import Bounds, Budget, HedgeRatio, Leverage, LongOnly
 from ldi.optimize.terms.objectives import Turnover
+from tests.optimize.conftest import make_data
 from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 PAST = 1e-6  # fraction of the move beyond needed_alone that must be feasible
@@ -188,6 +190,62 @@ def test_message_for_a_single_limit_and_for_a_joint_only_relaxation():
     )
     assert (
         message(one.iloc[:0]) == "no single set of limits could be relaxed to restore feasibility"
+    )
+
+
+def bonds_funding_a_negative_budget(count: int) -> Model:
+    """``count`` long-only bonds whose value must be -50: budget and every bond conflict.
+
+    Any one bond alone at -50 (or a budget of 0) restores feasibility.
+    """
+    ids = [f"B{i}" for i in range(count)]
+    data = make_data(ids, pv01=np.full(count, 1e-3), holdings={"B0": 100.0})
+    return two_bond_model(data, [Budget(contribution=-150.0)])
+
+
+@pytest.mark.parametrize(("count", "solves"), [(MAX_ALONE, 2 + MAX_ALONE), (MAX_ALONE + 5, 3)])
+def test_a_vector_row_with_many_conflicting_entries_is_relaxed_as_a_whole(
+    count, solves, monkeypatch
+):
+    calls = []
+
+    def counted(problem, order, options):
+        calls.append(problem)
+        return run(problem, order, options)
+
+    monkeypatch.setattr(diagnosis, "run", counted)
+    result = solve(bonds_funding_a_negative_budget(count))
+    table = diagnosed(result)
+    entries = [f"long_only[B{i}]" for i in range(count)]
+    assert set(table.index) == {"budget", *entries}
+    assert table.loc["budget", "needed_alone"] == pytest.approx(0.0, abs=1e-6)
+    # The joint relaxation, the budget alone, then each entry or the whole row once.
+    assert len(calls) == solves
+    moved_alone = table.loc[entries, "needed_alone"].dropna()
+    assert len(moved_alone) >= 1
+    if count <= MAX_ALONE:  # each entry alone: a short of 50 restores feasibility
+        np.testing.assert_allclose(table.loc[entries, "needed_alone"], -50.0, rtol=1e-6)
+    else:  # the row as a whole: its entries together are short 50
+        assert moved_alone.sum() == pytest.approx(-50.0, rel=1e-6)
+
+
+def test_message_counts_the_entries_of_a_row_relaxed_as_a_whole():
+    rows = ["budget", *(f"long_only[B{i}]" for i in range(3))]
+    table = pd.DataFrame(
+        {
+            "term": ["budget", *["long_only"] * 3],
+            "sense": ["==", ">=", ">=", ">="],
+            "bound": [-50.0, 0.0, 0.0, 0.0],
+            "needed": [np.nan] * 4,
+            "relaxation": [np.nan] * 4,
+            "needed_alone": [0.0, -20.0, -30.0, np.nan],
+            "row_name": ["budget", *["long_only"] * 3],
+        },
+        index=rows,
+    )
+    assert message(table, together={"long_only"}) == (
+        "budget == -50 conflicts with long_only (3 entries): budget would need 0, or "
+        "long_only would need 2 entries moved together (see the table)"
     )
 
 

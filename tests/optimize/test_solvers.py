@@ -295,3 +295,26 @@ def test_solvers_agree_with_clarabel_on_every_example(clarabel_answers, path, so
     np.testing.assert_allclose(
         result.positions.to_numpy(), reference.positions.to_numpy(), rtol=0, atol=POSITION_RTOL * pv
     )
+
+
+def test_a_solver_ending_without_an_answer_is_a_failed_attempt_and_falls_back():
+    # HiGHS can end with status "unknown" (e.g. when it cannot compute an infeasible LP's
+    # dual ray); cvxpy then raises ValueError("Cannot unpack invalid solution ...").
+    needs("HIGHS", "CLARABEL")
+    x = cp.Variable()
+    problem = cp.Problem(cp.Minimize(x), [x >= 1])
+    solve = problem.solve
+
+    def unknown_under_highs(*, solver, **options):
+        if solver == "HIGHS":
+            raise ValueError("Cannot unpack invalid solution: Solution(status=UNKNOWN)")
+        return solve(solver=solver, **options)
+
+    problem.solve = unknown_under_highs
+    status, info = run(problem, ["HIGHS", "CLARABEL"])
+    assert status is Status.OPTIMAL
+    first, second = info.attempts
+    assert (first.solver, first.status) == ("HIGHS", "solver_error")
+    assert "Cannot unpack invalid solution" in first.error
+    assert (second.solver, info.name) == ("CLARABEL", "CLARABEL")
+    assert x.value == pytest.approx(1.0, abs=1e-7)

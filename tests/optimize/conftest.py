@@ -18,6 +18,26 @@ KEY_IE01 = np.array([[0, 0, 4e-4, 0, 3e-4, 0, 0, 0], [0, 0, 1.0e-3, 0, 6e-4, 0, 
 PV01, IE01 = KEY_PV01.sum(axis=0), KEY_IE01.sum(axis=0)
 CS01 = np.array([0, 7e-4, 0, 0, 0, 0, 0, 0])
 RETURN = np.array([0.045, 0.055, 0.04, 0, 0, -0.05, 0.07, 0.04])
+
+
+def universe(**tables: object) -> ModelData:
+    """The eight-instrument universe with ``tables`` (liabilities, holdings, ...) added."""
+    return make_data(
+        IDS,
+        roles=ROLES,
+        kinds=KINDS.split(),
+        pv=PV,
+        pv01=PV01,
+        ie01=IE01,
+        cs01=CS01,
+        keys=(5.0, 20.0),
+        key_pv01=KEY_PV01,
+        key_ie01=KEY_IE01,
+        expected_return=RETURN,
+        **tables,
+    )
+
+
 # Positions (money) at which term tests evaluate rows and values by hand.
 X = np.array([350.0, 100.0, 300.0, 400.0, -200.0, 150.0, 250.0, 50.0])
 

@@ -39,13 +39,13 @@ from tests.optimize.conftest import (
     IE01,
     KEY_IE01,
     KEY_PV01,
-    KINDS,
     PV,
     PV01,
     RETURN,
     ROLES,
     X,
     make_data,
+    universe,
 )
 
 CURVATURE = np.array([20.0, 10.0, 30.0, 15.0, 0, 0, 0, 0])
@@ -57,19 +57,8 @@ L_KEY_PV01, L_KEY_IE01 = np.array([0.5, 1.0]), np.array([0.3, 0.6])
 HOLDINGS = {"GILT": 300.0, "CREDIT": 100.0, "LINKER": 200.0, "EQUITY": 250.0, "CASH": 50.0}
 CAPITAL = 900.0  # value of the holdings
 GROUPS = {"matching": ("GILT", "LINKER")}
-DATA = make_data(
-    IDS,
-    roles=ROLES,
-    kinds=KINDS.split(),
-    pv=PV,
-    pv01=PV01,
-    ie01=IE01,
-    cs01=CS01,
+DATA = universe(
     curvature=CURVATURE,
-    keys=(5.0, 20.0),
-    key_pv01=KEY_PV01,
-    key_ie01=KEY_IE01,
-    expected_return=RETURN,
     loadings=LOADINGS,
     specific=SPECIFIC,
     liabilities=LIABILITIES,

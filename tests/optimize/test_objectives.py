@@ -31,32 +31,19 @@ from tests.optimize.conftest import (
     CS01,
     IDS,
     IE01,
-    KEY_IE01,
-    KEY_PV01,
-    KINDS,
     PV,
     PV01,
     RETURN,
     ROLES,
     X,
     make_data,
+    universe,
 )
 
 LIABILITIES = {"pv": 1000.0, "pv01": 1.5, "ie01": 0.9, "expected_return": 45.0}
 HOLDINGS = np.array([300.0, 100.0, 200.0, 0, 0, 0, 250.0, 50.0])
 CAPITAL = PV @ HOLDINGS
-BOOK = make_data(
-    IDS,
-    roles=ROLES,
-    kinds=KINDS.split(),
-    pv=PV,
-    pv01=PV01,
-    ie01=IE01,
-    cs01=CS01,
-    keys=(5.0, 20.0),
-    key_pv01=KEY_PV01,
-    key_ie01=KEY_IE01,
-    expected_return=RETURN,
+BOOK = universe(
     loadings=np.column_stack([-PV01, IE01, -CS01, [0, 0, 0, 0, 0, 0, 1.2, 0]]),
     specific=[0, 0.004, 0, 0, 0, 0, 0.08, 0],
     liabilities=LIABILITIES,

@@ -45,7 +45,7 @@ def diagnose(
     relaxed = joint["relaxation"] > RELAXED
     firm = _holding_firm(elastic)
     moved = set(joint.index[relaxed]) | set(firm)
-    conflict = joint.loc[[label for label in joint.index if label in moved]]
+    conflict = joint[joint.index.isin(moved)]
     rows = conflict.groupby("row_name", sort=False).groups
     together = {name for name, entries in rows.items() if len(entries) > MAX_ALONE}
     # One relaxation per entry, or per vector row when it has too many entries to try each.

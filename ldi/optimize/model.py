@@ -177,12 +177,10 @@ class Model:
         for compiled in (self._compiled, self._elastic):
             if compiled is not None:
                 assignments += _assignments(compiled, terms, scaled, self.located)
+                assignments.append((compiled.money_ratio, scaled.money_ratio))
         self.data, self.objective, self.constraints = data, objective, constraints
         for parameter, value in assignments:
             parameter.value = value
-        for compiled in (self._compiled, self._elastic):
-            if compiled is not None:
-                compiled.money_ratio.value = scaled.money_ratio
 
     def values(self, term: Term) -> dict[str, Any]:
         """The term's parameter values on the current data."""

@@ -1,7 +1,7 @@
 """A loaded problem: its validated spec echoed, plus the domain objects built from it."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,8 @@ from ldi.errors import SpecError
 from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
 from ldi.io.schema import ProblemSpec
 from ldi.liabilities import Liabilities
+from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
+from ldi.scenarios import Scenario, catalogue, revaluation_of
 from ldi.typing import ArrayLike
 
 if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to solve
@@ -31,7 +33,9 @@ class Problem:
 
     ``holdings`` are positions by instrument id: market value for physical assets, notional
     for overlays, cash borrowed for repo (see ``ldi.instruments.Role``). ``decision`` holds
-    the objective, constraints and solver options of the problem file.
+    the objective, constraints and solver options of the problem file. ``collateral`` is the
+    collateral policy (haircuts, eligibility, initial margin); ``scenarios`` the stress
+    scenarios by name (the catalogue's and the file's own).
     """
 
     spec: ProblemSpec
@@ -40,6 +44,8 @@ class Problem:
     instruments: Mapping[str, Instrument]
     holdings: pd.Series
     decision: "Decision | None" = None
+    collateral: CollateralPolicy = field(default_factory=CollateralPolicy)
+    scenarios: Mapping[str, Scenario] = field(default_factory=catalogue)
 
     @property
     def name(self) -> str:
@@ -54,6 +60,17 @@ class Problem:
     def instrument_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> InstrumentRisk:
         """Per-unit exposures and market terms of every instrument."""
         return instrument_risk(list(self.instruments.values()), self.market, keys)
+
+    def collateral_model(self) -> CollateralModel:
+        """Collateral available and needed per unit of each instrument, by full revaluation."""
+        instruments = list(self.instruments.values())
+        revaluation = revaluation_of(self.instruments, self.market)
+        return CollateralModel(
+            collateral_table(instruments, self.collateral),
+            revaluation.values,
+            revaluation.base,
+            self.collateral.within_days,
+        )
 
     @cached_property
     def model(self) -> "Model":

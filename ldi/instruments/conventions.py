@@ -35,12 +35,15 @@ HAIRCUTS: Mapping[str, tuple[tuple[float, float], ...]] = MappingProxyType(
     {
         # (residual maturity up to, haircut): EU EMIR RTS 2016/2251 Annex II, credit
         # quality step 1, same currency: the standard minimum haircut on collateral for
-        # uncleared derivatives, used as the default when a repo states none (repo haircuts
-        # are agreed bilaterally; give them per repo where known).
+        # uncleared derivatives. It is the default for repo that states none (repo haircuts
+        # are agreed bilaterally; give them per repo where known) and for collateral pools.
         "government": ((1.0, 0.005), (5.0, 0.02), (np.inf, 0.04)),
-        "credit": ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08)),
+        "corporate": ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08)),
+        "equity": ((np.inf, 0.15),),  # main-index equities
+        "cash": ((np.inf, 0.0),),  # cash variation margin
     }
 )
+"""Haircut schedules by collateral class."""
 
 
 def defaults(kind: str, currency: str) -> dict[str, Any]:
@@ -50,5 +53,9 @@ def defaults(kind: str, currency: str) -> dict[str, Any]:
 
 def haircut(credit: bool, maturity: float) -> float:
     """Standard haircut (decimal) of a bond with ``maturity`` years left."""
-    schedule = HAIRCUTS["credit" if credit else "government"]
+    return scheduled(HAIRCUTS["corporate" if credit else "government"], maturity)
+
+
+def scheduled(schedule: tuple[tuple[float, float], ...], maturity: float) -> float:
+    """The haircut of a schedule of (maturity up to, haircut) for ``maturity`` years left."""
     return next(cut for limit, cut in schedule if maturity <= limit)

@@ -26,6 +26,7 @@ from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
+from ldi.io.liquidity import build_collateral, build_scenarios
 from ldi.io.schema import (
     NOMINAL_KINDS,
     SCHEMA_VERSION,
@@ -186,6 +187,8 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> Problem:
         instruments=MappingProxyType(instruments),
         holdings=_build_holdings(spec, instruments),
         decision=_build_decision(spec, instruments),
+        collateral=build_collateral(spec.collateral, instruments),
+        scenarios=build_scenarios(spec.stress, instruments),
     )
 
 
@@ -504,6 +507,6 @@ def _yaml_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif not part.startswith(TAG_PREFIX):
+        elif not part.startswith(TAG_PREFIX) and part != "[key]":  # "[key]": a mapping's key
             path += f".{part}" if path else part
     return path

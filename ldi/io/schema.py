@@ -1,8 +1,9 @@
 """The problem-file schema (pydantic): plain, frozen values checked key by key.
 
 Sections: ``curves``, ``market`` (default curves of instruments), ``liabilities``,
-``instruments``, ``holdings`` and the decision: ``objective``, ``constraints``,
-``solver``, ``risk_model``, ``groups`` and ``keys``. Term options are checked by the terms
+``instruments``, ``holdings``, the decision: ``objective``, ``constraints``,
+``solver``, ``risk_model``, ``groups`` and ``keys``, then ``collateral`` (the collateral
+policy) and ``stress`` (scenarios). Term options are checked by the terms
 themselves (``ldi.optimize.terms``), which know their own fields. The schema version key
 ``ldi`` lets later versions add sections without breaking old files. Field names of
 instrument specs are the parameters of the instrument classes; a field left out takes the
@@ -385,6 +386,130 @@ class RiskModelSpec(Spec):
     growth_correlation: Number = 0.9
 
 
+COLLATERAL_CLASSES = ("cash", "government", "corporate", "equity", "illiquid")
+CollateralClass = Literal[COLLATERAL_CLASSES]  # type: ignore[valid-type]
+Fraction = Annotated[Number, Field(ge=0, le=1)]
+
+
+def _haircut_form(value: Any) -> str | None:
+    """Discriminator callable: one haircut for every maturity, or one per maturity band."""
+    if isinstance(value, list):
+        return f"{TAG_PREFIX}bands"
+    return None if isinstance(value, dict) else f"{TAG_PREFIX}flat"
+
+
+HaircutSpec = Annotated[
+    Annotated[Fraction, Tag(f"{TAG_PREFIX}flat")]
+    | Annotated[list[Fraction], Tag(f"{TAG_PREFIX}bands"), Field(min_length=3, max_length=3)],
+    Discriminator(
+        _haircut_form,
+        custom_error_type="haircut_form",
+        custom_error_message="expected a haircut such as 0.04, or three for residual "
+        "maturities up to 1y, 1-5y and over 5y such as [0.005, 0.02, 0.04]",
+    ),
+]
+
+
+class InstrumentCollateralSpec(Spec):
+    """One instrument's collateral class, haircut, days to eligibility and initial margin."""
+
+    asset_class: CollateralClass | None = None
+    haircut: Fraction | None = None
+    days: Annotated[Number, Field(ge=0)] | None = None
+    initial_margin: Fraction | None = None
+
+
+class CollateralSpec(Spec):
+    """Collateral policy: what counts, at which haircut, within how many days.
+
+    ``haircuts`` and ``days`` override the defaults by class (a day count of null: never
+    eligible); ``initial_margin`` is a fraction of gross notional by overlay kind;
+    ``mandate`` lists the ids of the leveraged LDI mandate.
+    """
+
+    within_days: Annotated[Number, Field(ge=0)] = 5.0
+    haircuts: dict[CollateralClass, HaircutSpec] = {}
+    days: dict[CollateralClass, Annotated[Number, Field(ge=0)] | None] = {}
+    initial_margin: dict[Literal["interest_rate_swap", "inflation_swap"], Fraction] = {}
+    instruments: dict[str, InstrumentCollateralSpec] = {}
+    mandate: list[str] | None = None
+
+
+def _move_form(value: Any) -> str | None:
+    """Discriminator callable: a number is a parallel move, a mapping a term structure."""
+    if isinstance(value, dict):
+        return f"{TAG_PREFIX}curve"
+    return None if isinstance(value, list) else f"{TAG_PREFIX}parallel"
+
+
+class CurveMoveSpec(Spec):
+    """A move in bp at tenors (years), linear in between and flat outside."""
+
+    tenors: list[Number] = Field(min_length=1)
+    bp: list[Number] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _same_length(self) -> "CurveMoveSpec":
+        if len(self.tenors) != len(self.bp):
+            raise ValueError(
+                f"{len(self.tenors)} tenors but {len(self.bp)} bp values; expected one per tenor"
+            )
+        return self
+
+
+RateMoveSpec = Annotated[
+    Annotated[Number, Tag(f"{TAG_PREFIX}parallel")]
+    | Annotated[CurveMoveSpec, Tag(f"{TAG_PREFIX}curve")],
+    Discriminator(
+        _move_form,
+        custom_error_type="move_form",
+        custom_error_message="expected a parallel move in bp such as 100, or "
+        "{tenors: [...], bp: [...]}",
+    ),
+]
+GrowthReturn = Annotated[Number, Field(gt=-1)]
+
+
+class MoveSpec(Spec):
+    """One state of the markets: rate moves in bp, credit widening, growth returns.
+
+    ``real_bp`` moves real yields (breakevens then move by nominal − real); give it or
+    ``breakeven_bp``, not both.
+    """
+
+    label: str | None = None
+    nominal_bp: RateMoveSpec = 0.0
+    real_bp: RateMoveSpec | None = None
+    breakeven_bp: RateMoveSpec | None = None
+    credit_spread_bp: Number = 0.0
+    growth: GrowthReturn = 0.0
+    returns: dict[str, GrowthReturn] = {}
+
+    @model_validator(mode="after")
+    def _real_or_breakeven(self) -> "MoveSpec":
+        if self.real_bp is not None and self.breakeven_bp is not None:
+            raise ValueError(
+                "got both real_bp and breakeven_bp; expected one of them (real = nominal - "
+                "breakeven)"
+            )
+        return self
+
+
+class ScenarioSpec(MoveSpec):
+    """A named scenario: one move, or ``steps`` of cumulative moves (a path, e.g. days)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    steps: list[MoveSpec] | None = Field(default=None, min_length=1)
+
+
+class StressSpec(Spec):
+    """Stress scenarios: the built-in catalogue (unless ``catalogue: false``) and the file's."""
+
+    catalogue: bool = True
+    scenarios: list[ScenarioSpec] = []
+
+
 class ProblemSpec(Spec):
     """A whole problem file."""
 
@@ -403,3 +528,5 @@ class ProblemSpec(Spec):
     objective: ObjectiveSpec | None = None
     constraints: list[TermEntry] = []
     solver: SolverSpec = SolverSpec()
+    collateral: CollateralSpec = CollateralSpec()
+    stress: StressSpec = StressSpec()

@@ -19,6 +19,7 @@ from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError
 from ldi.instruments import Role
 from ldi.instruments.pricing import money_flows
+from ldi.liquidity.collateral import CollateralModel
 from ldi.problem import Problem
 from ldi.risk.factors import FACTORS, RiskModel
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
@@ -74,6 +75,7 @@ class ModelData:
     the liabilities in total. ``loadings`` (ids x FACTORS) and ``specific`` are the factor
     model's money loadings and specific volatilities per unit; ``liability_loadings`` the
     liabilities' loadings. ``terms`` are the instruments' market terms (haircut, ...).
+    ``collateral`` values the collateral available and needed per unit under shocks.
     """
 
     keys: FloatArray
@@ -89,6 +91,7 @@ class ModelData:
     risk_model: RiskModel = field(default_factory=RiskModel)
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     currency: str = ""
+    collateral: CollateralModel | None = None
 
     @property
     def ids(self) -> pd.Index:
@@ -167,6 +170,7 @@ class ModelData:
         groups: dict[str, tuple[str, ...]] | None = None,
         terms: pd.DataFrame | None = None,
         currency: str = "",
+        collateral: CollateralModel | None = None,
     ) -> "ModelData":
         """Exposure tables given as arrays, e.g. from another risk system or a textbook.
 
@@ -245,6 +249,7 @@ class ModelData:
             risk_model=risk_model or RiskModel(),
             groups=groups or {},
             currency=currency,
+            collateral=collateral,
         )
 
     def with_holdings(self, holdings: Mapping[str, float] | pd.Series) -> "ModelData":
@@ -327,6 +332,7 @@ def model_data(
         risk_model=risk_model,
         groups=_checked_groups(groups or {}, terms),
         currency=problem.spec.currency,
+        collateral=problem.collateral_model(),
     )
 
 

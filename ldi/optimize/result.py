@@ -7,7 +7,6 @@ each term's scaled value x S (S = the liabilities' PV), weighted, with sign + wh
 minimized; a shadow price is the change in that objective per unit of a row's bound.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import InfeasibleError, SolveError
+from ldi.io.json_safe import json_safe
 from ldi.optimize.context import NumpyOps, Scaled
 from ldi.optimize.solvers import SolverInfo, Status
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
@@ -119,7 +119,7 @@ class LDIResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of everything above (NaN becomes null)."""
-        return _json_safe(
+        return json_safe(
             {
                 "name": self.name,
                 "currency": self.currency,
@@ -149,18 +149,6 @@ class LDIResult:
 
 def _records(frame: pd.DataFrame, index: str) -> list[dict[str, Any]]:
     return frame.rename_axis(index).reset_index().to_dict(orient="records")
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -> pd.DataFrame:

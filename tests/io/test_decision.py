@@ -37,6 +37,8 @@ OBJECTIVE_KEYS = sorted(
 CONSTRAINT_KEYS = sorted(
     [
         "budget",
+        "collateral_buffer",
+        "liquidity_coverage",
         "hedge_ratio",
         "key_rate_tolerance",
         "duration_match",

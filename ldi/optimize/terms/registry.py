@@ -27,6 +27,7 @@ from ldi.optimize.terms.constraints import (
     SurplusVolatility,
 )
 from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.objectives import OBJECTIVES
 from ldi.validation import is_finite_number, plain
 
@@ -49,6 +50,8 @@ CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
             MaxTurnover,
             SurplusVolatility,
             ExpectedReturn,
+            CollateralBuffer,
+            LiquidityCoverage,
         )
     }
 )

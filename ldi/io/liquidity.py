@@ -1,0 +1,124 @@
+"""The ``collateral`` and ``stress`` sections: a collateral policy and stress scenarios.
+
+Ids are checked against the instruments here, so an error names its path in the file.
+"""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+
+from ldi.curves.spread import RateSpread
+from ldi.errors import DataError, SpecError
+from ldi.instruments import Instrument
+from ldi.instruments.conventions import HAIRCUTS
+from ldi.io.schema import CollateralSpec, CurveMoveSpec, MoveSpec, ScenarioSpec, StressSpec
+from ldi.liquidity.collateral import (
+    DEFAULT_DAYS,
+    AssetClass,
+    CollateralPolicy,
+    InstrumentCollateral,
+)
+from ldi.scenarios import Move, Scenario, catalogue, spread_bp
+from ldi.units import BP
+
+BAND_LIMITS = tuple(limit for limit, _ in HAIRCUTS["government"])  # 1y, 5y, beyond
+E_ID = "{path}: got {value!r}; expected an instrument id, one of {ids}"
+E_SCENARIO_NAME = (
+    "{path}: name {name!r} is already {first}; expected a unique name (or catalogue: false "
+    "to replace the built-in scenarios)"
+)
+E_STEPS_AND_MOVE = "{path}: got steps and the move keys {keys}; expected either one move or steps"
+
+
+def build_collateral(
+    spec: CollateralSpec, instruments: Mapping[str, Instrument]
+) -> CollateralPolicy:
+    """The collateral policy of the ``collateral`` section."""
+    defaults = CollateralPolicy()
+    haircuts = dict(defaults.haircuts)
+    for name, cut in spec.haircuts.items():
+        bands = cut if isinstance(cut, list) else [cut] * len(BAND_LIMITS)
+        haircuts[AssetClass(name)] = tuple(zip(BAND_LIMITS, bands, strict=True))
+    days = {**DEFAULT_DAYS, **{AssetClass(k): v for k, v in spec.days.items()}}
+    overrides = {}
+    for key, item in spec.instruments.items():
+        _check_id(f"collateral.instruments.{key}", key, instruments)
+        asset_class = None if item.asset_class is None else AssetClass(item.asset_class)
+        overrides[key] = InstrumentCollateral(
+            asset_class, item.haircut, item.days, item.initial_margin
+        )
+    mandate = None
+    if spec.mandate is not None:
+        for i, member in enumerate(spec.mandate):
+            _check_id(f"collateral.mandate[{i}]", member, instruments)
+        mandate = tuple(spec.mandate)
+    return CollateralPolicy(
+        haircuts=MappingProxyType(haircuts),
+        days=MappingProxyType(days),
+        initial_margin=MappingProxyType(dict(spec.initial_margin)),
+        instruments=MappingProxyType(overrides),
+        within_days=spec.within_days,
+        mandate=mandate,
+    )
+
+
+def build_scenarios(
+    spec: StressSpec, instruments: Mapping[str, Instrument]
+) -> Mapping[str, Scenario]:
+    """The catalogue's scenarios (unless switched off), then the file's own, by name."""
+    scenarios = dict(catalogue()) if spec.catalogue else {}
+    first = dict.fromkeys(scenarios, "a catalogue scenario")
+    for i, item in enumerate(spec.scenarios):
+        path = f"stress.scenarios[{i}]"
+        if item.name in first:
+            message = E_SCENARIO_NAME.format(
+                path=f"{path}.name", name=item.name, first=first[item.name]
+            )
+            raise SpecError(message, path=f"{path}.name")
+        first[item.name] = f"the name of {path}"
+        scenarios[item.name] = _scenario(item, path, instruments)
+    return MappingProxyType(scenarios)
+
+
+def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument]) -> Scenario:
+    if item.steps is None:
+        return Scenario.single(item.name, _move(item, path, instruments), item.description)
+    given = sorted(item.model_fields_set & set(MoveSpec.model_fields))
+    if given:
+        raise SpecError(E_STEPS_AND_MOVE.format(path=path, keys=given), path=path)
+    moves = [_move(step, f"{path}.steps[{j}]", instruments) for j, step in enumerate(item.steps)]
+    labels = tuple(step.label or f"step {j + 1}" for j, step in enumerate(item.steps))
+    return Scenario(item.name, tuple(moves), item.description, labels)
+
+
+def _move(item: MoveSpec, path: str, instruments: Mapping[str, Instrument]) -> Move:
+    for key in item.returns:
+        _check_id(f"{path}.returns.{key}", key, instruments)
+    try:
+        nominal = _spread(item.nominal_bp)
+        if item.real_bp is not None:
+            real = _spread(item.real_bp)
+            breakeven = nominal + RateSpread(real.tenors, -real.values)
+        else:
+            breakeven = _spread(item.breakeven_bp or 0.0)
+    except DataError as error:
+        raise SpecError(f"{path}: {error}", path=path) from None
+    return Move(
+        nominal=nominal,
+        breakeven=breakeven,
+        credit_spread=item.credit_spread_bp * BP,
+        growth=item.growth,
+        returns=dict(item.returns),
+    )
+
+
+def _spread(value: float | CurveMoveSpec) -> RateSpread:
+    if isinstance(value, CurveMoveSpec):
+        return spread_bp((np.asarray(value.tenors), np.asarray(value.bp)))
+    return spread_bp(value)
+
+
+def _check_id(path: str, value: str, instruments: Mapping[str, Instrument]) -> None:
+    if value not in instruments:
+        raise SpecError(E_ID.format(path=path, value=value, ids=sorted(instruments)), path=path)

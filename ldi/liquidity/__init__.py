@@ -1,0 +1,26 @@
+"""Liquidity: collateral pools and haircuts, margin calls, buffers and resilience metrics."""
+
+from ldi.liquidity.buffer import Buffer, Rise, absorbable_rise, bp_to_zero_nav, rise, root_bp
+from ldi.liquidity.collateral import (
+    AssetClass,
+    CollateralModel,
+    CollateralPolicy,
+    InstrumentCollateral,
+    benefits_due,
+    collateral_table,
+)
+
+__all__ = [
+    "AssetClass",
+    "Buffer",
+    "CollateralModel",
+    "CollateralPolicy",
+    "InstrumentCollateral",
+    "Rise",
+    "absorbable_rise",
+    "benefits_due",
+    "bp_to_zero_nav",
+    "collateral_table",
+    "rise",
+    "root_bp",
+]

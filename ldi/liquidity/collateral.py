@@ -1,0 +1,288 @@
+"""Collateral: what each position can pledge after haircuts, and what it must post.
+
+Every position is classified into a collateral class (cash, government bonds, corporate
+bonds, equity, illiquid) with a haircut from the class's schedule by residual maturity
+(``ldi.instruments.conventions.HAIRCUTS``) and the days it takes to turn it into eligible
+collateral. Only positions that can be eligible within the window (``within_days``) count.
+
+Under a move, per unit of position (money):
+
+- available = (1 − h_i) x V_i(move) for an eligible physical asset (V the value per unit);
+- a swap posts variation margin −(V_i(move) − V_i(today)) (negative: it receives);
+- repo k against bond c, borrowing at haircut h_k, must top up the collateral's fall:
+  −r_c / (1 − h_k) per unit borrowed (r_c the bond's return), and the bonds already
+  pledged, (1 + r_c) / (1 − h_k) of value, are not available: −(1 − h_c)(1 + r_c)/(1 − h_k);
+- initial margin, when set, is a fraction of each overlay's gross notional.
+
+So the headroom Σ (available − need) x − Σ im |x| is linear in the positions given the
+moves' full revaluations, less a convex initial-margin term: an optimizer can hold it ≥ 0.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ldi.instruments import Instrument, Role
+from ldi.instruments.conventions import HAIRCUTS, scheduled
+from ldi.scenarios.scenario import Move
+from ldi.typing import FloatArray
+
+RECAPITALISATION_DAYS = 5.0  # TPR: buffers count what can be collateral within 5 days
+
+
+class AssetClass(StrEnum):
+    """Collateral classes, in the order a collateral waterfall uses them."""
+
+    CASH = "cash"
+    GOVERNMENT = "government"
+    CORPORATE = "corporate"
+    EQUITY = "equity"
+    ILLIQUID = "illiquid"
+
+
+DEFAULT_DAYS: Mapping[AssetClass, float | None] = MappingProxyType(
+    {
+        AssetClass.CASH: 0.0,
+        AssetClass.GOVERNMENT: 0.0,  # gilts are eligible as they are
+        AssetClass.CORPORATE: 2.0,  # credit repo or sale and settlement
+        AssetClass.EQUITY: 3.0,  # sale (T+2) and transfer of the cash
+        AssetClass.ILLIQUID: None,  # never: property, private markets (gated in 2022)
+    }
+)
+"""Days to turn each class into eligible collateral (None: never)."""
+
+Schedule = tuple[tuple[float, float], ...]
+NEVER: Schedule = ((np.inf, 1.0),)  # a class without a schedule (illiquid) counts nothing
+
+
+@dataclass(frozen=True)
+class InstrumentCollateral:
+    """Overrides for one instrument: its class, haircut, days and initial margin."""
+
+    asset_class: AssetClass | None = None
+    haircut: float | None = None
+    days: float | None = None
+    initial_margin: float | None = None
+
+
+@dataclass(frozen=True)
+class CollateralPolicy:
+    """Haircut schedules and days by class, initial margin by overlay kind, overrides by id.
+
+    ``within_days`` is the window that counts (default 5 business days, the recapitalisation
+    time TPR guidance names); ``mandate`` lists the ids of the leveraged LDI mandate whose
+    NAV "basis points to zero NAV" follows (default: government bonds, overlays, repo and
+    cash). ``initial_margin`` is a fraction of gross notional by overlay kind.
+    """
+
+    haircuts: Mapping[AssetClass, Schedule] = field(
+        default_factory=lambda: MappingProxyType(
+            {c: HAIRCUTS[c.value] for c in AssetClass if c.value in HAIRCUTS}
+        )
+    )
+    days: Mapping[AssetClass, float | None] = field(default_factory=lambda: DEFAULT_DAYS)
+    initial_margin: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    instruments: Mapping[str, InstrumentCollateral] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    within_days: float = RECAPITALISATION_DAYS
+    mandate: tuple[str, ...] | None = None
+
+
+TABLE_COLUMNS = [
+    "role",
+    "asset_class",
+    "haircut",
+    "days",
+    "initial_margin",
+    "pledge",
+    "repo_haircut",
+    "mandate",
+]
+
+
+def collateral_table(instruments: Sequence[Instrument], policy: CollateralPolicy) -> pd.DataFrame:
+    """Collateral terms per instrument (index id), from the policy and its overrides.
+
+    Columns: role, asset_class ("" for overlays and repo), haircut, days (NaN: never
+    eligible), initial_margin (fraction of gross notional), pledge (a repo's collateral id),
+    repo_haircut and mandate (in the leveraged LDI mandate).
+    """
+    records = {i.id: _terms(i, policy) for i in instruments}
+    table = pd.DataFrame.from_dict(records, orient="index", columns=TABLE_COLUMNS)
+    table.index.name = "id"
+    default = (table["role"] != Role.PHYSICAL.value) | table["asset_class"].isin(
+        [AssetClass.GOVERNMENT.value, AssetClass.CASH.value]
+    )
+    chosen = table.index.isin(policy.mandate) if policy.mandate is not None else default
+    table["mandate"] = np.asarray(chosen, dtype=bool)
+    return table
+
+
+def _terms(instrument: Instrument, policy: CollateralPolicy) -> dict[str, object]:
+    """One row of ``collateral_table`` (mandate filled in afterwards)."""
+    role = type(instrument).role
+    override = policy.instruments.get(instrument.id, InstrumentCollateral())
+    asset_class = override.asset_class or _default_class(instrument)
+    cut, days = np.nan, np.nan
+    if role is Role.PHYSICAL and asset_class is not None:
+        maturity = float(getattr(instrument, "maturity", 0.0))
+        schedule = policy.haircuts.get(asset_class, NEVER)
+        cut = override.haircut if override.haircut is not None else scheduled(schedule, maturity)
+        given = override.days if override.days is not None else policy.days.get(asset_class)
+        if given is not None and asset_class is not AssetClass.ILLIQUID:
+            days = given
+    margin = override.initial_margin
+    if margin is None:
+        margin = policy.initial_margin.get(type(instrument).kind, 0.0)
+    financing = role is Role.FINANCING
+    return {
+        "role": role.value,
+        "asset_class": asset_class.value if asset_class else "",
+        "haircut": cut,
+        "days": days,
+        "initial_margin": margin if role is Role.OVERLAY else 0.0,
+        "pledge": getattr(instrument, "collateral", "") if financing else "",
+        "repo_haircut": getattr(instrument, "haircut", np.nan) if financing else np.nan,
+        "mandate": False,
+    }
+
+
+def _default_class(instrument: Instrument) -> AssetClass | None:
+    kind, role = type(instrument).kind, type(instrument).role
+    if role is not Role.PHYSICAL:
+        return None
+    if kind == "cash":
+        return AssetClass.CASH
+    if kind == "return_seeking":
+        return AssetClass.EQUITY
+    return AssetClass.CORPORATE if getattr(instrument, "credit", False) else AssetClass.GOVERNMENT
+
+
+Values = Callable[[Sequence[Move]], FloatArray]
+"""Values per unit of every instrument (instruments x moves) after each move."""
+
+
+@dataclass(frozen=True, eq=False)
+class CollateralModel:
+    """Collateral available and needed per unit of position under moves (see module doc).
+
+    ``values`` revalues every instrument under moves (``ldi.scenarios.Revaluation.values``);
+    ``base`` holds today's values per unit. Coefficients are cached per batch of moves.
+    """
+
+    table: pd.DataFrame
+    values: Values
+    base: FloatArray
+    within_days: float = RECAPITALISATION_DAYS
+    _cache: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    @property
+    def ids(self) -> pd.Index:
+        """Instrument ids, the order of every coefficient vector."""
+        return self.table.index
+
+    @property
+    def initial_margin(self) -> FloatArray:
+        """Initial margin per unit of gross notional (0 but for overlays)."""
+        return self.table["initial_margin"].to_numpy(dtype=float)
+
+    def eligible(self, within_days: float | None = None) -> FloatArray:
+        """1.0 for positions that are eligible collateral within ``within_days``."""
+        window = self.within_days if within_days is None else within_days
+        days = self.table["days"].to_numpy(dtype=float)
+        return np.where(np.isfinite(days) & (days <= window), 1.0, 0.0)
+
+    def coefficients(
+        self, moves: Sequence[Move], within_days: float | None = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """(available, need) per unit of position: two (moves x instruments) arrays, money."""
+        window = self.within_days if within_days is None else within_days
+        key = (window, *(m.key() for m in moves))
+        if key not in self._cache:
+            self._cache[key] = self._coefficients(moves, window)
+        return self._cache[key]
+
+    def _coefficients(
+        self, moves: Sequence[Move], within_days: float
+    ) -> tuple[FloatArray, FloatArray]:
+        table = self.table
+        moved = self.values(moves).T  # (moves, n)
+        base = np.asarray(self.base, dtype=float)
+        eligible = self.eligible(within_days)
+        haircut = np.nan_to_num(table["haircut"].to_numpy(dtype=float), nan=1.0)
+        role = table["role"].to_numpy()
+        physical = role == Role.PHYSICAL.value
+        available = np.where(physical, eligible * (1.0 - haircut), 0.0) * moved
+        need = np.where(role == Role.OVERLAY.value, -(moved - base), 0.0)
+        returns = np.divide(moved, base, out=np.ones_like(moved), where=base != 0) - 1.0
+        for k in np.flatnonzero(role == Role.FINANCING.value):
+            c = table.index.get_loc(table["pledge"].iloc[k])
+            margin_ratio = 1.0 / (1.0 - float(table["repo_haircut"].iloc[k]))
+            need[:, k] = -returns[:, c] * margin_ratio
+            available[:, k] = -eligible[c] * (1.0 - haircut[c]) * (1.0 + returns[:, c])
+            available[:, k] *= margin_ratio
+        return available, need
+
+    def headroom(
+        self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
+    ) -> FloatArray:
+        """Available − needed collateral (money) after each move, for ``positions``."""
+        available, need = self.coefficients(moves, within_days)
+        x = np.asarray(positions, dtype=float)
+        return (available - need) @ x - self.initial_margin @ np.abs(x)
+
+    def needed(
+        self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
+    ) -> FloatArray:
+        """Collateral to post (money) after each move: margin calls plus initial margin."""
+        need = self.coefficients(moves, within_days)[1]
+        x = np.asarray(positions, dtype=float)
+        return need @ x + self.initial_margin @ np.abs(x)
+
+    def waterfall(
+        self, positions: FloatArray, move: Move, within_days: float | None = None
+    ) -> pd.DataFrame:
+        """Pools used in order (cash, gilts, corporate, equity) to meet the move's calls.
+
+        Index: pool (class); columns days, available (after haircut, net of collateral
+        already pledged to repo), used, left (money). A ``shortfall`` row appears when the
+        pools cannot meet the calls.
+        """
+        available = self.coefficients([move], within_days)[0][0] * np.asarray(positions, float)
+        pools = self.table["asset_class"].copy()
+        for k in np.flatnonzero(self.table["role"].to_numpy() == Role.FINANCING.value):
+            pools.iloc[k] = pools.loc[self.table["pledge"].iloc[k]]
+        eligible = self.eligible(within_days) > 0
+        pledged_from = self.table["pledge"].where(self.table["role"] == Role.FINANCING.value, "")
+        counted = eligible | pledged_from.isin(self.ids[eligible]).to_numpy()
+        frame = pd.DataFrame({"pool": pools, "available": available})[counted]
+        days = self.table["days"].groupby(pools).min()
+        order = [c.value for c in AssetClass if c.value in set(frame["pool"])]
+        sums = frame.groupby("pool")["available"].sum().reindex(order)
+        remaining = float(self.needed(positions, [move], within_days)[0])
+        rows = {}
+        for pool, amount in sums.items():
+            used = min(max(amount, 0.0), max(remaining, 0.0))
+            remaining -= used
+            rows[pool] = {"days": days.get(pool), "available": amount, "used": used}
+        table = pd.DataFrame.from_dict(
+            rows, orient="index", columns=["days", "available", "used"], dtype=float
+        )
+        table["left"] = table["available"] - table["used"]
+        if remaining > 0:
+            table.loc["shortfall"] = [np.nan, 0.0, remaining, -remaining]
+        table.index.name = "pool"
+        return table
+
+
+def benefits_due(times: FloatArray, amounts: FloatArray, months: float) -> float:
+    """Benefit payments (money) due within the next ``months``: flows at 0 < t ≤ months/12."""
+    due = (times > 0) & (times <= months / 12.0)
+    return float(np.sum(np.asarray(amounts)[due]))

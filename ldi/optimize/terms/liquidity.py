@@ -1,0 +1,132 @@
+"""Liquidity terms: collateral after haircuts covers the margin calls of a yield shock.
+
+Margin calls are valued by full revaluation of every position under the shock
+(``ldi.liquidity.CollateralModel``), so the rows are linear in the positions given those
+valuations: the optimizer trades hedge, growth assets and leverage against collateral. A
+re-solve with a new shock size or window only assigns new coefficients (parameters).
+"""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ldi.liquidity.buffer import Rise, rise
+from ldi.liquidity.collateral import CollateralModel, benefits_due
+from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.scenarios.scenario import Move
+
+E_NO_COLLATERAL = (
+    "{kind}: the model has no collateral data; expected a model built from a problem "
+    "(ldi.load_problem) or ModelData with collateral=CollateralModel(...)"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollateralBuffer(ConstraintTerm):
+    r"""Collateral after haircuts ≥ collateral calls under a yield rise, for every rise tested.
+
+    The rise is ``yield_rise_bp`` + ``operational_bp`` (TPR: a market-stress buffer of at
+    least 250bp on top of an operational buffer), tested as a nominal rise (real yields
+    with it) and, with ``real``, a rise of index-linked real yields alone; with
+    ``breakeven_fall_bp``, also a fall of breakevens (real yields held). Per rise s:
+    Σ_i (a_i(s) − m_i(s)) x_i − Σ_o im_o |x_o| ≥ 0, with a the collateral value after
+    haircut and m the margin call per unit (``ldi.liquidity.collateral``); only positions
+    eligible within ``within_days`` (default: the problem's collateral policy) count.
+    Linear, plus a convex initial-margin term. YAML: ``collateral_buffer``.
+    """
+
+    kind: ClassVar[str] = "collateral_buffer"
+    tunable: ClassVar[frozenset[str]] = frozenset(
+        {"yield_rise_bp", "operational_bp", "breakeven_fall_bp", "within_days"}
+    )
+    yield_rise_bp: float = 250.0
+    operational_bp: float = 100.0
+    real: bool = True
+    breakeven_fall_bp: float | None = None
+    within_days: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("yield_rise_bp", low=0.0, high=2000.0)
+        self.check_number("operational_bp", low=0.0, high=2000.0)
+        self.check_number("breakeven_fall_bp", low=0.0, high=2000.0)
+        self.check_number("within_days", low=0.0)
+
+    @property
+    def shock_bp(self) -> float:
+        """The rise tested: market stress plus operational buffer (bp)."""
+        return self.yield_rise_bp + self.operational_bp
+
+    def moves(self) -> dict[str, Move]:
+        """The tested moves by label."""
+        moves = {Rise.NOMINAL.value: rise(Rise.NOMINAL, self.shock_bp)}
+        if self.real:
+            moves[Rise.REAL.value] = rise(Rise.REAL, self.shock_bp)
+        if self.breakeven_fall_bp is not None:
+            moves[Rise.BREAKEVEN.value] = rise(Rise.BREAKEVEN, self.breakeven_fall_bp)
+        return moves
+
+    def collateral(self, data: Scaled) -> CollateralModel:
+        """The model's collateral data (a SpecError naming this term when it has none)."""
+        model = data.data.collateral
+        self.check("kind", E_NO_COLLATERAL.format(kind=self.kind), model is not None)
+        assert model is not None
+        return model
+
+    def values(self, data: Scaled) -> Values:
+        """Headroom per scaled unit of each position under each move."""
+        available, need = self.collateral(data).coefficients(
+            list(self.moves().values()), self.within_days
+        )
+        return {"headroom": available - need}
+
+    def headroom(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """Available − needed collateral per move, in scaled money."""
+        margin = self.collateral(data).initial_margin
+        value = p["headroom"] @ z
+        if np.any(margin):
+            value = value - margin @ ops.abs(z)
+        return value
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One entry per tested move: the headroom in money, ≥ 0."""
+        labels = tuple(self.moves())
+        value = self.headroom(ops, data, z, p)
+        money = data.scales.money
+        return [Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiquidityCoverage(CollateralBuffer):
+    r"""Liquid assets ≥ benefit payments over the next ``months`` + stressed margin calls.
+
+    Liquid assets are those eligible as collateral within ``within_days``, after haircut,
+    valued after a rise of ``yield_rise_bp`` + ``operational_bp`` (tested like
+    ``collateral_buffer``); the benefits are the liabilities' projected payments due in
+    (0, months/12] years. Per rise s: Σ (a_i(s) − m_i(s)) x_i − Σ im_o |x_o| ≥ B.
+    YAML: ``liquidity_coverage``.
+    """
+
+    kind: ClassVar[str] = "liquidity_coverage"
+    tunable: ClassVar[frozenset[str]] = CollateralBuffer.tunable | {"months"}
+    operational_bp: float = 0.0
+    months: float = 3.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("months", low=0.0, high=120.0)
+
+    def values(self, data: Scaled) -> Values:
+        """Headroom coefficients and the benefits due (scaled money)."""
+        flows = data.data.liability_flows
+        due = benefits_due(flows.times, flows.amounts.toarray().sum(axis=0), self.months)
+        return {**super().values(data), "benefits": due / data.scales.money}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One entry per tested move: liquid assets net of calls, ≥ the benefits due."""
+        labels = tuple(self.moves())
+        value = self.headroom(ops, data, z, p)
+        money = data.scales.money
+        return [Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)]

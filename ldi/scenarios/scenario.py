@@ -1,0 +1,151 @@
+"""Market moves and scenarios: what a stress does to rates, inflation, spreads and growth.
+
+A ``Move`` is one state of the markets relative to today: additive moves of every nominal
+zero curve and every breakeven curve (piecewise linear in t between knots, flat outside:
+the mechanism of every bump, ``RateSpread``), a widening of credit spreads, and returns on
+growth assets. Real yields move by the nominal move less the breakeven move. A ``Scenario``
+is one move, or a path of cumulative moves (e.g. day by day), so the collateral path of a
+crisis can be followed step by step.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from ldi.curves.spread import RateSpread
+from ldi.errors import DataError
+from ldi.typing import ArrayLike, FloatArray
+from ldi.units import BP
+from ldi.validation import finite_vector, is_finite_number
+
+E_RETURN = "{where}: got {value!r}; expected a finite return above -1 such as -0.25"
+E_NO_STEPS = "scenario {name!r}: got no steps; expected at least one move"
+E_LABELS = "scenario {name!r}: {labels} step labels for {steps} steps; expected one per step"
+
+ZERO = RateSpread.parallel(0.0)
+
+
+def spread_bp(shape: float | tuple[ArrayLike, ArrayLike]) -> RateSpread:
+    """A zero-rate move from a parallel size in bp, or from (tenors, bp at each tenor)."""
+    if isinstance(shape, tuple):
+        tenors, bp = shape
+        return RateSpread(finite_vector(tenors, "tenors"), finite_vector(bp, "bp") * BP)
+    return RateSpread.parallel(float(shape) * BP)
+
+
+@dataclass(frozen=True, eq=False)
+class Move:
+    """Changes from today's markets; every field defaults to no change.
+
+    ``nominal`` and ``breakeven``: additive zero-rate moves (decimals) of every nominal curve
+    and every breakeven curve; ``credit_spread``: decimal widening of the spread of credit
+    instruments (bonds marked ``credit``, stated spread durations); ``growth``: the return
+    (decimal) of every growth (return-seeking) asset; ``returns``: returns by instrument id,
+    which replace ``growth`` for those ids.
+    """
+
+    nominal: RateSpread = ZERO
+    breakeven: RateSpread = ZERO
+    credit_spread: float = 0.0
+    growth: float = 0.0
+    returns: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if not is_finite_number(self.credit_spread):
+            raise DataError(f"credit_spread: got {self.credit_spread!r}; expected a finite number")
+        _check_return(self.growth, "growth")
+        for name, value in self.returns.items():
+            _check_return(value, f"returns.{name}")
+        object.__setattr__(self, "returns", MappingProxyType(dict(self.returns)))
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        nominal_bp: float | tuple[ArrayLike, ArrayLike] = 0.0,
+        breakeven_bp: float | tuple[ArrayLike, ArrayLike] = 0.0,
+        credit_spread_bp: float = 0.0,
+        growth: float = 0.0,
+        returns: Mapping[str, float] | None = None,
+    ) -> "Move":
+        """A move given in basis points: parallel sizes, or (tenors, bp) term structures."""
+        return cls(
+            nominal=spread_bp(nominal_bp),
+            breakeven=spread_bp(breakeven_bp),
+            credit_spread=float(credit_spread_bp) * BP,
+            growth=growth,
+            returns=returns or {},
+        )
+
+    @property
+    def knots(self) -> FloatArray:
+        """The tenors where the rate moves change slope."""
+        return np.union1d(self.nominal.tenors, self.breakeven.tenors)
+
+    def return_of(self, instrument_id: str, growth_asset: bool) -> float:
+        """The return this move gives ``instrument_id`` beyond its rate and spread moves."""
+        default = self.growth if growth_asset else 0.0
+        return float(self.returns.get(instrument_id, default))
+
+    def key(self) -> tuple[object, ...]:
+        """A hashable summary of every number, so revaluations can be cached per move."""
+        return (
+            tuple(self.nominal.tenors),
+            tuple(self.nominal.values),
+            tuple(self.breakeven.tenors),
+            tuple(self.breakeven.values),
+            self.credit_spread,
+            self.growth,
+            tuple(sorted(self.returns.items())),
+        )
+
+
+def _check_return(value: float, where: str) -> None:
+    if not (is_finite_number(value) and value > -1.0):
+        raise DataError(E_RETURN.format(where=where, value=value))
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A named stress: one move, or cumulative ``steps`` labelled by ``labels`` (days).
+
+    The last step is the scenario's outcome; earlier steps show the path to it.
+    """
+
+    name: str
+    steps: tuple[Move, ...]
+    description: str = ""
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise DataError(E_NO_STEPS.format(name=self.name))
+        labels = self.labels or (
+            ("",) if len(self.steps) == 1 else tuple(f"step {i + 1}" for i in range(len(self)))
+        )
+        if len(labels) != len(self.steps):
+            raise DataError(
+                E_LABELS.format(name=self.name, labels=len(labels), steps=len(self.steps))
+            )
+        object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "labels", tuple(labels))
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def final(self) -> Move:
+        """The scenario's outcome: its last step."""
+        return self.steps[-1]
+
+    @classmethod
+    def single(cls, name: str, move: Move, description: str = "") -> "Scenario":
+        """A one-step scenario."""
+        return cls(name, (move,), description)
+
+
+def path(name: str, description: str, days: Sequence[tuple[str, Move]]) -> Scenario:
+    """A scenario of cumulative daily moves, each labelled (e.g. "day 1")."""
+    return Scenario(name, tuple(m for _, m in days), description, tuple(d for d, _ in days))

@@ -258,7 +258,7 @@ def without_holdings(keep_instruments: bool) -> dict:
     if not keep_instruments:
         # Without a universe there is nothing to decide: the decision sections go too.
         raw["instruments"] = []
-        for section in ("groups", "objective", "constraints"):
+        for section in ("groups", "objective", "constraints", "collateral"):
             raw.pop(section, None)
     return raw
 

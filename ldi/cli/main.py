@@ -8,13 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from ldi.curves.spread import DEFAULT_KEYS
-from ldi.errors import LDIError
+from ldi.errors import DataError, LDIError
 from ldi.io.atomic import write_text_atomic
 from ldi.io.load import load_problem
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.reporting.risk_report import risk_report
+from ldi.reporting.stress_report import StressReport
+from ldi.stress import stress_test
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
+E_RESULT = "{file}: {problem}; expected a result written by 'ldi solve --json'"
 log = logging.getLogger("ldi")
 
 
@@ -65,6 +68,40 @@ def _solve(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_ERROR
 
 
+def _stress(args: argparse.Namespace) -> int:
+    problem = load_problem(args.problem)
+    positions, portfolio = None, "current holdings"
+    if args.positions:
+        positions = _solved_positions(args.positions)
+        portfolio = f"optimized positions ({args.positions})"
+    report = StressReport(stress_test(problem, positions, args.scenario, portfolio=portfolio))
+    if args.json:
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+    print(report.as_text())
+    return EXIT_OK
+
+
+def _solved_positions(file: str) -> dict[str, float]:
+    """The positions of a solve result's JSON; a DataError when it has none."""
+    try:
+        with open(file, encoding="utf-8") as handle:
+            result = json.load(handle)
+    except OSError as error:
+        raise DataError(E_RESULT.format(file=file, problem=error.strerror or error)) from None
+    except json.JSONDecodeError as error:
+        raise DataError(E_RESULT.format(file=file, problem=f"not JSON ({error})")) from None
+    positions = result.get("positions") if isinstance(result, dict) else None
+    if not isinstance(positions, dict) or not positions:
+        raise DataError(E_RESULT.format(file=file, problem="no positions"))
+    missing = sorted(k for k, v in positions.items() if not isinstance(v, int | float))
+    if missing:
+        status = result.get("status")
+        problem = f"no position for {missing} (the solve ended {status!r})"
+        raise DataError(E_RESULT.format(file=file, problem=problem))
+    return {str(k): float(v) for k, v in positions.items()}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ldi", description="Liability-driven investment tools.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -100,4 +137,20 @@ def _parser() -> argparse.ArgumentParser:
         help="solver to try first (default: by problem type)",
     )
     solve.set_defaults(command=_solve)
+
+    stress = commands.add_parser(
+        "stress", help="stress scenarios: funding, surplus and collateral headroom, step by step"
+    )
+    stress.add_argument("problem", help="problem YAML file")
+    stress.add_argument(
+        "--positions",
+        metavar="RESULT.json",
+        help="stress the optimized positions of an 'ldi solve --json' result "
+        "(default: the current holdings)",
+    )
+    stress.add_argument(
+        "--scenario", nargs="+", metavar="NAME", help="scenarios to run (default: all)"
+    )
+    stress.add_argument("--json", metavar="OUT.json", help="also write the results as JSON")
+    stress.set_defaults(command=_stress)
     return parser

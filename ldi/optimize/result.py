@@ -17,6 +17,7 @@ import pandas as pd
 
 from ldi.errors import InfeasibleError, SolveError
 from ldi.io.json_safe import json_safe
+from ldi.liquidity.summary import CollateralSummary
 from ldi.optimize.context import NumpyOps, Scaled
 from ldi.optimize.solvers import SolverInfo, Status
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
@@ -62,7 +63,8 @@ class LDIResult:
     ``holdings``. ``exposures`` (index: pv, pv01, ie01, cs01 and key-rate rows):
     assets_before, assets, liabilities, gap (assets − liabilities) and hedge_ratio.
     ``buckets``: rates and inflation hedge ratios per key. ``before``: funding and hedge
-    ratios of the current holdings.
+    ratios of the current holdings. ``collateral``: headroom under the first collateral
+    buffer (or liquidity coverage) constraint, before and after, when the model has one.
     """
 
     name: str
@@ -83,6 +85,7 @@ class LDIResult:
     ledgers: Mapping[str, pd.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
     diagnosis: Diagnosis | None = None
     before: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    collateral: CollateralSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -137,6 +140,7 @@ class LDIResult:
                 "buckets": _records(self.buckets, "key"),
                 "ledgers": {k: _records(v, "period") for k, v in self.ledgers.items()},
                 "solver": self.solver.to_dict(),
+                "collateral": None if self.collateral is None else self.collateral.to_dict(),
                 "diagnosis": None
                 if self.diagnosis is None
                 else {

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import LDIWarning
+from ldi.liquidity.summary import CollateralSummary
 from ldi.optimize.diagnosis import diagnose
 from ldi.optimize.model import Model
 from ldi.optimize.result import (
@@ -19,6 +20,7 @@ from ldi.optimize.result import (
     row_table,
 )
 from ldi.optimize.solvers import Status, check_solver, default_order, run
+from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 
 E_INACCURATE = (
     "{solver} reports an inaccurate optimum: check the constraint table's slacks, or try "
@@ -72,6 +74,25 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         ledgers=cash_ledgers,
         diagnosis=diagnosis,
         before=headline(exposures, "assets_before"),
+        collateral=_collateral(model, positions),
+    )
+
+
+def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
+    """Collateral before and after under the model's first buffer term, if it has one."""
+    collateral = model.data.collateral
+    terms = [t for t in model.constraints if isinstance(t, CollateralBuffer)]
+    if collateral is None or not terms:
+        return None
+    term = min(terms, key=lambda t: isinstance(t, LiquidityCoverage))  # a buffer first
+    after = positions.to_numpy(dtype=float)
+    return CollateralSummary(
+        model=collateral,
+        moves=term.moves(),
+        before=model.data.holdings.to_numpy(dtype=float),
+        after=after if np.all(np.isfinite(after)) else None,
+        within_days=term.within_days,
+        title=term.describe(collateral.within_days),
     )
 
 

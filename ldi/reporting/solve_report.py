@@ -7,11 +7,14 @@ automation and HTML for notebooks. Every number comes from the ``LDIResult``.
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import LDIResult
 from ldi.reporting.tables import number, percent, render
 
+LIQUIDITY_KINDS = ("collateral_buffer", "liquidity_coverage")
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
     "inflation), cash borrowed (repo). Hedge ratio = assets' PV01 (IE01) / liabilities' on\n"
@@ -48,6 +51,37 @@ class SolveSummary:
         as_percent = {k: [percent(_number(v)) for v in pair] for k, pair in ratios.items()}
         as_money = {k: [number(0)(_number(v)) for v in pair] for k, pair in money.items()}
         return pd.DataFrame({**as_percent, **as_money}, index=["Before", "After"]).T
+
+    def collateral(self) -> pd.DataFrame | None:
+        """Collateral called, available and headroom per tested rise, and resilience (bp).
+
+        None when the problem has no collateral buffer or liquidity coverage constraint.
+        """
+        summary = self.result.collateral
+        if summary is None:
+            return None
+        table, resilience = summary.table, summary.resilience
+        labels = [c for c in ("before", "after") if f"headroom_{c}" in table]
+        rows: dict[str, list[str]] = {}
+        for rise in table.index:
+            for measure, name in (("called", "Called"), ("available", "Available")):
+                rows[f"{name} [{rise}]"] = [
+                    number(0)(table.loc[rise, f"{measure}_{c}"]) for c in labels
+                ]
+            rows[f"Headroom [{rise}]"] = [
+                number(0)(table.loc[rise, f"headroom_{c}"]) for c in labels
+            ]
+        for rise in resilience.index:
+            for measure, name in (("absorbable", "Rise absorbed"), ("zero_nav", "To zero NAV")):
+                rows[f"{name} [{rise}]"] = [
+                    _bp(resilience.loc[rise, f"{measure}_bp_{c}"]) for c in labels
+                ]
+        return pd.DataFrame(rows, index=[c.capitalize() for c in labels]).T
+
+    def liquidity_binding(self) -> list[str]:
+        """Names of the binding rows of collateral and liquidity constraints."""
+        table = self.result.binding
+        return list(table.index[table["kind"].isin(LIQUIDITY_KINDS)])
 
     def allocation(self) -> pd.DataFrame:
         """Kind, holding, position and trade per instrument held before or after."""
@@ -103,6 +137,7 @@ class SolveSummary:
                 "Binding constraints",
                 self._binding_text(),
             ]
+            lines += self._collateral_text()
             for name, ledger in r.ledgers.items():
                 money = ["asset_inflow", "liability_outgo", "surplus", "borrowing"]
                 ledger = ledger.assign(**_cleaned(ledger[money], r.scale))
@@ -144,6 +179,15 @@ class SolveSummary:
             ]
         return "\n".join(parts)
 
+    def _collateral_text(self) -> list[str]:
+        table = self.collateral()
+        if table is None:
+            return []
+        assert self.result.collateral is not None
+        binding = self.liquidity_binding()
+        binds = f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
+        return ["", f"Collateral ({self.result.collateral.title})", table.to_string(), binds]
+
     def _solver_line(self) -> str:
         info = self.result.solver
         tried = [a.solver for a in info.attempts]
@@ -161,6 +205,13 @@ class SolveSummary:
         if len(at_zero):
             text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
+
+
+def _bp(value: float) -> str:
+    """A rise in bp; beyond the search range (inf) as "> 1,500bp"."""
+    if np.isnan(value):
+        return "-"
+    return f"{value:,.0f}bp" if np.isfinite(value) else f"> {SEARCH_BP:,.0f}bp"
 
 
 def _figure(value: float) -> str:

@@ -151,6 +151,7 @@ def test_terms_are_named_by_kind_and_options_and_located_by_path():
         "bounds[growth]",
         "bounds[credit]",
         "bounds[CASH]",
+        "collateral_buffer",
     ]
     assert dict(decision.paths) == {
         "transaction_costs": "objective.minimize[0].transaction_costs",
@@ -164,6 +165,7 @@ def test_terms_are_named_by_kind_and_options_and_located_by_path():
         "bounds[growth]": "constraints[4].bounds",
         "bounds[credit]": "constraints[5].bounds",
         "bounds[CASH]": "constraints[6].bounds",
+        "collateral_buffer": "constraints[7].collateral_buffer",
     }
 
 
@@ -238,7 +240,7 @@ def test_terms_of_one_kind_may_repeat_under_their_own_names():
         "hedge_ratio[inflation]",
         "long end",
     ]
-    assert decision.paths["long end"] == "constraints[7].hedge_ratio"
+    assert decision.paths["long end"] == "constraints[8].hedge_ratio"
     assert decision.constraints[-1].bucket == (30,)
     unnamed = edited(
         RAW, appended({"hedge_ratio": {"risk": "rates", "bucket": [20, 30], "min": 0}})
@@ -881,7 +883,7 @@ BAD = [
     pytest.param(
         appended({"long_only": {"exclude": ["SWAP"]}}),
         "model",
-        "constraints[7].long_only.exclude",
+        "constraints[8].long_only.exclude",
         ("'SWAP'", f"expected instrument ids among {IDS}"),
         id="long-only-excludes-an-unknown-id",
     ),

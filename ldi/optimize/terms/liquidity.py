@@ -68,6 +68,17 @@ class CollateralBuffer(ConstraintTerm):
             moves[Rise.BREAKEVEN.value] = rise(Rise.BREAKEVEN, self.breakeven_fall_bp)
         return moves
 
+    def describe(self, policy_days: float) -> str:
+        """What the term tests, for reports."""
+        days = policy_days if self.within_days is None else self.within_days
+        text = (
+            f"{self.name}: {self.shock_bp:g}bp rise ({self.yield_rise_bp:g}bp + "
+            f"{self.operational_bp:g}bp operational), collateral eligible within {days:g} days"
+        )
+        if self.breakeven_fall_bp is not None:
+            text += f"; breakevens -{self.breakeven_fall_bp:g}bp"
+        return text
+
     def collateral(self, data: Scaled) -> CollateralModel:
         """The model's collateral data (a SpecError naming this term when it has none)."""
         model = data.data.collateral
@@ -117,6 +128,10 @@ class LiquidityCoverage(CollateralBuffer):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.check_number("months", low=0.0, high=120.0)
+
+    def describe(self, policy_days: float) -> str:
+        """What the term tests, for reports."""
+        return f"{super().describe(policy_days)}; plus {self.months:g} months of benefits"
 
     def values(self, data: Scaled) -> Values:
         """Headroom coefficients and the benefits due (scaled money)."""

@@ -1,0 +1,107 @@
+"""The stress report: outcomes per scenario, crisis paths day by day, collateral waterfalls.
+
+Text for terminals (``ldi stress``) and the ``StressResult``'s dictionary for JSON; every
+number comes from ``ldi.stress``.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ldi.reporting.tables import percent, render
+from ldi.stress import StressResult
+
+OUTCOME_HEADERS = {
+    "asset_change": "Assets chg",
+    "liability_change": "Liabs chg",
+    "surplus_change": "Surplus chg",
+    "funding_ratio_before": "FR before",
+    "funding_ratio_after": "FR after",
+    "collateral_needed": "Coll. called",
+    "collateral_available": "Coll. avail",
+    "headroom": "Headroom",
+}
+MONEY = ("Assets chg", "Liabs chg", "Surplus chg", "Coll. called", "Coll. avail", "Headroom")
+WATERFALL_HEADERS = {"days": "Days", "available": "Available", "used": "Used", "left": "Left"}
+LEGEND = (
+    "Money in {ccy}; every move is a full revaluation of positions and liabilities. FR =\n"
+    "funding ratio (assets / liabilities). Coll. called: variation margin on swaps, repo\n"
+    "top-ups and initial margin; Coll. avail: collateral eligible within {days:g} days after\n"
+    "haircuts (net of bonds pledged to repo); Headroom = available - called. Rises: nominal\n"
+    "= nominal and real yields up together; real = index-linked real yields up alone."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class StressReport:
+    """One portfolio's stress test arranged for reading."""
+
+    result: StressResult
+
+    def outcomes(self) -> pd.DataFrame:
+        """The final step of each scenario, with report headers."""
+        return _shown(self.result.outcomes.rename_axis("Scenario"))
+
+    def path(self, name: str) -> pd.DataFrame:
+        """Every step of scenario ``name`` (e.g. day by day), with report headers."""
+        return _shown(self.result.steps.loc[name].rename_axis("Step"))
+
+    def resilience_lines(self) -> list[str]:
+        """The absorbable rise and bp to zero NAV, exact and first order."""
+        table = self.result.resilience
+        lines = []
+        for column, label in (
+            ("absorbable", "Yield rise absorbed before collateral runs out"),
+            ("zero_nav", "Basis points to zero NAV (LDI mandate)"),
+        ):
+            parts = [
+                f"{rise} {_bp(table.loc[rise, f'{column}_bp'])}"
+                f" (first order {_bp(table.loc[rise, f'{column}_first_order_bp'])})"
+                for rise in table.index
+            ]
+            lines.append(f"{label}: {'; '.join(parts)}")
+        return lines
+
+    def as_text(self) -> str:
+        """Plain-text report for a terminal."""
+        r = self.result
+        lines = [f"{r.name}: stress test of {r.portfolio}", ""]
+        lines += [*self.resilience_lines(), ""]
+        lines += ["Outcomes", _render(self.outcomes()), ""]
+        for name, scenario in r.scenarios.items():
+            if len(scenario) > 1:
+                lines += [f"{name}: {scenario.description}", _render(self.path(name)), ""]
+        for name, waterfall in r.waterfalls.items():
+            if len(r.scenarios[name]) > 1 or "shortfall" in waterfall.index:
+                lines += [
+                    f"Collateral waterfall, {name} (final step)",
+                    render(
+                        waterfall.rename(columns=WATERFALL_HEADERS).rename_axis("Pool"),
+                        money=("Available", "Used", "Left"),
+                        fixed={"Days": 0},
+                    ),
+                    "",
+                ]
+        lines.append(LEGEND.format(ccy=r.currency, days=r.within_days))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result's JSON-safe dictionary (what ``ldi stress --json`` writes)."""
+        return self.result.to_dict()
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    table = frame[list(OUTCOME_HEADERS)].rename(columns=OUTCOME_HEADERS)
+    for column in ("FR before", "FR after"):
+        table[column] = table[column].map(percent)
+    return table
+
+
+def _render(frame: pd.DataFrame) -> str:
+    return render(frame, money=MONEY, fixed={})
+
+
+def _bp(value: float) -> str:
+    return f"{value:,.0f}bp" if math.isfinite(value) else "not reached within 1,500bp"

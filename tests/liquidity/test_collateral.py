@@ -1,0 +1,496 @@
+"""Collateral terms, margin calls, headroom and the collateral waterfall.
+
+References, written out here from the module docstrings, DESIGN.md and domain-facts §2.7:
+
+- haircuts: the EMIR RTS 2016/2251 Annex II schedule (credit quality step 1) by residual
+  maturity, typed in as numbers: government 0.5% / 2% / 4% (<= 1y, 1-5y, > 5y), corporate
+  1% / 4% / 8%, main-index equity 15%, cash 0;
+- prices: closed forms on a flat annual curve, DF(t) = (1 + y)^-t, moved by +s to
+  (1 + y + s)^-t (a parallel move in the curve's compounding); a par receive-fixed swap is
+  worth r A + DF(T) - 1 with A = Σ DF(t_i) over its annual fixed leg and r = (1 - DF(T)) / A;
+- margin: a swap posts -(V' - V) per unit of notional; repo borrowing B against a bond whose
+  price goes from P to P' tops up B / (1 - h) (1 - P'/P) and encumbers collateral worth
+  (1 - h_c) (P'/P) / (1 - h) per unit borrowed; an eligible asset offers (1 - h) V'.
+
+Tolerances: both sides evaluate the same closed forms in float64 in a different order
+(``log1p`` and ``exp`` against ``**``), so values per unit agree to a few 1e-16 and sums to
+1e-12 of the gross money involved (``MONEY``). The full-revaluation-vs-PV01 test is a
+Taylor bracket with its remainders bounded by closed-form derivatives (see that test).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from ldi import (
+    Bond,
+    BreakevenCurve,
+    Cash,
+    IndexLinkedBond,
+    InflationSwap,
+    InterestRateSwap,
+    Market,
+    Repo,
+    ReturnSeeking,
+    ZeroCouponBond,
+    ZeroCurve,
+)
+from ldi.liquidity import (
+    AssetClass,
+    CollateralModel,
+    CollateralPolicy,
+    InstrumentCollateral,
+    benefits_due,
+    collateral_table,
+)
+from ldi.scenarios import Move, Revaluation
+
+Y = 0.04
+BP = 1e-4
+MARKET = Market(
+    curves={"gilts": ZeroCurve.flat(Y, compounding="annual"), "rpi": BreakevenCurve.flat(0.03)},
+    nominal="gilts",
+    inflation="rpi",
+)
+MONEY = 1e-12  # relative to the gross money of the positions involved
+
+
+def build(instruments, policy=None, within_days=5.0):
+    """A CollateralModel of ``instruments`` on MARKET, as ldi.Problem builds one."""
+    table = collateral_table(instruments, policy or CollateralPolicy())
+    revaluation = Revaluation(instruments, MARKET)
+    return CollateralModel(table, revaluation.values, revaluation.base, within_days)
+
+
+def up(bp, **kwargs):
+    return Move.of(nominal_bp=bp, **kwargs)
+
+
+def df(t, y=Y):
+    return (1.0 + y) ** -np.asarray(t, dtype=float)
+
+
+def swap_value(tenor, y, rate=None):
+    """Receive-fixed annual swap per unit notional at flat annual y; par at Y by default."""
+    t = np.arange(1, tenor + 1)
+    rate = (1 - df(tenor)) / df(t).sum() if rate is None else rate
+    return rate * df(t, y).sum() + df(tenor, y) - 1.0
+
+
+def zero_ratio(maturity, bp):
+    """P'/P of a zero-coupon bond under a parallel move of ``bp``."""
+    return ((1 + Y) / (1 + Y + bp * BP)) ** maturity
+
+
+def instruments_of_every_kind():
+    return [
+        Cash(id="CASH"),
+        Bond(id="GILT", coupon=0.04, maturity=10),
+        ZeroCouponBond(id="STRIP", maturity=20),
+        IndexLinkedBond(id="LINKER", coupon=0.005, maturity=15),
+        Bond(id="CORP", coupon=0.05, maturity=7, credit=True),
+        ReturnSeeking(id="EQUITY", expected_return=0.06, volatility=0.15),
+        InterestRateSwap(id="IRS", tenor=30),
+        InflationSwap(id="ZCIS", maturity=20),
+        Repo(id="REPO", collateral="GILT", term=0.25, haircut=0.02),
+    ]
+
+
+# --- collateral_table -------------------------------------------------------------------------
+
+
+def test_default_classes_and_roles():
+    table = collateral_table(instruments_of_every_kind(), CollateralPolicy())
+    assert table.index.name == "id"
+    assert table["asset_class"].to_dict() == {
+        "CASH": "cash",
+        "GILT": "government",
+        "STRIP": "government",
+        "LINKER": "government",
+        "CORP": "corporate",
+        "EQUITY": "equity",
+        "IRS": "",
+        "ZCIS": "",
+        "REPO": "",
+    }
+    roles = table["role"].to_dict()
+    assert {k for k, v in roles.items() if v == "overlay"} == {"IRS", "ZCIS"}
+    assert roles["REPO"] == "financing"
+    assert table.loc["REPO", "pledge"] == "GILT"
+    assert table.loc["REPO", "repo_haircut"] == 0.02
+    # Overlays and repo carry no haircut or days of their own.
+    assert table.loc[["IRS", "ZCIS", "REPO"], ["haircut", "days"]].isna().all().all()
+
+
+@pytest.mark.parametrize(
+    ("credit", "maturity", "expected"),
+    [
+        (False, 0.5, 0.005),
+        (False, 1.0, 0.005),  # "<= 1y"
+        (False, 3.0, 0.02),
+        (False, 5.0, 0.02),  # "1-5y" includes 5y
+        (False, 5.5, 0.04),
+        (False, 30.0, 0.04),
+        (True, 0.5, 0.01),
+        (True, 3.0, 0.04),
+        (True, 10.0, 0.08),
+    ],
+)
+def test_emir_haircut_by_residual_maturity(credit, maturity, expected):
+    bond = ZeroCouponBond(id="B", maturity=maturity, credit=credit)
+    table = collateral_table([bond], CollateralPolicy())
+    assert table.loc["B", "haircut"] == pytest.approx(expected, abs=1e-15)
+
+
+def test_default_haircuts_and_days_by_class():
+    table = collateral_table(instruments_of_every_kind(), CollateralPolicy())
+    assert table.loc["CASH", ["haircut", "days"]].tolist() == [0.0, 0.0]
+    assert table.loc["GILT", ["haircut", "days"]].tolist() == [0.04, 0.0]
+    assert table.loc["LINKER", ["haircut", "days"]].tolist() == [0.04, 0.0]
+    assert table.loc["CORP", ["haircut", "days"]].tolist() == [0.08, 2.0]
+    assert table.loc["EQUITY", ["haircut", "days"]].tolist() == [0.15, 3.0]
+
+
+def test_instrument_overrides():
+    policy = CollateralPolicy(
+        instruments={
+            "GILT": InstrumentCollateral(asset_class=AssetClass.CORPORATE),
+            "STRIP": InstrumentCollateral(haircut=0.1, days=1.0),
+            "EQUITY": InstrumentCollateral(asset_class=AssetClass.ILLIQUID, days=0.0),
+            "CORP": InstrumentCollateral(haircut=0.0, days=0.0),
+            "IRS": InstrumentCollateral(initial_margin=0.07),
+            "CASH": InstrumentCollateral(initial_margin=0.5),
+        }
+    )
+    table = collateral_table(instruments_of_every_kind(), policy)
+    # A 10y bond treated as corporate: the corporate schedule beyond 5y and corporate days.
+    assert table.loc["GILT", ["asset_class", "haircut", "days"]].tolist() == [
+        "corporate",
+        0.08,
+        2.0,
+    ]
+    assert table.loc["STRIP", ["asset_class", "haircut", "days"]].tolist() == [
+        "government",
+        0.1,
+        1.0,
+    ]
+    # Zero overrides are kept, not mistaken for "not given".
+    assert table.loc["CORP", ["haircut", "days"]].tolist() == [0.0, 0.0]
+    # Illiquid is never eligible, whatever days are stated.
+    assert table.loc["EQUITY", "asset_class"] == "illiquid"
+    assert math.isnan(table.loc["EQUITY", "days"])
+    assert table.loc["IRS", "initial_margin"] == 0.07
+    # Initial margin applies to overlays only.
+    assert table.loc["CASH", "initial_margin"] == 0.0
+
+
+def test_initial_margin_by_overlay_kind():
+    policy = CollateralPolicy(initial_margin={"interest_rate_swap": 0.05, "inflation_swap": 0.03})
+    instruments = instruments_of_every_kind()
+    table = collateral_table(instruments, policy)
+    expected = {"IRS": 0.05, "ZCIS": 0.03}
+    assert table["initial_margin"].to_dict() == {i.id: expected.get(i.id, 0.0) for i in instruments}
+    model = build(instruments, policy)
+    np.testing.assert_array_equal(
+        model.initial_margin, [expected.get(i.id, 0.0) for i in instruments]
+    )
+
+
+def test_mandate_default_and_explicit():
+    instruments = instruments_of_every_kind()
+    table = collateral_table(instruments, CollateralPolicy())
+    # Government bonds, cash, overlays and repo; not credit or growth assets.
+    assert set(table.index[table["mandate"]]) == {
+        "CASH",
+        "GILT",
+        "STRIP",
+        "LINKER",
+        "IRS",
+        "ZCIS",
+        "REPO",
+    }
+    explicit = collateral_table(instruments, CollateralPolicy(mandate=("GILT", "REPO", "CORP")))
+    assert set(explicit.index[explicit["mandate"]]) == {"GILT", "REPO", "CORP"}
+    assert explicit["mandate"].dtype == bool
+
+
+# --- margin calls -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tenor", [5, 10, 30])
+@pytest.mark.parametrize("bp", [100.0, -100.0])
+@pytest.mark.parametrize("notional", [100.0, -250.0])
+def test_swap_variation_margin_is_minus_its_value_change(tenor, bp, notional):
+    model = build([InterestRateSwap(id="S", tenor=tenor)])
+    moved = swap_value(tenor, Y + bp * BP)  # par today, so the change is the value
+    need = model.needed(np.array([notional]), [up(bp)])[0]
+    assert need == pytest.approx(-notional * moved, abs=MONEY * abs(notional))
+    # Receiving fixed loses when rates rise: it posts; a payer (negative notional) receives.
+    assert np.sign(need) == np.sign(notional * bp)
+
+
+def test_off_market_swap_posts_the_change_not_the_value():
+    model = build([InterestRateSwap(id="S", tenor=10, fixed_rate=0.05)])
+    x = np.array([100.0])
+    assert model.needed(x, [Move()])[0] == pytest.approx(0.0, abs=MONEY * 100)
+    expected = -100 * (swap_value(10, Y + 0.01, 0.05) - swap_value(10, Y, 0.05))
+    assert model.needed(x, [up(100)])[0] == pytest.approx(expected, abs=MONEY * 100)
+
+
+@pytest.mark.parametrize("bp", [100.0, 250.0, -50.0])
+def test_repo_top_up_and_encumbered_collateral(bp):
+    borrowed, h, maturity = 50.0, 0.02, 10.0
+    instruments = [
+        ZeroCouponBond(id="Z", maturity=maturity),
+        Repo(id="R", collateral="Z", term=0.25, haircut=h),
+    ]
+    model = build(instruments)
+    available, need = model.coefficients([up(bp)])
+    ratio = zero_ratio(maturity, bp)
+    h_c = 0.04  # government > 5y
+    assert need[0, 0] == 0.0  # the bond itself posts nothing
+    assert need[0, 1] == pytest.approx((1 - ratio) / (1 - h), rel=1e-12)
+    assert available[0, 0] == pytest.approx((1 - h_c) * ratio, rel=1e-13)
+    assert available[0, 1] == pytest.approx(-(1 - h_c) * ratio / (1 - h), rel=1e-13)
+    x = np.array([borrowed / (1 - h) + 10.0, borrowed])
+    assert model.needed(x, [up(bp)])[0] == pytest.approx(
+        borrowed / (1 - h) * (1 - ratio), rel=1e-12
+    )
+    # Only the unpledged 10 of bonds is left to pledge.
+    assert x @ available[0] == pytest.approx((1 - h_c) * ratio * 10.0, rel=1e-11)
+
+
+def test_initial_margin_is_subtracted_from_headroom():
+    im = 0.05
+    policy = CollateralPolicy(initial_margin={"interest_rate_swap": im})
+    instruments = [
+        Cash(id="C"),
+        InterestRateSwap(id="R", tenor=10),
+        InterestRateSwap(id="P", tenor=5),
+    ]
+    with_im, without = build(instruments, policy), build(instruments)
+    x = np.array([30.0, 100.0, -40.0])
+    move = [up(100)]
+    gross = im * (100.0 + 40.0)
+    assert with_im.headroom(x, move)[0] == pytest.approx(
+        without.headroom(x, move)[0] - gross, rel=1e-14
+    )
+    calls = -100 * swap_value(10, Y + 0.01) + 40 * swap_value(5, Y + 0.01)
+    assert with_im.needed(x, move)[0] == pytest.approx(calls + gross, abs=MONEY * 200)
+    assert with_im.headroom(x, move)[0] == pytest.approx(30.0 - calls - gross, abs=MONEY * 200)
+
+
+def test_headroom_is_available_less_needed():
+    instruments = [
+        Cash(id="C"),
+        ZeroCouponBond(id="Z", maturity=3),
+        ReturnSeeking(id="EQ", expected_return=0.06, volatility=0.15),
+        InterestRateSwap(id="S", tenor=10),
+    ]
+    model = build(instruments)
+    x = np.array([10.0, 40.0, 20.0, 200.0])
+    move = up(150, growth=-0.2)
+    available = 10.0 + (1 - 0.02) * 40.0 * zero_ratio(3, 150) + (1 - 0.15) * 20.0 * 0.8
+    needed = -200.0 * swap_value(10, Y + 0.015)
+    assert model.needed(x, [move])[0] == pytest.approx(needed, abs=MONEY * 300)
+    assert model.headroom(x, [move])[0] == pytest.approx(available - needed, abs=MONEY * 300)
+
+
+def test_credit_bonds_also_see_the_spread_widening():
+    instruments = [
+        ZeroCouponBond(id="G", maturity=4),
+        ZeroCouponBond(id="C", maturity=4, credit=True),
+    ]
+    available = build(instruments).coefficients([up(100, credit_spread_bp=50)])[0][0]
+    assert available[0] == pytest.approx((1 - 0.02) * zero_ratio(4, 100), rel=1e-13)
+    assert available[1] == pytest.approx((1 - 0.04) * zero_ratio(4, 150), rel=1e-13)
+
+
+@pytest.mark.parametrize(("window", "counts"), [(5.0, True), (2.0, True), (1.0, False)])
+def test_eligibility_window(window, counts):
+    model = build([ZeroCouponBond(id="C", maturity=3, credit=True)])  # corporate: 2 days
+    expected = (1 - 0.04) * zero_ratio(3, 100) if counts else 0.0
+    available = model.coefficients([up(100)], within_days=window)[0][0, 0]
+    assert available == pytest.approx(expected, rel=1e-13)
+    assert model.eligible(window)[0] == float(counts)
+
+
+def test_window_defaults_to_the_models():
+    instruments = [ZeroCouponBond(id="C", maturity=3, credit=True)]
+    assert build(instruments, within_days=1.0).coefficients([up(100)])[0][0, 0] == 0.0
+    assert build(instruments, within_days=5.0).coefficients([up(100)])[0][0, 0] > 0.0
+
+
+def test_illiquid_never_counts():
+    policy = CollateralPolicy(
+        instruments={"P": InstrumentCollateral(asset_class=AssetClass.ILLIQUID, days=0.0)}
+    )
+    model = build([ReturnSeeking(id="P", expected_return=0.05, volatility=0.1)], policy)
+    assert model.eligible(1e9)[0] == 0.0
+    assert model.headroom(np.array([100.0]), [Move()], within_days=1e9)[0] == 0.0
+
+
+# --- waterfall --------------------------------------------------------------------------------
+
+
+def waterfall_book(swap_notional):
+    """Pools listed out of waterfall order, a receiver swap that posts under a rise."""
+    instruments = [
+        ReturnSeeking(id="EQ", expected_return=0.06, volatility=0.15),
+        ZeroCouponBond(id="CORP", maturity=3, credit=True),
+        Cash(id="C"),
+        ZeroCouponBond(id="G", maturity=10),
+        InterestRateSwap(id="S", tenor=10),
+    ]
+    x = np.array([30.0, 20.0, 10.0, 50.0, swap_notional])
+    pools = {
+        "cash": 10.0,
+        "government": (1 - 0.04) * 50.0 * zero_ratio(10, 100),
+        "corporate": (1 - 0.04) * 20.0 * zero_ratio(3, 100),
+        "equity": (1 - 0.15) * 30.0,
+    }
+    need = -swap_notional * swap_value(10, Y + 0.01)
+    return build(instruments), x, pools, need
+
+
+def fill(pools, need):
+    """Use each pool in turn until ``need`` is met."""
+    used = {}
+    for name, amount in pools.items():
+        used[name] = min(amount, max(need, 0.0))
+        need -= used[name]
+    return used, need
+
+
+@pytest.mark.parametrize("notional", [100.0, 300.0, 900.0, 1200.0])
+def test_waterfall_uses_pools_in_order(notional):
+    model, x, pools, need = waterfall_book(notional)
+    table = model.waterfall(x, up(100))
+    used, short = fill(pools, need)
+    assert short <= 0  # the pools cover these calls
+    assert table.index.tolist() == ["cash", "government", "corporate", "equity"]
+    assert table["days"].tolist() == [0.0, 0.0, 2.0, 3.0]
+    np.testing.assert_allclose(table["available"], list(pools.values()), rtol=1e-13)
+    np.testing.assert_allclose(table["used"], list(used.values()), rtol=1e-12, atol=1e-11)
+    np.testing.assert_allclose(table["left"], table["available"] - table["used"], rtol=1e-15)
+    assert table["used"].sum() == pytest.approx(need, rel=1e-12)
+
+
+def test_waterfall_shortfall_row():
+    model, x, pools, need = waterfall_book(3000.0)
+    table = model.waterfall(x, up(100))
+    short = need - sum(pools.values())
+    assert short > 0
+    assert table.index.tolist() == ["cash", "government", "corporate", "equity", "shortfall"]
+    np.testing.assert_allclose(table["used"].iloc[:-1], list(pools.values()), rtol=1e-13)
+    shortfall = table.loc["shortfall"]
+    assert math.isnan(shortfall["days"])
+    assert shortfall["available"] == 0.0
+    assert shortfall["used"] == pytest.approx(short, rel=1e-11)
+    assert shortfall["left"] == pytest.approx(-short, rel=1e-11)
+
+
+def test_waterfall_window_drops_slow_pools():
+    model, x, pools, need = waterfall_book(300.0)
+    table = model.waterfall(x, up(100), within_days=1.0)
+    assert table.index.tolist() == ["cash", "government"]
+    used, _ = fill({k: pools[k] for k in ("cash", "government")}, need)
+    np.testing.assert_allclose(table["used"], list(used.values()), rtol=1e-12)
+
+
+def test_waterfall_repo_encumbrance_reduces_government_pool():
+    h, borrowed = 0.02, 50.0
+    instruments = [
+        Cash(id="C"),
+        ZeroCouponBond(id="G", maturity=10),
+        Repo(id="R", collateral="G", term=0.25, haircut=h),
+        InterestRateSwap(id="S", tenor=10),
+    ]
+    x = np.array([5.0, 100.0, borrowed, 300.0])
+    table = build(instruments).waterfall(x, up(100))
+    ratio = zero_ratio(10, 100)
+    government = (1 - 0.04) * ratio * (100.0 - borrowed / (1 - h))
+    need = -300.0 * swap_value(10, Y + 0.01) + borrowed / (1 - h) * (1 - ratio)
+    assert table.index.tolist() == ["cash", "government"]
+    assert table.loc["government", "available"] == pytest.approx(government, rel=1e-12)
+    assert table.loc["cash", "used"] == 5.0
+    assert table.loc["government", "used"] == pytest.approx(need - 5.0, rel=1e-11)
+
+
+# --- benefits due -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [(0.0, 0.0), (3.0, 2.0), (6.0, 2.0 + 4.0), (7.0, 2.0 + 4.0 + 8.0), (12.0, 30.0)],
+)
+def test_benefits_due_in_the_next_months(months, expected):
+    times = np.array([0.0, 0.25, 0.5, 0.5001, 1.0, 1.5])
+    amounts = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0])
+    # The flow at 0 is already paid; the window (0, months / 12] includes its end.
+    assert benefits_due(times, amounts, months) == expected
+
+
+# --- full revaluation against the PV01 estimate -----------------------------------------------
+
+
+def derivatives(times, amounts, y):
+    """P and its first four derivatives in y of Σ a (1 + y)^-t."""
+    out = []
+    factor = np.ones_like(times)
+    for k in range(5):
+        out.append(float((-1) ** k * np.sum(amounts * factor * (1 + y) ** -(times + k))))
+        factor = factor * (times + k)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("bond", "times", "amounts"),
+    [
+        (ZeroCouponBond(id="B", maturity=30), np.array([30.0]), np.array([100.0])),
+        (
+            Bond(id="B", coupon=0.04, maturity=30, frequency=1),
+            np.arange(1.0, 31.0),
+            np.r_[np.full(29, 4.0), 104.0],
+        ),
+    ],
+    ids=["zero", "coupon"],
+)
+def test_full_revaluation_differs_from_pv01_by_the_convexity_term(bond, times, amounts):
+    """PV01 x s - exact loss = C s^2 / 2 - T3 + R4 for a rise s (Taylor in y).
+
+    T3 = -P3 s^3 / (6P) > 0 is the third-order term (P3, P4: third and fourth derivatives in
+    y) and the Lagrange remainder R4 lies in [0, P4 s^4 / (24P)], as P4 > 0 falls in y for
+    positive flows. So the gap between the PV01 estimate and the exact loss is the convexity
+    term less T3, to within that bound.
+    """
+    shock = 0.025
+    p, d1, d2, d3, d4 = derivatives(times, amounts, Y)
+    pv01 = -d1 / p * BP  # per unit of value
+    convexity = d2 / p
+    if bond.kind == "zero_coupon_bond":
+        assert pv01 == pytest.approx(30 / (1 + Y) * BP, rel=1e-14)
+        assert convexity == pytest.approx(30 * 31 / (1 + Y) ** 2, rel=1e-14)
+    # The same by central differences on the closed-form price (DESIGN.md conventions),
+    # whose truncation error is h^2 (T + 2)(T + 3) / 6 ~ 2e-6 relative at 30y.
+    price = lambda y: float(amounts @ (1 + y) ** -times)  # noqa: E731
+    assert pv01 == pytest.approx((price(Y - BP) - price(Y + BP)) / 2 / p, rel=1e-5)
+    assert convexity == pytest.approx(
+        (price(Y - BP) + price(Y + BP) - 2 * p) / (p * BP**2), rel=1e-5
+    )
+
+    model = build([bond])
+    exact_loss = 1 - model.values([up(shock / BP)])[0, 0] / model.base[0]
+    assert exact_loss == pytest.approx(1 - price(Y + shock) / p, rel=1e-13)
+    # The pledgeable value follows the full revaluation, not the PV01 estimate.
+    available = model.coefficients([up(shock / BP)])[0][0, 0]
+    assert available == pytest.approx((1 - 0.04) * (1 - exact_loss), rel=1e-13)
+
+    gap = pv01 * shock / BP - exact_loss
+    half_convexity = convexity * shock**2 / 2
+    third = -d3 / p * shock**3 / 6
+    fourth = d4 / p * shock**4 / 24
+    assert 0 < third < half_convexity / 3  # a small correction to the convexity term
+    assert half_convexity - third <= gap <= half_convexity - third + fourth
+    assert gap > 0  # convexity: a long bond loses less than PV01 x shock

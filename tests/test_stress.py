@@ -5,9 +5,10 @@ Reference: an independent revaluation in plain numpy built from ``tests.referenc
 bootstrapped by brentq, bond z-spreads implied from their prices, and every position priced
 per unit with zero rates moved by Δn (+ Δc for credit bonds) and breakevens by Δb. Growth
 assets move by their stated durations times (1 + g); liabilities are the LPI(0,5) flows on
-gilts + 50bp. Collateral follows the formulas of ``ldi.liquidity.collateral``'s docstring with
-the default policy: EMIR haircuts by residual maturity (government 0.5/2/4%, corporate
-1/4/8%), equity 15% and every class eligible within 5 days, repo top-ups r_c / (1 − h_k).
+gilts + 50bp. Collateral follows the formulas of ``ldi.liquidity.collateral``'s docstring:
+EMIR haircuts by residual maturity (government 0.5/2/4%, corporate 1/4/8%), equity 15%,
+default days to eligibility (cash and gilts 0, corporate 2, equity 3, illiquid never) as the
+file's ``collateral`` section overrides them, repo top-ups r_c / (1 − h_k).
 
 Only parallel scenarios are repriced (all moves in them are the same at every tenor).
 Tolerances: per-unit values agree to ~1e-12 (rounding and the 1e-15 spread solves), so money
@@ -158,13 +159,35 @@ def liability_value(raw, dn=0.0, db=0.0):
     return Stream(t, fixed, linked, curve, 0.0, rpi, indexation).value(flat(dn), flat(db))
 
 
-def haircut(item):
-    kind = item["kind"]
+DEFAULT_DAYS = {"cash": 0.0, "government": 0.0, "corporate": 2.0, "equity": 3.0, "illiquid": None}
+
+
+def asset_class(item, raw):
+    """The collateral class of a physical asset: the file's override, else by kind."""
+    override = raw.get("collateral", {}).get("instruments", {}).get(item["id"], {})
+    if "asset_class" in override:
+        return override["asset_class"]
+    if item["kind"] in ("cash", "return_seeking"):
+        return {"cash": "cash", "return_seeking": "equity"}[item["kind"]]
+    return "corporate" if item.get("credit", False) else "government"
+
+
+def eligible(item, raw):
+    """1 when the asset can be collateral within the window (the file's days and window)."""
+    section = raw.get("collateral", {})
+    days = {**DEFAULT_DAYS, **section.get("days", {})}[asset_class(item, raw)]
+    return float(days is not None and days <= section.get("within_days", 5.0))
+
+
+def haircut(item, raw):
+    kind = asset_class(item, raw)
     if kind == "cash":
         return 0.0
-    if kind == "return_seeking":
+    if kind == "equity":
         return 0.15
-    schedule = CORPORATE if item.get("credit", False) else GOVERNMENT
+    if kind == "illiquid":
+        return 1.0
+    schedule = CORPORATE if kind == "corporate" else GOVERNMENT
     return next(cut for limit, cut in schedule if item["maturity"] <= limit)
 
 
@@ -198,7 +221,7 @@ def test_assets_and_liabilities_today(result, raw, reference):
 
 
 @pytest.mark.parametrize("step", list(PARALLEL))
-def test_assets_after_parallel_moves_are_positions_times_repriced_units(result, raw, reference, step):
+def test_assets_after_parallel_moves_are_repriced_positions(result, raw, reference, step):
     _, _, moved, _, liabilities = reference
     row = result.steps.loc[step]
     x = positions(raw, moved[step].index)
@@ -216,12 +239,12 @@ def test_collateral_after_parallel_moves(result, raw, reference, step):
             needed -= x[name] * (values[name] - base[name])  # variation margin
         elif kind == "repo":
             pledge = streams[item["collateral"]][2]
-            h_c = h_k = haircut(pledge)  # the repo states none: the collateral's standard one
+            h_c = h_k = haircut(pledge, raw)  # the repo states none: its collateral's standard
             r_c = values[item["collateral"]] / base[item["collateral"]] - 1.0
             needed -= x[name] * r_c / (1.0 - h_k)
-            available -= x[name] * (1.0 - h_c) * (1.0 + r_c) / (1.0 - h_k)
+            available -= eligible(pledge, raw) * x[name] * (1.0 - h_c) * (1.0 + r_c) / (1.0 - h_k)
         else:
-            available += x[name] * (1.0 - haircut(item)) * values[name]
+            available += eligible(item, raw) * x[name] * (1.0 - haircut(item, raw)) * values[name]
     row = result.steps.loc[step]
     assert row["collateral_needed"] == pytest.approx(needed, rel=1e-9, abs=1e-3)
     assert row["collateral_available"] == pytest.approx(available, rel=MONEY_RTOL)
@@ -255,7 +278,9 @@ def test_asset_change_less_liability_change_is_surplus_change(result):
 
 def test_funding_ratios_are_assets_over_liabilities(result):
     s = result.steps
-    np.testing.assert_allclose(s["funding_ratio_before"], s["assets_before"] / s["liabilities_before"])
+    np.testing.assert_allclose(
+        s["funding_ratio_before"], s["assets_before"] / s["liabilities_before"]
+    )
     np.testing.assert_allclose(s["funding_ratio_after"], s["assets_after"] / s["liabilities_after"])
 
 

@@ -35,7 +35,7 @@ class RateSpread:
         tenors = finite_vector(self.tenors, "RateSpread.tenors")
         values = finite_vector(self.values, "RateSpread.values")
         same_length(tenors, values, "RateSpread", ("tenors", "values"))
-        _check_knots(tenors, "RateSpread.tenors")
+        check_knots(tenors, "RateSpread.tenors")
         object.__setattr__(self, "tenors", tenors)
         object.__setattr__(self, "values", values)
 
@@ -66,7 +66,7 @@ class RateSpread:
         return not np.any(self.values)
 
 
-def _check_knots(tenors: FloatArray, where: str) -> None:
+def check_knots(tenors: FloatArray, where: str) -> None:
     """Spread knots: at least one, the first at 0 or later, strictly increasing."""
     if tenors.size == 0:
         raise DataError(E_EMPTY.format(where=where))
@@ -84,9 +84,13 @@ def key_rate_weights(keys: ArrayLike, t: ArrayLike) -> FloatArray:
     w_j is 1 at keys[j] and 0 at its neighbours, linear between; the first key's weight is
     1 for t <= keys[0] and the last key's is 1 for t >= keys[-1].
     """
-    keys = tenor_vector(keys, "keys")
+    return tent_weights(tenor_vector(keys, "keys"), t)
+
+
+def tent_weights(knots: FloatArray, t: ArrayLike) -> FloatArray:
+    """The weights of ``key_rate_weights`` on knots already checked (0 is allowed)."""
     t = np.asarray(t, dtype=float)
-    return np.stack([np.interp(t, keys, unit) for unit in np.eye(keys.size)])
+    return np.stack([np.interp(t, knots, unit) for unit in np.eye(knots.size)])
 
 
 class Bumpable:

@@ -12,6 +12,7 @@ from ldi.curves.spread import RateSpread
 from ldi.errors import DataError, SpecError
 from ldi.instruments import Instrument
 from ldi.instruments.conventions import HAIRCUTS
+from ldi.io.errors import relocated as _relocated
 from ldi.io.schema import CollateralSpec, CurveMoveSpec, MoveSpec, ScenarioSpec, StressSpec
 from ldi.liquidity.collateral import (
     DEFAULT_DAYS,
@@ -23,6 +24,10 @@ from ldi.scenarios import Move, Scenario, catalogue, spread_bp
 from ldi.units import BP
 
 BAND_LIMITS = tuple(limit for limit, _ in HAIRCUTS["government"])  # 1y, 5y, beyond
+E_ILLIQUID_DAYS = (
+    "{path}: got {value!r} for an illiquid asset; expected no days (illiquid assets never "
+    "count as collateral) or another asset_class"
+)
 E_ID = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 E_SCENARIO_NAME = (
     "{path}: name {name!r} is already {first}; expected a unique name (or catalogue: false "
@@ -43,7 +48,11 @@ def build_collateral(
     days = {**DEFAULT_DAYS, **{AssetClass(k): v for k, v in spec.days.items()}}
     overrides = {}
     for key, item in spec.instruments.items():
-        _check_id(f"collateral.instruments.{key}", key, instruments)
+        path = f"collateral.instruments.{key}"
+        _check_id(path, key, instruments)
+        if item.asset_class == AssetClass.ILLIQUID.value and item.days is not None:
+            message = E_ILLIQUID_DAYS.format(path=f"{path}.days", value=item.days)
+            raise SpecError(message, path=f"{path}.days")
         asset_class = None if item.asset_class is None else AssetClass(item.asset_class)
         overrides[key] = InstrumentCollateral(
             asset_class, item.haircut, item.days, item.initial_margin
@@ -95,15 +104,12 @@ def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrumen
 def _move(item: MoveSpec, path: str, instruments: Mapping[str, Instrument]) -> Move:
     for key in item.returns:
         _check_id(f"{path}.returns.{key}", key, instruments)
-    try:
-        nominal = _spread(item.nominal_bp)
-        if item.real_bp is not None:
-            real = _spread(item.real_bp)
-            breakeven = nominal + RateSpread(real.tenors, -real.values)
-        else:
-            breakeven = _spread(item.breakeven_bp or 0.0)
-    except DataError as error:
-        raise SpecError(f"{path}: {error}", path=path) from None
+    nominal = _spread(item.nominal_bp, f"{path}.nominal_bp")
+    if item.real_bp is not None:
+        real = _spread(item.real_bp, f"{path}.real_bp")
+        breakeven = nominal + RateSpread(real.tenors, -real.values)
+    else:
+        breakeven = _spread(item.breakeven_bp or 0.0, f"{path}.breakeven_bp")
     return Move(
         nominal=nominal,
         breakeven=breakeven,
@@ -113,10 +119,14 @@ def _move(item: MoveSpec, path: str, instruments: Mapping[str, Instrument]) -> M
     )
 
 
-def _spread(value: float | CurveMoveSpec) -> RateSpread:
-    if isinstance(value, CurveMoveSpec):
+def _spread(value: float | CurveMoveSpec, path: str) -> RateSpread:
+    """The move in bp at ``path`` as a spread; bad tenors are reported at their path."""
+    if not isinstance(value, CurveMoveSpec):
+        return spread_bp(value)
+    try:
         return spread_bp((np.asarray(value.tenors), np.asarray(value.bp)))
-    return spread_bp(value)
+    except DataError as error:
+        raise _relocated(error, "RateSpread", path) from None
 
 
 def _check_id(path: str, value: str, instruments: Mapping[str, Instrument]) -> None:

@@ -26,6 +26,7 @@ from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
+from ldi.io.errors import relocated as _relocated
 from ldi.io.liquidity import build_collateral, build_scenarios
 from ldi.io.schema import (
     NOMINAL_KINDS,
@@ -91,6 +92,8 @@ EXPECTED = {
     "greater_than": "expected a number > {gt:g}",
     "greater_than_equal": "expected a number >= {ge:g}",
     "less_than": "expected a number < {lt:g}",
+    "less_than_equal": "expected a number <= {le:g}",
+    "too_long": "expected at most {max_length} item(s)",
     "too_short": "expected at least {min_length} item(s)",
     "string_too_short": "expected a non-empty string",
     "string_pattern_mismatch": "expected a 3-letter currency code such as GBP",
@@ -444,19 +447,6 @@ def _read_csv(file: Path, where: str) -> pd.DataFrame:
         n if isinstance(n, str) else auto for n, auto in zip(header, frame.columns, strict=True)
     ]
     return frame.set_axis(names, axis=1)
-
-
-def _relocated(error: DataError, where: str, path: str) -> SpecError:
-    """A domain error that names its object ``where`` (``ZeroCurve``), renamed to ``path``.
-
-    ``ZeroCurve.tenors[2]: ...`` becomes ``curves.gilts.tenors[2]: ...``, and the key before the
-    first colon is the error's path.
-    """
-    message = str(error)
-    if message.startswith(where):
-        message = path + message.removeprefix(where)
-        return SpecError(message, path=message.split(":", 1)[0])
-    return SpecError(f"{path}: {message}", path=path)
 
 
 def _spec_error(error: ValidationError) -> SpecError:

@@ -386,8 +386,10 @@ class RiskModelSpec(Spec):
     growth_correlation: Number = 0.9
 
 
-COLLATERAL_CLASSES = ("cash", "government", "corporate", "equity", "illiquid")
+ELIGIBLE_CLASSES = ("cash", "government", "corporate", "equity")
+COLLATERAL_CLASSES = (*ELIGIBLE_CLASSES, "illiquid")
 CollateralClass = Literal[COLLATERAL_CLASSES]  # type: ignore[valid-type]
+EligibleClass = Literal[ELIGIBLE_CLASSES]  # type: ignore[valid-type]  # illiquid: never counts
 Fraction = Annotated[Number, Field(ge=0, le=1)]
 
 
@@ -423,13 +425,14 @@ class CollateralSpec(Spec):
     """Collateral policy: what counts, at which haircut, within how many days.
 
     ``haircuts`` and ``days`` override the defaults by class (a day count of null: never
-    eligible); ``initial_margin`` is a fraction of gross notional by overlay kind;
+    eligible; the illiquid class never counts, so it takes neither); ``initial_margin`` is
+    a fraction of gross notional by overlay kind;
     ``mandate`` lists the ids of the leveraged LDI mandate.
     """
 
     within_days: Annotated[Number, Field(ge=0)] = 5.0
-    haircuts: dict[CollateralClass, HaircutSpec] = {}
-    days: dict[CollateralClass, Annotated[Number, Field(ge=0)] | None] = {}
+    haircuts: dict[EligibleClass, HaircutSpec] = {}
+    days: dict[EligibleClass, Annotated[Number, Field(ge=0)] | None] = {}
     initial_margin: dict[Literal["interest_rate_swap", "inflation_swap"], Fraction] = {}
     instruments: dict[str, InstrumentCollateralSpec] = {}
     mandate: list[str] | None = None

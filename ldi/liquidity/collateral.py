@@ -193,6 +193,23 @@ class CollateralModel:
         """Initial margin per unit of gross notional (0 but for overlays)."""
         return self.table["initial_margin"].to_numpy(dtype=float)
 
+    def pledges(self) -> tuple[tuple[str, ...], FloatArray]:
+        """Bonds pledged to repo, and the matrix P with (P x)_c = x_c − Σ_k x_k / (1 − h_k).
+
+        Repo k borrows against bond c, so the fund must hold at least the pledged value:
+        P x ≥ 0 (one row per bond pledged).
+        """
+        table = self.table
+        repos = np.flatnonzero(table["role"].to_numpy() == Role.FINANCING.value)
+        bonds = tuple(dict.fromkeys(table["pledge"].iloc[repos]))
+        matrix = np.zeros((len(bonds), len(table)))
+        for row, bond in enumerate(bonds):
+            matrix[row, table.index.get_loc(bond)] = 1.0
+        for k in repos:
+            row = bonds.index(table["pledge"].iloc[k])
+            matrix[row, k] = -1.0 / (1.0 - float(table["repo_haircut"].iloc[k]))
+        return bonds, matrix
+
     def eligible(self, within_days: float | None = None) -> FloatArray:
         """1.0 for positions that are eligible collateral within ``within_days``."""
         window = self.within_days if within_days is None else within_days

@@ -1,20 +1,20 @@
 """Scenario moves of the nominal zero curve and the breakeven curve, as functions of time.
 
-A set of S scenarios is given at knot tenors: row s moves zero rates by ``nominal[s]`` and
-breakevens by ``breakeven[s]`` at the knots, linearly in between and flat outside (the
-key-rate weights of DESIGN.md). Parallel, key-rate and curve-shape stresses all fit this
-form, and a valuation can evaluate them at whatever times it needs (payment times, fixing
-times of lagged or capped indexation).
+A set of S scenarios is given at knot tenors (0 or later, increasing): row s moves zero
+rates by ``nominal[s]`` and breakevens by ``breakeven[s]`` at the knots, linearly in between
+and flat outside (the key-rate weights of DESIGN.md). Parallel, key-rate and curve-shape
+stresses all fit this form, and a valuation can evaluate them at whatever times it needs
+(payment times, fixing times of lagged or capped indexation).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from ldi.curves.spread import key_rate_weights
+from ldi.curves.spread import check_knots, tent_weights
 from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
-from ldi.validation import tenor_vector
+from ldi.validation import finite_vector
 
 E_SHAPE = "Shifts.{name}: got shape {shape}; expected (scenarios, knots) = (S, {knots})"
 E_ROWS = "Shifts.breakeven: got {got} scenarios; expected {want}, one per row of Shifts.nominal"
@@ -29,7 +29,8 @@ class Shifts:
     breakeven: FloatArray
 
     def __post_init__(self) -> None:
-        knots = tenor_vector(self.knots, "Shifts.knots")
+        knots = finite_vector(self.knots, "Shifts.knots")
+        check_knots(knots, "Shifts.knots")
         object.__setattr__(self, "knots", knots)
         for name in ("nominal", "breakeven"):
             values = np.asarray(getattr(self, name), dtype=float)
@@ -51,8 +52,8 @@ class Shifts:
 
     def nominal_at(self, t: ArrayLike) -> FloatArray:
         """Zero-rate moves at times ``t``: (S, len(t))."""
-        return self.nominal @ key_rate_weights(self.knots, t)
+        return self.nominal @ tent_weights(self.knots, t)
 
     def breakeven_at(self, t: ArrayLike) -> FloatArray:
         """Breakeven moves at times ``t``: (S, len(t))."""
-        return self.breakeven @ key_rate_weights(self.knots, t)
+        return self.breakeven @ tent_weights(self.knots, t)

@@ -28,8 +28,7 @@ GROWTH_KIND = "return_seeking"
 
 def shifts(moves: Sequence[Move], credit: bool = False) -> Shifts:
     """The moves as one ``Shifts`` on the union of their knots (credit widening added)."""
-    knots = np.union1d(np.concatenate([m.knots for m in moves]), [1.0])
-    knots = knots[knots > 0] if np.any(knots > 0) else np.array([1.0])
+    knots = np.union1d(np.concatenate([m.knots for m in moves]), [])
     nominal = np.stack([m.nominal(knots) + (m.credit_spread if credit else 0.0) for m in moves])
     breakeven = np.stack([m.breakeven(knots) for m in moves])
     return Shifts(knots, nominal, breakeven)

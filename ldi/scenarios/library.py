@@ -32,7 +32,7 @@ def _gilt_crisis_2022() -> Scenario:
     nominal = [  # cumulative bp at CRISIS_TENORS
         (30, 25, 30, 33, 35, 35),
         (45, 40, 56, 72, 80, 80),
-        (60, 55, 72, 98, 115, 115),
+        (60, 55, 75, 105, 120, 120),
         (70, 60, 80, 125, 150, 150),
     ]
     breakeven = [  # linkers' real yields rose by nominal minus these (so by more)

@@ -214,7 +214,11 @@ def test_absorbable_rise_net_of_initial_margin():
     cash, notional, im = 10.0, 100.0, 0.03
     policy = CollateralPolicy(initial_margin={"interest_rate_swap": im})
     buffer = absorbable_rise(*swap_book(cash, notional, policy))
-    expected = root(lambda s: cash - im * notional + notional * (swap_value(Y + s * BP) - 0.0))
+
+    def headroom(s_bp):  # the initial margin is posted on top of the variation margin
+        return cash - im * notional + notional * (swap_value(Y + s_bp * BP) - swap_value(Y))
+
+    expected = root(headroom)
     assert buffer.exact == pytest.approx(expected, abs=ROOT_ATOL_BP)
 
 

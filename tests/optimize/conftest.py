@@ -19,6 +19,9 @@ PV01, IE01 = KEY_PV01.sum(axis=0), KEY_IE01.sum(axis=0)
 CS01 = np.array([0, 7e-4, 0, 0, 0, 0, 0, 0])
 RETURN = np.array([0.045, 0.055, 0.04, 0, 0, -0.05, 0.07, 0.04])
 
+# Clarabel options for comparisons finer than its default tolerances.
+TIGHT = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "tol_ktratio": 1e-10}
+
 
 def universe(**tables: object) -> ModelData:
     """The eight-instrument universe with ``tables`` (liabilities, holdings, ...) added."""

@@ -97,10 +97,10 @@ def test_shifts_none_moves_nothing():
             "Shifts.knots[2]: got 3.0 after 5.0; expected strictly increasing",
         ),
         (
-            [0.0, 5.0],
+            [-1.0, 5.0],
             np.zeros((1, 2)),
             np.zeros((1, 2)),
-            "Shifts.knots[0]: got 0.0; expected a positive number of years",
+            "Shifts.knots[0]: got -1.0; expected a time of 0 or more years",
         ),
     ],
 )

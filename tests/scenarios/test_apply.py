@@ -305,12 +305,9 @@ def test_liability_values_of_the_default_scheme_equal_pv_on_moved_curves():
 
 # --- moves with a knot at 0 ------------------------------------------------------------------
 
-KNOT_AT_ZERO = "apply.py:31-32: shifts() drops knots <= 0, so a move is flat before its first \
-positive knot instead of linear from its value at 0 (key_rate_5y_up_25 moves a 0.5y flow 5bp, \
-not 2.5bp)"
+# A move is linear from its value at 0 to its first positive knot, as RateSpread is.
 
 
-@pytest.mark.xfail(strict=True, reason=KNOT_AT_ZERO)
 def test_a_move_rising_from_zero_moves_short_flows_by_its_value_at_their_time(market):
     move = Move.of(nominal_bp=((0.0, 10.0), (0.0, 100.0)))  # 5bp at 0.5y
     assert move.nominal(0.5) == pytest.approx(0.0005)
@@ -318,7 +315,6 @@ def test_a_move_rising_from_zero_moves_short_flows_by_its_value_at_their_time(ma
     assert got == pytest.approx((1.04 / 1.0405) ** 0.5, rel=RTOL)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOT_AT_ZERO)
 def test_liability_flows_before_the_first_positive_knot_follow_the_move():
     liabilities = Liabilities(Cashflows([0.5], [100.0]), ZeroCurve.flat(R))
     move = Move.of(nominal_bp=((0.0, 10.0), (0.0, 100.0)))

@@ -164,9 +164,7 @@ def test_path_scenario_labels_default_to_step_numbers():
 
 @pytest.mark.parametrize(("steps", "labels"), [(2, ("a",)), (1, ("a", "b")), (3, ("a", "b"))])
 def test_label_count_mismatch_raises(steps, labels):
-    message = (
-        f"scenario 'x': {len(labels)} step labels for {steps} steps; expected one per step"
-    )
+    message = f"scenario 'x': {len(labels)} step labels for {steps} steps; expected one per step"
     with pytest.raises(DataError, match=f"^{re.escape(message)}$"):
         Scenario("x", tuple(Move() for _ in range(steps)), labels=labels)
 

@@ -34,6 +34,7 @@ class CollateralBuffer(ConstraintTerm):
     Σ_i (a_i(s) − m_i(s)) x_i − Σ_o im_o |x_o| ≥ 0, with a the collateral value after
     haircut and m the margin call per unit (``ldi.liquidity.collateral``); only positions
     eligible within ``within_days`` (default: the problem's collateral policy) count.
+    Rows ``.pledged`` hold each bond pledged to repo at least at its pledged value.
     Linear, plus a convex initial-margin term. YAML: ``collateral_buffer``.
     """
 
@@ -101,12 +102,25 @@ class CollateralBuffer(ConstraintTerm):
             value = value - margin @ ops.abs(z)
         return value
 
+    def pledged(self, data: Scaled, z: Any) -> list[Row]:
+        """``.pledged``: each bond pledged to repo is held at least at the pledged value.
+
+        Bonds pledged to a lender cannot meet margin calls, and collateral a fund does not
+        hold cannot be pledged, so the buffer holds only with these rows.
+        """
+        bonds, matrix = self.collateral(data).pledges()
+        if not bonds:
+            return []
+        money = data.scales.money
+        return [Row(f"{self.name}.pledged", matrix @ z, Sense.GE, 0.0, 1.0, money, None, bonds)]
+
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
-        """One entry per tested move: the headroom in money, ≥ 0."""
+        """One entry per tested move: the headroom in money, ≥ 0; then ``.pledged``."""
         labels = tuple(self.moves())
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
-        return [Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)]
+        row = Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)
+        return [row, *self.pledged(data, z)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,4 +158,5 @@ class LiquidityCoverage(CollateralBuffer):
         labels = tuple(self.moves())
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
-        return [Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)]
+        row = Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)
+        return [row, *self.pledged(data, z)]

@@ -3,11 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEFAULT_PROBLEM := problems/uk_db_scheme.yaml
+DEMO_RESULT := out/uk_db_scheme.result.json
 
 .PHONY: demo test lint bench clean
 
+# The rebalance, then its optimized positions under the 2022-style and 2023 BoE stresses.
 demo: $(VENV)/.core
-	$(BIN)/ldi solve $(DEFAULT_PROBLEM)
+	$(BIN)/ldi solve $(DEFAULT_PROBLEM) --json $(DEMO_RESULT)
+	$(BIN)/ldi stress $(DEFAULT_PROBLEM) --positions $(DEMO_RESULT) \
+		--scenario gilt_crisis_2022 boe_swes_2023 parallel_up_250
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -22,6 +26,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_risk.py
 	$(BIN)/python benchmarks/bench_instruments.py
 	$(BIN)/python benchmarks/bench_solve.py
+	$(BIN)/python benchmarks/bench_stress.py
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ldi needs Python >= 3.11; set PYTHON=/path/to/python3.11")'
@@ -39,4 +44,4 @@ $(VENV)/.dev: $(VENV)/.python pyproject.toml
 	touch $@ $(VENV)/.core
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -18,9 +18,13 @@ Conventions implemented here (each in a few lines below):
 - sensitivities: 1bp central differences, PV01 = (PV(-1bp) - PV(+1bp))/2, IE01 =
   (PV(b+1bp) - PV(b-1bp))/2, key rates with ``triangle`` weights;
 - instruments per unit of position (market value, notional, cash borrowed), as the
-  instrument docstrings of the project describe them; holdings = position x per unit.
+  instrument docstrings of the project describe them; holdings = position x per unit;
+- moves, collateral and resilience (the last sections): values per unit on curves moved by
+  callables dz(t), db(u), a credit widening and growth returns; the stress catalogue; the
+  collateral rules of the ``collateral`` section; rises found by brentq.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -347,6 +351,11 @@ class Reference:
     holdings: pd.DataFrame  # id x position, pv, pv01, ie01, cs01, keys...
     key_rate_bounds: dict[str, float] = field(default_factory=dict)  # per unit, by id
     liability_key_rate_bound: float = 0.0  # of the total liabilities (see Stream)
+    # For moved values (see "moves" below): each instrument's unit, the liabilities' stream
+    # and the raw problem mapping (its collateral and stress sections).
+    units: dict[str, "Unit"] = field(default_factory=dict)
+    liability_stream: Stream | None = None
+    raw: dict = field(default_factory=dict, repr=False)
 
     @property
     def asset_totals(self) -> pd.Series:
@@ -425,14 +434,17 @@ def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
     inflation = market.get("inflation_curve") or section.get("inflation_curve")
     currency = raw.get("currency", "GBP")
 
-    liabilities, basis, liability_bound = liability_risk(section, curves, folder, keys)
-    rows, terms, bounds = {}, {}, {}
+    liabilities, basis, liability_bound, total = liability_risk(section, curves, folder, keys)
+    rows, terms, bounds, units = {}, {}, {}, {}
     specs = {item["id"]: item for item in raw.get("instruments", [])}
     for item in raw.get("instruments", []):
-        row, quote, bound = instrument(item, curves, defaults, inflation, currency, specs, keys)
+        row, quote, bound, unit = instrument(
+            item, curves, defaults, inflation, currency, specs, keys
+        )
         rows[item["id"]] = row
         terms[item["id"]] = {"kind": item["kind"], "role": ROLES[item["kind"]], **quote}
         bounds[item["id"]] = bound
+        units[item["id"]] = unit
     columns = [*LIABILITY_COLUMNS, "cs01", *map(pv01_column, keys), *map(ie01_column, keys)]
     exposures = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     positions = pd.Series(raw.get("holdings") or {}, dtype=float)
@@ -452,6 +464,9 @@ def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
         holdings=held,
         key_rate_bounds=bounds,
         liability_key_rate_bound=liability_bound,
+        units=units,
+        liability_stream=total,
+        raw=raw,
     )
 
 
@@ -479,7 +494,7 @@ def liability_indexation(section: dict) -> Indexation:
 
 
 def liability_risk(section: dict, curves: dict, folder: Path, keys):
-    """(components fixed, inflation_linked, each status, total; basis text; key-rate bound)."""
+    """(components fixed, inflation_linked, each status, total; basis; bound; total Stream)."""
     base = curves[section["discount_curve"]]
     spread = float(section.get("spread", 0.0))
     curve = Nominal(base.tenors, base.rates, base.compounding, base.spread + spread)
@@ -524,7 +539,7 @@ def liability_risk(section: dict, curves: dict, folder: Path, keys):
             )
         if indexation.lag:
             basis += f", lag {indexation.lag:g}y"
-    return liabilities, basis, parts["total"].key_rate_bound(keys)
+    return liabilities, basis, parts["total"].key_rate_bound(keys), parts["total"]
 
 
 def percent(value: float | None) -> str:
@@ -552,7 +567,7 @@ def implied_spread(stream: Stream, dirty: float) -> float:
 
 
 def instrument(item, curves, defaults, inflation, currency, specs, keys):
-    """(per-unit exposures row, quote, per-unit key-rate bound) of one instrument spec."""
+    """(per-unit exposures row, quote, per-unit key-rate bound, Unit) of one instrument spec."""
     kind = item["kind"]
     family = "swap" if kind in ("interest_rate_swap", "inflation_swap", "repo") else "bond"
     curve = curves[item.get("curve") or defaults[family]]
@@ -594,7 +609,8 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
             "spread_bp": spread / H,
             "priced_from": source,
         }
-        return row, quote, unit.key_rate_bound(keys)
+        credit = bool(item.get("credit", False))
+        return row, quote, unit.key_rate_bound(keys), Unit(kind, unit, 0.0, credit)
 
     if kind == "interest_rate_swap":
         t, accruals = swap_leg(float(item["tenor"]), frequency)
@@ -609,7 +625,8 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         row["pv"] = stream_pv - 1.0  # the floating leg with notional is worth par today
         row = summary(row, basis=1.0)  # overlays: per unit of notional
         row["cs01"] = 0.0
-        return row, {"fixed_rate": rate, "par_rate": par}, unit.key_rate_bound(keys)
+        quote = {"fixed_rate": rate, "par_rate": par}
+        return row, quote, unit.key_rate_bound(keys), Unit(kind, unit, -1.0)
 
     if kind == "inflation_swap":
         maturity = float(item["maturity"])
@@ -625,7 +642,8 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         row["cs01"] = 0.0
         # Gross bound: both legs' flows (they offset in value, not in the bound).
         gross = Stream(t, np.array([(1 + rate) ** maturity + uplift]), np.zeros(1), curve)
-        return row, {"fixed_rate": rate, "par_rate": par}, gross.key_rate_bound(keys)
+        quote = {"fixed_rate": rate, "par_rate": par}
+        return row, quote, gross.key_rate_bound(keys), Unit(kind, unit, 0.0)
 
     if kind == "repo":
         term = float(item["term"])
@@ -640,7 +658,7 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         row = summary(unit.risk(keys))
         row["cs01"] = 0.0
         quote = {"rate": rate, "fair_rate": fair, "haircut": cut, "collateral": item["collateral"]}
-        return row, quote, unit.key_rate_bound(keys)
+        return row, quote, unit.key_rate_bound(keys), Unit(kind, unit, 0.0)
 
     if kind == "return_seeking":
         rates_d = float(item.get("rates_duration", 0.0))
@@ -659,10 +677,436 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
                 inflation_d * H * triangle(np.abs([inflation_d]), list(keys), j)[0]
             )
         quote = {"expected_return": item["expected_return"], "volatility": item["volatility"]}
-        return row, quote, 0.0
+        durations = (rates_d, inflation_d, float(item.get("spread_duration", 0.0)))
+        return row, quote, 0.0, Unit(kind, None, 1.0, durations=durations)
 
     if kind == "cash":
         row = {"pv": 1.0, "pv01": 0.0, "duration": 0.0, "convexity": 0.0, "ie01": 0.0, "cs01": 0.0}
-        return {**row, **zero}, {"expected_return": float(item.get("rate", 0.0))}, 0.0
+        quote = {"expected_return": float(item.get("rate", 0.0))}
+        return {**row, **zero}, quote, 0.0, Unit(kind, None, 1.0)
 
     raise NotImplementedError(f"reference: instrument kind {kind!r}")
+
+
+# --- moves: values per unit after a market move --------------------------------------------
+#
+# A move (ldi.scenarios.Move) adds dz(t) to the zero rate of every nominal curve and db(u)
+# to every breakeven curve (decimals; piecewise linear between knots, flat outside), widens
+# the discount rate of credit bonds by ``credit`` and returns ``growth`` on growth assets
+# (``returns`` by id replace it). Per unit: settled + PV of the unit stream on the moved
+# curves; growth assets move to first order by their stated durations,
+# value x (1 - D_r dz(|D_r|) + D_i db(|D_i|) - D_s credit), then every value is multiplied
+# by 1 + its return. Liabilities: their stream on the moved curves (no credit, no growth).
+
+MoveCurve = Callable[[np.ndarray], np.ndarray]
+
+
+def no_move(t) -> np.ndarray:
+    return np.zeros(np.shape(t))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of an instrument: ``settled`` + the PV of ``stream`` (None: no flows).
+
+    ``settled`` is fixed today: -1 for an interest-rate swap's floating leg, 1 for cash and
+    growth assets. ``credit``: the stream discounts at the credit spread too.
+    ``durations``: the stated (rates, inflation, spread) durations of a growth asset.
+    """
+
+    kind: str
+    stream: Stream | None
+    settled: float
+    credit: bool = False
+    durations: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A market move: zero-rate moves, a credit widening and growth returns.
+
+    ``nominal``(t) and ``breakeven``(u) are callables (decimals); ``credit`` the widening of
+    credit bonds' discount rate; ``growth`` the return of growth assets; ``returns`` by id.
+    """
+
+    nominal: MoveCurve = no_move
+    breakeven: MoveCurve = no_move
+    credit: float = 0.0
+    growth: float = 0.0
+    returns: Mapping[str, float] = field(default_factory=dict)
+
+
+def curve_move(bp) -> MoveCurve:
+    """A zero-rate move from bp: a number (parallel), or (tenors, bp), linear, flat outside."""
+    if isinstance(bp, tuple | list | dict):
+        tenors, sizes = (bp["tenors"], bp["bp"]) if isinstance(bp, dict) else bp
+        tenors, sizes = np.asarray(tenors, dtype=float), np.asarray(sizes, dtype=float) * H
+        return lambda t: np.interp(np.asarray(t, dtype=float), tenors, sizes)
+    size = float(bp) * H
+    return lambda t: np.full(np.shape(t), size)
+
+
+def shock(nominal_bp=0.0, breakeven_bp=0.0, credit_spread_bp=0.0, growth=0.0, returns=None):
+    """A ``Shock`` given in bp (numbers or (tenors, bp) term structures)."""
+    return Shock(
+        curve_move(nominal_bp),
+        curve_move(breakeven_bp),
+        float(credit_spread_bp) * H,
+        float(growth),
+        dict(returns or {}),
+    )
+
+
+def unit_value(ref: Reference, name: str, move: Shock = Shock()) -> float:
+    """Value per unit of instrument ``name`` after ``move`` (today's without one)."""
+    unit = ref.units[name]
+    value = unit.settled
+    if unit.stream is not None:
+        dz = move.nominal
+        if unit.credit:
+
+            def dz(t, base=move.nominal, widening=move.credit):
+                return base(t) + widening
+
+        value += unit.stream.value(dz, move.breakeven)
+    rates_d, inflation_d, spread_d = unit.durations
+    if rates_d or inflation_d or spread_d:
+        value *= (
+            1.0
+            - rates_d * float(move.nominal(abs(rates_d)))
+            + inflation_d * float(move.breakeven(abs(inflation_d)))
+            - spread_d * move.credit
+        )
+    default = move.growth if unit.kind == "return_seeking" else 0.0
+    return value * (1.0 + float(move.returns.get(name, default)))
+
+
+def unit_values(ref: Reference, move: Shock = Shock()) -> pd.Series:
+    """Values per unit of every instrument (index: id, the problem's order) after ``move``."""
+    return pd.Series({name: unit_value(ref, name, move) for name in ref.units}, dtype=float)
+
+
+def liability_value(ref: Reference, move: Shock = Shock()) -> float:
+    """The liabilities' value after ``move`` (their discount basis moves with nominal)."""
+    return ref.liability_stream.value(move.nominal, move.breakeven)
+
+
+def positions_of(ref: Reference, positions=None) -> pd.Series:
+    """Positions of every instrument (default: the file's holdings), 0 where none."""
+    given = (ref.raw.get("holdings") or {}) if positions is None else positions
+    return pd.Series(dict(given), dtype=float).reindex(list(ref.units), fill_value=0.0)
+
+
+# --- the stress catalogue (ldi.scenarios.library: sizes in bp as its docstrings give them) ---
+
+KEY_SHOCK_TENORS = (5.0, 10.0, 20.0, 30.0, 50.0)
+CRISIS_TENORS = (2.0, 5.0, 10.0, 20.0, 30.0, 50.0)
+CRISIS_NOMINAL = ((30, 25, 30, 33, 35, 35), (45, 40, 56, 72, 80, 80))
+CRISIS_NOMINAL += ((60, 55, 75, 105, 120, 120), (70, 60, 80, 125, 150, 150))
+CRISIS_BREAKEVEN = ((0, 0, 0, 0, 0, 0), (0, 0, -5, -8, -10, -10))
+CRISIS_BREAKEVEN += ((0, -5, -10, -18, -25, -25), (0, -5, -15, -30, -40, -40))
+
+
+def key_shock(tenor: float) -> Shock:
+    """+25bp at ``tenor``, linear to 0 at its neighbours among 0, KEY_SHOCK_TENORS, 100."""
+    tenors = (0.0, *KEY_SHOCK_TENORS, 100.0)
+    return shock((tenors, [25.0 if t == tenor else 0.0 for t in tenors]))
+
+
+def catalogue() -> dict[str, list[tuple[str, Shock]]]:
+    """The built-in scenarios: name -> [(step label, cumulative move)], in report order."""
+    single = {
+        "parallel_up_100": shock(100),
+        "parallel_down_100": shock(-100),
+        "parallel_up_250": shock(250),
+        "steepener": shock(((2, 10, 30), (-50, 0, 50))),
+        "flattener": shock(((2, 10, 30), (50, 0, -50))),
+        **{f"key_rate_{t:g}y_up_25": key_shock(t) for t in KEY_SHOCK_TENORS},
+        "breakeven_up_50": shock(breakeven_bp=50),
+        "breakeven_down_50": shock(breakeven_bp=-50),
+        "real_yields_up_100": shock(breakeven_bp=-100),
+        "credit_spreads_up_100": shock(credit_spread_bp=100),
+        "growth_down_25": shock(growth=-0.25),
+    }
+    scenarios = {name: [("", move)] for name, move in single.items()}
+    scenarios["gilt_crisis_2022"] = [
+        (f"day {i + 1}", shock((CRISIS_TENORS, n), (CRISIS_TENORS, b)))
+        for i, (n, b) in enumerate(zip(CRISIS_NOMINAL, CRISIS_BREAKEVEN, strict=True))
+    ]
+    scenarios["boe_swes_2023"] = [
+        ("day 1", shock(45, -15, 40)),
+        ("day 10", shock(115, -25, 130)),
+    ]
+    return scenarios
+
+
+def file_move(spec: dict) -> Shock:
+    """A move of the YAML ``stress`` section: ``real_bp`` gives breakeven = nominal - real."""
+    nominal = curve_move(spec.get("nominal_bp", 0.0))
+    if spec.get("real_bp") is not None:
+        real = curve_move(spec["real_bp"])
+
+        def breakeven(t, nominal=nominal, real=real):
+            return nominal(t) - real(t)
+
+    else:
+        breakeven = curve_move(spec.get("breakeven_bp") or 0.0)
+    return Shock(
+        nominal,
+        breakeven,
+        float(spec.get("credit_spread_bp", 0.0)) * H,
+        float(spec.get("growth", 0.0)),
+        dict(spec.get("returns") or {}),
+    )
+
+
+def scenarios_of(ref: Reference) -> dict[str, list[tuple[str, Shock]]]:
+    """The catalogue (unless ``stress.catalogue`` is false), then the file's scenarios."""
+    section = ref.raw.get("stress") or {}
+    out = catalogue() if section.get("catalogue", True) else {}
+    for item in section.get("scenarios", []):
+        if item.get("steps") is None:
+            out[item["name"]] = [("", file_move(item))]
+        else:
+            out[item["name"]] = [
+                (step.get("label") or f"step {j + 1}", file_move(step))
+                for j, step in enumerate(item["steps"])
+            ]
+    return out
+
+
+def stress_step(ref: Reference, positions: pd.Series, move: Shock, within_days=None) -> dict:
+    """The numbers ``ldi stress`` reports for one step (money; ratios as decimals)."""
+    x = positions.reindex(list(ref.units), fill_value=0.0)
+    assets_before = float(unit_values(ref) @ x)
+    assets_after = float(unit_values(ref, move) @ x)
+    liabilities_before, liabilities_after = liability_value(ref), liability_value(ref, move)
+    collateral = collateral_after(ref, x, move, within_days)
+    return {
+        "assets_before": assets_before,
+        "assets_after": assets_after,
+        "asset_change": assets_after - assets_before,
+        "liabilities_before": liabilities_before,
+        "liabilities_after": liabilities_after,
+        "liability_change": liabilities_after - liabilities_before,
+        "surplus_change": (assets_after - assets_before) - (liabilities_after - liabilities_before),
+        "funding_ratio_before": assets_before / liabilities_before,
+        "funding_ratio_after": assets_after / liabilities_after,
+        "collateral_needed": collateral["called"],
+        "collateral_available": collateral["available"],
+        "headroom": collateral["headroom"],
+    }
+
+
+# --- collateral (ldi.liquidity.collateral's module docstring) ------------------------------
+#
+# Classes: cash (kind cash), equity (return_seeking), corporate (credit bonds), government
+# (other bonds), illiquid (only by override; never eligible). Haircuts by residual maturity
+# (up to 1y, 1-5y, beyond): government 0.5/2/4%, corporate 1/4/8%, equity 15%, cash 0; days
+# to become collateral: cash 0, government 0, corporate 2, equity 3; eligible when days <=
+# within_days (default 5). The file's ``collateral`` section overrides haircuts (one number
+# or three bands) and days by class, and class, haircut, days and initial margin by id.
+# Per unit after a move, with V the value per unit today (V0) and after (V1):
+#   physical: available (1 - h) V1 when eligible;  overlay: need -(V1 - V0);
+#   repo k on bond c: need -r_c / (1 - h_k), available -e_c (1 - h_c)(1 + r_c) / (1 - h_k),
+#   with r_c = V1_c / V0_c - 1; initial margin im |x| for overlays (a need).
+
+COLLATERAL_CLASSES = ("cash", "government", "corporate", "equity", "illiquid")
+BAND_LIMITS = (1.0, 5.0, np.inf)
+COLLATERAL_HAIRCUTS = {
+    "cash": ((np.inf, 0.0),),
+    "government": HAIRCUTS[False],
+    "corporate": HAIRCUTS[True],
+    "equity": ((np.inf, 0.15),),
+}
+COLLATERAL_DAYS = {"cash": 0.0, "government": 0.0, "corporate": 2.0, "equity": 3.0}
+WITHIN_DAYS = 5.0
+
+
+def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.DataFrame:
+    """Collateral terms per instrument (index id) from the YAML ``collateral`` section.
+
+    Columns: role, asset_class, haircut, eligible, initial_margin, pledge, repo_haircut and
+    mandate (defaults as above where the section says nothing).
+    """
+    section = ref.raw.get("collateral") or {}
+    window = float(section.get("within_days", WITHIN_DAYS) if within_days is None else within_days)
+    schedules = dict(COLLATERAL_HAIRCUTS)
+    for name, cut in (section.get("haircuts") or {}).items():
+        bands = cut if isinstance(cut, list) else [cut] * 3
+        schedules[name] = tuple(zip(BAND_LIMITS, map(float, bands), strict=True))
+    days = {**COLLATERAL_DAYS, **(section.get("days") or {})}
+    margins = section.get("initial_margin") or {}
+    overrides = section.get("instruments") or {}
+    mandate = section.get("mandate")
+    rows = {}
+    for item in ref.raw.get("instruments", []):
+        name, kind = item["id"], item["kind"]
+        role = ROLES[kind]
+        override = overrides.get(name) or {}
+        row = {
+            "role": role,
+            "asset_class": "",
+            "haircut": np.nan,
+            "eligible": False,
+            "initial_margin": 0.0,
+            "pledge": "",
+            "repo_haircut": np.nan,
+        }
+        if role == "physical":
+            default = {"cash": "cash", "return_seeking": "equity"}.get(kind)
+            default = default or ("corporate" if item.get("credit", False) else "government")
+            asset_class = override.get("asset_class") or default
+            cut = override.get("haircut")
+            if cut is None:
+                schedule = schedules.get(asset_class, ((np.inf, 1.0),))  # none: counts nothing
+                maturity = float(item.get("maturity", 0.0))
+                cut = next(c for limit, c in schedule if maturity <= limit)
+            wait = override.get("days")
+            wait = days.get(asset_class) if wait is None else wait
+            eligible = asset_class != "illiquid" and wait is not None and wait <= window
+            row.update(asset_class=asset_class, haircut=float(cut), eligible=bool(eligible))
+        elif role == "overlay":
+            margin = override.get("initial_margin")
+            row["initial_margin"] = float(margins.get(kind, 0.0) if margin is None else margin)
+        else:
+            row["pledge"] = item["collateral"]
+            row["repo_haircut"] = float(ref.terms.loc[name, "haircut"])
+        if mandate is None:
+            row["mandate"] = role != "physical" or row["asset_class"] in ("government", "cash")
+        else:
+            row["mandate"] = name in mandate
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def collateral_coefficients(
+    ref: Reference, move: Shock, within_days: float | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """(available, need) per unit of each position after ``move`` (money per unit)."""
+    terms = collateral_terms(ref, within_days)
+    today, moved = unit_values(ref), unit_values(ref, move)
+    available = pd.Series(0.0, index=terms.index)
+    need = pd.Series(0.0, index=terms.index)
+    for name, row in terms.iterrows():
+        if row["role"] == "physical":
+            available[name] = (1.0 - row["haircut"]) * moved[name] if row["eligible"] else 0.0
+        elif row["role"] == "overlay":
+            need[name] = -(moved[name] - today[name])
+        else:
+            bond = terms.loc[row["pledge"]]
+            r = moved[row["pledge"]] / today[row["pledge"]] - 1.0
+            per_unit = 1.0 / (1.0 - row["repo_haircut"])
+            need[name] = -r * per_unit
+            if bond["eligible"]:
+                available[name] = -(1.0 - bond["haircut"]) * (1.0 + r) * per_unit
+    return available, need
+
+
+def collateral_after(ref: Reference, positions, move: Shock, within_days=None) -> dict:
+    """Collateral ``called``, ``available`` and ``headroom`` (money) after ``move``.
+
+    Called: margin calls plus initial margin; available: eligible after haircuts, net of
+    bonds pledged to repo; headroom = available - called.
+    """
+    x = positions_of(ref, positions)
+    available, need = collateral_coefficients(ref, move, within_days)
+    margin = collateral_terms(ref, within_days)["initial_margin"]
+    called = float(need @ x + margin @ x.abs())
+    held = float(available @ x)
+    return {"called": called, "available": held, "headroom": held - called}
+
+
+POOL_ORDER = COLLATERAL_CLASSES
+
+
+def waterfall(ref: Reference, positions, move: Shock, within_days=None) -> pd.DataFrame:
+    """Pools (cash, government, corporate, equity) used in order to meet the calls.
+
+    A repo's (negative) availability sits in its collateral's pool; pools hold only eligible
+    assets (and the repo pledging them). Index pool; columns days, available, used, left; a
+    ``shortfall`` row (used = what is left uncalled) when the pools fall short.
+    """
+    x = positions_of(ref, positions)
+    terms = collateral_terms(ref, within_days)
+    available = collateral_coefficients(ref, move, within_days)[0] * x
+    section = ref.raw.get("collateral") or {}
+    class_days = {**COLLATERAL_DAYS, **(section.get("days") or {})}
+    overrides = section.get("instruments") or {}
+    pools: dict[str, list[float]] = {}
+    waits: dict[str, list[float]] = {}
+    for name, row in terms.iterrows():
+        source = terms.loc[row["pledge"]] if row["role"] == "financing" else row
+        if row["role"] == "overlay" or not source["eligible"]:
+            continue
+        pool = source["asset_class"]
+        pools.setdefault(pool, []).append(available[name])
+        if row["role"] == "physical":
+            wait = (overrides.get(name) or {}).get("days")
+            waits.setdefault(pool, []).append(class_days[pool] if wait is None else wait)
+    remaining = collateral_after(ref, x, move, within_days)["called"]
+    rows = {}
+    for pool in (p for p in POOL_ORDER if p in pools):
+        amount = float(np.sum(pools[pool]))
+        used = min(max(amount, 0.0), max(remaining, 0.0))
+        remaining -= used
+        rows[pool] = {"days": min(waits[pool]), "available": amount, "used": used}
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["days", "available", "used"])
+    table["left"] = table["available"] - table["used"]
+    if remaining > 0:
+        table.loc["shortfall"] = [np.nan, 0.0, remaining, -remaining]
+    return table
+
+
+# --- resilience: the absorbable rise and bp to zero NAV (ldi.liquidity.buffer) --------------
+
+SEARCH_BP = 1500.0
+ROOT_STEP_BP = 10.0  # the bracket search's grid (ldi's is 25bp)
+
+
+def rise_shock(kind: str, bp: float) -> Shock:
+    """A parallel rise of ``bp`` of kind nominal, real or breakeven (a fall of breakevens).
+
+    nominal: nominal (and real) yields +bp; real: real yields +bp alone (breakevens -bp);
+    breakeven: breakevens -bp with real yields held (nominal -bp too).
+    """
+    if kind == "nominal":
+        return shock(nominal_bp=bp)
+    if kind == "real":
+        return shock(breakeven_bp=-bp)
+    return shock(nominal_bp=-bp, breakeven_bp=-bp)
+
+
+def first_root(amount: Callable[[float], float]) -> tuple[float, float]:
+    """(smallest s in [0, SEARCH_BP] with amount(s) = 0, today / fall per bp).
+
+    0 when amount(0) <= 0; inf when it stays positive to SEARCH_BP. The root: brentq on the
+    first grid interval where the amount stops being positive; the first-order estimate:
+    amount(0) over its 1bp central-difference fall (inf when it does not fall).
+    """
+    today = amount(0.0)
+    if today <= 0:
+        return 0.0, 0.0
+    fall = (amount(-1.0) - amount(1.0)) / 2.0
+    first = today / fall if fall > 0 else np.inf
+    lower = 0.0
+    for upper in np.arange(ROOT_STEP_BP, SEARCH_BP + ROOT_STEP_BP / 2, ROOT_STEP_BP):
+        if amount(upper) <= 0:
+            return float(brentq(amount, lower, upper, xtol=1e-12, rtol=1e-15)), first
+        lower = upper
+    return np.inf, first
+
+
+def absorbable_rise(ref: Reference, positions, kind: str = "nominal", within_days=None):
+    """(exact, first order) rise in bp before collateral headroom reaches 0."""
+    x = positions_of(ref, positions)
+    return first_root(
+        lambda bp: collateral_after(ref, x, rise_shock(kind, bp), within_days)["headroom"]
+    )
+
+
+def bp_to_zero_nav(ref: Reference, positions, kind: str = "nominal"):
+    """(exact, first order) rise in bp that takes the LDI mandate's NAV to 0."""
+    x = positions_of(ref, positions)
+    x = x.where(collateral_terms(ref)["mandate"].astype(bool), 0.0)
+    return first_root(lambda bp: float(unit_values(ref, rise_shock(kind, bp)) @ x))

@@ -31,6 +31,7 @@ from ldi.instruments.conventions import HAIRCUTS, scheduled
 from ldi.scenarios.scenario import Move
 from ldi.typing import FloatArray
 
+CACHED_BATCHES = 16  # coefficient batches kept per model (a solve needs one per term)
 RECAPITALISATION_DAYS = 5.0  # TPR: buffers count what can be collateral within 5 days
 
 
@@ -172,7 +173,8 @@ class CollateralModel:
     """Collateral available and needed per unit of position under moves (see module doc).
 
     ``values`` revalues every instrument under moves (``ldi.scenarios.Revaluation.values``);
-    ``base`` holds today's values per unit. Coefficients are cached per batch of moves.
+    ``base`` holds today's values per unit. Coefficients of the latest batches of moves are
+    cached, so compiling, re-solving and reporting a term revalue once.
     """
 
     table: pd.DataFrame
@@ -223,6 +225,8 @@ class CollateralModel:
         window = self.within_days if within_days is None else within_days
         key = (window, *(m.key() for m in moves))
         if key not in self._cache:
+            if len(self._cache) >= CACHED_BATCHES:  # root-finds ask for many one-off batches
+                del self._cache[next(iter(self._cache))]
             self._cache[key] = self._coefficients(moves, window)
         return self._cache[key]
 

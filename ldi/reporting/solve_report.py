@@ -159,6 +159,11 @@ class SolveSummary:
         if r.ok:
             parts += ["", "### Allocation", "", _markdown(self.allocation())]
             parts += ["", "### Binding constraints", "", _markdown(self.binding())]
+            collateral = self.collateral()
+            if collateral is not None:
+                assert r.collateral is not None
+                parts += ["", f"### Collateral ({r.collateral.title})", ""]
+                parts += [_markdown(collateral.rename_axis("Measure")), "", self._binds()]
         return "\n".join(parts) + "\n"
 
     def _repr_html_(self) -> str:
@@ -177,6 +182,14 @@ class SolveSummary:
                 "<h4>Binding constraints</h4>",
                 self.binding().to_html(float_format=lambda v: f"{v:,.6g}"),
             ]
+            collateral = self.collateral()
+            if collateral is not None:
+                assert r.collateral is not None
+                parts += [
+                    f"<h4>Collateral ({html.escape(r.collateral.title)})</h4>",
+                    collateral.to_html(),
+                    f"<p>{html.escape(self._binds())}</p>",
+                ]
         return "\n".join(parts)
 
     def _collateral_text(self) -> list[str]:
@@ -184,9 +197,16 @@ class SolveSummary:
         if table is None:
             return []
         assert self.result.collateral is not None
+        return [
+            "",
+            f"Collateral ({self.result.collateral.title})",
+            table.to_string(),
+            self._binds(),
+        ]
+
+    def _binds(self) -> str:
         binding = self.liquidity_binding()
-        binds = f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
-        return ["", f"Collateral ({self.result.collateral.title})", table.to_string(), binds]
+        return f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
 
     def _solver_line(self) -> str:
         info = self.result.solver

@@ -301,10 +301,15 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
     assert lines[0] == f"## {result.name}: optimal"
     assert lines[2].startswith(f"Solver: {result.solver.name}, ")
     tables = pipe_tables(text)
-    assert len(tables) == 3
+    assert len(tables) == 4
     for rows in tables:
         assert_valid_pipe_table(rows)
-    ratios, allocation, binding = tables
+    ratios, allocation, binding, collateral = tables
+    assert collateral[0] == ["Measure", "Before", "After"]
+    assert {row[0]: row[1:] for row in collateral[2:]} == {
+        label: list(cells) for label, cells in summary.collateral().iterrows()
+    }
+    assert text.rstrip().endswith(summary.as_text().split("\n\nMoney in")[0].splitlines()[-1])
     assert ratios[0] == ["Measure", "Before", "After"]
     assert {row[0]: row[1:] for row in ratios[2:]} == {
         label: list(cells) for label, cells in summary.headline().iterrows()
@@ -345,9 +350,11 @@ def test_html_escapes_the_problem_and_term_names():
     assert "<cash>" not in page
     for title in ("Allocation", "Binding constraints"):
         assert f"<h4>{title}</h4>" in page
-    for cells in result.summary().headline().itertuples(index=False):
-        for cell in cells:
-            assert f"<td>{cell}</td>" in page
+    assert f"<h4>Collateral ({result.collateral.title})</h4>" in page
+    for table in (result.summary().headline(), result.summary().collateral()):
+        for cells in table.itertuples(index=False):
+            for cell in cells:
+                assert f"<td>{html.escape(cell)}</td>" in page
 
 
 # --- Infeasible ----------------------------------------------------------------------------------

@@ -277,30 +277,32 @@ class CollateralModel:
         pools cannot meet the calls.
         """
         available = self.coefficients([move], within_days)[0][0] * np.asarray(positions, float)
-        pools = self.table["asset_class"].copy()
-        for k in np.flatnonzero(self.table["role"].to_numpy() == Role.FINANCING.value):
-            pools.iloc[k] = pools.loc[self.table["pledge"].iloc[k]]
-        eligible = self.eligible(within_days) > 0
-        pledged_from = self.table["pledge"].where(self.table["role"] == Role.FINANCING.value, "")
-        counted = eligible | pledged_from.isin(self.ids[eligible]).to_numpy()
-        frame = pd.DataFrame({"pool": pools, "available": available})[counted]
-        days = self.table["days"].groupby(pools).min()
+        table = self.table
+        # A repo's entry is the bonds it has pledged (a negative amount): it counts in the
+        # pool of its bond, and only where that bond is eligible.
+        financing = (table["role"] == Role.FINANCING.value).to_numpy()
+        source = np.where(financing, table["pledge"].to_numpy(), table.index.to_numpy())
+        rows = table.index.get_indexer(source)
+        counted = self.eligible(within_days)[rows] > 0
+        pools = table["asset_class"].to_numpy()[rows]
+        frame = pd.DataFrame({"pool": pools[counted], "available": available[counted]})
+        days = pd.Series(table["days"].to_numpy()[rows][counted]).groupby(pools[counted]).min()
         order = [c.value for c in AssetClass if c.value in set(frame["pool"])]
         sums = frame.groupby("pool")["available"].sum().reindex(order)
         remaining = float(self.needed(positions, [move], within_days)[0])
-        rows = {}
+        uses = {}
         for pool, amount in sums.items():
             used = min(max(amount, 0.0), max(remaining, 0.0))
             remaining -= used
-            rows[pool] = {"days": days.get(pool), "available": amount, "used": used}
-        table = pd.DataFrame.from_dict(
-            rows, orient="index", columns=["days", "available", "used"], dtype=float
+            uses[pool] = {"days": days.get(pool), "available": amount, "used": used}
+        result = pd.DataFrame.from_dict(
+            uses, orient="index", columns=["days", "available", "used"], dtype=float
         )
-        table["left"] = table["available"] - table["used"]
+        result["left"] = result["available"] - result["used"]
         if remaining > 0:
-            table.loc["shortfall"] = [np.nan, 0.0, remaining, -remaining]
-        table.index.name = "pool"
-        return table
+            result.loc["shortfall"] = [np.nan, 0.0, remaining, -remaining]
+        result.index.name = "pool"
+        return result
 
 
 def benefits_due(times: FloatArray, amounts: FloatArray, months: float) -> float:

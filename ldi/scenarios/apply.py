@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.curves.market import Market
+from ldi.errors import DataError
 from ldi.instruments import Instrument, Valuation
 from ldi.liabilities import Liabilities
 from ldi.risk.matrix import CashflowMatrix
@@ -24,6 +25,7 @@ from ldi.scenarios.scenario import Move
 from ldi.typing import FloatArray
 
 GROWTH_KIND = "return_seeking"
+E_RETURN_ID = "Move.returns: unknown instrument id {name!r}; expected one of {ids}"
 
 
 def shifts(moves: Sequence[Move], credit: bool = False) -> Shifts:
@@ -98,13 +100,18 @@ class Revaluation:
                 matrix, valuation.curve, valuation.breakeven, moved, self._spreads[rows]
             )
         result += self._stated(moves, result)
-        returns = np.array(
-            [
-                [m.return_of(name, growth) for m in moves]
-                for name, growth in zip(self.ids, self._growth, strict=True)
-            ]
-        ).reshape(len(self.ids), len(moves))
-        return result * (1.0 + returns)
+        return result * (1.0 + self._returns(moves))
+
+    def _returns(self, moves: Sequence[Move]) -> FloatArray:
+        """Each move's return of each instrument (instruments x moves): growth, or by id."""
+        growth = np.array([m.growth for m in moves])
+        returns = np.where(self._growth[:, None], growth[None, :], 0.0)
+        for j, move in enumerate(moves):
+            for name, value in move.returns.items():
+                if name not in self.ids:
+                    raise DataError(E_RETURN_ID.format(name=name, ids=list(self.ids)))
+                returns[self.ids.get_loc(name), j] = value
+        return returns
 
     def _stated(self, moves: Sequence[Move], values: FloatArray) -> FloatArray:
         """First-order value changes from stated durations (growth assets)."""

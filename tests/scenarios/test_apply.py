@@ -320,3 +320,9 @@ def test_liability_flows_before_the_first_positive_knot_follow_the_move():
     move = Move.of(nominal_bp=((0.0, 10.0), (0.0, 100.0)))
     got = liability_values(liabilities, [move])[0]
     assert got == pytest.approx(100.0 * 1.0405**-0.5, rel=RTOL)
+
+
+def test_a_return_for_an_unknown_id_names_it(market):
+    move = Move.of(returns={"NOPE": -0.1})
+    with pytest.raises(ldi.DataError, match=r"^Move.returns: unknown instrument id 'NOPE'"):
+        Revaluation([Cash(id="CASH")], market).values([move])

@@ -70,6 +70,7 @@ class Problem:
             revaluation.values,
             revaluation.base,
             self.collateral.within_days,
+            self.collateral.initial_margin_shock_bp,
         )
 
     @cached_property

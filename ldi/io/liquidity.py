@@ -69,6 +69,7 @@ def build_collateral(
         instruments=MappingProxyType(overrides),
         within_days=spec.within_days,
         mandate=mandate,
+        initial_margin_shock_bp=spec.initial_margin_shock_bp,
     )
 
 

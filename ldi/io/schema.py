@@ -426,14 +426,16 @@ class CollateralSpec(Spec):
 
     ``haircuts`` and ``days`` override the defaults by class (a day count of null: never
     eligible; the illiquid class never counts, so it takes neither); ``initial_margin`` is
-    a fraction of gross notional by overlay kind;
-    ``mandate`` lists the ids of the leveraged LDI mandate.
+    a fraction of gross notional by overlay kind, and ``initial_margin_shock_bp`` adds each
+    overlay's value change in a move of that size; ``mandate`` lists the ids of the
+    leveraged LDI mandate.
     """
 
     within_days: Annotated[Number, Field(ge=0)] = 5.0
     haircuts: dict[EligibleClass, HaircutSpec] = {}
     days: dict[EligibleClass, Annotated[Number, Field(ge=0)] | None] = {}
     initial_margin: dict[Literal["interest_rate_swap", "inflation_swap"], Fraction] = {}
+    initial_margin_shock_bp: Annotated[Number, Field(gt=0, le=2000)] | None = None
     instruments: dict[str, InstrumentCollateralSpec] = {}
     mandate: list[str] | None = None
 

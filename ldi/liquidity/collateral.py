@@ -21,6 +21,7 @@ moves' full revaluations, less a convex initial-margin term: an optimizer can ho
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -77,7 +78,10 @@ class CollateralPolicy:
     ``within_days`` is the window that counts (default 5 business days, the recapitalisation
     time TPR guidance names); ``mandate`` lists the ids of the leveraged LDI mandate whose
     NAV "basis points to zero NAV" follows (default: government bonds, overlays, repo and
-    cash). ``initial_margin`` is a fraction of gross notional by overlay kind.
+    cash). ``initial_margin`` is a fraction of gross notional by overlay kind; with
+    ``initial_margin_shock_bp`` each overlay also posts the larger value change per unit
+    notional of a parallel nominal or breakeven move of that size up or down (a stand-in
+    for a clearing house's margin model).
     """
 
     haircuts: Mapping[AssetClass, Schedule] = field(
@@ -92,6 +96,7 @@ class CollateralPolicy:
     )
     within_days: float = RECAPITALISATION_DAYS
     mandate: tuple[str, ...] | None = None
+    initial_margin_shock_bp: float | None = None
 
 
 TABLE_COLUMNS = [
@@ -181,6 +186,7 @@ class CollateralModel:
     values: Values
     base: FloatArray
     within_days: float = RECAPITALISATION_DAYS
+    initial_margin_shock_bp: float | None = None
     _cache: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -190,10 +196,26 @@ class CollateralModel:
         """Instrument ids, the order of every coefficient vector."""
         return self.table.index
 
-    @property
+    @cached_property
     def initial_margin(self) -> FloatArray:
-        """Initial margin per unit of gross notional (0 but for overlays)."""
-        return self.table["initial_margin"].to_numpy(dtype=float)
+        """Initial margin per unit of gross notional (0 but for overlays).
+
+        The table's fraction, plus, with ``initial_margin_shock_bp``, the largest value
+        change of a ±shock to nominal rates or breakevens.
+        """
+        margin = self.table["initial_margin"].to_numpy(dtype=float)
+        if not self.initial_margin_shock_bp:
+            return margin
+        size = self.initial_margin_shock_bp
+        moves = [
+            Move.of(nominal_bp=size),
+            Move.of(nominal_bp=-size),
+            Move.of(breakeven_bp=size),
+            Move.of(breakeven_bp=-size),
+        ]
+        change = np.abs(self.values(moves) - np.asarray(self.base)[:, None]).max(axis=1)
+        overlay = (self.table["role"] == Role.OVERLAY.value).to_numpy()
+        return margin + np.where(overlay, change, 0.0)
 
     def pledges(self) -> tuple[tuple[str, ...], FloatArray]:
         """Bonds pledged to repo, and the matrix P with (P x)_c = x_c − Σ_k x_k / (1 − h_k).

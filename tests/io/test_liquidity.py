@@ -154,6 +154,16 @@ def test_initial_margin_by_kind_is_posted_on_gross_notional():
     assert row["collateral_needed"] == pytest.approx(expected, rel=1e-12)
 
 
+def test_initial_margin_from_a_shock_is_read_and_checked():
+    problem = load(collateral={"initial_margin_shock_bp": 50})
+    assert problem.collateral.initial_margin_shock_bp == 50
+    margins = dict(zip(problem.collateral_model().ids, problem.collateral_model().initial_margin))
+    assert margins["SONIA_30Y"] > 0  # its value change in a 50bp move, per unit notional
+    assert margins["CASH"] == margins["UKT_4Q_2036"] == 0.0  # only overlays post it
+    error = failure(collateral={"initial_margin_shock_bp": 0})
+    check(error, "collateral.initial_margin_shock_bp", "got 0; expected a number > 0")
+
+
 def test_mandate_lists_the_leveraged_ids():
     got = table(mandate=["UKT_4Q_2036", "SONIA_30Y", "REPO_3M"])
     assert sorted(got.index[got["mandate"]]) == ["REPO_3M", "SONIA_30Y", "UKT_4Q_2036"]

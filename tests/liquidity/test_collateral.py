@@ -281,6 +281,25 @@ def test_initial_margin_is_subtracted_from_headroom():
     assert with_im.headroom(x, move)[0] == pytest.approx(30.0 - calls - gross, abs=MONEY * 200)
 
 
+def test_initial_margin_from_a_shock_is_the_larger_swap_value_change():
+    # A receiver loses more when rates rise than it gains when they fall (convexity), so
+    # the larger change per unit notional of +/-50bp is |value at +50bp| (a par swap).
+    instruments = [
+        Cash(id="C"),
+        InterestRateSwap(id="R", tenor=30),
+        Bond(id="G", coupon=0.04, maturity=10),
+    ]
+    table = collateral_table(
+        instruments, CollateralPolicy(initial_margin={"interest_rate_swap": 0.01})
+    )
+    revaluation = Revaluation(instruments, MARKET)
+    model = CollateralModel(table, revaluation.values, revaluation.base, 5.0, 50.0)
+    expected = max(abs(swap_value(30, Y + 0.005)), abs(swap_value(30, Y - 0.005)))
+    np.testing.assert_allclose(model.initial_margin, [0.0, 0.01 + expected, 0.0], atol=1e-13)
+    x = np.array([10.0, -200.0, 0.0])
+    assert model.needed(x, [Move()])[0] == pytest.approx(200 * (0.01 + expected), abs=1e-10)
+
+
 def test_headroom_is_available_less_needed():
     instruments = [
         Cash(id="C"),

@@ -157,7 +157,8 @@ def test_initial_margin_by_kind_is_posted_on_gross_notional():
 def test_initial_margin_from_a_shock_is_read_and_checked():
     problem = load(collateral={"initial_margin_shock_bp": 50})
     assert problem.collateral.initial_margin_shock_bp == 50
-    margins = dict(zip(problem.collateral_model().ids, problem.collateral_model().initial_margin))
+    model = problem.collateral_model()
+    margins = dict(zip(model.ids, model.initial_margin, strict=True))
     assert margins["SONIA_30Y"] > 0  # its value change in a 50bp move, per unit notional
     assert margins["CASH"] == margins["UKT_4Q_2036"] == 0.0  # only overlays post it
     error = failure(collateral={"initial_margin_shock_bp": 0})

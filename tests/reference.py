@@ -1060,7 +1060,7 @@ def waterfall(ref: Reference, positions, move: Shock, within_days=None) -> pd.Da
 
 # --- resilience: the absorbable rise and bp to zero NAV (ldi.liquidity.buffer) --------------
 
-SEARCH_BP = 1500.0
+SEARCH_BP = 2000.0
 ROOT_STEP_BP = 10.0  # the bracket search's grid (ldi's is 25bp)
 
 

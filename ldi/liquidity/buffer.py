@@ -24,7 +24,7 @@ from ldi.liquidity.collateral import CollateralModel
 from ldi.scenarios.scenario import Move
 from ldi.typing import FloatArray
 
-SEARCH_BP = 1500.0  # rises are searched up to 15 percentage points
+SEARCH_BP = 2000.0  # rises are searched up to 20 percentage points (the options' cap)
 GRID_STEP_BP = 25.0
 
 

@@ -23,6 +23,7 @@ from ldi.liquidity.collateral import CollateralModel
 from ldi.problem import Problem
 from ldi.risk.factors import FACTORS, RiskModel
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
+from ldi.scenarios import Scenario
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
 
@@ -75,7 +76,8 @@ class ModelData:
     the liabilities in total. ``loadings`` (ids x FACTORS) and ``specific`` are the factor
     model's money loadings and specific volatilities per unit; ``liability_loadings`` the
     liabilities' loadings. ``terms`` are the instruments' market terms (haircut, ...).
-    ``collateral`` values the collateral available and needed per unit under shocks.
+    ``collateral`` values the collateral available and needed per unit under shocks, and
+    ``scenarios`` are the problem's named stresses (by name), which liquidity terms can test.
     """
 
     keys: FloatArray
@@ -92,6 +94,7 @@ class ModelData:
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     currency: str = ""
     collateral: CollateralModel | None = None
+    scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def ids(self) -> pd.Index:
@@ -333,6 +336,7 @@ def model_data(
         groups=_checked_groups(groups or {}, terms),
         currency=problem.spec.currency,
         collateral=problem.collateral_model(),
+        scenarios=problem.scenarios,
     )
 
 

@@ -88,7 +88,7 @@ def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
     after = positions.to_numpy(dtype=float)
     return CollateralSummary(
         model=collateral,
-        moves=term.moves(),
+        moves=term.moves(model.data.scenarios),
         before=model.data.holdings.to_numpy(dtype=float),
         after=after if np.all(np.isfinite(after)) else None,
         within_days=term.within_days,

@@ -228,7 +228,7 @@ class SolveSummary:
 
 
 def _bp(value: float) -> str:
-    """A rise in bp; beyond the search range (inf) as "> 1,500bp"."""
+    """A rise in bp; beyond the search range (inf) as "> 2,000bp"."""
     if np.isnan(value):
         return "-"
     return f"{value:,.0f}bp" if np.isfinite(value) else f"> {SEARCH_BP:,.0f}bp"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ldi.liquidity.buffer import SEARCH_BP
 from ldi.reporting.tables import percent, render
 from ldi.stress import StressResult
 
@@ -104,4 +105,4 @@ def _render(frame: pd.DataFrame) -> str:
 
 
 def _bp(value: float) -> str:
-    return f"{value:,.0f}bp" if math.isfinite(value) else "not reached within 1,500bp"
+    return f"{value:,.0f}bp" if math.isfinite(value) else f"not reached within {SEARCH_BP:,.0f}bp"

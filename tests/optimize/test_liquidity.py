@@ -216,6 +216,34 @@ def test_a_tighter_window_leaves_the_problem_infeasible_with_the_buffer_named():
     assert "collateral_buffer[nominal]" in result.diagnosis.table.index
 
 
+def test_named_scenarios_are_tested_step_by_step():
+    raw = copy.deepcopy(RAW)
+    raw["stress"] = {
+        "scenarios": [
+            {"name": "two_days", "steps": [{"label": "d1", "nominal_bp": 150}, {"nominal_bp": 300}]}
+        ]
+    }
+    raw["constraints"][3]["collateral_buffer"]["scenarios"] = ["parallel_up_100", "two_days"]
+    _, result = solve(raw)
+    rows = result.constraints[result.constraints["vector"] == "collateral_buffer"]
+    assert list(rows["entry"]) == ["nominal", "parallel_up_100", "two_days:d1", "two_days:step 2"]
+    x = positions(result)
+    for entry, shock in (("nominal", 250), ("parallel_up_100", 100), ("two_days:step 2", 300)):
+        value = rows.loc[f"collateral_buffer[{entry}]", "value"]
+        assert value == pytest.approx(headroom_coefficients(shock) @ x, abs=EXACT), entry
+    assert rows.loc["collateral_buffer[two_days:step 2]", "binding"]  # the largest rise binds
+    expected, _ = reference_lp(300.0)
+    np.testing.assert_allclose(x, expected, atol=POSITIONS_ATOL)
+    assert "; and parallel_up_100, two_days" in result.collateral.title
+
+
+def test_an_unknown_scenario_is_named_with_the_known_ones():
+    raw = copy.deepcopy(RAW)
+    raw["constraints"][3]["collateral_buffer"]["scenarios"] = ["nope"]
+    with pytest.raises(SpecError, match=r"^constraints\[3\]\.collateral_buffer\.scenarios: "):
+        ldi.load_problem(raw).solve()
+
+
 # --- options: rises tested, initial margin, benefits ----------------------------------------
 
 

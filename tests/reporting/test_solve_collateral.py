@@ -61,7 +61,7 @@ def money_tolerance(ref, *portfolios: pd.Series) -> float:
 
 
 def bp_text(value: float) -> str:
-    return f"{value:,.0f}bp" if np.isfinite(value) else "> 1,500bp"
+    return f"{value:,.0f}bp" if np.isfinite(value) else "> 2,000bp"
 
 
 def assert_bp_printed(printed: str, value: float, where: str) -> None:

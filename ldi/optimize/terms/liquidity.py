@@ -6,6 +6,7 @@ valuations: the optimizer trades hedge, growth assets and leverage against colla
 re-solve with a new shock size or window only assigns new coefficients (parameters).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -15,7 +16,7 @@ from ldi.liquidity.buffer import Rise, rise
 from ldi.liquidity.collateral import CollateralModel, benefits_due
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
-from ldi.scenarios.scenario import Move
+from ldi.scenarios.scenario import Move, Scenario
 
 E_NO_COLLATERAL = (
     "{kind}: the model has no collateral data; expected a model built from a problem "
@@ -34,6 +35,8 @@ class CollateralBuffer(ConstraintTerm):
     Σ_i (a_i(s) − m_i(s)) x_i − Σ_o im_o |x_o| ≥ 0, with a the collateral value after
     haircut and m the margin call per unit (``ldi.liquidity.collateral``); only positions
     eligible within ``within_days`` (default: the problem's collateral policy) count.
+    ``scenarios`` names stress scenarios of the problem (e.g. ``gilt_crisis_2022``) whose
+    every step must be met too, as a curve trade can pass a parallel test alone.
     Rows ``.pledged`` hold each bond pledged to repo at least at its pledged value.
     Linear, plus a convex initial-margin term. YAML: ``collateral_buffer``.
     """
@@ -47,6 +50,7 @@ class CollateralBuffer(ConstraintTerm):
     real: bool = True
     breakeven_fall_bp: float | None = None
     within_days: float | None = None
+    scenarios: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -60,13 +64,23 @@ class CollateralBuffer(ConstraintTerm):
         """The rise tested: market stress plus operational buffer (bp)."""
         return self.yield_rise_bp + self.operational_bp
 
-    def moves(self) -> dict[str, Move]:
-        """The tested moves by label."""
+    def moves(self, scenarios: Mapping[str, Scenario] | None = None) -> dict[str, Move]:
+        """The tested moves by label; named ``scenarios`` are looked up in ``scenarios``.
+
+        A scenario's steps are labelled ``<name>:<step>`` (its name alone for one step).
+        """
         moves = {Rise.NOMINAL.value: rise(Rise.NOMINAL, self.shock_bp)}
         if self.real:
             moves[Rise.REAL.value] = rise(Rise.REAL, self.shock_bp)
         if self.breakeven_fall_bp is not None:
             moves[Rise.BREAKEVEN.value] = rise(Rise.BREAKEVEN, self.breakeven_fall_bp)
+        known = scenarios or {}
+        missing = [name for name in self.scenarios if name not in known]
+        self.check("scenarios", f"scenario names among {list(known)}", not missing)
+        for name in self.scenarios:
+            scenario = known[name]
+            for label, move in zip(scenario.labels, scenario.steps, strict=True):
+                moves[f"{name}:{label}" if len(scenario) > 1 else name] = move
         return moves
 
     def describe(self, policy_days: float) -> str:
@@ -78,6 +92,8 @@ class CollateralBuffer(ConstraintTerm):
         )
         if self.breakeven_fall_bp is not None:
             text += f"; breakevens -{self.breakeven_fall_bp:g}bp"
+        if self.scenarios:
+            text += f"; and {', '.join(self.scenarios)}"
         return text
 
     def collateral(self, data: Scaled) -> CollateralModel:
@@ -90,7 +106,7 @@ class CollateralBuffer(ConstraintTerm):
     def values(self, data: Scaled) -> Values:
         """Headroom per scaled unit of each position under each move."""
         available, need = self.collateral(data).coefficients(
-            list(self.moves().values()), self.within_days
+            list(self.moves(data.data.scenarios).values()), self.within_days
         )
         return {"headroom": available - need}
 
@@ -116,7 +132,7 @@ class CollateralBuffer(ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One entry per tested move: the headroom in money, ≥ 0; then ``.pledged``."""
-        labels = tuple(self.moves())
+        labels = tuple(self.moves(data.data.scenarios))
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
         row = Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)
@@ -155,7 +171,7 @@ class LiquidityCoverage(CollateralBuffer):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One entry per tested move: liquid assets net of calls, ≥ the benefits due."""
-        labels = tuple(self.moves())
+        labels = tuple(self.moves(data.data.scenarios))
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
         row = Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)

@@ -10,10 +10,17 @@ import numpy as np
 
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError, SpecError
-from ldi.instruments import Instrument
+from ldi.instruments import Instrument, Role
 from ldi.instruments.conventions import HAIRCUTS
 from ldi.io.errors import relocated as _relocated
-from ldi.io.schema import CollateralSpec, CurveMoveSpec, MoveSpec, ScenarioSpec, StressSpec
+from ldi.io.schema import (
+    CollateralSpec,
+    CurveMoveSpec,
+    InstrumentCollateralSpec,
+    MoveSpec,
+    ScenarioSpec,
+    StressSpec,
+)
 from ldi.liquidity.collateral import (
     DEFAULT_DAYS,
     AssetClass,
@@ -28,6 +35,12 @@ E_ILLIQUID_DAYS = (
     "{path}: got {value!r} for an illiquid asset; expected no days (illiquid assets never "
     "count as collateral) or another asset_class"
 )
+E_ROLE = (
+    "{path}: got {value!r} for a {role} instrument; expected asset_class, haircut and days "
+    "only for physical assets, initial_margin only for overlays (repo takes none)"
+)
+E_UNDATED = "{path}: got {value!r}; expected one haircut for {name} (it has no maturity to band by)"
+UNDATED = ("cash", "equity")
 E_ID = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 E_SCENARIO_NAME = (
     "{path}: name {name!r} is already {first}; expected a unique name (or catalogue: false "
@@ -43,6 +56,9 @@ def build_collateral(
     defaults = CollateralPolicy()
     haircuts = dict(defaults.haircuts)
     for name, cut in spec.haircuts.items():
+        if isinstance(cut, list) and name in UNDATED:
+            where = f"collateral.haircuts.{name}"
+            raise SpecError(E_UNDATED.format(path=where, value=cut, name=name), path=where)
         bands = cut if isinstance(cut, list) else [cut] * len(BAND_LIMITS)
         haircuts[AssetClass(name)] = tuple(zip(BAND_LIMITS, bands, strict=True))
     days = {**DEFAULT_DAYS, **{AssetClass(k): v for k, v in spec.days.items()}}
@@ -50,9 +66,7 @@ def build_collateral(
     for key, item in spec.instruments.items():
         path = f"collateral.instruments.{key}"
         _check_id(path, key, instruments)
-        if item.asset_class == AssetClass.ILLIQUID.value and item.days is not None:
-            message = E_ILLIQUID_DAYS.format(path=f"{path}.days", value=item.days)
-            raise SpecError(message, path=f"{path}.days")
+        _check_override(item, type(instruments[key]).role, path)
         asset_class = None if item.asset_class is None else AssetClass(item.asset_class)
         overrides[key] = InstrumentCollateral(
             asset_class, item.haircut, item.days, item.initial_margin
@@ -71,6 +85,23 @@ def build_collateral(
         mandate=mandate,
         initial_margin_shock_bp=spec.initial_margin_shock_bp,
     )
+
+
+def _check_override(item: InstrumentCollateralSpec, role: Role, path: str) -> None:
+    """Refuse overrides that mean nothing for the instrument's role."""
+    if role is Role.OVERLAY:
+        wrong = [k for k in ("asset_class", "haircut", "days") if getattr(item, k) is not None]
+    elif role is Role.FINANCING:
+        wrong = [k for k in InstrumentCollateralSpec.model_fields if getattr(item, k) is not None]
+    else:
+        wrong = ["initial_margin"] if item.initial_margin is not None else []
+    if wrong:
+        where = f"{path}.{wrong[0]}"
+        value = getattr(item, wrong[0])
+        raise SpecError(E_ROLE.format(path=where, value=value, role=role.value), path=where)
+    if item.asset_class == AssetClass.ILLIQUID.value and item.days is not None:
+        where = f"{path}.days"
+        raise SpecError(E_ILLIQUID_DAYS.format(path=where, value=item.days), path=where)
 
 
 def build_scenarios(
@@ -93,7 +124,8 @@ def build_scenarios(
 
 def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument]) -> Scenario:
     if item.steps is None:
-        return Scenario.single(item.name, _move(item, path, instruments), item.description)
+        move = _move(item, path, instruments)
+        return Scenario(item.name, (move,), item.description, (item.label or "",))
     given = sorted(item.model_fields_set & set(MoveSpec.model_fields))
     if given:
         raise SpecError(E_STEPS_AND_MOVE.format(path=path, keys=given), path=path)

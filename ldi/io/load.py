@@ -45,7 +45,7 @@ from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
 from ldi.optimize.model import SolverOptions
 from ldi.optimize.solvers import check_solver
-from ldi.optimize.terms.constraints import LongOnly
+from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
 from ldi.optimize.terms.registry import constraint_terms, objective_items
 from ldi.problem import Problem
 from ldi.risk.factors import RiskModel
@@ -74,7 +74,7 @@ E_STATUS_RESERVED = (
 )
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
 E_TERM_NAME = "{path}: name {name!r} is already used by {first}; expected a unique name"
-DEFAULT_LONG_ONLY = "the long_only constraint added by default (list long_only to set it)"
+DEFAULT_TERM = "the {name} constraint added by default (list {name} to set it)"
 E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 # What pydantic error types expect, in the words of the problem file (else pydantic's own).
 EXPECTED = {
@@ -202,8 +202,11 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
     # Names label terms in reports and in re-solves, so each is unique across both lists; the
     # long_only term the model adds when the file has none takes its name too.
     terms = [(path, item.term) for path, item in objective] + constraints
-    listed = any(isinstance(term, LongOnly) for _, term in constraints)
-    added = {} if listed else {LongOnly().name: DEFAULT_LONG_ONLY}
+    added = {
+        default().name: DEFAULT_TERM.format(name=default().name)
+        for default in (LongOnly, RepoCollateral)
+        if not any(isinstance(term, default) for _, term in constraints)
+    }
     paths: dict[str, str] = {}
     for path, term in terms:
         first = paths.get(term.name, added.get(term.name))

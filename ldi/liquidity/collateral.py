@@ -12,7 +12,8 @@ Under a move, per unit of position (money):
 - repo k against bond c, borrowing at haircut h_k, must top up the collateral's fall:
   −r_c / (1 − h_k) per unit borrowed (r_c the bond's return), and the bonds already
   pledged, (1 + r_c) / (1 − h_k) of value, are not available: −(1 − h_c)(1 + r_c)/(1 − h_k);
-- initial margin, when set, is a fraction of each overlay's gross notional.
+- initial margin, when set, is a fraction of each overlay's gross notional, plus (with
+  ``initial_margin_shock_bp``) its value change in a move of that size.
 
 So the headroom Σ (available − need) x − Σ im |x| is linear in the positions given the
 moves' full revaluations, less a convex initial-margin term: an optimizer can hold it ≥ 0.
@@ -216,23 +217,6 @@ class CollateralModel:
         change = np.abs(self.values(moves) - np.asarray(self.base)[:, None]).max(axis=1)
         overlay = (self.table["role"] == Role.OVERLAY.value).to_numpy()
         return margin + np.where(overlay, change, 0.0)
-
-    def pledges(self) -> tuple[tuple[str, ...], FloatArray]:
-        """Bonds pledged to repo, and the matrix P with (P x)_c = x_c − Σ_k x_k / (1 − h_k).
-
-        Repo k borrows against bond c, so the fund must hold at least the pledged value:
-        P x ≥ 0 (one row per bond pledged).
-        """
-        table = self.table
-        repos = np.flatnonzero(table["role"].to_numpy() == Role.FINANCING.value)
-        bonds = tuple(dict.fromkeys(table["pledge"].iloc[repos]))
-        matrix = np.zeros((len(bonds), len(table)))
-        for row, bond in enumerate(bonds):
-            matrix[row, table.index.get_loc(bond)] = 1.0
-        for k in repos:
-            row = bonds.index(table["pledge"].iloc[k])
-            matrix[row, k] = -1.0 / (1.0 - float(table["repo_haircut"].iloc[k]))
-        return bonds, matrix
 
     def eligible(self, within_days: float | None = None) -> FloatArray:
         """1.0 for positions that are eligible collateral within ``within_days``."""

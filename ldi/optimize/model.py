@@ -17,7 +17,7 @@ from ldi.errors import ModelError, SpecError
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term
-from ldi.optimize.terms.constraints import LongOnly
+from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
 
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
@@ -83,8 +83,8 @@ class Compiled:
 class Model:
     """Objective items and constraint terms over one problem's exposure tables.
 
-    ``long_only`` is added unless a ``LongOnly`` term is given. Building checks names,
-    convexity and DPP; ``compiled`` is built once and reused by every solve.
+    ``long_only`` and ``repo_collateral`` are added unless such terms are given. Building
+    checks names, convexity and DPP; ``compiled`` is built once and reused by every solve.
     """
 
     def __init__(
@@ -98,8 +98,9 @@ class Model:
         if not objective:
             raise SpecError(E_EMPTY, path="objective")
         constraints = list(constraints)
-        if not any(isinstance(c, LongOnly) for c in constraints):
-            constraints.append(LongOnly())
+        for default in (LongOnly, RepoCollateral):
+            if not any(isinstance(c, default) for c in constraints):
+                constraints.append(default())
         names = [item.term.name for item in objective] + [c.name for c in constraints]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:

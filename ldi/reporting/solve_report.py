@@ -7,14 +7,13 @@ automation and HTML for notebooks. Every number comes from the ``LDIResult``.
 import html
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import LDIResult
-from ldi.reporting.tables import number, percent, render
+from ldi.reporting.tables import number, percent, render, rise_bp
 
-LIQUIDITY_KINDS = ("collateral_buffer", "liquidity_coverage")
+LIQUIDITY_KINDS = ("collateral_buffer", "liquidity_coverage", "repo_collateral")
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
     "inflation), cash borrowed (repo). Hedge ratio = assets' PV01 (IE01) / liabilities' on\n"
@@ -74,7 +73,7 @@ class SolveSummary:
         for rise in resilience.index:
             for measure, name in (("absorbable", "Rise absorbed"), ("zero_nav", "To zero NAV")):
                 rows[f"{name} [{rise}]"] = [
-                    _bp(resilience.loc[rise, f"{measure}_bp_{c}"]) for c in labels
+                    rise_bp(resilience.loc[rise, f"{measure}_bp_{c}"], SEARCH_BP) for c in labels
                 ]
         return pd.DataFrame(rows, index=[c.capitalize() for c in labels]).T
 
@@ -225,13 +224,6 @@ class SolveSummary:
         if len(at_zero):
             text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
-
-
-def _bp(value: float) -> str:
-    """A rise in bp; beyond the search range (inf) as "> 2,000bp"."""
-    if np.isnan(value):
-        return "-"
-    return f"{value:,.0f}bp" if np.isfinite(value) else f"> {SEARCH_BP:,.0f}bp"
 
 
 def _figure(value: float) -> str:

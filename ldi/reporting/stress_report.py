@@ -4,14 +4,13 @@ Text for terminals (``ldi stress``) and the ``StressResult``'s dictionary for JS
 number comes from ``ldi.stress``.
 """
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ldi.liquidity.buffer import SEARCH_BP
-from ldi.reporting.tables import percent, render
+from ldi.reporting.tables import percent, render, rise_bp
 from ldi.stress import StressResult
 
 OUTCOME_HEADERS = {
@@ -58,8 +57,8 @@ class StressReport:
             ("zero_nav", "Basis points to zero NAV (LDI mandate)"),
         ):
             parts = [
-                f"{rise} {_bp(table.loc[rise, f'{column}_bp'])}"
-                f" (first order {_bp(table.loc[rise, f'{column}_first_order_bp'])})"
+                f"{rise} {rise_bp(table.loc[rise, f'{column}_bp'], SEARCH_BP)}"
+                f" (first order {rise_bp(table.loc[rise, f'{column}_first_order_bp'], SEARCH_BP)})"
                 for rise in table.index
             ]
             lines.append(f"{label}: {'; '.join(parts)}")
@@ -102,7 +101,3 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _render(frame: pd.DataFrame) -> str:
     return render(frame, money=MONEY, fixed={})
-
-
-def _bp(value: float) -> str:
-    return f"{value:,.0f}bp" if math.isfinite(value) else f"not reached within {SEARCH_BP:,.0f}bp"

@@ -24,6 +24,13 @@ def render(frame: pd.DataFrame, money: tuple[str, ...], fixed: dict[str, int]) -
     return frame.to_string(formatters=formatters, na_rep="-")
 
 
+def rise_bp(value: float, search_bp: float) -> str:
+    """A rise in whole bp; beyond ``search_bp`` (inf: never within it) as "> 2,000bp"."""
+    if np.isnan(value):
+        return "-"
+    return f"{value:,.0f}bp" if np.isfinite(value) else f"> {search_bp:,.0f}bp"
+
+
 def number(decimals: int) -> Callable[[float], str]:
     """Formatter with thousands separators and ``decimals`` decimals; NaN as '-'."""
 

@@ -25,9 +25,10 @@ def _key_shock(tenor: float) -> Move:
 def _gilt_crisis_2022() -> Scenario:
     """Four trading days from 23 Sep 2022, stylised: 30y gilts about +150bp, linkers more.
 
-    Calibration (domain facts §1.1): 30y daily rises above 35bp on two days, +45bp to 4.97%
-    on Monday 26 Sep (10y +26bp, 5y +15bp), about +150bp in under five trading days; linker
-    yields rose further than conventionals (breakevens fell at the long end).
+    Calibration: 30y daily rises above 35bp on two days (Bank of England staff paper, LDI
+    minimum resilience, Mar 2023), +45bp to 4.97% on Monday 26 Sep with 10y +26bp and 5y
+    +15bp (The Times, 27 Sep 2022), about +150bp in under five trading days (IPE); linker
+    yields rose further than conventionals, so long breakevens fall here.
     """
     nominal = [  # cumulative bp at CRISIS_TENORS
         (30, 25, 30, 33, 35, 35),
@@ -59,9 +60,10 @@ def _gilt_crisis_2022() -> Scenario:
 def _boe_swes_2023() -> Scenario:
     """The Bank of England's 2023 system-wide exploratory scenario, in two steps.
 
-    Calibration (domain facts §1.1): day 1 10y nominal gilts +45bp and 10y index-linked
-    +60bp; +115bp in total over the 10-day scenario; IG credit spreads +130bp. The credit
-    move on day 1 and the linker move by day 10 are interpolations, not published numbers.
+    Calibration (Bank of England, Detail on the SWES hypothetical scenario, Nov 2023): day 1
+    10y nominal gilts +45bp and 10y index-linked +60bp; +115bp in total over the 10-day
+    scenario; IG credit spreads +130bp. The credit move on day 1 and the linker move by day
+    10 are interpolations, not published numbers.
     """
     days = [
         ("day 1", Move.of(nominal_bp=45, breakeven_bp=-15, credit_spread_bp=40)),

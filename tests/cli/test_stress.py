@@ -234,7 +234,7 @@ def column_decimals(steps: list[dict]) -> dict[str, int]:
 
 
 def bp_text(value: float) -> str:
-    return f"{value:,.0f}bp" if np.isfinite(value) else "not reached within 2,000bp"
+    return f"{value:,.0f}bp" if np.isfinite(value) else "> 2,000bp"
 
 
 def resilience_line(out: str, label: str) -> dict[str, tuple[str, str]]:

@@ -43,6 +43,7 @@ CONSTRAINT_KEYS = sorted(
         "key_rate_tolerance",
         "duration_match",
         "redington",
+        "repo_collateral",
         "cashflow_matching",
         "bounds",
         "long_only",

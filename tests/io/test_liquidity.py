@@ -410,3 +410,37 @@ def test_days_for_illiquid_assets_are_refused():
         "got 2.0 for an illiquid asset; expected no days (illiquid assets never count as "
         "collateral) or another asset_class",
     )
+
+
+@pytest.mark.parametrize(
+    ("override", "key", "value", "role"),
+    [
+        ({"SONIA_30Y": {"haircut": 0.1}}, "SONIA_30Y.haircut", "0.1", "overlay"),
+        ({"SONIA_30Y": {"asset_class": "cash"}}, "SONIA_30Y.asset_class", "'cash'", "overlay"),
+        ({"REPO_3M": {"initial_margin": 0.1}}, "REPO_3M.initial_margin", "0.1", "financing"),
+        ({"CASH": {"initial_margin": 0.1}}, "CASH.initial_margin", "0.1", "physical"),
+    ],
+)
+def test_overrides_that_do_not_fit_the_role_are_refused(override, key, value, role):
+    error = failure(collateral={"instruments": override})
+    check(
+        error,
+        f"collateral.instruments.{key}",
+        f"got {value} for a {role} instrument; expected asset_class, haircut and days only "
+        "for physical assets, initial_margin only for overlays (repo takes none)",
+    )
+
+
+@pytest.mark.parametrize("name", ["equity", "cash"])
+def test_undated_classes_take_one_haircut(name):
+    error = failure(collateral={"haircuts": {name: [0.1, 0.2, 0.3]}})
+    check(
+        error,
+        f"collateral.haircuts.{name}",
+        f"got [0.1, 0.2, 0.3]; expected one haircut for {name} (it has no maturity to band by)",
+    )
+
+
+def test_a_one_move_scenario_keeps_its_label():
+    problem = load(stress={"scenarios": [{"name": "shock", "label": "day 1", "nominal_bp": 50}]})
+    assert problem.scenarios["shock"].labels == ("day 1",)

@@ -29,6 +29,7 @@ from ldi.optimize.terms.constraints import (
     LongOnly,
     MaxTurnover,
     Redington,
+    RepoCollateral,
     SurplusVolatility,
 )
 from ldi.optimize.terms.objectives import Cost, KeyRateMismatch, TransactionCosts, Turnover
@@ -57,16 +58,17 @@ L_KEY_PV01, L_KEY_IE01 = np.array([0.5, 1.0]), np.array([0.3, 0.6])
 HOLDINGS = {"GILT": 300.0, "CREDIT": 100.0, "LINKER": 200.0, "EQUITY": 250.0, "CASH": 50.0}
 CAPITAL = 900.0  # value of the holdings
 GROUPS = {"matching": ("GILT", "LINKER")}
-DATA = universe(
-    curvature=CURVATURE,
-    loadings=LOADINGS,
-    specific=SPECIFIC,
-    liabilities=LIABILITIES,
-    liability_key_pv01=L_KEY_PV01,
-    liability_key_ie01=L_KEY_IE01,
-    holdings=HOLDINGS,
-    groups=GROUPS,
-)
+TABLES = {
+    "curvature": CURVATURE,
+    "loadings": LOADINGS,
+    "specific": SPECIFIC,
+    "liabilities": LIABILITIES,
+    "liability_key_pv01": L_KEY_PV01,
+    "liability_key_ie01": L_KEY_IE01,
+    "holdings": HOLDINGS,
+    "groups": GROUPS,
+}
+DATA = universe(**TABLES)
 SHORTS = np.array([100.0, -10.0, 0.0, -100.0, 50.0, -5.0, 0.0, 0.0])
 NO_LONG_ONLY = LongOnly(roles=())
 
@@ -208,6 +210,19 @@ def test_leverage_is_gross_overlays_plus_repo_over_physical_net_of_repo():
     leverage = (400 + 200 + 150) / (350 + 100 + 300 + 250 + 50 - 150)
     assert expect(table([Leverage(max=1.0), NO_LONG_ONLY]), "leverage", "<=", leverage, 1.0)
     assert not expect(table([Leverage(max=0.8), NO_LONG_ONLY]), "leverage", "<=", leverage, 0.8)
+
+
+def test_repo_collateral_holds_the_bond_pledged_at_its_value_after_haircut():
+    # REPO borrows 150 against GILT at a 4% haircut: the lender holds 150 / 0.96 = 156.25 of
+    # it, so 350 - 156.25 of GILT is free; at a 60% haircut 375 is pledged and 350 fall short.
+    terms = DATA.terms.assign(collateral=[None] * 5 + ["GILT", None, None], haircut=0.0)
+    for haircut, holds in ((0.04, True), (0.6, False)):
+        data = universe(**TABLES, terms=terms.assign(haircut=[0.0] * 5 + [haircut, 0.0, 0.0]))
+        frame = table([RepoCollateral(), NO_LONG_ONLY], data=data)
+        free = 350.0 - 150.0 / (1 - haircut)
+        assert expect(frame, "repo_collateral[GILT]", ">=", free, 0.0) is holds
+    # Without the repo's collateral in its terms (tables given as arrays) nothing is pledged.
+    assert "repo_collateral" not in set(table([RepoCollateral(), NO_LONG_ONLY])["term"])
 
 
 def test_max_turnover_is_the_amount_traded_as_a_fraction_of_capital():

@@ -169,7 +169,7 @@ def test_headroom_row_is_the_closed_form_headroom_and_binds():
     assert row["binding"]
     assert row["vector"] == "collateral_buffer"
     assert row["entry"] == "nominal"
-    pledged = result.constraints.loc["collateral_buffer.pledged[GILT_30]", "value"]
+    pledged = result.constraints.loc["repo_collateral[GILT_30]", "value"]
     x = positions(result)
     assert pledged == pytest.approx(x[0] - x[2] / (1 - H_REPO), abs=EXACT)
 

@@ -26,7 +26,13 @@ from ldi.optimize.data import model_data
 from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
-from ldi.optimize.terms.constraints import Budget, HedgeRatio, LongOnly, MaxTurnover
+from ldi.optimize.terms.constraints import (
+    Budget,
+    HedgeRatio,
+    LongOnly,
+    MaxTurnover,
+    RepoCollateral,
+)
 from ldi.optimize.terms.objectives import Cost, TrackingError, Turnover
 from tests.optimize.conftest import TIGHT
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, raw_problem
@@ -357,12 +363,13 @@ def test_model_needs_an_objective(two_bonds):
         Model(two_bonds, [], [Budget()])
 
 
-def test_long_only_is_added_by_default_and_not_twice(two_bonds):
+def test_long_only_and_repo_collateral_are_added_by_default_and_not_twice(two_bonds):
     model = Model(two_bonds, [ObjectiveItem(Cost())], [Budget()])
-    assert [type(c) for c in model.constraints] == [Budget, LongOnly]
+    assert [type(c) for c in model.constraints] == [Budget, LongOnly, RepoCollateral]
     given = LongOnly(exclude=("SHORT",))
-    model = Model(two_bonds, [ObjectiveItem(Cost())], [given, Budget()])
-    assert model.constraints == (given, Budget())
+    pledges = RepoCollateral(soft=10.0)
+    model = Model(two_bonds, [ObjectiveItem(Cost())], [given, Budget(), pledges])
+    assert model.constraints == (given, Budget(), pledges)
 
 
 def test_default_long_only_binds_and_exclude_lets_a_position_go_short(two_bonds):
@@ -392,7 +399,10 @@ def test_model_from_a_problem_uses_its_decision(raw):
     assert model is problem.model  # built once
     assert [item.term for item in model.objective] == [item.term for item in decision.objective]
     assert model.constraints[: len(decision.constraints)] == decision.constraints
-    assert isinstance(model.constraints[-1], LongOnly)
+    assert [type(c) for c in model.constraints[len(decision.constraints) :]] == [
+        LongOnly,
+        RepoCollateral,
+    ]
     expected = model_data(problem, decision.keys, decision.risk_model, decision.groups)
     pd.testing.assert_frame_equal(model.data.assets, expected.assets)
     assert model.paths["leverage"] == "constraints[3].leverage"

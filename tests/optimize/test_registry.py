@@ -58,6 +58,7 @@ CONSTRAINT_KEYS = [
     "liquidity_coverage",
     "long_only",
     "redington",
+    "repo_collateral",
     "surplus_volatility",
     "turnover",
 ]

@@ -32,6 +32,7 @@ from ldi.optimize.terms.constraints import (
     KeyRateTolerance,
     Leverage,
     LongOnly,
+    RepoCollateral,
 )
 from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.optimize.terms.liquidity import CollateralBuffer
@@ -208,15 +209,16 @@ def rows_by_hand(case: Case) -> dict[str, tuple[float, str, float, float]]:
         elif isinstance(term, CashflowMatching):
             continue  # checked by its own ledger below
         elif isinstance(term, CollateralBuffer):
-            # Headroom rows are checked against an independent collateral reference in
-            # tests/reporting/test_solve_collateral.py; the pledges are checked here.
+            continue  # headroom: against the collateral reference in test_solve_collateral.py
+        elif isinstance(term, RepoCollateral):
+            held = {}
             for repo in case.ids[case.role == "financing"]:
                 bond = case.terms.loc[repo, "collateral"]
                 pledged = float(case.result.positions[repo]) / (1 - case.terms.loc[repo, "haircut"])
-                held = float(case.result.positions[bond])
-                key = f"{name}.pledged[{bond}]"
-                previous = rows.get(key, (held, ">=", 0.0, money))[0]
-                rows[key] = (previous - pledged, ">=", 0.0, money)
+                held.setdefault(bond, float(case.result.positions[bond]))
+                held[bond] -= pledged
+            for bond, free in held.items():
+                rows[f"{name}[{bond}]"] = (free, ">=", 0.0, money)
         else:
             pytest.fail(f"no hand check for constraint kind {term.kind!r}; add one")
     return rows
@@ -227,9 +229,7 @@ def test_every_constraint_row_holds_and_reports_its_hand_value(case):
     rows = rows_by_hand(case)
     matching = [t.name for t in case.problem.model.constraints if isinstance(t, CashflowMatching)]
     reported = [r for r in table.index if table.loc[r, "term"] not in matching]
-    headroom = table["kind"].isin(["collateral_buffer", "liquidity_coverage"]) & ~table[
-        "vector"
-    ].fillna("").str.endswith(".pledged")
+    headroom = table["kind"].isin(["collateral_buffer", "liquidity_coverage"])
     reported = [r for r in reported if not headroom[r]]  # their own reference: see above
     assert sorted(reported) == sorted(rows)
     for label, (value, sense, bound, scale) in rows.items():

@@ -131,7 +131,9 @@ def test_buffer_rows_are_the_headroom_per_tested_rise(ref, result, portfolios, e
 
 def test_binds_line_lists_exactly_the_binding_liquidity_rows(result):
     binding = result.binding
-    names = list(binding.index[binding["kind"].isin(["collateral_buffer", "liquidity_coverage"])])
+    kinds = ["collateral_buffer", "liquidity_coverage", "repo_collateral"]
+    names = list(binding.index[binding["kind"].isin(kinds)])
+    assert "repo_collateral[UKT_3T_2052]" in names  # the repo is as large as its gilt allows
     lines = result.summary().as_text().splitlines()
     start = lines.index(f"Collateral ({TITLE})")
     block_end = next(i for i in range(start, len(lines)) if lines[i].startswith(("Binds", "The")))

@@ -185,27 +185,54 @@ def default_rows(result, ref):
     return rows
 
 
+def pledge_rows(result):
+    """{row: (sense, value, bound)} of repo_collateral: the bond held less the value pledged."""
+    x, rows = result.positions, {}
+    for item in RAW["instruments"]:
+        if item["kind"] == "repo":
+            bond = item["collateral"]
+            haircut = result_haircut(item, bond)
+            free = rows.get(bond, x[bond]) - x[item["id"]] / (1 - haircut)
+            rows[bond] = free
+    return {f"repo_collateral[{bond}]": (">=", free, 0.0) for bond, free in rows.items()}
+
+
+def result_haircut(item, bond):
+    """The repo's haircut, or EMIR's for its gilt (government, over 5 years: 4%)."""
+    maturity = next(i["maturity"] for i in RAW["instruments"] if i["id"] == bond)
+    return item.get("haircut", 0.04 if maturity > 5 else 0.02)
+
+
 def binds(value, bound):
     return abs(value - bound) <= BINDS * max(1.0, abs(bound))
 
 
 def test_binding_lists_the_limits_met_with_equality(summary, result, ref):
     rows = default_rows(result, ref)
+    pledges = pledge_rows(result)
+    rows.update(pledges)
     # Collateral rows have their own reference (test_solve_collateral.py).
     checked = ~result.constraints["kind"].isin(["long_only", "collateral_buffer"])
     assert set(rows) == set(result.constraints.index[checked])
-    expected = [name for name, (sense, value, bound) in rows.items() if binds(value, bound)]
+    # A money row binds within a millionth of the liabilities' PV (BINDING_TOLERANCE, scaled).
+    scale = ref.liabilities.loc["total", "pv"]
+
+    def tight(name, value, bound):
+        return abs(value - bound) <= 1e-6 * scale if name in pledges else binds(value, bound)
+
+    expected = [name for name, (_, value, bound) in rows.items() if tight(name, value, bound)]
     expected = [name for name in result.constraints.index if name in expected]  # table order
-    assert "budget" in expected  # the scheme uses its whole capital
+    assert {"budget", "repo_collateral[UKT_3T_2052]"} <= set(expected)  # capital; repo cap
     table = summary.binding()
     assert table.index.name == "Constraint"
     assert list(table.columns) == ["sense", "value", "bound", "shadow_price"]
     assert [n for n in table.index if not n.startswith("collateral_buffer")] == expected
     for name in expected:
         sense, value, bound = rows[name]
+        tolerance = 1e-9 * scale if name in pledges else 1e-8  # a money row, or a ratio
         assert table.loc[name, "sense"] == sense
         assert table.loc[name, "bound"] == pytest.approx(bound, rel=1e-12)
-        assert table.loc[name, "value"] == pytest.approx(value, rel=1e-8, abs=1e-8)
+        assert table.loc[name, "value"] == pytest.approx(value, rel=1e-8, abs=tolerance)
         assert table.loc[name, "shadow_price"] == result.constraints.loc[name, "shadow_price"]
 
 

@@ -393,6 +393,48 @@ class LongOnly(ConstraintTerm):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RepoCollateral(ConstraintTerm):
+    r"""Repo is backed by bonds the fund holds: x_c ≥ Σ_k x_k / (1 − h_k) for each bond c.
+
+    Repo k borrows x_k against bond c at haircut h_k, so the lender holds bonds worth
+    x_k / (1 − h_k); a fund cannot pledge bonds it does not hold (nor then meet margin calls
+    with them). One row per bond pledged, in money. Linear. Added by default when the
+    universe has repo. YAML: ``repo_collateral``.
+    """
+
+    kind: ClassVar[str] = "repo_collateral"
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One vector row over the bonds pledged (none without repo)."""
+        bonds, matrix = pledges(data)
+        if not bonds:
+            return []
+        money = data.scales.money
+        return [Row(self.name, matrix @ z, Sense.GE, 0.0, 1.0, money, None, bonds)]
+
+
+def pledges(data: Scaled) -> tuple[tuple[str, ...], np.ndarray]:
+    """Bonds pledged to repo, and P with (P x)_c = x_c − Σ_k x_k / (1 − h_k) (constant).
+
+    Read from the repo's market terms (``collateral`` and ``haircut``); repo without them
+    (exposure tables given as arrays) pledges nothing here.
+    """
+    terms = data.data.terms
+    if "collateral" not in terms or "haircut" not in terms:
+        return (), np.zeros((0, data.n))
+    repos = np.flatnonzero(data.mask(Role.FINANCING))
+    repos = [k for k in repos if isinstance(terms["collateral"].iloc[k], str)]
+    bonds = tuple(dict.fromkeys(terms["collateral"].iloc[k] for k in repos))
+    matrix = np.zeros((len(bonds), data.n))
+    for row, bond in enumerate(bonds):
+        matrix[row, data.ids.get_loc(bond)] = 1.0
+    for k in repos:
+        row = bonds.index(terms["collateral"].iloc[k])
+        matrix[row, k] -= 1.0 / (1.0 - float(terms["haircut"].iloc[k]))
+    return bonds, matrix
+
+
+@dataclass(frozen=True, kw_only=True)
 class Leverage(ConstraintTerm):
     r"""Gross overlay notional plus repo borrowing, per unit of net assets, ≤ ``max``.
 

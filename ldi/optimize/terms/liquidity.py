@@ -37,7 +37,7 @@ class CollateralBuffer(ConstraintTerm):
     eligible within ``within_days`` (default: the problem's collateral policy) count.
     ``scenarios`` names stress scenarios of the problem (e.g. ``gilt_crisis_2022``) whose
     every step must be met too, as a curve trade can pass a parallel test alone.
-    Rows ``.pledged`` hold each bond pledged to repo at least at its pledged value.
+    The bonds pledged to repo are held (``repo_collateral``, added by default).
     Linear, plus a convex initial-margin term. YAML: ``collateral_buffer``.
     """
 
@@ -118,25 +118,12 @@ class CollateralBuffer(ConstraintTerm):
             value = value - margin @ ops.abs(z)
         return value
 
-    def pledged(self, data: Scaled, z: Any) -> list[Row]:
-        """``.pledged``: each bond pledged to repo is held at least at the pledged value.
-
-        Bonds pledged to a lender cannot meet margin calls, and collateral a fund does not
-        hold cannot be pledged, so the buffer holds only with these rows.
-        """
-        bonds, matrix = self.collateral(data).pledges()
-        if not bonds:
-            return []
-        money = data.scales.money
-        return [Row(f"{self.name}.pledged", matrix @ z, Sense.GE, 0.0, 1.0, money, None, bonds)]
-
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
-        """One entry per tested move: the headroom in money, ≥ 0; then ``.pledged``."""
+        """One entry per tested move: the headroom in money, ≥ 0."""
         labels = tuple(self.moves(data.data.scenarios))
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
-        row = Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)
-        return [row, *self.pledged(data, z)]
+        return [Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,5 +161,4 @@ class LiquidityCoverage(CollateralBuffer):
         labels = tuple(self.moves(data.data.scenarios))
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
-        row = Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)
-        return [row, *self.pledged(data, z)]
+        return [Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)]

@@ -24,6 +24,7 @@ from ldi.optimize.terms.constraints import (
     LongOnly,
     MaxTurnover,
     Redington,
+    RepoCollateral,
     SurplusVolatility,
 )
 from ldi.optimize.terms.dedication import CashflowMatching
@@ -46,6 +47,7 @@ CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
             CashflowMatching,
             Bounds,
             LongOnly,
+            RepoCollateral,
             Leverage,
             MaxTurnover,
             SurplusVolatility,

@@ -36,8 +36,12 @@ E_ILLIQUID_DAYS = (
     "count as collateral) or another asset_class"
 )
 E_ROLE = (
-    "{path}: got {value!r} for a {role} instrument; expected asset_class, haircut and days "
-    "only for physical assets, initial_margin only for overlays (repo takes none)"
+    "{path}: got {value!r} for an instrument of role {role}; expected asset_class, haircut "
+    "and days only for physical assets, initial_margin only for overlays (repo takes none)"
+)
+E_LABEL = (
+    "{path}.label: got {value!r} beside steps; expected a label on each step instead (a "
+    "scenario with steps takes none of its own)"
 )
 E_UNDATED = "{path}: got {value!r}; expected one haircut for {name} (it has no maturity to band by)"
 UNDATED = ("cash", "equity")
@@ -126,6 +130,8 @@ def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrumen
     if item.steps is None:
         move = _move(item, path, instruments)
         return Scenario(item.name, (move,), item.description, (item.label or "",))
+    if item.label is not None:
+        raise SpecError(E_LABEL.format(path=path, value=item.label), path=f"{path}.label")
     given = sorted(item.model_fields_set & set(MoveSpec.model_fields))
     if given:
         raise SpecError(E_STEPS_AND_MOVE.format(path=path, keys=given), path=path)

@@ -426,8 +426,8 @@ def test_overrides_that_do_not_fit_the_role_are_refused(override, key, value, ro
     check(
         error,
         f"collateral.instruments.{key}",
-        f"got {value} for a {role} instrument; expected asset_class, haircut and days only "
-        "for physical assets, initial_margin only for overlays (repo takes none)",
+        f"got {value} for an instrument of role {role}; expected asset_class, haircut and days "
+        "only for physical assets, initial_margin only for overlays (repo takes none)",
     )
 
 
@@ -438,6 +438,17 @@ def test_undated_classes_take_one_haircut(name):
         error,
         f"collateral.haircuts.{name}",
         f"got [0.1, 0.2, 0.3]; expected one haircut for {name} (it has no maturity to band by)",
+    )
+
+
+def test_a_scenario_with_steps_takes_labels_on_its_steps_only():
+    scenario = {"name": "path", "label": "x", "steps": [{"nominal_bp": 10}]}
+    error = failure(stress={"scenarios": [scenario]})
+    check(
+        error,
+        "stress.scenarios[0].label",
+        "got 'x' beside steps; expected a label on each step instead (a scenario with steps "
+        "takes none of its own)",
     )
 
 

@@ -398,8 +398,8 @@ class RepoCollateral(ConstraintTerm):
 
     Repo k borrows x_k against bond c at haircut h_k, so the lender holds bonds worth
     x_k / (1 − h_k); a fund cannot pledge bonds it does not hold (nor then meet margin calls
-    with them). One row per bond pledged, in money. Linear. Added by default when the
-    universe has repo. YAML: ``repo_collateral``.
+    with them). One row per bond pledged, in money (none without repo). Linear. Added by
+    default, like ``long_only``. YAML: ``repo_collateral``.
     """
 
     kind: ClassVar[str] = "repo_collateral"

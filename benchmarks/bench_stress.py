@@ -42,6 +42,7 @@ from ldi.liquidity import (
     collateral_table,
     rise,
 )
+from ldi.liquidity.buffer import GRID_STEP_BP, SEARCH_BP
 from ldi.scenarios import Revaluation, catalogue
 from ldi.stress import stress_test
 
@@ -170,9 +171,9 @@ def main() -> int:
             f"({absorbs.exact:,.0f}bp) | {t_zero * 1e3:.1f} ms ({zero_nav.exact:,.0f}bp) |",
             "",
             "The book: 4bn of gilts, 8bn of receiver swaps and repo against 20 gilts. The",
-            "root-finds revalue a grid of rises (every 25bp to 1,500bp) in one pass, then refine",
-            "by Brent's method; bp to zero NAV values the whole book, the headroom only its",
-            "swaps, repo and eligible collateral.",
+            f"root-finds revalue a grid of rises (every {GRID_STEP_BP:g}bp to "
+            f"{SEARCH_BP:,.0f}bp) in one pass, then refine by Brent's method; bp to zero NAV",
+            "values the whole book, the headroom only its swaps, repo and eligible collateral.",
             "",
             "## `ldi stress` on the default problem",
             "",

@@ -70,11 +70,14 @@ def _solve(args: argparse.Namespace) -> int:
 
 def _stress(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
-    positions, portfolio = None, "current holdings"
+    current = stress_test(problem, None, args.scenario)
+    report = StressReport(current)
     if args.positions:
-        positions = _solved_positions(args.positions)
         portfolio = f"optimized positions ({args.positions})"
-    report = StressReport(stress_test(problem, positions, args.scenario, portfolio=portfolio))
+        solved = _solved_positions(args.positions)
+        report = StressReport(
+            stress_test(problem, solved, args.scenario, portfolio=portfolio), current
+        )
     if args.json:
         text = json.dumps(report.to_dict(), indent=2) + "\n"
         print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
@@ -145,8 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     stress.add_argument(
         "--positions",
         metavar="RESULT.json",
-        help="stress the optimized positions of an 'ldi solve --json' result "
-        "(default: the current holdings)",
+        help="stress the optimized positions of an 'ldi solve --json' result, compared with "
+        "the current holdings (default: the current holdings alone)",
     )
     stress.add_argument(
         "--scenario", nargs="+", metavar="NAME", help="scenarios to run (default: all)"

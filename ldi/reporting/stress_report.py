@@ -24,6 +24,7 @@ OUTCOME_HEADERS = {
     "headroom": "Headroom",
 }
 MONEY = ("Assets chg", "Liabs chg", "Surplus chg", "Coll. called", "Coll. avail", "Headroom")
+COMPARED_MONEY = ("Surplus chg (base)", "Surplus chg", "Headroom (base)", "Headroom")
 WATERFALL_HEADERS = {"days": "Days", "available": "Available", "used": "Used", "left": "Left"}
 LEGEND = (
     "Money in {ccy}; every move is a full revaluation of positions and liabilities. FR =\n"
@@ -36,9 +37,35 @@ LEGEND = (
 
 @dataclass(frozen=True, eq=False)
 class StressReport:
-    """One portfolio's stress test arranged for reading."""
+    """One portfolio's stress test arranged for reading.
+
+    ``baseline``, when given, is the same stress test of another portfolio (the current
+    holdings, when ``result`` stresses optimized positions); a comparison table then sets
+    the two side by side.
+    """
 
     result: StressResult
+    baseline: StressResult | None = None
+
+    def comparison(self) -> pd.DataFrame | None:
+        """Per scenario: surplus change, funding ratio after and headroom of both portfolios."""
+        if self.baseline is None:
+            return None
+        before, after = (
+            self.baseline.outcomes,
+            self.result.outcomes.reindex(self.baseline.outcomes.index),
+        )
+        table = pd.DataFrame(
+            {
+                "Surplus chg (base)": before["surplus_change"],
+                "Surplus chg": after["surplus_change"],
+                "FR after (base)": before["funding_ratio_after"].map(percent),
+                "FR after": after["funding_ratio_after"].map(percent),
+                "Headroom (base)": before["headroom"],
+                "Headroom": after["headroom"],
+            }
+        )
+        return table.rename_axis("Scenario")
 
     def outcomes(self) -> pd.DataFrame:
         """The final step of each scenario, with report headers."""
@@ -70,6 +97,14 @@ class StressReport:
         lines = [f"{r.name}: stress test of {r.portfolio}", ""]
         lines += [*self.resilience_lines(), ""]
         lines += ["Outcomes", _render(self.outcomes()), ""]
+        comparison = self.comparison()
+        if comparison is not None:
+            assert self.baseline is not None
+            lines += [
+                f"Compared with {self.baseline.portfolio} (base)",
+                render(comparison, money=COMPARED_MONEY, fixed={}),
+                "",
+            ]
         for name, scenario in r.scenarios.items():
             if len(scenario) > 1:
                 lines += [f"{name}: {scenario.description}", _render(self.path(name)), ""]
@@ -88,8 +123,14 @@ class StressReport:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result's JSON-safe dictionary (what ``ldi stress --json`` writes)."""
-        return self.result.to_dict()
+        """The result's JSON-safe dictionary (what ``ldi stress --json`` writes).
+
+        With a baseline, its own dictionary is under ``baseline``.
+        """
+        data = self.result.to_dict()
+        if self.baseline is not None:
+            data["baseline"] = self.baseline.to_dict()
+        return data
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:

@@ -354,6 +354,49 @@ def test_printed_resilience_lines_are_the_reference(case):
             assert_bp_printed(first, reference_rise[f"{column}_first_order_bp"], where)
 
 
+COMPARED = [
+    ("Surplus chg (base)", "surplus_change", "base"),
+    ("Surplus chg", "surplus_change", "optimized"),
+    ("FR after (base)", "funding_ratio_after", "base"),
+    ("FR after", "funding_ratio_after", "optimized"),
+    ("Headroom (base)", "headroom", "base"),
+    ("Headroom", "headroom", "optimized"),
+]
+
+
+def test_optimized_positions_are_compared_with_the_current_holdings(case, ref):
+    title = "Compared with current holdings (base)"
+    if case.portfolio == "current holdings":
+        assert title not in case.run.out.splitlines()
+        assert "baseline" not in case.run.data
+        return
+    lines = case.run.out.splitlines()
+    start = lines.index(title)
+    headers = [h for h, _, _ in COMPARED]
+    assert lines[start + 1].split("  ")[0] == ""  # the header line starts with the index
+    assert [h for h in headers if h in lines[start + 1]] == headers
+    base = expected_for(ref, positions_of(ref))
+    portfolios = {"base": base, "optimized": case.expected}
+    for line in lines[start + 3 : lines.index("", start)]:
+        words = line.split()
+        name, cells = words[0], words[1:]
+        assert len(cells) == len(COMPARED), line
+        for cell, (header, column, which) in zip(cells, COMPARED, strict=True):
+            expected = portfolios[which]
+            finals = [expected.steps[(n, labels[-1])] for n, labels in expected.labels.items()]
+            value = expected.steps[(name, expected.labels[name][-1])][column]
+            where = f"{title}.{name}.{header}"
+            if column == "funding_ratio_after":
+                assert_printed(cell, value, 1e-9, percent, where)
+            else:
+                decimals = money_decimals([f[column] for f in finals])
+                assert_printed(cell, value, 1.0, lambda v, d=decimals: number(v, d), where)
+    assert case.run.data["baseline"]["portfolio"] == "current holdings"
+    baseline = case.run.data["baseline"]["scenarios"]["gilt_crisis_2022"]["steps"][-1]
+    expected = base.steps[("gilt_crisis_2022", "day 4")]
+    assert baseline["headroom"] == pytest.approx(expected["headroom"], abs=base.money_tolerance)
+
+
 def test_json_holds_every_scenario_and_step(case, ref):
     data = case.run.data
     scenarios = scenarios_of(ref)

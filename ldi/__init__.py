@@ -1,7 +1,7 @@
 """ldi: liability-driven investment risk and portfolio optimization.
 
 The public interface (see the README): curves, cash flows, instruments, risk measures,
-balance sheets and problem files.
+balance sheets, problem files, and stress tests (scenario moves and their outcomes).
 """
 
 from ldi.balance_sheet import BalanceSheet, balance_sheet
@@ -30,6 +30,8 @@ from ldi.instruments import (
 )
 from ldi.io.load import load_problem
 from ldi.risk import convexity, duration, exposures, ie01, key_rate_pv01, pv, pv01
+from ldi.scenarios import Move, Scenario, catalogue
+from ldi.stress import StressResult, stress_test
 from ldi.units import BP, Compounding
 
 __all__ = [
@@ -50,13 +52,17 @@ __all__ = [
     "Interpolation",
     "LDIError",
     "Market",
+    "Move",
     "NelsonSiegelSvensson",
     "Repo",
     "ReturnSeeking",
+    "Scenario",
     "SpecError",
+    "StressResult",
     "ZeroCouponBond",
     "ZeroCurve",
     "balance_sheet",
+    "catalogue",
     "convexity",
     "duration",
     "exposures",
@@ -68,5 +74,6 @@ __all__ = [
     "par_rate",
     "pv",
     "pv01",
+    "stress_test",
     "year_fractions",
 ]

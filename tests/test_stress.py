@@ -25,7 +25,8 @@ import pytest
 
 import ldi
 from ldi.errors import DataError
-from ldi.stress import STEP_COLUMNS, stress_test
+from ldi.scenarios import Move, Scenario, catalogue
+from ldi.stress import STEP_COLUMNS, StressResult, stress_test
 from tests.reference import (
     DEFAULT_PROBLEM,
     PLAIN,
@@ -368,3 +369,9 @@ def test_to_dict_is_json_with_every_scenario_its_steps_and_waterfall(result, pro
         assert [row["pool"] for row in entry["waterfall"]] == list(result.waterfalls[name].index)
     assert [row["rise"] for row in out["resilience"]] == ["nominal", "real"]
     assert out["positions"]["SONIA_30Y"] == 200.0e6
+
+
+def test_the_stress_api_is_public():
+    assert ldi.stress_test is stress_test
+    assert ldi.StressResult is StressResult
+    assert (ldi.Move, ldi.Scenario, ldi.catalogue) == (Move, Scenario, catalogue)

@@ -20,13 +20,16 @@ class Liabilities:
 
     Inflation-linked benefits are uprated by the cash flows' indexation (e.g. LPI) projected
     on ``inflation_curve``. ``by_status`` optionally splits the same flows by member status
-    (e.g. pensioner, deferred); the parts add up to ``cashflows``.
+    (e.g. pensioner, deferred); the parts add up to ``cashflows``. ``credit_spread_beta`` is
+    the share of a credit-spread move that moves the discount rate in a stress (1 for an AA
+    corporate basis such as ASC 715 or IAS 19, 0 for gilts or swaps).
     """
 
     cashflows: Cashflows
     discount_curve: RateCurve
     inflation_curve: BreakevenCurve | None = None
     by_status: Mapping[str, Cashflows] = field(default_factory=lambda: MappingProxyType({}))
+    credit_spread_beta: float = 0.0
 
     def components(self) -> dict[str, Cashflows]:
         """The fixed part, the inflation-linked part, each member status and the total."""

@@ -787,8 +787,17 @@ def unit_values(ref: Reference, move: Shock = Shock()) -> pd.Series:
 
 
 def liability_value(ref: Reference, move: Shock = Shock()) -> float:
-    """The liabilities' value after ``move`` (their discount basis moves with nominal)."""
-    return ref.liability_stream.value(move.nominal, move.breakeven)
+    """The liabilities' value after ``move``.
+
+    Their discount basis moves with nominal rates, and by the file's
+    ``liabilities.credit_spread_beta`` x the credit widening.
+    """
+    beta = float(ref.raw["liabilities"].get("credit_spread_beta", 0.0)) if ref.raw else 0.0
+
+    def moved(t: np.ndarray) -> np.ndarray:
+        return move.nominal(t) + beta * move.credit
+
+    return ref.liability_stream.value(moved, move.breakeven)
 
 
 def positions_of(ref: Reference, positions=None) -> pd.Series:

@@ -324,6 +324,7 @@ def _build_liabilities(
         discount_curve=discount,
         inflation_curve=breakeven,
         by_status=MappingProxyType(by_status),
+        credit_spread_beta=section.credit_spread_beta,
     )
 
 

@@ -166,10 +166,15 @@ class IndexationSpec(Spec):
 
 
 class LiabilitiesSpec(Spec):
-    """Benefit cash flows and their discount basis (a named curve plus a spread)."""
+    """Benefit cash flows and their discount basis (a named curve plus a spread).
+
+    ``credit_spread_beta``: the share of a stress's credit-spread move passed to the
+    discount rate (1 on an AA corporate basis, 0 on gilts or swaps).
+    """
 
     discount_curve: str
     spread: Number = 0.0
+    credit_spread_beta: Annotated[Number, Field(ge=0, le=2)] = 0.0
     inflation_curve: str | None = None
     indexation: IndexationSpec = IndexationSpec()
     cashflows: Annotated[

@@ -28,10 +28,10 @@ GROWTH_KIND = "return_seeking"
 E_RETURN_ID = "Move.returns: unknown instrument id {name!r}; expected one of {ids}"
 
 
-def shifts(moves: Sequence[Move], credit: bool = False) -> Shifts:
-    """The moves as one ``Shifts`` on the union of their knots (credit widening added)."""
+def shifts(moves: Sequence[Move], credit: float = 0.0) -> Shifts:
+    """The moves as one ``Shifts`` on the union of their knots, ``credit`` x widening added."""
     knots = np.union1d(np.concatenate([m.knots for m in moves]), [])
-    nominal = np.stack([m.nominal(knots) + (m.credit_spread if credit else 0.0) for m in moves])
+    nominal = np.stack([m.nominal(knots) + credit * m.credit_spread for m in moves])
     breakeven = np.stack([m.breakeven(knots) for m in moves])
     return Shifts(knots, nominal, breakeven)
 
@@ -95,7 +95,7 @@ class Revaluation:
         """Values per unit (instruments x moves) after each move."""
         result = np.tile(self._settled[:, None], (1, len(moves)))
         for rows, matrix, valuation, credit in self._groups:
-            moved = shifts(moves, credit)
+            moved = shifts(moves, 1.0 if credit else 0.0)
             result[rows] += revalue(
                 matrix, valuation.curve, valuation.breakeven, moved, self._spreads[rows]
             )
@@ -133,9 +133,13 @@ class Revaluation:
 
 
 def liability_values(liabilities: Liabilities, moves: Sequence[Move]) -> FloatArray:
-    """The liabilities' value after each move (their discount basis moves with nominal)."""
+    """The liabilities' value after each move.
+
+    Their discount basis moves with nominal rates, and by ``credit_spread_beta`` x the
+    move's credit widening (an AA corporate basis moves with credit spreads).
+    """
     matrix = CashflowMatrix.from_cashflows({"total": liabilities.cashflows})
-    moved = shifts(moves)
+    moved = shifts(moves, liabilities.credit_spread_beta)
     return revalue(matrix, liabilities.discount_curve, liabilities.inflation_curve, moved)[0]
 
 

@@ -326,3 +326,14 @@ def test_a_return_for_an_unknown_id_names_it(market):
     move = Move.of(returns={"NOPE": -0.1})
     with pytest.raises(ldi.DataError, match=r"^Move.returns: unknown instrument id 'NOPE'"):
         Revaluation([Cash(id="CASH")], market).values([move])
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0])
+def test_liabilities_move_with_credit_spreads_by_their_beta(beta):
+    # 100 due in 10 years on a flat annual curve: the widening moves the rate by beta x 80bp.
+    liabilities = Liabilities(
+        Cashflows([10.0], [100.0]), ZeroCurve.flat(R, compounding="annual"), None, {}, beta
+    )
+    move = Move.of(nominal_bp=20, credit_spread_bp=80)
+    got = liability_values(liabilities, [move])[0]
+    assert got == pytest.approx(100.0 * (1 + R + 20e-4 + beta * 80e-4) ** -10, rel=1e-14)

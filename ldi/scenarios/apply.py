@@ -20,20 +20,12 @@ from ldi.instruments import Instrument, Valuation
 from ldi.liabilities import Liabilities
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
-from ldi.risk.shifts import Shifts
-from ldi.scenarios.scenario import Move
+from ldi.scenarios.scenario import Move, MoveSet
 from ldi.typing import FloatArray
 
 GROWTH_KIND = "return_seeking"
+CHUNK = 1000  # moves revalued at a time: a bond book's per-flow discount factors stay small
 E_RETURN_ID = "Move.returns: unknown instrument id {name!r}; expected one of {ids}"
-
-
-def shifts(moves: Sequence[Move], credit: float = 0.0) -> Shifts:
-    """The moves as one ``Shifts`` on the union of their knots, ``credit`` x widening added."""
-    knots = np.union1d(np.concatenate([m.knots for m in moves]), [])
-    nominal = np.stack([m.nominal(knots) + credit * m.credit_spread for m in moves])
-    breakeven = np.stack([m.breakeven(knots) for m in moves])
-    return Shifts(knots, nominal, breakeven)
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,56 +83,78 @@ class Revaluation:
         """Values per unit today."""
         return self.values([Move()])[:, 0]
 
-    def values(self, moves: Sequence[Move]) -> FloatArray:
-        """Values per unit (instruments x moves) after each move."""
-        result = np.tile(self._settled[:, None], (1, len(moves)))
+    def values(self, moves: Sequence[Move] | MoveSet) -> FloatArray:
+        """Values per unit (instruments x moves) after each move.
+
+        Moves are revalued CHUNK at a time, so many thousands fit in memory.
+        """
+        moves = moves if isinstance(moves, MoveSet) else MoveSet.of(moves)
+        unknown = sorted(set(moves.returns) - set(self.ids))
+        if unknown:
+            raise DataError(E_RETURN_ID.format(name=unknown[0], ids=list(self.ids)))
+        parts = [
+            self._values(moves.chunk(start, start + CHUNK))
+            for start in range(0, moves.count, CHUNK)
+        ]
+        return np.hstack(parts) if parts else np.zeros((len(self.ids), 0))
+
+    def _values(self, moves: MoveSet) -> FloatArray:
+        result = np.tile(self._settled[:, None], (1, moves.count))
         for rows, matrix, valuation, credit in self._groups:
-            moved = shifts(moves, 1.0 if credit else 0.0)
+            moved = moves.shifts(1.0 if credit else 0.0)
             result[rows] += revalue(
                 matrix, valuation.curve, valuation.breakeven, moved, self._spreads[rows]
             )
-        result += self._stated(moves, result)
+        result *= 1.0 + self._stated(moves)
         return result * (1.0 + self._returns(moves))
 
-    def _returns(self, moves: Sequence[Move]) -> FloatArray:
+    def _returns(self, moves: MoveSet) -> FloatArray:
         """Each move's return of each instrument (instruments x moves): growth, or by id."""
-        growth = np.array([m.growth for m in moves])
-        returns = np.where(self._growth[:, None], growth[None, :], 0.0)
-        for j, move in enumerate(moves):
-            for name, value in move.returns.items():
-                if name not in self.ids:
-                    raise DataError(E_RETURN_ID.format(name=name, ids=list(self.ids)))
-                returns[self.ids.get_loc(name), j] = value
+        returns = np.where(self._growth[:, None], moves.growth[None, :], 0.0)
+        for name, given in moves.returns.items():
+            row = self.ids.get_loc(name)
+            returns[row] = np.where(np.isnan(given), returns[row], given)
         return returns
 
-    def _stated(self, moves: Sequence[Move], values: FloatArray) -> FloatArray:
-        """First-order value changes from stated durations (growth assets)."""
-        change = np.zeros_like(values)
-        for row, valuation in enumerate(self._valuations.values()):
-            stated = valuation.stated
-            if not (stated.rates_duration or stated.inflation_duration or stated.spread_duration):
-                continue
-            at_rates = abs(stated.rates_duration)
-            at_inflation = abs(stated.inflation_duration)
-            for s, move in enumerate(moves):
-                relative = (
-                    -stated.rates_duration * float(move.nominal(at_rates))
-                    + stated.inflation_duration * float(move.breakeven(at_inflation))
-                    - stated.spread_duration * move.credit_spread
-                )
-                change[row, s] = relative * values[row, s]
-        return change
+    @cached_property
+    def _durations(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        stated = [v.stated for v in self._valuations.values()]
+        return tuple(
+            np.array([getattr(s, name) for s in stated])
+            for name in ("rates_duration", "inflation_duration", "spread_duration")
+        )
+
+    def _stated(self, moves: MoveSet) -> FloatArray:
+        """Relative value changes (instruments x moves) from stated durations, first order."""
+        rates, inflation, spread = self._durations
+        if not (np.any(rates) or np.any(inflation) or np.any(spread)):
+            return np.zeros((len(self.ids), moves.count))
+        shifts = moves.shifts()
+        return (
+            -rates[:, None] * shifts.nominal_at(np.abs(rates)).T
+            + inflation[:, None] * shifts.breakeven_at(np.abs(inflation)).T
+            - spread[:, None] * moves.credit_spread[None, :]
+        )
 
 
-def liability_values(liabilities: Liabilities, moves: Sequence[Move]) -> FloatArray:
+def liability_values(liabilities: Liabilities, moves: Sequence[Move] | MoveSet) -> FloatArray:
     """The liabilities' value after each move.
 
     Their discount basis moves with nominal rates, and by ``credit_spread_beta`` x the
     move's credit widening (an AA corporate basis moves with credit spreads).
     """
+    moves = moves if isinstance(moves, MoveSet) else MoveSet.of(moves)
     matrix = CashflowMatrix.from_cashflows({"total": liabilities.cashflows})
-    moved = shifts(moves, liabilities.credit_spread_beta)
-    return revalue(matrix, liabilities.discount_curve, liabilities.inflation_curve, moved)[0]
+    parts = [
+        revalue(
+            matrix,
+            liabilities.discount_curve,
+            liabilities.inflation_curve,
+            moves.chunk(start, start + CHUNK).shifts(liabilities.credit_spread_beta),
+        )[0]
+        for start in range(0, moves.count, CHUNK)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def revaluation_of(instruments: Mapping[str, Instrument], market: Market) -> Revaluation:

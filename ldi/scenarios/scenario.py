@@ -16,6 +16,7 @@ import numpy as np
 
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError
+from ldi.risk.shifts import Shifts
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
 from ldi.validation import finite_vector, is_finite_number
@@ -99,6 +100,59 @@ class Move:
             self.credit_spread,
             self.growth,
             tuple(sorted(self.returns.items())),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class MoveSet:
+    """S moves as arrays, the form full revaluation takes (and simulation produces).
+
+    ``nominal`` and ``breakeven`` (S, K) are zero-rate and breakeven moves (decimals) at
+    ``knots`` (years, 0 or later, increasing), linear between and flat outside;
+    ``credit_spread`` and ``growth`` (S,) as in ``Move``; ``returns`` maps instrument ids to
+    (S,) returns that replace the default for them (NaN: the default of that move).
+    """
+
+    knots: FloatArray
+    nominal: FloatArray
+    breakeven: FloatArray
+    credit_spread: FloatArray
+    growth: FloatArray
+    returns: Mapping[str, FloatArray] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def of(cls, moves: Sequence[Move]) -> "MoveSet":
+        """The moves stacked on the union of their knots."""
+        knots = np.union1d(np.concatenate([m.knots for m in moves]), [])
+        names = sorted({name for m in moves for name in m.returns})
+        return cls(
+            knots=knots,
+            nominal=np.stack([m.nominal(knots) for m in moves]),
+            breakeven=np.stack([m.breakeven(knots) for m in moves]),
+            credit_spread=np.array([m.credit_spread for m in moves]),
+            growth=np.array([m.growth for m in moves]),
+            returns={n: np.array([m.returns.get(n, np.nan) for m in moves]) for n in names},
+        )
+
+    @property
+    def count(self) -> int:
+        """Number of moves S."""
+        return self.nominal.shape[0]
+
+    def shifts(self, credit: float = 0.0) -> Shifts:
+        """The rate moves, with ``credit`` x the credit widening added to nominal rates."""
+        nominal = self.nominal + credit * self.credit_spread[:, None]
+        return Shifts(self.knots, nominal, self.breakeven)
+
+    def chunk(self, start: int, stop: int) -> "MoveSet":
+        """Moves ``start`` to ``stop`` (exclusive)."""
+        return MoveSet(
+            self.knots,
+            self.nominal[start:stop],
+            self.breakeven[start:stop],
+            self.credit_spread[start:stop],
+            self.growth[start:stop],
+            {name: r[start:stop] for name, r in self.returns.items()},
         )
 
 

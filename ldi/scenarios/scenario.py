@@ -123,6 +123,8 @@ class MoveSet:
     @classmethod
     def of(cls, moves: Sequence[Move]) -> "MoveSet":
         """The moves stacked on the union of their knots."""
+        if not moves:
+            raise DataError("moves: got none; expected at least one move")
         knots = np.union1d(np.concatenate([m.knots for m in moves]), [])
         names = sorted({name for m in moves for name in m.returns})
         return cls(

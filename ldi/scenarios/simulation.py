@@ -103,9 +103,12 @@ class CurveFactors:
         order = np.argsort(values)[::-1][:components]
         loadings, volatility = [], []
         for k in order:
+            # Scores of the unit eigenvector have variance λ; a loading rescaled to a largest
+            # entry of 1 carries that entry's size into its score's volatility.
             shape = vectors[:, k]
-            peak = shape[np.argmax(np.abs(shape))]
-            shape = shape / peak if k != order[0] else shape * np.sign(shape.sum())
+            first = k == order[0]
+            sign = np.sign(shape.sum()) if first else np.sign(shape[np.argmax(np.abs(shape))])
+            shape = shape * (sign or 1.0)
             scale = np.max(np.abs(shape))
             loadings.append(shape / scale)
             volatility.append(np.sqrt(max(values[k], 0.0)) * scale)
@@ -142,12 +145,21 @@ def _history(history: pd.DataFrame) -> tuple[pd.DatetimeIndex, FloatArray, Float
         ) from None
     tenors = tenor_vector(tenors, "history.columns")
     rates = frame.to_numpy(dtype=float)
-    if rates.shape[0] < tenors.size + 2 or not np.all(np.isfinite(rates)):
+    if not np.all(np.isfinite(rates)):
+        row, column = np.argwhere(~np.isfinite(rates))[0]
+        raise DataError(
+            E_HISTORY.format(
+                where=f"history[{frame.index[row]}][{frame.columns[column]}]",
+                problem=f"got {float(rates[row, column])!r}",
+                need="a finite zero rate",
+            )
+        )
+    if rates.shape[0] < tenors.size + 2:
         raise DataError(
             E_HISTORY.format(
                 where="history",
                 problem=f"{rates.shape[0]} rows",
-                need=f"finite rates on more dates than tenors ({tenors.size} + 2 at least)",
+                need=f"rates on more dates than tenors ({tenors.size} + 2 at least)",
             )
         )
     if not dates.is_monotonic_increasing or dates.has_duplicates:
@@ -180,10 +192,11 @@ class ScenarioModel:
         The first set is the one-year horizon; each later year adds an independent annual
         move, so rates and spreads follow random walks and growth compounds.
         """
-        if not (isinstance(count, int) and count > 0):
+        if not (_whole(count) and count > 0):
             raise DataError(E_COUNT.format(value=count))
-        if not (isinstance(years, int) and years > 0):
+        if not (_whole(years) and years > 0):
             raise DataError(E_YEARS.format(value=years))
+        count, years = int(count), int(years)
         generator = np.random.default_rng(seed)
         curve = self.curve_factors
         ids = list(self.growth_volatility)
@@ -231,6 +244,11 @@ class ScenarioModel:
         shapes = generator.standard_normal((count, curve.volatility_bp.size - 1))
         scores = np.column_stack([joint[:, 0], shapes * curve.volatility_bp[None, 1:]])
         return scores, joint[:, 1], joint[:, 2], joint[:, 3]
+
+
+def _whole(value: object) -> bool:
+    """True for an integer (Python or numpy), not a bool."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 def growth_volatilities(

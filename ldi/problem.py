@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to s
     from ldi.optimize.decision import Decision
     from ldi.optimize.model import Model
     from ldi.optimize.result import LDIResult
+    from ldi.risk.factors import RiskModel
+    from ldi.scenarios.pnl import ScenarioEngine
 
 E_NO_OBJECTIVE = (
     "objective: missing; expected e.g. 'objective: {minimize: [key_rate_mismatch]}' to solve"
@@ -72,6 +74,27 @@ class Problem:
             self.collateral.within_days,
             self.collateral.initial_margin_shock_bp,
         )
+
+    def scenario_engine(self, risk_model: "RiskModel | None" = None) -> "ScenarioEngine":
+        """Simulated one-year value changes of the instruments and the liabilities.
+
+        The scenario model uses ``risk_model`` (default: the decision's, else the defaults)
+        and each growth asset's stated volatility.
+        """
+        from ldi.risk.factors import RiskModel
+        from ldi.scenarios.pnl import ScenarioEngine
+        from ldi.scenarios.simulation import ScenarioModel
+
+        if risk_model is None:
+            risk_model = self.decision.risk_model if self.decision else RiskModel()
+        growth = {
+            i.id: float(getattr(i, "volatility", 0.0))
+            for i in self.instruments.values()
+            if type(i).kind == "return_seeking"
+        }
+        model = ScenarioModel(risk=risk_model, growth_volatility=growth)
+        revaluation = revaluation_of(self.instruments, self.market)
+        return ScenarioEngine(revaluation, self.liabilities, model)
 
     @cached_property
     def model(self) -> "Model":

@@ -24,6 +24,7 @@ from ldi.problem import Problem
 from ldi.risk.factors import FACTORS, RiskModel
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from ldi.scenarios import Scenario
+from ldi.scenarios.pnl import ScenarioEngine
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
 
@@ -77,7 +78,8 @@ class ModelData:
     model's money loadings and specific volatilities per unit; ``liability_loadings`` the
     liabilities' loadings. ``terms`` are the instruments' market terms (haircut, ...).
     ``collateral`` values the collateral available and needed per unit under shocks, and
-    ``scenarios`` are the problem's named stresses (by name), which liquidity terms can test.
+    ``scenarios`` are the problem's named stresses (by name), which liquidity terms can test;
+    ``simulation`` gives simulated one-year value changes (scenario risk terms).
     """
 
     keys: FloatArray
@@ -95,6 +97,7 @@ class ModelData:
     currency: str = ""
     collateral: CollateralModel | None = None
     scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
+    simulation: ScenarioEngine | None = None
 
     @property
     def ids(self) -> pd.Index:
@@ -337,6 +340,7 @@ def model_data(
         currency=problem.spec.currency,
         collateral=problem.collateral_model(),
         scenarios=problem.scenarios,
+        simulation=problem.scenario_engine(risk_model),
     )
 
 

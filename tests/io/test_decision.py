@@ -27,6 +27,7 @@ KEYS = [float(k) for k in DEFAULT_KEYS]
 OBJECTIVE_KEYS = sorted(
     [
         "cost",
+        "cvar",
         "key_rate_mismatch",
         "tracking_error",
         "expected_surplus_return",
@@ -38,6 +39,7 @@ CONSTRAINT_KEYS = sorted(
     [
         "budget",
         "collateral_buffer",
+        "cvar",
         "liquidity_coverage",
         "hedge_ratio",
         "key_rate_tolerance",

@@ -39,6 +39,7 @@ from ldi.optimize.terms.registry import (
 
 OBJECTIVE_KEYS = [
     "cost",
+    "cvar",
     "expected_surplus_return",
     "key_rate_mismatch",
     "tracking_error",
@@ -50,6 +51,7 @@ CONSTRAINT_KEYS = [
     "budget",
     "cashflow_matching",
     "collateral_buffer",
+    "cvar",
     "duration_match",
     "expected_return",
     "hedge_ratio",

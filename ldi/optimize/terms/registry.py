@@ -30,10 +30,11 @@ from ldi.optimize.terms.constraints import (
 from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.objectives import OBJECTIVES
+from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
 from ldi.validation import is_finite_number, plain
 
 OBJECTIVE_TERMS: Mapping[str, type[ObjectiveTerm]] = types.MappingProxyType(
-    {cls.kind: cls for cls in OBJECTIVES}
+    {cls.kind: cls for cls in (*OBJECTIVES, CVaR)}
 )
 CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
     {
@@ -54,6 +55,7 @@ CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
             ExpectedReturn,
             CollateralBuffer,
             LiquidityCoverage,
+            MaxCVaR,
         )
     }
 )

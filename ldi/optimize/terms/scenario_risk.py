@@ -1,0 +1,140 @@
+"""Scenario risk terms: the conditional value at risk (CVaR) of a year's surplus loss.
+
+Each simulated scenario s gives a year's surplus change of positions x:
+P_s·x − ℓ_s, with P_s,i the instrument's simulated value change per unit plus a year of its
+expected return (carry), and ℓ_s the liabilities' value change plus their growth at the
+discount rate (``ldi.scenarios.pnl``). The loss is its negative. CVaR at confidence α is the
+mean of the worst (1 − α) of losses, written in the Rockafellar–Uryasev form
+min_η η + Σ_s max(loss_s − η, 0) / ((1 − α) S): linear with S auxiliary terms, so HiGHS
+solves it as an LP. Reports evaluate the exact tail mean of the solved positions' losses.
+"""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term, Values
+from ldi.scenarios.pnl import ScenarioEngine
+from ldi.typing import FloatArray
+
+E_NO_SIMULATION = (
+    "{kind}: the model has no simulated scenarios; expected a model built from a problem "
+    "(ldi.load_problem) or ModelData with simulation=ScenarioEngine(...)"
+)
+
+
+def tail_mean(losses: FloatArray, confidence: float) -> float:
+    """Exact CVaR: the mean of the worst (1 − confidence) share of ``losses``.
+
+    With S losses the tail holds (1 − α) S of them, the last one fractionally, which is the
+    value the Rockafellar–Uryasev minimum takes.
+    """
+    ordered = np.sort(np.asarray(losses, dtype=float))[::-1]
+    size = (1.0 - confidence) * ordered.size
+    whole = int(np.floor(size))
+    total = ordered[:whole].sum() + (size - whole) * (ordered[whole] if whole < ordered.size else 0)
+    return float(total / size)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScenarioLoss(Term):
+    """Options shared by the CVaR terms: ``confidence`` α, ``scenarios`` S and ``seed``."""
+
+    confidence: float = 0.95
+    scenarios: int = 10_000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("confidence", low=0.5, high=0.999)
+        whole = isinstance(self.scenarios, int) and not isinstance(self.scenarios, bool)
+        self.check("scenarios", "a whole number >= 100", whole and self.scenarios >= 100)
+        seed = isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0
+        self.check("seed", "a whole number >= 0", seed)
+
+    def engine(self, data: Scaled) -> ScenarioEngine:
+        """The model's simulation engine (a SpecError naming the term when it has none)."""
+        engine = data.data.simulation
+        self.check("kind", E_NO_SIMULATION.format(kind=self.kind), engine is not None)
+        assert engine is not None
+        return engine
+
+    def pnl(self, data: Scaled) -> FloatArray:
+        """P (S x n): per-unit value change plus a year of expected return (scaled money)."""
+        changes, _ = self.engine(data).changes(self.scenarios, self.seed)
+        return changes + data.column("expected_return")[None, :]
+
+    def liability_pnl(self, data: Scaled) -> FloatArray:
+        """ℓ (S,): the liabilities' value change plus their growth (scaled money, state)."""
+        engine = self.engine(data)
+        _, changes = engine.changes(self.scenarios, self.seed)
+        liabilities = data.data.liabilities
+        size = float(liabilities["pv"]) / engine.liability_value  # a rescaled liability
+        growth = float(liabilities["expected_return"])
+        return (changes * size + growth) / data.scales.money
+
+    def cvar(self, ops: Ops, data: Scaled, z: Any, liability: Any) -> Any:
+        """CVaR of the loss −(P z − ℓ): Rockafellar–Uryasev, or the exact tail when numeric."""
+        loss = liability - self.pnl(data) @ z
+        if ops.numeric:
+            return tail_mean(loss, self.confidence)
+        threshold = ops.variable(f"{self.name}.var", 1)[0]
+        tail = ops.sum(ops.pos(loss - threshold))
+        return threshold + tail / ((1.0 - self.confidence) * self.scenarios)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CVaR(ScenarioLoss, ObjectiveTerm):
+    r"""CVaR at ``confidence`` of a year's surplus loss over ``scenarios`` simulated moves.
+
+    Money: the mean of the worst (1 − α) of simulated losses (see the module docstring).
+    Convex (linear with auxiliary terms). YAML: ``cvar`` under ``objective.minimize``.
+    """
+
+    kind: ClassVar[str] = "cvar"
+    unit: ClassVar[str] = "money (1y tail mean)"
+
+    def values(self, data: Scaled) -> Values:
+        """The liabilities' simulated P&L (state)."""
+        return {"liability": self.liability_pnl(data)}
+
+    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+        """CVaR of the surplus loss (scaled)."""
+        return self.cvar(ops, data, z, p["liability"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxCVaR(ScenarioLoss, ConstraintTerm):
+    r"""CVaR of a year's surplus loss ≤ ``max`` x the liabilities' PV.
+
+    The same CVaR as the ``cvar`` objective; the row is in fractions of the liabilities' PV.
+    Linear with auxiliary terms. YAML: ``cvar`` under ``constraints``.
+    """
+
+    kind: ClassVar[str] = "cvar"
+    tunable: ClassVar[frozenset[str]] = frozenset({"max"})
+    max: float = 0.1
+
+    def default_name(self) -> str:
+        """``max_cvar``, apart from the ``cvar`` objective term."""
+        return "max_cvar"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("max", low=0.0)
+
+    def values(self, data: Scaled) -> Values:
+        """The liabilities' simulated P&L, the limit and the unit (scaled)."""
+        liability = data.liability("pv")
+        return {
+            "liability": self.liability_pnl(data),
+            "max": self.max * liability,
+            "unit": liability,
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row as a fraction of the liabilities' PV."""
+        value = self.cvar(ops, data, z, p["liability"])
+        return [Row(self.name, value, Sense.LE, p["max"], p["unit"])]

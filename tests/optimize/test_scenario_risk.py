@@ -1,0 +1,159 @@
+"""The cvar objective and constraint against an independent scipy HiGHS solve.
+
+The scheme of test_liquidity (a 30y gilt, a 30y swap, repo, equity, cash against 40 yearly
+benefits on a flat 4% curve). The simulated value changes come from ldi's scenario engine
+(tested in tests/scenarios); here the question is the optimization: the Rockafellar–Uryasev
+LP written again in scipy from the same per-scenario P&L (value change plus a year of
+expected return; liabilities' change plus their growth) must give the same optimum. The
+exact tail mean is checked against a plain sort. Tolerances: positions to 1e-6 of the
+capital and objectives to 1e-7 relative (HiGHS on both sides, default tolerances).
+"""
+
+import copy
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+import ldi
+from ldi.errors import SpecError
+from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR, tail_mean
+from tests.optimize.test_liquidity import CAPITAL, IDS, RAW
+
+SCENARIOS, SEED, ALPHA = 2000, 3, 0.95
+ATOL = 1e-6 * CAPITAL
+
+
+def scheme(objective, constraints):
+    """The scheme with another decision, cash earning 3.5%.
+
+    Below the gilt's 4% yield, so an optimum that maximizes return is unique (at equal
+    returns cash and gilts could swap).
+    """
+    raw = copy.deepcopy(RAW)
+    raw["objective"] = objective
+    raw["constraints"] = constraints
+    raw["instruments"][4]["rate"] = 0.035
+    return raw
+
+
+def scenario_pnl(problem):
+    """(P (S x n), ℓ (S,)) in money: the engine's changes plus a year of expected return."""
+    data = problem.model.data
+    changes, liability_changes = problem.scenario_engine().changes(SCENARIOS, SEED)
+    carry = data.assets["expected_return"].to_numpy()
+    growth = float(data.liabilities["expected_return"])
+    return changes + carry[None, :], liability_changes + growth
+
+
+def reference(problem, returns_weight=0.0, cvar_weight=1.0, cvar_max=None, hedge=None):
+    """Min cvar_weight·CVaR − returns_weight·Σ r x (Rockafellar–Uryasev) by scipy HiGHS.
+
+    Variables: x (5, long-only except the swap), η, u (S, ≥ 0). Rows: budget; u_s ≥ loss_s −
+    η; optionally η + Σu/((1−α)S) ≤ cvar_max x PV_L; optionally a PV01 hedge band.
+    """
+    data = problem.model.data
+    pnl, liability = scenario_pnl(problem)
+    n, s = len(IDS), SCENARIOS
+    scale = 1.0 / ((1 - ALPHA) * s)
+    returns = data.assets["expected_return"].to_numpy()
+    cost = np.concatenate(
+        [-returns_weight * returns, [cvar_weight], np.full(s, cvar_weight * scale)]
+    )
+    # u_s ≥ ℓ_s − P_s x − η  ⇔  −P_s x − η − u_s ≤ −ℓ_s
+    tail = np.hstack([-pnl, -np.ones((s, 1)), -np.eye(s)])
+    a_ub, b_ub = [tail], [-liability]
+    if cvar_max is not None:
+        row = np.concatenate([np.zeros(n), [1.0], np.full(s, scale)])
+        a_ub.append(row[None, :])
+        b_ub.append([cvar_max * float(data.liabilities["pv"])])
+    if hedge is not None:
+        pv01 = data.assets["pv01"].to_numpy()
+        target = float(data.liabilities["pv01"])
+        a_ub += [np.concatenate([pv01, np.zeros(s + 1)])[None, :]]
+        a_ub += [np.concatenate([-pv01, np.zeros(s + 1)])[None, :]]
+        b_ub += [[hedge[1] * target], [-hedge[0] * target]]
+    budget = np.concatenate([data.assets["pv"].to_numpy(), np.zeros(s + 1)])
+    bounds = [(0, None), (None, None), (0, None), (0, None), (0, None), (None, None)]
+    bounds += [(0, None)] * s
+    solved = linprog(
+        cost,
+        A_ub=np.vstack(a_ub),
+        b_ub=np.concatenate(b_ub),
+        A_eq=budget[None, :],
+        b_eq=[CAPITAL],
+        bounds=bounds,
+        method="highs",
+    )
+    assert solved.status == 0, solved.message
+    return solved.x[:n], solved.fun, pnl, liability
+
+
+def positions(result):
+    return result.positions.reindex(IDS).to_numpy()
+
+
+def test_tail_mean_is_the_mean_of_the_worst_share():
+    losses = np.arange(100.0)  # worst 5%: 99, 98, 97, 96, 95
+    assert tail_mean(losses, 0.95) == pytest.approx(97.0, rel=1e-15)
+    # 10 losses at 75%: the tail holds 2.5 of them, the third at half weight.
+    assert tail_mean(np.arange(10.0), 0.75) == pytest.approx((9 + 8 + 0.5 * 7) / 2.5)
+
+
+def test_minimum_cvar_equals_the_independent_lp():
+    cvar = {"cvar": {"scenarios": SCENARIOS, "seed": SEED, "confidence": ALPHA}}
+    problem = ldi.load_problem(scheme({"minimize": [cvar]}, ["budget"]))
+    result = problem.solve()
+    assert result.solver.name == "HIGHS"
+    expected, optimum, pnl, liability = reference(problem)
+    np.testing.assert_allclose(positions(result), expected, atol=ATOL)
+    assert result.objective_value == pytest.approx(optimum, rel=1e-7)
+    losses = liability - pnl @ positions(result)
+    reported = result.objective.loc["cvar", "value"]
+    assert reported == pytest.approx(np.mean(np.sort(losses)[-100:]), rel=1e-9)  # 5% of 2,000
+
+
+def test_return_under_a_cvar_limit_equals_the_independent_lp_and_binds():
+    limit = {"cvar": {"max": 0.02, "scenarios": SCENARIOS, "seed": SEED}}
+    constraints = ["budget", {"hedge_ratio": {"risk": "rates", "min": 0.5, "max": 1.0}}, limit]
+    problem = ldi.load_problem(scheme({"maximize": ["expected_surplus_return"]}, constraints))
+    result = problem.solve()
+    expected, _, pnl, liability = reference(
+        problem, returns_weight=1.0, cvar_weight=0.0, cvar_max=0.02, hedge=(0.5, 1.0)
+    )
+    np.testing.assert_allclose(positions(result), expected, atol=ATOL)
+    row = result.constraints.loc["max_cvar"]
+    losses = liability - pnl @ positions(result)
+    pv = float(problem.model.data.liabilities["pv"])
+    assert row["value"] == pytest.approx(tail_mean(losses, ALPHA) / pv, abs=1e-9)
+    assert row["bound"] == 0.02
+    assert row["binding"]
+
+
+def test_more_cvar_allowed_never_lowers_the_expected_return():
+    limit = {"cvar": {"max": 0.01, "scenarios": SCENARIOS, "seed": SEED}}
+    constraints = ["budget", {"hedge_ratio": {"risk": "rates", "min": 0.5, "max": 1.0}}, limit]
+    problem = ldi.load_problem(scheme({"maximize": ["expected_surplus_return"]}, constraints))
+    problem.solve()
+    returns = []
+    for cap in (0.01, 0.015, 0.02, 0.03, 0.05, 0.08):
+        result = problem.resolve(limits={"max_cvar": {"max": cap}})
+        assert result.status.value == "optimal", cap
+        returns.append(-result.objective_value)
+    assert np.all(np.diff(returns) >= -1e-9 * CAPITAL)
+    assert returns[-1] > returns[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"confidence": 0.3}, "confidence: got 0.3; expected a finite number in [0.5, 0.999]"),
+        ({"scenarios": 10}, "scenarios: got 10; expected a whole number >= 100"),
+        ({"scenarios": True}, "scenarios: got True; expected a whole number >= 100"),
+        ({"seed": -1}, "seed: got -1; expected a whole number >= 0"),
+    ],
+)
+def test_bad_options_name_the_field(options, message):
+    for cls in (CVaR, MaxCVaR):
+        with pytest.raises(SpecError, match="^cvar." + message.replace("[", r"\[")):
+            cls(**options)

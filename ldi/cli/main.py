@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError, LDIError
@@ -85,6 +86,34 @@ def _stress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _frontier(args: argparse.Namespace) -> int:
+    from ldi.optimize.frontier import efficient_frontier  # the optimizer loads cvxpy
+
+    problem = load_problem(args.problem)
+    frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
+    if args.json:
+        text = json.dumps(frontier.to_dict(), indent=2) + "\n"
+        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+    if args.plot:
+        print(f"wrote {_plotted(frontier, args.plot)}", file=sys.stderr)
+    print(frontier.as_text())
+    return EXIT_OK
+
+
+def _plotted(frontier: "Any", path: str) -> str:
+    """Plot to a temporary file beside ``path``, then rename it over ``path`` (atomic)."""
+    target = os.path.abspath(path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = f"{target}.tmp.png"
+    try:
+        frontier.plot(temporary)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
+
 def _solved_positions(file: str) -> dict[str, float]:
     """The positions of a solve result's JSON; a DataError when it has none."""
     try:
@@ -156,4 +185,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     stress.add_argument("--json", metavar="OUT.json", help="also write the results as JSON")
     stress.set_defaults(command=_stress)
+
+    frontier = commands.add_parser(
+        "frontier", help="efficient frontier: expected surplus return against surplus risk"
+    )
+    frontier.add_argument("problem", help="problem YAML file")
+    frontier.add_argument(
+        "--risk",
+        choices=["volatility", "cvar"],
+        default="volatility",
+        help="surplus volatility (factor model) or CVaR 95%% of simulated losses",
+    )
+    frontier.add_argument("--points", type=int, default=11, help="points (default: 11)")
+    frontier.add_argument(
+        "--scenarios", type=int, default=10_000, help="simulated scenarios for cvar (10,000)"
+    )
+    frontier.add_argument("--seed", type=int, default=0, help="scenario seed (default: 0)")
+    frontier.add_argument("--json", metavar="OUT.json", help="also write the points as JSON")
+    frontier.add_argument("--plot", metavar="OUT.png", help="also plot the frontier")
+    frontier.set_defaults(command=_frontier)
     return parser

@@ -18,7 +18,7 @@ from scipy.optimize import linprog
 import ldi
 from ldi.errors import SpecError
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR, tail_mean
-from tests.optimize.test_liquidity import CAPITAL, IDS, RAW
+from tests.optimize.test_liquidity import CAPITAL, H_REPO, IDS, RAW
 
 SCENARIOS, SEED, ALPHA = 2000, 3, 0.95
 ATOL = 1e-6 * CAPITAL
@@ -50,7 +50,8 @@ def reference(problem, returns_weight=0.0, cvar_weight=1.0, cvar_max=None, hedge
     """Min cvar_weight·CVaR − returns_weight·Σ r x (Rockafellar–Uryasev) by scipy HiGHS.
 
     Variables: x (5, long-only except the swap), η, u (S, ≥ 0). Rows: budget; u_s ≥ loss_s −
-    η; optionally η + Σu/((1−α)S) ≤ cvar_max x PV_L; optionally a PV01 hedge band.
+    η; the repo's gilt held; optionally η + Σu/((1−α)S) ≤ cvar_max x PV_L; optionally a
+    PV01 hedge band.
     """
     data = problem.model.data
     pnl, liability = scenario_pnl(problem)
@@ -62,7 +63,9 @@ def reference(problem, returns_weight=0.0, cvar_weight=1.0, cvar_max=None, hedge
     )
     # u_s ≥ ℓ_s − P_s x − η  ⇔  −P_s x − η − u_s ≤ −ℓ_s
     tail = np.hstack([-pnl, -np.ones((s, 1)), -np.eye(s)])
-    a_ub, b_ub = [tail], [-liability]
+    # repo_collateral (added by default): the gilt held covers the repo / (1 − haircut)
+    pledge = np.concatenate([[-1.0, 0.0, 1.0 / (1 - H_REPO), 0.0, 0.0], np.zeros(s + 1)])
+    a_ub, b_ub = [tail, pledge[None, :]], [-liability, [0.0]]
     if cvar_max is not None:
         row = np.concatenate([np.zeros(n), [1.0], np.full(s, scale)])
         a_ub.append(row[None, :])

@@ -1,0 +1,167 @@
+"""Efficient frontiers: the most expected surplus return for each level of surplus risk.
+
+One DPP problem is built and solved many times: maximize the expected surplus return under
+the problem's own constraints plus a limit on surplus risk, the limit swept from the least
+risk the constraints allow to the risk of the return-maximizing portfolio. Risk is the
+factor model's surplus volatility (``surplus_volatility``) or the CVaR of a year's surplus
+loss on simulated scenarios (``cvar``). Each point re-solves with a new limit only.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ldi.errors import DataError
+from ldi.io.json_safe import json_safe
+from ldi.optimize.model import Model, ObjectiveItem
+from ldi.optimize.result import evaluate
+from ldi.optimize.solve import solve
+from ldi.optimize.solvers import Status
+from ldi.optimize.terms.constraints import SurplusVolatility
+from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
+from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
+from ldi.problem import Problem
+
+E_POINTS = "points: got {value!r}; expected a whole number from 2 to 200"
+E_END = "frontier: the {end} portfolio did not solve ({status}); check the problem's limits"
+COLUMNS = ["risk_limit", "expected_return", "risk", "rates_hedge", "inflation_hedge", "status"]
+
+
+class RiskMeasure(StrEnum):
+    """How a frontier measures surplus risk."""
+
+    VOLATILITY = "volatility"  # one standard deviation a year, factor model
+    CVAR = "cvar"  # mean of the worst 5% of a year's simulated losses
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """An efficient frontier's points, money in the problem's currency.
+
+    ``points`` (index: point): risk_limit, expected_return (a year), risk (reached),
+    rates_hedge, inflation_hedge and status.
+    """
+
+    name: str
+    currency: str
+    risk: RiskMeasure
+    points: pd.DataFrame
+
+    @property
+    def label(self) -> str:
+        """The risk measure's name in reports."""
+        return "surplus volatility" if self.risk is RiskMeasure.VOLATILITY else "CVaR 95%"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (NaN as null)."""
+        records = self.points.reset_index().to_dict(orient="records")
+        return json_safe(
+            {
+                "name": self.name,
+                "currency": self.currency,
+                "risk": self.risk.value,
+                "points": records,
+            }
+        )
+
+    def as_text(self) -> str:
+        """The frontier as a table for a terminal."""
+        label = self.label
+        table = pd.DataFrame(
+            {
+                f"{label[0].upper()}{label[1:]} ({self.currency})": self.points["risk"].map(
+                    "{:,.0f}".format
+                ),
+                f"Expected return ({self.currency}/y)": self.points["expected_return"].map(
+                    "{:,.0f}".format
+                ),
+                "Rates hedge": self.points["rates_hedge"].map("{:.1%}".format),
+                "Inflation hedge": self.points["inflation_hedge"].map("{:.1%}".format),
+                "Status": self.points["status"],
+            }
+        )
+        lines = [
+            f"{self.name}: efficient frontier ({label} against expected surplus return)",
+            "",
+            table.rename_axis("Point").to_string(),
+            "",
+            "Each point maximizes the expected surplus return (a year, money) under the",
+            f"problem's constraints and a limit on {label}; the first point is the least risk",
+            "the constraints allow, the last the risk of the most expected return.",
+        ]
+        return "\n".join(lines)
+
+    def plot(self, path: str) -> None:
+        """Write the frontier as a PNG chart (risk across, expected return up)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        solved = self.points[self.points["status"] == Status.OPTIMAL.value]
+        figure, axes = plt.subplots(figsize=(7, 4.5))
+        axes.plot(solved["risk"] / 1e6, solved["expected_return"] / 1e6, marker="o")
+        axes.set_xlabel(f"{self.label} ({self.currency} m)")
+        axes.set_ylabel(f"Expected surplus return ({self.currency} m a year)")
+        axes.set_title(self.name)
+        axes.grid(True, alpha=0.3)
+        figure.tight_layout()
+        figure.savefig(path, dpi=120)
+        plt.close(figure)
+
+
+def efficient_frontier(
+    problem: Problem,
+    risk: RiskMeasure | str = RiskMeasure.VOLATILITY,
+    points: int = 11,
+    scenarios: int = 10_000,
+    seed: int = 0,
+) -> Frontier:
+    """The frontier of ``problem`` (its constraints kept, its objective replaced)."""
+    risk = RiskMeasure(risk)
+    if not (isinstance(points, int) and not isinstance(points, bool) and 2 <= points <= 200):
+        raise DataError(E_POINTS.format(value=points))
+    base = problem.model
+    data, constraints = base.data, list(base.constraints)
+    pv = float(data.liabilities["pv"])
+    if risk is RiskMeasure.VOLATILITY:
+        least = TrackingError(name="frontier_risk")
+        limit = SurplusVolatility(max=1.0, name="frontier_limit")
+    else:
+        least = CVaR(scenarios=scenarios, seed=seed, name="frontier_risk")
+        limit = MaxCVaR(max=1.0, scenarios=scenarios, seed=seed, name="frontier_limit")
+    returns = ObjectiveItem(ExpectedSurplusReturn(name="frontier_return"), maximize=True)
+    low = _end(Model(data, [ObjectiveItem(least)], constraints, base.solver), least, "least-risk")
+    high = _end(Model(data, [returns], constraints, base.solver), least, "most-return")
+    sweep = Model(data, [returns], [*constraints, limit], base.solver)
+    rows = []
+    for level in np.linspace(low, max(high, low), points):
+        sweep.update(limits={"frontier_limit": {"max": level / pv * (1 + 1e-9)}})
+        result = solve(sweep, name=problem.name)
+        ok = result.ok
+        rows.append(
+            {
+                "risk_limit": level,
+                "expected_return": -result.objective_value if ok else np.nan,
+                "risk": result.constraints.loc["frontier_limit", "value"] * pv if ok else np.nan,
+                "rates_hedge": result.hedge_ratios["rates"],
+                "inflation_hedge": result.hedge_ratios["inflation"],
+                "status": result.status.value,
+            }
+        )
+    table = pd.DataFrame(rows, columns=COLUMNS).rename_axis("point")
+    return Frontier(problem.name, data.currency, risk, table)
+
+
+def _end(model: Model, measure: Any, which: str) -> float:
+    """The risk (money) of one end of the frontier, by the term ``measure`` the sweep limits."""
+    result = solve(model)
+    if not result.ok:
+        raise DataError(E_END.format(end=which, status=result.status.value))
+    probe = Model(model.data, [ObjectiveItem(measure)], list(model.constraints), model.solver)
+    z = result.positions.to_numpy(dtype=float) / probe.scales.money
+    table, _ = evaluate(probe, z, {})
+    return float(table.loc[measure.name, "value"])

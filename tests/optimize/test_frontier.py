@@ -1,0 +1,106 @@
+"""Efficient frontiers: monotone, bounded by their limits, and equal to independent solves.
+
+Volatility frontiers are checked for their shape on the default problem (more risk allowed
+never lowers the expected return; each point's risk is within its limit; the ends are the
+least-risk and most-return portfolios). CVaR frontiers on the small scheme of
+test_liquidity are checked point by point against the Rockafellar–Uryasev LP written in
+scipy (tests/optimize/test_scenario_risk.py), to 1e-7 relative in the expected return.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import ldi
+from ldi.cli.main import main
+from ldi.errors import DataError
+from ldi.optimize.frontier import RiskMeasure, efficient_frontier
+from tests.optimize.test_scenario_risk import SCENARIOS, SEED, reference, scheme
+from tests.reference import DEFAULT_PROBLEM, raw_problem
+
+
+@pytest.fixture(scope="module")
+def default_frontier():
+    return efficient_frontier(ldi.load_problem(DEFAULT_PROBLEM), points=6)
+
+
+def test_more_risk_never_buys_less_return(default_frontier):
+    points = default_frontier.points
+    assert list(points["status"]) == ["optimal"] * 6
+    assert np.all(
+        np.diff(points["expected_return"]) >= -1e-6 * points["expected_return"].abs().max()
+    )
+    assert points["expected_return"].iloc[-1] > points["expected_return"].iloc[0]
+    # every point's risk is within its limit (the limit is swept, the first the least risk)
+    assert np.all(points["risk"] <= points["risk_limit"] * (1 + 1e-6))
+    assert np.all(np.diff(points["risk_limit"]) > 0)
+
+
+def test_ends_are_the_least_risk_and_the_most_return_portfolios(default_frontier):
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    raw_least = ldi.load_problem({**_raw(), "objective": {"minimize": ["tracking_error"]}}).solve()
+    most = ldi.load_problem(
+        {**_raw(), "objective": {"maximize": ["expected_surplus_return"]}}
+    ).solve()
+    points = default_frontier.points
+    least_risk = raw_least.objective.loc["tracking_error", "value"]
+    assert points["risk"].iloc[0] == pytest.approx(least_risk, rel=1e-4)
+    assert points["expected_return"].iloc[-1] == pytest.approx(-most.objective_value, rel=1e-6)
+    assert problem.name == default_frontier.name
+
+
+def _raw():
+
+    return raw_problem(DEFAULT_PROBLEM)
+
+
+def test_cvar_frontier_points_equal_the_independent_lp():
+    raw = scheme(
+        {"minimize": ["cost"]},
+        ["budget", {"hedge_ratio": {"risk": "rates", "min": 0.5, "max": 1.0}}],
+    )
+    problem = ldi.load_problem(raw)
+    frontier = efficient_frontier(
+        problem, RiskMeasure.CVAR, points=4, scenarios=SCENARIOS, seed=SEED
+    )
+    pv = float(problem.model.data.liabilities["pv"])
+    growth = float(problem.model.data.liabilities["expected_return"])  # surplus: less this
+    for _, point in frontier.points.iterrows():
+        cap = point["risk_limit"] * (1 + 1e-9) / pv
+        _, optimum, _, _ = reference(
+            problem, returns_weight=1.0, cvar_weight=0.0, cvar_max=cap, hedge=(0.5, 1.0)
+        )
+        assert point["expected_return"] == pytest.approx(-optimum - growth, rel=1e-7, abs=1e-6)
+
+
+def test_points_must_be_a_sensible_count():
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    for bad in (1, 201, True, 2.5):
+        with pytest.raises(DataError, match=r"^points: got .*; expected a whole number from 2"):
+            efficient_frontier(problem, points=bad)
+
+
+def test_json_and_plot(default_frontier, tmp_path):
+    data = json.loads(json.dumps(default_frontier.to_dict(), allow_nan=False))
+    assert data["risk"] == "volatility"
+    assert len(data["points"]) == 6
+    assert data["points"][0]["expected_return"] == pytest.approx(
+        default_frontier.points["expected_return"].iloc[0]
+    )
+    path = tmp_path / "frontier.png"
+    default_frontier.plot(str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_prints_plots_and_writes_json(tmp_path, capsys):
+    plot, out = tmp_path / "f.png", tmp_path / "f.json"
+    code = main(
+        ["frontier", str(DEFAULT_PROBLEM), "--points", "3", "--plot", str(plot), "--json", str(out)]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "efficient frontier (surplus volatility against expected surplus return)" in captured.out
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    assert len(json.loads(out.read_text())["points"]) == 3
+    assert f"wrote {out}" in captured.err

@@ -23,6 +23,7 @@ from ldi.optimize.solvers import SolverInfo, Status
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
 from ldi.optimize.terms.base import violation as row_violation
 from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.scenarios.pnl import OutcomeSummary
 
 BINDING_TOLERANCE = 1e-6  # relative to the bound (or 1) in the row's units
 OBJECTIVE_COLUMNS = ["kind", "sense", "weight", "value", "unit", "contribution"]
@@ -65,6 +66,7 @@ class LDIResult:
     ``buckets``: rates and inflation hedge ratios per key. ``before``: funding and hedge
     ratios of the current holdings. ``collateral``: headroom under the first collateral
     buffer (or liquidity coverage) constraint, before and after, when the model has one.
+    ``outcomes``: simulated one-year outcomes on the first CVaR term's scenarios, if any.
     """
 
     name: str
@@ -86,6 +88,7 @@ class LDIResult:
     diagnosis: Diagnosis | None = None
     before: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     collateral: CollateralSummary | None = None
+    outcomes: OutcomeSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -141,6 +144,7 @@ class LDIResult:
                 "ledgers": {k: _records(v, "period") for k, v in self.ledgers.items()},
                 "solver": self.solver.to_dict(),
                 "collateral": None if self.collateral is None else self.collateral.to_dict(),
+                "outcomes": None if self.outcomes is None else self.outcomes.to_dict(),
                 "diagnosis": None
                 if self.diagnosis is None
                 else {

@@ -21,6 +21,8 @@ from ldi.optimize.result import (
 )
 from ldi.optimize.solvers import Status, check_solver, default_order, run
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
+from ldi.optimize.terms.scenario_risk import ScenarioLoss
+from ldi.scenarios.pnl import OutcomeSummary
 
 E_INACCURATE = (
     "{solver} reports an inaccurate optimum: check the constraint table's slacks, or try "
@@ -75,6 +77,7 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         diagnosis=diagnosis,
         before=headline(exposures, "assets_before"),
         collateral=_collateral(model, positions),
+        outcomes=_outcomes(model, positions),
     )
 
 
@@ -93,6 +96,27 @@ def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
         after=after if np.all(np.isfinite(after)) else None,
         within_days=term.within_days,
         title=term.describe(collateral.within_days),
+    )
+
+
+def _outcomes(model: Model, positions: pd.Series) -> OutcomeSummary | None:
+    """Simulated outcomes before and after, on the scenarios of the model's first CVaR term."""
+    engine = model.data.simulation
+    terms = [t for t in model.terms if isinstance(t, ScenarioLoss)]
+    if engine is None or not terms:
+        return None
+    term, data = terms[0], model.data
+    after = positions.to_numpy(dtype=float)
+    return OutcomeSummary(
+        engine=engine,
+        carry=data.assets["expected_return"].to_numpy(dtype=float),
+        liability_growth=float(data.liabilities["expected_return"]),
+        liability_size=float(data.liabilities["pv"]) / engine.liability_value,
+        count=term.scenarios,
+        seed=term.seed,
+        confidence=term.confidence,
+        before=data.holdings.to_numpy(dtype=float),
+        after=after if np.all(np.isfinite(after)) else None,
     )
 
 

@@ -77,6 +77,29 @@ class SolveSummary:
                 ]
         return pd.DataFrame(rows, index=[c.capitalize() for c in labels]).T
 
+    def outcomes(self) -> pd.DataFrame | None:
+        """Simulated one-year outcomes before and after (None without a CVaR term)."""
+        summary = self.result.outcomes
+        if summary is None:
+            return None
+        table = summary.table
+        labels = {
+            "expected_surplus_change": ("Expected surplus change", "money"),
+            "surplus_volatility": ("Surplus volatility (1 sd)", "money"),
+            "value_at_risk": (f"VaR {summary.confidence:.0%} (surplus loss)", "money"),
+            "cvar": (f"CVaR {summary.confidence:.0%} (surplus loss)", "money"),
+            "probability_below_100": ("P(funding ratio < 100%)", "percent"),
+            "probability_below_90": ("P(funding ratio < 90%)", "percent"),
+            "funding_ratio_p5": ("Funding ratio, 5th percentile", "percent"),
+            "funding_ratio_p50": ("Funding ratio, median", "percent"),
+            "funding_ratio_p95": ("Funding ratio, 95th percentile", "percent"),
+        }
+        rows = {}
+        for measure, (label, kind) in labels.items():
+            shown = number(0) if kind == "money" else percent
+            rows[label] = [shown(float(v)) for v in table.loc[measure]]
+        return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
+
     def liquidity_binding(self) -> list[str]:
         """Names of the binding rows of collateral and liquidity constraints."""
         table = self.result.binding
@@ -137,6 +160,7 @@ class SolveSummary:
                 self._binding_text(),
             ]
             lines += self._collateral_text()
+            lines += self._outcomes_text()
             for name, ledger in r.ledgers.items():
                 money = ["asset_inflow", "liability_outgo", "surplus", "borrowing"]
                 ledger = ledger.assign(**_cleaned(ledger[money], r.scale))
@@ -163,6 +187,10 @@ class SolveSummary:
                 assert r.collateral is not None
                 parts += ["", f"### Collateral ({r.collateral.title})", ""]
                 parts += [_markdown(collateral.rename_axis("Measure")), "", self._binds()]
+            outcomes = self.outcomes()
+            if outcomes is not None:
+                parts += ["", f"### Simulated one-year outcomes ({self._outcomes_title()})", ""]
+                parts += [_markdown(outcomes.rename_axis("Measure"))]
         return "\n".join(parts) + "\n"
 
     def _repr_html_(self) -> str:
@@ -189,6 +217,10 @@ class SolveSummary:
                     collateral.to_html(),
                     f"<p>{html.escape(self._binds())}</p>",
                 ]
+            outcomes = self.outcomes()
+            if outcomes is not None:
+                title = html.escape(self._outcomes_title())
+                parts += [f"<h4>Simulated one-year outcomes ({title})</h4>", outcomes.to_html()]
         return "\n".join(parts)
 
     def _collateral_text(self) -> list[str]:
@@ -202,6 +234,18 @@ class SolveSummary:
             table.to_string(),
             self._binds(),
         ]
+
+    def _outcomes_text(self) -> list[str]:
+        table = self.outcomes()
+        if table is None:
+            return []
+        assert self.result.outcomes is not None
+        return ["", f"Simulated one-year outcomes ({self._outcomes_title()})", table.to_string()]
+
+    def _outcomes_title(self) -> str:
+        summary = self.result.outcomes
+        assert summary is not None
+        return f"{summary.count:,} scenarios, seed {summary.seed}"
 
     def _binds(self) -> str:
         binding = self.liquidity_binding()

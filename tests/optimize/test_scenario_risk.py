@@ -10,6 +10,7 @@ capital and objectives to 1e-7 relative (HiGHS on both sides, default tolerances
 """
 
 import copy
+import json
 
 import numpy as np
 import pytest
@@ -17,7 +18,8 @@ from scipy.optimize import linprog
 
 import ldi
 from ldi.errors import SpecError
-from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR, tail_mean
+from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
+from ldi.scenarios.pnl import tail_mean
 from tests.optimize.test_liquidity import CAPITAL, H_REPO, IDS, RAW
 
 SCENARIOS, SEED, ALPHA = 2000, 3, 0.95
@@ -160,3 +162,39 @@ def test_bad_options_name_the_field(options, message):
     for cls in (CVaR, MaxCVaR):
         with pytest.raises(SpecError, match="^cvar." + message.replace("[", r"\[")):
             cls(**options)
+
+
+def test_simulated_outcomes_before_and_after_are_the_scenarios_by_hand():
+    cvar = {"cvar": {"scenarios": SCENARIOS, "seed": SEED, "confidence": ALPHA}}
+    problem = ldi.load_problem(scheme({"minimize": [cvar]}, ["budget"]))
+    result = problem.solve()
+    pnl, liability = scenario_pnl(problem)
+    data = problem.model.data
+    assets_today = data.assets["pv"].to_numpy()
+    liabilities_today = float(data.liabilities["pv"])
+    table = result.outcomes.table
+    for column, x in (
+        ("before", data.holdings.to_numpy()),
+        ("after", positions(result)),
+    ):
+        surplus = pnl @ x - liability
+        ratio = (assets_today @ x + pnl @ x) / (liabilities_today + liability)
+        losses = np.sort(-surplus)
+        expected = {
+            "expected_surplus_change": surplus.mean(),
+            "surplus_volatility": surplus.std(ddof=1),
+            "value_at_risk": np.quantile(-surplus, ALPHA),
+            "cvar": losses[-100:].mean(),  # the worst 5% of 2,000
+            "probability_below_100": np.mean(ratio < 1.0),
+            "probability_below_90": np.mean(ratio < 0.9),
+            "funding_ratio_p5": np.quantile(ratio, 0.05),
+            "funding_ratio_p50": np.quantile(ratio, 0.5),
+            "funding_ratio_p95": np.quantile(ratio, 0.95),
+        }
+        for measure, value in expected.items():
+            assert table.loc[measure, column] == pytest.approx(value, rel=1e-9, abs=1e-9), measure
+    text = result.summary().as_text()
+    assert f"Simulated one-year outcomes ({SCENARIOS:,} scenarios, seed {SEED})" in text
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert data["outcomes"]["scenarios"] == SCENARIOS
+    assert len(data["outcomes"]["outcomes"]) == len(table)

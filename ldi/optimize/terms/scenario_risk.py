@@ -12,30 +12,15 @@ solves it as an LP. Reports evaluate the exact tail mean of the solved positions
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import numpy as np
-
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term, Values
-from ldi.scenarios.pnl import ScenarioEngine
+from ldi.scenarios.pnl import ScenarioEngine, tail_mean
 from ldi.typing import FloatArray
 
 E_NO_SIMULATION = (
     "{kind}: the model has no simulated scenarios; expected a model built from a problem "
     "(ldi.load_problem) or ModelData with simulation=ScenarioEngine(...)"
 )
-
-
-def tail_mean(losses: FloatArray, confidence: float) -> float:
-    """Exact CVaR: the mean of the worst (1 − confidence) share of ``losses``.
-
-    With S losses the tail holds (1 − α) S of them, the last one fractionally, which is the
-    value the Rockafellar–Uryasev minimum takes.
-    """
-    ordered = np.sort(np.asarray(losses, dtype=float))[::-1]
-    size = (1.0 - confidence) * ordered.size
-    whole = int(np.floor(size))
-    total = ordered[:whole].sum() + (size - whole) * (ordered[whole] if whole < ordered.size else 0)
-    return float(total / size)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -114,6 +114,21 @@ def _plotted(frontier: "Any", path: str) -> str:
     return path
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from ldi.sweep import parse_vary, sweep  # the optimizer loads cvxpy
+
+    variants = parse_vary(args.vary)
+    result = sweep(args.problem, variants, args.scheduler, args.workers)
+    if args.json:
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+    table = result.table()
+    print(table.to_string(float_format=lambda v: f"{v:,.6g}"))
+    for index, error in result.failures.items():
+        print(f"variant {index} failed: {error}", file=sys.stderr)
+    return EXIT_ERROR if result.failures else EXIT_OK
+
+
 def _solved_positions(file: str) -> dict[str, float]:
     """The positions of a solve result's JSON; a DataError when it has none."""
     try:
@@ -204,4 +219,26 @@ def _parser() -> argparse.ArgumentParser:
     frontier.add_argument("--json", metavar="OUT.json", help="also write the points as JSON")
     frontier.add_argument("--plot", metavar="OUT.png", help="also plot the frontier")
     frontier.set_defaults(command=_frontier)
+
+    sweeping = commands.add_parser(
+        "sweep", help="solve many variants of a problem: serially, on processes or on Dask"
+    )
+    sweeping.add_argument("problem", help="problem YAML file")
+    sweeping.add_argument(
+        "--vary",
+        nargs="+",
+        required=True,
+        metavar="PATH=VALUES",
+        help="a key of the file and its values, START:STOP:COUNT or V1,V2,...; several "
+        "--vary give every combination (e.g. constraints.1.hedge_ratio.min=0.9:1.0:11)",
+    )
+    sweeping.add_argument(
+        "--scheduler",
+        default="serial",
+        help="serial, processes, local (a Dask LocalCluster) or a Dask scheduler address "
+        "such as tcp://host:8786 (default: serial)",
+    )
+    sweeping.add_argument("--workers", type=int, default=2, help="local workers (default: 2)")
+    sweeping.add_argument("--json", metavar="OUT.json", help="also write the results as JSON")
+    sweeping.set_defaults(command=_sweep)
     return parser

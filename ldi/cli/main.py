@@ -52,8 +52,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _risk(args: argparse.Namespace) -> int:
     report = risk_report(load_problem(args.problem), args.keys)
     if args.json:
-        text = json.dumps(report.to_dict(), indent=2) + "\n"
-        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+        _write_json(args.json, report.to_dict())
     print(report.as_text())
     return EXIT_OK
 
@@ -61,8 +60,7 @@ def _risk(args: argparse.Namespace) -> int:
 def _solve(args: argparse.Namespace) -> int:
     result = load_problem(args.problem).solve(args.solver)
     if args.json:
-        text = json.dumps(result.to_dict(), indent=2) + "\n"
-        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+        _write_json(args.json, result.to_dict())
     print(result.summary().as_text())
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
@@ -80,8 +78,7 @@ def _stress(args: argparse.Namespace) -> int:
             stress_test(problem, solved, args.scenario, portfolio=portfolio), current
         )
     if args.json:
-        text = json.dumps(report.to_dict(), indent=2) + "\n"
-        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+        _write_json(args.json, report.to_dict())
     print(report.as_text())
     return EXIT_OK
 
@@ -92,8 +89,7 @@ def _frontier(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
     if args.json:
-        text = json.dumps(frontier.to_dict(), indent=2) + "\n"
-        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+        _write_json(args.json, frontier.to_dict())
     if args.plot:
         print(f"wrote {_plotted(frontier, args.plot)}", file=sys.stderr)
     print(frontier.as_text())
@@ -120,13 +116,18 @@ def _sweep(args: argparse.Namespace) -> int:
     variants = parse_vary(args.vary)
     result = sweep(args.problem, variants, args.scheduler, args.workers)
     if args.json:
-        text = json.dumps(result.to_dict(), indent=2) + "\n"
-        print(f"wrote {write_text_atomic(args.json, text)}", file=sys.stderr)
+        _write_json(args.json, result.to_dict())
     table = result.table()
     print(table.to_string(float_format=lambda v: f"{v:,.6g}"))
     for index, error in result.failures.items():
         print(f"variant {index} failed: {error}", file=sys.stderr)
     return EXIT_ERROR if result.failures else EXIT_OK
+
+
+def _write_json(path: str, data: dict[str, Any]) -> None:
+    """Write ``data`` as JSON atomically and say where on standard error."""
+    text = json.dumps(data, indent=2) + "\n"
+    print(f"wrote {write_text_atomic(path, text)}", file=sys.stderr)
 
 
 def _solved_positions(file: str) -> dict[str, float]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to s
     from ldi.optimize.result import LDIResult
     from ldi.risk.factors import RiskModel
     from ldi.scenarios.pnl import ScenarioEngine
+    from ldi.scenarios.simulation import CurveFactors
 
 E_NO_OBJECTIVE = (
     "objective: missing; expected e.g. 'objective: {minimize: [key_rate_mismatch]}' to solve"
@@ -37,7 +38,8 @@ class Problem:
     for overlays, cash borrowed for repo (see ``ldi.instruments.Role``). ``decision`` holds
     the objective, constraints and solver options of the problem file. ``collateral`` is the
     collateral policy (haircuts, eligibility, initial margin); ``scenarios`` the stress
-    scenarios by name (the catalogue's and the file's own).
+    scenarios by name (the catalogue's and the file's own); ``curve_factors`` the simulated
+    nominal curve's factors (None: level, slope and curvature defaults).
     """
 
     spec: ProblemSpec
@@ -48,6 +50,7 @@ class Problem:
     decision: "Decision | None" = None
     collateral: CollateralPolicy = field(default_factory=CollateralPolicy)
     scenarios: Mapping[str, Scenario] = field(default_factory=catalogue)
+    curve_factors: "CurveFactors | None" = None
 
     @property
     def name(self) -> str:
@@ -92,7 +95,7 @@ class Problem:
             for i in self.instruments.values()
             if type(i).kind == "return_seeking"
         }
-        model = ScenarioModel(risk=risk_model, growth_volatility=growth)
+        model = ScenarioModel(risk=risk_model, curve=self.curve_factors, growth_volatility=growth)
         revaluation = revaluation_of(self.instruments, self.market)
         return ScenarioEngine(revaluation, self.liabilities, model)
 

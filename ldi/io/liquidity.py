@@ -4,6 +4,7 @@ Ids are checked against the instruments here, so an error names its path in the 
 """
 
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -19,6 +20,7 @@ from ldi.io.schema import (
     InstrumentCollateralSpec,
     MoveSpec,
     ScenarioSpec,
+    SimulationSpec,
     StressSpec,
 )
 from ldi.liquidity.collateral import (
@@ -28,6 +30,7 @@ from ldi.liquidity.collateral import (
     InstrumentCollateral,
 )
 from ldi.scenarios import Move, Scenario, catalogue, spread_bp
+from ldi.scenarios.simulation import CurveFactors
 from ldi.units import BP
 
 BAND_LIMITS = tuple(limit for limit, _ in HAIRCUTS["government"])  # 1y, 5y, beyond
@@ -124,6 +127,18 @@ def build_scenarios(
         first[item.name] = f"the name of {path}"
         scenarios[item.name] = _scenario(item, path, instruments)
     return MappingProxyType(scenarios)
+
+
+def build_curve_factors(spec: SimulationSpec, base_dir: Path) -> CurveFactors | None:
+    """The curve factors of the ``simulation`` section (None: the defaults)."""
+    if spec.curve_history is None:
+        return None
+    path = base_dir / spec.curve_history
+    try:
+        return CurveFactors.from_csv(str(path), spec.components)
+    except DataError as error:
+        where = "simulation.curve_history"
+        raise SpecError(f"{where}: {error}", path=where) from None
 
 
 def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument]) -> Scenario:

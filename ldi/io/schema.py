@@ -520,6 +520,17 @@ class StressSpec(Spec):
     scenarios: list[ScenarioSpec] = []
 
 
+class SimulationSpec(Spec):
+    """The scenario model's nominal curve factors: defaults, or a curve history's.
+
+    ``curve_history``: a CSV of zero curves (a ``date`` column, then one column per tenor in
+    years, decimals), whose first ``components`` principal components become the factors.
+    """
+
+    curve_history: str | None = None
+    components: Annotated[int, Field(ge=1, le=10)] = 3
+
+
 class ProblemSpec(Spec):
     """A whole problem file."""
 
@@ -540,3 +551,4 @@ class ProblemSpec(Spec):
     solver: SolverSpec = SolverSpec()
     collateral: CollateralSpec = CollateralSpec()
     stress: StressSpec = StressSpec()
+    simulation: SimulationSpec = SimulationSpec()

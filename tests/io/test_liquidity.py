@@ -13,12 +13,14 @@ import copy
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import ldi
 from ldi.errors import SpecError
 from ldi.liquidity.collateral import AssetClass
 from ldi.scenarios import catalogue
+from ldi.scenarios.simulation import CurveFactors
 from ldi.stress import stress_test
 from tests.reference import raw_problem
 
@@ -455,3 +457,40 @@ def test_a_scenario_with_steps_takes_labels_on_its_steps_only():
 def test_a_one_move_scenario_keeps_its_label():
     problem = load(stress={"scenarios": [{"name": "shock", "label": "day 1", "nominal_bp": 50}]})
     assert problem.scenarios["shock"].labels == ("day 1",)
+
+
+def curve_history(path, rows=60):
+    """Month-end zero curves at 5, 10 and 30 years moved by a level and a slope factor."""
+    rng = np.random.default_rng(7)
+    level = np.cumsum(rng.normal(0, 20e-4 / np.sqrt(12), rows))
+    slope = np.cumsum(rng.normal(0, 10e-4 / np.sqrt(12), rows))
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2015-01-31", periods=rows, freq="ME"),
+            "5": 0.03 + level - slope,
+            "10": 0.035 + level,
+            "30": 0.04 + level + slope,
+        }
+    )
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_simulation_reads_the_curve_factors_of_a_history(tmp_path):
+    path = tmp_path / "history.csv"
+    curve_history(path)
+    problem = load(simulation={"curve_history": str(path), "components": 2})
+    expected = CurveFactors.from_csv(str(path), components=2)
+    np.testing.assert_array_equal(problem.curve_factors.loadings, expected.loadings)
+    np.testing.assert_array_equal(problem.curve_factors.volatility_bp, expected.volatility_bp)
+    assert problem.scenario_engine().model.curve is problem.curve_factors
+    assert load().curve_factors is None  # without the section: the default shapes
+
+
+def test_a_bad_curve_history_names_the_key(tmp_path):
+    error = failure(simulation={"curve_history": str(tmp_path / "missing.csv")})
+    assert error.path == "simulation.curve_history"
+    assert str(error).startswith("simulation.curve_history: ")
+    assert "cannot read the curve history" in str(error)
+    error = failure(simulation={"components": 0})
+    check(error, "simulation.components", "got 0; expected a number >= 1")

@@ -14,7 +14,7 @@ from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
 from ldi.io.schema import ProblemSpec
 from ldi.liabilities import Liabilities
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
-from ldi.scenarios import Scenario, catalogue, revaluation_of
+from ldi.scenarios import Revaluation, Scenario, catalogue, revaluation_of
 from ldi.typing import ArrayLike
 
 if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to solve
@@ -66,10 +66,18 @@ class Problem:
         """Per-unit exposures and market terms of every instrument."""
         return instrument_risk(list(self.instruments.values()), self.market, keys)
 
+    @cached_property
+    def revaluation(self) -> Revaluation:
+        """Full revaluation of the instruments under moves, shared by collateral and scenarios.
+
+        Built once, so every instrument is priced once for both.
+        """
+        return revaluation_of(self.instruments, self.market)
+
     def collateral_model(self) -> CollateralModel:
         """Collateral available and needed per unit of each instrument, by full revaluation."""
         instruments = list(self.instruments.values())
-        revaluation = revaluation_of(self.instruments, self.market)
+        revaluation = self.revaluation
         return CollateralModel(
             collateral_table(instruments, self.collateral),
             revaluation.values,
@@ -86,18 +94,18 @@ class Problem:
         """
         from ldi.risk.factors import RiskModel
         from ldi.scenarios.pnl import ScenarioEngine
-        from ldi.scenarios.simulation import ScenarioModel
+        from ldi.scenarios.simulation import ScenarioModel, growth_volatilities
 
         if risk_model is None:
             risk_model = self.decision.risk_model if self.decision else RiskModel()
-        growth = {
-            i.id: float(getattr(i, "volatility", 0.0))
-            for i in self.instruments.values()
-            if type(i).kind == "return_seeking"
-        }
+        instruments = list(self.instruments.values())
+        growth = growth_volatilities(
+            [i.id for i in instruments],
+            [type(i).kind for i in instruments],
+            [getattr(i, "volatility", 0.0) for i in instruments],
+        )
         model = ScenarioModel(risk=risk_model, curve=self.curve_factors, growth_volatility=growth)
-        revaluation = revaluation_of(self.instruments, self.market)
-        return ScenarioEngine(revaluation, self.liabilities, model)
+        return ScenarioEngine(self.revaluation, self.liabilities, model)
 
     @cached_property
     def model(self) -> "Model":

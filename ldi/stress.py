@@ -101,11 +101,9 @@ def stress_test(
     x = _positions(problem, model, positions)
     moves = [move for scenario in chosen.values() for move in scenario.steps]
     values = model.values(moves).T @ x
-    liabilities = liability_values(problem.liabilities, moves)
-    assets_today, liabilities_today = (
-        float(model.base @ x),
-        float(liability_values(problem.liabilities, [Move()])[0]),
-    )
+    today, *after = liability_values(problem.liabilities, [Move(), *moves])
+    liabilities = np.array(after)
+    assets_today, liabilities_today = float(model.base @ x), float(today)
     needed = model.needed(x, moves)
     headroom = model.headroom(x, moves)
     index = pd.MultiIndex.from_tuples(

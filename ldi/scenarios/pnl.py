@@ -44,9 +44,9 @@ class ScenarioEngine:
         default_factory=dict, init=False, repr=False
     )
 
-    @property
+    @cached_property
     def liability_value(self) -> float:
-        """The liabilities' value today (money)."""
+        """The liabilities' value today (money; computed once, read by every re-solve)."""
         return float(liability_values(self.liabilities, [Move()])[0])
 
     def changes(self, count: int, seed: int) -> tuple[FloatArray, FloatArray]:
@@ -95,12 +95,12 @@ class OutcomeSummary:
 
     def _outcomes(self, x: FloatArray) -> dict[str, float]:
         changes, liability_changes = self.engine.changes(self.count, self.seed)
-        surplus = (changes + self.carry[None, :]) @ x
+        gains = (changes + self.carry[None, :]) @ x
         liability = liability_changes * self.liability_size + self.liability_growth
-        surplus = surplus - liability
+        surplus = gains - liability
         assets = float(self.engine.revaluation.base @ x)
         liabilities = self.engine.liability_value * self.liability_size
-        ratio = (assets + (changes + self.carry[None, :]) @ x) / (liabilities + liability)
+        ratio = (assets + gains) / (liabilities + liability)
         losses = -surplus
         return {
             "expected_surplus_change": float(surplus.mean()),

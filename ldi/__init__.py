@@ -1,7 +1,8 @@
 """ldi: liability-driven investment risk and portfolio optimization.
 
 The public interface (see the README): curves, cash flows, instruments, risk measures,
-balance sheets, problem files, and stress tests (scenario moves and their outcomes).
+balance sheets, problem files, stress tests (scenario moves and their outcomes) and
+funding-ratio projections over simulated years.
 """
 
 from ldi.balance_sheet import BalanceSheet, balance_sheet
@@ -29,8 +30,10 @@ from ldi.instruments import (
     instrument_risk,
 )
 from ldi.io.load import load_problem
+from ldi.projection import funding_projection
 from ldi.risk import convexity, duration, exposures, ie01, key_rate_pv01, pv, pv01
 from ldi.scenarios import Move, Scenario, catalogue
+from ldi.scenarios.projection import FundingProjection
 from ldi.stress import StressResult, stress_test
 from ldi.units import BP, Compounding
 
@@ -45,6 +48,7 @@ __all__ = [
     "Cashflows",
     "Compounding",
     "DataError",
+    "FundingProjection",
     "IndexLinkedBond",
     "Indexation",
     "InflationSwap",
@@ -67,6 +71,7 @@ __all__ = [
     "duration",
     "exposures",
     "fit_nss",
+    "funding_projection",
     "ie01",
     "instrument_risk",
     "key_rate_pv01",

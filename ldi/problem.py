@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
-from ldi.errors import SpecError
+from ldi.errors import DataError, SpecError
 from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
 from ldi.io.schema import ProblemSpec
 from ldi.liabilities import Liabilities
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to s
     from ldi.scenarios.pnl import ScenarioEngine
     from ldi.scenarios.simulation import CurveFactors
 
+E_POSITIONS = "positions: unknown instrument ids {ids}; expected ids from {known}"
 E_NO_OBJECTIVE = (
     "objective: missing; expected e.g. 'objective: {minimize: [key_rate_mismatch]}' to solve"
 )
@@ -73,6 +75,20 @@ class Problem:
         Built once, so every instrument is priced once for both.
         """
         return revaluation_of(self.instruments, self.market)
+
+    def position_vector(
+        self, positions: Mapping[str, float] | pd.Series | None = None
+    ) -> np.ndarray:
+        """Positions by id (default: the holdings) as a vector in the instruments' order.
+
+        Instruments not named hold nothing; an id that is not an instrument is an error.
+        """
+        series = self.holdings if positions is None else pd.Series(positions, dtype=float)
+        ids = list(self.instruments)
+        unknown = sorted(set(series.index) - set(ids))
+        if unknown:
+            raise DataError(E_POSITIONS.format(ids=unknown, known=ids))
+        return series.reindex(ids, fill_value=0.0).to_numpy(dtype=float)
 
     def collateral_model(self) -> CollateralModel:
         """Collateral available and needed per unit of each instrument, by full revaluation."""

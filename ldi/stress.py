@@ -21,7 +21,6 @@ from ldi.problem import Problem
 from ldi.scenarios import Move, Scenario, liability_values
 
 E_SCENARIO = "scenario: got {value!r}; expected one of {names}"
-E_POSITIONS = "positions: unknown instrument ids {ids}; expected ids from {known}"
 STEP_COLUMNS = [
     "assets_before",
     "assets_after",
@@ -98,7 +97,7 @@ def stress_test(
     """
     chosen = _chosen(problem, scenarios)
     model = problem.collateral_model()
-    x = _positions(problem, model, positions)
+    x = problem.position_vector(positions)
     moves = [move for scenario in chosen.values() for move in scenario.steps]
     values = model.values(moves).T @ x
     today, *after = liability_values(problem.liabilities, [Move(), *moves])
@@ -162,13 +161,3 @@ def _chosen(problem: Problem, names: Sequence[str] | None) -> dict[str, Scenario
         if name not in problem.scenarios:
             raise DataError(E_SCENARIO.format(value=name, names=list(problem.scenarios)))
     return {name: problem.scenarios[name] for name in names}
-
-
-def _positions(
-    problem: Problem, model: CollateralModel, positions: Mapping[str, float] | pd.Series | None
-) -> np.ndarray:
-    series = problem.holdings if positions is None else pd.Series(positions, dtype=float)
-    unknown = sorted(set(series.index) - set(model.ids))
-    if unknown:
-        raise DataError(E_POSITIONS.format(ids=unknown, known=list(model.ids)))
-    return series.reindex(model.ids, fill_value=0.0).to_numpy(dtype=float)

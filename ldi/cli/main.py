@@ -96,18 +96,41 @@ def _frontier(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _plotted(frontier: "Any", path: str) -> str:
-    """Plot to a temporary file beside ``path``, then rename it over ``path`` (atomic)."""
+def _plotted(chart: "Any", path: str) -> str:
+    """``chart.plot`` to a temporary file beside ``path``, then rename it over ``path``."""
     target = os.path.abspath(path)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     temporary = f"{target}.tmp.png"
     try:
-        frontier.plot(temporary)
+        chart.plot(temporary)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
     return path
+
+
+def _project(args: argparse.Namespace) -> int:
+    from ldi.projection import funding_projection
+
+    problem = load_problem(args.problem)
+    positions = None
+    if args.solve:
+        result = problem.solve()
+        if not result.ok:
+            raise DataError(f"{args.problem}: the solve ended {result.status.value}; no policy")
+        positions = result.positions
+    elif args.positions:
+        positions = _solved_positions(args.positions)
+    projection = funding_projection(
+        problem, positions, years=args.years, scenarios=args.scenarios, seed=args.seed
+    )
+    if args.json:
+        _write_json(args.json, projection.to_dict())
+    if args.plot:
+        print(f"wrote {_plotted(projection, args.plot)}", file=sys.stderr)
+    print(projection.as_text())
+    return EXIT_OK
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -220,6 +243,26 @@ def _parser() -> argparse.ArgumentParser:
     frontier.add_argument("--json", metavar="OUT.json", help="also write the points as JSON")
     frontier.add_argument("--plot", metavar="OUT.png", help="also plot the frontier")
     frontier.set_defaults(command=_frontier)
+
+    project = commands.add_parser(
+        "project", help="funding-ratio projection over simulated years (a fan chart)"
+    )
+    project.add_argument("problem", help="problem YAML file")
+    policy = project.add_mutually_exclusive_group()
+    policy.add_argument(
+        "--positions",
+        metavar="RESULT.json",
+        help="positions of 'ldi solve --json' (default: the current holdings)",
+    )
+    policy.add_argument("--solve", action="store_true", help="solve first; project the result")
+    project.add_argument("--years", type=int, default=10, help="years (default: 10)")
+    project.add_argument(
+        "--scenarios", type=int, default=5_000, help="simulated paths (default: 5,000)"
+    )
+    project.add_argument("--seed", type=int, default=0, help="scenario seed (default: 0)")
+    project.add_argument("--json", metavar="OUT.json", help="also write the table as JSON")
+    project.add_argument("--plot", metavar="OUT.png", help="also plot the fan chart")
+    project.set_defaults(command=_project)
 
     sweeping = commands.add_parser(
         "sweep", help="solve many variants of a problem: serially, on processes or on Dask"

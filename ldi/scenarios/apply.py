@@ -143,18 +143,29 @@ def liability_values(liabilities: Liabilities, moves: Sequence[Move] | MoveSet) 
     Their discount basis moves with nominal rates, and by ``credit_spread_beta`` x the
     move's credit widening (an AA corporate basis moves with credit spreads).
     """
-    moves = moves if isinstance(moves, MoveSet) else MoveSet.of(moves)
     matrix = CashflowMatrix.from_cashflows({"total": liabilities.cashflows})
+    return liability_streams(liabilities, matrix, moves)[0]
+
+
+def liability_streams(
+    liabilities: Liabilities, matrix: CashflowMatrix, moves: Sequence[Move] | MoveSet
+) -> FloatArray:
+    """Values (streams x moves) of ``matrix``'s streams on the liabilities' discount basis.
+
+    The streams are parts of the liabilities' cash flows (or zero-coupon units); they move
+    as ``liability_values`` says, CHUNK moves at a time.
+    """
+    moves = moves if isinstance(moves, MoveSet) else MoveSet.of(moves)
     parts = [
         revalue(
             matrix,
             liabilities.discount_curve,
             liabilities.inflation_curve,
             moves.chunk(start, start + CHUNK).shifts(liabilities.credit_spread_beta),
-        )[0]
+        )
         for start in range(0, moves.count, CHUNK)
     ]
-    return np.concatenate(parts) if parts else np.zeros(0)
+    return np.hstack(parts) if parts else np.zeros((matrix.ids.size, 0))
 
 
 def revaluation_of(instruments: Mapping[str, Instrument], market: Market) -> Revaluation:

@@ -190,7 +190,31 @@ class ScenarioModel:
         """``years`` sets of ``count`` cumulative moves: year y holds the moves to its end.
 
         The first set is the one-year horizon; each later year adds an independent annual
-        move, so rates and spreads follow random walks and growth compounds.
+        move (``annual_moves``), so rates and spreads follow random walks and growth
+        compounds.
+        """
+        sets = []
+        for move in self.annual_moves(count, seed, years):
+            if sets:
+                last = sets[-1]
+                move = MoveSet(
+                    knots=move.knots,
+                    nominal=last.nominal + move.nominal,
+                    breakeven=last.breakeven + move.breakeven,
+                    credit_spread=last.credit_spread + move.credit_spread,
+                    growth=(1.0 + last.growth) * (1.0 + move.growth) - 1.0,
+                    returns={
+                        i: (1.0 + last.returns[i]) * (1.0 + r) - 1.0
+                        for i, r in move.returns.items()
+                    },
+                )
+            sets.append(move)
+        return sets
+
+    def annual_moves(self, count: int, seed: int, years: int = 1) -> list[MoveSet]:
+        """``years`` sets of ``count`` moves, each one year's own (independent of the others).
+
+        Year y's set of ``simulate`` is the sum of the first y (returns compounded).
         """
         if not (_whole(count) and count > 0):
             raise DataError(E_COUNT.format(value=count))
@@ -201,33 +225,22 @@ class ScenarioModel:
         curve = self.curve_factors
         ids = list(self.growth_volatility)
         beta, specific = self.risk.growth_loading(np.array(list(self.growth_volatility.values())))
-        nominal = np.zeros((count, curve.tenors.size))
-        breakeven = np.zeros(count)
-        credit = np.zeros(count)
-        growth = np.ones(count)
-        asset = np.ones((len(ids), count))
-        sets = []
+        moves = []
         for _ in range(years):
             scores, inflation, spread, market = self._annual(generator, count, curve)
             idiosyncratic = generator.standard_normal((len(ids), count))
-            nominal = nominal + scores @ curve.loadings * BP
-            breakeven = breakeven + inflation * BP
-            credit = credit + spread * BP
-            growth = growth * (1.0 + market)
-            asset = asset * (
-                1.0 + beta[:, None] * market[None, :] + specific[:, None] * idiosyncratic
-            )
-            sets.append(
+            returns = beta[:, None] * market[None, :] + specific[:, None] * idiosyncratic
+            moves.append(
                 MoveSet(
                     knots=curve.tenors,
-                    nominal=nominal,
-                    breakeven=np.repeat(breakeven[:, None], curve.tenors.size, axis=1),
-                    credit_spread=credit,
-                    growth=growth - 1.0,
-                    returns={i: asset[k] - 1.0 for k, i in enumerate(ids)},
+                    nominal=scores @ curve.loadings * BP,
+                    breakeven=np.repeat(inflation[:, None] * BP, curve.tenors.size, axis=1),
+                    credit_spread=spread * BP,
+                    growth=market,
+                    returns={i: returns[k] for k, i in enumerate(ids)},
                 )
             )
-        return sets
+        return moves
 
     def _annual(
         self, generator: np.random.Generator, count: int, curve: CurveFactors

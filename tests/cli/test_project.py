@@ -1,0 +1,78 @@
+"""``ldi project``: the printed table, the JSON and the fan chart, policies and exit codes.
+
+The numbers come from ``ldi.funding_projection`` (checked in tests/test_projection.py and
+tests/scenarios/test_projection.py); here the command must print and write the same figures
+for the same seed: percentages as printed (0.1%), the JSON unrounded (1e-12 relative).
+"""
+
+import json
+
+import pytest
+
+import ldi
+from ldi.cli import main
+from ldi.projection import funding_projection
+from tests.reference import DEFAULT_PROBLEM
+
+ARGS = ["--years", "3", "--scenarios", "300", "--seed", "5"]
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return ldi.load_problem(DEFAULT_PROBLEM)
+
+
+def rows(text: str) -> dict[int, list[str]]:
+    """The printed table's rows by year."""
+    table = {}
+    for line in text.splitlines():
+        cells = line.split()
+        if cells and cells[0].isdigit() and len(cells) == 8:
+            table[int(cells[0])] = cells[1:]
+    return table
+
+
+def test_prints_writes_json_and_plots_the_holdings(problem, tmp_path, capsys):
+    out, plot = tmp_path / "projection.json", tmp_path / "fan.png"
+    code = main(["project", str(DEFAULT_PROBLEM), *ARGS, "--json", str(out), "--plot", str(plot)])
+    captured = capsys.readouterr()
+    assert code == 0
+    expected = funding_projection(problem, years=3, scenarios=300, seed=5).table
+    printed = rows(captured.out)
+    assert sorted(printed) == [0, 1, 2, 3]
+    for year, cells in printed.items():
+        assert cells[0] == f"{expected.loc[year, 'p50']:.1%}"
+        assert cells[3] == f"{expected.loc[year, 'below_100']:.1%}"
+    data = json.loads(out.read_text())
+    assert data["scenarios"] == 300
+    assert data["seed"] == 5
+    assert data["years"][3]["p95"] == pytest.approx(expected.loc[3, "p95"], rel=1e-12)
+    assert plot.stat().st_size > 10_000
+    assert f"wrote {plot}" in captured.err
+
+
+def test_solved_policy_by_solving_or_from_a_result_file(problem, tmp_path, capsys):
+    result = tmp_path / "result.json"
+    assert main(["solve", str(DEFAULT_PROBLEM), "--json", str(result)]) == 0
+    capsys.readouterr()
+    assert main(["project", str(DEFAULT_PROBLEM), *ARGS, "--positions", str(result)]) == 0
+    from_file = rows(capsys.readouterr().out)
+    assert main(["project", str(DEFAULT_PROBLEM), *ARGS, "--solve"]) == 0
+    solved = rows(capsys.readouterr().out)
+    assert from_file == solved
+    holdings = funding_projection(problem, years=3, scenarios=300, seed=5).table
+    assert solved[3][0] != f"{holdings.loc[3, 'p50']:.1%}"  # a different policy
+
+
+def test_bad_years_exit_2_and_write_nothing(tmp_path, capsys):
+    out = tmp_path / "projection.json"
+    code = main(["project", str(DEFAULT_PROBLEM), "--years", "0", "--json", str(out)])
+    assert code == 2
+    assert "years: got 0; expected a whole number from 1 to 50" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_solve_and_positions_are_exclusive(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["project", str(DEFAULT_PROBLEM), "--solve", "--positions", "r.json"])
+    assert stop.value.code == 2

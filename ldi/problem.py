@@ -134,7 +134,12 @@ class Problem:
             raise SpecError(E_NO_OBJECTIVE, path="objective")
         data = model_data(self, decision.keys, decision.risk_model, decision.groups)
         return Model(
-            data, decision.objective, decision.constraints, decision.solver, decision.paths
+            data,
+            decision.objective,
+            decision.constraints,
+            decision.solver,
+            decision.paths,
+            decision.outcomes,
         )
 
     def check(self) -> None:

@@ -49,6 +49,7 @@ from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
 from ldi.optimize.terms.registry import constraint_terms, objective_items
 from ldi.problem import Problem
 from ldi.risk.factors import RiskModel
+from ldi.scenarios.pnl import OutcomeSettings
 from ldi.units import BP
 from ldi.validation import tenor_vector
 
@@ -246,7 +247,16 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
         groups=MappingProxyType({k: tuple(v) for k, v in spec.groups.items()}),
         keys=keys,
         paths=MappingProxyType(paths),
+        outcomes=_outcome_settings(spec),
     )
+
+
+def _outcome_settings(spec: ProblemSpec) -> OutcomeSettings | None:
+    """The ``simulation`` section's outcome settings, when it asks for outcomes."""
+    section = spec.simulation
+    if not (section.outcomes or section.surplus_var is not None):
+        return None
+    return OutcomeSettings(section.scenarios, section.seed, section.confidence, section.surplus_var)
 
 
 def _solver_options(spec: ProblemSpec) -> SolverOptions:

@@ -521,14 +521,22 @@ class StressSpec(Spec):
 
 
 class SimulationSpec(Spec):
-    """The scenario model's nominal curve factors: defaults, or a curve history's.
+    """The scenario model's nominal curve factors, and the simulated outcomes solves report.
 
     ``curve_history``: a CSV of zero curves (a ``date`` column, then one column per tenor in
     years, decimals), whose first ``components`` principal components become the factors.
+    ``outcomes: true`` (or a ``surplus_var`` limit) reports every solve's one-year outcomes
+    on ``scenarios`` moves of ``seed`` at ``confidence``; ``surplus_var`` is a monitored
+    limit on the VaR of a year's surplus loss, as a fraction of the liabilities' PV.
     """
 
     curve_history: str | None = None
     components: Annotated[int, Field(ge=1, le=10)] = 3
+    outcomes: bool = False
+    scenarios: Annotated[int, Field(ge=100, le=1_000_000)] = 10_000
+    seed: Annotated[int, Field(ge=0)] = 0
+    confidence: Annotated[float, Field(ge=0.5, le=0.999)] = 0.95
+    surplus_var: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
 
 
 class ProblemSpec(Spec):

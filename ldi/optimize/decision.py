@@ -8,6 +8,7 @@ from ldi.curves.spread import DEFAULT_KEYS
 from ldi.optimize.model import ObjectiveItem, SolverOptions
 from ldi.optimize.terms.base import ConstraintTerm
 from ldi.risk.factors import RiskModel
+from ldi.scenarios.pnl import OutcomeSettings
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Decision:
     """Objective items and constraint terms with the solver, factor model, groups and keys.
 
     ``paths`` maps each term's name to where the problem file defines it, for errors.
+    ``outcomes``: the simulated outcomes every solve reports (None: only with a CVaR term).
     """
 
     objective: tuple[ObjectiveItem, ...] = ()
@@ -24,3 +26,4 @@ class Decision:
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     keys: tuple[float, ...] = DEFAULT_KEYS
     paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    outcomes: OutcomeSettings | None = None

@@ -18,6 +18,7 @@ from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term
 from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
+from ldi.scenarios.pnl import OutcomeSettings
 
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
@@ -85,6 +86,7 @@ class Model:
 
     ``long_only`` and ``repo_collateral`` are added unless such terms are given. Building
     checks names, convexity and DPP; ``compiled`` is built once and reused by every solve.
+    ``outcomes``: the simulated outcomes solves report (None: a CVaR term's, if any).
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class Model:
         constraints: Sequence[ConstraintTerm] = (),
         solver: SolverOptions | None = None,
         paths: Mapping[str, str] | None = None,
+        outcomes: OutcomeSettings | None = None,
     ) -> None:
         if not objective:
             raise SpecError(E_EMPTY, path="objective")
@@ -112,6 +115,7 @@ class Model:
         self.constraints = tuple(constraints)
         self.solver = solver or SolverOptions()
         self.paths = dict(paths or {})
+        self.outcomes = outcomes
         self._compiled: Compiled | None = None
         self._elastic: Compiled | None = None
 

@@ -22,7 +22,7 @@ from ldi.optimize.result import (
 from ldi.optimize.solvers import Status, check_solver, default_order, run
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.scenario_risk import ScenarioLoss
-from ldi.scenarios.pnl import OutcomeSummary
+from ldi.scenarios.pnl import OutcomeSettings, OutcomeSummary
 
 E_INACCURATE = (
     "{solver} reports an inaccurate optimum: check the constraint table's slacks, or try "
@@ -100,23 +100,29 @@ def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
 
 
 def _outcomes(model: Model, positions: pd.Series) -> OutcomeSummary | None:
-    """Simulated outcomes before and after, on the scenarios of the model's first CVaR term."""
-    engine = model.data.simulation
-    terms = [t for t in model.terms if isinstance(t, ScenarioLoss)]
-    if engine is None or not terms:
+    """Simulated outcomes before and after: the model's settings, else its first CVaR term's."""
+    engine, data = model.data.simulation, model.data
+    settings = model.outcomes
+    if settings is None:
+        terms = [t for t in model.terms if isinstance(t, ScenarioLoss)]
+        if not terms:
+            return None
+        settings = OutcomeSettings(terms[0].scenarios, terms[0].seed, terms[0].confidence)
+    if engine is None:
         return None
-    term, data = terms[0], model.data
+    pv = float(data.liabilities["pv"])
     after = positions.to_numpy(dtype=float)
     return OutcomeSummary(
         engine=engine,
         carry=data.assets["expected_return"].to_numpy(dtype=float),
         liability_growth=float(data.liabilities["expected_return"]),
-        liability_size=float(data.liabilities["pv"]) / engine.liability_value,
-        count=term.scenarios,
-        seed=term.seed,
-        confidence=term.confidence,
+        liability_size=pv / engine.liability_value,
+        count=settings.scenarios,
+        seed=settings.seed,
+        confidence=settings.confidence,
         before=data.holdings.to_numpy(dtype=float),
         after=after if np.all(np.isfinite(after)) else None,
+        var_limit=None if settings.surplus_var is None else settings.surplus_var * pv,
     )
 
 

@@ -98,6 +98,11 @@ class SolveSummary:
         for measure, (label, kind) in labels.items():
             shown = number(0) if kind == "money" else percent
             rows[label] = [shown(float(v)) for v in table.loc[measure]]
+            if measure == "value_at_risk" and summary.var_limit is not None:
+                rows[f"VaR {summary.confidence:.0%} limit"] = [
+                    f"{number(0)(summary.var_limit)} ({'breached' if broken else 'within'})"
+                    for broken in summary.var_breached.values()
+                ]
         return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
 
     def liquidity_binding(self) -> list[str]:

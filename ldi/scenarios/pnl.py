@@ -61,6 +61,22 @@ class ScenarioEngine:
         return self._cache[key]
 
 
+@dataclass(frozen=True)
+class OutcomeSettings:
+    """Which simulated one-year outcomes a solve reports, and a monitored VaR limit.
+
+    ``surplus_var``: the most a year's surplus loss may reach at ``confidence`` (its VaR),
+    as a fraction of the liabilities' PV. It is monitored, not optimized (VaR is not
+    convex): reports compare it with the VaR before and after. A ``cvar`` limit at the same
+    level enforces it, since CVaR >= VaR.
+    """
+
+    scenarios: int = 10_000
+    seed: int = 0
+    confidence: float = 0.95
+    surplus_var: float | None = None
+
+
 OUTCOME_ROWS = (
     "expected_surplus_change",
     "surplus_volatility",
@@ -81,6 +97,7 @@ class OutcomeSummary:
     Per scenario, surplus change = P x − ℓ (value changes plus a year of ``carry`` per unit,
     less the liabilities' change plus ``liability_growth``) and funding ratio = (A + P x) /
     (L + ℓ), A and L today's values. ``after`` is None when the solve has no positions.
+    ``var_limit`` (money) is a monitored limit on ``value_at_risk`` (see ``OutcomeSettings``).
     """
 
     engine: ScenarioEngine
@@ -92,6 +109,7 @@ class OutcomeSummary:
     confidence: float
     before: FloatArray
     after: FloatArray | None
+    var_limit: float | None = None
 
     def _outcomes(self, x: FloatArray) -> dict[str, float]:
         changes, liability_changes = self.engine.changes(self.count, self.seed)
@@ -122,11 +140,21 @@ class OutcomeSummary:
             columns["after"] = self._outcomes(self.after)
         return pd.DataFrame(columns).reindex(list(OUTCOME_ROWS)).rename_axis("measure")
 
+    @property
+    def var_breached(self) -> dict[str, bool]:
+        """Per column (before, after): whether the VaR exceeds ``var_limit`` (none: empty)."""
+        if self.var_limit is None:
+            return {}
+        var = self.table.loc["value_at_risk"]
+        return {column: bool(var[column] > self.var_limit) for column in var.index}
+
     def to_dict(self) -> dict[str, object]:
-        """The table as records with the simulation's settings."""
+        """The table as records with the simulation's settings and the VaR limit's state."""
         return {
             "scenarios": self.count,
             "seed": self.seed,
             "confidence": self.confidence,
+            "surplus_var_limit": self.var_limit,
+            "var_breached": self.var_breached,
             "outcomes": self.table.reset_index().to_dict(orient="records"),
         }

@@ -11,6 +11,7 @@ capital and objectives to 1e-7 relative (HiGHS on both sides, default tolerances
 
 import copy
 import json
+import re
 
 import numpy as np
 import pytest
@@ -198,3 +199,65 @@ def test_simulated_outcomes_before_and_after_are_the_scenarios_by_hand():
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert data["outcomes"]["scenarios"] == SCENARIOS
     assert len(data["outcomes"]["outcomes"]) == len(table)
+
+
+def simulation(**options):
+    """A ``simulation`` section on the test scenarios."""
+    return {"scenarios": SCENARIOS, "seed": SEED, "confidence": ALPHA, **options}
+
+
+def test_outcomes_are_reported_without_a_cvar_term_when_asked():
+    raw = scheme({"minimize": ["tracking_error"]}, ["budget"])
+    assert ldi.load_problem(raw).solve().outcomes is None
+    raw["simulation"] = simulation(outcomes=True)
+    problem = ldi.load_problem(raw)
+    result = problem.solve()
+    pnl, liability = scenario_pnl(problem)
+    surplus = pnl @ positions(result) - liability
+    table = result.outcomes.table
+    assert table.loc["value_at_risk", "after"] == pytest.approx(
+        np.quantile(-surplus, ALPHA), rel=1e-9
+    )
+    assert table.loc["cvar", "after"] == pytest.approx(np.sort(-surplus)[-100:].mean(), rel=1e-9)
+    assert result.outcomes.var_limit is None
+    assert "VaR 95% limit" not in result.summary().as_text()
+
+
+def test_the_surplus_var_limit_is_monitored_and_a_cvar_limit_enforces_it():
+    """VaR is not optimized: a return-seeking solve breaches it; CVaR <= limit keeps it."""
+    limit = 0.02
+    objective = {"maximize": ["expected_surplus_return"]}
+    raw = scheme(objective, ["budget", {"leverage": {"max": 1.0}}])
+    raw["simulation"] = simulation(surplus_var=limit)
+    loose = ldi.load_problem(raw).solve()
+    pv = float(ldi.load_problem(raw).model.data.liabilities["pv"])
+    summary = loose.outcomes
+    assert summary.var_limit == pytest.approx(limit * pv, rel=1e-12)
+    var = summary.table.loc["value_at_risk"]
+    assert summary.var_breached == {c: bool(var[c] > limit * pv) for c in var.index}
+    assert summary.var_breached["after"]
+    raw["constraints"].append({"cvar": {"max": limit, "scenarios": SCENARIOS, "seed": SEED}})
+    held = ldi.load_problem(raw).solve()
+    assert held.ok
+    assert not held.outcomes.var_breached["after"]
+    assert held.outcomes.table.loc["value_at_risk", "after"] <= limit * pv
+    text = held.summary().as_text()
+    assert re.search(r"VaR 95% limit +[\d,]+ \((breached|within)\) +[\d,]+ \(within\)", text)
+    data = json.loads(json.dumps(held.to_dict(), allow_nan=False))
+    assert data["outcomes"]["surplus_var_limit"] == pytest.approx(limit * pv, rel=1e-12)
+    assert data["outcomes"]["var_breached"]["after"] is False
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"surplus_var": -0.1}, "simulation.surplus_var"),
+        ({"scenarios": 50}, "simulation.scenarios"),
+        ({"confidence": 1.5}, "simulation.confidence"),
+    ],
+)
+def test_bad_simulation_settings_name_the_field(options, field):
+    raw = scheme({"minimize": ["tracking_error"]}, ["budget"])
+    raw["simulation"] = options
+    with pytest.raises(SpecError, match=f"^{re.escape(field)}"):
+        ldi.load_problem(raw)

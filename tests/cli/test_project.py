@@ -6,13 +6,14 @@ for the same seed: percentages as printed (0.1%), the JSON unrounded (1e-12 rela
 """
 
 import json
+import re
 
 import pytest
 
 import ldi
 from ldi.cli import main
 from ldi.projection import funding_projection
-from tests.reference import DEFAULT_PROBLEM
+from tests.reference import DEFAULT_PROBLEM, ROOT
 
 ARGS = ["--years", "3", "--scenarios", "300", "--seed", "5"]
 
@@ -76,3 +77,13 @@ def test_solve_and_positions_are_exclusive(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["project", str(DEFAULT_PROBLEM), "--solve", "--positions", "r.json"])
     assert stop.value.code == 2
+
+
+def test_the_documented_projection_is_what_the_command_prints(capsys):
+    """docs/scenarios.md shows ``ldi project`` of the default problem's solved policy."""
+    document = (ROOT / "docs" / "scenarios.md").read_text()
+    shown = re.search(r"```text\n(.*?)```", document, re.DOTALL).group(1)
+    assert main(["project", str(DEFAULT_PROBLEM), "--solve"]) == 0
+    printed = capsys.readouterr().out
+    lines = [line.rstrip() for line in shown.strip().splitlines()]
+    assert lines == [line.rstrip() for line in printed.splitlines()[: len(lines)]]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ldi.problem import Problem
-from ldi.scenarios.projection import FundingProjection, project_funding
+from ldi.scenarios.projection import FundingProjection, Rebalance, project_funding
 
 
 def funding_projection(
@@ -20,8 +20,13 @@ def funding_projection(
     years: int = 10,
     scenarios: int = 5_000,
     seed: int = 0,
+    rebalance: Rebalance | str = Rebalance.HEDGE,
 ) -> FundingProjection:
-    """Project the funding ratio of ``positions`` (default: the current holdings)."""
+    """Project the funding ratio of ``positions`` (default: the current holdings).
+
+    ``rebalance``: ``hedge`` keeps the hedge at the liabilities' PV01, ``constant_mix``
+    every position at its share of the assets (see ``ldi.scenarios.projection``).
+    """
     from ldi.optimize.data import model_data  # exposures and carry per unit
 
     decision = problem.decision
@@ -38,6 +43,7 @@ def funding_projection(
         years=years,
         count=scenarios,
         seed=seed,
+        rebalance=rebalance,
         liability_size=float(data.liabilities["pv"]) / engine.liability_value,
         name=problem.name,
         currency=data.currency,

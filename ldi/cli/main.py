@@ -123,7 +123,12 @@ def _project(args: argparse.Namespace) -> int:
     elif args.positions:
         positions = _solved_positions(args.positions)
     projection = funding_projection(
-        problem, positions, years=args.years, scenarios=args.scenarios, seed=args.seed
+        problem,
+        positions,
+        years=args.years,
+        scenarios=args.scenarios,
+        seed=args.seed,
+        rebalance=args.rebalance,
     )
     if args.json:
         _write_json(args.json, projection.to_dict())
@@ -260,6 +265,13 @@ def _parser() -> argparse.ArgumentParser:
         "--scenarios", type=int, default=5_000, help="simulated paths (default: 5,000)"
     )
     project.add_argument("--seed", type=int, default=0, help="scenario seed (default: 0)")
+    project.add_argument(
+        "--rebalance",
+        choices=["hedge", "constant_mix"],
+        default="hedge",
+        help="each year-end: keep the hedge at the liabilities' PV01 and the rest in growth "
+        "and cash (hedge, the default), or every position at its share of the assets",
+    )
     project.add_argument("--json", metavar="OUT.json", help="also write the table as JSON")
     project.add_argument("--plot", metavar="OUT.png", help="also plot the fan chart")
     project.set_defaults(command=_project)

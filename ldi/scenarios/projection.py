@@ -7,16 +7,23 @@ Each path is a sequence of independent annual moves (``ScenarioModel.annual_move
   path's cumulative move to y, with discount factors taken forward from y (D(t) / D(y)).
   Benefits are paid in money: inflation-linked ones carry the path's uprating, and each is
   accrued to the year-end on the same curves.
-- **Assets follow the policy as a constant mix**, rebalanced each year-end: the positions
-  scale with the fund's net assets, and each unit earns a year of its expected return
-  (carry) plus its value change under that year's move, as today's instrument (rolled to
-  keep its maturity). Benefits are paid out of assets. A path whose assets run out holds
-  nothing from then on.
+- **Assets follow the policy**, rebalanced at each year-end; each unit earns a year of its
+  expected return (carry) plus its value change under that year's move, as today's
+  instrument (rolled to keep its maturity). Benefits are paid out of assets. Two rules:
+  ``hedge`` (the default, as LDI mandates run) keeps the hedge book (bonds, swaps, repo:
+  every position but growth assets and cash) at the policy's hedge of the liabilities'
+  PV01, scaling it by their PV01 against today's, and invests what the assets have left
+  in the growth assets and cash pro rata; a fund whose assets cannot pay for the hedge
+  holds what they pay for. ``constant_mix`` scales every position with the net assets.
+  Either rule holds a constant mix when the hedge book or the rest has no positive value,
+  and a path whose assets run out holds nothing from then on.
 
 Funding ratio = assets / liabilities, year 0 being today's.
 """
 
+import textwrap
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -29,13 +36,31 @@ from ldi.io.json_safe import json_safe
 from ldi.risk.matrix import CashflowMatrix
 from ldi.scenarios.apply import liability_streams
 from ldi.scenarios.pnl import ScenarioEngine
+from ldi.scenarios.scenario import MoveSet
 from ldi.typing import FloatArray
+from ldi.units import BP
 
 E_NET_ASSETS = "positions: net assets of {value:,.0f}; expected positive assets to project"
 E_LENGTH = "{name}: got {got} values for {want} instruments; expected one per instrument"
 E_PROJECTION_YEARS = "years: got {value!r}; expected a whole number from 1 to 50"
+E_REBALANCE = "rebalance: got {value!r}; expected hedge or constant_mix"
 PERCENTILES = (5, 25, 50, 75, 95)
 FLOORS = (1.0, 0.9)
+GROWTH_KINDS = ("return_seeking", "cash")  # outside the hedge book
+
+
+class Rebalance(StrEnum):
+    """How the policy is rebalanced at each year-end (see the module docstring)."""
+
+    HEDGE = "hedge"
+    CONSTANT_MIX = "constant_mix"
+
+
+RULES = {
+    Rebalance.HEDGE: "the hedge book is kept at the policy's share of the liabilities' PV01 "
+    "and the rest of the assets held in growth and cash",
+    Rebalance.CONSTANT_MIX: "every position is held as a constant share of the assets",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +76,7 @@ class FundingProjection:
     liabilities: FloatArray
     benefits: FloatArray
     seed: int
+    rebalance: Rebalance = Rebalance.HEDGE
 
     @property
     def years(self) -> int:
@@ -92,6 +118,7 @@ class FundingProjection:
                 "currency": self.currency,
                 "scenarios": self.count,
                 "seed": self.seed,
+                "rebalance": self.rebalance.value,
                 "years": self.table.reset_index().to_dict(orient="records"),
             }
         )
@@ -119,9 +146,12 @@ class FundingProjection:
                 "",
                 shown.rename_axis("Year").to_string(),
                 "",
-                "The policy is held as a constant mix, rebalanced each year-end; benefits are",
-                "paid from assets; liabilities are the benefits still due, valued each year on",
-                "the simulated curves. Money columns are medians.",
+                *textwrap.wrap(
+                    f"Rebalanced each year-end: {RULES[self.rebalance]}. Benefits are paid "
+                    "from assets; liabilities are the benefits still due, valued each year "
+                    "on the simulated curves. Money columns are medians.",
+                    88,
+                ),
             ]
         )
 
@@ -163,6 +193,7 @@ def project_funding(
     years: int = 10,
     count: int = 5_000,
     seed: int = 0,
+    rebalance: Rebalance | str = Rebalance.HEDGE,
     liability_size: float = 1.0,
     name: str = "",
     currency: str = "GBP",
@@ -175,37 +206,76 @@ def project_funding(
     whole = isinstance(years, int) and not isinstance(years, bool)
     if not (whole and 1 <= years <= 50):
         raise DataError(E_PROJECTION_YEARS.format(value=years))
+    try:
+        rule = Rebalance(rebalance)
+    except ValueError:
+        raise DataError(E_REBALANCE.format(value=rebalance)) from None
     revaluation = engine.revaluation
     x = _per_instrument(positions, "positions", len(revaluation.ids))
     carry = _per_instrument(carry, "carry", len(revaluation.ids))
     start = float(revaluation.base @ x)
     if not start > 0:
         raise DataError(E_NET_ASSETS.format(value=start))
+    hedge = np.array([type(i).kind not in GROWTH_KINDS for i in revaluation.instruments])
+    books = [float(revaluation.base[part] @ x[part]) for part in (hedge, ~hedge)]
     annual = engine.model.annual_moves(count, seed, years)
     cumulative = engine.model.simulate(count, seed, years)
-    liabilities = engine.liabilities
-    cashflows = liabilities.cashflows
     assets = np.empty((count, years + 1))
     values = np.empty((count, years + 1))
     benefits = np.empty((count, years))
+    pv01 = np.empty((count, years + 1))
     assets[:, 0] = start
-    values[:, 0] = engine.liability_value * liability_size
+    values[:, 0], _, pv01[:, 0] = _aged(engine, 0, _still(cumulative[0]))
     for y in range(1, years + 1):
-        matrix = CashflowMatrix.from_cashflows(
-            {
-                "due_after": _part(cashflows, cashflows.times > y),
-                "paid": _part(cashflows, (cashflows.times > y - 1) & (cashflows.times <= y)),
-                "unit": Cashflows([float(y)], [1.0]),
-            }
-        )
-        after, paid, unit = liability_streams(liabilities, matrix, cumulative[y - 1])
-        values[:, y] = after / unit * liability_size
-        benefits[:, y - 1] = paid / unit * liability_size
-        changes = revaluation.values(annual[y - 1]) - revaluation.base[:, None]
-        scale = np.clip(assets[:, y - 1], 0.0, None) / start
-        assets[:, y] = assets[:, y - 1] + scale * ((changes + carry[:, None]).T @ x)
-        assets[:, y] -= benefits[:, y - 1]
-    return FundingProjection(name, currency, assets, values, benefits, seed)
+        values[:, y], benefits[:, y - 1], pv01[:, y] = _aged(engine, y, cumulative[y - 1])
+        gains = (revaluation.values(annual[y - 1]) - revaluation.base[:, None]) + carry[:, None]
+        held = np.clip(assets[:, y - 1], 0.0, None)
+        if rule is Rebalance.HEDGE and min(books) > 0:
+            hedged = np.minimum(pv01[:, y - 1] / pv01[:, 0], held / books[0])
+            rest = (held - hedged * books[0]) / books[1]
+            growth = hedged * (gains[hedge].T @ x[hedge]) + rest * (gains[~hedge].T @ x[~hedge])
+        else:
+            growth = held / start * (gains.T @ x)
+        assets[:, y] = assets[:, y - 1] + growth - benefits[:, y - 1]
+    values *= liability_size
+    benefits *= liability_size
+    return FundingProjection(name, currency, assets, values, benefits, seed, rule)
+
+
+def _still(moves: MoveSet) -> MoveSet:
+    """One zero move on the knots of ``moves``: today's market."""
+    flat, zero = np.zeros((1, moves.knots.size)), np.zeros(1)
+    return MoveSet(moves.knots, flat, flat, zero, zero)
+
+
+def _aged(engine: ScenarioEngine, year: int, moves: MoveSet) -> tuple[FloatArray, ...]:
+    """(liabilities, benefits paid in the year, PV01) at ``year`` after each cumulative move.
+
+    Values are at ``year``: the benefits due after it and those of the year before it, each
+    discounted (or accrued) to it on the moved curves; PV01 is the fall in the first for a
+    1bp rise of nominal rates.
+    """
+    cashflows = engine.liabilities.cashflows
+    times = cashflows.times
+    streams = {
+        "due_after": _part(cashflows, times > year),
+        "paid": _part(cashflows, (times > year - 1) & (times <= year)),
+    }
+    if year:
+        streams["unit"] = Cashflows([float(year)], [1.0])
+    matrix = CashflowMatrix.from_cashflows(streams)
+    bumped = MoveSet(
+        moves.knots,
+        moves.nominal + BP,
+        moves.breakeven,
+        moves.credit_spread,
+        moves.growth,
+    )
+    base = liability_streams(engine.liabilities, matrix, moves)
+    up = liability_streams(engine.liabilities, matrix, bumped)
+    unit = (base[2], up[2]) if year else (1.0, 1.0)
+    due, paid = base[0] / unit[0], base[1] / unit[0]
+    return due, paid, due - up[0] / unit[1]
 
 
 def _part(cashflows: Cashflows, keep: FloatArray) -> Cashflows:

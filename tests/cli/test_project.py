@@ -87,3 +87,13 @@ def test_the_documented_projection_is_what_the_command_prints(capsys):
     printed = capsys.readouterr().out
     lines = [line.rstrip() for line in shown.strip().splitlines()]
     assert lines == [line.rstrip() for line in printed.splitlines()[: len(lines)]]
+
+
+def test_rebalance_rule_is_chosen_and_said(problem, capsys):
+    assert main(["project", str(DEFAULT_PROBLEM), *ARGS, "--rebalance", "constant_mix"]) == 0
+    printed = capsys.readouterr().out
+    expected = funding_projection(
+        problem, years=3, scenarios=300, seed=5, rebalance="constant_mix"
+    ).table
+    assert rows(printed)[3][0] == f"{expected.loc[3, 'p50']:.1%}"
+    assert "every position is held as a constant share of the assets" in " ".join(printed.split())

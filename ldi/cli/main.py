@@ -50,11 +50,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _risk(args: argparse.Namespace) -> int:
-    report = risk_report(load_problem(args.problem), args.keys)
-    if args.json:
-        _write_json(args.json, report.to_dict())
-    print(report.as_text())
-    return EXIT_OK
+    return _emit(risk_report(load_problem(args.problem), args.keys), args)
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -77,10 +73,7 @@ def _stress(args: argparse.Namespace) -> int:
         report = StressReport(
             stress_test(problem, solved, args.scenario, portfolio=portfolio), current
         )
-    if args.json:
-        _write_json(args.json, report.to_dict())
-    print(report.as_text())
-    return EXIT_OK
+    return _emit(report, args)
 
 
 def _frontier(args: argparse.Namespace) -> int:
@@ -88,11 +81,16 @@ def _frontier(args: argparse.Namespace) -> int:
 
     problem = load_problem(args.problem)
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
+    return _emit(frontier, args)
+
+
+def _emit(report: "Any", args: argparse.Namespace) -> int:
+    """Write ``report`` as JSON (``--json``) and a chart (``--plot``), then print its text."""
     if args.json:
-        _write_json(args.json, frontier.to_dict())
-    if args.plot:
-        print(f"wrote {_plotted(frontier, args.plot)}", file=sys.stderr)
-    print(frontier.as_text())
+        _write_json(args.json, report.to_dict())
+    if getattr(args, "plot", None):
+        print(f"wrote {_plotted(report, args.plot)}", file=sys.stderr)
+    print(report.as_text())
     return EXIT_OK
 
 
@@ -130,12 +128,7 @@ def _project(args: argparse.Namespace) -> int:
         seed=args.seed,
         rebalance=args.rebalance,
     )
-    if args.json:
-        _write_json(args.json, projection.to_dict())
-    if args.plot:
-        print(f"wrote {_plotted(projection, args.plot)}", file=sys.stderr)
-    print(projection.as_text())
-    return EXIT_OK
+    return _emit(projection, args)
 
 
 def _sweep(args: argparse.Namespace) -> int:

@@ -128,17 +128,34 @@ class Scaled:
 
 
 class CvxOps:
-    """Ops that build cvxpy expressions; auxiliary variables are created and remembered."""
+    """Ops that build cvxpy expressions; auxiliary variables are created and remembered.
+
+    ``constraints`` collects the rows that define auxiliary variables (see ``excess``);
+    the model adds them to the problem.
+    """
 
     numeric = False
 
     def __init__(self) -> None:
         self.variables: dict[str, cp.Variable] = {}
+        self.constraints: list[cp.Constraint] = []
 
     def variable(self, key: str, size: int, *, nonneg: bool = False) -> cp.Variable:
         """A new auxiliary variable named ``key``."""
         variable = cp.Variable(size, nonneg=nonneg, name=key)
         self.variables[key] = variable
+        return variable
+
+    def excess(self, key: str, values: Any) -> cp.Variable:
+        """max(values, 0) as a variable u >= values with bounds u >= 0, named ``key``.
+
+        The same as ``pos`` at the optimum of a problem that minimizes u, but its bounds go
+        to solvers that take them (HiGHS) as bounds rather than as rows: a tail of 10,000
+        scenarios is 10,000 rows fewer.
+        """
+        variable = cp.Variable(values.shape, bounds=[0.0, None], name=key)
+        self.variables[key] = variable
+        self.constraints.append(variable >= values)
         return variable
 
     @staticmethod
@@ -196,6 +213,11 @@ class NumpyOps:
     @staticmethod
     def pos(values: FloatArray) -> FloatArray:
         """max(values, 0)."""
+        return np.maximum(values, 0.0)
+
+    @staticmethod
+    def excess(key: str, values: FloatArray) -> FloatArray:
+        """max(values, 0): the value of ``CvxOps.excess`` at an optimum."""
         return np.maximum(values, 0.0)
 
     @staticmethod

@@ -275,7 +275,7 @@ class Model:
                     _check(term, constraint, f"row {row.name}", concave=False)
                 constraints += built
                 rows.append((term, row, built))
-        problem = cp.Problem(cp.Minimize(total), constraints)
+        problem = cp.Problem(cp.Minimize(total), constraints + ops.constraints)
         if not problem.is_dcp(dpp=True):
             raise ModelError(E_NOT_CONVEX.format(term="problem", part="whole", need="convex"))
         return Compiled(problem, z, ops, parameters, rows, pieces, money_ratio, slacks, caps)

@@ -66,7 +66,7 @@ class ScenarioLoss(Term):
         if ops.numeric:
             return tail_mean(loss, self.confidence)
         threshold = ops.variable(f"{self.name}.var", 1)[0]
-        tail = ops.sum(ops.pos(loss - threshold))
+        tail = ops.sum(ops.excess(f"{self.name}.excess", loss - threshold))
         return threshold + tail / ((1.0 - self.confidence) * self.scenarios)
 
 

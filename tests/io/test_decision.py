@@ -40,6 +40,7 @@ CONSTRAINT_KEYS = sorted(
         "budget",
         "collateral_buffer",
         "cvar",
+        "expected_surplus_return",
         "liquidity_coverage",
         "hedge_ratio",
         "key_rate_tolerance",

@@ -28,6 +28,7 @@ from ldi.optimize.terms.constraints import (
     Leverage,
     LongOnly,
     MaxTurnover,
+    MinSurplusReturn,
     Redington,
     RepoCollateral,
     SurplusVolatility,
@@ -428,3 +429,33 @@ def test_tightening_a_hedge_ratio_band_never_lowers_the_optimum(low, width, cut_
     inner_high = high - cut_high * width / 2
     loose, tight = banded_optimum(low, high), banded_optimum(inner_low, inner_high)
     assert tight >= loose - 1e-7 * max(1.0, abs(loose))
+
+
+def test_expected_surplus_return_floor_is_money_surplus_growth_over_the_liabilities():
+    value = (RETURN @ X - LIABILITIES["expected_return"]) / L_PV
+    row = "min_expected_surplus_return"
+    floor = MinSurplusReturn(min=0.0)
+    assert expect(table([floor, NO_LONG_ONLY]), row, ">=", value, 0.0)
+    assert not expect(
+        table([MinSurplusReturn(min=value + 0.01), NO_LONG_ONLY]), row, ">=", value, value + 0.01
+    )
+
+
+def test_expected_surplus_return_floor_binds_at_the_least_trading():
+    """The floor 1 (money) above the holdings' surplus return, at least turnover.
+
+    By hand: the best return per unit traded is selling cash or the linker (4%) for equity
+    (7%): 0.03 per unit bought, two units traded. So 1 / 0.03 units each way, turnover
+    2 / 0.03, and the row binds (gilt to equity gains 0.025, repo-funded equity 0.02 for
+    two units of trade, credit to equity 0.015: all dearer).
+    """
+    holdings = np.array([HOLDINGS.get(i, 0.0) for i in IDS])
+    base = (RETURN @ holdings - LIABILITIES["expected_return"]) / L_PV
+    floor = base + 1.0 / L_PV
+    model = Model(DATA, [ObjectiveItem(Turnover())], [Budget(), MinSurplusReturn(min=floor)])
+    result = solve(model)
+    assert result.ok
+    assert result.objective_value == pytest.approx(2.0 / 0.03, rel=1e-7)
+    row = result.constraints.loc["min_expected_surplus_return"]
+    assert row["value"] == pytest.approx(floor, rel=1e-9)
+    assert row["bound"] == pytest.approx(floor, rel=1e-12)

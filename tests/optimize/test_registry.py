@@ -54,6 +54,7 @@ CONSTRAINT_KEYS = [
     "cvar",
     "duration_match",
     "expected_return",
+    "expected_surplus_return",
     "hedge_ratio",
     "key_rate_tolerance",
     "leverage",

@@ -554,3 +554,39 @@ class ExpectedReturn(ConstraintTerm):
         """One row as a return on capital."""
         expected = data.column("expected_return") @ z
         return [Row(self.name, expected, Sense.GE, p["min"], p["capital"])]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MinSurplusReturn(ConstraintTerm):
+    r"""Expected surplus return, (Σ r_i x_i − r_L) / PV_L, ≥ ``min`` (decimal a year).
+
+    The ``expected_surplus_return`` objective as a floor, in fractions of the liabilities'
+    PV: e.g. ``min: 0.01`` asks the assets to outgrow the liabilities by 1% of them a year.
+    Linear. Row ``min_expected_surplus_return``. YAML: ``expected_surplus_return``.
+    """
+
+    kind: ClassVar[str] = "expected_surplus_return"
+    tunable: ClassVar[frozenset[str]] = frozenset({"min"})
+    min: float = 0.0
+
+    def default_name(self) -> str:
+        """``min_expected_surplus_return``, apart from the objective term of that kind."""
+        return "min_expected_surplus_return"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("min", low=-1.0, high=1.0)
+
+    def values(self, data: Scaled) -> Values:
+        """The floor and the liabilities' growth and PV (scaled)."""
+        liability = data.liability("pv")
+        return {
+            "min": self.min * liability,
+            "growth": data.liability("expected_return"),
+            "unit": liability,
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row as a fraction of the liabilities' PV."""
+        surplus = data.column("expected_return") @ z - p["growth"]
+        return [Row(self.name, surplus, Sense.GE, p["min"], p["unit"])]

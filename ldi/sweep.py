@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from tqdm import tqdm
 from ldi.errors import DataError, LDIError
 from ldi.io.json_safe import json_safe
 from ldi.io.load import read_yaml
+
+if TYPE_CHECKING:
+    from distributed import LocalCluster
 
 E_VARY = "--vary: got {value!r}; expected PATH=START:STOP:COUNT or PATH=V1,V2,... such as {example}"
 E_PATH = (
@@ -33,6 +36,26 @@ E_SCHEDULER = (
     "Dask scheduler address such as tcp://host:8786"
 )
 EXAMPLE = "constraints.1.hedge_ratio.min=0.9:1.0:11"
+E_NO_DASK = "scheduler: Dask is not installed; install ldi[dask] (dask[distributed])"
+# Dask settings for the LocalCluster a sweep starts (measured on 2 cores, 20 CVaR variants):
+# - one BLAS/OpenMP thread per worker: two workers of two OpenBLAS threads each make a
+#   matrix product 5-40x slower (Dask's default too, made explicit here);
+# - no MALLOC_TRIM_THRESHOLD_ (Dask's default sets it): it fixes glibc's mmap threshold at
+#   128 KiB, so every large numpy temporary is mapped and unmapped afresh; the page faults
+#   took 10x the system time and made the sweep slower on 2 workers than serially (one in
+#   this process's environment, where a default Dask cluster leaves it, still gets through);
+# - no statistical profiler: sampling cvxpy's deep stacks every 10 ms cost about 14% of
+#   each solve, for a profile no one reads (the cluster has no dashboard);
+# - event-loop ticks every second, not 20 ms: they only time the loop for Dask's "event loop
+#   unresponsive" warning, and took two thirds of an idle cluster's CPU (0.11 of a core).
+# (Dotted keys: each setting replaces one entry, the rest of Dask's worker environment stays.)
+SPAWN_ENVIRON = "distributed.nanny.pre-spawn-environ"
+LOCAL_CLUSTER_CONFIG: Mapping[str, Any] = {
+    f"{SPAWN_ENVIRON}.MALLOC_TRIM_THRESHOLD_": None,  # None: unset
+    **{f"{SPAWN_ENVIRON}.{name}_NUM_THREADS": 1 for name in ("OMP", "OPENBLAS", "MKL")},
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+}
 
 Edits = Mapping[str, Any]
 
@@ -187,6 +210,23 @@ def _run(
         raise DataError(E_SCHEDULER.format(value=scheduler))
 
 
+def local_cluster(workers: int = 2) -> "LocalCluster":
+    """A Dask LocalCluster of ``workers`` one-thread processes, set up for solving.
+
+    The cluster ``scheduler="local"`` starts; started on its own (a context manager), it
+    serves several sweeps by its ``scheduler_address``. See LOCAL_CLUSTER_CONFIG for why.
+    """
+    try:
+        import dask
+        from distributed import LocalCluster
+    except ImportError:
+        raise DataError(E_NO_DASK) from None
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the nannies read it as they start
+        return LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+
+
 def _dask(
     task: Callable[..., Any],
     raw: Any,
@@ -196,19 +236,11 @@ def _dask(
     workers: int,
 ) -> Iterable[tuple[int, Any, str | None]]:
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
         from distributed import as_completed as completed
     except ImportError:
-        raise DataError(
-            "scheduler: Dask is not installed; install ldi[dask] (dask[distributed])"
-        ) from None
-    cluster = (
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        if scheduler == "local"
-        else None
-    )
+        raise DataError(E_NO_DASK) from None
+    cluster = local_cluster(workers) if scheduler == "local" else None
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
             shared = client.scatter(raw, broadcast=True)

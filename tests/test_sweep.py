@@ -12,7 +12,7 @@ import pytest
 import ldi
 from ldi.cli.main import main
 from ldi.errors import DataError
-from ldi.sweep import apply_edits, parse_vary, sweep
+from ldi.sweep import apply_edits, local_cluster, parse_vary, sweep
 from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 VARY = ["constraints.1.hedge_ratio.min=0.9:0.96:4", "constraints.2.hedge_ratio.min=0.8,0.85"]
@@ -68,6 +68,31 @@ def test_processes_and_a_dask_cluster_give_the_serial_results(serial, variants, 
     other = sweep(DEFAULT_PROBLEM, variants, scheduler, workers=2, progress=False)
     assert other.results == serial.results  # identical numbers, whatever ran them
     assert not other.failures
+
+
+def _worker_settings():
+    """The settings a worker runs with (read inside it)."""
+    import os
+
+    import dask
+
+    names = ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    environment = {name: os.environ.get(name) for name in names}
+    return environment, dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_the_local_cluster_workers_are_set_up_for_solving():
+    """One BLAS thread, glibc's own trim threshold, no profiler (see LOCAL_CLUSTER_CONFIG)."""
+    from distributed import Client
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        ((environment, profiling),) = client.run(_worker_settings).values()
+    assert environment == {
+        "MALLOC_TRIM_THRESHOLD_": None,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    assert profiling is False
 
 
 def test_a_failing_variant_is_reported_and_the_others_kept(variants):

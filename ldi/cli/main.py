@@ -6,12 +6,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError, LDIError
 from ldi.io.atomic import write_text_atomic
 from ldi.io.load import load_problem
+from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
@@ -26,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.command(args)
     except LDIError as error:
@@ -54,9 +57,13 @@ def _risk(args: argparse.Namespace) -> int:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    result = load_problem(args.problem).solve(args.solver)
+    started = utc_now()
+    problem = load_problem(args.problem)
+    result = problem.solve(args.solver)
     if args.json:
         _write_json(args.json, result.to_dict())
+    if args.out:
+        _write_outputs(args, problem, result, started)
     print(result.summary().as_text())
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
@@ -145,6 +152,23 @@ def _sweep(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.failures else EXIT_OK
 
 
+def _write_outputs(args: argparse.Namespace, problem: "Any", result: "Any", started: str) -> None:
+    """The solve's JSON, CSV and Markdown outputs and their manifest, into ``--out``."""
+    from ldi.reporting.outputs import solve_files, write_outputs
+
+    files = solve_files(result)
+    manifest = run_manifest(
+        ["ldi", *args.argv],
+        input_files(Path(args.problem), problem.spec),
+        result.solver.to_dict(),
+        started,
+        {name: text.encode() for name, text in files.items()},
+    )
+    files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    written = write_outputs(args.out, files)
+    print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+
+
 def _write_json(path: str, data: dict[str, Any]) -> None:
     """Write ``data`` as JSON atomically and say where on standard error."""
     text = json.dumps(data, indent=2) + "\n"
@@ -199,6 +223,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("problem", help="problem YAML file")
     solve.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
+    solve.add_argument(
+        "--out",
+        metavar="DIR",
+        help="also write result.json, positions.csv, exposures.csv, constraints.csv, "
+        "summary.md and manifest.json (inputs' hashes, versions, solver, times) to DIR",
+    )
     solve.add_argument(
         "--solver",
         type=str.upper,

@@ -5,7 +5,7 @@ keys, list positions as numbers: ``constraints.1.hedge_ratio.min``) and a value.
 variant is loaded and solved on its own, so the results do not depend on where or in what
 order they run: serially, on a local process pool, or on a Dask cluster (an existing one
 by address, or a LocalCluster started for the sweep). A variant that fails is reported
-with its error and the others are kept. Progress goes to standard error (tqdm).
+with its error and the others are kept. Progress goes to standard error on a terminal.
 """
 
 import copy
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from ldi.errors import DataError, LDIError
 from ldi.io.json_safe import json_safe
 from ldi.io.load import read_yaml
+from ldi.progress import progress_bar
 
 if TYPE_CHECKING:
     from distributed import LocalCluster
@@ -167,7 +167,7 @@ def sweep(
     jobs = [(i, dict(edits)) for i, edits in enumerate(variants)]
     results: dict[int, dict[str, Any]] = {}
     failures: dict[int, str] = {}
-    bar = tqdm(total=len(jobs), desc="variants", disable=not progress, leave=False)
+    bar = progress_bar(len(jobs), "variants", progress)
     for index, outcome, error in _run(task, raw, folder, jobs, scheduler, workers):
         if error is None:
             results[index] = outcome

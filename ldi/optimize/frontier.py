@@ -24,6 +24,7 @@ from ldi.optimize.terms.constraints import SurplusVolatility
 from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
 from ldi.problem import Problem
+from ldi.progress import progress
 
 E_POINTS = "points: got {value!r}; expected a whole number from 2 to 200"
 E_END = "frontier: the {end} portfolio did not solve ({status}); check the problem's limits"
@@ -138,7 +139,7 @@ def efficient_frontier(
     high = _end(Model(data, [returns], constraints, base.solver), least, "most-return")
     sweep = Model(data, [returns], [*constraints, limit], base.solver)
     rows = []
-    for level in np.linspace(low, max(high, low), points):
+    for level in progress(np.linspace(low, max(high, low), points), points, "frontier points"):
         sweep.update(limits={"frontier_limit": {"max": level / pv * (1 + 1e-9)}})
         result = solve(sweep, name=problem.name)
         ok = result.ok

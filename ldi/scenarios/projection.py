@@ -33,6 +33,7 @@ import pandas as pd
 from ldi.cashflows import Cashflows
 from ldi.errors import DataError
 from ldi.io.json_safe import json_safe
+from ldi.progress import progress
 from ldi.risk.matrix import CashflowMatrix
 from ldi.scenarios.apply import liability_streams
 from ldi.scenarios.pnl import ScenarioEngine
@@ -226,7 +227,7 @@ def project_funding(
     pv01 = np.empty((count, years + 1))
     assets[:, 0] = start
     values[:, 0], _, pv01[:, 0] = _aged(engine, 0, _still(cumulative[0]))
-    for y in range(1, years + 1):
+    for y in progress(range(1, years + 1), years, "projected years"):
         values[:, y], benefits[:, y - 1], pv01[:, y] = _aged(engine, y, cumulative[y - 1])
         gains = (revaluation.values(annual[y - 1]) - revaluation.base[:, None]) + carry[:, None]
         held = np.clip(assets[:, y - 1], 0.0, None)

@@ -1,0 +1,43 @@
+"""docs/cli.md documents every command and every option the parser has, and no others."""
+
+import argparse
+import re
+
+import pytest
+
+from ldi.cli.main import _parser
+from tests.reference import ROOT
+
+DOCUMENT = (ROOT / "docs" / "cli.md").read_text()
+
+
+def commands() -> dict[str, argparse.ArgumentParser]:
+    (action,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def section(name: str) -> str:
+    """The text of ``## `ldi NAME` `` up to the next section."""
+    match = re.search(rf"^## `ldi {name}`\n(.*?)(?=^## |\Z)", DOCUMENT, re.DOTALL | re.MULTILINE)
+    assert match, f"docs/cli.md has no section for ldi {name}"
+    return match.group(1)
+
+
+def test_every_command_has_a_section_and_every_section_a_command():
+    documented = re.findall(r"^## `ldi (\w+)`", DOCUMENT, re.MULTILINE)
+    assert sorted(documented) == sorted(commands())
+
+
+@pytest.mark.parametrize("name", sorted(commands()))
+def test_every_option_of_a_command_is_in_its_section(name):
+    text = section(name)
+    options = [
+        option
+        for action in commands()[name]._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    ]
+    for option in options:
+        assert f"`{option}" in text, f"ldi {name} {option} is not documented"
+    documented = set(re.findall(r"^\| `(--[a-z-]+)", text, re.MULTILINE))
+    assert documented == set(options)

@@ -4,19 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEFAULT_PROBLEM := problems/uk_db_scheme.yaml
 DEMO_RESULT := out/uk_db_scheme.result.json
+DEMO_REPORT := out/uk_db_scheme.report.html
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser
 
-# The rebalance, then its optimized positions under the 2022-style and 2023 BoE stresses.
+# The rebalance, its optimized positions under the 2022-style and 2023 BoE stresses, and
+# the HTML report of the decision.
 demo: $(VENV)/.core
 	$(BIN)/ldi solve $(DEFAULT_PROBLEM) --json $(DEMO_RESULT)
 	$(BIN)/ldi stress $(DEFAULT_PROBLEM) --positions $(DEMO_RESULT) \
 		--scenario gilt_crisis_2022 boe_swes_2023 parallel_up_250
+	$(BIN)/ldi report $(DEMO_RESULT) --out $(DEMO_REPORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Headless Chromium renders the HTML report in the tests: Debian's, installed when missing
+# (the rendering tests say they are skipped where it cannot be installed).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+		>/dev/null; } || echo "chromium could not be installed; report rendering tests skip"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ from ldi.stress import stress_test
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 E_RESULT = "{file}: {problem}; expected a result written by 'ldi solve --json'"
+REPORT_KEYS = ("name", "currency", "status", "solver", "positions", "holdings", "trades")
 log = logging.getLogger("ldi")
 
 
@@ -57,13 +58,18 @@ def _risk(args: argparse.Namespace) -> int:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    from ldi.reporting.record import decision_record
+
     started = utc_now()
     problem = load_problem(args.problem)
     result = problem.solve(args.solver)
+    record = decision_record(problem, result)
     if args.json:
-        _write_json(args.json, result.to_dict())
+        _write_json(args.json, record)
     if args.out:
-        _write_outputs(args, problem, result, started)
+        _write_outputs(args, problem, result, record, started)
+    if args.report:
+        _write_report(args.report, record)
     print(result.summary().as_text())
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
@@ -152,11 +158,36 @@ def _sweep(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.failures else EXIT_OK
 
 
-def _write_outputs(args: argparse.Namespace, problem: "Any", result: "Any", started: str) -> None:
+def _report(args: argparse.Namespace) -> int:
+    try:
+        with open(args.result, encoding="utf-8") as handle:
+            record = json.load(handle)
+    except OSError as error:
+        raise DataError(E_RESULT.format(file=args.result, problem=error.strerror)) from None
+    except json.JSONDecodeError as error:
+        problem = f"not JSON ({error})"
+        raise DataError(E_RESULT.format(file=args.result, problem=problem)) from None
+    missing = [k for k in REPORT_KEYS if not isinstance(record, dict) or k not in record]
+    if missing:
+        raise DataError(E_RESULT.format(file=args.result, problem=f"no {missing[0]!r}"))
+    _write_report(args.out, record)
+    return EXIT_OK
+
+
+def _write_report(path: str, record: dict[str, Any]) -> None:
+    """The HTML report of ``record``, written atomically; its path on standard error."""
+    from ldi.reporting.html_report import html_report
+
+    print(f"wrote {write_text_atomic(path, html_report(record))}", file=sys.stderr)
+
+
+def _write_outputs(
+    args: argparse.Namespace, problem: "Any", result: "Any", record: dict[str, Any], started: str
+) -> None:
     """The solve's JSON, CSV and Markdown outputs and their manifest, into ``--out``."""
     from ldi.reporting.outputs import solve_files, write_outputs
 
-    files = solve_files(result)
+    files = solve_files(result, record)
     manifest = run_manifest(
         ["ldi", *args.argv],
         input_files(Path(args.problem), problem.spec),
@@ -224,6 +255,9 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("problem", help="problem YAML file")
     solve.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
     solve.add_argument(
+        "--report", metavar="OUT.html", help="also write the self-contained HTML report"
+    )
+    solve.add_argument(
         "--out",
         metavar="DIR",
         help="also write result.json, positions.csv, exposures.csv, constraints.csv, "
@@ -271,6 +305,13 @@ def _parser() -> argparse.ArgumentParser:
     frontier.add_argument("--json", metavar="OUT.json", help="also write the points as JSON")
     frontier.add_argument("--plot", metavar="OUT.png", help="also plot the frontier")
     frontier.set_defaults(command=_frontier)
+
+    report = commands.add_parser(
+        "report", help="the HTML report of a result written by 'ldi solve --json'"
+    )
+    report.add_argument("result", help="a result JSON file of 'ldi solve --json'")
+    report.add_argument("--out", metavar="OUT.html", required=True, help="the report to write")
+    report.set_defaults(command=_report)
 
     project = commands.add_parser(
         "project", help="funding-ratio projection over simulated years (a fan chart)"

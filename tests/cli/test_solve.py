@@ -27,6 +27,7 @@ from ldi.cli import main
 from ldi.errors import LDIWarning
 from ldi.optimize import solvers
 from ldi.problem import Problem
+from ldi.reporting.record import decision_record
 from tests.io.edits import DROP, edited
 from tests.reference import (
     DEFAULT_PROBLEM,
@@ -170,9 +171,11 @@ def test_solve_json_has_the_results_numbers(solved):
     np.testing.assert_allclose(trades, x - holdings_of(raw, ids), rtol=0, atol=1e-6)
 
 
-def test_solve_json_is_the_results_dictionary(solved):
+def test_solve_json_is_the_decision_record(solved):
+    """The result's dictionary with the report's extras (tests/reporting/test_record.py)."""
     path, run = solved
-    expected = json.loads(json.dumps(ldi.load_problem(path).solve().to_dict()))
+    problem = ldi.load_problem(path)
+    expected = json.loads(json.dumps(decision_record(problem, problem.solve())))
     for data in (expected, run.data):  # solve times differ between runs
         data["solver"].pop("time_s")
         for attempt in data["solver"]["attempts"]:

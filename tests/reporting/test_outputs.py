@@ -18,6 +18,7 @@ import pytest
 import ldi
 from ldi.cli import main
 from ldi.reporting.outputs import solve_files, write_outputs
+from ldi.reporting.record import decision_record
 from tests.reference import DEFAULT_PROBLEM
 
 FILES = {
@@ -68,7 +69,8 @@ def test_tables_read_back_as_the_results_numbers(written, result):
         pd.testing.assert_series_equal(
             constraints[column], result.constraints[column], check_names=False
         )
-    saved, expected = json.loads((folder / "result.json").read_text()), result.to_dict()
+    saved = json.loads((folder / "result.json").read_text())
+    expected = decision_record(ldi.load_problem(DEFAULT_PROBLEM), result)
     assert saved.pop("solver")["status"] == expected.pop("solver")["status"]  # times differ
     assert saved == json.loads(json.dumps(expected))
     summary, expected_summary = (folder / "summary.md").read_text(), result.summary().as_markdown()
@@ -97,7 +99,7 @@ def test_the_manifest_names_inputs_versions_solver_times_and_outputs(written):
 
 
 def test_a_failed_write_leaves_no_partial_files(result, tmp_path):
-    files = solve_files(result)
+    files = solve_files(result, result.to_dict())
     blocked = tmp_path / "out"
     blocked.mkdir()
     (blocked / "summary.md").mkdir()  # a folder where a file must go: that write fails

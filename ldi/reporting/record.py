@@ -1,0 +1,50 @@
+"""A decision record: a solve's result with what a report shows beside it.
+
+The result (``LDIResult.to_dict``), the liabilities' cash flows by year in money (the
+inflation-linked ones projected on the breakeven curve), each instrument's kind and role,
+and the stress outcomes of the solved positions. ``ldi solve --json`` writes it, so
+``ldi report RESULT.json`` can draw the whole report from the file alone.
+"""
+
+from typing import Any
+
+import numpy as np
+
+from ldi.instruments.pricing import money_flows
+from ldi.io.json_safe import json_safe
+from ldi.optimize.result import LDIResult
+from ldi.problem import Problem
+from ldi.stress import stress_test
+
+
+def decision_record(problem: Problem, result: LDIResult) -> dict[str, Any]:
+    """The record of ``result``, a solve of ``problem`` (see the module docstring)."""
+    record = result.to_dict()
+    record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
+    record["liability_cashflows"] = liability_cashflows(problem)
+    record["stress"] = None
+    if result.ok:
+        stress = stress_test(problem, result.positions, portfolio="optimized positions")
+        record["stress"] = stress.outcomes.rename_axis("scenario").reset_index().to_dict("records")
+    return json_safe(record)
+
+
+def liability_cashflows(problem: Problem) -> list[dict[str, float]]:
+    """Per year of payment (1 for flows in (0, 1], ...): fixed and inflation-linked money."""
+    liabilities = problem.liabilities
+    flows = liabilities.cashflows
+    breakeven = liabilities.inflation_curve
+    times, total = money_flows(flows, breakeven, "liabilities")
+    fixed = flows.amounts[flows.times > 0]
+    years = np.ceil(times - 1e-9).astype(int)
+    rows = []
+    for year in np.unique(years):
+        mine = years == year
+        rows.append(
+            {
+                "year": int(year),
+                "fixed": float(fixed[mine].sum()),
+                "inflation_linked": float((total[mine] - fixed[mine]).sum()),
+            }
+        )
+    return rows

@@ -176,9 +176,10 @@ def _report(args: argparse.Namespace) -> int:
 
 def _write_report(path: str, record: dict[str, Any]) -> None:
     """The HTML report of ``record``, written atomically; its path on standard error."""
-    from ldi.reporting.html_report import html_report
+    from ldi.reporting.html_report import html_report, record_charts
 
-    print(f"wrote {write_text_atomic(path, html_report(record))}", file=sys.stderr)
+    page = html_report(record, record_charts(record))
+    print(f"wrote {write_text_atomic(path, page)}", file=sys.stderr)
 
 
 def _write_outputs(

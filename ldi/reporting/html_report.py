@@ -81,6 +81,41 @@ def html_report(record: Mapping[str, Any], charts: Mapping[str, bytes] | None = 
     )
 
 
+def record_charts(record: Mapping[str, Any]) -> dict[str, bytes]:
+    """The report's charts as PNG by caption, each drawn when the record has its data."""
+    from ldi.reporting import plots
+
+    currency = str(record["currency"])
+    figures = {}
+    if record.get("liability_cashflows"):
+        flows = pd.DataFrame(record["liability_cashflows"])
+        figures["Liability cash flows by year"] = plots.cashflow_profile(
+            flows["year"], flows["fixed"], flows["inflation_linked"], currency
+        )
+    exposures = pd.DataFrame(record["exposures"]).set_index("measure")
+    for risk in ("rates", "inflation"):
+        figures[f"Key-rate {risk} exposure and hedge ratio per bucket"] = plots.key_rate_profile(
+            exposures, risk, currency
+        )
+    if record.get("objective_value") is not None:
+        kinds = {row["id"]: row["kind"] for row in record.get("instruments") or []}
+        figures["Allocation before and after, and trades"] = plots.allocation_chart(
+            pd.Series(record["positions"], dtype=float),
+            pd.Series(record["holdings"], dtype=float),
+            currency,
+            labels=kinds or None,
+        )
+    if record.get("stress"):
+        stress = pd.DataFrame(record["stress"]).set_index("scenario")
+        figures["Stress scenarios: changes and funding ratio"] = plots.stress_impacts(
+            stress, currency
+        )
+        figures["Collateral called and available under each stress"] = plots.collateral_headroom(
+            stress, currency
+        )
+    return {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
+
+
 def funding_table(record: Mapping[str, Any]) -> pd.DataFrame:
     """Funding and hedge ratios (percent) before and after."""
     before, hedges = record.get("before") or {}, record.get("hedge_ratios") or {}

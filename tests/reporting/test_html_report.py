@@ -8,6 +8,7 @@ off, takes a screenshot that must not be blank, and dumps the DOM, which must ho
 figures. Without Chromium the rendering tests are skipped, saying why.
 """
 
+import base64
 import html
 import re
 import shutil
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 import ldi
-from ldi.reporting.html_report import html_report
+from ldi.reporting.html_report import html_report, record_charts
 from ldi.reporting.record import decision_record
 from tests.reference import DEFAULT_PROBLEM
 
@@ -41,7 +42,8 @@ needs_chromium = pytest.mark.skipif(
 def solved():
     problem = ldi.load_problem(DEFAULT_PROBLEM)
     result = problem.solve()
-    return result, html_report(decision_record(problem, result))
+    record = decision_record(problem, result)
+    return result, html_report(record, record_charts(record))
 
 
 def key_figures(result) -> list[str]:
@@ -72,6 +74,21 @@ def test_the_page_is_self_contained(solved):
     assert not re.search(r"""(src|href)=["'](?!data:)""", page)
     assert "http://" not in page
     assert "https://" not in page
+
+
+def test_the_charts_are_embedded_as_png(solved):
+    _, page = solved
+    images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)">', page)
+    assert [alt for alt, _ in images] == [
+        "Liability cash flows by year",
+        "Key-rate rates exposure and hedge ratio per bucket",
+        "Key-rate inflation exposure and hedge ratio per bucket",
+        "Allocation before and after, and trades",
+        "Stress scenarios: changes and funding ratio",
+        "Collateral called and available under each stress",
+    ]
+    for _, data in images:
+        assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_an_infeasible_solve_reports_its_diagnosis():

@@ -1,0 +1,298 @@
+"""The report charts (ldi.reporting.plots) drawn from the default problem's real numbers.
+
+References: the data each chart is given (the default problem's liability cash flows with
+their inflation-linked amounts uprated by the file's indexation on its breakeven curve; the
+solved result's exposures, positions, holdings and kinds; a stress test of the solved
+positions), scaled by hand to the unit each axis states (money / 1e6, PV01 and IE01 / 1e3,
+ratios x 100) and, for the key-rate rows, named from tests.reference.DEFAULT_KEYS rather
+than parsed. Bar heights and widths are read back from the axes' bar containers, points
+from the lines' data. Tolerance 1e-12 relative (RTOL): the chart divides the same float64
+numbers by the same constants, so they agree to rounding; grouped sums and derived columns
+(trade = after - before, headroom = available - called) add at most a few ulps. A stacked
+bar's height is held to RTOL of the tallest bar: matplotlib stores it as (b0 + h) - b0 with
+b0 the first bar's bottom, exact to the rounding of the axis's scale, not of each bar.
+Saved PNGs are read back with matplotlib.image.imread: larger than 100 px a side, pixel
+standard deviation above 0.05 (a blank image has 0). The suite runs as root, so an
+unwritable path is a directory in the target's place, or a file in its parent's.
+"""
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+import ldi
+from ldi.errors import DataError
+from ldi.reporting import plots
+from tests.reference import DEFAULT_KEYS, DEFAULT_PROBLEM
+
+RTOL = 1e-12
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHARTS = (
+    "cashflow",
+    "key_rate_rates",
+    "key_rate_inflation",
+    "allocation",
+    "allocation_by_kind",
+    "collateral",
+    "stress",
+)
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return ldi.load_problem(DEFAULT_PROBLEM)
+
+
+@pytest.fixture(scope="module")
+def result(problem):
+    solved = problem.solve()
+    solved.raise_for_status()
+    return solved
+
+
+@pytest.fixture(scope="module")
+def outcomes(problem, result):
+    return ldi.stress_test(problem, result.positions, portfolio="solved").outcomes
+
+
+@pytest.fixture(scope="module")
+def flows(problem):
+    """Payment times, fixed and inflation-linked money of the liabilities."""
+    liabilities = problem.liabilities
+    cf = liabilities.cashflows
+    uprating = cf.indexation.expected(liabilities.inflation_curve, cf.times)
+    return cf.times, cf.amounts, cf.inflation_linked * uprating
+
+
+@pytest.fixture(scope="module")
+def charts(flows, result, outcomes):
+    currency = result.currency
+    return {
+        "cashflow": plots.cashflow_profile(*flows, currency),
+        "key_rate_rates": plots.key_rate_profile(result.exposures, "rates", currency),
+        "key_rate_inflation": plots.key_rate_profile(result.exposures, "inflation", currency),
+        "allocation": plots.allocation_chart(result.positions, result.holdings, currency),
+        "allocation_by_kind": plots.allocation_chart(
+            result.positions, result.holdings, currency, labels=result.instruments["kind"]
+        ),
+        "collateral": plots.collateral_headroom(outcomes, currency),
+        "stress": plots.stress_impacts(outcomes, currency),
+    }
+
+
+def heights(container):
+    return np.array([bar.get_height() for bar in container])
+
+
+def widths(container):
+    return np.array([bar.get_width() for bar in container])
+
+
+def tick_labels(axes):
+    return [label.get_text() for label in axes.get_yticklabels()]
+
+
+def legend(figure):
+    return [text.get_text() for text in figure.legends[0].get_texts()]
+
+
+def line(axes, label):
+    (found,) = [each for each in axes.lines if each.get_label() == label]
+    return found
+
+
+def close(actual, expected):
+    np.testing.assert_allclose(actual, np.asarray(expected, dtype=float), rtol=RTOL, atol=0)
+
+
+def test_cashflow_profile_stacks_fixed_and_linked_money_in_millions(charts, flows):
+    figure, (times, fixed, linked) = charts["cashflow"], flows
+    (axes,) = figure.axes
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("Year", "Cash flow (GBP m)")
+    assert figure.get_suptitle() == "Liability cash flows by year"
+    assert legend(figure) == ["Fixed", "Inflation-linked"]
+    fixed_bars, linked_bars = axes.containers
+    close(heights(fixed_bars), fixed / 1e6)
+    close([bar.get_y() for bar in linked_bars], fixed / 1e6)  # stacked on the fixed bars
+    tallest = np.max((fixed + linked) / 1e6)
+    np.testing.assert_allclose(heights(linked_bars), linked / 1e6, rtol=0, atol=RTOL * tallest)
+    close([bar.get_x() + bar.get_width() / 2 for bar in fixed_bars], times)
+
+
+@pytest.mark.parametrize(("risk", "prefix"), [("rates", "pv01"), ("inflation", "ie01")])
+def test_key_rate_profile_shows_each_bucket_and_its_hedge_ratio(charts, result, risk, prefix):
+    figure = charts[f"key_rate_{risk}"]
+    axes, ratio = figure.axes
+    assert axes.get_xlabel() == "Key-rate tenor (years)"
+    assert axes.get_ylabel() == f"{prefix.upper()} (GBP k per bp)"
+    assert ratio.get_ylabel() == "Hedge ratio (%)"
+    assert figure.get_suptitle() == f"Key-rate {prefix.upper()} ({risk}): liabilities and assets"
+    assert legend(figure) == ["Liabilities", "Assets", "Assets before", "Hedge ratio"]
+    rows = result.exposures.loc[[f"{prefix}_{key:g}y" for key in DEFAULT_KEYS]]
+    assert [label.get_text() for label in axes.get_xticklabels()] == [
+        f"{key:g}" for key in DEFAULT_KEYS
+    ]
+    liabilities, assets, before = axes.containers
+    close(heights(liabilities), rows["liabilities"] / 1e3)
+    close(heights(assets), rows["assets"] / 1e3)
+    close(heights(before), rows["assets_before"] / 1e3)
+    assert not any(bar.get_fill() for bar in before)  # an outline over the assets bar
+    points = line(ratio, "Hedge ratio").get_ydata()
+    close(points, rows["hedge_ratio"] * 100)
+    close(points, rows["assets"] / rows["liabilities"] * 100)
+
+
+def test_allocation_chart_shows_positions_before_after_and_trades_by_instrument(charts, result):
+    figure = charts["allocation"]
+    held, traded = figure.axes
+    assert (held.get_xlabel(), held.get_ylabel()) == ("Position (GBP m)", "Instrument")
+    assert traded.get_xlabel() == "Trade (GBP m)"
+    assert figure.get_suptitle().startswith("Allocation before and after")
+    assert legend(figure) == ["Before", "After"]
+    ids = list(result.positions.index)
+    assert tick_labels(held) == ids
+    before, after = held.containers
+    close(widths(before), result.holdings[ids] / 1e6)
+    close(widths(after), result.positions[ids] / 1e6)
+    (trades,) = traded.containers
+    close(widths(trades), result.trades[ids] / 1e6)
+    assert (widths(after) < 0).any()  # pay-fixed overlays keep their sign
+
+
+def test_allocation_chart_sums_each_label_group(charts, result):
+    figure = charts["allocation_by_kind"]
+    held, traded = figure.axes
+    assert held.get_ylabel() == "Group"
+    kinds = result.instruments["kind"]
+    groups = list(dict.fromkeys(kinds[result.positions.index]))
+    assert tick_labels(held) == groups
+
+    def summed(values):
+        return [sum(values[i] for i in kinds.index if kinds[i] == group) / 1e6 for group in groups]
+
+    before, after = held.containers
+    close(widths(before), summed(result.holdings))
+    close(widths(after), summed(result.positions))
+    close(widths(traded.containers[0]), summed(result.trades))
+
+
+def test_allocation_chart_names_ids_without_a_label(result):
+    with pytest.raises(DataError, match=r"labels has no entry for \['CASH'\]"):
+        plots.allocation_chart(
+            result.positions,
+            result.holdings,
+            "GBP",
+            labels=result.instruments["kind"].drop("CASH"),
+        )
+
+
+def test_collateral_headroom_shows_called_available_and_headroom(charts, outcomes, problem):
+    figure = charts["collateral"]
+    (axes,) = figure.axes
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("Collateral (GBP m)", "Scenario")
+    assert figure.get_suptitle() == "Collateral called, available and headroom by scenario"
+    assert legend(figure) == ["Called", "Available", "Headroom"]
+    assert tick_labels(axes) == list(problem.scenarios)
+    called, available, headroom = axes.containers
+    close(widths(called), outcomes["collateral_needed"] / 1e6)
+    close(widths(available), outcomes["collateral_available"] / 1e6)
+    close(widths(headroom), outcomes["headroom"] / 1e6)
+
+
+def test_collateral_headroom_draws_a_collateral_summary_renamed(result):
+    table = result.collateral.table.rename(
+        columns={"called_after": "collateral_needed", "available_after": "collateral_available"}
+    )
+    (axes,) = plots.collateral_headroom(table, "GBP").axes
+    assert tick_labels(axes) == ["nominal", "real"]
+    close(widths(axes.containers[2]), table["headroom_after"] / 1e6)
+
+
+def test_collateral_headroom_names_missing_columns(result):
+    with pytest.raises(DataError, match="collateral_headroom: table has no column"):
+        plots.collateral_headroom(result.collateral.table, "GBP")
+
+
+def test_stress_impacts_shows_changes_and_funding_ratios(charts, outcomes, problem):
+    figure = charts["stress"]
+    money, ratio = figure.axes
+    assert (money.get_xlabel(), money.get_ylabel()) == ("Change (GBP m)", "Scenario")
+    assert ratio.get_xlabel() == "Funding ratio (%)"
+    assert figure.get_suptitle() == "Stress impacts on assets, liabilities and surplus"
+    assert legend(figure) == [
+        "Assets",
+        "Liabilities",
+        "Surplus",
+        "Funding ratio before",
+        "Funding ratio after",
+    ]
+    assert tick_labels(money) == list(problem.scenarios)
+    assets, liabilities, surplus = money.containers
+    close(widths(assets), outcomes["asset_change"] / 1e6)
+    close(widths(liabilities), outcomes["liability_change"] / 1e6)
+    close(widths(surplus), outcomes["surplus_change"] / 1e6)
+    for label, column in (("before", "funding_ratio_before"), ("after", "funding_ratio_after")):
+        points = line(ratio, f"Funding ratio {label}")
+        close(points.get_xdata(), outcomes[column] * 100)
+        close(points.get_ydata(), np.arange(len(outcomes)))  # one row per scenario
+
+
+def test_stress_impacts_names_missing_columns(outcomes):
+    with pytest.raises(DataError, match=r"no column\(s\) \['surplus_change'\]"):
+        plots.stress_impacts(outcomes.drop(columns="surplus_change"), "GBP")
+
+
+def test_key_rate_profile_rejects_an_unknown_risk(result):
+    with pytest.raises(DataError, match="key_rate_profile.risk: got 'credit'"):
+        plots.key_rate_profile(result.exposures, "credit", "GBP")
+
+
+def test_cashflow_profile_needs_one_amount_per_time():
+    with pytest.raises(DataError, match="cashflow_profile: 2 times but 1 fixed"):
+        plots.cashflow_profile([1.0, 2.0], [1.0], [0.0, 0.0], "GBP")
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_save_png_writes_a_non_blank_image_and_no_temporary(charts, tmp_path, name):
+    target = tmp_path / f"{name}.png"
+    assert plots.save_png(charts[name], target) == target
+    image = imread(target)
+    assert min(image.shape[:2]) > 100
+    assert image.std() > 0.05
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_png_bytes_are_a_png(charts, name):
+    data = plots.png_bytes(charts[name])
+    assert data.startswith(PNG_SIGNATURE)
+    assert min(imread(io.BytesIO(data)).shape[:2]) > 100
+
+
+def test_save_png_replaces_an_existing_file(charts, tmp_path):
+    target = tmp_path / "chart.png"
+    target.write_bytes(b"old")
+    plots.save_png(charts["cashflow"], target)
+    assert target.read_bytes().startswith(PNG_SIGNATURE)
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_save_png_over_a_directory_raises_and_removes_its_temporary(charts, tmp_path):
+    target = tmp_path / "chart.png"
+    target.mkdir()
+    with pytest.raises(OSError, match="chart.png"):
+        plots.save_png(charts["cashflow"], target)
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+    assert target.is_dir()
+    assert not any(target.iterdir())
+
+
+def test_save_png_under_a_file_raises_and_writes_nothing(charts, tmp_path):
+    parent = tmp_path / "report.txt"
+    parent.write_text("not a folder")
+    with pytest.raises(OSError, match="report.txt"):
+        plots.save_png(charts["cashflow"], parent / "chart.png")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+    assert parent.read_text() == "not a folder"

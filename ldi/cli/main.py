@@ -102,23 +102,10 @@ def _emit(report: "Any", args: argparse.Namespace) -> int:
     if args.json:
         _write_json(args.json, report.to_dict())
     if getattr(args, "plot", None):
-        print(f"wrote {_plotted(report, args.plot)}", file=sys.stderr)
+        report.plot(args.plot)
+        print(f"wrote {args.plot}", file=sys.stderr)
     print(report.as_text())
     return EXIT_OK
-
-
-def _plotted(chart: "Any", path: str) -> str:
-    """``chart.plot`` to a temporary file beside ``path``, then rename it over ``path``."""
-    target = os.path.abspath(path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    temporary = f"{target}.tmp.png"
-    try:
-        chart.plot(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
 
 
 def _project(args: argparse.Namespace) -> int:

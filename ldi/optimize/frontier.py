@@ -9,7 +9,7 @@ loss on simulated scenarios (``cvar``). Each point re-solves with a new limit on
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,10 @@ from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
 from ldi.problem import Problem
 from ldi.progress import progress
+from ldi.reporting.plots import MILLION, new_figure, save_png
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 E_POINTS = "points: got {value!r}; expected a whole number from 2 to 200"
 E_END = "frontier: the {end} portfolio did not solve ({status}); check the problem's limits"
@@ -95,23 +99,19 @@ class Frontier:
         ]
         return "\n".join(lines)
 
-    def plot(self, path: str) -> None:
-        """Write the frontier as a PNG chart (risk across, expected return up)."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+    def figure(self) -> "Figure":
+        """The frontier as a chart: risk across, expected return up (money in millions)."""
+        figure, (axes,) = new_figure()
         solved = self.points[self.points["status"] == Status.OPTIMAL.value]
-        figure, axes = plt.subplots(figsize=(7, 4.5))
-        axes.plot(solved["risk"] / 1e6, solved["expected_return"] / 1e6, marker="o")
-        axes.set_xlabel(f"{self.label} ({self.currency} m)")
+        axes.plot(solved["risk"] / MILLION, solved["expected_return"] / MILLION, marker="o")
+        axes.set_xlabel(f"{self.label[0].upper()}{self.label[1:]} ({self.currency} m)")
         axes.set_ylabel(f"Expected surplus return ({self.currency} m a year)")
-        axes.set_title(self.name)
-        axes.grid(True, alpha=0.3)
-        figure.tight_layout()
-        figure.savefig(path, dpi=120)
-        plt.close(figure)
+        figure.suptitle(f"{self.name}: efficient frontier")
+        return figure
+
+    def plot(self, path: str) -> None:
+        """Write the frontier's chart as a PNG (atomically)."""
+        save_png(self.figure(), path)
 
 
 def efficient_frontier(

@@ -25,7 +25,7 @@ import textwrap
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,12 +34,16 @@ from ldi.cashflows import Cashflows
 from ldi.errors import DataError
 from ldi.io.json_safe import json_safe
 from ldi.progress import progress
+from ldi.reporting.plots import PERCENT, STYLE, new_figure, save_png
 from ldi.risk.matrix import CashflowMatrix
 from ldi.scenarios.apply import liability_streams
 from ldi.scenarios.pnl import ScenarioEngine
 from ldi.scenarios.scenario import MoveSet
 from ldi.typing import FloatArray
 from ldi.units import BP
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 E_NET_ASSETS = "positions: net assets of {value:,.0f}; expected positive assets to project"
 E_LENGTH = "{name}: got {got} values for {want} instruments; expected one per instrument"
@@ -156,17 +160,12 @@ class FundingProjection:
             ]
         )
 
-    def plot(self, path: str) -> None:
-        """Write the fan chart as a PNG: 5-95% and 25-75% bands, the median, 100% funded."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        table = self.table * 100.0
+    def figure(self) -> "Figure":
+        """The fan chart: 5-95% and 25-75% bands, the median, 100% funded (percent)."""
+        figure, (axes,) = new_figure()
+        table = self.table * PERCENT
         years = table.index.to_numpy()
-        figure, axes = plt.subplots(figsize=(8, 4.5))
-        colour = "tab:blue"
+        colour = STYLE.colours["assets"]
         axes.fill_between(
             years, table["p5"], table["p95"], color=colour, alpha=0.15, label="5th-95th pct"
         )
@@ -174,16 +173,17 @@ class FundingProjection:
             years, table["p25"], table["p75"], color=colour, alpha=0.3, label="25th-75th pct"
         )
         axes.plot(years, table["p50"], color=colour, marker="o", label="median")
-        axes.axhline(100.0, color="black", linewidth=0.8, linestyle="--", label="fully funded")
+        axes.axhline(PERCENT, color="black", linewidth=0.8, linestyle="--", label="fully funded")
         axes.set_xlabel("Year")
         axes.set_ylabel("Funding ratio (%)")
-        axes.set_title(f"{self.name}: funding ratio projection")
         axes.set_xticks(years)
-        axes.grid(True, alpha=0.3)
         axes.legend(loc="upper left")
-        figure.tight_layout()
-        figure.savefig(path, dpi=120)
-        plt.close(figure)
+        figure.suptitle(f"{self.name}: funding ratio projection")
+        return figure
+
+    def plot(self, path: str) -> None:
+        """Write the fan chart as a PNG (atomically)."""
+        save_png(self.figure(), path)
 
 
 def project_funding(

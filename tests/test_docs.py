@@ -1,11 +1,15 @@
 """Every Python example in the README and docs runs as written."""
 
 import re
+import typing
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from ldi.io.load import parse_spec
+from ldi.io.schema import ProblemSpec
+from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
 from tests.reference import ROOT
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -35,3 +39,50 @@ PROBLEM_EXAMPLES = [
 def test_problem_file_examples_match_the_schema(text):
     spec = parse_spec(yaml.safe_load(text))
     assert spec.ldi == 1
+
+
+def _models(annotation):
+    """The pydantic models inside a field's type (through unions, lists and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _models(argument)
+
+
+def _schema_keys(model, seen=None):
+    """(model, key) of every key of the problem-file schema below ``model``."""
+    seen = set() if seen is None else seen
+    if model in seen:
+        return
+    seen.add(model)
+    for name, field in model.model_fields.items():
+        yield model.__name__, field.alias or name
+        for inner in _models(field.annotation):
+            yield from _schema_keys(inner, seen)
+
+
+def test_the_problem_file_reference_names_every_key_of_the_schema():
+    reference = (ROOT / "docs" / "problem-files.md").read_text()
+    keys = list(_schema_keys(ProblemSpec))
+    assert len(keys) > 100  # the walk reaches every section
+    missing = sorted({f"{model}.{key}" for model, key in keys if f"`{key}`" not in reference})
+    assert not missing, f"docs/problem-files.md does not document {missing}"
+
+
+@pytest.mark.parametrize(
+    "term", [*OBJECTIVE_TERMS.values(), *CONSTRAINT_TERMS.values()], ids=lambda t: t.__name__
+)
+def test_the_optimization_reference_names_every_option_of_every_term(term):
+    reference = (ROOT / "docs" / "optimization.md").read_text()
+    kinds = [c.kind for c in term.__mro__ if "kind" in vars(c)]  # a term, then what it extends
+    texts = [
+        text
+        for kind in kinds
+        for text in re.findall(
+            rf"^### `{kind}`[^\n]*\n(.*?)(?=^##)", reference, re.DOTALL | re.MULTILINE
+        )
+    ]
+    assert texts, f"docs/optimization.md has no section for {term.kind}"
+    for option in set(term.options()) - {"name", "soft"}:  # common to all, documented once
+        documented = any(f"`{option}`" in text for text in texts)
+        assert documented, f"{term.kind}.{option} is not documented"

@@ -41,3 +41,21 @@ def test_every_option_of_a_command_is_in_its_section(name):
         assert f"`{option}" in text, f"ldi {name} {option} is not documented"
     documented = set(re.findall(r"^\| `(--[a-z-]+)", text, re.MULTILINE))
     assert documented == set(options)
+
+
+SYNOPSES = [
+    line.split("#")[0].strip()
+    for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for block in re.findall(r"```sh\n(.*?)```", document.read_text(), re.DOTALL)
+    for line in block.splitlines()
+    if line.startswith("ldi ")
+]
+
+
+@pytest.mark.parametrize("line", SYNOPSES)
+def test_every_command_line_in_the_docs_uses_real_commands_and_options(line):
+    name = line.split()[1]
+    assert name in commands(), f"{line!r}: no command ldi {name}"
+    known = {o for action in commands()[name]._actions for o in action.option_strings}
+    for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line):
+        assert option in known, f"{line!r}: ldi {name} has no option {option}"

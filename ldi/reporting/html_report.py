@@ -42,6 +42,7 @@ def html_report(record: Mapping[str, Any], charts: Mapping[str, bytes] | None = 
         f" &middot; Money in {currency}</p>",
         "<h2>Funding position</h2>",
         _table(funding_table(record)),
+        _table(balance_table(record), _money),
     ]
     if record.get("diagnosis"):
         diagnosis = record["diagnosis"]
@@ -126,6 +127,25 @@ def funding_table(record: Mapping[str, Any]) -> pd.DataFrame:
     }
     frame = pd.DataFrame(rows, index=["Before", "After"]).T
     return frame.map(_percent)
+
+
+def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
+    """Assets, liabilities and surplus (PV), and their PV01 and IE01, before and after (money).
+
+    After is blank when the solve has no positions (JSON nulls read as NaN).
+    """
+    exposures = pd.DataFrame(record["exposures"]).set_index("measure")
+    exposures = exposures.drop(columns="hedge_ratio").astype(float)
+    rows = {}
+    for measure, label in (("pv", "value"), ("pv01", "PV01 (per bp)"), ("ie01", "IE01 (per bp)")):
+        row = exposures.loc[measure]
+        rows[f"Assets, {label}"] = (row["assets_before"], row["assets"])
+        rows[f"Liabilities, {label}"] = (row["liabilities"], row["liabilities"])
+        rows[f"Surplus, {label}"] = (
+            row["assets_before"] - row["liabilities"],
+            row["assets"] - row["liabilities"],
+        )
+    return pd.DataFrame(rows, index=["Before", "After"]).T
 
 
 def allocation_table(record: Mapping[str, Any]) -> pd.DataFrame:

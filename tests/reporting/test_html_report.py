@@ -125,3 +125,14 @@ def test_chromium_renders_the_report_with_its_figures(solved, tmp_path):
     for figure in key_figures(result):
         assert figure in dom
     assert "Constraints" in dom
+
+
+def test_the_balance_sheet_is_the_results_exposures(solved):
+    result, page = solved
+    table = re.search(r"<td>Assets, value</td>.*?</table>", page, re.DOTALL).group(0)
+    pv = result.exposures.loc["pv"]
+    for value in (pv["assets_before"], pv["assets"], pv["liabilities"]):
+        assert f"<td>{value:,.0f}</td>" in table
+    assert f"<td>{pv['assets'] - pv['liabilities']:,.0f}</td>" in table
+    pv01 = result.exposures.loc["pv01"]
+    assert f"<td>{pv01['liabilities']:,.0f}</td>" in table

@@ -114,6 +114,11 @@ def record_charts(record: Mapping[str, Any]) -> dict[str, bytes]:
         figures["Collateral called and available under each stress"] = plots.collateral_headroom(
             stress, currency
         )
+    if record.get("waterfall"):
+        waterfall = record["waterfall"]
+        pools = pd.DataFrame(waterfall["pools"]).set_index("pool")
+        caption = f"Collateral waterfall of the tightest stress ({waterfall['scenario']})"
+        figures[caption] = plots.collateral_waterfall(pools, waterfall["scenario"], currency)
     return {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
 
 

@@ -34,6 +34,7 @@ E_COLUMNS = "{chart}: table has no column(s) {missing}; expected {expected}"
 E_NO_KEYS = "key_rate_profile: no {measure}_<k>y rows in the table; expected e.g. {measure}_10y"
 E_UNLABELLED = "allocation_chart: labels has no entry for {ids}; expected a label for every id"
 COLLATERAL_COLUMNS = ("collateral_needed", "collateral_available")
+WATERFALL_COLUMNS = ("used", "left")
 STRESS_COLUMNS = (
     "asset_change",
     "liability_change",
@@ -232,6 +233,27 @@ def collateral_headroom(table: pd.DataFrame, currency: str) -> Figure:
     axes.set_ylabel("Scenario")
     _legend(figure, axes)
     figure.suptitle("Collateral called, available and headroom by scenario")
+    return figure
+
+
+def collateral_waterfall(table: pd.DataFrame, scenario: str, currency: str) -> Figure:
+    """The collateral pools that meet one scenario's calls: used and left per pool (money).
+
+    ``table``: one row per pool in the order they are drawn (``StressResult.waterfalls``:
+    columns used and left), cash first, so the bars read as the waterfall of the calls.
+    """
+    _require(table, WATERFALL_COLUMNS, "collateral_waterfall")
+    used, left = (table[column] / MILLION for column in WATERFALL_COLUMNS)
+    figure, (axes,) = new_figure(rows=len(table))
+    colours = STYLE.colours
+    rows = np.arange(len(table))[::-1]  # the first pool drawn at the top
+    axes.barh(rows, used, color=colours["called"], label="Used to meet the calls")
+    axes.barh(rows, left, left=used, color=colours["headroom"], label="Left")
+    axes.set_yticks(rows, [str(pool) for pool in table.index])
+    axes.set_xlabel(f"Collateral after haircuts ({currency} m)")
+    axes.set_ylabel("Pool (in the order drawn)")
+    _legend(figure, axes)
+    figure.suptitle(f"Collateral waterfall: {scenario}")
     return figure
 
 

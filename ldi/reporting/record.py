@@ -2,7 +2,8 @@
 
 The result (``LDIResult.to_dict``), the liabilities' cash flows by year in money (the
 inflation-linked ones projected on the breakeven curve), each instrument's kind and role,
-and the stress outcomes of the solved positions. ``ldi solve --json`` writes it, so
+the stress outcomes of the solved positions and the collateral waterfall of the scenario
+that leaves the least headroom. ``ldi solve --json`` writes it, so
 ``ldi report RESULT.json`` can draw the whole report from the file alone.
 """
 
@@ -22,10 +23,14 @@ def decision_record(problem: Problem, result: LDIResult) -> dict[str, Any]:
     record = result.to_dict()
     record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = liability_cashflows(problem)
-    record["stress"] = None
+    record["stress"] = record["waterfall"] = None
     if result.ok:
         stress = stress_test(problem, result.positions, portfolio="optimized positions")
-        record["stress"] = stress.outcomes.rename_axis("scenario").reset_index().to_dict("records")
+        outcomes = stress.outcomes
+        record["stress"] = outcomes.rename_axis("scenario").reset_index().to_dict("records")
+        worst = str(outcomes["headroom"].idxmin())
+        pools = stress.waterfalls[worst].rename_axis("pool").reset_index()
+        record["waterfall"] = {"scenario": worst, "pools": pools.to_dict("records")}
     return json_safe(record)
 
 

@@ -86,6 +86,7 @@ def test_the_charts_are_embedded_as_png(solved):
         "Allocation before and after, and trades",
         "Stress scenarios: changes and funding ratio",
         "Collateral called and available under each stress",
+        "Collateral waterfall of the tightest stress (parallel_up_250)",
     ]
     for _, data in images:
         assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")

@@ -296,3 +296,23 @@ def test_save_png_under_a_file_raises_and_writes_nothing(charts, tmp_path):
         plots.save_png(charts["cashflow"], parent / "chart.png")
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
     assert parent.read_text() == "not a folder"
+
+
+def test_collateral_waterfall_shows_each_pool_used_and_left(problem, result):
+    stress = ldi.stress_test(problem, result.positions, ["gilt_crisis_2022"])
+    pools = stress.waterfalls["gilt_crisis_2022"]
+    figure = plots.collateral_waterfall(pools, "gilt_crisis_2022", "GBP")
+    (axes,) = figure.axes
+    assert axes.get_xlabel() == "Collateral after haircuts (GBP m)"
+    assert axes.get_ylabel() == "Pool (in the order drawn)"
+    assert figure.get_suptitle() == "Collateral waterfall: gilt_crisis_2022"
+    assert legend(figure) == ["Used to meet the calls", "Left"]
+    assert tick_labels(axes) == list(pools.index)
+    used, left = axes.containers
+    heights_down = [bar.get_y() for bar in used]
+    assert heights_down == sorted(heights_down, reverse=True)  # the first pool drawn on top
+    close(widths(used), pools["used"] / 1e6)
+    close(widths(left), pools["left"] / 1e6)
+    close([bar.get_x() for bar in left], pools["used"] / 1e6)  # left starts where used ends
+    png = plots.png_bytes(figure)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -27,7 +27,7 @@ def solved():
 def test_the_record_is_the_results_dictionary_and_more(solved):
     _, result, record = solved
     expected = json.loads(json.dumps(result.to_dict()))
-    extra = {"instruments", "liability_cashflows", "stress"}
+    extra = {"instruments", "liability_cashflows", "stress", "waterfall"}
     assert set(record) == set(expected) | extra
     for key in set(expected) - {"solver"}:
         assert record[key] == expected[key], key
@@ -48,6 +48,18 @@ def test_liability_cashflows_by_year_are_the_reference_money_flows(solved):
         assert table[year]["fixed"] == pytest.approx(stream.fixed[mine].sum(), rel=1e-12)
         linked = (stream.linked[mine] * uprating[mine]).sum()
         assert table[year]["inflation_linked"] == pytest.approx(linked, rel=1e-12)
+
+
+def test_the_waterfall_is_the_tightest_stress(solved):
+    problem, result, record = solved
+    stress = ldi.stress_test(problem, result.positions)
+    worst = stress.outcomes["headroom"].idxmin()
+    assert record["waterfall"]["scenario"] == worst
+    pools = stress.waterfalls[worst]
+    assert [row["pool"] for row in record["waterfall"]["pools"]] == list(pools.index)
+    for row in record["waterfall"]["pools"]:
+        for column in ("used", "left", "available"):
+            assert row[column] == pytest.approx(pools.loc[row["pool"], column], rel=1e-12)
 
 
 def test_stress_outcomes_are_the_solved_positions(solved):

@@ -672,3 +672,21 @@ def test_variant_resilience_is_the_reference(variant):
         for rise, (exact, first) in resilience_line(run.out, label).items():
             assert_bp_printed(exact, expected.resilience[rise][f"{column}_bp"], label)
             assert_bp_printed(first, expected.resilience[rise][f"{column}_first_order_bp"], label)
+
+
+def test_the_documented_crisis_path_is_what_it_prints(tmp_path, monkeypatch, capsys):
+    """docs/stress-testing.md shows the optimized positions under gilt_crisis_2022."""
+    document = (PROBLEMS.parent / "docs" / "stress-testing.md").read_text()
+    (shown,) = [
+        block
+        for block in re.findall(r"```text\n(.*?)```", document, re.DOTALL)
+        if "stress test of optimized positions (result.json)" in block
+    ]
+    monkeypatch.chdir(tmp_path)
+    assert main(["solve", str(DEFAULT_PROBLEM), "--json", "result.json"]) == 0
+    capsys.readouterr()
+    argv = ["stress", str(DEFAULT_PROBLEM), "--positions", "result.json"]
+    assert main([*argv, "--scenario", "gilt_crisis_2022"]) == 0
+    printed = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+    lines = [line.rstrip() for line in shown.strip().splitlines()]
+    assert lines == printed[: len(lines)]

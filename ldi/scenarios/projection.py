@@ -39,6 +39,7 @@ from ldi.risk.matrix import CashflowMatrix
 from ldi.scenarios.apply import liability_streams
 from ldi.scenarios.pnl import ScenarioEngine
 from ldi.scenarios.scenario import MoveSet
+from ldi.scenarios.simulation import cumulated
 from ldi.typing import FloatArray
 from ldi.units import BP
 
@@ -220,7 +221,7 @@ def project_funding(
     hedge = np.array([type(i).kind not in GROWTH_KINDS for i in revaluation.instruments])
     books = [float(revaluation.base[part] @ x[part]) for part in (hedge, ~hedge)]
     annual = engine.model.annual_moves(count, seed, years)
-    cumulative = engine.model.simulate(count, seed, years)
+    cumulative = cumulated(annual)  # the same draws, summed: each path's moves to year-end
     assets = np.empty((count, years + 1))
     values = np.empty((count, years + 1))
     benefits = np.empty((count, years))

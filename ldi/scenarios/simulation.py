@@ -193,23 +193,7 @@ class ScenarioModel:
         move (``annual_moves``), so rates and spreads follow random walks and growth
         compounds.
         """
-        sets = []
-        for move in self.annual_moves(count, seed, years):
-            if sets:
-                last = sets[-1]
-                move = MoveSet(
-                    knots=move.knots,
-                    nominal=last.nominal + move.nominal,
-                    breakeven=last.breakeven + move.breakeven,
-                    credit_spread=last.credit_spread + move.credit_spread,
-                    growth=(1.0 + last.growth) * (1.0 + move.growth) - 1.0,
-                    returns={
-                        i: (1.0 + last.returns[i]) * (1.0 + r) - 1.0
-                        for i, r in move.returns.items()
-                    },
-                )
-            sets.append(move)
-        return sets
+        return cumulated(self.annual_moves(count, seed, years))
 
     def annual_moves(self, count: int, seed: int, years: int = 1) -> list[MoveSet]:
         """``years`` sets of ``count`` moves, each one year's own (independent of the others).
@@ -257,6 +241,26 @@ class ScenarioModel:
         shapes = generator.standard_normal((count, curve.volatility_bp.size - 1))
         scores = np.column_stack([joint[:, 0], shapes * curve.volatility_bp[None, 1:]])
         return scores, joint[:, 1], joint[:, 2], joint[:, 3]
+
+
+def cumulated(annual: list[MoveSet]) -> list[MoveSet]:
+    """Each year's moves added to the years' before it (returns compounded): to year-end y."""
+    sets: list[MoveSet] = []
+    for move in annual:
+        if sets:
+            last = sets[-1]
+            move = MoveSet(
+                knots=move.knots,
+                nominal=last.nominal + move.nominal,
+                breakeven=last.breakeven + move.breakeven,
+                credit_spread=last.credit_spread + move.credit_spread,
+                growth=(1.0 + last.growth) * (1.0 + move.growth) - 1.0,
+                returns={
+                    i: (1.0 + last.returns[i]) * (1.0 + r) - 1.0 for i, r in move.returns.items()
+                },
+            )
+        sets.append(move)
+    return sets
 
 
 def _whole(value: object) -> bool:

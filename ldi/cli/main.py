@@ -63,13 +63,14 @@ def _solve(args: argparse.Namespace) -> int:
     started = utc_now()
     problem = load_problem(args.problem)
     result = problem.solve(args.solver)
-    record = decision_record(problem, result)
-    if args.json:
-        _write_json(args.json, record)
-    if args.out:
-        _write_outputs(args, problem, result, record, started)
-    if args.report:
-        _write_report(args.report, record)
+    if args.json or args.out or args.report:  # the record runs the stresses: only on request
+        record = decision_record(problem, result)
+        if args.json:
+            _write_json(args.json, record)
+        if args.out:
+            _write_outputs(args, problem, result, record, started)
+        if args.report:
+            _write_report(args.report, record)
     print(result.summary().as_text())
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
@@ -146,14 +147,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    try:
-        with open(args.result, encoding="utf-8") as handle:
-            record = json.load(handle)
-    except OSError as error:
-        raise DataError(E_RESULT.format(file=args.result, problem=error.strerror)) from None
-    except json.JSONDecodeError as error:
-        problem = f"not JSON ({error})"
-        raise DataError(E_RESULT.format(file=args.result, problem=problem)) from None
+    record = _read_result(args.result)
     missing = [k for k in REPORT_KEYS if not isinstance(record, dict) or k not in record]
     if missing:
         raise DataError(E_RESULT.format(file=args.result, problem=f"no {missing[0]!r}"))
@@ -194,8 +188,8 @@ def _write_json(path: str, data: dict[str, Any]) -> None:
     print(f"wrote {write_text_atomic(path, text)}", file=sys.stderr)
 
 
-def _solved_positions(file: str) -> dict[str, float]:
-    """The positions of a solve result's JSON; a DataError when it has none."""
+def _read_result(file: str) -> Any:
+    """A result file's JSON; a DataError when it cannot be read or is not JSON."""
     try:
         with open(file, encoding="utf-8") as handle:
             result = json.load(handle)
@@ -203,6 +197,12 @@ def _solved_positions(file: str) -> dict[str, float]:
         raise DataError(E_RESULT.format(file=file, problem=error.strerror or error)) from None
     except json.JSONDecodeError as error:
         raise DataError(E_RESULT.format(file=file, problem=f"not JSON ({error})")) from None
+    return result
+
+
+def _solved_positions(file: str) -> dict[str, float]:
+    """The positions of a solve result's JSON; a DataError when it has none."""
+    result = _read_result(file)
     positions = result.get("positions") if isinstance(result, dict) else None
     if not isinstance(positions, dict) or not positions:
         raise DataError(E_RESULT.format(file=file, problem="no positions"))

@@ -7,10 +7,12 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from ldi.io.load import parse_spec
+from ldi.errors import SpecError
+from ldi.io.load import load_problem, parse_spec
 from ldi.io.schema import ProblemSpec
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
-from tests.reference import ROOT
+from tests.io.test_liquidity import curve_history
+from tests.reference import ROOT, raw_problem
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
@@ -86,3 +88,52 @@ def test_the_optimization_reference_names_every_option_of_every_term(term):
     for option in set(term.options()) - {"name", "soft"}:  # common to all, documented once
         documented = any(f"`{option}`" in text for text in texts)
         assert documented, f"{term.kind}.{option} is not documented"
+
+
+SENSES = ("minimize", "maximize")
+FRAGMENT_BLOCK = re.compile(r"```yaml\n(?!ldi: )(.*?)```", re.DOTALL)
+
+
+def _parts(text):
+    """A list fragment is a menu of terms, each an example of its own; a mapping, sections."""
+    fragment = yaml.safe_load(text)
+    return [[term] for term in fragment] if isinstance(fragment, list) else [fragment]
+
+
+FRAGMENTS = [
+    pytest.param(part, id=f"{doc.name}#{i}.{j}")
+    for doc in DOCUMENTS
+    for i, text in enumerate(FRAGMENT_BLOCK.findall(doc.read_text()))
+    for j, part in enumerate(_parts(text))
+]
+
+
+def _placements(fragment):
+    """The default problem with the fragment where it can go: its sections, or its terms."""
+    if isinstance(fragment, dict):
+        raw = raw_problem()
+        (raw["liabilities"] if set(fragment) == {"cashflows"} else raw).update(fragment)
+        yield raw
+        return
+    yield {**raw_problem(), "constraints": fragment}
+    for sense in SENSES:
+        yield {**raw_problem(), "objective": {sense: fragment}}
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path, monkeypatch):
+    """A fragment of a problem file is valid where it goes: in the default scheme, it loads.
+
+    Relative paths are the docs' examples of files a scheme keeps: a curve history is made.
+    """
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    curve_history(tmp_path / "data" / "gilt_curve_history.csv")
+    errors = []
+    for raw in _placements(fragment):
+        try:
+            load_problem(raw)
+            return
+        except SpecError as error:
+            errors.append(str(error))
+    pytest.fail("\n".join(errors))

@@ -6,14 +6,14 @@ for the same seed: percentages as printed (0.1%), the JSON unrounded (1e-12 rela
 """
 
 import json
-import re
 
 import pytest
 
 import ldi
 from ldi.cli import main
 from ldi.projection import funding_projection
-from tests.reference import DEFAULT_PROBLEM, ROOT
+from tests.documented import assert_shows, shown
+from tests.reference import DEFAULT_PROBLEM
 
 ARGS = ["--years", "3", "--scenarios", "300", "--seed", "5"]
 
@@ -81,12 +81,8 @@ def test_solve_and_positions_are_exclusive(tmp_path, capsys):
 
 def test_the_documented_projection_is_what_the_command_prints(capsys):
     """docs/scenarios.md shows ``ldi project`` of the default problem's solved policy."""
-    document = (ROOT / "docs" / "scenarios.md").read_text()
-    shown = re.search(r"```text\n(.*?)```", document, re.DOTALL).group(1)
     assert main(["project", str(DEFAULT_PROBLEM), "--solve"]) == 0
-    printed = capsys.readouterr().out
-    lines = [line.rstrip() for line in shown.strip().splitlines()]
-    assert lines == [line.rstrip() for line in printed.splitlines()[: len(lines)]]
+    assert_shows(shown("scenarios.md", "funding ratio over 10 years"), capsys.readouterr().out)
 
 
 def test_rebalance_rule_is_chosen_and_said(problem, capsys):

@@ -28,6 +28,7 @@ from ldi.errors import LDIWarning
 from ldi.optimize import solvers
 from ldi.problem import Problem
 from ldi.reporting.record import decision_record
+from tests.documented import assert_shows, shown
 from tests.io.edits import DROP, edited
 from tests.reference import (
     DEFAULT_PROBLEM,
@@ -492,3 +493,18 @@ def test_a_reader_that_goes_away_is_not_reported_as_an_error():
         os.close(write)
     assert finished.stderr == b""
     assert finished.returncode == 1
+
+
+def test_the_documented_collateral_block_is_what_it_prints(tmp_path):
+    """docs/optimization.md shows the Collateral block of the default scheme's summary."""
+    run = solve_cli(DEFAULT_PROBLEM, tmp_path)
+    assert run.code == 0, run.err
+    assert_shows(shown("optimization.md", "Collateral (collateral_buffer"), run.out)
+
+
+def test_the_documented_diagnosis_is_what_it_prints(tmp_path):
+    """docs/optimization.md shows the default scheme with its leverage limit cut to 0.1."""
+    raw = edited(raw_problem(), {"constraints.3.leverage.max": 0.1})
+    run = solve_cli(write_problem(tmp_path, raw), tmp_path / "out")
+    assert run.code == 3, run.err
+    assert_shows(shown("optimization.md", "infeasible (CLARABEL"), run.out)

@@ -32,6 +32,7 @@ import pytest
 import yaml
 
 from ldi.cli import main
+from tests.documented import assert_shows, shown
 from tests.reference import (
     DEFAULT_PROBLEM,
     MONEY_RTOL,
@@ -676,17 +677,33 @@ def test_variant_resilience_is_the_reference(variant):
 
 def test_the_documented_crisis_path_is_what_it_prints(tmp_path, monkeypatch, capsys):
     """docs/stress-testing.md shows the optimized positions under gilt_crisis_2022."""
-    document = (PROBLEMS.parent / "docs" / "stress-testing.md").read_text()
-    (shown,) = [
-        block
-        for block in re.findall(r"```text\n(.*?)```", document, re.DOTALL)
-        if "stress test of optimized positions (result.json)" in block
-    ]
     monkeypatch.chdir(tmp_path)
     assert main(["solve", str(DEFAULT_PROBLEM), "--json", "result.json"]) == 0
     capsys.readouterr()
     argv = ["stress", str(DEFAULT_PROBLEM), "--positions", "result.json"]
     assert main([*argv, "--scenario", "gilt_crisis_2022"]) == 0
-    printed = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
-    lines = [line.rstrip() for line in shown.strip().splitlines()]
-    assert lines == printed[: len(lines)]
+    block = shown("stress-testing.md", "stress test of optimized positions (result.json)")
+    assert_shows(block, capsys.readouterr().out)
+
+
+def test_the_documented_current_holdings_excerpt_is_what_it_prints():
+    """docs/stress-testing.md shows an excerpt of the default problem's current holdings."""
+    run = run_cli("stress", DEFAULT_PROBLEM)
+    assert run.code == 0, run.err
+    assert_shows(shown("stress-testing.md", "stress test of current holdings"), run.out)
+
+
+def test_the_documented_scenarios_of_your_own_are_what_it_prints(tmp_path):
+    """docs/stress-testing.md adds its example scenarios to the default problem and runs them."""
+    document = (PROBLEMS.parent / "docs" / "stress-testing.md").read_text()
+    (example,) = [
+        block
+        for block in re.findall(r"```yaml\n(.*?)```", document, re.DOTALL)
+        if "long_end_selloff" in block
+    ]
+    raw = raw_problem()
+    raw["stress"] = yaml.safe_load(example)["stress"]
+    path = write(tmp_path / "own.yaml", yaml.safe_dump(raw, sort_keys=False))
+    run = run_cli("stress", path, "--scenario", "linker_selloff", "long_end_selloff")
+    assert run.code == 0, run.err
+    assert_shows(shown("stress-testing.md", "linker_selloff    "), run.out)

@@ -8,7 +8,6 @@ scipy (tests/optimize/test_scenario_risk.py), to 1e-7 relative in the expected r
 """
 
 import json
-import re
 
 import numpy as np
 import pytest
@@ -17,8 +16,9 @@ import ldi
 from ldi.cli.main import main
 from ldi.errors import DataError
 from ldi.optimize.frontier import RiskMeasure, efficient_frontier
+from tests.documented import assert_shows, shown
 from tests.optimize.test_scenario_risk import SCENARIOS, SEED, reference, scheme
-from tests.reference import DEFAULT_PROBLEM, ROOT, raw_problem
+from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 
 @pytest.fixture(scope="module")
@@ -109,12 +109,5 @@ def test_cli_prints_plots_and_writes_json(tmp_path, capsys):
 
 def test_the_documented_frontier_is_what_it_prints(default_frontier):
     """docs/optimization.md shows the default problem's six-point frontier."""
-    document = (ROOT / "docs" / "optimization.md").read_text()
-    (shown,) = [
-        block
-        for block in re.findall(r"```text\n(.*?)```", document, re.DOTALL)
-        if "efficient frontier" in block
-    ]
-    lines = [line.rstrip() for line in shown.strip().splitlines()]
-    printed = [line.rstrip() for line in default_frontier.as_text().splitlines()]
-    assert lines == printed[: len(lines)]
+    block = shown("optimization.md", "efficient frontier")
+    assert_shows(block, default_frontier.as_text())

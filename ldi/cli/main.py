@@ -21,7 +21,17 @@ from ldi.stress import stress_test
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 E_RESULT = "{file}: {problem}; expected a result written by 'ldi solve --json'"
-REPORT_KEYS = ("name", "currency", "status", "solver", "positions", "holdings", "trades")
+REPORT_KEYS = (
+    "name",
+    "currency",
+    "status",
+    "solver",
+    "scale",
+    "positions",
+    "holdings",
+    "trades",
+    "exposures",
+)
 log = logging.getLogger("ldi")
 
 

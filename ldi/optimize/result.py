@@ -143,6 +143,7 @@ class LDIResult:
                 "buckets": _records(self.buckets, "key"),
                 "ledgers": {k: _records(v, "period") for k, v in self.ledgers.items()},
                 "solver": self.solver.to_dict(),
+                "scale": self.scale,
                 "collateral": None if self.collateral is None else self.collateral.to_dict(),
                 "outcomes": None if self.outcomes is None else self.outcomes.to_dict(),
                 "diagnosis": None

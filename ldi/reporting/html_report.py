@@ -14,6 +14,14 @@ from typing import Any
 
 import pandas as pd
 
+from ldi.reporting.solve_report import (
+    allocation_table,
+    collateral_table,
+    headline_table,
+    liquidity_binds,
+    outcomes_table,
+)
+
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 70em;
        color: #1a1a1a; }
@@ -25,21 +33,31 @@ th:first-child, td:first-child { text-align: left; }
 thead th { background: #f0f3f7; }
 tr.binding td { background: #fff3c4; font-weight: bold; }
 .status { font-weight: bold; } .infeasible { color: #b00020; }
-figure { margin: 1em 0; } img { max-width: 100%; }
+figure { margin: 1em 0; } img { width: 56em; max-width: 100%; }
 p.note { color: #555; font-size: 0.85em; }
 """
 
 
-def html_report(record: Mapping[str, Any], charts: Mapping[str, bytes] | None = None) -> str:
-    """The report as one HTML document; ``charts`` are PNG images by caption."""
-    currency = html.escape(str(record["currency"]))
+def html_report(
+    record: Mapping[str, Any], charts: Mapping[str, Mapping[str, bytes]] | None = None
+) -> str:
+    """The report as one HTML document; ``charts``: PNG images by caption, by section.
+
+    The sections charts go in are those of ``record_charts``: liabilities, allocation,
+    hedging, collateral and stress.
+    """
+    charts = charts or {}
+    currency = str(record["currency"])
     title = html.escape(str(record["name"]))
     status = str(record["status"])
     parts = [
         f"<h1>{title}</h1>",
         f'<p>Status: <span class="status {_status_class(status)}">{html.escape(status)}</span>'
         f" &middot; Solver: {html.escape(_solver_line(record['solver']))}"
-        f" &middot; Money in {currency}</p>",
+        f" &middot; Money in {html.escape(currency)}</p>",
+        "<h2>Problem</h2>",
+        _table(problem_table(record)),
+        *_images(charts.get("liabilities")),
         "<h2>Funding position</h2>",
         _table(funding_table(record)),
         _table(balance_table(record), _money),
@@ -51,14 +69,34 @@ def html_report(record: Mapping[str, Any], charts: Mapping[str, bytes] | None = 
             f'<p class="infeasible">{html.escape(diagnosis["message"])}</p>',
             _table(pd.DataFrame(diagnosis["rows"]).set_index("row"), _figure),
         ]
-    for caption, png in (charts or {}).items():
-        parts.append(_image(caption, png))
-    if record.get("objective_value") is not None:
+    solved = record.get("objective_value") is not None
+    if solved:
         parts += [
             "<h2>Allocation and trades</h2>",
-            _table(allocation_table(record), _money),
-            "<h2>Hedge ratios by key tenor</h2>",
-            _table(bucket_table(record), _percent),
+            _table(allocation(record), _money),
+            *_images(charts.get("allocation")),
+            "<h2>Objective</h2>",
+            '<p class="note">Contributions are in money-equivalent units: each term scaled '
+            "by the liabilities' PV, times its weight; maximized terms count negative.</p>",
+            _table(objective_table(record), _figure),
+        ]
+    parts += ["<h2>Hedge ratios by key tenor</h2>"]
+    if solved:
+        parts.append(_table(bucket_table(record), _percent))
+    parts += _images(charts.get("hedging"))
+    if solved and record.get("collateral"):
+        collateral = record["collateral"]
+        parts += [
+            f"<h2>Collateral ({html.escape(collateral['title'])})</h2>",
+            _table(collateral_block(record)),
+            f"<p>{html.escape(liquidity_binds(_binding_kinds(record)))}</p>",
+        ]
+    if solved and record.get("outcomes"):
+        outcomes = record["outcomes"]
+        parts += [
+            f"<h2>Simulated one-year outcomes ({outcomes['scenarios']:,} scenarios, "
+            f"seed {outcomes['seed']})</h2>",
+            _table(outcomes_block(record)),
         ]
     constraints = constraint_table(record)
     if not constraints.empty:
@@ -73,6 +111,7 @@ def html_report(record: Mapping[str, Any], charts: Mapping[str, bytes] | None = 
         parts += [
             "<h2>Stress scenarios (optimized positions)</h2>",
             _table(stress_table(record), _figure),
+            *_images(charts.get("stress")),
         ]
     body = "\n".join(parts)
     return (
@@ -82,56 +121,84 @@ def html_report(record: Mapping[str, Any], charts: Mapping[str, bytes] | None = 
     )
 
 
-def record_charts(record: Mapping[str, Any]) -> dict[str, bytes]:
-    """The report's charts as PNG by caption, each drawn when the record has its data."""
+def record_charts(record: Mapping[str, Any]) -> dict[str, dict[str, bytes]]:
+    """The report's charts as PNG by caption, by section, each drawn when its data is there."""
     from ldi.reporting import plots
 
     currency = str(record["currency"])
-    figures = {}
+    sections: dict[str, dict[str, Any]] = {}
     if record.get("liability_cashflows"):
         flows = pd.DataFrame(record["liability_cashflows"])
-        figures["Liability cash flows by year"] = plots.cashflow_profile(
-            flows["year"], flows["fixed"], flows["inflation_linked"], currency
-        )
-    exposures = pd.DataFrame(record["exposures"]).set_index("measure")
-    for risk in ("rates", "inflation"):
-        figures[f"Key-rate {risk} exposure and hedge ratio per bucket"] = plots.key_rate_profile(
-            exposures, risk, currency
-        )
+        sections["liabilities"] = {
+            "Liability cash flows by year": plots.cashflow_profile(
+                flows["year"], flows["fixed"], flows["inflation_linked"], currency
+            )
+        }
     if record.get("objective_value") is not None:
         kinds = {row["id"]: row["kind"] for row in record.get("instruments") or []}
-        figures["Allocation before and after, and trades"] = plots.allocation_chart(
-            pd.Series(record["positions"], dtype=float),
-            pd.Series(record["holdings"], dtype=float),
-            currency,
-            labels=kinds or None,
+        sections["allocation"] = {
+            "Allocation before and after, and trades": plots.allocation_chart(
+                pd.Series(record["positions"], dtype=float),
+                pd.Series(record["holdings"], dtype=float),
+                currency,
+                labels=kinds or None,
+            )
+        }
+    exposures = pd.DataFrame(record["exposures"]).set_index("measure")
+    sections["hedging"] = {
+        f"Key-rate {risk} exposure and hedge ratio per bucket": plots.key_rate_profile(
+            exposures, risk, currency
         )
+        for risk in ("rates", "inflation")
+    }
     if record.get("stress"):
         stress = pd.DataFrame(record["stress"]).set_index("scenario")
-        figures["Stress scenarios: changes and funding ratio"] = plots.stress_impacts(
-            stress, currency
-        )
-        figures["Collateral called and available under each stress"] = plots.collateral_headroom(
-            stress, currency
-        )
+        sections["stress"] = {
+            "Stress scenarios: changes and funding ratio": plots.stress_impacts(stress, currency),
+            "Collateral called and available under each stress": plots.collateral_headroom(
+                stress, currency
+            ),
+        }
     if record.get("waterfall"):
         waterfall = record["waterfall"]
         pools = pd.DataFrame(waterfall["pools"]).set_index("pool")
         caption = f"Collateral waterfall of the tightest stress ({waterfall['scenario']})"
-        figures[caption] = plots.collateral_waterfall(pools, waterfall["scenario"], currency)
-    return {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
+        sections.setdefault("stress", {})[caption] = plots.collateral_waterfall(
+            pools, waterfall["scenario"], currency
+        )
+    return {
+        section: {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
+        for section, figures in sections.items()
+    }
+
+
+def problem_table(record: Mapping[str, Any]) -> pd.DataFrame:
+    """What was solved: valuation date, the liabilities' size, the instruments and the terms."""
+    pv = _exposures(record)
+    liabilities = pv["liabilities"]
+    objective = record.get("objective") or []
+    terms = {row["term"] for row in record.get("constraints") or []}
+    rows = {
+        "Valued": record.get("valuation_date") or "not stated",
+        "Liabilities, value": _money(liabilities["pv"]),
+        "Liabilities, PV01 / IE01 (per bp)": (
+            f"{_money(liabilities['pv01'])} / {_money(liabilities['ie01'])}"
+        ),
+        "Instruments": f"{len(record.get('instruments') or record['positions'])}",
+        "Objective": "; ".join(
+            f"{row['sense']} {row['term']} (weight {row['weight']:g})" for row in objective
+        )
+        or "none",
+        "Constraints": ", ".join(sorted(terms)) or "none",
+    }
+    return pd.DataFrame({"": rows}).rename_axis("")
 
 
 def funding_table(record: Mapping[str, Any]) -> pd.DataFrame:
-    """Funding and hedge ratios (percent) before and after."""
-    before, hedges = record.get("before") or {}, record.get("hedge_ratios") or {}
-    rows = {
-        "Funding ratio": (before.get("funding_ratio"), record.get("funding_ratio")),
-        "Rates hedge ratio": (before.get("rates"), hedges.get("rates")),
-        "Inflation hedge ratio": (before.get("inflation"), hedges.get("inflation")),
-    }
-    frame = pd.DataFrame(rows, index=["Before", "After"]).T
-    return frame.map(_percent)
+    """Funding and hedge ratios, the assets' value and the surplus, before and after."""
+    after = {"funding_ratio": record.get("funding_ratio"), **(record.get("hedge_ratios") or {})}
+    table = headline_table(record.get("before") or {}, after, _exposures(record).loc["pv"], "")
+    return table.rename(index=lambda label: label.replace(" ()", ""))
 
 
 def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
@@ -139,8 +206,7 @@ def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
 
     After is blank when the solve has no positions (JSON nulls read as NaN).
     """
-    exposures = pd.DataFrame(record["exposures"]).set_index("measure")
-    exposures = exposures.drop(columns="hedge_ratio").astype(float)
+    exposures = _exposures(record)
     rows = {}
     for measure, label in (("pv", "value"), ("pv01", "PV01 (per bp)"), ("ie01", "IE01 (per bp)")):
         row = exposures.loc[measure]
@@ -153,19 +219,44 @@ def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, index=["Before", "After"]).T
 
 
-def allocation_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def allocation(record: Mapping[str, Any]) -> pd.DataFrame:
     """Kind, holding, position and trade per instrument held before or after (money)."""
     kinds = {row["id"]: row["kind"] for row in record.get("instruments") or []}
-    frame = pd.DataFrame(
-        {
-            "Kind": pd.Series(kinds, dtype=object),
-            "Before": pd.Series(record["holdings"], dtype=float),
-            "After": pd.Series(record["positions"], dtype=float),
-            "Trade": pd.Series(record["trades"], dtype=float),
-        }
+    return allocation_table(
+        pd.Series(kinds, dtype=object),
+        pd.Series(record["holdings"], dtype=float),
+        pd.Series(record["positions"], dtype=float),
+        float(record["scale"]),
     )
-    held = (frame[["Before", "After"]].abs() >= 0.5).any(axis=1)
-    return frame[held].rename_axis("Instrument")
+
+
+def objective_table(record: Mapping[str, Any]) -> pd.DataFrame:
+    """Each objective term: sense, weight, value in its unit and contribution."""
+    frame = pd.DataFrame(record.get("objective") or [])
+    if frame.empty:
+        return frame
+    columns = ["sense", "weight", "value", "unit", "contribution"]
+    return frame.set_index("term")[columns].rename_axis("Term")
+
+
+def collateral_block(record: Mapping[str, Any]) -> pd.DataFrame:
+    """The solve summary's collateral table from the record.
+
+    The record writes a rise beyond the search range as null, read back here as inf.
+    """
+    collateral = record["collateral"]
+    table = pd.DataFrame(collateral["headroom"]).set_index("rise").astype(float)
+    resilience = pd.DataFrame(collateral["resilience"]).set_index("rise").astype(float)
+    return collateral_table(table, resilience.fillna(float("inf")))
+
+
+def outcomes_block(record: Mapping[str, Any]) -> pd.DataFrame:
+    """The solve summary's simulated outcomes table from the record."""
+    outcomes = record["outcomes"]
+    table = pd.DataFrame(outcomes["outcomes"]).set_index("measure").astype(float)
+    return outcomes_table(
+        table, outcomes["confidence"], outcomes["surplus_var_limit"], outcomes["var_breached"]
+    )
 
 
 def bucket_table(record: Mapping[str, Any]) -> pd.DataFrame:
@@ -196,6 +287,17 @@ def stress_table(record: Mapping[str, Any]) -> pd.DataFrame:
     return shown.rename(columns=lambda c: c.replace("_", " ").capitalize()).rename_axis("Scenario")
 
 
+def _exposures(record: Mapping[str, Any]) -> pd.DataFrame:
+    """The exposures (index: pv, pv01, ie01, ...) in money; JSON nulls as NaN."""
+    frame = pd.DataFrame(record["exposures"]).set_index("measure")
+    return frame.drop(columns="hedge_ratio").astype(float)
+
+
+def _binding_kinds(record: Mapping[str, Any]) -> pd.Series:
+    rows = [row for row in record.get("constraints") or [] if row.get("binding")]
+    return pd.Series({row["row"]: row["kind"] for row in rows}, dtype=object)
+
+
 def _table(
     frame: pd.DataFrame,
     shown: Callable[[Any], str] = str,
@@ -223,13 +325,17 @@ def _cell(value: Any, shown: Callable[[Any], str]) -> str:
     return shown(value)
 
 
-def _image(caption: str, png: bytes) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    alt = html.escape(caption)
-    return (
-        f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">'
-        f"<figcaption>{alt}</figcaption></figure>"
-    )
+def _images(charts: Mapping[str, bytes] | None) -> list[str]:
+    """Each chart as a figure with its caption, the PNG inline."""
+    figures = []
+    for caption, png in (charts or {}).items():
+        data = base64.b64encode(png).decode("ascii")
+        alt = html.escape(caption)
+        figures.append(
+            f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{alt}</figcaption></figure>"
+        )
+    return figures
 
 
 def _status_class(status: str) -> str:

@@ -21,6 +21,8 @@ from ldi.stress import stress_test
 def decision_record(problem: Problem, result: LDIResult) -> dict[str, Any]:
     """The record of ``result``, a solve of ``problem`` (see the module docstring)."""
     record = result.to_dict()
+    date = problem.spec.valuation_date
+    record["valuation_date"] = date.isoformat() if date else None
     record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = liability_cashflows(problem)
     record["stress"] = record["waterfall"] = None

@@ -5,6 +5,7 @@ automation and HTML for notebooks. Every number comes from the ``LDIResult``.
 """
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,26 +31,10 @@ class SolveSummary:
     result: LDIResult
 
     def headline(self) -> pd.DataFrame:
-        """Funding and hedge ratios, then the assets' value and the surplus, before and after.
-
-        The assets' value is what the positions cost (net of repo), so a cost-minimizing
-        solve without a budget shows there what the matching portfolio needs.
-        """
+        """Funding and hedge ratios, then the assets' value and the surplus, before and after."""
         r = self.result
-        ratios = {
-            "Funding ratio": (r.before.get("funding_ratio"), r.funding_ratio),
-            "Rates hedge": (r.before.get("rates"), r.hedge_ratios["rates"]),
-            "Inflation hedge": (r.before.get("inflation"), r.hedge_ratios["inflation"]),
-        }
-        value = r.exposures.loc["pv"]
-        assets = (value["assets_before"], value["assets"])
-        money = {
-            f"Assets ({r.currency})": assets,
-            f"Surplus ({r.currency})": tuple(a - value["liabilities"] for a in assets),
-        }
-        as_percent = {k: [percent(_number(v)) for v in pair] for k, pair in ratios.items()}
-        as_money = {k: [number(0)(_number(v)) for v in pair] for k, pair in money.items()}
-        return pd.DataFrame({**as_percent, **as_money}, index=["Before", "After"]).T
+        after = {"funding_ratio": r.funding_ratio, **r.hedge_ratios}
+        return headline_table(r.before, after, r.exposures.loc["pv"], r.currency)
 
     def collateral(self) -> pd.DataFrame | None:
         """Collateral called, available and headroom per tested rise, and resilience (bp).
@@ -59,72 +44,21 @@ class SolveSummary:
         summary = self.result.collateral
         if summary is None:
             return None
-        table, resilience = summary.table, summary.resilience
-        labels = [c for c in ("before", "after") if f"headroom_{c}" in table]
-        rows: dict[str, list[str]] = {}
-        for rise in table.index:
-            for measure, name in (("called", "Called"), ("available", "Available")):
-                rows[f"{name} [{rise}]"] = [
-                    number(0)(table.loc[rise, f"{measure}_{c}"]) for c in labels
-                ]
-            rows[f"Headroom [{rise}]"] = [
-                number(0)(table.loc[rise, f"headroom_{c}"]) for c in labels
-            ]
-        for rise in resilience.index:
-            for measure, name in (("absorbable", "Rise absorbed"), ("zero_nav", "To zero NAV")):
-                rows[f"{name} [{rise}]"] = [
-                    rise_bp(resilience.loc[rise, f"{measure}_bp_{c}"], SEARCH_BP) for c in labels
-                ]
-        return pd.DataFrame(rows, index=[c.capitalize() for c in labels]).T
+        return collateral_table(summary.table, summary.resilience)
 
     def outcomes(self) -> pd.DataFrame | None:
         """Simulated one-year outcomes before and after (None without a CVaR term)."""
         summary = self.result.outcomes
         if summary is None:
             return None
-        table = summary.table
-        labels = {
-            "expected_surplus_change": ("Expected surplus change", "money"),
-            "surplus_volatility": ("Surplus volatility (1 sd)", "money"),
-            "value_at_risk": (f"VaR {summary.confidence:.0%} (surplus loss)", "money"),
-            "cvar": (f"CVaR {summary.confidence:.0%} (surplus loss)", "money"),
-            "probability_below_100": ("P(funding ratio < 100%)", "percent"),
-            "probability_below_90": ("P(funding ratio < 90%)", "percent"),
-            "funding_ratio_p5": ("Funding ratio, 5th percentile", "percent"),
-            "funding_ratio_p50": ("Funding ratio, median", "percent"),
-            "funding_ratio_p95": ("Funding ratio, 95th percentile", "percent"),
-        }
-        rows = {}
-        for measure, (label, kind) in labels.items():
-            shown = number(0) if kind == "money" else percent
-            rows[label] = [shown(float(v)) for v in table.loc[measure]]
-            if measure == "value_at_risk" and summary.var_limit is not None:
-                rows[f"VaR {summary.confidence:.0%} limit"] = [
-                    f"{number(0)(summary.var_limit)} ({'breached' if broken else 'within'})"
-                    for broken in summary.var_breached.values()
-                ]
-        return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
-
-    def liquidity_binding(self) -> list[str]:
-        """Names of the binding rows of collateral and liquidity constraints."""
-        table = self.result.binding
-        return list(table.index[table["kind"].isin(LIQUIDITY_KINDS)])
+        return outcomes_table(
+            summary.table, summary.confidence, summary.var_limit, summary.var_breached
+        )
 
     def allocation(self) -> pd.DataFrame:
         """Kind, holding, position and trade per instrument held before or after."""
         r = self.result
-        frame = pd.DataFrame(
-            {
-                "Kind": r.instruments["kind"],
-                "Before": r.holdings,
-                "After": r.positions,
-                "Trade": r.trades,
-            }
-        )
-        frame[["Before", "After"]] = _cleaned(frame[["Before", "After"]], r.scale)
-        frame["Trade"] = frame["After"] - frame["Before"]
-        kept = (frame["Before"] != 0) | (frame["After"] != 0)
-        return frame[kept].rename_axis("Instrument")
+        return allocation_table(r.instruments["kind"], r.holdings, r.positions, r.scale)
 
     def binding(self) -> pd.DataFrame:
         """Binding rows, except long-only ones and vector rows with many binding entries."""
@@ -253,8 +187,7 @@ class SolveSummary:
         return f"{summary.count:,} scenarios, seed {summary.seed}"
 
     def _binds(self) -> str:
-        binding = self.liquidity_binding()
-        return f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
+        return liquidity_binds(self.result.binding["kind"])
 
     def _solver_line(self) -> str:
         info = self.result.solver
@@ -273,6 +206,105 @@ class SolveSummary:
         if len(at_zero):
             text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
+
+
+def headline_table(
+    before: Mapping[str, float | None],
+    after: Mapping[str, float | None],
+    value: Mapping[str, float | None],
+    currency: str,
+) -> pd.DataFrame:
+    """Funding and hedge ratios, then the assets' value and the surplus, before and after.
+
+    ``before`` and ``after`` hold ``funding_ratio``, ``rates`` and ``inflation``; ``value``
+    the PV row of the exposures (``assets_before``, ``assets``, ``liabilities``). The assets'
+    value is what the positions cost (net of repo), so a cost-minimizing solve without a
+    budget shows there what the matching portfolio needs.
+    """
+    ratios = {
+        "Funding ratio": "funding_ratio",
+        "Rates hedge": "rates",
+        "Inflation hedge": "inflation",
+    }
+    rows = {
+        label: [percent(_number(side.get(key))) for side in (before, after)]
+        for label, key in ratios.items()
+    }
+    assets = [_number(value["assets_before"]), _number(value["assets"])]
+    rows[f"Assets ({currency})"] = [number(0)(a) for a in assets]
+    liabilities = _number(value["liabilities"])
+    rows[f"Surplus ({currency})"] = [number(0)(a - liabilities) for a in assets]
+    return pd.DataFrame(rows, index=["Before", "After"]).T
+
+
+def allocation_table(
+    kinds: pd.Series, holdings: pd.Series, positions: pd.Series, scale: float
+) -> pd.DataFrame:
+    """Kind, holding, position and trade per instrument held before or after (money).
+
+    Solver residues (below 1e-7 of ``scale``, the solve's money unit) show as 0.
+    """
+    frame = pd.DataFrame({"Kind": kinds, "Before": holdings, "After": positions})
+    frame[["Before", "After"]] = _cleaned(frame[["Before", "After"]].astype(float), scale)
+    frame["Trade"] = frame["After"] - frame["Before"]
+    kept = (frame["Before"] != 0) | (frame["After"] != 0)
+    return frame[kept].rename_axis("Instrument")
+
+
+def collateral_table(table: pd.DataFrame, resilience: pd.DataFrame) -> pd.DataFrame:
+    """A collateral summary's tables as text: money per rise, then resilience in bp.
+
+    ``table`` and ``resilience`` are ``CollateralSummary.table`` and ``.resilience``.
+    """
+    labels = [c for c in ("before", "after") if f"headroom_{c}" in table]
+    money = number(0)
+    rows: dict[str, list[str]] = {}
+    for rise in table.index:
+        for measure, name in (("called", "Called"), ("available", "Available")):
+            rows[f"{name} [{rise}]"] = [money(table.loc[rise, f"{measure}_{c}"]) for c in labels]
+        rows[f"Headroom [{rise}]"] = [money(table.loc[rise, f"headroom_{c}"]) for c in labels]
+    for rise in resilience.index:
+        for measure, name in (("absorbable", "Rise absorbed"), ("zero_nav", "To zero NAV")):
+            rows[f"{name} [{rise}]"] = [
+                rise_bp(resilience.loc[rise, f"{measure}_bp_{c}"], SEARCH_BP) for c in labels
+            ]
+    return pd.DataFrame(rows, index=[c.capitalize() for c in labels]).T
+
+
+def outcomes_table(
+    table: pd.DataFrame,
+    confidence: float,
+    var_limit: float | None,
+    var_breached: Mapping[str, bool],
+) -> pd.DataFrame:
+    """Simulated one-year outcomes as text (``OutcomeSummary.table`` and its VaR limit)."""
+    labels = {
+        "expected_surplus_change": ("Expected surplus change", "money"),
+        "surplus_volatility": ("Surplus volatility (1 sd)", "money"),
+        "value_at_risk": (f"VaR {confidence:.0%} (surplus loss)", "money"),
+        "cvar": (f"CVaR {confidence:.0%} (surplus loss)", "money"),
+        "probability_below_100": ("P(funding ratio < 100%)", "percent"),
+        "probability_below_90": ("P(funding ratio < 90%)", "percent"),
+        "funding_ratio_p5": ("Funding ratio, 5th percentile", "percent"),
+        "funding_ratio_p50": ("Funding ratio, median", "percent"),
+        "funding_ratio_p95": ("Funding ratio, 95th percentile", "percent"),
+    }
+    rows = {}
+    for measure, (label, kind) in labels.items():
+        shown = number(0) if kind == "money" else percent
+        rows[label] = [shown(float(v)) for v in table.loc[measure]]
+        if measure == "value_at_risk" and var_limit is not None:
+            rows[f"VaR {confidence:.0%} limit"] = [
+                f"{number(0)(var_limit)} ({'breached' if broken else 'within'})"
+                for broken in var_breached.values()
+            ]
+    return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
+
+
+def liquidity_binds(kinds: pd.Series) -> str:
+    """The line naming the binding collateral rows (``kinds``: binding row -> its kind)."""
+    binding = list(kinds.index[kinds.isin(LIQUIDITY_KINDS)])
+    return f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
 
 
 def _figure(value: float) -> str:

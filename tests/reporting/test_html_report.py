@@ -10,6 +10,7 @@ figures. Without Chromium the rendering tests are skipped, saying why.
 
 import base64
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 import ldi
 from ldi.reporting.html_report import html_report, record_charts
 from ldi.reporting.record import decision_record
-from tests.reference import DEFAULT_PROBLEM
+from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -81,9 +82,9 @@ def test_the_charts_are_embedded_as_png(solved):
     images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)">', page)
     assert [alt for alt, _ in images] == [
         "Liability cash flows by year",
+        "Allocation before and after, and trades",
         "Key-rate rates exposure and hedge ratio per bucket",
         "Key-rate inflation exposure and hedge ratio per bucket",
-        "Allocation before and after, and trades",
         "Stress scenarios: changes and funding ratio",
         "Collateral called and available under each stress",
         "Collateral waterfall of the tightest stress (parallel_up_250)",
@@ -137,3 +138,67 @@ def test_the_balance_sheet_is_the_results_exposures(solved):
     assert f"<td>{pv['assets'] - pv['liabilities']:,.0f}</td>" in table
     pv01 = result.exposures.loc["pv01"]
     assert f"<td>{pv01['liabilities']:,.0f}</td>" in table
+
+
+def section_rows(page: str, heading: str) -> dict[str, list[str]]:
+    """{first cell: other cells} of the first table after the <h2> that starts with heading."""
+    section = page.split(f"<h2>{heading}", 1)[1]
+    table = re.search(r"<tbody>(.*?)</tbody>", section, re.DOTALL).group(1)
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.DOTALL):
+        cells = [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_the_problem_summary_is_the_problems(solved):
+    result, page = solved
+    rows = section_rows(page, "Problem")
+    assert rows["Valued"] == ["2025-12-31"]
+    liabilities = result.exposures["liabilities"]
+    assert rows["Liabilities, value"] == [f"{liabilities['pv']:,.0f}"]
+    assert rows["Liabilities, PV01 / IE01 (per bp)"] == [
+        f"{liabilities['pv01']:,.0f} / {liabilities['ie01']:,.0f}"
+    ]
+    assert rows["Instruments"] == [str(len(result.instruments))]
+    for term, row in result.objective.iterrows():
+        assert f"{row['sense']} {term} (weight {row['weight']:g})" in rows["Objective"][0]
+    assert rows["Constraints"] == [", ".join(sorted(set(result.constraints["term"])))]
+
+
+def test_the_allocation_and_objective_are_the_summarys(solved):
+    result, page = solved
+    summary = result.summary()
+    rows = section_rows(page, "Allocation and trades")
+    allocation = summary.allocation()
+    assert list(rows) == list(allocation.index)
+    for name, row in allocation.iterrows():
+        money = [f"{row[c]:,.0f}" for c in ("Before", "After", "Trade")]
+        assert rows[name] == [row["Kind"], *money]
+    rows = section_rows(page, "Objective")
+    for term, row in result.objective.iterrows():
+        assert rows[term][-1] == f"{row['contribution']:,.6g}"
+
+
+def test_the_collateral_block_is_the_solve_summarys(solved):
+    """From the record (rises beyond the search written as null) as the summary prints it."""
+    result, page = solved
+    expected = result.summary().collateral()
+    assert f"<h2>Collateral ({html.escape(result.collateral.title)})</h2>" in page
+    rows = section_rows(page, "Collateral (")
+    assert rows == {label: list(cells) for label, cells in expected.iterrows()}
+    assert rows["Rise absorbed [real]"] == ["> 2,000bp", "> 2,000bp"]
+    assert "<p>Binds: repo_collateral[UKT_3T_2052]</p>" in page
+
+
+def test_simulated_outcomes_are_the_solve_summarys(tmp_path):
+    raw = raw_problem()
+    raw["simulation"] = {"outcomes": True, "scenarios": 2000, "seed": 3, "surplus_var": 0.06}
+    problem = ldi.load_problem(raw)
+    result = problem.solve()
+    page = html_report(json.loads(json.dumps(decision_record(problem, result))))
+    assert "<h2>Simulated one-year outcomes (2,000 scenarios, seed 3)</h2>" in page
+    expected = result.summary().outcomes()
+    rows = section_rows(page, "Simulated one-year outcomes")
+    assert rows == {label: list(cells) for label, cells in expected.iterrows()}
+    assert "VaR 95% limit" in rows

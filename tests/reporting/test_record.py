@@ -14,7 +14,7 @@ import pytest
 
 import ldi
 from ldi.reporting.record import decision_record
-from tests.reference import DEFAULT_PROBLEM, reference
+from tests.reference import DEFAULT_PROBLEM, raw_problem, reference
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,11 @@ def solved():
 def test_the_record_is_the_results_dictionary_and_more(solved):
     _, result, record = solved
     expected = json.loads(json.dumps(result.to_dict()))
-    extra = {"instruments", "liability_cashflows", "stress", "waterfall"}
+    extra = {"valuation_date", "instruments", "liability_cashflows", "stress", "waterfall"}
     assert set(record) == set(expected) | extra
     for key in set(expected) - {"solver"}:
         assert record[key] == expected[key], key
+    assert record["valuation_date"] == raw_problem()["valuation_date"].isoformat()
     kinds = {row["id"]: row["kind"] for row in record["instruments"]}
     assert kinds == result.instruments["kind"].to_dict()
     json.dumps(record, allow_nan=False)  # standard JSON

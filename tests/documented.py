@@ -2,7 +2,8 @@
 
 A ```text block in docs/ is what a command prints, line for line, but for trailing spaces
 and solve times. A line ``...`` stands for lines left out; a block may end before the output
-does. Every such block is checked by a test next to the command's other tests.
+does. A ```json block is an excerpt of a file a command writes, its numbers rounded. Every
+such block is checked by a test next to the command's other tests.
 """
 
 import re
@@ -40,3 +41,32 @@ def assert_shows(block: str, printed: str) -> None:
         starts = [k for k in range(at, len(out)) if out[k : k + len(part)] == part]
         assert starts, f"the command does not print, after line {at}:\n" + "\n".join(part)
         at = starts[0] + len(part)
+
+
+def assert_json_shows(shown: object, written: object, where: str = "") -> None:
+    """``written`` has what a documented JSON excerpt shows.
+
+    Every key shown is written (a key ``...`` stands for the others), lists start with the
+    items shown, a text ending in ``...`` is a prefix, and a number is the written one
+    rounded to the decimals shown.
+    """
+    if isinstance(shown, dict):
+        assert isinstance(written, dict), where
+        for key, value in shown.items():
+            if key != LEFT_OUT:
+                assert key in written, f"{where}.{key} is not written"
+                assert_json_shows(value, written[key], f"{where}.{key}")
+    elif isinstance(shown, list):
+        assert isinstance(written, list), where
+        assert len(written) >= len(shown), where
+        for i, (value, actual) in enumerate(zip(shown, written, strict=False)):
+            assert_json_shows(value, actual, f"{where}[{i}]")
+    elif isinstance(shown, str) and shown.endswith(LEFT_OUT):
+        assert isinstance(written, str), where
+        assert written.startswith(shown[: -len(LEFT_OUT)]), (where, written)
+    elif isinstance(shown, float) and not isinstance(written, bool):
+        decimals = len(repr(shown).partition(".")[2])
+        assert isinstance(written, float), (where, written)
+        assert round(written, decimals) == shown, (where, written)
+    else:
+        assert written == shown, (where, written)

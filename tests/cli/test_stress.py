@@ -32,7 +32,7 @@ import pytest
 import yaml
 
 from ldi.cli import main
-from tests.documented import assert_shows, shown
+from tests.documented import assert_json_shows, assert_shows, shown
 from tests.reference import (
     DEFAULT_PROBLEM,
     MONEY_RTOL,
@@ -707,3 +707,12 @@ def test_the_documented_scenarios_of_your_own_are_what_it_prints(tmp_path):
     run = run_cli("stress", path, "--scenario", "linker_selloff", "long_end_selloff")
     assert run.code == 0, run.err
     assert_shows(shown("stress-testing.md", "linker_selloff    "), run.out)
+
+
+def test_the_documented_json_is_what_it_writes(tmp_path):
+    """docs/stress-testing.md shows an excerpt of the current holdings' JSON, rounded."""
+    document = (PROBLEMS.parent / "docs" / "stress-testing.md").read_text()
+    (example,) = re.findall(r"```json\n(.*?)```", document, re.DOTALL)
+    run = run_cli("stress", DEFAULT_PROBLEM, json_file=tmp_path / "stress.json")
+    assert run.code == 0, run.err
+    assert_json_shows(json.loads(example), run.data)

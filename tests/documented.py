@@ -1,24 +1,29 @@
 """The command output the docs show, and the check that the command prints it.
 
-A ```text block in docs/ is what a command prints, line for line, but for trailing spaces
-and solve times. A line ``...`` stands for lines left out; a block may end before the output
-does. A ```json block is an excerpt of a file a command writes, its numbers rounded. Every
-such block is checked by a test next to the command's other tests.
+A ```text block in the README or docs/ is what a command prints, line for line, but for
+trailing spaces and solve times. A line ``...`` stands for lines left out; a block may end
+before the output does. A ```json block is an excerpt of a file a command writes, its
+numbers rounded. Every such block is claimed by a ``shown(...)`` call in the test next to
+the command's other tests (tests/test_docs.py checks that none is left out).
 """
 
 import re
 
 from tests.reference import ROOT
 
-TEXT_BLOCK = re.compile(r"```text\n(.*?)```", re.DOTALL)
+BLOCK = r"```{kind}\n(.*?)```"
 SOLVE_TIME = re.compile(r"(\(\w+, )\d+\.\d+s\)")
 LEFT_OUT = "..."
 
 
-def shown(document: str, marker: str) -> str:
-    """The one ```text block of docs/``document`` that contains ``marker``."""
-    text = (ROOT / "docs" / document).read_text()
-    (block,) = [block for block in TEXT_BLOCK.findall(text) if marker in block]
+def blocks(document: str, kind: str) -> list[str]:
+    """The ```kind blocks of ``document`` (a path from the root)."""
+    return re.findall(BLOCK.format(kind=kind), (ROOT / document).read_text(), re.DOTALL)
+
+
+def shown(document: str, marker: str, kind: str = "text") -> str:
+    """The one ```kind block of ``document`` that contains ``marker``."""
+    (block,) = [block for block in blocks(document, kind) if marker in block]
     return block
 
 

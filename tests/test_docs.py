@@ -11,6 +11,7 @@ from ldi.errors import SpecError
 from ldi.io.load import load_problem, parse_spec
 from ldi.io.schema import ProblemSpec
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
+from tests.documented import blocks
 from tests.io.test_liquidity import curve_history
 from tests.reference import ROOT, raw_problem
 
@@ -137,3 +138,29 @@ def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path
         except SpecError as error:
             errors.append(str(error))
     pytest.fail("\n".join(errors))
+
+
+FENCE = re.compile(r"^```(\w*)$", re.MULTILINE)
+KINDS = {"python", "yaml", "sh", "text", "json"}  # each kind is run or compared above or in tests/
+SHOWN = re.compile(r'shown\(\s*"([^"]+)",\s*(\'[^\']+\'|"[^"]+")(?:,\s*kind="(\w+)")?\)')
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda doc: doc.name)
+def test_every_block_says_what_it_is(doc):
+    opening = FENCE.findall(doc.read_text())[::2]
+    assert set(opening) <= KINDS, f"{doc.name}: blocks of {set(opening) - KINDS}"
+
+
+@pytest.mark.parametrize("kind", ["text", "json"])
+def test_every_output_block_is_compared_with_the_command(kind):
+    """Each ```text and ```json block is claimed by a ``shown(...)`` call in a test."""
+    claims = [
+        (document, marker[1:-1], claimed or "text")
+        for path in (ROOT / "tests").rglob("*.py")
+        for document, marker, claimed in SHOWN.findall(path.read_text())
+    ]
+    for doc in DOCUMENTS:
+        document = doc.relative_to(ROOT).as_posix()
+        for block in blocks(document, kind):
+            checked = [m for d, m, k in claims if (d, k) == (document, kind) and m in block]
+            assert checked, f"no test compares this block of {document}:\n{block[:200]}"

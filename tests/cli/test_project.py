@@ -82,7 +82,7 @@ def test_solve_and_positions_are_exclusive(tmp_path, capsys):
 def test_the_documented_projection_is_what_the_command_prints(capsys):
     """docs/scenarios.md shows ``ldi project`` of the default problem's solved policy."""
     assert main(["project", str(DEFAULT_PROBLEM), "--solve"]) == 0
-    assert_shows(shown("scenarios.md", "funding ratio over 10 years"), capsys.readouterr().out)
+    assert_shows(shown("docs/scenarios.md", "funding ratio over 10 years"), capsys.readouterr().out)
 
 
 def test_rebalance_rule_is_chosen_and_said(problem, capsys):

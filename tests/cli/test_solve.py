@@ -499,7 +499,7 @@ def test_the_documented_collateral_block_is_what_it_prints(tmp_path):
     """docs/optimization.md shows the Collateral block of the default scheme's summary."""
     run = solve_cli(DEFAULT_PROBLEM, tmp_path)
     assert run.code == 0, run.err
-    assert_shows(shown("optimization.md", "Collateral (collateral_buffer"), run.out)
+    assert_shows(shown("docs/optimization.md", "Collateral (collateral_buffer"), run.out)
 
 
 def test_the_documented_diagnosis_is_what_it_prints(tmp_path):
@@ -507,4 +507,11 @@ def test_the_documented_diagnosis_is_what_it_prints(tmp_path):
     raw = edited(raw_problem(), {"constraints.3.leverage.max": 0.1})
     run = solve_cli(write_problem(tmp_path, raw), tmp_path / "out")
     assert run.code == 3, run.err
-    assert_shows(shown("optimization.md", "infeasible (CLARABEL"), run.out)
+    assert_shows(shown("docs/optimization.md", "infeasible (CLARABEL"), run.out)
+
+
+def test_the_readme_solve_excerpt_is_what_it_prints(tmp_path):
+    """The README's Quickstart shows an excerpt of ``ldi solve`` on the default problem."""
+    run = solve_cli(DEFAULT_PROBLEM, tmp_path)
+    assert run.code == 0, run.err
+    assert_shows(shown("README.md", "Binding constraints"), run.out)

@@ -682,7 +682,7 @@ def test_the_documented_crisis_path_is_what_it_prints(tmp_path, monkeypatch, cap
     capsys.readouterr()
     argv = ["stress", str(DEFAULT_PROBLEM), "--positions", "result.json"]
     assert main([*argv, "--scenario", "gilt_crisis_2022"]) == 0
-    block = shown("stress-testing.md", "stress test of optimized positions (result.json)")
+    block = shown("docs/stress-testing.md", "stress test of optimized positions (result.json)")
     assert_shows(block, capsys.readouterr().out)
 
 
@@ -690,7 +690,7 @@ def test_the_documented_current_holdings_excerpt_is_what_it_prints():
     """docs/stress-testing.md shows an excerpt of the default problem's current holdings."""
     run = run_cli("stress", DEFAULT_PROBLEM)
     assert run.code == 0, run.err
-    assert_shows(shown("stress-testing.md", "stress test of current holdings"), run.out)
+    assert_shows(shown("docs/stress-testing.md", "stress test of current holdings"), run.out)
 
 
 def test_the_documented_scenarios_of_your_own_are_what_it_prints(tmp_path):
@@ -706,13 +706,12 @@ def test_the_documented_scenarios_of_your_own_are_what_it_prints(tmp_path):
     path = write(tmp_path / "own.yaml", yaml.safe_dump(raw, sort_keys=False))
     run = run_cli("stress", path, "--scenario", "linker_selloff", "long_end_selloff")
     assert run.code == 0, run.err
-    assert_shows(shown("stress-testing.md", "linker_selloff    "), run.out)
+    assert_shows(shown("docs/stress-testing.md", "linker_selloff    "), run.out)
 
 
 def test_the_documented_json_is_what_it_writes(tmp_path):
     """docs/stress-testing.md shows an excerpt of the current holdings' JSON, rounded."""
-    document = (PROBLEMS.parent / "docs" / "stress-testing.md").read_text()
-    (example,) = re.findall(r"```json\n(.*?)```", document, re.DOTALL)
+    example = shown("docs/stress-testing.md", '"within_days"', kind="json")
     run = run_cli("stress", DEFAULT_PROBLEM, json_file=tmp_path / "stress.json")
     assert run.code == 0, run.err
     assert_json_shows(json.loads(example), run.data)

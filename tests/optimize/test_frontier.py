@@ -109,5 +109,5 @@ def test_cli_prints_plots_and_writes_json(tmp_path, capsys):
 
 def test_the_documented_frontier_is_what_it_prints(default_frontier):
     """docs/optimization.md shows the default problem's six-point frontier."""
-    block = shown("optimization.md", "efficient frontier")
+    block = shown("docs/optimization.md", "efficient frontier")
     assert_shows(block, default_frontier.as_text())

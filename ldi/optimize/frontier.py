@@ -25,7 +25,6 @@ from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
 from ldi.problem import Problem
 from ldi.progress import progress
-from ldi.reporting.plots import MILLION, new_figure, save_png
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -101,6 +100,8 @@ class Frontier:
 
     def figure(self) -> "Figure":
         """The frontier as a chart: risk across, expected return up (money in millions)."""
+        from ldi.reporting.plots import MILLION, new_figure  # matplotlib only when drawn
+
         figure, (axes,) = new_figure()
         solved = self.points[self.points["status"] == Status.OPTIMAL.value]
         axes.plot(solved["risk"] / MILLION, solved["expected_return"] / MILLION, marker="o")
@@ -111,6 +112,8 @@ class Frontier:
 
     def plot(self, path: str) -> None:
         """Write the frontier's chart as a PNG (atomically)."""
+        from ldi.reporting.plots import save_png
+
         save_png(self.figure(), path)
 
 

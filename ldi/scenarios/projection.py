@@ -34,7 +34,6 @@ from ldi.cashflows import Cashflows
 from ldi.errors import DataError
 from ldi.io.json_safe import json_safe
 from ldi.progress import progress
-from ldi.reporting.plots import PERCENT, STYLE, new_figure, save_png
 from ldi.risk.matrix import CashflowMatrix
 from ldi.scenarios.apply import liability_streams
 from ldi.scenarios.pnl import ScenarioEngine
@@ -163,6 +162,8 @@ class FundingProjection:
 
     def figure(self) -> "Figure":
         """The fan chart: 5-95% and 25-75% bands, the median, 100% funded (percent)."""
+        from ldi.reporting.plots import PERCENT, STYLE, new_figure  # matplotlib only when drawn
+
         figure, (axes,) = new_figure()
         table = self.table * PERCENT
         years = table.index.to_numpy()
@@ -184,6 +185,8 @@ class FundingProjection:
 
     def plot(self, path: str) -> None:
         """Write the fan chart as a PNG (atomically)."""
+        from ldi.reporting.plots import save_png
+
         save_png(self.figure(), path)
 
 

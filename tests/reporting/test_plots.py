@@ -17,6 +17,8 @@ unwritable path is a directory in the target's place, or a file in its parent's.
 """
 
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -316,3 +318,9 @@ def test_collateral_waterfall_shows_each_pool_used_and_left(problem, result):
     close([bar.get_x() for bar in left], pools["used"] / 1e6)  # left starts where used ends
     png = plots.png_bytes(figure)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_importing_ldi_does_not_load_matplotlib():
+    """Commands that draw nothing (``ldi validate``, ``ldi risk``) do not pay for matplotlib."""
+    code = "import sys, ldi, ldi.cli.main; sys.exit('matplotlib' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

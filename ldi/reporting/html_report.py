@@ -1,10 +1,12 @@
 """The self-contained HTML report of a decision record, for an investment committee.
 
 One file, no external resources: styles inline and charts embedded as PNG data. Sections:
-the problem and its solve, the funding position before and after, the charts, allocation
-and trades, hedge ratios by key tenor, every constraint (binding ones highlighted, with
-shadow prices), the diagnosis when infeasible, and the stress outcomes. It is drawn from a
-record (``ldi.reporting.record``), so a live solve and a result file give the same report.
+the problem and its solve, the funding position before and after, the diagnosis when
+infeasible, allocation and trades, the objective's terms, hedge ratios by key tenor, the
+collateral headroom and the simulated outcomes (when the solve has them), every constraint
+(binding ones highlighted, with shadow prices) and the stress outcomes; each chart sits in
+the section it illustrates. It is drawn from a record (``ldi.reporting.record``) with the
+solve summary's table builders, so a live solve and a result file give the same figures.
 """
 
 import base64
@@ -21,6 +23,9 @@ from ldi.reporting.solve_report import (
     liquidity_binds,
     outcomes_table,
 )
+from ldi.reporting.tables import number, percent
+
+_money = number(0)  # whole units of the currency
 
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 70em;
@@ -44,7 +49,7 @@ def html_report(
     """The report as one HTML document; ``charts``: PNG images by caption, by section.
 
     The sections charts go in are those of ``record_charts``: liabilities, allocation,
-    hedging, collateral and stress.
+    hedging and stress.
     """
     charts = charts or {}
     currency = str(record["currency"])
@@ -82,7 +87,7 @@ def html_report(
         ]
     parts += ["<h2>Hedge ratios by key tenor</h2>"]
     if solved:
-        parts.append(_table(bucket_table(record), _percent))
+        parts.append(_table(bucket_table(record), percent))
     parts += _images(charts.get("hedging"))
     if solved and record.get("collateral"):
         collateral = record["collateral"]
@@ -135,7 +140,7 @@ def record_charts(record: Mapping[str, Any]) -> dict[str, dict[str, bytes]]:
             )
         }
     if record.get("objective_value") is not None:
-        kinds = {row["id"]: row["kind"] for row in record.get("instruments") or []}
+        kinds = _kinds(record)
         sections["allocation"] = {
             "Allocation before and after, and trades": plots.allocation_chart(
                 pd.Series(record["positions"], dtype=float),
@@ -197,8 +202,8 @@ def problem_table(record: Mapping[str, Any]) -> pd.DataFrame:
 def funding_table(record: Mapping[str, Any]) -> pd.DataFrame:
     """Funding and hedge ratios, the assets' value and the surplus, before and after."""
     after = {"funding_ratio": record.get("funding_ratio"), **(record.get("hedge_ratios") or {})}
-    table = headline_table(record.get("before") or {}, after, _exposures(record).loc["pv"], "")
-    return table.rename(index=lambda label: label.replace(" ()", ""))
+    pv = _exposures(record).loc["pv"]
+    return headline_table(record.get("before") or {}, after, pv, str(record["currency"]))
 
 
 def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
@@ -221,9 +226,8 @@ def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
 
 def allocation(record: Mapping[str, Any]) -> pd.DataFrame:
     """Kind, holding, position and trade per instrument held before or after (money)."""
-    kinds = {row["id"]: row["kind"] for row in record.get("instruments") or []}
     return allocation_table(
-        pd.Series(kinds, dtype=object),
+        pd.Series(_kinds(record), dtype=object),
         pd.Series(record["holdings"], dtype=float),
         pd.Series(record["positions"], dtype=float),
         float(record["scale"]),
@@ -283,7 +287,7 @@ def stress_table(record: Mapping[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame(record["stress"]).set_index("scenario")
     shown = frame[["asset_change", "liability_change", "surplus_change", "headroom"]]
     shown = shown.map(_money)
-    shown.insert(3, "funding_ratio_after", frame["funding_ratio_after"].map(_percent))
+    shown.insert(3, "funding_ratio_after", frame["funding_ratio_after"].map(percent))
     return shown.rename(columns=lambda c: c.replace("_", " ").capitalize()).rename_axis("Scenario")
 
 
@@ -291,6 +295,11 @@ def _exposures(record: Mapping[str, Any]) -> pd.DataFrame:
     """The exposures (index: pv, pv01, ie01, ...) in money; JSON nulls as NaN."""
     frame = pd.DataFrame(record["exposures"]).set_index("measure")
     return frame.drop(columns="hedge_ratio").astype(float)
+
+
+def _kinds(record: Mapping[str, Any]) -> dict[str, str]:
+    """Each instrument's kind by id (none in a record without its instruments)."""
+    return {row["id"]: row["kind"] for row in record.get("instruments") or []}
 
 
 def _binding_kinds(record: Mapping[str, Any]) -> pd.Series:
@@ -344,14 +353,6 @@ def _status_class(status: str) -> str:
 
 def _solver_line(solver: Mapping[str, Any]) -> str:
     return f"{solver.get('name')}, {solver.get('status')}, {solver.get('time_s', 0.0):.3f} s"
-
-
-def _percent(value: Any) -> str:
-    return "" if value is None else f"{float(value):.1%}"
-
-
-def _money(value: Any) -> str:
-    return f"{float(value):,.0f}"
 
 
 def _figure(value: Any) -> str:

@@ -1,7 +1,9 @@
 """The solve summary: status, funding and hedge ratios, allocation and trades, binding limits.
 
 Three renderings of the same tables: text for terminals (``ldi solve``), Markdown for
-automation and HTML for notebooks. Every number comes from the ``LDIResult``.
+automation and HTML for notebooks. Every number comes from the ``LDIResult``. The tables
+are built by module functions over plain frames, which the HTML report
+(``ldi.reporting.html_report``) calls with a decision record's data.
 """
 
 import html

@@ -251,7 +251,11 @@ def _parser() -> argparse.ArgumentParser:
         "solve", help="optimize positions and overlays; print allocation, trades and limits"
     )
     solve.add_argument("problem", help="problem YAML file")
-    solve.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
+    solve.add_argument(
+        "--json",
+        metavar="OUT.json",
+        help="also write the decision record (result, stresses) as JSON",
+    )
     solve.add_argument(
         "--report", metavar="OUT.html", help="also write the self-contained HTML report"
     )

@@ -31,6 +31,7 @@ REPORT_KEYS = (
     "holdings",
     "trades",
     "exposures",
+    "buckets",
 )
 log = logging.getLogger("ldi")
 

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,15 +17,16 @@ from ldi.io.schema import ProblemSpec
 from ldi.liabilities import Liabilities
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
 from ldi.scenarios import Revaluation, Scenario, catalogue, revaluation_of
+from ldi.scenarios.setup import SimulationSetup
 from ldi.typing import ArrayLike
 
 if TYPE_CHECKING:  # the optimizer imports cvxpy; domain code loads it only to solve
+    from ldi.optimize.data import ModelData
     from ldi.optimize.decision import Decision
     from ldi.optimize.model import Model
     from ldi.optimize.result import LDIResult
     from ldi.risk.factors import RiskModel
     from ldi.scenarios.pnl import ScenarioEngine
-    from ldi.scenarios.simulation import CurveFactors
 
 E_POSITIONS = "positions: unknown instrument ids {ids}; expected ids from {known}"
 E_NO_OBJECTIVE = (
@@ -40,8 +42,11 @@ class Problem:
     for overlays, cash borrowed for repo (see ``ldi.instruments.Role``). ``decision`` holds
     the objective, constraints and solver options of the problem file. ``collateral`` is the
     collateral policy (haircuts, eligibility, initial margin); ``scenarios`` the stress
-    scenarios by name (the catalogue's and the file's own); ``curve_factors`` the simulated
-    nominal curve's factors (None: level, slope and curvature defaults).
+    scenarios by name (the catalogue's and the file's own); ``simulation`` where simulated
+    moves come from (the scenario model's options, or an external scenario file) and how
+    positions and liabilities age when markets do not move (``ldi.scenarios.setup``).
+    ``folder`` is where the files the spec names are read from (the problem file's), so
+    the problem can be built again elsewhere (``ldi.io.load.build_problem``).
     """
 
     spec: ProblemSpec
@@ -52,7 +57,8 @@ class Problem:
     decision: "Decision | None" = None
     collateral: CollateralPolicy = field(default_factory=CollateralPolicy)
     scenarios: Mapping[str, Scenario] = field(default_factory=catalogue)
-    curve_factors: "CurveFactors | None" = None
+    simulation: SimulationSetup = field(default_factory=SimulationSetup)
+    folder: Path | None = None
 
     @property
     def name(self) -> str:
@@ -103,14 +109,16 @@ class Problem:
         )
 
     def scenario_engine(self, risk_model: "RiskModel | None" = None) -> "ScenarioEngine":
-        """Simulated one-year value changes of the instruments and the liabilities.
+        """Simulated P&L of the instruments and the liabilities, aged by the model of time.
 
-        The scenario model uses ``risk_model`` (default: the decision's, else the defaults)
-        and each growth asset's stated volatility.
+        The moves are the scenario file's when ``simulation`` has one, else the scenario
+        model's with every option of ``simulation``, ``risk_model`` (default: the
+        decision's, else the defaults) and each growth asset's stated volatility. Positions
+        age by ``simulation.carry``; hedges are re-struck at the decision's key tenors.
         """
         from ldi.risk.factors import RiskModel
         from ldi.scenarios.pnl import ScenarioEngine
-        from ldi.scenarios.simulation import ScenarioModel, growth_volatilities
+        from ldi.scenarios.simulation import growth_volatilities
 
         if risk_model is None:
             risk_model = self.decision.risk_model if self.decision else RiskModel()
@@ -120,19 +128,28 @@ class Problem:
             [type(i).kind for i in instruments],
             [getattr(i, "volatility", 0.0) for i in instruments],
         )
-        model = ScenarioModel(risk=risk_model, curve=self.curve_factors, growth_volatility=growth)
-        return ScenarioEngine(self.revaluation, self.liabilities, model)
+        model = self.simulation.model(risk_model, growth)
+        keys = self.decision.keys if self.decision else DEFAULT_KEYS
+        carry = self.simulation.carry
+        return ScenarioEngine(self.revaluation, self.liabilities, model, carry, keys)
 
     @cached_property
     def model(self) -> "Model":
         """The optimization model, built once and reused by ``solve`` and ``resolve``."""
         from ldi.optimize.data import model_data
+
+        decision = self.decision
+        if decision is None or not decision.objective:
+            raise SpecError(E_NO_OBJECTIVE, path="objective")
+        return self.model_on(model_data(self, decision.keys, decision.risk_model, decision.groups))
+
+    def model_on(self, data: "ModelData") -> "Model":
+        """A new optimization model of the decision's terms on ``data`` (compiled on use)."""
         from ldi.optimize.model import Model
 
         decision = self.decision
         if decision is None or not decision.objective:
             raise SpecError(E_NO_OBJECTIVE, path="objective")
-        data = model_data(self, decision.keys, decision.risk_model, decision.groups)
         return Model(
             data,
             decision.objective,

@@ -1,16 +1,30 @@
 """The funding-ratio projection of a problem's policy: its holdings or any positions.
 
 The model is ``ldi.scenarios.projection``'s; this module supplies a problem's simulation
-engine (the decision's risk model and the file's curve factors), each instrument's carry
-and the liabilities' size.
+engine (the decision's risk model and the file's simulation settings: the scenario model or
+an external scenario file, and the carry convention) and the liabilities' size, and the
+``resolve`` rule, which re-solves the problem's own optimization on every path at every
+year-end (``ldi.optimize.paths``). Paths can be shared out between processes or a Dask
+cluster (the ``ldi sweep`` machinery): each worker builds the problem again and projects
+its share of the same draws, so the results are those of a serial run.
 """
 
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ldi.errors import DataError
+from ldi.io.schema import ProblemSpec
 from ldi.problem import Problem
-from ldi.scenarios.projection import FundingProjection, Rebalance, project_funding
+from ldi.scenarios.projection import FundingProjection, Rebalance, chunk_size, project_funding
+from ldi.sweep import run_jobs
+
+E_PART = "projection: paths {start} to {stop} failed on a worker: {error}"
+JOBS_PER_WORKER = 2  # each job builds the problem again: few jobs, yet some balance
+E_WORKERS = "workers: got {value!r}; expected a whole number of workers from 1"
 
 
 def funding_projection(
@@ -20,14 +34,69 @@ def funding_projection(
     years: int = 10,
     scenarios: int = 5_000,
     seed: int = 0,
-    rebalance: Rebalance | str = Rebalance.HEDGE,
+    rebalance: Rebalance | str = Rebalance.RESTRIKE,
+    scheduler: str = "serial",
+    workers: int = 2,
 ) -> FundingProjection:
     """Project the funding ratio of ``positions`` (default: the current holdings).
 
-    ``rebalance``: ``hedge`` keeps the hedge at the liabilities' PV01, ``constant_mix``
-    every position at its share of the assets (see ``ldi.scenarios.projection``).
+    ``rebalance``: ``restrike`` keeps the key-rate hedge ratios, ``hedge`` the PV01 hedge
+    ratio, ``constant_mix`` every position at its share of the assets, ``resolve``
+    re-solves the problem's optimization (see ``ldi.scenarios.projection``). ``scheduler``
+    (serial, processes, local or a Dask scheduler's address, as ``ldi.sweep``) shares the
+    paths out between ``workers``.
     """
-    from ldi.optimize.data import model_data  # exposures and carry per unit
+    x = problem.position_vector(positions)
+    if scheduler == "serial":
+        return _projected(problem, x, years, scenarios, seed, rebalance, None)
+    if not (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
+        raise DataError(E_WORKERS.format(value=workers))
+    # The draws' count is the file's when the scenarios come from one. Shares are whole
+    # blocks of paths, computed as a serial run computes them: the same numbers to the bit.
+    count = _engine(problem)[0].model.annual_moves(scenarios, seed, 1)[0].count
+    block = chunk_size(rebalance)
+    blocks = -(-count // block)
+    cuts = np.linspace(0, blocks, min(JOBS_PER_WORKER * workers, blocks) + 1).round()
+    edges = np.minimum(cuts.astype(int) * block, count)
+    settings = {"x": x.tolist(), "years": years, "scenarios": scenarios, "seed": seed}
+    settings["rebalance"] = str(rebalance)
+    jobs = [
+        (i, {**settings, "paths": (int(a), int(b))})
+        for i, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True))
+        if b > a
+    ]
+    folder = str(problem.folder or Path.cwd())
+    parts: dict[int, FundingProjection] = {}
+    for index, part, error in run_jobs(
+        _project_part, problem.spec, folder, jobs, scheduler, workers
+    ):
+        if error is not None:
+            start, stop = jobs[index][1]["paths"]
+            raise DataError(E_PART.format(start=start, stop=stop, error=error))
+        parts[index] = part
+    return FundingProjection.joined([parts[i] for i in sorted(parts)])
+
+
+def _project_part(spec: ProblemSpec, folder: str, job: dict[str, Any]) -> FundingProjection:
+    """A worker's share: the problem built again, its paths ``job["paths"]`` projected."""
+    from ldi.io.load import build_problem
+
+    problem = build_problem(spec, Path(folder))
+    x = np.asarray(job["x"], dtype=float)
+    return _projected(
+        problem,
+        x,
+        job["years"],
+        job["scenarios"],
+        job["seed"],
+        job["rebalance"],
+        tuple(job["paths"]),
+    )
+
+
+def _engine(problem: Problem) -> tuple[Any, Any]:
+    """(the problem's scenario engine, its model data)."""
+    from ldi.optimize.data import model_data  # the problem's engine and liabilities' size
 
     decision = problem.decision
     if decision is not None and decision.objective:
@@ -36,15 +105,40 @@ def funding_projection(
         data = model_data(problem, risk_model=decision.risk_model if decision else None)
     engine = data.simulation
     assert engine is not None  # model_data always builds one
+    return engine, data
+
+
+def _projected(
+    problem: Problem,
+    x: np.ndarray,
+    years: int,
+    scenarios: int,
+    seed: int,
+    rebalance: Rebalance | str,
+    paths: tuple[int, int] | None,
+) -> FundingProjection:
+    engine, data = _engine(problem)
+    size = float(data.liabilities["pv"]) / engine.liability_value
+    rebalancer = None
+    if rebalance == Rebalance.RESOLVE:
+        rebalancer = _resolve(problem, engine, data, x, size)
     return project_funding(
         engine,
-        problem.position_vector(positions),
-        data.assets["expected_return"].reindex(list(problem.instruments)).to_numpy(float),
+        x,
         years=years,
         count=scenarios,
         seed=seed,
         rebalance=rebalance,
-        liability_size=float(data.liabilities["pv"]) / engine.liability_value,
+        liability_size=size,
         name=problem.name,
         currency=data.currency,
+        rebalancer=rebalancer,
+        paths=paths,
     )
+
+
+def _resolve(problem: Problem, engine: Any, data: Any, x: np.ndarray, size: float) -> Any:
+    """The ``resolve`` rule on a model of its own (the problem's stays as it is)."""
+    from ldi.optimize.paths import PathResolve
+
+    return PathResolve(problem.model_on(data), engine.ledger, x, size, problem.collateral)

@@ -168,7 +168,7 @@ def sweep(
     results: dict[int, dict[str, Any]] = {}
     failures: dict[int, str] = {}
     bar = progress_bar(len(jobs), "variants", progress)
-    for index, outcome, error in _run(task, raw, folder, jobs, scheduler, workers):
+    for index, outcome, error in run_jobs(task, raw, folder, jobs, scheduler, workers):
         if error is None:
             results[index] = outcome
         else:
@@ -188,7 +188,7 @@ def _guarded(task: Callable[..., Any], raw: Any, folder: str, index: int, edits:
         return index, None, f"{type(error).__name__}: {error}"
 
 
-def _run(
+def run_jobs(
     task: Callable[..., Any],
     raw: Any,
     folder: str,
@@ -196,6 +196,11 @@ def _run(
     scheduler: str,
     workers: int,
 ) -> Iterable[tuple[int, Any, str | None]]:
+    """(index, result, None) or (index, None, error) of ``task(raw, folder, job)`` per job.
+
+    ``scheduler``: serial, processes, local (a Dask LocalCluster) or a scheduler's address;
+    results come as they finish. ``raw`` is sent to each worker once.
+    """
     if scheduler == "serial":
         for index, edits in jobs:
             yield _guarded(task, raw, folder, index, edits)

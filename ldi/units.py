@@ -45,6 +45,26 @@ class Compounding(StrEnum):
         m = self.periods_per_year
         return np.exp(-m * t * np.log1p(r / m))
 
+    def discount_slope(self, rate: ArrayLike, t: ArrayLike) -> FloatArray:
+        """∂DF(t)/∂rate: −t e^(−rt), −t / (1 + rt)², or −t DF(t) / (1 + r/m) (periodic)."""
+        r, t = np.asarray(rate, dtype=float), np.asarray(t, dtype=float)
+        if self is Compounding.CONTINUOUS:
+            return -t * np.exp(-r * t)
+        if self is Compounding.SIMPLE:
+            return -t / (1.0 + r * t) ** 2
+        m = self.periods_per_year
+        return -t * self.discount(r, t) / (1.0 + r / m)
+
+    def discount_curvature(self, rate: ArrayLike, t: ArrayLike) -> FloatArray:
+        """∂²DF(t)/∂rate²: t² e^(−rt), 2t² / (1 + rt)³, or t (t + 1/m) DF(t) / (1 + r/m)²."""
+        r, t = np.asarray(rate, dtype=float), np.asarray(t, dtype=float)
+        if self is Compounding.CONTINUOUS:
+            return t**2 * np.exp(-r * t)
+        if self is Compounding.SIMPLE:
+            return 2.0 * t**2 / (1.0 + r * t) ** 3
+        m = self.periods_per_year
+        return t * (t + 1.0 / m) * self.discount(r, t) / (1.0 + r / m) ** 2
+
     def to_continuous(self, rate: ArrayLike, t: ArrayLike) -> FloatArray:
         """The continuously compounded rate with the same DF(t) (the t -> 0 limit at t = 0)."""
         r, t = np.asarray(rate, dtype=float), np.asarray(t, dtype=float)

@@ -3,16 +3,25 @@
 The projection's arithmetic is checked against closed forms in
 tests/scenarios/test_projection.py; here the problem supplies it. Year 0 must be today's
 balance sheet, which ``stress_test`` reports for the same positions (itself checked against
-an independent revaluation in tests/test_stress.py): 1e-12 relative. Paths are seeded, so
-runs repeat exactly.
+an independent revaluation in tests/test_stress.py): 1e-12 relative. With every volatility
+zero, year 1's surplus change must be the solve's expected surplus return (the
+``expected_surplus_return`` term evaluated on the solved positions, and the expected
+surplus change of its one-year outcomes): one model of time for both, 1e-9 relative (sums
+of the same money in another order). Paths are seeded, so runs repeat exactly.
 """
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import ldi
-from ldi.errors import DataError
+from ldi.errors import DataError, SpecError
 from ldi.projection import funding_projection
+from ldi.risk.factors import FACTORS, RiskModel
+from ldi.scenarios.pnl import OutcomeSummary
+from ldi.scenarios.projection import project_funding
+from ldi.scenarios.simulation import CurveFactors, ScenarioModel
 from ldi.stress import stress_test
 from tests.reference import DEFAULT_PROBLEM
 
@@ -57,3 +66,132 @@ def test_ten_years_of_the_solved_policy(problem, solved):
 def test_unknown_instruments_are_refused(problem):
     with pytest.raises(DataError, match=r"positions: unknown instrument ids \['NOPE'\]"):
         funding_projection(problem, {"NOPE": 1.0}, years=1, scenarios=100)
+
+
+def test_year_one_without_volatility_is_the_solves_expected_surplus_return(problem):
+    result = problem.solve()
+    data = problem.model.data
+    engine = data.simulation
+    calm = ScenarioModel(
+        risk=RiskModel(volatility=dict.fromkeys(FACTORS, 0.0)),
+        curve=CurveFactors(np.array([1.0, 50.0]), np.array([[1.0, 1.0]]), np.array([0.0])),
+        growth_volatility=dict.fromkeys(engine.model.growth_volatility, 0.0),
+    )
+    still = replace(engine, model=calm)
+    x = problem.position_vector(result.positions)
+    size = float(data.liabilities["pv"]) / engine.liability_value
+    projection = project_funding(still, x, years=1, count=3, liability_size=size)
+    surplus = projection.assets - projection.liabilities
+    expected = result.objective.loc["expected_surplus_return", "value"]
+    np.testing.assert_allclose(surplus[:, 1] - surplus[:, 0], expected, rtol=1e-9)
+    outcomes = OutcomeSummary(still, size, 3, 0, 0.95, x, None)
+    change = outcomes.table.loc["expected_surplus_change", "before"]
+    assert change == pytest.approx(expected, rel=1e-9)
+
+
+# --- the resolve rule -------------------------------------------------------------------------
+
+TENORS = [1.0, 5.0, 10.0, 20.0, 30.0, 50.0]
+RATES = [0.030, 0.034, 0.038, 0.043, 0.045, 0.042]
+
+
+def matched_problem() -> dict:
+    """A strip held against one benefit of the same amount, re-solved at a 100% rates hedge.
+
+    The hedge ratio (one strip's PV01 against the benefit's) and the budget (the rest in
+    cash: nothing, on a matched path) fix the optimum by two equalities, which an interior
+    point meets to its feasibility tolerance (set tight here).
+    """
+    return {
+        "ldi": 1,
+        "name": "matched strip",
+        "curves": {"gilts": {"tenors": TENORS, "rates": RATES}},
+        "liabilities": {"discount_curve": "gilts", "cashflows": [{"time": 25, "fixed": 7.0e7}]},
+        "instruments": [
+            {"id": "STRIP", "kind": "zero_coupon_bond", "maturity": 25.0},
+            {"id": "CASH", "kind": "cash", "rate": 0.03},
+        ],
+        "holdings": {"STRIP": 7.0e7 * (1.0 + np.interp(25.0, TENORS, RATES)) ** -25},
+        "objective": {"minimize": ["turnover"]},
+        "constraints": ["budget", {"hedge_ratio": {"risk": "rates", "min": 1.0, "max": 1.0}}],
+        "solver": {
+            "name": "CLARABEL",
+            "options": {
+                "CLARABEL": {"tol_gap_abs": 1e-13, "tol_gap_rel": 1e-13, "tol_feas": 1e-13}
+            },
+        },
+    }
+
+
+def test_resolve_keeps_a_matched_book_fully_funded_on_every_path():
+    problem = ldi.load_problem(matched_problem())
+    projection = funding_projection(problem, years=6, scenarios=20, seed=3, rebalance="resolve")
+    assert projection.fallbacks == 0
+    np.testing.assert_allclose(projection.funding_ratio, 1.0, rtol=0, atol=1e-9)
+
+
+def test_each_resolve_is_a_fresh_solve_of_the_paths_data(problem, solved):
+    from ldi.optimize.model import Model
+    from ldi.optimize.paths import PathResolve, path_data, solved_positions
+    from ldi.scenarios.projection import Policy, Rebalance
+
+    data = problem.model.data
+    engine = data.simulation
+    pv = float(data.liabilities["pv"])
+    size = pv / engine.liability_value
+    x = problem.position_vector(solved)
+    decision = problem.decision
+    rule = PathResolve(
+        Model(data, decision.objective, decision.constraints, decision.solver),
+        engine.ledger,
+        x,
+        size,
+    )
+    annual = engine.model.annual_moves(3, 1, 2)
+    units = np.tile(x, (3, 1))
+    for end in engine.ledger.walk(annual, risk=True):
+        held = np.einsum("si,si->s", units, end.money[:, :-1])
+        held -= (end.money[:, -1] - end.value[:, -1]) * size
+        units_before = units
+        units = rule.rebalance(end, units, held)
+        standing = engine.ledger.standing(end)
+        for path in range(3):
+            holdings = units_before[path].copy()
+            cash = list(data.ids).index("CASH")
+            worth = holdings @ end.value[path, :-1]
+            holdings[cash] += held[path] - worth
+            fresh = Model(
+                path_data(data, engine.ledger, end, standing, path, holdings, size),
+                decision.objective,
+                decision.constraints,
+                decision.solver,
+            )
+            expected = solved_positions(fresh)
+            assert expected is not None
+            np.testing.assert_allclose(
+                units[path], expected, rtol=1e-6, atol=1e-6 * data.liabilities["pv"]
+            )
+            # The budget holds: the re-solved positions are worth the path's assets.
+            assert units[path] @ end.value[path, :-1] == pytest.approx(held[path], rel=1e-7)
+    assert rule.fallbacks == 0
+    hedge = Policy.of(engine.ledger, x, Rebalance.HEDGE, size)
+    assert hedge.rule is Rebalance.HEDGE
+
+
+def test_resolve_refuses_simulated_scenario_terms():
+    raw = matched_problem()
+    raw["objective"] = {"minimize": [{"cvar": {"scenarios": 200}}]}
+    problem = ldi.load_problem(raw)
+    with pytest.raises(SpecError, match=r"^rebalance: resolve cannot re-solve terms \['cvar'\]"):
+        funding_projection(problem, years=1, scenarios=10, rebalance="resolve")
+
+
+@pytest.mark.parametrize(("rule", "count"), [("resolve", 55), ("restrike", 2100)])
+def test_paths_shared_out_between_processes_give_the_serial_paths(problem, solved, rule, count):
+    """Three blocks of paths (25 a block re-solving, 1,000 otherwise) on two processes."""
+    settings = {"years": 1 if rule == "resolve" else 2, "scenarios": count, "seed": 2}
+    serial = funding_projection(problem, solved, rebalance=rule, **settings)
+    shared = funding_projection(problem, solved, rebalance=rule, scheduler="processes", **settings)
+    np.testing.assert_array_equal(shared.assets, serial.assets)
+    np.testing.assert_array_equal(shared.liabilities, serial.liabilities)
+    assert shared.fallbacks == serial.fallbacks

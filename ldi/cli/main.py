@@ -17,6 +17,7 @@ from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
+from ldi.scenarios.projection import Rebalance
 from ldi.stress import stress_test
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -139,6 +140,8 @@ def _project(args: argparse.Namespace) -> int:
         scenarios=args.scenarios,
         seed=args.seed,
         rebalance=args.rebalance,
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
     return _emit(projection, args)
 
@@ -334,11 +337,14 @@ def _parser() -> argparse.ArgumentParser:
     project.add_argument("--seed", type=int, default=0, help="scenario seed (default: 0)")
     project.add_argument(
         "--rebalance",
-        choices=["hedge", "constant_mix"],
-        default="hedge",
-        help="each year-end: keep the hedge at the liabilities' PV01 and the rest in growth "
-        "and cash (hedge, the default), or every position at its share of the assets",
+        choices=[rule.value for rule in Rebalance],
+        default=Rebalance.RESTRIKE.value,
+        help="each year-end: re-strike the hedge to the policy's key-rate hedge ratios "
+        "(restrike, the default) or keep its PV01 hedge ratio (hedge), the rest in growth and "
+        "cash; hold every position at its share of the assets (constant_mix); or solve the "
+        "problem's optimization again on each path (resolve)",
     )
+    _scheduler_options(project, "share the paths out: ")
     project.add_argument("--json", metavar="OUT.json", help="also write the table as JSON")
     project.add_argument("--plot", metavar="OUT.png", help="also plot the fan chart")
     project.set_defaults(command=_project)
@@ -355,13 +361,18 @@ def _parser() -> argparse.ArgumentParser:
         help="a key of the file and its values, START:STOP:COUNT or V1,V2,...; several "
         "--vary give every combination (e.g. constraints.1.hedge_ratio.min=0.9:1.0:11)",
     )
-    sweeping.add_argument(
-        "--scheduler",
-        default="serial",
-        help="serial, processes, local (a Dask LocalCluster) or a Dask scheduler address "
-        "such as tcp://host:8786 (default: serial)",
-    )
-    sweeping.add_argument("--workers", type=int, default=2, help="local workers (default: 2)")
+    _scheduler_options(sweeping)
     sweeping.add_argument("--json", metavar="OUT.json", help="also write the results as JSON")
     sweeping.set_defaults(command=_sweep)
     return parser
+
+
+def _scheduler_options(command: argparse.ArgumentParser, purpose: str = "") -> None:
+    """``--scheduler`` and ``--workers``: where work runs (ldi.sweep's machinery)."""
+    command.add_argument(
+        "--scheduler",
+        default="serial",
+        help=f"{purpose}serial, processes, local (a Dask LocalCluster) or a Dask scheduler "
+        "address such as tcp://host:8786 (default: serial)",
+    )
+    command.add_argument("--workers", type=int, default=2, help="local workers (default: 2)")

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ldi.instruments.base import Instrument, Role, StatedRisk, Valuation
+from ldi.instruments.base import FloatingLeg, Instrument, Role, StatedRisk, Valuation
 from ldi.instruments.bonds import Bond, IndexLinkedBond, ZeroCouponBond
 from ldi.instruments.exposures import InstrumentRisk, exposure_columns, instrument_risk
 from ldi.instruments.funding import Cash, Repo
@@ -31,6 +31,7 @@ __all__ = [
     "KINDS",
     "Bond",
     "Cash",
+    "FloatingLeg",
     "IndexLinkedBond",
     "InflationSwap",
     "Instrument",

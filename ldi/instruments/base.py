@@ -41,6 +41,25 @@ class StatedRisk:
 
 
 @dataclass(frozen=True, eq=False)
+class FloatingLeg:
+    """A floating-rate leg with its notional, as the carry model ages it (``ldi.scenarios.carry``).
+
+    Worth ``notional`` per unit from ``start`` until ``end`` (years): at ``start`` the fund
+    receives −``notional`` in cash (e.g. 1 borrowed by a rolled repo), and the leg resets to
+    par each year-end, paying the interest of ``curve``'s rate for the period plus ``margin``
+    (annual decimal, simple) and, at ``end``, the notional. Cash is +1 from today with no
+    end; a receiver swap's funding leg is −1 until its maturity; a repo rolled at its fair
+    rate is −1 from its maturity on.
+    """
+
+    notional: float
+    curve: RateCurve
+    start: float = 0.0
+    end: float = float("inf")
+    margin: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
 class Valuation:
     """One unit of a position valued on a market.
 
@@ -49,6 +68,9 @@ class Valuation:
     the curve's compounding) with ``breakeven``. ``credit`` marks spread risk: the spread
     moves the discount rate, so CS01 equals the PV01.
     ``quote`` holds the market terms for reports (prices, spreads, rates).
+    How a unit earns over time beyond its flows: ``floating`` (a floating leg whose value
+    today is ``settled``) or, without one, ``expected_return`` (decimal a year) on
+    ``settled``, e.g. a growth asset's.
     """
 
     stream: Cashflows = NO_FLOWS
@@ -58,6 +80,8 @@ class Valuation:
     settled: float = 0.0
     credit: bool = False
     stated: StatedRisk = StatedRisk()
+    floating: FloatingLeg | None = None
+    expected_return: float = 0.0
     quote: Mapping[str, float | str | None] = field(default_factory=lambda: MappingProxyType({}))
 
 

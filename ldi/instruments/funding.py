@@ -7,8 +7,11 @@ import numpy as np
 
 from ldi.cashflows.cashflows import Cashflows
 from ldi.curves.market import Market
+from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError
-from ldi.instruments.base import Instrument, Role, Valuation
+from ldi.instruments.base import FloatingLeg, Instrument, Role, Valuation
+
+NO_RATES = ZeroCurve.flat(0.0)  # a market without nominal curves: cash earns its rate alone
 
 E_TERM = "{where}.term: got {value!r}; expected a positive number of years"
 E_HAIRCUT = "{where}.haircut: got {value!r}; expected a decimal in [0, 1) such as 0.02"
@@ -18,7 +21,9 @@ E_HAIRCUT = "{where}.haircut: got {value!r}; expected a decimal in [0, 1) such a
 class Cash(Instrument):
     """Cash or a money-market fund: worth its face, no rate or inflation risk.
 
-    ``rate`` is the expected return (decimal a year), used by return objectives.
+    ``rate`` is the expected return over the next year (decimal). Over time cash earns the
+    market's money-market rate (its swap curve's one-year rate, reset each year) plus the
+    margin that makes the first year's return ``rate``.
     """
 
     kind: ClassVar[str] = "cash"
@@ -27,7 +32,16 @@ class Cash(Instrument):
 
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
-        return Valuation(settled=1.0, quote={"expected_return": self.rate})
+        try:
+            curve = market.swap_curve()
+        except DataError:
+            curve = NO_RATES
+        short = 1.0 / float(curve.discount(1.0)) - 1.0
+        return Valuation(
+            settled=1.0,
+            floating=FloatingLeg(1.0, curve, margin=self.rate - short),
+            quote={"expected_return": self.rate},
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,7 +51,8 @@ class Repo(Instrument):
     One unit borrowed repays 1 + rate x term at ``term`` (simple interest); without a
     ``rate`` the repo is struck at the curve's fair rate (1/DF(term) − 1)/term, worth −1.
     It discounts on the market's swap curve unless it names one (repo trades near OIS).
-    The lender holds collateral worth 1/(1 − ``haircut``) per unit borrowed.
+    The lender holds collateral worth 1/(1 − ``haircut``) per unit borrowed. Over time the
+    fund rolls it: from ``term`` on it borrows at the curve's fair rate, reset each year.
     """
 
     kind: ClassVar[str] = "repo"
@@ -67,6 +82,7 @@ class Repo(Instrument):
         return Valuation(
             stream=Cashflows([self.term], [-(1.0 + rate * self.term)]),
             curve=curve,
+            floating=FloatingLeg(-1.0, curve, start=self.term),
             quote={
                 "rate": rate,
                 "fair_rate": fair,

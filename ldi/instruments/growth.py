@@ -49,5 +49,6 @@ class ReturnSeeking(Instrument):
         return Valuation(
             settled=1.0,
             stated=StatedRisk(self.rates_duration, self.inflation_duration, self.spread_duration),
+            expected_return=self.expected_return,
             quote={"expected_return": self.expected_return, "volatility": self.volatility},
         )

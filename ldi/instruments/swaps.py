@@ -15,7 +15,7 @@ from ldi.cashflows.indexation import Indexation
 from ldi.cashflows.schedule import fixed_leg
 from ldi.curves.market import Market
 from ldi.errors import DataError
-from ldi.instruments.base import Instrument, Role, Valuation
+from ldi.instruments.base import FloatingLeg, Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
 from ldi.validation import plain
 
@@ -29,6 +29,7 @@ class InterestRateSwap(Instrument):
     Single curve: the floating leg with its notional exchanged is worth par, so receiving
     fixed is a fixed-rate bond (coupons plus notional at maturity) less 1 paid today:
     PV = r Σ τ_i DF(t_i) + DF(T) − 1, and the par rate is (1 − DF(T)) / Σ τ_i DF(t_i).
+    Over time the −1 is a floating leg reset each year at the curve's rate until T.
     """
 
     kind: ClassVar[str] = "interest_rate_swap"
@@ -52,6 +53,7 @@ class InterestRateSwap(Instrument):
             stream=Cashflows(leg.times, amounts),
             curve=curve,
             settled=-1.0,
+            floating=FloatingLeg(-1.0, curve, end=float(leg.times[-1])),
             quote={"fixed_rate": rate, "par_rate": par},
         )
 

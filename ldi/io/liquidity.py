@@ -1,9 +1,10 @@
-"""The ``collateral`` and ``stress`` sections: a collateral policy and stress scenarios.
+"""The ``collateral``, ``stress`` and ``simulation`` sections: policy, stresses, simulation.
 
 Ids are checked against the instruments here, so an error names its path in the file.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -15,9 +16,11 @@ from ldi.instruments import Instrument, Role
 from ldi.instruments.conventions import HAIRCUTS
 from ldi.io.errors import relocated as _relocated
 from ldi.io.schema import (
+    GENERATOR_KEYS,
     CollateralSpec,
     CurveMoveSpec,
     InstrumentCollateralSpec,
+    MeanReversionSpec,
     MoveSpec,
     ScenarioSpec,
     SimulationSpec,
@@ -30,7 +33,9 @@ from ldi.liquidity.collateral import (
     InstrumentCollateral,
 )
 from ldi.scenarios import Move, Scenario, catalogue, spread_bp
-from ldi.scenarios.simulation import CurveFactors
+from ldi.scenarios.external import ScenarioFile, read_scenarios
+from ldi.scenarios.setup import SimulationSetup
+from ldi.scenarios.simulation import DEFAULT_LOADINGS, CurveFactors, Dynamics, MeanReversion
 from ldi.units import BP
 
 BAND_LIMITS = tuple(limit for limit, _ in HAIRCUTS["government"])  # 1y, 5y, beyond
@@ -54,6 +59,24 @@ E_SCENARIO_NAME = (
     "to replace the built-in scenarios)"
 )
 E_STEPS_AND_MOVE = "{path}: got steps and the move keys {keys}; expected either one move or steps"
+E_FILE_AND_MODEL = (
+    "simulation.scenario_file: got a scenario file and the scenario model's setting(s) "
+    "{keys}; expected one or the other (a file's scenarios replace the model, so its "
+    "settings would not apply)"
+)
+E_REVERSION_CURVE = (
+    "simulation.mean_reversion.curve: got {got} item(s) for {factors} curve factors; "
+    "expected one per curve factor, in the curve's order (level first)"
+)
+E_RETURN_KIND = (
+    "simulation.scenario_file: {file}: column(s) {columns} name instruments that are not "
+    "growth assets ({kinds}); expected return_<id> only for return_seeking instruments, "
+    "one of {ids}"
+)
+E_CALIBRATION = (
+    "{error} (calibrating the mean reversion of the curve factors; expected a history that "
+    "calibrates, or speeds in simulation.mean_reversion.curve)"
+)
 
 
 def build_collateral(
@@ -129,16 +152,107 @@ def build_scenarios(
     return MappingProxyType(scenarios)
 
 
-def build_curve_factors(spec: SimulationSpec, base_dir: Path) -> CurveFactors | None:
-    """The curve factors of the ``simulation`` section (None: the defaults)."""
+def build_simulation(
+    spec: SimulationSpec, base_dir: Path, instruments: Mapping[str, Instrument]
+) -> SimulationSetup:
+    """The simulation setup of the ``simulation`` section.
+
+    Settings are checked together before any file is read; files are read relative to
+    ``base_dir``. With ``dynamics: mean_reverting``, a ``curve_history`` and no
+    ``mean_reversion.curve``, the curve factors' reversion is calibrated from the history.
+    """
+    if spec.scenario_file is not None:
+        # Values, not keys written: a spec dumped with its defaults loads again.
+        fields = SimulationSpec.model_fields
+        given = [key for key in GENERATOR_KEYS if getattr(spec, key) != fields[key].default]
+        if given:
+            where = "simulation.scenario_file"
+            raise SpecError(E_FILE_AND_MODEL.format(keys=given), path=where)
+        file = _scenario_file(base_dir / spec.scenario_file, instruments)
+        return SimulationSetup(scenario_file=file, carry=spec.carry)
+    section = spec.mean_reversion
+    if section is not None and section.curve is not None:
+        factors = len(DEFAULT_LOADINGS) if spec.curve_history is None else spec.components
+        if len(section.curve) != factors:
+            where = "simulation.mean_reversion.curve"
+            message = E_REVERSION_CURVE.format(got=len(section.curve), factors=factors)
+            raise SpecError(message, path=where)
+    curve = _curve_factors(spec, base_dir)
+    return SimulationSetup(
+        curve_factors=curve,
+        dynamics=spec.dynamics,
+        mean_reversion=_mean_reversion(spec, base_dir, curve),
+        innovations=spec.innovations,
+        degrees_of_freedom=spec.degrees_of_freedom,
+        carry=spec.carry,
+    )
+
+
+def _curve_factors(spec: SimulationSpec, base_dir: Path) -> CurveFactors | None:
+    """The curve factors of a history (None: the default shapes)."""
     if spec.curve_history is None:
         return None
-    path = base_dir / spec.curve_history
     try:
-        return CurveFactors.from_csv(str(path), spec.components)
+        return CurveFactors.from_csv(str(base_dir / spec.curve_history), spec.components)
     except DataError as error:
         where = "simulation.curve_history"
         raise SpecError(f"{where}: {error}", path=where) from None
+
+
+def _mean_reversion(
+    spec: SimulationSpec, base_dir: Path, curve: CurveFactors | None
+) -> MeanReversion | None:
+    """The section's mean reversion: given, calibrated from the history, or None (defaults)."""
+    section = spec.mean_reversion or MeanReversionSpec()
+    reversion = None
+    if section.curve is not None:
+        size = len(section.curve)
+        default = MeanReversion().for_factors(size)[0][:size]  # the speeds by position
+        speeds = [
+            d if e.speed is None else e.speed for e, d in zip(section.curve, default, strict=True)
+        ]
+        levels = [e.long_run_bp for e in section.curve]
+        reversion = MeanReversion(curve_speed=np.array(speeds), curve_long_run_bp=np.array(levels))
+    elif curve is not None and spec.dynamics is Dynamics.MEAN_REVERTING:
+        where = "simulation.curve_history"
+        history = str(base_dir / str(spec.curve_history))  # given: it made the curve
+        try:
+            reversion = MeanReversion.from_csv(history, curve)
+        except DataError as error:
+            message = f"{where}: " + E_CALIBRATION.format(error=error)
+            raise SpecError(message, path=where) from None
+    changes: dict[str, float] = {}
+    for state in ("breakeven", "credit"):
+        given = getattr(section, state)
+        if given is not None:
+            if given.speed is not None:
+                changes[f"{state}_speed"] = given.speed
+            changes[f"{state}_long_run_bp"] = given.long_run_bp
+    if changes:
+        reversion = replace(reversion or MeanReversion(), **changes)
+    return reversion
+
+
+def _scenario_file(file: Path, instruments: Mapping[str, Instrument]) -> ScenarioFile:
+    """The external scenario file, its ``return_<id>`` columns naming growth assets only."""
+    where = "simulation.scenario_file"
+    try:
+        scenarios = read_scenarios(file)
+        scenarios.check_ids(instruments)
+    except DataError as error:
+        raise SpecError(f"{where}: {error}", path=where) from None
+    kinds = {i: type(instruments[i]).kind for i in scenarios.return_ids}
+    wrong = {i: kind for i, kind in kinds.items() if kind != "return_seeking"}
+    if wrong:
+        growth = sorted(i for i, x in instruments.items() if type(x).kind == "return_seeking")
+        message = E_RETURN_KIND.format(
+            file=file,
+            columns=[f"return_{i}" for i in wrong],
+            kinds=", ".join(f"{i}: {kind}" for i, kind in wrong.items()),
+            ids=growth,
+        )
+        raise SpecError(message, path=where)
+    return scenarios
 
 
 def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument]) -> Scenario:

@@ -27,7 +27,7 @@ from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
 from ldi.io.errors import relocated as _relocated
-from ldi.io.liquidity import build_collateral, build_curve_factors, build_scenarios
+from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
     NOMINAL_KINDS,
     SCHEMA_VERSION,
@@ -193,7 +193,8 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> Problem:
         decision=_build_decision(spec, instruments),
         collateral=build_collateral(spec.collateral, instruments),
         scenarios=build_scenarios(spec.stress, instruments),
-        curve_factors=build_curve_factors(spec.simulation, base_dir),
+        simulation=build_simulation(spec.simulation, base_dir, instruments),
+        folder=base_dir,
     )
 
 

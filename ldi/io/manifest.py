@@ -43,9 +43,10 @@ def digest(data: bytes) -> str:
 
 
 def input_files(problem_file: Path, spec: ProblemSpec) -> list[Path]:
-    """The problem file and the files it names (liability cash flows, a curve history)."""
+    """The problem file and the files it names (cash flows, a curve history, scenarios)."""
     folder = problem_file.parent
-    named = [spec.liabilities.cashflows, spec.simulation.curve_history]
+    simulation = spec.simulation
+    named = [spec.liabilities.cashflows, simulation.curve_history, simulation.scenario_file]
     return [problem_file, *(folder / name for name in named if isinstance(name, str))]
 
 

@@ -26,6 +26,8 @@ from pydantic import (
 
 from ldi.cashflows.schedule import FREQUENCIES
 from ldi.curves.zero import Interpolation
+from ldi.scenarios.carry import CarryConvention
+from ldi.scenarios.simulation import DEFAULT_DEGREES_OF_FREEDOM, Dynamics, Innovations
 from ldi.units import Compounding
 
 SCHEMA_VERSION = 1
@@ -520,18 +522,71 @@ class StressSpec(Spec):
     scenarios: list[ScenarioSpec] = []
 
 
-class SimulationSpec(Spec):
-    """The scenario model's nominal curve factors, and the simulated outcomes solves report.
+class ReversionSpec(Spec):
+    """One mean-reverting state: ``speed`` κ a year and ``long_run_bp`` θ.
 
-    ``curve_history``: a CSV of zero curves (a ``date`` column, then one column per tenor in
-    years, decimals), whose first ``components`` principal components become the factors.
-    ``outcomes: true`` (or a ``surplus_var`` limit) reports every solve's one-year outcomes
-    on ``scenarios`` moves of ``seed`` at ``confidence``; ``surplus_var`` is a monitored
-    limit on the VaR of a year's surplus loss, as a fraction of the liabilities' PV.
+    ``speed`` >= 0 (0: a random walk; none: the state's default, ``MeanReversion``'s);
+    ``long_run_bp`` is the level it reverts to, in bp from today's market (default 0).
     """
 
+    speed: Annotated[Number, Field(ge=0)] | None = None
+    long_run_bp: Number = 0.0
+
+
+class MeanReversionSpec(Spec):
+    """Speeds and long-run levels of ``dynamics: mean_reverting`` (``MeanReversion``).
+
+    ``curve``: one entry per curve factor, in the curve's order (level first); left out, the
+    defaults by position, or the speeds and levels calibrated from ``curve_history`` when
+    the section has one. ``breakeven`` and ``credit``: the breakeven and credit spread
+    levels (defaults: 0.20 and 0.35 a year, reverting to today's levels).
+    """
+
+    curve: list[ReversionSpec] | None = Field(default=None, min_length=1)
+    breakeven: ReversionSpec | None = None
+    credit: ReversionSpec | None = None
+
+
+GENERATOR_KEYS = (
+    "curve_history",
+    "components",
+    "dynamics",
+    "mean_reversion",
+    "innovations",
+    "degrees_of_freedom",
+)
+"""The built-in scenario model's settings: none of them applies to a ``scenario_file``."""
+
+
+class SimulationSpec(Spec):
+    """The scenario model (or an external generator's file), the carry convention, outcomes.
+
+    The built-in model (``ldi.scenarios.simulation``): ``curve_history``, a CSV of zero
+    curves (a ``date`` column, then one column per tenor in years, decimals), whose first
+    ``components`` principal components become the nominal curve's factors; ``dynamics``,
+    ``random_walk`` or ``mean_reverting`` (with the speeds and long-run levels of
+    ``mean_reversion``, the curve factors' calibrated from ``curve_history`` when it is given
+    and ``mean_reversion.curve`` is not); ``innovations``, ``normal`` or ``student_t`` with
+    ``degrees_of_freedom`` ν > 2. ``scenario_file``: instead of that model, the scenarios of
+    an external generator (CSV or Parquet, ``ldi.scenarios.external``), which takes none of
+    the model's settings (``GENERATOR_KEYS``). ``carry``: what a year of unmoved markets does
+    (``forwards`` or ``unchanged``, ``ldi.scenarios.carry``). Paths are relative to the
+    problem file.
+
+    ``outcomes: true`` (or a ``surplus_var`` limit) reports every solve's one-year outcomes
+    on ``scenarios`` moves of ``seed`` (a file: all its scenarios) at ``confidence``;
+    ``surplus_var`` is a monitored limit on the VaR of a year's surplus loss, as a fraction
+    of the liabilities' PV.
+    """
+
+    carry: CarryConvention = CarryConvention.FORWARDS
     curve_history: str | None = None
     components: Annotated[int, Field(ge=1, le=10)] = 3
+    dynamics: Dynamics = Dynamics.RANDOM_WALK
+    mean_reversion: MeanReversionSpec | None = None
+    innovations: Innovations = Innovations.NORMAL
+    degrees_of_freedom: Annotated[Number, Field(gt=2)] = DEFAULT_DEGREES_OF_FREEDOM
+    scenario_file: str | None = Field(default=None, min_length=1)
     outcomes: bool = False
     scenarios: Annotated[int, Field(ge=100, le=1_000_000)] = 10_000
     seed: Annotated[int, Field(ge=0)] = 0

@@ -112,14 +112,17 @@ TABLE_COLUMNS = [
 ]
 
 
-def collateral_table(instruments: Sequence[Instrument], policy: CollateralPolicy) -> pd.DataFrame:
+def collateral_table(
+    instruments: Sequence[Instrument], policy: CollateralPolicy, age: float = 0.0
+) -> pd.DataFrame:
     """Collateral terms per instrument (index id), from the policy and its overrides.
 
     Columns: role, asset_class ("" for overlays and repo), haircut, days (NaN: never
     eligible), initial_margin (fraction of gross notional), pledge (a repo's collateral id),
-    repo_haircut and mandate (in the leveraged LDI mandate).
+    repo_haircut and mandate (in the leveraged LDI mandate). ``age``: years from today, so
+    haircuts by residual maturity are those of the instruments then (a projection's).
     """
-    records = {i.id: _terms(i, policy) for i in instruments}
+    records = {i.id: _terms(i, policy, age) for i in instruments}
     table = pd.DataFrame.from_dict(records, orient="index", columns=TABLE_COLUMNS)
     table.index.name = "id"
     default = (table["role"] != Role.PHYSICAL.value) | table["asset_class"].isin(
@@ -130,14 +133,14 @@ def collateral_table(instruments: Sequence[Instrument], policy: CollateralPolicy
     return table
 
 
-def _terms(instrument: Instrument, policy: CollateralPolicy) -> dict[str, object]:
-    """One row of ``collateral_table`` (mandate filled in afterwards)."""
+def _terms(instrument: Instrument, policy: CollateralPolicy, age: float) -> dict[str, object]:
+    """One row of ``collateral_table`` (mandate filled in afterwards), ``age`` years on."""
     role = type(instrument).role
     override = policy.instruments.get(instrument.id, InstrumentCollateral())
     asset_class = override.asset_class or _default_class(instrument)
     cut, days = np.nan, np.nan
     if role is Role.PHYSICAL and asset_class is not None:
-        maturity = float(getattr(instrument, "maturity", 0.0))
+        maturity = max(float(getattr(instrument, "maturity", 0.0)) - age, 0.0)
         schedule = policy.haircuts.get(asset_class, NEVER)
         cut = override.haircut if override.haircut is not None else scheduled(schedule, maturity)
         given = override.days if override.days is not None else policy.days.get(asset_class)

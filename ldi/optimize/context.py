@@ -11,7 +11,7 @@ A term writes its formula once against ``Ops``: ``CvxOps`` turns it into cvxpy e
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -54,15 +54,20 @@ def _positive(*candidates: float) -> float:
 
 @dataclass(frozen=True, eq=False)
 class Scaled:
-    """Exposure arrays in scaled units: constants (assets) and state (all else).
+    """Exposure arrays of one state of the data, in the scaled units of a compiled problem.
 
-    The asset side is fixed for a compiled problem; the state (liabilities, holdings,
-    capital) changes between solves. Terms read constants directly and state only through
-    ``Term.values``, whose numbers become parameters.
+    Every number here (per-unit exposures, liabilities, holdings, capital) may change
+    between solves of one compiled problem, so terms read them only in ``Term.values``,
+    whose numbers become parameters; formulas read structure only (roles, groups, keys).
+    Arrays are computed once per state (read-only), as a re-solve on a new state reads
+    the same columns for many terms.
     """
 
     data: ModelData
     scales: Scales
+    _arrays: dict[tuple[object, ...], FloatArray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def ids(self) -> pd.Index:
@@ -76,11 +81,13 @@ class Scaled:
 
     def column(self, name: str) -> FloatArray:
         """Per-unit asset exposure ``name`` scaled like its liability counterpart."""
-        return self.data.assets[name].to_numpy(dtype=float) * self._factor(name)
+        return self._array(
+            ("column", name), lambda: self.data.assets[name].to_numpy(float) * self._factor(name)
+        )
 
     def key_matrix(self, risk: str) -> FloatArray:
         """(keys, n) key-rate PV01s or IE01s per scaled unit."""
-        return self.data.key_matrix(risk) * self._factor(risk)
+        return self._array(("keys", risk), lambda: self.data.key_matrix(risk) * self._factor(risk))
 
     def liability(self, name: str) -> float:
         """The liabilities' exposure ``name``, scaled (state)."""
@@ -111,9 +118,33 @@ class Scaled:
         """S now / S compiled: a fresh build's objective is the compiled one over this."""
         return self.now.money / self.scales.money
 
+    def amounts(self) -> FloatArray:
+        """Money per unit that position limits count (scaled money per scaled unit).
+
+        The value of a physical asset, the cash owed on financing (−pv) and the notional
+        (1) of an overlay: 1 per unit of each when the data is built, as a unit is then 1 of
+        value, of cash borrowed or of notional; a state where instruments have aged moves
+        the first two.
+        """
+
+        def amounts() -> FloatArray:
+            pv = self.column("pv")
+            financing = self.mask(Role.FINANCING) > 0
+            return np.where(self.mask(Role.OVERLAY) > 0, 1.0, np.where(financing, -pv, pv))
+
+        return self._array(("amounts",), amounts)
+
     def mask(self, *roles: Role) -> FloatArray:
         """1.0 for instruments with one of ``roles``."""
-        return self.data.role_mask(*roles)
+        return self._array(("mask", *roles), lambda: self.data.role_mask(*roles))
+
+    def _array(self, key: tuple[object, ...], compute: Callable[[], FloatArray]) -> FloatArray:
+        """``compute()`` once for this state, read-only (callers build new arrays from it)."""
+        if key not in self._arrays:
+            array = np.asarray(compute(), dtype=float)
+            array.setflags(write=False)
+            self._arrays[key] = array
+        return self._arrays[key]
 
     def _factor(self, name: str) -> float:
         """Multiplier from money per unit to scaled units per scaled position."""
@@ -158,6 +189,18 @@ class CvxOps:
         self.constraints.append(variable >= values)
         return variable
 
+    def copy(self, key: str, values: Any) -> cp.Variable:
+        """``values`` as a variable of its own named ``key``, with a row holding it equal.
+
+        Under DPP a parameter may multiply a convex function of a variable (a cost per unit
+        times |t|) but not of an expression that holds parameters (|z − z0|, z0 the
+        holdings): the copy t = z − z0 is parameter-free.
+        """
+        variable = cp.Variable(values.shape, name=key)
+        self.variables[key] = variable
+        self.constraints.append(variable == values)
+        return variable
+
     @staticmethod
     def value(parameter: Any) -> Any:
         """The number behind a parameter (fixed when the problem is compiled)."""
@@ -189,6 +232,11 @@ class NumpyOps:
     def variable(self, key: str, size: int, *, nonneg: bool = False) -> FloatArray:
         """The solved value of auxiliary variable ``key``."""
         return self.variables[key]
+
+    @staticmethod
+    def copy(key: str, values: FloatArray) -> FloatArray:
+        """The values themselves: ``CvxOps.copy`` holds its variable equal to them."""
+        return values
 
     @staticmethod
     def value(parameter: Any) -> Any:

@@ -291,7 +291,9 @@ def model_data(
     assets = table.drop(columns=["duration", "convexity"])
     assets.insert(4, "curvature", np.nan_to_num(table["convexity"].to_numpy()) * basis)
     flows = _instrument_flows(problem, ids)
-    assets["expected_return"] = _expected_returns(terms, table["pv"].to_numpy(), flows)
+    simulation = problem.scenario_engine(risk_model)
+    expected, growth = simulation.expected
+    assets["expected_return"] = expected
     assets["role"] = terms["role"]
     assets["kind"] = terms["kind"]
 
@@ -300,30 +302,12 @@ def model_data(
     liabilities = liability_row.drop(["duration", "convexity"])
     liabilities["cs01"] = 0.0
     liabilities["curvature"] = liability_row["convexity"] * liability_row["pv"]
-    liabilities["expected_return"] = (
-        liability_row["pv"] * _yields(np.array([liability_row["pv"]]), liability_flows)[0]
-    )
+    liabilities["expected_return"] = growth
 
     beta, specific = risk_model.growth_loading(terms.get("volatility", pd.Series(0.0, ids)))
     growth = np.where(terms["kind"] == "return_seeking", beta, 0.0) * table["pv"].to_numpy()
-    loadings = pd.DataFrame(
-        {
-            "rates": -table["pv01"],
-            "inflation": table["ie01"],
-            "credit": -table["cs01"],
-            "growth": growth,
-        },
-        index=ids,
-    )[list(FACTORS)]
+    loadings, liability_loadings = factor_loadings(table, growth, liabilities)
     specific_money = np.where(terms["kind"] == "return_seeking", specific, 0.0) * basis
-    liability_loadings = pd.Series(
-        {
-            "rates": -liabilities["pv01"],
-            "inflation": liabilities["ie01"],
-            "credit": 0.0,
-            "growth": 0.0,
-        }
-    )[list(FACTORS)]
     return ModelData(
         keys=keys,
         assets=assets,
@@ -340,8 +324,36 @@ def model_data(
         currency=problem.spec.currency,
         collateral=problem.collateral_model(),
         scenarios=problem.scenarios,
-        simulation=problem.scenario_engine(risk_model),
+        simulation=simulation,
     )
+
+
+def factor_loadings(
+    assets: pd.DataFrame, growth: FloatArray, liabilities: pd.Series
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Money loadings on FACTORS per unit, and the liabilities'.
+
+    Rates −PV01, inflation IE01, credit −CS01 and growth ``growth``; the liabilities load
+    on rates and inflation only.
+    """
+    loadings = pd.DataFrame(
+        {
+            "rates": -assets["pv01"],
+            "inflation": assets["ie01"],
+            "credit": -assets["cs01"],
+            "growth": growth,
+        },
+        index=assets.index,
+    )[list(FACTORS)]
+    liability = pd.Series(
+        {
+            "rates": -liabilities["pv01"],
+            "inflation": liabilities["ie01"],
+            "credit": 0.0,
+            "growth": 0.0,
+        }
+    )[list(FACTORS)]
+    return loadings, liability
 
 
 def _aligned(holdings: Mapping[str, float] | pd.Series, ids: pd.Index) -> pd.Series:
@@ -416,44 +428,3 @@ def _flows(rows: list, times: list, amounts: list, n: int) -> Flows:
     )
     matrix.sum_duplicates()
     return Flows(grid, matrix)
-
-
-def _expected_returns(terms: pd.DataFrame, pv: FloatArray, flows: Flows) -> FloatArray:
-    """Money a year per unit of each instrument.
-
-    A bond earns its yield x value, a growth asset or cash its stated return, repo costs
-    its rate; overlays carry none (a par swap's carry is zero).
-    """
-    stated = terms.get("expected_return", pd.Series(np.nan, terms.index)).to_numpy(dtype=float)
-    repo_rate = terms.get("rate", pd.Series(np.nan, terms.index)).to_numpy(dtype=float)
-    role = terms["role"].to_numpy()
-    has_flows = np.diff(flows.amounts.indptr) > 0
-    bonds = has_flows & np.isnan(stated) & (role == Role.PHYSICAL.value)
-    result = np.zeros(pv.size)
-    result[bonds] = _yields(pv[bonds], Flows(flows.times, flows.amounts[bonds])) * pv[bonds]
-    stated_rows = ~np.isnan(stated)
-    result[stated_rows] = stated[stated_rows] * pv[stated_rows]
-    financing = role == Role.FINANCING.value
-    result[financing] = -np.nan_to_num(repo_rate[financing])
-    return result
-
-
-def _yields(prices: FloatArray, flows: Flows, iterations: int = 50) -> FloatArray:
-    """Annually compounded yields y with Σ a_j (1+y)^(−t_j) = price, one per row (Newton).
-
-    The price-yield function is convex and decreasing for positive flows, so Newton from
-    below the root converges monotonically; all rows are solved together.
-    """
-    coo = flows.amounts.tocoo()
-    row, t, a = coo.row, flows.times[coo.col], coo.data
-    n = prices.size
-    y = np.full(n, 0.0)
-    for _ in range(iterations):
-        discount = (1.0 + y[row]) ** (-t)
-        value = np.bincount(row, a * discount, n) - prices
-        slope = np.bincount(row, -t * a * discount / (1.0 + y[row]), n)
-        step = np.divide(value, slope, out=np.zeros(n), where=slope != 0)
-        y = np.maximum(y - step, -0.99)
-        if np.all(np.abs(step) < 1e-14):
-            break
-    return y

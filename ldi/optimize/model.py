@@ -1,8 +1,9 @@
 """An optimization model: terms compiled once into a cvxpy problem with Parameters.
 
-Everything that changes between runs (holdings, the liabilities' size and exposures,
-limits) is a Parameter, and the problem is checked DPP, so ``resolve`` only assigns new
-values: cvxpy reuses its compiled form and the solver is called again straight away.
+Every number taken from the data or from a tunable option (the instruments' exposures per
+unit, the liabilities', holdings, limits) is a Parameter, and the problem is checked DPP, so
+``update`` only assigns new values: cvxpy reuses its compiled form and the solver is called
+again straight away, on new limits or on a whole new state of the same instruments.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,7 +17,16 @@ import numpy as np
 from ldi.errors import ModelError, SpecError
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
-from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term
+from ldi.optimize.terms.base import (
+    ConstraintTerm,
+    Nonneg,
+    ObjectiveTerm,
+    Row,
+    Sense,
+    Term,
+    Values,
+    plain_values,
+)
 from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
 from ldi.scenarios.pnl import OutcomeSettings
 
@@ -29,6 +39,14 @@ E_SHAPE = "resolve: {term}.{key} would change shape ({old} -> {new}); build a ne
 E_KEYS = (
     "resolve: {term}: parameters {keys} would appear or disappear; a change of structure "
     "needs a new model (e.g. setting a limit that was not set when it was built)"
+)
+E_NEGATIVE = (
+    "resolve: {term}.{key} has negative entries; expected numbers >= 0 (it multiplies a "
+    "convex expression)"
+)
+E_DATA = (
+    "update: the new data's {what} differ from the model's ({old} -> {new}); expected the "
+    "same instruments in the same order with the same structure (build a new model)"
 )
 E_FIXED = (
     "resolve: {term}: options {options} are built into the compiled problem; expected only "
@@ -118,11 +136,15 @@ class Model:
         self.outcomes = outcomes
         self._compiled: Compiled | None = None
         self._elastic: Compiled | None = None
+        self._scaled: Scaled | None = None
 
     @property
     def scaled(self) -> Scaled:
-        """The current data in scaled units."""
-        return Scaled(self.data, self.scales)
+        """The current data in scaled units (one per state: its arrays are computed once)."""
+        known = self._scaled
+        if known is None or known.data is not self.data or known.scales is not self.scales:
+            self._scaled = known = Scaled(self.data, self.scales)
+        return known
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -154,43 +176,58 @@ class Model:
     def update(
         self,
         *,
+        data: ModelData | None = None,
         holdings: Mapping[str, float] | None = None,
         liability_scale: float | None = None,
         limits: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
-        """New holdings, liabilities scaled from the original, or new term options.
+        """A new state of the same instruments, new holdings or liabilities, or new options.
 
+        ``data`` replaces every table (exposures per unit, liabilities, holdings, collateral
+        and scenario data) by one of the same instruments: same ids in the same order, same
+        roles, kinds, key tenors, groups and columns, and the same shapes of every term's
+        parameters (a ModelError names what differs). It becomes the base that
+        ``liability_scale`` scales; ``holdings`` and ``liability_scale`` apply on top of it.
+        The compiled scales are kept (terms carry the ratios to the new state's).
         ``limits`` maps a term name to options to change (``{"leverage": {"max": 2.0}}``).
         Only parameter values change, so no recompilation happens.
         """
         objective, constraints = self._replaced_terms(limits or {})
-        data = self.data
+        base = self.base
+        current = self.data
+        if data is not None:
+            _check_same_structure(self.data, data)
+            base = current = data
         if holdings is not None:
-            data = data.with_holdings(holdings)
+            current = current.with_holdings(holdings)
         if liability_scale is not None:
-            data = replace(
-                data,
-                liabilities=self.base.liabilities,
-                liability_loadings=self.base.liability_loadings,
-                liability_flows=self.base.liability_flows,
+            current = replace(
+                current,
+                liabilities=base.liabilities,
+                liability_loadings=base.liability_loadings,
+                liability_flows=base.liability_flows,
             ).with_liability_scale(liability_scale)
         # Every new value is computed and checked before anything changes, so a rejected
         # update leaves the model as it was.
         terms = tuple(item.term for item in objective) + constraints
-        scaled = Scaled(data, self.scales)
-        assignments = []
-        for compiled in (self._compiled, self._elastic):
-            if compiled is not None:
-                assignments += _assignments(compiled, terms, scaled, self.located)
-                assignments.append((compiled.money_ratio, scaled.money_ratio))
-        self.data, self.objective, self.constraints = data, objective, constraints
+        scaled = Scaled(current, self.scales)
+        compiled = [c for c in (self._compiled, self._elastic) if c is not None]
+        assignments = _assignments(compiled, terms, scaled, self.located) if compiled else []
+        for problem in compiled:
+            assignments.append((problem.money_ratio, np.asarray(scaled.money_ratio)))
+        self.data, self.base, self._scaled = current, base, scaled
+        self.objective, self.constraints = objective, constraints
         for parameter, value in assignments:
             parameter.value = value
 
     def values(self, term: Term) -> dict[str, Any]:
-        """The term's parameter values on the current data."""
+        """The term's parameter values on the current data (plain numbers)."""
+        return plain_values(self._values(term, self.scaled))
+
+    def _values(self, term: Term, scaled: Scaled) -> Values:
+        """The term's values as it gives them (``Nonneg`` marks kept), errors located."""
         with self.located(term):
-            return term.values(self.scaled)
+            return term.values(scaled)
 
     @contextmanager
     def located(self, term: Term) -> Iterator[None]:
@@ -233,7 +270,7 @@ class Model:
         parameters = {
             term.name: {
                 key: _parameter(f"{term.name}.{key}", value)
-                for key, value in self.values(term).items()
+                for key, value in self._values(term, scaled).items()
             }
             for term in self.terms
         }
@@ -282,32 +319,84 @@ class Model:
 
 
 def _parameter(name: str, value: Any) -> cp.Parameter:
-    array = np.asarray(value, dtype=float)
-    return cp.Parameter(array.shape, name=name, value=array)
+    """A parameter holding ``value``; nonnegative when the value is wrapped in ``Nonneg``."""
+    nonneg = isinstance(value, Nonneg)
+    array = np.asarray(value.value if nonneg else value, dtype=float)
+    return cp.Parameter(array.shape, name=name, value=array, nonneg=nonneg)
 
 
 def _assignments(
-    compiled: Compiled,
+    compiled: Sequence[Compiled],
     terms: Sequence[Term],
     scaled: Scaled,
     located: Callable[[Term], AbstractContextManager[None]],
 ) -> list[tuple[cp.Parameter, np.ndarray]]:
-    """(parameter, new value) for every parameter of ``compiled``, shapes checked."""
+    """(parameter, new value) for every parameter of ``compiled``, keys, shapes and signs checked.
+
+    Each term's values are computed once and go to every compiled problem.
+    """
     pairs = []
     for term in terms:
         with located(term):
             values = term.values(scaled)
-        parameters = compiled.parameters[term.name]
-        if set(values) != set(parameters):
-            keys = sorted(set(values) ^ set(parameters))
-            raise ModelError(E_KEYS.format(term=term.name, keys=keys))
-        for key, value in values.items():
-            array = np.asarray(value, dtype=float)
-            if array.shape != parameters[key].shape:
-                old, new = parameters[key].shape, array.shape
-                raise ModelError(E_SHAPE.format(term=term.name, key=key, old=old, new=new))
-            pairs.append((parameters[key], array))
+        for problem in compiled:
+            parameters = problem.parameters[term.name]
+            if set(values) != set(parameters):
+                keys = sorted(set(values) ^ set(parameters))
+                raise ModelError(E_KEYS.format(term=term.name, keys=keys))
+            for key, value in values.items():
+                nonneg = isinstance(value, Nonneg)
+                array = np.asarray(value.value if nonneg else value, dtype=float)
+                if array.shape != parameters[key].shape:
+                    old, new = parameters[key].shape, array.shape
+                    raise ModelError(E_SHAPE.format(term=term.name, key=key, old=old, new=new))
+                if parameters[key].is_nonneg() and np.any(array < 0):
+                    raise ModelError(E_NEGATIVE.format(term=term.name, key=key))
+                pairs.append((parameters[key], array))
     return pairs
+
+
+def _check_same_structure(old: ModelData, new: ModelData) -> None:
+    """Raise a ModelError naming the first structural difference between two data states.
+
+    Structure is what formulas read as constants (roles, kinds, groups, key tenors) and
+    what orders or labels the parameters (ids, columns, factors); parameter shapes are
+    checked with the values. Collateral and simulation data may come or go: a term that
+    needs them says so when its values are computed (a state on a projection's path has no
+    simulation of its own, and needs none without a scenario term).
+    """
+    checks = [
+        ("ids", list(old.ids), list(new.ids)),
+        ("key tenors", old.key_tenors, new.key_tenors),
+        ("exposure columns", list(old.assets.columns), list(new.assets.columns)),
+        ("roles", list(old.assets["role"]), list(new.assets["role"])),
+        ("kinds", list(old.assets["kind"]), list(new.assets["kind"])),
+        ("groups", old.all_groups(), new.all_groups()),
+        ("liability entries", list(old.liabilities.index), list(new.liabilities.index)),
+        ("factors", list(old.loadings.columns), list(new.loadings.columns)),
+        ("loading ids", list(old.loadings.index), list(new.loadings.index)),
+        ("specific risk ids", list(old.specific.index), list(new.specific.index)),
+        ("holding ids", list(old.holdings.index), list(new.holdings.index)),
+    ]
+    if old.collateral is not None and new.collateral is not None:
+        checks.append(("collateral ids", list(old.collateral.ids), list(new.collateral.ids)))
+    for what, before, after in checks:
+        if before != after:
+            old_text, new_text = _difference(before, after)
+            raise ModelError(E_DATA.format(what=what, old=old_text, new=new_text))
+
+
+def _difference(before: Any, after: Any) -> tuple[str, str]:
+    """Short texts of two differing values: of lists of one length, the entries that differ."""
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        before = {i: before[i] for i in changed}
+        after = {i: after[i] for i in changed}
+    return _cut(repr(before)), _cut(repr(after))
+
+
+def _cut(text: str, size: int = 160) -> str:
+    return text if len(text) <= size else f"{text[: size - 3]}..."
 
 
 def _hard(row: Row) -> cp.Constraint:

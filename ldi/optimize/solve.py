@@ -100,7 +100,12 @@ def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
 
 
 def _outcomes(model: Model, positions: pd.Series) -> OutcomeSummary | None:
-    """Simulated outcomes before and after: the model's settings, else its first CVaR term's."""
+    """Simulated outcomes before and after: the model's settings, else its first CVaR term's.
+
+    A scenario file's outcomes are on all its scenarios, whatever the settings' count and seed.
+    """
+    from ldi.scenarios.external import ScenarioFile  # local: this module's one use of it
+
     engine, data = model.data.simulation, model.data
     settings = model.outcomes
     if settings is None:
@@ -112,17 +117,17 @@ def _outcomes(model: Model, positions: pd.Series) -> OutcomeSummary | None:
         return None
     pv = float(data.liabilities["pv"])
     after = positions.to_numpy(dtype=float)
+    file = engine.model if isinstance(engine.model, ScenarioFile) else None
     return OutcomeSummary(
         engine=engine,
-        carry=data.assets["expected_return"].to_numpy(dtype=float),
-        liability_growth=float(data.liabilities["expected_return"]),
         liability_size=pv / engine.liability_value,
-        count=settings.scenarios,
+        count=settings.scenarios if file is None else file.count,
         seed=settings.seed,
         confidence=settings.confidence,
         before=data.holdings.to_numpy(dtype=float),
         after=after if np.all(np.isfinite(after)) else None,
         var_limit=None if settings.surplus_var is None else settings.surplus_var * pv,
+        scenario_file=None if file is None else file.path.name,
     )
 
 

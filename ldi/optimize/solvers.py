@@ -163,7 +163,10 @@ def _attempt(problem: cp.Problem, name: str, options: Mapping[str, Mapping[str, 
     try:
         with warnings.catch_warnings(record=True) as caught, _silenced(name):
             warnings.simplefilter("always")
-            problem.solve(solver=name, **{**QUIET[name], **options.get(name, {})})
+            # No warm start: a solve's answer depends on its own data only, whatever was
+            # solved before (a path's re-solve equals a fresh build's, on any worker).
+            settings = {"warm_start": False, **QUIET[name], **options.get(name, {})}
+            problem.solve(solver=name, **settings)
         raw = str(problem.status)
         error = "; ".join(str(w.message) for w in caught)
     except (cp.SolverError, ValueError) as failure:

@@ -98,9 +98,10 @@ def html_report(
         ]
     if solved and record.get("outcomes"):
         outcomes = record["outcomes"]
+        file = outcomes.get("scenario_file")  # none in results written before scenario files
+        source = f" from {html.escape(file)}" if file else f", seed {outcomes['seed']}"
         parts += [
-            f"<h2>Simulated one-year outcomes ({outcomes['scenarios']:,} scenarios, "
-            f"seed {outcomes['seed']})</h2>",
+            f"<h2>Simulated one-year outcomes ({outcomes['scenarios']:,} scenarios{source})</h2>",
             _table(outcomes_block(record)),
         ]
     constraints = constraint_table(record)

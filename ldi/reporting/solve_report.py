@@ -186,7 +186,7 @@ class SolveSummary:
     def _outcomes_title(self) -> str:
         summary = self.result.outcomes
         assert summary is not None
-        return f"{summary.count:,} scenarios, seed {summary.seed}"
+        return summary.source
 
     def _binds(self) -> str:
         return liquidity_binds(self.result.binding["kind"])

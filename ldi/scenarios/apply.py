@@ -48,6 +48,11 @@ class Revaluation:
     def _valuations(self) -> dict[str, Valuation]:
         return {i.id: i.value(self.market) for i in self.instruments}
 
+    @property
+    def valuations(self) -> list[Valuation]:
+        """Each instrument valued once on the market, in order."""
+        return list(self._valuations.values())
+
     @cached_property
     def _groups(self) -> list[tuple[FloatArray, CashflowMatrix, Valuation, bool]]:
         """(rows, stacked streams, a member's valuation, credit) per set of shared curves."""

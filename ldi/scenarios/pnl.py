@@ -1,23 +1,41 @@
-"""Simulated one-year value changes of every instrument and of the liabilities.
+"""Simulated one-year P&L of every instrument and of the liabilities.
 
-The scenario model's moves (``ldi.scenarios.simulation``) are applied to today's positions
-and liabilities by full revaluation; the changes are per unit of position (instruments) and
-in money (liabilities). Carry (a year's expected return) is left to the caller, which knows
-each position's expected return. Sets of changes are cached by (count, seed), so compiling,
-re-solving and reporting a scenario term revalue once.
+Each one-year move of the scenario source (the built-in model,
+``ldi.scenarios.simulation``, or an external generator's file, ``ldi.scenarios.external``)
+is applied to today's positions and liabilities by the model of time
+(``ldi.scenarios.carry``): a year of their cash flows and carry, and what is left valued on
+the moved curves. P&L is per
+unit of position (instruments) and in money (liabilities); with no move it is each one's
+expected return, the number the solve's expected-return terms use. Sets of P&L are cached
+by (count, seed), so compiling, re-solving and reporting a scenario term revalue once.
 """
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from ldi.curves.spread import DEFAULT_KEYS
 from ldi.liabilities import Liabilities
-from ldi.scenarios.apply import Revaluation, liability_values
-from ldi.scenarios.scenario import Move
-from ldi.scenarios.simulation import ScenarioModel
+from ldi.scenarios.apply import CHUNK, Revaluation
+from ldi.scenarios.carry import CarryConvention, Ledger
+from ldi.scenarios.scenario import MoveSet
 from ldi.typing import FloatArray
+
+
+class MoveSource(Protocol):
+    """Where an engine's annual moves come from: ``ScenarioModel`` or ``ScenarioFile``.
+
+    ``annual_moves(count, seed, years)`` returns ``years`` sets of each year's own moves; a
+    model draws ``count`` of them from ``seed``, a file returns all of its own whatever
+    ``count`` and ``seed`` are (so a set's ``count`` is the number of scenarios used).
+    """
+
+    def annual_moves(self, count: int, seed: int, years: int = 1) -> list[MoveSet]:
+        """``years`` sets of moves, each one year's own move (not cumulative)."""
+        ...
 
 
 def tail_mean(losses: FloatArray, confidence: float) -> float:
@@ -38,32 +56,70 @@ CACHED_SETS = 2
 
 @dataclass(frozen=True, eq=False)
 class ScenarioEngine:
-    """Value changes under ``model``'s one-year moves of ``revaluation``'s instruments."""
+    """One-year P&L under ``model``'s moves of ``revaluation``'s instruments and liabilities.
+
+    Positions age by the model of time with ``carry`` (``ldi.scenarios.carry``); ``keys``
+    are the key tenors its re-striking hedges keep.
+    """
 
     revaluation: Revaluation
     liabilities: Liabilities
-    model: ScenarioModel
+    model: MoveSource
+    carry: CarryConvention = CarryConvention.FORWARDS
+    keys: tuple[float, ...] = DEFAULT_KEYS
     _cache: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = field(
         default_factory=dict, init=False, repr=False
     )
 
     @cached_property
+    def ledger(self) -> Ledger:
+        """Every position's and the liabilities' flows, aged year by year."""
+        revaluation = self.revaluation
+        return Ledger(
+            revaluation.instruments,
+            revaluation.market,
+            self.liabilities,
+            self.carry,
+            np.asarray(self.keys, dtype=float),
+            revaluation.valuations,
+        )
+
+    @cached_property
     def liability_value(self) -> float:
         """The liabilities' value today (money; computed once, read by every re-solve)."""
-        return float(liability_values(self.liabilities, [Move()])[0])
+        return float(self.ledger.today[-1])
 
-    def changes(self, count: int, seed: int) -> tuple[FloatArray, FloatArray]:
-        """(per-unit value changes (count x instruments), liability value changes (count,))."""
+    @cached_property
+    def expected(self) -> tuple[FloatArray, float]:
+        """(expected return per unit (instruments,), the liabilities' expected growth).
+
+        A year of each with no market move: money at year 1 less today's value.
+        """
+        knots = self.model.annual_moves(1, 0)[0].knots
+        still = MoveSet(
+            knots, np.zeros((1, knots.size)), np.zeros((1, knots.size)), np.zeros(1), np.zeros(1)
+        )
+        change = self.ledger.first_year(still)[0] - self.ledger.today
+        return change[:-1], float(change[-1])
+
+    def pnl(self, count: int, seed: int) -> tuple[FloatArray, FloatArray]:
+        """(per-unit P&L (count x instruments), the liabilities' P&L (count,)) over a year."""
         key = (int(count), int(seed))
         if key not in self._cache:
-            (moves,) = self.model.simulate(count, seed)
-            assets = self.revaluation.values(moves) - self.revaluation.base[:, None]
-            liabilities = liability_values(self.liabilities, moves) - self.liability_value
+            (moves,) = self.model.annual_moves(count, seed)
+            today = self.ledger.today
+            money = np.vstack(
+                [
+                    self.ledger.first_year(moves.chunk(start, start + CHUNK))
+                    for start in range(0, moves.count, CHUNK)
+                ]
+            )
+            change = money - today[None, :]
             # Two sets at most (10,000 x 200 changes are 16 MB): a CVaR term's and the
             # reported outcomes', when a problem sets both, without revaluing each solve.
             while len(self._cache) >= CACHED_SETS:
                 del self._cache[next(iter(self._cache))]  # the oldest
-            self._cache[key] = (np.ascontiguousarray(assets.T), liabilities)
+            self._cache[key] = (np.ascontiguousarray(change[:, :-1]), change[:, -1].copy())
         return self._cache[key]
 
 
@@ -100,15 +156,16 @@ OUTCOME_ROWS = (
 class OutcomeSummary:
     """Simulated one-year outcomes of positions before and after a solve.
 
-    Per scenario, surplus change = P x − ℓ (value changes plus a year of ``carry`` per unit,
-    less the liabilities' change plus ``liability_growth``) and funding ratio = (A + P x) /
-    (L + ℓ), A and L today's values. ``after`` is None when the solve has no positions.
+    Per scenario, surplus change = P x − ℓ (a year's P&L per unit less the liabilities',
+    ``ScenarioEngine.pnl``) and funding ratio = (A + P x) / (L + ℓ), A and L today's
+    values. ``after`` is None when the solve has no positions.
     ``var_limit`` (money) is a monitored limit on ``value_at_risk`` (see ``OutcomeSettings``).
+    ``count`` is the number of scenarios the engine's moves hold: ``seed``'s simulated
+    draws, or every scenario of the external file named ``scenario_file`` (the seed then
+    plays no part).
     """
 
     engine: ScenarioEngine
-    carry: FloatArray
-    liability_growth: float
     liability_size: float
     count: int
     seed: int
@@ -116,13 +173,14 @@ class OutcomeSummary:
     before: FloatArray
     after: FloatArray | None
     var_limit: float | None = None
+    scenario_file: str | None = None
 
     def _outcomes(self, x: FloatArray) -> dict[str, float]:
-        changes, liability_changes = self.engine.changes(self.count, self.seed)
-        gains = (changes + self.carry[None, :]) @ x
-        liability = liability_changes * self.liability_size + self.liability_growth
+        pnl, liability_pnl = self.engine.pnl(self.count, self.seed)
+        gains = pnl @ x
+        liability = liability_pnl * self.liability_size
         surplus = gains - liability
-        assets = float(self.engine.revaluation.base @ x)
+        assets = float(self.engine.ledger.today[:-1] @ x)
         liabilities = self.engine.liability_value * self.liability_size
         ratio = (assets + gains) / (liabilities + liability)
         losses = -surplus
@@ -154,11 +212,22 @@ class OutcomeSummary:
         var = self.table.loc["value_at_risk"]
         return {column: bool(var[column] > self.var_limit) for column in var.index}
 
+    @property
+    def source(self) -> str:
+        """Where the scenarios come from, for titles: '10,000 scenarios, seed 0'."""
+        if self.scenario_file is not None:
+            return f"{self.count:,} scenarios from {self.scenario_file}"
+        return f"{self.count:,} scenarios, seed {self.seed}"
+
     def to_dict(self) -> dict[str, object]:
-        """The table as records with the simulation's settings and the VaR limit's state."""
+        """The table as records with the simulation's settings and the VaR limit's state.
+
+        ``seed`` is None when the scenarios come from ``scenario_file``.
+        """
         return {
             "scenarios": self.count,
-            "seed": self.seed,
+            "seed": None if self.scenario_file is not None else self.seed,
+            "scenario_file": self.scenario_file,
             "confidence": self.confidence,
             "surplus_var_limit": self.var_limit,
             "var_breached": self.var_breached,

@@ -1,46 +1,43 @@
 """Funding-ratio projection: the funding ratio year by year over simulated multi-year paths.
 
-Each path is a sequence of independent annual moves (``ScenarioModel.annual_moves``).
+Positions and liabilities age by one model of time (``ldi.scenarios.carry``): each year
+their cash flows are paid on their dates and carried to the year-end, and what is left is
+valued on the path's curves, so a portfolio that matches the benefits stays matched.
+Benefits are paid from the assets, and at each year-end the policy is rebalanced:
 
-- **Liabilities age.** At year-end y the benefits due in (y − 1, y] are paid, and the
-  liabilities are the benefits due after y valued at y: today's curves, moved by the
-  path's cumulative move to y, with discount factors taken forward from y (D(t) / D(y)).
-  Benefits are paid in money: inflation-linked ones carry the path's uprating, and each is
-  accrued to the year-end on the same curves.
-- **Assets follow the policy**, rebalanced at each year-end; each unit earns a year of its
-  expected return (carry) plus its value change under that year's move, as today's
-  instrument (rolled to keep its maturity). Benefits are paid out of assets. Two rules:
-  ``hedge`` (the default, as LDI mandates run) keeps the hedge book (bonds, swaps, repo:
-  every position but growth assets and cash) at the policy's hedge of the liabilities'
-  PV01, scaling it by their PV01 against today's, and invests what the assets have left
-  in the growth assets and cash pro rata; a fund whose assets cannot pay for the hedge
-  holds what they pay for. ``constant_mix`` scales every position with the net assets.
-  Either rule holds a constant mix when the hedge book or the rest has no positive value,
-  and a path whose assets run out holds nothing from then on.
+- ``restrike`` (the default, as LDI managers run a hedge): the hedge book (bonds, swaps,
+  repo: every position but growth assets and cash) is rescaled per key-rate bucket so that
+  it keeps the policy's key-rate PV01 hedge ratios, and its IE01 hedge ratio, against the
+  aged liabilities: the least-squares change of the positions' scales (the smallest one when
+  several fit), each scale kept at 0 or more, repo scaled with the bond it is secured on;
+- ``hedge``: the hedge book is scaled as one, keeping the policy's PV01 hedge ratio;
+- ``constant_mix``: every position keeps its share of the assets (physical assets and repo
+  by value, overlays by notional).
 
-Funding ratio = assets / liabilities, year 0 being today's.
+Under ``restrike`` and ``hedge`` the assets left over are held in the growth assets and
+cash in their proportions today; a fund whose assets cannot pay for the hedge holds what
+they pay for. Assets that no position holds (no growth asset or cash in the book, or what a
+constant mix leaves) earn the money-market rate. A path whose assets run out holds nothing
+from then on. Funding ratio = assets / liabilities, year 0 being today's.
 """
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from ldi.cashflows import Cashflows
 from ldi.errors import DataError
+from ldi.instruments import Role
 from ldi.io.json_safe import json_safe
-from ldi.progress import progress
-from ldi.risk.matrix import CashflowMatrix
-from ldi.scenarios.apply import liability_streams
+from ldi.progress import progress_bar
+from ldi.scenarios.carry import CarryConvention, Ledger, YearEnd
+from ldi.scenarios.external import ScenarioFile
 from ldi.scenarios.pnl import ScenarioEngine
-from ldi.scenarios.scenario import MoveSet
-from ldi.scenarios.simulation import cumulated
 from ldi.typing import FloatArray
-from ldi.units import BP
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,23 +45,61 @@ if TYPE_CHECKING:
 E_NET_ASSETS = "positions: net assets of {value:,.0f}; expected positive assets to project"
 E_LENGTH = "{name}: got {got} values for {want} instruments; expected one per instrument"
 E_PROJECTION_YEARS = "years: got {value!r}; expected a whole number from 1 to 50"
-E_REBALANCE = "rebalance: got {value!r}; expected hedge or constant_mix"
+E_REBALANCE = "rebalance: got {value!r}; expected one of {choices}"
+E_REBALANCER = (
+    "rebalance: {value!r} with {given}; expected a rebalancer only with resolve, which "
+    "re-solves the problem's optimization (ldi.funding_projection makes it)"
+)
+CARRY_TEXT = {
+    CarryConvention.FORWARDS: "onto today's forwards when markets do not move",
+    CarryConvention.UNCHANGED: "down today's unchanged curves when markets do not move",
+}
 PERCENTILES = (5, 25, 50, 75, 95)
 FLOORS = (1.0, 0.9)
 GROWTH_KINDS = ("return_seeking", "cash")  # outside the hedge book
+CHUNK = 1000  # paths projected at a time: a year's per-flow arrays stay a few MB
+RESOLVE_CHUNK = 25  # with re-solves, which dominate: small blocks share out evenly
+# Re-striking (Policy.key_rate_scales) trades key-rate gaps against the capital and the PV01
+# moved off one scale of the hedge book; measured on the default problem's solved policy,
+# these halve the bucket gaps of one scale while its hedge costs what one scale's would.
+VALUE_WEIGHT = 1.0
+SPREAD_WEIGHT = 0.03
+NEGLIGIBLE = 1e-6  # a bucket with less than this share of the liabilities' PV01 has no ratio
 
 
 class Rebalance(StrEnum):
     """How the policy is rebalanced at each year-end (see the module docstring)."""
 
+    RESTRIKE = "restrike"
     HEDGE = "hedge"
     CONSTANT_MIX = "constant_mix"
+    RESOLVE = "resolve"
+
+
+class Rebalancer(Protocol):
+    """A rule given from above: ``resolve`` re-solves the problem's optimization.
+
+    ``rebalance`` returns the units (paths x instruments) held from the year-end ``end`` on,
+    worth at most the assets ``held`` (>= 0) of each path; ``fallbacks`` counts the path-years
+    where it kept the ``hedge`` rule's units instead (its solve was not optimal).
+    """
+
+    fallbacks: int
+
+    def rebalance(self, end: YearEnd, units: FloatArray, held: FloatArray) -> FloatArray:
+        """Units after the rebalance at ``end``."""
+        ...
 
 
 RULES = {
-    Rebalance.HEDGE: "the hedge book is kept at the policy's share of the liabilities' PV01 "
-    "and the rest of the assets held in growth and cash",
+    Rebalance.RESTRIKE: "the hedge book is re-struck to the policy's key-rate PV01 and IE01 "
+    "hedge ratios against the aged liabilities and the rest of the assets held in growth and "
+    "cash",
+    Rebalance.HEDGE: "the hedge book is kept at the policy's PV01 hedge ratio and the rest of "
+    "the assets held in growth and cash",
     Rebalance.CONSTANT_MIX: "every position is held as a constant share of the assets",
+    Rebalance.RESOLVE: "the problem's own optimization is solved again on each path's "
+    "markets, positions and liabilities",
 }
 
 
@@ -73,6 +108,8 @@ class FundingProjection:
     """Simulated paths (scenarios x years 0..Y) of assets, liabilities and funding ratio.
 
     ``benefits`` (scenarios x years 1..Y) are the benefits paid in each year, in money.
+    ``scenario_file`` names the external scenarios used, if any (then ``seed`` is moot);
+    ``fallbacks`` counts the path-years a ``resolve`` kept the ``hedge`` rule's positions.
     """
 
     name: str
@@ -81,7 +118,29 @@ class FundingProjection:
     liabilities: FloatArray
     benefits: FloatArray
     seed: int
-    rebalance: Rebalance = Rebalance.HEDGE
+    rebalance: Rebalance = Rebalance.RESTRIKE
+    carry: CarryConvention = CarryConvention.FORWARDS
+    fallbacks: int = 0
+    scenario_file: str | None = None
+
+    @property
+    def source(self) -> str:
+        """Where the paths come from, for reports: ``5,000 paths, seed 0`` or a file."""
+        if self.scenario_file is not None:
+            return f"{self.count:,} paths from {self.scenario_file}"
+        return f"{self.count:,} paths, seed {self.seed}"
+
+    @classmethod
+    def joined(cls, parts: "list[FundingProjection]") -> "FundingProjection":
+        """The projections of consecutive sets of paths of one draw, as one."""
+        first = parts[0]
+        return replace(
+            first,
+            assets=np.vstack([part.assets for part in parts]),
+            liabilities=np.vstack([part.liabilities for part in parts]),
+            benefits=np.vstack([part.benefits for part in parts]),
+            fallbacks=sum(part.fallbacks for part in parts),
+        )
 
     @property
     def years(self) -> int:
@@ -122,8 +181,11 @@ class FundingProjection:
                 "name": self.name,
                 "currency": self.currency,
                 "scenarios": self.count,
-                "seed": self.seed,
+                "seed": None if self.scenario_file else self.seed,
+                "scenario_file": self.scenario_file,
                 "rebalance": self.rebalance.value,
+                "carry": self.carry.value,
+                "fallbacks": self.fallbacks,
                 "years": self.table.reset_index().to_dict(orient="records"),
             }
         )
@@ -146,15 +208,22 @@ class FundingProjection:
         )
         return "\n".join(
             [
-                f"{self.name}: funding ratio over {self.years} years ({self.count:,} paths, "
-                f"seed {self.seed})",
+                f"{self.name}: funding ratio over {self.years} years ({self.source})",
                 "",
                 shown.rename_axis("Year").to_string(),
                 "",
                 *textwrap.wrap(
-                    f"Rebalanced each year-end: {RULES[self.rebalance]}. Benefits are paid "
-                    "from assets; liabilities are the benefits still due, valued each year "
-                    "on the simulated curves. Money columns are medians.",
+                    f"Rebalanced each year-end: {RULES[self.rebalance]}. Positions and "
+                    "liabilities age: their cash flows are paid on their dates and what is "
+                    "left is valued each year on the simulated curves, which roll "
+                    f"{CARRY_TEXT[self.carry]}. Benefits are paid from assets. Money columns "
+                    "are medians."
+                    + (
+                        f" In {self.fallbacks:,} path-years the re-solve was not optimal and "
+                        "the hedge rule's positions were kept."
+                        if self.fallbacks
+                        else ""
+                    ),
                     88,
                 ),
             ]
@@ -193,20 +262,24 @@ class FundingProjection:
 def project_funding(
     engine: ScenarioEngine,
     positions: FloatArray,
-    carry: FloatArray,
     *,
     years: int = 10,
     count: int = 5_000,
     seed: int = 0,
-    rebalance: Rebalance | str = Rebalance.HEDGE,
+    rebalance: Rebalance | str = Rebalance.RESTRIKE,
     liability_size: float = 1.0,
     name: str = "",
     currency: str = "GBP",
+    rebalancer: Rebalancer | None = None,
+    paths: tuple[int, int] | None = None,
 ) -> FundingProjection:
     """Project the funding ratio of ``positions`` (units per instrument, engine order).
 
-    ``carry``: a year's expected return per unit (money); ``liability_size`` scales the
-    engine's liabilities (a rescaled problem's). See the module docstring for the model.
+    ``liability_size`` scales the engine's liabilities (a rescaled problem's). ``resolve``
+    needs its ``rebalancer`` (``ldi.funding_projection`` makes it); ``paths`` = (first,
+    stop) projects those paths of the draw only (a share of the work for one worker;
+    ``first`` a multiple of ``chunk_size``, so every block of paths is computed as in a
+    whole run, to the last bit). See the module docstring for the model.
     """
     whole = isinstance(years, int) and not isinstance(years, bool)
     if not (whole and 1 <= years <= 50):
@@ -214,83 +287,280 @@ def project_funding(
     try:
         rule = Rebalance(rebalance)
     except ValueError:
-        raise DataError(E_REBALANCE.format(value=rebalance)) from None
-    revaluation = engine.revaluation
-    x = _per_instrument(positions, "positions", len(revaluation.ids))
-    carry = _per_instrument(carry, "carry", len(revaluation.ids))
-    start = float(revaluation.base @ x)
+        choices = [r.value for r in Rebalance]
+        raise DataError(E_REBALANCE.format(value=rebalance, choices=choices)) from None
+    if (rule is Rebalance.RESOLVE) != (rebalancer is not None):
+        given = "a rebalancer" if rebalancer is not None else "no rebalancer"
+        raise DataError(E_REBALANCER.format(value=rule.value, given=given))
+    ledger = engine.ledger
+    size = len(ledger.instruments)
+    x = _per_instrument(positions, "positions", size)
+    start = float(ledger.today[:size] @ x)
     if not start > 0:
         raise DataError(E_NET_ASSETS.format(value=start))
-    hedge = np.array([type(i).kind not in GROWTH_KINDS for i in revaluation.instruments])
-    books = [float(revaluation.base[part] @ x[part]) for part in (hedge, ~hedge)]
+    policy = Policy.of(ledger, x, rule, liability_size, rebalancer)
     annual = engine.model.annual_moves(count, seed, years)
-    cumulative = cumulated(annual)  # the same draws, summed: each path's moves to year-end
-    assets = np.empty((count, years + 1))
-    values = np.empty((count, years + 1))
+    if paths is not None:
+        annual = [move.chunk(*paths) for move in annual]
+    count = annual[0].count  # a scenario file's paths are its own, whatever was asked
+    projected = [np.empty((count, years + 1)) for _ in range(3)]
     benefits = np.empty((count, years))
-    pv01 = np.empty((count, years + 1))
-    assets[:, 0] = start
-    values[:, 0], _, pv01[:, 0] = _aged(engine, 0, _still(cumulative[0]))
-    for y in progress(range(1, years + 1), years, "projected years"):
-        values[:, y], benefits[:, y - 1], pv01[:, y] = _aged(engine, y, cumulative[y - 1])
-        gains = (revaluation.values(annual[y - 1]) - revaluation.base[:, None]) + carry[:, None]
-        held = np.clip(assets[:, y - 1], 0.0, None)
-        if rule is Rebalance.HEDGE and min(books) > 0:
-            hedged = np.minimum(pv01[:, y - 1] / pv01[:, 0], held / books[0])
-            rest = (held - hedged * books[0]) / books[1]
-            growth = hedged * (gains[hedge].T @ x[hedge]) + rest * (gains[~hedge].T @ x[~hedge])
-        else:
-            growth = held / start * (gains.T @ x)
-        assets[:, y] = assets[:, y - 1] + growth - benefits[:, y - 1]
-    values *= liability_size
-    benefits *= liability_size
-    return FundingProjection(name, currency, assets, values, benefits, seed, rule)
+    block = chunk_size(rule)
+    with progress_bar(count * years, "projected path-years") as bar:
+        for first in range(0, count, block):
+            last = min(first + block, count)
+            chunk = [move.chunk(first, last) for move in annual]
+            parts = policy.run(chunk, bar)
+            for whole_part, part in zip([*projected, benefits], parts, strict=True):
+                whole_part[first:last] = part
+    assets, liabilities, _ = projected
+    fallbacks = 0 if rebalancer is None else rebalancer.fallbacks
+    model = engine.model
+    source = model.path.name if isinstance(model, ScenarioFile) else None
+    return FundingProjection(
+        name,
+        currency,
+        assets,
+        liabilities,
+        benefits,
+        seed,
+        rule,
+        ledger.convention,
+        fallbacks,
+        source,
+    )
 
 
-def _still(moves: MoveSet) -> MoveSet:
-    """One zero move on the knots of ``moves``: today's market."""
-    flat, zero = np.zeros((1, moves.knots.size)), np.zeros(1)
-    return MoveSet(moves.knots, flat, flat, zero, zero)
+def chunk_size(rule: Rebalance | str) -> int:
+    """Paths projected together under ``rule`` (a run's blocks, wherever they run)."""
+    return RESOLVE_CHUNK if Rebalance(rule) is Rebalance.RESOLVE else CHUNK
 
 
-def _aged(engine: ScenarioEngine, year: int, moves: MoveSet) -> tuple[FloatArray, ...]:
-    """(liabilities, benefits paid in the year, PV01) at ``year`` after each cumulative move.
+@dataclass(frozen=True, eq=False)
+class Policy:
+    """A rebalancing rule applied to positions ``x`` (units), with what it keeps constant.
 
-    Values are at ``year``: the benefits due after it and those of the year before it, each
-    discounted (or accrued) to it on the moved curves; PV01 is the fall in the first for a
-    1bp rise of nominal rates.
+    ``hedge`` marks the hedge book; ``shares`` the rest's value shares today; ``ratios``
+    the policy's key-rate PV01 hedge ratios (the total ratio in buckets the liabilities do
+    not reach), ``pv01_ratio`` and ``ie01_ratio`` its total ratios; ``tie`` maps each row
+    to the row whose scale it follows (repo to its collateral, others to themselves).
     """
-    cashflows = engine.liabilities.cashflows
-    times = cashflows.times
-    streams = {
-        "due_after": _part(cashflows, times > year),
-        "paid": _part(cashflows, (times > year - 1) & (times <= year)),
-    }
-    if year:
-        streams["unit"] = Cashflows([float(year)], [1.0])
-    matrix = CashflowMatrix.from_cashflows(streams)
-    bumped = MoveSet(
-        moves.knots,
-        moves.nominal + BP,
-        moves.breakeven,
-        moves.credit_spread,
-        moves.growth,
-    )
-    base = liability_streams(engine.liabilities, matrix, moves)
-    up = liability_streams(engine.liabilities, matrix, bumped)
-    unit = (base[2], up[2]) if year else (1.0, 1.0)
-    due, paid = base[0] / unit[0], base[1] / unit[0]
-    return due, paid, due - up[0] / unit[1]
+
+    ledger: Ledger
+    x: FloatArray
+    rule: Rebalance
+    size: float
+    hedge: FloatArray
+    shares: FloatArray
+    by_value: FloatArray
+    ratios: FloatArray
+    pv01_ratio: float
+    ie01_ratio: float
+    tie: FloatArray
+    rebalancer: Rebalancer | None = None
+
+    @classmethod
+    def of(
+        cls,
+        ledger: Ledger,
+        x: FloatArray,
+        rule: Rebalance,
+        size: float,
+        rebalancer: Rebalancer | None = None,
+    ) -> "Policy":
+        """The policy of positions ``x`` today (see the class docstring)."""
+        instruments = ledger.instruments
+        n = len(instruments)
+        today = ledger.today[:n]
+        key_pv01, ie01 = ledger.today_risk
+        hedge = np.array([type(i).kind not in GROWTH_KINDS for i in instruments])
+        rest = np.where(hedge, 0.0, x * today)
+        shares = rest / rest.sum() if rest.sum() > 0 else np.zeros(n)
+        by_value = np.array([type(i).role is not Role.OVERLAY for i in instruments])
+        assets_keys = np.where(hedge, x, 0.0) @ key_pv01[:n]
+        liability_keys = key_pv01[n]
+        total = float(liability_keys.sum())
+        pv01_ratio = float(assets_keys.sum()) / total if total > 0 else 0.0
+        reached = np.abs(liability_keys) > NEGLIGIBLE * np.abs(liability_keys).sum()
+        ratios = np.where(reached, assets_keys / np.where(reached, liability_keys, 1.0), pv01_ratio)
+        inflation = float(ie01[n])
+        ie01_ratio = float(np.where(hedge, x, 0.0) @ ie01[:n]) / inflation if inflation else 0.0
+        ids = [i.id for i in instruments]
+        tie = np.arange(n)
+        for row, instrument in enumerate(instruments):
+            collateral = getattr(instrument, "collateral", None)
+            if type(instrument).role is Role.FINANCING and collateral in ids:
+                tie[row] = ids.index(collateral)
+        fixed = rule in (Rebalance.RESTRIKE, Rebalance.HEDGE)
+        if fixed and not (pv01_ratio > 0 and hedge.any()):
+            rule = Rebalance.CONSTANT_MIX  # no hedge to keep: hold the mix
+        return cls(
+            ledger,
+            x,
+            rule,
+            size,
+            hedge,
+            shares,
+            by_value,
+            ratios,
+            pv01_ratio,
+            ie01_ratio,
+            tie,
+            rebalancer,
+        )
+
+    def run(self, annual: list, bar: Any) -> tuple[FloatArray, ...]:
+        """(assets, liabilities, PV01 of the liabilities (paths x years 0..Y), benefits)."""
+        ledger, x, n = self.ledger, self.x, self.x.size
+        count, years = annual[0].count, len(annual)
+        assets = np.empty((count, years + 1))
+        liabilities = np.empty((count, years + 1))
+        pv01 = np.empty((count, years + 1))
+        benefits = np.empty((count, years))
+        key_pv01, _ = ledger.today_risk
+        assets[:, 0] = ledger.today[:n] @ x
+        liabilities[:, 0] = ledger.today[n] * self.size
+        pv01[:, 0] = key_pv01[n].sum() * self.size
+        units = np.tile(x, (count, 1))
+        spare = np.zeros(count)  # assets held outside the positions, at the money-market rate
+        for end in ledger.walk(annual, risk=self.rule is not Rebalance.CONSTANT_MIX):
+            y = end.year
+            paid = (end.money[:, n] - end.value[:, n]) * self.size
+            solvent = assets[:, y - 1] > 0
+            grown = np.einsum("si,si->s", units, end.money[:, :n]) + spare * end.short
+            assets[:, y] = np.where(solvent, grown, assets[:, y - 1]) - paid
+            liabilities[:, y] = end.value[:, n] * self.size
+            benefits[:, y - 1] = paid
+            if end.key_pv01 is not None:
+                pv01[:, y] = end.key_pv01[:, n].sum(axis=1) * self.size
+            held = np.clip(assets[:, y], 0.0, None)
+            if self.rebalancer is None:
+                units, spare = self.rebalance(end, units, held)
+            else:
+                units = self.rebalancer.rebalance(end, units, held)
+                spare = held - np.einsum("si,si->s", units, end.value[:, :n])
+            bar.update(count)
+        return assets, liabilities, pv01, benefits
+
+    def rebalance(
+        self, end: YearEnd, units: FloatArray, held: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Units and spare assets after the year-end rebalance of assets ``held`` (>= 0)."""
+        n = self.x.size
+        value = end.value[:, :n]
+        if self.rule is Rebalance.CONSTANT_MIX:
+            kept = self._constant_mix(value, held)
+        else:
+            scale = (
+                self.key_rate_scales(end)
+                if self.rule is Rebalance.RESTRIKE
+                else self.one_scale(end)
+            )
+            kept = np.where(self.hedge, self.x * scale, 0.0)
+            worth = np.einsum("si,si->s", kept, value)
+            over = (worth > held) & (worth > 0)
+            kept = np.where(
+                over[:, None], kept * (held / np.where(over, worth, 1.0))[:, None], kept
+            )
+        rest = held - np.einsum("si,si->s", kept, value)
+        alive = value > 0
+        weights = np.where(alive, self.shares, 0.0)
+        total = weights.sum(axis=1)
+        spread = np.where(
+            total[:, None] > 0, weights / np.where(total > 0, total, 1.0)[:, None], 0.0
+        )
+        rest_units = rest[:, None] * spread / np.where(alive, value, 1.0)
+        spare = np.where(total > 0, 0.0, rest)
+        units = np.where(held[:, None] > 0, kept + rest_units, 0.0)
+        return units, np.where(held > 0, spare, 0.0)
+
+    def _constant_mix(self, value: FloatArray, held: FloatArray) -> FloatArray:
+        """Each position at its share of the assets: by value, or by notional (overlays)."""
+        today = self.ledger.today[: self.x.size]
+        growth = held / float(today @ self.x)
+        same = value * today > 0
+        by_value = self.x * today / np.where(same, value, 1.0)
+        scaled = np.where(self.by_value, np.where(same, by_value, 0.0), self.x)
+        return scaled * growth[:, None]
+
+    def one_scale(self, end: YearEnd) -> FloatArray:
+        """The hedge book's one scale per path: its PV01 at the policy's ratio (paths, 1).
+
+        k = h PV01_L / Σ_hedge x_j PV01_j, the positions ``x`` of today aged to the year-end.
+        """
+        n = self.x.size
+        per_unit = end.key_pv01[:, :n].sum(axis=2)
+        assets = per_unit @ np.where(self.hedge, self.x, 0.0)
+        target = self.pv01_ratio * end.key_pv01[:, n].sum(axis=1) * self.size
+        scale = np.where(assets > 0, target / np.where(assets > 0, assets, 1.0), 1.0)
+        return scale[:, None]
+
+    def key_rate_scales(self, end: YearEnd) -> FloatArray:
+        """Per path and position, the scales s of ``x`` that re-strike the hedge (paths, n).
+
+        s = k + δ, k the one scale of the ``hedge`` rule, and δ minimises
+        Σ_r (g_r − (G δ)_r)² + VALUE_WEIGHT (v·δ)² + SPREAD_WEIGHT Σ_j (p_j δ_j)², with G's
+        columns each position's key-rate PV01s over the liabilities' PV01 (and IE01 over the
+        liabilities' IE01), g the gaps of k x to the policy's ratios, v each position's
+        value over the liabilities' (the capital δ moves) and p_j its share of the
+        liabilities' PV01: the hedge is kept per bucket with the capital of one scale,
+        overlays and repo doing what bonds would need money for, moving as little PV01 away
+        from one scale as the gaps allow. A repo's column joins its collateral's; scales
+        stay >= 0. A matched book has no gaps and keeps its positions (s = 1).
+        """
+        n = self.x.size
+        key_pv01, ie01 = self.ledger.today_risk
+        pv01_unit = abs(float(key_pv01[n].sum())) * self.size
+        held = np.where(self.hedge, self.x, 0.0)
+        columns = held[None, None, :] * np.transpose(end.key_pv01[:, :n], (0, 2, 1)) / pv01_unit
+        target = self.ratios[None, :] * end.key_pv01[:, n] * self.size / pv01_unit
+        ie01_unit = abs(float(ie01[n])) * self.size
+        if ie01_unit > 0:
+            inflation = held[None, :] * end.ie01[:, :n] / ie01_unit
+            columns = np.concatenate([columns, inflation[:, None, :]], axis=1)
+            aim = self.ie01_ratio * end.ie01[:, n] * self.size / ie01_unit
+            target = np.concatenate([target, aim[:, None]], axis=1)
+        one = self.one_scale(end)
+        gap = target - one * columns.sum(axis=2)
+        heads = np.flatnonzero(self.hedge & (self.tie == np.arange(n)))
+        tied = (self.tie[:, None] == heads[None, :]).astype(float)  # (n, heads)
+        grouped = columns @ tied  # (paths, rows, heads): a repo's column joins its bond's
+        spread = np.abs(grouped[:, : self.ratios.size].sum(axis=1))
+        value_unit = abs(float(self.ledger.today[n])) * self.size
+        capital = (held[None, :] * end.value[:, :n] / value_unit) @ tied  # (paths, heads)
+        normal = np.matmul(np.transpose(grouped, (0, 2, 1)), grouped)
+        normal += VALUE_WEIGHT * capital[:, :, None] * capital[:, None, :]
+        normal += np.eye(heads.size)[None] * (
+            SPREAD_WEIGHT * spread[:, :, None] ** 2 + np.finfo(float).tiny
+        )
+        right = np.matmul(gap[:, None, :], grouped)[:, 0, :]
+        change = _nonnegative_solve(normal, right, -one[:, 0])
+        return np.clip(one + change @ tied.T, 0.0, None)
 
 
-def _part(cashflows: Cashflows, keep: FloatArray) -> Cashflows:
-    """The flows of ``cashflows`` where ``keep``, the others zero."""
-    return Cashflows(
-        cashflows.times,
-        np.where(keep, cashflows.amounts, 0.0),
-        np.where(keep, cashflows.inflation_linked, 0.0),
-        cashflows.indexation,
-    )
+def _nonnegative_solve(normal: FloatArray, right: FloatArray, low: FloatArray) -> FloatArray:
+    """δ solving normal δ = right per path, with δ_j >= low (paths,) by an active set.
+
+    Variables that would go below ``low`` are held there and the rest solved again, until
+    none does (at most one round per variable): selling what is not held is not re-striking.
+    """
+    count, size = right.shape
+    fixed = np.zeros((count, size), dtype=bool)
+    change = np.linalg.solve(normal, right[..., None])[..., 0]
+    again = np.flatnonzero((change < low[:, None] - 1e-12).any(axis=1))
+    for _ in range(size):
+        if not again.size:
+            break
+        fixed[again] |= change[again] < low[again, None] - 1e-12
+        held = np.where(fixed[again], low[again, None], 0.0)
+        free = ~fixed[again]
+        system = np.where(free[:, :, None] & free[:, None, :], normal[again], 0.0)
+        system += np.where(fixed[again], 1.0, 0.0)[:, :, None] * np.eye(size)[None]
+        pushed = np.matmul(normal[again], held[..., None])[..., 0]
+        rhs = np.where(free, right[again] - pushed, held)
+        change[again] = np.linalg.solve(system, rhs[..., None])[..., 0]
+        again = again[(change[again] < low[again, None] - 1e-12).any(axis=1)]
+    return change
 
 
 def _per_instrument(values: FloatArray, name: str, size: int) -> FloatArray:

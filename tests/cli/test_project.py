@@ -8,12 +8,16 @@ for the same seed: percentages as printed (0.1%), the JSON unrounded (1e-12 rela
 import json
 
 import pytest
+import yaml
 
 import ldi
 from ldi.cli import main
 from ldi.projection import funding_projection
+from ldi.scenarios.external import E_BEYOND, write_scenarios
+from ldi.scenarios.projection import Rebalance
+from ldi.scenarios.simulation import ScenarioModel
 from tests.documented import assert_shows, shown
-from tests.reference import DEFAULT_PROBLEM
+from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 ARGS = ["--years", "3", "--scenarios", "300", "--seed", "5"]
 
@@ -93,3 +97,43 @@ def test_rebalance_rule_is_chosen_and_said(problem, capsys):
     ).table
     assert rows(printed)[3][0] == f"{expected.loc[3, 'p50']:.1%}"
     assert "every position is held as a constant share of the assets" in " ".join(printed.split())
+
+
+def test_hedge_rebalancing_is_chosen_by_name(problem, capsys):
+    assert main(["project", str(DEFAULT_PROBLEM), *ARGS, "--rebalance", "hedge"]) == 0
+    printed = capsys.readouterr().out
+    expected = funding_projection(problem, years=3, scenarios=300, seed=5, rebalance="hedge")
+    assert rows(printed)[3][0] == f"{expected.table.loc[3, 'p50']:.1%}"
+    assert "kept at the policy's PV01 hedge ratio" in " ".join(printed.split())
+
+
+def test_the_default_rule_is_restrike(problem, tmp_path):
+    out = tmp_path / "projection.json"
+    assert main(["project", str(DEFAULT_PROBLEM), *ARGS, "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["rebalance"] == Rebalance.RESTRIKE.value
+
+
+def test_the_rule_choices_are_the_rebalance_rules(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["project", str(DEFAULT_PROBLEM), "--rebalance", "quarterly"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    choices = ", ".join(repr(rule.value) for rule in Rebalance)
+    assert f"argument --rebalance: invalid choice: 'quarterly' (choose from {choices})" in err
+
+
+def test_a_scenario_file_gives_the_paths(tmp_path, capsys):
+    """With ``simulation.scenario_file`` every path is the file's, whatever --scenarios says."""
+    moves = ScenarioModel().annual_moves(120, 3, 4)
+    write_scenarios(tmp_path / "esg.csv", moves, 0.04, 0.03)
+    raw = raw_problem()
+    raw["simulation"] = {"scenario_file": "esg.csv"}
+    file = tmp_path / "scheme.yaml"
+    file.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "projection.json"
+    assert main(["project", str(file), *ARGS, "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["scenarios"] == 120
+    capsys.readouterr()
+    assert main(["project", str(file), "--years", "5"]) == 2
+    expected = E_BEYOND.format(file=tmp_path / "esg.csv", value=5, last=4)
+    assert expected in capsys.readouterr().err

@@ -59,3 +59,20 @@ def test_every_command_line_in_the_docs_uses_real_commands_and_options(line):
     known = {o for action in commands()[name]._actions for o in action.option_strings}
     for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line):
         assert option in known, f"{line!r}: ldi {name} has no option {option}"
+
+
+CHOICES = re.compile(r"^\| `(--[a-z-]+) ([a-z_]+(?:\\\|[a-z_]+)+)` \| ([^|]+) \|", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(commands()))
+def test_documented_choices_and_defaults_are_the_parsers(name):
+    """An option documented as ``--opt a|b`` (escaped) has those choices and that default."""
+    actions = {o: a for a in commands()[name]._actions for o in a.option_strings}
+    for option, choices, default in CHOICES.findall(section(name)):
+        action = actions[option]
+        assert choices.split("\\|") == list(action.choices), f"ldi {name} {option}"
+        assert default.strip() == action.default, f"ldi {name} {option}"
+    for option, action in actions.items():
+        if action.choices is not None and option != "--solver":  # documented in words
+            documented = f"`{option} " + "\\|".join(action.choices) + "`"
+            assert documented in section(name), f"ldi {name} {option}"

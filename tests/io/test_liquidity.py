@@ -481,10 +481,11 @@ def test_simulation_reads_the_curve_factors_of_a_history(tmp_path):
     curve_history(path)
     problem = load(simulation={"curve_history": str(path), "components": 2})
     expected = CurveFactors.from_csv(str(path), components=2)
-    np.testing.assert_array_equal(problem.curve_factors.loadings, expected.loadings)
-    np.testing.assert_array_equal(problem.curve_factors.volatility_bp, expected.volatility_bp)
-    assert problem.scenario_engine().model.curve is problem.curve_factors
-    assert load().curve_factors is None  # without the section: the default shapes
+    factors = problem.simulation.curve_factors
+    np.testing.assert_array_equal(factors.loadings, expected.loadings)
+    np.testing.assert_array_equal(factors.volatility_bp, expected.volatility_bp)
+    assert problem.scenario_engine().model.curve is factors
+    assert load().simulation.curve_factors is None  # without the section: the default shapes
 
 
 def test_a_bad_curve_history_names_the_key(tmp_path):

@@ -3,12 +3,17 @@
 - Per-unit exposures are ``problem.instrument_risk(keys)`` unchanged (exact); curvature is
   convexity x value per unit (x 1 per unit of notional for overlays); the liabilities' row
   is ``problem.liabilities.risk(keys)``'s total.
-- Bond expected returns are yields with annual compounding: checked against QuantLib's
-  ``BondFunctions.bondYield`` (Compounded, Annual) on plain bonds built independently with
+- Expected returns are a year of the model of time with no market move (forwards): the
+  column is the scenario engine's (exact), and on plain bonds built independently with
   ql.FixedRateBond on 30/360, unadjusted dates from the valuation date (so every coupon
-  time is an exact multiple of the period on both sides), to 1e-10; a zero-coupon bond
-  against (100 / price)^(1/T) - 1. A bond's flows per unit of market value are QuantLib's
-  cash flows divided by its dirty price (1e-12).
+  time is an exact multiple of the period on both sides) it is, per unit,
+  Σ_{t≤1} a_t D(t)/D(1) + Σ_{t>1} a_t D_σ(t)/D_σ(1) − 1: QuantLib's flows over the dirty
+  price, the coupons of the year carried to its end on the curve and the rest rolled onto
+  the forwards of the curve plus the spread σ that reprices the bond (solved here by
+  brentq on QuantLib's flows), to 1e-10; a priced zero-coupon bond earns z(1) + σ exactly.
+  By kind on the default problem: growth assets and cash their stated return, par swaps
+  nothing, repo the one-year rate of its curve on its value (1e-12). A bond's flows per unit
+  of market value are QuantLib's cash flows divided by its dirty price (1e-12).
 - ``Flows.bucketed`` against sums written out by hand; the liabilities' flows against the
   CSV (fixed amounts to the cent; inflation-linked amounts projected with the reference
   implementation of LPI in ``tests/reference.py``, 1e-10).
@@ -22,6 +27,7 @@ import pandas as pd
 import pytest
 import QuantLib as ql
 from scipy import sparse
+from scipy.optimize import brentq
 
 import ldi
 from ldi.errors import DataError
@@ -114,18 +120,27 @@ def test_factor_loadings_follow_the_exposures(example):
     np.testing.assert_array_equal(data.liability_loadings.to_numpy(), expected)
 
 
+def test_expected_returns_are_the_engines_year_without_moves(example):
+    problem, data = example
+    expected, growth = data.simulation.expected
+    np.testing.assert_array_equal(data.assets["expected_return"], expected)
+    assert data.liabilities["expected_return"] == growth
+
+
 def test_stated_returns_and_financing_costs(default):
     problem, data = default
     terms = problem.instrument_risk(problem.decision.keys).terms
-    er = data.assets["expected_return"]
+    er, pv = data.assets["expected_return"], data.assets["pv"]
+    sonia = problem.market.swap_curve()
     for i in data.ids:
         kind, role = terms.loc[i, "kind"], terms.loc[i, "role"]
         if kind in ("return_seeking", "cash"):
-            assert er[i] == terms.loc[i, "expected_return"] * data.assets.loc[i, "pv"], i
+            assert er[i] == pytest.approx(terms.loc[i, "expected_return"] * pv[i], rel=1e-12), i
         elif role == "overlay":
-            assert er[i] == 0.0, i
+            assert er[i] == pytest.approx(0.0, abs=1e-12), i
         elif role == "financing":
-            assert er[i] == -terms.loc[i, "rate"], i
+            one_year = 1.0 / float(sonia.discount(1.0)) - 1.0
+            assert er[i] == pytest.approx(pv[i] * one_year, rel=1e-12), i
 
 
 # --- yields and flows against QuantLib ----------------------------------------------------------
@@ -152,25 +167,20 @@ def plain_problem(instruments):
         (0.0425, 245, 2, 103.10),  # 20y5m above par
     ],
 )
-def test_bond_yield_and_flows_match_quantlib(ql_today, coupon, months, frequency, price):
+def test_bond_expected_return_and_flows_match_quantlib(ql_today, coupon, months, frequency, price):
     today = ql_today
     step = 12 // frequency
     first = months % step or step
     effective = today + ql.Period(first - step, ql.Months)  # the last coupon date (or today)
     schedule = backward_schedule(effective, today + ql.Period(months, ql.Months), frequency)
     bond = ql.FixedRateBond(0, 100.0, schedule, [coupon], THIRTY_360, ql.Unadjusted)
-    ql_yield = ql.BondFunctions.bondYield(
-        bond,
-        ql.BondPrice(price, ql.BondPrice.Clean),
-        THIRTY_360,
-        ql.Compounded,
-        ql.Annual,
-        today,
-        1e-14,
-        1000,
-        0.05,
-    )
     dirty = price + ql.BondFunctions.accruedAmount(bond, today)
+    flows = [
+        (THIRTY_360.yearFraction(today, cf.date()), cf.amount() / dirty)
+        for cf in bond.cashflows()
+        if cf.date() > today
+    ]
+    times, amounts = np.array(flows).T
 
     instrument = {
         "id": "B",
@@ -180,9 +190,24 @@ def test_bond_yield_and_flows_match_quantlib(ql_today, coupon, months, frequency
         "frequency": frequency,
         "price": price,
     }
-    data = model_data(plain_problem([instrument]))
+    problem = plain_problem([instrument])
+    data = model_data(problem)
+    curve = problem.market.nominal_curve()
+    zero = curve.zero_rate(times)
+
+    def discount(spread, t=times, z=zero):
+        return (1.0 + z + spread) ** -t
+
+    spread = brentq(lambda s: amounts @ discount(s) - 1.0, -0.05, 0.5, xtol=1e-15)
+    one_year = (1.0 + curve.zero_rate(1.0) + spread) ** -1.0
+    paid = times <= 1.0
+    carried = amounts[paid] @ (discount(0.0)[paid] / float(curve.discount(1.0)))
+    rolled = amounts[~paid] @ (discount(spread)[~paid] / one_year)
     pv = data.assets.loc["B", "pv"]
-    assert data.assets.loc["B", "expected_return"] / pv == pytest.approx(ql_yield, abs=1e-10)
+    assert pv == pytest.approx(1.0, rel=1e-12)
+    assert data.assets.loc["B", "expected_return"] == pytest.approx(
+        carried + rolled - 1.0, abs=1e-10
+    )
 
     expected = {}
     for cf in bond.cashflows():
@@ -195,13 +220,15 @@ def test_bond_yield_and_flows_match_quantlib(ql_today, coupon, months, frequency
     np.testing.assert_allclose(row[paid], [expected[t] for t in sorted(expected)], rtol=1e-12)
 
 
-def test_zero_coupon_yield_is_the_closed_form():
-    data = model_data(
-        plain_problem([{"id": "Z", "kind": "zero_coupon_bond", "maturity": 12.0, "price": 55.0}])
+def test_a_priced_zero_coupon_bond_earns_its_curves_one_year_rate_plus_its_spread():
+    problem = plain_problem(
+        [{"id": "Z", "kind": "zero_coupon_bond", "maturity": 12.0, "price": 55.0}]
     )
-    expected = (100.0 / 55.0) ** (1 / 12) - 1
+    data = model_data(problem)
+    zero = 0.045 + 0.005 * 2.0 / 20.0  # the curve at 12 years: linear from 10y to 30y
+    spread = (100.0 / 55.0) ** (1 / 12) - 1 - zero
     assert data.assets.loc["Z", "expected_return"] / data.assets.loc["Z", "pv"] == pytest.approx(
-        expected, abs=1e-12
+        0.04 + spread, abs=1e-12
     )
 
 

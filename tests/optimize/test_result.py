@@ -404,7 +404,7 @@ def test_objective_numpy_values_equal_cvxpy_values(case):
     [
         (1, "max", "hedge_ratio[rates].max"),
         (2, "min", "hedge_ratio[inflation].min"),
-        (4, "min_fraction", "bounds[growth].min_fraction"),
+        (6, "min_fraction", "bounds[CASH].min_fraction"),
     ],
 )
 def test_shadow_prices_match_central_differences_of_fresh_solves(index, option, row):

@@ -1,10 +1,10 @@
 """The cvar objective and constraint against an independent scipy HiGHS solve.
 
 The scheme of test_liquidity (a 30y gilt, a 30y swap, repo, equity, cash against 40 yearly
-benefits on a flat 4% curve). The simulated value changes come from ldi's scenario engine
-(tested in tests/scenarios); here the question is the optimization: the Rockafellar–Uryasev
-LP written again in scipy from the same per-scenario P&L (value change plus a year of
-expected return; liabilities' change plus their growth) must give the same optimum. The
+benefits on a flat 4% curve). The simulated one-year P&L comes from ldi's scenario engine
+(the model of time, tested against independent valuations in tests/scenarios); here the
+question is the optimization: the Rockafellar–Uryasev LP written again in scipy from the
+same per-scenario P&L of the instruments and the liabilities must give the same optimum. The
 exact tail mean is checked against a plain sort. Tolerances: positions to 1e-6 of the
 capital and objectives to 1e-7 relative (HiGHS on both sides, default tolerances).
 """
@@ -41,12 +41,8 @@ def scheme(objective, constraints):
 
 
 def scenario_pnl(problem):
-    """(P (S x n), ℓ (S,)) in money: the engine's changes plus a year of expected return."""
-    data = problem.model.data
-    changes, liability_changes = problem.scenario_engine().changes(SCENARIOS, SEED)
-    carry = data.assets["expected_return"].to_numpy()
-    growth = float(data.liabilities["expected_return"])
-    return changes + carry[None, :], liability_changes + growth
+    """(P (S x n), ℓ (S,)) in money: the engine's one-year P&L per unit and the liabilities'."""
+    return problem.scenario_engine().pnl(SCENARIOS, SEED)
 
 
 def reference(problem, returns_weight=0.0, cvar_weight=1.0, cvar_max=None, hedge=None):

@@ -110,3 +110,14 @@ def test_a_failed_write_leaves_no_partial_files(result, tmp_path):
     assert not [p for p in blocked.iterdir() if p.name.startswith(".")]  # no temporaries
     for name in left - {"summary.md"}:
         assert (blocked / name).read_text() == files[name]  # each file whole
+
+
+def test_the_manifest_lists_a_scenario_file_among_the_inputs(tmp_path):
+    from ldi.io.load import parse_spec, read_yaml
+    from ldi.io.manifest import input_files
+
+    raw = read_yaml(DEFAULT_PROBLEM)
+    raw["simulation"] = {"scenario_file": "esg.parquet"}
+    files = input_files(DEFAULT_PROBLEM, parse_spec(raw))
+    assert files[-1] == DEFAULT_PROBLEM.parent / "esg.parquet"
+    assert DEFAULT_PROBLEM in files

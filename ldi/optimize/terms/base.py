@@ -1,9 +1,14 @@
 """Objective and constraint terms: small named pieces that build one formula two ways.
 
-A term stores its options (validated in ``__post_init__``), gives the numbers that change
-between solves through ``values`` (they become cvxpy Parameters, so a re-solve with new
-holdings, liabilities or limits does not recompile), and writes its formula once against
-``Ops`` (cvxpy for the problem, numpy for the report).
+A term stores its options (validated in ``__post_init__``), gives every number it takes
+from the data through ``values`` (they become cvxpy Parameters, so a re-solve with new
+exposures, holdings, liabilities or limits does not recompile), and writes its formula once
+against ``Ops`` (cvxpy for the problem, numpy for the report). Only structure is read from
+the data inside a formula: roles, groups, key tenors, labels and shapes.
+
+Under DPP a parameter may multiply an expression free of parameters, not one that already
+holds a parameter: a product of two such numbers (a limit times a per-unit exposure) is
+formed inside ``values`` and given as one parameter.
 """
 
 from collections.abc import Iterable
@@ -19,6 +24,23 @@ E_FIELD = "{name}.{field}: got {value!r}; expected {need}"
 E_OPTION = "{name}: unknown option {field!r}; expected only {known}"
 
 Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Nonneg:
+    """A value of ``Term.values`` whose parameter is declared nonnegative.
+
+    DPP needs the sign of a parameter that multiplies a convex expression (a cost per unit
+    times |trade|): wrap such a value, e.g. ``{"per_unit": Nonneg(costs)}``. The model
+    unwraps it everywhere else, so formulas see the plain number.
+    """
+
+    value: Any
+
+
+def plain_values(values: Values) -> Values:
+    """``values`` with every ``Nonneg`` unwrapped (what formulas are evaluated on)."""
+    return {k: v.value if isinstance(v, Nonneg) else v for k, v in values.items()}
 
 
 class Sense(StrEnum):
@@ -71,7 +93,10 @@ class Term:
         return self.kind
 
     def values(self, data: Scaled) -> Values:
-        """Numbers that change between solves, by key (become cvxpy Parameters)."""
+        """Every number the term takes from the data or its options, by key (Parameters).
+
+        A value wrapped in ``Nonneg`` becomes a nonnegative parameter.
+        """
         return {}
 
     def check(self, field: str, need: str, ok: bool) -> None:

@@ -13,8 +13,15 @@ import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
-from ldi.optimize.terms.objectives import RISKS, _risk, surplus_factors, trade_mask
+from ldi.optimize.terms.base import ConstraintTerm, Nonneg, Row, Sense, Values
+from ldi.optimize.terms.objectives import (
+    RISKS,
+    _risk,
+    surplus_factors,
+    trade_mask,
+    traded,
+    traded_amounts,
+)
 from ldi.units import BP
 
 ROLES = tuple(role.value for role in Role)
@@ -45,14 +52,14 @@ class Budget(ConstraintTerm):
         self.check_number("contribution")
 
     def values(self, data: Scaled) -> Values:
-        """Capital to invest (scaled)."""
+        """The value of one unit of each instrument and the capital to invest (scaled)."""
         capital = data.capital if self.capital is None else self.capital / data.scales.money
-        return {"capital": capital + self.contribution / data.scales.money}
+        return {"pv": data.column("pv"), "capital": capital + self.contribution / data.scales.money}
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One equality, shown in money."""
         display = data.scales.money
-        return [Row(self.name, data.column("pv") @ z, Sense.EQ, p["capital"], display=display)]
+        return [Row(self.name, p["pv"] @ z, Sense.EQ, p["capital"], display=display)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,10 +105,11 @@ class HedgeRatio(ConstraintTerm):
         )
 
     def values(self, data: Scaled) -> Values:
-        """Liability exposure L and the bounds min·L, max·L."""
-        target = self._exposure(data)[1]
+        """Exposure per unit a, liability exposure L and the bounds min·L, max·L."""
+        exposure, target = self._exposure(data)
         self.check("risk", "liabilities with this risk (their exposure is 0)", target > 0)
         return {
+            "exposure": exposure,
             "target": target,
             **({"low": self.min * target} if self.min is not None else {}),
             **({"high": self.max * target} if self.max is not None else {}),
@@ -109,7 +117,7 @@ class HedgeRatio(ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """``.min`` and/or ``.max`` rows in hedge-ratio units."""
-        hedged = self._exposure(data)[0] @ z
+        hedged = p["exposure"] @ z
         unit = p["target"]
         rows = []
         if self.min is not None:
@@ -148,7 +156,7 @@ class KeyRateTolerance(ConstraintTerm):
         return f"{self.kind}[{self.risk}]"
 
     def values(self, data: Scaled) -> Values:
-        """Key targets h·L_k and tolerances (scaled)."""
+        """Key exposures per unit (keys x n), key targets h·L_k and tolerances (scaled)."""
         risk = _risk(self.risk)
         target = self.hedge_ratio * data.liability_keys(risk)
         scale = data.scales.pv01 if risk == "pv01" else data.scales.ie01
@@ -157,12 +165,17 @@ class KeyRateTolerance(ConstraintTerm):
             if self.max is not None
             else self.fraction * np.abs(target)
         )
-        return {"target": target, "upper": tolerance, "lower": -tolerance}
+        return {
+            "keys": data.key_matrix(risk),
+            "target": target,
+            "upper": tolerance,
+            "lower": -tolerance,
+        }
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """Gap rows per key, shown in money per bp."""
         risk = _risk(self.risk)
-        gap = data.key_matrix(risk) @ z - p["target"]
+        gap = p["keys"] @ z - p["target"]
         display = data.scales.pv01 if risk == "pv01" else data.scales.ie01
         labels = tuple(f"{k:g}y" for k in data.data.keys)
         return [
@@ -188,50 +201,57 @@ class DurationMatch(ConstraintTerm):
         self.check_number("tolerance", low=0.0)
 
     def values(self, data: Scaled) -> Values:
-        """Coefficients (D_L ± tol)·BP in scaled PV01 per scaled value."""
-        duration = data.liability("pv01") * data.scales.pv01 / (data.liability("pv") * BP)
-        duration /= data.scales.money
-        factor = BP * data.scales.money / data.scales.pv01
+        """Per-unit gaps PV01 − (D_L ∓ tol)·F·pv (scaled; F = BP S/P) and the row's unit."""
+        factor = _duration_factor(data)
+        duration = _liability_duration(data)
+        pv01, pv = data.column("pv01"), data.column("pv")
         return {
-            "low": (duration - self.tolerance) * factor,
-            "high": (duration + self.tolerance) * factor,
+            "low": pv01 - (duration - self.tolerance) * factor * pv,
+            "high": pv01 - (duration + self.tolerance) * factor * pv,
             "unit": factor * capital_of(data),
-            "factor": factor,
         }
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """``.min`` and ``.max`` rows in years."""
-        pv01, value = data.column("pv01") @ z, data.column("pv") @ z
-        unit, factor = p["unit"], ops.value(p["factor"])
-        measure = ops.report(lambda: pv01 * data.scales.pv01 / (value * data.scales.money * BP))
-        sensitivity = ops.report(lambda: -factor * value)
-        low, high = ops.value(p["low"]) / factor, ops.value(p["high"]) / factor
-        return [
-            Row(
-                f"{self.name}.min",
-                pv01 - p["low"] * value,
-                Sense.GE,
-                0.0,
-                unit,
-                1.0,
-                measure,
-                None,
-                low,
-                sensitivity,
-            ),
-            Row(
-                f"{self.name}.max",
-                pv01 - p["high"] * value,
-                Sense.LE,
-                0.0,
-                unit,
-                1.0,
-                measure,
-                None,
-                high,
-                sensitivity,
-            ),
-        ]
+        s, unit = data.scales, p["unit"]
+
+        def measure() -> float:
+            pv01, value = data.column("pv01") @ z, data.column("pv") @ z
+            return pv01 * s.pv01 / (value * s.money * BP)
+
+        # ∂(lhs − rhs)/∂limit at the solution, the limit being D_L ∓ tol (years).
+        sensitivity = ops.report(lambda: -_duration_factor(data) * (data.column("pv") @ z))
+        duration = ops.report(lambda: _liability_duration(data))
+        rows = []
+        for key, sense, sign in (("min", Sense.GE, -1.0), ("max", Sense.LE, 1.0)):
+            limit = None if duration is None else duration + sign * self.tolerance
+            gap = p["low" if key == "min" else "high"] @ z
+            rows.append(
+                Row(
+                    f"{self.name}.{key}",
+                    gap,
+                    sense,
+                    0.0,
+                    unit,
+                    1.0,
+                    ops.report(measure),
+                    None,
+                    limit,
+                    sensitivity,
+                )
+            )
+        return rows
+
+
+def _duration_factor(data: Scaled) -> float:
+    """F = BP x S / P: years of duration into scaled PV01 per scaled value (compiled scales)."""
+    return BP * data.scales.money / data.scales.pv01
+
+
+def _liability_duration(data: Scaled) -> float:
+    """The liabilities' duration, PV01 / (PV x BP), in years (state)."""
+    liabilities = data.data.liabilities
+    return float(liabilities["pv01"]) / (float(liabilities["pv"]) * BP)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -247,29 +267,29 @@ class Redington(ConstraintTerm):
     match_pv: bool = True
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' PV, PV01 and curvature (scaled)."""
-        return {
-            "pv": data.liability("pv"),
-            "pv01": data.liability("pv01"),
-            "curvature": data.liability("curvature"),
-        }
+        """PV, PV01 and curvature per unit and the liabilities' (``liability_<name>``), scaled."""
+        values = {}
+        for name in ("pv", "pv01", "curvature"):
+            values[name] = data.column(name)
+            values[f"liability_{name}"] = data.liability(name)
+        return values
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """``.pv``, ``.pv01`` and ``.convexity`` rows, shown in money."""
         s = data.scales
         rows = [
-            Row(f"{self.name}.pv01", data.column("pv01") @ z, Sense.EQ, p["pv01"], 1.0, s.pv01),
+            Row(f"{self.name}.pv01", p["pv01"] @ z, Sense.EQ, p["liability_pv01"], 1.0, s.pv01),
             Row(
                 f"{self.name}.convexity",
-                data.column("curvature") @ z,
+                p["curvature"] @ z,
                 Sense.GE,
-                p["curvature"],
+                p["liability_curvature"],
                 1.0,
                 s.curvature,
             ),
         ]
         if self.match_pv:
-            pv = Row(f"{self.name}.pv", data.column("pv") @ z, Sense.EQ, p["pv"], 1.0, s.money)
+            pv = Row(f"{self.name}.pv", p["pv"] @ z, Sense.EQ, p["liability_pv"], 1.0, s.money)
             rows.insert(0, pv)
         return rows
 
@@ -280,7 +300,9 @@ class Bounds(ConstraintTerm):
 
     ``instrument`` (an id), ``instruments`` (ids, each bounded) or ``group`` (a user group,
     an instrument kind or a role; the group's total is bounded). ``min``/``max`` in money,
-    ``min_fraction``/``max_fraction`` of the capital. Linear. YAML: ``bounds``.
+    ``min_fraction``/``max_fraction`` of the capital. A position counts its value (physical
+    assets), its cash owed (financing) or its notional (overlays): ``Scaled.amounts``.
+    Linear. YAML: ``bounds``.
     """
 
     kind: ClassVar[str] = "bounds"
@@ -313,24 +335,24 @@ class Bounds(ConstraintTerm):
         target = self.instrument or self.group or ",".join(self.instruments or ())
         return f"{self.kind}[{target}]"
 
-    def _selection(self, data: Scaled, z: Any) -> tuple[Any, tuple[str, ...] | None]:
+    def _selection(self, data: Scaled) -> tuple[np.ndarray, tuple[str, ...] | None]:
+        """The selector (n,) of one bounded total, or (ids, n) with the ids bounded each."""
         if self.group is not None:
             groups = data.data.all_groups()
             self.check(
                 "group", f"a group, kind or role among {sorted(groups)}", self.group in groups
             )
-            return data.data.group_mask(self.group) @ z, None
+            return data.data.group_mask(self.group), None
         ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
         self.check_ids("instrument" if self.instrument else "instruments", ids, data)
         selector = np.zeros((len(ids), data.n))
         selector[np.arange(len(ids)), data.ids.get_indexer(ids)] = 1.0
-        held = selector @ z
-        return (held, ids) if len(ids) > 1 else (held[0] if data.n else held, None)
+        return (selector, ids) if len(ids) > 1 else (selector[0], None)
 
     def values(self, data: Scaled) -> Values:
-        """Limits (scaled) and the capital fraction limits refer to."""
+        """Money per unit counted (``held``), limits (scaled) and the capital fractions use."""
         money, capital = data.scales.money, capital_of(data)
-        values: Values = {"capital": capital}
+        values: Values = {"held": self._selection(data)[0] * data.amounts(), "capital": capital}
         for limit in ("min", "max"):
             if getattr(self, limit) is not None:
                 values[limit] = getattr(self, limit) / money
@@ -340,7 +362,7 @@ class Bounds(ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """Money rows and fraction rows."""
-        held, labels = self._selection(data, z)
+        held, labels = p["held"] @ z, self._selection(data)[1]
         money, capital = data.scales.money, p["capital"]
         rows = []
         for key, sense in (("min", Sense.GE), ("max", Sense.LE)):
@@ -404,17 +426,22 @@ class RepoCollateral(ConstraintTerm):
 
     kind: ClassVar[str] = "repo_collateral"
 
+    def values(self, data: Scaled) -> Values:
+        """The pledge matrix P (bonds x n; none without repo): haircuts are data."""
+        bonds, matrix = pledges(data)
+        return {"pledges": matrix} if bonds else {}
+
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One vector row over the bonds pledged (none without repo)."""
-        bonds, matrix = pledges(data)
+        bonds = pledges(data)[0]
         if not bonds:
             return []
         money = data.scales.money
-        return [Row(self.name, matrix @ z, Sense.GE, 0.0, 1.0, money, None, bonds)]
+        return [Row(self.name, p["pledges"] @ z, Sense.GE, 0.0, 1.0, money, None, bonds)]
 
 
 def pledges(data: Scaled) -> tuple[tuple[str, ...], np.ndarray]:
-    """Bonds pledged to repo, and P with (P x)_c = x_c − Σ_k x_k / (1 − h_k) (constant).
+    """Bonds pledged to repo, and P with (P x)_c = x_c − Σ_k x_k / (1 − h_k).
 
     Read from the repo's market terms (``collateral`` and ``haircut``); repo without them
     (exposure tables given as arrays) pledges nothing here.
@@ -438,10 +465,12 @@ def pledges(data: Scaled) -> tuple[tuple[str, ...], np.ndarray]:
 class Leverage(ConstraintTerm):
     r"""Gross overlay notional plus repo borrowing, per unit of net assets, ≤ ``max``.
 
-    leverage = (Σ_overlays |x_i| + Σ_repo x_i) / (Σ_physical x_i − Σ_repo x_i); a fund with
-    neither has leverage 0. The denominator is the physical assets net of the repo that
-    funds them (the fund's own capital): measured against gross physical assets, borrowing
-    would raise its own limit. Linear as Σ|x_o| + Σ x_r − max·(Σ x_p − Σ x_r) ≤ 0.
+    leverage = (Σ_overlays |x_i| + Σ_repo a_i x_i) / (Σ_physical a_i x_i − Σ_repo a_i x_i),
+    with a_i the value of a physical unit and the cash owed per unit of repo (1 per unit
+    when the data is built; ``Scaled.amounts``); a fund with neither has leverage 0. The
+    denominator is the physical assets net of the repo that funds them (the fund's own
+    capital): measured against gross physical assets, borrowing would raise its own limit.
+    Linear as Σ|x_o| + c·x ≤ 0, c = (1 + max) a on repo and −max a on physical assets.
     YAML: ``leverage``.
     """
 
@@ -454,24 +483,56 @@ class Leverage(ConstraintTerm):
         self.check_number("max", low=0.0)
 
     def values(self, data: Scaled) -> Values:
-        """The limit and the capital that scales the row."""
-        return {"max": self.max, "capital": capital_of(data)}
+        """Coefficients c of the row (the limit times the amounts) and the capital."""
+        borrowed, physical = _leverage_parts(data)
+        return {
+            "coefficients": (1.0 + self.max) * borrowed - self.max * physical,
+            "capital": capital_of(data),
+        }
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row in leverage units (relative to the capital)."""
-        borrowed = data.mask(Role.FINANCING) @ z
-        gross = data.mask(Role.OVERLAY) @ ops.abs(z) + borrowed
-        net = data.mask(Role.PHYSICAL) @ z - borrowed
-        measure = ops.report(lambda: gross / net if net else float("nan"))
-        sensitivity = ops.report(lambda: -net)
+        overlays = data.mask(Role.OVERLAY) @ ops.abs(z)
+        row = overlays + p["coefficients"] @ z
+
+        def net() -> float:
+            borrowed, physical = _leverage_parts(data)
+            return physical @ z - borrowed @ z
+
+        def measure() -> float:
+            gross = overlays + _leverage_parts(data)[0] @ z
+            return gross / net() if net() else float("nan")
+
+        sensitivity = ops.report(lambda: -net())
         unit = p["capital"]
-        row = gross - p["max"] * net
-        return [Row(self.name, row, Sense.LE, 0.0, unit, 1.0, measure, None, self.max, sensitivity)]
+        return [
+            Row(
+                self.name,
+                row,
+                Sense.LE,
+                0.0,
+                unit,
+                1.0,
+                ops.report(measure),
+                None,
+                self.max,
+                sensitivity,
+            )
+        ]
+
+
+def _leverage_parts(data: Scaled) -> tuple[np.ndarray, np.ndarray]:
+    """Amounts per unit of repo (cash owed) and of physical assets (value), 0 elsewhere."""
+    amounts = data.amounts()
+    return amounts * data.mask(Role.FINANCING), amounts * data.mask(Role.PHYSICAL)
 
 
 @dataclass(frozen=True, kw_only=True)
 class MaxTurnover(ConstraintTerm):
-    r"""Amount traded, Σ|x_i − x0_i| over ``roles``, ≤ ``max`` x capital. YAML: ``turnover``."""
+    r"""Amount traded, Σ a_i |x_i − x0_i| over ``roles``, ≤ ``max`` x capital.
+
+    a_i: money per unit, as for the ``turnover`` objective. YAML: ``turnover``.
+    """
 
     kind: ClassVar[str] = "turnover"
     tunable: ClassVar[frozenset[str]] = frozenset({"max"})
@@ -488,14 +549,19 @@ class MaxTurnover(ConstraintTerm):
         self.check("roles", f"a list of roles from {list(ROLES)}", set(self.roles) <= set(ROLES))
 
     def values(self, data: Scaled) -> Values:
-        """Holdings, the limit (scaled) and the capital."""
+        """Money per unit traded, holdings, the limit (scaled) and the capital."""
         capital = capital_of(data)
-        return {"holdings": data.holdings, "max": self.max * capital, "capital": capital}
+        return {
+            "per_unit": Nonneg(traded_amounts(data, self.roles)),
+            "holdings": data.holdings,
+            "max": self.max * capital,
+            "capital": capital,
+        }
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a fraction of capital."""
-        traded = trade_mask(data, self.roles) @ ops.abs(z - p["holdings"])
-        return [Row(self.name, traded, Sense.LE, p["max"], p["capital"])]
+        amount = traded(ops, self.name, z, p)
+        return [Row(self.name, amount, Sense.LE, p["max"], p["capital"])]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -514,18 +580,20 @@ class SurplusVolatility(ConstraintTerm):
         self.check_number("max", low=0.0)
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' rotated loadings and the limit (scaled)."""
+        """Rotated loadings (GᵀBᵀ), specific volatilities, ℓ G and the limit (scaled)."""
         liability = data.liability("pv")
+        loadings, rotated, specific = surplus_factors(data)
         return {
-            "liability": surplus_factors(data)[1],
+            "loadings": loadings.T,
+            "specific": specific,
+            "liability": rotated,
             "max": self.max * liability,
             "unit": liability,
         }
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a fraction of the liabilities' PV."""
-        loadings, _, specific = surplus_factors(data)
-        parts = ops.hstack([loadings.T @ z - p["liability"], ops.multiply(specific, z)])
+        parts = ops.hstack([p["loadings"] @ z - p["liability"], ops.multiply(p["specific"], z)])
         return [Row(self.name, ops.norm2(parts), Sense.LE, p["max"], p["unit"])]
 
 
@@ -546,13 +614,17 @@ class ExpectedReturn(ConstraintTerm):
         self.check_number("min", low=-1.0, high=1.0)
 
     def values(self, data: Scaled) -> Values:
-        """The floor in money (scaled) and the capital."""
+        """Expected returns per unit, the floor in money (scaled) and the capital."""
         capital = capital_of(data)
-        return {"min": self.min * capital, "capital": capital}
+        return {
+            "expected_return": data.column("expected_return"),
+            "min": self.min * capital,
+            "capital": capital,
+        }
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a return on capital."""
-        expected = data.column("expected_return") @ z
+        expected = p["expected_return"] @ z
         return [Row(self.name, expected, Sense.GE, p["min"], p["capital"])]
 
 
@@ -578,9 +650,10 @@ class MinSurplusReturn(ConstraintTerm):
         self.check_number("min", low=-1.0, high=1.0)
 
     def values(self, data: Scaled) -> Values:
-        """The floor and the liabilities' growth and PV (scaled)."""
+        """Expected returns per unit, the floor and the liabilities' growth and PV (scaled)."""
         liability = data.liability("pv")
         return {
+            "expected_return": data.column("expected_return"),
             "min": self.min * liability,
             "growth": data.liability("expected_return"),
             "unit": liability,
@@ -588,5 +661,5 @@ class MinSurplusReturn(ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a fraction of the liabilities' PV."""
-        surplus = data.column("expected_return") @ z - p["growth"]
+        surplus = p["expected_return"] @ z - p["growth"]
         return [Row(self.name, surplus, Sense.GE, p["min"], p["unit"])]

@@ -74,10 +74,21 @@ class CashflowMatching(ConstraintTerm):
         )
 
     def values(self, data: Scaled) -> Values:
-        """Liability outgo per period (scaled) and the borrowing limit."""
+        """Asset inflows per unit (periods x n), liability outgo per period (scaled), growth.
+
+        ``reinvestment`` (and ``borrowing``, when allowed) carry a balance into each period
+        after today; the last period's length follows the liabilities when no horizon is
+        given. The borrowing limit, when set.
+        """
         edges, money = self.edges(data), data.scales.money
         outgo = data.data.liability_flows.bucketed(edges)[:, 0] / money
-        values = {"outgo": outgo}
+        values = {
+            "inflows": self.inflows(data),
+            "outgo": outgo,
+            "reinvestment": self.growth(data, self.reinvestment_rate),
+        }
+        if self.borrowing_rate is not None:
+            values["borrowing"] = self.growth(data, self.borrowing_rate)
         if self.borrowing_limit is not None:  # present only when the limit rows are
             values["limit"] = np.full(outgo.size, self.borrowing_limit / money)
         return values
@@ -90,17 +101,16 @@ class CashflowMatching(ConstraintTerm):
         """Balance rows per period (equalities, shown in money) and the borrowing limit."""
         count = len(self.labels(data))
         surplus = ops.variable(f"{self.name}.surplus", count, nonneg=True)
-        net = surplus - _carried(surplus, self.growth(data, self.reinvestment_rate))
+        net = surplus - _carried(ops, surplus, p["reinvestment"])
         borrowing = None
         if self.borrowing_rate is not None:
             borrowing = ops.variable(f"{self.name}.borrowing", count, nonneg=True)
-            owed = _carried(borrowing, self.growth(data, self.borrowing_rate))
-            net = net - borrowing + owed
+            net = net - borrowing + _carried(ops, borrowing, p["borrowing"])
         labels, money = self.labels(data), data.scales.money
         rows = [
             Row(
                 f"{self.name}.balance",
-                self.inflows(data) @ z - net,
+                p["inflows"] @ z - net,
                 Sense.EQ,
                 p["outgo"],
                 1.0,
@@ -154,9 +164,6 @@ class CashflowMatching(ConstraintTerm):
         )
 
 
-def _carried(balance: Any, growth: FloatArray) -> Any:
+def _carried(ops: Ops, balance: Any, growth: Any) -> Any:
     """Each period's balance carried into the next: 0 into today, growth[p−1] x balance[p−1]."""
-    count = growth.size + 1
-    shift = np.zeros((count, count))
-    shift[np.arange(1, count), np.arange(count - 1)] = growth
-    return shift @ balance
+    return ops.hstack([np.zeros(1), ops.multiply(growth, balance[:-1])])

@@ -15,7 +15,7 @@ import numpy as np
 from ldi.liquidity.buffer import Rise, rise
 from ldi.liquidity.collateral import CollateralModel, benefits_due
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.base import ConstraintTerm, Nonneg, Row, Sense, Values
 from ldi.scenarios.scenario import Move, Scenario
 
 E_NO_COLLATERAL = (
@@ -104,18 +104,26 @@ class CollateralBuffer(ConstraintTerm):
         return model
 
     def values(self, data: Scaled) -> Values:
-        """Headroom per scaled unit of each position under each move."""
-        available, need = self.collateral(data).coefficients(
+        """Headroom per scaled unit of each position under each move; initial margin per unit.
+
+        The initial margin (nonnegative) is a parameter only when some position posts it:
+        a model built without any has no |x| term, and a state that brings one needs a new
+        model (the parameter would appear).
+        """
+        collateral = self.collateral(data)
+        available, need = collateral.coefficients(
             list(self.moves(data.data.scenarios).values()), self.within_days
         )
-        return {"headroom": available - need}
+        values: Values = {"headroom": available - need}
+        if np.any(collateral.initial_margin):
+            values["initial_margin"] = Nonneg(collateral.initial_margin)
+        return values
 
     def headroom(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Available − needed collateral per move, in scaled money."""
-        margin = self.collateral(data).initial_margin
         value = p["headroom"] @ z
-        if np.any(margin):
-            value = value - margin @ ops.abs(z)
+        if "initial_margin" in p:
+            value = value - p["initial_margin"] @ ops.abs(z)
         return value
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ObjectiveTerm, Values
+from ldi.optimize.terms.base import Nonneg, ObjectiveTerm, Values
 from ldi.typing import FloatArray
 
 RISKS = ("rates", "inflation")
@@ -36,6 +36,24 @@ def trade_mask(data: Scaled, roles: tuple[str, ...]) -> FloatArray:
     return data.mask(*(Role(r) for r in roles))
 
 
+def traded_amounts(data: Scaled, roles: tuple[str, ...]) -> FloatArray:
+    """Money traded per unit of each instrument whose role is in ``roles`` (else 0), ≥ 0.
+
+    |``Scaled.amounts``|: 1 per unit when the data is built, the value per unit once
+    instruments have aged.
+    """
+    return trade_mask(data, roles) * np.abs(data.amounts())
+
+
+def traded(ops: Ops, name: str, z: Any, p: Values) -> Any:
+    """Σ_i a_i |z_i − z0_i| with a = ``p["per_unit"]`` (nonnegative) and z0 = ``p["holdings"]``.
+
+    The trades are copied into a variable: a parameter may multiply |t| under DPP, but not
+    |z − z0|, which holds the parameter z0.
+    """
+    return p["per_unit"] @ ops.abs(ops.copy(f"{name}.trades", z - p["holdings"]))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Cost(ObjectiveTerm):
     r"""Total purchase cost of the positions: Σ_i pv_i x_i (money).
@@ -47,9 +65,13 @@ class Cost(ObjectiveTerm):
     kind: ClassVar[str] = "cost"
     unit: ClassVar[str] = "money"
 
+    def values(self, data: Scaled) -> Values:
+        """The value of one unit of each instrument (scaled)."""
+        return {"pv": data.column("pv")}
+
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Σ pv z (scaled)."""
-        return data.column("pv") @ z
+        return p["pv"] @ z
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,11 +102,12 @@ class KeyRateMismatch(ObjectiveTerm):
         self.check("weights", "a mapping of key tenors to weights >= 0", ok)
 
     def values(self, data: Scaled) -> Values:
-        """Target key-rate exposures h x L and the rebasing weights c, both times c.
+        """Target key-rate exposures h x L (``<risk>``) and the key matrix A (``<risk>_keys``).
 
-        c = √(S/S₀)·P₀/P (I₀/I for inflation) keeps the term's money-equivalent value, S x
-        Σ (gap/P)², that of a fresh build when a re-solve moves the scales (S₀, P₀, I₀: the
-        compiled ones; S, P, I: the current state's).
+        Both are times the rebasing weight c = √(S/S₀)·P₀/P (I₀/I for inflation), which
+        keeps the term's money-equivalent value, S x Σ (gap/P)², that of a fresh build when
+        a re-solve moves the scales (S₀, P₀, I₀: the compiled ones; S, P, I: the current
+        state's).
         """
         values = {}
         for risk in self.risks:
@@ -92,7 +115,7 @@ class KeyRateMismatch(ObjectiveTerm):
             weight = np.sqrt(data.money_ratio) * getattr(data.scales, measure)
             weight /= getattr(data.now, measure)
             values[risk] = weight * self._ratio(risk) * data.liability_keys(measure)
-            values[f"{risk}_weight"] = weight
+            values[f"{risk}_keys"] = weight * data.key_matrix(measure)
         return values
 
     def _ratio(self, risk: str) -> float:
@@ -104,10 +127,7 @@ class KeyRateMismatch(ObjectiveTerm):
         """Σ_k w_k (c A z − c target)_k², summed over ``risks``."""
         root = np.sqrt(self._key_weights(data))
         return sum(
-            ops.sum_squares(
-                ops.multiply(root, p[f"{r}_weight"] * (data.key_matrix(_risk(r)) @ z) - p[r])
-            )
-            for r in self.risks
+            ops.sum_squares(ops.multiply(root, p[f"{r}_keys"] @ z - p[r])) for r in self.risks
         )
 
     def natural(self, value: float, data: Scaled) -> float:
@@ -137,20 +157,23 @@ class TrackingError(ObjectiveTerm):
     unit: ClassVar[str] = "money a year (1 sd)"
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' factor exposures rotated by G, and the rebasing weight c.
+        """Rotated loadings (GᵀBᵀ, factors x n), specific volatilities and ℓ G, times c.
 
-        Both are times c = √(S₀/S), which keeps the money-equivalent value σ²/S that of a
-        fresh build when a re-solve moves the money scale (S₀ compiled, S current).
+        c = √(S₀/S) keeps the money-equivalent value σ²/S that of a fresh build when a
+        re-solve moves the money scale (S₀ compiled, S current).
         """
         weight = np.sqrt(1.0 / data.money_ratio)
-        return {"liability": weight * surplus_factors(data)[1], "weight": weight}
+        loadings, liability, specific = surplus_factors(data)
+        return {
+            "loadings": weight * loadings.T,
+            "specific": weight * specific,
+            "liability": weight * liability,
+        }
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Factor plus specific variance of the surplus (scaled by S₀ S)."""
-        loadings, _, specific = surplus_factors(data)
-        weight = p["weight"]
-        return ops.sum_squares(weight * (loadings.T @ z) - p["liability"]) + ops.sum_squares(
-            weight * ops.multiply(specific, z)
+        return ops.sum_squares(p["loadings"] @ z - p["liability"]) + ops.sum_squares(
+            ops.multiply(p["specific"], z)
         )
 
     def natural(self, value: float, data: Scaled) -> float:
@@ -179,21 +202,25 @@ class ExpectedSurplusReturn(ObjectiveTerm):
     unit: ClassVar[str] = "money a year"
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' expected growth (scaled)."""
-        return {"liability": data.liability("expected_return")}
+        """Expected returns per unit and the liabilities' expected growth (scaled)."""
+        return {
+            "expected_return": data.column("expected_return"),
+            "liability": data.liability("expected_return"),
+        }
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """R z − r_L (scaled)."""
-        return data.column("expected_return") @ z - p["liability"]
+        return p["expected_return"] @ z - p["liability"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class TransactionCosts(ObjectiveTerm):
-    r"""Cost of trading to the positions: Σ_i c_i |t_i| + k Σ_i |t_i|^p / V^(p−1).
+    r"""Cost of trading to the positions: Σ_i c_i |t_i| + k Σ_i |a_i t_i|^p / V^(p−1).
 
     t = x − x0 (trades), c_i = half the bid/offer per unit traded (``cost_bp`` by kind or id
-    over ``DEFAULT_COST_BP``; swaps quote it in bp of rate, times their PV01 per unit),
-    k = ``impact`` (market impact as a fraction of the amount traded, for a trade of size
+    over ``DEFAULT_COST_BP``, in bp of the money traded; swaps quote it in bp of rate, times
+    their PV01 per unit), a_i the money per unit traded (``traded_amounts``: 1 when the data
+    is built), k = ``impact`` (market impact as a fraction of the amount traded, for a trade of size
     V), V = ``impact_volume`` (money; default the liabilities' PV), p = ``impact_power``
     (1.5 or 2). Convex. YAML: ``transaction_costs``.
     """
@@ -215,23 +242,22 @@ class TransactionCosts(ObjectiveTerm):
         self.check("impact_power", "1.5 or 2", self.impact_power in (1.5, 2.0))
 
     def values(self, data: Scaled) -> Values:
-        """Current holdings; with impact, the weight w and w x holdings.
+        """Costs per unit c (nonnegative) and holdings; with impact, w a and w a x holdings.
 
         w = (V/S₀)^((1−p)/p) puts the trade-size scale V (default the current liabilities'
-        PV) into the problem as a parameter: Σ |w z − w z0|^p = (V/S₀)^(1−p) Σ |z − z0|^p.
+        PV) into the problem as a parameter: Σ |w a z − w a z0|^p = (V/S₀)^(1−p) Σ |a t|^p,
+        with a t the money traded (a: money per unit, ``traded_amounts``; 1 today).
         """
+        values: Values = {"per_unit": Nonneg(self.per_unit(data)), "holdings": data.holdings}
         if not self.impact:
-            return {"holdings": data.holdings}
+            return values
         volume = (self.impact_volume or data.now.money) / data.scales.money
         weight = volume ** ((1.0 - self.impact_power) / self.impact_power)
-        return {
-            "holdings": data.holdings,
-            "impact_weight": weight,
-            "impact_holdings": weight * data.holdings,
-        }
+        weight = weight * traded_amounts(data, tuple(role.value for role in Role))
+        return {**values, "impact_weight": weight, "impact_holdings": weight * data.holdings}
 
     def per_unit(self, data: Scaled) -> FloatArray:
-        """c_i: cost per unit traded, as a fraction."""
+        """c_i: cost per unit traded (money per unit; a fraction of 1 of value today)."""
         assets = data.data.assets
         kinds = np.where(
             (assets["kind"] == "bond") & (assets["cs01"] != 0), "credit_bond", assets["kind"]
@@ -245,7 +271,7 @@ class TransactionCosts(ObjectiveTerm):
                 for i, kind in zip(assets.index, kinds, strict=True)
             ]
         )
-        basis = np.ones(len(assets))
+        basis = np.abs(data.amounts())
         for kind, risk in RUNNING_COST_KINDS.items():
             rows = (assets["kind"] == kind).to_numpy()
             basis[rows] = np.abs(assets[risk].to_numpy()[rows]) / 1e-4
@@ -253,16 +279,19 @@ class TransactionCosts(ObjectiveTerm):
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Linear spread cost plus optional impact (scaled)."""
-        cost = self.per_unit(data) @ ops.abs(z - p["holdings"])
+        cost = traded(ops, self.name, z, p)
         if self.impact:
-            sized = ops.abs(p["impact_weight"] * z - p["impact_holdings"])
+            sized = ops.abs(ops.multiply(p["impact_weight"], z) - p["impact_holdings"])
             cost = cost + self.impact * ops.sum(ops.power(sized, self.impact_power))
         return cost
 
 
 @dataclass(frozen=True, kw_only=True)
 class Turnover(ObjectiveTerm):
-    r"""Total amount traded: Σ_i |x_i − x0_i| over ``roles`` (money). Convex. YAML: ``turnover``."""
+    r"""Total amount traded: Σ_i a_i |x_i − x0_i| over ``roles`` (money). YAML: ``turnover``.
+
+    a_i: money per unit (``traded_amounts``; 1 when the data is built). Convex.
+    """
 
     kind: ClassVar[str] = "turnover"
     unit: ClassVar[str] = "money"
@@ -274,12 +303,15 @@ class Turnover(ObjectiveTerm):
         self.check("roles", f"a list of roles from {[r.value for r in Role]}", ok)
 
     def values(self, data: Scaled) -> Values:
-        """Current holdings."""
-        return {"holdings": data.holdings}
+        """Money per unit traded (nonnegative, 0 outside ``roles``) and current holdings."""
+        return {
+            "per_unit": Nonneg(traded_amounts(data, self.roles)),
+            "holdings": data.holdings,
+        }
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
-        """Σ mask |z − z0| (scaled)."""
-        return trade_mask(data, self.roles) @ ops.abs(z - p["holdings"])
+        """Σ a |z − z0| (scaled)."""
+        return traded(ops, self.name, z, p)
 
 
 def _risk(name: str) -> str:

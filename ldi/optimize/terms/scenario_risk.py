@@ -1,9 +1,10 @@
 """Scenario risk terms: the conditional value at risk (CVaR) of a year's surplus loss.
 
 Each simulated scenario s gives a year's surplus change of positions x:
-P_s·x − ℓ_s, with P_s,i the instrument's simulated value change per unit plus a year of its
-expected return (carry), and ℓ_s the liabilities' value change plus their growth at the
-discount rate (``ldi.scenarios.pnl``). The loss is its negative. CVaR at confidence α is the
+P_s·x − ℓ_s, with P_s,i the instrument's P&L per unit over the year and ℓ_s the
+liabilities', both by the model of time (``ldi.scenarios.carry``, ``ldi.scenarios.pnl``):
+with no move they are the expected returns of ``expected_surplus_return``. The loss is
+its negative. CVaR at confidence α is the
 mean of the worst (1 − α) of losses, written in the Rockafellar–Uryasev form
 min_η η + Σ_s max(loss_s − η, 0) / ((1 − α) S): linear with S auxiliary terms, so HiGHS
 solves it as an LP. Reports evaluate the exact tail mean of the solved positions' losses.
@@ -47,27 +48,25 @@ class ScenarioLoss(Term):
         return engine
 
     def pnl(self, data: Scaled) -> FloatArray:
-        """P (S x n): per-unit value change plus a year of expected return (scaled money)."""
-        changes, _ = self.engine(data).changes(self.scenarios, self.seed)
-        return changes + data.column("expected_return")[None, :]
+        """P (S x n): each unit's P&L over the year (scaled money per scaled unit)."""
+        pnl, _ = self.engine(data).pnl(self.scenarios, self.seed)
+        return pnl
 
     def liability_pnl(self, data: Scaled) -> FloatArray:
-        """ℓ (S,): the liabilities' value change plus their growth (scaled money, state)."""
+        """ℓ (S,): the liabilities' P&L over the year (scaled money, state)."""
         engine = self.engine(data)
-        _, changes = engine.changes(self.scenarios, self.seed)
-        liabilities = data.data.liabilities
-        size = float(liabilities["pv"]) / engine.liability_value  # a rescaled liability
-        growth = float(liabilities["expected_return"])
-        return (changes * size + growth) / data.scales.money
+        _, pnl = engine.pnl(self.scenarios, self.seed)
+        size = float(data.data.liabilities["pv"]) / engine.liability_value  # a rescaled one
+        return pnl * size / data.scales.money
 
-    def cvar(self, ops: Ops, data: Scaled, z: Any, liability: Any) -> Any:
+    def cvar(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """CVaR of the loss −(P z − ℓ): Rockafellar–Uryasev, or the exact tail when numeric."""
-        loss = liability - self.pnl(data) @ z
+        loss = p["liability"] - p["pnl"] @ z
         if ops.numeric:
             return tail_mean(loss, self.confidence)
         threshold = ops.variable(f"{self.name}.var", 1)[0]
         tail = ops.sum(ops.excess(f"{self.name}.excess", loss - threshold))
-        return threshold + tail / ((1.0 - self.confidence) * self.scenarios)
+        return threshold + tail / ((1.0 - self.confidence) * loss.shape[0])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,12 +81,12 @@ class CVaR(ScenarioLoss, ObjectiveTerm):
     unit: ClassVar[str] = "money (1y tail mean)"
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' simulated P&L (state)."""
-        return {"liability": self.liability_pnl(data)}
+        """The simulated P&L per unit (S x n) and the liabilities' (S,)."""
+        return {"pnl": self.pnl(data), "liability": self.liability_pnl(data)}
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """CVaR of the surplus loss (scaled)."""
-        return self.cvar(ops, data, z, p["liability"])
+        return self.cvar(ops, data, z, p)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,9 +110,10 @@ class MaxCVaR(ScenarioLoss, ConstraintTerm):
         self.check_number("max", low=0.0)
 
     def values(self, data: Scaled) -> Values:
-        """The liabilities' simulated P&L, the limit and the unit (scaled)."""
+        """The simulated P&L per unit and the liabilities', the limit and the unit (scaled)."""
         liability = data.liability("pv")
         return {
+            "pnl": self.pnl(data),
             "liability": self.liability_pnl(data),
             "max": self.max * liability,
             "unit": liability,
@@ -121,5 +121,5 @@ class MaxCVaR(ScenarioLoss, ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One row as a fraction of the liabilities' PV."""
-        value = self.cvar(ops, data, z, p["liability"])
+        value = self.cvar(ops, data, z, p)
         return [Row(self.name, value, Sense.LE, p["max"], p["unit"])]

@@ -1,0 +1,820 @@
+"""The model of time: how every position and the liabilities age from one year-end to the next.
+
+One model serves the solve's expected returns, its simulated one-year outcomes and CVaR,
+and every year of a funding projection. Between year-ends y − 1 and y, on a path whose
+markets have moved by the cumulative move M_y (zero rates, breakevens, credit spreads):
+
+- **Cash flows are paid on their dates.** A flow a at t in (y − 1, y] (coupon, redemption,
+  a swap's fixed leg, a repo repayment, a benefit) is carried to the year-end at the
+  money-market rate fixed at y − 1: a x D_{y−1}(t − y + 1) / D_{y−1}(1), with D_s the
+  market's money-market (swap) curve seen at s on the path. Inflation-linked amounts are
+  uprated by the index realised on the path.
+- **What is left is valued at y** on the path's curves: each flow at t > y at
+  DF = D(z_y(t − y) + m_y(t − y) + β c_y, t − y), with z_y the base zero rate seen at y
+  (the carry convention, below), m_y the nominal move at that tenor, c_y the credit
+  spread move and β the position's credit beta (1 for credit bonds, the liabilities'
+  ``credit_spread_beta``), in the curve's own compounding.
+- **Floating legs reset each year** (``ldi.instruments.FloatingLeg``): a leg of notional φ
+  held through a period [p0, p1] of the year grows by D_{y−1}(p0 − y + 1) / D_{y−1}(p1 − y + 1)
+  on its curve, plus its margin x (p1 − p0); it is worth φ at each year-end while alive.
+  Cash is such a leg (+1), as are a swap's funding leg (−1 to maturity) and a rolled repo
+  (−1 from its maturity, which brings +1 of cash then).
+- **Growth assets** earn their expected return μ plus the year's simulated return g and
+  the first-order effect of the year's own move through their stated durations:
+  1 + μ + (1 + stated)(1 + g) − 1 per unit of value.
+
+**Carry conventions** (what "markets did not move" means):
+
+- ``forwards`` (the default): curves roll onto today's forwards. The base zero rate seen at
+  y for tenor τ is that of D_0^σ(y + τ) / D_0^σ(y), D_0^σ being today's curve with the
+  position's spread σ; breakevens likewise, (1 + b_y(τ))^τ = I_0(y + τ) / I_0(y). Every
+  position then earns its own curve's one-year forward rate, so a matched book and its
+  liabilities earn the same.
+- ``unchanged``: curves keep today's shape by tenor, z_y(τ) = z_0(τ) + σ and b_y(τ) =
+  b_0(τ): positions roll down the curve and earn carry and roll-down.
+
+**Inflation.** The index realised over year n is 1 + b_{n−1}(1) + e_n(1): the one-year
+breakeven at the start of the year on the path, plus the year's breakeven move at one
+year (the surprise). Realised uplift U is kept per path at year-ends (LPI: each year's
+realised inflation clipped to [floor, cap]) and interpolated geometrically within a year.
+A real amount with fixing time f = t − lag pays U(min(f, y)) x R_y(t − y), R_y being the
+indexation's expected uprating from y on the path's breakevens (LPI: its Black model).
+
+At y = 0 with no move every value equals today's valuation (``Revaluation.base``), so the
+zero-move year-1 change of a unit is its expected return and that of the liabilities their
+expected growth; both sides age by this one model.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+import numpy as np
+
+from ldi.cashflows.indexation import Indexation
+from ldi.curves.base import RateCurve
+from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.market import Market
+from ldi.curves.spread import DEFAULT_KEYS, tent_weights
+from ldi.errors import DataError
+from ldi.instruments import FloatingLeg, Instrument, Valuation
+from ldi.liabilities import Liabilities
+from ldi.scenarios.scenario import MoveSet
+from ldi.typing import FloatArray, IntArray
+from ldi.units import BP
+from ldi.validation import tenor_vector
+
+LIABILITIES = "liabilities"
+SHORT_TENOR = 1e-6  # years: the forward breakeven at a zero tenor is read just after it
+E_CONVENTION = "carry: got {value!r}; expected one of {choices}"
+E_KNOTS = "moves: year {year} moves at other knots than year 1; expected one set of knots"
+E_NO_BREAKEVEN = "{row}: inflation-linked flows need a breakeven curve; expected one named"
+
+
+class CarryConvention(StrEnum):
+    """What a year of unmoved markets does to curves (see the module docstring)."""
+
+    FORWARDS = "forwards"
+    UNCHANGED = "unchanged"
+
+
+def carry_convention(value: "CarryConvention | str") -> CarryConvention:
+    """``value`` as a CarryConvention, or a DataError naming the choices."""
+    try:
+        return CarryConvention(value)
+    except ValueError:
+        choices = [c.value for c in CarryConvention]
+        raise DataError(E_CONVENTION.format(value=value, choices=choices)) from None
+
+
+@dataclass(frozen=True, eq=False)
+class YearEnd:
+    """One year-end on S paths, per unit of each row (instruments, then the liabilities).
+
+    ``money`` (S, rows): what a unit held from the previous year-end is worth now, its cash
+    flows of the year carried to now included. ``value`` (S, rows): what a unit held on
+    from now is worth now. ``key_pv01`` (S, rows, keys) and ``ie01`` (S, rows), when asked
+    for: PV01 per key (money per bp, from the zero-rate slope of each remaining flow) and
+    IE01 (one-sided 1bp rise of breakevens) of a unit held on. ``short`` (S,): the year's
+    money-market growth 1 / D_{y−1}(1), what cash held outside the positions earns.
+    ``state`` and ``knots`` are the paths' markets there (for ``Ledger.standing`` and
+    ``Ledger.revalue``).
+    """
+
+    year: int
+    money: FloatArray
+    value: FloatArray
+    short: FloatArray
+    state: "_Path" = field(repr=False)
+    knots: FloatArray = field(repr=False)
+    key_pv01: FloatArray | None = None
+    ie01: FloatArray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Standing:
+    """Per-unit exposures of every row at a year-end on S paths: what a solve there sees.
+
+    ``value`` (S, rows); ``key_pv01`` and ``key_ie01`` (S, rows, keys): money per bp, PV01
+    from the slope of each remaining flow's discount factor and IE01 by a central
+    difference of breakevens bumped ±1bp by the key weight; ``curvature`` (S, rows):
+    Σ a ∂²DF/∂rate² (money per unit of rate squared); ``expected`` (S, rows): what a unit
+    earns over the next year if markets do not move (its expected return). A growth
+    asset's stated durations are risks of its value, added by whoever tabulates them.
+    """
+
+    value: FloatArray
+    key_pv01: FloatArray
+    key_ie01: FloatArray
+    curvature: FloatArray
+    expected: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class _Flows:
+    """Every row's cash flows after 0, concatenated row by row (the ledger's table)."""
+
+    t: FloatArray
+    fixed: FloatArray
+    real: FloatArray
+    row: IntArray
+    spread: FloatArray
+    beta: FloatArray
+    curve: IntArray  # code into _Table.curves
+    linked: IntArray  # code into _Table.indices, −1 for none
+
+
+@dataclass(frozen=True, eq=False)
+class _Index:
+    """One indexation rule on one breakeven curve, as its linked flows use it."""
+
+    rule: Indexation
+    curve: BreakevenCurve
+
+
+@dataclass(frozen=True, eq=False)
+class _Table:
+    flows: _Flows
+    curves: list[RateCurve]
+    indices: list[_Index]
+
+
+@dataclass(frozen=True, eq=False)
+class _Points:
+    """Discount factors wanted at one year-end s: per point its curve, tenor and base rate.
+
+    The base rate is the zero rate seen at s by the carry convention; a path adds its
+    nominal move at the tenor (``weights``, knots x points) and β x its credit move.
+    """
+
+    tau: FloatArray
+    base: FloatArray
+    weights: FloatArray
+    beta: FloatArray
+    groups: list[tuple[RateCurve, IntArray]]
+
+    def discount(
+        self, nominal: FloatArray, credit: FloatArray, slope: bool = False
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """DF (S, points) on the paths, and ∂DF/∂rate when ``slope``."""
+        discount, *slopes = self.derivatives(nominal, credit, 1 + slope)
+        return discount, slopes[0] if slopes else None
+
+    def derivatives(self, nominal: FloatArray, credit: FloatArray, order: int) -> list[FloatArray]:
+        """DF and, up to ``order`` − 1, its first and second derivatives in the rate."""
+        rates = self.base[None, :] + nominal @ self.weights
+        if np.any(self.beta):
+            rates += credit[:, None] * self.beta[None, :]
+        results = [np.empty_like(rates) for _ in range(order)]
+        for curve, columns in self.groups:
+            compounding = curve.compounding
+            r, tau = rates[:, columns], self.tau[columns]
+            functions = (compounding.discount, compounding.discount_slope)
+            functions += (compounding.discount_curvature,)
+            for result, function in zip(results, functions, strict=False):
+                result[:, columns] = function(r, tau)
+        return results
+
+
+@dataclass(frozen=True, eq=False)
+class _Linked:
+    """The linked flows among some points: which, their index, fixings and tenors ahead."""
+
+    columns: IntArray
+    index: IntArray
+    fixing: FloatArray
+    ahead: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class _Remaining:
+    """Year-end plan for the flows after it: where they are and how they sum by row."""
+
+    alive: IntArray
+    points: _Points
+    rows: FloatArray  # (points, rows) 0/1
+    keys: FloatArray  # (points, rows x keys)
+    linked: _Linked
+
+
+@dataclass(frozen=True, eq=False)
+class _Within:
+    """Year plan for what happens within it, on the curves of its start (y − 1).
+
+    ``points``: the money market at the due flows' tenors, then at 1 year, then the
+    floating legs' tenors (``legs``: row, leg, columns of D(p0), D(p1), carry of p1, and of
+    the leg's start when it starts in the year, −1 otherwise).
+    """
+
+    due: IntArray
+    points: _Points
+    rows: FloatArray
+    linked: _Linked
+    legs: list[tuple[int, FloatingLeg, int, int, int, int]]
+
+
+@dataclass(eq=False)
+class _Path:
+    """The state a walk carries from year to year for S paths."""
+
+    nominal: FloatArray  # (S, K) cumulative moves at the knots
+    breakeven: FloatArray
+    credit: FloatArray  # (S,)
+    uplift: list[FloatArray]  # per index: realised uplift at year-ends 0..y, (S, y + 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Ledger:
+    """The flows of ``instruments`` on ``market`` and of ``liabilities``, aged year by year.
+
+    Rows are the instruments in order, then the liabilities (``rows``). ``keys`` are the
+    key tenors of ``YearEnd.key_pv01``; ``valuations`` the instruments' own, if already
+    made (else they are valued here).
+    """
+
+    instruments: Sequence[Instrument]
+    market: Market
+    liabilities: Liabilities
+    convention: CarryConvention = CarryConvention.FORWARDS
+    keys: FloatArray = field(default_factory=lambda: np.array(DEFAULT_KEYS, dtype=float))
+    valuations: Sequence[Valuation] | None = None
+    _plans: dict[tuple, object] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "convention", carry_convention(self.convention))
+        object.__setattr__(self, "keys", tenor_vector(self.keys, "keys"))
+
+    @cached_property
+    def rows(self) -> list[str]:
+        """Row names: instrument ids, then ``liabilities``."""
+        return [i.id for i in self.instruments] + [LIABILITIES]
+
+    @cached_property
+    def _valuations(self) -> list[Valuation]:
+        if self.valuations is not None:
+            return list(self.valuations)
+        return [i.value(self.market) for i in self.instruments]
+
+    @cached_property
+    def _money_market(self) -> RateCurve:
+        """The curve cash earns and flows are carried on within a year: the swap curve."""
+        return self.market.swap_curve()
+
+    @cached_property
+    def _table(self) -> _Table:
+        curves: list[RateCurve] = []
+        indices: list[_Index] = []
+        liabilities = self.liabilities
+        streams = [
+            (v.stream, v.curve, v.spread, v.breakeven, 1.0 if v.credit else 0.0)
+            for v in self._valuations
+        ]
+        streams.append(
+            (
+                liabilities.cashflows,
+                liabilities.discount_curve,
+                0.0,
+                liabilities.inflation_curve,
+                liabilities.credit_spread_beta,
+            )
+        )
+        parts = []
+        for row, (stream, curve, spread, breakeven, beta) in enumerate(streams):
+            keep = stream.times > 0
+            if curve is None or not np.any(keep):
+                continue
+            real = stream.inflation_linked[keep]
+            linked = -1
+            if np.any(real):
+                if breakeven is None:
+                    raise DataError(E_NO_BREAKEVEN.format(row=self.rows[row]))
+                index = _Index(stream.indexation, breakeven)
+                linked = _code(
+                    indices, index, lambda k, i=index: k.rule == i.rule and k.curve is i.curve
+                )
+            code = _code(curves, curve, lambda k, c=curve: k is c)
+            n = int(keep.sum())
+            parts.append(
+                (
+                    stream.times[keep],
+                    stream.amounts[keep],
+                    real,
+                    [row] * n,
+                    [spread] * n,
+                    [beta] * n,
+                    [code] * n,
+                    [linked] * n,
+                )
+            )
+        columns = [np.concatenate(c) if parts else np.zeros(0) for c in zip(*parts, strict=True)]
+        if not parts:
+            columns = [np.zeros(0)] * 8
+        t, fixed, real, row, spread, beta, curve, linked = columns
+        flows = _Flows(
+            t, fixed, real, row.astype(int), spread, beta, curve.astype(int), linked.astype(int)
+        )
+        return _Table(flows, curves, indices)
+
+    @cached_property
+    def _settled(self) -> FloatArray:
+        """Settled value per unit today, by row (0 for the liabilities)."""
+        return np.array([v.settled for v in self._valuations] + [0.0])
+
+    @cached_property
+    def _growth(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(expected return, mask, stated durations (3, rows)) of settled values that grow.
+
+        A settled value without a floating leg (a growth asset's) earns its expected return,
+        the move's growth return and its stated durations' effect.
+        """
+        valuations = self._valuations
+        stated = [v.stated for v in valuations]
+        durations = np.array(
+            [
+                [getattr(s, name) for s in stated] + [0.0]
+                for name in ("rates_duration", "inflation_duration", "spread_duration")
+            ]
+        )
+        growth = np.array([v.floating is None and v.settled != 0 for v in valuations] + [False])
+        expected = np.array([v.expected_return for v in valuations] + [0.0])
+        return expected, growth, durations
+
+    @cached_property
+    def _legs(self) -> list[tuple[int, FloatingLeg]]:
+        return [(row, v.floating) for row, v in enumerate(self._valuations) if v.floating]
+
+    @cached_property
+    def today(self) -> FloatArray:
+        """Value per unit of each row today (rows,): the same sums as every year-end."""
+        return self._now[0]
+
+    @cached_property
+    def today_risk(self) -> tuple[FloatArray, FloatArray]:
+        """(key PV01s (rows, keys), IE01 (rows,)) per unit today, as ``YearEnd`` gives them."""
+        return self._now[1], self._now[2]
+
+    @cached_property
+    def _now(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        knots = np.zeros(1)
+        path = self._start(knots, 1)
+        value, key_pv01, ie01 = self._remaining(0, path, knots, risk=True)
+        return value[0] + self._settled, key_pv01[0], ie01[0]
+
+    # -- the walk ------------------------------------------------------------------------
+
+    def walk(self, annual: Sequence[MoveSet], *, risk: bool = False) -> Iterator[YearEnd]:
+        """Year-ends 1..Y of the paths whose own annual moves are ``annual`` (Y sets of S).
+
+        ``risk``: also each unit's key-rate PV01s and IE01 at each year-end.
+        """
+        if not annual:
+            return
+        knots = annual[0].knots
+        path = self._start(knots, annual[0].count)
+        for year, move in enumerate(annual, start=1):
+            if move.knots.shape != knots.shape or np.any(move.knots != knots):
+                raise DataError(E_KNOTS.format(year=year))
+            before = path
+            path = _Path(
+                before.nominal + move.nominal,
+                before.breakeven + move.breakeven,
+                before.credit + move.credit_spread,
+                self._realise(year, before, move, knots),
+            )
+            yield self._year_end(year, before, path, move, knots, risk)
+
+    def first_year(self, moves: MoveSet) -> FloatArray:
+        """Money at year 1 per unit of each row (S, rows) when markets move by ``moves``."""
+        return next(self.walk([moves])).money
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def _start(self, knots: FloatArray, count: int) -> _Path:
+        k = knots.size
+        uplift = [np.ones((count, 1)) for _ in self._table.indices]
+        return _Path(np.zeros((count, k)), np.zeros((count, k)), np.zeros(count), uplift)
+
+    def _realise(
+        self, year: int, before: _Path, move: MoveSet, knots: FloatArray
+    ) -> list[FloatArray]:
+        """Each index's realised uplift with ``year``'s added (see the module docstring)."""
+        one_year = tent_weights(knots, np.array([1.0]))[:, 0]
+        surprise = (before.breakeven + move.breakeven) @ one_year
+        uplift = []
+        for index, history in zip(self._table.indices, before.uplift, strict=True):
+            start = self._base_breakeven(index.curve, year - 1, np.array([1.0]))[0]
+            gross = 1.0 + start + surprise
+            rule = index.rule
+            if rule.is_limited:
+                low = -np.inf if rule.floor is None else 1.0 + rule.floor
+                high = np.inf if rule.cap is None else 1.0 + rule.cap
+                gross = np.clip(gross, low, high)
+            uplift.append(np.column_stack([history, history[:, -1] * gross]))
+        return uplift
+
+    def _year_end(
+        self, year: int, before: _Path, after: _Path, move: MoveSet, knots: FloatArray, risk: bool
+    ) -> YearEnd:
+        value, key_pv01, ie01 = self._remaining(year, after, knots, risk=risk)
+        within, short = self._within(year, before, after, knots)
+        money = value + within
+        value = value + self._legs_value(year)[None, :]
+        expected, growth, durations = self._growth
+        settled = np.where(growth, self._settled, 0.0)
+        if np.any(settled):
+            returns = self._returns(move, growth)
+            stated = self._stated(move, durations)
+            money += settled * (expected + (1.0 + stated) * (1.0 + returns))
+            value = value + settled
+        return YearEnd(year, money, value, short, after, knots, key_pv01, ie01)
+
+    def standing(self, end: YearEnd) -> Standing:
+        """Every row's per-unit exposures at ``end`` (a year-end of ``walk``), path by path."""
+        year, path, knots = end.year, end.state, end.knots
+        plan = self._remaining_plan(year, knots)
+        flows = self._table.flows
+        count, rows, keys = path.credit.size, len(self.rows), self.keys.size
+        key_pv01 = np.zeros((count, rows, keys))
+        key_ie01 = np.zeros((count, rows, keys))
+        curvature = np.zeros((count, rows))
+        if plan.alive.size:
+            discount, slope, second = plan.points.derivatives(path.nominal, path.credit, 3)
+            amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
+            linked = plan.linked
+            real = flows.real[plan.alive][linked.columns]
+            if linked.columns.size:
+                uprated = self._uprating(year, path, knots, linked)
+                amounts[:, linked.columns] += real * uprated
+                for k in range(keys):
+                    up, down = (
+                        self._uprating(year, path, knots, linked, bump=sign * BP, key=k)
+                        for sign in (1.0, -1.0)
+                    )
+                    change = real * (up - down) / 2.0 * discount[:, linked.columns]
+                    key_ie01[:, :, k] = change @ plan.rows[linked.columns]
+            key_pv01 = ((-BP * amounts * slope) @ plan.keys).reshape(count, rows, keys)
+            curvature = (amounts * second) @ plan.rows
+        still = MoveSet(
+            knots,
+            np.zeros(path.nominal.shape),
+            np.zeros(path.breakeven.shape),
+            np.zeros(count),
+            np.zeros(count),
+        )
+        ahead = _Path(path.nominal, path.breakeven, path.credit, [])
+        ahead.uplift.extend(self._realise(year + 1, path, still, knots))
+        following = self._year_end(year + 1, path, ahead, still, knots, False)
+        return Standing(end.value, key_pv01, key_ie01, curvature, following.money - end.value)
+
+    def revalue(self, end: YearEnd, path: int, moves: MoveSet) -> FloatArray:
+        """Values per unit (moves, rows) at ``end`` on path ``path``, after each of ``moves``.
+
+        An instantaneous move from the path's markets at the year-end (a stress, a margin
+        test): flows are valued again on the moved curves, growth assets move by their
+        stated durations and the move's returns (as ``Revaluation.values`` does today).
+        """
+        state, year = end.state, end.year
+        knots = np.union1d(end.knots, moves.knots)
+        here = tent_weights(end.knots, knots)  # a path's move is linear between its knots
+        there = tent_weights(moves.knots, knots)
+        count = moves.count
+        shocked = _Path(
+            state.nominal[path] @ here + moves.nominal @ there,
+            state.breakeven[path] @ here + moves.breakeven @ there,
+            state.credit[path] + moves.credit_spread,
+            [np.repeat(history[path : path + 1], count, axis=0) for history in state.uplift],
+        )
+        value, _, _ = self._remaining(year, shocked, knots, risk=False)
+        value += self._legs_value(year)[None, :]
+        _, growth, durations = self._growth
+        settled = np.where(growth, self._settled, 0.0)
+        if np.any(settled):
+            stated = self._stated(moves, durations)
+            value += settled * (1.0 + stated) * (1.0 + self._returns(moves, growth))
+        return value
+
+    @cached_property
+    def rows_with_flows(self) -> FloatArray:
+        """True for the rows that have cash flows after today (bool, rows)."""
+        mask = np.zeros(len(self.rows), dtype=bool)
+        mask[self._table.flows.row] = True
+        return mask
+
+    def flows_at(self, end: YearEnd, path: int) -> tuple[FloatArray, FloatArray]:
+        """(times after the year-end, money (rows, times)) of every row's flows still due.
+
+        Times are years from the year-end; inflation-linked amounts are uprated as the path
+        expects at the year-end (realised so far, its breakevens after).
+        """
+        plan = self._remaining_plan(end.year, end.knots)
+        flows = self._table.flows
+        state = end.state
+        single = _Path(
+            state.nominal[path : path + 1],
+            state.breakeven[path : path + 1],
+            state.credit[path : path + 1],
+            [history[path : path + 1] for history in state.uplift],
+        )
+        amounts = flows.fixed[plan.alive].copy()
+        linked = plan.linked
+        if linked.columns.size:
+            uprated = self._uprating(end.year, single, end.knots, linked)[0]
+            amounts[linked.columns] += flows.real[plan.alive][linked.columns] * uprated
+        times, column = np.unique(flows.t[plan.alive] - end.year, return_inverse=True)
+        money = np.zeros((len(self.rows), times.size))
+        np.add.at(money, (flows.row[plan.alive], column), amounts)
+        return times, money
+
+    def _legs_value(self, year: int) -> FloatArray:
+        """What the floating legs are worth at ``year`` per unit, by row."""
+        value = np.zeros(len(self.rows))
+        for row, leg in self._legs:
+            if leg.start <= year < leg.end:
+                value[row] = leg.notional
+        return value
+
+    def _returns(self, move: MoveSet, growth: FloatArray) -> FloatArray:
+        """The year's simulated return of each row's settled value (S, rows)."""
+        returns = np.where(growth[None, :], move.growth[:, None], 0.0)
+        for name, given in move.returns.items():
+            if name in self.rows:
+                row = self.rows.index(name)
+                returns[:, row] = np.where(np.isnan(given), returns[:, row], given)
+        return returns
+
+    @staticmethod
+    def _stated(move: MoveSet, durations: FloatArray) -> FloatArray:
+        """First-order relative change (S, rows) of settled values from stated durations."""
+        rates, inflation, spread = durations
+        if not (np.any(rates) or np.any(inflation) or np.any(spread)):
+            return np.zeros((move.count, rates.size))
+        shifts = move.shifts()
+        return (
+            -rates[None, :] * shifts.nominal_at(np.abs(rates))
+            + inflation[None, :] * shifts.breakeven_at(np.abs(inflation))
+            - spread[None, :] * move.credit_spread[:, None]
+        )
+
+    # -- curves seen at a year-end ---------------------------------------------------------
+
+    def _base_rates(
+        self, curve: RateCurve, year: int, t: FloatArray, spread: FloatArray
+    ) -> FloatArray:
+        """Zero rates (curve compounding) seen at ``year`` for flows at absolute ``t`` > year."""
+        tau = t - year
+        if self.convention is CarryConvention.UNCHANGED:
+            return curve.zero_rate(tau) + spread
+        if year == 0:
+            return curve.zero_rate(t) + spread
+        compounding = curve.compounding
+        log_t = np.log(compounding.discount(curve.zero_rate(t) + spread, t))
+        start = np.full_like(t, float(year))
+        log_y = np.log(compounding.discount(curve.zero_rate(start) + spread, start))
+        return compounding.from_continuous((log_y - log_t) / tau, tau)
+
+    def _base_breakeven(self, curve: BreakevenCurve, year: int, tau: FloatArray) -> FloatArray:
+        """Breakevens seen at ``year`` for tenors ``tau`` (annual decimals)."""
+        if self.convention is CarryConvention.UNCHANGED or year == 0:
+            return curve.rate(tau)
+        tau = np.maximum(tau, SHORT_TENOR)
+        growth = curve.index_ratio(year + tau) / curve.index_ratio(float(year))
+        return np.exp(np.log(growth) / tau) - 1.0
+
+    def _points(
+        self,
+        year: int,
+        knots: FloatArray,
+        curves: Sequence[RateCurve],
+        t: FloatArray,
+        spread: FloatArray,
+        beta: FloatArray,
+    ) -> _Points:
+        """Points at absolute times ``t`` >= ``year`` on ``curves`` (one per point)."""
+        base = np.empty(t.size)
+        groups: dict[int, tuple[RateCurve, list[int]]] = {}
+        for j, curve in enumerate(curves):
+            groups.setdefault(id(curve), (curve, []))[1].append(j)
+        grouped = [(curve, np.array(columns)) for curve, columns in groups.values()]
+        for curve, columns in grouped:
+            ahead = columns[t[columns] > year]  # a point at the year-end itself has DF 1
+            base[columns] = 0.0
+            base[ahead] = self._base_rates(curve, year, t[ahead], spread[ahead])
+        return _Points(t - year, base, tent_weights(knots, t - year), beta, grouped)
+
+    def _linked(self, year: int, columns: IntArray, t: FloatArray, codes: IntArray) -> _Linked:
+        linked = codes[columns] >= 0
+        mine = columns[linked]
+        rules = [self._table.indices[k].rule for k in codes[mine]]
+        lags = np.array([rule.lag for rule in rules])
+        fixing = np.maximum(t[linked] - lags, 0.0) if mine.size else np.zeros(0)
+        return _Linked(np.flatnonzero(linked), codes[mine], fixing, t[linked] - year)
+
+    def _remaining_plan(self, year: int, knots: FloatArray) -> _Remaining:
+        key = ("remaining", year, tuple(knots))
+        if key not in self._plans:
+            table = self._table
+            flows = table.flows
+            alive = np.flatnonzero(flows.t > year)
+            t = flows.t[alive]
+            points = self._points(
+                year,
+                knots,
+                [table.curves[c] for c in flows.curve[alive]],
+                t,
+                flows.spread[alive],
+                flows.beta[alive],
+            )
+            rows = np.zeros((alive.size, len(self.rows)))
+            rows[np.arange(alive.size), flows.row[alive]] = 1.0
+            weights = tent_weights(self.keys, t - year)  # (keys, points)
+            keys = (rows[:, :, None] * weights.T[:, None, :]).reshape(
+                alive.size, len(self.rows) * self.keys.size
+            )
+            linked = self._linked(year, np.arange(alive.size), t, flows.linked[alive])
+            self._plans[key] = _Remaining(alive, points, rows, keys, linked)
+        return self._plans[key]
+
+    def _within_plan(self, year: int, knots: FloatArray) -> _Within:
+        key = ("within", year, tuple(knots))
+        if key not in self._plans:
+            table = self._table
+            flows = table.flows
+            start = year - 1
+            due = np.flatnonzero((flows.t > start) & (flows.t <= year))
+            market = self._money_market
+            times = [*flows.t[due], float(year)]
+            curves = [market] * len(times)
+            legs = []
+            for row, leg in self._legs:
+                if not (leg.start <= year and leg.end > start):
+                    continue
+                p0, p1 = max(leg.start, start), min(leg.end, year)
+                first = len(times)
+                times += [p0, p1, p1]
+                curves += [leg.curve, leg.curve, market]
+                opening = -1
+                if leg.start > start:
+                    opening = len(times)
+                    times.append(leg.start)
+                    curves.append(market)
+                legs.append((row, leg, first, first + 1, first + 2, opening))
+            t = np.array(times, dtype=float)
+            zeros = np.zeros(t.size)
+            points = self._points(start, knots, curves, t, zeros, zeros)
+            rows = np.zeros((due.size, len(self.rows)))
+            rows[np.arange(due.size), flows.row[due]] = 1.0
+            linked = self._linked(year, np.arange(due.size), flows.t[due], flows.linked[due])
+            self._plans[key] = _Within(due, points, rows, linked, legs)
+        return self._plans[key]
+
+    # -- inflation ------------------------------------------------------------------------------
+
+    def _breakevens(
+        self,
+        index: _Index,
+        year: int,
+        path: _Path,
+        knots: FloatArray,
+        bump: float = 0.0,
+        key: int | None = None,
+    ) -> Callable[[FloatArray], FloatArray]:
+        """b_y(τ) on the paths, as ``Indexation.ratio`` reads breakevens: (S, len τ).
+
+        ``bump`` is added at every tenor, or times the key-rate weight of key ``key``.
+        """
+
+        def rates(tau: FloatArray) -> FloatArray:
+            tau = np.asarray(tau, dtype=float)
+            shift = bump if key is None else bump * tent_weights(self.keys, tau)[key]
+            base = self._base_breakeven(index.curve, year, tau) + shift
+            return base[None, :] + path.breakeven @ tent_weights(knots, tau)
+
+        return rates
+
+    @staticmethod
+    def _realised(history: FloatArray, fixing: FloatArray) -> FloatArray:
+        """Realised uplift (S, len fixing) at fixings up to the last year-end of ``history``."""
+        last = history.shape[1] - 1
+        whole = np.minimum(np.floor(fixing).astype(int), last)
+        upper = np.minimum(whole + 1, last)
+        low = history[:, whole]
+        return low * (history[:, upper] / low) ** (fixing - whole)
+
+    def _uprating(
+        self,
+        year: int,
+        path: _Path,
+        knots: FloatArray,
+        linked: _Linked,
+        bump: float = 0.0,
+        key: int | None = None,
+    ) -> FloatArray:
+        """Money per unit of real amount (S, linked points) of flows seen at ``year``."""
+        result = np.ones((path.credit.size, linked.columns.size))
+        for k, index in enumerate(self._table.indices):
+            mine = np.flatnonzero(linked.index == k)
+            if not mine.size:
+                continue
+            known = self._realised(path.uplift[k], np.minimum(linked.fixing[mine], year))
+            ahead = linked.ahead[mine]
+            future = ahead > 0
+            if np.any(future):
+                rates = self._breakevens(index, year, path, knots, bump, key)
+                known[:, future] *= index.rule.ratio(rates, ahead[future])
+            result[:, mine] = known
+        return result
+
+    # -- the sums ---------------------------------------------------------------------------
+
+    def _remaining(
+        self, year: int, path: _Path, knots: FloatArray, *, risk: bool
+    ) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+        """Value at ``year`` of each row's flows after it, and its key PV01s and IE01."""
+        plan = self._remaining_plan(year, knots)
+        flows = self._table.flows
+        count, rows = path.credit.size, len(self.rows)
+        if not plan.alive.size:
+            zero = np.zeros((count, rows))
+            return (
+                zero,
+                np.zeros((count, rows, self.keys.size)) if risk else None,
+                (zero.copy() if risk else None),
+            )
+        discount, slope = plan.points.discount(path.nominal, path.credit, slope=risk)
+        amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
+        linked = plan.linked
+        real = flows.real[plan.alive][linked.columns]
+        uprated = None
+        if linked.columns.size:
+            uprated = self._uprating(year, path, knots, linked)
+            amounts[:, linked.columns] += real * uprated
+        value = (amounts * discount) @ plan.rows
+        if not risk:
+            return value, None, None
+        key_pv01 = ((-BP * amounts * slope) @ plan.keys).reshape(count, rows, self.keys.size)
+        ie01 = np.zeros((count, rows))
+        if uprated is not None:
+            bumped = self._uprating(year, path, knots, linked, bump=BP)
+            change = real * (bumped - uprated) * discount[:, linked.columns]
+            ie01 = change @ plan.rows[linked.columns]
+        return value, key_pv01, ie01
+
+    def _within(
+        self, year: int, before: _Path, after: _Path, knots: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """(money from the year's flows and floating legs, the money market's growth).
+
+        Flows due in the year are carried to its end at the money market fixed at its start;
+        floating legs grow as ``FloatingLeg`` says.
+        """
+        plan = self._within_plan(year, knots)
+        flows = self._table.flows
+        count, rows = after.credit.size, len(self.rows)
+        discount, _ = plan.points.discount(before.nominal, before.credit)
+        due = plan.due.size
+        one_year = discount[:, due]
+        money = np.zeros((count, rows))
+        if due:
+            amounts = np.broadcast_to(flows.fixed[plan.due], (count, due)).copy()
+            linked = plan.linked
+            if linked.columns.size:
+                real = flows.real[plan.due][linked.columns]
+                amounts[:, linked.columns] += real * self._uprating(year, after, knots, linked)
+            money += (amounts * discount[:, :due] / one_year[:, None]) @ plan.rows
+        for row, leg, p0, p1, carry, opening in plan.legs:
+            t0, t1 = plan.points.tau[p0], plan.points.tau[p1]
+            growth = discount[:, p0] / discount[:, p1] + leg.margin * (t1 - t0)
+            money[:, row] += leg.notional * growth * discount[:, carry] / one_year
+            if opening >= 0:  # the leg starts in the year: its notional comes in
+                money[:, row] -= leg.notional * discount[:, opening] / one_year
+        return money, 1.0 / one_year
+
+
+def _code(items: list, item: object, same: Callable[[object], bool]) -> int:
+    """The position of the first of ``items`` that is ``same``, appending ``item`` if none."""
+    for k, known in enumerate(items):
+        if same(known):
+            return k
+    items.append(item)
+    return len(items) - 1

@@ -4,9 +4,10 @@ The model is ``ldi.scenarios.projection``'s; this module supplies a problem's si
 engine (the decision's risk model and the file's simulation settings: the scenario model or
 an external scenario file, and the carry convention) and the liabilities' size, and the
 ``resolve`` rule, which re-solves the problem's own optimization on every path at every
-year-end (``ldi.optimize.paths``). Paths can be shared out between processes or a Dask
+year-end (``ldi.optimize.paths``). Its paths can be shared out between processes or a Dask
 cluster (the ``ldi sweep`` machinery): each worker builds the problem again and projects
-its share of the same draws, so the results are those of a serial run.
+whole blocks of the same draws, on one BLAS thread as a serial run does, so the results
+are the serial run's to the bit.
 """
 
 from collections.abc import Mapping
@@ -25,6 +26,10 @@ from ldi.sweep import run_jobs
 E_PART = "projection: paths {start} to {stop} failed on a worker: {error}"
 JOBS_PER_WORKER = 2  # each job builds the problem again: few jobs, yet some balance
 E_WORKERS = "workers: got {value!r}; expected a whole number of workers from 1"
+E_SHARED = (
+    "scheduler: got {value!r} with rebalance {rule}; expected serial (only resolve shares "
+    "its paths out: the other rules project 5,000 paths in seconds)"
+)
 
 
 def funding_projection(
@@ -43,12 +48,14 @@ def funding_projection(
     ``rebalance``: ``restrike`` keeps the key-rate hedge ratios, ``hedge`` the PV01 hedge
     ratio, ``constant_mix`` every position at its share of the assets, ``resolve``
     re-solves the problem's optimization (see ``ldi.scenarios.projection``). ``scheduler``
-    (serial, processes, local or a Dask scheduler's address, as ``ldi.sweep``) shares the
-    paths out between ``workers``.
+    (serial, processes, local or a Dask scheduler's address, as ``ldi.sweep``) shares a
+    ``resolve`` projection's paths out between ``workers``.
     """
     x = problem.position_vector(positions)
     if scheduler == "serial":
         return _projected(problem, x, years, scenarios, seed, rebalance, None)
+    if rebalance != Rebalance.RESOLVE:
+        raise DataError(E_SHARED.format(value=scheduler, rule=rebalance))
     if not (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
         raise DataError(E_WORKERS.format(value=workers))
     # The draws' count is the file's when the scenarios come from one. Shares are whole

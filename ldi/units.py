@@ -45,6 +45,23 @@ class Compounding(StrEnum):
         m = self.periods_per_year
         return np.exp(-m * t * np.log1p(r / m))
 
+    def discount_derivatives(self, rate: ArrayLike, t: ArrayLike, order: int) -> list[FloatArray]:
+        """[DF, ∂DF/∂rate, ∂²DF/∂rate²][:order], DF computed once."""
+        r, t = np.asarray(rate, dtype=float), np.asarray(t, dtype=float)
+        discount = self.discount(r, t)
+        results = [discount]
+        if order > 1:
+            if self is Compounding.CONTINUOUS:
+                factor = t
+            elif self is Compounding.SIMPLE:
+                factor = t / (1.0 + r * t)
+            else:
+                factor = t / (1.0 + r / self.periods_per_year)
+            results.append(-factor * discount)
+        if order > 2:
+            results.append(self.discount_curvature(r, t))
+        return results
+
     def discount_slope(self, rate: ArrayLike, t: ArrayLike) -> FloatArray:
         """∂DF(t)/∂rate: −t e^(−rt), −t / (1 + rt)², or −t DF(t) / (1 + r/m) (periodic)."""
         r, t = np.asarray(rate, dtype=float), np.asarray(t, dtype=float)

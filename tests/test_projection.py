@@ -186,12 +186,16 @@ def test_resolve_refuses_simulated_scenario_terms():
         funding_projection(problem, years=1, scenarios=10, rebalance="resolve")
 
 
-@pytest.mark.parametrize(("rule", "count"), [("resolve", 55), ("restrike", 2100)])
-def test_paths_shared_out_between_processes_give_the_serial_paths(problem, solved, rule, count):
-    """Three blocks of paths (25 a block re-solving, 1,000 otherwise) on two processes."""
-    settings = {"years": 1 if rule == "resolve" else 2, "scenarios": count, "seed": 2}
-    serial = funding_projection(problem, solved, rebalance=rule, **settings)
-    shared = funding_projection(problem, solved, rebalance=rule, scheduler="processes", **settings)
+def test_paths_shared_out_between_processes_give_the_serial_paths(problem, solved):
+    """Three blocks of 25 paths re-solved on two processes."""
+    settings = {"years": 1, "scenarios": 55, "seed": 2, "rebalance": "resolve"}
+    serial = funding_projection(problem, solved, **settings)
+    shared = funding_projection(problem, solved, scheduler="processes", **settings)
     np.testing.assert_array_equal(shared.assets, serial.assets)
     np.testing.assert_array_equal(shared.liabilities, serial.liabilities)
     assert shared.fallbacks == serial.fallbacks
+
+
+def test_only_resolve_shares_its_paths_out(problem):
+    with pytest.raises(DataError, match=r"^scheduler: got 'local' with rebalance restrike"):
+        funding_projection(problem, years=1, scenarios=10, scheduler="local")

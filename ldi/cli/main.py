@@ -344,7 +344,7 @@ def _parser() -> argparse.ArgumentParser:
         "cash; hold every position at its share of the assets (constant_mix); or solve the "
         "problem's optimization again on each path (resolve)",
     )
-    _scheduler_options(project, "share the paths out: ")
+    _scheduler_options(project, "share a resolve projection's paths out: ")
     project.add_argument("--json", metavar="OUT.json", help="also write the table as JSON")
     project.add_argument("--plot", metavar="OUT.png", help="also plot the fan chart")
     project.set_defaults(command=_project)

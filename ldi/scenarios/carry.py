@@ -183,17 +183,16 @@ class _Points:
 
     def derivatives(self, nominal: FloatArray, credit: FloatArray, order: int) -> list[FloatArray]:
         """DF and, up to ``order`` − 1, its first and second derivatives in the rate."""
-        rates = self.base[None, :] + nominal @ self.weights
+        rates = self.base[None, :] + _product(nominal, self.weights)
         if np.any(self.beta):
             rates += credit[:, None] * self.beta[None, :]
         results = [np.empty_like(rates) for _ in range(order)]
         for curve, columns in self.groups:
-            compounding = curve.compounding
-            r, tau = rates[:, columns], self.tau[columns]
-            functions = (compounding.discount, compounding.discount_slope)
-            functions += (compounding.discount_curvature,)
-            for result, function in zip(results, functions, strict=False):
-                result[:, columns] = function(r, tau)
+            found = curve.compounding.discount_derivatives(
+                rates[:, columns], self.tau[columns], order
+            )
+            for result, value in zip(results, found, strict=True):
+                result[:, columns] = value
         return results
 
 
@@ -208,14 +207,81 @@ class _Linked:
 
 
 @dataclass(frozen=True, eq=False)
+class _Segments:
+    """Points grouped by row, each row's points next to each other: sums by row.
+
+    Sums add each row's points in order (``np.add.reduceat``), so they do not depend on
+    how a BLAS library splits a product between threads: a path's numbers are the same on
+    any machine's thread count.
+    """
+
+    starts: IntArray
+    rows: IntArray
+    size: int
+
+    @classmethod
+    def of(cls, rows: IntArray, size: int) -> "_Segments":
+        """Segments of ``rows`` (each point's row, grouped), for ``size`` rows in all."""
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else rows
+        return cls(starts, rows[starts], size)
+
+    def sums(self, values: FloatArray) -> FloatArray:
+        """(S, rows): each row's sum of ``values`` (S, points)."""
+        out = np.zeros((values.shape[0], self.size))
+        if self.starts.size:
+            out[:, self.rows] = np.add.reduceat(values, self.starts, axis=1)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class _KeySums:
+    """Sums by row and key of values times their key-rate weights (``Segments`` twice).
+
+    A point at tenor τ weighs on the key at or below τ (``low``, weight ``w_low``) and the
+    next (``high``, 1 − that weight): with the points of a row in time order, both keys
+    group them as segments.
+    """
+
+    low: _Segments
+    high: _Segments
+    w_low: FloatArray
+    w_high: FloatArray
+    keys: int
+
+    @classmethod
+    def of(cls, rows: IntArray, size: int, keys: FloatArray, tau: FloatArray) -> "_KeySums":
+        """For points of ``rows`` (grouped, in time order) at tenors ``tau``."""
+        weights = tent_weights(keys, tau)  # (keys, points), two non-zero at most
+        low = np.clip(np.searchsorted(keys, tau, side="right") - 1, 0, keys.size - 1)
+        high = np.minimum(low + 1, keys.size - 1)
+        points = np.arange(tau.size)
+        w_low = weights[low, points]
+        w_high = np.where(high != low, weights[high, points], 0.0)
+        total = size * keys.size
+        return cls(
+            _Segments.of(rows * keys.size + low, total),
+            _Segments.of(rows * keys.size + high, total),
+            w_low,
+            w_high,
+            keys.size,
+        )
+
+    def sums(self, values: FloatArray) -> FloatArray:
+        """(S, rows, keys): each row's sum of ``values`` (S, points) by key."""
+        total = self.low.sums(values * self.w_low) + self.high.sums(values * self.w_high)
+        return total.reshape(values.shape[0], -1, self.keys)
+
+
+@dataclass(frozen=True, eq=False)
 class _Remaining:
     """Year-end plan for the flows after it: where they are and how they sum by row."""
 
     alive: IntArray
     points: _Points
-    rows: FloatArray  # (points, rows) 0/1
-    keys: FloatArray  # (points, rows x keys)
+    rows: _Segments
+    keys: _KeySums
     linked: _Linked
+    linked_rows: _Segments
 
 
 @dataclass(frozen=True, eq=False)
@@ -229,7 +295,7 @@ class _Within:
 
     due: IntArray
     points: _Points
-    rows: FloatArray
+    rows: _Segments
     linked: _Linked
     legs: list[tuple[int, FloatingLeg, int, int, int, int]]
 
@@ -420,7 +486,7 @@ class Ledger:
     ) -> list[FloatArray]:
         """Each index's realised uplift with ``year``'s added (see the module docstring)."""
         one_year = tent_weights(knots, np.array([1.0]))[:, 0]
-        surprise = (before.breakeven + move.breakeven) @ one_year
+        surprise = _product(before.breakeven + move.breakeven, one_year[:, None])[:, 0]
         uplift = []
         for index, history in zip(self._table.indices, before.uplift, strict=True):
             start = self._base_breakeven(index.curve, year - 1, np.array([1.0]))[0]
@@ -472,9 +538,9 @@ class Ledger:
                         for sign in (1.0, -1.0)
                     )
                     change = real * (up - down) / 2.0 * discount[:, linked.columns]
-                    key_ie01[:, :, k] = change @ plan.rows[linked.columns]
-            key_pv01 = ((-BP * amounts * slope) @ plan.keys).reshape(count, rows, keys)
-            curvature = (amounts * second) @ plan.rows
+                    key_ie01[:, :, k] = plan.linked_rows.sums(change)
+            key_pv01 = plan.keys.sums(-BP * amounts * slope)
+            curvature = plan.rows.sums(amounts * second)
         still = MoveSet(
             knots,
             np.zeros(path.nominal.shape),
@@ -500,8 +566,8 @@ class Ledger:
         there = tent_weights(moves.knots, knots)
         count = moves.count
         shocked = _Path(
-            state.nominal[path] @ here + moves.nominal @ there,
-            state.breakeven[path] @ here + moves.breakeven @ there,
+            _product(state.nominal[path : path + 1], here) + _product(moves.nominal, there),
+            _product(state.breakeven[path : path + 1], here) + _product(moves.breakeven, there),
             state.credit[path] + moves.credit_spread,
             [np.repeat(history[path : path + 1], count, axis=0) for history in state.uplift],
         )
@@ -645,14 +711,16 @@ class Ledger:
                 flows.spread[alive],
                 flows.beta[alive],
             )
-            rows = np.zeros((alive.size, len(self.rows)))
-            rows[np.arange(alive.size), flows.row[alive]] = 1.0
-            weights = tent_weights(self.keys, t - year)  # (keys, points)
-            keys = (rows[:, :, None] * weights.T[:, None, :]).reshape(
-                alive.size, len(self.rows) * self.keys.size
-            )
+            rows = flows.row[alive]
             linked = self._linked(year, np.arange(alive.size), t, flows.linked[alive])
-            self._plans[key] = _Remaining(alive, points, rows, keys, linked)
+            self._plans[key] = _Remaining(
+                alive,
+                points,
+                _Segments.of(rows, len(self.rows)),
+                _KeySums.of(rows, len(self.rows), self.keys, t - year),
+                linked,
+                _Segments.of(rows[linked.columns], len(self.rows)),
+            )
         return self._plans[key]
 
     def _within_plan(self, year: int, knots: FloatArray) -> _Within:
@@ -682,8 +750,7 @@ class Ledger:
             t = np.array(times, dtype=float)
             zeros = np.zeros(t.size)
             points = self._points(start, knots, curves, t, zeros, zeros)
-            rows = np.zeros((due.size, len(self.rows)))
-            rows[np.arange(due.size), flows.row[due]] = 1.0
+            rows = _Segments.of(flows.row[due], len(self.rows))
             linked = self._linked(year, np.arange(due.size), flows.t[due], flows.linked[due])
             self._plans[key] = _Within(due, points, rows, linked, legs)
         return self._plans[key]
@@ -708,7 +775,7 @@ class Ledger:
             tau = np.asarray(tau, dtype=float)
             shift = bump if key is None else bump * tent_weights(self.keys, tau)[key]
             base = self._base_breakeven(index.curve, year, tau) + shift
-            return base[None, :] + path.breakeven @ tent_weights(knots, tau)
+            return base[None, :] + _product(path.breakeven, tent_weights(knots, tau))
 
         return rates
 
@@ -769,15 +836,15 @@ class Ledger:
         if linked.columns.size:
             uprated = self._uprating(year, path, knots, linked)
             amounts[:, linked.columns] += real * uprated
-        value = (amounts * discount) @ plan.rows
+        value = plan.rows.sums(amounts * discount)
         if not risk:
             return value, None, None
-        key_pv01 = ((-BP * amounts * slope) @ plan.keys).reshape(count, rows, self.keys.size)
+        key_pv01 = plan.keys.sums(-BP * amounts * slope)
         ie01 = np.zeros((count, rows))
         if uprated is not None:
             bumped = self._uprating(year, path, knots, linked, bump=BP)
             change = real * (bumped - uprated) * discount[:, linked.columns]
-            ie01 = change @ plan.rows[linked.columns]
+            ie01 = plan.linked_rows.sums(change)
         return value, key_pv01, ie01
 
     def _within(
@@ -801,7 +868,7 @@ class Ledger:
             if linked.columns.size:
                 real = flows.real[plan.due][linked.columns]
                 amounts[:, linked.columns] += real * self._uprating(year, after, knots, linked)
-            money += (amounts * discount[:, :due] / one_year[:, None]) @ plan.rows
+            money += plan.rows.sums(amounts * discount[:, :due] / one_year[:, None])
         for row, leg, p0, p1, carry, opening in plan.legs:
             t0, t1 = plan.points.tau[p0], plan.points.tau[p1]
             growth = discount[:, p0] / discount[:, p1] + leg.margin * (t1 - t0)
@@ -809,6 +876,11 @@ class Ledger:
             if opening >= 0:  # the leg starts in the year: its notional comes in
                 money[:, row] -= leg.notional * discount[:, opening] / one_year
         return money, 1.0 / one_year
+
+
+def _product(a: FloatArray, b: FloatArray) -> FloatArray:
+    """The product a @ b for a short inner dimension, by numpy's loops (not threaded BLAS)."""
+    return np.einsum("ik,kj->ij", a, b)
 
 
 def _code(items: list, item: object, same: Callable[[object], bool]) -> int:

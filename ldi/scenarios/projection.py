@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ldi.errors import DataError
 from ldi.instruments import Role
@@ -306,7 +307,13 @@ def project_funding(
     projected = [np.empty((count, years + 1)) for _ in range(3)]
     benefits = np.empty((count, years))
     block = chunk_size(rule)
-    with progress_bar(count * years, "projected path-years") as bar:
+    # Re-solves run their linear algebra on one thread, as every worker they are shared out
+    # to does: a BLAS product can round its last bit differently on another thread count.
+    threads = 1 if rule is Rebalance.RESOLVE else None
+    with (
+        threadpool_limits(threads, user_api="blas"),
+        progress_bar(count * years, "projected path-years") as bar,
+    ):
         for first in range(0, count, block):
             last = min(first + block, count)
             chunk = [move.chunk(first, last) for move in annual]

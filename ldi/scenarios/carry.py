@@ -533,10 +533,7 @@ class Ledger:
                 uprated = self._uprating(year, path, knots, linked)
                 amounts[:, linked.columns] += real * uprated
                 for k in range(keys):
-                    up, down = (
-                        self._uprating(year, path, knots, linked, bump=sign * BP, key=k)
-                        for sign in (1.0, -1.0)
-                    )
+                    up, down = self._upratings(year, path, knots, linked, (BP, -BP), key=k)
                     change = real * (up - down) / 2.0 * discount[:, linked.columns]
                     key_ie01[:, :, k] = plan.linked_rows.sums(change)
             key_pv01 = plan.keys.sums(-BP * amounts * slope)
@@ -798,7 +795,19 @@ class Ledger:
         key: int | None = None,
     ) -> FloatArray:
         """Money per unit of real amount (S, linked points) of flows seen at ``year``."""
-        result = np.ones((path.credit.size, linked.columns.size))
+        return self._upratings(year, path, knots, linked, (bump,), key)[0]
+
+    def _upratings(
+        self,
+        year: int,
+        path: _Path,
+        knots: FloatArray,
+        linked: _Linked,
+        bumps: tuple[float, ...],
+        key: int | None = None,
+    ) -> list[FloatArray]:
+        """``_uprating`` for each of ``bumps`` of the breakevens, the realised part once."""
+        results = [np.ones((path.credit.size, linked.columns.size)) for _ in bumps]
         for k, index in enumerate(self._table.indices):
             mine = np.flatnonzero(linked.index == k)
             if not mine.size:
@@ -806,11 +815,12 @@ class Ledger:
             known = self._realised(path.uplift[k], np.minimum(linked.fixing[mine], year))
             ahead = linked.ahead[mine]
             future = ahead > 0
-            if np.any(future):
-                rates = self._breakevens(index, year, path, knots, bump, key)
-                known[:, future] *= index.rule.ratio(rates, ahead[future])
-            result[:, mine] = known
-        return result
+            for result, bump in zip(results, bumps, strict=True):
+                result[:, mine] = known
+                if np.any(future):
+                    rates = self._breakevens(index, year, path, knots, bump, key)
+                    result[:, mine[future]] *= index.rule.ratio(rates, ahead[future])
+        return results
 
     # -- the sums ---------------------------------------------------------------------------
 
@@ -832,17 +842,19 @@ class Ledger:
         amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
         linked = plan.linked
         real = flows.real[plan.alive][linked.columns]
-        uprated = None
+        uprated = bumped = None
         if linked.columns.size:
-            uprated = self._uprating(year, path, knots, linked)
+            uprated, *rest = self._upratings(
+                year, path, knots, linked, (0.0, BP) if risk else (0.0,)
+            )
+            bumped = rest[0] if rest else None
             amounts[:, linked.columns] += real * uprated
         value = plan.rows.sums(amounts * discount)
         if not risk:
             return value, None, None
         key_pv01 = plan.keys.sums(-BP * amounts * slope)
         ie01 = np.zeros((count, rows))
-        if uprated is not None:
-            bumped = self._uprating(year, path, knots, linked, bump=BP)
+        if uprated is not None and bumped is not None:
             change = real * (bumped - uprated) * discount[:, linked.columns]
             ie01 = plan.linked_rows.sums(change)
         return value, key_pv01, ie01

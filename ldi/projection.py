@@ -24,6 +24,7 @@ from ldi.scenarios.projection import FundingProjection, Rebalance, chunk_size, p
 from ldi.sweep import run_jobs
 
 E_PART = "projection: paths {start} to {stop} failed on a worker: {error}"
+E_SCENARIOS = "scenarios: got {value!r}; expected a positive whole number of paths"
 JOBS_PER_WORKER = 2  # each job builds the problem again: few jobs, yet some balance
 E_WORKERS = "workers: got {value!r}; expected a whole number of workers from 1"
 E_SHARED = (
@@ -51,6 +52,9 @@ def funding_projection(
     (serial, processes, local or a Dask scheduler's address, as ``ldi.sweep``) shares a
     ``resolve`` projection's paths out between ``workers``.
     """
+    whole = isinstance(scenarios, int) and not isinstance(scenarios, bool)
+    if not (whole and scenarios > 0):
+        raise DataError(E_SCENARIOS.format(value=scenarios))
     x = problem.position_vector(positions)
     if scheduler == "serial":
         return _projected(problem, x, years, scenarios, seed, rebalance, None)

@@ -23,7 +23,7 @@ from ldi.scenarios.pnl import OutcomeSummary
 from ldi.scenarios.projection import project_funding
 from ldi.scenarios.simulation import CurveFactors, ScenarioModel
 from ldi.stress import stress_test
-from tests.reference import DEFAULT_PROBLEM
+from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 RTOL = 1e-12
 
@@ -61,6 +61,12 @@ def test_ten_years_of_the_solved_policy(problem, solved):
     # Uncertainty widens with the horizon.
     width = (table["p95"] - table["p5"]).to_numpy()
     assert np.all(np.diff(width) > 0)
+
+
+@pytest.mark.parametrize("scenarios", [0, -5, 2.5, True])
+def test_a_count_of_paths_that_is_not_positive_is_refused(problem, scenarios):
+    with pytest.raises(DataError, match=r"^scenarios: got .*; expected a positive whole number"):
+        funding_projection(problem, years=1, scenarios=scenarios)
 
 
 def test_unknown_instruments_are_refused(problem):
@@ -199,3 +205,44 @@ def test_paths_shared_out_between_processes_give_the_serial_paths(problem, solve
 def test_only_resolve_shares_its_paths_out(problem):
     with pytest.raises(DataError, match=r"^scheduler: got 'local' with rebalance restrike"):
         funding_projection(problem, years=1, scenarios=10, scheduler="local")
+
+
+@pytest.mark.parametrize("carry", ["forwards", "unchanged"])
+def test_restriking_on_still_markets_keeps_the_overlays_and_the_funding_near_one_scale(carry):
+    """No market move, the solved policy: re-striking must not lever overlays up.
+
+    Against the ``hedge`` rule's one scale, each year: gross overlay notional at most 1.5
+    times, and the funding ratio within 2 points (offsetting swaps that fit the buckets
+    while earning carry under unchanged curves once made money out of nothing).
+    """
+    from ldi.scenarios.projection import Policy, Rebalance
+
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["simulation"] = {"carry": carry}
+    problem = ldi.load_problem(raw)
+    x = problem.position_vector(problem.solve().positions)
+    data = problem.model.data
+    still = replace(
+        data.simulation,
+        model=ScenarioModel(
+            risk=RiskModel(volatility=dict.fromkeys(FACTORS, 0.0)),
+            curve=CurveFactors(np.array([1.0, 50.0]), np.array([[1.0, 1.0]]), np.array([0.0])),
+            growth_volatility=dict.fromkeys(data.simulation.model.growth_volatility, 0.0),
+        ),
+    )
+    size = float(data.liabilities["pv"]) / still.liability_value
+    overlay = (data.assets["role"] == "overlay").to_numpy()
+    paths = {}
+    for rule in (Rebalance.RESTRIKE, Rebalance.HEDGE):
+        policy = Policy.of(still.ledger, x, rule, size)
+        units, spare, gross, ratio = np.tile(x, (1, 1)), np.zeros(1), [], []
+        for end in still.ledger.walk(still.model.annual_moves(1, 0, 10), risk=True):
+            paid = (end.money[:, -1] - end.value[:, -1]) * size
+            assets = np.einsum("si,si->s", units, end.money[:, :-1]) + spare * end.short - paid
+            ratio.append(assets[0] / (end.value[0, -1] * size))
+            units, spare = policy.rebalance(end, units, np.clip(assets, 0.0, None))
+            gross.append(np.abs(units[0, overlay]).sum())
+        paths[rule] = np.array(gross), np.array(ratio)
+    (restruck, restruck_ratio), (one_scale, one_scale_ratio) = paths.values()
+    assert np.all(restruck <= 1.5 * one_scale)
+    np.testing.assert_allclose(restruck_ratio, one_scale_ratio, rtol=0, atol=0.02)

@@ -236,15 +236,14 @@ def _mean_reversion(
 def _scenario_file(file: Path, instruments: Mapping[str, Instrument]) -> ScenarioFile:
     """The external scenario file, its ``return_<id>`` columns naming growth assets only."""
     where = "simulation.scenario_file"
+    growth = sorted(i for i, x in instruments.items() if type(x).kind == "return_seeking")
     try:
         scenarios = read_scenarios(file)
-        scenarios.check_ids(instruments)
     except DataError as error:
         raise SpecError(f"{where}: {error}", path=where) from None
-    kinds = {i: type(instruments[i]).kind for i in scenarios.return_ids}
+    kinds = {i: type(instruments[i]).kind for i in scenarios.return_ids if i in instruments}
     wrong = {i: kind for i, kind in kinds.items() if kind != "return_seeking"}
     if wrong:
-        growth = sorted(i for i, x in instruments.items() if type(x).kind == "return_seeking")
         message = E_RETURN_KIND.format(
             file=file,
             columns=[f"return_{i}" for i in wrong],
@@ -252,6 +251,10 @@ def _scenario_file(file: Path, instruments: Mapping[str, Instrument]) -> Scenari
             ids=growth,
         )
         raise SpecError(message, path=where)
+    try:
+        scenarios.check_ids(growth)  # an id no instrument has: the growth assets are named
+    except DataError as error:
+        raise SpecError(f"{where}: {error}", path=where) from None
     return scenarios
 
 

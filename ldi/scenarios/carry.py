@@ -511,7 +511,8 @@ class Ledger:
         if np.any(settled):
             returns = self._returns(move, growth)
             stated = self._stated(move, durations)
-            money += settled * (expected + (1.0 + stated) * (1.0 + returns))
+            carry = 0.0 if move.total_returns else expected  # a file's returns are totals
+            money += settled * (carry + (1.0 + stated) * (1.0 + returns))
             value = value + settled
         return YearEnd(year, money, value, short, after, knots, key_pv01, ie01)
 

@@ -13,10 +13,11 @@ A scenario file (CSV, or Parquet through pyarrow; the suffix ``.csv``, ``.parque
   (``nominal_1``, ``nominal_10``, ``nominal_0.5``); at least one;
 - ``breakeven_<tenor>`` (optional): breakeven inflation levels (decimals);
 - ``credit_spread`` (optional): a credit spread level (decimal);
-- ``growth`` (optional): the return (decimal, above -1) of every growth asset over the year
-  ending at ``year``; ignored (it may be empty) at year 0;
-- ``return_<instrument id>`` (optional): the return of that instrument over the year, which
-  replaces ``growth`` for it; ignored (it may be empty) at year 0.
+- ``growth`` (optional): the total return (decimal, above -1) of every growth asset over
+  the year ending at ``year``, its expected return included; ignored (it may be empty) at
+  year 0;
+- ``return_<instrument id>`` (optional): the total return of that instrument over the year,
+  which replaces ``growth`` for it; ignored (it may be empty) at year 0.
 
 A tenor is a number of years, 0 or more; two labels of one family may not name the same
 tenor (``nominal_10`` and ``nominal_10.0``). Any other column is an error.
@@ -42,7 +43,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -110,6 +111,10 @@ E_RETURN = (
     "expected a return above -1 such as -0.25"
 )
 E_BEYOND = "{file}: years: got {value}; expected at most {last}, the years the file holds"
+E_EXPECTED = (
+    "expected_returns: no expected return for {name!r}; expected one for every instrument "
+    "with returns, got {names}"
+)
 E_UNKNOWN_ID = (
     "{file}: column(s) {columns} name instruments not in the problem; expected return_<id> "
     "for ids among {ids}"
@@ -262,6 +267,7 @@ def scenario_frame(
     credit0: float | ArrayLike = 0.0,
     *,
     scenario_ids: Sequence[int | str] | None = None,
+    expected_returns: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The file format's frame of annual ``moves`` (e.g. ``ScenarioModel.annual_moves``).
 
@@ -273,6 +279,9 @@ def scenario_frame(
     columns carry the cumulative moves. ``growth`` and ``return_<id>`` hold each year's
     return, empty at year 0; a NaN return in ``moves`` (meaning "the default") cannot be
     written and is reported when the frame is checked. ``scenario_ids`` default to 1..S.
+    A file's returns are totals: the built-in model's are shocks around each asset's
+    expected return, so ``expected_returns`` (decimal a year, by instrument id) are added to
+    the ``return_<id>`` columns of shock moves (they must name every one of them).
     """
     if not moves:
         raise DataError(E_NO_MOVES)
@@ -311,6 +320,10 @@ def scenario_frame(
     for name in sorted({n for m in moves for n in m.returns}):
         nan = np.full(count, np.nan)
         flows = np.stack([np.asarray(m.returns.get(name, nan), float) for m in moves], axis=1)
+        if expected_returns is not None and not moves[0].total_returns:
+            if name not in expected_returns:
+                raise DataError(E_EXPECTED.format(name=name, names=sorted(expected_returns)))
+            flows = flows + float(expected_returns[name])
         columns[f"return_{name}"] = _flows(flows)
     return pd.DataFrame(columns)
 
@@ -323,6 +336,7 @@ def write_scenarios(
     credit0: float | ArrayLike = 0.0,
     *,
     scenario_ids: Sequence[int | str] | None = None,
+    expected_returns: Mapping[str, float] | None = None,
 ) -> Path:
     """Write ``scenario_frame(...)`` to ``path`` (CSV or Parquet by suffix), atomically.
 
@@ -334,7 +348,12 @@ def write_scenarios(
     if kind is None:
         raise DataError(E_SUFFIX.format(file=path, suffix=file.suffix))
     frame = scenario_frame(
-        moves, nominal_levels0, breakeven_levels0, credit0, scenario_ids=scenario_ids
+        moves,
+        nominal_levels0,
+        breakeven_levels0,
+        credit0,
+        scenario_ids=scenario_ids,
+        expected_returns=expected_returns,
     )
     _parse(frame, path)
     if kind == "csv":
@@ -438,6 +457,7 @@ def _parse(frame: pd.DataFrame, path: object) -> ScenarioFile:
             credit_spread=np.ascontiguousarray(credit[:, y]),
             growth=np.ascontiguousarray(growth[:, y]),
             returns={i: np.ascontiguousarray(r[:, y]) for i, r in returns.items()},
+            total_returns=True,
         )
         for y in range(last)
     )
@@ -667,4 +687,5 @@ def _copy(move: MoveSet) -> MoveSet:
         credit_spread=np.array(move.credit_spread, dtype=float),
         growth=np.array(move.growth, dtype=float),
         returns={i: np.array(r, dtype=float) for i, r in move.returns.items()},
+        total_returns=move.total_returns,
     )

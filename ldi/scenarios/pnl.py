@@ -52,6 +52,7 @@ def tail_mean(losses: FloatArray, confidence: float) -> float:
 
 
 CACHED_SETS = 2
+FUNDED = 1e-9  # a funding ratio this close below a floor is at it: rounding, not a shortfall
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,8 +190,8 @@ class OutcomeSummary:
             "surplus_volatility": float(surplus.std(ddof=1)),
             "value_at_risk": float(np.quantile(losses, self.confidence)),
             "cvar": tail_mean(losses, self.confidence),
-            "probability_below_100": float(np.mean(ratio < 1.0)),
-            "probability_below_90": float(np.mean(ratio < 0.9)),
+            "probability_below_100": float(np.mean(ratio < 1.0 - FUNDED)),
+            "probability_below_90": float(np.mean(ratio < 0.9 - FUNDED)),
             "funding_ratio_p5": float(np.quantile(ratio, 0.05)),
             "funding_ratio_p50": float(np.quantile(ratio, 0.50)),
             "funding_ratio_p95": float(np.quantile(ratio, 0.95)),

@@ -37,7 +37,7 @@ from ldi.io.json_safe import json_safe
 from ldi.progress import progress_bar
 from ldi.scenarios.carry import CarryConvention, Ledger, YearEnd
 from ldi.scenarios.external import ScenarioFile
-from ldi.scenarios.pnl import ScenarioEngine
+from ldi.scenarios.pnl import FUNDED, ScenarioEngine
 from ldi.typing import FloatArray
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ class FundingProjection:
     """Simulated paths (scenarios x years 0..Y) of assets, liabilities and funding ratio.
 
     ``benefits`` (scenarios x years 1..Y) are the benefits paid in each year, in money.
-    ``scenario_file`` names the external scenarios used, if any (then ``seed`` is moot);
+    ``scenario_file`` names the external scenarios used, if any (then ``seed`` is moot),
+    and ``scenario_model`` describes the built-in model's otherwise;
     ``fallbacks`` counts the path-years a ``resolve`` kept the ``hedge`` rule's positions.
     """
 
@@ -123,6 +124,7 @@ class FundingProjection:
     carry: CarryConvention = CarryConvention.FORWARDS
     fallbacks: int = 0
     scenario_file: str | None = None
+    scenario_model: str = ""
 
     @property
     def source(self) -> str:
@@ -155,21 +157,29 @@ class FundingProjection:
 
     @cached_property
     def funding_ratio(self) -> FloatArray:
-        """Assets / liabilities per path and year."""
-        return self.assets / self.liabilities
+        """Assets / liabilities per path and year (NaN once no benefit is left to pay)."""
+        due = self.liabilities > 0
+        return np.divide(
+            self.assets, self.liabilities, out=np.full_like(self.assets, np.nan), where=due
+        )
 
     @cached_property
     def table(self) -> pd.DataFrame:
         """Per year (index 0..Y): funding-ratio mean and percentiles, P(FR < 100% / 90%).
 
+        Over the paths that still owe benefits that year (NaN when none does); a ratio
+        within ``FUNDED`` below a floor counts as at the floor (rounding, not a shortfall).
         Also the median assets, liabilities and benefits paid (money).
         """
-        ratio = self.funding_ratio
-        columns: dict[str, Any] = {"mean": ratio.mean(axis=0)}
-        for q, values in zip(PERCENTILES, np.percentile(ratio, PERCENTILES, axis=0), strict=True):
-            columns[f"p{q}"] = values
+        columns: dict[str, Any] = {}
+        ratios = [year[np.isfinite(year)] for year in self.funding_ratio.T]
+        columns["mean"] = [year.mean() if year.size else np.nan for year in ratios]
+        for q in PERCENTILES:
+            columns[f"p{q}"] = [np.percentile(year, q) if year.size else np.nan for year in ratios]
         for floor in FLOORS:
-            columns[f"below_{floor:.0%}".rstrip("%")] = np.mean(ratio < floor, axis=0)
+            columns[f"below_{floor:.0%}".rstrip("%")] = [
+                np.mean(year < floor - FUNDED) if year.size else np.nan for year in ratios
+            ]
         columns["assets_p50"] = np.median(self.assets, axis=0)
         columns["liabilities_p50"] = np.median(self.liabilities, axis=0)
         columns["benefits_p50"] = np.concatenate([[0.0], np.median(self.benefits, axis=0)])
@@ -184,6 +194,7 @@ class FundingProjection:
                 "scenarios": self.count,
                 "seed": None if self.scenario_file else self.seed,
                 "scenario_file": self.scenario_file,
+                "scenario_model": self.scenario_model or None,
                 "rebalance": self.rebalance.value,
                 "carry": self.carry.value,
                 "fallbacks": self.fallbacks,
@@ -194,13 +205,17 @@ class FundingProjection:
     def as_text(self) -> str:
         """The projection as a table for a terminal."""
         table = self.table
+
+        def percent(column: str) -> pd.Series:
+            return table[column].map(lambda v: "–" if np.isnan(v) else f"{v:.1%}")
+
         shown = pd.DataFrame(
             {
-                "Median": table["p50"].map("{:.1%}".format),
-                "5th pct": table["p5"].map("{:.1%}".format),
-                "95th pct": table["p95"].map("{:.1%}".format),
-                "P(FR<100%)": table["below_100"].map("{:.1%}".format),
-                "P(FR<90%)": table["below_90"].map("{:.1%}".format),
+                "Median": percent("p50"),
+                "5th pct": percent("p5"),
+                "95th pct": percent("p95"),
+                "P(FR<100%)": percent("below_100"),
+                "P(FR<90%)": percent("below_90"),
                 f"Liabilities ({self.currency}m)": (table["liabilities_p50"] / 1e6).map(
                     "{:,.0f}".format
                 ),
@@ -219,6 +234,7 @@ class FundingProjection:
                     "left is valued each year on the simulated curves, which roll "
                     f"{CARRY_TEXT[self.carry]}. Benefits are paid from assets. Money columns "
                     "are medians."
+                    + (f" Scenarios: {self.scenario_model}." if self.scenario_model else "")
                     + (
                         f" In {self.fallbacks:,} path-years the re-solve was not optimal and "
                         "the hedge rule's positions were kept."
@@ -324,6 +340,7 @@ def project_funding(
     fallbacks = 0 if rebalancer is None else rebalancer.fallbacks
     model = engine.model
     source = model.path.name if isinstance(model, ScenarioFile) else None
+    description = getattr(model, "description", "") if source is None else ""
     return FundingProjection(
         name,
         currency,
@@ -335,6 +352,7 @@ def project_funding(
         ledger.convention,
         fallbacks,
         source,
+        description,
     )
 
 
@@ -509,11 +527,12 @@ class Policy:
         Σ_r (g_r − (G δ)_r)² + VALUE_WEIGHT (v·δ)² + SPREAD_WEIGHT Σ_j (p_j δ_j)², with G's
         columns each position's key-rate PV01s over the liabilities' PV01 (and IE01 over the
         liabilities' IE01), g the gaps of k x to the policy's ratios, v each position's
-        value over the liabilities' (the capital δ moves) and p_j its share of the
-        liabilities' PV01: the hedge is kept per bucket with the capital of one scale,
-        overlays and repo doing what bonds would need money for, moving as little PV01 away
-        from one scale as the gaps allow. A repo's column joins its collateral's; scales
-        stay >= 0. A matched book has no gaps and keeps its positions (s = 1).
+        value over the liabilities' (the capital δ moves) and p_j the risk it moves, the
+        sum of its column's absolute entries (key-rate PV01s and IE01 as shares): the
+        hedge is kept per bucket with the capital of one scale, overlays and repo doing what
+        bonds would need money for, moving as little risk away from one scale as the gaps
+        allow (offsetting overlays cannot grow without bound). A repo's column joins its
+        collateral's; scales stay >= 0. A matched book has no gaps and keeps its positions.
         """
         n = self.x.size
         key_pv01, ie01 = self.ledger.today_risk
@@ -532,7 +551,7 @@ class Policy:
         heads = np.flatnonzero(self.hedge & (self.tie == np.arange(n)))
         tied = (self.tie[:, None] == heads[None, :]).astype(float)  # (n, heads)
         grouped = columns @ tied  # (paths, rows, heads): a repo's column joins its bond's
-        spread = np.abs(grouped[:, : self.ratios.size].sum(axis=1))
+        spread = np.abs(grouped).sum(axis=1)  # PV01 and IE01 a unit of scale moves
         value_unit = abs(float(self.ledger.today[n])) * self.size
         capital = (held[None, :] * end.value[:, :n] / value_unit) @ tied  # (paths, heads)
         normal = np.matmul(np.transpose(grouped, (0, 2, 1)), grouped)

@@ -111,6 +111,8 @@ class MoveSet:
     ``knots`` (years, 0 or later, increasing), linear between and flat outside;
     ``credit_spread`` and ``growth`` (S,) as in ``Move``; ``returns`` maps instrument ids to
     (S,) returns that replace the default for them (NaN: the default of that move).
+    ``total_returns``: the returns over a year are totals (an economic scenario generator's),
+    not shocks around the assets' expected returns (the built-in model's).
     """
 
     knots: FloatArray
@@ -119,6 +121,7 @@ class MoveSet:
     credit_spread: FloatArray
     growth: FloatArray
     returns: Mapping[str, FloatArray] = field(default_factory=lambda: MappingProxyType({}))
+    total_returns: bool = False
 
     @classmethod
     def of(cls, moves: Sequence[Move]) -> "MoveSet":
@@ -155,6 +158,7 @@ class MoveSet:
             self.credit_spread[start:stop],
             self.growth[start:stop],
             {name: r[start:stop] for name, r in self.returns.items()},
+            self.total_returns,
         )
 
 

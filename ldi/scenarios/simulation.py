@@ -439,6 +439,23 @@ class ScenarioModel:
         return self.curve or CurveFactors.default(self.risk.volatility["rates"])
 
     @property
+    def description(self) -> str:
+        """The model in words, for reports: its dynamics, curve factors and innovations."""
+        count = self.curve_factors.volatility_bp.size
+        factors = (
+            "level, slope and curvature"
+            if self.curve is None
+            else f"{count} curve factor{'s' if count > 1 else ''}"
+        )
+        dynamics = "random walks" if self.dynamics is Dynamics.RANDOM_WALK else "mean reversion"
+        innovations = (
+            "normal innovations"
+            if self.innovations is Innovations.NORMAL
+            else f"Student-t innovations (ν = {self.degrees_of_freedom:g})"
+        )
+        return f"{factors}, {dynamics}, {innovations}"
+
+    @property
     def reversion(self) -> MeanReversion:
         """The mean reversion used by ``mean_reverting`` dynamics: given, or the defaults."""
         return MeanReversion() if self.mean_reversion is None else self.mean_reversion
@@ -540,6 +557,7 @@ def cumulated(annual: list[MoveSet]) -> list[MoveSet]:
                 returns={
                     i: (1.0 + last.returns[i]) * (1.0 + r) - 1.0 for i, r in move.returns.items()
                 },
+                total_returns=move.total_returns,
             )
         sets.append(move)
     return sets

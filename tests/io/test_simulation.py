@@ -81,11 +81,17 @@ def model_of(problem, **options):
 
 
 def write_file(path, returns=("GLOBAL_EQUITY",), count=COUNT, years=YEARS):
-    """An ESG file of ldi's own moves (seed 11), growth assets ``returns`` given their own."""
+    """An ESG file of ldi's own moves (seed 11), growth assets ``returns`` given their own.
+
+    Their total returns are written: the model's shocks plus the expected return of each
+    (the default problem's for its growth assets, 0 for any other id).
+    """
     moves = ScenarioModel(growth_volatility=dict.fromkeys(returns, 0.15)).annual_moves(
         count, 11, years
     )
-    write_scenarios(path, moves, 0.04, 0.03, 0.01)
+    stated = {i["id"]: i.get("expected_return", 0.0) for i in RAW["instruments"]}
+    expected = {name: stated.get(name, 0.0) for name in returns}
+    write_scenarios(path, moves, 0.04, 0.03, 0.01, expected_returns=expected)
     return moves
 
 
@@ -224,6 +230,12 @@ def test_a_scenario_file_replaces_the_model(tmp_path):
         problem.revaluation, problem.liabilities, Written(), engine.carry, engine.keys
     )
     expected, expected_liabilities = written.pnl(COUNT, 0)
+    # A file's returns are totals: the growth assets it gives no return column of their
+    # own earn its growth column alone, not their expected return on top.
+    for name, instrument in problem.instruments.items():
+        if type(instrument).kind == "return_seeking" and name != "GLOBAL_EQUITY":
+            column = list(problem.instruments).index(name)
+            expected[:, column] -= instrument.expected_return
     np.testing.assert_allclose(pnl, expected, rtol=0, atol=1e-9)
     scale = engine.liability_value  # money: P&L per unit of the liabilities' value
     np.testing.assert_allclose(liabilities, expected_liabilities, rtol=0, atol=1e-9 * scale)
@@ -324,8 +336,8 @@ def test_a_return_column_for_an_unknown_id_names_the_key(tmp_path):
     file = tmp_path / "esg.csv"
     write_file(file, returns=("GLOBAL_EQUITY", "NOT_HELD"))
     error = failure(scenario_file=str(file))
-    ids = sorted(item["id"] for item in RAW["instruments"])
-    expected = E_UNKNOWN_ID.format(file=file, columns=["return_NOT_HELD"], ids=ids)
+    growth = ["DIVERSIFIED_GROWTH", "GLOBAL_EQUITY", "UK_PROPERTY"]  # what a column may name
+    expected = E_UNKNOWN_ID.format(file=file, columns=["return_NOT_HELD"], ids=growth)
     check(error, "simulation.scenario_file", expected)
 
 

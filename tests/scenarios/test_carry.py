@@ -432,3 +432,22 @@ def test_a_paths_markets_revalue_under_an_instantaneous_move():
             money = FIXED[ahead] + LINKED[ahead] * uplift
             liabilities = money @ (1 + R + level[y][path]) ** -(t[ahead] - y)
             assert values[1, -1] == pytest.approx(liabilities, rel=RTOL)
+
+
+def test_a_scenario_files_total_returns_are_not_added_to_the_expected_return():
+    market = flat_market()
+    instruments = [ReturnSeeking(id="EQ", expected_return=0.07, volatility=0.18)]
+    ledger = Ledger(instruments, market, no_liabilities(market))
+    (move,) = level_model(0.0, growth={"EQ": 0.18}).annual_moves(20, 4, 1)
+    total = MoveSet(
+        move.knots,
+        move.nominal,
+        move.breakeven,
+        move.credit_spread,
+        move.growth,
+        {"EQ": move.returns["EQ"] + 0.07},
+        total_returns=True,
+    )
+    shock = ledger.first_year(move)[:, 0]
+    np.testing.assert_allclose(ledger.first_year(total)[:, 0], shock, rtol=RTOL)
+    np.testing.assert_allclose(shock, 1.07 + move.returns["EQ"], rtol=RTOL)

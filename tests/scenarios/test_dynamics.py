@@ -663,3 +663,15 @@ def test_options_accept_their_enum_members_and_strings():
     assert model.innovations is Innovations.STUDENT_T
     assert model.degrees_of_freedom == 5.0  # the default ν
     assert isinstance(model.reversion, MeanReversion)
+
+
+def test_the_model_says_what_it_is():
+    assert (
+        ScenarioModel().description
+        == "level, slope and curvature, random walks, normal innovations"
+    )
+    model = ScenarioModel(dynamics="mean_reverting", innovations="student_t", degrees_of_freedom=7)
+    expected = "level, slope and curvature, mean reversion, Student-t innovations (ν = 7)"
+    assert model.description == expected
+    _, curve = history_curve()
+    assert ScenarioModel(curve=curve).description.startswith("2 curve factors, random walks")

@@ -36,6 +36,7 @@ from ldi.scenarios.external import (
     E_CELL,
     E_COUNTS,
     E_EMPTY,
+    E_EXPECTED,
     E_GAP,
     E_HORIZON,
     E_IDS,
@@ -527,3 +528,23 @@ def test_a_scenario_file_built_directly_is_checked():
     built = ScenarioFile(Path("x.csv"), (1, 2, 3), tuple(moves))
     moves[0].nominal[:] = 9.0  # the caller's arrays stay theirs
     assert np.all(built.moves[0].nominal < 1.0)
+
+
+def test_a_file_holds_total_returns_and_shocks_are_written_with_their_expected_return(
+    tmp_path,
+):
+    moves = ScenarioModel(growth_volatility={"EQ": 0.18}).annual_moves(30, 2, 2)
+    path = tmp_path / "totals.csv"
+    write_scenarios(path, moves, 0.04, expected_returns={"EQ": 0.06})
+    read = read_scenarios(path).annual_moves(30, 0, 2)
+    assert all(move.total_returns for move in read)
+    for written, back in zip(moves, read, strict=True):
+        np.testing.assert_allclose(back.returns["EQ"], written.returns["EQ"] + 0.06, atol=1e-12)
+    with pytest.raises(DataError) as error:
+        write_scenarios(tmp_path / "other.csv", moves, 0.04, expected_returns={"OTHER": 0.06})
+    assert str(error.value) == E_EXPECTED.format(name="EQ", names=["OTHER"])
+    # Totals read back are written as they are: no expected return is added twice.
+    again = tmp_path / "again.csv"
+    write_scenarios(again, read, 0.04, expected_returns={"EQ": 0.06})
+    for first, second in zip(read, read_scenarios(again).annual_moves(30, 0, 2), strict=True):
+        np.testing.assert_allclose(second.returns["EQ"], first.returns["EQ"], atol=1e-12)

@@ -129,6 +129,7 @@ def test_a_matched_book_stays_fully_funded_on_every_path_under_every_rule(book, 
     for rule in RULES:
         projection = project_funding(engine, units, years=10, count=150, seed=17, rebalance=rule)
         np.testing.assert_allclose(projection.funding_ratio, 1.0, rtol=0, atol=MATCHED)
+        assert np.all(projection.table["below_100"] == 0.0)  # fully funded, to rounding
         assert projection.count == 150
         if kind == "scenario file":
             assert projection.source == "150 paths from esg.parquet"
@@ -288,6 +289,25 @@ def test_restriking_keeps_the_key_rate_hedge_nearer_the_policy_than_one_scale(de
 # --- the table, text, JSON and chart -----------------------------------------------------------
 
 
+def test_once_every_benefit_is_paid_the_funding_ratio_is_undefined(recwarn):
+    market = sloped_market()
+    strip = ZeroCouponBond(id="STRIP", maturity=5.0)
+    liabilities = Liabilities(Cashflows([5.0], [1.0e7]), market.nominal_curve())
+    engine = ScenarioEngine(Revaluation([strip], market), liabilities, ScenarioModel())
+    units = np.array([engine.liability_value])
+    projection = project_funding(engine, units, years=8, count=50, seed=1)
+    ratio = projection.funding_ratio
+    np.testing.assert_allclose(ratio[:, :5], 1.0, rtol=0, atol=MATCHED)
+    assert np.all(np.isnan(ratio[:, 5:]))
+    table = projection.table
+    assert table.loc[5:, ["p50", "below_100", "below_90"]].isna().all().all()
+    assert np.all(table.loc[:4, "below_100"] == 0.0)
+    (row,) = [line.split() for line in projection.as_text().splitlines() if line.startswith("6 ")]
+    assert row[1:6] == ["–"] * 5
+    assert projection.to_dict()["years"][6]["p50"] is None
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_table_summarises_the_paths():
     projection = project(engine(90.0))
     ratio = projection.assets / projection.liabilities
@@ -319,6 +339,10 @@ def test_text_json_and_fan_chart(tmp_path):
     words = " ".join(text.split())
     assert "the hedge book is re-struck to the policy's key-rate PV01 and IE01" in words
     assert "onto today's forwards when markets do not move" in words
+    assert "Scenarios: 1 curve factor, random walks, normal innovations." in words
+    assert (
+        projection.to_dict()["scenario_model"] == "1 curve factor, random walks, normal innovations"
+    )
     (row,) = [line.split() for line in text.splitlines() if line.startswith("3 ")]
     assert row[1] == f"{projection.table.loc[3, 'p50']:.1%}"
     data = projection.to_dict()

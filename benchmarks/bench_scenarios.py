@@ -30,6 +30,7 @@ root (a few minutes). Results go to ``benchmarks/results/bench_scenarios.json`` 
 """
 
 import datetime as dt
+import shutil
 import sys
 import tempfile
 import time
@@ -170,7 +171,9 @@ def cvar_problem(folder: Path) -> Path:
     """The default problem with a CVaR limit on 10,000 scenarios, written to ``folder``."""
     default = ROOT / "problems" / "uk_db_scheme.yaml"
     raw = yaml.safe_load(default.read_text())
-    raw["liabilities"]["cashflows"] = str(default.parent / raw["liabilities"]["cashflows"])
+    flows = raw["liabilities"]["cashflows"]  # a file a problem names sits in its folder
+    (folder / flows).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(default.parent / flows, folder / flows)
     raw["constraints"].append({"cvar": {"max": 0.08, "scenarios": 10_000}})
     assert len(raw["constraints"]) == CVAR_ROW + 1
     path = folder / "uk_db_scheme_cvar.yaml"

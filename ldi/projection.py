@@ -11,6 +11,7 @@ are the serial run's to the bit.
 """
 
 from collections.abc import Mapping
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,11 @@ from ldi.errors import DataError
 from ldi.io.schema import ProblemSpec
 from ldi.problem import Problem
 from ldi.scenarios.projection import FundingProjection, Rebalance, chunk_size, project_funding
-from ldi.sweep import run_jobs
+from ldi.sweep import check_workers, run_jobs
 
 E_PART = "projection: paths {start} to {stop} failed on a worker: {error}"
 E_SCENARIOS = "scenarios: got {value!r}; expected a positive whole number of paths"
 JOBS_PER_WORKER = 2  # each job builds the problem again: few jobs, yet some balance
-E_WORKERS = "workers: got {value!r}; expected a whole number of workers from 1"
 E_SHARED = (
     "scheduler: got {value!r} with rebalance {rule}; expected serial (only resolve shares "
     "its paths out: the other rules project 5,000 paths in seconds)"
@@ -60,8 +60,7 @@ def funding_projection(
         return _projected(problem, x, years, scenarios, seed, rebalance, None)
     if rebalance != Rebalance.RESOLVE:
         raise DataError(E_SHARED.format(value=scheduler, rule=rebalance))
-    if not (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
-        raise DataError(E_WORKERS.format(value=workers))
+    check_workers(workers)
     # The draws' count is the file's when the scenarios come from one. Shares are whole
     # blocks of paths, computed as a serial run computes them: the same numbers to the bit.
     count = _engine(problem)[0].model.annual_moves(scenarios, seed, 1)[0].count
@@ -78,13 +77,13 @@ def funding_projection(
     ]
     folder = str(problem.folder or Path.cwd())
     parts: dict[int, FundingProjection] = {}
-    for index, part, error in run_jobs(
-        _project_part, problem.spec, folder, jobs, scheduler, workers
-    ):
-        if error is not None:
-            start, stop = jobs[index][1]["paths"]
-            raise DataError(E_PART.format(start=start, stop=stop, error=error))
-        parts[index] = part
+    outcomes = run_jobs(_project_part, problem.spec, folder, jobs, scheduler, workers)
+    with closing(outcomes):  # a failed share cancels the others at once
+        for index, part, error in outcomes:
+            if error is not None:
+                start, stop = jobs[index][1]["paths"]
+                raise DataError(E_PART.format(start=start, stop=stop, error=error))
+            parts[index] = part
     return FundingProjection.joined([parts[i] for i in sorted(parts)])
 
 

@@ -5,13 +5,22 @@ keys, list positions as numbers: ``constraints.1.hedge_ratio.min``) and a value.
 variant is loaded and solved on its own, so the results do not depend on where or in what
 order they run: serially, on a local process pool, or on a Dask cluster (an existing one
 by address, or a LocalCluster started for the sweep). A variant that fails is reported
-with its error and the others are kept. Progress goes to standard error on a terminal.
+with its error and the others are kept, also when the process solving it dies. Stopping
+(closing the results, or Ctrl-C) cancels the work not done and ends the workers at once.
+Progress goes to standard error on a terminal.
 """
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import math
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +34,23 @@ from ldi.io.load import read_yaml
 from ldi.progress import progress_bar
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from distributed import LocalCluster
 
+MAX_VARIANTS = 10_000  # one --vary's COUNT, and every --vary's product: hours of solves
+MAX_WORKERS = 256  # local worker processes
 E_VARY = "--vary: got {value!r}; expected PATH=START:STOP:COUNT or PATH=V1,V2,... such as {example}"
+E_COUNT = "--vary {spec}: got COUNT {count}; expected a whole number from 2 to {most:,}"
+E_NOT_FINITE = "--vary {spec}: got {value}; expected finite numbers"
+E_VARIANTS = "--vary: {count:,} variants; expected at most {most:,} (the product of the counts)"
+E_NO_VARIANTS = "variants: got none; expected at least one"
+E_WORKERS = "workers: got {value!r}; expected a whole number from 1 to {most}"
+E_DIED = "worker died: {cause}"
+E_NOT_RUN = "not run: the process pool broke before it started ({cause})"
+PROCESS_DIED = (
+    "its process ended while running it (a crash, or the system ended it, e.g. for memory)"
+)
 E_PATH = (
     "{path}: no such key in the problem file; expected a path like constraints.1.hedge_ratio.min"
 )
@@ -47,7 +70,12 @@ E_NO_DASK = "scheduler: Dask is not installed; install ldi[dask] (dask[distribut
 # - no statistical profiler: sampling cvxpy's deep stacks every 10 ms cost about 14% of
 #   each solve, for a profile no one reads (the cluster has no dashboard);
 # - event-loop ticks every second, not 20 ms: they only time the loop for Dask's "event loop
-#   unresponsive" warning, and took two thirds of an idle cluster's CPU (0.11 of a core).
+#   unresponsive" warning, and took two thirds of an idle cluster's CPU (0.11 of a core);
+# - one queued task at a time on each one-thread worker, not two (saturation 1.1 rounds
+#   up): Dask counts a worker's death against every task it holds, so fewer variants die
+#   beside one that ends its worker (and need running again alone, see _dask);
+# - a task whose worker dies is tried once more, not three times: on one machine a crash
+#   or an out-of-memory kill comes back, and each try costs a worker's restart.
 # (Dotted keys: each setting replaces one entry, the rest of Dask's worker environment stays.)
 SPAWN_ENVIRON = "distributed.nanny.pre-spawn-environ"
 LOCAL_CLUSTER_CONFIG: Mapping[str, Any] = {
@@ -55,28 +83,56 @@ LOCAL_CLUSTER_CONFIG: Mapping[str, Any] = {
     **{f"{SPAWN_ENVIRON}.{name}_NUM_THREADS": 1 for name in ("OMP", "OPENBLAS", "MKL")},
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
+    "distributed.scheduler.worker-saturation": 1.0,
+    "distributed.scheduler.allowed-failures": 1,
 }
 
 Edits = Mapping[str, Any]
+Job = tuple[int, dict[str, Any]]
+Outcome = tuple[int, Any, str | None]
 
 
 def parse_vary(specs: Sequence[str]) -> list[dict[str, Any]]:
-    """The grid of variants of ``--vary`` specs (their product, in order)."""
-    axes = []
-    for spec in specs:
-        path, sep, values = spec.partition("=")
-        if not sep or not path:
-            raise DataError(E_VARY.format(value=spec, example=EXAMPLE))
-        try:
-            if ":" in values:
-                start, stop, count = values.split(":")
-                grid = np.linspace(float(start), float(stop), int(count)).tolist()
-            else:
-                grid = [float(v) for v in values.split(",")]
-        except ValueError:
-            raise DataError(E_VARY.format(value=spec, example=EXAMPLE)) from None
-        axes.append([(path, v) for v in grid])
+    """The grid of variants of ``--vary`` specs (their product, in order).
+
+    At most MAX_VARIANTS variants, counted before any is made.
+    """
+    axes = [_axis(spec) for spec in specs]
+    count = math.prod(len(axis) for axis in axes)
+    if count > MAX_VARIANTS:
+        raise DataError(E_VARIANTS.format(count=count, most=MAX_VARIANTS))
     return [dict(combination) for combination in itertools.product(*axes)]
+
+
+def _axis(spec: str) -> list[tuple[str, float]]:
+    """One ``--vary`` spec's (path, value) pairs: finite values, 2 to MAX_VARIANTS of a range."""
+    path, sep, values = spec.partition("=")
+    if not sep or not path:
+        raise DataError(E_VARY.format(value=spec, example=EXAMPLE))
+    count = None
+    try:
+        if ":" in values:
+            start, stop, count_text = values.split(":")
+            numbers, count = [float(start), float(stop)], int(count_text)
+        else:
+            numbers = [float(v) for v in values.split(",")]
+    except ValueError:
+        raise DataError(E_VARY.format(value=spec, example=EXAMPLE)) from None
+    bad = [v for v in numbers if not math.isfinite(v)]
+    if bad:
+        raise DataError(E_NOT_FINITE.format(spec=spec, value=bad[0]))
+    if count is not None:
+        if not 2 <= count <= MAX_VARIANTS:
+            raise DataError(E_COUNT.format(spec=spec, count=count, most=MAX_VARIANTS))
+        numbers = np.linspace(numbers[0], numbers[1], count).tolist()
+    return [(path, v) for v in numbers]
+
+
+def check_workers(workers: object) -> int:
+    """``workers`` when it is a whole number from 1 to MAX_WORKERS; a DataError otherwise."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 < workers <= MAX_WORKERS:
+        raise DataError(E_WORKERS.format(value=workers, most=MAX_WORKERS))
+    return workers
 
 
 def apply_edits(raw: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
@@ -158,8 +214,12 @@ def sweep(
     """Solve every variant of the problem file ``source`` on ``scheduler``.
 
     ``scheduler``: ``serial``; ``processes`` (a local pool of ``workers``); ``local`` (a Dask
-    LocalCluster of ``workers``); or the address of a running Dask scheduler.
+    LocalCluster of ``workers``); or the address of a running Dask scheduler. A variant
+    whose worker dies fails alone (see ``run_jobs``).
     """
+    if not variants:
+        raise DataError(E_NO_VARIANTS)
+    check_workers(workers)
     path = Path(source)
     raw, folder = read_yaml(path), str(path.parent.resolve())
     for edits in variants:  # a path the file lacks fails every variant: say so at once
@@ -167,14 +227,14 @@ def sweep(
     jobs = [(i, dict(edits)) for i, edits in enumerate(variants)]
     results: dict[int, dict[str, Any]] = {}
     failures: dict[int, str] = {}
-    bar = progress_bar(len(jobs), "variants", progress)
-    for index, outcome, error in run_jobs(task, raw, folder, jobs, scheduler, workers):
-        if error is None:
-            results[index] = outcome
-        else:
-            failures[index] = error
-        bar.update(1)
-    bar.close()
+    outcomes = run_jobs(task, raw, folder, jobs, scheduler, workers)
+    with progress_bar(len(jobs), "variants", progress) as bar, closing(outcomes):
+        for index, outcome, error in outcomes:
+            if error is None:
+                results[index] = outcome
+            else:
+                failures[index] = error
+            bar.update(1)
     return SweepResult([dict(v) for v in variants], results, failures)
 
 
@@ -192,27 +252,149 @@ def run_jobs(
     task: Callable[..., Any],
     raw: Any,
     folder: str,
-    jobs: list[tuple[int, dict[str, Any]]],
+    jobs: list[Job],
     scheduler: str,
     workers: int,
-) -> Iterable[tuple[int, Any, str | None]]:
+) -> Iterator[Outcome]:
     """(index, result, None) or (index, None, error) of ``task(raw, folder, job)`` per job.
 
     ``scheduler``: serial, processes, local (a Dask LocalCluster) or a scheduler's address;
-    results come as they finish. ``raw`` is sent to each worker once.
+    results come as they finish. ``raw`` is sent to each worker once. A job whose worker
+    dies fails alone (error ``worker died: ...``), the others run on. Closing the iterator,
+    or an exception such as KeyboardInterrupt while it waits, cancels the jobs not done and
+    ends the workers (a remote Dask cluster's running jobs end on their own).
     """
     if scheduler == "serial":
         for index, edits in jobs:
             yield _guarded(task, raw, folder, index, edits)
     elif scheduler == "processes":
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_guarded, task, raw, folder, i, e) for i, e in jobs]
-            for future in as_completed(futures):
-                yield future.result()
+        yield from _on_processes(task, raw, folder, jobs, check_workers(workers))
     elif scheduler == "local" or scheduler.startswith(("tcp://", "tls://", "inproc://")):
         yield from _dask(task, raw, folder, jobs, scheduler, workers)
     else:
         raise DataError(E_SCHEDULER.format(value=scheduler))
+
+
+def _on_processes(
+    task: Callable[..., Any], raw: Any, folder: str, jobs: list[Job], workers: int
+) -> Iterator[Outcome]:
+    """``run_jobs`` on local process pools, where a worker that dies fails its job alone.
+
+    A dead worker breaks its pool and loses the jobs it held: those not yet started run on a
+    new pool; one that was running alone died with its worker and fails; several that were
+    running together run again one at a time, to tell which one it was.
+    """
+    waiting, suspects = list(jobs), []
+    while waiting or suspects:
+        if suspects:
+            batch, width = [suspects.pop(0)], 1
+        else:
+            batch, width, waiting = waiting, workers, []
+        lost = yield from _pool_round(task, raw, folder, batch, width)
+        if lost is None:
+            continue
+        running, not_started = lost
+        if len(running) == 1:
+            yield running[0][0], None, E_DIED.format(cause=PROCESS_DIED)
+        elif running:
+            suspects.extend(running)
+        else:  # the pool broke with no job running: running them again could loop
+            cause = "no job was running when it broke"
+            yield from ((i, None, E_NOT_RUN.format(cause=cause)) for i, _ in not_started)
+            not_started = []
+        waiting = not_started + waiting
+
+
+def _pool_round(
+    task: Callable[..., Any], raw: Any, folder: str, batch: list[Job], workers: int
+) -> Generator[Outcome, None, tuple[list[Job], list[Job]] | None]:
+    """Run ``batch`` on a new pool of ``workers``, yielding outcomes as they finish.
+
+    Returns None when every job ended, else the jobs lost when a worker died: (those that
+    had started, those that had not).
+    """
+    context = multiprocessing.get_context()
+    board = _Board(context, len(batch), min(workers, len(batch)))
+    pool = ProcessPoolExecutor(
+        board.width, mp_context=context, initializer=_sign_in, initargs=(board,)
+    )
+    futures: dict[Future[Outcome], int] = {}  # future -> its job's position in the batch
+    ended: set[int] = set()
+    broken = False
+    try:
+        try:
+            for position, (index, edits) in enumerate(batch):
+                future = pool.submit(_marked, task, raw, folder, index, edits, position)
+                futures[future] = position
+        except BrokenProcessPool:  # a worker died already: the rest are not started
+            broken = True
+        for future in as_completed(futures):
+            error = future.exception()
+            if isinstance(error, BrokenProcessPool):
+                broken = True
+                continue
+            position = futures[future]
+            ended.add(position)
+            if error is None:
+                yield future.result()
+            else:  # e.g. a result that cannot be sent back: this job's failure alone
+                yield batch[position][0], None, f"{type(error).__name__}: {error}"
+    finally:
+        board.stop(pool, futures)
+    if not broken:
+        return None
+    lost = [p for p in range(len(batch)) if p not in ended]
+    started = [batch[p] for p in lost if board.started[p]]
+    return started, [batch[p] for p in lost if not board.started[p]]
+
+
+class _Board:
+    """Shared memory a pool's workers write: their process ids, and which jobs they started.
+
+    It tells the parent which job a dead worker held, and which processes to end when the
+    work is cancelled.
+    """
+
+    def __init__(self, context: "BaseContext", jobs: int, workers: int) -> None:
+        self.width = workers
+        self.started = context.Array("b", jobs, lock=False)  # 1 once a worker took the job
+        self.workers = context.Array("q", workers)  # the workers' process ids (0: none yet)
+
+    def stop(self, pool: ProcessPoolExecutor, futures: Iterable[Future[Outcome]]) -> None:
+        """Shut ``pool`` down, cancelling the jobs not started and ending its workers first.
+
+        The workers end only while a job is unfinished (they ignore Ctrl-C, left to the
+        parent); a pool whose jobs all ended shuts down as usual. A second Ctrl-C cannot
+        cut this short and leave workers running.
+        """
+        with _ignoring_interrupts():
+            unfinished = [f for f in futures if not f.cancel() and not f.done()]
+            if unfinished:
+                ids = set(self.workers[:]) - {0}
+                for process in multiprocessing.active_children():
+                    if process.pid in ids:
+                        process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: dict[str, _Board] = {}  # in a pool's worker process: the board it writes
+
+
+def _sign_in(board: _Board) -> None:
+    """A pool worker's start: it leaves Ctrl-C to the parent and writes its process id."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with board.workers.get_lock():
+        slot = board.workers[:].index(0)
+        board.workers[slot] = os.getpid()
+    _WORKER["board"] = board
+
+
+def _marked(
+    task: Callable[..., Any], raw: Any, folder: str, index: int, edits: Edits, position: int
+) -> Outcome:
+    """``_guarded`` in a pool's worker, once the job is marked as started on the board."""
+    _WORKER["board"].started[position] = 1
+    return _guarded(task, raw, folder, index, edits)
 
 
 def local_cluster(workers: int = 2) -> "LocalCluster":
@@ -220,40 +402,106 @@ def local_cluster(workers: int = 2) -> "LocalCluster":
 
     The cluster ``scheduler="local"`` starts; started on its own (a context manager), it
     serves several sweeps by its ``scheduler_address``. See LOCAL_CLUSTER_CONFIG for why.
+    Its workers ignore Ctrl-C: a terminal sends it to them too, and the parent ends them.
     """
     try:
         import dask
         from distributed import LocalCluster
     except ImportError:
         raise DataError(E_NO_DASK) from None
-    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the nannies read it as they start
+    # The nannies read the settings as they start; the workers are new processes (spawned),
+    # which keep an ignored Ctrl-C (a worker a nanny restarts later does not). A Ctrl-C
+    # while the cluster starts (a few seconds) is lost.
+    with dask.config.set(LOCAL_CLUSTER_CONFIG), _ignoring_interrupts():
         return LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
 
 
+@contextmanager
+def _ignoring_interrupts() -> Iterator[None]:
+    """Ctrl-C ignored (in the main thread, where Python handles it) until the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _dask(
-    task: Callable[..., Any],
-    raw: Any,
-    folder: str,
-    jobs: list[tuple[int, dict[str, Any]]],
-    scheduler: str,
-    workers: int,
-) -> Iterable[tuple[int, Any, str | None]]:
+    task: Callable[..., Any], raw: Any, folder: str, jobs: list[Job], scheduler: str, workers: int
+) -> Iterator[Outcome]:
+    """``run_jobs`` on Dask, where a job whose worker dies (KilledWorker) fails alone.
+
+    Dask counts a worker's death against every job the worker held, so when several jobs
+    end with KilledWorker, each runs again alone (the next once it is done), to tell the
+    one that ends its worker from those that died beside it.
+    """
     try:
         from distributed import Client
         from distributed import as_completed as completed
     except ImportError:
         raise DataError(E_NO_DASK) from None
-    cluster = local_cluster(workers) if scheduler == "local" else None
+    cluster = local_cluster(check_workers(workers)) if scheduler == "local" else None
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
-            shared = client.scatter(raw, broadcast=True)
-            futures = [
-                client.submit(_guarded, task, shared, folder, i, e, pure=False) for i, e in jobs
-            ]
-            for future in completed(futures):
-                yield future.result()
+            # A task, not scattered data: a worker that dies loses only a copy Dask can make
+            # again (scattered data would be gone, and a dict is scattered key by key).
+            shared = client.submit(_same, raw, pure=False)
+            futures: dict[Any, Job] = {}
+
+            def submit(job: Job, priority: int = 0) -> Any:
+                index, edits = job
+                future = client.submit(
+                    _guarded, task, shared, folder, index, edits, pure=False, priority=priority
+                )
+                futures[future] = job
+                return future
+
+            try:
+                killed = []
+                # Higher priorities first: the jobs start in their order.
+                for future in completed([submit(j, len(jobs) - n) for n, j in enumerate(jobs)]):
+                    if _killed(future):
+                        killed.append(future)
+                    else:
+                        yield _dask_outcome(future, futures[future][0])
+                for future in killed:
+                    again = submit(futures[future]) if len(killed) > 1 else future
+                    yield _dask_outcome(again, futures[again][0])
+            finally:
+                pending = [f for f in futures if not f.done()]
+                if pending:
+                    client.cancel(pending)
     finally:
         if cluster is not None:
-            cluster.close()
+            with _ignoring_interrupts():  # a second Ctrl-C cannot leave its workers running
+                cluster.close()
+
+
+def _same(value: Any) -> Any:
+    """``value`` itself: the task that holds a problem's data on a Dask cluster."""
+    return value
+
+
+def _killed(future: Any) -> bool:
+    """Whether Dask gave up a finished job because the workers running it died."""
+    from distributed import KilledWorker
+
+    return future.status == "error" and isinstance(future.exception(), KilledWorker)
+
+
+def _dask_outcome(future: Any, index: int) -> Outcome:
+    """A Dask future's outcome; when Dask lost the job (its worker died), the reason."""
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as error:
+        sentence = str(error).split(". ")[0]  # the rest points to Dask's documentation
+        return index, None, E_DIED.format(cause=f"{type(error).__name__}: {sentence}")
+    except Exception as error:  # the job is lost (e.g. the scheduler went away), not the rest
+        return index, None, f"{type(error).__name__}: {error}"

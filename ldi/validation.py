@@ -1,5 +1,6 @@
 """Input checks shared by curves and cash flows; each error names the field, value and need."""
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TypeVar
 
@@ -87,3 +88,44 @@ def is_finite_number(value: object) -> bool:
 def plain(value: object) -> object:
     """A numpy scalar as the Python value, so messages show nan rather than np.float64(nan)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+MAX_YEARS = 150.0
+"""The longest time an input may name, in years: three times the longest gilt's 50 years."""
+E_TOO_LONG = "{where}: got {value!r}; expected at most {max:g} years{slip}"
+
+
+def date_slip(years: float) -> str:
+    """The slip a number of years beyond MAX_YEARS suggests: a date, a year or months."""
+    whole = float(years).is_integer()
+    if whole and 19_000_101 <= years <= 22_001_231:
+        month, day = divmod(int(years) % 10_000, 100)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return "a date typed as a number of years? (write years from the valuation date)"
+        return ""
+    if whole and 1_900 <= years <= 2_200:
+        return "a calendar year typed as a number of years? (write years from the valuation date)"
+    if MAX_YEARS < years <= 12 * MAX_YEARS:
+        return "months typed as years?"
+    return ""
+
+
+def check_max_years(values: ArrayLike, where: str, labels: Sequence[object] | None = None) -> None:
+    """Raise a DataError naming the first of ``values`` beyond MAX_YEARS, with its slip.
+
+    Longer times are typing slips, and would make year-by-year uprating (LPI) or coupon
+    schedules allocate arrays as long as the time. An array's values are named ``where[i]``
+    (``labels[i]`` in place of i when given: rows of a file), a single value ``where``.
+    """
+    array = np.asarray(values, dtype=float)
+    bad = np.flatnonzero(array > MAX_YEARS)
+    if bad.size:
+        i = int(bad[0])
+        value = float(array.flat[i])
+        slip = date_slip(value)
+        name = where if array.ndim == 0 else f"{where}[{i if labels is None else labels[i]}]"
+        raise DataError(
+            E_TOO_LONG.format(
+                where=name, value=value, max=MAX_YEARS, slip=f"; {slip}" if slip else ""
+            )
+        )

@@ -202,6 +202,44 @@ def test_paths_shared_out_between_processes_give_the_serial_paths(problem, solve
     assert shared.fallbacks == serial.fallbacks
 
 
+def _first_share_fails(spec, folder, job):
+    """A worker's share: the first fails at once, the others would run for a minute."""
+    import time
+
+    if job["paths"][0] == 0:
+        raise ValueError("no paths today")
+    time.sleep(60)
+
+
+def test_a_share_that_fails_stops_the_others_at_once(problem, solved, monkeypatch):
+    import multiprocessing
+    import time
+
+    monkeypatch.setattr("ldi.projection._project_part", _first_share_fails)
+    began = time.monotonic()
+    with pytest.raises(DataError, match=r"^projection: paths 0 to 25 failed on a worker: Value"):
+        funding_projection(
+            problem, solved, years=1, scenarios=100, rebalance="resolve", scheduler="processes"
+        )
+    assert time.monotonic() - began < 10
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("workers", [0, 257, 2.0])
+def test_workers_are_a_whole_number_from_1_to_256(problem, workers):
+    with pytest.raises(
+        DataError, match=rf"^workers: got {workers!r}; expected a whole number from 1 to 256$"
+    ):
+        funding_projection(
+            problem,
+            years=1,
+            scenarios=10,
+            rebalance="resolve",
+            scheduler="processes",
+            workers=workers,
+        )
+
+
 def test_only_resolve_shares_its_paths_out(problem):
     with pytest.raises(DataError, match=r"^scheduler: got 'local' with rebalance restrike"):
         funding_projection(problem, years=1, scenarios=10, scheduler="local")

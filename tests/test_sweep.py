@@ -11,8 +11,17 @@ import pytest
 
 import ldi
 from ldi.cli.main import main
-from ldi.errors import DataError
-from ldi.sweep import apply_edits, local_cluster, parse_vary, sweep
+from ldi.errors import DataError, LDIWarning
+from ldi.sweep import (
+    MAX_VARIANTS,
+    MAX_WORKERS,
+    apply_edits,
+    local_cluster,
+    parse_vary,
+    run_jobs,
+    sweep,
+)
+from tests.optimize.test_verify import corrupting
 from tests.reference import DEFAULT_PROBLEM, raw_problem
 
 VARY = ["constraints.1.hedge_ratio.min=0.9:0.96:4", "constraints.2.hedge_ratio.min=0.8,0.85"]
@@ -107,6 +116,18 @@ def test_a_failing_variant_is_reported_and_the_others_kept(variants):
     assert json.loads(json.dumps(result.to_dict(), allow_nan=False))["variants"][1]["error"]
 
 
+def test_a_variant_without_a_verified_answer_is_not_counted_as_solved(variants, monkeypatch):
+    corrupting("CLARABEL", monkeypatch)  # every position 1% off: the budget fails
+    edits = {**variants[0], "solver": {"name": "CLARABEL", "fallback": []}}
+    with pytest.warns(LDIWarning, match="no solver's answer passed"):
+        result = sweep(DEFAULT_PROBLEM, [edits], progress=False)
+    assert not result.failures
+    row = result.table().iloc[0]
+    assert row["status"] == "inaccurate"
+    assert row["objective"] is None
+    assert all(v is None for v in result.results[0]["positions"].values())
+
+
 def test_unknown_scheduler_and_paths_are_refused_before_solving(variants):
     with pytest.raises(DataError, match="^scheduler: got 'cloud'"):
         sweep(DEFAULT_PROBLEM, variants[:1], "cloud", progress=False)
@@ -125,3 +146,131 @@ def test_cli_prints_the_table_and_writes_json(tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 1
     assert "variant 0 failed: constraints[3].leverage.max: got -1.0" in captured.err
+
+
+LEVERAGE = "constraints.3.leverage.max"
+DIES = 1.6  # the variant whose worker dies
+SLEEPS = 1.7  # a variant that would run for a minute
+NAPS = 1.8  # a variant still running on another worker when DIES ends its own
+
+
+def _dies_or_echoes(raw, folder, edits):
+    """A task whose variant ``DIES`` ends its own process; the others return their value."""
+    import os
+    import time
+
+    if edits[LEVERAGE] == DIES:
+        time.sleep(0.2)  # NAPS has started
+        os._exit(7)
+    time.sleep({SLEEPS: 60, NAPS: 1}.get(edits[LEVERAGE], 0))
+    return {"status": "optimal", "value": edits[LEVERAGE]}
+
+
+def _leverages(*values):
+    return [{LEVERAGE: value} for value in values]
+
+
+def test_a_worker_that_dies_fails_its_variant_and_the_others_are_kept():
+    """One variant ends its process: it fails with the reason, every other one is solved.
+
+    NAPS is running on the other worker when it dies, and ends with the broken pool: both
+    run again, one at a time, and only DIES fails.
+    """
+    values = (NAPS, DIES, 1.4, 1.3, 1.2, 1.1)
+    result = sweep(
+        DEFAULT_PROBLEM,
+        _leverages(*values),
+        "processes",
+        workers=2,
+        progress=False,
+        task=_dies_or_echoes,
+    )
+    assert set(result.failures) == {1}
+    assert result.failures[1].startswith("worker died:")
+    assert {i: r["value"] for i, r in result.results.items()} == {
+        i: v for i, v in enumerate(values) if v != DIES
+    }
+    assert list(result.table()["status"]) == ["optimal", "failed", *["optimal"] * 4]
+
+
+@pytest.mark.slow
+def test_a_dask_worker_that_dies_fails_its_variant_and_the_others_are_kept():
+    values = (NAPS, DIES, 1.4, 1.3)
+    result = sweep(
+        DEFAULT_PROBLEM,
+        _leverages(*values),
+        "local",
+        workers=2,
+        progress=False,
+        task=_dies_or_echoes,
+    )
+    assert set(result.failures) == {1}
+    assert result.failures[1].startswith("worker died:")
+    assert sorted(result.results) == [0, 2, 3]
+
+
+@pytest.mark.parametrize("stop", ["close", "interrupt"])
+@pytest.mark.parametrize("scheduler", ["processes", pytest.param("local", marks=pytest.mark.slow)])
+def test_stopping_a_sweep_cancels_its_work_and_ends_its_workers(scheduler, stop):
+    """Closing the jobs (or Ctrl-C while waiting) ends at once, not after the pending work."""
+    import multiprocessing
+    import time
+
+    jobs = list(enumerate(_leverages(1.5, SLEEPS, SLEEPS, SLEEPS, SLEEPS)))
+    results = run_jobs(_dies_or_echoes, {}, ".", jobs, scheduler, 2)
+    assert next(results)[1] == {"status": "optimal", "value": 1.5}
+    began = time.monotonic()
+    if stop == "close":
+        results.close()
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            results.throw(KeyboardInterrupt)
+    assert time.monotonic() - began < 10  # a sleeping variant would take a minute
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("a=0.8:0.9:0", "--vary a=0.8:0.9:0: got COUNT 0; expected a whole number from 2 to"),
+        ("a=0.8:0.9:1", "--vary a=0.8:0.9:1: got COUNT 1; expected a whole number from 2 to"),
+        ("a=0:1:1000000000000", "--vary a=0:1:1000000000000: got COUNT 1000000000000; expected"),
+        ("a=0:nan:3", "--vary a=0:nan:3: got nan; expected finite numbers"),
+        ("a=1,inf", "--vary a=1,inf: got inf; expected finite numbers"),
+    ],
+)
+def test_vary_counts_and_values_are_bounded(spec, message):
+    with pytest.raises(DataError) as error:
+        parse_vary([spec])
+    assert str(error.value).startswith(message)
+
+
+def test_the_variants_of_several_vary_are_bounded_before_they_are_made():
+    axis = "a=0:1:1000"
+    assert len(parse_vary([axis, "b=1,2,3,4,5,6,7,8,9,10"])) == MAX_VARIANTS
+    with pytest.raises(DataError, match=r"^--vary: 1,000,000 variants; expected at most 10,000"):
+        parse_vary([axis, axis])
+
+
+def test_a_sweep_needs_variants_and_workers():
+    with pytest.raises(DataError, match=r"^variants: got none; expected at least one"):
+        sweep(DEFAULT_PROBLEM, [], progress=False)
+    for workers in (0, MAX_WORKERS + 1, 1.5):
+        with pytest.raises(DataError, match=rf"^workers: got {workers!r}; expected a whole"):
+            sweep(DEFAULT_PROBLEM, _leverages(1.5), "processes", workers, progress=False)
+
+
+def test_cli_prints_the_table_before_a_json_write_that_fails(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code = main(
+        ["sweep", str(DEFAULT_PROBLEM), "--vary", f"{LEVERAGE}=1.5,1.4"]
+        + [
+            "--json",
+            str(blocker / "sweep.json"),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert LEVERAGE in captured.out  # the table, kept
+    assert str(blocker / "sweep.json") in captured.err

@@ -6,6 +6,7 @@ import numpy as np
 
 from ldi.errors import DataError
 from ldi.typing import FloatArray
+from ldi.validation import check_max_years
 
 FREQUENCIES = (1, 2, 4, 12)
 E_FREQUENCY = "{where}.frequency: got {value!r}; expected one of {choices}"
@@ -50,6 +51,7 @@ def fixed_leg(
     lower = 0.0 if start is None else max(float(start), 0.0)
     if not np.isfinite(maturity) or maturity <= lower:
         raise DataError(E_MATURITY.format(where=where, value=maturity, start=lower))
+    check_max_years(maturity, f"{where}.maturity")
     period = 1.0 / frequency
     # At least the maturity itself, even when it is within the grid tolerance of the start.
     count = max(1, int(np.ceil((maturity - lower) * frequency - _GRID_TOLERANCE)))

@@ -5,7 +5,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +14,30 @@ from ldi.errors import DataError, LDIError
 from ldi.io.atomic import write_text_atomic
 from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
+from ldi.io.result_file import read_positions, read_result
+from ldi.io.schema import SimulationSpec
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
 from ldi.scenarios.projection import Rebalance
 from ldi.stress import stress_test
+from ldi.sweep import MAX_VARIANTS, MAX_WORKERS, parse_vary, sweep
+from ldi.validation import tenor_vector
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
-E_RESULT = "{file}: {problem}; expected a result written by 'ldi solve --json'"
-REPORT_KEYS = (
-    "name",
-    "currency",
-    "status",
-    "solver",
-    "scale",
-    "positions",
-    "holdings",
-    "trades",
-    "exposures",
-    "buckets",
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shells' code for a command ended by Ctrl-C
+E_INTERRUPTED = "interrupted: stopped before the end; no file was left half-written"
+E_WHOLE = "got {value!r}; expected a whole number {expected}"
+POINTS = (2, 200)  # efficient_frontier's points
+YEARS = (1, 50)  # project_funding's years
+SCENARIOS = (  # up to the problem file's own cap on simulation.scenarios
+    1,
+    next(
+        rule.le for rule in SimulationSpec.model_fields["scenarios"].metadata if hasattr(rule, "le")
+    ),
 )
+E_EMPTY_PATH = "got an empty path; expected a name to write to"
+CHARTS = "PNG, PDF or SVG by the extension: .png, .pdf or .svg"
 log = logging.getLogger("ldi")
 
 
@@ -52,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python's own recipe: point stdout at devnull so the exit flush cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: workers are ended, files only ever written whole
+        print(E_INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # the CLI is the one place that turns any failure into a code
         log.debug("unexpected failure", exc_info=True)
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
@@ -75,15 +82,16 @@ def _solve(args: argparse.Namespace) -> int:
     started = utc_now()
     problem = load_problem(args.problem)
     result = problem.solve(args.solver)
+    print(result.summary().as_text())  # before any write: a failed write keeps it
     if args.json or args.out or args.report:  # the record runs the stresses: only on request
         record = decision_record(problem, result)
+        page = _report_page(record) if args.report else None  # drawn before any write
         if args.json:
             _write_json(args.json, record)
         if args.out:
             _write_outputs(args, problem, result, record, started)
-        if args.report:
-            _write_report(args.report, record)
-    print(result.summary().as_text())
+        if page is not None:
+            _write_text(args.report, page)
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     return EXIT_OK if result.ok else EXIT_ERROR
@@ -95,7 +103,7 @@ def _stress(args: argparse.Namespace) -> int:
     report = StressReport(current)
     if args.positions:
         portfolio = f"optimized positions ({args.positions})"
-        solved = _solved_positions(args.positions)
+        solved = read_positions(args.positions)
         report = StressReport(
             stress_test(problem, solved, args.scenario, portfolio=portfolio), current
         )
@@ -111,13 +119,16 @@ def _frontier(args: argparse.Namespace) -> int:
 
 
 def _emit(report: "Any", args: argparse.Namespace) -> int:
-    """Write ``report`` as JSON (``--json``) and a chart (``--plot``), then print its text."""
+    """Print ``report``'s text, then write it as JSON (``--json``) and a chart (``--plot``).
+
+    The text comes first, so a write that fails loses nothing printed.
+    """
+    print(report.as_text())
     if args.json:
         _write_json(args.json, report.to_dict())
     if getattr(args, "plot", None):
         report.plot(args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
-    print(report.as_text())
     return EXIT_OK
 
 
@@ -128,11 +139,14 @@ def _project(args: argparse.Namespace) -> int:
     positions = None
     if args.solve:
         result = problem.solve()
-        if not result.ok:
-            raise DataError(f"{args.problem}: the solve ended {result.status.value}; no policy")
+        if not result.ok:  # only a verified optimum is a policy; exit as ldi solve would
+            detail = f": {result.diagnosis.message}" if result.diagnosis else ""
+            ended = f"{args.problem}: the solve ended {result.status.value}{detail}; no policy"
+            print(f"error: {ended}", file=sys.stderr)
+            return EXIT_INFEASIBLE if result.status is Status.INFEASIBLE else EXIT_ERROR
         positions = result.positions
     elif args.positions:
-        positions = _solved_positions(args.positions)
+        positions = read_positions(args.positions)
     projection = funding_projection(
         problem,
         positions,
@@ -147,34 +161,31 @@ def _project(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from ldi.sweep import parse_vary, sweep  # the optimizer loads cvxpy
-
-    variants = parse_vary(args.vary)
-    result = sweep(args.problem, variants, args.scheduler, args.workers)
-    if args.json:
-        _write_json(args.json, result.to_dict())
-    table = result.table()
-    print(table.to_string(float_format=lambda v: f"{v:,.6g}"))
-    for index, error in result.failures.items():
+    """Solve the variants; print the table and the failures, then write the JSON."""
+    result = sweep(args.problem, parse_vary(args.vary), args.scheduler, args.workers)
+    print(result.table().to_string(float_format=lambda v: f"{v:,.6g}"))
+    for index, error in sorted(result.failures.items()):
         print(f"variant {index} failed: {error}", file=sys.stderr)
+    if args.json:  # after the table: a write that fails loses nothing printed
+        _write_json(args.json, result.to_dict())
     return EXIT_ERROR if result.failures else EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
-    record = _read_result(args.result)
-    missing = [k for k in REPORT_KEYS if not isinstance(record, dict) or k not in record]
-    if missing:
-        raise DataError(E_RESULT.format(file=args.result, problem=f"no {missing[0]!r}"))
-    _write_report(args.out, record)
+    _write_report(args.out, read_result(args.result))
     return EXIT_OK
 
 
 def _write_report(path: str, record: dict[str, Any]) -> None:
     """The HTML report of ``record``, written atomically; its path on standard error."""
+    _write_text(path, _report_page(record))
+
+
+def _report_page(record: dict[str, Any]) -> str:
+    """The self-contained HTML report of ``record``, its charts drawn."""
     from ldi.reporting.html_report import html_report, record_charts
 
-    page = html_report(record, record_charts(record))
-    print(f"wrote {write_text_atomic(path, page)}", file=sys.stderr)
+    return html_report(record, record_charts(record))
 
 
 def _write_outputs(
@@ -198,34 +209,30 @@ def _write_outputs(
 
 def _write_json(path: str, data: dict[str, Any]) -> None:
     """Write ``data`` as JSON atomically and say where on standard error."""
-    text = json.dumps(data, indent=2) + "\n"
+    _write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write ``text`` atomically and say where on standard error (errors name ``path``)."""
     print(f"wrote {write_text_atomic(path, text)}", file=sys.stderr)
 
 
-def _read_result(file: str) -> Any:
-    """A result file's JSON; a DataError when it cannot be read or is not JSON."""
+def _output_path(text: str) -> str:
+    """An output option's value; a blank one is refused by the parser (exit 2)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(E_EMPTY_PATH)
+    return text
+
+
+def _chart_path(text: str) -> str:
+    """A ``--plot`` value whose extension names a chart format: checked before computing."""
+    from ldi.reporting.plots import chart_format  # matplotlib: only when a chart is asked for
+
     try:
-        with open(file, encoding="utf-8") as handle:
-            result = json.load(handle)
-    except OSError as error:
-        raise DataError(E_RESULT.format(file=file, problem=error.strerror or error)) from None
-    except json.JSONDecodeError as error:
-        raise DataError(E_RESULT.format(file=file, problem=f"not JSON ({error})")) from None
-    return result
-
-
-def _solved_positions(file: str) -> dict[str, float]:
-    """The positions of a solve result's JSON; a DataError when it has none."""
-    result = _read_result(file)
-    positions = result.get("positions") if isinstance(result, dict) else None
-    if not isinstance(positions, dict) or not positions:
-        raise DataError(E_RESULT.format(file=file, problem="no positions"))
-    missing = sorted(k for k, v in positions.items() if not isinstance(v, int | float))
-    if missing:
-        status = result.get("status")
-        problem = f"no position for {missing} (the solve ended {status!r})"
-        raise DataError(E_RESULT.format(file=file, problem=problem))
-    return {str(k): float(v) for k, v in positions.items()}
+        chart_format(_output_path(text))
+    except DataError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -244,11 +251,14 @@ def _parser() -> argparse.ArgumentParser:
         "--keys",
         type=float,
         nargs="+",
+        action=_Tenors,
         default=list(DEFAULT_KEYS),
         metavar="YEARS",
-        help="key-rate tenors in years (default: %(default)s)",
+        help="key-rate tenors in years, positive and increasing (default: %(default)s)",
     )
-    risk.add_argument("--json", metavar="OUT.json", help="also write the report as JSON")
+    risk.add_argument(
+        "--json", type=_output_path, metavar="OUT.json", help="also write the report as JSON"
+    )
     risk.set_defaults(command=_risk)
 
     solve = commands.add_parser(
@@ -257,14 +267,19 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("problem", help="problem YAML file")
     solve.add_argument(
         "--json",
+        type=_output_path,
         metavar="OUT.json",
         help="also write the decision record (result, stresses) as JSON",
     )
     solve.add_argument(
-        "--report", metavar="OUT.html", help="also write the self-contained HTML report"
+        "--report",
+        type=_output_path,
+        metavar="OUT.html",
+        help="also write the self-contained HTML report",
     )
     solve.add_argument(
         "--out",
+        type=_output_path,
         metavar="DIR",
         help="also write result.json, positions.csv, exposures.csv, constraints.csv, "
         "summary.md and manifest.json (inputs' hashes, versions, solver, times) to DIR",
@@ -290,7 +305,9 @@ def _parser() -> argparse.ArgumentParser:
     stress.add_argument(
         "--scenario", nargs="+", metavar="NAME", help="scenarios to run (default: all)"
     )
-    stress.add_argument("--json", metavar="OUT.json", help="also write the results as JSON")
+    stress.add_argument(
+        "--json", type=_output_path, metavar="OUT.json", help="also write the results as JSON"
+    )
     stress.set_defaults(command=_stress)
 
     frontier = commands.add_parser(
@@ -303,20 +320,25 @@ def _parser() -> argparse.ArgumentParser:
         default="volatility",
         help="surplus volatility (factor model) or CVaR 95%% of simulated losses",
     )
-    frontier.add_argument("--points", type=int, default=11, help="points (default: 11)")
     frontier.add_argument(
-        "--scenarios", type=int, default=10_000, help="simulated scenarios for cvar (10,000)"
+        "--points", type=_whole(*POINTS), default=11, help="points, 2 to 200 (default: 11)"
     )
-    frontier.add_argument("--seed", type=int, default=0, help="scenario seed (default: 0)")
-    frontier.add_argument("--json", metavar="OUT.json", help="also write the points as JSON")
-    frontier.add_argument("--plot", metavar="OUT.png", help="also plot the frontier")
+    _draw_options(frontier, 10_000, "simulated scenarios for cvar", "scenario seed")
+    frontier.add_argument(
+        "--json", type=_output_path, metavar="OUT.json", help="also write the points as JSON"
+    )
+    frontier.add_argument(
+        "--plot", type=_chart_path, metavar="OUT.png", help=f"also plot the frontier ({CHARTS})"
+    )
     frontier.set_defaults(command=_frontier)
 
     report = commands.add_parser(
         "report", help="the HTML report of a result written by 'ldi solve --json'"
     )
     report.add_argument("result", help="a result JSON file of 'ldi solve --json'")
-    report.add_argument("--out", metavar="OUT.html", required=True, help="the report to write")
+    report.add_argument(
+        "--out", type=_output_path, metavar="OUT.html", required=True, help="the report to write"
+    )
     report.set_defaults(command=_report)
 
     project = commands.add_parser(
@@ -330,11 +352,10 @@ def _parser() -> argparse.ArgumentParser:
         help="positions of 'ldi solve --json' (default: the current holdings)",
     )
     policy.add_argument("--solve", action="store_true", help="solve first; project the result")
-    project.add_argument("--years", type=int, default=10, help="years (default: 10)")
     project.add_argument(
-        "--scenarios", type=int, default=5_000, help="simulated paths (default: 5,000)"
+        "--years", type=_whole(*YEARS), default=10, help="years, 1 to 50 (default: 10)"
     )
-    project.add_argument("--seed", type=int, default=0, help="scenario seed (default: 0)")
+    _draw_options(project, 5_000, "simulated paths", "paths' seed")
     project.add_argument(
         "--rebalance",
         choices=[rule.value for rule in Rebalance],
@@ -345,8 +366,12 @@ def _parser() -> argparse.ArgumentParser:
         "problem's optimization again on each path (resolve)",
     )
     _scheduler_options(project, "share a resolve projection's paths out: ")
-    project.add_argument("--json", metavar="OUT.json", help="also write the table as JSON")
-    project.add_argument("--plot", metavar="OUT.png", help="also plot the fan chart")
+    project.add_argument(
+        "--json", type=_output_path, metavar="OUT.json", help="also write the table as JSON"
+    )
+    project.add_argument(
+        "--plot", type=_chart_path, metavar="OUT.png", help=f"also plot the fan chart ({CHARTS})"
+    )
     project.set_defaults(command=_project)
 
     sweeping = commands.add_parser(
@@ -359,12 +384,26 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         metavar="PATH=VALUES",
         help="a key of the file and its values, START:STOP:COUNT or V1,V2,...; several "
-        "--vary give every combination (e.g. constraints.1.hedge_ratio.min=0.9:1.0:11)",
+        "--vary give every combination (e.g. constraints.1.hedge_ratio.min=0.9:1.0:11), "
+        f"at most {MAX_VARIANTS:,} variants",
     )
     _scheduler_options(sweeping)
-    sweeping.add_argument("--json", metavar="OUT.json", help="also write the results as JSON")
+    sweeping.add_argument(
+        "--json", type=_output_path, metavar="OUT.json", help="also write the results as JSON"
+    )
     sweeping.set_defaults(command=_sweep)
     return parser
+
+
+def _draw_options(command: argparse.ArgumentParser, count: int, what: str, seed: str) -> None:
+    """``--scenarios`` (1 to the schema's cap) and ``--seed``: the simulated draws."""
+    command.add_argument(
+        "--scenarios",
+        type=_whole(*SCENARIOS),
+        default=count,
+        help=f"{what}, 1 to {SCENARIOS[1]:,} (default: {count:,})",
+    )
+    command.add_argument("--seed", type=_whole(0), default=0, help=f"{seed} (default: 0)")
 
 
 def _scheduler_options(command: argparse.ArgumentParser, purpose: str = "") -> None:
@@ -375,4 +414,38 @@ def _scheduler_options(command: argparse.ArgumentParser, purpose: str = "") -> N
         help=f"{purpose}serial, processes, local (a Dask LocalCluster) or a Dask scheduler "
         "address such as tcp://host:8786 (default: serial)",
     )
-    command.add_argument("--workers", type=int, default=2, help="local workers (default: 2)")
+    command.add_argument(
+        "--workers",
+        type=_whole(1, MAX_WORKERS),
+        default=2,
+        help=f"local workers, 1 to {MAX_WORKERS} (default: 2)",
+    )
+
+
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` (to ``high``), else exit 2 naming it."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            expected = f"from {low:,} to {high:,}" if high is not None else f"of {low:,} or more"
+            raise argparse.ArgumentTypeError(E_WHOLE.format(value=text, expected=expected))
+        return value
+
+    return whole
+
+
+class _Tenors(argparse.Action):
+    """Key-rate tenors: finite, positive and strictly increasing, else exit 2 naming them."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, *_: Any
+    ) -> None:
+        try:
+            tenors = tenor_vector(values, "keys")
+        except DataError as error:
+            raise argparse.ArgumentError(self, str(error)) from None
+        setattr(namespace, self.dest, tenors.tolist())

@@ -3,18 +3,21 @@
 Ids are checked against the instruments here, so an error names its path in the file.
 """
 
+import io
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import pandas as pd
 
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError, SpecError
 from ldi.instruments import Instrument, Role
 from ldi.instruments.conventions import HAIRCUTS
 from ldi.io.errors import relocated as _relocated
+from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.io.schema import (
     GENERATOR_KEYS,
     CollateralSpec,
@@ -73,6 +76,7 @@ E_RETURN_KIND = (
     "growth assets ({kinds}); expected return_<id> only for return_seeking instruments, "
     "one of {ids}"
 )
+E_HISTORY_READ = "{file}: cannot read the curve history ({reason})"
 E_CALIBRATION = (
     "{error} (calibrating the mean reversion of the curve factors; expected a history that "
     "calibrates, or speeds in simulation.mean_reversion.curve)"
@@ -158,8 +162,9 @@ def build_simulation(
     """The simulation setup of the ``simulation`` section.
 
     Settings are checked together before any file is read; files are read relative to
-    ``base_dir``. With ``dynamics: mean_reverting``, a ``curve_history`` and no
-    ``mean_reversion.curve``, the curve factors' reversion is calibrated from the history.
+    ``base_dir``, and only from inside it or the data root (``ldi.io.files.confined``). With
+    ``dynamics: mean_reverting``, a ``curve_history`` and no ``mean_reversion.curve``, the
+    curve factors' reversion is calibrated from the history (read once for both).
     """
     if spec.scenario_file is not None:
         # Values, not keys written: a spec dumped with its defaults loads again.
@@ -168,7 +173,8 @@ def build_simulation(
         if given:
             where = "simulation.scenario_file"
             raise SpecError(E_FILE_AND_MODEL.format(keys=given), path=where)
-        file = _scenario_file(base_dir / spec.scenario_file, instruments)
+        where = "simulation.scenario_file"
+        file = _scenario_file(confined(spec.scenario_file, base_dir, where), instruments)
         return SimulationSetup(scenario_file=file, carry=spec.carry)
     section = spec.mean_reversion
     if section is not None and section.curve is not None:
@@ -177,30 +183,46 @@ def build_simulation(
             where = "simulation.mean_reversion.curve"
             message = E_REVERSION_CURVE.format(got=len(section.curve), factors=factors)
             raise SpecError(message, path=where)
-    curve = _curve_factors(spec, base_dir)
+    history = _curve_history(spec, base_dir)
+    curve = _curve_factors(spec, history)
     return SimulationSetup(
         curve_factors=curve,
         dynamics=spec.dynamics,
-        mean_reversion=_mean_reversion(spec, base_dir, curve),
+        mean_reversion=_mean_reversion(spec, history, curve),
         innovations=spec.innovations,
         degrees_of_freedom=spec.degrees_of_freedom,
         carry=spec.carry,
     )
 
 
-def _curve_factors(spec: SimulationSpec, base_dir: Path) -> CurveFactors | None:
-    """The curve factors of a history (None: the default shapes)."""
+def _curve_history(spec: SimulationSpec, base_dir: Path) -> pd.DataFrame | None:
+    """The rows of the ``curve_history`` CSV file (None when there is none)."""
     if spec.curve_history is None:
         return None
+    where = "simulation.curve_history"
+    file = confined(spec.curve_history, base_dir, where)
     try:
-        return CurveFactors.from_csv(str(base_dir / spec.curve_history), spec.components)
+        return pd.read_csv(io.StringIO(read_text(file, MAX_DATA_BYTES)))
+    except UnreadableFile as error:
+        reason = error.reason
+    except ValueError as error:  # pandas' parser errors give a line, never its text
+        reason = str(error)
+    raise SpecError(f"{where}: " + E_HISTORY_READ.format(file=file, reason=reason), path=where)
+
+
+def _curve_factors(spec: SimulationSpec, history: pd.DataFrame | None) -> CurveFactors | None:
+    """The curve factors of a history (None: the default shapes)."""
+    if history is None:
+        return None
+    try:
+        return CurveFactors.from_history(history, spec.components)
     except DataError as error:
         where = "simulation.curve_history"
         raise SpecError(f"{where}: {error}", path=where) from None
 
 
 def _mean_reversion(
-    spec: SimulationSpec, base_dir: Path, curve: CurveFactors | None
+    spec: SimulationSpec, history: pd.DataFrame | None, curve: CurveFactors | None
 ) -> MeanReversion | None:
     """The section's mean reversion: given, calibrated from the history, or None (defaults)."""
     section = spec.mean_reversion or MeanReversionSpec()
@@ -213,11 +235,10 @@ def _mean_reversion(
         ]
         levels = [e.long_run_bp for e in section.curve]
         reversion = MeanReversion(curve_speed=np.array(speeds), curve_long_run_bp=np.array(levels))
-    elif curve is not None and spec.dynamics is Dynamics.MEAN_REVERTING:
+    elif history is not None and curve is not None and spec.dynamics is Dynamics.MEAN_REVERTING:
         where = "simulation.curve_history"
-        history = str(base_dir / str(spec.curve_history))  # given: it made the curve
         try:
-            reversion = MeanReversion.from_csv(history, curve)
+            reversion = MeanReversion.from_history(history, curve)
         except DataError as error:
             message = f"{where}: " + E_CALIBRATION.format(error=error)
             raise SpecError(message, path=where) from None

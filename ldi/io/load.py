@@ -1,11 +1,21 @@
-"""Problem files: YAML (safe_load only) -> validated ProblemSpec -> Problem.
+"""Problem files: YAML (safe loader only) -> validated ProblemSpec -> Problem.
 
 Every error is a SpecError whose message starts with the path of the offending key
 (``curves.gilts.rates[3]``), then the value and what is expected.
+
+A problem file is read with PyYAML's safe loader (libyaml's C parser when PyYAML has it),
+parsed once, and checked before any Python object is built: at most ``MAX_PROBLEM_BYTES``
+of UTF-8, no key twice in one mapping, no alias inside its own anchor, at most
+``MAX_DEPTH`` levels of lists and mappings and ``MAX_NODES`` nodes, each alias counted as
+all it stands for (a 1 KB "alias bomb" stands for billions). The files a problem names are
+read only from its folder (``ldi.io.files.confined``).
 """
 
+import gc
+import io
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -17,7 +27,7 @@ import yaml
 from pydantic import ValidationError
 
 from ldi.cashflows.cashflows import E_READ as E_READ_CSV
-from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.cashflows import Cashflows, without_past_flows
 from ldi.cashflows.indexation import Indexation
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import E_CURVE, Market
@@ -27,6 +37,7 @@ from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
 from ldi.io.errors import relocated as _relocated
+from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
     NOMINAL_KINDS,
@@ -36,6 +47,7 @@ from ldi.io.schema import (
     CurveSpec,
     LiabilitiesSpec,
     ParSwapCurveSpec,
+    PastFlows,
     ProblemSpec,
     RepoSpec,
     UnknownKeysError,
@@ -53,8 +65,24 @@ from ldi.scenarios.pnl import OutcomeSettings
 from ldi.units import BP
 from ldi.validation import tenor_vector
 
+# libyaml's parser and composer in C when PyYAML has them: the same nodes, many times faster.
+YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_PROBLEM_BYTES = 4 * 2**20  # 4 MiB: bulk data belongs in the CSV files a problem names
+MAX_NODES = 500_000  # scalars, lists and mappings, each alias counted as what it stands for
+MAX_DEPTH = 64  # levels of lists and mappings
 E_READ = "{file}: cannot read the problem file ({reason})"
 E_YAML = "{file}: not valid YAML ({reason})"
+E_NODES = (
+    "{file}: more than {limit:,} values, keys, lists and mappings (each alias counted as all "
+    "it stands for); expected at most {limit:,}"
+)
+E_DEPTH = (
+    "{file}: lists and mappings nested more than {limit} deep; expected at most {limit} "
+    "levels of lists and mappings"
+)
+E_RECURSIVE = (
+    "{file}: the anchor on line {line} holds an alias to itself; expected no recursive aliases"
+)
 E_REPEATED_KEY = (
     "{file}: key {key!r} appears twice in one mapping (line {line}); expected each key once"
 )
@@ -113,7 +141,9 @@ E_NEEDS_INFLATION = (
 def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> Problem:
     """Load a problem from a YAML file or from a dict of the same shape.
 
-    Relative CSV paths resolve against the YAML file's folder (the working folder for a dict).
+    Relative CSV paths resolve against the YAML file's folder (the working folder for a dict),
+    and every file the problem names must lie inside that folder, or inside the data root
+    named by the environment variable ``LDI_DATA_ROOT`` (``ldi.io.files``).
     """
     if isinstance(source, Mapping):
         return build_problem(parse_spec(source), Path.cwd())
@@ -121,49 +151,137 @@ def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> Problem:
     return build_problem(parse_spec(read_yaml(path)), path.parent)
 
 
-def _repeated_key(node: yaml.Node | None) -> yaml.Node | None:
-    """The first key node repeated within one mapping of a composed YAML tree, if any.
-
-    ``yaml.safe_load`` keeps the last of two ``UKT_2036:`` holdings without a word, so the
-    tree is checked first (composing builds nodes only, no Python objects).
-    """
-    if isinstance(node, yaml.MappingNode):
-        seen: set[tuple[str, str]] = set()
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if (key.tag, key.value) in seen:
-                    return key
-                seen.add((key.tag, key.value))
-            found = _repeated_key(value)
-            if found is not None:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found = _repeated_key(item)
-            if found is not None:
-                return found
-    return None
-
-
 def read_yaml(path: Path) -> dict[str, Any]:
-    """The top-level mapping of a YAML file, read with ``yaml.safe_load``."""
+    """The top-level mapping of a YAML file, read safely (see the module docstring)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SpecError(E_READ.format(file=path, reason=error.strerror or error)) from None
-    try:
-        repeated = _repeated_key(yaml.compose(text, Loader=yaml.SafeLoader))
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        reason = str(error).replace("\n", " ")
-        raise SpecError(E_YAML.format(file=path, reason=reason)) from None
-    if repeated is not None:
-        line = repeated.start_mark.line + 1
-        raise SpecError(E_REPEATED_KEY.format(file=path, key=repeated.value, line=line))
+        text = read_text(path, MAX_PROBLEM_BYTES)
+    except UnreadableFile as error:
+        raise SpecError(E_READ.format(file=path, reason=error.reason)) from None
+    raw = _parsed(text, path)
     if not isinstance(raw, dict):
         kind = "an empty file" if raw is None else f"a {type(raw).__name__}"
         raise SpecError(E_TOP.format(file=path, kind=kind))
     return raw
+
+
+def _parsed(text: str, path: Path) -> Any:
+    """The one document of ``text``, or a SpecError naming the file and a line."""
+    try:
+        with _cyclic_gc_paused():
+            return _document(text, path)
+    except yaml.YAMLError as error:
+        if "nesting depth" in str(getattr(error, "problem", "")):  # libyaml's own depth limit
+            raise SpecError(E_DEPTH.format(file=path, limit=MAX_DEPTH)) from None
+        raise SpecError(E_YAML.format(file=path, reason=_yaml_reason(error, text))) from None
+    except RecursionError:  # PyYAML's pure-Python composer recurses once per level
+        raise SpecError(E_DEPTH.format(file=path, limit=MAX_DEPTH)) from None
+
+
+def _document(text: str, path: Path) -> Any:
+    """The document of ``text``: composed once, checked, then built from the same nodes."""
+    loader = YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:  # no document: empty, or comments only
+            return None
+        _check_tree(node, path)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a document is parsed.
+
+    A parse allocates a graph of nodes that lives until it ends; the collector would walk
+    it again and again as it grows (six times the parse's own time on a 2 MB file).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _yaml_reason(error: yaml.YAMLError, text: str) -> str:
+    """What a YAML error says and where, without the lines of the file it would quote."""
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return f"character #x{code:04x} at line {line}: {error.reason}"
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return " ".join(str(error).split())
+    mark = error.problem_mark or error.context_mark
+    said = ", ".join(part for part in (error.context, error.problem) if part)
+    return f"{said} at line {mark.line + 1}, column {mark.column + 1}" if mark else said
+
+
+def _check_tree(root: yaml.Node, path: Path) -> None:
+    """Refuse a composed tree that repeats a key, holds itself or exceeds the limits.
+
+    Aliases make the tree a graph whose lists and mappings may be shared, so each is
+    measured once, depth-first without recursion: its size (1 + its children's, a scalar
+    counting 1) and depth (lists and mappings on the longest path down). ``yaml.safe_load``
+    keeps the last of two ``UKT_2036:`` holdings without a word; the first key repeated in
+    the file is reported.
+    """
+    measured: dict[int, tuple[int, int]] = {}  # id(list or mapping) -> (nodes, depth)
+    opened: set[int] = set()  # the lists and mappings from the root down to the one measured
+    repeats: list[yaml.Node] = []
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
+    while stack:
+        node, done = stack.pop()
+        if done is not None:  # its children are measured: measure it
+            opened.discard(id(node))
+            nodes, depth = 1, 0
+            for child in done:
+                size, levels = measured.get(id(child), (1, 0))  # a scalar: (1, 0)
+                nodes, depth = nodes + size, max(depth, levels)
+            if nodes > MAX_NODES:
+                raise SpecError(E_NODES.format(file=path, limit=MAX_NODES))
+            if depth + 1 > MAX_DEPTH:
+                raise SpecError(E_DEPTH.format(file=path, limit=MAX_DEPTH))
+            measured[id(node)] = (nodes, depth + 1)
+            continue
+        if id(node) in measured or isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in opened:
+            line = node.start_mark.line + 1
+            raise SpecError(E_RECURSIVE.format(file=path, line=line))
+        opened.add(id(node))
+        children = _children(node)
+        stack.append((node, children))
+        for child in children:
+            if not isinstance(child, yaml.ScalarNode) and id(child) not in measured:
+                stack.append((child, None))
+        if isinstance(node, yaml.MappingNode):
+            repeats += _repeated_keys(node)
+    if repeats:
+        first = min(repeats, key=lambda key: key.start_mark.index)
+        line = first.start_mark.line + 1
+        raise SpecError(E_REPEATED_KEY.format(file=path, key=first.value, line=line))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    """A mapping's keys and values, a list's items."""
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value)
+
+
+def _repeated_keys(node: yaml.MappingNode) -> list[yaml.Node]:
+    """The scalar keys of one mapping that repeat an earlier key of it."""
+    seen: set[tuple[str, str]] = set()
+    repeats = []
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if (key.tag, key.value) in seen:
+                repeats.append(key)
+            seen.add((key.tag, key.value))
+    return repeats
 
 
 def parse_spec(raw: Mapping[str, Any]) -> ProblemSpec:
@@ -407,20 +525,24 @@ def _load_cashflows(
     try:
         if isinstance(section.cashflows, str):
             where = Path(section.cashflows).name
-            frame = _read_csv(base_dir / section.cashflows, where)
+            frame = _read_csv(confined(section.cashflows, base_dir, path), where)
             status_where, blank = f"{where}.status[{{i}}]", "a blank cell"
         else:
             where = path
             rows = [row.model_dump(exclude_none=True) for row in section.cashflows]
             frame = pd.DataFrame(rows).reindex(columns=_row_columns(rows))
             status_where, blank = f"{path}[{{i}}].status", "no status"
+        if section.past_flows is PastFlows.DROP:
+            frame = without_past_flows(frame, spec.valuation_date, where)
         if frame.empty:
             raise DataError(E_NO_ROWS.format(where=where))
         indexation = Indexation(**section.indexation.model_dump(), where="liabilities.indexation")
         status = frame.pop("status") if "status" in frame.columns else None
 
         def flows(part: pd.DataFrame) -> Cashflows:
-            cf = Cashflows.from_frame(part, spec.valuation_date, where=where)
+            cf = Cashflows.from_frame(
+                part, spec.valuation_date, where=where, allow_negative=section.allow_negative
+            )
             return replace(cf, indexation=indexation)
 
         total = flows(frame)
@@ -450,10 +572,12 @@ def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _read_csv(file: Path, where: str) -> pd.DataFrame:
+    """The rows of a CSV file; errors give its name and a line, never the line's text."""
     try:
-        frame = pd.read_csv(file)
-        header = pd.read_csv(file, header=None, nrows=1, dtype=str).iloc[0]
-    except (OSError, ValueError) as error:
+        text = read_text(file, MAX_DATA_BYTES)
+        frame = pd.read_csv(io.StringIO(text))
+        header = pd.read_csv(io.StringIO(text), header=None, nrows=1, dtype=str).iloc[0]
+    except (UnreadableFile, ValueError) as error:  # ValueError: pandas' parser errors
         raise DataError(E_READ_CSV.format(where=where, reason=error)) from None
     # pandas renames a repeated column 'fixed' to 'fixed.1'; restore the names as written, so
     # the repeat is reported as such rather than as an unknown column.

@@ -10,25 +10,53 @@ instrument specs are the parameters of the instrument classes; a field left out 
 convention default of its kind.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from difflib import get_close_matches
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
     Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ldi.cashflows.schedule import FREQUENCIES
 from ldi.curves.zero import Interpolation
+from ldi.io.limits import bounds_problems
+from ldi.plausible import (
+    BENEFIT,
+    BP_VOLATILITY,
+    COUPON,
+    DURATION,
+    EXPECTED_RETURN,
+    INDEX_RATIO,
+    INDEXATION_LAG,
+    MONEY,
+    MOVE_BP,
+    PRICE,
+    RATE,
+    SPREAD,
+    STRESS_RETURN,
+    VOLATILITY,
+    YEARS,
+    Plausible,
+)
+from ldi.risk.factors import FACTORS
 from ldi.scenarios.carry import CarryConvention
 from ldi.scenarios.simulation import DEFAULT_DEGREES_OF_FREEDOM, Dynamics, Innovations
 from ldi.units import Compounding
+from ldi.validation import MAX_YEARS
 
 SCHEMA_VERSION = 1
 TAG_PREFIX = "kind="  # marks union tags in pydantic error locations; not part of the YAML path
@@ -59,6 +87,59 @@ Number = Annotated[float, BeforeValidator(_not_bool)]
 """A number: an int, a float or a numeric string (PyYAML reads 60.0e6 as a string)."""
 
 
+def _within(plausible: Plausible) -> AfterValidator:
+    """A check that a number lies in ``plausible``'s range (``ldi.plausible``)."""
+
+    def check(value: float) -> float:
+        if value not in plausible:
+            raise ValueError(plausible.expected(value))
+        return value
+
+    return AfterValidator(check)
+
+
+def _not_beyond_max_years(value: float) -> float:
+    if value > MAX_YEARS:
+        raise ValueError(YEARS.expected(value))
+    return value
+
+
+Time = Annotated[Number, AfterValidator(_not_beyond_max_years)]
+"""Years, at most MAX_YEARS; > 0 is checked by the curves (tenors) or by past_flows (payments)."""
+Years = Annotated[Number, Field(gt=0), _within(YEARS)]
+Rate = Annotated[Number, _within(RATE)]
+Spread = Annotated[Number, _within(SPREAD)]
+Coupon = Annotated[Number, _within(COUPON)]
+Lag = Annotated[Number, Field(ge=0), _within(INDEXATION_LAG)]
+Volatility = Annotated[Number, Field(ge=0), _within(VOLATILITY)]
+Money = Annotated[Number, _within(MONEY)]
+MoveBp = Annotated[Number, _within(MOVE_BP)]
+
+E_IMPLAUSIBLE = "implausible"  # the pydantic error type of checks that need other keys
+E_PAST_ROW = (
+    "on or before the valuation date (t <= 0); expected payments after it, or "
+    "liabilities.past_flows: drop to leave past flows out"
+)
+E_NO_INSTRUMENTS = "expected at least one instrument when the file has an objective"
+
+
+def _invalid(title: str, problems: Sequence[tuple[tuple[int | str, ...], Any, str]]) -> None:
+    """Raise the ``(location, value, message)`` problems found by a check across keys.
+
+    Raised inside a validator, pydantic prefixes each location with the field's own path.
+    """
+    if problems:
+        raise ValidationError.from_exception_data(
+            title,
+            [
+                InitErrorDetails(
+                    type=PydanticCustomError(E_IMPLAUSIBLE, message), loc=loc, input=value
+                )
+                for loc, value, message in problems
+            ],
+        )
+
+
 class Spec(BaseModel):
     """Base of every section: frozen, and unknown keys are errors that list the known ones.
 
@@ -81,8 +162,8 @@ class Spec(BaseModel):
 class TermStructureSpec(Spec):
     """Rates at pillar tenors: ``tenors`` in years, ``rates`` decimals, one per tenor."""
 
-    tenors: list[Number] = Field(min_length=1)
-    rates: list[Number] = Field(min_length=1)
+    tenors: list[Time] = Field(min_length=1)
+    rates: list[Rate] = Field(min_length=1)
 
 
 class ZeroCurveSpec(TermStructureSpec):
@@ -139,7 +220,7 @@ CurveSpec = Annotated[
 class CashflowRowSpec(Spec):
     """One payment: year fraction, fixed nominal amount, inflation-linked real amount."""
 
-    time: Number
+    time: Time
     fixed: Number = 0.0
     inflation_linked: Number = 0.0
     status: str | None = None
@@ -155,10 +236,10 @@ def _cashflows_form(value: Any) -> str | None:
 class IndexationSpec(Spec):
     """Uprating of inflation-linked amounts: lag (years) and LPI floor/cap per year."""
 
-    lag: Number = Field(default=0.0, ge=0)
-    floor: Number | None = Field(default=None, gt=-1)
-    cap: Number | None = Field(default=None, gt=-1)
-    volatility: Number = Field(default=0.0, ge=0)
+    lag: Lag = 0.0
+    floor: Rate | None = None
+    cap: Rate | None = None
+    volatility: Volatility = 0.0
 
     @model_validator(mode="after")
     def _floor_below_cap(self) -> "IndexationSpec":
@@ -167,18 +248,29 @@ class IndexationSpec(Spec):
         return self
 
 
+class PastFlows(StrEnum):
+    """What to do with benefits on or before the valuation date (t <= 0)."""
+
+    REFUSE = "refuse"  # an input error: a past benefit is no liability
+    DROP = "drop"  # left out, with a warning that says how many and how much
+
+
 class LiabilitiesSpec(Spec):
     """Benefit cash flows and their discount basis (a named curve plus a spread).
 
     ``credit_spread_beta``: the share of a stress's credit-spread move passed to the
-    discount rate (1 on an AA corporate basis, 0 on gilts or swaps).
+    discount rate (1 on an AA corporate basis, 0 on gilts or swaps). ``past_flows``: what to
+    do with benefits at t <= 0; ``allow_negative``: accept negative benefit amounts (e.g. a
+    contribution netted into the table).
     """
 
     discount_curve: str
-    spread: Number = 0.0
+    spread: Spread = 0.0
     credit_spread_beta: Annotated[Number, Field(ge=0, le=2)] = 0.0
     inflation_curve: str | None = None
     indexation: IndexationSpec = IndexationSpec()
+    past_flows: PastFlows = PastFlows.REFUSE
+    allow_negative: bool = False
     cashflows: Annotated[
         Annotated[str, Tag(f"{TAG_PREFIX}file")]
         | Annotated[list[CashflowRowSpec], Tag(f"{TAG_PREFIX}rows"), Field(min_length=1)],
@@ -189,6 +281,25 @@ class LiabilitiesSpec(Spec):
             "inflation_linked, status)",
         ),
     ]
+
+    @field_validator("cashflows")
+    @classmethod
+    def _plausible_rows(cls, cashflows: Any, info: ValidationInfo) -> Any:
+        """Inline rows: no past benefit unless dropped, amounts plausible (a CSV: when read)."""
+        if isinstance(cashflows, str):
+            return cashflows
+        refuse_past = info.data.get("past_flows", PastFlows.REFUSE) is PastFlows.REFUSE
+        amounts = MONEY if info.data.get("allow_negative", False) else BENEFIT
+        problems = []
+        for i, row in enumerate(cashflows):
+            if refuse_past and row.time <= 0:
+                problems.append(((i, "time"), row.time, E_PAST_ROW))
+            for key in ("fixed", "inflation_linked"):
+                value = getattr(row, key)
+                if value not in amounts:
+                    problems.append(((i, key), value, amounts.expected(value)))
+        _invalid("LiabilitiesSpec", problems)
+        return cashflows
 
 
 class MarketSpec(Spec):
@@ -202,7 +313,6 @@ class MarketSpec(Spec):
     inflation_curve: str | None = None
 
 
-Years = Annotated[Number, Field(gt=0)]
 Frequency = Literal[FREQUENCIES]  # type: ignore[valid-type]
 
 
@@ -216,8 +326,8 @@ class QuotedBondSpec(InstrumentSpec):
     """A bond's pricing: a curve plus ``spread``, or a market ``price`` (clean, per 100)."""
 
     curve: str | None = None
-    spread: Number | None = None
-    price: Number | None = Field(default=None, gt=0)
+    spread: Spread | None = None
+    price: Annotated[Number, Field(gt=0), _within(PRICE)] | None = None
 
     @model_validator(mode="after")
     def _spread_or_price(self) -> "QuotedBondSpec":
@@ -233,7 +343,7 @@ class BondSpec(QuotedBondSpec):
     """Fixed-coupon bond (government, or ``credit: true``)."""
 
     kind: Literal["bond"]
-    coupon: Number
+    coupon: Coupon
     maturity: Years
     frequency: Frequency | None = None
     credit: bool = False
@@ -251,11 +361,12 @@ class IndexLinkedBondSpec(QuotedBondSpec):
     """Index-linked bond: real coupon, uplift accrued so far, indexation lag."""
 
     kind: Literal["index_linked_bond"]
-    coupon: Number
+    coupon: Coupon
     maturity: Years
     frequency: Frequency | None = None
-    indexation_lag: Number | None = Field(default=None, ge=0)
-    index_ratio: Number | None = Field(default=None, gt=0)  # required with a price, else 1
+    indexation_lag: Lag | None = None
+    # Required with a price, else 1.
+    index_ratio: Annotated[Number, Field(gt=0), _within(INDEX_RATIO)] | None = None
     inflation_curve: str | None = None
 
 
@@ -265,7 +376,7 @@ class InterestRateSwapSpec(InstrumentSpec):
     kind: Literal["interest_rate_swap"]
     tenor: Years
     frequency: Frequency | None = None
-    fixed_rate: Number | None = None
+    fixed_rate: Rate | None = None
     curve: str | None = None
 
 
@@ -274,8 +385,8 @@ class InflationSwapSpec(InstrumentSpec):
 
     kind: Literal["inflation_swap"]
     maturity: Years
-    fixed_rate: Number | None = None
-    indexation_lag: Number | None = Field(default=None, ge=0)
+    fixed_rate: Rate | None = None
+    indexation_lag: Lag | None = None
     curve: str | None = None
     inflation_curve: str | None = None
 
@@ -287,7 +398,7 @@ class RepoSpec(InstrumentSpec):
     collateral: str
     term: Years
     haircut: Number | None = Field(default=None, ge=0, lt=1)
-    rate: Number | None = None
+    rate: Rate | None = None
     curve: str | None = None
 
 
@@ -295,18 +406,18 @@ class ReturnSeekingSpec(InstrumentSpec):
     """Growth asset: expected return, volatility and optional stated durations."""
 
     kind: Literal["return_seeking"]
-    expected_return: Number
-    volatility: Number = Field(ge=0)
-    rates_duration: Number = 0.0  # may be negative: an asset that gains when rates rise
-    inflation_duration: Number = 0.0
-    spread_duration: Number = 0.0
+    expected_return: Annotated[Number, _within(EXPECTED_RETURN)]
+    volatility: Volatility
+    rates_duration: Annotated[Number, _within(DURATION)] = 0.0  # < 0: gains when rates rise
+    inflation_duration: Annotated[Number, _within(DURATION)] = 0.0
+    spread_duration: Annotated[Number, _within(DURATION)] = 0.0
 
 
 class CashSpec(InstrumentSpec):
     """Cash; ``rate`` is its expected return."""
 
     kind: Literal["cash"]
-    rate: Number = 0.0
+    rate: Rate = 0.0
 
 
 INSTRUMENT_SPECS = (
@@ -392,6 +503,21 @@ class RiskModelSpec(Spec):
     correlation: dict[str, Number] = {}
     growth_correlation: Number = 0.9
 
+    @field_validator("volatility")
+    @classmethod
+    def _plausible_volatilities(cls, volatility: dict[str, float]) -> dict[str, float]:
+        """Growth's as a decimal, the others in bp a year (unknown factors: ``RiskModel``)."""
+        ranges = {"growth": VOLATILITY} | {f: BP_VOLATILITY for f in FACTORS if f != "growth"}
+        _invalid(
+            "RiskModelSpec",
+            [
+                ((factor,), value, ranges[factor].expected(value))
+                for factor, value in volatility.items()
+                if factor in ranges and value not in ranges[factor]
+            ],
+        )
+        return volatility
+
 
 ELIGIBLE_CLASSES = ("cash", "government", "corporate", "equity")
 COLLATERAL_CLASSES = (*ELIGIBLE_CLASSES, "illiquid")
@@ -457,8 +583,8 @@ def _move_form(value: Any) -> str | None:
 class CurveMoveSpec(Spec):
     """A move in bp at tenors (years), linear in between and flat outside."""
 
-    tenors: list[Number] = Field(min_length=1)
-    bp: list[Number] = Field(min_length=1)
+    tenors: list[Time] = Field(min_length=1)
+    bp: list[MoveBp] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _same_length(self) -> "CurveMoveSpec":
@@ -470,7 +596,7 @@ class CurveMoveSpec(Spec):
 
 
 RateMoveSpec = Annotated[
-    Annotated[Number, Tag(f"{TAG_PREFIX}parallel")]
+    Annotated[MoveBp, Tag(f"{TAG_PREFIX}parallel")]
     | Annotated[CurveMoveSpec, Tag(f"{TAG_PREFIX}curve")],
     Discriminator(
         _move_form,
@@ -479,7 +605,7 @@ RateMoveSpec = Annotated[
         "{tenors: [...], bp: [...]}",
     ),
 ]
-GrowthReturn = Annotated[Number, Field(gt=-1)]
+GrowthReturn = Annotated[Number, Field(gt=-1), _within(STRESS_RETURN)]
 
 
 class MoveSpec(Spec):
@@ -493,7 +619,7 @@ class MoveSpec(Spec):
     nominal_bp: RateMoveSpec = 0.0
     real_bp: RateMoveSpec | None = None
     breakeven_bp: RateMoveSpec | None = None
-    credit_spread_bp: Number = 0.0
+    credit_spread_bp: MoveBp = 0.0
     growth: GrowthReturn = 0.0
     returns: dict[str, GrowthReturn] = {}
 
@@ -605,8 +731,8 @@ class ProblemSpec(Spec):
     market: MarketSpec = MarketSpec()
     liabilities: LiabilitiesSpec
     instruments: list[AnyInstrumentSpec] = []
-    holdings: dict[str, Number] = {}
-    keys: list[Number] | None = Field(default=None, min_length=1)
+    holdings: dict[str, Money] = {}
+    keys: list[Time] | None = Field(default=None, min_length=1)
     groups: dict[str, list[str]] = {}
     risk_model: RiskModelSpec = RiskModelSpec()
     objective: ObjectiveSpec | None = None
@@ -615,3 +741,29 @@ class ProblemSpec(Spec):
     collateral: CollateralSpec = CollateralSpec()
     stress: StressSpec = StressSpec()
     simulation: SimulationSpec = SimulationSpec()
+
+    @field_validator("constraints")
+    @classmethod
+    def _plausible_bounds(cls, constraints: list[Any], info: ValidationInfo) -> list[Any]:
+        """The limits of ``bounds`` terms: size, min <= max, and sign under long_only."""
+        if "instruments" in info.data:  # else the instruments' own errors are reported
+            groups = info.data.get("groups", {})
+            _invalid("ProblemSpec", bounds_problems(constraints, info.data["instruments"], groups))
+        return constraints
+
+    @model_validator(mode="after")
+    def _instruments_to_optimize(self) -> "ProblemSpec":
+        """An objective chooses positions, so it needs an instrument to choose."""
+        objective = self.objective
+        if (
+            objective is not None
+            and (objective.minimize or objective.maximize)
+            and not self.instruments
+        ):
+            given = "instruments" in self.model_fields_set
+            kind = PydanticCustomError(E_IMPLAUSIBLE, E_NO_INSTRUMENTS) if given else "missing"
+            raise ValidationError.from_exception_data(
+                "ProblemSpec",
+                [InitErrorDetails(type=kind, loc=("instruments",), input=self.instruments)],
+            )
+        return self

@@ -1,11 +1,12 @@
 """What every term builds from: scaled exposure arrays, and one formula for cvxpy and numpy.
 
 Money is scaled internally so that a 1.5bn problem is as well-conditioned as a 1-unit one:
-positions are z = x / S with S the liabilities' PV (else the capital), and rate, inflation
-and convexity exposures are divided by the liabilities' own, so every row is O(1). The scales
-are fixed when a problem is compiled; ``Scaled.now`` gives the ones a fresh build on the
-current state would use, so terms whose meaning depends on them (the squared objective
-terms, soft penalties) can carry the ratio as a parameter and re-solve like a fresh build.
+positions are z = x / S with S the liabilities' PV (within a factor 100 of the capital), and
+rate, inflation and convexity exposures are divided by the liabilities' own (no less than
+1e-4 S), so every row is O(1). The scales are fixed when a problem is compiled;
+``Scaled.now`` gives the ones a fresh build on the current state would use, so terms whose
+meaning depends on them (the squared objective terms, soft penalties) can carry the ratio as
+a parameter and re-solve like a fresh build.
 A term writes its formula once against ``Ops``: ``CvxOps`` turns it into cvxpy expressions,
 ``NumpyOps`` evaluates it on a solution for reports (the numbers a test compares).
 """
@@ -23,6 +24,9 @@ from ldi.instruments import Role
 from ldi.optimize.data import ModelData
 from ldi.typing import FloatArray
 
+MONEY_REACH = 100.0  # S stays within this factor of the capital
+EXPOSURE_FLOOR = 1e-4  # P and I are at least this fraction of S (a duration of a year)
+
 
 @dataclass(frozen=True)
 class Scales:
@@ -35,15 +39,27 @@ class Scales:
 
     @classmethod
     def of(cls, data: ModelData) -> "Scales":
-        """Scales from the liabilities, falling back on the capital when they are 0."""
+        """Scales from the liabilities, kept within reach of the capital.
+
+        S: the liabilities' PV (|capital| when it is 0, else 1), moved into
+        [|capital| / MONEY_REACH, |capital| x MONEY_REACH], so that the positions and the
+        liabilities are both within a factor 100 of 1 in scaled units. P and I: the
+        liabilities' PV01 and IE01 (S x 1e-3 and P when 0), at least EXPOSURE_FLOOR x S, so
+        a risk the liabilities barely carry does not give its rows coefficients of 1e4 and
+        more. A usual scheme (funding ratio between 1% and 10,000%, durations above a year)
+        keeps its liabilities' own numbers.
+        """
         liabilities = data.liabilities
-        capital = float(data.assets["pv"].to_numpy() @ data.holdings.to_numpy())
-        money = _positive(liabilities["pv"], abs(capital), 1.0)
-        pv01 = _positive(liabilities["pv01"], money * 1e-3)
+        capital = abs(float(data.assets["pv"].to_numpy() @ data.holdings.to_numpy()))
+        money = _positive(liabilities["pv"], capital, 1.0)
+        if np.isfinite(capital) and capital > 0:
+            money = float(np.clip(money, capital / MONEY_REACH, capital * MONEY_REACH))
+        floor = EXPOSURE_FLOOR * money
+        pv01 = max(_positive(liabilities["pv01"], money * 1e-3), floor)
         return cls(
             money=money,
             pv01=pv01,
-            ie01=_positive(liabilities["ie01"], pv01),
+            ie01=max(_positive(liabilities["ie01"], pv01), floor),
             curvature=_positive(liabilities["curvature"], money * 100.0),
         )
 

@@ -10,12 +10,19 @@ then what its entries would need together).
 
 No other row can restore feasibility alone: the elastic multipliers are a Farkas
 certificate of infeasibility, and a row entry they leave out (multiplier zero) can be
-removed without breaking it.
+removed without breaking it. An elastic solve that relaxes nothing refutes the verdict: the
+diagnosis is then ``feasible``.
+
+An unbounded problem is solved again with every position boxed, |z_i| <= BOX and then
+10 BOX (in units of S), and a cost of INDIFFERENT per unit of |z_i| (so that a position the
+objective is indifferent to stays at 0): the positions that grow with the box (at least
+GROWTH times, to at least RUNAWAY of the larger box) are the ones that run away.
 """
 
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+import cvxpy as cp
 import numpy as np
 import pandas as pd
 
@@ -30,6 +37,25 @@ ACTIVE = 1e-6  # a multiplier above this fraction of the largest marks a conflic
 # a menu of hundreds of single short positions costs a solve each and helps nobody.
 MAX_ALONE = 20
 COLUMNS = ["term", "sense", "bound", "needed", "relaxation", "needed_alone"]
+BOX = 1e3  # the first box on every |position| / S that finds what runs away; then 10 x
+GROWTH = 5.0  # a position growing this many times from one box to the next runs away
+RUNAWAY = 1e-3  # ... and reaches at least this fraction of the larger box
+INDIFFERENT = 1e-6  # a gain per unit of position / S below this does not make it run away
+NAMED = 5  # runaway positions the message names
+RUNAWAY_COLUMNS = ["direction"]
+E_FEASIBLE = (
+    "the solver said infeasible, but an elastic re-solve meets every limit (no row needs "
+    "relaxing): the verdict is wrong"
+)
+E_RUNAWAY = (
+    "{names} grow without limit while the objective improves (each reaches the bound of "
+    "+/-{box:,.0f} put on every position to find them); limit them, e.g. with budget, bounds "
+    "or leverage"
+)
+E_NO_RUNAWAY = (
+    "the positions that run away could not be named: with every position within "
+    "+/-{box:,.0f} the problem is {status}"
+)
 
 
 def diagnose(
@@ -38,11 +64,13 @@ def diagnose(
     """Diagnose an infeasible model (see the module docstring)."""
     elastic = model.elastic
     _open(elastic)
-    status, _ = run(elastic.problem, order, options)
+    status, _, _ = run(elastic.problem, order, options)
     if status is not Status.OPTIMAL:
         return Diagnosis(pd.DataFrame(columns=COLUMNS), f"the elastic problem is {status.value}")
     joint = _needed(model, elastic)
     relaxed = joint["relaxation"] > RELAXED
+    if not relaxed.any():
+        return Diagnosis(pd.DataFrame(columns=COLUMNS), E_FEASIBLE, feasible=True)
     firm = _holding_firm(elastic)
     moved = set(joint.index[relaxed]) | set(firm)
     conflict = joint[joint.index.isin(moved)]
@@ -56,7 +84,7 @@ def diagnose(
     alone: dict[str, float] = {}
     for labels in trials:
         _open(elastic, set(labels))
-        status, _ = run(elastic.problem, order, options)
+        status, _, _ = run(elastic.problem, order, options)
         if status is Status.OPTIMAL:
             single = _needed(model, elastic).loc[labels]
             moved_alone = single[single["relaxation"] > RELAXED]
@@ -67,6 +95,38 @@ def diagnose(
     table["needed_alone"] = [alone.get(label, np.nan) for label in table.index]
     table = table.sort_values("relaxation", ascending=False, na_position="last")
     return Diagnosis(table[COLUMNS], message(table, together))
+
+
+def runaway(
+    model: Model, order: Sequence[str], options: Mapping[str, Mapping[str, Any]]
+) -> Diagnosis:
+    """The positions of an unbounded model that run away (see the module docstring)."""
+    compiled = model.compiled
+    z, problem = compiled.z, compiled.problem
+    money = model.scales.money
+    found = []
+    # A position the objective is indifferent to would land anywhere in the box: a small
+    # cost per unit keeps it at 0, so only the positions that improve the objective move.
+    objective = cp.Minimize(problem.objective.expr + INDIFFERENT * cp.norm1(z))
+    for box in (BOX, 10 * BOX):
+        boxed = cp.Problem(objective, [*problem.constraints, z <= box, z >= -box])
+        status, _, _ = run(boxed, order, options)
+        if status not in (Status.OPTIMAL, Status.INACCURATE) or z.value is None:
+            message = E_NO_RUNAWAY.format(box=box * money, status=status.value)
+            return Diagnosis(pd.DataFrame(columns=RUNAWAY_COLUMNS), message, "Unbounded")
+        found.append(np.asarray(z.value, dtype=float))
+    small, large = (np.abs(v) for v in found)
+    runs = (large >= GROWTH * small) & (large >= RUNAWAY * 10 * BOX)
+    ids = model.scaled.ids[runs]
+    directions = np.where(found[1][runs] > 0, "long", "short")
+    table = pd.DataFrame({"direction": directions}, index=pd.Index(ids, name="instrument"))
+    if table.empty:
+        message = E_NO_RUNAWAY.format(box=10 * BOX * money, status="bounded by other limits")
+        return Diagnosis(table, message, "Unbounded")
+    named = [f"{i} ({d})" for i, d in table["direction"].items()]
+    more = len(named) - NAMED
+    names = _listed(named) if more <= 0 else f"{', '.join(named[:NAMED])} and {more} more"
+    return Diagnosis(table, E_RUNAWAY.format(names=names, box=10 * BOX * money), "Unbounded")
 
 
 def _open(elastic: Compiled, labels: set[str] | None = None) -> None:

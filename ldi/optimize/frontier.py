@@ -100,21 +100,21 @@ class Frontier:
 
     def figure(self) -> "Figure":
         """The frontier as a chart: risk across, expected return up (money in millions)."""
-        from ldi.reporting.plots import MILLION, new_figure  # matplotlib only when drawn
+        from ldi.reporting.plots import LITERAL, MILLION, new_figure  # matplotlib when drawn
 
         figure, (axes,) = new_figure()
         solved = self.points[self.points["status"] == Status.OPTIMAL.value]
         axes.plot(solved["risk"] / MILLION, solved["expected_return"] / MILLION, marker="o")
         axes.set_xlabel(f"{self.label[0].upper()}{self.label[1:]} ({self.currency} m)")
         axes.set_ylabel(f"Expected surplus return ({self.currency} m a year)")
-        figure.suptitle(f"{self.name}: efficient frontier")
+        figure.suptitle(f"{self.name}: efficient frontier", **LITERAL)
         return figure
 
     def plot(self, path: str) -> None:
-        """Write the frontier's chart as a PNG (atomically)."""
-        from ldi.reporting.plots import save_png
+        """Write the frontier's chart, PNG, PDF or SVG by the extension (atomically)."""
+        from ldi.reporting.plots import save_figure
 
-        save_png(self.figure(), path)
+        save_figure(self.figure(), path)
 
 
 def efficient_frontier(

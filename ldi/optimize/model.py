@@ -17,6 +17,7 @@ import numpy as np
 from ldi.errors import ModelError, SpecError
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
+from ldi.optimize.solvers import check_options
 from ldi.optimize.terms.base import (
     ConstraintTerm,
     Nonneg,
@@ -31,6 +32,11 @@ from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
 from ldi.scenarios.pnl import OutcomeSettings
 
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
+WEIGHT_MIN, WEIGHT_MAX = 1e-6, 1e6  # the range of an objective term's weight
+E_WEIGHT = (
+    "{path}: got {value!r}; expected a weight between 1e-06 and 1e+06 (a ratio of "
+    "money-equivalent units; rescale the other weights instead)"
+)
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
 E_NAMES = "terms: name {name!r} is used twice; expected unique names (set name: on one)"
 E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"
@@ -56,11 +62,20 @@ E_FIXED = (
 
 @dataclass(frozen=True)
 class ObjectiveItem:
-    """One objective term, its weight, and whether it is maximized."""
+    """One objective term, its weight, and whether it is maximized.
+
+    The weight lies in [WEIGHT_MIN, WEIGHT_MAX]: a ratio of money-equivalent units, beyond
+    which the objective's terms differ by more than a solver's precision can carry.
+    """
 
     term: ObjectiveTerm
     weight: float = 1.0
     maximize: bool = False
+
+    def __post_init__(self) -> None:
+        if not WEIGHT_MIN <= self.weight <= WEIGHT_MAX:
+            path = f"{self.term.name}.weight"
+            raise SpecError(E_WEIGHT.format(path=path, value=self.weight), path=path)
 
     @property
     def sign(self) -> float:
@@ -70,11 +85,18 @@ class ObjectiveItem:
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """Solver order (``name`` first, then ``fallback``; default by problem type) and options."""
+    """Solver order (``name`` first, then ``fallback``; default by problem type) and options.
+
+    Options a solver refuses (name, type or value) are a SpecError at
+    ``solver.options.<SOLVER>.<key>`` (``check_options``).
+    """
 
     name: str | None = None
     fallback: tuple[str, ...] | None = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_options(self.options)
 
     def order(self, default: Sequence[str]) -> list[str]:
         """Solvers to try, in order."""

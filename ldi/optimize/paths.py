@@ -26,20 +26,18 @@ from scipy import sparse
 
 from ldi.errors import SpecError
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
-from ldi.optimize.context import NumpyOps
 from ldi.optimize.data import Flows, ModelData, factor_loadings
 from ldi.optimize.model import Model
-from ldi.optimize.result import evaluate
-from ldi.optimize.solvers import Status, default_order, run
-from ldi.optimize.terms.base import violation
+from ldi.optimize.solvers import Answer, Status, default_order, run
 from ldi.optimize.terms.scenario_risk import ScenarioLoss
+from ldi.optimize.verify import Verdict, unsolved, verified
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from ldi.scenarios.carry import Ledger, Standing, YearEnd
 from ldi.scenarios.projection import Policy, Rebalance
 from ldi.scenarios.scenario import Move, MoveSet
 from ldi.typing import FloatArray
 
-VIOLATION = 1e-6  # the most a re-solved hard row may be violated, in its own units
+UNSOLVED = unsolved("the solver called its answer inaccurate")
 E_SCENARIO_TERMS = (
     "rebalance: resolve cannot re-solve terms {names} on paths (each path would need its own "
     "simulated scenarios); expected a problem without cvar terms, or rebalance: restrike"
@@ -153,10 +151,10 @@ class PathResolve:
     its markets, the units held, the cash the year brought in added to the first ``cash``
     instrument) goes into ``model``, compiled once, by ``Model.update(data=...)``, and the
     solver is called again. Positions count as solved when the solver says optimal and
-    every hard row holds within ``VIOLATION`` of its own units; otherwise the path keeps
-    the ``hedge`` rule's units for that year and ``fallbacks`` counts it. ``policy`` (the
-    problem's collateral policy) gives the haircuts of the instruments' residual maturities
-    each year (default: today's terms). Paths whose
+    every hard row holds (``solved_positions``); otherwise the path keeps the ``hedge``
+    rule's units for that year and ``fallbacks`` counts it. ``policy`` (the problem's
+    collateral policy) gives the haircuts of the instruments' residual maturities each
+    year (default: today's terms). Paths whose
     assets have run out hold nothing. Problems with simulated-scenario terms (``cvar``)
     cannot be re-solved on paths: each path would need its own simulation.
     """
@@ -211,21 +209,20 @@ class PathResolve:
 def solved_positions(model: Model) -> FloatArray | None:
     """The model's optimal positions (money units), or None when not solved and checked.
 
-    Solved: the solver reports optimal and every hard row's violation, in the row's own
-    units, is at most ``VIOLATION``.
+    Solved: the solver reports optimal and every hard row holds to ``verify.TOLERANCE`` of
+    its scale (the rows of ``ldi.optimize.verify``: the cheap half of a solve's checks).
+    A solver whose answer fails hands the problem to the next one.
     """
     compiled = model.compiled
     options = model.solver
-    status, _ = run(
-        compiled.problem, options.order(default_order(compiled.problem)), options.options
-    )
+
+    def check(answer: Answer) -> Verdict:
+        if answer.status is not Status.OPTIMAL:
+            return UNSOLVED
+        return verified(model)
+
+    order = options.order(default_order(compiled.problem))
+    status, _, _ = run(compiled.problem, order, options.options, check)
     if status is not Status.OPTIMAL:
         return None
-    z = np.asarray(compiled.z.value, dtype=float)
-    variables = {key: var.value for key, var in compiled.ops.variables.items()}
-    _, rows = evaluate(model, z, variables)
-    ops = NumpyOps(variables)
-    for term, row in rows:
-        if term.soft is None and np.max(violation(ops, row), initial=0.0) > VIOLATION:
-            return None
-    return z * model.scales.money
+    return np.asarray(compiled.z.value, dtype=float) * model.scales.money

@@ -44,15 +44,22 @@ CONSTRAINT_COLUMNS = [
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """Why a problem is infeasible: the rows an elastic solve had to relax, and by how much.
+    """Why a solve has no verified answer, under a ``title`` that says which case it is.
 
-    ``table`` (index: row name): term, sense, bound, needed (the bound that, with the other
-    relaxed rows, restores feasibility), relaxation (in the row's units) and needed_alone
-    (the bound that restores feasibility if only this row moves; NaN when it cannot).
+    ``Infeasible``: the rows an elastic solve had to relax, and by how much; ``table``
+    (index: row name): term, sense, bound, needed (the bound that, with the other relaxed
+    rows, restores feasibility), relaxation (in the row's units) and needed_alone (the bound
+    that restores feasibility if only this row moves; NaN when it cannot). ``feasible``: the
+    elastic solve met every limit, so the solver's infeasible verdict was wrong.
+    ``Unbounded``: the positions that run away (index: instrument; direction, long or
+    short). ``Not verified``: the checks the closest answer failed (``ldi.optimize.verify``;
+    kind, value, bound, residual).
     """
 
     table: pd.DataFrame
     message: str
+    title: str = "Infeasible"
+    feasible: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +74,8 @@ class LDIResult:
     ratios of the current holdings. ``collateral``: headroom under the first collateral
     buffer (or liquidity coverage) constraint, before and after, when the model has one.
     ``outcomes``: simulated one-year outcomes on the first CVaR term's scenarios, if any.
+    ``verification``: the checks of the answer (``ldi.optimize.verify``; index: check), of
+    the closest one when none passed; None when no solver gave positions.
     """
 
     name: str
@@ -89,11 +98,12 @@ class LDIResult:
     before: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     collateral: CollateralSummary | None = None
     outcomes: OutcomeSummary | None = None
+    verification: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
-        """True when positions are available (optimal, or optimal but inaccurate)."""
-        return self.status in (Status.OPTIMAL, Status.INACCURATE)
+        """True when the positions are a verified optimum (status optimal)."""
+        return self.status is Status.OPTIMAL
 
     @property
     def objective_value(self) -> float:
@@ -106,13 +116,14 @@ class LDIResult:
         return self.constraints[self.constraints["binding"]]
 
     def raise_for_status(self) -> None:
-        """Raise InfeasibleError (with the diagnosis) or SolveError unless ok."""
+        """Raise InfeasibleError (with the diagnosis) or SolveError (with it, if any) unless ok."""
         if self.ok:
             return
         if self.status is Status.INFEASIBLE:
             detail = self.diagnosis.message if self.diagnosis else "no diagnosis"
             raise InfeasibleError(f"{self.name}: infeasible; {detail}")
-        raise SolveError(f"{self.name}: {self.status.value} ({self.solver.status})")
+        detail = f"; {self.diagnosis.message}" if self.diagnosis else ""
+        raise SolveError(f"{self.name}: {self.status.value} ({self.solver.status}){detail}")
 
     def summary(self) -> "Any":
         """A readable summary: ``.as_text()``, ``.as_markdown()`` and HTML in notebooks."""
@@ -149,9 +160,13 @@ class LDIResult:
                 "diagnosis": None
                 if self.diagnosis is None
                 else {
+                    "title": self.diagnosis.title,
                     "message": self.diagnosis.message,
                     "rows": _records(self.diagnosis.table, "row"),
                 },
+                "verification": None
+                if self.verification is None
+                else _records(self.verification, "check"),
             }
         )
 

@@ -1,16 +1,27 @@
-"""Solve a model and turn the solver's answer into an ``LDIResult`` (every outcome returns)."""
+"""Solve a model and turn the solver's answer into an ``LDIResult`` (every outcome returns).
+
+An answer is optimal only when it passes its checks (``ldi.optimize.verify``): every hard
+row in numpy, and the KKT residuals of the solver's own vectors. One that fails sends the
+problem to the next solver; when none passes, the status is inaccurate and the diagnosis
+names the failing checks. An infeasible verdict is diagnosed, and when the elastic re-solve
+meets every limit the verdict is refuted and the next solvers are tried. An unbounded
+problem is solved again with boxed positions to name the ones that run away.
+"""
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ldi.errors import LDIWarning
 from ldi.liquidity.summary import CollateralSummary
-from ldi.optimize.diagnosis import diagnose
+from ldi.optimize.diagnosis import diagnose, runaway
 from ldi.optimize.model import Model
 from ldi.optimize.result import (
+    Diagnosis,
     LDIResult,
     bucket_table,
     evaluate,
@@ -19,15 +30,21 @@ from ldi.optimize.result import (
     ledgers,
     row_table,
 )
-from ldi.optimize.solvers import Status, check_solver, default_order, run
+from ldi.optimize.solvers import Answer, Run, Status, check_solver, default_order, run
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.scenario_risk import ScenarioLoss
+from ldi.optimize.verify import Verdict, verified
 from ldi.scenarios.pnl import OutcomeSettings, OutcomeSummary
 
 E_INACCURATE = (
-    "{solver} reports an inaccurate optimum: check the constraint table's slacks, or try "
-    "another solver (--solver / solver.name) or tighter solver options"
+    "{name}: no solver's answer passed its checks (the closest was {solver}'s: {message}); "
+    "try another solver (--solver / solver.name) or tighter solver options"
 )
+E_REFUTED = (
+    "{solver} said infeasible, but an elastic re-solve meets every limit, and no later "
+    "solver's answer passed its checks"
+)
+NOT_VERIFIED = "Not verified"
 
 
 def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResult:
@@ -35,17 +52,15 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
     compiled = model.compiled
     options = model.solver
     if solver is not None:
-        options = type(options)(check_solver(solver, "solver"), options.fallback, options.options)
+        options = replace(options, name=check_solver(solver, "solver"))
     order = options.order(default_order(compiled.problem))
-    status, info = run(compiled.problem, order, options.options)
+    (status, info, verdict), diagnosis = _answer(model, order, options.options)
     scaled = model.scaled
     money = scaled.scales.money
     holdings = scaled.data.holdings.rename("holding")
-    if status is Status.INACCURATE:
-        warnings.warn(E_INACCURATE.format(solver=info.name), LDIWarning, stacklevel=2)
     positions = pd.Series(np.nan, index=scaled.ids, name="position")
-    objective, constraints, cash_ledgers, diagnosis = pd.DataFrame(), pd.DataFrame(), {}, None
-    if status in (Status.OPTIMAL, Status.INACCURATE):
+    objective, constraints, cash_ledgers = pd.DataFrame(), pd.DataFrame(), {}
+    if status is Status.OPTIMAL:
         z = np.asarray(compiled.z.value, dtype=float)
         variables = {key: var.value for key, var in compiled.ops.variables.items()}
         objective, rows = evaluate(model, z, variables)
@@ -53,8 +68,14 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         constraints = row_table([(t, r, built[r.name]) for t, r in rows], money)
         positions = pd.Series(z * money, index=scaled.ids, name="position")
         cash_ledgers = ledgers(model, z, constraints)
-    elif status is Status.INFEASIBLE:
-        diagnosis = diagnose(model, _elastic_order(order), options.options)
+    elif status is Status.UNBOUNDED:
+        diagnosis = runaway(model, order, options.options)
+    elif status is Status.INACCURATE and diagnosis is None and verdict is not None:
+        diagnosis = Diagnosis(_failed(verdict), verdict.message, NOT_VERIFIED)
+    if status is Status.INACCURATE:
+        message = diagnosis.message if diagnosis is not None else "no checks"
+        warning = E_INACCURATE.format(name=name or "solve", solver=info.name, message=message)
+        warnings.warn(warning, LDIWarning, stacklevel=2)
     exposures = exposure_table(scaled, positions)
     after = headline(exposures, "assets")
     return LDIResult(
@@ -78,7 +99,44 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         before=headline(exposures, "assets_before"),
         collateral=_collateral(model, positions),
         outcomes=_outcomes(model, positions),
+        verification=None if verdict is None else verdict.table,
     )
+
+
+def _answer(
+    model: Model, order: Sequence[str], options: Mapping[str, Mapping[str, Any]]
+) -> tuple[Run, Diagnosis | None]:
+    """Every solver's answer checked in full; an infeasible verdict diagnosed, or refuted.
+
+    When the elastic re-solve meets every limit, the solvers after the one that said
+    infeasible are tried; without a verified answer from them the status is inaccurate.
+    """
+    problem = model.compiled.problem
+
+    def check(answer: Answer) -> Verdict:
+        return verified(model, answer)
+
+    outcome = run(problem, order, options, check)
+    if outcome.status is not Status.INFEASIBLE:
+        return outcome, None
+    diagnosis = diagnose(model, _elastic_order(order), options)
+    if not diagnosis.feasible:
+        return outcome, diagnosis
+    rest = list(order[order.index(outcome.info.name) + 1 :])
+    again = run(problem, rest, options, check)
+    attempts = outcome.info.attempts + again.info.attempts
+    if again.status is Status.OPTIMAL:
+        return Run(again.status, replace(again.info, attempts=attempts), again.verdict), None
+    message = E_REFUTED.format(solver=outcome.info.name)
+    table = pd.DataFrame() if again.verdict is None else _failed(again.verdict)
+    refuted = Diagnosis(table, message, NOT_VERIFIED)
+    return Run(Status.INACCURATE, replace(outcome.info, attempts=attempts), again.verdict), refuted
+
+
+def _failed(verdict: Verdict) -> pd.DataFrame:
+    """The checks an answer failed (the summary line ``rows`` left out), as a diagnosis."""
+    failures = verdict.failures
+    return failures[failures.index != "rows"][["kind", "value", "bound", "residual"]]
 
 
 def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:

@@ -43,6 +43,14 @@ p.note { color: #555; font-size: 0.85em; }
 """
 
 
+# The heading of a result's diagnosis, by its title (results written before titles: infeasible).
+DIAGNOSIS_HEADINGS = {
+    "Infeasible": "Why the problem is infeasible",
+    "Unbounded": "Why the problem is unbounded",
+    "Not verified": "Why no answer is verified",
+}
+
+
 def html_report(
     record: Mapping[str, Any], charts: Mapping[str, Mapping[str, bytes]] | None = None
 ) -> str:
@@ -69,11 +77,14 @@ def html_report(
     ]
     if record.get("diagnosis"):
         diagnosis = record["diagnosis"]
+        title = str(diagnosis.get("title", "Infeasible"))
+        heading = DIAGNOSIS_HEADINGS.get(title, "Why there is no answer")
         parts += [
-            "<h2>Why the problem is infeasible</h2>",
+            f"<h2>{heading}</h2>",
             f'<p class="infeasible">{html.escape(diagnosis["message"])}</p>',
-            _table(pd.DataFrame(diagnosis["rows"]).set_index("row"), _figure),
         ]
+        if diagnosis["rows"]:
+            parts.append(_table(pd.DataFrame(diagnosis["rows"]).set_index("row"), _figure))
     solved = record.get("objective_value") is not None
     if solved:
         parts += [

@@ -1,7 +1,13 @@
 """A solve's outputs for automation: JSON, CSV tables and a Markdown summary, written together.
 
-Every file is built in memory first and then written atomically, so a failure leaves the
-folder as it was (each file whole, old or new) and never half a file.
+Every file is built in memory first; the set is then written into a temporary folder beside
+the target and swapped in as a whole (``ldi.io.atomic.write_folder_atomic``), so a reader
+sees the old set or the new one, and the manifest always agrees with the files beside it. A
+failure leaves the folder as it was and no temporary behind.
+
+Ids and names are the user's text: CSV cells that a spreadsheet would read as a formula
+are written with a leading quote (lines end in CRLF, RFC 4180, so a line break in an id is
+quoted), and the Markdown shows names as plain text (``ldi.reporting.escaping``).
 """
 
 import json
@@ -9,8 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ldi.io.atomic import write_text_atomic
+from ldi.io.atomic import write_folder_atomic
 from ldi.optimize.result import LDIResult
+from ldi.reporting.escaping import csv_table
 
 
 def solve_files(result: LDIResult, record: Mapping[str, Any]) -> dict[str, str]:
@@ -26,13 +33,18 @@ def solve_files(result: LDIResult, record: Mapping[str, Any]) -> dict[str, str]:
     ).rename_axis("id")
     return {
         "result.json": json.dumps(record, indent=2) + "\n",
-        "positions.csv": positions.to_csv(),
-        "exposures.csv": result.exposures.rename_axis("measure").to_csv(),
-        "constraints.csv": result.constraints.rename_axis("row").to_csv(),
+        "positions.csv": csv_table(positions),
+        "exposures.csv": csv_table(result.exposures.rename_axis("measure")),
+        "constraints.csv": csv_table(result.constraints.rename_axis("row")),
         "summary.md": result.summary().as_markdown(),
     }
 
 
 def write_outputs(folder: str | Path, files: Mapping[str, str]) -> list[Path]:
-    """Write each of ``files`` (name to text) into ``folder`` atomically; the paths written."""
-    return [write_text_atomic(Path(folder) / name, text) for name, text in files.items()]
+    """Write ``files`` (name to text, UTF-8) as the folder ``folder``; the paths written.
+
+    An existing ``folder`` is replaced as a whole and may hold only files of the same names
+    (an earlier set); anything else is refused (``write_folder_atomic``).
+    """
+    data = {name: text.encode("utf-8") for name, text in files.items()}
+    return write_folder_atomic(folder, data)

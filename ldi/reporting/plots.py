@@ -4,8 +4,11 @@ Each chart takes plain numbers (pandas or numpy, as a live result holds them or 
 JSON file reads back) and returns a ``matplotlib.figure.Figure`` of its own: no pyplot, so
 no global figure state is shared between calls, threads or a notebook's backend. Money is
 drawn in millions of the currency, PV01 and IE01 in thousands per basis point and ratios in
-percent; every axis states its unit. ``save_png`` writes a chart atomically and
-``png_bytes`` renders it for embedding (a self-contained HTML report).
+percent; every axis states its unit. ``save_figure`` writes a chart atomically in the format
+its file's extension names (PNG, PDF or SVG) and ``png_bytes`` renders it for embedding (a
+self-contained HTML report). Names from a problem file (instruments, groups, scenarios,
+pools) are drawn as written: their text is set with ``LITERAL``, so a ``$`` or a backslash
+never starts mathtext or TeX.
 """
 
 import io
@@ -33,6 +36,10 @@ PERCENT = 100.0
 E_COLUMNS = "{chart}: table has no column(s) {missing}; expected {expected}"
 E_NO_KEYS = "key_rate_profile: no {measure}_<k>y rows in the table; expected e.g. {measure}_10y"
 E_UNLABELLED = "allocation_chart: labels has no entry for {ids}; expected a label for every id"
+E_FORMAT = "{path}: cannot write a chart as {suffix!r}; expected .png, .pdf or .svg"
+CHART_FORMATS = ("png", "pdf", "svg")  # by file extension, in any case
+# Text properties for a user's text: drawn as written, without mathtext ($...$) or TeX.
+LITERAL: Mapping[str, bool] = MappingProxyType({"parse_math": False, "usetex": False})
 COLLATERAL_COLUMNS = ("collateral_needed", "collateral_available")
 WATERFALL_COLUMNS = ("used", "left")
 STRESS_COLUMNS = (
@@ -249,11 +256,11 @@ def collateral_waterfall(table: pd.DataFrame, scenario: str, currency: str) -> F
     rows = np.arange(len(table))[::-1]  # the first pool drawn at the top
     axes.barh(rows, used, color=colours["called"], label="Used to meet the calls")
     axes.barh(rows, left, left=used, color=colours["headroom"], label="Left")
-    axes.set_yticks(rows, [str(pool) for pool in table.index])
+    axes.set_yticks(rows, [str(pool) for pool in table.index], **LITERAL)
     axes.set_xlabel(f"Collateral after haircuts ({currency} m)")
     axes.set_ylabel("Pool (in the order drawn)")
     _legend(figure, axes)
-    figure.suptitle(f"Collateral waterfall: {scenario}")
+    figure.suptitle(f"Collateral waterfall: {scenario}", **LITERAL)
     return figure
 
 
@@ -322,9 +329,33 @@ def new_figure(
 
 def png_bytes(figure: Figure) -> bytes:
     """``figure`` rendered as PNG at the house resolution."""
+    return figure_bytes(figure, "png")
+
+
+def figure_bytes(figure: Figure, kind: str) -> bytes:
+    """``figure`` rendered as ``kind`` (one of ``CHART_FORMATS``) at the house resolution."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=STYLE.dpi)
+    figure.savefig(buffer, format=kind, dpi=STYLE.dpi)
     return buffer.getvalue()
+
+
+def chart_format(path: str | os.PathLike[str]) -> str:
+    """The chart format ``path``'s extension names (png, pdf or svg), or a DataError."""
+    suffix = Path(path).suffix
+    kind = suffix.lower().removeprefix(".")
+    if kind not in CHART_FORMATS:
+        raise DataError(E_FORMAT.format(path=os.fspath(path), suffix=suffix))
+    return kind
+
+
+def save_figure(figure: Figure, path: str | os.PathLike[str]) -> Path:
+    """Write ``figure`` at ``path`` in the format its extension names, atomically.
+
+    The extension is checked and the chart rendered first, so a wrong extension or a
+    drawing error leaves no file at all; then written beside ``path`` and renamed over it
+    (``write_bytes_atomic``).
+    """
+    return write_bytes_atomic(path, figure_bytes(figure, chart_format(path)))
 
 
 def save_png(figure: Figure, path: str | os.PathLike[str]) -> Path:
@@ -396,6 +427,6 @@ def _grouped_barh(axes: Axes, values: pd.DataFrame, series: Mapping[str, tuple[s
     for i, (column, (label, colour)) in enumerate(series.items()):
         offset = (i - (len(series) - 1) / 2) * height
         axes.barh(rows + offset, values[column], height=height, color=colour, label=label)
-    axes.set_yticks(rows, [str(name) for name in values.index])
+    axes.set_yticks(rows, [str(name) for name in values.index], **LITERAL)
     axes.set_ylim(len(values) - 0.5, -0.5)  # first row on top, no empty margin
     axes.axvline(0.0, color="black", linewidth=0.8)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import LDIResult
+from ldi.reporting.escaping import markdown_text
 from ldi.reporting.tables import number, percent, render, rise_bp
 
 LIQUIDITY_KINDS = ("collateral_buffer", "liquidity_coverage", "repo_collateral")
@@ -85,7 +86,7 @@ class SolveSummary:
         lines = [f"{r.name}: {r.status.value} ({self._solver_line()})", ""]
         lines += [self.headline().to_string(), ""]
         if r.diagnosis is not None:
-            lines += ["Infeasible: " + r.diagnosis.message, ""]
+            lines += [f"{r.diagnosis.title}: " + r.diagnosis.message, ""]
             lines += [render(r.diagnosis.table, money=(), fixed=_fixed(r.diagnosis.table)), ""]
         if r.ok:
             lines += [
@@ -114,23 +115,26 @@ class SolveSummary:
         return "\n".join(lines)
 
     def as_markdown(self) -> str:
-        """Markdown summary (tables as pipes)."""
+        """Markdown summary: pipe tables, names as plain text (``markdown_text``), money in full."""
         r = self.result
-        parts = [f"## {r.name}: {r.status.value}", "", f"Solver: {self._solver_line()}", ""]
-        parts += [_markdown(self.headline().rename_axis("Measure"))]
+        md = markdown_text
+        parts = [f"## {md(r.name)}: {r.status.value}", "", f"Solver: {md(self._solver_line())}"]
+        parts += ["", _markdown(self.headline().rename_axis("Measure"))]
         if r.diagnosis is not None:
-            parts += ["", f"**Infeasible:** {r.diagnosis.message}"]
+            parts += ["", f"**{r.diagnosis.title}:** {md(r.diagnosis.message)}"]
         if r.ok:
-            parts += ["", "### Allocation", "", _markdown(self.allocation())]
+            allocation = _markdown(self.allocation(), money=("Before", "After", "Trade"))
+            parts += ["", "### Allocation", "", allocation]
             parts += ["", "### Binding constraints", "", _markdown(self.binding())]
             collateral = self.collateral()
             if collateral is not None:
                 assert r.collateral is not None
-                parts += ["", f"### Collateral ({r.collateral.title})", ""]
-                parts += [_markdown(collateral.rename_axis("Measure")), "", self._binds()]
+                parts += ["", f"### Collateral ({md(r.collateral.title)})", ""]
+                parts += [_markdown(collateral.rename_axis("Measure")), "", md(self._binds())]
             outcomes = self.outcomes()
             if outcomes is not None:
-                parts += ["", f"### Simulated one-year outcomes ({self._outcomes_title()})", ""]
+                title = md(self._outcomes_title())
+                parts += ["", f"### Simulated one-year outcomes ({title})", ""]
                 parts += [_markdown(outcomes.rename_axis("Measure"))]
         return "\n".join(parts) + "\n"
 
@@ -142,7 +146,8 @@ class SolveSummary:
             self.headline().to_html(),
         ]
         if r.diagnosis is not None:
-            parts.append(f"<p><b>Infeasible:</b> {html.escape(r.diagnosis.message)}</p>")
+            title = html.escape(r.diagnosis.title)
+            parts.append(f"<p><b>{title}:</b> {html.escape(r.diagnosis.message)}</p>")
         if r.ok:
             parts += [
                 "<h4>Allocation</h4>",
@@ -323,31 +328,34 @@ def _fixed(frame: pd.DataFrame) -> dict[str, int]:
     return {c: 4 for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
 
 
-def _markdown(frame: pd.DataFrame) -> str:
-    """A pipe table without optional dependencies; names are escaped (see ``_cell``)."""
+def _markdown(frame: pd.DataFrame, money: tuple[str, ...] = ()) -> str:
+    """A pipe table without optional dependencies (cells as ``_cell`` writes them).
+
+    ``money`` columns are written to the cent with thousands separators; other numbers in
+    full (the shortest text that reads back as the same float).
+    """
     if frame.empty:
         return "(none)"
     header = _line([frame.index.name or "", *frame.columns])
     rule = "|" + "---|" * (len(frame.columns) + 1)
+    cents = [column in money for column in frame.columns]
     rows = [
-        _line([i, *row]) for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+        _line([label, *row], [False, *cents])
+        for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     ]
     return "\n".join([header, rule, *rows])
 
 
-def _line(values: list[object]) -> str:
-    return "| " + " | ".join(_cell(v) for v in values) + " |"
+def _line(values: list[object], money: list[bool] | None = None) -> str:
+    kinds = money or [False] * len(values)
+    return "| " + " | ".join(_cell(v, m) for v, m in zip(values, kinds, strict=True)) + " |"
 
 
-def _cell(value: object) -> str:
-    """A number to six significant digits, or text with backslashes and pipes escaped.
-
-    A line break would end the table's row, so it becomes a space.
-    """
+def _cell(value: object, money: bool = False) -> str:
+    """Money to the cent, another number in full, or text escaped (``markdown_text``)."""
     if isinstance(value, float):
-        return f"{value:,.6g}"
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.splitlines())
+        return f"{value:,.2f}" if money else f"{value:,}"
+    return markdown_text(value)
 
 
 def _number(value: float | None) -> float:

@@ -55,6 +55,7 @@ import pandas as pd
 from ldi.curves.spread import tent_weights
 from ldi.errors import DataError
 from ldi.io.atomic import write_bytes_atomic, write_text_atomic
+from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, decoded, read_bytes
 from ldi.scenarios.scenario import MoveSet
 from ldi.scenarios.simulation import E_YEARS, cumulated
 from ldi.typing import ArrayLike, FloatArray
@@ -367,13 +368,17 @@ def write_scenarios(
 
 
 def _read_csv(file: Path, path: object) -> pd.DataFrame:
-    """The CSV's rows, with its column names as written (pandas renames repeats)."""
+    """The CSV's rows, with its column names as written (pandas renames repeats).
+
+    The file is read once (``ldi.io.files``: a regular file, UTF-8); parse errors give a
+    line, never its text.
+    """
     try:
-        with open(file, newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), None)
-    except OSError as error:
-        raise DataError(E_READ.format(file=path, reason=error.strerror or error)) from None
-    except (ValueError, csv.Error) as error:  # UnicodeDecodeError, a malformed header
+        text = decoded(read_bytes(file, MAX_DATA_BYTES), file)
+        header = next(csv.reader(io.StringIO(text, newline="")), None)
+    except UnreadableFile as error:
+        raise DataError(E_READ.format(file=path, reason=error.reason)) from None
+    except csv.Error as error:  # a malformed header
         raise DataError(E_READ.format(file=path, reason=error)) from None
     if not header:
         raise DataError(E_EMPTY.format(file=path))
@@ -381,15 +386,12 @@ def _read_csv(file: Path, path: object) -> pd.DataFrame:
     try:
         # Only an empty cell is missing: a written "nan" or "NA" is reported as written.
         frame = pd.read_csv(
-            file,
+            io.StringIO(text),
             dtype={"scenario": str} if "scenario" in header else None,
             keep_default_na=False,
             na_values=[""],
-            encoding="utf-8-sig",
         )
-    except OSError as error:
-        raise DataError(E_READ.format(file=path, reason=error.strerror or error)) from None
-    except ValueError as error:  # pandas ParserError, UnicodeDecodeError
+    except ValueError as error:  # pandas ParserError
         raise DataError(E_READ.format(file=path, reason=error)) from None
     # pandas renames a repeated or blank name; the header as written names the columns.
     return frame.set_axis(header, axis=1) if len(header) == frame.shape[1] else frame
@@ -401,9 +403,12 @@ def _read_parquet(file: Path, path: object) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        with pq.ParquetFile(file) as parquet:
+        data = read_bytes(file, MAX_DATA_BYTES)  # a regular file, of bounded size
+        with pq.ParquetFile(pa.BufferReader(data)) as parquet:
             names = parquet.schema_arrow.names
             table = parquet.read()
+    except UnreadableFile as error:
+        raise DataError(E_READ.format(file=path, reason=error.reason)) from None
     except OSError as error:
         raise DataError(E_READ.format(file=path, reason=error.strerror or error)) from None
     except pa.ArrowException as error:

@@ -248,7 +248,7 @@ class FundingProjection:
 
     def figure(self) -> "Figure":
         """The fan chart: 5-95% and 25-75% bands, the median, 100% funded (percent)."""
-        from ldi.reporting.plots import PERCENT, STYLE, new_figure  # matplotlib only when drawn
+        from ldi.reporting.plots import LITERAL, PERCENT, STYLE, new_figure  # when drawn
 
         figure, (axes,) = new_figure()
         table = self.table * PERCENT
@@ -266,14 +266,14 @@ class FundingProjection:
         axes.set_ylabel("Funding ratio (%)")
         axes.set_xticks(years)
         axes.legend(loc="upper left")
-        figure.suptitle(f"{self.name}: funding ratio projection")
+        figure.suptitle(f"{self.name}: funding ratio projection", **LITERAL)
         return figure
 
     def plot(self, path: str) -> None:
-        """Write the fan chart as a PNG (atomically)."""
-        from ldi.reporting.plots import save_png
+        """Write the fan chart, PNG, PDF or SVG by the extension (atomically)."""
+        from ldi.reporting.plots import save_figure
 
-        save_png(self.figure(), path)
+        save_figure(self.figure(), path)
 
 
 def project_funding(

@@ -1,6 +1,7 @@
 """Cashflows: construction from lists, frames, CSV files and dates; merging; bad inputs."""
 
 import re
+import warnings
 from datetime import date
 
 import numpy as np
@@ -8,6 +9,8 @@ import pandas as pd
 import pytest
 
 from ldi import Cashflows, DataError, year_fractions
+from ldi.cashflows.cashflows import without_past_flows
+from ldi.errors import LDIWarning
 
 
 def assert_flows(cf, times, fixed, linked=None):
@@ -130,12 +133,13 @@ def test_to_frame_round_trips(tmp_path):
     cf = Cashflows([0.25, 1, 7.5], [1.125, -3, 0], inflation_linked=[0, 2, 9.75])
     frame = cf.to_frame()
     assert list(frame.columns) == ["time", "fixed", "inflation_linked"]
-    again = Cashflows.from_frame(frame)
+    again = Cashflows.from_frame(frame, allow_negative=True)
     assert_flows(again, cf.times, cf.amounts, cf.inflation_linked)
     path = tmp_path / "round.csv"
     frame.to_csv(path, index=False)
     # Through text: repr of these binary fractions is exact, so equality is exact too.
-    assert_flows(Cashflows.from_csv(path), cf.times, cf.amounts, cf.inflation_linked)
+    again = Cashflows.from_csv(path, allow_negative=True)
+    assert_flows(again, cf.times, cf.amounts, cf.inflation_linked)
 
 
 # --- bad inputs ----------------------------------------------------------------------------
@@ -235,3 +239,123 @@ def test_columns_duplicated_after_trimming(tmp_path):
     path.write_text("time,fixed, fixed\n1,2,3\n")
     with pytest.raises(DataError, match=re.escape("columns ['fixed'] appear more than once")):
         Cashflows.from_csv(path)
+
+
+# --- plausible benefit tables --------------------------------------------------------------
+
+
+def test_times_beyond_150_years_are_refused_and_a_date_is_named():
+    # At t = 20301231 year-by-year LPI uprating would allocate 20 million years per scenario.
+    message = "Cashflows.times[1]: got 20301231.0; expected at most 150 years; a date typed"
+    with pytest.raises(DataError, match=re.escape(message)):
+        Cashflows([1.0, 20301231.0], [5.0, 5.0])
+    with pytest.raises(DataError, match=re.escape("Cashflows.times[0]: got 1000000.0")):
+        Cashflows([1.0e6], [5.0])
+    assert Cashflows([-5.0, 150.0], [1.0, 1.0]).times.tolist() == [-5.0, 150.0]
+
+
+@pytest.mark.parametrize(
+    ("frame", "fragments"),
+    [
+        pytest.param(
+            pd.DataFrame({"time": [1.0, -5.0, 0.0], "fixed": [1.0, 2.0, 3.0]}),
+            [
+                "flows.csv.time[1]: got -5.0, on or before the valuation date (2 such rows)",
+                "expected payments after it (t > 0)",
+                "liabilities.past_flows: drop",
+            ],
+            id="past-time",
+        ),
+        pytest.param(
+            pd.DataFrame({"date": ["2026-06-30", "2020-06-30"], "fixed": [1.0, 2.0]}),
+            [
+                "flows.csv.date[1]: got 2020-06-30, on or before the valuation date 2025-12-31 "
+                "(1 such row)",
+                "liabilities.past_flows: drop",
+            ],
+            id="past-date",
+        ),
+        pytest.param(
+            pd.DataFrame({"time": [1.0, 20301231.0], "fixed": [1.0, 2.0]}),
+            ["flows.csv.time[1]: got 20301231.0; expected at most 150 years; a date typed"],
+            id="date-typed-as-years",
+        ),
+        pytest.param(
+            pd.DataFrame({"date": ["2026-06-30", "2200-06-30"], "fixed": [1.0, 2.0]}),
+            [
+                "flows.csv.date[1]: got 2200-06-30, 174.6 years after the valuation date "
+                "2025-12-31; expected a date at most 150 years after it"
+            ],
+            id="date-too-far",
+        ),
+        pytest.param(
+            pd.DataFrame({"time": [1.0, 2.0], "fixed": [1.0, -2.0]}),
+            [
+                "flows.csv.fixed[1]: got -2.0; expected a benefit amount in [0, 1e+15]",
+                "a negative benefit needs liabilities.allow_negative: true",
+            ],
+            id="negative-fixed",
+        ),
+        pytest.param(
+            pd.DataFrame({"time": [1.0], "inflation_linked": [1.0e16]}),
+            ["flows.csv.inflation_linked[0]: got 1e+16; expected a benefit amount in [0, 1e+15]"],
+            id="huge-linked",
+        ),
+    ],
+)
+def test_implausible_benefit_tables_name_the_file_column_and_row(frame, fragments):
+    with pytest.raises(DataError) as caught:
+        Cashflows.from_frame(frame, valuation_date="2025-12-31", where="flows.csv")
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+def test_negative_benefits_need_allow_negative():
+    frame = pd.DataFrame({"time": [1.0, 2.0], "fixed": [5.0, -2.0], "inflation_linked": [0, -1]})
+    cf = Cashflows.from_frame(frame, allow_negative=True)
+    assert_flows(cf, [1, 2], [5, -2], [0, -1])
+    with pytest.raises(DataError, match=re.escape("amount of money in [-1e+15, 1e+15]")):
+        Cashflows.from_frame(frame.assign(fixed=[5.0, -2.0e15]), allow_negative=True)
+
+
+def test_dropping_past_flows_reports_how_many_and_how_much():
+    frame = pd.DataFrame(
+        {
+            "time": [-5.0, 1.0, 0.0, 2.0],
+            "fixed": [1.5e6, 10.0, 2.0e6, 20.0],
+            "inflation_linked": [0.0, 1.0, 0.25e6, 2.0],
+            "status": ["pensioner", "pensioner", "deferred", "deferred"],
+        }
+    )
+    message = (
+        "flows.csv: left out 2 past flows (on or before the valuation date; "
+        "liabilities.past_flows: drop): 3,500,000 fixed and 250,000 inflation-linked (real)"
+    )
+    with pytest.warns(LDIWarning, match=re.escape(message)):
+        kept = without_past_flows(frame, where="flows.csv")
+    # The rows kept keep their numbers in the file (and their other columns).
+    assert kept.index.tolist() == [1, 3]
+    assert kept["status"].tolist() == ["pensioner", "deferred"]
+    assert_flows(Cashflows.from_frame(kept.drop(columns="status")), [1, 2], [10, 20], [1, 2])
+
+
+def test_dropping_past_dates_counts_from_the_valuation_date():
+    frame = pd.DataFrame({"date": ["2025-12-31", "2026-12-31"], "amount": [7.0, 8.0]})
+    with pytest.warns(LDIWarning, match=re.escape("left out 1 past flow (")):
+        kept = without_past_flows(frame, valuation_date="2025-12-31")
+    assert kept["amount"].tolist() == [8.0]
+
+
+def test_nothing_to_drop_leaves_the_table_as_it_is_without_a_warning():
+    frame = pd.DataFrame({"time": [1.0, 2.0], "fixed": [1.0, 2.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert without_past_flows(frame).equals(frame)
+
+
+def test_rows_kept_after_dropping_are_named_by_their_row_in_the_file():
+    frame = pd.DataFrame({"time": [-1.0, -2.0, 1.0, 2.0], "fixed": [1.0, 1.0, 1.0, -3.0]})
+    with pytest.warns(LDIWarning):
+        kept = without_past_flows(frame, where="flows.csv")
+    with pytest.raises(DataError, match=re.escape("flows.csv.fixed[3]: got -3.0")):
+        Cashflows.from_frame(kept, where="flows.csv")

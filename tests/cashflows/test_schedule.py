@@ -123,3 +123,11 @@ def test_bad_frequency(frequency):
 def test_bad_maturity(maturity, start, shown):
     with pytest.raises(DataError, match=rf"leg\.maturity: got {shown}; expected a finite time"):
         fixed_leg(maturity, 2, start=start, where="leg")
+
+
+def test_a_leg_beyond_150_years_is_refused_before_its_dates_are_laid_out():
+    # A maturity of 1e9 years would lay out two billion coupon dates (16 GB).
+    message = "swap.maturity: got 1000000.0; expected at most 150 years"
+    with pytest.raises(DataError, match=re.escape(message)):
+        fixed_leg(1.0e6, 2, where="swap")
+    assert fixed_leg(150.0, 1).times.size == 150

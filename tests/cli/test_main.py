@@ -124,17 +124,19 @@ def test_missing_file_exits_2(tmp_path, capsys):
 
 def test_bad_keys_exit_2_and_write_nothing(tmp_path, capsys, default_problem_path):
     out_file = tmp_path / "risk.json"
-    code = main(["risk", str(default_problem_path), "--keys", "10", "5", "--json", str(out_file)])
-    assert code == 2
-    assert "keys[1]" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse refuses the tenors
+        main(["risk", str(default_problem_path), "--keys", "10", "5", "--json", str(out_file)])
+    assert stop.value.code == 2
+    assert "argument --keys: keys[1]" in capsys.readouterr().err
     assert not out_file.exists()
 
 
 def test_bad_keys_keep_an_existing_output_file(tmp_path, capsys, default_problem_path):
     out_file = tmp_path / "risk.json"
     out_file.write_text("old")
-    code = main(["risk", str(default_problem_path), "--keys", "10", "5", "--json", str(out_file)])
-    assert code == 2
+    with pytest.raises(SystemExit) as stop:
+        main(["risk", str(default_problem_path), "--keys", "10", "5", "--json", str(out_file)])
+    assert stop.value.code == 2
     assert out_file.read_text() == "old"
 
 

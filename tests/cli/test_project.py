@@ -71,9 +71,10 @@ def test_solved_policy_by_solving_or_from_a_result_file(problem, tmp_path, capsy
 
 def test_bad_years_exit_2_and_write_nothing(tmp_path, capsys):
     out = tmp_path / "projection.json"
-    code = main(["project", str(DEFAULT_PROBLEM), "--years", "0", "--json", str(out)])
-    assert code == 2
-    assert "years: got 0; expected a whole number from 1 to 50" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse refuses the number
+        main(["project", str(DEFAULT_PROBLEM), "--years", "0", "--json", str(out)])
+    assert stop.value.code == 2
+    assert "--years: got '0'; expected a whole number from 1 to 50" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -81,6 +82,23 @@ def test_solve_and_positions_are_exclusive(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["project", str(DEFAULT_PROBLEM), "--solve", "--positions", "r.json"])
     assert stop.value.code == 2
+
+
+def test_solve_without_a_verified_optimum_projects_nothing_and_exits_as_solve_does(
+    tmp_path, capsys
+):
+    # A benefit of 1e12 beside 95m of assets: the hedge limits cannot be met (exit 3).
+    raw = yaml.safe_load(shown("docs/problem-files.md", "name: Example DB scheme", "yaml"))
+    raw["liabilities"]["cashflows"][0]["fixed"] = 1.0e12
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "projection.json"
+    assert main(["project", str(path), *ARGS, "--solve", "--json", str(out)]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {path}: the solve ended infeasible: ")
+    assert "hedge_ratio[rates]" in captured.err
+    assert not out.exists()
 
 
 def test_the_documented_projection_is_what_the_command_prints(capsys):

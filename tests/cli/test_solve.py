@@ -30,6 +30,7 @@ from ldi.problem import Problem
 from ldi.reporting.record import decision_record
 from tests.documented import assert_shows, shown
 from tests.io.edits import DROP, edited
+from tests.optimize.test_verify import corrupting
 from tests.reference import (
     DEFAULT_PROBLEM,
     MONEY_RTOL,
@@ -263,6 +264,24 @@ def test_unknown_solver_is_refused_by_the_parser(capsys):
             ["error: solver.name: got 'cplex'; expected one of"],
             id="unknown-solver-in-the-file",
         ),
+        pytest.param(
+            {"solver": {"options": {"CLARABEL": {"max_itr": 500}}}},
+            ["error: solver.options.CLARABEL.max_itr: got 500; CLARABEL refuses it"],
+            id="unknown-solver-option",
+        ),
+        pytest.param(
+            {"solver": {"options": {"CLARABEL": {"max_iter": "many"}}}},
+            ["error: solver.options.CLARABEL.max_iter: got 'many'; CLARABEL refuses it"],
+            id="solver-option-of-the-wrong-type",
+        ),
+        pytest.param(
+            {"objective.minimize.1": {"tracking_error": {"weight": 1.0e20}}},
+            [
+                "error: objective.minimize[1].tracking_error.weight: got 1e+20; expected a "
+                "weight between 1e-06 and 1e+06"
+            ],
+            id="weight-out-of-range",
+        ),
     ],
 )
 def test_invalid_input_exits_2_naming_the_field_and_writes_nothing(tmp_path, edits, fragments):
@@ -320,7 +339,9 @@ def test_no_usable_solver_exits_1_and_reports_every_attempt(tmp_path, monkeypatc
     assert {a["status"] for a in attempts} == {"not installed"}
 
 
-def test_an_inaccurate_optimum_exits_0_with_a_warning(tmp_path, monkeypatch):
+def test_an_answer_the_solver_calls_inaccurate_but_that_passes_the_checks_exits_0(
+    tmp_path, monkeypatch
+):
     exact = solvers.status_of
 
     def inaccurate(raw):
@@ -328,14 +349,41 @@ def test_an_inaccurate_optimum_exits_0_with_a_warning(tmp_path, monkeypatch):
         return solvers.Status.INACCURATE if status is solvers.Status.OPTIMAL else status
 
     monkeypatch.setattr(solvers, "status_of", inaccurate)
-    raw = edited(raw_problem(), {"solver": {"name": "CLARABEL", "fallback": []}})
+    raw = edited(complete_example(), {"solver": {"name": "CLARABEL", "fallback": []}})
     path = write_problem(tmp_path, raw)
-    with pytest.warns(LDIWarning, match="CLARABEL reports an inaccurate optimum"):
-        run = solve_cli(path, tmp_path / "out")
+    run = solve_cli(path, tmp_path / "out")
     assert run.code == 0
-    assert run.out.startswith("Representative UK DB scheme: optimal_inaccurate (CLARABEL, ")
-    assert run.data["status"] == "optimal_inaccurate"
+    assert run.out.startswith("Example DB scheme, quarterly rebalance: optimal (CLARABEL, ")
+    assert run.data["status"] == "optimal"
     assert all(value is not None for value in run.data["positions"].values())
+
+
+def test_an_answer_that_fails_its_checks_exits_1_naming_the_rows(tmp_path, monkeypatch):
+    corrupting("CLARABEL", monkeypatch)  # every position 1% off: the budget fails
+    raw = edited(complete_example(), {"solver": {"name": "CLARABEL", "fallback": []}})
+    path = write_problem(tmp_path, raw)
+    with pytest.warns(LDIWarning, match="no solver's answer passed"):
+        run = solve_cli(path, tmp_path / "out")
+    assert run.code == 1
+    assert run.out.startswith("Example DB scheme, quarterly rebalance: inaccurate (CLARABEL, ")
+    assert "Not verified: " in run.out
+    assert "budget" in run.out
+    assert run.data["status"] == "inaccurate"
+    assert run.data["objective_value"] is None
+    assert all(value is None for value in run.data["positions"].values())
+
+
+def complete_example():
+    """The complete example of the problem-file reference (its cash flows inline)."""
+    return yaml.safe_load(shown("docs/problem-files.md", "name: Example DB scheme", "yaml"))
+
+
+def test_a_trillion_pound_benefit_beside_a_95m_budget_exits_3(tmp_path):
+    raw = complete_example()
+    raw["liabilities"]["cashflows"][0]["fixed"] = 1.0e12
+    run = solve_cli(write_problem(tmp_path, raw), tmp_path / "out")
+    assert run.code == 3
+    assert ": infeasible (" in run.out.splitlines()[0]
 
 
 # --- Infeasible: exit 3 --------------------------------------------------------------------------

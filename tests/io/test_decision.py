@@ -739,7 +739,8 @@ BAD = [
         {"risk_model": {"volatility": {"rates": -1}}},
         "load",
         "risk_model.volatility.rates",
-        "risk_model.volatility.rates: got -1.0; expected a finite number >= 0",
+        "risk_model.volatility.rates: got -1.0; expected a volatility in bp a year in [0, 1000], "
+        "such as 90",
         id="volatility-negative",
     ),
     pytest.param(

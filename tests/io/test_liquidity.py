@@ -35,6 +35,12 @@ SHORT_GILTS = [  # residual maturities in each haircut band: up to 1y, 1-5y
 ]
 
 
+@pytest.fixture(autouse=True)
+def in_a_test_folder(tmp_path, monkeypatch):
+    """A dict names files inside the working folder: the test's own (the data root holds RAW's)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def load(**sections):
     raw = copy.deepcopy(RAW)
     raw.update(sections)

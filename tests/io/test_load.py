@@ -336,10 +336,11 @@ BAD = [
         id="unsorted-par-swap-tenors",
     ),
     pytest.param(
-        {"curves.gilts.rates.1": -1.5},
-        "curves.gilts.rates[1]",
-        ["-1.5", "non-positive discount factor", "expected a rate above -1"],
-        id="rate-below-minus-one",
+        # A plausible rate (-5%) that simple compounding cannot discount 30 years at.
+        {"curves.gilts.compounding": "simple", "curves.gilts.rates.2": -0.05},
+        "curves.gilts.rates[2]",
+        ["-0.05", "non-positive discount factor", "expected a rate above -0.0333"],
+        id="rate-below-the-discount-bound",
     ),
     # Curve references.
     pytest.param(

@@ -40,6 +40,12 @@ COUNT = 150  # scenarios in a written file: not the 10,000 any setting asks for
 YEARS = 3
 
 
+@pytest.fixture(autouse=True)
+def in_a_test_folder(tmp_path, monkeypatch):
+    """A dict names files inside the working folder: the test's own (the data root holds RAW's)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def load(**simulation):
     raw = copy.deepcopy(RAW)
     raw["simulation"] = simulation

@@ -469,3 +469,38 @@ def test_money_bound_above_the_capital_leaves_out_no_limit_that_alone_fixes_it(
 ):
     raw, result = cash_above_capital
     check_complete(raw, diagnosed(result), explicit_rows(raw))
+
+
+# --- unbounded: the positions that run away -----------------------------------------------------
+
+
+def test_an_unbounded_problem_names_the_positions_that_run_away():
+    # Maximize the expected return with nothing but the default long-only rows: every
+    # long-only instrument with a positive expected return grows without end (long), every
+    # overlay with one in its direction; nothing else moves the objective. (The par swaps'
+    # expected returns are 0 but for rounding, 1e-15: they stay.)
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["objective"] = {"maximize": ["expected_surplus_return"]}
+    raw["constraints"] = []
+    problem = ldi.load_problem(raw)
+    result = problem.solve()
+    assert result.status is Status.UNBOUNDED
+    assert not result.ok
+    assert result.positions.isna().all()
+    data = problem.model.data.assets
+    expected_return = data["expected_return"]
+    overlay = data["role"] == "overlay"
+    long = expected_return[~overlay & (expected_return > 0)].index
+    either = expected_return[overlay & (expected_return.abs() > 1e-9)]
+    runaway = result.diagnosis.table
+    assert result.diagnosis.title == "Unbounded"
+    assert set(runaway.index) == {*long, *either.index}
+    assert (runaway.loc[list(long), "direction"] == "long").all()
+    directions = np.where(either > 0, "long", "short")
+    assert list(runaway.loc[either.index, "direction"]) == list(directions)
+    message = result.diagnosis.message
+    assert message.startswith(", ".join(f"{i} ({d})" for i, d in runaway["direction"][:5].items()))
+    assert f" and {len(runaway) - 5} more grow without limit" in message
+    text = result.summary().as_text()
+    assert "Unbounded: " in text
+    assert result.to_dict()["diagnosis"]["title"] == "Unbounded"

@@ -273,6 +273,23 @@ def test_objective_weights_must_be_positive_numbers(weight):
     )
 
 
+@pytest.mark.parametrize("weight", [1e15, 1e20, 1.0000001e6, 9.9e-7])
+def test_objective_weights_must_lie_within_the_documented_range(weight):
+    section = {"minimize": ["cost", {"turnover": {"weight": weight}}]}
+    message, path = option_error(lambda: objective_items(section))
+    assert path == "objective.minimize[1].turnover.weight"
+    assert message == (
+        f"objective.minimize[1].turnover.weight: got {weight!r}; expected a weight between "
+        "1e-06 and 1e+06 (a ratio of money-equivalent units; rescale the other weights instead)"
+    )
+
+
+@pytest.mark.parametrize("weight", [1e-6, 1e6])
+def test_the_ends_of_the_weight_range_are_accepted(weight):
+    ((_, item),) = objective_items({"minimize": [{"cost": {"weight": weight}}]})
+    assert item.weight == weight
+
+
 def test_a_weight_error_path_is_the_key_its_message_names():
     _, path = option_error(lambda: objective_items({"minimize": [{"cost": {"weight": 0}}]}))
     assert path == "objective.minimize[0].cost.weight"

@@ -23,6 +23,8 @@ import numpy as np
 import pytest
 
 import ldi
+from ldi.errors import SpecError
+from ldi.optimize import solvers
 from ldi.optimize.data import model_data
 from ldi.optimize.model import Model, SolverOptions
 from ldi.optimize.solve import solve
@@ -176,7 +178,7 @@ def inaccurate_run():
     problem = cp.Problem(cp.Minimize(cp.sum_squares(x - np.array([1.0, 2.0]))), [x >= 0])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        status, info = run(problem, ["SCS"], {"SCS": {"max_iters": 2}})
+        status, info, _ = run(problem, ["SCS"], {"SCS": {"max_iters": 2}})
     if info.attempts[0].status != "optimal_inaccurate":
         pytest.skip(f"SCS stopped with {info.attempts[0].status} on this build")
     return x, status, info, caught
@@ -198,7 +200,7 @@ def test_an_inaccurate_answer_lets_no_raw_cvxpy_warning_escape():
 
 def test_nothing_to_try_is_an_error_not_an_exception():
     x = cp.Variable()
-    status, info = run(cp.Problem(cp.Minimize(x), [x >= 1]), ["NOT_A_SOLVER"])
+    status, info, _ = run(cp.Problem(cp.Minimize(x), [x >= 1]), ["NOT_A_SOLVER"])
     assert status is Status.ERROR
     assert info.attempts[0].status == "not installed"
 
@@ -206,7 +208,7 @@ def test_nothing_to_try_is_an_error_not_an_exception():
 def test_infeasible_is_an_answer_and_stops_the_fallback():
     needs("CLARABEL", "SCS")
     x = cp.Variable()
-    status, info = run(cp.Problem(cp.Minimize(x), [x >= 1, x <= 0]), ["CLARABEL", "SCS"])
+    status, info, _ = run(cp.Problem(cp.Minimize(x), [x >= 1, x <= 0]), ["CLARABEL", "SCS"])
     assert status is Status.INFEASIBLE
     assert [a.solver for a in info.attempts] == ["CLARABEL"]
 
@@ -297,24 +299,91 @@ def test_solvers_agree_with_clarabel_on_every_example(clarabel_answers, path, so
     )
 
 
-def test_a_solver_ending_without_an_answer_is_a_failed_attempt_and_falls_back():
+def test_a_solver_ending_without_an_answer_is_a_failed_attempt_and_falls_back(monkeypatch):
     # HiGHS can end with status "unknown" (e.g. when it cannot compute an infeasible LP's
     # dual ray); cvxpy then raises ValueError("Cannot unpack invalid solution ...").
     needs("HIGHS", "CLARABEL")
     x = cp.Variable()
     problem = cp.Problem(cp.Minimize(x), [x >= 1])
-    solve = problem.solve
+    call = solvers.call
 
-    def unknown_under_highs(*, solver, **options):
-        if solver == "HIGHS":
+    def unknown_under_highs(problem, name, settings):
+        if name == "HIGHS":
             raise ValueError("Cannot unpack invalid solution: Solution(status=UNKNOWN)")
-        return solve(solver=solver, **options)
+        return call(problem, name, settings)
 
-    problem.solve = unknown_under_highs
-    status, info = run(problem, ["HIGHS", "CLARABEL"])
+    monkeypatch.setattr(solvers, "call", unknown_under_highs)
+    status, info, _ = run(problem, ["HIGHS", "CLARABEL"])
     assert status is Status.OPTIMAL
     first, second = info.attempts
     assert (first.solver, first.status) == ("HIGHS", "solver_error")
     assert "Cannot unpack invalid solution" in first.error
     assert (second.solver, info.name) == ("CLARABEL", "CLARABEL")
     assert x.value == pytest.approx(1.0, abs=1e-7)
+
+
+# --- solver options ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("solver", "options", "key"),
+    [
+        ("CLARABEL", {"max_itr": 500}, "max_itr"),
+        ("CLARABEL", {"max_iter": "many"}, "max_iter"),
+        ("OSQP", {"max_iter": 1.5}, "max_iter"),
+        ("OSQP", {"eps_abs": 1e-9, "polishing": "yes"}, "polishing"),
+        ("SCS", {"max_iters": "many"}, "max_iters"),
+        ("HIGHS", {"no_such_option": 1}, "no_such_option"),
+    ],
+)
+def test_an_option_the_solver_refuses_is_a_spec_error_naming_its_key(solver, options, key):
+    needs(solver)
+    with pytest.raises(SpecError) as caught:
+        SolverOptions(options={solver: options})
+    assert caught.value.path == f"solver.options.{solver}.{key}"
+    value = options[key]
+    assert str(caught.value).startswith(
+        f"solver.options.{solver}.{key}: got {value!r}; {solver} refuses it ("
+    )
+
+
+@pytest.mark.parametrize("key", ["verbose", "warm_start"])
+def test_options_that_ldi_sets_itself_are_refused(key):
+    with pytest.raises(SpecError) as caught:
+        SolverOptions(options={"CLARABEL": {key: True}})
+    assert caught.value.path == f"solver.options.CLARABEL.{key}"
+    assert "ldi sets it" in str(caught.value)
+
+
+def test_options_each_solver_takes_are_accepted():
+    options = {
+        "CLARABEL": {"max_iter": 500, "tol_feas": 1e-9},
+        "OSQP": {"max_iter": 1000, "polishing": True},
+        "SCS": {"max_iters": 1000, "eps_abs": 1e-8},
+        "HIGHS": {"time_limit": 10.0, "presolve": "on"},
+    }
+    installed = {name: o for name, o in options.items() if name in INSTALLED}
+    assert SolverOptions(options=installed).options == installed
+
+
+def test_wrong_options_in_a_problem_file_are_refused_when_it_is_loaded():
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["solver"] = {"name": "CLARABEL", "options": {"clarabel": {"max_itr": 5}}}
+    with pytest.raises(SpecError) as caught:
+        ldi.load_problem(raw)
+    assert caught.value.path == "solver.options.CLARABEL.max_itr"
+
+
+def test_an_option_that_fails_when_solving_is_a_failed_attempt_and_the_next_solver_runs():
+    # Options given to run() directly are not checked beforehand: the solver's own error
+    # (a TypeError from Clarabel) is the attempt's, and the next solver answers.
+    needs("CLARABEL", "SCS")
+    x = cp.Variable()
+    problem = cp.Problem(cp.Minimize(x), [x >= 1])
+    status, info, _ = run(problem, ["CLARABEL", "SCS"], {"CLARABEL": {"max_itr": 5}})
+    assert status is Status.OPTIMAL
+    first, second = info.attempts
+    assert (first.solver, first.status) == ("CLARABEL", "solver_error")
+    assert "max_itr" in first.error
+    assert (second.solver, info.name) == ("SCS", "SCS")
+    assert x.value == pytest.approx(1.0, abs=1e-6)

@@ -20,8 +20,10 @@ import numpy as np
 import pytest
 
 import ldi
+from ldi.errors import LDIWarning
 from ldi.reporting.html_report import html_report, record_charts
 from ldi.reporting.record import decision_record
+from tests.optimize.test_verify import corrupting
 from tests.reference import DEFAULT_PROBLEM, MONEY_RTOL, book_scale, raw_problem, reference
 from tests.reporting.test_risk_report import assert_printed, number
 
@@ -102,6 +104,33 @@ def test_an_infeasible_solve_reports_its_diagnosis():
     assert '<span class="status infeasible">infeasible</span>' in page
     assert html.escape(result.diagnosis.message) in page
     assert "<h2>Why the problem is infeasible</h2>" in page
+
+
+def test_an_unverified_solve_reports_its_failed_checks_and_no_allocation(monkeypatch):
+    corrupting("CLARABEL", monkeypatch)  # every position 1% off: the budget fails
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["solver"] = {"name": "CLARABEL", "fallback": []}
+    problem = ldi.load_problem(raw)
+    with pytest.warns(LDIWarning):
+        result = problem.solve()
+    page = html_report(decision_record(problem, result))
+    assert '<span class="status ">inaccurate</span>' in page
+    assert "<h2>Why no answer is verified</h2>" in page
+    assert html.escape(result.diagnosis.message) in page
+    assert "<h2>Allocation and trades</h2>" not in page
+    assert "<h2>Stress scenarios (optimized positions)</h2>" not in page
+
+
+def test_an_unbounded_solve_names_what_runs_away():
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["objective"] = {"maximize": ["expected_surplus_return"]}
+    raw["constraints"] = []
+    problem = ldi.load_problem(raw)
+    result = problem.solve()
+    page = html_report(decision_record(problem, result))
+    assert "<h2>Why the problem is unbounded</h2>" in page
+    assert html.escape(result.diagnosis.message) in page
+    assert "GLOBAL_EQUITY" in page
 
 
 def render(path, *arguments, tmp_path):

@@ -6,9 +6,13 @@ result's frames exactly (floats are written with round-trip precision), the JSON
 the bytes on disk (hashlib), its versions those importlib.metadata reports.
 """
 
+import csv
 import datetime as dt
+import errno
 import hashlib
+import io
 import json
+import os
 import re
 from importlib import metadata
 
@@ -17,9 +21,12 @@ import pytest
 
 import ldi
 from ldi.cli import main
+from ldi.errors import DataError
 from ldi.reporting.outputs import solve_files, write_outputs
 from ldi.reporting.record import decision_record
-from tests.reference import DEFAULT_PROBLEM
+from tests.io.test_atomic import failing_on
+from tests.reference import DEFAULT_PROBLEM, raw_problem
+from tests.reporting.test_escaping import commonmark_shows
 
 FILES = {
     "result.json",
@@ -98,18 +105,147 @@ def test_the_manifest_names_inputs_versions_solver_times_and_outputs(written):
     assert manifest["outputs"] == {name: sha256(folder / name) for name in outputs}
 
 
-def test_a_failed_write_leaves_no_partial_files(result, tmp_path):
+def old_set(folder, files):
+    """An earlier run's set in ``folder``: every file of ``files`` with other text."""
+    write_outputs(folder, {name: f"old {name}\n" for name in files})
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_a_write_failing_midway_leaves_the_old_set_whole_and_no_temporaries(
+    result, tmp_path, monkeypatch, count
+):
     files = solve_files(result, result.to_dict())
-    blocked = tmp_path / "out"
-    blocked.mkdir()
-    (blocked / "summary.md").mkdir()  # a folder where a file must go: that write fails
-    with pytest.raises(IsADirectoryError):
-        write_outputs(blocked, files)
-    left = {p.name for p in blocked.iterdir()}
-    assert left <= {*files, "summary.md"}
-    assert not [p for p in blocked.iterdir() if p.name.startswith(".")]  # no temporaries
-    for name in left - {"summary.md"}:
-        assert (blocked / name).read_text() == files[name]  # each file whole
+    folder = tmp_path / "out"
+    before = old_set(folder, files)
+    full = OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "fsync", failing_on(os.fsync, count, full))
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        write_outputs(folder, files)
+    name = list(files)[count - 1]  # each file is written and synced in turn
+    assert str(folder / name) in str(caught.value)  # the file asked for, not a temporary
+    assert ".tmp" not in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_swap_failing_leaves_the_old_set_whole_and_no_temporaries(
+    result, tmp_path, monkeypatch, count
+):
+    files = solve_files(result, result.to_dict())
+    folder = tmp_path / "out"
+    before = old_set(folder, files)
+    denied = PermissionError(errno.EACCES, "Permission denied", "x.tmp")
+    monkeypatch.setattr(os, "rename", failing_on(os.rename, count, denied))
+    with pytest.raises(PermissionError, match="Permission denied") as caught:
+        write_outputs(folder, files)
+    assert str(folder) in str(caught.value)
+    assert ".tmp" not in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_new_set_replaces_the_old_one_and_its_manifest_whole(result, tmp_path):
+    files = solve_files(result, result.to_dict())
+    old_set(tmp_path / "out", files)
+    write_outputs(tmp_path / "out", files)
+    written = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert written == {name: text.encode() for name, text in files.items()}
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_folder_holding_other_files_is_refused_and_kept(result, tmp_path):
+    files = solve_files(result, result.to_dict())
+    folder = tmp_path / "out"
+    before = old_set(folder, files)
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(DataError, match=r"out: holds \['notes.txt'\]"):
+        write_outputs(folder, files)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {**before, "notes.txt": b"mine"}
+
+
+# --- Untrusted text ------------------------------------------------------------------------------
+
+HOSTILE_IDS = {
+    "GLOBAL_EQUITY": '=HYPERLINK("http://x","y")',
+    "DIVERSIFIED_GROWTH": "+cmd|' /C calc'!A0",
+    "CASH": "@SUM(A1)",
+    "UK_PROPERTY": "-2+3",
+    "CREDIT_AA_2035": "\tTAB",
+    "CREDIT_A_2040": "\rCR",
+}
+HOSTILE_NAME = "Scheme <img src=x onerror=alert(1)>\nsecond line"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_FILES = ("positions.csv", "exposures.csv", "constraints.csv")
+
+
+def renamed(node, old, new):
+    """``node`` with every key and text equal to ``old`` replaced by ``new``."""
+    if isinstance(node, dict):
+        return {(new if k == old else k): renamed(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [renamed(v, old, new) for v in node]
+    return new if node == old else node
+
+
+def hostile_problem():
+    """The default problem with formulas for ids, HTML in its name and TeX in a scenario's."""
+    raw = raw_problem()
+    for old, new in HOSTILE_IDS.items():
+        raw = renamed(raw, old, new)
+    raw["name"] = HOSTILE_NAME
+    raw["stress"] = {"scenarios": [{"name": "$\\foo$ & <b>", "nominal_bp": 30}]}
+    return raw
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    result = ldi.load_problem(hostile_problem()).solve()
+    return result, solve_files(result, result.to_dict())
+
+
+def is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", CSV_FILES)
+def test_no_text_cell_starts_a_formula(hostile, name):
+    _, files = hostile
+    cells = [cell for row in csv.reader(io.StringIO(files[name])) for cell in row]
+    starting = [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert [cell for cell in starting if not is_number(cell)] == []
+    assert any(cell.startswith("-") for cell in starting)  # negative numbers stay numbers
+
+
+def test_formula_ids_are_written_as_quoted_text_and_their_numbers_as_numbers(hostile):
+    result, files = hostile
+    positions = pd.read_csv(io.StringIO(files["positions.csv"]), index_col="id")
+    for instrument in HOSTILE_IDS.values():
+        written = positions.loc["'" + instrument]
+        assert written["trade"] == result.trades[instrument]
+        assert written["position"] == result.positions[instrument]
+    assert positions["trade"].dtype == float
+    assert (positions["trade"] < 0).any()
+    constraints = pd.read_csv(io.StringIO(files["constraints.csv"]), index_col="row")
+    assert constraints.loc["budget", "sense"] == "'=="
+    assert constraints.loc["long_only[@SUM(A1)]", "entry"] == "'@SUM(A1)"
+
+
+def test_summary_shows_names_as_text_on_one_line(hostile):
+    result, files = hostile
+    summary = files["summary.md"]
+    assert "<img" not in summary
+    assert commonmark_shows(summary.splitlines()[0]) == (
+        "## Scheme <img src=x onerror=alert(1)> second line: optimal"
+    )
+    allocation = [line for line in summary.splitlines() if "return\\_seeking" in line]
+    shown = {commonmark_shows(line.split(" | ")[0].removeprefix("| ")) for line in allocation}
+    assert shown == {HOSTILE_IDS[i] for i in ("GLOBAL_EQUITY", "DIVERSIFIED_GROWTH", "UK_PROPERTY")}
 
 
 def test_the_manifest_lists_a_scenario_file_among_the_inputs(tmp_path):

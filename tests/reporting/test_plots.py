@@ -20,14 +20,18 @@ import io
 import subprocess
 import sys
 
+import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.image import imread
 
 import ldi
 from ldi.errors import DataError
+from ldi.optimize.frontier import efficient_frontier
+from ldi.projection import funding_projection
 from ldi.reporting import plots
-from tests.reference import DEFAULT_KEYS, DEFAULT_PROBLEM
+from tests.reference import DEFAULT_KEYS, DEFAULT_PROBLEM, raw_problem
 
 RTOL = 1e-12
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -322,6 +326,86 @@ def test_collateral_waterfall_shows_each_pool_used_and_left(problem, result):
     close([bar.get_x() for bar in left], pools["used"] / 1e6)  # left starts where used ends
     png = plots.png_bytes(figure)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+TEX_NAMES = ["$\\foo$", "$x$", "x", "a_b ^ {c} % 50$"]
+
+
+@pytest.fixture
+def tex_pools():
+    return pd.DataFrame({"used": [1e6, 2e6, 3e6, 4e6], "left": 1e6}, index=TEX_NAMES)
+
+
+def label_widths(axes):
+    """The drawn width (pixels) of each y tick label, by its text."""
+    return {t.get_text(): t.get_window_extent().width for t in axes.get_yticklabels()}
+
+
+def test_names_with_dollars_and_tex_are_drawn_as_written(tex_pools, outcomes):
+    figure = plots.collateral_waterfall(tex_pools, "$\\foo$", "GBP")
+    assert plots.png_bytes(figure).startswith(PNG_SIGNATURE)  # mathtext would fail on \foo
+    (axes,) = figure.axes
+    assert tick_labels(axes) == TEX_NAMES
+    assert figure.get_suptitle() == "Collateral waterfall: $\\foo$"
+    widths = label_widths(axes)
+    assert widths["$x$"] > 2 * widths["x"]  # three glyphs, not an italic x
+    renamed = outcomes.iloc[: len(TEX_NAMES)].set_axis(TEX_NAMES)
+    for chart in (plots.stress_impacts, plots.collateral_headroom):
+        figure = chart(renamed, "GBP")
+        assert plots.png_bytes(figure).startswith(PNG_SIGNATURE)
+        assert tick_labels(figure.axes[0]) == TEX_NAMES
+
+
+def test_names_are_not_sent_to_tex_when_the_style_asks_for_it(tex_pools):
+    with matplotlib.rc_context({"text.usetex": True}):
+        figure = plots.collateral_waterfall(tex_pools, "$\\foo$", "GBP")
+    (axes,) = figure.axes
+    assert not any(label.get_usetex() for label in axes.get_yticklabels())
+    assert not any(text.get_usetex() for text in figure.texts)  # the title among them
+
+
+SIGNATURES = {"png": PNG_SIGNATURE, "pdf": b"%PDF-", "svg": b"<?xml"}
+
+
+@pytest.fixture(scope="module")
+def tex_named():
+    """The frontier and the funding projection of the default problem named in TeX."""
+    raw = raw_problem()
+    raw["name"] = "$\\foo$ plan"
+    problem = ldi.load_problem(raw)
+    return {
+        "frontier": efficient_frontier(problem, "volatility", points=2),
+        "projection": funding_projection(problem, years=2, scenarios=200),
+    }
+
+
+@pytest.mark.parametrize("name", ["frontier", "projection"])
+def test_a_reports_chart_draws_its_name_as_written_in_the_format_asked(tex_named, name, tmp_path):
+    report = tex_named[name]
+    assert report.figure().get_suptitle().startswith("$\\foo$ plan: ")
+    report.plot(tmp_path / "chart.pdf")
+    assert (tmp_path / "chart.pdf").read_bytes().startswith(SIGNATURES["pdf"])
+    with pytest.raises(DataError, match=r"chart.txt: cannot write a chart as '.txt'"):
+        report.plot(tmp_path / "chart.txt")
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.pdf"]
+
+
+@pytest.mark.parametrize("suffix", ["png", "pdf", "svg", "PDF"])
+def test_save_figure_writes_the_format_its_extension_names(charts, tmp_path, suffix):
+    target = tmp_path / f"chart.{suffix}"
+    assert plots.save_figure(charts["cashflow"], target) == target
+    data = target.read_bytes()
+    assert data.startswith(SIGNATURES[suffix.lower()])
+    if suffix == "svg":
+        assert b"<svg" in data
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("name", ["chart.xyz", "chart", "chart.png.txt"])
+def test_save_figure_refuses_an_extension_it_cannot_write(charts, tmp_path, name):
+    with pytest.raises(DataError, match=rf"{name}: .*expected .png, .pdf or .svg"):
+        plots.save_figure(charts["cashflow"], tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_importing_ldi_does_not_load_matplotlib():

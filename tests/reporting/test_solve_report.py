@@ -18,6 +18,7 @@ import pytest
 import ldi
 from tests.io.edits import edited
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, ROLES, raw_problem, reference
+from tests.reporting.test_escaping import commonmark_shows
 from tests.reporting.test_risk_report import assert_printed, number, percent
 
 RAW = raw_problem()
@@ -333,29 +334,47 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
         assert_valid_pipe_table(rows)
     ratios, allocation, binding, collateral = tables
     assert collateral[0] == ["Measure", "Before", "After"]
-    assert {row[0]: row[1:] for row in collateral[2:]} == {
+    assert {commonmark_shows(row[0]): row[1:] for row in collateral[2:]} == {
         label: list(cells) for label, cells in summary.collateral().iterrows()
     }
-    assert text.rstrip().endswith(summary.as_text().split("\n\nMoney in")[0].splitlines()[-1])
+    last = summary.as_text().split("\n\nMoney in")[0].splitlines()[-1]
+    assert commonmark_shows(text.rstrip().splitlines()[-1]) == last
     assert ratios[0] == ["Measure", "Before", "After"]
     assert {row[0]: row[1:] for row in ratios[2:]} == {
         label: list(cells) for label, cells in summary.headline().iterrows()
     }
     frame = summary.allocation()
     assert allocation[0] == ["Instrument", "Kind", "Before", "After", "Trade"]
-    assert [row[0] for row in allocation[2:]] == list(frame.index)
+    assert [commonmark_shows(row[0]) for row in allocation[2:]] == list(frame.index)
     for row in allocation[2:]:
-        assert row[1] == frame.loc[row[0], "Kind"]
+        instrument = commonmark_shows(row[0])
+        assert commonmark_shows(row[1]) == frame.loc[instrument, "Kind"]
         for cell, column in zip(row[2:], ["Before", "After", "Trade"], strict=True):
-            # Six significant digits.
-            assert number(cell) == pytest.approx(frame.loc[row[0], column], rel=5e-6), cell
+            # Money to the cent, with thousands separators.
+            assert re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", cell), cell
+            assert number(cell) == pytest.approx(frame.loc[instrument, column], abs=0.005), cell
     frame = summary.binding()
-    assert binding[0] == ["Constraint", "sense", "value", "bound", "shadow_price"]
-    assert [row[0] for row in binding[2:]] == list(frame.index)
+    assert [commonmark_shows(cell) for cell in binding[0]] == [
+        "Constraint",
+        "sense",
+        "value",
+        "bound",
+        "shadow_price",
+    ]
+    assert [commonmark_shows(row[0]) for row in binding[2:]] == list(frame.index)
     for row in binding[2:]:
-        assert row[1] == frame.loc[row[0], "sense"]
+        constraint = commonmark_shows(row[0])
+        assert commonmark_shows(row[1]) == frame.loc[constraint, "sense"]
         for cell, column in zip(row[2:], ["value", "bound", "shadow_price"], strict=True):
-            assert number(cell) == pytest.approx(frame.loc[row[0], column], rel=5e-6), cell
+            assert number(cell) == frame.loc[constraint, column], cell  # every digit
+
+
+def test_markdown_money_is_written_in_full_not_to_six_digits():
+    raw = edited(RAW, {"holdings.CASH": 26_953_912.35})
+    markdown = ldi.load_problem(raw).solve().summary().as_markdown()
+    (row,) = [line for line in markdown.splitlines() if line.startswith("| CASH |")]
+    assert "| 26,953,912.35 |" in row
+    assert "e+" not in markdown
 
 
 def test_markdown_escapes_a_pipe_in_a_name():
@@ -410,7 +429,9 @@ def test_infeasible_summaries_show_the_diagnosis(infeasible, ref):
     ratio = unit["pv01"] @ holdings(RAW, ids) / ref.liabilities.loc["total", "pv01"]
     assert_printed(headline.loc["Rates hedge", "Before"], ratio, 1e-8, percent, "before")
     markdown = summary.as_markdown()
-    assert f"\n**Infeasible:** {message}\n" in markdown
+    (line,) = [line for line in markdown.splitlines() if line.startswith("**Infeasible:** ")]
+    assert commonmark_shows(line) == f"**Infeasible:** {message}"
+    assert "<=" not in markdown
     assert "### Allocation" not in markdown
     for rows in pipe_tables(markdown):
         assert_valid_pipe_table(rows)

@@ -1,8 +1,8 @@
 """Terms by their YAML key, and building them from problem-file entries with paths in errors.
 
 An entry is a term's key alone (``cost``) or a one-key mapping to its options
-(``{hedge_ratio: {risk: rates, min: 0.95}}``). Objective entries may carry ``weight``;
-constraint entries may carry ``soft`` (a penalty per unit of violation).
+(``{hedge_ratio: {risk: rates, min: 0.95}}``). Objective entries may carry ``weight`` (in
+[1e-6, 1e6]); constraint entries may carry ``soft`` (a penalty per unit of violation).
 """
 
 import types
@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ldi.errors import SpecError
-from ldi.optimize.model import ObjectiveItem
+from ldi.optimize.model import E_WEIGHT as E_WEIGHT_RANGE
+from ldi.optimize.model import WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Term
 from ldi.optimize.terms.constraints import (
     Bounds,
@@ -77,11 +78,11 @@ def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, Object
             path = f"objective.{sense}[{i}]"
             kind, options = _entry(entry, path, OBJECTIVE_TERMS, "objective term")
             weight = _converted(options.pop("weight", 1.0), float)
+            where = f"{path}.{kind}.weight"
             if not (is_finite_number(weight) and weight > 0):
-                raise SpecError(
-                    E_WEIGHT.format(path=f"{path}.{kind}.weight", value=weight),
-                    path=f"{path}.{kind}.weight",
-                )
+                raise SpecError(E_WEIGHT.format(path=where, value=weight), path=where)
+            if not WEIGHT_MIN <= weight <= WEIGHT_MAX:
+                raise SpecError(E_WEIGHT_RANGE.format(path=where, value=weight), path=where)
             term = build(OBJECTIVE_TERMS[kind], options, f"{path}.{kind}")
             item = ObjectiveItem(term, float(weight), maximize=sense == "maximize")
             items.append((f"{path}.{kind}", item))

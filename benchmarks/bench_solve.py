@@ -297,8 +297,9 @@ def markdown(report: dict) -> str:
             for row in report["dedication"]
         )
         + ". The solver call of a resolve is cvxpy applying the new parameters plus HiGHS "
-        "(warm-started from the last solution); the rest builds the result tables, each "
-        "number re-evaluated in numpy.",
+        "(from scratch: no solve warm-starts from the one before); the rest checks the answer "
+        "(rows and KKT residuals) and builds the result tables, each number re-evaluated in "
+        "numpy.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -62,6 +62,20 @@ class Status(StrEnum):
     ERROR = "error"
 
 
+# Tolerances about a hundred times tighter than each solver's own (QUIET's for OSQP and
+# SCS): an answer that fails its checks is sought once more with them before the next
+# solver is tried, as a misconverged answer usually passes when its solver goes further.
+TIGHTER: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "HIGHS": {"primal_feasibility_tolerance": 1e-9, "dual_feasibility_tolerance": 1e-9},
+        "CLARABEL": {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10},
+        "OSQP": {"eps_abs": 1e-11, "eps_rel": 1e-11},
+        "SCS": {"eps_abs": 1e-11, "eps_rel": 1e-11},
+    }
+)
+E_RETRY = "{solver} again with tighter tolerances"
+
+
 SOLVED = (Status.OPTIMAL, Status.INACCURATE)  # the statuses that come with positions
 
 
@@ -236,8 +250,9 @@ def run(
     """Solve with each solver of ``order`` until one gives a definite answer.
 
     With ``check``, an answer with positions (optimal or inaccurate by its solver's word) is
-    optimal when its check passes; one that fails is recorded (the attempt's error says why)
-    and the next solver is tried. When no answer passes, the status is inaccurate with the
+    optimal when its check passes; one that fails is recorded (the attempt's error says why),
+    sought once more from the same solver with ``TIGHTER`` tolerances, and then the next
+    solver is tried. When no answer passes, the status is inaccurate with the
     verdict of the answer that came closest (the smallest worst residual). Without a check
     the solver's word is taken, and an inaccurate answer is kept only when no later solver
     does better.
@@ -249,15 +264,12 @@ def run(
         if name not in installed:
             attempts.append(Attempt(name, "not installed", 0.0))
             continue
-        attempt, answer = _attempt(problem, name, options)
-        status = Status.ERROR if answer is None else answer.status
-        verdict = None
-        if answer is not None and check is not None and status in SOLVED:
-            verdict = check(answer)
-            status = Status.OPTIMAL if verdict.passed else Status.INACCURATE
-            if not verdict.passed:
-                error = E_UNVERIFIED.format(message=verdict.message)
-                attempt = replace(attempt, error="; ".join(filter(None, [attempt.error, error])))
+        attempt, status, verdict = _checked(problem, name, options, check)
+        if verdict is not None and not verdict.passed:
+            attempts.append(attempt)
+            tighter = {**options, name: {**options.get(name, {}), **TIGHTER[name]}}
+            attempt, status, verdict = _checked(problem, name, tighter, check)
+            attempt = replace(attempt, error=_joined(E_RETRY.format(solver=name), attempt.error))
         attempts.append(attempt)
         if status is Status.ERROR or (verdict is not None and not verdict.passed):
             log.warning(
@@ -281,6 +293,32 @@ def run(
         return Run(Status.ERROR if answer is None else answer.status, info)
     last = attempts[-1] if attempts else Attempt("none", "no solver", 0.0)
     return Run(Status.ERROR, SolverInfo(last.solver, last.status, last.time_s, tuple(attempts)))
+
+
+def _checked(
+    problem: cp.Problem,
+    name: str,
+    options: Mapping[str, Mapping[str, Any]],
+    check: Check | None,
+) -> tuple[Attempt, Status, Verdict | None]:
+    """One attempt of solver ``name``, its status, and its answer's verdict under ``check``.
+
+    An answer with positions is optimal when its check passes and inaccurate when it fails
+    (the attempt's error then says why); without a check the solver's word is taken.
+    """
+    attempt, answer = _attempt(problem, name, options)
+    status = Status.ERROR if answer is None else answer.status
+    if answer is None or check is None or status not in SOLVED:
+        return attempt, status, None
+    verdict = check(answer)
+    if verdict.passed:
+        return attempt, Status.OPTIMAL, verdict
+    error = E_UNVERIFIED.format(message=verdict.message)
+    return replace(attempt, error=_joined(attempt.error, error)), Status.INACCURATE, verdict
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(filter(None, parts))
 
 
 def _closer(verdict: Verdict | None, closest: tuple[Attempt, Verdict | None] | None) -> bool:

@@ -228,13 +228,48 @@ def test_an_answer_that_fails_its_checks_sends_the_problem_to_the_next_solver(mo
     raw = example()
     raw["solver"] = {"name": "CLARABEL", "fallback": ["OSQP"]}
     result = ldi.load_problem(raw).solve()
-    first, second = result.solver.attempts
+    first, tighter, second = result.solver.attempts
     assert (first.solver, first.status) == ("CLARABEL", "optimal")
     assert "not verified" in first.error
     assert "budget" in first.error
+    assert (tighter.solver, tighter.status) == ("CLARABEL", "optimal")
+    assert tighter.error.startswith("CLARABEL again with tighter tolerances; not verified")
     assert (second.solver, result.solver.name) == ("OSQP", "OSQP")
     assert result.status is Status.OPTIMAL
     assert result.verification["passed"].all()
+
+
+def test_an_answer_that_fails_its_checks_is_sought_again_with_tighter_tolerances(monkeypatch):
+    honest, calls = solvers.call, []
+
+    def misconverged_once(problem, name, settings):  # the first answer 1% off, then honest
+        answer = honest(problem, name, settings)
+        calls.append(dict(settings))
+        if len(calls) == 1:
+            for variable in problem.variables():
+                if variable.name() == "positions" and variable.value is not None:
+                    variable.value = variable.value * 1.01
+        return answer
+
+    monkeypatch.setattr(solvers, "call", misconverged_once)
+    raw = example()
+    raw["solver"] = {"name": "CLARABEL", "fallback": ["OSQP"], "options": {}}
+    result = ldi.load_problem(raw).solve()
+    first, again = result.solver.attempts
+    assert "not verified" in first.error
+    assert (again.solver, again.error) == ("CLARABEL", "CLARABEL again with tighter tolerances")
+    assert calls[1].items() >= solvers.TIGHTER["CLARABEL"].items()
+    assert result.status is Status.OPTIMAL
+    assert result.verification["passed"].all()
+
+
+@pytest.mark.parametrize("name", sorted(solvers.TIGHTER))
+def test_every_solver_takes_its_tighter_tolerances(name):
+    x = cp.Variable(2)
+    problem = cp.Problem(cp.Minimize(cp.sum(x)), [x >= 1, x <= 3])
+    answer = solvers.call(problem, name, {**solvers.QUIET[name], **solvers.TIGHTER[name]})
+    assert answer.status is Status.OPTIMAL
+    np.testing.assert_allclose(x.value, [1.0, 1.0], atol=1e-8)
 
 
 def test_when_no_answer_passes_the_status_is_inaccurate_and_the_failing_rows_are_named(

@@ -16,10 +16,11 @@ from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.io.result_file import read_positions, read_result
 from ldi.io.schema import SimulationSpec
+from ldi.optimize.frontier import POINTS
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
-from ldi.scenarios.projection import Rebalance
+from ldi.scenarios.projection import YEARS, Rebalance
 from ldi.stress import stress_test
 from ldi.sweep import MAX_VARIANTS, MAX_WORKERS, parse_vary, sweep
 from ldi.validation import tenor_vector
@@ -28,8 +29,6 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shells' code for a command ended by Ctrl-C
 E_INTERRUPTED = "interrupted: stopped before the end; no file was left half-written"
 E_WHOLE = "got {value!r}; expected a whole number {expected}"
-POINTS = (2, 200)  # efficient_frontier's points
-YEARS = (1, 50)  # project_funding's years
 SCENARIOS = (  # up to the problem file's own cap on simulation.scenarios
     1,
     next(
@@ -321,7 +320,10 @@ def _parser() -> argparse.ArgumentParser:
         help="surplus volatility (factor model) or CVaR 95%% of simulated losses",
     )
     frontier.add_argument(
-        "--points", type=_whole(*POINTS), default=11, help="points, 2 to 200 (default: 11)"
+        "--points",
+        type=_whole(*POINTS),
+        default=11,
+        help=f"points, {POINTS[0]} to {POINTS[1]} (default: 11)",
     )
     _draw_options(frontier, 10_000, "simulated scenarios for cvar", "scenario seed")
     frontier.add_argument(
@@ -353,7 +355,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     policy.add_argument("--solve", action="store_true", help="solve first; project the result")
     project.add_argument(
-        "--years", type=_whole(*YEARS), default=10, help="years, 1 to 50 (default: 10)"
+        "--years",
+        type=_whole(*YEARS),
+        default=10,
+        help=f"years, {YEARS[0]} to {YEARS[1]} (default: 10)",
     )
     _draw_options(project, 5_000, "simulated paths", "paths' seed")
     project.add_argument(

@@ -29,7 +29,8 @@ from ldi.progress import progress
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-E_POINTS = "points: got {value!r}; expected a whole number from 2 to 200"
+POINTS = (2, 200)  # the fewest and most points of a frontier
+E_POINTS = "points: got {{value!r}}; expected a whole number from {} to {}".format(*POINTS)
 E_END = "frontier: the {end} portfolio did not solve ({status}); check the problem's limits"
 COLUMNS = ["risk_limit", "expected_return", "risk", "rates_hedge", "inflation_hedge", "status"]
 
@@ -126,7 +127,8 @@ def efficient_frontier(
 ) -> Frontier:
     """The frontier of ``problem`` (its constraints kept, its objective replaced)."""
     risk = RiskMeasure(risk)
-    if not (isinstance(points, int) and not isinstance(points, bool) and 2 <= points <= 200):
+    whole = isinstance(points, int) and not isinstance(points, bool)
+    if not (whole and POINTS[0] <= points <= POINTS[1]):
         raise DataError(E_POINTS.format(value=points))
     base = problem.model
     data, constraints = base.data, list(base.constraints)

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 E_NET_ASSETS = "positions: net assets of {value:,.0f}; expected positive assets to project"
 E_LENGTH = "{name}: got {got} values for {want} instruments; expected one per instrument"
-E_PROJECTION_YEARS = "years: got {value!r}; expected a whole number from 1 to 50"
+YEARS = (1, 50)  # the shortest and longest projection
+E_PROJECTION_YEARS = "years: got {{value!r}}; expected a whole number from {} to {}".format(*YEARS)
 E_REBALANCE = "rebalance: got {value!r}; expected one of {choices}"
 E_REBALANCER = (
     "rebalance: {value!r} with {given}; expected a rebalancer only with resolve, which "
@@ -299,7 +300,7 @@ def project_funding(
     whole run, to the last bit). See the module docstring for the model.
     """
     whole = isinstance(years, int) and not isinstance(years, bool)
-    if not (whole and 1 <= years <= 50):
+    if not (whole and YEARS[0] <= years <= YEARS[1]):
         raise DataError(E_PROJECTION_YEARS.format(value=years))
     try:
         rule = Rebalance(rebalance)

@@ -442,3 +442,12 @@ def test_model_from_a_problem_uses_its_decision(raw):
     expected = model_data(problem, decision.keys, decision.risk_model, decision.groups)
     pd.testing.assert_frame_equal(model.data.assets, expected.assets)
     assert model.paths["leverage"] == "constraints[3].leverage"
+
+
+def test_a_resolve_that_would_put_a_minimum_above_its_maximum_is_refused(raw):
+    problem = ldi.load_problem(raw)
+    before = problem.solve()
+    with pytest.raises(SpecError, match=r"max_fraction.*got 0\.3.*max_fraction >= min_fraction"):
+        problem.resolve(limits={"bounds[growth]": {"max_fraction": 0.3}})  # its min is 0.35
+    again = problem.resolve()
+    np.testing.assert_allclose(again.positions, before.positions, rtol=1e-9, atol=1e-3)

@@ -329,6 +329,9 @@ class Bounds(ConstraintTerm):
             "at least one of min, max, min_fraction, max_fraction",
             any(v is not None for v in limits),
         )
+        for low, high in (("min", "max"), ("min_fraction", "max_fraction")):
+            below, above = getattr(self, low), getattr(self, high)
+            self.check(high, f"{high} >= {low} ({below})", None in (below, above) or below <= above)
 
     def default_name(self) -> str:
         """``bounds[<id or group>]``."""

@@ -5,12 +5,13 @@ import json
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ldi.curves.spread import DEFAULT_KEYS
-from ldi.errors import DataError, LDIError
+from ldi.errors import DataError, LDIError, LDIWarning
 from ldi.io.atomic import write_text_atomic
 from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
@@ -46,7 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return args.command(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", LDIWarning)  # shown once each, never raised
+            warnings.showwarning = _show_warning
+            return args.command(args)
     except LDIError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
@@ -62,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("unexpected failure", exc_info=True)
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    """A warning as one line on standard error, without the source file and line."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:

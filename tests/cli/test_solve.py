@@ -24,7 +24,6 @@ from scipy.optimize import linprog
 
 import ldi
 from ldi.cli import main
-from ldi.errors import LDIWarning
 from ldi.optimize import solvers
 from ldi.problem import Problem
 from ldi.reporting.record import decision_record
@@ -362,15 +361,28 @@ def test_an_answer_that_fails_its_checks_exits_1_naming_the_rows(tmp_path, monke
     corrupting("CLARABEL", monkeypatch)  # every position 1% off: the budget fails
     raw = edited(complete_example(), {"solver": {"name": "CLARABEL", "fallback": []}})
     path = write_problem(tmp_path, raw)
-    with pytest.warns(LDIWarning, match="no solver's answer passed"):
-        run = solve_cli(path, tmp_path / "out")
+    run = solve_cli(path, tmp_path / "out")
     assert run.code == 1
+    (warning,) = [line for line in run.err.splitlines() if line.startswith("warning: ")]
+    assert "no solver's answer passed its checks" in warning
+    assert ".py:" not in run.err  # one line, no source file or line
     assert run.out.startswith("Example DB scheme, quarterly rebalance: inaccurate (CLARABEL, ")
     assert "Not verified: " in run.out
     assert "budget" in run.out
     assert run.data["status"] == "inaccurate"
     assert run.data["objective_value"] is None
     assert all(value is None for value in run.data["positions"].values())
+
+
+def test_a_warning_is_one_line_without_the_source(tmp_path):
+    raw = edited(complete_example(), {"liabilities.past_flows": "drop"})
+    raw["liabilities"]["cashflows"].insert(0, {"time": -5, "fixed": 1.5e6})
+    path = write_problem(tmp_path, raw)
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["validate", str(path)]) == 0
+    (line,) = err.getvalue().splitlines()
+    assert line.startswith("warning: liabilities.cashflows: left out 1 past flow")
 
 
 def complete_example():

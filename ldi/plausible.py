@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ldi.errors import DataError
 from ldi.typing import FloatArray
@@ -22,6 +23,7 @@ the largest fund (about 1.2e15 won in all) holds a few times 1e14 in any asset c
 
 E_RANGE = "{where}: got {value!r}; {expected}"
 
+E_DECIMAL_BP = "a decimal typed for bp?"
 PERCENT, BP_UNITS = ("a percentage", 100.0), ("bp", 1e4)
 
 
@@ -33,7 +35,9 @@ class Plausible:
     ``low_open``) and ``example`` shows a good value. ``slips`` are units a decimal may have
     been typed in by mistake, as (name, factor) pairs: a value outside the range whose
     ``value / factor`` lies inside suggests that slip (the first that fits). ``hint``, when
-    given, names the slip instead (e.g. a date typed as a number of years).
+    given, names the slip instead (e.g. a date typed as a number of years). ``least``, when
+    given, is the smallest size of a value other than 0: a move of 0.01bp is 1bp typed as a
+    decimal, and no limit or stress means less than 1bp.
 
     Examples
     --------
@@ -48,10 +52,11 @@ class Plausible:
     low_open: bool = False
     slips: tuple[tuple[str, float], ...] = ()
     hint: Callable[[float], str] | None = None
+    least: float = 0.0
 
     def __contains__(self, value: float) -> bool:
         above = value > self.low if self.low_open else value >= self.low
-        return bool(above and value <= self.high)
+        return bool(above and value <= self.high and not 0 < abs(value) < self.least)
 
     @property
     def interval(self) -> str:
@@ -61,6 +66,8 @@ class Plausible:
     def expected(self, value: float) -> str:
         """What was expected instead of ``value``, and the slip it suggests if any."""
         text = f"expected {self.what} in {self.interval}"
+        if self.least:
+            text += f", 0 or at least {self.least:g} in size"
         if self.example:
             text += f", {self.example}"
         slip = self.slip(value)
@@ -68,12 +75,20 @@ class Plausible:
 
     def slip(self, value: float) -> str:
         """The typing slip ``value`` suggests (``""`` when none fits)."""
+        if 0 < abs(value) < self.least:
+            return E_DECIMAL_BP
         if self.hint is not None:
             return self.hint(value)
         for typed, factor in self.slips:
             if value / factor in self:
                 return f"{typed} typed as a decimal?"
         return ""
+
+    def holds(self, values: FloatArray) -> npt.NDArray[np.bool_]:
+        """Elementwise ``value in self`` (NaN: False)."""
+        above = values > self.low if self.low_open else values >= self.low
+        tiny = (np.abs(values) > 0) & (np.abs(values) < self.least)
+        return np.asarray(above & (values <= self.high) & ~tiny, dtype=bool)
 
     def check_each(
         self, values: FloatArray, where: str, labels: Sequence[object] | None = None
@@ -82,8 +97,7 @@ class Plausible:
 
         ``labels`` name the values (rows of a file) when their positions do not.
         """
-        above = values > self.low if self.low_open else values >= self.low
-        bad = np.flatnonzero(~(above & (values <= self.high)))
+        bad = np.flatnonzero(~self.holds(values))
         if bad.size:
             i = int(bad[0])
             value = float(values[i])
@@ -111,7 +125,7 @@ EXPECTED_RETURN = Plausible(
 VOLATILITY = Plausible(
     "a volatility as a decimal", 0.0, 1.0, "such as 0.15 for 15%", slips=(PERCENT,)
 )
-BP_VOLATILITY = Plausible("a volatility in bp a year", 0.0, 1000.0, "such as 90")
+BP_VOLATILITY = Plausible("a volatility in bp a year", 0.0, 1000.0, "such as 90", least=1.0)
 INDEXATION_LAG = Plausible(
     "a lag in years",
     0.0,
@@ -139,7 +153,7 @@ BENEFIT = Plausible(
         "a negative benefit needs liabilities.allow_negative: true" if amount < 0 else ""
     ),
 )
-MOVE_BP = Plausible("a move in bp", -2000.0, 2000.0, "such as 100 for a 1% rise")
+MOVE_BP = Plausible("a move in bp", -2000.0, 2000.0, "such as 100 for a 1% rise", least=1.0)
 STRESS_RETURN = Plausible(
     "a return as a decimal",
     -1.0,
@@ -151,3 +165,48 @@ STRESS_RETURN = Plausible(
 FRACTION = Plausible(
     "a fraction of the capital", -10.0, 10.0, "such as 0.3 for 30%", slips=(PERCENT,)
 )
+MAX_PERIODS = 3650
+"""The most periods a cash-flow matching ledger may have: daily for ten years, monthly for 150."""
+PERIOD = Plausible(
+    "a period in years",
+    1 / 365,
+    10.0,
+    "such as 1, or 0.25 for quarters",
+    hint=lambda period: "months typed as years?" if 10.0 < period <= 120.0 else "",
+)
+REVERSION_SPEED = Plausible(
+    "a reversion speed a year", 0.0, 10.0, "such as 0.2 (a half-life of about 3.5 years)"
+)
+LEVEL_BP = Plausible("a level in bp from today's market", -2000.0, 2000.0, "such as -50", least=1.0)
+HEDGE_RATIO = Plausible(
+    "a hedge ratio (1 for fully hedged)", 0.0, 3.0, "such as 0.9 for 90%", slips=(PERCENT,)
+)
+LEVERAGE = Plausible("a leverage (notional per unit of capital)", 0.0, 100.0, "such as 4")
+TURNOVER = Plausible(
+    "a turnover as a fraction of the capital", 0.0, 10.0, "such as 0.2 for 20%", slips=(PERCENT,)
+)
+SURPLUS_VOLATILITY = Plausible(
+    "a surplus volatility as a fraction of the liabilities' PV",
+    0.0,
+    1.0,
+    "such as 0.05 for 5%",
+    slips=(PERCENT,),
+)
+IMPACT = Plausible(
+    "a market impact as a fraction of the amount traded",
+    0.0,
+    0.5,
+    "such as 0.002 for 20bp",
+    slips=(PERCENT, BP_UNITS),
+)
+TRADE_VOLUME = Plausible("an amount of money traded", 1e3, MAX_MONEY, "such as 5e+8")
+LIMIT_BP = Plausible("a move in bp", 0.0, 2000.0, "such as 250", least=1.0)
+PATH_RATE = Plausible(
+    "a rate as a decimal", -1.0, 1.0, "such as 0.045 for 4.5%", slips=(PERCENT, BP_UNITS)
+)
+"""A rate level in a file of paths or history (``scenario_file``, ``curve_history``): wider
+than ``RATE``, as simulated paths wander for decades; a percentage is still out."""
+PATH_SPREAD = Plausible(
+    "a spread as a decimal", -1.0, 1.0, "such as 0.005 for 50bp", slips=(BP_UNITS, PERCENT)
+)
+"""A credit spread level in a ``scenario_file``: as ``PATH_RATE``."""

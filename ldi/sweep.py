@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
     from distributed import LocalCluster
 
+    from ldi.optimize.result import LDIResult
+
 MAX_VARIANTS = 10_000  # one --vary's COUNT, and every --vary's product: hours of solves
 MAX_WORKERS = 256  # local worker processes
 E_VARY = "--vary: got {value!r}; expected PATH=START:STOP:COUNT or PATH=V1,V2,... such as {example}"
@@ -45,6 +47,9 @@ E_COUNT = "--vary {spec}: got COUNT {count}; expected a whole number from 2 to {
 E_NOT_FINITE = "--vary {spec}: got {value}; expected finite numbers"
 E_VARIANTS = "--vary: {count:,} variants; expected at most {most:,} (the product of the counts)"
 E_NO_VARIANTS = "variants: got none; expected at least one"
+E_TWICE = (
+    "--vary {path}: given twice; expected each path once (several paths give every combination)"
+)
 E_WORKERS = "workers: got {value!r}; expected a whole number from 1 to {most}"
 E_DIED = "worker died: {cause}"
 E_NOT_RUN = "not run: the process pool broke before it started ({cause})"
@@ -98,6 +103,10 @@ def parse_vary(specs: Sequence[str]) -> list[dict[str, Any]]:
     At most MAX_VARIANTS variants, counted before any is made.
     """
     axes = [_axis(spec) for spec in specs]
+    paths = [axis[0][0] for axis in axes]
+    for path in paths:
+        if paths.count(path) > 1:  # a second set of values would silently replace the first
+            raise DataError(E_TWICE.format(path=path))
     count = math.prod(len(axis) for axis in axes)
     if count > MAX_VARIANTS:
         raise DataError(E_VARIANTS.format(count=count, most=MAX_VARIANTS))
@@ -161,6 +170,7 @@ def solve_variant(raw: Mapping[str, Any], base_dir: str, edits: Edits) -> dict[s
     return json_safe(
         {
             "status": result.status.value,
+            "error": None if result.ok else failure_reason(result),
             "objective": result.objective_value if result.ok else None,
             "funding_ratio": result.funding_ratio,
             "rates_hedge": result.hedge_ratios["rates"],
@@ -170,9 +180,20 @@ def solve_variant(raw: Mapping[str, Any], base_dir: str, edits: Edits) -> dict[s
     )
 
 
+def failure_reason(result: "LDIResult") -> str:
+    """Why ``result`` is not a verified optimum: its status, then its diagnosis or solver's word."""
+    if result.diagnosis is not None:
+        return f"{result.status.value}: {result.diagnosis.message}"
+    return f"{result.status.value} ({result.solver.status})"
+
+
 @dataclass(frozen=True, eq=False)
 class SweepResult:
-    """Each variant's edits and summary (``results``), and ``failures`` by variant index."""
+    """Each variant's edits and summary (``results``), and ``failures`` by variant index.
+
+    A variant fails when it raises, its worker dies, or its solve ends other than optimal
+    (its summary has an ``error``): then it is in ``failures`` too, with the reason.
+    """
 
     variants: list[dict[str, Any]]
     results: dict[int, dict[str, Any]]
@@ -232,6 +253,8 @@ def sweep(
         for index, outcome, error in outcomes:
             if error is None:
                 results[index] = outcome
+                if outcome.get("error"):  # solved, but not to a verified optimum
+                    failures[index] = outcome["error"]
             else:
                 failures[index] = error
             bar.update(1)

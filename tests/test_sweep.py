@@ -15,6 +15,7 @@ from ldi.errors import DataError, LDIWarning
 from ldi.sweep import (
     MAX_VARIANTS,
     MAX_WORKERS,
+    SweepResult,
     apply_edits,
     local_cluster,
     parse_vary,
@@ -108,9 +109,8 @@ def test_a_failing_variant_is_reported_and_the_others_kept(variants):
     bad = {"constraints.3.leverage.max": -1.0}
     result = sweep(DEFAULT_PROBLEM, [variants[0], bad, variants[1]], progress=False)
     assert sorted(result.results) == [0, 2]
-    assert result.failures == {
-        1: "constraints[3].leverage.max: got -1.0; expected a finite number >= 0"
-    }
+    assert list(result.failures) == [1]
+    assert result.failures[1].startswith("constraints[3].leverage.max: got -1.0; expected ")
     table = result.table()
     assert list(table["status"]) == ["optimal", "failed", "optimal"]
     assert json.loads(json.dumps(result.to_dict(), allow_nan=False))["variants"][1]["error"]
@@ -121,9 +121,11 @@ def test_a_variant_without_a_verified_answer_is_not_counted_as_solved(variants, 
     edits = {**variants[0], "solver": {"name": "CLARABEL", "fallback": []}}
     with pytest.warns(LDIWarning, match="no solver's answer passed"):
         result = sweep(DEFAULT_PROBLEM, [edits], progress=False)
-    assert not result.failures
+    assert list(result.failures) == [0]
+    assert result.failures[0].startswith("inaccurate: ")  # the checks that failed follow
     row = result.table().iloc[0]
     assert row["status"] == "inaccurate"
+    assert row["error"] == result.failures[0]
     assert row["objective"] is None
     assert all(v is None for v in result.results[0]["positions"].values())
 
@@ -249,7 +251,7 @@ def test_the_variants_of_several_vary_are_bounded_before_they_are_made():
     axis = "a=0:1:1000"
     assert len(parse_vary([axis, "b=1,2,3,4,5,6,7,8,9,10"])) == MAX_VARIANTS
     with pytest.raises(DataError, match=r"^--vary: 1,000,000 variants; expected at most 10,000"):
-        parse_vary([axis, axis])
+        parse_vary([axis, "b=0:1:1000"])
 
 
 def test_a_sweep_needs_variants_and_workers():
@@ -271,6 +273,63 @@ def test_cli_prints_the_table_before_a_json_write_that_fails(tmp_path, capsys):
         ]
     )
     captured = capsys.readouterr()
-    assert code == 1
+    assert code == 2  # a file where a folder is needed: the path asked for is wrong
     assert LEVERAGE in captured.out  # the table, kept
-    assert str(blocker / "sweep.json") in captured.err
+    assert f"error: --json {blocker / 'sweep.json'}: cannot write" in captured.err
+
+
+def test_cli_counts_a_variant_without_an_optimum_as_failed_with_its_reason(tmp_path, capsys):
+    """An infeasible variant fails (exit 1): its table row and JSON give the diagnosis."""
+    reference = ldi.load_problem(apply_edits(raw_problem(DEFAULT_PROBLEM), {LEVERAGE: 0.01}))
+    diagnosis = reference.solve().diagnosis.message
+    out = tmp_path / "sweep.json"
+    code = main(
+        ["sweep", str(DEFAULT_PROBLEM), "--vary", f"{LEVERAGE}=1.5,0.01"] + ["--json", str(out)]
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"variant 1 failed: infeasible: {diagnosis}" in captured.err
+    assert "variant 0 failed" not in captured.err
+    variants = json.loads(out.read_text())["variants"]
+    assert variants[0]["error"] is None
+    assert variants[1]["result"]["status"] == "infeasible"
+    assert variants[1]["error"] == f"infeasible: {diagnosis}"
+
+
+def _recorded(monkeypatch):
+    """The variants ``ldi sweep`` would solve, recorded instead of solved."""
+    import importlib
+
+    cli = importlib.import_module("ldi.cli.main")  # the module (ldi.cli.main is also a function)
+    seen = []
+
+    def recording(source, variants, *args, **kwargs):
+        seen.extend(variants)
+        return SweepResult(
+            list(variants), {i: {"status": "optimal"} for i in range(len(variants))}, {}
+        )
+
+    monkeypatch.setattr(cli, "sweep", recording)
+    return seen
+
+
+def test_cli_several_vary_options_give_every_combination(monkeypatch, capsys):
+    seen = _recorded(monkeypatch)
+    a, b = "constraints.1.hedge_ratio.min", "constraints.2.hedge_ratio.min"
+    argv = ["sweep", str(DEFAULT_PROBLEM), "--vary", f"{a}=0.9:0.96:3", "--vary", f"{b}=0.8:0.9:3"]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert len(seen) == 9
+    pairs = sorted((v[a], v[b]) for v in seen)
+    np.testing.assert_allclose(pairs, [(x, y) for x in (0.9, 0.93, 0.96) for y in (0.8, 0.85, 0.9)])
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_a_path_varied_twice_is_refused(separate, monkeypatch, capsys):
+    seen = _recorded(monkeypatch)
+    path = "constraints.3.leverage.max"
+    specs = [f"{path}=1,2", "--vary", f"{path}=3,4"] if separate else [f"{path}=1,2", f"{path}=3,4"]
+    assert main(["sweep", str(DEFAULT_PROBLEM), "--vary", *specs]) == 2
+    assert f"error: --vary {path}: given twice; expected each path once" in capsys.readouterr().err
+    assert seen == []
+    with pytest.raises(DataError, match=rf"^--vary {path}: given twice"):
+        parse_vary([f"{path}=1,2", f"{path}=3"])

@@ -251,7 +251,7 @@ class _Table:
         if "date" in columns:
             if valuation_date is None:
                 raise DataError(E_DATES_NEED_VALUATION.format(where=where))
-            times = year_fractions(frame["date"], valuation_date, where=f"{where}.date")
+            times = year_fractions(frame["date"], valuation_date, f"{where}.date", rows)
         else:
             times = _column(frame, "time", where, rows)
         zeros = np.zeros(len(frame))

@@ -1,24 +1,27 @@
 """Argument parsing and exit codes; each command only loads, computes and writes."""
 
 import argparse
+import errno
 import json
 import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ldi.curves.spread import DEFAULT_KEYS
-from ldi.errors import DataError, LDIError, LDIWarning
-from ldi.io.atomic import write_text_atomic
+from ldi.errors import DataError, InfeasibleError, LDIError, LDIWarning, SolveError
+from ldi.io.atomic import check_replaceable, write_text_atomic
 from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.io.result_file import read_positions, read_result
 from ldi.io.schema import SimulationSpec
-from ldi.optimize.frontier import POINTS
+from ldi.optimize.frontier import POINTS, SCENARIOS_MIN
 from ldi.optimize.solvers import SOLVERS, Status
+from ldi.plausible import YEARS as TIME_IN_YEARS
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
 from ldi.scenarios.projection import YEARS, Rebalance
@@ -37,6 +40,26 @@ SCENARIOS = (  # up to the problem file's own cap on simulation.scenarios
     ),
 )
 E_EMPTY_PATH = "got an empty path; expected a name to write to"
+E_EMPTY_INPUT = "got an empty path; expected a file to read"
+E_IS_INPUT = "{option} {path}: is {input}, an input of this run; expected another file"
+E_HOLDS_INPUT = (
+    "{option} {path}: holds {input}, an input of this run, which writing the folder would "
+    "replace; expected a folder apart from the inputs"
+)
+E_CANNOT_WRITE = (
+    "{option} {path}: cannot write ({reason}); expected a file name in a folder that can be "
+    "written to"
+)
+WRITE_REFUSALS = {  # errors of the path asked for (exit 2); any other is the system's (exit 1)
+    errno.EEXIST: "a part of the path is a file, not a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "a read-only file system",
+    errno.ENOENT: "no such folder",
+    errno.ENAMETOOLONG: "a name too long",
+}
 CHARTS = "PNG, PDF or SVG by the extension: .png, .pdf or .svg"
 log = logging.getLogger("ldi")
 
@@ -51,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("default", LDIWarning)  # shown once each, never raised
             warnings.showwarning = _show_warning
             return args.command(args)
+    except SolveError as error:  # a solve with no usable answer: 3 infeasible, else 1
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_ERROR
     except LDIError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
@@ -81,14 +107,18 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _risk(args: argparse.Namespace) -> int:
-    return _emit(risk_report(load_problem(args.problem), args.keys), args)
+    problem = load_problem(args.problem)
+    _check_outputs(args, input_files(Path(args.problem), problem.spec))
+    return _emit(risk_report(problem, args.keys), args)
 
 
 def _solve(args: argparse.Namespace) -> int:
+    from ldi.reporting.outputs import FILE_NAMES
     from ldi.reporting.record import decision_record
 
     started = utc_now()
     problem = load_problem(args.problem)
+    _check_outputs(args, input_files(Path(args.problem), problem.spec), FILE_NAMES)
     result = problem.solve(args.solver)
     print(result.summary().as_text())  # before any write: a failed write keeps it
     if args.json or args.out or args.report:  # the record runs the stresses: only on request
@@ -99,7 +129,7 @@ def _solve(args: argparse.Namespace) -> int:
         if args.out:
             _write_outputs(args, problem, result, record, started)
         if page is not None:
-            _write_text(args.report, page)
+            _write_text(args.report, page, "--report")
     if result.status is Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     return EXIT_OK if result.ok else EXIT_ERROR
@@ -107,6 +137,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 def _stress(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
+    _check_outputs(args, _inputs(args, problem))
     current = stress_test(problem, None, args.scenario)
     report = StressReport(current)
     if args.positions:
@@ -122,6 +153,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from ldi.optimize.frontier import efficient_frontier  # the optimizer loads cvxpy
 
     problem = load_problem(args.problem)
+    _check_outputs(args, input_files(Path(args.problem), problem.spec))
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
     return _emit(frontier, args)
 
@@ -135,7 +167,8 @@ def _emit(report: "Any", args: argparse.Namespace) -> int:
     if args.json:
         _write_json(args.json, report.to_dict())
     if getattr(args, "plot", None):
-        report.plot(args.plot)
+        with _naming_failures("--plot", args.plot):
+            report.plot(args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
     return EXIT_OK
 
@@ -144,6 +177,7 @@ def _project(args: argparse.Namespace) -> int:
     from ldi.projection import funding_projection
 
     problem = load_problem(args.problem)
+    _check_outputs(args, _inputs(args, problem))
     positions = None
     if args.solve:
         result = problem.solve()
@@ -170,6 +204,7 @@ def _project(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     """Solve the variants; print the table and the failures, then write the JSON."""
+    _check_outputs(args, [Path(args.problem)])
     result = sweep(args.problem, parse_vary(args.vary), args.scheduler, args.workers)
     print(result.table().to_string(float_format=lambda v: f"{v:,.6g}"))
     for index, error in sorted(result.failures.items()):
@@ -180,13 +215,14 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    _check_outputs(args, [Path(args.result)])
     _write_report(args.out, read_result(args.result))
     return EXIT_OK
 
 
 def _write_report(path: str, record: dict[str, Any]) -> None:
-    """The HTML report of ``record``, written atomically; its path on standard error."""
-    _write_text(path, _report_page(record))
+    """The HTML report of ``record``, written atomically (``--out``); its path on standard error."""
+    _write_text(path, _report_page(record), "--out")
 
 
 def _report_page(record: dict[str, Any]) -> str:
@@ -211,24 +247,96 @@ def _write_outputs(
         {name: text.encode() for name, text in files.items()},
     )
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
-    written = write_outputs(args.out, files)
+    with _naming_failures("--out", args.out):
+        written = write_outputs(args.out, files)
     print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
 
 
-def _write_json(path: str, data: dict[str, Any]) -> None:
+def _write_json(path: str, data: dict[str, Any], option: str = "--json") -> None:
     """Write ``data`` as JSON atomically and say where on standard error."""
-    _write_text(path, json.dumps(data, indent=2) + "\n")
+    _write_text(path, json.dumps(data, indent=2) + "\n", option)
 
 
-def _write_text(path: str, text: str) -> None:
-    """Write ``text`` atomically and say where on standard error (errors name ``path``)."""
-    print(f"wrote {write_text_atomic(path, text)}", file=sys.stderr)
+def _write_text(path: str, text: str, option: str) -> None:
+    """Write ``text`` atomically and say where on standard error (errors name ``option``)."""
+    with _naming_failures(option, path):
+        written = write_text_atomic(path, text)
+    print(f"wrote {written}", file=sys.stderr)
+
+
+def _inputs(args: argparse.Namespace, problem: "Any") -> list[Path]:
+    """The files this run reads: the problem's (``input_files``) and a ``--positions`` file."""
+    positions = [Path(args.positions)] if getattr(args, "positions", None) else []
+    return [*input_files(Path(args.problem), problem.spec), *positions]
+
+
+def _check_outputs(
+    args: argparse.Namespace, inputs: Iterable[Path], folder_names: Iterable[str] = ()
+) -> None:
+    """Refuse, before computing, outputs that would replace an input (DataError, exit 2).
+
+    ``--json``, ``--report`` and ``--plot`` may not be an input file, nor may a file ``--out``
+    writes; given ``folder_names``, ``--out`` is a folder of those files that may hold no
+    input and must be replaceable (``check_replaceable``).
+    """
+    read = [Path(p) for p in inputs]
+    is_folder = bool(folder_names)
+    for option in ("json", "report", "plot", *(() if is_folder else ("out",))):
+        path = getattr(args, option, None)
+        same = [p for p in read if path and _same_file(Path(path), p)]
+        if same:
+            raise DataError(E_IS_INPUT.format(option=f"--{option}", path=path, input=same[0]))
+    if is_folder and args.out:
+        folder = Path(args.out).resolve()
+        held = [p for p in read if p.resolve().is_relative_to(folder)]
+        if held:
+            raise DataError(E_HOLDS_INPUT.format(option="--out", path=args.out, input=held[0]))
+        try:
+            check_replaceable(args.out, folder_names)
+        except DataError as error:
+            raise DataError(f"--out {error}") from None
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether ``path`` and ``other`` are one file (by name, link or hard link)."""
+    if path.resolve() == other.resolve():
+        return True
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # one does not exist (yet)
+        return False
+
+
+@contextmanager
+def _naming_failures(option: str, path: str) -> Iterator[None]:
+    """A write to ``path`` whose OSError names ``option`` and ``path``.
+
+    An error of the path asked for (a file where a folder is needed, a folder, no permission:
+    WRITE_REFUSALS) is invalid input, a DataError (exit 2); any other (a full disk, an I/O
+    error) stays an OSError (exit 1).
+    """
+    try:
+        yield
+    except OSError as error:
+        reason = WRITE_REFUSALS.get(error.errno) if error.errno is not None else None
+        if reason is not None:
+            raise DataError(
+                E_CANNOT_WRITE.format(option=option, path=path, reason=reason)
+            ) from None
+        raise OSError(f"{option}: {error.strerror or error}: {path!r}") from None
 
 
 def _output_path(text: str) -> str:
     """An output option's value; a blank one is refused by the parser (exit 2)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(E_EMPTY_PATH)
+    return text
+
+
+def _input_path(text: str) -> str:
+    """An input option's value; a blank one is refused by the parser (exit 2)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(E_EMPTY_INPUT)
     return text
 
 
@@ -306,6 +414,7 @@ def _parser() -> argparse.ArgumentParser:
     stress.add_argument("problem", help="problem YAML file")
     stress.add_argument(
         "--positions",
+        type=_input_path,
         metavar="RESULT.json",
         help="stress the optimized positions of an 'ldi solve --json' result, compared with "
         "the current holdings (default: the current holdings alone)",
@@ -334,7 +443,7 @@ def _parser() -> argparse.ArgumentParser:
         default=11,
         help=f"points, {POINTS[0]} to {POINTS[1]} (default: 11)",
     )
-    _draw_options(frontier, 10_000, "simulated scenarios for cvar", "scenario seed")
+    _draw_options(frontier, 10_000, "simulated scenarios for cvar", "scenario seed", SCENARIOS_MIN)
     frontier.add_argument(
         "--json", type=_output_path, metavar="OUT.json", help="also write the points as JSON"
     )
@@ -359,6 +468,7 @@ def _parser() -> argparse.ArgumentParser:
     policy = project.add_mutually_exclusive_group()
     policy.add_argument(
         "--positions",
+        type=_input_path,
         metavar="RESULT.json",
         help="positions of 'ldi solve --json' (default: the current holdings)",
     )
@@ -395,6 +505,7 @@ def _parser() -> argparse.ArgumentParser:
     sweeping.add_argument(
         "--vary",
         nargs="+",
+        action="extend",  # several --vary add up; the last does not replace the others
         required=True,
         metavar="PATH=VALUES",
         help="a key of the file and its values, START:STOP:COUNT or V1,V2,...; several "
@@ -409,13 +520,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _draw_options(command: argparse.ArgumentParser, count: int, what: str, seed: str) -> None:
-    """``--scenarios`` (1 to the schema's cap) and ``--seed``: the simulated draws."""
+def _draw_options(
+    command: argparse.ArgumentParser, count: int, what: str, seed: str, least: int = SCENARIOS[0]
+) -> None:
+    """``--scenarios`` (``least`` to the schema's cap) and ``--seed``: the simulated draws."""
     command.add_argument(
         "--scenarios",
-        type=_whole(*SCENARIOS),
+        type=_whole(least, SCENARIOS[1]),
         default=count,
-        help=f"{what}, 1 to {SCENARIOS[1]:,} (default: {count:,})",
+        help=f"{what}, {least:,} to {SCENARIOS[1]:,} (default: {count:,})",
     )
     command.add_argument("--seed", type=_whole(0), default=0, help=f"{seed} (default: 0)")
 
@@ -460,6 +573,7 @@ class _Tenors(argparse.Action):
     ) -> None:
         try:
             tenors = tenor_vector(values, "keys")
+            TIME_IN_YEARS.check_each(tenors, "keys")  # the file's cap on keys
         except DataError as error:
             raise argparse.ArgumentError(self, str(error)) from None
         setattr(namespace, self.dest, tenors.tolist())

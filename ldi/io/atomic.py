@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ldi.errors import DataError
@@ -67,7 +67,7 @@ def write_folder_atomic(folder: str | os.PathLike[str], files: Mapping[str, byte
     """
     asked = Path(folder)
     target = asked.resolve()
-    _check_replaceable(asked, target, files)
+    check_replaceable(asked, files)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o777 & ~_umask()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,18 +84,26 @@ def write_folder_atomic(folder: str | os.PathLike[str], files: Mapping[str, byte
     return [asked / name for name in files]
 
 
-def _check_replaceable(asked: Path, target: Path, files: Mapping[str, bytes]) -> None:
-    """Refuse a ``target`` that is a file, the working folder, or holds what ``files`` lacks."""
-    names = sorted(files)
+def check_replaceable(folder: str | os.PathLike[str], names: Iterable[str]) -> None:
+    """Refuse (DataError) a ``folder`` that ``write_folder_atomic`` could not replace.
+
+    That is a file, the working folder or one that holds it, or a folder holding anything
+    but files of the given ``names``; checked again as it writes, and beforehand by callers
+    that would otherwise compute for nothing.
+    """
+    asked = Path(folder)
+    target = asked.resolve()
+    allowed = set(names)
+    listed = sorted(allowed)
     if Path.cwd().is_relative_to(target):
         raise DataError(E_WORKING.format(folder=asked))
     if not target.exists():
         return
     if not target.is_dir():
-        raise DataError(E_NOT_FOLDER.format(folder=asked, names=names))
-    foreign = sorted(p.name for p in target.iterdir() if p.name not in files or not p.is_file())
+        raise DataError(E_NOT_FOLDER.format(folder=asked, names=listed))
+    foreign = sorted(p.name for p in target.iterdir() if p.name not in allowed or not p.is_file())
     if foreign:
-        raise DataError(E_FOREIGN.format(folder=asked, foreign=foreign, names=names))
+        raise DataError(E_FOREIGN.format(folder=asked, foreign=foreign, names=listed))
 
 
 def _write_new(path: Path, data: bytes, asked: Path) -> None:

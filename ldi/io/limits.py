@@ -1,16 +1,31 @@
-"""The limits of ``bounds`` constraints checked against the rest of the file, at validation.
+"""The limits and sizes of terms' options, checked at validation.
 
-The term (``ldi.optimize.terms.constraints.Bounds``) checks its options' types when it is
-built; here each limit is checked for size (``MONEY``, ``FRACTION``), for order (min <= max)
-and, on positions that ``long_only`` keeps from going negative, for sign: a negative limit
-there is a slip (infeasible as a maximum, void as a minimum).
+The terms (``ldi.optimize.terms``) check their options' types and signs when they are
+built; here each option of ``OPTION_RANGES`` is checked for size (``ldi.plausible``), a
+``cashflow_matching`` ledger for its number of periods, and the limits of ``bounds`` for
+order (min <= max) and, on positions that ``long_only`` keeps from going negative, for
+sign: a negative limit there is a slip (infeasible as a maximum, void as a minimum).
 """
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ldi.instruments import KINDS
-from ldi.plausible import FRACTION, MONEY, Plausible
+from ldi.plausible import (
+    FRACTION,
+    HEDGE_RATIO,
+    IMPACT,
+    LEVERAGE,
+    LIMIT_BP,
+    MAX_PERIODS,
+    MONEY,
+    PERIOD,
+    SURPLUS_VOLATILITY,
+    TRADE_VOLUME,
+    TURNOVER,
+    YEARS,
+    Plausible,
+)
 
 LIMITS: Mapping[str, Plausible] = {
     "min": MONEY,
@@ -18,6 +33,27 @@ LIMITS: Mapping[str, Plausible] = {
     "min_fraction": FRACTION,
     "max_fraction": FRACTION,
 }
+COLLATERAL_MOVES: Mapping[str, Plausible] = {
+    "yield_rise_bp": LIMIT_BP,
+    "operational_bp": LIMIT_BP,
+    "breakeven_fall_bp": LIMIT_BP,
+}
+OPTION_RANGES: Mapping[str, Mapping[str, Plausible]] = {
+    "cashflow_matching": {"horizon": YEARS, "period": PERIOD, "borrowing_limit": MONEY},
+    "hedge_ratio": {"min": HEDGE_RATIO, "max": HEDGE_RATIO},
+    "leverage": {"max": LEVERAGE},
+    "turnover": {"max": TURNOVER},
+    "budget": {"capital": MONEY, "contribution": MONEY},
+    "transaction_costs": {"impact": IMPACT, "impact_volume": TRADE_VOLUME},
+    "surplus_volatility": {"max": SURPLUS_VOLATILITY},
+    "collateral_buffer": COLLATERAL_MOVES,
+    "liquidity_coverage": COLLATERAL_MOVES,
+}
+"""By term name, the plausible range of each option that has one (``bounds``: ``LIMITS``)."""
+E_PERIODS = (
+    "expected at most {most} periods (horizon / period), got {count:.0f}; a longer period or "
+    "a shorter horizon"
+)
 PAIRS = (("min", "max"), ("min_fraction", "max_fraction"))
 LONG_ONLY_ROLES = ("physical", "financing")  # LongOnly.roles (the optimizer imports cvxpy)
 E_ORDER = "above {upper} {bound!r}; expected {lower} <= {upper}"
@@ -28,6 +64,30 @@ E_SIGN = (
 
 Problem = tuple[tuple[int | str, ...], Any, str]
 """Where a limit is (index in ``constraints``, ``bounds``, key), its value, what is wrong."""
+
+
+def option_problems(entries: Sequence[Any]) -> list[Problem]:
+    """Every option of ``entries`` (terms) outside its range in ``OPTION_RANGES``.
+
+    Also a ``cashflow_matching`` ledger of more than ``MAX_PERIODS`` periods. Malformed
+    entries and options are left to the term registry.
+    """
+    problems: list[Problem] = []
+    for i, entry in enumerate(entries):
+        kind, options = _term(entry)
+        ranges = OPTION_RANGES.get(kind or "", {})
+        if options is None or not ranges:
+            continue
+        numbers = {k: _number(v) for k, v in options.items() if k in ranges}
+        numbers = {k: v for k, v in numbers.items() if v is not None}
+        wrong = {k: v for k, v in numbers.items() if v not in ranges[k]}
+        problems += [((i, kind, k), v, ranges[k].expected(v)) for k, v in wrong.items()]
+        if kind == "cashflow_matching" and not wrong and "horizon" in numbers:
+            count = numbers["horizon"] / numbers.get("period", 1.0)
+            if count > MAX_PERIODS:
+                message = E_PERIODS.format(most=MAX_PERIODS, count=count)
+                problems.append(((i, kind, "period"), numbers.get("period", 1.0), message))
+    return problems
 
 
 def bounds_problems(

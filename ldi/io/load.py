@@ -7,8 +7,9 @@ A problem file is read with PyYAML's safe loader (libyaml's C parser when PyYAML
 parsed once, and checked before any Python object is built: at most ``MAX_PROBLEM_BYTES``
 of UTF-8, no key twice in one mapping, no alias inside its own anchor, at most
 ``MAX_DEPTH`` levels of lists and mappings and ``MAX_NODES`` nodes, each alias counted as
-all it stands for (a 1 KB "alias bomb" stands for billions). The files a problem names are
-read only from its folder (``ldi.io.files.confined``).
+all it stands for (a 1 KB "alias bomb" stands for billions). A value YAML 1.1 would read as a
+timestamp stays text: the schema checks ``valuation_date`` (YYYY-MM-DD), and elsewhere it is
+text. The files a problem names are read only from its folder (``ldi.io.files.confined``).
 """
 
 import gc
@@ -67,6 +68,7 @@ from ldi.validation import tenor_vector
 
 # libyaml's parser and composer in C when PyYAML has them: the same nodes, many times faster.
 YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_PROBLEM_BYTES = 4 * 2**20  # 4 MiB: bulk data belongs in the CSV files a problem names
 MAX_NODES = 500_000  # scalars, lists and mappings, each alias counted as what it stands for
 MAX_DEPTH = 64  # levels of lists and mappings
@@ -180,6 +182,9 @@ def _parsed(text: str, path: Path) -> Any:
 def _document(text: str, path: Path) -> Any:
     """The document of ``text``: composed once, checked, then built from the same nodes."""
     loader = YAML_LOADER(text)
+    # YAML 1.1 builds 2025-02-30 as a date while loading, and fails with a bare ValueError:
+    # dates stay text, checked where a date is expected (schema), text everywhere else.
+    loader.yaml_constructors = {**loader.yaml_constructors, TIMESTAMP: _text}
     try:
         node = loader.get_single_node()
         if node is None:  # no document: empty, or comments only
@@ -188,6 +193,11 @@ def _document(text: str, path: Path) -> Any:
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _text(loader: Any, node: yaml.ScalarNode) -> str:
+    """A scalar as the text written, whatever its tag resolved to."""
+    return str(node.value)
 
 
 @contextmanager

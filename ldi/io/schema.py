@@ -11,6 +11,7 @@ convention default of its kind.
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from difflib import get_close_matches
 from enum import StrEnum
@@ -31,9 +32,10 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ldi.cashflows.dates import iso_date
 from ldi.cashflows.schedule import FREQUENCIES
 from ldi.curves.zero import Interpolation
-from ldi.io.limits import bounds_problems
+from ldi.io.limits import bounds_problems, option_problems
 from ldi.plausible import (
     BENEFIT,
     BP_VOLATILITY,
@@ -42,10 +44,13 @@ from ldi.plausible import (
     EXPECTED_RETURN,
     INDEX_RATIO,
     INDEXATION_LAG,
+    LEVEL_BP,
+    LIMIT_BP,
     MONEY,
     MOVE_BP,
     PRICE,
     RATE,
+    REVERSION_SPEED,
     SPREAD,
     STRESS_RETURN,
     VOLATILITY,
@@ -114,6 +119,8 @@ Lag = Annotated[Number, Field(ge=0), _within(INDEXATION_LAG)]
 Volatility = Annotated[Number, Field(ge=0), _within(VOLATILITY)]
 Money = Annotated[Number, _within(MONEY)]
 MoveBp = Annotated[Number, _within(MOVE_BP)]
+TenorMoveBp = Annotated[Number, _within(replace(MOVE_BP, least=0.0))]
+"""One tenor's move of a term structure: below 1bp at some tenors is a shape, not a slip."""
 
 E_IMPLAUSIBLE = "implausible"  # the pydantic error type of checks that need other keys
 E_PAST_ROW = (
@@ -484,6 +491,13 @@ class ObjectiveSpec(Spec):
     minimize: list[TermEntry] = []
     maximize: list[TermEntry] = []
 
+    @field_validator("minimize", "maximize")
+    @classmethod
+    def _plausible_options(cls, entries: list[Any]) -> list[Any]:
+        """Options with a plausible range (``ldi.io.limits.OPTION_RANGES``) lie in it."""
+        _invalid("ObjectiveSpec", option_problems(entries))
+        return entries
+
 
 class SolverSpec(Spec):
     """Solver first tried (default: HiGHS for LPs, Clarabel otherwise), fall-backs, options.
@@ -568,7 +582,7 @@ class CollateralSpec(Spec):
     haircuts: dict[EligibleClass, HaircutSpec] = {}
     days: dict[EligibleClass, Annotated[Number, Field(ge=0)] | None] = {}
     initial_margin: dict[Literal["interest_rate_swap", "inflation_swap"], Fraction] = {}
-    initial_margin_shock_bp: Annotated[Number, Field(gt=0, le=2000)] | None = None
+    initial_margin_shock_bp: Annotated[Number, Field(gt=0), _within(LIMIT_BP)] | None = None
     instruments: dict[str, InstrumentCollateralSpec] = {}
     mandate: list[str] | None = None
 
@@ -584,7 +598,17 @@ class CurveMoveSpec(Spec):
     """A move in bp at tenors (years), linear in between and flat outside."""
 
     tenors: list[Time] = Field(min_length=1)
-    bp: list[MoveBp] = Field(min_length=1)
+    bp: list[TenorMoveBp] = Field(min_length=1)
+
+    @field_validator("bp")
+    @classmethod
+    def _not_all_decimals(cls, bp: list[float]) -> list[float]:
+        """A move whose every tenor is below 1bp (but not 0) is decimals typed for bp."""
+        sizes = [abs(move) for move in bp]
+        if 0 < max(sizes) < MOVE_BP.least:
+            first = next(i for i, size in enumerate(sizes) if size > 0)
+            _invalid("CurveMoveSpec", [((first,), bp[first], MOVE_BP.expected(bp[first]))])
+        return bp
 
     @model_validator(mode="after")
     def _same_length(self) -> "CurveMoveSpec":
@@ -655,8 +679,8 @@ class ReversionSpec(Spec):
     ``long_run_bp`` is the level it reverts to, in bp from today's market (default 0).
     """
 
-    speed: Annotated[Number, Field(ge=0)] | None = None
-    long_run_bp: Number = 0.0
+    speed: Annotated[Number, Field(ge=0), _within(REVERSION_SPEED)] | None = None
+    long_run_bp: Annotated[Number, _within(LEVEL_BP)] = 0.0
 
 
 class MeanReversionSpec(Spec):
@@ -726,7 +750,7 @@ class ProblemSpec(Spec):
     ldi: Literal[1]
     name: str
     currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
-    valuation_date: date | None = None
+    valuation_date: Annotated[date, BeforeValidator(iso_date)] | None = None
     curves: dict[str, CurveSpec] = Field(min_length=1)
     market: MarketSpec = MarketSpec()
     liabilities: LiabilitiesSpec
@@ -745,10 +769,12 @@ class ProblemSpec(Spec):
     @field_validator("constraints")
     @classmethod
     def _plausible_bounds(cls, constraints: list[Any], info: ValidationInfo) -> list[Any]:
-        """The limits of ``bounds`` terms: size, min <= max, and sign under long_only."""
+        """Options' sizes; the limits of ``bounds`` terms: size, min <= max, sign (long_only)."""
+        problems = option_problems(constraints)
         if "instruments" in info.data:  # else the instruments' own errors are reported
             groups = info.data.get("groups", {})
-            _invalid("ProblemSpec", bounds_problems(constraints, info.data["instruments"], groups))
+            problems += bounds_problems(constraints, info.data["instruments"], groups)
+        _invalid("ProblemSpec", problems)
         return constraints
 
     @model_validator(mode="after")

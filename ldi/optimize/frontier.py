@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ldi.errors import DataError
+from ldi.errors import DataError, InfeasibleError, SolveError
 from ldi.io.json_safe import json_safe
+from ldi.optimize.context import NumpyOps
 from ldi.optimize.model import Model, ObjectiveItem
-from ldi.optimize.result import evaluate
+from ldi.optimize.result import LDIResult
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
 from ldi.optimize.terms.constraints import SurplusVolatility
@@ -30,8 +31,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 POINTS = (2, 200)  # the fewest and most points of a frontier
+SCENARIOS_MIN = 100  # the fewest simulated scenarios a CVaR term takes (ScenarioLoss)
 E_POINTS = "points: got {{value!r}}; expected a whole number from {} to {}".format(*POINTS)
-E_END = "frontier: the {end} portfolio did not solve ({status}); check the problem's limits"
+E_SCENARIOS = f"scenarios: got {{value!r}}; expected a whole number of {SCENARIOS_MIN} or more"
+E_END = "frontier: the {end} portfolio is {status}; {diagnosis}"
+E_NO_DIAGNOSIS = "no diagnosis ({solver}: {solver_status}); check the problem's limits"
 COLUMNS = ["risk_limit", "expected_return", "risk", "rates_hedge", "inflation_hedge", "status"]
 
 
@@ -74,17 +78,16 @@ class Frontier:
 
     def as_text(self) -> str:
         """The frontier as a table for a terminal."""
+        from ldi.reporting.tables import number, percent  # as every report: NaN as '-'
+
         label = self.label
+        money = number(0)
         table = pd.DataFrame(
             {
-                f"{label[0].upper()}{label[1:]} ({self.currency})": self.points["risk"].map(
-                    "{:,.0f}".format
-                ),
-                f"Expected return ({self.currency}/y)": self.points["expected_return"].map(
-                    "{:,.0f}".format
-                ),
-                "Rates hedge": self.points["rates_hedge"].map("{:.1%}".format),
-                "Inflation hedge": self.points["inflation_hedge"].map("{:.1%}".format),
+                f"{label[0].upper()}{label[1:]} ({self.currency})": self.points["risk"].map(money),
+                f"Expected return ({self.currency}/y)": self.points["expected_return"].map(money),
+                "Rates hedge": self.points["rates_hedge"].map(percent),
+                "Inflation hedge": self.points["inflation_hedge"].map(percent),
                 "Status": self.points["status"],
             }
         )
@@ -130,6 +133,9 @@ def efficient_frontier(
     whole = isinstance(points, int) and not isinstance(points, bool)
     if not (whole and POINTS[0] <= points <= POINTS[1]):
         raise DataError(E_POINTS.format(value=points))
+    whole = isinstance(scenarios, int) and not isinstance(scenarios, bool)
+    if risk is RiskMeasure.CVAR and not (whole and scenarios >= SCENARIOS_MIN):
+        raise DataError(E_SCENARIOS.format(value=scenarios))
     base = problem.model
     data, constraints = base.data, list(base.constraints)
     pv = float(data.liabilities["pv"])
@@ -166,8 +172,31 @@ def _end(model: Model, measure: Any, which: str) -> float:
     """The risk (money) of one end of the frontier, by the term ``measure`` the sweep limits."""
     result = solve(model)
     if not result.ok:
-        raise DataError(E_END.format(end=which, status=result.status.value))
-    probe = Model(model.data, [ObjectiveItem(measure)], list(model.constraints), model.solver)
-    z = result.positions.to_numpy(dtype=float) / probe.scales.money
-    table, _ = evaluate(probe, z, {})
-    return float(table.loc[measure.name, "value"])
+        raise _end_error(result, which)
+    # the measure alone, on the positions: the constraints' auxiliary variables not needed
+    z = result.positions.to_numpy(dtype=float) / model.scales.money
+    value = measure.formula(NumpyOps(), model.scaled, z, model.values(measure))
+    return float(measure.natural(value, model.scaled))
+
+
+def _end_error(result: LDIResult, which: str) -> SolveError:
+    """The error of an end that did not solve: InfeasibleError or SolveError, diagnosed.
+
+    The message ends with the diagnosis as ``ldi solve`` prints it: its title and message,
+    then its table (the limits an infeasible problem must relax, or the positions of an
+    unbounded one that run away).
+    """
+    diagnosis = result.diagnosis
+    if diagnosis is None:
+        text = E_NO_DIAGNOSIS.format(solver=result.solver.name, solver_status=result.solver.status)
+    else:
+        text = f"{diagnosis.title}: {diagnosis.message}"
+        if not diagnosis.table.empty:
+            text += "\n\n" + diagnosis.table.to_string(float_format=_figure, na_rep="-")
+    message = E_END.format(end=which, status=result.status.value, diagnosis=text)
+    return InfeasibleError(message) if result.status is Status.INFEASIBLE else SolveError(message)
+
+
+def _figure(value: float) -> str:
+    """A diagnosis table's number: thousands separators, four decimals."""
+    return f"{value:,.4f}"

@@ -19,6 +19,15 @@ from ldi.io.atomic import write_folder_atomic
 from ldi.optimize.result import LDIResult
 from ldi.reporting.escaping import csv_table
 
+FILE_NAMES = (  # what `ldi solve --out` writes: solve_files' names, then the manifest
+    "result.json",
+    "positions.csv",
+    "exposures.csv",
+    "constraints.csv",
+    "summary.md",
+    "manifest.json",
+)
+
 
 def solve_files(result: LDIResult, record: Mapping[str, Any]) -> dict[str, str]:
     """The outputs of ``result`` by file name: result.json, CSV tables and summary.md.

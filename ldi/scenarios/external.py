@@ -56,10 +56,11 @@ from ldi.curves.spread import tent_weights
 from ldi.errors import DataError
 from ldi.io.atomic import write_bytes_atomic, write_text_atomic
 from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, decoded, read_bytes
+from ldi.plausible import PATH_RATE, PATH_SPREAD
 from ldi.scenarios.scenario import MoveSet
 from ldi.scenarios.simulation import E_YEARS, cumulated
 from ldi.typing import ArrayLike, FloatArray
-from ldi.validation import plain
+from ldi.validation import MAX_YEARS, date_slip, plain
 
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 ALLOWED = (
@@ -86,6 +87,11 @@ E_TENOR_NEGATIVE = (
 E_TENOR_REPEATED = (
     "{file}: columns {first!r} and {second!r} are both tenor {value!r}; expected each tenor once"
 )
+E_TENOR_LONG = (
+    "{file}: column {column!r}: tenor {value!r} is beyond {most:g} years; expected 0 to "
+    "{most:g} years{slip}"
+)
+E_LEVEL = "{file}: row {row} (scenario {scenario!r}, year {year}), column {column}: {problem}"
 E_SCENARIO_ID = "{file}: row {row}, scenario: got an empty cell; expected an integer or a name"
 E_YEAR = "{file}: row {row}, year: got {value}; expected a whole number of years, 0 or more"
 E_REPEATED_ROW = (
@@ -511,6 +517,13 @@ def _tenor(
         raise DataError(E_TENOR_LABEL.format(file=path, column=column, label=label, family=family))
     if tenor < 0:
         raise DataError(E_TENOR_NEGATIVE.format(file=path, column=column, value=tenor))
+    if tenor > MAX_YEARS:
+        slip = date_slip(tenor)
+        raise DataError(
+            E_TENOR_LONG.format(
+                file=path, column=column, value=tenor, most=MAX_YEARS, slip=slip and f"; {slip}"
+            )
+        )
     for other, first in seen:
         if other == tenor:
             raise DataError(
@@ -612,6 +625,7 @@ def _values(
                 value=_shown(frame[columns[k]].iloc[i]),
             )
         )
+    _check_levels(numbers[:, : len(layout.levels)], layout, ids, codes, years, path)
     flows = numbers[:, len(layout.levels) :]
     bad = np.argwhere(checked[:, len(layout.levels) :] & (flows <= -1.0))
     if bad.size:
@@ -626,6 +640,32 @@ def _values(
             )
         )
     return values
+
+
+def _check_levels(
+    levels: FloatArray,
+    layout: _Layout,
+    ids: tuple[int | str, ...],
+    codes: np.ndarray,
+    years: np.ndarray,
+    path: object,
+) -> None:
+    """Rate levels (nominal, breakeven) in ``PATH_RATE``, the credit spread in ``PATH_SPREAD``."""
+    ranges = [PATH_SPREAD if column == layout.credit else PATH_RATE for column in layout.levels]
+    bad = np.argwhere(~np.column_stack([r.holds(levels[:, k]) for k, r in enumerate(ranges)]))
+    if bad.size:
+        i, k = (int(v) for v in bad[0])
+        value = float(levels[i, k])
+        raise DataError(
+            E_LEVEL.format(
+                file=path,
+                row=i + 1,
+                scenario=ids[codes[i]],
+                year=int(years[i]),
+                column=layout.levels[k],
+                problem=f"got {value!r}; {ranges[k].expected(value)}",
+            )
+        )
 
 
 def _curve_moves(

@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError
+from ldi.plausible import E_RANGE, PATH_RATE, YEARS
 from ldi.risk.factors import FACTORS, RiskModel
 from ldi.scenarios.scenario import MoveSet
 from ldi.typing import ArrayLike, FloatArray
@@ -232,6 +233,7 @@ def _history(history: pd.DataFrame) -> tuple[pd.DatetimeIndex, FloatArray, Float
             )
         ) from None
     tenors = tenor_vector(tenors, "history.columns")
+    YEARS.check_each(tenors, "history.columns", labels=list(frame.columns))
     rates = frame.to_numpy(dtype=float)
     if not np.all(np.isfinite(rates)):
         row, column = np.argwhere(~np.isfinite(rates))[0]
@@ -241,6 +243,13 @@ def _history(history: pd.DataFrame) -> tuple[pd.DatetimeIndex, FloatArray, Float
                 problem=f"got {float(rates[row, column])!r}",
                 need="a finite zero rate",
             )
+        )
+    if not np.all(PATH_RATE.holds(rates)):
+        row, column = np.argwhere(~PATH_RATE.holds(rates))[0]
+        value = float(rates[row, column])
+        where = f"history[{frame.index[row]}][{frame.columns[column]}]"
+        raise DataError(
+            E_RANGE.format(where=where, value=value, expected=PATH_RATE.expected(value))
         )
     if rates.shape[0] < tenors.size + 2:
         raise DataError(

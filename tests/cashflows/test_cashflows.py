@@ -94,7 +94,7 @@ def test_from_dates_is_act_365f_from_the_valuation_date():
 
 def test_time_of_day_is_dropped():
     # 2026-01-10 is 10 days after 2025-12-31 whatever the clock says.
-    times = year_fractions(["2026-01-10 23:59"], "2025-12-31 18:00")
+    times = year_fractions([pd.Timestamp("2026-01-10 23:59")], pd.Timestamp("2025-12-31 18:00"))
     np.testing.assert_array_equal(times, [10 / 365])
 
 

@@ -22,10 +22,11 @@ CASES = [
     (["project", "--seed", "x"], "--seed: got 'x'; expected a whole number of 0 or more"),
     (["frontier", "--points", "1"], "--points: got '1'; expected a whole number from 2 to 200"),
     (["frontier", "--points", "201"], "--points: got '201'; expected a whole number from 2 to"),
-    (["frontier", "--scenarios", "0"], "--scenarios: got '0'; expected a whole number from 1"),
+    (["project", "--scenarios", "0"], "--scenarios: got '0'; expected a whole number from 1 "),
+    (["frontier", "--scenarios", "99"], "--scenarios: got '99'; expected a whole number from 100"),
     (
         ["frontier", "--scenarios", str(SCENARIOS_CAP + 1)],
-        f"--scenarios: got '{SCENARIOS_CAP + 1}'; expected a whole number from 1 to "
+        f"--scenarios: got '{SCENARIOS_CAP + 1}'; expected a whole number from 100 to "
         f"{SCENARIOS_CAP:,}",
     ),
     (["project", "--scenarios", "10000000000"], "--scenarios: got '10000000000'; expected"),
@@ -77,6 +78,8 @@ def test_the_ranges_are_the_librarys_own():
     problem = ldi.load_problem(DEFAULT_PROBLEM)
     with pytest.raises(DataError, match=r"^points: got 201; expected a whole number from 2 to 200"):
         efficient_frontier(problem, points=201)
+    with pytest.raises(DataError, match=r"^scenarios: got 99; expected a whole number of 100 or"):
+        efficient_frontier(problem, "cvar", points=2, scenarios=99)
     with pytest.raises(DataError, match=r"^years: got 51; expected a whole number from 1 to 50"):
         funding_projection(problem, years=51, scenarios=1)
     with pytest.raises(DataError, match=r"^years: got 0; expected a whole number from 1 to 50"):

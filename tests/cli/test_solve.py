@@ -245,7 +245,9 @@ def test_unknown_solver_is_refused_by_the_parser(capsys):
         ),
         pytest.param(
             {"constraints.3": {"leverage": {"max": -1}}},
-            ["error: constraints[3].leverage.max: got -1; expected a finite number >= 0"],
+            [
+                "error: constraints[3].leverage.max: got -1.0; expected a leverage (notional per unit of capital) in [0, 100]"
+            ],
             id="bad-limit",
         ),
         pytest.param(

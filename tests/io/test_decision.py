@@ -507,7 +507,8 @@ BAD = [
         {"constraints.1": {"hedge_ratio": {"risk": "rates", "min": -0.1}}},
         "load",
         "constraints[1].hedge_ratio.min",
-        "constraints[1].hedge_ratio.min: got -0.1; expected a finite number >= 0",
+        "constraints[1].hedge_ratio.min: got -0.1; expected a hedge ratio (1 for fully hedged) "
+        "in [0, 3], such as 0.9 for 90%",
         id="hedge-ratio-min-negative",
     ),
     pytest.param(
@@ -535,7 +536,8 @@ BAD = [
         {"constraints.3": {"leverage": {"max": -1}}},
         "load",
         "constraints[3].leverage.max",
-        "constraints[3].leverage.max: got -1; expected a finite number >= 0",
+        "constraints[3].leverage.max: got -1.0; expected a leverage (notional per unit of "
+        "capital) in [0, 100], such as 4",
         id="leverage-max-negative",
     ),
     pytest.param(
@@ -740,7 +742,7 @@ BAD = [
         "load",
         "risk_model.volatility.rates",
         "risk_model.volatility.rates: got -1.0; expected a volatility in bp a year in [0, 1000], "
-        "such as 90",
+        "0 or at least 1 in size, such as 90",
         id="volatility-negative",
     ),
     pytest.param(

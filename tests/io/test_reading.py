@@ -209,7 +209,10 @@ def test_both_loaders_read_the_same_problems(default_problem_path, monkeypatch):
         monkeypatch.setattr(load, "YAML_LOADER", yaml.CSafeLoader)
         fast = load.read_yaml(path)
         monkeypatch.setattr(load, "YAML_LOADER", yaml.SafeLoader)
-        assert load.read_yaml(path) == fast == yaml.safe_load(path.read_text())
+        expected = yaml.safe_load(path.read_text())
+        if "valuation_date" in expected:  # dates are read as text (see test_dates.py)
+            expected["valuation_date"] = expected["valuation_date"].isoformat()
+        assert load.read_yaml(path) == fast == expected
 
 
 def test_a_repeated_key_is_reported_by_either_loader(tmp_path, loader):

@@ -35,6 +35,7 @@ from tests.reference import (
     MONEY_RTOL,
     PROBLEMS,
     ROLES,
+    ROOT,
     UNIT_SCALE,
     book_scale,
     raw_problem,
@@ -246,7 +247,8 @@ def test_unknown_solver_is_refused_by_the_parser(capsys):
         pytest.param(
             {"constraints.3": {"leverage": {"max": -1}}},
             [
-                "error: constraints[3].leverage.max: got -1.0; expected a leverage (notional per unit of capital) in [0, 100]"
+                "error: constraints[3].leverage.max: got -1.0; expected a leverage (notional "
+                "per unit of capital) in [0, 100]"
             ],
             id="bad-limit",
         ),
@@ -390,6 +392,20 @@ def test_a_warning_is_one_line_without_the_source(tmp_path):
 def complete_example():
     """The complete example of the problem-file reference (its cash flows inline)."""
     return yaml.safe_load(shown("docs/problem-files.md", "name: Example DB scheme", "yaml"))
+
+
+def test_the_complete_example_does_what_its_prose_says(tmp_path):
+    """The hedge raised from 47% to 85%, the repo row binding, the rise it absorbs."""
+    prose = (ROOT / "docs" / "problem-files.md").read_text()
+    prose = " ".join(prose[prose.index("## A complete example") :].split()[:90])
+    before, after = re.search(r"from (\d+)% to (\d+)%", prose).groups()
+    (absorbed,) = re.search(r"absorbs a ([\d,]+)bp rise", prose).groups()
+    run = solve_cli(write_problem(tmp_path, complete_example()), tmp_path / "out")
+    assert run.code == 0
+    hedge = re.search(r"Rates hedge +([\d.]+)% +([\d.]+)%", run.out).groups()
+    assert [round(float(v)) for v in hedge] == [int(before), int(after)]
+    assert re.search(rf"Rise absorbed \[nominal\] +\S.*? {absorbed}bp", run.out)
+    assert "Binds: repo_collateral[UKT_2052]" in run.out
 
 
 def test_a_trillion_pound_benefit_beside_a_95m_budget_exits_3(tmp_path):

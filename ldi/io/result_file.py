@@ -30,6 +30,7 @@ from pydantic import (
 
 from ldi.errors import DataError
 from ldi.io.files import UnreadableFile, read_text
+from ldi.plausible import MONEY
 from ldi.scenarios.pnl import OUTCOME_ROWS
 
 MAX_RESULT_BYTES = 64 * 2**20  # 64 MiB
@@ -306,6 +307,10 @@ def read_positions(file: str | os.PathLike[str]) -> dict[str, float]:
     if missing:
         problem = E_NULL_POSITIONS.format(ids=missing, status=result.status)
         raise DataError(E_RESULT.format(file=file, problem=problem))
+    for key, value in result.positions.items():
+        if value not in MONEY:
+            problem = f"positions.{key}: got {value:g}; {MONEY.expected(value)}"
+            raise DataError(E_RESULT.format(file=file, problem=problem))
     return {k: float(v) for k, v in result.positions.items() if v is not None}
 
 

@@ -584,7 +584,7 @@ class CollateralSpec(Spec):
     initial_margin: dict[Literal["interest_rate_swap", "inflation_swap"], Fraction] = {}
     initial_margin_shock_bp: Annotated[Number, Field(gt=0), _within(LIMIT_BP)] | None = None
     instruments: dict[str, InstrumentCollateralSpec] = {}
-    mandate: list[str] | None = None
+    mandate: Annotated[list[str], Field(min_length=1)] | None = None  # absent: the default
 
 
 def _move_form(value: Any) -> str | None:

@@ -190,7 +190,7 @@ def _refusal(solver: str, key: str, text: str, value: Any) -> str:
                 warnings.simplefilter("ignore")
                 _solved(trial, solver, {**QUIET[solver], key: value})
             known = ""
-        except (cp.SolverError, ValueError, TypeError, AttributeError) as error:
+        except (cp.SolverError, ArithmeticError, ValueError, TypeError, AttributeError) as error:
             lines = str(error).strip().splitlines() or [type(error).__name__]
             known = lines[0][:160]
         _REFUSALS[(solver, key, text)] = known
@@ -344,10 +344,11 @@ def _attempt(
             answer = call(problem, name, {**QUIET[name], **options.get(name, {})})
         raw = str(problem.status)
         error = "; ".join(str(w.message) for w in caught)
-    except (cp.SolverError, ValueError, TypeError) as failure:
+    except (cp.SolverError, ArithmeticError, ValueError, TypeError) as failure:
         # cvxpy raises ValueError when a solver ends without a usable answer (HiGHS's
         # "unknown" status: "Cannot unpack invalid solution"), and a solver raises TypeError
-        # or ValueError on an option it refuses: each is a failed attempt too.
+        # or ValueError (OverflowError for an out-of-range integer) on an option it refuses:
+        # each is a failed attempt too.
         raw, error = "solver_error", str(failure)
     return Attempt(name, raw, time.perf_counter() - start, error), answer
 

@@ -306,6 +306,13 @@ def test_unknown_instrument_ids(sections, path, value):
     check(failure(**sections), path, f"got {value!r}; expected an instrument id, one of {IDS}")
 
 
+def test_an_empty_mandate_is_refused():
+    """An empty mandate would report 0bp to zero NAV: a figure that means nothing."""
+    error = failure(collateral={"mandate": []})
+    assert error.path == "collateral.mandate"
+    assert "at least 1 item" in str(error)
+
+
 def test_scenario_name_clashing_with_the_catalogue():
     error = failure(stress={"scenarios": [{"name": "steepener", "nominal_bp": 10}]})
     check(

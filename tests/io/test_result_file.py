@@ -277,6 +277,11 @@ def test_a_position_that_is_not_finite_is_named_by_its_id(tmp_path, literal, sho
             '{"status": "infeasible", "positions": {"CASH": null, "G": 1.0}}',
             "no position for ['CASH'] (the solve ended 'infeasible')",
         ),
+        (
+            '{"positions": {"CASH": 1e300}}',
+            "positions.CASH: got 1e+300; expected an amount of money in [-1e+15, 1e+15], "
+            "such as 2.5e+7",
+        ),
     ],
 )
 def test_bad_positions_are_named(tmp_path, text, problem):

@@ -331,6 +331,7 @@ def test_a_solver_ending_without_an_answer_is_a_failed_attempt_and_falls_back(mo
     [
         ("CLARABEL", {"max_itr": 500}, "max_itr"),
         ("CLARABEL", {"max_iter": "many"}, "max_iter"),
+        ("CLARABEL", {"max_iter": -1}, "max_iter"),  # OverflowError in its binding
         ("OSQP", {"max_iter": 1.5}, "max_iter"),
         ("OSQP", {"eps_abs": 1e-9, "polishing": "yes"}, "polishing"),
         ("SCS", {"max_iters": "many"}, "max_iters"),

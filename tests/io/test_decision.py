@@ -319,9 +319,26 @@ def test_inflation_hedge_ratio_needs_inflation_linked_liabilities():
     when, error = raised(edited(raw, {"constraints.1": entry}))
     assert (when, error.path) == ("model", "constraints[1].hedge_ratio.risk")
     assert str(error) == (
-        "constraints[1].hedge_ratio.risk: got 'inflation'; expected liabilities with this risk "
-        "(their exposure is 0)"
+        "constraints[1].hedge_ratio.risk: got 'inflation'; expected a risk whose liabilities' "
+        "inflation exposure is positive (theirs is 0)"
     )
+
+
+@pytest.mark.parametrize(
+    ("bucket", "need"),
+    [
+        ([], "expected at least one key tenor"),
+        ([2], "expected key tenors where the liabilities' rates exposure is positive (theirs is"),
+    ],
+)
+def test_a_hedge_ratio_bucket_without_liability_exposure_is_named(bucket, need):
+    raw = raw_problem(PROBLEMS / "us_corporate_plan.yaml")
+    raw["keys"] = [2, 5, 10, 20, 30]
+    raw["liabilities"]["cashflows"] = [{"time": 25, "fixed": 1.0e8}]  # nothing near 2 years
+    entry = {"hedge_ratio": {"risk": "rates", "min": 0.5, "bucket": bucket}}
+    _, error = raised(edited(raw, {"constraints.1": entry}))
+    assert error.path == "constraints[1].hedge_ratio.bucket"
+    assert need in str(error)
 
 
 @pytest.mark.parametrize(

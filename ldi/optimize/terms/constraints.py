@@ -85,6 +85,7 @@ class HedgeRatio(ConstraintTerm):
         self.check("max", "min or max (or both)", self.min is not None or self.max is not None)
         if self.min is not None and self.max is not None:
             self.check("max", f"a number >= min ({self.min:g})", self.max >= self.min)
+        self.check("bucket", "at least one key tenor", self.bucket is None or len(self.bucket) > 0)
 
     def default_name(self) -> str:
         """``hedge_ratio[rates]`` or ``hedge_ratio[rates,30y]``."""
@@ -107,7 +108,11 @@ class HedgeRatio(ConstraintTerm):
     def values(self, data: Scaled) -> Values:
         """Exposure per unit a, liability exposure L and the bounds min·L, max·L."""
         exposure, target = self._exposure(data)
-        self.check("risk", "liabilities with this risk (their exposure is 0)", target > 0)
+        theirs = f"{self.risk} exposure is positive (theirs is {target:.6g})"
+        if self.bucket is None:
+            self.check("risk", f"a risk whose liabilities' {theirs}", target > 0)
+        else:
+            self.check("bucket", f"key tenors where the liabilities' {theirs}", target > 0)
         return {
             "exposure": exposure,
             "target": target,

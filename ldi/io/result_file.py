@@ -38,6 +38,7 @@ E_RESULT = "{file}: {problem}; expected a result written by 'ldi solve --json'"
 E_NOT_JSON = "not JSON ({reason})"
 E_DUPLICATE_KEY = "key {key!r} appears twice in one object"
 E_NO_POSITIONS = "no positions"
+E_UNKNOWN_IDS = "{key}: ids {ids} are not among the result's instruments"
 E_NULL_POSITIONS = "no position for {ids} (the solve ended {status!r})"
 E_ROWS = "no {missing} row; expected rows {expected} among the measures"
 E_KEY_ROWS = "no {measure}_<k>y rows; expected key-rate rows such as {measure}_10y"
@@ -293,7 +294,14 @@ def read_result(file: str | os.PathLike[str]) -> dict[str, Any]:
     data = _json(file)
     if not isinstance(data, dict):
         raise DataError(E_RESULT.format(file=file, problem=f"got {_shown(data)}, not a mapping"))
-    return _validated(ResultFile, data, file).model_dump(exclude_unset=True)
+    record = _validated(ResultFile, data, file).model_dump(exclude_unset=True)
+    known = {row["id"] for row in record.get("instruments") or ()}
+    for key in ("positions", "holdings", "trades") if known else ():
+        unknown = sorted(set(record.get(key) or {}) - known)
+        if unknown:
+            problem = E_UNKNOWN_IDS.format(key=key, ids=unknown)
+            raise DataError(E_RESULT.format(file=file, problem=problem))
+    return record
 
 
 def read_positions(file: str | os.PathLike[str]) -> dict[str, float]:

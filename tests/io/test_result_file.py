@@ -90,6 +90,14 @@ def test_positions_read_as_numbers(tmp_path, optimal):
 # --- malformed records: ldi report --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("key", ["positions", "holdings", "trades"])
+def test_an_id_that_is_not_an_instrument_of_the_result_is_named(tmp_path, optimal, key):
+    record = copy.deepcopy(optimal)
+    record[key]["NOPE"] = 1.0
+    problem = f"{key}: ids ['NOPE'] are not among the result's instruments"
+    refused(read_result, write(tmp_path / "r.json", record), problem)
+
+
 BROKEN = [
     pytest.param({"exposures": DROP}, "exposures: missing", id="no-exposures"),
     pytest.param({"name": DROP}, "name: missing", id="no-name"),

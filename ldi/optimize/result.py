@@ -26,6 +26,10 @@ from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.scenarios.pnl import OutcomeSummary
 
 BINDING_TOLERANCE = 1e-6  # relative to the bound (or 1) in the row's units
+# An interior-point solver leaves a binding row's slack near its own tolerance: a row within
+# NEAR_TOLERANCE whose shadow price moves the objective by BINDING_TOLERANCE of the money
+# scale, for a change of the bound by its own size, binds too.
+NEAR_TOLERANCE = 1e-4
 OBJECTIVE_COLUMNS = ["kind", "sense", "weight", "value", "unit", "contribution"]
 CONSTRAINT_COLUMNS = [
     "term",
@@ -187,8 +191,11 @@ def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -
         value, bound, slack = row_numbers(row)
         hard = term.soft is None
         # Compared in scaled units, so a money row binds within a fraction of S.
-        tolerance = BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound) / row.display)
-        tight = np.abs(slack) / row.display <= tolerance
+        size = np.maximum(1.0, np.abs(bound) / row.display)
+        gap = np.abs(slack) / row.display
+        shadow = _shadow(row, built, scale, len(labels))
+        priced = np.abs(shadow) * size * row.display >= BINDING_TOLERANCE * scale
+        tight = (gap <= BINDING_TOLERANCE * size) | ((gap <= NEAR_TOLERANCE * size) & priced)
         parts.append(
             pd.DataFrame(
                 {
@@ -200,7 +207,7 @@ def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -
                     "value": value,
                     "bound": bound,
                     "slack": slack,
-                    "shadow_price": _shadow(row, built, scale, len(labels)),
+                    "shadow_price": shadow,
                     "binding": hard & ((row.sense is Sense.EQ) | tight),
                     "soft": not hard,
                 },

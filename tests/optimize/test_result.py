@@ -20,6 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import ldi
 from ldi.instruments import Role
@@ -39,6 +40,7 @@ from ldi.optimize.terms.liquidity import CollateralBuffer
 from ldi.optimize.terms.objectives import DEFAULT_COST_BP
 from ldi.risk.factors import FACTORS
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
+from tests.documented import shown
 from tests.optimize.conftest import TIGHT
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, raw_problem
 
@@ -423,6 +425,25 @@ def test_shadow_prices_match_central_differences_of_fresh_solves(index, option, 
     h = 1e-4 * bound
     difference = (optimum(bound + h) - optimum(bound - h)) / (2 * h)
     assert result.constraints.loc[row, "shadow_price"] == pytest.approx(difference, rel=1e-6)
+
+
+def test_a_limit_whose_relaxing_improves_the_optimum_is_reported_binding():
+    """The complete example's turnover limit binds at Clarabel's default tolerance.
+
+    Its slack is left near 1e-6, above the tight tolerance; the independent check is that
+    relaxing the limit by 1% improves the optimum (a limit that did not bind would not).
+    """
+    raw = yaml.safe_load(shown("docs/problem-files.md", "name: Example DB scheme", "yaml"))
+    result = ldi.load_problem(raw).solve()
+    row = result.constraints.loc["max_turnover"]
+    assert row["binding"]
+    binding = result.summary().as_text().split("Binding constraints")[1].split("\n\n")[0]
+    assert "max_turnover" in binding
+    raw["constraints"][7]["turnover"]["max"] *= 1.01
+    relaxed = ldi.load_problem(raw).solve()
+    gain = result.objective_value - relaxed.objective_value
+    assert gain > 1e-3 * abs(result.objective_value) * 0.01
+    assert gain == pytest.approx(-row["shadow_price"] * 0.0025, rel=0.05)  # first order
 
 
 # --- serialised and printed forms ------------------------------------------------------------

@@ -113,6 +113,12 @@ def parse_vary(specs: Sequence[str]) -> list[dict[str, Any]]:
     return [dict(combination) for combination in itertools.product(*axes)]
 
 
+def _number(text: str) -> float:
+    """A listed value: a whole number stays whole (``1`` for a count), others are floats."""
+    text = text.strip()
+    return int(text) if text.lstrip("+-").isdigit() else float(text)
+
+
 def _axis(spec: str) -> list[tuple[str, float]]:
     """One ``--vary`` spec's (path, value) pairs: finite values, 2 to MAX_VARIANTS of a range."""
     path, sep, values = spec.partition("=")
@@ -124,7 +130,7 @@ def _axis(spec: str) -> list[tuple[str, float]]:
             start, stop, count_text = values.split(":")
             numbers, count = [float(start), float(stop)], int(count_text)
         else:
-            numbers = [float(v) for v in values.split(",")]
+            numbers = [_number(v) for v in values.split(",")]
     except ValueError:
         raise DataError(E_VARY.format(value=spec, example=EXAMPLE)) from None
     bad = [v for v in numbers if not math.isfinite(v)]

@@ -53,6 +53,19 @@ def test_vary_specs_make_the_grid_of_every_combination(variants):
             parse_vary([bad])
 
 
+def test_listed_whole_numbers_stay_whole_so_counts_can_be_varied():
+    assert parse_vary(["simulation.scenarios=1000,2000,-3"]) == [
+        {"simulation.scenarios": 1000},
+        {"simulation.scenarios": 2000},
+        {"simulation.scenarios": -3},
+    ]
+    assert all(
+        isinstance(v["simulation.scenarios"], int) for v in parse_vary(["simulation.scenarios=5,6"])
+    )
+    assert parse_vary(["a=1.0,2e3"]) == [{"a": 1.0}, {"a": 2000.0}]
+    assert isinstance(parse_vary(["a=1.0,2"])[0]["a"], float)
+
+
 def test_edits_set_keys_and_refuse_paths_the_file_lacks():
     raw = raw_problem(DEFAULT_PROBLEM)
     edited = apply_edits(raw, {"constraints.3.leverage.max": 2.0})

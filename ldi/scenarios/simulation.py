@@ -65,6 +65,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from ldi.cashflows.dates import E_DATE, ISO_FORM, parse_date, shown
 from ldi.errors import DataError
 from ldi.plausible import E_RANGE, PATH_RATE, YEARS
 from ldi.risk.factors import FACTORS, RiskModel
@@ -216,12 +217,12 @@ def _read_history(path: str) -> pd.DataFrame:
 def _history(history: pd.DataFrame) -> tuple[pd.DatetimeIndex, FloatArray, FloatArray]:
     """(dates, rates (dates x tenors), tenors) of a history, checked."""
     frame = history.set_index("date") if "date" in history.columns else history
-    try:
-        dates = pd.DatetimeIndex(pd.to_datetime(frame.index))
-    except (ValueError, TypeError):
-        raise DataError(
-            E_HISTORY.format(where="history", problem="dates that cannot be read", need="dates")
-        ) from None
+    stamps = [parse_date(value) for value in frame.index]
+    for i, stamp in enumerate(stamps):
+        if stamp is None:  # only YYYY-MM-DD: 01/06/2020 could be either day or month first
+            value = shown(frame.index[i])
+            raise DataError(E_DATE.format(where="history.date", i=i, value=value, form=ISO_FORM))
+    dates = pd.DatetimeIndex(stamps)
     try:
         tenors = np.array([float(c) for c in frame.columns])
     except ValueError:

@@ -446,6 +446,14 @@ def unreadable_dates():
     return frame
 
 
+def day_first_dates():
+    """01/06/2000 is 1 June or 6 January: only YYYY-MM-DD is read."""
+    frame = two_tenor_history()
+    frame["date"] = frame["date"].astype(str)
+    frame.loc[0, "date"] = "01/06/2000"
+    return frame
+
+
 @pytest.mark.parametrize(
     ("build", "message"),
     [
@@ -461,7 +469,14 @@ def unreadable_dates():
         (duplicate_dates, "history: dates out of order; expected increasing dates"),
         # A NaN is reported at its date and tenor.
         (with_nan, "history[2001-08-31 00:00:00][5]: got nan; expected a finite zero rate"),
-        (unreadable_dates, "history: dates that cannot be read; expected dates"),
+        (
+            unreadable_dates,
+            "history.date[3]: got 'not a date'; expected a date such as 2035-06-30 (YYYY-MM-DD)",
+        ),
+        (
+            day_first_dates,
+            "history.date[0]: got '01/06/2000'; expected a date such as 2035-06-30 (YYYY-MM-DD)",
+        ),
     ],
 )
 def test_a_bad_history_is_a_data_error_naming_the_problem(build, message):

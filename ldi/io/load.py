@@ -96,6 +96,10 @@ E_DUPLICATE_ID = "{path}.id: got {value!r}, already the id of {first}; expected 
 E_COLLATERAL = (
     "{path}.collateral: got {value!r}; expected the id of a bond in instruments, one of {ids}"
 )
+E_REPO_TERM = (
+    "{path}.term: got {term:g}; expected a term no longer than the maturity of its collateral "
+    "{bond} ({maturity:g} years)"
+)
 E_HOLDING = "holdings.{id}: unknown instrument id {id!r}; expected one of {ids}"
 E_STATUS = "{where}: got {value}; expected a member status such as 'pensioner' on every row"
 RESERVED_STATUS = ("fixed", "inflation_linked", "total")  # the other rows of liability risk
@@ -489,6 +493,7 @@ def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrumen
         fields = {**defaults(item.kind, spec.currency), **fields}
         if isinstance(item, RepoSpec):
             fields["haircut"] = _repo_haircut(item, bonds, path)
+            _check_repo_term(fields["term"], bonds[item.collateral], item.collateral, path)
         try:
             instrument = KINDS[item.kind](**fields)
             instrument.value(market)  # price now, so a bad quote fails validation
@@ -497,6 +502,13 @@ def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrumen
             raise _relocated(error, f"instrument {item.id!r}", path) from None
         instruments[item.id] = instrument
     return instruments
+
+
+def _check_repo_term(term: float, collateral: Any, bond: str, path: str) -> None:
+    """A repo cannot outlive the bond it is secured on."""
+    if term > collateral.maturity:
+        message = E_REPO_TERM.format(path=path, term=term, bond=bond, maturity=collateral.maturity)
+        raise SpecError(message, path=f"{path}.term")
 
 
 def _repo_haircut(item: RepoSpec, bonds: Mapping[str, Any], path: str) -> float:

@@ -296,6 +296,16 @@ def test_repo_haircut_defaults_from_the_collateral(collateral, expected):
     assert repo.haircut == expected
 
 
+def test_a_repo_longer_than_its_collateral_is_refused():
+    raw = minimal()
+    raw["instruments"][0]["maturity"] = 0.2  # the repo's term is 0.25
+    check(
+        raw,
+        "instruments[3].term",
+        "got 0.25; expected a term no longer than the maturity of its collateral G10 (0.2 years)",
+    )
+
+
 def test_a_stated_haircut_beats_the_schedule():
     raw = edited(minimal(), {"instruments.3.haircut": 0.1})
     assert load_problem(raw).instruments["R3M"].haircut == 0.1

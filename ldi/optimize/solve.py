@@ -30,7 +30,15 @@ from ldi.optimize.result import (
     ledgers,
     row_table,
 )
-from ldi.optimize.solvers import Answer, Run, Status, check_solver, default_order, run
+from ldi.optimize.solvers import (
+    Answer,
+    Run,
+    SolverInfo,
+    Status,
+    check_solver,
+    default_order,
+    run,
+)
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.scenario_risk import ScenarioLoss
 from ldi.optimize.verify import Verdict, verified
@@ -45,6 +53,8 @@ E_REFUTED = (
     "solver's answer passed its checks"
 )
 NOT_VERIFIED = "Not verified"
+SOLVER_FAILURE = "Solver failure"
+E_SOLVER_FAILURE = "no solver gave an answer ({tried}); try another solver (--solver / solver.name)"
 
 
 def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResult:
@@ -70,6 +80,8 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         cash_ledgers = ledgers(model, z, constraints)
     elif status is Status.UNBOUNDED:
         diagnosis = runaway(model, order, options.options)
+    elif status is Status.ERROR:
+        diagnosis = _solver_failure(info)
     elif status is Status.INACCURATE and diagnosis is None and verdict is not None:
         diagnosis = Diagnosis(_failed(verdict), verdict.message, NOT_VERIFIED)
     if status is Status.INACCURATE:
@@ -131,6 +143,16 @@ def _answer(
     table = pd.DataFrame() if again.verdict is None else _failed(again.verdict)
     refuted = Diagnosis(table, message, NOT_VERIFIED)
     return Run(Status.INACCURATE, replace(outcome.info, attempts=attempts), again.verdict), refuted
+
+
+def _solver_failure(info: SolverInfo) -> Diagnosis:
+    """Why no solver gave an answer: each attempt's status and error."""
+    table = pd.DataFrame(
+        {"status": [a.status for a in info.attempts], "error": [a.error for a in info.attempts]},
+        index=pd.Index([a.solver for a in info.attempts], name="solver"),
+    )
+    tried = "; ".join(f"{a.solver}: {a.error or a.status}" for a in info.attempts)
+    return Diagnosis(table, E_SOLVER_FAILURE.format(tried=tried or "no solver"), SOLVER_FAILURE)
 
 
 def _failed(verdict: Verdict) -> pd.DataFrame:

@@ -11,6 +11,7 @@ x1 <= 1 and x1 + x2 == 0.5 has the optimum x = (1, −0.5), where the bound's mu
 """
 
 import copy
+import json
 
 import cvxpy as cp
 import numpy as np
@@ -359,3 +360,21 @@ def test_run_without_a_check_keeps_the_solver_s_word():
     assert outcome.status is Status.OPTIMAL
     assert outcome.verdict is None
     np.testing.assert_allclose(x.value, [1.0, -0.5], atol=1e-6)
+
+
+def test_when_every_solver_fails_the_result_says_why(monkeypatch):
+    def broken(problem, name, settings):
+        raise cp.SolverError(f"{name} stopped")
+
+    monkeypatch.setattr(solvers, "call", broken)
+    raw = example()
+    raw["solver"] = {"name": "CLARABEL", "fallback": ["SCS"]}
+    result = ldi.load_problem(raw).solve()
+    assert result.status is Status.ERROR
+    assert result.diagnosis.title == "Solver failure"
+    assert list(result.diagnosis.table.index) == ["CLARABEL", "SCS"]
+    assert "CLARABEL: CLARABEL stopped; SCS: SCS stopped" in result.diagnosis.message
+    assert "Solver failure: no solver gave an answer" in result.summary().as_text()
+    record = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert record["diagnosis"]["title"] == "Solver failure"
+    assert [row["row"] for row in record["diagnosis"]["rows"]] == ["CLARABEL", "SCS"]

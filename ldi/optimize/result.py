@@ -277,25 +277,33 @@ def evaluate(
                 "contribution": item.sign * value * money,
             }
         )
-    rows = []
-    for term in model.constraints:
-        for row in term.rows(ops, scaled, z, model.values(term)):
-            rows.append((term, row))
-            if term.soft is not None:
-                penalty = float(np.sum(row_violation(ops, row)))
-                records.append(
-                    {
-                        "term": row.name,
-                        "kind": f"soft {term.kind}",
-                        "sense": "penalty",
-                        "weight": term.soft,
-                        "value": penalty,
-                        "unit": "violation",
-                        "contribution": term.soft * penalty * scaled.now.money,
-                    }
-                )
+    rows = numeric_rows(model, z, ops)
+    for term, row in rows:
+        if term.soft is not None:
+            penalty = float(np.sum(row_violation(ops, row)))
+            records.append(
+                {
+                    "term": row.name,
+                    "kind": f"soft {term.kind}",
+                    "sense": "penalty",
+                    "weight": term.soft,
+                    "value": penalty,
+                    "unit": "violation",
+                    "contribution": term.soft * penalty * scaled.now.money,
+                }
+            )
     table = pd.DataFrame(records, columns=["term", *OBJECTIVE_COLUMNS]).set_index("term")
     return table, rows
+
+
+def numeric_rows(model: "Any", z: np.ndarray, ops: NumpyOps) -> list[tuple[ConstraintTerm, Row]]:
+    """Every constraint term's rows at positions ``z`` (scaled), evaluated by ``ops``."""
+    scaled: Scaled = model.scaled
+    return [
+        (term, row)
+        for term in model.constraints
+        for row in term.rows(ops, scaled, z, model.values(term))
+    ]
 
 
 def exposure_table(scaled: Scaled, positions: pd.Series) -> pd.DataFrame:

@@ -33,9 +33,9 @@ import pandas as pd
 from scipy import sparse
 
 from ldi.optimize.context import NumpyOps
-from ldi.optimize.result import row_labels, row_numbers
+from ldi.optimize.result import evaluate, numeric_rows, row_labels, row_numbers
 from ldi.optimize.solvers import Answer
-from ldi.optimize.terms.base import Row
+from ldi.optimize.terms.base import ConstraintTerm, Row
 from ldi.optimize.terms.base import violation as row_violation
 from ldi.typing import FloatArray
 
@@ -139,12 +139,15 @@ def verified(model: Any, answer: Answer | None = None) -> Verdict:
     if compiled.z.value is None:
         return unsolved(E_NO_ANSWER.format(what="positions"))
     z = np.asarray(compiled.z.value, dtype=float)
-    ops = NumpyOps({key: var.value for key, var in compiled.ops.variables.items()})
-    lines = dict(_row_lines(model, z, ops))
-    if answer is not None:
-        objective = _objective(model, z, ops)
-        found = optimality(answer, objective)
-        lines |= {name: _line("optimality", found[name]) for name in OPTIMALITY}
+    variables = {key: var.value for key, var in compiled.ops.variables.items()}
+    ops = NumpyOps(variables)
+    if answer is None:  # the rows alone: a projection path's cheap check
+        return Verdict(_table(dict(_row_lines(numeric_rows(model, z, ops), ops))))
+    objective, rows = evaluate(model, z, variables)
+    lines = dict(_row_lines(rows, ops))
+    # The objective table is in money; the solver's is in units of the compiled scale S.
+    found = optimality(answer, float(objective["contribution"].sum()) / model.scaled.scales.money)
+    lines |= {name: _line("optimality", found[name]) for name in OPTIMALITY}
     return Verdict(_table(lines))
 
 
@@ -153,21 +156,22 @@ def unsolved(reason: str) -> Verdict:
     return Verdict(_table({reason: _line("answer", np.nan)}))
 
 
-def _row_lines(model: Any, z: FloatArray, ops: NumpyOps) -> Iterator[tuple[str, dict[str, Any]]]:
+def _row_lines(
+    rows: list[tuple[ConstraintTerm, Row]], ops: NumpyOps
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """A line per failing hard-row entry, then ``rows``: the largest relative violation."""
     worst = 0.0
-    for term in model.constraints:
+    for term, row in rows:
         if term.soft is not None:
             continue
-        for row in term.rows(ops, model.scaled, z, model.values(term)):
-            relative = _relative_violation(ops, row)
-            worst = max(worst, float(np.max(relative, initial=0.0)))
-            failing = ~(relative <= TOLERANCE)
-            if failing.any():
-                value, bound, _ = row_numbers(row)
-                labels = row_labels(row)
-                for i in np.flatnonzero(failing):
-                    yield labels[i], _line("row", relative[i], value[i], bound[i])
+        relative = _relative_violation(ops, row)
+        worst = max(worst, float(np.max(relative, initial=0.0)))
+        failing = ~(relative <= TOLERANCE)
+        if failing.any():
+            value, bound, _ = row_numbers(row)
+            labels = row_labels(row)
+            for i in np.flatnonzero(failing):
+                yield labels[i], _line("row", relative[i], value[i], bound[i])
     yield "rows", _line("row", worst)
 
 
@@ -177,20 +181,6 @@ def _relative_violation(ops: NumpyOps, row: Row) -> FloatArray:
     lhs, rhs = np.atleast_1d(row.lhs) / unit, np.atleast_1d(row.rhs) / unit
     scale = np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
     return np.atleast_1d(row_violation(ops, row)) / scale
-
-
-def _objective(model: Any, z: FloatArray, ops: NumpyOps) -> float:
-    """The compiled objective at ``z``, in numpy: Σ ±weight x term + Σ soft x penalty."""
-    scaled = model.scaled
-    total = 0.0
-    for item in model.objective:
-        total += item.sign * item.term.formula(ops, scaled, z, model.values(item.term))
-    for term in model.constraints:
-        if term.soft is not None:
-            rows = term.rows(ops, scaled, z, model.values(term))
-            penalty = sum(float(np.sum(row_violation(ops, row))) for row in rows)
-            total += term.soft * scaled.money_ratio * penalty
-    return float(total)
 
 
 def optimality(answer: Answer, objective: float | None = None) -> dict[str, float]:

@@ -108,7 +108,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _risk(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
-    _check_outputs(args, input_files(Path(args.problem), problem.spec))
+    _check_outputs(args, _inputs(args, problem))
     return _emit(risk_report(problem, args.keys), args)
 
 
@@ -118,7 +118,7 @@ def _solve(args: argparse.Namespace) -> int:
 
     started = utc_now()
     problem = load_problem(args.problem)
-    _check_outputs(args, input_files(Path(args.problem), problem.spec), FILE_NAMES)
+    _check_outputs(args, _inputs(args, problem), FILE_NAMES)
     result = problem.solve(args.solver)
     print(result.summary().as_text())  # before any write: a failed write keeps it
     if args.json or args.out or args.report:  # the record runs the stresses: only on request
@@ -153,7 +153,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from ldi.optimize.frontier import efficient_frontier  # the optimizer loads cvxpy
 
     problem = load_problem(args.problem)
-    _check_outputs(args, input_files(Path(args.problem), problem.spec))
+    _check_outputs(args, _inputs(args, problem))
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
     return _emit(frontier, args)
 
@@ -299,11 +299,9 @@ def _check_outputs(
 
 def _same_file(path: Path, other: Path) -> bool:
     """Whether ``path`` and ``other`` are one file (by name, link or hard link)."""
-    if path.resolve() == other.resolve():
-        return True
     try:
         return os.path.samefile(path, other)
-    except OSError:  # one does not exist (yet)
+    except OSError:  # the output does not exist yet: it cannot be an input
         return False
 
 
@@ -326,18 +324,18 @@ def _naming_failures(option: str, path: str) -> Iterator[None]:
         raise OSError(f"{option}: {error.strerror or error}: {path!r}") from None
 
 
-def _output_path(text: str) -> str:
-    """An output option's value; a blank one is refused by the parser (exit 2)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError(E_EMPTY_PATH)
-    return text
+def _path(refusal: str) -> Callable[[str], str]:
+    """An argparse type: a path, a blank one refused with ``refusal`` (exit 2)."""
+
+    def path(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(refusal)
+        return text
+
+    return path
 
 
-def _input_path(text: str) -> str:
-    """An input option's value; a blank one is refused by the parser (exit 2)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError(E_EMPTY_INPUT)
-    return text
+_output_path, _input_path = _path(E_EMPTY_PATH), _path(E_EMPTY_INPUT)
 
 
 def _chart_path(text: str) -> str:

@@ -7,7 +7,7 @@ One ``ldi.instrument_risk`` run over a universe of 1,000 semiannual fixed-coupon
 an annually compounded zero curve with the 12 pillars of the default problem (linear in the
 annual zero rate, flat outside the pillars). For each bond: the z-spread implied by its price
 (added to the zero rate in annual compounding), then PV, PV01 and 12 key-rate PV01s (1bp
-central differences, DESIGN.md's triangle weights) per unit of market value.
+central differences, the triangle weights of docs/conventions.md) per unit of market value.
 
 The prices are made by QuantLib, not by ``ldi``: ``BondFunctions.cleanPrice`` of each
 ``FixedRateBond`` on the QuantLib curve plus a random z-spread from -10bp to +200bp.

@@ -2,11 +2,11 @@
 
 What it measures
 ----------------
-One risk run: base PV and 20 key-rate PV01s (1bp central differences, DESIGN.md's triangle
-weights) of 2,000 semiannual fixed-coupon bonds (maturities up to 50y, coupons 0.5-6%, all
-paying on 7 June / 7 December so payment dates coincide across bonds, some already seasoned)
-plus a 100-flow annual pension liability with a humped profile, on a continuously compounded
-zero curve (17 pillars, linear in the zero rate).
+One risk run: base PV and 20 key-rate PV01s (1bp central differences, the triangle weights
+of docs/conventions.md) of 2,000 semiannual fixed-coupon bonds (maturities up to 50y, coupons
+0.5-6%, all paying on 7 June / 7 December so payment dates coincide across bonds, some already
+seasoned) plus a 100-flow annual pension liability with a humped profile, on a continuously
+compounded zero curve (17 pillars, linear in the zero rate).
 
 The same cash flows are valued three ways, five timings in all (best of several runs,
 ``time.perf_counter``, garbage collection off while timing, as ``timeit`` does):

@@ -1,10 +1,11 @@
 """Assets against liabilities: funding ratio, surplus and hedge ratios, total and by key.
 
-Conventions (DESIGN.md): assets are the holdings' values (physical assets at market value,
-overlays at their PV, repo at minus the debt); funding ratio = assets / liabilities;
-surplus = assets − liabilities; rates hedge ratio = assets' PV01 / liabilities' PV01 and
-inflation hedge ratio = assets' IE01 / liabilities' IE01, both on the liability basis
-(every nominal curve moved together), per key-rate bucket with the key-rate PV01s / IE01s.
+Conventions (docs/conventions.md, Funding and hedge ratios): assets are the holdings' values
+(physical assets at market value, overlays at their PV, repo at minus the debt); funding
+ratio = assets / liabilities; surplus = assets − liabilities; rates hedge ratio = assets'
+PV01 / liabilities' PV01 and inflation hedge ratio = assets' IE01 / liabilities' IE01, both
+on the liability basis (every nominal curve moved together), per key-rate bucket with the
+key-rate PV01s / IE01s.
 """
 
 from dataclasses import dataclass

@@ -1,8 +1,8 @@
 """Independent reference valuation of a problem file, in plain numpy, pandas and scipy.
 
-Written from DESIGN.md's risk conventions and the documented instrument and indexation
-formulas, reading the problem YAML (``yaml.safe_load``) and its CSV (pandas) directly: no
-``ldi`` import anywhere, so tests can check what ``ldi risk`` prints against it.
+Written from the risk conventions of docs/conventions.md and the documented instrument and
+indexation formulas, reading the problem YAML (``yaml.safe_load``) and its CSV (pandas)
+directly: no ``ldi`` import anywhere, so tests can check what ``ldi risk`` prints against it.
 
 Conventions implemented here (each in a few lines below):
 

@@ -1,4 +1,4 @@
-"""Zero curves given by pillar tenors and zero rates, with the conventions of DESIGN.md."""
+"""Zero curves given by pillar tenors and zero rates (docs/conventions.md, Zero curves)."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum

@@ -1,10 +1,11 @@
 """PV, PV01, duration, convexity, key-rate PV01 and IE01 by central differences of 1bp.
 
-Conventions (DESIGN.md): PV01 = (PV(−1bp) − PV(+1bp)) / 2, positive for positive flows;
-duration = PV01 / PV / 1e-4; convexity = (PV(−1bp) + PV(+1bp) − 2 PV) / (PV 1e-8);
-key-rate PV01 j bumps the zero rate by 1bp x w_j(t); IE01 = (PV(b+1bp) − PV(b−1bp)) / 2 with
-nominal rates held, and key-rate IE01 j bumps the breakeven by 1bp x w_j(t). Every number
-here comes from one revaluation of one set of shifts.
+Conventions (docs/conventions.md, Sensitivities and Inflation): PV01 = (PV(−1bp) −
+PV(+1bp)) / 2, positive for positive flows; duration = PV01 / PV / 1e-4; convexity =
+(PV(−1bp) + PV(+1bp) − 2 PV) / (PV 1e-8); key-rate PV01 j bumps the zero rate by
+1bp x w_j(t); IE01 = (PV(b+1bp) − PV(b−1bp)) / 2 with nominal rates held, and key-rate IE01 j
+bumps the breakeven by 1bp x w_j(t). Every number here comes from one revaluation of one set
+of shifts.
 """
 
 from collections.abc import Mapping

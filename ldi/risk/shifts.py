@@ -2,7 +2,7 @@
 
 A set of S scenarios is given at knot tenors (0 or later, increasing): row s moves zero
 rates by ``nominal[s]`` and breakevens by ``breakeven[s]`` at the knots, linearly in between
-and flat outside (the key-rate weights of DESIGN.md). Parallel, key-rate and curve-shape
+and flat outside (docs/conventions.md, Key-rate weights). Parallel, key-rate and curve-shape
 stresses all fit this form, and a valuation can evaluate them at whatever times it needs
 (payment times, fixing times of lagged or capped indexation).
 """

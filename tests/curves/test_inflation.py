@@ -1,8 +1,8 @@
 """BreakevenCurve: index ratios (1 + b)^t, real discount factors and the Fisher relation.
 
-A real amount a at t pays a × I(t)/I(0) in money (DESIGN.md), so today's value of one real
-unit at t, the real discount factor, is DF_nominal(t) × I(t)/I(0); with flat annual nominal n
-and breakeven b the real zero rate is (1 + n)/(1 + b) − 1.
+A real amount a at t pays a × I(t)/I(0) in money (docs/conventions.md, Inflation), so
+today's value of one real unit at t, the real discount factor, is DF_nominal(t) × I(t)/I(0);
+with flat annual nominal n and breakeven b the real zero rate is (1 + n)/(1 + b) − 1.
 """
 
 import dataclasses

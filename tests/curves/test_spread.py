@@ -1,4 +1,4 @@
-"""Key-rate weights (DESIGN.md triangles) and additive rate spreads."""
+"""Key-rate weights (docs/conventions.md triangles) and additive rate spreads."""
 
 import re
 
@@ -19,7 +19,7 @@ times = st.lists(st.floats(0.0, 80.0), min_size=1, max_size=40)
 
 
 def hand_weight(x, keys, j):
-    """w_j(x) from DESIGN.md: 1 at keys[j], 0 at its neighbours, flat 1 beyond the end keys."""
+    """w_j(x) of docs/conventions.md: 1 at keys[j], 0 at its neighbours, 1 beyond the end keys."""
     k = keys[j]
     if x == k:
         return 1.0

@@ -39,7 +39,7 @@ COMPOUNDINGS = ["annual", "semiannual", "quarterly", "monthly", "continuous", "s
 
 
 def closed_form_df(compounding: str, r, t):
-    """DF(t) for zero rate r, written out per convention (DESIGN.md and units.Compounding)."""
+    """DF(t) for zero rate r, written out per convention (docs/conventions.md, Zero curves)."""
     r, t = np.asarray(r, dtype=float), np.asarray(t, dtype=float)
     if compounding == "continuous":
         return np.exp(-r * t)
@@ -61,7 +61,7 @@ def closed_form_rate(compounding: str, df, t):
 
 
 def triangle(t, keys, j):
-    """Key-rate weight w_j(t) from DESIGN.md, branch by branch."""
+    """Key-rate weight w_j(t) of docs/conventions.md (Key-rate weights), branch by branch."""
     out = []
     for x in np.atleast_1d(t):
         k = keys[j]

@@ -2,7 +2,7 @@
 
 A stated duration D (years) is PV01 = D x 1e-4 per unit of market value, placed on the
 key-rate buckets as a zero-coupon payment at D years would be: by the triangle weights of
-DESIGN.md at tenor D (``tests.reference.triangle``, written independently of ldi).
+docs/conventions.md at tenor D (``tests.reference.triangle``, written independently of ldi).
 """
 
 import re

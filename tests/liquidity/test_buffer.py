@@ -9,8 +9,9 @@ References, written out here with numpy and scipy (no ldi pricing):
 - a par receive-fixed annual swap is worth r A(y') + DF_y'(T) - 1 after the move to y';
 - the levered mandate's NAV is L x 100 P(y + s)/P(y) - (L - 1) x 100 x repo repayment
   discounted at y + s, and its root in s is found by scipy's brentq to 1e-12bp;
-- first order: NAV / PV01_net, with PV01_net = (NAV(-1bp) - NAV(+1bp)) / 2 (DESIGN.md);
-- domain-facts §1.5: the 30y 4% gilt at 4.5% is priced 91.86, modified duration 16.69, and
+- first order: NAV / PV01_net, with PV01_net = (NAV(-1bp) - NAV(+1bp)) / 2
+  (docs/market-facts.md §3);
+- docs/market-facts.md §3: the 30y 4% gilt at 4.5% is priced 91.86, modified duration 16.69, and
   loses 31.7% for +250bp, so leverage 1/0.317 has about 250bp to zero NAV.
 
 Tolerances: ldi brackets on a 25bp grid and refines with brentq to xtol 1e-9bp, so roots

@@ -1,6 +1,7 @@
 """Collateral terms, margin calls, headroom and the collateral waterfall.
 
-References, written out here from the module docstrings, DESIGN.md and domain-facts §2.7:
+References, written out here from the module docstrings, docs/conventions.md and
+docs/market-facts.md §4:
 
 - haircuts: the EMIR RTS 2016/2251 Annex II schedule (credit quality step 1) by residual
   maturity, typed in as numbers: government 0.5% / 2% / 4% (<= 1y, 1-5y, > 5y), corporate
@@ -491,7 +492,7 @@ def test_full_revaluation_differs_from_pv01_by_the_convexity_term(bond, times, a
     if bond.kind == "zero_coupon_bond":
         assert pv01 == pytest.approx(30 / (1 + Y) * BP, rel=1e-14)
         assert convexity == pytest.approx(30 * 31 / (1 + Y) ** 2, rel=1e-14)
-    # The same by central differences on the closed-form price (DESIGN.md conventions),
+    # The same by central differences on the closed-form price (docs/conventions.md),
     # whose truncation error is h^2 (T + 2)(T + 3) / 6 ~ 2e-6 relative at 30y.
     price = lambda y: float(amounts @ (1 + y) ** -times)  # noqa: E731
     assert pv01 == pytest.approx((price(Y - BP) - price(Y + BP)) / 2 / p, rel=1e-5)

@@ -1,9 +1,9 @@
 """PV, PV01, duration, convexity, key-rate PV01 and IE01 against independent references.
 
-References: closed forms written out here, a plain-numpy revaluation with the DESIGN.md
-conventions (``tests.reference.triangle`` for key-rate weights), and QuantLib for key-rate
-bumps (ql.PiecewiseZeroSpreadedTermStructure: a spread linear between key dates and flat
-outside them, which is the triangle weight of DESIGN.md).
+References: closed forms written out here, a plain-numpy revaluation with the conventions of
+docs/conventions.md (``tests.reference.triangle`` for key-rate weights), and QuantLib for
+key-rate bumps (ql.PiecewiseZeroSpreadedTermStructure: a spread linear between key dates and
+flat outside them, which is the triangle weight of docs/conventions.md).
 
 Rounding in a 1bp central difference: the two PVs are each good to a few eps x PV, and
 their difference is PV01 ~ PV x h x t, so PV01 carries a relative error of about
@@ -350,7 +350,7 @@ def streams():
 
 
 def reference_row(cf):
-    """Every column of one stream by plain-numpy revaluation (DESIGN.md conventions)."""
+    """Every column of one stream by plain-numpy revaluation (docs/conventions.md)."""
     t = cf.times[cf.times > 0]
     fixed, linked = cf.amounts[cf.times > 0], cf.inflation_linked[cf.times > 0]
     zero = np.interp(t, NOMINAL["tenors"], NOMINAL["rates"])

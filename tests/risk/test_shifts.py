@@ -1,7 +1,7 @@
 """Scenario shifts and the key-rate IE01 columns of ``ldi.exposures``.
 
 References: ``np.interp`` of each scenario row (linear between knots, flat outside: the
-key-rate weights of DESIGN.md), and a plain-numpy revaluation written here from the
+key-rate weights of docs/conventions.md), and a plain-numpy revaluation written here from the
 conventions: annual zero rates and breakevens linear between pillars, DF = (1 + z(t))^−t,
 index ratio (1 + b(τ))^τ at the fixing τ = max(t − lag, 0), LPI growth per year from
 QuantLib's ``ql.blackFormula`` on forwards F_n = (1 + b(n))^n / (1 + b(n−1))^(n−1) of the

@@ -1,6 +1,6 @@
 """The stress catalogue: the standard shocks and the calibrated historical-style paths.
 
-References: the scenario descriptions (hand values in bp) and ../shared/domain-facts.md §1.1:
+References: the scenario descriptions (hand values in bp) and docs/market-facts.md §1:
 the BoE staff paper (29 Mar 2023: 30y gilt yields rose more than 35bp on each of two days
 after the 23 Sep 2022 mini-budget; the largest daily rise before, since 2000, was 29bp), The
 Times (Mon 26 Sep 2022: 30y +45bp, 10y +26bp, 5y +15bp), IPE (30y about +150bp in under five

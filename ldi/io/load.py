@@ -58,7 +58,8 @@ from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
 from ldi.optimize.model import SolverOptions
 from ldi.optimize.solvers import check_solver
-from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
+from ldi.optimize.terms.allocation import LongOnly
+from ldi.optimize.terms.funding import RepoCollateral
 from ldi.optimize.terms.registry import constraint_terms, objective_items
 from ldi.problem import Problem
 from ldi.risk.factors import RiskModel

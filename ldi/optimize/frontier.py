@@ -21,8 +21,8 @@ from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.result import LDIResult
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
-from ldi.optimize.terms.constraints import SurplusVolatility
 from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
+from ldi.optimize.terms.risk_limits import SurplusVolatility
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
 from ldi.problem import Problem
 from ldi.progress import progress

@@ -18,6 +18,7 @@ from ldi.errors import ModelError, SpecError
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
 from ldi.optimize.solvers import check_options
+from ldi.optimize.terms.allocation import LongOnly
 from ldi.optimize.terms.base import (
     ConstraintTerm,
     Nonneg,
@@ -28,7 +29,7 @@ from ldi.optimize.terms.base import (
     Values,
     plain_values,
 )
-from ldi.optimize.terms.constraints import LongOnly, RepoCollateral
+from ldi.optimize.terms.funding import RepoCollateral
 from ldi.scenarios.pnl import OutcomeSettings
 
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)

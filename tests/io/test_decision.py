@@ -13,7 +13,9 @@ import yaml
 
 import ldi
 from ldi.errors import SpecError
-from ldi.optimize.terms.constraints import Bounds, Budget, HedgeRatio, Leverage
+from ldi.optimize.terms.allocation import Bounds, Budget
+from ldi.optimize.terms.funding import Leverage
+from ldi.optimize.terms.hedging import HedgeRatio
 from ldi.risk.factors import RiskModel
 from tests.io.edits import DROP, edited
 from tests.reference import DEFAULT_KEYS, PROBLEMS, raw_problem

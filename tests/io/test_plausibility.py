@@ -14,7 +14,7 @@ from ldi.cli import main
 from ldi.errors import LDIWarning
 from ldi.io.limits import LONG_ONLY_ROLES
 from ldi.io.load import load_problem, parse_spec
-from ldi.optimize.terms.constraints import LongOnly
+from ldi.optimize.terms.allocation import LongOnly
 from tests.documented import assert_shows, shown
 from tests.io.edits import DROP, edited
 from tests.io.test_load import check, minimal, write_yaml

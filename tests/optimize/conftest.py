@@ -1,9 +1,16 @@
-"""Synthetic exposure tables for optimizer tests: every number chosen by the test."""
+"""Synthetic exposure tables for optimizer tests, and helpers that read constraint rows.
+
+Every number is chosen by the test.
+"""
 
 import numpy as np
 import pytest
 
 from ldi.optimize.data import ModelData
+from ldi.optimize.model import Model, ObjectiveItem
+from ldi.optimize.result import evaluate, row_table
+from ldi.optimize.terms.allocation import LongOnly
+from ldi.optimize.terms.objectives import Cost
 
 make_data = ModelData.from_arrays
 
@@ -55,3 +62,47 @@ def two_bonds() -> ModelData:
         liabilities={"pv": 100.0, "pv01": 0.12, "curvature": 2.0e4},
         holdings={"SHORT": 60.0, "LONG": 40.0},
     )
+
+
+# Constraint truth tables: rows evaluated with NumpyOps at hand-chosen positions are compared
+# with the value, bound and slack computed by hand in money from the raw per-unit exposures
+# (never from the scaled arrays the terms use).
+CURVATURE = np.array([20.0, 10.0, 30.0, 15.0, 0, 0, 0, 0])
+LOADINGS = np.column_stack([-PV01, IE01, -CS01, [0, 0, 0, 0, 0, 0, 1.2, 0]])
+SPECIFIC = np.array([0, 0, 0, 0, 0, 0, 0.08, 0])
+LIABILITIES = {"pv": 1000.0, "pv01": 1.5, "ie01": 0.9, "curvature": 3.0e4, "expected_return": 45}
+L_PV, L_PV01, L_IE01, L_CURVATURE = (LIABILITIES[k] for k in ("pv", "pv01", "ie01", "curvature"))
+L_KEY_PV01, L_KEY_IE01 = np.array([0.5, 1.0]), np.array([0.3, 0.6])
+HOLDINGS = {"GILT": 300.0, "CREDIT": 100.0, "LINKER": 200.0, "EQUITY": 250.0, "CASH": 50.0}
+CAPITAL = 900.0  # value of the holdings
+GROUPS = {"matching": ("GILT", "LINKER")}
+TABLES = {
+    "curvature": CURVATURE,
+    "loadings": LOADINGS,
+    "specific": SPECIFIC,
+    "liabilities": LIABILITIES,
+    "liability_key_pv01": L_KEY_PV01,
+    "liability_key_ie01": L_KEY_IE01,
+    "holdings": HOLDINGS,
+    "groups": GROUPS,
+}
+DATA = universe(**TABLES)
+NO_LONG_ONLY = LongOnly(roles=())
+
+
+def table(constraints, x=X, data=DATA):
+    """The reported constraint table of positions ``x`` (money), without solving."""
+    model = Model(data, [ObjectiveItem(Cost())], list(constraints))
+    _, rows = evaluate(model, np.asarray(x, dtype=float) / model.scales.money, {})
+    return row_table([(term, row, []) for term, row in rows], model.scales.money)
+
+
+def expect(frame, row, sense, value, bound):
+    """Value and bound as computed by hand; slack and whether the row holds follow."""
+    got = frame.loc[row]
+    assert got["sense"] == sense
+    assert got["value"] == pytest.approx(value, rel=1e-10, abs=1e-12)
+    assert got["bound"] == pytest.approx(bound, rel=1e-10, abs=1e-12)
+    slack = {"<=": bound - value, ">=": value - bound, "==": -abs(value - bound)}[sense]
+    assert got["slack"] == pytest.approx(slack, rel=1e-8, abs=1e-9)
+    return bool(slack >= -1e-9)

@@ -31,7 +31,9 @@ from ldi.optimize.diagnosis import MAX_ALONE, message
 from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status, run
-from ldi.optimize.terms.constraints import Bounds, Budget, HedgeRatio, Leverage, LongOnly
+from ldi.optimize.terms.allocation import Bounds, Budget, LongOnly
+from ldi.optimize.terms.funding import Leverage
+from ldi.optimize.terms.hedging import HedgeRatio
 from ldi.optimize.terms.objectives import Turnover
 from tests.optimize.conftest import make_data
 from tests.reference import DEFAULT_PROBLEM, raw_problem

@@ -20,7 +20,7 @@ import ldi
 from ldi.errors import SpecError
 from ldi.optimize.data import ModelData
 from ldi.optimize.model import Model, ObjectiveItem
-from ldi.optimize.terms.constraints import Budget
+from ldi.optimize.terms.allocation import Budget
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.objectives import ExpectedSurplusReturn
 

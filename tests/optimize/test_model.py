@@ -29,14 +29,11 @@ from ldi.optimize.data import model_data
 from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
-from ldi.optimize.terms.constraints import (
-    Budget,
-    HedgeRatio,
-    LongOnly,
-    MaxTurnover,
-    RepoCollateral,
-)
+from ldi.optimize.terms.allocation import Budget, LongOnly
+from ldi.optimize.terms.funding import RepoCollateral
+from ldi.optimize.terms.hedging import HedgeRatio
 from ldi.optimize.terms.objectives import Cost, TrackingError, Turnover
+from ldi.optimize.terms.risk_limits import MaxTurnover
 from tests.optimize.conftest import TIGHT
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, raw_problem
 

@@ -17,7 +17,9 @@ from ldi.errors import SpecError
 from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.result import evaluate
 from ldi.optimize.solve import solve
-from ldi.optimize.terms.constraints import Bounds, Budget, HedgeRatio, Leverage, LongOnly
+from ldi.optimize.terms.allocation import Bounds, Budget, LongOnly
+from ldi.optimize.terms.funding import Leverage
+from ldi.optimize.terms.hedging import HedgeRatio
 from ldi.optimize.terms.objectives import (
     Cost,
     ExpectedSurplusReturn,

@@ -10,18 +10,10 @@ import pytest
 
 from ldi.errors import SpecError
 from ldi.optimize.model import ObjectiveItem
-from ldi.optimize.terms.constraints import (
-    Bounds,
-    Budget,
-    DurationMatch,
-    HedgeRatio,
-    KeyRateTolerance,
-    Leverage,
-    LongOnly,
-    MaxTurnover,
-    Redington,
-)
+from ldi.optimize.terms.allocation import Bounds, Budget, LongOnly
 from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.optimize.terms.funding import Leverage
+from ldi.optimize.terms.hedging import DurationMatch, HedgeRatio, KeyRateTolerance, Redington
 from ldi.optimize.terms.objectives import (
     Cost,
     ExpectedSurplusReturn,
@@ -36,6 +28,7 @@ from ldi.optimize.terms.registry import (
     constraint_terms,
     objective_items,
 )
+from ldi.optimize.terms.risk_limits import MaxTurnover
 
 OBJECTIVE_KEYS = [
     "cost",

@@ -26,16 +26,10 @@ import ldi
 from ldi.instruments import Role
 from ldi.optimize.data import model_data
 from ldi.optimize.solvers import Status
-from ldi.optimize.terms.constraints import (
-    Bounds,
-    Budget,
-    HedgeRatio,
-    KeyRateTolerance,
-    Leverage,
-    LongOnly,
-    RepoCollateral,
-)
+from ldi.optimize.terms.allocation import Bounds, Budget, LongOnly
 from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.optimize.terms.funding import Leverage, RepoCollateral
+from ldi.optimize.terms.hedging import HedgeRatio, KeyRateTolerance
 from ldi.optimize.terms.liquidity import CollateralBuffer
 from ldi.optimize.terms.objectives import DEFAULT_COST_BP
 from ldi.risk.factors import FACTORS

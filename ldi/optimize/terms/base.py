@@ -6,6 +6,9 @@ exposures, holdings, liabilities or limits does not recompile), and writes its f
 against ``Ops`` (cvxpy for the problem, numpy for the report). Only structure is read from
 the data inside a formula: roles, groups, key tenors, labels and shapes.
 
+Formulas see scaled numbers (``ldi.optimize.context``): positions z = x / S (S = the
+liabilities' PV), PV01s in units of the liabilities' PV01 P.
+
 Under DPP a parameter may multiply an expression free of parameters, not one that already
 holds a parameter: a product of two such numbers (a limit times a per-unit exposure) is
 formed inside ``values`` and given as one parameter.

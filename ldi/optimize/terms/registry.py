@@ -13,25 +13,14 @@ from typing import Any
 from ldi.errors import SpecError
 from ldi.optimize.model import E_WEIGHT as E_WEIGHT_RANGE
 from ldi.optimize.model import WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
+from ldi.optimize.terms.allocation import Bounds, Budget, ExpectedReturn, LongOnly
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Term
-from ldi.optimize.terms.constraints import (
-    Bounds,
-    Budget,
-    DurationMatch,
-    ExpectedReturn,
-    HedgeRatio,
-    KeyRateTolerance,
-    Leverage,
-    LongOnly,
-    MaxTurnover,
-    MinSurplusReturn,
-    Redington,
-    RepoCollateral,
-    SurplusVolatility,
-)
 from ldi.optimize.terms.dedication import CashflowMatching
+from ldi.optimize.terms.funding import Leverage, RepoCollateral
+from ldi.optimize.terms.hedging import DurationMatch, HedgeRatio, KeyRateTolerance, Redington
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.objectives import OBJECTIVES
+from ldi.optimize.terms.risk_limits import MaxTurnover, MinSurplusReturn, SurplusVolatility
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
 from ldi.validation import is_finite_number, plain
 

@@ -1,0 +1,207 @@
+"""Allocation terms: what the fund may hold and what it spends.
+
+Money limits are in the problem's currency; "fraction" limits, here and in the other
+constraint modules, are fractions of the capital (``capital_of``): the value of the current
+holdings (the budget's ``capital`` and ``contribution`` options do not change it).
+"""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ldi.instruments import Role
+from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.objectives import trade_mask
+
+ROLES = tuple(role.value for role in Role)
+
+
+def capital_of(data: Scaled) -> float:
+    """The scaled capital a fraction limit refers to (never 0, so it can divide)."""
+    return data.capital if data.capital > 0 else 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Budget(ConstraintTerm):
+    r"""Positions cost exactly the capital: Σ_i pv_i x_i = capital + contribution.
+
+    pv_i = 1 for physical assets, about 0 for overlays (unfunded), −1 for repo (cash
+    borrowed adds to what physical assets can cost). ``capital`` defaults to the current
+    holdings' value. Linear. YAML: ``budget``.
+    """
+
+    kind: ClassVar[str] = "budget"
+    tunable: ClassVar[frozenset[str]] = frozenset({"contribution", "capital"})
+    capital: float | None = None
+    contribution: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("capital", low=0.0)
+        self.check_number("contribution")
+
+    def values(self, data: Scaled) -> Values:
+        """The value of one unit of each instrument and the capital to invest (scaled)."""
+        capital = data.capital if self.capital is None else self.capital / data.scales.money
+        return {"pv": data.column("pv"), "capital": capital + self.contribution / data.scales.money}
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One equality, shown in money."""
+        display = data.scales.money
+        return [Row(self.name, p["pv"] @ z, Sense.EQ, p["capital"], display=display)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bounds(ConstraintTerm):
+    r"""Limits on one instrument, each of a list, or the sum over a group.
+
+    ``instrument`` (an id), ``instruments`` (ids, each bounded) or ``group`` (a user group,
+    an instrument kind or a role; the group's total is bounded). ``min``/``max`` in money,
+    ``min_fraction``/``max_fraction`` of the capital. A position counts its value (physical
+    assets), its cash owed (financing) or its notional (overlays): ``Scaled.amounts``.
+    Linear. YAML: ``bounds``.
+    """
+
+    kind: ClassVar[str] = "bounds"
+    tunable: ClassVar[frozenset[str]] = frozenset({"min", "max_fraction", "min_fraction", "max"})
+    instrument: str | None = None
+    instruments: tuple[str, ...] | None = None
+    group: str | None = None
+    min: float | None = None
+    max: float | None = None
+    min_fraction: float | None = None
+    max_fraction: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        chosen = [f for f in ("instrument", "instruments", "group") if getattr(self, f)]
+        self.check(
+            "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
+        )
+        for limit in ("min", "max", "min_fraction", "max_fraction"):
+            self.check_number(limit)
+        limits = (self.min, self.max, self.min_fraction, self.max_fraction)
+        self.check(
+            "max",
+            "at least one of min, max, min_fraction, max_fraction",
+            any(v is not None for v in limits),
+        )
+        for low, high in (("min", "max"), ("min_fraction", "max_fraction")):
+            below, above = getattr(self, low), getattr(self, high)
+            self.check(high, f"{high} >= {low} ({below})", None in (below, above) or below <= above)
+
+    def default_name(self) -> str:
+        """``bounds[<id or group>]``."""
+        target = self.instrument or self.group or ",".join(self.instruments or ())
+        return f"{self.kind}[{target}]"
+
+    def _selection(self, data: Scaled) -> tuple[np.ndarray, tuple[str, ...] | None]:
+        """The selector (n,) of one bounded total, or (ids, n) with the ids bounded each."""
+        if self.group is not None:
+            groups = data.data.all_groups()
+            self.check(
+                "group", f"a group, kind or role among {sorted(groups)}", self.group in groups
+            )
+            return data.data.group_mask(self.group), None
+        ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
+        self.check_ids("instrument" if self.instrument else "instruments", ids, data)
+        selector = np.zeros((len(ids), data.n))
+        selector[np.arange(len(ids)), data.ids.get_indexer(ids)] = 1.0
+        return (selector, ids) if len(ids) > 1 else (selector[0], None)
+
+    def values(self, data: Scaled) -> Values:
+        """Money per unit counted (``held``), limits (scaled) and the capital fractions use."""
+        money, capital = data.scales.money, capital_of(data)
+        values: Values = {"held": self._selection(data)[0] * data.amounts(), "capital": capital}
+        for limit in ("min", "max"):
+            if getattr(self, limit) is not None:
+                values[limit] = getattr(self, limit) / money
+            if getattr(self, f"{limit}_fraction") is not None:
+                values[f"{limit}_fraction"] = getattr(self, f"{limit}_fraction") * capital
+        return values
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """Money rows and fraction rows."""
+        held, labels = p["held"] @ z, self._selection(data)[1]
+        money, capital = data.scales.money, p["capital"]
+        rows = []
+        for key, sense in (("min", Sense.GE), ("max", Sense.LE)):
+            if key in p:
+                rows.append(
+                    Row(f"{self.name}.{key}", held, sense, p[key], 1.0, money, None, labels)
+                )
+            fraction = f"{key}_fraction"
+            if fraction in p:
+                rows.append(
+                    Row(
+                        f"{self.name}.{fraction}",
+                        held,
+                        sense,
+                        p[fraction],
+                        capital,
+                        1.0,
+                        None,
+                        labels,
+                    )
+                )
+        return rows
+
+
+@dataclass(frozen=True, kw_only=True)
+class LongOnly(ConstraintTerm):
+    r"""No short positions: x_i ≥ 0 for every instrument with a role in ``roles``.
+
+    By default physical assets and repo (borrowing only); overlays may pay or receive.
+    ``exclude`` lists ids allowed to go short. Added by default. YAML: ``long_only``.
+    """
+
+    kind: ClassVar[str] = "long_only"
+    roles: tuple[str, ...] = (Role.PHYSICAL.value, Role.FINANCING.value)
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check("roles", f"a list of roles from {list(ROLES)}", set(self.roles) <= set(ROLES))
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One vector row over the covered instruments, shown in money."""
+        self.check_ids("exclude", self.exclude, data)
+        covered = (trade_mask(data, self.roles) > 0) & ~data.ids.isin(self.exclude)
+        index = np.flatnonzero(covered)
+        if index.size == 0:
+            return []
+        labels = tuple(data.ids.to_numpy()[index])
+        return [Row(self.name, z[index], Sense.GE, 0.0, 1.0, data.scales.money, None, labels)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectedReturn(ConstraintTerm):
+    r"""Expected return of the positions, Σ r_i x_i / capital, ≥ ``min`` (decimal a year).
+
+    r_i as in ``expected_surplus_return`` (repo counts its rate as a cost). Linear.
+    YAML: ``expected_return``.
+    """
+
+    kind: ClassVar[str] = "expected_return"
+    tunable: ClassVar[frozenset[str]] = frozenset({"min"})
+    min: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_number("min", low=-1.0, high=1.0)
+
+    def values(self, data: Scaled) -> Values:
+        """Expected returns per unit, the floor in money (scaled) and the capital."""
+        capital = capital_of(data)
+        return {
+            "expected_return": data.column("expected_return"),
+            "min": self.min * capital,
+            "capital": capital,
+        }
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One row as a return on capital."""
+        expected = p["expected_return"] @ z
+        return [Row(self.name, expected, Sense.GE, p["min"], p["capital"])]

@@ -60,8 +60,8 @@ import scipy
 from scipy import sparse
 
 import ldi
-from ldi.io.atomic import write_text_atomic
 from ldi.risk import CashflowMatrix, key_rate_column
+from ldi.storage.atomic import write_text_atomic
 
 SEED = 20250930
 N_BONDS = 2000

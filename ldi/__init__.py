@@ -1,12 +1,12 @@
 """ldi: liability-driven investment risk and portfolio optimization.
 
 The public interface (see the README): curves, cash flows, instruments, risk measures,
-balance sheets, problem files, stress tests (scenario moves and their outcomes) and
-funding-ratio projections over simulated years.
+balance sheets, problem files, solve summaries, stress tests (scenario moves and their
+outcomes) and funding-ratio projections over simulated years.
 """
 
 from ldi.balance_sheet import BalanceSheet, balance_sheet
-from ldi.cashflows import BondSchedule, Cashflows, Indexation, year_fractions
+from ldi.cashflows import BondSchedule, Cashflows, Indexation
 from ldi.curves import (
     DEFAULT_KEYS,
     BreakevenCurve,
@@ -31,9 +31,11 @@ from ldi.instruments import (
 )
 from ldi.io.load import load_problem
 from ldi.projection import funding_projection
+from ldi.reporting import SolveSummary
 from ldi.risk import convexity, duration, exposures, ie01, key_rate_pv01, pv, pv01
 from ldi.scenarios import Move, Scenario, catalogue
 from ldi.scenarios.projection import FundingProjection
+from ldi.scheduling import year_fractions
 from ldi.stress import StressResult, stress_test
 from ldi.units import BP, Compounding
 
@@ -61,6 +63,7 @@ __all__ = [
     "Repo",
     "ReturnSeeking",
     "Scenario",
+    "SolveSummary",
     "SpecError",
     "StressResult",
     "ZeroCouponBond",

@@ -5,7 +5,7 @@ engine (the decision's risk model and the file's simulation settings: the scenar
 an external scenario file, and the carry convention) and the liabilities' size, and the
 ``resolve`` rule, which re-solves the problem's own optimization on every path at every
 year-end (``ldi.optimize.paths``). Its paths can be shared out between processes or a Dask
-cluster (the ``ldi sweep`` machinery): each worker builds the problem again and projects
+cluster (the ``ldi sweep`` machinery): each worker receives the problem's inputs and projects
 whole blocks of the same draws, on one BLAS thread as a serial run does, so the results
 are the serial run's to the bit.
 """
@@ -19,9 +19,11 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError
-from ldi.io.schema import ProblemSpec
-from ldi.problem import Problem
+from ldi.optimize.data import ModelData, model_data
+from ldi.optimize.paths import PathResolve
+from ldi.optimize.problem import OptimizationProblem
 from ldi.scenarios.projection import FundingProjection, Rebalance, chunk_size, project_funding
+from ldi.storage.pickling import pickle_read_only_mappings
 from ldi.sweep import check_workers, run_jobs
 
 E_PART = "projection: paths {start} to {stop} failed on a worker: {error}"
@@ -34,7 +36,7 @@ E_SHARED = (
 
 
 def funding_projection(
-    problem: Problem,
+    problem: OptimizationProblem,
     positions: Mapping[str, float] | pd.Series | None = None,
     *,
     years: int = 10,
@@ -75,9 +77,9 @@ def funding_projection(
         for i, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True))
         if b > a
     ]
-    folder = str(problem.folder or Path.cwd())
     parts: dict[int, FundingProjection] = {}
-    outcomes = run_jobs(_project_part, problem.spec, folder, jobs, scheduler, workers)
+    pickle_read_only_mappings()  # the problem travels whole, its tables read-only views
+    outcomes = run_jobs(_project_part, problem, str(Path.cwd()), jobs, scheduler, workers)
     with closing(outcomes):  # a failed share cancels the others at once
         for index, part, error in outcomes:
             if error is not None:
@@ -87,11 +89,14 @@ def funding_projection(
     return FundingProjection.joined([parts[i] for i in sorted(parts)])
 
 
-def _project_part(spec: ProblemSpec, folder: str, job: dict[str, Any]) -> FundingProjection:
-    """A worker's share: the problem built again, its paths ``job["paths"]`` projected."""
-    from ldi.io.load import build_problem
+def _project_part(
+    problem: OptimizationProblem, _folder: str, job: dict[str, Any]
+) -> FundingProjection:
+    """A worker's share: the problem's paths ``job["paths"]`` projected.
 
-    problem = build_problem(spec, Path(folder))
+    The problem arrives as its inputs (``Problem.__getstate__``), its files already read:
+    the worker builds its models again and needs no folder.
+    """
     x = np.asarray(job["x"], dtype=float)
     return _projected(
         problem,
@@ -104,10 +109,8 @@ def _project_part(spec: ProblemSpec, folder: str, job: dict[str, Any]) -> Fundin
     )
 
 
-def _engine(problem: Problem) -> tuple[Any, Any]:
+def _engine(problem: OptimizationProblem) -> tuple[Any, ModelData]:
     """(the problem's scenario engine, its model data)."""
-    from ldi.optimize.data import model_data  # the problem's engine and liabilities' size
-
     decision = problem.decision
     if decision is not None and decision.objective:
         data = problem.model.data
@@ -119,7 +122,7 @@ def _engine(problem: Problem) -> tuple[Any, Any]:
 
 
 def _projected(
-    problem: Problem,
+    problem: OptimizationProblem,
     x: np.ndarray,
     years: int,
     scenarios: int,
@@ -147,8 +150,8 @@ def _projected(
     )
 
 
-def _resolve(problem: Problem, engine: Any, data: Any, x: np.ndarray, size: float) -> Any:
+def _resolve(
+    problem: OptimizationProblem, engine: Any, data: Any, x: np.ndarray, size: float
+) -> Any:
     """The ``resolve`` rule on a model of its own (the problem's stays as it is)."""
-    from ldi.optimize.paths import PathResolve
-
     return PathResolve(problem.model_on(data), engine.ledger, x, size, problem.collateral)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError
-from ldi.io.json_safe import json_safe
 from ldi.liquidity.buffer import Rise, absorbable_rise, bp_to_zero_nav
 from ldi.liquidity.collateral import CollateralModel
 from ldi.problem import Problem
 from ldi.scenarios import Move, Scenario, liability_values
+from ldi.storage.json_safe import json_safe
 
 E_SCENARIO = "scenario: got {value!r}; expected one of {names}"
 STEP_COLUMNS = [
@@ -128,7 +128,7 @@ def stress_test(
     )[STEP_COLUMNS]
     return StressResult(
         name=problem.name,
-        currency=problem.spec.currency,
+        currency=problem.currency,
         portfolio=portfolio,
         positions=pd.Series(x, index=model.ids, name="position"),
         scenarios=chosen,

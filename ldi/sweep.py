@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError, LDIError
-from ldi.io.json_safe import json_safe
 from ldi.io.load import read_yaml
 from ldi.progress import progress_bar
+from ldi.storage.json_safe import json_safe
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import QuantLib as ql
 
-from ldi.io.files import DATA_ROOT
+from ldi.storage.files import DATA_ROOT
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS
 
 QL_VALUATION = ql.Date(15, 1, 2025)

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from ldi.cashflows.cashflows import Cashflows
-from ldi.cashflows.schedule import Schedule, fixed_leg
 from ldi.errors import DataError
+from ldi.scheduling.schedule import Schedule, fixed_leg
 from ldi.validation import is_finite_number
 
 E_ISSUE = "{where}.issue: got {value!r}; expected a time at or before the valuation date (<= 0)"

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ldi.cashflows.dates import DateLike, to_timestamp, year_fractions
 from ldi.cashflows.indexation import PLAIN, Indexation
 from ldi.errors import DataError, LDIWarning
 from ldi.plausible import BENEFIT, MONEY
+from ldi.scheduling.dates import DateLike, to_timestamp, year_fractions
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import MAX_YEARS, check_max_years, finite_vector, plain, same_length
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError, InfeasibleError, LDIError, LDIWarning, SolveError
-from ldi.io.atomic import check_replaceable, write_text_atomic
 from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.io.result_file import read_positions, read_result
@@ -25,6 +24,7 @@ from ldi.plausible import YEARS as TIME_IN_YEARS
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
 from ldi.scenarios.projection import YEARS, Rebalance
+from ldi.storage.atomic import check_replaceable, write_text_atomic
 from ldi.stress import stress_test
 from ldi.sweep import MAX_VARIANTS, MAX_WORKERS, parse_vary, sweep
 from ldi.validation import tenor_vector
@@ -115,12 +115,13 @@ def _risk(args: argparse.Namespace) -> int:
 def _solve(args: argparse.Namespace) -> int:
     from ldi.reporting.outputs import FILE_NAMES
     from ldi.reporting.record import decision_record
+    from ldi.reporting.solve_report import SolveSummary
 
     started = utc_now()
     problem = load_problem(args.problem)
     _check_outputs(args, _inputs(args, problem), FILE_NAMES)
     result = problem.solve(args.solver)
-    print(result.summary().as_text())  # before any write: a failed write keeps it
+    print(SolveSummary(result).as_text())  # before any write: a failed write keeps it
     if args.json or args.out or args.report:  # the record runs the stresses: only on request
         record = decision_record(problem, result)
         page = _report_page(record) if args.report else None  # drawn before any write
@@ -151,11 +152,12 @@ def _stress(args: argparse.Namespace) -> int:
 
 def _frontier(args: argparse.Namespace) -> int:
     from ldi.optimize.frontier import efficient_frontier  # the optimizer loads cvxpy
+    from ldi.reporting.frontier_report import FrontierReport
 
     problem = load_problem(args.problem)
     _check_outputs(args, _inputs(args, problem))
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
-    return _emit(frontier, args)
+    return _emit(FrontierReport(frontier), args)
 
 
 def _emit(report: "Any", args: argparse.Namespace) -> int:
@@ -175,6 +177,7 @@ def _emit(report: "Any", args: argparse.Namespace) -> int:
 
 def _project(args: argparse.Namespace) -> int:
     from ldi.projection import funding_projection
+    from ldi.reporting.projection_report import ProjectionReport
 
     problem = load_problem(args.problem)
     _check_outputs(args, _inputs(args, problem))
@@ -199,7 +202,7 @@ def _project(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
     )
-    return _emit(projection, args)
+    return _emit(ProjectionReport(projection), args)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -241,7 +244,7 @@ def _write_outputs(
     files = solve_files(result, record)
     manifest = run_manifest(
         ["ldi", *args.argv],
-        input_files(Path(args.problem), problem.spec),
+        input_files(Path(args.problem), problem),
         result.solver.to_dict(),
         started,
         {name: text.encode() for name, text in files.items()},
@@ -267,7 +270,7 @@ def _write_text(path: str, text: str, option: str) -> None:
 def _inputs(args: argparse.Namespace, problem: "Any") -> list[Path]:
     """The files this run reads: the problem's (``input_files``) and a ``--positions`` file."""
     positions = [Path(args.positions)] if getattr(args, "positions", None) else []
-    return [*input_files(Path(args.problem), problem.spec), *positions]
+    return [*input_files(Path(args.problem), problem), *positions]
 
 
 def _check_outputs(

@@ -11,10 +11,10 @@ from functools import partial
 import numpy as np
 from scipy.optimize import brentq
 
-from ldi.cashflows.schedule import Schedule, check_frequency, fixed_leg
 from ldi.curves.base import RateCurve
-from ldi.curves.zero import Interpolation, ZeroCurve, interpolate_zero
+from ldi.curves.interpolation import Interpolation, interpolate_zero
 from ldi.errors import DataError
+from ldi.scheduling.schedule import Schedule, check_frequency, fixed_leg
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import Compounding
 from ldi.validation import enum_choice, finite_vector, same_length, tenor_vector
@@ -38,8 +38,8 @@ def bootstrap_par_swaps(
     frequency: int = 1,
     compounding: Compounding | str = Compounding.ANNUAL,
     interpolation: Interpolation | str = Interpolation.LINEAR_ZERO,
-) -> ZeroCurve:
-    """Zero curve with pillars at the swap ``tenors`` that reprices every par swap."""
+) -> tuple[FloatArray, FloatArray]:
+    """(pillars, zero rates): the swap ``tenors`` and the zero rates that reprice every swap."""
     tenors = tenor_vector(tenors, "from_par_swaps.tenors")
     quotes = finite_vector(par_rates, "from_par_swaps.par_rates")
     same_length(tenors, quotes, "from_par_swaps", ("tenors", "par_rates"))
@@ -66,7 +66,7 @@ def bootstrap_par_swaps(
                 E_NO_ROOT.format(i=i, rate=float(quote), tenor=float(tenor), low=low, high=high)
             )
         zeros[i] = brentq(mispricing, low, high, xtol=1e-16, rtol=4 * np.finfo(float).eps)
-    return ZeroCurve(tenors, zeros, compounding=compounding, interpolation=interpolation)
+    return tenors, zeros
 
 
 def _swap_value(

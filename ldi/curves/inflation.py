@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ldi.curves.base import RateCurve
+from ldi.curves.interpolation import checked_term_structure
 from ldi.curves.spread import NO_SPREAD, Bumpable, RateSpread
-from ldi.curves.zero import checked_term_structure
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import Compounding
 from ldi.validation import enum_choice

@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from ldi.cashflows.schedule import check_frequency
 from ldi.curves.base import RateCurve
 from ldi.curves.bootstrap import ParSwapStrip
+from ldi.curves.interpolation import checked_term_structure
 from ldi.curves.spread import NO_SPREAD, RateSpread
-from ldi.curves.zero import checked_term_structure
 from ldi.errors import DataError
+from ldi.scheduling.schedule import check_frequency
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP, Compounding
 from ldi.validation import enum_choice

@@ -13,12 +13,12 @@ import numpy as np
 from ldi.cashflows.bonds import BondSchedule
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
-from ldi.cashflows.schedule import fixed_leg
 from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
 from ldi.instruments.pricing import priced_bond
+from ldi.scheduling.schedule import fixed_leg
 from ldi.validation import plain
 
 FACE = 100.0

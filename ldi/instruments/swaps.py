@@ -12,11 +12,11 @@ import numpy as np
 
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
-from ldi.cashflows.schedule import fixed_leg
 from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments.base import FloatingLeg, Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
+from ldi.scheduling.schedule import fixed_leg
 from ldi.validation import plain
 
 E_YEARS = "{where}.{field}: got {value!r}; expected a positive number of years"

@@ -17,7 +17,6 @@ from ldi.errors import DataError, SpecError
 from ldi.instruments import Instrument, Role
 from ldi.instruments.conventions import HAIRCUTS
 from ldi.io.errors import relocated as _relocated
-from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.io.schema import (
     GENERATOR_KEYS,
     CollateralSpec,
@@ -39,6 +38,7 @@ from ldi.scenarios import Move, Scenario, catalogue, spread_bp
 from ldi.scenarios.external import ScenarioFile, read_scenarios
 from ldi.scenarios.setup import SimulationSetup
 from ldi.scenarios.simulation import DEFAULT_LOADINGS, CurveFactors, Dynamics, MeanReversion
+from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.units import BP
 
 BAND_LIMITS = tuple(limit for limit, _ in HAIRCUTS["government"])  # 1y, 5y, beyond
@@ -162,7 +162,7 @@ def build_simulation(
     """The simulation setup of the ``simulation`` section.
 
     Settings are checked together before any file is read; files are read relative to
-    ``base_dir``, and only from inside it or the data root (``ldi.io.files.confined``). With
+    ``base_dir``, and only from inside it or the data root (``ldi.storage.files.confined``). With
     ``dynamics: mean_reverting``, a ``curve_history`` and no ``mean_reversion.curve``, the
     curve factors' reversion is calibrated from the history (read once for both).
     """

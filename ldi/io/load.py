@@ -9,7 +9,7 @@ of UTF-8, no key twice in one mapping, no alias inside its own anchor, at most
 ``MAX_DEPTH`` levels of lists and mappings and ``MAX_NODES`` nodes, each alias counted as
 all it stands for (a 1 KB "alias bomb" stands for billions). A value YAML 1.1 would read as a
 timestamp stays text: the schema checks ``valuation_date`` (YYYY-MM-DD), and elsewhere it is
-text. The files a problem names are read only from its folder (``ldi.io.files.confined``).
+text. The files a problem names are read only from its folder (``ldi.storage.files.confined``).
 """
 
 import gc
@@ -38,7 +38,6 @@ from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
 from ldi.io.errors import relocated as _relocated
-from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
     NOMINAL_KINDS,
@@ -57,13 +56,14 @@ from ldi.liabilities import Liabilities
 from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
 from ldi.optimize.model import SolverOptions
+from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import check_solver
 from ldi.optimize.terms.allocation import LongOnly
 from ldi.optimize.terms.funding import RepoCollateral
 from ldi.optimize.terms.registry import constraint_terms, objective_items
-from ldi.problem import Problem
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import OutcomeSettings
+from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.units import BP
 from ldi.validation import tenor_vector
 
@@ -145,12 +145,12 @@ E_NEEDS_INFLATION = (
 )
 
 
-def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> Problem:
+def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> OptimizationProblem:
     """Load a problem from a YAML file or from a dict of the same shape.
 
     Relative CSV paths resolve against the YAML file's folder (the working folder for a dict),
     and every file the problem names must lie inside that folder, or inside the data root
-    named by the environment variable ``LDI_DATA_ROOT`` (``ldi.io.files``).
+    named by the environment variable ``LDI_DATA_ROOT`` (``ldi.storage.files``).
     """
     if isinstance(source, Mapping):
         return build_problem(parse_spec(source), Path.cwd())
@@ -311,24 +311,56 @@ def parse_spec(raw: Mapping[str, Any]) -> ProblemSpec:
         raise _spec_error(error) from None
 
 
-def build_problem(spec: ProblemSpec, base_dir: Path) -> Problem:
+def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     """Domain objects from a validated spec."""
     curves = {name: _build_curve(name, curve) for name, curve in spec.curves.items()}
     liabilities = _build_liabilities(spec, curves, base_dir)
     market = _build_market(spec, curves)
     instruments = _build_instruments(spec, market)
-    return Problem(
-        spec=spec,
+    return OptimizationProblem(
+        name=spec.name,
         market=market,
         liabilities=liabilities,
         instruments=MappingProxyType(instruments),
         holdings=_build_holdings(spec, instruments),
-        decision=_build_decision(spec, instruments),
+        currency=spec.currency,
+        valuation_date=spec.valuation_date,
+        liability_basis=_liability_basis(spec.liabilities),
         collateral=build_collateral(spec.collateral, instruments),
         scenarios=build_scenarios(spec.stress, instruments),
         simulation=build_simulation(spec.simulation, base_dir, instruments),
         folder=base_dir,
+        data_files=_data_files(spec, base_dir),
+        decision=_build_decision(spec, instruments),
     )
+
+
+def _liability_basis(section: LiabilitiesSpec) -> str:
+    """The liabilities' valuation basis in words: curve, spread, inflation and indexation."""
+    basis = section.discount_curve
+    if section.spread:
+        basis += f" {section.spread / BP:+g}bp"
+    if section.inflation_curve:
+        basis += f"; inflation {section.inflation_curve}"
+        index = section.indexation
+        if index.floor is not None or index.cap is not None:
+            basis += (
+                f", LPI({_bound(index.floor)}, {_bound(index.cap)}) vol {_bound(index.volatility)}"
+            )
+        if index.lag:
+            basis += f", lag {index.lag:g}y"
+    return basis
+
+
+def _bound(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:g}%"
+
+
+def _data_files(spec: ProblemSpec, base_dir: Path) -> tuple[Path, ...]:
+    """The files the problem names: cash flows, a curve history, scenarios."""
+    simulation = spec.simulation
+    named = [spec.liabilities.cashflows, simulation.curve_history, simulation.scenario_file]
+    return tuple(base_dir / name for name in named if isinstance(name, str))
 
 
 def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) -> Decision:

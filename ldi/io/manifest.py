@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ldi.io.schema import ProblemSpec
+from ldi.problem import Problem
 
 PACKAGES = (
     "ldi",
@@ -42,12 +42,9 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def input_files(problem_file: Path, spec: ProblemSpec) -> list[Path]:
-    """The problem file and the files it names (cash flows, a curve history, scenarios)."""
-    folder = problem_file.parent
-    simulation = spec.simulation
-    named = [spec.liabilities.cashflows, simulation.curve_history, simulation.scenario_file]
-    return [problem_file, *(folder / name for name in named if isinstance(name, str))]
+def input_files(problem_file: Path, problem: Problem) -> list[Path]:
+    """The problem file and the files it names (``Problem.data_files``)."""
+    return [problem_file, *problem.data_files]
 
 
 def versions() -> dict[str, str | None]:

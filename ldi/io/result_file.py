@@ -1,7 +1,7 @@
 """Result files: what ``ldi solve --json`` writes, read back for ``ldi report`` and ``--positions``.
 
 A result file is a decision record (``ldi.reporting.record``) as JSON. It is read as a
-regular file of at most ``MAX_RESULT_BYTES`` of UTF-8 (``ldi.io.files``), parsed with no key
+regular file of at most ``MAX_RESULT_BYTES`` of UTF-8 (``ldi.storage.files``), parsed with no key
 twice in one object, then checked against pydantic models of what the report reads: each key
 it needs, of the type it needs. Numbers must be finite: JSON's ``NaN`` and ``Infinity``
 (which Python's reader accepts) are refused, while ``null`` stands for a number the solve did
@@ -29,9 +29,9 @@ from pydantic import (
 )
 
 from ldi.errors import DataError
-from ldi.io.files import UnreadableFile, read_text
 from ldi.plausible import MONEY
 from ldi.scenarios.pnl import OUTCOME_ROWS
+from ldi.storage.files import UnreadableFile, read_text
 
 MAX_RESULT_BYTES = 64 * 2**20  # 64 MiB
 E_RESULT = "{file}: {problem}; expected a result written by 'ldi solve --json'"

@@ -32,8 +32,6 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ldi.cashflows.dates import iso_date
-from ldi.cashflows.schedule import FREQUENCIES
 from ldi.curves.zero import Interpolation
 from ldi.io.limits import bounds_problems, option_problems
 from ldi.plausible import (
@@ -60,6 +58,8 @@ from ldi.plausible import (
 from ldi.risk.factors import FACTORS
 from ldi.scenarios.carry import CarryConvention
 from ldi.scenarios.simulation import DEFAULT_DEGREES_OF_FREEDOM, Dynamics, Innovations
+from ldi.scheduling.dates import iso_date
+from ldi.scheduling.schedule import FREQUENCIES
 from ldi.units import Compounding
 from ldi.validation import MAX_YEARS
 

@@ -321,7 +321,7 @@ def model_data(
         terms=terms,
         risk_model=risk_model,
         groups=_checked_groups(groups or {}, terms),
-        currency=problem.spec.currency,
+        currency=problem.currency,
         collateral=problem.collateral_model(),
         scenarios=problem.scenarios,
         simulation=simulation,

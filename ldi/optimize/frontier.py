@@ -9,26 +9,23 @@ loss on simulated scenarios (``cvar``). Each point re-solves with a new limit on
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError, InfeasibleError, SolveError
-from ldi.io.json_safe import json_safe
 from ldi.optimize.context import NumpyOps
 from ldi.optimize.model import Model, ObjectiveItem
+from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.result import LDIResult
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
 from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
 from ldi.optimize.terms.risk_limits import SurplusVolatility
 from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
-from ldi.problem import Problem
 from ldi.progress import progress
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from ldi.storage.json_safe import json_safe
 
 POINTS = (2, 200)  # the fewest and most points of a frontier
 SCENARIOS_MIN = 100  # the fewest simulated scenarios a CVaR term takes (ScenarioLoss)
@@ -76,53 +73,9 @@ class Frontier:
             }
         )
 
-    def as_text(self) -> str:
-        """The frontier as a table for a terminal."""
-        from ldi.reporting.tables import number, percent  # as every report: NaN as '-'
-
-        label = self.label
-        money = number(0)
-        table = pd.DataFrame(
-            {
-                f"{label[0].upper()}{label[1:]} ({self.currency})": self.points["risk"].map(money),
-                f"Expected return ({self.currency}/y)": self.points["expected_return"].map(money),
-                "Rates hedge": self.points["rates_hedge"].map(percent),
-                "Inflation hedge": self.points["inflation_hedge"].map(percent),
-                "Status": self.points["status"],
-            }
-        )
-        lines = [
-            f"{self.name}: efficient frontier ({label} against expected surplus return)",
-            "",
-            table.rename_axis("Point").to_string(),
-            "",
-            "Each point maximizes the expected surplus return (a year, money) under the",
-            f"problem's constraints and a limit on {label}; the first point is the least risk",
-            "the constraints allow, the last the risk of the most expected return.",
-        ]
-        return "\n".join(lines)
-
-    def figure(self) -> "Figure":
-        """The frontier as a chart: risk across, expected return up (money in millions)."""
-        from ldi.reporting.plots import LITERAL, MILLION, new_figure  # matplotlib when drawn
-
-        figure, (axes,) = new_figure()
-        solved = self.points[self.points["status"] == Status.OPTIMAL.value]
-        axes.plot(solved["risk"] / MILLION, solved["expected_return"] / MILLION, marker="o")
-        axes.set_xlabel(f"{self.label[0].upper()}{self.label[1:]} ({self.currency} m)")
-        axes.set_ylabel(f"Expected surplus return ({self.currency} m a year)")
-        figure.suptitle(f"{self.name}: efficient frontier", **LITERAL)
-        return figure
-
-    def plot(self, path: str) -> None:
-        """Write the frontier's chart, PNG, PDF or SVG by the extension (atomically)."""
-        from ldi.reporting.plots import save_figure
-
-        save_figure(self.figure(), path)
-
 
 def efficient_frontier(
-    problem: Problem,
+    problem: OptimizationProblem,
     risk: RiskMeasure | str = RiskMeasure.VOLATILITY,
     points: int = 11,
     scenarios: int = 10_000,

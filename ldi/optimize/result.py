@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import InfeasibleError, SolveError
-from ldi.io.json_safe import json_safe
 from ldi.liquidity.summary import CollateralSummary
 from ldi.optimize.context import NumpyOps, Scaled
 from ldi.optimize.solvers import SolverInfo, Status
@@ -24,6 +23,7 @@ from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
 from ldi.optimize.terms.base import violation as row_violation
 from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.scenarios.pnl import OutcomeSummary
+from ldi.storage.json_safe import json_safe
 
 BINDING_TOLERANCE = 1e-6  # relative to the bound (or 1) in the row's units
 # An interior-point solver leaves a binding row's slack near its own tolerance: a row within
@@ -128,15 +128,6 @@ class LDIResult:
             raise InfeasibleError(f"{self.name}: infeasible; {detail}")
         detail = f"; {self.diagnosis.message}" if self.diagnosis else ""
         raise SolveError(f"{self.name}: {self.status.value} ({self.solver.status}){detail}")
-
-    def summary(self) -> "Any":
-        """A readable summary: ``.as_text()``, ``.as_markdown()`` and HTML in notebooks."""
-        from ldi.reporting.solve_report import SolveSummary
-
-        return SolveSummary(self)
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of everything above (NaN becomes null)."""

@@ -1,7 +1,7 @@
 """A solve's outputs for automation: JSON, CSV tables and a Markdown summary, written together.
 
 Every file is built in memory first; the set is then written into a temporary folder beside
-the target and swapped in as a whole (``ldi.io.atomic.write_folder_atomic``), so a reader
+the target and swapped in as a whole (``ldi.storage.atomic.write_folder_atomic``), so a reader
 sees the old set or the new one, and the manifest always agrees with the files beside it. A
 failure leaves the folder as it was and no temporary behind.
 
@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ldi.io.atomic import write_folder_atomic
 from ldi.optimize.result import LDIResult
 from ldi.reporting.escaping import csv_table
+from ldi.reporting.solve_report import SolveSummary
+from ldi.storage.atomic import write_folder_atomic
 
 FILE_NAMES = (  # what `ldi solve --out` writes: solve_files' names, then the manifest
     "result.json",
@@ -45,7 +46,7 @@ def solve_files(result: LDIResult, record: Mapping[str, Any]) -> dict[str, str]:
         "positions.csv": csv_table(positions),
         "exposures.csv": csv_table(result.exposures.rename_axis("measure")),
         "constraints.csv": csv_table(result.constraints.rename_axis("row")),
-        "summary.md": result.summary().as_markdown(),
+        "summary.md": SolveSummary(result).as_markdown(),
     }
 
 

@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ldi.errors import DataError
-from ldi.io.atomic import write_bytes_atomic
+from ldi.storage.atomic import write_bytes_atomic
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import enum_choice, finite_vector, same_length
 

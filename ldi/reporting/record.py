@@ -12,16 +12,16 @@ from typing import Any
 import numpy as np
 
 from ldi.instruments.pricing import money_flows
-from ldi.io.json_safe import json_safe
 from ldi.optimize.result import LDIResult
 from ldi.problem import Problem
+from ldi.storage.json_safe import json_safe
 from ldi.stress import stress_test
 
 
 def decision_record(problem: Problem, result: LDIResult) -> dict[str, Any]:
     """The record of ``result``, a solve of ``problem`` (see the module docstring)."""
     record = result.to_dict()
-    date = problem.spec.valuation_date
+    date = problem.valuation_date
     record["valuation_date"] = date.isoformat() if date else None
     record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = liability_cashflows(problem)

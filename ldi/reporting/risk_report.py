@@ -16,7 +16,6 @@ from ldi.problem import Problem
 from ldi.reporting.tables import number, percent, render
 from ldi.risk.sensitivities import SUMMARY_COLUMNS, key_label
 from ldi.typing import ArrayLike
-from ldi.units import BP
 
 LIABILITY_HEADERS = {
     "pv": "PV",
@@ -201,31 +200,14 @@ class RiskReport:
 
 def risk_report(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> RiskReport:
     """Value the problem's liabilities and holdings and arrange the result for reading."""
-    section = problem.spec.liabilities
-    basis = section.discount_curve
-    if section.spread:
-        basis += f" {section.spread / BP:+g}bp"
-    if section.inflation_curve:
-        basis += f"; inflation {section.inflation_curve}"
-        index = section.indexation
-        if index.floor is not None or index.cap is not None:
-            basis += (
-                f", LPI({_bound(index.floor)}, {_bound(index.cap)}) vol {_bound(index.volatility)}"
-            )
-        if index.lag:
-            basis += f", lag {index.lag:g}y"
-    date = problem.spec.valuation_date
+    date = problem.valuation_date
     return RiskReport(
         name=problem.name,
-        currency=problem.spec.currency,
+        currency=problem.currency,
         valuation_date=date.isoformat() if date else None,
-        liability_basis=basis,
+        liability_basis=problem.liability_basis,
         sheet=balance_sheet(problem, keys),
     )
-
-
-def _bound(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:g}%"
 
 
 def _clean(values: dict[str, float]) -> dict[str, float | None]:

@@ -54,11 +54,11 @@ import pandas as pd
 
 from ldi.curves.spread import tent_weights
 from ldi.errors import DataError
-from ldi.io.atomic import write_bytes_atomic, write_text_atomic
-from ldi.io.files import MAX_DATA_BYTES, UnreadableFile, decoded, read_bytes
 from ldi.plausible import PATH_RATE, PATH_SPREAD
 from ldi.scenarios.scenario import MoveSet
 from ldi.scenarios.simulation import E_YEARS, cumulated
+from ldi.storage.atomic import write_bytes_atomic, write_text_atomic
+from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, decoded, read_bytes
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import MAX_YEARS, date_slip, plain
 
@@ -376,7 +376,7 @@ def write_scenarios(
 def _read_csv(file: Path, path: object) -> pd.DataFrame:
     """The CSV's rows, with its column names as written (pandas renames repeats).
 
-    The file is read once (``ldi.io.files``: a regular file, UTF-8); parse errors give a
+    The file is read once (``ldi.storage.files``: a regular file, UTF-8); parse errors give a
     line, never its text.
     """
     try:

@@ -21,11 +21,10 @@ constant mix leaves) earn the money-market rate. A path whose assets run out hol
 from then on. Funding ratio = assets / liabilities, year 0 being today's.
 """
 
-import textwrap
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -33,15 +32,12 @@ from threadpoolctl import threadpool_limits
 
 from ldi.errors import DataError
 from ldi.instruments import Role
-from ldi.io.json_safe import json_safe
 from ldi.progress import progress_bar
 from ldi.scenarios.carry import CarryConvention, Ledger, YearEnd
 from ldi.scenarios.external import ScenarioFile
 from ldi.scenarios.pnl import FUNDED, ScenarioEngine
+from ldi.storage.json_safe import json_safe
 from ldi.typing import FloatArray
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 E_NET_ASSETS = "positions: net assets of {value:,.0f}; expected positive assets to project"
 E_LENGTH = "{name}: got {got} values for {want} instruments; expected one per instrument"
@@ -202,79 +198,6 @@ class FundingProjection:
                 "years": self.table.reset_index().to_dict(orient="records"),
             }
         )
-
-    def as_text(self) -> str:
-        """The projection as a table for a terminal."""
-        table = self.table
-
-        def percent(column: str) -> pd.Series:
-            return table[column].map(lambda v: "–" if np.isnan(v) else f"{v:.1%}")
-
-        shown = pd.DataFrame(
-            {
-                "Median": percent("p50"),
-                "5th pct": percent("p5"),
-                "95th pct": percent("p95"),
-                "P(FR<100%)": percent("below_100"),
-                "P(FR<90%)": percent("below_90"),
-                f"Liabilities ({self.currency}m)": (table["liabilities_p50"] / 1e6).map(
-                    "{:,.0f}".format
-                ),
-                f"Benefits ({self.currency}m)": (table["benefits_p50"] / 1e6).map("{:,.0f}".format),
-            }
-        )
-        return "\n".join(
-            [
-                f"{self.name}: funding ratio over {self.years} years ({self.source})",
-                "",
-                shown.rename_axis("Year").to_string(),
-                "",
-                *textwrap.wrap(
-                    f"Rebalanced each year-end: {RULES[self.rebalance]}. Positions and "
-                    "liabilities age: their cash flows are paid on their dates and what is "
-                    "left is valued each year on the simulated curves, which roll "
-                    f"{CARRY_TEXT[self.carry]}. Benefits are paid from assets. Money columns "
-                    "are medians."
-                    + (f" Scenarios: {self.scenario_model}." if self.scenario_model else "")
-                    + (
-                        f" In {self.fallbacks:,} path-years the re-solve was not optimal and "
-                        "the hedge rule's positions were kept."
-                        if self.fallbacks
-                        else ""
-                    ),
-                    88,
-                ),
-            ]
-        )
-
-    def figure(self) -> "Figure":
-        """The fan chart: 5-95% and 25-75% bands, the median, 100% funded (percent)."""
-        from ldi.reporting.plots import LITERAL, PERCENT, STYLE, new_figure  # when drawn
-
-        figure, (axes,) = new_figure()
-        table = self.table * PERCENT
-        years = table.index.to_numpy()
-        colour = STYLE.colours["assets"]
-        axes.fill_between(
-            years, table["p5"], table["p95"], color=colour, alpha=0.15, label="5th-95th pct"
-        )
-        axes.fill_between(
-            years, table["p25"], table["p75"], color=colour, alpha=0.3, label="25th-75th pct"
-        )
-        axes.plot(years, table["p50"], color=colour, marker="o", label="median")
-        axes.axhline(PERCENT, color="black", linewidth=0.8, linestyle="--", label="fully funded")
-        axes.set_xlabel("Year")
-        axes.set_ylabel("Funding ratio (%)")
-        axes.set_xticks(years)
-        axes.legend(loc="upper left")
-        figure.suptitle(f"{self.name}: funding ratio projection", **LITERAL)
-        return figure
-
-    def plot(self, path: str) -> None:
-        """Write the fan chart, PNG, PDF or SVG by the extension (atomically)."""
-        from ldi.reporting.plots import save_figure
-
-        save_figure(self.figure(), path)
 
 
 def project_funding(

@@ -65,11 +65,11 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from ldi.cashflows.dates import E_DATE, ISO_FORM, parse_date, shown
 from ldi.errors import DataError
 from ldi.plausible import E_RANGE, PATH_RATE, YEARS
 from ldi.risk.factors import FACTORS, RiskModel
 from ldi.scenarios.scenario import MoveSet
+from ldi.scheduling.dates import E_DATE, ISO_FORM, parse_date, shown
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
 from ldi.validation import enum_choice, finite_vector, same_length, tenor_vector

@@ -11,7 +11,7 @@ from contextlib import redirect_stderr, redirect_stdout
 import pytest
 import yaml
 
-import ldi.problem
+import ldi.optimize.problem
 from ldi.cli import main
 from ldi.reporting.outputs import FILE_NAMES
 from tests.reference import DEFAULT_PROBLEM
@@ -53,7 +53,7 @@ def never_solved(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("solved before the output paths were checked")
 
-    monkeypatch.setattr(ldi.problem.Problem, "solve", never)
+    monkeypatch.setattr(ldi.optimize.problem.OptimizationProblem, "solve", never)
 
 
 def copied_problem(folder):

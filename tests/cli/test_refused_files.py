@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from ldi.cli import main
-from ldi.io.files import DATA_ROOT
 from ldi.io.result_file import E_RESULT
+from ldi.storage.files import DATA_ROOT
 from tests.reference import DEFAULT_PROBLEM
 
 SECRET = "s3cr3t-line-of-the-file"

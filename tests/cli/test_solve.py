@@ -25,7 +25,7 @@ from scipy.optimize import linprog
 import ldi
 from ldi.cli import main
 from ldi.optimize import solvers
-from ldi.problem import Problem
+from ldi.optimize.problem import OptimizationProblem
 from ldi.reporting.record import decision_record
 from tests.documented import assert_shows, shown
 from tests.io.edits import DROP, edited
@@ -321,7 +321,7 @@ def test_an_unexpected_failure_exits_1(tmp_path, monkeypatch):
     def crash(self, solver=None):
         raise RuntimeError("solver crashed")
 
-    monkeypatch.setattr(Problem, "solve", crash)
+    monkeypatch.setattr(OptimizationProblem, "solve", crash)
     run = solve_cli(DEFAULT_PROBLEM, tmp_path / "out")
     assert run.code == 1
     assert run.err == "error: RuntimeError: solver crashed\n"

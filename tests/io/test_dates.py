@@ -53,11 +53,11 @@ def test_a_valuation_date_that_is_no_date_is_named(tmp_path, loader, written, sh
 
 def test_an_iso_valuation_date_is_a_date(tmp_path, loader):
     problem = load_problem(write(tmp_path, f"{HEAD}valuation_date: 2025-12-31\n{REST}"))
-    assert problem.spec.valuation_date.isoformat() == "2025-12-31"
+    assert problem.valuation_date.isoformat() == "2025-12-31"
 
 
 def test_a_date_object_from_python_is_a_date_but_a_datetime_is_not():
-    assert load_problem(minimal(valuation_date=date(2025, 12, 31))).spec.valuation_date == date(
+    assert load_problem(minimal(valuation_date=date(2025, 12, 31))).valuation_date == date(
         2025, 12, 31
     )
     check(
@@ -79,7 +79,7 @@ def test_a_date_in_free_text_stays_text(tmp_path, loader):
         "    - {name: z, description: 2025-12-31, nominal_bp: 10}\n"
     )
     problem = load_problem(write(tmp_path, text))
-    descriptions = [s.description for s in problem.spec.stress.scenarios]
+    descriptions = [problem.scenarios[name].description for name in "xyz"]
     assert descriptions == ["2025-02-30", "2025-12-31T25:00:00", "2025-12-31"]
 
 

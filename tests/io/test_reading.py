@@ -18,8 +18,8 @@ import yaml
 
 import ldi.io.load as load
 from ldi.errors import SpecError
-from ldi.io.files import DATA_ROOT
 from ldi.io.load import load_problem
+from ldi.storage.files import DATA_ROOT
 from tests.io.test_liquidity import curve_history
 from tests.io.test_load import minimal, write_yaml
 

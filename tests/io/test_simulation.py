@@ -20,6 +20,8 @@ import ldi
 from ldi.cli import main
 from ldi.errors import DataError, SpecError
 from ldi.io.liquidity import E_FILE_AND_MODEL, E_RETURN_KIND
+from ldi.io.load import parse_spec
+from ldi.reporting import SolveSummary
 from ldi.scenarios.carry import CarryConvention
 from ldi.scenarios.external import E_UNKNOWN_ID, ScenarioFile, write_scenarios
 from ldi.scenarios.pnl import ScenarioEngine
@@ -272,7 +274,7 @@ def test_solve_outcomes_count_the_files_scenarios_and_name_it(tmp_path):
         "esg.csv",
     )
     assert f"Simulated one-year outcomes ({COUNT} scenarios from esg.csv)" in (
-        result.summary().as_text()
+        SolveSummary(result).as_text()
     )
 
 
@@ -326,8 +328,9 @@ def test_a_scenario_file_with_the_models_defaults_written_out_loads(tmp_path):
 
 def test_a_spec_with_a_scenario_file_round_trips(tmp_path):
     write_file(tmp_path / "esg.csv")
-    spec = load(scenario_file=str(tmp_path / "esg.csv")).spec
-    again = ldi.load_problem(spec.model_dump(mode="json"))
+    raw = copy.deepcopy(RAW)
+    raw["simulation"] = {"scenario_file": str(tmp_path / "esg.csv")}
+    again = ldi.load_problem(parse_spec(raw).model_dump(mode="json"))
     assert again.simulation.scenario_file.count == COUNT
 
 

@@ -20,6 +20,7 @@
 - ``with_holdings``, ``with_liability_scale`` and the errors for bad ids and group names.
 """
 
+import dataclasses
 import re
 
 import numpy as np
@@ -325,14 +326,7 @@ def test_with_holdings_rejects_unknown_ids(default):
 
 def test_problem_holdings_with_unknown_ids_are_rejected():
     problem = plain_problem([{"id": "B", "kind": "bond", "coupon": 0.04, "maturity": 5.0}])
-    bad = type(problem)(
-        problem.spec,
-        problem.market,
-        problem.liabilities,
-        problem.instruments,
-        pd.Series({"B": 1.0, "GHOST": 2.0}),
-        problem.decision,
-    )
+    bad = dataclasses.replace(problem, holdings=pd.Series({"B": 1.0, "GHOST": 2.0}))
     with pytest.raises(DataError, match=re.escape("holdings: unknown instrument ids ['GHOST']")):
         model_data(bad)
 

@@ -36,11 +36,11 @@ from scipy.optimize import linprog
 import ldi
 from ldi.errors import SpecError
 from ldi.optimize.model import Model, ObjectiveItem
+from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.result import LDIResult
 from ldi.optimize.solve import solve
 from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.optimize.terms.objectives import Cost
-from ldi.problem import Problem
 from tests.optimize.conftest import make_data
 
 PROBLEMS = Path(__file__).resolve().parents[2] / "problems"
@@ -565,7 +565,7 @@ def test_cash_held_today_counts_in_period_today():
 
 
 @pytest.fixture(scope="module")
-def insurer() -> tuple[Problem, LDIResult]:
+def insurer() -> tuple[OptimizationProblem, LDIResult]:
     problem = ldi.load_problem(INSURER)
     return problem, problem.solve()
 

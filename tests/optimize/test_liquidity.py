@@ -23,6 +23,7 @@ from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.terms.allocation import Budget
 from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
 from ldi.optimize.terms.objectives import ExpectedSurplusReturn
+from ldi.reporting import SolveSummary
 
 Z = 0.04  # flat annual zero rate
 CAPITAL = 200.0
@@ -289,10 +290,10 @@ def test_liquidity_coverage_holds_liquid_assets_for_benefits_and_calls(months, d
 
 def test_summary_names_the_binding_buffer_and_shows_headroom():
     _, result = solve(RAW)
-    text = result.summary().as_text()
+    text = SolveSummary(result).as_text()
     assert "Collateral (collateral_buffer: 250bp rise (200bp + 50bp operational)" in text
     assert "Binds: collateral_buffer[nominal]" in text
-    table = result.summary().collateral()
+    table = SolveSummary(result).collateral()
     assert list(table.columns) == ["Before", "After"]
     assert table.loc["Headroom [nominal]", "After"] in ("0", "-0")
     before = headroom_coefficients(250.0) @ np.array([50.0, 0.0, 0.0, 100.0, 50.0])

@@ -32,6 +32,7 @@ from ldi.optimize.terms.funding import Leverage, RepoCollateral
 from ldi.optimize.terms.hedging import HedgeRatio, KeyRateTolerance
 from ldi.optimize.terms.liquidity import CollateralBuffer
 from ldi.optimize.terms.objectives import DEFAULT_COST_BP
+from ldi.reporting import SolveSummary
 from ldi.risk.factors import FACTORS
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from tests.documented import shown
@@ -431,7 +432,7 @@ def test_a_limit_whose_relaxing_improves_the_optimum_is_reported_binding():
     result = ldi.load_problem(raw).solve()
     row = result.constraints.loc["max_turnover"]
     assert row["binding"]
-    binding = result.summary().as_text().split("Binding constraints")[1].split("\n\n")[0]
+    binding = SolveSummary(result).as_text().split("Binding constraints")[1].split("\n\n")[0]
     assert "max_turnover" in binding
     raw["constraints"][7]["turnover"]["max"] *= 1.01
     relaxed = ldi.load_problem(raw).solve()
@@ -484,8 +485,8 @@ def test_infeasible_result_to_dict_is_strict_json():
 def test_summary_forms_show_the_status_and_the_funding_ratio(case):
     r = case.result
     funding = f"{100 * r.funding_ratio:.1f}%"
-    summary = r.summary()
-    for text in (summary.as_text(), summary.as_markdown(), r._repr_html_()):
+    summary = SolveSummary(r)
+    for text in (summary.as_text(), summary.as_markdown(), summary._repr_html_()):
         assert r.status.value in text
         assert funding in text
         assert r.name.split(" ")[0] in text

@@ -27,6 +27,7 @@ from ldi.optimize.paths import solved_positions
 from ldi.optimize.result import row_labels
 from ldi.optimize.solvers import Status, run
 from ldi.optimize.verify import TOLERANCE, optimality, verified
+from ldi.reporting import SolveSummary
 from tests.documented import shown
 from tests.reference import PROBLEMS, raw_problem
 
@@ -289,7 +290,7 @@ def test_when_no_answer_passes_the_status_is_inaccurate_and_the_failing_rows_are
     assert result.diagnosis.title == "Not verified"
     assert "budget" in result.diagnosis.table.index
     assert "budget" in result.diagnosis.message
-    text = result.summary().as_text()
+    text = SolveSummary(result).as_text()
     assert "Not verified: " in text
     assert "budget" in text
     record = result.to_dict()
@@ -374,7 +375,7 @@ def test_when_every_solver_fails_the_result_says_why(monkeypatch):
     assert result.diagnosis.title == "Solver failure"
     assert list(result.diagnosis.table.index) == ["CLARABEL", "SCS"]
     assert "CLARABEL: CLARABEL stopped; SCS: SCS stopped" in result.diagnosis.message
-    assert "Solver failure: no solver gave an answer" in result.summary().as_text()
+    assert "Solver failure: no solver gave an answer" in SolveSummary(result).as_text()
     record = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert record["diagnosis"]["title"] == "Solver failure"
     assert [row["row"] for row in record["diagnosis"]["rows"]] == ["CLARABEL", "SCS"]

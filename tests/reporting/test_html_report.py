@@ -21,6 +21,7 @@ import pytest
 
 import ldi
 from ldi.errors import LDIWarning
+from ldi.reporting import SolveSummary
 from ldi.reporting.html_report import html_report, record_charts
 from ldi.reporting.record import decision_record
 from tests.optimize.test_verify import corrupting
@@ -202,7 +203,7 @@ def test_the_problem_summary_is_the_problems(solved):
 
 def test_the_allocation_and_objective_are_the_summarys(solved):
     result, page = solved
-    summary = result.summary()
+    summary = SolveSummary(result)
     rows = section_rows(page, "Allocation and trades")
     allocation = summary.allocation()
     assert list(rows) == list(allocation.index)
@@ -217,7 +218,7 @@ def test_the_allocation_and_objective_are_the_summarys(solved):
 def test_the_collateral_block_is_the_solve_summarys(solved):
     """From the record (rises beyond the search written as null) as the summary prints it."""
     result, page = solved
-    expected = result.summary().collateral()
+    expected = SolveSummary(result).collateral()
     assert f"<h2>Collateral ({html.escape(result.collateral.title)})</h2>" in page
     rows = section_rows(page, "Collateral (")
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
@@ -232,7 +233,7 @@ def test_simulated_outcomes_are_the_solve_summarys(tmp_path):
     result = problem.solve()
     page = html_report(json.loads(json.dumps(decision_record(problem, result))))
     assert "<h2>Simulated one-year outcomes (2,000 scenarios, seed 3)</h2>" in page
-    expected = result.summary().outcomes()
+    expected = SolveSummary(result).outcomes()
     rows = section_rows(page, "Simulated one-year outcomes")
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
     assert "VaR 95% limit" in rows

@@ -15,6 +15,7 @@ import json
 import os
 import re
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,9 +25,10 @@ from ldi.cli import main
 from ldi.errors import DataError
 from ldi.reporting.outputs import solve_files, write_outputs
 from ldi.reporting.record import decision_record
-from tests.io.test_atomic import failing_on
+from ldi.reporting.solve_report import SolveSummary
 from tests.reference import DEFAULT_PROBLEM, raw_problem
 from tests.reporting.test_escaping import commonmark_shows
+from tests.storage.test_atomic import failing_on
 
 FILES = {
     "result.json",
@@ -80,7 +82,8 @@ def test_tables_read_back_as_the_results_numbers(written, result):
     expected = decision_record(ldi.load_problem(DEFAULT_PROBLEM), result)
     assert saved.pop("solver")["status"] == expected.pop("solver")["status"]  # times differ
     assert saved == json.loads(json.dumps(expected))
-    summary, expected_summary = (folder / "summary.md").read_text(), result.summary().as_markdown()
+    summary = (folder / "summary.md").read_text()
+    expected_summary = SolveSummary(result).as_markdown()
     solver_line = re.compile(r"^Solver: .*$", re.MULTILINE)  # the solve's time differs
     assert solver_line.sub("", summary) == solver_line.sub("", expected_summary)
 
@@ -248,12 +251,11 @@ def test_summary_shows_names_as_text_on_one_line(hostile):
     assert shown == {HOSTILE_IDS[i] for i in ("GLOBAL_EQUITY", "DIVERSIFIED_GROWTH", "UK_PROPERTY")}
 
 
-def test_the_manifest_lists_a_scenario_file_among_the_inputs(tmp_path):
-    from ldi.io.load import parse_spec, read_yaml
+def test_the_manifest_lists_a_scenario_file_among_the_inputs(tmp_path, monkeypatch):
     from ldi.io.manifest import input_files
+    from tests.io.test_simulation import load, write_file
 
-    raw = read_yaml(DEFAULT_PROBLEM)
-    raw["simulation"] = {"scenario_file": "esg.parquet"}
-    files = input_files(DEFAULT_PROBLEM, parse_spec(raw))
-    assert files[-1] == DEFAULT_PROBLEM.parent / "esg.parquet"
-    assert DEFAULT_PROBLEM in files
+    monkeypatch.chdir(tmp_path)  # a dict's files are read from the working folder
+    write_file(tmp_path / "esg.csv")
+    files = input_files(DEFAULT_PROBLEM, load(scenario_file="esg.csv"))
+    assert (files[0], files[-1]) == (DEFAULT_PROBLEM, Path.cwd() / "esg.csv")

@@ -30,7 +30,7 @@ import ldi
 from ldi.errors import DataError
 from ldi.optimize.frontier import efficient_frontier
 from ldi.projection import funding_projection
-from ldi.reporting import plots
+from ldi.reporting import FrontierReport, ProjectionReport, plots
 from tests.reference import DEFAULT_KEYS, DEFAULT_PROBLEM, raw_problem
 
 RTOL = 1e-12
@@ -369,13 +369,13 @@ SIGNATURES = {"png": PNG_SIGNATURE, "pdf": b"%PDF-", "svg": b"<?xml"}
 
 @pytest.fixture(scope="module")
 def tex_named():
-    """The frontier and the funding projection of the default problem named in TeX."""
+    """The reports of the default problem's frontier and funding projection, named in TeX."""
     raw = raw_problem()
     raw["name"] = "$\\foo$ plan"
     problem = ldi.load_problem(raw)
     return {
-        "frontier": efficient_frontier(problem, "volatility", points=2),
-        "projection": funding_projection(problem, years=2, scenarios=200),
+        "frontier": FrontierReport(efficient_frontier(problem, "volatility", points=2)),
+        "projection": ProjectionReport(funding_projection(problem, years=2, scenarios=200)),
     }
 
 

@@ -134,7 +134,7 @@ def test_binds_line_lists_exactly_the_binding_liquidity_rows(result):
     kinds = ["collateral_buffer", "liquidity_coverage", "repo_collateral"]
     names = list(binding.index[binding["kind"].isin(kinds)])
     assert "repo_collateral[UKT_3T_2052]" in names  # the repo is as large as its gilt allows
-    lines = result.summary().as_text().splitlines()
+    lines = SolveSummary(result).as_text().splitlines()
     start = lines.index(f"Collateral ({TITLE})")
     block_end = next(i for i in range(start, len(lines)) if lines[i].startswith(("Binds", "The")))
     expected = f"Binds: {', '.join(names)}" if names else "The liquidity limits do not bind."
@@ -163,7 +163,7 @@ def test_collateral_table_is_the_reference(ref, result, expected):
 
 
 def test_collateral_block_is_printed_with_its_title(result):
-    text = result.summary().as_text()
+    text = SolveSummary(result).as_text()
     lines = text.splitlines()
     start = lines.index(f"Collateral ({TITLE})")
     assert lines[start + 1].split() == ["Before", "After"]
@@ -227,7 +227,7 @@ def test_without_a_buffer_there_is_no_collateral_block():
     _, result = solved_variant(None)
     assert result.collateral is None
     assert SolveSummary(result).collateral() is None
-    assert "\nCollateral (" not in result.summary().as_text()
+    assert "\nCollateral (" not in SolveSummary(result).as_text()
     assert result.to_dict()["collateral"] is None
 
 
@@ -295,7 +295,7 @@ def test_the_buffer_binds_when_it_tests_a_500bp_rise():
     assert abs(headroom) <= SOLVER_RTOL * scale
     assert result.constraints.loc["collateral_buffer[nominal]", "binding"]
     assert not result.constraints.loc["collateral_buffer[real]", "binding"]
-    text = result.summary().as_text()
+    text = SolveSummary(result).as_text()
     (line,) = [ln for ln in text.splitlines() if ln.startswith("Binds: ")]
     names = line.removeprefix("Binds: ").split(", ")
     assert "collateral_buffer[nominal]" in names

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import ldi
+from ldi.reporting import SolveSummary
 from tests.io.edits import edited
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, ROLES, raw_problem, reference
 from tests.reporting.test_escaping import commonmark_shows
@@ -41,7 +42,7 @@ def result():
 
 @pytest.fixture(scope="module")
 def summary(result):
-    return result.summary()
+    return SolveSummary(result)
 
 
 def exposures(ref):
@@ -254,7 +255,7 @@ def test_vector_rows_with_many_binding_entries_are_counted_not_listed():
     path = PROBLEMS / "insurer_annuity_book.yaml"
     raw = raw_problem(path)
     result = ldi.load_problem(raw).solve()
-    summary = result.summary()
+    summary = SolveSummary(result)
     table = summary.binding()
     (matching,) = [c["cashflow_matching"] for c in raw["constraints"] if "cashflow_matching" in c]
     periods = 1 + int(np.ceil(matching["horizon"] / matching.get("period", 1.0)))  # and today
@@ -290,7 +291,7 @@ def test_binding_lists_scalar_rows_of_many_terms_of_one_kind():
     binding = result.binding
     scalar = list(binding.index[binding["kind"] != "long_only"])  # no vector rows here
     assert "bounds[CREDIT_A_2040].max" in scalar
-    assert list(result.summary().binding().index) == scalar
+    assert list(SolveSummary(result).binding().index) == scalar
 
 
 # --- Renderings ----------------------------------------------------------------------------------
@@ -371,7 +372,7 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
 
 def test_markdown_money_is_written_in_full_not_to_six_digits():
     raw = edited(RAW, {"holdings.CASH": 26_953_912.35})
-    markdown = ldi.load_problem(raw).solve().summary().as_markdown()
+    markdown = SolveSummary(ldi.load_problem(raw).solve()).as_markdown()
     (row,) = [line for line in markdown.splitlines() if line.startswith("| CASH |")]
     assert "| 26,953,912.35 |" in row
     assert "e+" not in markdown
@@ -379,7 +380,7 @@ def test_markdown_money_is_written_in_full_not_to_six_digits():
 
 def test_markdown_escapes_a_pipe_in_a_name():
     raw = edited(RAW, {"constraints.6.bounds.name": "cash | floor"})
-    summary = ldi.load_problem(raw).solve().summary()
+    summary = SolveSummary(ldi.load_problem(raw).solve())
     assert "cash | floor.min_fraction" in summary.binding().index
     for rows in pipe_tables(summary.as_markdown()):
         assert_valid_pipe_table(rows)
@@ -388,8 +389,7 @@ def test_markdown_escapes_a_pipe_in_a_name():
 def test_html_escapes_the_problem_and_term_names():
     raw = edited(RAW, {"name": "A & B <x>", "constraints.6.bounds.name": "<cash> & floor"})
     result = ldi.load_problem(raw).solve()
-    page = result.summary()._repr_html_()
-    assert result._repr_html_() == page
+    page = SolveSummary(result)._repr_html_()
     assert page.startswith("<h3>A &amp; B &lt;x&gt;: optimal</h3>")
     assert "&lt;cash&gt; &amp; floor.min_fraction" in page
     assert "<x>" not in page
@@ -397,7 +397,7 @@ def test_html_escapes_the_problem_and_term_names():
     for title in ("Allocation", "Binding constraints"):
         assert f"<h4>{title}</h4>" in page
     assert f"<h4>Collateral ({result.collateral.title})</h4>" in page
-    for table in (result.summary().headline(), result.summary().collateral()):
+    for table in (SolveSummary(result).headline(), SolveSummary(result).collateral()):
         for cells in table.itertuples(index=False):
             for cell in cells:
                 assert f"<td>{html.escape(cell)}</td>" in page
@@ -416,7 +416,7 @@ def test_infeasible_summaries_show_the_diagnosis(infeasible, ref):
     assert infeasible.status == "infeasible"
     message = infeasible.diagnosis.message
     assert message.startswith("leverage <= 0.01 conflicts with ")
-    summary = infeasible.summary()
+    summary = SolveSummary(infeasible)
     text = summary.as_text()
     assert f"\nInfeasible: {message}\n" in text
     for row in infeasible.diagnosis.table.index:

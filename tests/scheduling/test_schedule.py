@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ldi import DataError
-from ldi.cashflows import fixed_leg
+from ldi.scheduling import fixed_leg
 from tests.quantlib_helpers import backward_schedule
 
 THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)

@@ -12,7 +12,7 @@ import tempfile
 import pytest
 
 from ldi.errors import DataError
-from ldi.io.atomic import write_folder_atomic, write_text_atomic
+from ldi.storage.atomic import write_folder_atomic, write_text_atomic
 
 
 def test_writes_the_text_with_umask_permissions(tmp_path):

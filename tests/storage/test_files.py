@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ldi.errors import DataError, SpecError
-from ldi.io.files import (
+from ldi.storage.files import (
     DATA_ROOT,
     UnreadableFile,
     confined,

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError, LDIError
-from ldi.io.load import read_yaml
+from ldi.io.reading import read_yaml
 from ldi.progress import progress_bar
 from ldi.storage.json_safe import json_safe
 
@@ -169,7 +169,8 @@ def apply_edits(raw: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
 
 def solve_variant(raw: Mapping[str, Any], base_dir: str, edits: Edits) -> dict[str, Any]:
     """Load and solve one variant; a summary of its result (JSON-safe)."""
-    from ldi.io.load import build_problem, parse_spec
+    from ldi.io.build import build_problem
+    from ldi.io.load import parse_spec
 
     problem = build_problem(parse_spec(apply_edits(raw, edits)), Path(base_dir))
     result = problem.solve()

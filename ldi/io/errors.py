@@ -1,6 +1,44 @@
-"""Domain errors restated at the problem-file path of the key that caused them."""
+"""Errors of a problem file restated at the path of the key that caused them.
+
+Each message starts with the path (``curves.gilts.rates[3]``), then the value and what is
+expected: ``spec_error`` for the schema's errors (pydantic's), ``relocated`` for a domain
+error that names its own object.
+"""
+
+import math
+from typing import Any
+
+from pydantic import ValidationError
 
 from ldi.errors import DataError, SpecError
+from ldi.io.schema import TAG_PREFIX, UnknownKeysError
+
+# What pydantic error types expect, in the words of the problem file (else pydantic's own).
+EXPECTED = {
+    "missing": "missing; expected this required key",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+    "dict_type": "expected a mapping of keys",
+    "list_type": "expected a list",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "finite_number": "expected a finite number",
+    "string_type": "expected a string",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "greater_than": "expected a number > {gt:g}",
+    "greater_than_equal": "expected a number >= {ge:g}",
+    "less_than": "expected a number < {lt:g}",
+    "less_than_equal": "expected a number <= {le:g}",
+    "too_long": "expected at most {max_length} item(s)",
+    "too_short": "expected at least {min_length} item(s)",
+    "string_too_short": "expected a non-empty string",
+    "string_pattern_mismatch": "expected a 3-letter currency code such as GBP",
+    "date_type": "expected a date such as 2025-12-31",
+    "date_parsing": "expected a date such as 2025-12-31",
+    "date_from_datetime_parsing": "expected a date such as 2025-12-31",
+}
+KIND_ERRORS = ("curve_kind", "instrument_kind")
 
 
 def relocated(error: DataError, where: str, path: str) -> SpecError:
@@ -14,3 +52,56 @@ def relocated(error: DataError, where: str, path: str) -> SpecError:
         message = path + message.removeprefix(where)
         return SpecError(message, path=message.split(":", 1)[0])
     return SpecError(f"{path}: {message}", path=path)
+
+
+def spec_error(error: ValidationError) -> SpecError:
+    """One SpecError listing every schema violation, each prefixed by its YAML path."""
+    lines, paths = [], []
+    for item in error.errors():
+        path = _yaml_path(item["loc"])
+        value = item["input"]
+        cause = item.get("ctx", {}).get("error")
+        if isinstance(cause, UnknownKeysError):  # one line per key, at the key's own path
+            for key in cause.keys:
+                key_path = f"{path}.{key}" if path else key
+                lines.append(f"{key_path}: {cause.describe(key)}")
+                paths.append(key_path)
+            continue
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] in EXPECTED:
+            message = EXPECTED[item["type"]].format(**item.get("ctx", {}))
+        elif message.startswith("Input should be "):
+            message = "expected " + message.removeprefix("Input should be ")
+        if item["type"] in KIND_ERRORS and isinstance(value, dict):
+            path = f"{path}.kind"
+            kind = value.get("kind")
+            message = f"{'missing' if kind is None else f'got {kind!r}'}; {message}"
+        elif item["type"] in KIND_ERRORS:
+            message = f"got {_shown(value)}; {EXPECTED['model_type']}"
+        elif item["type"] != "missing" and not isinstance(value, dict):
+            message = f"got {_shown(value)}; {message}"
+        elif item["type"] in EXPECTED and item["type"] != "missing":
+            message = f"got a mapping; {message}"
+        lines.append(f"{path or '(top level)'}: {message}")
+        paths.append(path)
+    return SpecError("\n".join(lines), path=paths[0])
+
+
+def _shown(value: Any) -> str:
+    """A value as YAML spells it where Python's repr differs (``.nan``, ``.inf``)."""
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan"
+    if isinstance(value, float) and math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    return repr(value)
+
+
+def _yaml_path(loc: tuple[int | str, ...]) -> str:
+    """('curves', 'gilts', 'kind=zero', 'rates', 3) -> 'curves.gilts.rates[3]'."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not part.startswith(TAG_PREFIX) and part != "[key]":  # "[key]": a mapping's key
+            path += f".{part}" if path else part
+    return path

@@ -2,7 +2,7 @@
 
 Each refusal exits 2 with one line on standard error that starts with ``error: `` and the
 file's name, writes nothing and prints nothing on standard output. References: the exit
-codes and messages of docs/cli.md, and the messages of ``ldi.io.load`` and
+codes and messages of docs/cli.md, and the messages of ``ldi.io.reading`` and
 ``ldi.io.result_file``.
 """
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-import ldi.io.load as load
+import ldi.io.reading as reading
 from ldi.io.load import load_problem
 from tests.io.test_load import check, minimal
 from tests.io.test_reading import LOADERS
@@ -25,7 +25,7 @@ EXPECTED = "expected a date such as 2025-12-31 (YYYY-MM-DD)"
 @pytest.fixture(params=LOADERS)
 def loader(request, monkeypatch):
     """Each case with the C loader (the default when PyYAML has it) and the pure-Python one."""
-    monkeypatch.setattr(load, "YAML_LOADER", request.param)
+    monkeypatch.setattr(reading, "YAML_LOADER", request.param)
 
 
 def write(tmp_path, text):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import ldi.io.load as load
+import ldi.io.reading as reading
 from ldi.errors import SpecError
 from ldi.io.load import load_problem
 from ldi.storage.files import DATA_ROOT
@@ -38,7 +38,7 @@ def no_data_root(monkeypatch):
 @pytest.fixture(params=LOADERS)
 def loader(request, monkeypatch):
     """Each case with the C loader (the default when PyYAML has it) and the pure-Python one."""
-    monkeypatch.setattr(load, "YAML_LOADER", request.param)
+    monkeypatch.setattr(reading, "YAML_LOADER", request.param)
     return request.param
 
 
@@ -86,22 +86,22 @@ def test_an_alias_bomb_is_refused_at_once(tmp_path, loader, levels):
     assert path.stat().st_size < 1100
     with within(5):
         message = refused(path)
-    assert message == load.E_NODES.format(file=path, limit=load.MAX_NODES)
+    assert message == reading.E_NODES.format(file=path, limit=reading.MAX_NODES)
 
 
 def test_the_node_count_counts_what_aliases_stand_for(tmp_path, monkeypatch):
     # The top mapping, 2 keys, 1 and a list of 9 scalars: 14 nodes. `b: *a` adds 1 + 10.
     path = tmp_path / "p.yaml"
     path.write_text("ldi: 1\na: &a [x, x, x, x, x, x, x, x, x]\n")
-    monkeypatch.setattr(load, "MAX_NODES", 13)
-    assert refused(path) == load.E_NODES.format(file=path, limit=13)
-    monkeypatch.setattr(load, "MAX_NODES", 14)
-    assert load.read_yaml(path) == {"ldi": 1, "a": ["x"] * 9}
+    monkeypatch.setattr(reading, "MAX_NODES", 13)
+    assert refused(path) == reading.E_NODES.format(file=path, limit=13)
+    monkeypatch.setattr(reading, "MAX_NODES", 14)
+    assert reading.read_yaml(path) == {"ldi": 1, "a": ["x"] * 9}
     path.write_text("ldi: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: *a\n")
-    monkeypatch.setattr(load, "MAX_NODES", 24)
-    assert refused(path) == load.E_NODES.format(file=path, limit=24)
-    monkeypatch.setattr(load, "MAX_NODES", 25)
-    assert load.read_yaml(path)["b"] == ["x"] * 9
+    monkeypatch.setattr(reading, "MAX_NODES", 24)
+    assert refused(path) == reading.E_NODES.format(file=path, limit=24)
+    monkeypatch.setattr(reading, "MAX_NODES", 25)
+    assert reading.read_yaml(path)["b"] == ["x"] * 9
 
 
 @pytest.mark.parametrize(
@@ -115,29 +115,29 @@ def test_the_node_count_counts_what_aliases_stand_for(tmp_path, monkeypatch):
 def test_a_recursive_alias_is_refused(tmp_path, loader, text):
     path = tmp_path / "p.yaml"
     path.write_text(text)
-    assert refused(path) == load.E_RECURSIVE.format(file=path, line=2)
+    assert refused(path) == reading.E_RECURSIVE.format(file=path, line=2)
 
 
 def test_an_alias_used_twice_is_not_recursive(tmp_path, loader):
     path = tmp_path / "p.yaml"
     path.write_text("ldi: 1\nx: &a [1, 2]\ny: [*a, *a, [*a]]\n")
-    assert load.read_yaml(path)["y"] == [[1, 2], [1, 2], [[1, 2]]]
+    assert reading.read_yaml(path)["y"] == [[1, 2], [1, 2], [[1, 2]]]
 
 
-@pytest.mark.parametrize("depth", [load.MAX_DEPTH, 1000])
+@pytest.mark.parametrize("depth", [reading.MAX_DEPTH, 1000])
 def test_deep_nesting_is_refused(tmp_path, loader, depth):
     # The top mapping is one level: `name` holds depth - 1 more, the limit + 1 in all.
     path = tmp_path / "p.yaml"
     path.write_text("ldi: 1\nname: " + "[" * depth + "]" * depth + "\n")
     # Beyond the limit: found by the walk; far beyond: libyaml's own limit or PyYAML's recursion.
-    assert refused(path) == load.E_DEPTH.format(file=path, limit=load.MAX_DEPTH)
+    assert refused(path) == reading.E_DEPTH.format(file=path, limit=reading.MAX_DEPTH)
 
 
 def test_nesting_at_the_limit_is_read(tmp_path, loader):
     path = tmp_path / "p.yaml"
-    depth = load.MAX_DEPTH - 1
+    depth = reading.MAX_DEPTH - 1
     path.write_text("ldi: 1\nname: " + "[" * depth + "]" * depth + "\n")
-    nested = load.read_yaml(path)["name"]
+    nested = reading.read_yaml(path)["name"]
     for _ in range(depth - 1):
         (nested,) = nested
     assert nested == []
@@ -146,9 +146,9 @@ def test_nesting_at_the_limit_is_read(tmp_path, loader):
 def test_a_file_larger_than_the_limit_is_refused_unparsed(tmp_path, monkeypatch):
     path = write_yaml(tmp_path, minimal())
     size = path.stat().st_size
-    monkeypatch.setattr(load, "MAX_PROBLEM_BYTES", size - 1)
-    monkeypatch.setattr(load, "YAML_LOADER", None)  # parsing would fail: it must not start
-    assert refused(path) == load.E_READ.format(
+    monkeypatch.setattr(reading, "MAX_PROBLEM_BYTES", size - 1)
+    monkeypatch.setattr(reading, "YAML_LOADER", None)  # parsing would fail: it must not start
+    assert refused(path) == reading.E_READ.format(
         file=path, reason=f"{size:,} bytes; expected at most {size - 1:,}"
     )
 
@@ -158,7 +158,7 @@ def test_a_file_larger_than_the_limit_is_refused_unparsed(tmp_path, monkeypatch)
 
 def test_the_c_loader_is_used_when_pyyaml_has_it():
     assert yaml.__with_libyaml__
-    assert load.YAML_LOADER is yaml.CSafeLoader
+    assert reading.YAML_LOADER is yaml.CSafeLoader
 
 
 def test_a_file_is_read_and_parsed_once(tmp_path, monkeypatch):
@@ -174,7 +174,7 @@ def test_a_file_is_read_and_parsed_once(tmp_path, monkeypatch):
             calls["construct"] += 1
             return super().construct_document(node)
 
-    monkeypatch.setattr(load, "YAML_LOADER", Counting)
+    monkeypatch.setattr(reading, "YAML_LOADER", Counting)
     monkeypatch.setattr(yaml, "compose", None)  # neither helper parses the text again
     monkeypatch.setattr(yaml, "safe_load", None)
     assert load_problem(path).name == "test scheme"
@@ -194,31 +194,31 @@ def test_the_garbage_collector_is_paused_for_a_parse_only(tmp_path, monkeypatch,
             seen.append(gc.isenabled())
             return super().get_single_node()
 
-    monkeypatch.setattr(load, "YAML_LOADER", Watching)
+    monkeypatch.setattr(reading, "YAML_LOADER", Watching)
     path = tmp_path / "p.yaml"
     path.write_text(text)
     assert gc.isenabled()
     with suppress(SpecError):
-        load.read_yaml(path)
+        reading.read_yaml(path)
     assert seen == [False]
     assert gc.isenabled()
 
 
 def test_both_loaders_read_the_same_problems(default_problem_path, monkeypatch):
     for path in sorted(default_problem_path.parent.glob("*.yaml")):
-        monkeypatch.setattr(load, "YAML_LOADER", yaml.CSafeLoader)
-        fast = load.read_yaml(path)
-        monkeypatch.setattr(load, "YAML_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr(reading, "YAML_LOADER", yaml.CSafeLoader)
+        fast = reading.read_yaml(path)
+        monkeypatch.setattr(reading, "YAML_LOADER", yaml.SafeLoader)
         expected = yaml.safe_load(path.read_text())
         if "valuation_date" in expected:  # dates are read as text (see test_dates.py)
             expected["valuation_date"] = expected["valuation_date"].isoformat()
-        assert load.read_yaml(path) == fast == expected
+        assert reading.read_yaml(path) == fast == expected
 
 
 def test_a_repeated_key_is_reported_by_either_loader(tmp_path, loader):
     path = tmp_path / "p.yaml"
     path.write_text("ldi: 1\nholdings:\n  G10: 1.0\n  S30: [1, {a: 1, a: 2}]\n  G10: 2.0\n")
-    assert refused(path) == load.E_REPEATED_KEY.format(file=path, key="a", line=4)
+    assert refused(path) == reading.E_REPEATED_KEY.format(file=path, key="a", line=4)
 
 
 def test_a_python_tag_is_refused_not_run(tmp_path, loader):
@@ -256,7 +256,7 @@ def test_a_yaml_error_gives_its_line_and_not_the_text(tmp_path, loader, text, li
 def test_a_file_that_is_not_utf8_is_refused_by_name(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_bytes(f"ldi: 1\nname: {SECRET} Caf\xe9\n".encode("latin-1"))
-    assert refused(path) == load.E_READ.format(
+    assert refused(path) == reading.E_READ.format(
         file=path, reason="not UTF-8 text (line 2); expected UTF-8"
     )
 
@@ -281,7 +281,7 @@ def test_a_special_file_is_refused_without_being_read(tmp_path, kind):
         if not path.exists():
             pytest.skip("no zero device here")
     with within(5):
-        assert refused(path) == load.E_READ.format(file=path, reason=reason)
+        assert refused(path) == reading.E_READ.format(file=path, reason=reason)
 
 
 # --- files a problem names --------------------------------------------------------------------

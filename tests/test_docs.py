@@ -141,7 +141,9 @@ def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path
 
 
 FENCE = re.compile(r"^```(\w*)$", re.MULTILINE)
-KINDS = {"python", "yaml", "sh", "text", "json"}  # each kind is run or compared above or in tests/
+# Each kind is run or compared above or in tests/ (py: the worked example of a new term in
+# docs/architecture.md, which tests/test_architecture.py defines, registers and takes out).
+KINDS = {"python", "py", "yaml", "sh", "text", "json"}
 SHOWN = re.compile(r'shown\(\s*"([^"]+)",\s*(\'[^\']+\'|"[^"]+")(?:,\s*kind="(\w+)")?\)')
 
 

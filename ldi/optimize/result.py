@@ -21,7 +21,6 @@ from ldi.optimize.context import NumpyOps, Scaled
 from ldi.optimize.solvers import SolverInfo, Status
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
 from ldi.optimize.terms.base import violation as row_violation
-from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.scenarios.pnl import OutcomeSummary
 from ldi.storage.json_safe import json_safe
 
@@ -349,11 +348,11 @@ def bucket_table(scaled: Scaled, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def ledgers(model: "Any", z: np.ndarray, shadow: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The cash ledger of each cash-flow matching term, with each period's shadow price."""
+    """The cash ledger of each term that keeps one, with each period's shadow price."""
     result = {}
     for term in model.constraints:
-        if isinstance(term, CashflowMatching):
-            ledger = term.ledger(model.scaled, z)
+        ledger = term.ledger(model.scaled, z)
+        if ledger is not None:
             prices = shadow[shadow["term"] == term.name]
             balance = prices[prices.index.str.startswith(f"{term.name}.balance")]
             ledger["shadow_price"] = balance["shadow_price"].to_numpy()

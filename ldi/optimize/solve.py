@@ -39,10 +39,8 @@ from ldi.optimize.solvers import (
     default_order,
     run,
 )
-from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
-from ldi.optimize.terms.scenario_risk import ScenarioLoss
 from ldi.optimize.verify import Verdict, verified
-from ldi.scenarios.pnl import OutcomeSettings, OutcomeSummary
+from ldi.scenarios.pnl import OutcomeSummary
 
 E_INACCURATE = (
     "{name}: no solver's answer passed its checks (the closest was {solver}'s: {message}); "
@@ -164,10 +162,10 @@ def _failed(verdict: Verdict) -> pd.DataFrame:
 def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
     """Collateral before and after under the model's first buffer term, if it has one."""
     collateral = model.data.collateral
-    terms = [t for t in model.constraints if isinstance(t, CollateralBuffer)]
+    terms = [t for t in model.constraints if t.collateral_order is not None]
     if collateral is None or not terms:
         return None
-    term = min(terms, key=lambda t: isinstance(t, LiquidityCoverage))  # a buffer first
+    term: Any = min(terms, key=lambda t: t.collateral_order)  # the first of least order
     after = positions.to_numpy(dtype=float)
     return CollateralSummary(
         model=collateral,
@@ -189,10 +187,10 @@ def _outcomes(model: Model, positions: pd.Series) -> OutcomeSummary | None:
     engine, data = model.data.simulation, model.data
     settings = model.outcomes
     if settings is None:
-        terms = [t for t in model.terms if isinstance(t, ScenarioLoss)]
-        if not terms:
+        asked = [s for s in (t.outcome_settings() for t in model.terms) if s is not None]
+        if not asked:
             return None
-        settings = OutcomeSettings(terms[0].scenarios, terms[0].seed, terms[0].confidence)
+        settings = asked[0]
     if engine is None:
         return None
     pv = float(data.liabilities["pv"])

@@ -14,10 +14,10 @@ import pandas as pd
 
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import LDIResult
+from ldi.optimize.terms.registry import CONSTRAINT_TERMS
 from ldi.reporting.escaping import markdown_text
 from ldi.reporting.tables import number, percent, render, rise_bp
 
-LIQUIDITY_KINDS = ("collateral_buffer", "liquidity_coverage", "repo_collateral")
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
     "inflation), cash borrowed (repo). Hedge ratio = assets' PV01 (IE01) / liabilities' on\n"
@@ -310,7 +310,8 @@ def outcomes_table(
 
 def liquidity_binds(kinds: pd.Series) -> str:
     """The line naming the binding collateral rows (``kinds``: binding row -> its kind)."""
-    binding = list(kinds.index[kinds.isin(LIQUIDITY_KINDS)])
+    liquidity = [kind for kind, term in CONSTRAINT_TERMS.items() if term.liquidity]
+    binding = list(kinds.index[kinds.isin(liquidity)])
     return f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
 
 

@@ -16,6 +16,7 @@ from ldi.errors import SpecError
 from ldi.optimize.terms.allocation import Bounds, Budget
 from ldi.optimize.terms.funding import Leverage
 from ldi.optimize.terms.hedging import HedgeRatio
+from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
 from ldi.risk.factors import RiskModel
 from tests.io.edits import DROP, edited
 from tests.reference import DEFAULT_KEYS, PROBLEMS, raw_problem
@@ -25,39 +26,9 @@ IDS = [item["id"] for item in RAW["instruments"]]  # file order, as the exposure
 KINDS = sorted({item["kind"] for item in RAW["instruments"]})
 ROLE_NAMES = ["physical", "overlay", "financing"]
 KEYS = [float(k) for k in DEFAULT_KEYS]
-# The YAML keys of the terms, as their docstrings and docs/problem-files.md name them.
-OBJECTIVE_KEYS = sorted(
-    [
-        "cost",
-        "cvar",
-        "key_rate_mismatch",
-        "tracking_error",
-        "expected_surplus_return",
-        "transaction_costs",
-        "turnover",
-    ]
-)
-CONSTRAINT_KEYS = sorted(
-    [
-        "budget",
-        "collateral_buffer",
-        "cvar",
-        "expected_surplus_return",
-        "liquidity_coverage",
-        "hedge_ratio",
-        "key_rate_tolerance",
-        "duration_match",
-        "redington",
-        "repo_collateral",
-        "cashflow_matching",
-        "bounds",
-        "long_only",
-        "leverage",
-        "turnover",
-        "surplus_volatility",
-        "expected_return",
-    ]
-)
+# The YAML keys of the terms, from the registry every term class joins by itself.
+OBJECTIVE_KEYS = sorted(OBJECTIVE_TERMS)
+CONSTRAINT_KEYS = sorted(CONSTRAINT_TERMS)
 SOLVERS = ["HIGHS", "CLARABEL", "OSQP", "SCS"]
 FACTORS = ["rates", "inflation", "credit", "growth"]
 PAIRS = [f"{a}_{b}" for i, a in enumerate(FACTORS) for b in FACTORS[i + 1 :]]

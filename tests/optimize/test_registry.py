@@ -5,12 +5,15 @@ paths are compared with the problem-file locations written out by hand.
 """
 
 import math
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pytest
 
 from ldi.errors import SpecError
 from ldi.optimize.model import ObjectiveItem
 from ldi.optimize.terms.allocation import Bounds, Budget, LongOnly
+from ldi.optimize.terms.base import TERMS, ConstraintTerm, ObjectiveTerm, Term
 from ldi.optimize.terms.dedication import CashflowMatching
 from ldi.optimize.terms.funding import Leverage
 from ldi.optimize.terms.hedging import DurationMatch, HedgeRatio, KeyRateTolerance, Redington
@@ -30,42 +33,48 @@ from ldi.optimize.terms.registry import (
 )
 from ldi.optimize.terms.risk_limits import MaxTurnover
 
-OBJECTIVE_KEYS = [
-    "cost",
-    "cvar",
-    "expected_surplus_return",
-    "key_rate_mismatch",
-    "tracking_error",
-    "transaction_costs",
-    "turnover",
-]
-CONSTRAINT_KEYS = [
-    "bounds",
-    "budget",
-    "cashflow_matching",
-    "collateral_buffer",
-    "cvar",
-    "duration_match",
-    "expected_return",
-    "expected_surplus_return",
-    "hedge_ratio",
-    "key_rate_tolerance",
-    "leverage",
-    "liquidity_coverage",
-    "long_only",
-    "redington",
-    "repo_collateral",
-    "surplus_volatility",
-    "turnover",
-]
+
+def _term_classes(cls=Term):
+    """Every class below ``cls`` that sets its own YAML key ``kind``."""
+    for sub in cls.__subclasses__():
+        if "kind" in vars(sub):
+            yield sub
+        yield from _term_classes(sub)
 
 
-def test_registries_hold_every_term_by_its_yaml_key():
-    assert sorted(OBJECTIVE_TERMS) == OBJECTIVE_KEYS
-    assert sorted(CONSTRAINT_TERMS) == CONSTRAINT_KEYS
+OBJECTIVE_KEYS = sorted(OBJECTIVE_TERMS)
+CONSTRAINT_KEYS = sorted(CONSTRAINT_TERMS)
+
+
+def test_every_term_class_registers_itself_under_its_yaml_key():
+    classes = set(_term_classes())
+    objectives = {c for c in classes if issubclass(c, ObjectiveTerm)}
+    assert dict(OBJECTIVE_TERMS) == {c.kind: c for c in objectives}
+    assert dict(CONSTRAINT_TERMS) == {c.kind: c for c in classes - objectives}
     assert OBJECTIVE_TERMS["turnover"] is Turnover
     assert CONSTRAINT_TERMS["turnover"] is MaxTurnover
-    assert all(cls.kind == key for key, cls in {**OBJECTIVE_TERMS, **CONSTRAINT_TERMS}.items())
+    assert len(OBJECTIVE_TERMS) + len(CONSTRAINT_TERMS) == len(classes) >= 24
+
+
+def test_a_new_term_class_is_found_with_no_other_edit():
+    @dataclass(frozen=True, kw_only=True)
+    class Anything(ConstraintTerm):
+        kind: ClassVar[str] = "anything_at_all"
+
+    try:
+        assert CONSTRAINT_TERMS["anything_at_all"] is Anything
+        assert "anything_at_all" not in OBJECTIVE_TERMS
+    finally:
+        del TERMS["constraint"]["anything_at_all"]
+
+
+def test_two_classes_cannot_claim_one_key():
+    with pytest.raises(TypeError, match=r"constraint term 'budget': .*Budget both claim it"):
+
+        class Another(ConstraintTerm):
+            kind: ClassVar[str] = "budget"
+
+    assert CONSTRAINT_TERMS["budget"] is Budget
 
 
 def test_objective_entries_in_string_and_mapping_form_with_weights_and_senses():

@@ -19,12 +19,21 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from ldi.errors import SpecError
 from ldi.optimize.context import Ops, Scaled
+from ldi.scenarios.pnl import OutcomeSettings
+from ldi.typing import FloatArray
 from ldi.validation import is_finite_number, plain
 
 E_FIELD = "{name}.{field}: got {value!r}; expected {need}"
 E_OPTION = "{name}: unknown option {field!r}; expected only {known}"
+E_TWICE = "{family} term {kind!r}: {new} and {old} both claim it; expected one class per key"
+
+# Every objective and constraint term class by its YAML key: filled as the classes are
+# defined (Term.__init_subclass__); ``ldi.optimize.terms.registry`` imports them all.
+TERMS: dict[str, dict[str, type["Term"]]] = {"objective": {}, "constraint": {}}
 
 Values = dict[str, Any]
 
@@ -81,11 +90,32 @@ class Row:
 
 @dataclass(frozen=True, kw_only=True)
 class Term:
-    """Base of every term: ``name`` (default: the YAML key ``kind``) labels it in reports."""
+    """Base of every term: ``name`` (default: the YAML key ``kind``) labels it in reports.
+
+    A class that sets ``kind`` registers itself under that key in ``TERMS[family]``, so a
+    new term needs no edit elsewhere. What a term adds to the solve's report beyond its rows
+    it declares itself: ``outcome_settings`` (the simulated outcomes section), and for
+    constraints ``liquidity``, ``collateral_order`` and ``ledger``.
+    """
 
     kind: ClassVar[str]
+    family: ClassVar[str] = ""  # "objective" or "constraint": which registry
     tunable: ClassVar[frozenset[str]] = frozenset()  # options a re-solve may change
     name: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" not in vars(cls):  # a base of terms, such as ScenarioLoss
+            return
+        registry = TERMS[cls.family]
+        old = registry.get(cls.kind)
+        if old is not None and old.__qualname__ != cls.__qualname__:
+            raise TypeError(
+                E_TWICE.format(
+                    family=cls.family, kind=cls.kind, new=cls.__qualname__, old=old.__qualname__
+                )
+            )
+        registry[cls.kind] = cls
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -101,6 +131,10 @@ class Term:
         A value wrapped in ``Nonneg`` becomes a nonnegative parameter.
         """
         return {}
+
+    def outcome_settings(self) -> OutcomeSettings | None:
+        """The simulated outcomes the report shows when the file asks for none (None: none)."""
+        return None
 
     def check(self, field: str, need: str, ok: bool) -> None:
         """Raise a SpecError naming this term's ``field`` unless ``ok``."""
@@ -149,6 +183,7 @@ class ObjectiveTerm(Term):
     ``unit`` names the units of ``natural``, the value reports show.
     """
 
+    family: ClassVar[str] = "objective"
     unit: ClassVar[str] = ""
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
@@ -165,8 +200,15 @@ class ConstraintTerm(Term):
     """A policy limit given as named rows; ``soft`` makes it a penalty instead.
 
     A soft term adds ``soft`` x Σ violation (in each row's own units) to the objective.
+    ``liquidity``: the report's collateral section names the term's rows when they bind.
+    ``collateral_order``: a term with one shows its stress moves in that section, the
+    first of least order when several do (it then has ``moves``, ``within_days`` and
+    ``describe``, as ``ldi.optimize.terms.liquidity.CollateralBuffer``).
     """
 
+    family: ClassVar[str] = "constraint"
+    liquidity: ClassVar[bool] = False
+    collateral_order: ClassVar[int | None] = None
     soft: float | None = None
 
     def __post_init__(self) -> None:
@@ -176,6 +218,10 @@ class ConstraintTerm(Term):
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """The term's rows, named ``<name>`` or ``<name>.<part>``."""
         raise NotImplementedError
+
+    def ledger(self, data: Scaled, z: FloatArray) -> pd.DataFrame | None:
+        """A period-by-period cash ledger of positions ``z`` for the report (None: none)."""
+        return None
 
 
 def violation(ops: Ops, row: Row) -> Any:

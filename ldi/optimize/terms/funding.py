@@ -26,6 +26,7 @@ class RepoCollateral(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "repo_collateral"
+    liquidity: ClassVar[bool] = True
 
     def values(self, data: Scaled) -> Values:
         """The pledge matrix P (bonds x n; none without repo): haircuts are data."""

@@ -42,6 +42,8 @@ class CollateralBuffer(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "collateral_buffer"
+    liquidity: ClassVar[bool] = True
+    collateral_order: ClassVar[int | None] = 0
     tunable: ClassVar[frozenset[str]] = frozenset(
         {"yield_rise_bp", "operational_bp", "breakeven_fall_bp", "within_days"}
     )
@@ -146,6 +148,7 @@ class LiquidityCoverage(CollateralBuffer):
     """
 
     kind: ClassVar[str] = "liquidity_coverage"
+    collateral_order: ClassVar[int | None] = 1  # a buffer's moves are shown first
     tunable: ClassVar[frozenset[str]] = CollateralBuffer.tunable | {"months"}
     operational_bp: float = 0.0
     months: float = 3.0

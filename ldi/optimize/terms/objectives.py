@@ -320,13 +320,3 @@ def _risk(name: str) -> str:
 
 def _risks_ok(risks: Any) -> bool:
     return isinstance(risks, tuple) and bool(risks) and set(risks) <= set(RISKS)
-
-
-OBJECTIVES: tuple[type[ObjectiveTerm], ...] = (
-    Cost,
-    KeyRateMismatch,
-    TrackingError,
-    ExpectedSurplusReturn,
-    TransactionCosts,
-    Turnover,
-)

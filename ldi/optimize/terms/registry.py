@@ -1,55 +1,35 @@
 """Terms by their YAML key, and building them from problem-file entries with paths in errors.
 
+Every module of ``ldi.optimize.terms`` is imported here, and each term class registers
+itself by its ``kind`` (``Term.__init_subclass__``): a new term is found without an edit here.
+
 An entry is a term's key alone (``cost``) or a one-key mapping to its options
 (``{hedge_ratio: {risk: rates, min: 0.95}}``). Objective entries may carry ``weight`` (in
 [1e-6, 1e6]); constraint entries may carry ``soft`` (a penalty per unit of violation).
 """
 
+import importlib
+import pkgutil
 import types
 import typing
 from collections.abc import Mapping
 from typing import Any
 
+import ldi.optimize.terms as package
 from ldi.errors import SpecError
 from ldi.optimize.model import E_WEIGHT as E_WEIGHT_RANGE
 from ldi.optimize.model import WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
-from ldi.optimize.terms.allocation import Bounds, Budget, ExpectedReturn, LongOnly
-from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Term
-from ldi.optimize.terms.dedication import CashflowMatching
-from ldi.optimize.terms.funding import Leverage, RepoCollateral
-from ldi.optimize.terms.hedging import DurationMatch, HedgeRatio, KeyRateTolerance, Redington
-from ldi.optimize.terms.liquidity import CollateralBuffer, LiquidityCoverage
-from ldi.optimize.terms.objectives import OBJECTIVES
-from ldi.optimize.terms.risk_limits import MaxTurnover, MinSurplusReturn, SurplusVolatility
-from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
+from ldi.optimize.terms.base import TERMS, ConstraintTerm, ObjectiveTerm, Term
 from ldi.validation import is_finite_number, plain
 
+for _module in pkgutil.iter_modules(package.__path__):  # each term registers itself
+    importlib.import_module(f"{package.__name__}.{_module.name}")
+
 OBJECTIVE_TERMS: Mapping[str, type[ObjectiveTerm]] = types.MappingProxyType(
-    {cls.kind: cls for cls in (*OBJECTIVES, CVaR)}
+    typing.cast(dict[str, type[ObjectiveTerm]], TERMS["objective"])
 )
 CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
-    {
-        cls.kind: cls
-        for cls in (
-            Budget,
-            HedgeRatio,
-            KeyRateTolerance,
-            DurationMatch,
-            Redington,
-            CashflowMatching,
-            Bounds,
-            LongOnly,
-            RepoCollateral,
-            Leverage,
-            MaxTurnover,
-            SurplusVolatility,
-            ExpectedReturn,
-            MinSurplusReturn,
-            CollateralBuffer,
-            LiquidityCoverage,
-            MaxCVaR,
-        )
-    }
+    typing.cast(dict[str, type[ConstraintTerm]], TERMS["constraint"])
 )
 E_ENTRY = "{path}: got {value!r}; expected a term name or a one-key mapping {{name: {{options}}}}"
 E_UNKNOWN = "{path}: unknown {what} {value!r}; expected one of {known}"

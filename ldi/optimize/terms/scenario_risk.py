@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term, Values
-from ldi.scenarios.pnl import ScenarioEngine, tail_mean
+from ldi.scenarios.pnl import OutcomeSettings, ScenarioEngine, tail_mean
 from ldi.typing import FloatArray
 
 E_NO_SIMULATION = (
@@ -39,6 +39,10 @@ class ScenarioLoss(Term):
         self.check("scenarios", "a whole number >= 100", whole and self.scenarios >= 100)
         seed = isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0
         self.check("seed", "a whole number >= 0", seed)
+
+    def outcome_settings(self) -> OutcomeSettings:
+        """The term's own draws: the report's outcomes are those it was optimized on."""
+        return OutcomeSettings(self.scenarios, self.seed, self.confidence)
 
     def engine(self, data: Scaled) -> ScenarioEngine:
         """The model's simulation engine (a SpecError naming the term when it has none)."""

@@ -1,0 +1,1 @@
+"""Objective and constraint terms by theme; ``registry`` finds them by their YAML keys."""

@@ -164,9 +164,6 @@ def cvar_case(scenarios: int) -> dict:
     }
 
 
-CVAR_ROW = 8  # the default problem's constraints, then this CVaR limit
-
-
 def cvar_problem(folder: Path) -> Path:
     """The default problem with a CVaR limit on 10,000 scenarios, written to ``folder``."""
     default = ROOT / "problems" / "uk_db_scheme.yaml"
@@ -175,7 +172,6 @@ def cvar_problem(folder: Path) -> Path:
     (folder / flows).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(default.parent / flows, folder / flows)
     raw["constraints"].append({"cvar": {"max": 0.08, "scenarios": 10_000}})
-    assert len(raw["constraints"]) == CVAR_ROW + 1
     path = folder / "uk_db_scheme_cvar.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return path
@@ -218,7 +214,7 @@ def main() -> int:
         print(case, flush=True)
     with tempfile.TemporaryDirectory() as folder:
         problem = cvar_problem(Path(folder))
-        variants = parse_vary([f"constraints.{CVAR_ROW}.cvar.max=0.06:0.10:100"])
+        variants = parse_vary(["max_cvar.max=0.06:0.10:100"])
         serial, t_serial = timed(lambda: sweep(problem, variants, "serial", progress=False))
         dask, t_dask = dask_sweep(problem, variants)
     same = serial.results == dask.results

@@ -1,13 +1,18 @@
 """Sweeps: many variants of one problem solved serially, on local processes, or on Dask.
 
-A variant is a set of edits to the problem file's mapping, each a dotted path (the YAML
-keys, list positions as numbers: ``constraints.1.hedge_ratio.min``) and a value. Every
-variant is loaded and solved on its own, so the results do not depend on where or in what
-order they run: serially, on a local process pool, or on a Dask cluster (an existing one
-by address, or a LocalCluster started for the sweep). A variant that fails is reported
-with its error and the others are kept, also when the process solving it dies. Stopping
-(closing the results, or Ctrl-C) cancels the work not done and ends the workers at once.
-Progress goes to standard error on a terminal.
+A variant is a set of edits to the problem file, each an address and a value. A term's
+option is addressed by the term's name, as reports and ``resolve`` give it, and the option:
+``hedge_ratio[rates].min``, ``issuer_limit.max_fraction``, ``tracking_error.weight`` (split
+at the last dot: a name may hold dots, commas and brackets). Any other key is its dotted
+path in the file, list positions as numbers: ``liabilities.spread``, ``holdings.CASH``.
+The problem is loaded once to find the terms' places in the file; a term by its place
+(``constraints.1.hedge_ratio.min``) is refused with its name. Every variant is then the
+file's mapping with the edits made, loaded and solved on its own, so the results do not
+depend on where or in what order they run: serially, on a local process pool, or on a
+Dask cluster (an existing one by address, or a LocalCluster started for the sweep). A
+variant that fails is reported with its error and the others are kept, also when the
+process solving it dies. Stopping (closing the results, or Ctrl-C) cancels the work not
+done and ends the workers at once. Progress goes to standard error on a terminal.
 """
 
 import copy
@@ -15,6 +20,7 @@ import itertools
 import math
 import multiprocessing
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
 
     from distributed import LocalCluster
 
+    from ldi.optimize.problem import OptimizationProblem
     from ldi.optimize.result import LDIResult
 
 MAX_VARIANTS = 10_000  # one --vary's COUNT, and every --vary's product: hours of solves
@@ -57,13 +64,27 @@ PROCESS_DIED = (
     "its process ended while running it (a crash, or the system ended it, e.g. for memory)"
 )
 E_PATH = (
-    "{path}: no such key in the problem file; expected a path like constraints.1.hedge_ratio.min"
+    "{path}: no such key in the problem file; expected a key of the file such as "
+    "liabilities.spread, or a term's option such as hedge_ratio[rates].min"
 )
+E_BY_NAME = "--vary {path}: terms are addressed by name; expected {address}"
+E_NO_TERM = (
+    "--vary {path}: no term named {name!r} and no key {key!r} in the file; expected {names}, "
+    "or a key of the file such as liabilities.spread"
+)
+E_NO_OPTION = "--vary {path}: the term {name!r} has no option {option!r}; expected one of {options}"
+E_TERM_ALONE = (
+    "--vary {path}: a term, not one of its options; expected {path}.OPTION with OPTION one of "
+    "{options}"
+)
+NAMES = "NAME.OPTION with NAME one of {names}"
+TERM_LISTS = ("constraints", "objective")  # the file's keys that hold terms, addressed by name
+PLACE = re.compile(r"(?P<list>[\w.]+)\[(?P<index>\d+)\]\.(?P<kind>\w+)")  # constraints[1].budget
 E_SCHEDULER = (
     "scheduler: got {value!r}; expected serial, processes, local (a Dask LocalCluster) or a "
     "Dask scheduler address such as tcp://host:8786"
 )
-EXAMPLE = "constraints.1.hedge_ratio.min=0.9:1.0:11"
+EXAMPLE = "hedge_ratio[rates].min=0.9:1.0:11"
 E_NO_DASK = "scheduler: Dask is not installed; install ldi[dask] (dask[distributed])"
 # Dask settings for the LocalCluster a sweep starts (measured on 2 cores, 20 CVaR variants):
 # - one BLAS/OpenMP thread per worker: two workers of two OpenBLAS threads each make a
@@ -167,12 +188,118 @@ def apply_edits(raw: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
     return raw
 
 
-def solve_variant(raw: Mapping[str, Any], base_dir: str, edits: Edits) -> dict[str, Any]:
-    """Load and solve one variant; a summary of its result (JSON-safe)."""
+@dataclass(frozen=True)
+class _Entry:
+    """Where a term is in the problem file: its list and position, its key, its options."""
+
+    at: tuple[str | int, ...]  # ("constraints", 1) or ("objective", "minimize", 0)
+    kind: str
+    options: tuple[str, ...]
+
+
+def edit_paths(
+    raw: Mapping[str, Any], folder: str, paths: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A copy of ``raw`` ready for edits, and the dotted path in it of each ``--vary`` path.
+
+    A path whose first key is a section of a problem file, apart from its terms' lists
+    (constraints, objective), stays as it is (``liabilities.spread``). Any other is ``NAME.OPTION``,
+    split at the last dot: a term's name and one of its options (or an objective term's
+    ``weight``); the problem is loaded from ``raw`` (files read from ``folder``) once, to
+    find the terms. A term written as its key alone becomes ``{key: {}}`` in the copy,
+    which loads the same. DataError for a term by its list position, or an unknown name
+    or option.
+    """
+    from ldi.io.schema import ProblemSpec
+
+    sections = {field.alias or key for key, field in ProblemSpec.model_fields.items()}
+    raw = copy.deepcopy(dict(raw))
+    places: dict[str, str] = {}
+    terms: dict[str, _Entry] | None = None
+    for path in paths:
+        first = path.split(".")[0]
+        if (first in sections or first in raw) and first not in TERM_LISTS:
+            places[path] = path
+            continue
+        if terms is None:
+            terms = _terms(raw, folder)
+        places[path] = _place(raw, path, terms)
+    return raw, places
+
+
+def _terms(raw: Mapping[str, Any], folder: str) -> dict[str, _Entry]:
+    """Every term of the problem ``raw`` by name, in the file's order."""
+    decision = _problem(raw, folder).decision
+    if decision is None:
+        return {}
+    options = {item.term.name: [*item.term.options(), "weight"] for item in decision.objective}
+    options.update({term.name: term.options() for term in decision.constraints})
+    terms = {}
+    for name, place in decision.paths.items():  # e.g. constraints[1].hedge_ratio
+        match = PLACE.fullmatch(place)
+        if match is None:
+            raise ValueError(f"{place}: not a term's place in the file")
+        at = (*match["list"].split("."), int(match["index"]))
+        terms[name] = _Entry(at, match["kind"], tuple(options[name]))
+    return terms
+
+
+def _place(raw: dict[str, Any], path: str, terms: Mapping[str, _Entry]) -> str:
+    """The dotted path in ``raw`` of the term option ``path`` (its entry made a mapping)."""
+    name, _, option = path.rpartition(".")
+    entry = terms.get(name)
+    if entry is not None:
+        if option not in entry.options:
+            raise DataError(
+                E_NO_OPTION.format(path=path, name=name, option=option, options=list(entry.options))
+            )
+        *lists, index = entry.at
+        node: Any = raw
+        for key in lists:
+            node = node[key]
+        if not isinstance(node[index], dict) or node[index][entry.kind] is None:
+            node[index] = {entry.kind: {}}  # was the key alone, or the key with no options
+        return ".".join(str(key) for key in (*entry.at, entry.kind, option))
+    if path in terms:
+        raise DataError(E_TERM_ALONE.format(path=path, options=list(terms[path].options)))
+    names = NAMES.format(names=list(terms))
+    first = path.split(".")[0]
+    if first in TERM_LISTS:
+        raise DataError(E_BY_NAME.format(path=path, address=_by_name(path, terms) or names))
+    raise DataError(E_NO_TERM.format(path=path, name=name or path, key=first, names=names))
+
+
+def _by_name(path: str, terms: Mapping[str, _Entry]) -> str | None:
+    """``hedge_ratio[rates].min`` for ``constraints.1.hedge_ratio.min`` (a term by its place).
+
+    None when no term of that key is at that place; ``NAME.OPTION`` and the options when
+    the option is missing or not the term's.
+    """
+    parts = path.split(".")
+    width = 2 if parts[0] == "objective" else 1  # objective.minimize.<i>, constraints.<i>
+    lists, rest = parts[:width], parts[width:]
+    if len(rest) < 2 or not rest[0].isdigit():
+        return None
+    at = (*lists, int(rest[0]))
+    for name, entry in terms.items():
+        if entry.at == at and entry.kind == rest[1]:
+            if len(rest) > 2 and rest[2] in entry.options:
+                return f"{name}.{rest[2]}"
+            return f"{name}.OPTION with OPTION one of {list(entry.options)}"
+    return None
+
+
+def _problem(raw: Mapping[str, Any], folder: str) -> "OptimizationProblem":
+    """The problem of the file mapping ``raw``, its files read from ``folder``."""
     from ldi.io.build import build_problem
     from ldi.io.load import parse_spec
 
-    problem = build_problem(parse_spec(apply_edits(raw, edits)), Path(base_dir))
+    return build_problem(parse_spec(raw), Path(folder))
+
+
+def solve_variant(raw: Mapping[str, Any], base_dir: str, edits: Edits) -> dict[str, Any]:
+    """Load and solve one variant; a summary of its result (JSON-safe)."""
+    problem = _problem(apply_edits(raw, edits), base_dir)
     result = problem.solve()
     return json_safe(
         {
@@ -250,9 +377,10 @@ def sweep(
     check_workers(workers)
     path = Path(source)
     raw, folder = read_yaml(path), str(path.parent.resolve())
-    for edits in variants:  # a path the file lacks fails every variant: say so at once
+    raw, places = edit_paths(raw, folder, dict.fromkeys(k for edits in variants for k in edits))
+    jobs = [(i, {places[k]: v for k, v in edits.items()}) for i, edits in enumerate(variants)]
+    for _, edits in jobs:  # a path the file lacks fails every variant: say so at once
         apply_edits(raw, edits)
-    jobs = [(i, dict(edits)) for i, edits in enumerate(variants)]
     results: dict[int, dict[str, Any]] = {}
     failures: dict[int, str] = {}
     outcomes = run_jobs(task, raw, folder, jobs, scheduler, workers)

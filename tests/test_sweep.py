@@ -1,9 +1,11 @@
 """Sweeps: the same results serially, on local processes and on a Dask LocalCluster.
 
 Each variant is also solved on its own with ldi.load_problem (the reference); failures are
-kept with their message while the other variants' results stay.
+kept with their message while the other variants' results stay. Terms are varied by name
+(``hedge_ratio[rates].min``); the reference edits the file's mapping at the term's place.
 """
 
+import copy
 import json
 
 import numpy as np
@@ -17,15 +19,18 @@ from ldi.sweep import (
     MAX_WORKERS,
     SweepResult,
     apply_edits,
+    edit_paths,
     local_cluster,
     parse_vary,
     run_jobs,
     sweep,
 )
 from tests.optimize.test_verify import corrupting
-from tests.reference import DEFAULT_PROBLEM, raw_problem
+from tests.reference import DEFAULT_PROBLEM, PROBLEMS, raw_problem
 
-VARY = ["constraints.1.hedge_ratio.min=0.9:0.96:4", "constraints.2.hedge_ratio.min=0.8,0.85"]
+RATES, INFLATION = "hedge_ratio[rates].min", "hedge_ratio[inflation].min"
+VARY = [f"{RATES}=0.9:0.96:4", f"{INFLATION}=0.8,0.85"]
+PLACES = {RATES: "constraints.1.hedge_ratio.min", INFLATION: "constraints.2.hedge_ratio.min"}
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +45,10 @@ def serial(variants):
 
 def test_vary_specs_make_the_grid_of_every_combination(variants):
     assert len(variants) == 8
-    assert variants[0] == {
-        "constraints.1.hedge_ratio.min": 0.9,
-        "constraints.2.hedge_ratio.min": 0.8,
-    }
-    assert variants[1]["constraints.2.hedge_ratio.min"] == 0.85
-    assert [v["constraints.1.hedge_ratio.min"] for v in variants[::2]] == pytest.approx(
-        [0.9, 0.92, 0.94, 0.96]
-    )
-    for bad in ("constraints.1.min", "x=1:2", "x=a,b", "=1"):
+    assert variants[0] == {RATES: 0.9, INFLATION: 0.8}
+    assert variants[1][INFLATION] == 0.85
+    assert [v[RATES] for v in variants[::2]] == pytest.approx([0.9, 0.92, 0.94, 0.96])
+    for bad in ("hedge_ratio[rates].min", "x=1:2", "x=a,b", "=1"):
         with pytest.raises(DataError, match="^--vary: got"):
             parse_vary([bad])
 
@@ -80,7 +80,8 @@ def test_serial_results_are_the_variants_solved_one_by_one(serial, variants):
     assert not serial.failures
     raw = raw_problem(DEFAULT_PROBLEM)
     for i in (0, 5):
-        result = ldi.load_problem(apply_edits(raw, variants[i])).solve()
+        edits = {PLACES[address]: value for address, value in variants[i].items()}
+        result = ldi.load_problem(apply_edits(raw, edits)).solve()
         assert serial.results[i]["objective"] == pytest.approx(result.objective_value, rel=1e-12)
         got = serial.results[i]["positions"]
         np.testing.assert_allclose([got[k] for k in result.positions.index], result.positions)
@@ -119,7 +120,7 @@ def test_the_local_cluster_workers_are_set_up_for_solving():
 
 
 def test_a_failing_variant_is_reported_and_the_others_kept(variants):
-    bad = {"constraints.3.leverage.max": -1.0}
+    bad = {LEVERAGE: -1.0}
     result = sweep(DEFAULT_PROBLEM, [variants[0], bad, variants[1]], progress=False)
     assert sorted(result.results) == [0, 2]
     assert list(result.failures) == [1]
@@ -146,8 +147,8 @@ def test_a_variant_without_a_verified_answer_is_not_counted_as_solved(variants, 
 def test_unknown_scheduler_and_paths_are_refused_before_solving(variants):
     with pytest.raises(DataError, match="^scheduler: got 'cloud'"):
         sweep(DEFAULT_PROBLEM, variants[:1], "cloud", progress=False)
-    with pytest.raises(DataError, match=r"^constraints\.9\.x: no such key"):
-        sweep(DEFAULT_PROBLEM, [{"constraints.9.x": 1}], progress=False)
+    with pytest.raises(DataError, match=r"^name\.x: no such key"):
+        sweep(DEFAULT_PROBLEM, [{"name.x": 1}], progress=False)
 
 
 def test_cli_prints_the_table_and_writes_json(tmp_path, capsys):
@@ -155,15 +156,16 @@ def test_cli_prints_the_table_and_writes_json(tmp_path, capsys):
     code = main(["sweep", str(DEFAULT_PROBLEM), "--vary", VARY[0], "--json", str(out)])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert "constraints.1.hedge_ratio.min" in captured.out
-    assert len(json.loads(out.read_text())["variants"]) == 4
-    code = main(["sweep", str(DEFAULT_PROBLEM), "--vary", "constraints.3.leverage.max=-1,1.5"])
+    assert RATES in captured.out
+    variants = json.loads(out.read_text())["variants"]
+    assert [v["edits"] for v in variants] == [{RATES: x} for x in (0.9, 0.92, 0.94, 0.96)]
+    code = main(["sweep", str(DEFAULT_PROBLEM), "--vary", f"{LEVERAGE}=-1,1.5"])
     captured = capsys.readouterr()
     assert code == 1
     assert "variant 0 failed: constraints[3].leverage.max: got -1.0" in captured.err
 
 
-LEVERAGE = "constraints.3.leverage.max"
+LEVERAGE = "leverage.max"
 DIES = 1.6  # the variant whose worker dies
 SLEEPS = 1.7  # a variant that would run for a minute
 NAPS = 1.8  # a variant still running on another worker when DIES ends its own
@@ -174,11 +176,12 @@ def _dies_or_echoes(raw, folder, edits):
     import os
     import time
 
-    if edits[LEVERAGE] == DIES:
+    (value,) = edits.values()  # the file's path for LEVERAGE (constraints.3.leverage.max)
+    if value == DIES:
         time.sleep(0.2)  # NAPS has started
         os._exit(7)
-    time.sleep({SLEEPS: 60, NAPS: 1}.get(edits[LEVERAGE], 0))
-    return {"status": "optimal", "value": edits[LEVERAGE]}
+    time.sleep({SLEEPS: 60, NAPS: 1}.get(value, 0))
+    return {"status": "optimal", "value": value}
 
 
 def _leverages(*values):
@@ -293,7 +296,8 @@ def test_cli_prints_the_table_before_a_json_write_that_fails(tmp_path, capsys):
 
 def test_cli_counts_a_variant_without_an_optimum_as_failed_with_its_reason(tmp_path, capsys):
     """An infeasible variant fails (exit 1): its table row and JSON give the diagnosis."""
-    reference = ldi.load_problem(apply_edits(raw_problem(DEFAULT_PROBLEM), {LEVERAGE: 0.01}))
+    raw = raw_problem(DEFAULT_PROBLEM)
+    reference = ldi.load_problem(apply_edits(raw, {"constraints.3.leverage.max": 0.01}))
     diagnosis = reference.solve().diagnosis.message
     out = tmp_path / "sweep.json"
     code = main(
@@ -328,7 +332,7 @@ def _recorded(monkeypatch):
 
 def test_cli_several_vary_options_give_every_combination(monkeypatch, capsys):
     seen = _recorded(monkeypatch)
-    a, b = "constraints.1.hedge_ratio.min", "constraints.2.hedge_ratio.min"
+    a, b = RATES, INFLATION
     argv = ["sweep", str(DEFAULT_PROBLEM), "--vary", f"{a}=0.9:0.96:3", "--vary", f"{b}=0.8:0.9:3"]
     assert main(argv) == 0, capsys.readouterr().err
     assert len(seen) == 9
@@ -339,10 +343,176 @@ def test_cli_several_vary_options_give_every_combination(monkeypatch, capsys):
 @pytest.mark.parametrize("separate", [False, True])
 def test_a_path_varied_twice_is_refused(separate, monkeypatch, capsys):
     seen = _recorded(monkeypatch)
-    path = "constraints.3.leverage.max"
+    path = LEVERAGE
     specs = [f"{path}=1,2", "--vary", f"{path}=3,4"] if separate else [f"{path}=1,2", f"{path}=3,4"]
     assert main(["sweep", str(DEFAULT_PROBLEM), "--vary", *specs]) == 2
     assert f"error: --vary {path}: given twice; expected each path once" in capsys.readouterr().err
     assert seen == []
     with pytest.raises(DataError, match=rf"^--vary {path}: given twice"):
         parse_vary([f"{path}=1,2", f"{path}=3"])
+
+
+# --- Terms by name: the names reports and ``resolve`` use, translated to the file's places.
+
+INSURER = PROBLEMS / "insurer_annuity_book.yaml"
+
+
+def _by_hand(raw, edits):
+    """``raw`` edited at the places the loader reads, written out here (not by the sweep)."""
+    raw = copy.deepcopy(raw)
+    for (*parents, last), value in edits:
+        node = raw
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    return raw
+
+
+def _same_solution(summary, problem):
+    result = problem.solve()
+    assert summary["status"] == result.status.value == "optimal"
+    assert summary["objective"] == pytest.approx(result.objective_value, rel=1e-12)
+    got = summary["positions"]
+    np.testing.assert_allclose([got[k] for k in result.positions.index], result.positions)
+
+
+def test_a_term_option_by_name_gives_the_results_of_its_place_in_the_file():
+    """Constraints, an objective weight, and a term written as its key alone (no options)."""
+    variants = [
+        {"hedge_ratio[rates].min": 0.93, "leverage.max": 1.4, "tracking_error.weight": 2.0},
+        {"hedge_ratio[inflation].max": 0.88, "expected_surplus_return.weight": 0.25},
+    ]
+    by_hand = [
+        [
+            (("constraints", 1, "hedge_ratio", "min"), 0.93),
+            (("constraints", 3, "leverage", "max"), 1.4),
+            (("objective", "minimize", 1), {"tracking_error": {"weight": 2.0}}),
+        ],
+        [
+            (("constraints", 2, "hedge_ratio", "max"), 0.88),
+            (("objective", "maximize", 0, "expected_surplus_return", "weight"), 0.25),
+        ],
+    ]
+    result = sweep(DEFAULT_PROBLEM, variants, progress=False)
+    assert not result.failures
+    raw = raw_problem(DEFAULT_PROBLEM)
+    for i, edits in enumerate(by_hand):
+        _same_solution(result.results[i], ldi.load_problem(_by_hand(raw, edits)))
+    assert list(result.table().columns[:3]) == list(variants[0])  # labelled by the addresses
+
+
+def test_names_given_in_the_file_and_names_with_brackets_address_their_terms():
+    variants = [{"issuer_limit.max_fraction": 0.08, "bounds[credit].max_fraction": 0.5}]
+    result = sweep(INSURER, variants, progress=False)
+    assert not result.failures
+    edits = [
+        (("constraints", 2, "bounds", "max_fraction"), 0.08),
+        (("constraints", 1, "bounds", "max_fraction"), 0.5),
+    ]
+    _same_solution(result.results[0], ldi.load_problem(_by_hand(raw_problem(INSURER), edits)))
+
+
+def test_a_name_is_split_at_its_last_dot_and_matched_whole():
+    """A key-rate bucket's name holds a comma and a dot: hedge_ratio[rates,2.5y,30y]."""
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["constraints"][1]["hedge_ratio"]["bucket"] = [2.5, 30]
+    raw["constraints"].append("long_only")
+    names = ["hedge_ratio[rates,2.5y,30y].min", "long_only.soft", "tracking_error.weight"]
+    edited, places = edit_paths(raw, str(DEFAULT_PROBLEM.parent), names)
+    assert places == {
+        "hedge_ratio[rates,2.5y,30y].min": "constraints.1.hedge_ratio.min",
+        "long_only.soft": "constraints.8.long_only.soft",
+        "tracking_error.weight": "objective.minimize.1.tracking_error.weight",
+    }
+    # Terms written as their key alone become one-key mappings, which load the same.
+    assert edited["constraints"][8] == {"long_only": {}}
+    assert edited["objective"]["minimize"][1] == {"tracking_error": {}}
+    assert raw["constraints"][8] == "long_only"  # the original is untouched
+    with pytest.raises(DataError, match=r"no term named 'hedge_ratio\[rates,2\.5y\]'"):
+        edit_paths(raw, str(DEFAULT_PROBLEM.parent), ["hedge_ratio[rates,2.5y].min"])
+
+
+def test_keys_that_are_not_terms_keep_their_dotted_form():
+    variants = [{"liabilities.spread": 0.004, "holdings.CASH": 20.0e6}]
+    result = sweep(DEFAULT_PROBLEM, variants, progress=False)
+    assert not result.failures
+    raw = raw_problem(DEFAULT_PROBLEM)
+    edits = [(("liabilities", "spread"), 0.004), (("holdings", "CASH"), 20.0e6)]
+    _same_solution(result.results[0], ldi.load_problem(_by_hand(raw, edits)))
+    _, places = edit_paths(raw, str(DEFAULT_PROBLEM.parent), ["liabilities.spread"])
+    assert places == {"liabilities.spread": "liabilities.spread"}
+
+
+RATIO = "['name', 'soft', 'risk', 'min', 'max', 'bucket']"  # the options of hedge_ratio
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("constraints.1.hedge_ratio.min", "hedge_ratio[rates].min"),
+        ("constraints.3.leverage.max", "leverage.max"),
+        ("constraints.1.hedge_ratio", f"hedge_ratio[rates].OPTION with OPTION one of {RATIO}"),
+        (
+            "constraints.1.hedge_ratio.minimum",
+            f"hedge_ratio[rates].OPTION with OPTION one of {RATIO}",
+        ),
+        ("objective.minimize.1.tracking_error.weight", "tracking_error.weight"),
+        ("objective.maximize.0.expected_surplus_return.weight", "expected_surplus_return.weight"),
+    ],
+)
+def test_a_term_by_its_place_in_the_file_is_refused_with_its_name(old, new, capsys):
+    message = f"--vary {old}: terms are addressed by name; expected {new}"
+    with pytest.raises(DataError) as error:
+        sweep(DEFAULT_PROBLEM, [{old: 0.9}], progress=False)
+    assert str(error.value) == message
+    assert main(["sweep", str(DEFAULT_PROBLEM), "--vary", f"{old}=0.9,1"]) == 2
+    assert capsys.readouterr().err == f"error: {message}\n"
+
+
+NAMES = (
+    "['transaction_costs', 'tracking_error', 'key_rate_mismatch', 'expected_surplus_return', "
+    "'budget', 'hedge_ratio[rates]', 'hedge_ratio[inflation]', 'leverage', 'bounds[growth]', "
+    "'bounds[credit]', 'bounds[CASH]', 'collateral_buffer']"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "constraints.9.leverage.max",
+            f"terms are addressed by name; expected NAME.OPTION with NAME one of {NAMES}",
+        ),
+        (
+            "constraints.1.leverage.max",  # the term there is another kind
+            f"terms are addressed by name; expected NAME.OPTION with NAME one of {NAMES}",
+        ),
+        (
+            "objective.minimize",
+            f"terms are addressed by name; expected NAME.OPTION with NAME one of {NAMES}",
+        ),
+        (
+            "hedge_ratio[rate].min",
+            "no term named 'hedge_ratio[rate]' and no key 'hedge_ratio[rate]' in the file; "
+            f"expected NAME.OPTION with NAME one of {NAMES}, or a key of the file such as "
+            "liabilities.spread",
+        ),
+        (
+            "hedge_ratio[rates].minimum",
+            f"the term 'hedge_ratio[rates]' has no option 'minimum'; expected one of {RATIO}",
+        ),
+        (
+            "tracking_error.soft",
+            "the term 'tracking_error' has no option 'soft'; expected one of ['name', 'weight']",
+        ),
+        (
+            "leverage",
+            "a term, not one of its options; expected leverage.OPTION with OPTION one of "
+            "['name', 'soft', 'max']",
+        ),
+    ],
+)
+def test_an_unknown_term_or_option_is_refused_with_the_known_ones(path, message):
+    with pytest.raises(DataError) as error:
+        sweep(DEFAULT_PROBLEM, [{path: 1.0}], progress=False)
+    assert str(error.value) == f"--vary {path}: {message}"

@@ -509,9 +509,10 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",  # several --vary add up; the last does not replace the others
         required=True,
         metavar="PATH=VALUES",
-        help="a key of the file and its values, START:STOP:COUNT or V1,V2,...; several "
-        "--vary give every combination (e.g. constraints.1.hedge_ratio.min=0.9:1.0:11), "
-        f"at most {MAX_VARIANTS:,} variants",
+        help="a term's option by the term's name (e.g. hedge_ratio[rates].min=0.9:1.0:11), "
+        "or another key of the file (e.g. liabilities.spread=0.004,0.005), and its values, "
+        "START:STOP:COUNT or V1,V2,...; several --vary give every combination, at most "
+        f"{MAX_VARIANTS:,} variants",
     )
     _scheduler_options(sweeping)
     sweeping.add_argument(

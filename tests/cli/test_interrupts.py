@@ -22,7 +22,7 @@ from ldi.cli import main
 from ldi.cli.main import E_INTERRUPTED, EXIT_INTERRUPTED
 from tests.reference import DEFAULT_PROBLEM
 
-LEVERAGE = "constraints.3.leverage.max"
+LEVERAGE = "leverage.max"  # the term's option, at constraints.3.leverage.max in the file
 FORKS = pytest.mark.skipif(
     multiprocessing.get_start_method() != "fork", reason="the patch reaches workers by fork"
 )
@@ -103,7 +103,7 @@ def test_a_sweep_worker_that_dies_keeps_the_other_variants(monkeypatch, tmp_path
     parent, apply_edits = os.getpid(), ldi.sweep.apply_edits
 
     def dies_on_variant_1(raw, edits):
-        if os.getpid() != parent and edits.get(LEVERAGE) == 1.6:
+        if os.getpid() != parent and edits.get("constraints.3.leverage.max") == 1.6:
             os._exit(9)
         return apply_edits(raw, edits)
 

@@ -176,8 +176,7 @@ def test_other_commands_refuse_to_replace_their_input(command, tmp_path):
     before = problem.read_bytes()
     argv = {
         "risk": ["risk", str(problem), "--json", str(problem)],
-        "sweep": ["sweep", str(problem), "--vary", "constraints.3.leverage.max=1,2"]
-        + ["--json", str(problem)],
+        "sweep": ["sweep", str(problem), "--vary", "leverage.max=1,2"] + ["--json", str(problem)],
         "report": ["report", str(problem), "--out", str(problem)],
     }[command]
     code, _, err = run(argv)

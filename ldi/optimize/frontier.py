@@ -21,9 +21,9 @@ from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.result import LDIResult
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
-from ldi.optimize.terms.objectives import ExpectedSurplusReturn, TrackingError
-from ldi.optimize.terms.risk_limits import SurplusVolatility
-from ldi.optimize.terms.scenario_risk import CVaR, MaxCVaR
+from ldi.optimize.terms.measures import Measure, SurplusGrowth, SurplusRisk
+from ldi.optimize.terms.registry import terms_of
+from ldi.optimize.terms.scenario_risk import ScenarioLoss
 from ldi.progress import progress
 from ldi.storage.json_safe import json_safe
 
@@ -41,6 +41,13 @@ class RiskMeasure(StrEnum):
 
     VOLATILITY = "volatility"  # one standard deviation a year, factor model
     CVAR = "cvar"  # mean of the worst 5% of a year's simulated losses
+
+
+# The measure each risk names: the frontier minimizes it, then limits it, by its own terms.
+MEASURES: dict[RiskMeasure, type[Measure]] = {
+    RiskMeasure.VOLATILITY: SurplusRisk,
+    RiskMeasure.CVAR: ScenarioLoss,
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,13 +99,12 @@ def efficient_frontier(
     base = problem.model
     data, constraints = base.data, list(base.constraints)
     pv = float(data.liabilities["pv"])
-    if risk is RiskMeasure.VOLATILITY:
-        least = TrackingError(name="frontier_risk")
-        limit = SurplusVolatility(max=1.0, name="frontier_limit")
-    else:
-        least = CVaR(scenarios=scenarios, seed=seed, name="frontier_risk")
-        limit = MaxCVaR(max=1.0, scenarios=scenarios, seed=seed, name="frontier_limit")
-    returns = ObjectiveItem(ExpectedSurplusReturn(name="frontier_return"), maximize=True)
+    objective, limiting = terms_of(MEASURES[risk])
+    drawn = {"scenarios": scenarios, "seed": seed}  # a simulated measure's draws
+    options = {key: value for key, value in drawn.items() if key in objective.options()}
+    least = objective(name="frontier_risk", **options)
+    limit = limiting(max=1.0, name="frontier_limit", **options)
+    returns = ObjectiveItem(terms_of(SurplusGrowth)[0](name="frontier_return"), maximize=True)
     low = _end(Model(data, [ObjectiveItem(least)], constraints, base.solver), least, "least-risk")
     high = _end(Model(data, [returns], constraints, base.solver), least, "most-return")
     sweep = Model(data, [returns], [*constraints, limit], base.solver)

@@ -13,14 +13,7 @@ import numpy as np
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
-from ldi.optimize.terms.objectives import trade_mask
-
-ROLES = tuple(role.value for role in Role)
-
-
-def capital_of(data: Scaled) -> float:
-    """The scaled capital a fraction limit refers to (never 0, so it can divide)."""
-    return data.capital if data.capital > 0 else 1.0
+from ldi.optimize.terms.measures import ROLES, capital_of, trade_mask
 
 
 @dataclass(frozen=True, kw_only=True)

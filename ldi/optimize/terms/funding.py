@@ -11,8 +11,8 @@ import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.allocation import capital_of
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.measures import capital_of
 
 
 @dataclass(frozen=True, kw_only=True)

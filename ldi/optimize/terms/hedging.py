@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.allocation import capital_of
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.measures import capital_of
 from ldi.optimize.terms.objectives import RISKS, _risk
 from ldi.units import BP
 

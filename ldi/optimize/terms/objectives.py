@@ -10,6 +10,14 @@ import numpy as np
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import Nonneg, ObjectiveTerm, Values
+from ldi.optimize.terms.measures import (
+    MeasureObjective,
+    SurplusGrowth,
+    SurplusRisk,
+    TradedAmount,
+    traded,
+    traded_amounts,
+)
 from ldi.typing import FloatArray
 
 RISKS = ("rates", "inflation")
@@ -29,29 +37,6 @@ DEFAULT_COST_BP: Mapping[str, float] = MappingProxyType(
     }
 )
 RUNNING_COST_KINDS = {"interest_rate_swap": "pv01", "inflation_swap": "ie01"}
-
-
-def trade_mask(data: Scaled, roles: tuple[str, ...]) -> FloatArray:
-    """1.0 for instruments whose role is in ``roles``."""
-    return data.mask(*(Role(r) for r in roles))
-
-
-def traded_amounts(data: Scaled, roles: tuple[str, ...]) -> FloatArray:
-    """Money traded per unit of each instrument whose role is in ``roles`` (else 0), ≥ 0.
-
-    |``Scaled.amounts``|: 1 per unit when the data is built, the value per unit once
-    instruments have aged.
-    """
-    return trade_mask(data, roles) * np.abs(data.amounts())
-
-
-def traded(ops: Ops, name: str, z: Any, p: Values) -> Any:
-    """Σ_i a_i |z_i − z0_i| with a = ``p["per_unit"]`` (nonnegative) and z0 = ``p["holdings"]``.
-
-    The trades are copied into a variable: a parameter may multiply |t| under DPP, but not
-    |z − z0|, which holds the parameter z0.
-    """
-    return p["per_unit"] @ ops.abs(ops.copy(f"{name}.trades", z - p["holdings"]))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,31 +129,24 @@ class KeyRateMismatch(ObjectiveTerm):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrackingError(ObjectiveTerm):
-    r"""Surplus variance under the factor model: ‖Gᵀ(Bᵀz − ℓ)‖² + ‖d ∘ z‖².
+class TrackingError(SurplusRisk, MeasureObjective):
+    r"""Surplus risk minimized as its square, the variance: ‖Gᵀ(Bᵀz − ℓ)‖² + ‖d ∘ z‖².
 
-    B: factor loadings per unit (rates, inflation, credit, growth), ℓ: the liabilities', G:
-    a root of the factor covariance, d: specific volatilities (``ldi.risk.factors``). Always
-    in factor form, never a dense n x n covariance. Convex. YAML: ``tracking_error``.
-    Reported as the surplus volatility (one standard deviation a year, money).
+    The square keeps a quadratic objective a QP (``SurplusRisk`` has the symbols). Reported
+    as the surplus volatility (one standard deviation a year, money). Convex.
+    YAML: ``tracking_error``.
     """
 
     kind: ClassVar[str] = "tracking_error"
-    unit: ClassVar[str] = "money a year (1 sd)"
 
     def values(self, data: Scaled) -> Values:
-        """Rotated loadings (GᵀBᵀ, factors x n), specific volatilities and ℓ G, times c.
+        """The measure's numbers times c.
 
         c = √(S₀/S) keeps the money-equivalent value σ²/S that of a fresh build when a
         re-solve moves the money scale (S₀ compiled, S current).
         """
         weight = np.sqrt(1.0 / data.money_ratio)
-        loadings, liability, specific = surplus_factors(data)
-        return {
-            "loadings": weight * loadings.T,
-            "specific": weight * specific,
-            "liability": weight * liability,
-        }
+        return {key: weight * value for key, value in self.measure_values(data).items()}
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Factor plus specific variance of the surplus (scaled by S₀ S)."""
@@ -181,36 +159,14 @@ class TrackingError(ObjectiveTerm):
         return float(np.sqrt(max(value, 0.0) * data.scales.money * data.now.money))
 
 
-def surplus_factors(data: Scaled) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(B G per unit, ℓ G scaled, specific per unit): the factor form of surplus risk."""
-    root = data.data.risk_model.root
-    loadings = data.data.loadings.to_numpy(dtype=float) @ root
-    liability = data.data.liability_loadings.to_numpy(dtype=float) @ root / data.scales.money
-    return loadings, liability, data.data.specific.to_numpy(dtype=float)
-
-
 @dataclass(frozen=True, kw_only=True)
-class ExpectedSurplusReturn(ObjectiveTerm):
-    r"""Expected surplus growth over a year: Σ_i r_i x_i − r_L (money a year).
+class ExpectedSurplusReturn(SurplusGrowth, MeasureObjective):
+    r"""Expected surplus growth over a year, Σ_i r_i x_i − r_L (money a year; ``SurplusGrowth``).
 
-    r_i: a unit's expected return in money (bond yields, stated growth returns, minus the
-    repo rate), r_L: the liabilities' growth at their discount rate. Linear; list it under
-    ``objective.maximize``. YAML: ``expected_surplus_return``.
+    List it under ``objective.maximize``. YAML: ``expected_surplus_return``.
     """
 
     kind: ClassVar[str] = "expected_surplus_return"
-    unit: ClassVar[str] = "money a year"
-
-    def values(self, data: Scaled) -> Values:
-        """Expected returns per unit and the liabilities' expected growth (scaled)."""
-        return {
-            "expected_return": data.column("expected_return"),
-            "liability": data.liability("expected_return"),
-        }
-
-    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
-        """R z − r_L (scaled)."""
-        return p["expected_return"] @ z - p["liability"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,31 +243,13 @@ class TransactionCosts(ObjectiveTerm):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Turnover(ObjectiveTerm):
-    r"""Total amount traded: Σ_i a_i |x_i − x0_i| over ``roles`` (money). YAML: ``turnover``.
+class Turnover(TradedAmount, MeasureObjective):
+    r"""Total amount traded, Σ_i a_i |x_i − x0_i| over ``roles`` (money; ``TradedAmount``).
 
-    a_i: money per unit (``traded_amounts``; 1 when the data is built). Convex.
+    YAML: ``turnover``.
     """
 
     kind: ClassVar[str] = "turnover"
-    unit: ClassVar[str] = "money"
-    roles: tuple[str, ...] = tuple(role.value for role in Role)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        ok = bool(self.roles) and set(self.roles) <= {r.value for r in Role}
-        self.check("roles", f"a list of roles from {[r.value for r in Role]}", ok)
-
-    def values(self, data: Scaled) -> Values:
-        """Money per unit traded (nonnegative, 0 outside ``roles``) and current holdings."""
-        return {
-            "per_unit": Nonneg(traded_amounts(data, self.roles)),
-            "holdings": data.holdings,
-        }
-
-    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
-        """Σ a |z − z0| (scaled)."""
-        return traded(ops, self.name, z, p)
 
 
 def _risk(name: str) -> str:

@@ -20,6 +20,7 @@ from ldi.errors import SpecError
 from ldi.optimize.model import E_WEIGHT as E_WEIGHT_RANGE
 from ldi.optimize.model import WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
 from ldi.optimize.terms.base import TERMS, ConstraintTerm, ObjectiveTerm, Term
+from ldi.optimize.terms.measures import Measure, MeasureLimit, MeasureObjective
 from ldi.validation import is_finite_number, plain
 
 for _module in pkgutil.iter_modules(package.__path__):  # each term registers itself
@@ -31,6 +32,17 @@ OBJECTIVE_TERMS: Mapping[str, type[ObjectiveTerm]] = types.MappingProxyType(
 CONSTRAINT_TERMS: Mapping[str, type[ConstraintTerm]] = types.MappingProxyType(
     typing.cast(dict[str, type[ConstraintTerm]], TERMS["constraint"])
 )
+
+
+def terms_of(measure: type[Measure]) -> tuple[type[MeasureObjective], type[MeasureLimit]]:
+    """The registered objective and limit terms of ``measure`` (exactly one of each)."""
+    (objective,) = [c for c in OBJECTIVE_TERMS.values() if issubclass(c, measure)]
+    (limit,) = [c for c in CONSTRAINT_TERMS.values() if issubclass(c, measure)]
+    assert issubclass(objective, MeasureObjective)
+    assert issubclass(limit, MeasureLimit)
+    return objective, limit
+
+
 E_ENTRY = "{path}: got {value!r}; expected a term name or a one-key mapping {{name: {{options}}}}"
 E_UNKNOWN = "{path}: unknown {what} {value!r}; expected one of {known}"
 E_OPTIONS = "{path}: got {value!r}; expected a mapping of options"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, ObjectiveTerm, Row, Sense, Term, Values
+from ldi.optimize.terms.base import Values
+from ldi.optimize.terms.measures import Measure, MeasureLimit, MeasureObjective
 from ldi.scenarios.pnl import OutcomeSettings, ScenarioEngine, tail_mean
 from ldi.typing import FloatArray
 
@@ -25,8 +26,13 @@ E_NO_SIMULATION = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class ScenarioLoss(Term):
-    """Options shared by the CVaR terms: ``confidence`` α, ``scenarios`` S and ``seed``."""
+class ScenarioLoss(Measure):
+    """CVaR at ``confidence`` α of a year's surplus loss over ``scenarios`` S moves (``seed``).
+
+    Money: the mean of the worst (1 − α) of simulated losses (see the module docstring).
+    """
+
+    unit: ClassVar[str] = "money (1y tail mean)"
 
     confidence: float = 0.95
     scenarios: int = 10_000
@@ -63,7 +69,11 @@ class ScenarioLoss(Term):
         size = float(data.data.liabilities["pv"]) / engine.liability_value  # a rescaled one
         return pnl * size / data.scales.money
 
-    def cvar(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
+    def measure_values(self, data: Scaled) -> Values:
+        """The simulated P&L per unit (S x n) and the liabilities' (S,)."""
+        return {"pnl": self.pnl(data), "liability": self.liability_pnl(data)}
+
+    def measure(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """CVaR of the loss −(P z − ℓ): Rockafellar–Uryasev, or the exact tail when numeric."""
         loss = p["liability"] - p["pnl"] @ z
         if ops.numeric:
@@ -74,56 +84,23 @@ class ScenarioLoss(Term):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CVaR(ScenarioLoss, ObjectiveTerm):
+class CVaR(ScenarioLoss, MeasureObjective):
     r"""CVaR at ``confidence`` of a year's surplus loss over ``scenarios`` simulated moves.
 
-    Money: the mean of the worst (1 − α) of simulated losses (see the module docstring).
     Convex (linear with auxiliary terms). YAML: ``cvar`` under ``objective.minimize``.
     """
 
     kind: ClassVar[str] = "cvar"
-    unit: ClassVar[str] = "money (1y tail mean)"
-
-    def values(self, data: Scaled) -> Values:
-        """The simulated P&L per unit (S x n) and the liabilities' (S,)."""
-        return {"pnl": self.pnl(data), "liability": self.liability_pnl(data)}
-
-    def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
-        """CVaR of the surplus loss (scaled)."""
-        return self.cvar(ops, data, z, p)
 
 
 @dataclass(frozen=True, kw_only=True)
-class MaxCVaR(ScenarioLoss, ConstraintTerm):
+class MaxCVaR(ScenarioLoss, MeasureLimit):
     r"""CVaR of a year's surplus loss ≤ ``max`` x the liabilities' PV.
 
     The same CVaR as the ``cvar`` objective; the row is in fractions of the liabilities' PV.
-    Linear with auxiliary terms. YAML: ``cvar`` under ``constraints``.
+    Linear with auxiliary terms. Row ``max_cvar``. YAML: ``cvar`` under ``constraints``.
     """
 
     kind: ClassVar[str] = "cvar"
     tunable: ClassVar[frozenset[str]] = frozenset({"max"})
     max: float = 0.1
-
-    def default_name(self) -> str:
-        """``max_cvar``, apart from the ``cvar`` objective term."""
-        return "max_cvar"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("max", low=0.0)
-
-    def values(self, data: Scaled) -> Values:
-        """The simulated P&L per unit and the liabilities', the limit and the unit (scaled)."""
-        liability = data.liability("pv")
-        return {
-            "pnl": self.pnl(data),
-            "liability": self.liability_pnl(data),
-            "max": self.max * liability,
-            "unit": liability,
-        }
-
-    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
-        """One row as a fraction of the liabilities' PV."""
-        value = self.cvar(ops, data, z, p)
-        return [Row(self.name, value, Sense.LE, p["max"], p["unit"])]

@@ -16,6 +16,7 @@ from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError, InfeasibleError, LDIError, LDIWarning, SolveError
 from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
+from ldi.io.record import DecisionRecord
 from ldi.io.result_file import read_positions, read_result
 from ldi.io.schema import SimulationSpec
 from ldi.optimize.frontier import POINTS, SCENARIOS_MIN
@@ -121,12 +122,12 @@ def _solve(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
     _check_outputs(args, _inputs(args, problem), FILE_NAMES)
     result = problem.solve(args.solver)
-    print(SolveSummary(result).as_text())  # before any write: a failed write keeps it
+    print(SolveSummary.of(result).as_text())  # before any write: a failed write keeps it
     if args.json or args.out or args.report:  # the record runs the stresses: only on request
         record = decision_record(problem, result)
         page = _report_page(record) if args.report else None  # drawn before any write
         if args.json:
-            _write_json(args.json, record)
+            _write_json(args.json, record.to_dict())
         if args.out:
             _write_outputs(args, problem, result, record, started)
         if page is not None:
@@ -223,12 +224,12 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_report(path: str, record: dict[str, Any]) -> None:
+def _write_report(path: str, record: DecisionRecord) -> None:
     """The HTML report of ``record``, written atomically (``--out``); its path on standard error."""
     _write_text(path, _report_page(record), "--out")
 
 
-def _report_page(record: dict[str, Any]) -> str:
+def _report_page(record: DecisionRecord) -> str:
     """The self-contained HTML report of ``record``, its charts drawn."""
     from ldi.reporting.html_report import html_report, record_charts
 
@@ -236,7 +237,7 @@ def _report_page(record: dict[str, Any]) -> str:
 
 
 def _write_outputs(
-    args: argparse.Namespace, problem: "Any", result: "Any", record: dict[str, Any], started: str
+    args: argparse.Namespace, problem: "Any", result: "Any", record: DecisionRecord, started: str
 ) -> None:
     """The solve's JSON, CSV and Markdown outputs and their manifest, into ``--out``."""
     from ldi.reporting.outputs import solve_files, write_outputs

@@ -1,9 +1,9 @@
 """Result files: what ``ldi solve --json`` writes, read back for ``ldi report`` and ``--positions``.
 
-A result file is a decision record (``ldi.reporting.record``) as JSON. It is read as a
+A result file is a decision record (``ldi.io.record.DecisionRecord``) as JSON. It is read as a
 regular file of at most ``MAX_RESULT_BYTES`` of UTF-8 (``ldi.storage.files``), parsed with no key
-twice in one object, then checked against pydantic models of what the report reads: each key
-it needs, of the type it needs. Numbers must be finite: JSON's ``NaN`` and ``Infinity``
+twice in one object, then checked against the record's pydantic models: each key the reports
+need, of the type they need. Numbers must be finite: JSON's ``NaN`` and ``Infinity``
 (which Python's reader accepts) are refused, while ``null`` stands for a number the solve did
 not have, as ``ldi solve`` writes it. Keys the models do not name are kept as they are, so
 a record from a later version still reads.
@@ -15,22 +15,13 @@ and what is wrong; it quotes nothing from the file but the names of keys.
 import json
 import math
 import os
-import re
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ValidationError
 
 from ldi.errors import DataError
+from ldi.io.record import DecisionRecord, Number, RecordModel
 from ldi.plausible import MONEY
-from ldi.scenarios.pnl import OUTCOME_ROWS
 from ldi.storage.files import UnreadableFile, read_text
 
 MAX_RESULT_BYTES = 64 * 2**20  # 64 MiB
@@ -40,10 +31,6 @@ E_DUPLICATE_KEY = "key {key!r} appears twice in one object"
 E_NO_POSITIONS = "no positions"
 E_UNKNOWN_IDS = "{key}: ids {ids} are not among the result's instruments"
 E_NULL_POSITIONS = "no position for {ids} (the solve ended {status!r})"
-E_ROWS = "no {missing} row; expected rows {expected} among the measures"
-E_KEY_ROWS = "no {measure}_<k>y rows; expected key-rate rows such as {measure}_10y"
-E_COLUMNS = "{where} has no {missing!r}; expected the columns {expected}"
-EXPOSURE_ROWS = ("pv", "pv01", "ie01")
 # What a pydantic error type means, after "got <value>, ".
 NOT_A = {
     "float_type": "not a number",
@@ -58,246 +45,25 @@ NOT_A = {
     "finite_number": "not a finite number",
 }
 
-Number = float | None  # null: a number the solve did not have
 Model = TypeVar("Model", bound=BaseModel)
 
 
-class _Record(BaseModel):
-    """Strict JSON types (no text for numbers), finite numbers, other keys kept."""
-
-    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
-
-
-class _NumericRow(_Record):
-    """A row whose other keys are all numbers (the report converts them to floats)."""
-
-    __pydantic_extra__: dict[str, Number] = Field(init=False)
-
-
-class ExposureRow(_NumericRow):
-    """One measure (``pv``, ``pv01``, ``pv01_10y``, ...) of assets and liabilities (money)."""
-
-    measure: str
-    assets_before: Number
-    assets: Number
-    liabilities: Number
-    hedge_ratio: Number
-
-
-class BucketRow(_NumericRow):
-    """Hedge ratios at one key tenor (years)."""
-
-    key: float
-
-
-class ObjectiveRow(_Record):
-    """One objective term: its sense, weight, value in its unit and contribution."""
-
-    term: str
-    sense: str
-    weight: float
-    value: Number
-    unit: str | None
-    contribution: Number
-
-
-class ConstraintRow(_Record):
-    """One constraint row; value, bound, slack and shadow price when the solve had them."""
-
-    row: str
-    term: str
-    kind: str
-    binding: bool
-    sense: str | None = None
-    value: Number = None
-    bound: Number = None
-    slack: Number = None
-    shadow_price: Number = None
-
-
-class SolverRecord(_Record):
-    """The solver's name, final status and time (seconds)."""
-
-    name: str | None = None
-    status: str | None = None
-    time_s: float = 0.0
-
-
-class DiagnosisRow(_Record):
-    """One row an elastic solve relaxed: text or numbers beside its name."""
-
-    __pydantic_extra__: dict[str, str | bool | Number] = Field(init=False)
-    row: str
-
-
-class DiagnosisRecord(_Record):
-    """Why a problem is infeasible."""
-
-    message: str
-    rows: list[DiagnosisRow]
-
-
-class RiseRow(_NumericRow):
-    """Collateral figures under one rise (``nominal``, ``real``), before and after."""
-
-    rise: str
-
-
-class CollateralRecord(_Record):
-    """The collateral headroom and resilience, before and after the solve."""
-
-    title: str
-    headroom: list[RiseRow]
-    resilience: list[RiseRow]
-
-    @model_validator(mode="after")
-    def _columns(self) -> "CollateralRecord":
-        """Each row has the columns of every side (before, after) the headroom shows."""
-        sides = [
-            side
-            for side in ("before", "after")
-            if any(f"headroom_{side}" in (row.model_extra or {}) for row in self.headroom)
-        ]
-        for table, measures in (
-            ("headroom", ("called", "available", "headroom")),
-            ("resilience", ("absorbable_bp", "zero_nav_bp")),
-        ):
-            for i, row in enumerate(getattr(self, table)):
-                for side in sides:
-                    expected = [f"{measure}_{side}" for measure in measures]
-                    missing = [c for c in expected if c not in (row.model_extra or {})]
-                    if missing:
-                        where = f"{table}[{i}]"
-                        message = E_COLUMNS.format(
-                            where=where, missing=missing[0], expected=expected
-                        )
-                        raise ValueError(message)
-        return self
-
-
-class OutcomeRow(_NumericRow):
-    """One simulated outcome measure, before and after."""
-
-    measure: str
-
-
-class OutcomesRecord(_Record):
-    """Simulated one-year outcomes and the settings that drew them."""
-
-    scenarios: int
-    seed: int | None = None
-    scenario_file: str | None = None
-    confidence: float
-    surplus_var_limit: Number
-    var_breached: dict[str, bool]
-    outcomes: list[OutcomeRow]
-
-    @field_validator("outcomes")
-    @classmethod
-    def _every_measure(cls, rows: list[OutcomeRow]) -> list[OutcomeRow]:
-        _with_rows([row.measure for row in rows], OUTCOME_ROWS)
-        return rows
-
-
-class InstrumentRow(_Record):
-    """An instrument's id and kind."""
-
-    id: str
-    kind: str
-
-
-class CashflowRow(_Record):
-    """The liabilities' fixed and inflation-linked money paid in one year."""
-
-    year: int
-    fixed: Number
-    inflation_linked: Number
-
-
-class StressRow(_Record):
-    """One stress scenario's outcome for the solved positions (money; ratios)."""
-
-    scenario: str
-    asset_change: Number
-    liability_change: Number
-    surplus_change: Number
-    funding_ratio_before: Number
-    funding_ratio_after: Number
-    collateral_needed: Number
-    collateral_available: Number
-    headroom: Number
-
-
-class PoolRow(_Record):
-    """A collateral pool's use in the tightest stress (money)."""
-
-    pool: str
-    used: Number
-    left: Number
-
-
-class WaterfallRecord(_Record):
-    """The collateral waterfall of the stress that leaves the least headroom."""
-
-    scenario: str
-    pools: list[PoolRow]
-
-
-class ResultFile(_Record):
-    """A decision record: the keys the report reads (see the module docstring)."""
-
-    name: str
-    currency: str
-    status: str
-    solver: SolverRecord
-    scale: float
-    positions: dict[str, Number]
-    holdings: dict[str, Number]
-    trades: dict[str, Number]
-    exposures: list[ExposureRow]
-    buckets: list[BucketRow]
-    funding_ratio: Number = None
-    hedge_ratios: dict[str, Number] | None = None
-    before: dict[str, Number] | None = None
-    objective_value: Number = None
-    objective: list[ObjectiveRow] | None = None
-    constraints: list[ConstraintRow] | None = None
-    diagnosis: DiagnosisRecord | None = None
-    collateral: CollateralRecord | None = None
-    outcomes: OutcomesRecord | None = None
-    valuation_date: str | None = None
-    instruments: list[InstrumentRow] | None = None
-    liability_cashflows: list[CashflowRow] | None = None
-    stress: list[StressRow] | None = None
-    waterfall: WaterfallRecord | None = None
-
-    @field_validator("exposures")
-    @classmethod
-    def _measures(cls, rows: list[ExposureRow]) -> list[ExposureRow]:
-        measures = [row.measure for row in rows]
-        _with_rows(measures, EXPOSURE_ROWS)
-        for measure in ("pv01", "ie01"):
-            if not any(re.fullmatch(rf"{measure}_\d+(\.\d+)?y", m) for m in measures):
-                raise ValueError(E_KEY_ROWS.format(measure=measure))
-        return rows
-
-
-class PositionsFile(_Record):
+class PositionsFile(RecordModel):
     """What ``--positions`` reads: the positions by id, and the solve's status."""
 
     positions: dict[str, Number]
     status: str | None = None
 
 
-def read_result(file: str | os.PathLike[str]) -> dict[str, Any]:
+def read_result(file: str | os.PathLike[str]) -> DecisionRecord:
     """The decision record in ``file``, checked (see the module docstring)."""
     data = _json(file)
     if not isinstance(data, dict):
         raise DataError(E_RESULT.format(file=file, problem=f"got {_shown(data)}, not a mapping"))
-    record = _validated(ResultFile, data, file).model_dump(exclude_unset=True)
-    known = {row["id"] for row in record.get("instruments") or ()}
+    record = _validated(DecisionRecord, data, file)
+    known = {row.id for row in record.instruments or ()}
     for key in ("positions", "holdings", "trades") if known else ():
-        unknown = sorted(set(record.get(key) or {}) - known)
+        unknown = sorted(set(getattr(record, key)) - known)
         if unknown:
             problem = E_UNKNOWN_IDS.format(key=key, ids=unknown)
             raise DataError(E_RESULT.format(file=file, problem=problem))
@@ -363,14 +129,6 @@ def _validated(model: type[Model], data: dict[str, Any], file: object) -> Model:
         else:
             problem = f"{path}: {item['msg'].removeprefix('Value error, ')}"
         raise DataError(E_RESULT.format(file=file, problem=problem)) from None
-
-
-def _with_rows(names: Sequence[str], required: Sequence[str]) -> None:
-    """Raise a ValueError naming the first of ``required`` not among ``names``."""
-    for name in required:
-        if name not in names:
-            expected = ", ".join(repr(r) for r in required[:-1]) + f" and {required[-1]!r}"
-            raise ValueError(E_ROWS.format(missing=repr(name), expected=expected))
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

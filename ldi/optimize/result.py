@@ -157,6 +157,8 @@ class LDIResult:
                     "title": self.diagnosis.title,
                     "message": self.diagnosis.message,
                     "rows": _records(self.diagnosis.table, "row"),
+                    "index": self.diagnosis.table.index.name or "row",
+                    "columns": [str(c) for c in self.diagnosis.table.columns],
                 },
                 "verification": None
                 if self.verification is None

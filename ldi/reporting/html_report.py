@@ -5,8 +5,9 @@ the problem and its solve, the funding position before and after, the diagnosis 
 infeasible, allocation and trades, the objective's terms, hedge ratios by key tenor, the
 collateral headroom and the simulated outcomes (when the solve has them), every constraint
 (binding ones highlighted, with shadow prices) and the stress outcomes; each chart sits in
-the section it illustrates. It is drawn from a record (``ldi.reporting.record``) with the
-solve summary's table builders, so a live solve and a result file give the same figures.
+the section it illustrates. It is drawn from a decision record (``ldi.io.record``) with the
+solve summary's tables (``SolveSummary`` of the same record), so a live solve, a result file
+and the text summary give the same figures.
 """
 
 import base64
@@ -16,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 
+from ldi.io.record import DecisionRecord, SolverRecord
 from ldi.reporting.solve_report import (
-    allocation_table,
-    collateral_table,
-    headline_table,
+    SolveSummary,
+    exposure_frame,
+    instrument_kinds,
     liquidity_binds,
-    outcomes_table,
+    rows_frame,
 )
 from ldi.reporting.tables import number, percent
 
@@ -52,7 +54,7 @@ DIAGNOSIS_HEADINGS = {
 
 
 def html_report(
-    record: Mapping[str, Any], charts: Mapping[str, Mapping[str, bytes]] | None = None
+    record: DecisionRecord, charts: Mapping[str, Mapping[str, bytes]] | None = None
 ) -> str:
     """The report as one HTML document; ``charts``: PNG images by caption, by section.
 
@@ -60,36 +62,37 @@ def html_report(
     hedging and stress.
     """
     charts = charts or {}
-    currency = str(record["currency"])
-    title = html.escape(str(record["name"]))
-    status = str(record["status"])
+    summary = SolveSummary(record)
+    currency = record.currency
+    title = html.escape(record.name)
+    status = record.status
     parts = [
         f"<h1>{title}</h1>",
         f'<p>Status: <span class="status {_status_class(status)}">{html.escape(status)}</span>'
-        f" &middot; Solver: {html.escape(_solver_line(record['solver']))}"
+        f" &middot; Solver: {html.escape(_solver_line(record.solver))}"
         f" &middot; Money in {html.escape(currency)}</p>",
         "<h2>Problem</h2>",
         _table(problem_table(record)),
         *_images(charts.get("liabilities")),
         "<h2>Funding position</h2>",
-        _table(funding_table(record)),
+        _table(summary.headline()),
         _table(balance_table(record), _money),
     ]
-    if record.get("diagnosis"):
-        diagnosis = record["diagnosis"]
-        title = str(diagnosis.get("title", "Infeasible"))
+    diagnosis = record.diagnosis
+    if diagnosis is not None:
+        title = diagnosis.title
         heading = DIAGNOSIS_HEADINGS.get(title, "Why there is no answer")
         parts += [
             f"<h2>{heading}</h2>",
-            f'<p class="infeasible">{html.escape(diagnosis["message"])}</p>',
+            f'<p class="infeasible">{html.escape(diagnosis.message)}</p>',
         ]
-        if diagnosis["rows"]:
-            parts.append(_table(pd.DataFrame(diagnosis["rows"]).set_index("row"), _figure))
-    solved = record.get("objective_value") is not None
+        if diagnosis.rows:
+            parts.append(_table(rows_frame(diagnosis.rows, "row"), _figure))
+    solved = record.objective_value is not None
     if solved:
         parts += [
             "<h2>Allocation and trades</h2>",
-            _table(allocation(record), _money),
+            _table(summary.allocation(), _money),
             *_images(charts.get("allocation")),
             "<h2>Objective</h2>",
             '<p class="note">Contributions are in money-equivalent units: each term scaled '
@@ -100,20 +103,20 @@ def html_report(
     if solved:
         parts.append(_table(bucket_table(record), percent))
     parts += _images(charts.get("hedging"))
-    if solved and record.get("collateral"):
-        collateral = record["collateral"]
+    if solved and record.collateral is not None:
+        collateral = summary.collateral()
+        assert collateral is not None
         parts += [
-            f"<h2>Collateral ({html.escape(collateral['title'])})</h2>",
-            _table(collateral_block(record)),
+            f"<h2>Collateral ({html.escape(record.collateral.title)})</h2>",
+            _table(collateral),
             f"<p>{html.escape(liquidity_binds(_binding_kinds(record)))}</p>",
         ]
-    if solved and record.get("outcomes"):
-        outcomes = record["outcomes"]
-        file = outcomes.get("scenario_file")  # none in results written before scenario files
-        source = f" from {html.escape(file)}" if file else f", seed {outcomes['seed']}"
+    if solved and record.outcomes is not None:
+        outcomes = summary.outcomes()
+        assert outcomes is not None
         parts += [
-            f"<h2>Simulated one-year outcomes ({outcomes['scenarios']:,} scenarios{source})</h2>",
-            _table(outcomes_block(record)),
+            f"<h2>Simulated one-year outcomes ({html.escape(record.outcomes.source)})</h2>",
+            _table(outcomes),
         ]
     constraints = constraint_table(record)
     if not constraints.empty:
@@ -124,7 +127,7 @@ def html_report(
             "the objective per unit of a limit's bound.</p>",
             _table(constraints, _figure, highlight=binding),
         ]
-    if record.get("stress"):
+    if record.stress:
         parts += [
             "<h2>Stress scenarios (optimized positions)</h2>",
             _table(stress_table(record), _figure),
@@ -138,50 +141,50 @@ def html_report(
     )
 
 
-def record_charts(record: Mapping[str, Any]) -> dict[str, dict[str, bytes]]:
+def record_charts(record: DecisionRecord) -> dict[str, dict[str, bytes]]:
     """The report's charts as PNG by caption, by section, each drawn when its data is there."""
     from ldi.reporting import plots
 
-    currency = str(record["currency"])
+    currency = record.currency
     sections: dict[str, dict[str, Any]] = {}
-    if record.get("liability_cashflows"):
-        flows = pd.DataFrame(record["liability_cashflows"])
+    if record.liability_cashflows:
+        flows = rows_frame(record.liability_cashflows, "year").reset_index()
         sections["liabilities"] = {
             "Liability cash flows by year": plots.cashflow_profile(
                 flows["year"], flows["fixed"], flows["inflation_linked"], currency
             )
         }
-    if record.get("objective_value") is not None:
-        kinds = _kinds(record)
+    if record.objective_value is not None:
+        kinds = instrument_kinds(record).to_dict()
         sections["allocation"] = {
             "Allocation before and after, and trades": plots.allocation_chart(
-                pd.Series(record["positions"], dtype=float),
-                pd.Series(record["holdings"], dtype=float),
+                pd.Series(record.positions, dtype=float),
+                pd.Series(record.holdings, dtype=float),
                 currency,
                 labels=kinds or None,
             )
         }
-    exposures = pd.DataFrame(record["exposures"]).set_index("measure")
+    exposures = rows_frame(record.exposures, "measure")
     sections["hedging"] = {
         f"Key-rate {risk} exposure and hedge ratio per bucket": plots.key_rate_profile(
             exposures, risk, currency
         )
         for risk in ("rates", "inflation")
     }
-    if record.get("stress"):
-        stress = pd.DataFrame(record["stress"]).set_index("scenario")
+    if record.stress:
+        stress = rows_frame(record.stress, "scenario")
         sections["stress"] = {
             "Stress scenarios: changes and funding ratio": plots.stress_impacts(stress, currency),
             "Collateral called and available under each stress": plots.collateral_headroom(
                 stress, currency
             ),
         }
-    if record.get("waterfall"):
-        waterfall = record["waterfall"]
-        pools = pd.DataFrame(waterfall["pools"]).set_index("pool")
-        caption = f"Collateral waterfall of the tightest stress ({waterfall['scenario']})"
+    waterfall = record.waterfall
+    if waterfall is not None:
+        pools = rows_frame(waterfall.pools, "pool")
+        caption = f"Collateral waterfall of the tightest stress ({waterfall.scenario})"
         sections.setdefault("stress", {})[caption] = plots.collateral_waterfall(
-            pools, waterfall["scenario"], currency
+            pools, waterfall.scenario, currency
         )
     return {
         section: {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
@@ -189,21 +192,20 @@ def record_charts(record: Mapping[str, Any]) -> dict[str, dict[str, bytes]]:
     }
 
 
-def problem_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def problem_table(record: DecisionRecord) -> pd.DataFrame:
     """What was solved: valuation date, the liabilities' size, the instruments and the terms."""
-    pv = _exposures(record)
-    liabilities = pv["liabilities"]
-    objective = record.get("objective") or []
-    terms = {row["term"] for row in record.get("constraints") or []}
+    liabilities = exposure_frame(record)["liabilities"]
+    objective = record.objective or []
+    terms = {row.term for row in record.constraints or []}
     rows = {
-        "Valued": record.get("valuation_date") or "not stated",
+        "Valued": record.valuation_date or "not stated",
         "Liabilities, value": _money(liabilities["pv"]),
         "Liabilities, PV01 / IE01 (per bp)": (
             f"{_money(liabilities['pv01'])} / {_money(liabilities['ie01'])}"
         ),
-        "Instruments": f"{len(record.get('instruments') or record['positions'])}",
+        "Instruments": f"{len(record.instruments or record.positions)}",
         "Objective": "; ".join(
-            f"{row['sense']} {row['term']} (weight {row['weight']:g})" for row in objective
+            f"{row.sense} {row.term} (weight {row.weight:g})" for row in objective
         )
         or "none",
         "Constraints": ", ".join(sorted(terms)) or "none",
@@ -211,19 +213,12 @@ def problem_table(record: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({"": rows}).rename_axis("")
 
 
-def funding_table(record: Mapping[str, Any]) -> pd.DataFrame:
-    """Funding and hedge ratios, the assets' value and the surplus, before and after."""
-    after = {"funding_ratio": record.get("funding_ratio"), **(record.get("hedge_ratios") or {})}
-    pv = _exposures(record).loc["pv"]
-    return headline_table(record.get("before") or {}, after, pv, str(record["currency"]))
-
-
-def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def balance_table(record: DecisionRecord) -> pd.DataFrame:
     """Assets, liabilities and surplus (PV), and their PV01 and IE01, before and after (money).
 
     After is blank when the solve has no positions (JSON nulls read as NaN).
     """
-    exposures = _exposures(record)
+    exposures = exposure_frame(record)
     rows = {}
     for measure, label in (("pv", "value"), ("pv01", "PV01 (per bp)"), ("ie01", "IE01 (per bp)")):
         row = exposures.loc[measure]
@@ -236,87 +231,44 @@ def balance_table(record: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, index=["Before", "After"]).T
 
 
-def allocation(record: Mapping[str, Any]) -> pd.DataFrame:
-    """Kind, holding, position and trade per instrument held before or after (money)."""
-    return allocation_table(
-        pd.Series(_kinds(record), dtype=object),
-        pd.Series(record["holdings"], dtype=float),
-        pd.Series(record["positions"], dtype=float),
-        float(record["scale"]),
-    )
-
-
-def objective_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def objective_table(record: DecisionRecord) -> pd.DataFrame:
     """Each objective term: sense, weight, value in its unit and contribution."""
-    frame = pd.DataFrame(record.get("objective") or [])
-    if frame.empty:
-        return frame
+    if not record.objective:
+        return pd.DataFrame()
     columns = ["sense", "weight", "value", "unit", "contribution"]
-    return frame.set_index("term")[columns].rename_axis("Term")
+    return rows_frame(record.objective, "term")[columns].rename_axis("Term")
 
 
-def collateral_block(record: Mapping[str, Any]) -> pd.DataFrame:
-    """The solve summary's collateral table from the record.
-
-    The record writes a rise beyond the search range as null, read back here as inf.
-    """
-    collateral = record["collateral"]
-    table = pd.DataFrame(collateral["headroom"]).set_index("rise").astype(float)
-    resilience = pd.DataFrame(collateral["resilience"]).set_index("rise").astype(float)
-    return collateral_table(table, resilience.fillna(float("inf")))
-
-
-def outcomes_block(record: Mapping[str, Any]) -> pd.DataFrame:
-    """The solve summary's simulated outcomes table from the record."""
-    outcomes = record["outcomes"]
-    table = pd.DataFrame(outcomes["outcomes"]).set_index("measure").astype(float)
-    return outcomes_table(
-        table, outcomes["confidence"], outcomes["surplus_var_limit"], outcomes["var_breached"]
-    )
-
-
-def bucket_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def bucket_table(record: DecisionRecord) -> pd.DataFrame:
     """Rates and inflation hedge ratios per key tenor (years)."""
-    frame = pd.DataFrame(record["buckets"]).set_index("key")
+    frame = rows_frame(record.buckets, "key")
     frame.index = [f"{k:g}y" for k in frame.index]
     return frame.rename(columns=str.capitalize).rename_axis("Key")
 
 
-def constraint_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def constraint_table(record: DecisionRecord) -> pd.DataFrame:
     """Every constraint row: sense, value, bound, slack, shadow price and whether it binds."""
-    rows = record.get("constraints") or []
-    if not rows:
+    if not record.constraints:
         return pd.DataFrame()
-    frame = pd.DataFrame(rows).set_index("row")
+    frame = rows_frame(record.constraints, "row")
     columns = [
         c for c in ("sense", "value", "bound", "slack", "shadow_price", "binding") if c in frame
     ]
     return frame[columns].rename_axis("Row")
 
 
-def stress_table(record: Mapping[str, Any]) -> pd.DataFrame:
+def stress_table(record: DecisionRecord) -> pd.DataFrame:
     """Per scenario: asset, liability and surplus change, funding ratio and headroom."""
-    frame = pd.DataFrame(record["stress"]).set_index("scenario")
+    frame = rows_frame(record.stress or [], "scenario")
     shown = frame[["asset_change", "liability_change", "surplus_change", "headroom"]]
     shown = shown.map(_money)
     shown.insert(3, "funding_ratio_after", frame["funding_ratio_after"].map(percent))
     return shown.rename(columns=lambda c: c.replace("_", " ").capitalize()).rename_axis("Scenario")
 
 
-def _exposures(record: Mapping[str, Any]) -> pd.DataFrame:
-    """The exposures (index: pv, pv01, ie01, ...) in money; JSON nulls as NaN."""
-    frame = pd.DataFrame(record["exposures"]).set_index("measure")
-    return frame.drop(columns="hedge_ratio").astype(float)
-
-
-def _kinds(record: Mapping[str, Any]) -> dict[str, str]:
-    """Each instrument's kind by id (none in a record without its instruments)."""
-    return {row["id"]: row["kind"] for row in record.get("instruments") or []}
-
-
-def _binding_kinds(record: Mapping[str, Any]) -> pd.Series:
-    rows = [row for row in record.get("constraints") or [] if row.get("binding")]
-    return pd.Series({row["row"]: row["kind"] for row in rows}, dtype=object)
+def _binding_kinds(record: DecisionRecord) -> pd.Series:
+    rows = [row for row in record.constraints or [] if row.binding]
+    return pd.Series({row.row: row.kind for row in rows}, dtype=object)
 
 
 def _table(
@@ -363,8 +315,8 @@ def _status_class(status: str) -> str:
     return "infeasible" if status == "infeasible" else ""
 
 
-def _solver_line(solver: Mapping[str, Any]) -> str:
-    return f"{solver.get('name')}, {solver.get('status')}, {solver.get('time_s', 0.0):.3f} s"
+def _solver_line(solver: SolverRecord) -> str:
+    return f"{solver.name}, {solver.status}, {solver.time_s:.3f} s"
 
 
 def _figure(value: Any) -> str:

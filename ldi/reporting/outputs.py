@@ -13,8 +13,8 @@ quoted), and the Markdown shows names as plain text (``ldi.reporting.escaping``)
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from ldi.io.record import DecisionRecord
 from ldi.optimize.result import LDIResult
 from ldi.reporting.escaping import csv_table
 from ldi.reporting.solve_report import SolveSummary
@@ -30,10 +30,10 @@ FILE_NAMES = (  # what `ldi solve --out` writes: solve_files' names, then the ma
 )
 
 
-def solve_files(result: LDIResult, record: Mapping[str, Any]) -> dict[str, str]:
+def solve_files(result: LDIResult, record: DecisionRecord) -> dict[str, str]:
     """The outputs of ``result`` by file name: result.json, CSV tables and summary.md.
 
-    result.json is the decision ``record`` (``ldi.reporting.record``).
+    result.json is the decision ``record`` (``ldi.reporting.record``); summary.md its summary.
     positions.csv: id, kind, role, holding, position and trade (units as in
     ``LDIResult``); exposures.csv: the exposure table (pv, pv01, ie01, cs01, key rates);
     constraints.csv: every constraint row with its slack, binding flag and shadow price.
@@ -42,11 +42,11 @@ def solve_files(result: LDIResult, record: Mapping[str, Any]) -> dict[str, str]:
         holding=result.holdings, position=result.positions, trade=result.trades
     ).rename_axis("id")
     return {
-        "result.json": json.dumps(record, indent=2) + "\n",
+        "result.json": json.dumps(record.to_dict(), indent=2) + "\n",
         "positions.csv": csv_table(positions),
         "exposures.csv": csv_table(result.exposures.rename_axis("measure")),
         "constraints.csv": csv_table(result.constraints.rename_axis("row")),
-        "summary.md": SolveSummary(result).as_markdown(),
+        "summary.md": SolveSummary(record).as_markdown(),
     }
 
 

@@ -1,10 +1,11 @@
-"""A decision record: a solve's result with what a report shows beside it.
+"""The decision record of a solve (``ldi.io.record.DecisionRecord``), built from its result.
 
-The result (``LDIResult.to_dict``), the liabilities' cash flows by year in money (the
-inflation-linked ones projected on the breakeven curve), each instrument's kind and role,
-the stress outcomes of the solved positions and the collateral waterfall of the scenario
-that leaves the least headroom. ``ldi solve --json`` writes it, so
-``ldi report RESULT.json`` can draw the whole report from the file alone.
+The result (``LDIResult.to_dict``), each instrument's kind and role, and with the problem:
+the valuation date, the liabilities' cash flows by year in money (the inflation-linked ones
+projected on the breakeven curve), the stress outcomes of the solved positions and the
+collateral waterfall of the scenario that leaves the least headroom. ``ldi solve --json``
+writes it, so ``ldi report RESULT.json`` can draw the whole report from the file alone; the
+solve summary renders the same record.
 """
 
 from typing import Any
@@ -12,20 +13,19 @@ from typing import Any
 import numpy as np
 
 from ldi.instruments.pricing import money_flows
+from ldi.io.record import DecisionRecord
 from ldi.optimize.result import LDIResult
 from ldi.problem import Problem
 from ldi.storage.json_safe import json_safe
 from ldi.stress import stress_test
 
 
-def decision_record(problem: Problem, result: LDIResult) -> dict[str, Any]:
-    """The record of ``result``, a solve of ``problem`` (see the module docstring)."""
-    record = result.to_dict()
+def decision_record(problem: Problem, result: LDIResult) -> DecisionRecord:
+    """The record of ``result``, a solve of ``problem``; the stresses run when it is optimal."""
+    record = _result_keys(result)
     date = problem.valuation_date
     record["valuation_date"] = date.isoformat() if date else None
-    record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = liability_cashflows(problem)
-    record["stress"] = record["waterfall"] = None
     if result.ok:
         stress = stress_test(problem, result.positions, portfolio="optimized positions")
         outcomes = stress.outcomes
@@ -33,7 +33,21 @@ def decision_record(problem: Problem, result: LDIResult) -> dict[str, Any]:
         worst = str(outcomes["headroom"].idxmin())
         pools = stress.waterfalls[worst].rename_axis("pool").reset_index()
         record["waterfall"] = {"scenario": worst, "pools": pools.to_dict("records")}
-    return json_safe(record)
+    return DecisionRecord.model_validate(json_safe(record))
+
+
+def result_record(result: LDIResult) -> DecisionRecord:
+    """The record of ``result`` alone: no valuation date, cash flows or stresses (None)."""
+    return DecisionRecord.model_validate(json_safe(_result_keys(result)))
+
+
+def _result_keys(result: LDIResult) -> dict[str, Any]:
+    """The result's dictionary and its instruments; the problem's keys None, in their place."""
+    record = result.to_dict()
+    record["valuation_date"] = None
+    record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
+    record["liability_cashflows"] = record["stress"] = record["waterfall"] = None
+    return record
 
 
 def liability_cashflows(problem: Problem) -> list[dict[str, float]]:

@@ -1,21 +1,26 @@
 """The solve summary: status, funding and hedge ratios, allocation and trades, binding limits.
 
 Three renderings of the same tables: text for terminals (``ldi solve``), Markdown for
-automation and HTML for notebooks. Every number comes from the ``LDIResult``. The tables
-are built by module functions over plain frames, which the HTML report
-(``ldi.reporting.html_report``) calls with a decision record's data.
+automation and HTML for notebooks. Every number comes from a decision record
+(``ldi.io.record.DecisionRecord``), the one the HTML report (``ldi.reporting.html_report``)
+draws too: ``SolveSummary.of(result)`` builds it from a result straight after a solve, and a
+record read back from ``ldi solve --json`` gives the same summary. The tables are built by
+module functions over plain frames, which the HTML report calls as well.
 """
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from ldi.io.record import DecisionRecord, DiagnosisRecord, RecordModel
 from ldi.liquidity.buffer import SEARCH_BP
-from ldi.optimize.result import LDIResult
+from ldi.optimize.result import CONSTRAINT_COLUMNS, OBJECTIVE_COLUMNS, LDIResult
+from ldi.optimize.solvers import Status
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS
 from ldi.reporting.escaping import markdown_text
+from ldi.reporting.record import result_record
 from ldi.reporting.tables import number, percent, render, rise_bp
 
 LEGEND = (
@@ -25,49 +30,77 @@ LEGEND = (
     "scaled by the liabilities' PV, times its weight; maximized terms count negative).\n"
     "Shadow price: change in the objective per unit of a limit's bound."
 )
+E_NOT_A_RECORD = (
+    "SolveSummary renders a DecisionRecord, got {got}; summarise a result with "
+    "SolveSummary.of(result)"
+)
 
 
 @dataclass(frozen=True, eq=False)
 class SolveSummary:
-    """Readable tables of one result."""
+    """Readable tables of one decision record (``SolveSummary.of(result)`` after a solve)."""
 
-    result: LDIResult
+    record: DecisionRecord
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.record, DecisionRecord):
+            raise TypeError(E_NOT_A_RECORD.format(got=type(self.record).__name__))
+
+    @classmethod
+    def of(cls, result: LDIResult) -> "SolveSummary":
+        """The summary of ``result``: its record without the problem's keys or stresses."""
+        return cls(result_record(result))
+
+    @property
+    def ok(self) -> bool:
+        """True when the record's positions are a verified optimum (status optimal)."""
+        return self.record.status == Status.OPTIMAL
 
     def headline(self) -> pd.DataFrame:
         """Funding and hedge ratios, then the assets' value and the surplus, before and after."""
-        r = self.result
-        after = {"funding_ratio": r.funding_ratio, **r.hedge_ratios}
-        return headline_table(r.before, after, r.exposures.loc["pv"], r.currency)
+        r = self.record
+        after = {"funding_ratio": r.funding_ratio, **(r.hedge_ratios or {})}
+        return headline_table(r.before or {}, after, exposure_frame(r).loc["pv"], r.currency)
 
     def collateral(self) -> pd.DataFrame | None:
         """Collateral called, available and headroom per tested rise, and resilience (bp).
 
         None when the problem has no collateral buffer or liquidity coverage constraint.
+        The record writes a rise beyond the search range as null, read here as inf.
         """
-        summary = self.result.collateral
+        summary = self.record.collateral
         if summary is None:
             return None
-        return collateral_table(summary.table, summary.resilience)
+        table = rows_frame(summary.headroom, "rise").astype(float)
+        resilience = rows_frame(summary.resilience, "rise").astype(float)
+        return collateral_table(table, resilience.fillna(float("inf")))
 
     def outcomes(self) -> pd.DataFrame | None:
         """Simulated one-year outcomes before and after (None without a CVaR term)."""
-        summary = self.result.outcomes
+        summary = self.record.outcomes
         if summary is None:
             return None
+        table = rows_frame(summary.outcomes, "measure").astype(float)
         return outcomes_table(
-            summary.table, summary.confidence, summary.var_limit, summary.var_breached
+            table, summary.confidence, summary.surplus_var_limit, summary.var_breached
         )
 
     def allocation(self) -> pd.DataFrame:
         """Kind, holding, position and trade per instrument held before or after."""
-        r = self.result
-        return allocation_table(r.instruments["kind"], r.holdings, r.positions, r.scale)
+        r = self.record
+        holdings = pd.Series(r.holdings, dtype=float)
+        positions = pd.Series(r.positions, dtype=float)
+        return allocation_table(instrument_kinds(r), holdings, positions, r.scale)
 
     def binding(self) -> pd.DataFrame:
         """Binding rows, except long-only ones and vector rows with many binding entries."""
-        table = self.result.binding
+        table = self._binding_rows()
         keep = (table["kind"] != "long_only") & ~table.index.isin(self._many().index)
         return table[keep][["sense", "value", "bound", "shadow_price"]].rename_axis("Constraint")
+
+    def _binding_rows(self) -> pd.DataFrame:
+        table = constraint_frame(self.record)
+        return table[table["binding"]]
 
     def _many(self) -> pd.Series:
         """The vector row of each binding entry whose vector row has more than three binding.
@@ -75,26 +108,27 @@ class SolveSummary:
         Entries are told from scalar rows by the constraint table's ``vector`` column, not by
         their names (a scalar row may be named ``bounds[CASH].min_fraction``).
         """
-        table = self.result.binding
+        table = self._binding_rows()
         vector = table["vector"][table["vector"].notna() & (table["kind"] != "long_only")]
         counts = vector.map(vector.value_counts())
         return vector[counts > 3]
 
     def as_text(self) -> str:
         """Plain-text summary for a terminal."""
-        r = self.result
-        lines = [f"{r.name}: {r.status.value} ({self._solver_line()})", ""]
+        r = self.record
+        lines = [f"{r.name}: {r.status} ({self._solver_line()})", ""]
         lines += [self.headline().to_string(), ""]
         if r.diagnosis is not None:
+            table = diagnosis_table(r.diagnosis)
             lines += [f"{r.diagnosis.title}: " + r.diagnosis.message, ""]
-            lines += [render(r.diagnosis.table, money=(), fixed=_fixed(r.diagnosis.table)), ""]
-        if r.ok:
+            lines += [render(table, money=(), fixed=_fixed(table)), ""]
+        if self.ok:
             lines += [
                 f"Allocation ({r.currency})",
                 render(self.allocation(), money=("Before", "After", "Trade"), fixed={}),
                 "",
                 "Objective",
-                r.objective[["sense", "weight", "value", "unit", "contribution"]].to_string(
+                objective_frame(r)[["sense", "weight", "value", "unit", "contribution"]].to_string(
                     float_format=_figure
                 ),
                 "",
@@ -103,7 +137,7 @@ class SolveSummary:
             ]
             lines += self._collateral_text()
             lines += self._outcomes_text()
-            for name, ledger in r.ledgers.items():
+            for name, ledger in ledger_frames(r).items():
                 money = ["asset_inflow", "liability_outgo", "surplus", "borrowing"]
                 ledger = ledger.assign(**_cleaned(ledger[money], r.scale))
                 lines += [
@@ -116,13 +150,13 @@ class SolveSummary:
 
     def as_markdown(self) -> str:
         """Markdown summary: pipe tables, names as plain text (``markdown_text``), money in full."""
-        r = self.result
+        r = self.record
         md = markdown_text
-        parts = [f"## {md(r.name)}: {r.status.value}", "", f"Solver: {md(self._solver_line())}"]
+        parts = [f"## {md(r.name)}: {r.status}", "", f"Solver: {md(self._solver_line())}"]
         parts += ["", _markdown(self.headline().rename_axis("Measure"))]
         if r.diagnosis is not None:
             parts += ["", f"**{r.diagnosis.title}:** {md(r.diagnosis.message)}"]
-        if r.ok:
+        if self.ok:
             allocation = _markdown(self.allocation(), money=("Before", "After", "Trade"))
             parts += ["", "### Allocation", "", allocation]
             parts += ["", "### Binding constraints", "", _markdown(self.binding())]
@@ -139,16 +173,16 @@ class SolveSummary:
         return "\n".join(parts) + "\n"
 
     def _repr_html_(self) -> str:
-        r = self.result
+        r = self.record
         parts = [
-            f"<h3>{html.escape(r.name)}: {r.status.value}</h3>",
+            f"<h3>{html.escape(r.name)}: {r.status}</h3>",
             f"<p>{html.escape(self._solver_line())}</p>",
             self.headline().to_html(),
         ]
         if r.diagnosis is not None:
             title = html.escape(r.diagnosis.title)
             parts.append(f"<p><b>{title}:</b> {html.escape(r.diagnosis.message)}</p>")
-        if r.ok:
+        if self.ok:
             parts += [
                 "<h4>Allocation</h4>",
                 self.allocation().to_html(float_format=lambda v: f"{v:,.0f}"),
@@ -173,10 +207,10 @@ class SolveSummary:
         table = self.collateral()
         if table is None:
             return []
-        assert self.result.collateral is not None
+        assert self.record.collateral is not None
         return [
             "",
-            f"Collateral ({self.result.collateral.title})",
+            f"Collateral ({self.record.collateral.title})",
             table.to_string(),
             self._binds(),
         ]
@@ -185,25 +219,24 @@ class SolveSummary:
         table = self.outcomes()
         if table is None:
             return []
-        assert self.result.outcomes is not None
         return ["", f"Simulated one-year outcomes ({self._outcomes_title()})", table.to_string()]
 
     def _outcomes_title(self) -> str:
-        summary = self.result.outcomes
+        summary = self.record.outcomes
         assert summary is not None
         return summary.source
 
     def _binds(self) -> str:
-        return liquidity_binds(self.result.binding["kind"])
+        return liquidity_binds(self._binding_rows()["kind"])
 
     def _solver_line(self) -> str:
-        info = self.result.solver
+        info = self.record.solver
         tried = [a.solver for a in info.attempts]
         fallback = f"; tried {', '.join(tried)}" if len(tried) > 1 else ""
         return f"{info.name}, {info.time_s:.3f}s{fallback}"
 
     def _binding_text(self) -> str:
-        table = self.result.binding
+        table = self._binding_rows()
         if table.empty:
             return "(none)"
         text = self.binding().to_string(float_format=_figure)
@@ -213,6 +246,60 @@ class SolveSummary:
         if len(at_zero):
             text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
+
+
+def rows_frame(rows: Sequence[RecordModel], index: str) -> pd.DataFrame:
+    """A record's rows as a table indexed by their ``index`` key (the keys each row was given)."""
+    if not rows:
+        return pd.DataFrame(index=pd.Index([], name=index))
+    return pd.DataFrame([row.model_dump(exclude_unset=True) for row in rows]).set_index(index)
+
+
+def exposure_frame(record: DecisionRecord) -> pd.DataFrame:
+    """The exposures (index: pv, pv01, ie01, ...) in money; nulls as NaN."""
+    frame = rows_frame(record.exposures, "measure")
+    return frame.drop(columns="hedge_ratio").astype(float)
+
+
+def instrument_kinds(record: DecisionRecord) -> pd.Series:
+    """Each instrument's kind by id (none in a record without its instruments)."""
+    return pd.Series({row.id: row.kind for row in record.instruments or []}, dtype=str)
+
+
+def objective_frame(record: DecisionRecord) -> pd.DataFrame:
+    """The objective table as the result holds it (index: term); nulls as NaN."""
+    rows = [row.model_dump() for row in record.objective or []]
+    frame = pd.DataFrame(rows, columns=["term", *OBJECTIVE_COLUMNS]).set_index("term")
+    numbers = ["weight", "value", "contribution"]
+    return frame.astype(dict.fromkeys(numbers, float)) if rows else frame
+
+
+def constraint_frame(record: DecisionRecord) -> pd.DataFrame:
+    """The constraint table as the result holds it (index: row); nulls as NaN."""
+    rows = [row.model_dump() for row in record.constraints or []]
+    frame = pd.DataFrame(rows, columns=["row", *CONSTRAINT_COLUMNS]).set_index("row")
+    numbers = dict.fromkeys(["value", "bound", "slack", "shadow_price"], float)
+    return frame.astype({**numbers, "binding": bool})
+
+
+def ledger_frames(record: DecisionRecord) -> dict[str, pd.DataFrame]:
+    """Each cash ledger by its term's name (index: period; money and shadow prices)."""
+    return {
+        name: rows_frame(rows, "period").astype(float)
+        for name, rows in (record.ledgers or {}).items()
+    }
+
+
+def diagnosis_table(diagnosis: DiagnosisRecord) -> pd.DataFrame:
+    """A diagnosis' table as the solve made it: its index named, its columns when empty.
+
+    A column with no number (all null) is a column of NaN.
+    """
+    if not diagnosis.rows:
+        return pd.DataFrame(columns=diagnosis.columns)
+    frame = rows_frame(diagnosis.rows, "row").rename_axis(diagnosis.index)
+    empty = [column for column in frame if frame[column].isna().all()]
+    return frame.astype(dict.fromkeys(empty, float))
 
 
 def headline_table(

@@ -177,7 +177,7 @@ def test_solve_json_is_the_decision_record(solved):
     """The result's dictionary with the report's extras (tests/reporting/test_record.py)."""
     path, run = solved
     problem = ldi.load_problem(path)
-    expected = json.loads(json.dumps(decision_record(problem, problem.solve())))
+    expected = json.loads(json.dumps(decision_record(problem, problem.solve()).to_dict()))
     for data in (expected, run.data):  # solve times differ between runs
         data["solver"].pop("time_s")
         for attempt in data["solver"]["attempts"]:

@@ -30,7 +30,7 @@ SECRET = "s3cr3t-text-of-the-file"
 
 def record_of(raw):
     problem = ldi.load_problem(raw)
-    return json.loads(json.dumps(decision_record(problem, problem.solve())))
+    return json.loads(json.dumps(decision_record(problem, problem.solve()).to_dict()))
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +73,12 @@ def test_a_record_reads_back_as_written(request, tmp_path, name):
     record = request.getfixturevalue(name)
     assert record["status"] == ("infeasible" if name == "infeasible" else "optimal")
     assert (record["outcomes"] is not None) == (name == "outcomes")
-    assert read_result(write(tmp_path / "r.json", record)) == record
+    assert read_result(write(tmp_path / "r.json", record)).to_dict() == record
 
 
 def test_a_record_from_before_optional_sections_reads(tmp_path, optimal):
     record = {k: v for k, v in optimal.items() if k not in ("stress", "waterfall", "instruments")}
-    assert read_result(write(tmp_path / "r.json", record)) == record
+    assert read_result(write(tmp_path / "r.json", record)).to_dict() == record
 
 
 def test_positions_read_as_numbers(tmp_path, optimal):

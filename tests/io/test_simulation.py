@@ -274,7 +274,7 @@ def test_solve_outcomes_count_the_files_scenarios_and_name_it(tmp_path):
         "esg.csv",
     )
     assert f"Simulated one-year outcomes ({COUNT} scenarios from esg.csv)" in (
-        SolveSummary(result).as_text()
+        SolveSummary.of(result).as_text()
     )
 
 

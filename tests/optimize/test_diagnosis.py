@@ -281,7 +281,7 @@ def test_infeasible_result_has_no_positions_and_raises_with_the_diagnosis(two_bo
         InfeasibleError, match=re.escape(f"two bonds: infeasible; {result.diagnosis.message}")
     ):
         result.raise_for_status()
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     assert "infeasible" in text
     assert result.diagnosis.message in text
 
@@ -504,6 +504,6 @@ def test_an_unbounded_problem_names_the_positions_that_run_away():
     message = result.diagnosis.message
     assert message.startswith(", ".join(f"{i} ({d})" for i, d in runaway["direction"][:5].items()))
     assert f" and {len(runaway) - 5} more grow without limit" in message
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     assert "Unbounded: " in text
     assert result.to_dict()["diagnosis"]["title"] == "Unbounded"

@@ -290,10 +290,10 @@ def test_liquidity_coverage_holds_liquid_assets_for_benefits_and_calls(months, d
 
 def test_summary_names_the_binding_buffer_and_shows_headroom():
     _, result = solve(RAW)
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     assert "Collateral (collateral_buffer: 250bp rise (200bp + 50bp operational)" in text
     assert "Binds: collateral_buffer[nominal]" in text
-    table = SolveSummary(result).collateral()
+    table = SolveSummary.of(result).collateral()
     assert list(table.columns) == ["Before", "After"]
     assert table.loc["Headroom [nominal]", "After"] in ("0", "-0")
     before = headroom_coefficients(250.0) @ np.array([50.0, 0.0, 0.0, 100.0, 50.0])

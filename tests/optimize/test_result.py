@@ -432,7 +432,7 @@ def test_a_limit_whose_relaxing_improves_the_optimum_is_reported_binding():
     result = ldi.load_problem(raw).solve()
     row = result.constraints.loc["max_turnover"]
     assert row["binding"]
-    binding = SolveSummary(result).as_text().split("Binding constraints")[1].split("\n\n")[0]
+    binding = SolveSummary.of(result).as_text().split("Binding constraints")[1].split("\n\n")[0]
     assert "max_turnover" in binding
     raw["constraints"][7]["turnover"]["max"] *= 1.01
     relaxed = ldi.load_problem(raw).solve()
@@ -485,7 +485,7 @@ def test_infeasible_result_to_dict_is_strict_json():
 def test_summary_forms_show_the_status_and_the_funding_ratio(case):
     r = case.result
     funding = f"{100 * r.funding_ratio:.1f}%"
-    summary = SolveSummary(r)
+    summary = SolveSummary.of(r)
     for text in (summary.as_text(), summary.as_markdown(), summary._repr_html_()):
         assert r.status.value in text
         assert funding in text

@@ -191,7 +191,7 @@ def test_simulated_outcomes_before_and_after_are_the_scenarios_by_hand():
         }
         for measure, value in expected.items():
             assert table.loc[measure, column] == pytest.approx(value, rel=1e-9, abs=1e-9), measure
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     assert f"Simulated one-year outcomes ({SCENARIOS:,} scenarios, seed {SEED})" in text
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert data["outcomes"]["scenarios"] == SCENARIOS
@@ -217,7 +217,7 @@ def test_outcomes_are_reported_without_a_cvar_term_when_asked():
     )
     assert table.loc["cvar", "after"] == pytest.approx(np.sort(-surplus)[-100:].mean(), rel=1e-9)
     assert result.outcomes.var_limit is None
-    assert "VaR 95% limit" not in SolveSummary(result).as_text()
+    assert "VaR 95% limit" not in SolveSummary.of(result).as_text()
 
 
 def test_the_surplus_var_limit_is_monitored_and_a_cvar_limit_enforces_it():
@@ -238,7 +238,7 @@ def test_the_surplus_var_limit_is_monitored_and_a_cvar_limit_enforces_it():
     assert held.ok
     assert not held.outcomes.var_breached["after"]
     assert held.outcomes.table.loc["value_at_risk", "after"] <= limit * pv
-    text = SolveSummary(held).as_text()
+    text = SolveSummary.of(held).as_text()
     assert re.search(r"VaR 95% limit +[\d,]+ \((breached|within)\) +[\d,]+ \(within\)", text)
     data = json.loads(json.dumps(held.to_dict(), allow_nan=False))
     assert data["outcomes"]["surplus_var_limit"] == pytest.approx(limit * pv, rel=1e-12)

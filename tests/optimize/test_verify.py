@@ -290,7 +290,7 @@ def test_when_no_answer_passes_the_status_is_inaccurate_and_the_failing_rows_are
     assert result.diagnosis.title == "Not verified"
     assert "budget" in result.diagnosis.table.index
     assert "budget" in result.diagnosis.message
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     assert "Not verified: " in text
     assert "budget" in text
     record = result.to_dict()
@@ -375,7 +375,7 @@ def test_when_every_solver_fails_the_result_says_why(monkeypatch):
     assert result.diagnosis.title == "Solver failure"
     assert list(result.diagnosis.table.index) == ["CLARABEL", "SCS"]
     assert "CLARABEL: CLARABEL stopped; SCS: SCS stopped" in result.diagnosis.message
-    assert "Solver failure: no solver gave an answer" in SolveSummary(result).as_text()
+    assert "Solver failure: no solver gave an answer" in SolveSummary.of(result).as_text()
     record = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert record["diagnosis"]["title"] == "Solver failure"
     assert [row["row"] for row in record["diagnosis"]["rows"]] == ["CLARABEL", "SCS"]

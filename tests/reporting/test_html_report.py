@@ -21,6 +21,8 @@ import pytest
 
 import ldi
 from ldi.errors import LDIWarning
+from ldi.io.record import DecisionRecord
+from ldi.io.result_file import read_result
 from ldi.reporting import SolveSummary
 from ldi.reporting.html_report import html_report, record_charts
 from ldi.reporting.record import decision_record
@@ -203,7 +205,7 @@ def test_the_problem_summary_is_the_problems(solved):
 
 def test_the_allocation_and_objective_are_the_summarys(solved):
     result, page = solved
-    summary = SolveSummary(result)
+    summary = SolveSummary.of(result)
     rows = section_rows(page, "Allocation and trades")
     allocation = summary.allocation()
     assert list(rows) == list(allocation.index)
@@ -218,7 +220,7 @@ def test_the_allocation_and_objective_are_the_summarys(solved):
 def test_the_collateral_block_is_the_solve_summarys(solved):
     """From the record (rises beyond the search written as null) as the summary prints it."""
     result, page = solved
-    expected = SolveSummary(result).collateral()
+    expected = SolveSummary.of(result).collateral()
     assert f"<h2>Collateral ({html.escape(result.collateral.title)})</h2>" in page
     rows = section_rows(page, "Collateral (")
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
@@ -231,9 +233,39 @@ def test_simulated_outcomes_are_the_solve_summarys(tmp_path):
     raw["simulation"] = {"outcomes": True, "scenarios": 2000, "seed": 3, "surplus_var": 0.06}
     problem = ldi.load_problem(raw)
     result = problem.solve()
-    page = html_report(json.loads(json.dumps(decision_record(problem, result))))
+    written = json.loads(json.dumps(decision_record(problem, result).to_dict()))
+    page = html_report(DecisionRecord.model_validate(written))
     assert "<h2>Simulated one-year outcomes (2,000 scenarios, seed 3)</h2>" in page
-    expected = SolveSummary(result).outcomes()
+    expected = SolveSummary.of(result).outcomes()
     rows = section_rows(page, "Simulated one-year outcomes")
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
     assert "VaR 95% limit" in rows
+
+
+def test_the_summary_and_the_report_render_one_record(tmp_path):
+    """The text summary and the HTML report read the same record, fresh or read from --json."""
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    result = problem.solve()
+    record = decision_record(problem, result)
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(record.to_dict(), indent=2) + "\n")
+    back = read_result(path)
+    assert isinstance(back, DecisionRecord)
+    assert back == record
+    summary = SolveSummary(record)
+    assert SolveSummary(back).as_text() == summary.as_text() == SolveSummary.of(result).as_text()
+    assert SolveSummary(back).as_markdown() == summary.as_markdown()
+    assert SolveSummary(back)._repr_html_() == summary._repr_html_()
+    page = html_report(record)
+    assert html_report(back) == page
+    for heading, table in (
+        ("Funding position", summary.headline()),
+        ("Allocation and trades", summary.allocation().map(_whole)),
+        ("Collateral (", summary.collateral()),
+    ):
+        rows = section_rows(page, heading)
+        assert rows == {label: list(map(str, cells)) for label, cells in table.iterrows()}
+
+
+def _whole(cell):
+    return cell if isinstance(cell, str) else f"{cell:,.0f}"

@@ -24,7 +24,7 @@ import ldi
 from ldi.cli import main
 from ldi.errors import DataError
 from ldi.reporting.outputs import solve_files, write_outputs
-from ldi.reporting.record import decision_record
+from ldi.reporting.record import decision_record, result_record
 from ldi.reporting.solve_report import SolveSummary
 from tests.reference import DEFAULT_PROBLEM, raw_problem
 from tests.reporting.test_escaping import commonmark_shows
@@ -79,11 +79,11 @@ def test_tables_read_back_as_the_results_numbers(written, result):
             constraints[column], result.constraints[column], check_names=False
         )
     saved = json.loads((folder / "result.json").read_text())
-    expected = decision_record(ldi.load_problem(DEFAULT_PROBLEM), result)
+    expected = decision_record(ldi.load_problem(DEFAULT_PROBLEM), result).to_dict()
     assert saved.pop("solver")["status"] == expected.pop("solver")["status"]  # times differ
     assert saved == json.loads(json.dumps(expected))
     summary = (folder / "summary.md").read_text()
-    expected_summary = SolveSummary(result).as_markdown()
+    expected_summary = SolveSummary.of(result).as_markdown()
     solver_line = re.compile(r"^Solver: .*$", re.MULTILINE)  # the solve's time differs
     assert solver_line.sub("", summary) == solver_line.sub("", expected_summary)
 
@@ -118,7 +118,7 @@ def old_set(folder, files):
 def test_a_write_failing_midway_leaves_the_old_set_whole_and_no_temporaries(
     result, tmp_path, monkeypatch, count
 ):
-    files = solve_files(result, result.to_dict())
+    files = solve_files(result, result_record(result))
     folder = tmp_path / "out"
     before = old_set(folder, files)
     full = OSError(errno.ENOSPC, "No space left on device")
@@ -136,7 +136,7 @@ def test_a_write_failing_midway_leaves_the_old_set_whole_and_no_temporaries(
 def test_a_swap_failing_leaves_the_old_set_whole_and_no_temporaries(
     result, tmp_path, monkeypatch, count
 ):
-    files = solve_files(result, result.to_dict())
+    files = solve_files(result, result_record(result))
     folder = tmp_path / "out"
     before = old_set(folder, files)
     denied = PermissionError(errno.EACCES, "Permission denied", "x.tmp")
@@ -150,7 +150,7 @@ def test_a_swap_failing_leaves_the_old_set_whole_and_no_temporaries(
 
 
 def test_a_new_set_replaces_the_old_one_and_its_manifest_whole(result, tmp_path):
-    files = solve_files(result, result.to_dict())
+    files = solve_files(result, result_record(result))
     old_set(tmp_path / "out", files)
     write_outputs(tmp_path / "out", files)
     written = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
@@ -159,7 +159,7 @@ def test_a_new_set_replaces_the_old_one_and_its_manifest_whole(result, tmp_path)
 
 
 def test_a_folder_holding_other_files_is_refused_and_kept(result, tmp_path):
-    files = solve_files(result, result.to_dict())
+    files = solve_files(result, result_record(result))
     folder = tmp_path / "out"
     before = old_set(folder, files)
     (folder / "notes.txt").write_text("mine")
@@ -205,7 +205,7 @@ def hostile_problem():
 @pytest.fixture(scope="module")
 def hostile():
     result = ldi.load_problem(hostile_problem()).solve()
-    return result, solve_files(result, result.to_dict())
+    return result, solve_files(result, result_record(result))
 
 
 def is_number(cell):

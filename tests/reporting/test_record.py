@@ -21,7 +21,7 @@ from tests.reference import DEFAULT_PROBLEM, raw_problem, reference
 def solved():
     problem = ldi.load_problem(DEFAULT_PROBLEM)
     result = problem.solve()
-    return problem, result, decision_record(problem, result)
+    return problem, result, decision_record(problem, result).to_dict()
 
 
 def test_the_record_is_the_results_dictionary_and_more(solved):

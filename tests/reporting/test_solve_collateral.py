@@ -134,7 +134,7 @@ def test_binds_line_lists_exactly_the_binding_liquidity_rows(result):
     kinds = ["collateral_buffer", "liquidity_coverage", "repo_collateral"]
     names = list(binding.index[binding["kind"].isin(kinds)])
     assert "repo_collateral[UKT_3T_2052]" in names  # the repo is as large as its gilt allows
-    lines = SolveSummary(result).as_text().splitlines()
+    lines = SolveSummary.of(result).as_text().splitlines()
     start = lines.index(f"Collateral ({TITLE})")
     block_end = next(i for i in range(start, len(lines)) if lines[i].startswith(("Binds", "The")))
     expected = f"Binds: {', '.join(names)}" if names else "The liquidity limits do not bind."
@@ -142,7 +142,7 @@ def test_binds_line_lists_exactly_the_binding_liquidity_rows(result):
 
 
 def test_collateral_table_is_the_reference(ref, result, expected):
-    table = SolveSummary(result).collateral()
+    table = SolveSummary.of(result).collateral()
     labels = [
         f"{measure} [{rise}]" for rise in RISES for measure in ("Called", "Available", "Headroom")
     ] + [f"{measure} [{rise}]" for rise in RISES for measure in ("Rise absorbed", "To zero NAV")]
@@ -163,11 +163,11 @@ def test_collateral_table_is_the_reference(ref, result, expected):
 
 
 def test_collateral_block_is_printed_with_its_title(result):
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     lines = text.splitlines()
     start = lines.index(f"Collateral ({TITLE})")
     assert lines[start + 1].split() == ["Before", "After"]
-    printed = SolveSummary(result).collateral().to_string().splitlines()
+    printed = SolveSummary.of(result).collateral().to_string().splitlines()
     assert lines[start + 1 : start + 1 + len(printed)] == printed
 
 
@@ -226,8 +226,8 @@ def solved_variant(constraint: dict | None):
 def test_without_a_buffer_there_is_no_collateral_block():
     _, result = solved_variant(None)
     assert result.collateral is None
-    assert SolveSummary(result).collateral() is None
-    assert "\nCollateral (" not in SolveSummary(result).as_text()
+    assert SolveSummary.of(result).collateral() is None
+    assert "\nCollateral (" not in SolveSummary.of(result).as_text()
     assert result.to_dict()["collateral"] is None
 
 
@@ -295,7 +295,7 @@ def test_the_buffer_binds_when_it_tests_a_500bp_rise():
     assert abs(headroom) <= SOLVER_RTOL * scale
     assert result.constraints.loc["collateral_buffer[nominal]", "binding"]
     assert not result.constraints.loc["collateral_buffer[real]", "binding"]
-    text = SolveSummary(result).as_text()
+    text = SolveSummary.of(result).as_text()
     (line,) = [ln for ln in text.splitlines() if ln.startswith("Binds: ")]
     names = line.removeprefix("Binds: ").split(", ")
     assert "collateral_buffer[nominal]" in names
@@ -304,4 +304,4 @@ def test_the_buffer_binds_when_it_tests_a_500bp_rise():
     # bp, a few hundred thousand GBP here).
     absorbs = absorbable_rise(ref, x, "nominal")[0]
     assert absorbs == pytest.approx(500.0, abs=1e-3)
-    assert SolveSummary(result).collateral().loc["Rise absorbed [nominal]", "After"] == "500bp"
+    assert SolveSummary.of(result).collateral().loc["Rise absorbed [nominal]", "After"] == "500bp"

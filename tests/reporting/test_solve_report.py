@@ -42,7 +42,13 @@ def result():
 
 @pytest.fixture(scope="module")
 def summary(result):
-    return SolveSummary(result)
+    return SolveSummary.of(result)
+
+
+def test_a_summary_renders_a_record_and_a_result_through_of(result):
+    with pytest.raises(TypeError, match=r"got LDIResult; .* SolveSummary\.of\(result\)"):
+        SolveSummary(result)
+    assert SolveSummary.of(result).record.name == result.name
 
 
 def exposures(ref):
@@ -89,7 +95,7 @@ def test_headline_ratios_match_the_reference_valuation(result, ref):
         assert reported == pytest.approx(ratio_after, abs=1e-8), key
 
 
-def test_headline_money_rows_match_the_reference_valuation(summary, ref):
+def test_headline_money_rows_match_the_reference_valuation(summary, result, ref):
     ids, unit = exposures(ref)
     liability = ref.liabilities.loc["total", "pv"]
     table = summary.headline()
@@ -97,7 +103,7 @@ def test_headline_money_rows_match_the_reference_valuation(summary, ref):
     tolerance = SOLVER_RTOL * liability
     for column, positions in (
         ("Before", holdings(RAW, ids)),
-        ("After", positions_of(summary.result, ids)),
+        ("After", positions_of(result, ids)),
     ):
         assets = unit["pv"] @ positions
         assert_printed(table.loc["Assets (GBP)", column], assets, tolerance, WHOLE, column)
@@ -255,7 +261,7 @@ def test_vector_rows_with_many_binding_entries_are_counted_not_listed():
     path = PROBLEMS / "insurer_annuity_book.yaml"
     raw = raw_problem(path)
     result = ldi.load_problem(raw).solve()
-    summary = SolveSummary(result)
+    summary = SolveSummary.of(result)
     table = summary.binding()
     (matching,) = [c["cashflow_matching"] for c in raw["constraints"] if "cashflow_matching" in c]
     periods = 1 + int(np.ceil(matching["horizon"] / matching.get("period", 1.0)))  # and today
@@ -291,7 +297,7 @@ def test_binding_lists_scalar_rows_of_many_terms_of_one_kind():
     binding = result.binding
     scalar = list(binding.index[binding["kind"] != "long_only"])  # no vector rows here
     assert "bounds[CREDIT_A_2040].max" in scalar
-    assert list(SolveSummary(result).binding().index) == scalar
+    assert list(SolveSummary.of(result).binding().index) == scalar
 
 
 # --- Renderings ----------------------------------------------------------------------------------
@@ -372,7 +378,7 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
 
 def test_markdown_money_is_written_in_full_not_to_six_digits():
     raw = edited(RAW, {"holdings.CASH": 26_953_912.35})
-    markdown = SolveSummary(ldi.load_problem(raw).solve()).as_markdown()
+    markdown = SolveSummary.of(ldi.load_problem(raw).solve()).as_markdown()
     (row,) = [line for line in markdown.splitlines() if line.startswith("| CASH |")]
     assert "| 26,953,912.35 |" in row
     assert "e+" not in markdown
@@ -380,7 +386,7 @@ def test_markdown_money_is_written_in_full_not_to_six_digits():
 
 def test_markdown_escapes_a_pipe_in_a_name():
     raw = edited(RAW, {"constraints.6.bounds.name": "cash | floor"})
-    summary = SolveSummary(ldi.load_problem(raw).solve())
+    summary = SolveSummary.of(ldi.load_problem(raw).solve())
     assert "cash | floor.min_fraction" in summary.binding().index
     for rows in pipe_tables(summary.as_markdown()):
         assert_valid_pipe_table(rows)
@@ -389,7 +395,7 @@ def test_markdown_escapes_a_pipe_in_a_name():
 def test_html_escapes_the_problem_and_term_names():
     raw = edited(RAW, {"name": "A & B <x>", "constraints.6.bounds.name": "<cash> & floor"})
     result = ldi.load_problem(raw).solve()
-    page = SolveSummary(result)._repr_html_()
+    page = SolveSummary.of(result)._repr_html_()
     assert page.startswith("<h3>A &amp; B &lt;x&gt;: optimal</h3>")
     assert "&lt;cash&gt; &amp; floor.min_fraction" in page
     assert "<x>" not in page
@@ -397,7 +403,7 @@ def test_html_escapes_the_problem_and_term_names():
     for title in ("Allocation", "Binding constraints"):
         assert f"<h4>{title}</h4>" in page
     assert f"<h4>Collateral ({result.collateral.title})</h4>" in page
-    for table in (SolveSummary(result).headline(), SolveSummary(result).collateral()):
+    for table in (SolveSummary.of(result).headline(), SolveSummary.of(result).collateral()):
         for cells in table.itertuples(index=False):
             for cell in cells:
                 assert f"<td>{html.escape(cell)}</td>" in page
@@ -416,7 +422,7 @@ def test_infeasible_summaries_show_the_diagnosis(infeasible, ref):
     assert infeasible.status == "infeasible"
     message = infeasible.diagnosis.message
     assert message.startswith("leverage <= 0.01 conflicts with ")
-    summary = SolveSummary(infeasible)
+    summary = SolveSummary.of(infeasible)
     text = summary.as_text()
     assert f"\nInfeasible: {message}\n" in text
     for row in infeasible.diagnosis.table.index:

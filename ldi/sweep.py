@@ -67,6 +67,7 @@ E_PATH = (
     "{path}: no such key in the problem file; expected a key of the file such as "
     "liabilities.spread, or a term's option such as hedge_ratio[rates].min"
 )
+E_UNKNOWN_KEY = "--vary {path}: {detail}"
 E_BY_NAME = "--vary {path}: terms are addressed by name; expected {address}"
 E_NO_TERM = (
     "--vary {path}: no term named {name!r} and no key {key!r} in the file; expected {names}, "
@@ -263,9 +264,10 @@ def _place(raw: dict[str, Any], path: str, terms: Mapping[str, _Entry]) -> str:
     if path in terms:
         raise DataError(E_TERM_ALONE.format(path=path, options=list(terms[path].options)))
     names = NAMES.format(names=list(terms))
-    first = path.split(".")[0]
+    dotted = re.sub(r"\[(\d+)\]", r".\1", path)  # constraints[1].x, as errors print it
+    first = dotted.split(".")[0]
     if first in TERM_LISTS:
-        raise DataError(E_BY_NAME.format(path=path, address=_by_name(path, terms) or names))
+        raise DataError(E_BY_NAME.format(path=path, address=_by_name(dotted, terms) or names))
     raise DataError(E_NO_TERM.format(path=path, name=name or path, key=first, names=names))
 
 
@@ -295,6 +297,30 @@ def _problem(raw: Mapping[str, Any], folder: str) -> "OptimizationProblem":
     from ldi.io.load import parse_spec
 
     return build_problem(parse_spec(raw), Path(folder))
+
+
+def _refuse_unknown_keys(edited: Mapping[str, Any], edits: Edits) -> None:
+    """DataError if an edit sets a key the problem-file schema does not have at its place.
+
+    Values are left to each variant (one may fail alone); a key the schema lacks would fail
+    every variant, so it is refused before any runs.
+    """
+    from pydantic import ValidationError
+
+    from ldi.io.schema import ProblemSpec, UnknownKeysError
+
+    try:
+        ProblemSpec.model_validate(dict(edited))
+    except ValidationError as error:
+        for problem in error.errors():
+            unknown = problem.get("ctx", {}).get("error")
+            if isinstance(unknown, UnknownKeysError):
+                section = ".".join(str(part) for part in problem["loc"])
+                for key in unknown.keys:
+                    place = f"{section}.{key}" if section else key
+                    if place in edits:
+                        detail = unknown.describe(key)
+                        raise DataError(E_UNKNOWN_KEY.format(path=place, detail=detail)) from None
 
 
 def solve_variant(raw: Mapping[str, Any], base_dir: str, edits: Edits) -> dict[str, Any]:
@@ -379,8 +405,12 @@ def sweep(
     raw, folder = read_yaml(path), str(path.parent.resolve())
     raw, places = edit_paths(raw, folder, dict.fromkeys(k for edits in variants for k in edits))
     jobs = [(i, {places[k]: v for k, v in edits.items()}) for i, edits in enumerate(variants)]
+    checked: set[frozenset[str]] = set()
     for _, edits in jobs:  # a path the file lacks fails every variant: say so at once
-        apply_edits(raw, edits)
+        edited = apply_edits(raw, edits)
+        if frozenset(edits) not in checked:
+            checked.add(frozenset(edits))
+            _refuse_unknown_keys(edited, edits)
     results: dict[int, dict[str, Any]] = {}
     failures: dict[int, str] = {}
     outcomes = run_jobs(task, raw, folder, jobs, scheduler, workers)

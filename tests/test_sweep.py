@@ -458,6 +458,8 @@ RATIO = "['name', 'soft', 'risk', 'min', 'max', 'bucket']"  # the options of hed
         ),
         ("objective.minimize.1.tracking_error.weight", "tracking_error.weight"),
         ("objective.maximize.0.expected_surplus_return.weight", "expected_surplus_return.weight"),
+        ("constraints[1].hedge_ratio.min", "hedge_ratio[rates].min"),  # as errors print it
+        ("objective.minimize[1].tracking_error.weight", "tracking_error.weight"),
     ],
 )
 def test_a_term_by_its_place_in_the_file_is_refused_with_its_name(old, new, capsys):
@@ -516,3 +518,21 @@ def test_an_unknown_term_or_option_is_refused_with_the_known_ones(path, message)
     with pytest.raises(DataError) as error:
         sweep(DEFAULT_PROBLEM, [{path: 1.0}], progress=False)
     assert str(error.value) == f"--vary {path}: {message}"
+
+
+def test_a_key_the_schema_lacks_is_refused_before_any_variant_runs(capsys):
+    message = (
+        "--vary liabilities.spreed: unknown key; did you mean 'spread'? expected only "
+        "['discount_curve', 'spread', 'credit_spread_beta', 'inflation_curve', 'indexation', "
+        "'past_flows', 'allow_negative', 'cashflows']"
+    )
+    with pytest.raises(DataError) as error:
+        sweep(DEFAULT_PROBLEM, [{"liabilities.spreed": 0.004}], progress=False)
+    assert str(error.value) == message
+    assert main(["sweep", str(DEFAULT_PROBLEM), "--vary", "liabilities.spreed=0.004,0.005"]) == 2
+    assert capsys.readouterr().err == f"error: {message}\n"
+
+
+def test_a_key_the_file_lacks_but_the_schema_has_is_swept():
+    swept = sweep(DEFAULT_PROBLEM, [{"liabilities.credit_spread_beta": 0.5}], progress=False)
+    assert not swept.failures

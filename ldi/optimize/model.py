@@ -55,6 +55,10 @@ E_DATA = (
     "update: the new data's {what} differ from the model's ({old} -> {new}); expected the "
     "same instruments in the same order with the same structure (build a new model)"
 )
+E_NO_OPTION = (
+    "resolve: {term}: no option {options}; expected options of the term, {known}, of which "
+    "a re-solve may change {tunable}"
+)
 E_FIXED = (
     "resolve: {term}: options {options} are built into the compiled problem; expected only "
     "{tunable} (build a new model to change the others)"
@@ -271,6 +275,13 @@ class Model:
             if name not in names:
                 raise SpecError(E_LIMIT.format(name=name, names=sorted(names)), path=name)
             term = names[name]
+            unknown = sorted(set(changes) - set(term.options()))
+            if unknown:
+                known, tunable = term.options(), sorted(term.tunable)
+                message = E_NO_OPTION.format(
+                    term=name, options=unknown, known=known, tunable=tunable
+                )
+                raise SpecError(message, path=f"{name}.{unknown[0]}")
             fixed = sorted(set(changes) - term.tunable)
             if fixed:
                 raise ModelError(

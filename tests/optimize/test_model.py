@@ -448,3 +448,15 @@ def test_a_resolve_that_would_put_a_minimum_above_its_maximum_is_refused(raw):
         problem.resolve(limits={"bounds[growth]": {"max_fraction": 0.3}})  # its min is 0.35
     again = problem.resolve()
     np.testing.assert_allclose(again.positions, before.positions, rtol=1e-9, atol=1e-3)
+
+
+def test_an_option_the_term_does_not_have_is_named_apart_from_one_it_cannot_change(raw):
+    problem = ldi.load_problem(raw)
+    with pytest.raises(SpecError) as error:
+        problem.resolve(limits={"hedge_ratio[rates]": {"minimum": 0.9}})
+    assert str(error.value) == (
+        "resolve: hedge_ratio[rates]: no option ['minimum']; expected options of the term, "
+        "['name', 'soft', 'risk', 'min', 'max', 'bucket'], of which a re-solve may "
+        "change ['max', 'min']"
+    )
+    assert error.value.path == "hedge_ratio[rates].minimum"

@@ -70,4 +70,3 @@ def test_the_example_is_the_only_py_block_of_the_docs():
     pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
     found = {page.name: page.read_text().count("\n```py\n") for page in pages}
     assert {name: count for name, count in found.items() if count} == {"architecture.md": 1}
-

@@ -34,10 +34,11 @@ from ldi.scenarios.pnl import OutcomeSettings
 
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
 WEIGHT_MIN, WEIGHT_MAX = 1e-6, 1e6  # the range of an objective term's weight
-E_WEIGHT = (
-    "{path}: got {value!r}; expected a weight between 1e-06 and 1e+06 (a ratio of "
-    "money-equivalent units; rescale the other weights instead)"
+E_WEIGHT_NEED = (
+    "expected a weight between 1e-06 and 1e+06 (a ratio of money-equivalent units; rescale "
+    "the other weights instead)"
 )
+E_WEIGHT = "{path}: got {value!r}; " + E_WEIGHT_NEED
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
 E_NAMES = "terms: name {name!r} is used twice; expected unique names (set name: on one)"
 E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"

@@ -347,7 +347,8 @@ def test_unknown_term_name_in_limits_raises_spec_error_listing_the_names(raw):
 
 def test_invalid_limit_value_raises_spec_error_naming_the_option(raw):
     problem = ldi.load_problem(raw)
-    with pytest.raises(SpecError, match=re.escape("max: got -1.0; expected a finite number >= 0")):
+    need = "max: got -1.0; expected a leverage (notional per unit of capital) in [0, 100]"
+    with pytest.raises(SpecError, match=re.escape(need)):
         problem.resolve(limits={"leverage": {"max": -1.0}})
 
 

@@ -784,3 +784,16 @@ class ProblemSpec(Spec):
                 [InitErrorDetails(type=kind, loc=("instruments",), input=self.instruments)],
             )
         return self
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def problem_schema() -> dict[str, Any]:
+    """The JSON Schema of a problem file (draft 2020-12), with the terms registered now.
+
+    For editors' completion and validation (``ldi schema``). It describes the file as YAML
+    1.2 reads it: ``40.0e6`` is a number there, and a date is text.
+    """
+    schema = ProblemSpec.model_json_schema()
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema, "title": "ldi problem file"}

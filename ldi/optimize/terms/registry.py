@@ -156,7 +156,7 @@ def _tag(registry: Mapping[str, type[Term]]) -> Any:
     return tag
 
 
-_ADAPTERS: dict[tuple[Any, ...], TypeAdapter[Any]] = {}
+_ADAPTERS: dict[str, tuple[tuple[Any, ...], TypeAdapter[Any]]] = {}
 
 
 def entries(family: str) -> TypeAdapter[Any]:
@@ -166,8 +166,9 @@ def entries(family: str) -> TypeAdapter[Any]:
     context names the family (``what``): ``ldi.io.errors`` words it, listing the known keys.
     """
     registry = TERMS[family]
-    key = (family, *registry.items())
-    if key not in _ADAPTERS:
+    key = tuple(registry.items())
+    known = _ADAPTERS.get(family)
+    if known is None or known[0] != key:  # one per family: a term taken out is let go
         members = tuple(
             Annotated[_entry(family, kind, cls), Tag(f"{TAG_PREFIX}{kind}")]
             for kind, cls in registry.items()
@@ -181,5 +182,5 @@ def entries(family: str) -> TypeAdapter[Any]:
                 custom_error_context={"what": WHAT[family]},
             ),
         ]
-        _ADAPTERS[key] = TypeAdapter(list[union])
-    return _ADAPTERS[key]
+        _ADAPTERS[family] = known = key, TypeAdapter(list[union])
+    return known[1]

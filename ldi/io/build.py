@@ -44,9 +44,7 @@ from ldi.optimize.decision import Decision
 from ldi.optimize.model import ObjectiveItem, SolverOptions
 from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import check_solver
-from ldi.optimize.terms.allocation import LongOnly
 from ldi.optimize.terms.base import ConstraintTerm
-from ldi.optimize.terms.funding import RepoCollateral
 from ldi.optimize.terms.registry import entries
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import OutcomeSettings
@@ -71,8 +69,6 @@ E_STATUS_RESERVED = (
     "such as 'pensioner' or 'deferred'"
 )
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
-E_TERM_NAME = "{path}: name {name!r} is already used by {first}; expected a unique name"
-DEFAULT_TERM = "the {name} constraint added by default (list {name} to set it)"
 E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 BOND_KINDS = ("bond", "zero_coupon_bond", "index_linked_bond")
 E_NEEDS_INFLATION = (
@@ -178,20 +174,12 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
         pair for sense in SENSES for pair in _items(sense, getattr(section, sense, None) or [])
     ]
     constraints = _constraints(spec.constraints)
-    # Names label terms in reports and in re-solves, so each is unique across both lists; the
-    # long_only term the model adds when the file has none takes its name too.
+    # Where the file defines each term, for errors; names are unique, which the model checks
+    # (ldi.optimize.model), at these same places.
     terms = [(path, item.term) for path, item in objective] + constraints
-    added = {
-        default().name: DEFAULT_TERM.format(name=default().name)
-        for default in (LongOnly, RepoCollateral)
-        if not any(isinstance(term, default) for _, term in constraints)
-    }
     paths: dict[str, str] = {}
     for path, term in terms:
-        first = paths.get(term.name, added.get(term.name))
-        if first is not None:
-            raise SpecError(E_TERM_NAME.format(path=path, name=term.name, first=first), path=path)
-        paths[term.name] = path
+        paths.setdefault(term.name, path)
     try:
         risk_model = RiskModel(**spec.risk_model.model_dump())
     except DataError as error:

@@ -75,6 +75,14 @@ def test_the_schema_accepts_each_problem_as_an_editor_reads_it(validator, path):
     assert [error.message for error in validator.iter_errors(document)] == []
 
 
+def test_the_schema_accepts_every_form_of_entry_the_loader_reads(validator):
+    constraints = ["budget", {"leverage": None}, {"long_only": {"roles": "physical"}}]
+    constraints += [{"hedge_ratio": {"min": 0.9, "bucket": 30, "soft": 10, "name": "long"}}]
+    objective = {"minimize": [{"turnover": {"weight": 2, "roles": ["physical"]}}, "cost"]}
+    document = {**read(DEFAULT_PROBLEM), "constraints": constraints, "objective": objective}
+    assert [error.message for error in validator.iter_errors(document)] == []
+
+
 @pytest.mark.parametrize(
     ("edits", "where"),
     [

@@ -150,8 +150,8 @@ class TradedAmount(Measure):
     basis: ClassVar[Basis] = Basis.CAPITAL
     roles: Annotated[
         tuple[Literal[ROLES], ...],  # type: ignore[valid-type]
-        listed,
         Field(min_length=1),
+        listed,
         Need(f"a list of roles from {list(ROLES)}"),
     ] = ROLES
 

@@ -89,8 +89,8 @@ class KeyRateMismatch(ObjectiveTerm):
     inflation_hedge_ratio: Annotated[float | None, Range(low=0.0, high=5.0)] = None
     risks: Annotated[
         tuple[Literal[RISKS], ...],  # type: ignore[valid-type]
-        listed,
         Field(min_length=1),
+        listed,
         Need(f"a non-empty list of {list(RISKS)}"),
     ] = RISKS
     weights: Annotated[Mapping[Real, Real], Need("a mapping of numbers to numbers")] = field(

@@ -142,9 +142,32 @@ class Need:
         return core_schema.no_info_wrap_validator_function(check, inner)
 
 
-def _listed(value: Any) -> Any:
-    """A lone value as a list of one (``roles: physical``, ``bucket: 30``)."""
-    return [value] if isinstance(value, str | int | float) else value
+class Listed:
+    """A lone value as a list of one (``roles: physical``, ``bucket: 30``), in the schema too."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self.listed, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return self.lone_or_list(handler(schema))
+
+    @staticmethod
+    def listed(value: Any) -> Any:
+        """``value`` as a list when it is a lone name or number."""
+        return [value] if isinstance(value, str | int | float) else value
+
+    @classmethod
+    def lone_or_list(cls, shown: JsonSchemaValue) -> JsonSchemaValue:
+        """A list's JSON Schema that also takes one of its items alone."""
+        if "anyOf" in shown:
+            return {**shown, "anyOf": [cls.lone_or_list(member) for member in shown["anyOf"]]}
+        if shown.get("type") == "array" and "items" in shown:
+            return {"anyOf": [shown["items"], shown]}
+        return shown
 
 
 def _not_bool(value: Any) -> Any:
@@ -154,7 +177,7 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
-listed = BeforeValidator(_listed)
+listed = Listed()
 Real = Annotated[float | int, BeforeValidator(_not_bool)]
 """A number inside a list or a mapping: numeric text is read as a float, an int stays one."""
 Flag = Annotated[bool, Strict(), Need("true or false")]

@@ -35,7 +35,7 @@ import ldi.optimize.terms as package
 from ldi.optimize.model import E_WEIGHT_NEED, WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
 from ldi.optimize.terms.base import TERMS, ConstraintTerm, ObjectiveTerm, Term, term
 from ldi.optimize.terms.measures import Measure, MeasureLimit, MeasureObjective
-from ldi.optimize.terms.options import OPTION_ERROR, Range
+from ldi.optimize.terms.options import OPTION_ERROR, SHOWN, Range
 
 for _module in pkgutil.iter_modules(package.__path__):  # each term registers itself
     importlib.import_module(f"{package.__name__}.{_module.name}")
@@ -65,7 +65,7 @@ WHAT = {"objective": "objective term", "constraint": "constraint"}
 
 def _weight_range(value: float) -> float:
     if not WEIGHT_MIN <= value <= WEIGHT_MAX:
-        raise PydanticCustomError(OPTION_ERROR, E_WEIGHT_NEED)
+        raise PydanticCustomError(OPTION_ERROR, E_WEIGHT_NEED, {SHOWN: value})
     return value
 
 

@@ -17,6 +17,18 @@ class SpecError(LDIError, ValueError):
         self.path = path
 
 
+class OptionError(SpecError):
+    """A term's option refused: ``field`` (its path), the ``value`` given and what is ``need``-ed.
+
+    Raised by a term's own checks; as a SpecError its message is
+    ``<kind>.<field>: got <value>; expected <need>`` and its path the option's.
+    """
+
+    def __init__(self, kind: str, field: str, value: object, need: str) -> None:
+        super().__init__(f"{kind}.{field}: got {value!r}; expected {need}", path=field)
+        self.field, self.value, self.need = field, value, need
+
+
 class ModelError(LDIError, ValueError):
     """Terms that cannot form a convex problem, or a re-solve that would change its shape."""
 

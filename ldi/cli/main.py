@@ -18,7 +18,7 @@ from ldi.io.load import load_problem
 from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.io.record import DecisionRecord
 from ldi.io.result_file import read_positions, read_result
-from ldi.io.schema import SimulationSpec
+from ldi.io.schema import SimulationSpec, problem_schema
 from ldi.optimize.frontier import POINTS, SCENARIOS_MIN
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.plausible import YEARS as TIME_IN_YEARS
@@ -216,6 +216,15 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.json:  # after the table: a write that fails loses nothing printed
         _write_json(args.json, result.to_dict())
     return EXIT_ERROR if result.failures else EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = json.dumps(problem_schema(), indent=2) + "\n"
+    if args.out:
+        _write_text(args.out, text, "--out")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -520,6 +529,14 @@ def _parser() -> argparse.ArgumentParser:
         "--json", type=_output_path, metavar="OUT.json", help="also write the results as JSON"
     )
     sweeping.set_defaults(command=_sweep)
+
+    schema = commands.add_parser(
+        "schema", help="the JSON Schema of a problem file, for editors' completion and checks"
+    )
+    schema.add_argument(
+        "--out", type=_output_path, metavar="OUT.json", help="write it here instead of printing it"
+    )
+    schema.set_defaults(command=_schema)
     return parser
 
 

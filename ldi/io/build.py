@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from ldi.cashflows.cashflows import E_READ as E_READ_CSV
 from ldi.cashflows.cashflows import Cashflows, without_past_flows
@@ -25,6 +26,7 @@ from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
 from ldi.io.errors import relocated as _relocated
+from ldi.io.errors import spec_error
 from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
     NOMINAL_KINDS,
@@ -39,18 +41,18 @@ from ldi.io.schema import (
 from ldi.liabilities import Liabilities
 from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
-from ldi.optimize.model import SolverOptions
+from ldi.optimize.model import ObjectiveItem, SolverOptions
 from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import check_solver
-from ldi.optimize.terms.allocation import LongOnly
-from ldi.optimize.terms.funding import RepoCollateral
-from ldi.optimize.terms.registry import constraint_terms, objective_items
+from ldi.optimize.terms.base import ConstraintTerm
+from ldi.optimize.terms.registry import entries
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import OutcomeSettings
 from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.units import BP
 from ldi.validation import tenor_vector
 
+SENSES = ("minimize", "maximize")
 E_DUPLICATE_ID = "{path}.id: got {value!r}, already the id of {first}; expected a unique id"
 E_COLLATERAL = (
     "{path}.collateral: got {value!r}; expected the id of a bond in instruments, one of {ids}"
@@ -67,8 +69,6 @@ E_STATUS_RESERVED = (
     "such as 'pensioner' or 'deferred'"
 )
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
-E_TERM_NAME = "{path}: name {name!r} is already used by {first}; expected a unique name"
-DEFAULT_TERM = "the {name} constraint added by default (list {name} to set it)"
 E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 BOND_KINDS = ("bond", "zero_coupon_bond", "index_linked_bond")
 E_NEEDS_INFLATION = (
@@ -129,24 +129,57 @@ def _data_files(spec: ProblemSpec, base_dir: Path) -> tuple[Path, ...]:
     return tuple(base_dir / name for name in named if isinstance(name, str))
 
 
+def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, ObjectiveItem]]:
+    """(path, item) of each term of an ``objective`` section, ``{minimize: [...], ...}``.
+
+    The entries are validated as in a problem file; errors carry their paths in it.
+    """
+    items = []
+    for sense in SENSES:
+        given = (section or {}).get(sense) or []
+        try:
+            validated = entries("objective").validate_python(given)
+        except ValidationError as error:
+            raise spec_error(error, ("objective", sense)) from None
+        items += _items(sense, validated)
+    return items
+
+
+def constraint_terms(section: list[Any] | None) -> list[tuple[str, ConstraintTerm]]:
+    """(path, term) of each entry of a ``constraints`` list, validated as in a problem file."""
+    try:
+        validated = entries("constraint").validate_python(section or [])
+    except ValidationError as error:
+        raise spec_error(error, ("constraints",)) from None
+    return _constraints(validated)
+
+
+def _items(sense: str, validated: list[Any]) -> list[tuple[str, ObjectiveItem]]:
+    """(path, item) of validated objective entries under ``sense``."""
+    return [
+        (f"objective.{sense}[{i}].{entry.kind}", entry.item(maximize=sense == "maximize"))
+        for i, entry in enumerate(validated)
+    ]
+
+
+def _constraints(validated: list[Any]) -> list[tuple[str, ConstraintTerm]]:
+    """(path, term) of validated constraint entries."""
+    return [(f"constraints[{i}].{entry.kind}", entry.term) for i, entry in enumerate(validated)]
+
+
 def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) -> Decision:
     """Objective and constraint terms, solver options, factor model, groups and keys."""
-    objective = objective_items(spec.objective.model_dump() if spec.objective else None)
-    constraints = constraint_terms(spec.constraints)
-    # Names label terms in reports and in re-solves, so each is unique across both lists; the
-    # long_only term the model adds when the file has none takes its name too.
+    section = spec.objective
+    objective = [
+        pair for sense in SENSES for pair in _items(sense, getattr(section, sense, None) or [])
+    ]
+    constraints = _constraints(spec.constraints)
+    # Where the file defines each term, for errors; names are unique, which the model checks
+    # (ldi.optimize.model), at these same places.
     terms = [(path, item.term) for path, item in objective] + constraints
-    added = {
-        default().name: DEFAULT_TERM.format(name=default().name)
-        for default in (LongOnly, RepoCollateral)
-        if not any(isinstance(term, default) for _, term in constraints)
-    }
     paths: dict[str, str] = {}
     for path, term in terms:
-        first = paths.get(term.name, added.get(term.name))
-        if first is not None:
-            raise SpecError(E_TERM_NAME.format(path=path, name=term.name, first=first), path=path)
-        paths[term.name] = path
+        paths.setdefault(term.name, path)
     try:
         risk_model = RiskModel(**spec.risk_model.model_dump())
     except DataError as error:

@@ -10,8 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ldi.errors import DataError, SpecError
-from ldi.io.schema import TAG_PREFIX, UnknownKeysError
+from ldi.errors import DataError, OptionError, SpecError
+from ldi.io.schema import UnknownKeysError
+from ldi.optimize.terms.options import OPTION_ERROR, UNKNOWN_OPTION, shown
+from ldi.optimize.terms.registry import ENTRY_ERROR, TAG_PREFIX, TERMS, WHAT
 
 # What pydantic error types expect, in the words of the problem file (else pydantic's own).
 EXPECTED = {
@@ -37,7 +39,9 @@ EXPECTED = {
     "date_type": "expected a date such as 2025-12-31",
     "date_parsing": "expected a date such as 2025-12-31",
     "date_from_datetime_parsing": "expected a date such as 2025-12-31",
+    "dataclass_type": "expected a mapping of options",
 }
+E_UNKNOWN_TERM = "unknown {what} {value!r}; expected one of {known}"
 KIND_ERRORS = ("curve_kind", "instrument_kind")
 
 
@@ -54,11 +58,14 @@ def relocated(error: DataError, where: str, path: str) -> SpecError:
     return SpecError(f"{path}: {message}", path=path)
 
 
-def spec_error(error: ValidationError) -> SpecError:
-    """One SpecError listing every schema violation, each prefixed by its YAML path."""
+def spec_error(error: ValidationError, prefix: tuple[int | str, ...] = ()) -> SpecError:
+    """One SpecError listing every schema violation, each prefixed by its YAML path.
+
+    ``prefix``: the location of what was validated, when it is part of a file.
+    """
     lines, paths = [], []
     for item in error.errors():
-        path = _yaml_path(item["loc"])
+        path = _yaml_path(prefix + item["loc"])
         value = item["input"]
         cause = item.get("ctx", {}).get("error")
         if isinstance(cause, UnknownKeysError):  # one line per key, at the key's own path
@@ -66,6 +73,12 @@ def spec_error(error: ValidationError) -> SpecError:
                 key_path = f"{path}.{key}" if path else key
                 lines.append(f"{key_path}: {cause.describe(key)}")
                 paths.append(key_path)
+            continue
+        term_line = _term_line(item, path, cause)
+        if term_line is not None:
+            path, message = term_line
+            lines.append(f"{path}: {message}")
+            paths.append(path)
             continue
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] in EXPECTED:
@@ -85,6 +98,26 @@ def spec_error(error: ValidationError) -> SpecError:
         lines.append(f"{path or '(top level)'}: {message}")
         paths.append(path)
     return SpecError("\n".join(lines), path=paths[0])
+
+
+def _term_line(item: Any, path: str, cause: Any) -> tuple[str, str] | None:
+    """(path, message) of a term entry's or option's error; None for any other error."""
+    value = item["input"]
+    if isinstance(cause, OptionError):  # a check across a term's options names its option
+        return f"{path}.{cause.field}", f"got {_shown(cause.value)}; expected {cause.need}"
+    if item["type"] == OPTION_ERROR:
+        return path, f"got {_shown(shown(item))}; {item['msg']}"
+    if item["type"] == UNKNOWN_OPTION:
+        return path, item["msg"]
+    if item["type"] != ENTRY_ERROR:
+        return None
+    what = item["ctx"]["what"]
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value))
+    elif not isinstance(value, str):
+        return path, f"got {_shown(value)}; {item['msg']}"
+    family = next(family for family, noun in WHAT.items() if noun == what)
+    return path, E_UNKNOWN_TERM.format(what=what, value=value, known=sorted(TERMS[family]))
 
 
 def _shown(value: Any) -> str:

@@ -3,8 +3,8 @@
 Sections: ``curves``, ``market`` (default curves of instruments), ``liabilities``,
 ``instruments``, ``holdings``, the decision: ``objective``, ``constraints``,
 ``solver``, ``risk_model``, ``groups`` and ``keys``, then ``collateral`` (the collateral
-policy) and ``stress`` (scenarios). Term options are checked by the terms
-themselves (``ldi.optimize.terms``), which know their own fields. The schema version key
+policy) and ``stress`` (scenarios). Term entries are a union of the registered terms, whose
+options are their typed fields (``ldi.optimize.terms``). The schema version key
 ``ldi`` lets later versions add sections without breaking old files. Field names of
 instrument specs are the parameters of the instrument classes; a field left out takes the
 convention default of its kind.
@@ -24,16 +24,20 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from ldi.curves.zero import Interpolation
-from ldi.io.limits import bounds_problems, option_problems
+from ldi.io.limits import bounds_problems
+from ldi.optimize.terms.registry import TAG_PREFIX, TERMS, entries
 from ldi.plausible import (
     BENEFIT,
     BP_VOLATILITY,
@@ -64,7 +68,6 @@ from ldi.units import Compounding
 from ldi.validation import MAX_YEARS
 
 SCHEMA_VERSION = 1
-TAG_PREFIX = "kind="  # marks union tags in pydantic error locations; not part of the YAML path
 
 
 class UnknownKeysError(ValueError):
@@ -455,48 +458,38 @@ AnyInstrumentSpec = Annotated[
 ]
 
 
-E_TERM_ENTRY = "expected a term name or a one-key mapping {name: {options}}"
-E_TERM_OPTIONS = "expected a mapping of options"
+class Entries:
+    """A list of terms of ``family`` ("objective" or "constraint"), for the terms registered.
 
+    Each entry is a term's key alone or a one-key mapping to its options, validated by the
+    term's own typed options (``ldi.optimize.terms.registry.entries``), so a term added to
+    the registry needs no edit here. In the JSON Schema, each item is a key or one of the
+    terms' entries.
+    """
 
-def _entry_form(value: Any) -> str | None:
-    """Discriminator callable: a string is a term's name, a mapping names it with options."""
-    if isinstance(value, str):
-        return f"{TAG_PREFIX}name"
-    return f"{TAG_PREFIX}options" if isinstance(value, dict) else None
+    def __init__(self, family: str) -> None:
+        self.family = family
 
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            lambda value: entries(self.family).validate_python(value)
+        )
 
-def _term_options(value: Any) -> Any:
-    """A term's options: a mapping, or nothing (``{budget: }``) for the defaults."""
-    if value is not None and not isinstance(value, dict):
-        raise ValueError(E_TERM_OPTIONS)
-    return value
-
-
-TermOptions = Annotated[dict[Any, Any] | None, BeforeValidator(_term_options)]
-
-# The term registry (ldi.optimize.terms) checks names, the one key and options, and lists the
-# known ones; here only the shape is checked, tagged so that errors keep the YAML path.
-TermEntry = Annotated[
-    Annotated[str, Tag(f"{TAG_PREFIX}name")]
-    | Annotated[dict[Any, TermOptions], Tag(f"{TAG_PREFIX}options")],
-    Discriminator(_entry_form, custom_error_type="term_entry", custom_error_message=E_TERM_ENTRY),
-]
-"""A term: its name alone, or a one-key mapping from its name to its options."""
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        listed = handler(entries(self.family).core_schema)
+        keys = {"type": "string", "enum": sorted(TERMS[self.family])}
+        return {**listed, "items": {"anyOf": [keys, listed["items"]]}}
 
 
 class ObjectiveSpec(Spec):
     """Terms to minimize and to maximize (weighted sums; ``weight`` in a term's options)."""
 
-    minimize: list[TermEntry] = []
-    maximize: list[TermEntry] = []
-
-    @field_validator("minimize", "maximize")
-    @classmethod
-    def _plausible_options(cls, entries: list[Any]) -> list[Any]:
-        """Options with a plausible range (``ldi.io.limits.OPTION_RANGES``) lie in it."""
-        _invalid("ObjectiveSpec", option_problems(entries))
-        return entries
+    minimize: Annotated[list[Any], Entries("objective")] = []
+    maximize: Annotated[list[Any], Entries("objective")] = []
 
 
 class SolverSpec(Spec):
@@ -760,7 +753,7 @@ class ProblemSpec(Spec):
     groups: dict[str, list[str]] = {}
     risk_model: RiskModelSpec = RiskModelSpec()
     objective: ObjectiveSpec | None = None
-    constraints: list[TermEntry] = []
+    constraints: Annotated[list[Any], Entries("constraint")] = []
     solver: SolverSpec = SolverSpec()
     collateral: CollateralSpec = CollateralSpec()
     stress: StressSpec = StressSpec()
@@ -769,12 +762,10 @@ class ProblemSpec(Spec):
     @field_validator("constraints")
     @classmethod
     def _plausible_bounds(cls, constraints: list[Any], info: ValidationInfo) -> list[Any]:
-        """Options' sizes; the limits of ``bounds`` terms: size, min <= max, sign (long_only)."""
-        problems = option_problems(constraints)
+        """The limits of ``bounds`` terms: size, min <= max, sign (under long_only)."""
         if "instruments" in info.data:  # else the instruments' own errors are reported
             groups = info.data.get("groups", {})
-            problems += bounds_problems(constraints, info.data["instruments"], groups)
-        _invalid("ProblemSpec", problems)
+            _invalid("ProblemSpec", bounds_problems(constraints, info.data["instruments"], groups))
         return constraints
 
     @model_validator(mode="after")
@@ -793,3 +784,16 @@ class ProblemSpec(Spec):
                 [InitErrorDetails(type=kind, loc=("instruments",), input=self.instruments)],
             )
         return self
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def problem_schema() -> dict[str, Any]:
+    """The JSON Schema of a problem file (draft 2020-12), with the terms registered now.
+
+    For editors' completion and validation (``ldi schema``). It describes the file as YAML
+    1.2 reads it: ``40.0e6`` is a number there, and a date is text.
+    """
+    schema = ProblemSpec.model_json_schema()
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema, "title": "ldi problem file"}

@@ -34,12 +34,14 @@ from ldi.scenarios.pnl import OutcomeSettings
 
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
 WEIGHT_MIN, WEIGHT_MAX = 1e-6, 1e6  # the range of an objective term's weight
-E_WEIGHT = (
-    "{path}: got {value!r}; expected a weight between 1e-06 and 1e+06 (a ratio of "
-    "money-equivalent units; rescale the other weights instead)"
+E_WEIGHT_NEED = (
+    "expected a weight between 1e-06 and 1e+06 (a ratio of money-equivalent units; rescale "
+    "the other weights instead)"
 )
+E_WEIGHT = "{path}: got {value!r}; " + E_WEIGHT_NEED
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
-E_NAMES = "terms: name {name!r} is used twice; expected unique names (set name: on one)"
+E_NAME_TAKEN = "{path}: name {name!r} is already used by {first}; expected a unique name"
+DEFAULT_TERM = "the {name} constraint added by default (list {name} to set it)"
 E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"
 E_LIMIT = "resolve: no term named {name!r}; expected one of {names}"
 E_SHAPE = "resolve: {term}.{key} would change shape ({old} -> {new}); build a new model"
@@ -146,13 +148,13 @@ class Model:
         if not objective:
             raise SpecError(E_EMPTY, path="objective")
         constraints = list(constraints)
-        for default in (LongOnly, RepoCollateral):
-            if not any(isinstance(c, default) for c in constraints):
-                constraints.append(default())
-        names = [item.term.name for item in objective] + [c.name for c in constraints]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise SpecError(E_NAMES.format(name=repeated[0]), path="constraints")
+        added = [
+            default()
+            for default in (LongOnly, RepoCollateral)
+            if not any(isinstance(c, default) for c in constraints)
+        ]
+        _check_names(objective, constraints, added)
+        constraints += added
         self.data = data
         self.base = data
         self.scales = Scales.of(data)
@@ -462,6 +464,32 @@ def _relaxed(row: Row) -> tuple[list[cp.Constraint], cp.Variable, cp.Parameter]:
     cap = cp.Parameter(slack.shape, nonneg=True, name=f"{row.name}.cap")
     cap.value = np.full(slack.shape, OPEN)
     return [slack <= cap, *held], slack, cap
+
+
+def _check_names(
+    objective: Sequence[ObjectiveItem],
+    constraints: Sequence[ConstraintTerm],
+    added: Sequence[ConstraintTerm],
+) -> None:
+    """Each term's name is unique: names label terms in reports and in re-solves.
+
+    A term is located where a problem file defines it (``objective.minimize[0].cost``,
+    ``constraints[3].leverage``): its place in the lists, which keep the file's order. A
+    term the model adds by default (``added``) takes its name first.
+    """
+    first = {term.name: DEFAULT_TERM.format(name=term.name) for term in added}
+    counts = {"minimize": 0, "maximize": 0}
+    located = []
+    for item in objective:
+        sense = "maximize" if item.maximize else "minimize"
+        located.append((f"objective.{sense}[{counts[sense]}].{item.term.kind}", item.term))
+        counts[sense] += 1
+    located += [(f"constraints[{i}].{term.kind}", term) for i, term in enumerate(constraints)]
+    for path, term in located:
+        if term.name in first:
+            message = E_NAME_TAKEN.format(path=path, name=term.name, first=first[term.name])
+            raise SpecError(message, path=path)
+        first[term.name] = path
 
 
 def _check(term: Term, expr: Any, part: str, *, concave: bool) -> None:

@@ -3,8 +3,9 @@
 Valid sections are compared with the YAML they were loaded from (the input is the reference;
 a covariance and a smallest eigenvalue are recomputed with numpy). Bad sections must raise a
 SpecError whose message starts with the YAML path, then shows the value and what is expected.
-Most are caught when the file is loaded (``ldi validate``); references to instrument ids,
-groups and key tenors are checked against the exposure tables, when the model is compiled.
+Most are caught when the file is loaded; references to instrument ids, groups and key
+tenors, and the uniqueness of terms' names, when the model is built (``ldi validate`` builds
+it too).
 """
 
 import numpy as np
@@ -458,7 +459,7 @@ BAD = [
     ),
     pytest.param(
         {"objective": {"minimize": ["cost"], "maximize": ["cost"]}},
-        "load",
+        "model",
         "objective.maximize[0].cost",
         f"objective.maximize[0].cost: name 'cost' is already used by objective.minimize[0].cost; "
         f"{UNIQUE}",
@@ -625,7 +626,7 @@ BAD = [
     ),
     pytest.param(
         {"constraints.2": {"hedge_ratio": {"risk": "rates", "min": 0.9}}},
-        "load",
+        "model",
         "constraints[2].hedge_ratio",
         "constraints[2].hedge_ratio: name 'hedge_ratio[rates]' is already used by "
         f"constraints[1].hedge_ratio; {UNIQUE}",
@@ -636,7 +637,7 @@ BAD = [
             "objective.minimize.0": "turnover",
             "constraints.0": {"turnover": {"max": 0.5, "name": "turnover"}},
         },
-        "load",
+        "model",
         "constraints[0].turnover",
         "constraints[0].turnover: name 'turnover' is already used by "
         f"objective.minimize[0].turnover; {UNIQUE}",
@@ -648,7 +649,7 @@ BAD = [
                 "bounds": {"group": "credit", "max_fraction": 0.15, "name": "leverage"}
             }
         },
-        "load",
+        "model",
         "constraints[5].bounds",
         f"constraints[5].bounds: name 'leverage' is already used by constraints[3].leverage; "
         f"{UNIQUE}",

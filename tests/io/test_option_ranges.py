@@ -6,13 +6,30 @@ ratio typed in percent diagnosed as infeasible (exit 3), a leverage of 1e20 solv
 inaccurately, or a bp move typed as a decimal read as a hundredth of a bp.
 """
 
+import math
+import typing
+from dataclasses import fields
+
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from ldi.cli import main
-from ldi.io.limits import OPTION_RANGES
 from ldi.io.load import load_problem
+from ldi.optimize.terms.options import Range
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
-from ldi.plausible import MAX_PERIODS
+from ldi.plausible import (
+    HEDGE_RATIO,
+    IMPACT,
+    LEVERAGE,
+    LIMIT_BP,
+    MAX_PERIODS,
+    MONEY,
+    PERIOD,
+    SURPLUS_VOLATILITY,
+    TRADE_VOLUME,
+    TURNOVER,
+    YEARS,
+)
 from tests.io.edits import edited
 from tests.io.test_load import check, minimal, write_yaml
 
@@ -185,11 +202,77 @@ def test_the_ends_of_each_option_range_pass(edits):
     assert load_problem(edited(minimal(), edits)) is not None
 
 
-def test_every_ranged_option_is_an_option_of_its_term():
-    for kind, ranges in OPTION_RANGES.items():
-        terms = [table[kind] for table in (OBJECTIVE_TERMS, CONSTRAINT_TERMS) if kind in table]
-        assert terms, kind
-        assert set(ranges) <= set().union(*(term.options() for term in terms)), kind
+def _ranged_options():
+    """(key, option, annotation, Range) of every option typed with a range, of every term."""
+    for table in (OBJECTIVE_TERMS, CONSTRAINT_TERMS):
+        for kind, term in table.items():
+            hints = typing.get_type_hints(term, include_extras=True)
+            for field in fields(term):
+                for meta in getattr(hints[field.name], "__metadata__", ()):
+                    if isinstance(meta, Range):
+                        yield kind, field.name, hints[field.name], meta
+
+
+RANGED = list(_ranged_options())
+COLLATERAL_MOVES = {"yield_rise_bp": LIMIT_BP, "operational_bp": LIMIT_BP}
+PLAUSIBLE = {
+    ("cashflow_matching", "horizon"): YEARS,
+    ("cashflow_matching", "period"): PERIOD,
+    ("cashflow_matching", "borrowing_limit"): MONEY,
+    ("hedge_ratio", "min"): HEDGE_RATIO,
+    ("hedge_ratio", "max"): HEDGE_RATIO,
+    ("leverage", "max"): LEVERAGE,
+    ("turnover", "max"): TURNOVER,
+    ("budget", "capital"): MONEY,
+    ("budget", "contribution"): MONEY,
+    ("transaction_costs", "impact"): IMPACT,
+    ("transaction_costs", "impact_volume"): TRADE_VOLUME,
+    ("surplus_volatility", "max"): SURPLUS_VOLATILITY,
+    ("collateral_buffer", "breakeven_fall_bp"): LIMIT_BP,
+    ("liquidity_coverage", "breakeven_fall_bp"): LIMIT_BP,
+    **{("collateral_buffer", key): size for key, size in COLLATERAL_MOVES.items()},
+    **{("liquidity_coverage", key): size for key, size in COLLATERAL_MOVES.items()},
+}
+"""The plausible size of each option that has one, as the problem-file reference gives it."""
+
+
+def test_every_plausible_size_is_typed_on_its_option():
+    typed = {(kind, option): r.plausible for kind, option, _, r in RANGED if r.plausible}
+    assert typed == PLAUSIBLE
+
+
+def _accepts(annotation, value):
+    try:
+        TypeAdapter(annotation).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("annotation", "limits"),
+    [pytest.param(a, r, id=f"{kind}.{option}") for kind, option, a, r in RANGED],
+)
+def test_each_end_of_each_typed_range_is_accepted_and_beyond_it_refused(annotation, limits):
+    low, high = limits.bounds
+    if limits.above is not None:
+        assert not _accepts(annotation, limits.above)
+    if low is not None:
+        opened = limits.plausible is not None and limits.plausible.low_open
+        excluded = (opened and low == limits.plausible.low) or low == limits.above
+        assert _accepts(annotation, low) is not excluded
+        assert not _accepts(annotation, math.nextafter(low, -math.inf))
+    least = limits.plausible.least if limits.plausible else 0.0
+    if least:  # 0 or at least ``least`` in size: just below it is a slip
+        assert _accepts(annotation, least)
+        assert not _accepts(annotation, math.nextafter(least, 0.0))
+    elif low is not None:
+        assert _accepts(annotation, math.nextafter(low, math.inf))
+    if high is not None:
+        assert _accepts(annotation, high)
+        assert not _accepts(annotation, math.nextafter(high, math.inf))
+    for wrong in (math.inf, math.nan, True, "many"):
+        assert not _accepts(annotation, wrong)
 
 
 def test_the_cli_exits_2_naming_the_hedge_ratio_typed_in_percent(tmp_path, capsys):

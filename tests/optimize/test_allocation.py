@@ -124,7 +124,7 @@ def test_every_hard_row_of_a_solved_problem_holds_to_1e_7_in_its_units():
     [
         (HedgeRatio, {"min": 1.2, "max": 1.0}, "max: got 1.0; expected a number >= min (1.2)"),
         (HedgeRatio, {}, "max: got None; expected min or max (or both)"),
-        (HedgeRatio, {"min": -0.1}, "min: got -0.1; expected a finite number >= 0"),
+        (HedgeRatio, {"min": -0.1}, "min: got -0.1; expected a hedge ratio (1 for fully hedged)"),
         (HedgeRatio, {"min": 1, "risk": "fx"}, "risk: got 'fx'; expected one of ['rates', 'in"),
         (KeyRateTolerance, {"max": 1.0, "fraction": 0.1}, "max: got 1.0; expected either max"),
         (KeyRateTolerance, {}, "max: got None; expected either max (money per bp) or fraction"),

@@ -662,13 +662,17 @@ def test_clarabel_agrees_with_highs_on_the_textbook_lp():
 # 7. Option validation ---------------------------------------------------------------------
 
 
+PERIOD = "expected a period in years in [0.00273973, 10], such as 1, or 0.25 for quarters"
+
+
 @pytest.mark.parametrize(
     ("options", "field", "message"),
     [
         (
             {"horizon": -1.0},
             "horizon",
-            "cashflow_matching.horizon: got -1.0; expected a finite number >= 0",
+            "cashflow_matching.horizon: got -1.0; expected a time in years in (0, 150], such as "
+            "10.5",
         ),
         (
             {"horizon": 0.5},
@@ -684,12 +688,12 @@ def test_clarabel_agrees_with_highs_on_the_textbook_lp():
         (
             {"period": 0},
             "period",
-            "cashflow_matching.period: got 0; expected a positive number of years such as 1",
+            f"cashflow_matching.period: got 0.0; {PERIOD}",
         ),
         (
             {"period": -1.0},
             "period",
-            "cashflow_matching.period: got -1.0; expected a finite number >= 0",
+            f"cashflow_matching.period: got -1.0; {PERIOD}",
         ),
         (
             {"borrowing_rate": 0.05, "borrowing_limit": -1.0},

@@ -119,7 +119,7 @@ def test_hedge_ratio_conflict_thresholds_are_exact_on_re_solve(two_bonds):
 
 
 def test_bound_above_the_capital_with_a_budget(two_bonds):
-    unrelated = [HedgeRatio(max=10.0)]
+    unrelated = [HedgeRatio(max=3.0)]
     result = solve(
         two_bond_model(two_bonds, [Budget(), Bounds(instrument="LONG", min=150.0), *unrelated])
     )

@@ -303,13 +303,16 @@ def test_summary_names_the_binding_buffer_and_shows_headroom():
 # --- bad options ---------------------------------------------------------------------------
 
 
+MOVE = "expected a move in bp in [0, 2000], 0 or at least 1 in size, such as 250"
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"yield_rise_bp": -1}, "yield_rise_bp: got -1; expected a finite number in [0, 2000]"),
+        ({"yield_rise_bp": -1}, f"yield_rise_bp: got -1.0; {MOVE}"),
         (
             {"operational_bp": 3000},
-            "operational_bp: got 3000; expected a finite number in [0, 2000]",
+            f"operational_bp: got 3000.0; {MOVE}",
         ),
         ({"within_days": -2}, "within_days: got -2; expected a finite number >= 0"),
         ({"breakeven_fall_bp": float("nan")}, "breakeven_fall_bp: got nan; expected a finite"),

@@ -347,7 +347,8 @@ def test_unknown_term_name_in_limits_raises_spec_error_listing_the_names(raw):
 
 def test_invalid_limit_value_raises_spec_error_naming_the_option(raw):
     problem = ldi.load_problem(raw)
-    with pytest.raises(SpecError, match=re.escape("max: got -1.0; expected a finite number >= 0")):
+    need = "max: got -1.0; expected a leverage (notional per unit of capital) in [0, 100]"
+    with pytest.raises(SpecError, match=re.escape(need)):
         problem.resolve(limits={"leverage": {"max": -1.0}})
 
 
@@ -378,10 +379,13 @@ def test_scaling_liabilities_and_holdings_scales_the_positions(path, factor):
 
 
 def test_duplicate_term_names_are_rejected(two_bonds):
-    with pytest.raises(SpecError, match=re.escape("terms: name 'budget' is used twice")):
+    taken = "constraints[1].budget: name 'budget' is already used by constraints[0].budget"
+    with pytest.raises(SpecError, match=re.escape(taken)) as caught:
         Model(two_bonds, [ObjectiveItem(Cost())], [Budget(), Budget()])
+    assert caught.value.path == "constraints[1].budget"
     # An objective term and a constraint with the same name clash too ...
-    with pytest.raises(SpecError, match=re.escape("terms: name 'limit' is used twice")):
+    taken = "constraints[0].turnover: name 'limit' is already used by objective.minimize[0]"
+    with pytest.raises(SpecError, match=re.escape(taken)):
         Model(
             two_bonds, [ObjectiveItem(Turnover(name="limit"))], [MaxTurnover(max=0.5, name="limit")]
         )

@@ -304,7 +304,10 @@ def test_tracking_error_with_a_budget_solves_its_kkt_system(risk_model):
         (lambda: KeyRateMismatch(risks=("fx",)), "risks: got ('fx',); expected a non-empty list"),
         (lambda: KeyRateMismatch(weights={5: -1}), "weights: got {5: -1}; expected a mapping"),
         (lambda: TransactionCosts(impact_power=3), "impact_power: got 3; expected 1.5 or 2"),
-        (lambda: TransactionCosts(impact=-1.0), "impact: got -1.0; expected a finite number >= 0"),
+        (
+            lambda: TransactionCosts(impact=-1.0),
+            "impact: got -1.0; expected a market impact as a fraction of the amount traded",
+        ),
         (lambda: TransactionCosts(cost_bp={"bond": -1}), "cost_bp: got {'bond': -1}; expected a"),
         (lambda: Turnover(roles=("cash",)), "turnover.roles: got ('cash',); expected a list of"),
     ],

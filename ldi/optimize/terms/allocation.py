@@ -5,18 +5,19 @@ constraint modules, are fractions of the capital (``capital_of``): the value of 
 holdings (the budget's ``capital`` and ``contribution`` options do not change it).
 """
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import ROLES, capital_of, trade_mask
+from ldi.optimize.terms.options import Ids, Need, Range, listed
+from ldi.plausible import MONEY
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class Budget(ConstraintTerm):
     r"""Positions cost exactly the capital: Σ_i pv_i x_i = capital + contribution.
 
@@ -27,13 +28,8 @@ class Budget(ConstraintTerm):
 
     kind: ClassVar[str] = "budget"
     tunable: ClassVar[frozenset[str]] = frozenset({"contribution", "capital"})
-    capital: float | None = None
-    contribution: float = 0.0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("capital", low=0.0)
-        self.check_number("contribution")
+    capital: Annotated[float | None, Range(low=0.0, plausible=MONEY)] = None
+    contribution: Annotated[float, Range(plausible=MONEY)] = 0.0
 
     def values(self, data: Scaled) -> Values:
         """The value of one unit of each instrument and the capital to invest (scaled)."""
@@ -46,7 +42,7 @@ class Budget(ConstraintTerm):
         return [Row(self.name, p["pv"] @ z, Sense.EQ, p["capital"], display=display)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class Bounds(ConstraintTerm):
     r"""Limits on one instrument, each of a list, or the sum over a group.
 
@@ -59,13 +55,13 @@ class Bounds(ConstraintTerm):
 
     kind: ClassVar[str] = "bounds"
     tunable: ClassVar[frozenset[str]] = frozenset({"min", "max_fraction", "min_fraction", "max"})
-    instrument: str | None = None
-    instruments: tuple[str, ...] | None = None
-    group: str | None = None
-    min: float | None = None
-    max: float | None = None
-    min_fraction: float | None = None
-    max_fraction: float | None = None
+    instrument: Annotated[str | None, Need("an instrument id")] = None
+    instruments: Annotated[Ids | None, listed, Need("a list of instrument ids")] = None
+    group: Annotated[str | None, Need("a group, kind or role")] = None
+    min: Annotated[float | None, Range()] = None
+    max: Annotated[float | None, Range()] = None
+    min_fraction: Annotated[float | None, Range()] = None
+    max_fraction: Annotated[float | None, Range()] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -73,8 +69,6 @@ class Bounds(ConstraintTerm):
         self.check(
             "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
         )
-        for limit in ("min", "max", "min_fraction", "max_fraction"):
-            self.check_number(limit)
         limits = (self.min, self.max, self.min_fraction, self.max_fraction)
         self.check(
             "max",
@@ -142,7 +136,7 @@ class Bounds(ConstraintTerm):
         return rows
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class LongOnly(ConstraintTerm):
     r"""No short positions: x_i ≥ 0 for every instrument with a role in ``roles``.
 
@@ -151,12 +145,12 @@ class LongOnly(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "long_only"
-    roles: tuple[str, ...] = (Role.PHYSICAL.value, Role.FINANCING.value)
-    exclude: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check("roles", f"a list of roles from {list(ROLES)}", set(self.roles) <= set(ROLES))
+    roles: Annotated[
+        tuple[Literal[ROLES], ...],  # type: ignore[valid-type]
+        listed,
+        Need(f"a list of roles from {list(ROLES)}"),
+    ] = (Role.PHYSICAL.value, Role.FINANCING.value)
+    exclude: Annotated[Ids, listed, Need("a list of instrument ids")] = ()
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One vector row over the covered instruments, shown in money."""
@@ -169,7 +163,7 @@ class LongOnly(ConstraintTerm):
         return [Row(self.name, z[index], Sense.GE, 0.0, 1.0, data.scales.money, None, labels)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class ExpectedReturn(ConstraintTerm):
     r"""Expected return of the positions, Σ r_i x_i / capital, ≥ ``min`` (decimal a year).
 
@@ -179,11 +173,7 @@ class ExpectedReturn(ConstraintTerm):
 
     kind: ClassVar[str] = "expected_return"
     tunable: ClassVar[frozenset[str]] = frozenset({"min"})
-    min: float = 0.0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("min", low=-1.0, high=1.0)
+    min: Annotated[float, Range(low=-1.0, high=1.0)] = 0.0
 
     def values(self, data: Scaled) -> Values:
         """Expected returns per unit, the floor in money (scaled) and the capital."""

@@ -1,10 +1,12 @@
 """Objective and constraint terms: small named pieces that build one formula two ways.
 
-A term stores its options (validated in ``__post_init__``), gives every number it takes
-from the data through ``values`` (they become cvxpy Parameters, so a re-solve with new
-exposures, holdings, liabilities or limits does not recompile), and writes its formula once
-against ``Ops`` (cvxpy for the problem, numpy for the report). Only structure is read from
-the data inside a formula: roles, groups, key tenors, labels and shapes.
+A term stores its options (typed fields of a pydantic dataclass, ``term``: each checked by
+its type, ``ldi.optimize.terms.options``; checks across options in ``__post_init__``),
+gives every number it takes from the data through ``values`` (they become cvxpy Parameters,
+so a re-solve with new exposures, holdings, liabilities or limits does not recompile), and
+writes its formula once against ``Ops`` (cvxpy for the problem, numpy for the report). Only
+structure is read from the data inside a formula: roles, groups, key tenors, labels and
+shapes.
 
 Formulas see scaled numbers (``ldi.optimize.context``): positions z = x / S (S = the
 liabilities' PV), PV01s in units of the liabilities' PV01 P.
@@ -17,18 +19,20 @@ formed inside ``values`` and given as one parameter.
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar, dataclass_transform
 
 import pandas as pd
+from pydantic import ConfigDict, ValidationError, model_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic_core import ArgsKwargs, InitErrorDetails, PydanticCustomError
 
-from ldi.errors import SpecError
+from ldi.errors import OptionError, SpecError
 from ldi.optimize.context import Ops, Scaled
+from ldi.optimize.terms.options import E_UNKNOWN_OPTION, UNKNOWN_OPTION, Need, Range, problems
 from ldi.scenarios.pnl import OutcomeSettings
 from ldi.typing import FloatArray
-from ldi.validation import is_finite_number, plain
+from ldi.validation import plain
 
-E_FIELD = "{name}.{field}: got {value!r}; expected {need}"
-E_OPTION = "{name}: unknown option {field!r}; expected only {known}"
 E_TWICE = "{family} term {kind!r}: {new} and {old} both claim it; expected one class per key"
 
 # Every objective and constraint term class by its YAML key: filled as the classes are
@@ -88,8 +92,41 @@ class Row:
     sensitivity: Any = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Term:
+T = TypeVar("T", bound=type)
+OPTIONS = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True)
+def term(cls: T) -> T:
+    """Make ``cls`` a term class: a frozen pydantic dataclass whose fields are its options.
+
+    Each option is checked by its type (``ldi.optimize.terms.options``) whenever a term is
+    built: from a problem file, in Python, or by ``dataclasses.replace`` in a re-solve.
+    """
+    return pydantic_dataclass(frozen=True, kw_only=True, config=OPTIONS)(cls)
+
+
+class TermType(type):
+    """The metaclass of terms: a term built in Python with a refused option is a SpecError.
+
+    The message is ``<kind>.<option>: got VALUE; expected WHAT`` (one line per refusal),
+    its path the first option's. Validated as part of a problem file, the schema reports
+    the same refusals at their paths in the file instead (``ldi.io.errors``).
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        """A new term of class ``cls``; a refused option is a SpecError naming it."""
+        try:
+            return super().__call__(*args, **kwargs)
+        except ValidationError as error:
+            kind = getattr(cls, "kind", cls.__name__)
+            lines = problems(error, cls.options())  # type: ignore[attr-defined]
+            message = "\n".join(f"{kind}.{path}: {text}" for path, _, text in lines)
+            raise SpecError(message, path=lines[0][0]) from None
+
+
+@term
+class Term(metaclass=TermType):
     """Base of every term: ``name`` (default: the YAML key ``kind``) labels it in reports.
 
     A class that sets ``kind`` registers itself under that key in ``TERMS[family]``, so a
@@ -101,7 +138,7 @@ class Term:
     kind: ClassVar[str]
     family: ClassVar[str] = ""  # "objective" or "constraint": which registry
     tunable: ClassVar[frozenset[str]] = frozenset()  # options a re-solve may change
-    name: str = ""
+    name: Annotated[str, Need("a name")] = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -116,6 +153,29 @@ class Term:
                 )
             )
         registry[cls.kind] = cls
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_options(cls, data: Any) -> Any:
+        """Refuse keys that are not options, each at its own path, naming the known ones."""
+        given = data.kwargs or {} if isinstance(data, ArgsKwargs) else data
+        if isinstance(given, dict):
+            known = cls.options()
+            unknown = [key for key in given if key not in known]
+            if unknown:
+                message = E_UNKNOWN_OPTION.format(known=known)
+                raise ValidationError.from_exception_data(
+                    cls.__name__,
+                    [
+                        InitErrorDetails(
+                            type=PydanticCustomError(UNKNOWN_OPTION, message),
+                            loc=(str(key),),
+                            input=given[key],
+                        )
+                        for key in unknown
+                    ],
+                )
+        return data
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -137,38 +197,17 @@ class Term:
         return None
 
     def check(self, field: str, need: str, ok: bool) -> None:
-        """Raise a SpecError naming this term's ``field`` unless ``ok``."""
+        """Raise an OptionError (a SpecError) naming this term's ``field`` unless ``ok``.
+
+        Called in ``__post_init__`` (checks across options) or on the data (ids, keys).
+        """
         if not ok:
-            value = plain(getattr(self, field))
-            raise SpecError(
-                E_FIELD.format(name=self.kind, field=field, value=value, need=need),
-                path=field,
-            )
+            raise OptionError(self.kind, field, plain(getattr(self, field)), need)
 
     def check_ids(self, field: str, ids: Iterable[str], data: Scaled) -> None:
         """Every id in ``ids`` is an instrument of ``data`` (the list is built only to fail)."""
         if any(i not in data.ids for i in ids):
             self.check(field, f"instrument ids among {list(data.ids)}", False)
-
-    def check_number(
-        self, field: str, *, low: float | None = None, high: float | None = None
-    ) -> None:
-        """``field`` is a finite number within [low, high] (either end optional)."""
-        value = getattr(self, field)
-        if value is None:
-            return
-        need = "a finite number" + (
-            f" in [{low:g}, {high:g}]"
-            if low is not None and high is not None
-            else f" >= {low:g}"
-            if low is not None
-            else f" <= {high:g}"
-            if high is not None
-            else ""
-        )
-        ok = is_finite_number(value)
-        ok = ok and (low is None or value >= low) and (high is None or value <= high)
-        self.check(field, need, ok)
 
     @classmethod
     def options(cls) -> list[str]:
@@ -176,7 +215,7 @@ class Term:
         return [f.name for f in fields(cls) if f.init]
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class ObjectiveTerm(Term):
     """A convex piece of the objective (minimized; concave when listed under maximize).
 
@@ -195,7 +234,7 @@ class ObjectiveTerm(Term):
         return value * data.scales.money
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class ConstraintTerm(Term):
     """A policy limit given as named rows; ``soft`` makes it a penalty instead.
 
@@ -209,11 +248,7 @@ class ConstraintTerm(Term):
     family: ClassVar[str] = "constraint"
     liquidity: ClassVar[bool] = False
     collateral_order: ClassVar[int | None] = None
-    soft: float | None = None
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("soft", low=0.0)
+    soft: Annotated[float | None, Range(low=0.0)] = None
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """The term's rows, named ``<name>`` or ``<name>.<part>``."""

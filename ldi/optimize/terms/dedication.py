@@ -11,18 +11,24 @@ carried-in balance = L_p; the ledger of s and b is reported, and the shadow pric
 p's row is what one more unit of benefit paid then costs today.
 """
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
+from ldi.optimize.terms.options import Range
+from ldi.plausible import MAX_PERIODS, MONEY, PERIOD, YEARS
 from ldi.typing import FloatArray
 
+E_PERIODS = (
+    "at most {most} periods (horizon / period), got {count:.0f}; a longer period or a "
+    "shorter horizon"
+)
 
-@dataclass(frozen=True, kw_only=True)
+
+@term
 class CashflowMatching(ConstraintTerm):
     r"""Asset cash flows plus carried surplus cover each period's liability payments.
 
@@ -31,22 +37,19 @@ class CashflowMatching(ConstraintTerm):
 
     kind: ClassVar[str] = "cashflow_matching"
     tunable: ClassVar[frozenset[str]] = frozenset({"borrowing_limit"})
-    reinvestment_rate: float = 0.0
-    borrowing_rate: float | None = None
-    borrowing_limit: float | None = None
-    horizon: float | None = None
-    period: float = 1.0
+    reinvestment_rate: Annotated[float, Range(low=-0.5, high=1.0)] = 0.0
+    borrowing_rate: Annotated[float | None, Range(low=-0.5, high=1.0)] = None
+    borrowing_limit: Annotated[float | None, Range(low=0.0, plausible=MONEY)] = None
+    horizon: Annotated[float | None, Range(low=0.0, plausible=YEARS)] = None
+    period: Annotated[float, Range(above=0.0, plausible=PERIOD)] = 1.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.check_number("reinvestment_rate", low=-0.5, high=1.0)
-        self.check_number("borrowing_rate", low=-0.5, high=1.0)
-        self.check_number("borrowing_limit", low=0.0)
-        self.check_number("horizon", low=0.0)
-        self.check_number("period", low=0.0)
-        self.check("period", "a positive number of years such as 1", self.period > 0)
         if self.horizon is not None:
             self.check("horizon", "a horizon of at least one period", self.horizon >= self.period)
+            count = self.horizon / self.period
+            need = E_PERIODS.format(most=MAX_PERIODS, count=count)
+            self.check("period", need, count <= MAX_PERIODS)
         needs_rate = self.borrowing_limit is None or self.borrowing_rate is not None
         self.check("borrowing_rate", "a rate when borrowing_limit is given", needs_rate)
 

@@ -4,18 +4,19 @@ Repo must be backed by bonds the fund holds; overlay notional plus repo borrowin
 limited per unit of the fund's own capital.
 """
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import capital_of
+from ldi.optimize.terms.options import Range
+from ldi.plausible import LEVERAGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class RepoCollateral(ConstraintTerm):
     r"""Repo is backed by bonds the fund holds: x_c ≥ Σ_k x_k / (1 − h_k) for each bond c.
 
@@ -63,7 +64,7 @@ def pledges(data: Scaled) -> tuple[tuple[str, ...], np.ndarray]:
     return bonds, matrix
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class Leverage(ConstraintTerm):
     r"""Gross overlay notional plus repo borrowing, per unit of net assets, ≤ ``max``.
 
@@ -78,11 +79,7 @@ class Leverage(ConstraintTerm):
 
     kind: ClassVar[str] = "leverage"
     tunable: ClassVar[frozenset[str]] = frozenset({"max"})
-    max: float = 1.0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("max", low=0.0)
+    max: Annotated[float, Range(low=0.0, plausible=LEVERAGE)] = 1.0
 
     def values(self, data: Scaled) -> Values:
         """Coefficients c of the row (the limit times the amounts) and the capital."""

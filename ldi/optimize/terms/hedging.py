@@ -3,19 +3,20 @@
 Hedge ratios, key-rate gaps, duration matching and Redington immunization.
 """
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values
+from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import capital_of
-from ldi.optimize.terms.objectives import RISKS, _risk
+from ldi.optimize.terms.objectives import Risk, _risk
+from ldi.optimize.terms.options import Flag, Need, Range, Real, listed
+from ldi.plausible import HEDGE_RATIO
 from ldi.units import BP
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class HedgeRatio(ConstraintTerm):
     r"""min ≤ assets' PV01 / liabilities' PV01 ≤ max (or IE01 for ``risk: inflation``).
 
@@ -25,16 +26,13 @@ class HedgeRatio(ConstraintTerm):
 
     kind: ClassVar[str] = "hedge_ratio"
     tunable: ClassVar[frozenset[str]] = frozenset({"min", "max"})
-    risk: str = "rates"
-    min: float | None = None
-    max: float | None = None
-    bucket: tuple[float, ...] | None = None
+    risk: Risk = "rates"
+    min: Annotated[float | None, Range(low=0.0, plausible=HEDGE_RATIO)] = None
+    max: Annotated[float | None, Range(low=0.0, plausible=HEDGE_RATIO)] = None
+    bucket: Annotated[tuple[Real, ...] | None, listed, Need("a list of numbers")] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.check("risk", f"one of {list(RISKS)}", self.risk in RISKS)
-        self.check_number("min", low=0.0)
-        self.check_number("max", low=0.0)
         self.check("max", "min or max (or both)", self.min is not None or self.max is not None)
         if self.min is not None and self.max is not None:
             self.check("max", f"a number >= min ({self.min:g})", self.max >= self.min)
@@ -85,7 +83,7 @@ class HedgeRatio(ConstraintTerm):
         return rows
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class KeyRateTolerance(ConstraintTerm):
     r"""|a_k·x − h·L_k| ≤ tolerance at every key k (PV01, or IE01 for inflation).
 
@@ -95,17 +93,13 @@ class KeyRateTolerance(ConstraintTerm):
 
     kind: ClassVar[str] = "key_rate_tolerance"
     tunable: ClassVar[frozenset[str]] = frozenset({"fraction", "hedge_ratio", "max"})
-    risk: str = "rates"
-    max: float | None = None
-    fraction: float | None = None
-    hedge_ratio: float = 1.0
+    risk: Risk = "rates"
+    max: Annotated[float | None, Range(low=0.0)] = None
+    fraction: Annotated[float | None, Range(low=0.0)] = None
+    hedge_ratio: Annotated[float, Range(low=0.0, high=5.0)] = 1.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.check("risk", f"one of {list(RISKS)}", self.risk in RISKS)
-        self.check_number("max", low=0.0)
-        self.check_number("fraction", low=0.0)
-        self.check_number("hedge_ratio", low=0.0, high=5.0)
         one = (self.max is None) != (self.fraction is None)
         self.check("max", "either max (money per bp) or fraction, not both", one)
 
@@ -142,7 +136,7 @@ class KeyRateTolerance(ConstraintTerm):
         ]
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class DurationMatch(ConstraintTerm):
     r"""Asset duration within ``tolerance`` years of the liabilities' duration.
 
@@ -152,11 +146,7 @@ class DurationMatch(ConstraintTerm):
 
     kind: ClassVar[str] = "duration_match"
     tunable: ClassVar[frozenset[str]] = frozenset({"tolerance"})
-    tolerance: float = 0.0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("tolerance", low=0.0)
+    tolerance: Annotated[float, Range(low=0.0)] = 0.0
 
     def values(self, data: Scaled) -> Values:
         """Per-unit gaps PV01 − (D_L ∓ tol)·F·pv (scaled; F = BP S/P) and the row's unit."""
@@ -212,7 +202,7 @@ def _liability_duration(data: Scaled) -> float:
     return float(liabilities["pv01"]) / (float(liabilities["pv"]) * BP)
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class Redington(ConstraintTerm):
     r"""Redington immunization: PV_A = PV_L, PV01_A = PV01_L, convexity_A ≥ convexity_L.
 
@@ -222,7 +212,7 @@ class Redington(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "redington"
-    match_pv: bool = True
+    match_pv: Flag = True
 
     def values(self, data: Scaled) -> Values:
         """PV, PV01 and curvature per unit and the liabilities' (``liability_<name>``), scaled."""

@@ -7,24 +7,27 @@ re-solve with a new shock size or window only assigns new coefficients (paramete
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 
 from ldi.liquidity.buffer import Rise, rise
 from ldi.liquidity.collateral import CollateralModel, benefits_due
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Nonneg, Row, Sense, Values
+from ldi.optimize.terms.base import ConstraintTerm, Nonneg, Row, Sense, Values, term
+from ldi.optimize.terms.options import Flag, Need, Range, listed
+from ldi.plausible import LIMIT_BP
 from ldi.scenarios.scenario import Move, Scenario
 
+MoveBp = Annotated[float, Range(low=0.0, high=2000.0, plausible=LIMIT_BP)]
+"""A rise or fall tested, in bp (below 1bp but not 0 is a decimal typed for bp)."""
 E_NO_COLLATERAL = (
     "{kind}: the model has no collateral data; expected a model built from a problem "
     "(ldi.load_problem) or ModelData with collateral=CollateralModel(...)"
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class CollateralBuffer(ConstraintTerm):
     r"""Collateral after haircuts ≥ collateral calls under a yield rise, for every rise tested.
 
@@ -47,19 +50,14 @@ class CollateralBuffer(ConstraintTerm):
     tunable: ClassVar[frozenset[str]] = frozenset(
         {"yield_rise_bp", "operational_bp", "breakeven_fall_bp", "within_days"}
     )
-    yield_rise_bp: float = 250.0
-    operational_bp: float = 100.0
-    real: bool = True
-    breakeven_fall_bp: float | None = None
-    within_days: float | None = None
-    scenarios: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("yield_rise_bp", low=0.0, high=2000.0)
-        self.check_number("operational_bp", low=0.0, high=2000.0)
-        self.check_number("breakeven_fall_bp", low=0.0, high=2000.0)
-        self.check_number("within_days", low=0.0)
+    yield_rise_bp: MoveBp = 250.0
+    operational_bp: MoveBp = 100.0
+    real: Flag = True
+    breakeven_fall_bp: Annotated[float | None, Range(low=0.0, high=2000.0, plausible=LIMIT_BP)] = (
+        None
+    )
+    within_days: Annotated[float | None, Range(low=0.0)] = None
+    scenarios: Annotated[tuple[str, ...], listed, Need("a list of scenario names")] = ()
 
     @property
     def shock_bp(self) -> float:
@@ -136,7 +134,7 @@ class CollateralBuffer(ConstraintTerm):
         return [Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class LiquidityCoverage(CollateralBuffer):
     r"""Liquid assets ≥ benefit payments over the next ``months`` + stressed margin calls.
 
@@ -150,12 +148,8 @@ class LiquidityCoverage(CollateralBuffer):
     kind: ClassVar[str] = "liquidity_coverage"
     collateral_order: ClassVar[int | None] = 1  # a buffer's moves are shown first
     tunable: ClassVar[frozenset[str]] = CollateralBuffer.tunable | {"months"}
-    operational_bp: float = 0.0
-    months: float = 3.0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("months", low=0.0, high=120.0)
+    operational_bp: MoveBp = 0.0
+    months: Annotated[float, Range(low=0.0, high=120.0)] = 3.0
 
     def describe(self, policy_days: float) -> str:
         """What the term tests, for reports."""

@@ -9,11 +9,11 @@ classes, e.g. ``Turnover(TradedAmount, MeasureObjective)`` and
 ``MaxTurnover(TradedAmount, MeasureLimit)``; ``registry.terms_of`` finds them.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
@@ -26,7 +26,9 @@ from ldi.optimize.terms.base import (
     Sense,
     Term,
     Values,
+    term,
 )
+from ldi.optimize.terms.options import Need, listed
 from ldi.typing import FloatArray
 
 ROLES = tuple(role.value for role in Role)
@@ -75,7 +77,7 @@ def surplus_factors(data: Scaled) -> tuple[FloatArray, FloatArray, FloatArray]:
     return loadings, liability, data.data.specific.to_numpy(dtype=float)
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class Measure(Term):
     """A quantity of the positions: its numbers and its formula, in scaled money."""
 
@@ -92,7 +94,7 @@ class Measure(Term):
         raise NotImplementedError
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class MeasureObjective(Measure, ObjectiveTerm):
     """A measure as an objective term: its value, weighted in the objective."""
 
@@ -105,16 +107,15 @@ class MeasureObjective(Measure, ObjectiveTerm):
         return self.measure(ops, data, z, p)
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class MeasureLimit(Measure, ConstraintTerm):
     """A measure as a limit: measure ≤ ``max`` x basis, or ≥ ``min`` x basis if higher is better.
 
-    A subclass declares its bound as a field ``max`` or ``min`` (with its default) and its
-    range in ``bound_range``; the bound is tunable. One row in fractions of the basis, named
-    ``max_<kind>`` or ``min_<kind>`` when an objective term has the same key.
+    A subclass declares its bound as a field ``max`` or ``min``, typed with its range (e.g.
+    ``Annotated[float, Range(low=0.0)]``) and its default; the bound is tunable. One row in
+    fractions of the basis, named ``max_<kind>`` or ``min_<kind>`` when an objective term has
+    the same key.
     """
-
-    bound_range: ClassVar[tuple[float | None, float | None]] = (0.0, None)
 
     @classmethod
     def side(cls) -> str:
@@ -124,11 +125,6 @@ class MeasureLimit(Measure, ConstraintTerm):
     def default_name(self) -> str:
         """The key, or ``<side>_<key>`` apart from an objective term of the same key."""
         return f"{self.side()}_{self.kind}" if self.kind in TERMS["objective"] else self.kind
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        low, high = self.bound_range
-        self.check_number(self.side(), low=low, high=high)
 
     def values(self, data: Scaled) -> Values:
         """The measure's numbers, the bound and the basis (scaled)."""
@@ -143,7 +139,7 @@ class MeasureLimit(Measure, ConstraintTerm):
         return [Row(self.name, value, sense, p[self.side()], p["unit"])]
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class TradedAmount(Measure):
     r"""Amount traded: Σ_i a_i |x_i − x0_i| over ``roles`` (money), a_i money per unit.
 
@@ -152,12 +148,12 @@ class TradedAmount(Measure):
     """
 
     basis: ClassVar[Basis] = Basis.CAPITAL
-    roles: tuple[str, ...] = ROLES
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        ok = bool(self.roles) and set(self.roles) <= set(ROLES)
-        self.check("roles", f"a list of roles from {list(ROLES)}", ok)
+    roles: Annotated[
+        tuple[Literal[ROLES], ...],  # type: ignore[valid-type]
+        Field(min_length=1),
+        listed,
+        Need(f"a list of roles from {list(ROLES)}"),
+    ] = ROLES
 
     def measure_values(self, data: Scaled) -> Values:
         """Money per unit traded (nonnegative, 0 outside ``roles``) and current holdings."""
@@ -171,7 +167,7 @@ class TradedAmount(Measure):
         return traded(ops, self.name, z, p)
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class SurplusRisk(Measure):
     r"""Surplus volatility under the factor model: √(‖Gᵀ(Bᵀz − ℓ)‖² + ‖d ∘ z‖²), one sd a year.
 
@@ -193,7 +189,7 @@ class SurplusRisk(Measure):
         return ops.norm2(parts)
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class SurplusGrowth(Measure):
     r"""Expected surplus growth over a year: Σ_i r_i x_i − r_L (money a year).
 

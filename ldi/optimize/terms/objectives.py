@@ -1,15 +1,16 @@
 """Objective terms. Positions are scaled: z = x / S (S = the liabilities' PV)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
+from pydantic import AfterValidator, Field
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import Nonneg, ObjectiveTerm, Values
+from ldi.optimize.terms.base import Nonneg, ObjectiveTerm, Values, term
 from ldi.optimize.terms.measures import (
     MeasureObjective,
     SurplusGrowth,
@@ -18,9 +19,12 @@ from ldi.optimize.terms.measures import (
     traded,
     traded_amounts,
 )
+from ldi.optimize.terms.options import Need, Range, Real, listed
+from ldi.plausible import IMPACT, TRADE_VOLUME
 from ldi.typing import FloatArray
 
 RISKS = ("rates", "inflation")
+Risk = Annotated[Literal[RISKS], Need(f"one of {list(RISKS)}")]  # type: ignore[valid-type]
 # Half the bid/offer, in bp of the amount traded; for swaps in bp of the fixed rate (times
 # the PV01 per unit of notional). Typical for large sterling trades; override per kind or id.
 DEFAULT_COST_BP: Mapping[str, float] = MappingProxyType(
@@ -37,9 +41,17 @@ DEFAULT_COST_BP: Mapping[str, float] = MappingProxyType(
     }
 )
 RUNNING_COST_KINDS = {"interest_rate_swap": "pv01", "inflation_swap": "ie01"}
+IMPACT_POWERS = (1.5, 2.0)
 
 
-@dataclass(frozen=True, kw_only=True)
+def _power(value: float) -> float:
+    """A market-impact exponent: 1.5 (square-root impact) or 2."""
+    if value not in IMPACT_POWERS:
+        raise ValueError("expected 1.5 or 2")
+    return value
+
+
+@term
 class Cost(ObjectiveTerm):
     r"""Total purchase cost of the positions: Σ_i pv_i x_i (money).
 
@@ -59,7 +71,7 @@ class Cost(ObjectiveTerm):
         return p["pv"] @ z
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class KeyRateMismatch(ObjectiveTerm):
     r"""Weighted squared gap to a key-rate hedge target: Σ_k w_k ((A z)_k − h L_k)².
 
@@ -73,16 +85,20 @@ class KeyRateMismatch(ObjectiveTerm):
     kind: ClassVar[str] = "key_rate_mismatch"
     tunable: ClassVar[frozenset[str]] = frozenset({"inflation_hedge_ratio", "hedge_ratio"})
     unit: ClassVar[str] = "money/bp rms"
-    hedge_ratio: float = 1.0
-    inflation_hedge_ratio: float | None = None
-    risks: tuple[str, ...] = RISKS
-    weights: Mapping[float, float] = field(default_factory=dict)
+    hedge_ratio: Annotated[float, Range(low=0.0, high=5.0)] = 1.0
+    inflation_hedge_ratio: Annotated[float | None, Range(low=0.0, high=5.0)] = None
+    risks: Annotated[
+        tuple[Literal[RISKS], ...],  # type: ignore[valid-type]
+        Field(min_length=1),
+        listed,
+        Need(f"a non-empty list of {list(RISKS)}"),
+    ] = RISKS
+    weights: Annotated[Mapping[Real, Real], Need("a mapping of numbers to numbers")] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.check_number("hedge_ratio", low=0.0, high=5.0)
-        self.check_number("inflation_hedge_ratio", low=0.0, high=5.0)
-        self.check("risks", f"a non-empty list of {list(RISKS)}", _risks_ok(self.risks))
         ok = all(np.isfinite(w) and w >= 0 for w in self.weights.values())
         self.check("weights", "a mapping of key tenors to weights >= 0", ok)
 
@@ -128,7 +144,7 @@ class KeyRateMismatch(ObjectiveTerm):
         return np.array([given.get(k, 1.0) for k in keys])
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class TrackingError(SurplusRisk, MeasureObjective):
     r"""Surplus risk minimized as its square, the variance: ‖Gᵀ(Bᵀz − ℓ)‖² + ‖d ∘ z‖².
 
@@ -159,7 +175,7 @@ class TrackingError(SurplusRisk, MeasureObjective):
         return float(np.sqrt(max(value, 0.0) * data.scales.money * data.now.money))
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class ExpectedSurplusReturn(SurplusGrowth, MeasureObjective):
     r"""Expected surplus growth over a year, Σ_i r_i x_i − r_L (money a year; ``SurplusGrowth``).
 
@@ -169,7 +185,7 @@ class ExpectedSurplusReturn(SurplusGrowth, MeasureObjective):
     kind: ClassVar[str] = "expected_surplus_return"
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class TransactionCosts(ObjectiveTerm):
     r"""Cost of trading to the positions: Σ_i c_i |t_i| + k Σ_i |a_i t_i|^p / V^(p−1).
 
@@ -183,19 +199,17 @@ class TransactionCosts(ObjectiveTerm):
 
     kind: ClassVar[str] = "transaction_costs"
     unit: ClassVar[str] = "money"
-    cost_bp: Mapping[str, float] = field(default_factory=dict)
-    impact: float = 0.0
-    impact_power: float = 1.5
-    impact_volume: float | None = None
+    cost_bp: Annotated[Mapping[str, Real], Need("a mapping of names to numbers")] = field(
+        default_factory=dict
+    )
+    impact: Annotated[float, Range(low=0.0, plausible=IMPACT)] = 0.0
+    impact_power: Annotated[Real, AfterValidator(_power), Need("1.5 or 2")] = 1.5
+    impact_volume: Annotated[float | None, Range(above=0.0, plausible=TRADE_VOLUME)] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         ok = all(np.isfinite(v) and v >= 0 for v in self.cost_bp.values())
         self.check("cost_bp", "a mapping of kinds or ids to costs >= 0 (bp)", ok)
-        self.check_number("impact", low=0.0)
-        self.check_number("impact_volume", low=0.0)
-        self.check("impact_volume", "a positive amount", self.impact_volume != 0)
-        self.check("impact_power", "1.5 or 2", self.impact_power in (1.5, 2.0))
 
     def values(self, data: Scaled) -> Values:
         """Costs per unit c (nonnegative) and holdings; with impact, w a and w a x holdings.
@@ -242,7 +256,7 @@ class TransactionCosts(ObjectiveTerm):
         return cost
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class Turnover(TradedAmount, MeasureObjective):
     r"""Total amount traded, Σ_i a_i |x_i − x0_i| over ``roles`` (money; ``TradedAmount``).
 
@@ -254,7 +268,3 @@ class Turnover(TradedAmount, MeasureObjective):
 
 def _risk(name: str) -> str:
     return "pv01" if name == "rates" else "ie01"
-
-
-def _risks_ok(risks: Any) -> bool:
-    return isinstance(risks, tuple) and bool(risks) and set(risks) <= set(RISKS)

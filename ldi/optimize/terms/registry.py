@@ -1,11 +1,13 @@
-"""Terms by their YAML key, and building them from problem-file entries with paths in errors.
+"""Terms by their YAML key, and the problem file's entries of them as a typed union.
 
 Every module of ``ldi.optimize.terms`` is imported here, and each term class registers
 itself by its ``kind`` (``Term.__init_subclass__``): a new term is found without an edit here.
 
 An entry is a term's key alone (``cost``) or a one-key mapping to its options
 (``{hedge_ratio: {risk: rates, min: 0.95}}``). Objective entries may carry ``weight`` (in
-[1e-6, 1e6]); constraint entries may carry ``soft`` (a penalty per unit of violation).
+[1e-6, 1e6]) among their options; constraint entries may carry ``soft`` (a penalty per unit
+of violation) and every entry ``name``. ``entries`` validates a list of them: a union of one
+model per registered term, told apart by the entry's key, built anew when a term registers.
 """
 
 import importlib
@@ -13,15 +15,27 @@ import pkgutil
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import fields
+from typing import Annotated, Any, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 import ldi.optimize.terms as package
-from ldi.errors import SpecError
-from ldi.optimize.model import E_WEIGHT as E_WEIGHT_RANGE
-from ldi.optimize.model import WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
-from ldi.optimize.terms.base import TERMS, ConstraintTerm, ObjectiveTerm, Term
+from ldi.optimize.model import E_WEIGHT_NEED, WEIGHT_MAX, WEIGHT_MIN, ObjectiveItem
+from ldi.optimize.terms.base import TERMS, ConstraintTerm, ObjectiveTerm, Term, term
 from ldi.optimize.terms.measures import Measure, MeasureLimit, MeasureObjective
-from ldi.validation import is_finite_number, plain
+from ldi.optimize.terms.options import OPTION_ERROR, SHOWN, Range
 
 for _module in pkgutil.iter_modules(package.__path__):  # each term registers itself
     importlib.import_module(f"{package.__name__}.{_module.name}")
@@ -43,164 +57,130 @@ def terms_of(measure: type[Measure]) -> tuple[type[MeasureObjective], type[Measu
     return objective, limit
 
 
-E_ENTRY = "{path}: got {value!r}; expected a term name or a one-key mapping {{name: {{options}}}}"
-E_UNKNOWN = "{path}: unknown {what} {value!r}; expected one of {known}"
-E_OPTIONS = "{path}: got {value!r}; expected a mapping of options"
-E_OPTION = "{path}.{key}: unknown option; expected only {known}"
-E_WEIGHT = "{path}: got {value!r}; expected a finite number > 0"
-E_SHAPE = "{path}: got {value!r}; expected {need}"
+TAG_PREFIX = "kind="  # marks union tags in pydantic error locations; not part of the YAML path
+ENTRY_ERROR = "term_entry"  # the pydantic error type of an entry of the wrong form
+E_ENTRY = "expected a term name or a one-key mapping {name: {options}}"
+WHAT = {"objective": "objective term", "constraint": "constraint"}
 
 
-def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, ObjectiveItem]]:
-    """(path, item) of each term in ``objective: {minimize: [...], maximize: [...]}``."""
-    items = []
-    for sense in ("minimize", "maximize"):
-        for i, entry in enumerate((section or {}).get(sense) or []):
-            path = f"objective.{sense}[{i}]"
-            kind, options = _entry(entry, path, OBJECTIVE_TERMS, "objective term")
-            weight = _converted(options.pop("weight", 1.0), float)
-            where = f"{path}.{kind}.weight"
-            if not (is_finite_number(weight) and weight > 0):
-                raise SpecError(E_WEIGHT.format(path=where, value=weight), path=where)
-            if not WEIGHT_MIN <= weight <= WEIGHT_MAX:
-                raise SpecError(E_WEIGHT_RANGE.format(path=where, value=weight), path=where)
-            term = build(OBJECTIVE_TERMS[kind], options, f"{path}.{kind}")
-            item = ObjectiveItem(term, float(weight), maximize=sense == "maximize")
-            items.append((f"{path}.{kind}", item))
-    return items
-
-
-def constraint_terms(entries: list[Any] | None) -> list[tuple[str, ConstraintTerm]]:
-    """(path, term) of each entry of ``constraints: [...]``."""
-    terms = []
-    for i, entry in enumerate(entries or []):
-        path = f"constraints[{i}]"
-        kind, options = _entry(entry, path, CONSTRAINT_TERMS, "constraint")
-        terms.append((f"{path}.{kind}", build(CONSTRAINT_TERMS[kind], options, f"{path}.{kind}")))
-    return terms
-
-
-def _entry(
-    entry: Any, path: str, registry: Mapping[str, type[Term]], what: str
-) -> tuple[str, dict[str, Any]]:
-    if isinstance(entry, str):
-        kind, options = entry, {}
-    elif isinstance(entry, dict) and len(entry) == 1:
-        kind, options = next(iter(entry.items()))
-        if options is None:
-            options = {}
-        if not isinstance(options, dict):
-            where = f"{path}.{kind}"
-            raise SpecError(E_OPTIONS.format(path=where, value=options), path=where)
-    else:
-        raise SpecError(E_ENTRY.format(path=path, value=entry), path=path)
-    if kind not in registry:
-        raise SpecError(
-            E_UNKNOWN.format(path=path, what=what, value=kind, known=sorted(registry)), path=path
-        )
-    return str(kind), dict(options)
-
-
-def build(cls: type[Term], options: dict[str, Any], path: str) -> Term:
-    """A term of class ``cls`` from YAML ``options``; errors carry ``path``."""
-    known = cls.options()
-    for key in options:
-        if key not in known:
-            raise SpecError(E_OPTION.format(path=path, key=key, known=known), path=f"{path}.{key}")
-    hints = typing.get_type_hints(cls)
-    converted = {key: _converted(value, hints[key]) for key, value in options.items()}
-    for key, value in converted.items():
-        need = _shape(hints[key])
-        if need is not None and not _fits(value, hints[key]):
-            raise SpecError(
-                E_SHAPE.format(path=f"{path}.{key}", value=plain(options[key]), need=need),
-                path=f"{path}.{key}",
-            )
-    try:
-        return cls(**converted)
-    except SpecError as error:
-        field = error.path or ""
-        message = str(error)
-        prefix = f"{cls.kind}."
-        if message.startswith(prefix):
-            message = message.removeprefix(prefix)
-        full = f"{path}.{field}" if field else path
-        raise SpecError(f"{path}.{message}", path=full) from None
-
-
-def _converted(value: Any, hint: Any) -> Any:
-    """``value`` read as the type ``hint`` asks for, where YAML gives another form.
-
-    YAML lists become tuples where a term takes a tuple, and a lone value a 1-tuple. PyYAML
-    reads ``40.0e6`` (YAML 1.1) as text, so numeric text becomes a number wherever the type
-    has one: an option, a weight, the items of a tuple, the keys and values of a mapping.
-    Anything else is left as it is, for the term to report.
-    """
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        given = [arg for arg in args if arg is not type(None)]
-        return _converted(value, given[0]) if value is not None and len(given) == 1 else value
-    if hint is float:
-        return _number(value)
-    if origin is tuple and value is not None:
-        items = value if isinstance(value, list | tuple) else (value,)
-        return tuple(_converted(item, args[0]) for item in items)
-    if origin is Mapping and isinstance(value, dict):
-        key, item = args
-        return {_converted(k, key): _converted(v, item) for k, v in value.items()}
+def _weight_range(value: float) -> float:
+    if not WEIGHT_MIN <= value <= WEIGHT_MAX:
+        raise PydanticCustomError(OPTION_ERROR, E_WEIGHT_NEED, {SHOWN: value})
     return value
 
 
-def _shape(hint: Any) -> str | None:
-    """What a list, mapping or flag option must look like; None for a plain value.
+Weight = Annotated[float, Range(above=0.0), AfterValidator(_weight_range)]
+"""An objective term's weight: > 0, within [WEIGHT_MIN, WEIGHT_MAX]."""
 
-    Plain numbers and names, and lists of names, are checked by the term itself, with their
-    ranges and choices.
+
+class TermEntry(BaseModel):
+    """One entry of a term list: a single key, the term's, mapping to its options.
+
+    ``budget`` and ``{budget: }`` are ``{budget: {}}``. Subclasses (one per term, built by
+    ``entries``) have the one field.
     """
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        given = [arg for arg in args if arg is not type(None)]
-        return _shape(given[0]) if len(given) == 1 else None
-    if hint is bool:
-        return "true or false"
-    if origin is tuple and args[0] is float:
-        return "a list of numbers"
-    if origin is Mapping:
-        return f"a mapping of {_NOUNS[args[0]]}s to {_NOUNS[args[1]]}s"
-    return None
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_key(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {data: {}}
+        if isinstance(data, dict) and len(data) == 1:
+            ((kind, options),) = data.items()
+            return {kind: {} if options is None else options}
+        return data
+
+    @property
+    def kind(self) -> str:
+        """The term's YAML key."""
+        (kind,) = type(self).model_fields
+        return kind
+
+    @property
+    def term(self) -> Term:
+        """The term as its class builds it (an objective term without its weight)."""
+        built = getattr(self, self.kind)
+        cls = TERMS[built.family][self.kind]
+        if type(built) is cls:
+            return built
+        return cls(**{f.name: getattr(built, f.name) for f in fields(cls) if f.init})
+
+    def item(self, maximize: bool) -> ObjectiveItem:
+        """An objective entry as an item: its term, weight and sense."""
+        term = self.term
+        assert isinstance(term, ObjectiveTerm)
+        return ObjectiveItem(term, getattr(self, self.kind).weight, maximize=maximize)
 
 
-_NOUNS = {float: "number", str: "name"}
+def _nullable(schema: dict[str, Any]) -> None:
+    """An entry's options may be left empty (``{budget: }``)."""
+    options = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [options, {"type": "null"}]
 
 
-def _fits(value: Any, hint: Any) -> bool:
-    """True when ``value`` (after ``_converted``) has the form of type ``hint``."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        return any(_fits(value, arg) for arg in args)
-    if hint is type(None):
-        return value is None
-    if hint is bool:
-        return isinstance(value, bool)
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is str:
-        return isinstance(value, str)
-    if origin is tuple:
-        return isinstance(value, tuple) and all(_fits(item, args[0]) for item in value)
-    if origin is Mapping:
-        key, item = args
-        return isinstance(value, dict) and all(
-            _fits(k, key) and _fits(v, item) for k, v in value.items()
+def _weighted(cls: type[ObjectiveTerm]) -> type[ObjectiveTerm]:
+    """``cls`` with a ``weight`` option: what an objective entry's options are."""
+    namespace = {
+        "__annotations__": {"weight": Weight},
+        "weight": 1.0,
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+        "__doc__": cls.__doc__,
+    }
+    return term(types.new_class(cls.__name__, (cls,), {}, lambda ns: ns.update(namespace)))
+
+
+def _entry(family: str, kind: str, cls: type[Term]) -> type[TermEntry]:
+    options = _weighted(cls) if family == "objective" else cls  # type: ignore[arg-type]
+    field = Field(json_schema_extra=_nullable, description=(cls.__doc__ or "").split("\n")[0])
+    return create_model(f"{cls.__name__}Entry", __base__=TermEntry, **{kind: (options, field)})
+
+
+def _tag(registry: Mapping[str, type[Term]]) -> Any:
+    """Discriminator callable: the entry's one key (None: not an entry, or no such term)."""
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, TermEntry):
+            return f"{TAG_PREFIX}{value.kind}"
+        if isinstance(value, str):
+            kind = value
+        elif isinstance(value, dict) and len(value) == 1:
+            kind = next(iter(value))
+        else:
+            return None
+        return f"{TAG_PREFIX}{kind}" if kind in registry else None
+
+    return tag
+
+
+_ADAPTERS: dict[str, tuple[tuple[Any, ...], TypeAdapter[Any]]] = {}
+
+
+def entries(family: str) -> TypeAdapter[Any]:
+    """A validator of a list of ``family``'s entries, for the terms registered now.
+
+    An entry of the wrong form, or naming no term, is an error of type ``term_entry`` whose
+    context names the family (``what``): ``ldi.io.errors`` words it, listing the known keys.
+    """
+    registry = TERMS[family]
+    key = tuple(registry.items())
+    known = _ADAPTERS.get(family)
+    if known is None or known[0] != key:  # one per family: a term taken out is let go
+        members = tuple(
+            Annotated[_entry(family, kind, cls), Tag(f"{TAG_PREFIX}{kind}")]
+            for kind, cls in registry.items()
         )
-    return True
-
-
-def _number(value: Any) -> Any:
-    """Numeric text as a float; any other value unchanged."""
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
+        union = Annotated[
+            Union[members],  # noqa: UP007 (a union built from a tuple needs the subscript form)
+            Discriminator(
+                _tag(registry),
+                custom_error_type=ENTRY_ERROR,
+                custom_error_message=E_ENTRY,
+                custom_error_context={"what": WHAT[family]},
+            ),
+        ]
+        _ADAPTERS[family] = known = key, TypeAdapter(list[union])
+    return known[1]

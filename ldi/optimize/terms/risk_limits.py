@@ -4,13 +4,15 @@ Each is a measure of ``ldi.optimize.terms.measures`` as a limit; the objective t
 same measures are in ``ldi.optimize.terms.objectives``.
 """
 
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from ldi.optimize.terms.base import term
 from ldi.optimize.terms.measures import MeasureLimit, SurplusGrowth, SurplusRisk, TradedAmount
+from ldi.optimize.terms.options import Range
+from ldi.plausible import SURPLUS_VOLATILITY, TURNOVER
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class MaxTurnover(TradedAmount, MeasureLimit):
     r"""Amount traded, Σ a_i |x_i − x0_i| over ``roles``, ≤ ``max`` x capital.
 
@@ -20,10 +22,10 @@ class MaxTurnover(TradedAmount, MeasureLimit):
 
     kind: ClassVar[str] = "turnover"
     tunable: ClassVar[frozenset[str]] = frozenset({"max"})
-    max: float = 0.0
+    max: Annotated[float, Range(low=0.0, plausible=TURNOVER)] = 0.0
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class SurplusVolatility(SurplusRisk, MeasureLimit):
     r"""Surplus volatility (factor model, one sd a year) ≤ ``max`` x the liabilities' PV.
 
@@ -32,10 +34,10 @@ class SurplusVolatility(SurplusRisk, MeasureLimit):
 
     kind: ClassVar[str] = "surplus_volatility"
     tunable: ClassVar[frozenset[str]] = frozenset({"max"})
-    max: float = 0.0
+    max: Annotated[float, Range(low=0.0, plausible=SURPLUS_VOLATILITY)] = 0.0
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class MinSurplusReturn(SurplusGrowth, MeasureLimit):
     r"""Expected surplus return, (Σ r_i x_i − r_L) / PV_L, ≥ ``min`` (decimal a year).
 
@@ -46,5 +48,4 @@ class MinSurplusReturn(SurplusGrowth, MeasureLimit):
 
     kind: ClassVar[str] = "expected_surplus_return"
     tunable: ClassVar[frozenset[str]] = frozenset({"min"})
-    bound_range: ClassVar[tuple[float | None, float | None]] = (-1.0, 1.0)
-    min: float = 0.0
+    min: Annotated[float, Range(low=-1.0, high=1.0)] = 0.0

@@ -10,12 +10,14 @@ min_η η + Σ_s max(loss_s − η, 0) / ((1 − α) S): linear with S auxiliary
 solves it as an LP. Reports evaluate the exact tail mean of the solved positions' losses.
 """
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field, Strict
 
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import Values
+from ldi.optimize.terms.base import Values, term
 from ldi.optimize.terms.measures import Measure, MeasureLimit, MeasureObjective
+from ldi.optimize.terms.options import Need, Range
 from ldi.scenarios.pnl import OutcomeSettings, ScenarioEngine, tail_mean
 from ldi.typing import FloatArray
 
@@ -25,7 +27,7 @@ E_NO_SIMULATION = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class ScenarioLoss(Measure):
     """CVaR at ``confidence`` α of a year's surplus loss over ``scenarios`` S moves (``seed``).
 
@@ -34,17 +36,9 @@ class ScenarioLoss(Measure):
 
     unit: ClassVar[str] = "money (1y tail mean)"
 
-    confidence: float = 0.95
-    scenarios: int = 10_000
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.check_number("confidence", low=0.5, high=0.999)
-        whole = isinstance(self.scenarios, int) and not isinstance(self.scenarios, bool)
-        self.check("scenarios", "a whole number >= 100", whole and self.scenarios >= 100)
-        seed = isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0
-        self.check("seed", "a whole number >= 0", seed)
+    confidence: Annotated[float, Range(low=0.5, high=0.999)] = 0.95
+    scenarios: Annotated[int, Strict(), Field(ge=100), Need("a whole number >= 100")] = 10_000
+    seed: Annotated[int, Strict(), Field(ge=0), Need("a whole number >= 0")] = 0
 
     def outcome_settings(self) -> OutcomeSettings:
         """The term's own draws: the report's outcomes are those it was optimized on."""
@@ -83,7 +77,7 @@ class ScenarioLoss(Measure):
         return threshold + tail / ((1.0 - self.confidence) * loss.shape[0])
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class CVaR(ScenarioLoss, MeasureObjective):
     r"""CVaR at ``confidence`` of a year's surplus loss over ``scenarios`` simulated moves.
 
@@ -93,7 +87,7 @@ class CVaR(ScenarioLoss, MeasureObjective):
     kind: ClassVar[str] = "cvar"
 
 
-@dataclass(frozen=True, kw_only=True)
+@term
 class MaxCVaR(ScenarioLoss, MeasureLimit):
     r"""CVaR of a year's surplus loss ≤ ``max`` x the liabilities' PV.
 
@@ -103,4 +97,4 @@ class MaxCVaR(ScenarioLoss, MeasureLimit):
 
     kind: ClassVar[str] = "cvar"
     tunable: ClassVar[frozenset[str]] = frozenset({"max"})
-    max: float = 0.1
+    max: Annotated[float, Range(low=0.0)] = 0.1

@@ -9,7 +9,7 @@ again straight away, on new limits or on a whole new state of the same instrumen
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import cvxpy as cp
 import numpy as np
@@ -32,6 +32,7 @@ from ldi.optimize.terms.base import (
 from ldi.optimize.terms.funding import RepoCollateral
 from ldi.scenarios.pnl import OutcomeSettings
 
+TermT = TypeVar("TermT", ObjectiveTerm, ConstraintTerm)
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
 WEIGHT_MIN, WEIGHT_MAX = 1e-6, 1e6  # the range of an objective term's weight
 E_WEIGHT_NEED = (
@@ -290,11 +291,11 @@ class Model:
                     E_FIXED.format(term=name, options=fixed, tunable=sorted(term.tunable))
                 )
         objective = tuple(
-            replace(item, term=replace(item.term, **limits.get(item.term.name, {})))
+            replace(item, term=_replaced(item.term, limits.get(item.term.name, {})))
             for item in self.objective
         )
         constraints = tuple(
-            replace(term, **limits[term.name]) if term.name in limits else term
+            _replaced(term, limits[term.name]) if term.name in limits else term
             for term in self.constraints
         )
         return objective, constraints
@@ -501,3 +502,15 @@ def _check(term: Term, expr: Any, part: str, *, concave: bool) -> None:
         need = "concave" if concave else "convex"
     if not ok:
         raise ModelError(E_NOT_CONVEX.format(term=repr(term), part=part, need=need))
+
+
+def _replaced(term: TermT, changes: Mapping[str, Any]) -> TermT:
+    """``term`` with ``changes``; a refused option is named by the term's name, for resolve."""
+    if not changes:
+        return term
+    try:
+        return replace(term, **changes)
+    except SpecError as error:
+        lines = [line.removeprefix(f"{term.kind}.") for line in str(error).splitlines()]
+        message = "\n".join(f"resolve: {term.name}.{line}" for line in lines)
+        raise SpecError(message, path=f"{term.name}.{error.path}") from None

@@ -464,3 +464,14 @@ def test_an_option_the_term_does_not_have_is_named_apart_from_one_it_cannot_chan
         "change ['max', 'min']"
     )
     assert error.value.path == "hedge_ratio[rates].minimum"
+
+
+def test_a_refused_new_limit_is_named_by_its_term_and_leaves_the_model_as_it_was(raw):
+    problem = ldi.load_problem(raw)
+    before = problem.solve()
+    with pytest.raises(SpecError) as error:
+        problem.resolve(limits={"hedge_ratio[rates]": {"min": -1.0}})
+    assert str(error.value).startswith("resolve: hedge_ratio[rates].min: got -1.0; expected ")
+    assert error.value.path == "hedge_ratio[rates].min"
+    after = problem.solve()
+    assert after.objective_value == pytest.approx(before.objective_value, rel=1e-9)

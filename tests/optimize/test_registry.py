@@ -341,3 +341,14 @@ def test_numeric_text_inside_mappings_and_lists_is_read_as_numbers():
     assert item.term.weights == {10.0: 2.0}
     ((_, term),) = constraint_terms([{"hedge_ratio": {"min": 0.9, "bucket": ["1.0e1", 30]}}])
     assert term.bucket == (10.0, 30)
+
+
+def test_a_term_cannot_make_tunable_what_is_not_an_option():
+    with pytest.raises(TypeError, match=r"^mistyped: tunable \['mx'\] are not options of the term"):
+
+        class Mistyped(ConstraintTerm):
+            kind: ClassVar[str] = "mistyped"
+            tunable: ClassVar[frozenset[str]] = frozenset({"mx"})
+            max: float = 0.0
+
+    assert "mistyped" not in CONSTRAINT_TERMS

@@ -33,6 +33,7 @@ from ldi.scenarios.pnl import OutcomeSettings
 from ldi.typing import FloatArray
 from ldi.validation import plain
 
+E_TUNABLE = "{kind}: tunable {wrong} are not options of the term; expected names among {known}"
 E_TWICE = "{family} term {kind!r}: {new} and {old} both claim it; expected one class per key"
 
 # Every objective and constraint term class by its YAML key: filled as the classes are
@@ -144,6 +145,10 @@ class Term(metaclass=TermType):
         super().__init_subclass__(**kwargs)
         if "kind" not in vars(cls):  # a base of terms, such as ScenarioLoss
             return
+        declared = {name for c in cls.__mro__ for name in vars(c).get("__annotations__", {})}
+        if not cls.tunable <= declared:
+            wrong = sorted(cls.tunable - declared)
+            raise TypeError(E_TUNABLE.format(kind=cls.kind, wrong=wrong, known=sorted(declared)))
         registry = TERMS[cls.family]
         old = registry.get(cls.kind)
         if old is not None and old.__qualname__ != cls.__qualname__:

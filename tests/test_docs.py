@@ -166,3 +166,38 @@ def test_every_output_block_is_compared_with_the_command(kind):
         for block in blocks(document, kind):
             checked = [m for d, m, k in claims if (d, k) == (document, kind) and m in block]
             assert checked, f"no test compares this block of {document}:\n{block[:200]}"
+
+
+def test_the_optimization_page_quotes_what_the_default_schemes_limits_cost():
+    """The figures of the shadow-price and soft-limit passages, from solves of the scheme."""
+    import copy
+
+    page = " ".join((ROOT / "docs" / "optimization.md").read_text().split())
+    problem = load_problem(raw_problem())
+    result = problem.solve()
+    floor = result.constraints.loc["hedge_ratio[inflation].min", "shadow_price"]
+    budget = result.constraints.loc["budget", "shadow_price"]
+    again = problem.resolve(limits={"hedge_ratio[inflation]": {"min": 0.81}})
+    assert f"shadow price of about {floor / 1e6:.1f}m" in page
+    assert f"about £{floor / 1e5:.0f}k-equivalent" in page
+    assert (
+        f"re-solve at 0.81 costs £{(again.objective_value - result.objective_value) / 1e3:.0f}k"
+        in page
+    )
+    assert f"the budget's −{-budget:.3f}" in page
+    problem = load_problem(raw_problem())  # the README's example starts afresh
+    tighter = problem.resolve(limits={"leverage": {"max": 0.7}})
+    assert tighter.ok
+    readme = (ROOT / "README.md").read_text()
+    cost = (tighter.objective_value - result.objective_value) / 1e6
+    assert f"what the tighter limit costs: £{cost:.2f}m" in readme
+
+    raw = raw_problem()
+    raw["constraints"][2] = {"hedge_ratio": {"risk": "inflation", "min": 0.90, "soft": 0.02}}
+    soft = load_problem(raw).solve()
+    penalty = soft.objective.loc["hedge_ratio[inflation].min", "contribution"]
+    assert f"inflation hedge of {soft.hedge_ratios['inflation']:.1%}" in page
+    assert f"pay £{penalty / 1e6:.1f}m-equivalent of penalty" in page
+    raw = copy.deepcopy(raw)
+    raw["constraints"][2]["hedge_ratio"]["soft"] = 0.03
+    assert load_problem(raw).solve().hedge_ratios["inflation"] == pytest.approx(0.90, abs=1e-5)

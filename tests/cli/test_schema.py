@@ -7,21 +7,19 @@ registered term is in the schema with its options, and each option's range is th
 type declares.
 """
 
-import io
 import json
 import re
 import typing
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import fields
 
 import jsonschema
 import pytest
 import yaml
 
-from ldi.cli import main
 from ldi.io.schema import problem_schema
 from ldi.optimize.terms.options import Range
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
+from tests.cli.test_writing import run
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS
 
 FAMILIES = {"objective": OBJECTIVE_TERMS, "constraint": CONSTRAINT_TERMS}
@@ -41,14 +39,11 @@ Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT_12, list("-+
 
 def read(path):
     """A problem file as YAML 1.2 reads it."""
-    return yaml.load(path.read_text(), Loader=Yaml12Loader)  # noqa: S506 (a safe loader)
-
-
-def run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
+    loader = Yaml12Loader(path.read_text())
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @pytest.fixture(scope="module")

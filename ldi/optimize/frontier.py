@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ldi.display import report_of
 from ldi.errors import DataError, InfeasibleError, SolveError
 from ldi.optimize.context import NumpyOps
 from ldi.optimize.model import Model, ObjectiveItem
@@ -67,6 +68,10 @@ class Frontier:
     def label(self) -> str:
         """The risk measure's name in reports."""
         return "surplus volatility" if self.risk is RiskMeasure.VOLATILITY else "CVaR 95%"
+
+    def report(self) -> Any:
+        """The frontier's report (``ldi.reporting.FrontierReport``): a table and a chart."""
+        return report_of(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary (NaN as null)."""

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ldi.display import report_of
 from ldi.errors import InfeasibleError, SolveError
 from ldi.liquidity.summary import CollateralSummary
 from ldi.optimize.context import NumpyOps, Scaled
@@ -127,6 +128,13 @@ class LDIResult:
             raise InfeasibleError(f"{self.name}: infeasible; {detail}")
         detail = f"; {self.diagnosis.message}" if self.diagnosis else ""
         raise SolveError(f"{self.name}: {self.status.value} ({self.solver.status}){detail}")
+
+    def report(self) -> Any:
+        """The solve summary (``ldi.reporting.SolveSummary``): text, Markdown and HTML."""
+        return report_of(self)
+
+    def _repr_html_(self) -> str:
+        return self.report()._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of everything above (NaN becomes null)."""

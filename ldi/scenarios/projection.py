@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from ldi.display import report_of
 from ldi.errors import DataError
 from ldi.instruments import Role
 from ldi.progress import progress_bar
@@ -181,6 +182,10 @@ class FundingProjection:
         columns["liabilities_p50"] = np.median(self.liabilities, axis=0)
         columns["benefits_p50"] = np.concatenate([[0.0], np.median(self.benefits, axis=0)])
         return pd.DataFrame(columns, index=pd.RangeIndex(self.years + 1, name="year"))
+
+    def report(self) -> Any:
+        """The projection's report (``ldi.reporting.ProjectionReport``): a table, a fan chart."""
+        return report_of(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The table as records with the projection's settings (JSON-safe)."""

@@ -22,7 +22,6 @@ from ldi.reporting.solve_report import (
     SolveSummary,
     exposure_frame,
     instrument_kinds,
-    liquidity_binds,
     rows_frame,
 )
 from ldi.reporting.tables import number, percent
@@ -109,7 +108,7 @@ def html_report(
         parts += [
             f"<h2>Collateral ({html.escape(record.collateral.title)})</h2>",
             _table(collateral),
-            f"<p>{html.escape(liquidity_binds(_binding_kinds(record)))}</p>",
+            f"<p>{html.escape(summary.binds())}</p>",
         ]
     if solved and record.outcomes is not None:
         outcomes = summary.outcomes()
@@ -264,11 +263,6 @@ def stress_table(record: DecisionRecord) -> pd.DataFrame:
     shown = shown.map(_money)
     shown.insert(3, "funding_ratio_after", frame["funding_ratio_after"].map(percent))
     return shown.rename(columns=lambda c: c.replace("_", " ").capitalize()).rename_axis("Scenario")
-
-
-def _binding_kinds(record: DecisionRecord) -> pd.Series:
-    rows = [row for row in record.constraints or [] if row.binding]
-    return pd.Series({row.row: row.kind for row in rows}, dtype=object)
 
 
 def _table(

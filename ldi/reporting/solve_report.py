@@ -164,7 +164,7 @@ class SolveSummary:
             if collateral is not None:
                 assert r.collateral is not None
                 parts += ["", f"### Collateral ({md(r.collateral.title)})", ""]
-                parts += [_markdown(collateral.rename_axis("Measure")), "", md(self._binds())]
+                parts += [_markdown(collateral.rename_axis("Measure")), "", md(self.binds())]
             outcomes = self.outcomes()
             if outcomes is not None:
                 title = md(self._outcomes_title())
@@ -195,7 +195,7 @@ class SolveSummary:
                 parts += [
                     f"<h4>Collateral ({html.escape(r.collateral.title)})</h4>",
                     collateral.to_html(),
-                    f"<p>{html.escape(self._binds())}</p>",
+                    f"<p>{html.escape(self.binds())}</p>",
                 ]
             outcomes = self.outcomes()
             if outcomes is not None:
@@ -212,7 +212,7 @@ class SolveSummary:
             "",
             f"Collateral ({self.record.collateral.title})",
             table.to_string(),
-            self._binds(),
+            self.binds(),
         ]
 
     def _outcomes_text(self) -> list[str]:
@@ -226,8 +226,12 @@ class SolveSummary:
         assert summary is not None
         return summary.source
 
-    def _binds(self) -> str:
-        return liquidity_binds(self._binding_rows()["kind"])
+    def binds(self) -> str:
+        """The line naming the binding collateral rows (of terms that declare ``liquidity``)."""
+        kinds = self._binding_rows()["kind"]
+        liquidity = [kind for kind, term in CONSTRAINT_TERMS.items() if term.liquidity]
+        binding = list(kinds.index[kinds.isin(liquidity)])
+        return f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
 
     def _solver_line(self) -> str:
         info = self.record.solver
@@ -393,13 +397,6 @@ def outcomes_table(
                 for broken in var_breached.values()
             ]
     return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
-
-
-def liquidity_binds(kinds: pd.Series) -> str:
-    """The line naming the binding collateral rows (``kinds``: binding row -> its kind)."""
-    liquidity = [kind for kind, term in CONSTRAINT_TERMS.items() if term.liquidity]
-    binding = list(kinds.index[kinds.isin(liquidity)])
-    return f"Binds: {', '.join(binding)}" if binding else "The liquidity limits do not bind."
 
 
 def _figure(value: float) -> str:

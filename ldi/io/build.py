@@ -41,7 +41,7 @@ from ldi.io.schema import (
 from ldi.liabilities import Liabilities
 from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
-from ldi.optimize.model import ObjectiveItem, SolverOptions
+from ldi.optimize.model import ObjectiveItem, SolverOptions, term_places
 from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import check_solver
 from ldi.optimize.terms.base import ConstraintTerm
@@ -141,8 +141,8 @@ def objective_items(section: Mapping[str, Any] | None) -> list[tuple[str, Object
             validated = entries("objective").validate_python(given)
         except ValidationError as error:
             raise spec_error(error, ("objective", sense)) from None
-        items += _items(sense, validated)
-    return items
+        items += [entry.item(maximize=sense == "maximize") for entry in validated]
+    return [(path, item) for (path, _), item in zip(term_places(items, []), items, strict=True)]
 
 
 def constraint_terms(section: list[Any] | None) -> list[tuple[str, ConstraintTerm]]:
@@ -151,34 +151,23 @@ def constraint_terms(section: list[Any] | None) -> list[tuple[str, ConstraintTer
         validated = entries("constraint").validate_python(section or [])
     except ValidationError as error:
         raise spec_error(error, ("constraints",)) from None
-    return _constraints(validated)
-
-
-def _items(sense: str, validated: list[Any]) -> list[tuple[str, ObjectiveItem]]:
-    """(path, item) of validated objective entries under ``sense``."""
-    return [
-        (f"objective.{sense}[{i}].{entry.kind}", entry.item(maximize=sense == "maximize"))
-        for i, entry in enumerate(validated)
-    ]
-
-
-def _constraints(validated: list[Any]) -> list[tuple[str, ConstraintTerm]]:
-    """(path, term) of validated constraint entries."""
-    return [(f"constraints[{i}].{entry.kind}", entry.term) for i, entry in enumerate(validated)]
+    terms = [entry.term for entry in validated]
+    return [(path, term) for (path, _), term in zip(term_places([], terms), terms, strict=True)]
 
 
 def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) -> Decision:
     """Objective and constraint terms, solver options, factor model, groups and keys."""
     section = spec.objective
     objective = [
-        pair for sense in SENSES for pair in _items(sense, getattr(section, sense, None) or [])
+        entry.item(maximize=sense == "maximize")
+        for sense in SENSES
+        for entry in getattr(section, sense, None) or []
     ]
-    constraints = _constraints(spec.constraints)
+    constraints = [entry.term for entry in spec.constraints]
     # Where the file defines each term, for errors; names are unique, which the model checks
-    # (ldi.optimize.model), at these same places.
-    terms = [(path, item.term) for path, item in objective] + constraints
+    # at these same places.
     paths: dict[str, str] = {}
-    for path, term in terms:
+    for path, term in term_places(objective, constraints):
         paths.setdefault(term.name, path)
     try:
         risk_model = RiskModel(**spec.risk_model.model_dump())
@@ -205,8 +194,8 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
         except DataError as error:
             raise _relocated(error, "keys", "keys") from None
     return Decision(
-        objective=tuple(item for _, item in objective),
-        constraints=tuple(term for _, term in constraints),
+        objective=tuple(objective),
+        constraints=tuple(constraints),
         solver=_solver_options(spec),
         risk_model=risk_model,
         groups=MappingProxyType({k: tuple(v) for k, v in spec.groups.items()}),

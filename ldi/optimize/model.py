@@ -474,23 +474,33 @@ def _check_names(
 ) -> None:
     """Each term's name is unique: names label terms in reports and in re-solves.
 
-    A term is located where a problem file defines it (``objective.minimize[0].cost``,
-    ``constraints[3].leverage``): its place in the lists, which keep the file's order. A
-    term the model adds by default (``added``) takes its name first.
+    A term is located where a problem file defines it (``term_places``). A term the model
+    adds by default (``added``) takes its name first.
     """
     first = {term.name: DEFAULT_TERM.format(name=term.name) for term in added}
-    counts = {"minimize": 0, "maximize": 0}
-    located = []
-    for item in objective:
-        sense = "maximize" if item.maximize else "minimize"
-        located.append((f"objective.{sense}[{counts[sense]}].{item.term.kind}", item.term))
-        counts[sense] += 1
-    located += [(f"constraints[{i}].{term.kind}", term) for i, term in enumerate(constraints)]
-    for path, term in located:
+    for path, term in term_places(objective, constraints):
         if term.name in first:
             message = E_NAME_TAKEN.format(path=path, name=term.name, first=first[term.name])
             raise SpecError(message, path=path)
         first[term.name] = path
+
+
+def term_places(
+    objective: Sequence[ObjectiveItem], constraints: Sequence[ConstraintTerm]
+) -> list[tuple[str, Term]]:
+    """(where a problem file defines it, term) of each term, the objective's first.
+
+    ``objective.minimize[0].cost``, ``objective.maximize[0].expected_surplus_return``,
+    ``constraints[3].leverage``: positions in the lists, which keep the file's order.
+    """
+    counts = {"minimize": 0, "maximize": 0}
+    places: list[tuple[str, Term]] = []
+    for item in objective:
+        sense = "maximize" if item.maximize else "minimize"
+        places.append((f"objective.{sense}[{counts[sense]}].{item.term.kind}", item.term))
+        counts[sense] += 1
+    places += [(f"constraints[{i}].{term.kind}", term) for i, term in enumerate(constraints)]
+    return places
 
 
 def _check(term: Term, expr: Any, part: str, *, concave: bool) -> None:

@@ -8,7 +8,7 @@ on the liability basis (every nominal curve moved together), per key-rate bucket
 key-rate PV01s / IE01s.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -16,6 +16,7 @@ import pandas as pd
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.instruments import InstrumentRisk
+from ldi.instruments.exposures import curve_ladders, reach_weights
 from ldi.problem import Problem
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from ldi.typing import ArrayLike, FloatArray
@@ -29,12 +30,16 @@ class BalanceSheet:
     ``liabilities``: exposures by component (fixed, inflation_linked, statuses, total).
     ``assets``: one row per holding: kind, role, position and the position's exposures
     (position x per-unit exposures). ``instruments``: the per-unit exposures and terms.
+    ``bases``: the liabilities' total exposures on each basis (``funding`` first), and
+    ``liability_curves`` their PV01 (IE01) ladder per curve (``InstrumentRisk.by_curve``).
     """
 
     keys: FloatArray
     liabilities: pd.DataFrame
     assets: pd.DataFrame
     instruments: InstrumentRisk
+    bases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    liability_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @cached_property
     def asset_totals(self) -> pd.Series:
@@ -64,6 +69,45 @@ class BalanceSheet:
             "rates": _ratio(assets["pv01"], liabilities["pv01"]),
             "inflation": _ratio(assets["ie01"], liabilities["ie01"]),
         }
+
+    def basis_hedge_ratios(self) -> pd.DataFrame:
+        """Per basis: the liabilities' PV, PV01 and IE01 and the assets' hedge ratios on it.
+
+        Assets' PV01 and IE01 are the same on every basis (every curve moved together); the
+        liabilities are valued, and their PV01 measured, on each basis in turn.
+        """
+        assets = self.asset_totals
+        table = self.bases[["pv", "pv01", "ie01"]].copy()
+        table["rates_hedge_ratio"] = [_ratio(assets["pv01"], v) for v in table["pv01"]]
+        table["inflation_hedge_ratio"] = [_ratio(assets["ie01"], v) for v in table["ie01"]]
+        return table
+
+    def basis_buckets(self) -> pd.DataFrame:
+        """Rates hedge ratio per key tenor (rows) on each basis (columns)."""
+        names = [key_rate_column(k) for k in self.keys]
+        asset = self.asset_totals[names].to_numpy(dtype=float)
+        ratios = {
+            basis: [_ratio(a, b) for a, b in zip(asset, row[names], strict=True)]
+            for basis, row in self.bases.iterrows()
+        }
+        return pd.DataFrame(ratios, index=pd.Index(self.keys, name="key"))
+
+    def curve_exposures(self) -> pd.DataFrame:
+        """Per curve: the assets' and liabilities' PV01 (IE01 for breakevens) and the gap.
+
+        A curve built on another (SONIA = gilts + spread) shows its spread's exposure.
+        """
+        positions = self.assets["position"]
+        assets = self.instruments.by_curve(positions)
+        table = pd.DataFrame(
+            {
+                "risk": assets["risk"],
+                "liabilities": self.liability_curves["total"],
+                "assets": assets["total"],
+            }
+        )
+        table["gap"] = table["assets"] - table["liabilities"]
+        return table
 
     def buckets(self) -> pd.DataFrame:
         """Per key tenor: liability, asset and gap PV01 and IE01 and the hedge ratios.
@@ -97,11 +141,17 @@ def balance_sheet(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> BalanceSh
     held.insert(0, "position", positions)
     held.insert(0, "role", instruments.terms.loc[positions.index, "role"])
     held.insert(0, "kind", instruments.terms.loc[positions.index, "kind"])
+    liabilities = problem.liabilities.risk(keys)
+    market, owed = problem.market, problem.liabilities
+    weights = reach_weights([[owed.curve, market.name_of(owed.inflation_curve)]], market)
+    total = liabilities.loc[["total"]].reset_index(drop=True)
     return BalanceSheet(
         keys=keys,
-        liabilities=problem.liabilities.risk(keys),
+        liabilities=liabilities,
         assets=held,
         instruments=instruments,
+        bases=owed.basis_risk(keys),
+        liability_curves=curve_ladders(total, weights, pd.Series([1.0])),
     )
 
 

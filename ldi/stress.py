@@ -100,7 +100,7 @@ def stress_test(
     x = problem.position_vector(positions)
     moves = [move for scenario in chosen.values() for move in scenario.steps]
     values = model.values(moves).T @ x
-    today, *after = liability_values(problem.liabilities, [Move(), *moves])
+    today, *after = liability_values(problem.liabilities, [Move(), *moves], problem.market)
     liabilities = np.array(after)
     assets_today, liabilities_today = float(model.base @ x), float(today)
     needed = model.needed(x, moves)

@@ -6,11 +6,14 @@ money, propagated to ratios, durations and convexities). Synthetic problems pin 
 exactly: no holdings (0), and holdings that replicate the liabilities flow for flow (1).
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import integrate, stats
 
 from ldi.balance_sheet import BalanceSheet, balance_sheet
+from ldi.errors import SpecError
 from ldi.io.load import load_problem
 from tests.reference import (
     DEFAULT_KEYS,
@@ -371,3 +374,137 @@ def test_strips_plus_inflation_swaps_replicate_linked_liabilities():
         },
     }
     assert_replicated(balance_sheet(load_problem(raw)), ("pv01", "ie01"))
+
+
+# --- hedge ratios on every basis ----------------------------------------------------------------
+
+UFR_CURVE = {"kind": "smith_wilson", "ufr": 0.036, "last_liquid_point": 30, "alpha": 0.1}
+
+
+def basis_problem():
+    """The default scheme with hedging bases: gilts flat, SONIA, and a UFR curve on gilts."""
+    raw = raw_problem()
+    gilts = raw["curves"]["gilts"]
+    raw["curves"]["uk_ufr"] = {**UFR_CURVE, "tenors": gilts["tenors"], "rates": gilts["rates"]}
+    raw["liabilities"]["hedging_bases"] = {
+        "gilts_flat": {"curve": "gilts"},
+        "sonia": {"curve": "sonia", "spread": 0.001},
+        "ufr": {"curve": "uk_ufr"},
+    }
+    return raw
+
+
+def sw_key_pv01s(stream, tenors, rates, keys):
+    """PV01 and key-rate PV01s on the UFR basis: inputs bumped, the package's curve refitted."""
+    from tests.curves.test_ufr import sw_discount
+
+    future = stream.t > 0
+    t, money = stream.t[future], stream.money()[future]
+    liquid = np.asarray(tenors) <= UFR_CURVE["last_liquid_point"]
+    u, r = np.asarray(tenors)[liquid], np.asarray(rates)[liquid]
+
+    def value(move):
+        return float(money @ sw_discount(u, r + move, UFR_CURVE["ufr"], UFR_CURVE["alpha"], t))
+
+    moves = [np.ones(u.size), *(np.interp(u, keys, np.eye(len(keys))[j]) for j in range(len(keys)))]
+    return [(value(-H * m) - value(H * m)) / 2 for m in moves]
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+def test_hedge_ratios_on_every_basis_match_independent_valuations(default):
+    """Each basis's liability PV01 (total and per key) revalued independently.
+
+    References: the reference module's stream of the liabilities' money flows discounted on
+    gilts flat and on the bootstrapped SONIA curve + 10bp (numpy, 1bp central differences),
+    and for the Smith–Wilson basis the ``smithwilson`` package refitted to the gilt inputs
+    moved by 1bp (parallel, then by each key-rate triangle) up to the last liquid point,
+    with alpha held. Assets' PV01s are the reference holdings'. Tolerance 1e-9 relative
+    (the package is numpy matrix algebra; the rest is the reference's MONEY_RTOL).
+    """
+    raw = basis_problem()
+    sheet = balance_sheet(load_problem(raw))
+    _, ref, _ = default
+    assets = ref.asset_totals
+    stream = ref.liability_stream
+    gilts, sonia = raw["curves"]["gilts"], raw["curves"]["sonia"]
+    flat = Nominal(tuple(gilts["tenors"]), tuple(gilts["rates"]), gilts["compounding"])
+    on_sonia = dataclasses.replace(
+        bootstrap(sonia["tenors"], sonia["rates"], 1, "annual"), spread=0.001
+    )
+    expected = {"funding": stream.risk(DEFAULT_KEYS)}
+    for name, curve in (("gilts_flat", flat), ("sonia", on_sonia)):
+        expected[name] = dataclasses.replace(stream, curve=curve).risk(DEFAULT_KEYS)
+    parallel, *keys = sw_key_pv01s(stream, gilts["tenors"], gilts["rates"], DEFAULT_KEYS)
+    expected["ufr"] = {
+        "pv01": parallel,
+        **dict(zip(map(pv01_column, DEFAULT_KEYS), keys, strict=True)),
+    }
+
+    ratios, buckets = sheet.basis_hedge_ratios(), sheet.basis_buckets()
+    assert list(ratios.index) == ["funding", "gilts_flat", "sonia", "ufr"]
+    for name, row in expected.items():
+        want = assets["pv01"] / row["pv01"]
+        assert ratios.loc[name, "rates_hedge_ratio"] == pytest.approx(want, rel=1e-9), name
+        owed = np.array([row[pv01_column(k)] for k in DEFAULT_KEYS])
+        held = np.array([assets[pv01_column(k)] for k in DEFAULT_KEYS])
+        hedged = owed != 0  # no ratio where the liabilities carry no risk (NaN in ldi)
+        assert np.isnan(buckets[name].to_numpy()[~hedged]).all(), name
+        got = buckets[name].to_numpy()[hedged]
+        np.testing.assert_allclose(got, held[hedged] / owed[hedged], rtol=1e-8, err_msg=name)
+    # The UFR basis carries no risk beyond its last liquid point (30y is a key).
+    assert expected["ufr"][pv01_column(40)] == pytest.approx(0.0, abs=1e-6)
+    assert ratios.loc["ufr", "pv01"] < ratios.loc["gilts_flat", "pv01"]
+
+
+def test_the_default_scheme_shows_its_hedge_on_the_funding_basis_and_on_sonia(default):
+    sheet, _, _ = default
+    ratios = sheet.basis_hedge_ratios()
+    assert list(ratios.index) == ["funding", "sonia"]
+    assert ratios.loc["funding", "rates_hedge_ratio"] == pytest.approx(sheet.hedge_ratios["rates"])
+    # SONIA sits below gilts + 50bp: the liabilities are worth more and hedged less there.
+    assert ratios.loc["sonia", "pv"] > ratios.loc["funding", "pv"]
+    assert ratios.loc["sonia", "rates_hedge_ratio"] < ratios.loc["funding", "rates_hedge_ratio"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda raw: raw["liabilities"].update(hedging_bases={"sonia": {"curve": "soina"}}),
+            r"^liabilities.hedging_bases.sonia.curve: got 'soina'; expected the name of a "
+            r"nominal curve, one of \['gilts', 'sonia'\]",
+        ),
+        (
+            lambda raw: raw["liabilities"].update(hedging_bases={"infl": {"curve": "rpi"}}),
+            r"^liabilities.hedging_bases.infl.curve: got 'rpi'; expected the name of a nominal",
+        ),
+        (
+            lambda raw: raw["liabilities"].update(hedging_bases={"funding": {"curve": "gilts"}}),
+            r"^liabilities.hedging_bases.funding: 'funding' is the name of the discount basis",
+        ),
+        (
+            lambda raw: raw["curves"].update(
+                aa={"kind": "spread", "base": "gilt", "tenors": [1], "spreads": [0.01]}
+            ),
+            r"^curves.aa.base: got 'gilt'; expected the name of a nominal curve",
+        ),
+        (
+            lambda raw: raw["curves"].update(
+                ufr={
+                    **UFR_CURVE,
+                    "tenors": [1, 20],
+                    "rates": [0.03, 0.035],
+                    "last_liquid_point": 60,
+                }
+            ),
+            r"^curves.ufr.last_liquid_point: got 60.0; expected a tenor among the inputs, at most "
+            r"20.0 \(the last input tenor\)",
+        ),
+    ],
+    ids=["missing curve", "breakeven as basis", "funding", "spread base", "llp beyond data"],
+)
+def test_bad_bases_and_curves_are_named(edit, message):
+    raw = raw_problem()
+    edit(raw)
+    with pytest.raises(SpecError, match=message):
+        load_problem(raw)

@@ -16,6 +16,7 @@ totals of a ~GBP 1.4bn book are held to 1e-10 relative; identities of the report
 columns to 1e-6 relative, as briefed.
 """
 
+import dataclasses
 import json
 import re
 
@@ -375,3 +376,51 @@ def test_the_stress_api_is_public():
     assert ldi.stress_test is stress_test
     assert ldi.StressResult is StressResult
     assert (ldi.Move, ldi.Scenario, ldi.catalogue) == (Move, Scenario, catalogue)
+
+
+# --- gilts cheapening against swaps ----------------------------------------------------------
+
+
+def test_gilts_cheapening_against_swaps_moves_a_gilt_and_swap_hedge_as_revalued(problem, raw):
+    """Gilts cheapen 30bp against SONIA under a 90% hedge that is 77.5 + 12.5 points.
+
+    The hedge: 77.5 points of gilt PV01 and 12.5 points of SONIA PV01, on the default
+    scheme's liabilities scaled to GBP 500m (gilts + 50bp); gilt yields rise 30bp and SONIA
+    stays put.
+
+    Reference: the plain-numpy revaluation above (reference streams; the hedge sized from
+    their PV01s): the gilt repriced at its implied spread + 30bp, the swap unchanged on an
+    unmoved SONIA curve, the liabilities on gilts + 50bp + 30bp; 1e-10 relative. The
+    surplus rises about GBP 5.6m (first order 0.225 x 30 x PV01 = 5.9m), where a move of
+    every curve together (all the single-curve view could show) gives 2.4m.
+    """
+    streams = unit_streams(raw)
+    gilt, swap = streams["UKT_3T_2052"][1], streams["SONIA_30Y"][1]
+    scale = 500e6 / liability_value(raw)
+    owed01 = scale * (liability_value(raw, -1e-4) - liability_value(raw, 1e-4)) / 2
+
+    def pv01(stream):
+        return (stream.value(flat(-1e-4)) - stream.value(flat(1e-4))) / 2
+
+    hedge = {"UKT_3T_2052": 0.775 * owed01 / pv01(gilt), "SONIA_30Y": 0.125 * owed01 / pv01(swap)}
+    gilt_change = hedge["UKT_3T_2052"] * (gilt.value(flat(30e-4)) - gilt.value())
+    owed_change = scale * (liability_value(raw, 30e-4) - liability_value(raw))
+    expected = gilt_change - owed_change  # the swap's value does not move
+
+    cheapening = Scenario.single("cheap", Move.of(nominal_bp=30, bond_swap_bp=30))
+    by_name = Scenario.single("named", Move.of(curves_bp={"gilts": 30, "sonia": -30}))
+    together = Scenario.single("together", Move.of(nominal_bp=30))
+    liabilities = problem.liabilities
+    scaled = dataclasses.replace(liabilities, cashflows=liabilities.cashflows.scaled(scale))
+    case = dataclasses.replace(
+        problem,
+        liabilities=scaled,
+        holdings=pd.Series(hedge),
+        scenarios={s.name: s for s in (cheapening, by_name, together)},
+    )
+    outcomes = stress_test(case).outcomes["surplus_change"]
+    assert outcomes["cheap"] == pytest.approx(expected, rel=MONEY_RTOL)
+    assert outcomes["named"] == pytest.approx(expected, rel=MONEY_RTOL)  # sonia = gilts + spread
+    assert expected == pytest.approx(5.58e6, rel=0.005)
+    assert 0.225 * 30 * owed01 == pytest.approx(5.9e6, rel=0.005)
+    assert outcomes["together"] == pytest.approx(2.41e6, rel=0.005)

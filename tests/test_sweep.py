@@ -523,8 +523,8 @@ def test_an_unknown_term_or_option_is_refused_with_the_known_ones(path, message)
 def test_a_key_the_schema_lacks_is_refused_before_any_variant_runs(capsys):
     message = (
         "--vary liabilities.spreed: unknown key; did you mean 'spread'? expected only "
-        "['discount_curve', 'spread', 'credit_spread_beta', 'inflation_curve', 'indexation', "
-        "'past_flows', 'allow_negative', 'cashflows']"
+        "['discount_curve', 'spread', 'hedging_bases', 'credit_spread_beta', 'inflation_curve', "
+        "'indexation', 'past_flows', 'allow_negative', 'cashflows']"
     )
     with pytest.raises(DataError) as error:
         sweep(DEFAULT_PROBLEM, [{"liabilities.spreed": 0.004}], progress=False)

@@ -1,6 +1,7 @@
 """What every nominal discount curve offers, built on one primitive: the zero rate z(t)."""
 
 from abc import ABC, abstractmethod
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -55,3 +56,15 @@ class RateCurve(Bumpable, ABC):
         tau = t2 - t1
         continuous = np.log(self.discount(t1) / self.discount(t2)) / tau
         return quote.from_continuous(continuous, tau)
+
+
+@runtime_checkable
+class Refitted(Protocol):
+    """A curve fitted to market inputs whose risk is measured by moving those inputs.
+
+    ``input_bumps(keys, bp)`` gives the curves refitted after moving the inputs by −bp and
+    +bp in parallel, then by −bp and +bp times each key-rate weight w_j (in that order).
+    """
+
+    def input_bumps(self, keys: ArrayLike, bp: float = 1.0) -> list[RateCurve]:
+        """Refitted curves: parallel −/+, then key j −/+ for each key."""

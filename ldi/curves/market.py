@@ -1,16 +1,23 @@
-"""Named curves of one valuation, and which of them instruments use when they name none."""
+"""Named curves of one valuation: defaults for instruments, and curves built on others.
+
+A curve declared as another curve plus a spread (SONIA = gilts + swap spread) makes that
+spread a risk factor of its own.
+"""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TypeVar
 
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
 from ldi.errors import DataError
+from ldi.units import Compounding
 
 E_CURVE = "{where}: got {value!r}; expected the name of a {kind} curve, one of {names}"
 C = TypeVar("C", RateCurve, BreakevenCurve)
 E_NO_DEFAULT = "{where}: no {kind} curve named and the market has no default; name one of {names}"
+E_BASE_LOOP = "curves.{name}.base: {chain} comes back to {base!r}; expected bases that end"
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,13 +25,36 @@ class Market:
     """``curves`` by name, and the defaults of instruments that name none.
 
     ``nominal`` discounts bonds; ``swap`` (``nominal`` when None) discounts swaps and
-    repo, e.g. SONIA while bonds use gilts; ``inflation`` projects the index.
+    repo, e.g. SONIA while bonds use gilts; ``inflation`` projects the index. ``bases`` maps
+    a nominal curve to the nominal curve it is declared over (SONIA = gilts + swap spread):
+    moving a curve moves every curve built on it, and moving a curve with a base moves only
+    its spread over that base. ``yield_compounding`` is how the market's bond yields are
+    quoted (semiannual for gilts and Treasuries, annual for euro government bonds).
     """
 
     curves: Mapping[str, RateCurve | BreakevenCurve]
     nominal: str | None = None
     inflation: str | None = None
     swap: str | None = None
+    bases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    yield_compounding: Compounding = Compounding.SEMIANNUAL
+
+    def __post_init__(self) -> None:
+        nominal = self.names(RateCurve)
+        for name, base in self.bases.items():
+            if name not in nominal:
+                raise DataError(
+                    E_CURVE.format(where="bases", value=name, kind="nominal", names=nominal)
+                )
+            if base not in nominal or base == name:
+                others = [n for n in nominal if n != name]
+                where = f"curves.{name}.base"
+                raise DataError(
+                    E_CURVE.format(where=where, value=base, kind="nominal", names=others)
+                )
+        for name in self.bases:
+            self.lineage(name)
+        object.__setattr__(self, "bases", MappingProxyType(dict(self.bases)))
 
     def nominal_curve(self, name: str | None = None, where: str = "curve") -> RateCurve:
         """The nominal curve ``name`` (the default when None)."""
@@ -44,6 +74,20 @@ class Market:
         """Names of the curves of type ``kind``, sorted."""
         return sorted(name for name, curve in self.curves.items() if isinstance(curve, kind))
 
+    def lineage(self, name: str) -> tuple[str, ...]:
+        """``name``, its base, the base's base, ...: the factors that move curve ``name``."""
+        return lineage(name, self.bases)
+
+    def name_of(self, curve: object) -> str | None:
+        """The name under which this very ``curve`` object is held (None if it is not)."""
+        return next((name for name, held in self.curves.items() if held is curve), None)
+
+    @property
+    def swap_name(self) -> str | None:
+        """The swap curve's name when it differs from the bond curve's, else None."""
+        swap = self.swap or self.nominal
+        return swap if swap != self.nominal else None
+
     def _curve(self, name: str | None, kind: type[C], label: str, where: str) -> C:
         names = self.names(kind)
         if name is None:
@@ -52,3 +96,15 @@ class Market:
         if not isinstance(curve, kind):
             raise DataError(E_CURVE.format(where=where, value=name, kind=label, names=names))
         return curve
+
+
+def lineage(name: str, bases: Mapping[str, str]) -> tuple[str, ...]:
+    """``name`` and its bases in turn; a loop of bases is an error naming where it closes."""
+    chain = [name]
+    while chain[-1] in bases:
+        base = bases[chain[-1]]
+        if base in chain:
+            loop = " -> ".join([*chain, base])
+            raise DataError(E_BASE_LOOP.format(name=chain[-1], chain=loop, base=base))
+        chain.append(base)
+    return tuple(chain)

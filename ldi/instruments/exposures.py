@@ -7,11 +7,13 @@ of position: one unit of market value, of notional, or of cash borrowed (``Role`
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ldi.curves.base import RateCurve
+from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
 from ldi.errors import DataError
@@ -37,11 +39,24 @@ class InstrumentRisk:
     or of notional for overlays), ie01, cs01 (credit spread PV01: value gained when the
     instrument's spread falls 1bp), key-rate PV01s
     (``pv01_<key>y``) and key-rate IE01s (``ie01_<key>y``); money per bp. ``terms``: kind,
-    role and the quote each instrument reports (prices, spreads, rates).
+    role and the quote each instrument reports (prices, spreads, rates). ``curves`` (ids x
+    curve names): 1 where a move of that curve moves the instrument's discount rate (its
+    curve and the curves it is built on) or its index, else 0.
     """
 
     exposures: pd.DataFrame
     terms: pd.DataFrame
+    curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def by_curve(self, positions: pd.Series | None = None) -> pd.DataFrame:
+        """PV01 (IE01) ladders per curve of ``positions`` (default: one unit of each).
+
+        ``curves`` holds, per instrument, the weight (0 or 1) with which a move of each
+        curve reaches its discount rate or its index; see :func:`curve_ladders`.
+        """
+        held = pd.Series(1.0, index=self.exposures.index) if positions is None else positions
+        held = held.reindex(self.exposures.index, fill_value=0.0)
+        return curve_ladders(self.exposures, self.curves, held)
 
 
 def exposure_columns(keys: FloatArray) -> list[str]:
@@ -88,7 +103,67 @@ def instrument_risk(
         if records
         else pd.DataFrame(columns=["kind", "role"], index=ids)
     )
-    return InstrumentRisk(exposures=table[exposure_columns(keys)], terms=terms)
+    curves = curve_weights(list(valuations.values()), market).set_axis(ids)
+    return InstrumentRisk(exposures=table[exposure_columns(keys)], terms=terms, curves=curves)
+
+
+def curve_weights(valuations: Sequence[Valuation], market: Market) -> pd.DataFrame:
+    """(valuations x (risk, curve)) 1 where a move of the curve moves the valuation.
+
+    A discount curve reaches a valuation through its lineage (SONIA and gilts for SONIA =
+    gilts + spread); stated rate and inflation durations load on the market's default bond
+    and breakeven curves.
+    """
+    reached = []
+    for valuation in valuations:
+        names = [market.name_of(valuation.curve), market.name_of(valuation.breakeven)]
+        if valuation.stated.rates_duration:
+            names.append(market.nominal)
+        if valuation.stated.inflation_duration:
+            names.append(market.inflation)
+        reached.append(names)
+    return reach_weights(reached, market)
+
+
+def reach_weights(reached: Sequence[Sequence[str | None]], market: Market) -> pd.DataFrame:
+    """(rows x (risk, curve)) 1 for each curve a row names and every curve it is built on.
+
+    Columns are ("pv01", nominal curve) and ("ie01", breakeven curve); names that are not
+    the market's curves (None) reach nothing.
+    """
+    nominal, breakeven = market.names(RateCurve), market.names(BreakevenCurve)
+    columns = pd.MultiIndex.from_tuples(
+        [*(("pv01", n) for n in nominal), *(("ie01", n) for n in breakeven)],
+        names=["risk", "curve"],
+    )
+    place = {name: j for j, (_, name) in enumerate(columns)}
+    weights = np.zeros((len(reached), len(columns)))
+    for row, names in enumerate(reached):
+        for name in names:
+            if name in place:
+                lineage = market.lineage(name) if name in nominal else (name,)
+                weights[row, [place[n] for n in lineage]] = 1.0
+    return pd.DataFrame(weights, columns=columns)
+
+
+def curve_ladders(exposures: pd.DataFrame, weights: pd.DataFrame, held: pd.Series) -> pd.DataFrame:
+    """Per curve: Σ held x weight x PV01 (nominal curves) or IE01 (breakevens), and by key.
+
+    Rows are curve names; columns ``risk`` (pv01 or ie01), ``total`` and one column per key
+    tenor (its label, e.g. '10y'). A curve built on another shows its spread's exposure.
+    """
+    keys = [c.removeprefix("pv01_") for c in exposures.columns if c.startswith("pv01_")]
+    frames = []
+    for risk in ("pv01", "ie01"):
+        if risk not in weights.columns.get_level_values("risk"):
+            continue
+        part = weights[risk]
+        money = exposures[[risk, *(f"{risk}_{k}" for k in keys)]].to_numpy()
+        ladder = part.to_numpy().T @ (money * held.to_numpy()[:, None])
+        frame = pd.DataFrame(ladder, index=part.columns, columns=["total", *keys])
+        frame.insert(0, "risk", risk)
+        frames.append(frame)
+    return pd.concat(frames) if frames else pd.DataFrame(columns=["risk", "total", *keys])
 
 
 def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.DataFrame:

@@ -18,9 +18,11 @@ from pydantic import ValidationError
 from ldi.cashflows.cashflows import E_READ as E_READ_CSV
 from ldi.cashflows.cashflows import Cashflows, without_past_flows
 from ldi.cashflows.indexation import Indexation
+from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
-from ldi.curves.market import E_CURVE, Market
-from ldi.curves.spread import DEFAULT_KEYS
+from ldi.curves.market import E_CURVE, Market, lineage
+from ldi.curves.spread import DEFAULT_KEYS, RateSpread
+from ldi.curves.ufr import ConstantForwardCurve, SmithWilsonCurve
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
@@ -31,14 +33,17 @@ from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
     NOMINAL_KINDS,
     BreakevenCurveSpec,
+    ConstantForwardCurveSpec,
     CurveSpec,
     LiabilitiesSpec,
     ParSwapCurveSpec,
     PastFlows,
     ProblemSpec,
     RepoSpec,
+    SmithWilsonCurveSpec,
+    SpreadCurveSpec,
 )
-from ldi.liabilities import Liabilities
+from ldi.liabilities import FUNDING, Liabilities
 from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
 from ldi.optimize.model import ObjectiveItem, SolverOptions, term_places
@@ -49,7 +54,7 @@ from ldi.optimize.terms.registry import entries
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import OutcomeSettings
 from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
-from ldi.units import BP
+from ldi.units import BP, Compounding
 from ldi.validation import tenor_vector
 
 SENSES = ("minimize", "maximize")
@@ -70,6 +75,10 @@ E_STATUS_RESERVED = (
 )
 E_NO_ROWS = "{where}: got no rows; expected at least one payment"
 E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
+E_FUNDING_NAME = (
+    "'funding' is the name of the discount basis itself; expected another name such as 'sonia'"
+)
+YIELD_COMPOUNDING = {1: Compounding.ANNUAL, 2: Compounding.SEMIANNUAL, 4: Compounding.QUARTERLY}
 BOND_KINDS = ("bond", "zero_coupon_bond", "index_linked_bond")
 E_NEEDS_INFLATION = (
     "liabilities.inflation_curve: missing, but the cash flows have inflation-linked amounts; "
@@ -79,9 +88,13 @@ E_NEEDS_INFLATION = (
 
 def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     """Domain objects from a validated spec."""
-    curves = {name: _build_curve(name, curve) for name, curve in spec.curves.items()}
+    bases = _curve_bases(spec)
+    curves: dict[str, ZeroCurve | BreakevenCurve] = {}
+    for name in sorted(spec.curves, key=lambda name: len(lineage(name, bases))):
+        curves[name] = _build_curve(name, spec.curves[name], curves)
+    curves = {name: curves[name] for name in spec.curves}
     liabilities = _build_liabilities(spec, curves, base_dir)
-    market = _build_market(spec, curves)
+    market = _build_market(spec, curves, bases)
     instruments = _build_instruments(spec, market)
     return OptimizationProblem(
         name=spec.name,
@@ -93,7 +106,7 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
         valuation_date=spec.valuation_date,
         liability_basis=_liability_basis(spec.liabilities),
         collateral=build_collateral(spec.collateral, instruments),
-        scenarios=build_scenarios(spec.stress, instruments),
+        scenarios=build_scenarios(spec.stress, instruments, market.names(RateCurve)),
         simulation=build_simulation(spec.simulation, base_dir, instruments),
         folder=base_dir,
         data_files=_data_files(spec, base_dir),
@@ -225,8 +238,46 @@ def _solver_options(spec: ProblemSpec) -> SolverOptions:
     return SolverOptions(name, fallback, MappingProxyType(options))
 
 
-def _build_curve(name: str, spec: CurveSpec) -> ZeroCurve | BreakevenCurve:
+def _curve_bases(spec: ProblemSpec) -> dict[str, str]:
+    """The base each nominal curve names, checked: a nominal curve, and no loop of bases."""
+    nominal = _curve_names(spec)["nominal"]
+    bases = {}
+    for name, curve in spec.curves.items():
+        base = getattr(curve, "base", None)
+        if base is not None:
+            others = [n for n in nominal if n != name]
+            _check_curve_name(f"curves.{name}.base", base, others, "nominal")
+            bases[name] = base
+    for name in bases:
+        try:
+            lineage(name, bases)
+        except DataError as error:
+            path = str(error).split(":", 1)[0]
+            raise SpecError(str(error), path=path) from None
+    return bases
+
+
+def _build_curve(
+    name: str, spec: CurveSpec, built: dict[str, ZeroCurve | BreakevenCurve]
+) -> ZeroCurve | BreakevenCurve:
+    """The curve of one spec; a spread curve's base is among ``built`` already."""
     try:
+        if isinstance(spec, SpreadCurveSpec):
+            return built[spec.base].with_spread(RateSpread(spec.tenors, spec.spreads))
+        if isinstance(spec, SmithWilsonCurveSpec):
+            return SmithWilsonCurve(
+                spec.tenors,
+                spec.rates,
+                spec.ufr,
+                spec.last_liquid_point,
+                spec.alpha,
+                spec.inputs,
+                spec.frequency,
+            )
+        if isinstance(spec, ConstantForwardCurveSpec):
+            return ConstantForwardCurve(
+                spec.tenors, spec.rates, spec.last_liquid_point, spec.forward_start
+            )
         if isinstance(spec, BreakevenCurveSpec):
             return BreakevenCurve(spec.tenors, spec.rates)
         if isinstance(spec, ParSwapCurveSpec):
@@ -238,7 +289,15 @@ def _build_curve(name: str, spec: CurveSpec) -> ZeroCurve | BreakevenCurve:
         # How the curve classes name themselves in messages, and the file's name for them.
         if isinstance(spec, ParSwapCurveSpec):
             error = DataError(str(error).replace("par_rates", "rates"))
-        where = {"breakeven": "BreakevenCurve", "par_swap": "from_par_swaps"}.get(spec.kind)
+        if isinstance(spec, SpreadCurveSpec):
+            error = DataError(str(error).replace("values", "spreads"))
+        where = {
+            "breakeven": "BreakevenCurve",
+            "par_swap": "from_par_swaps",
+            "spread": "RateSpread",
+            "smith_wilson": "SmithWilsonCurve",
+            "constant_forward": "ConstantForwardCurve",
+        }.get(spec.kind)
         raise _relocated(error, where or "ZeroCurve", f"curves.{name}") from None
 
 
@@ -250,7 +309,9 @@ def _curve_names(spec: ProblemSpec) -> dict[str, list[str]]:
     }
 
 
-def _build_market(spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve]) -> Market:
+def _build_market(
+    spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve], bases: dict[str, str]
+) -> Market:
     """Default curves for instruments: the market section's, else the liabilities'."""
     names = _curve_names(spec)
     nominal = spec.market.nominal_curve or spec.liabilities.discount_curve
@@ -261,7 +322,14 @@ def _build_market(spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurv
         _check_curve_name("market.swap_curve", swap, names["nominal"], "nominal")
     if inflation is not None:
         _check_curve_name("market.inflation_curve", inflation, names["breakeven"], "breakeven")
-    return Market(curves=MappingProxyType(curves), nominal=nominal, inflation=inflation, swap=swap)
+    return Market(
+        curves=MappingProxyType(curves),
+        nominal=nominal,
+        inflation=inflation,
+        swap=swap,
+        bases=MappingProxyType(bases),
+        yield_compounding=YIELD_COMPOUNDING[defaults("bond", spec.currency)["frequency"]],
+    )
 
 
 def _build_liabilities(
@@ -290,7 +358,23 @@ def _build_liabilities(
         inflation_curve=breakeven,
         by_status=MappingProxyType(by_status),
         credit_spread_beta=section.credit_spread_beta,
+        curve=section.discount_curve,
+        bases=MappingProxyType(_hedging_bases(section, curves, names["nominal"])),
     )
+
+
+def _hedging_bases(
+    section: LiabilitiesSpec, curves: dict[str, ZeroCurve | BreakevenCurve], nominal: list[str]
+) -> dict[str, ZeroCurve]:
+    """The discount curve of each hedging basis: a nominal curve plus the basis's spread."""
+    bases = {}
+    for name, basis in section.hedging_bases.items():
+        path = f"liabilities.hedging_bases.{name}"
+        if name == FUNDING:
+            raise SpecError(f"{path}: {E_FUNDING_NAME}", path=path)
+        _check_curve_name(f"{path}.curve", basis.curve, nominal, "nominal")
+        bases[name] = curves[basis.curve].shifted(basis.spread / BP)
+    return bases
 
 
 def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrument]:

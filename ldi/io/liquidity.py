@@ -4,7 +4,7 @@ Ids are checked against the instruments here, so an error names its path in the 
 """
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -12,6 +12,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from ldi.curves.market import E_CURVE
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError, SpecError
 from ldi.instruments import Instrument, Role
@@ -139,9 +140,12 @@ def _check_override(item: InstrumentCollateralSpec, role: Role, path: str) -> No
 
 
 def build_scenarios(
-    spec: StressSpec, instruments: Mapping[str, Instrument]
+    spec: StressSpec, instruments: Mapping[str, Instrument], curves: Sequence[str] = ()
 ) -> Mapping[str, Scenario]:
-    """The catalogue's scenarios (unless switched off), then the file's own, by name."""
+    """The catalogue's scenarios (unless switched off), then the file's own, by name.
+
+    ``curves`` are the nominal curves a move may name in ``curves_bp``.
+    """
     scenarios = dict(catalogue()) if spec.catalogue else {}
     first = dict.fromkeys(scenarios, "a catalogue scenario")
     for i, item in enumerate(spec.scenarios):
@@ -152,7 +156,7 @@ def build_scenarios(
             )
             raise SpecError(message, path=f"{path}.name")
         first[item.name] = f"the name of {path}"
-        scenarios[item.name] = _scenario(item, path, instruments)
+        scenarios[item.name] = _scenario(item, path, instruments, curves)
     return MappingProxyType(scenarios)
 
 
@@ -279,23 +283,34 @@ def _scenario_file(file: Path, instruments: Mapping[str, Instrument]) -> Scenari
     return scenarios
 
 
-def _scenario(item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument]) -> Scenario:
+def _scenario(
+    item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument], curves: Sequence[str]
+) -> Scenario:
     if item.steps is None:
-        move = _move(item, path, instruments)
+        move = _move(item, path, instruments, curves)
         return Scenario(item.name, (move,), item.description, (item.label or "",))
     if item.label is not None:
         raise SpecError(E_LABEL.format(path=path, value=item.label), path=f"{path}.label")
     given = sorted(item.model_fields_set & set(MoveSpec.model_fields))
     if given:
         raise SpecError(E_STEPS_AND_MOVE.format(path=path, keys=given), path=path)
-    moves = [_move(step, f"{path}.steps[{j}]", instruments) for j, step in enumerate(item.steps)]
+    moves = [
+        _move(step, f"{path}.steps[{j}]", instruments, curves) for j, step in enumerate(item.steps)
+    ]
     labels = tuple(step.label or f"step {j + 1}" for j, step in enumerate(item.steps))
     return Scenario(item.name, tuple(moves), item.description, labels)
 
 
-def _move(item: MoveSpec, path: str, instruments: Mapping[str, Instrument]) -> Move:
+def _move(
+    item: MoveSpec, path: str, instruments: Mapping[str, Instrument], curves: Sequence[str]
+) -> Move:
     for key in item.returns:
         _check_id(f"{path}.returns.{key}", key, instruments)
+    for name in item.curves_bp:
+        if name not in curves:
+            where = f"{path}.curves_bp.{name}"
+            message = E_CURVE.format(where=where, value=name, kind="nominal", names=list(curves))
+            raise SpecError(message, path=where)
     nominal = _spread(item.nominal_bp, f"{path}.nominal_bp")
     if item.real_bp is not None:
         real = _spread(item.real_bp, f"{path}.real_bp")
@@ -308,6 +323,9 @@ def _move(item: MoveSpec, path: str, instruments: Mapping[str, Instrument]) -> M
         credit_spread=item.credit_spread_bp * BP,
         growth=item.growth,
         returns=dict(item.returns),
+        curves={n: _spread(bp, f"{path}.curves_bp.{n}") for n, bp in item.curves_bp.items()},
+        bond_swap=_spread(item.bond_swap_bp, f"{path}.bond_swap_bp"),
+        units=item.units,
     )
 
 

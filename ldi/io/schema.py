@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
+from ldi.curves.nss import QuoteKind
 from ldi.curves.zero import Interpolation
 from ldi.io.limits import bounds_problems
 from ldi.optimize.terms.registry import TAG_PREFIX, TERMS, entries
@@ -61,6 +62,7 @@ from ldi.plausible import (
 )
 from ldi.risk.factors import FACTORS
 from ldi.scenarios.carry import CarryConvention
+from ldi.scenarios.scenario import RateUnits
 from ldi.scenarios.simulation import DEFAULT_DEGREES_OF_FREEDOM, Dynamics, Innovations
 from ldi.scheduling.dates import iso_date
 from ldi.scheduling.schedule import FREQUENCIES
@@ -177,11 +179,15 @@ class TermStructureSpec(Spec):
 
 
 class ZeroCurveSpec(TermStructureSpec):
-    """Zero rates at pillar tenors, quoted in ``compounding``."""
+    """Zero rates at pillar tenors, quoted in ``compounding``.
+
+    ``base`` names the nominal curve this one is read as a spread over (risk only).
+    """
 
     kind: Literal["zero"] = "zero"
     compounding: Compounding = Compounding.ANNUAL
     interpolation: Interpolation = Interpolation.LINEAR_ZERO
+    base: str | None = None
 
 
 class ParSwapCurveSpec(TermStructureSpec):
@@ -191,6 +197,45 @@ class ParSwapCurveSpec(TermStructureSpec):
     frequency: Literal[1, 2, 4] = 1
     compounding: Compounding = Compounding.ANNUAL
     interpolation: Interpolation = Interpolation.LINEAR_ZERO
+    base: str | None = None
+
+
+class SmithWilsonCurveSpec(TermStructureSpec):
+    """EIOPA Smith–Wilson curve to the Ultimate Forward Rate ``ufr`` from market inputs.
+
+    ``rates`` are annual zero rates (``inputs: zero``) or par swap rates (``inputs: par``,
+    fixed-leg ``frequency``); only inputs up to ``last_liquid_point`` are used. ``alpha``
+    (absent: fitted to EIOPA's convergence criterion) is the convergence speed.
+    """
+
+    kind: Literal["smith_wilson"]
+    ufr: Rate
+    last_liquid_point: Time | None = None
+    alpha: Annotated[Number, Field(gt=0)] | None = None
+    inputs: QuoteKind = QuoteKind.ZERO
+    frequency: Literal[1, 2, 4] = 1
+    base: str | None = None
+
+
+class ConstantForwardCurveSpec(TermStructureSpec):
+    """DNB curve: annual zero ``rates`` to ``last_liquid_point``, a constant forward beyond.
+
+    The forward is the one from ``forward_start`` to the last liquid point.
+    """
+
+    kind: Literal["constant_forward"]
+    last_liquid_point: Time = 50.0
+    forward_start: Time = 30.0
+    base: str | None = None
+
+
+class SpreadCurveSpec(Spec):
+    """The nominal curve ``base`` plus ``spreads`` (decimals) at ``tenors``, linear between."""
+
+    kind: Literal["spread"]
+    base: str
+    tenors: list[Time] = Field(min_length=1)
+    spreads: list[Spread] = Field(min_length=1)
 
 
 class BreakevenCurveSpec(TermStructureSpec):
@@ -199,7 +244,7 @@ class BreakevenCurveSpec(TermStructureSpec):
     kind: Literal["breakeven"]
 
 
-NOMINAL_KINDS = ("zero", "par_swap")
+NOMINAL_KINDS = ("zero", "par_swap", "spread", "smith_wilson", "constant_forward")
 
 
 def _kind(default: str | None) -> Any:
@@ -218,11 +263,17 @@ def _kind(default: str | None) -> Any:
 CurveSpec = Annotated[
     Annotated[ZeroCurveSpec, Tag(f"{TAG_PREFIX}zero")]
     | Annotated[ParSwapCurveSpec, Tag(f"{TAG_PREFIX}par_swap")]
+    | Annotated[SpreadCurveSpec, Tag(f"{TAG_PREFIX}spread")]
+    | Annotated[SmithWilsonCurveSpec, Tag(f"{TAG_PREFIX}smith_wilson")]
+    | Annotated[ConstantForwardCurveSpec, Tag(f"{TAG_PREFIX}constant_forward")]
     | Annotated[BreakevenCurveSpec, Tag(f"{TAG_PREFIX}breakeven")],
     Discriminator(
         _kind("zero"),
         custom_error_type="curve_kind",
-        custom_error_message="unknown curve kind; expected zero, par_swap or breakeven",
+        custom_error_message=(
+            "unknown curve kind; expected zero, par_swap, spread, smith_wilson, "
+            "constant_forward or breakeven"
+        ),
     ),
 ]
 
@@ -265,17 +316,26 @@ class PastFlows(StrEnum):
     DROP = "drop"  # left out, with a warning that says how many and how much
 
 
+class BasisSpec(Spec):
+    """A hedging basis: the liabilities discounted on nominal curve ``curve`` + ``spread``."""
+
+    curve: str
+    spread: Spread = 0.0
+
+
 class LiabilitiesSpec(Spec):
     """Benefit cash flows and their discount basis (a named curve plus a spread).
 
     ``credit_spread_beta``: the share of a stress's credit-spread move passed to the
     discount rate (1 on an AA corporate basis, 0 on gilts or swaps). ``past_flows``: what to
     do with benefits at t <= 0; ``allow_negative``: accept negative benefit amounts (e.g. a
-    contribution netted into the table).
+    contribution netted into the table). ``hedging_bases``: other bases, by name, that
+    hedge ratios are also measured on (the discount basis is ``funding``).
     """
 
     discount_curve: str
     spread: Spread = 0.0
+    hedging_bases: dict[str, BasisSpec] = {}
     credit_spread_beta: Annotated[Number, Field(ge=0, le=2)] = 0.0
     inflation_curve: str | None = None
     indexation: IndexationSpec = IndexationSpec()
@@ -639,6 +699,9 @@ class MoveSpec(Spec):
     credit_spread_bp: MoveBp = 0.0
     growth: GrowthReturn = 0.0
     returns: dict[str, GrowthReturn] = {}
+    curves_bp: dict[str, RateMoveSpec] = {}
+    bond_swap_bp: RateMoveSpec = 0.0
+    units: RateUnits = RateUnits.ZERO
 
     @model_validator(mode="after")
     def _real_or_breakeven(self) -> "MoveSpec":

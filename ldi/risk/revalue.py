@@ -19,6 +19,7 @@ from ldi.errors import DataError
 from ldi.risk.matrix import Block, CashflowMatrix
 from ldi.risk.shifts import Shifts
 from ldi.typing import FloatArray
+from ldi.units import Compounding
 from ldi.validation import finite_vector
 
 E_NEEDS_BREAKEVEN = (
@@ -35,11 +36,13 @@ def revalue(
     breakeven: BreakevenCurve | None,
     shifts: Shifts,
     spreads: FloatArray | None = None,
+    quote: Compounding = Compounding.SEMIANNUAL,
 ) -> FloatArray:
     """Values (streams x scenarios) of every stream under every scenario of ``shifts``.
 
     ``spreads`` (decimals, one per stream, default none) are added to the zero rates of
-    ``curve`` for that stream only, in the curve's compounding.
+    ``curve`` for that stream only, in the curve's compounding. ``quote`` is the bond-yield
+    compounding of shifts given in yield units.
     """
     if spreads is not None:
         spreads = finite_vector(spreads, "spreads")
@@ -47,7 +50,7 @@ def revalue(
             raise DataError(E_SPREADS.format(n=spreads.size, m=matrix.ids.size))
         if not np.any(spreads):
             spreads = None
-    values = _sums(matrix.fixed, curve, shifts, spreads)
+    values = _sums(matrix.fixed, curve, shifts, spreads, quote)
     for indexation, block in matrix.linked.items():
         if breakeven is None:
             linked_ids = matrix.ids[np.unique(block.amounts.nonzero()[0])].tolist()
@@ -57,7 +60,7 @@ def revalue(
             return base.rate(t) + shifts.breakeven_at(t)
 
         uprating = indexation.ratio(rates, block.times)
-        values = values + _sums(block, curve, shifts, spreads, uprating)
+        values = values + _sums(block, curve, shifts, spreads, quote, uprating)
     return values
 
 
@@ -66,11 +69,12 @@ def _sums(
     curve: RateCurve,
     shifts: Shifts,
     spreads: FloatArray | None,
+    quote: Compounding,
     factor: FloatArray | None = None,
 ) -> FloatArray:
     """Σ_t amount x factor x DF for every stream and scenario: (streams x scenarios)."""
     t = block.times
-    rates = curve.zero_rate(t) + shifts.nominal_at(t)  # (S, T)
+    rates = shifts.nominal_rates(curve.zero_rate(t), t, curve.compounding, quote)  # (S, T)
     if spreads is None:
         discount = curve.compounding.discount(rates, t)
         return block.weighted_sums(discount if factor is None else factor * discount)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.cashflows.cashflows import Cashflows
-from ldi.curves.base import RateCurve
+from ldi.curves.base import RateCurve, Refitted
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.risk.matrix import CashflowMatrix
@@ -90,6 +90,38 @@ def exposures(
         *(inflation_key_rate_column(key) for key in keys),
     ]
     return pd.DataFrame(table, index=matrix.ids, columns=columns, copy=False)
+
+
+def basis_exposures(
+    cf: Cashflows,
+    curve: RateCurve,
+    breakeven: BreakevenCurve | None = None,
+    keys: ArrayLike = DEFAULT_KEYS,
+) -> pd.Series:
+    """The exposures row of ``cf`` on ``curve``, a regulatory curve bumped through its inputs.
+
+    For a ``Refitted`` curve (e.g. Smith–Wilson to an Ultimate Forward Rate) PV01 =
+    (PV(inputs −1bp) − PV(inputs +1bp)) / 2 with the curve refitted each time, and likewise
+    each key-rate PV01 with the inputs moved by 1bp x w_j(u); duration and convexity follow.
+    Breakeven risk is the same as on any curve.
+    """
+    keys = tenor_vector(keys, "keys")
+    row = exposures({"total": cf}, curve, breakeven, keys).iloc[0].copy()
+    if not isinstance(curve, Refitted):
+        return row
+    matrix = CashflowMatrix.from_cashflows({"total": cf})
+    values = np.array(
+        [
+            revalue(matrix, bumped, breakeven, Shifts.none())[0, 0]
+            for bumped in curve.input_bumps(keys)
+        ]
+    )
+    pv, down, up = row["pv"], values[0], values[1]
+    row["pv01"] = (down - up) / 2
+    row["duration"] = row["pv01"] / pv / BP if pv else np.nan
+    row["convexity"] = (down + up - 2 * pv) / pv / BP**2 if pv else np.nan
+    row[[key_rate_column(k) for k in keys]] = (values[2::2] - values[3::2]) / 2
+    return row
 
 
 def _central(pairs: FloatArray) -> FloatArray:

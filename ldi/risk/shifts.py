@@ -14,6 +14,7 @@ import numpy as np
 from ldi.curves.spread import check_knots, tent_weights
 from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
+from ldi.units import Compounding
 from ldi.validation import finite_vector
 
 E_SHAPE = "Shifts.{name}: got shape {shape}; expected (scenarios, knots) = (S, {knots})"
@@ -22,11 +23,16 @@ E_ROWS = "Shifts.breakeven: got {got} scenarios; expected {want}, one per row of
 
 @dataclass(frozen=True, eq=False)
 class Shifts:
-    """S scenarios of additive zero-rate and breakeven moves (decimals) at ``knots`` (years)."""
+    """S scenarios of additive zero-rate and breakeven moves (decimals) at ``knots`` (years).
+
+    Rows marked by ``in_yield`` (S,) move nominal rates in bond-yield units instead
+    (:meth:`nominal_rates`).
+    """
 
     knots: FloatArray
     nominal: FloatArray
     breakeven: FloatArray
+    in_yield: FloatArray | None = None
 
     def __post_init__(self) -> None:
         knots = finite_vector(self.knots, "Shifts.knots")
@@ -39,6 +45,8 @@ class Shifts:
             object.__setattr__(self, name, values)
         if self.nominal.shape != self.breakeven.shape:
             raise DataError(E_ROWS.format(got=self.breakeven.shape[0], want=self.nominal.shape[0]))
+        if self.in_yield is not None:
+            object.__setattr__(self, "in_yield", np.asarray(self.in_yield, dtype=bool))
 
     @classmethod
     def none(cls) -> "Shifts":
@@ -53,6 +61,25 @@ class Shifts:
     def nominal_at(self, t: ArrayLike) -> FloatArray:
         """Zero-rate moves at times ``t``: (S, len(t))."""
         return self.nominal @ tent_weights(self.knots, t)
+
+    def nominal_rates(
+        self, zero: FloatArray, t: FloatArray, compounding: Compounding, quote: Compounding
+    ) -> FloatArray:
+        """Moved zero rates (S, len(t)) from base ``zero`` rates at ``t`` in ``compounding``.
+
+        Zero-unit rows add the move; yield-unit rows add it to the rate quoted in ``quote``
+        (the bond yield's compounding) and convert back: z' = C(Q⁻¹(Q(z) + m)) with Q, C the
+        conversions from continuous rates.
+        """
+        move = self.nominal_at(t)
+        rates = zero + move
+        if self.in_yield is None or not np.any(self.in_yield):
+            return rates
+        continuous = compounding.to_continuous(zero, t)
+        quoted = quote.from_continuous(continuous, t) + move[self.in_yield]
+        moved = compounding.from_continuous(quote.to_continuous(quoted, t), t)
+        rates[self.in_yield] = moved
+        return rates
 
     def breakeven_at(self, t: ArrayLike) -> FloatArray:
         """Breakeven moves at times ``t``: (S, len(t))."""

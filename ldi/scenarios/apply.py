@@ -105,10 +105,17 @@ class Revaluation:
 
     def _values(self, moves: MoveSet) -> FloatArray:
         result = np.tile(self._settled[:, None], (1, moves.count))
+        market = self.market
         for rows, matrix, valuation, credit in self._groups:
-            moved = moves.shifts(1.0 if credit else 0.0)
+            curve = curve_moves(moves, market, market.name_of(valuation.curve))
+            moved = moves.shifts(1.0 if credit else 0.0, curve)
             result[rows] += revalue(
-                matrix, valuation.curve, valuation.breakeven, moved, self._spreads[rows]
+                matrix,
+                valuation.curve,
+                valuation.breakeven,
+                moved,
+                self._spreads[rows],
+                market.yield_compounding,
             )
         result *= 1.0 + self._stated(moves)
         return result * (1.0 + self._returns(moves))
@@ -142,18 +149,24 @@ class Revaluation:
         )
 
 
-def liability_values(liabilities: Liabilities, moves: Sequence[Move] | MoveSet) -> FloatArray:
+def liability_values(
+    liabilities: Liabilities, moves: Sequence[Move] | MoveSet, market: Market
+) -> FloatArray:
     """The liabilities' value after each move.
 
-    Their discount basis moves with nominal rates, and by ``credit_spread_beta`` x the
-    move's credit widening (an AA corporate basis moves with credit spreads).
+    Their discount basis moves with nominal rates, with the moves of the curve it is built
+    on (``liabilities.curve`` in ``market``), and by ``credit_spread_beta`` x the move's
+    credit widening (an AA corporate basis moves with credit spreads).
     """
     matrix = CashflowMatrix.from_cashflows({"total": liabilities.cashflows})
-    return liability_streams(liabilities, matrix, moves)[0]
+    return liability_streams(liabilities, matrix, moves, market)[0]
 
 
 def liability_streams(
-    liabilities: Liabilities, matrix: CashflowMatrix, moves: Sequence[Move] | MoveSet
+    liabilities: Liabilities,
+    matrix: CashflowMatrix,
+    moves: Sequence[Move] | MoveSet,
+    market: Market,
 ) -> FloatArray:
     """Values (streams x moves) of ``matrix``'s streams on the liabilities' discount basis.
 
@@ -161,16 +174,38 @@ def liability_streams(
     as ``liability_values`` says, CHUNK moves at a time.
     """
     moves = moves if isinstance(moves, MoveSet) else MoveSet.of(moves)
-    parts = [
-        revalue(
-            matrix,
-            liabilities.discount_curve,
-            liabilities.inflation_curve,
-            moves.chunk(start, start + CHUNK).shifts(liabilities.credit_spread_beta),
-        )
-        for start in range(0, moves.count, CHUNK)
-    ]
+    parts = []
+    for start in range(0, moves.count, CHUNK):
+        chunk = moves.chunk(start, start + CHUNK)
+        curve = curve_moves(chunk, market, liabilities.curve)
+        shifts = chunk.shifts(liabilities.credit_spread_beta, curve)
+        discount, index = liabilities.discount_curve, liabilities.inflation_curve
+        parts.append(revalue(matrix, discount, index, shifts, None, market.yield_compounding))
     return np.hstack(parts) if parts else np.zeros((matrix.ids.size, 0))
+
+
+def curve_moves(moves: MoveSet, market: Market, curve: str | None) -> FloatArray | None:
+    """(S, K) moves of curve ``curve`` beyond the moves of every curve; None when none.
+
+    m(c) = Σ over the curves a in c's lineage of ``moves.curves[a]``, and for ``bond_swap``
+    x: −x when the swap curve is in c's lineage, +x back when the bond curve is too and the
+    swap curve lies under it (bonds = swaps + spread), so bonds keep the nominal move and
+    swaps move by nominal − x. A market whose bonds and swaps share a curve has no such
+    move.
+    """
+    if curve is None:
+        return None
+    lineage = market.lineage(curve)
+    total = np.zeros_like(moves.nominal)
+    for name in lineage:
+        if name in moves.curves:
+            total += moves.curves[name]
+    swap = market.swap_name
+    if moves.bond_swap is not None and swap is not None and market.nominal is not None:
+        bond_on_swap = swap in market.lineage(market.nominal)
+        weight = -float(swap in lineage) + float(bond_on_swap and market.nominal in lineage)
+        total += weight * moves.bond_swap
+    return total if np.any(total) else None
 
 
 def revaluation_of(instruments: Mapping[str, Instrument], market: Market) -> Revaluation:

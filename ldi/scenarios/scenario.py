@@ -2,14 +2,18 @@
 
 A ``Move`` is one state of the markets relative to today: additive moves of every nominal
 zero curve and every breakeven curve (piecewise linear in t between knots, flat outside:
-the mechanism of every bump, ``RateSpread``), a widening of credit spreads, and returns on
-growth assets. Real yields move by the nominal move less the breakeven move. A ``Scenario``
-is one move, or a path of cumulative moves (e.g. day by day), so the collateral path of a
-crisis can be followed step by step.
+the mechanism of every bump, ``RateSpread``), moves of named curves against the others and
+of government bonds against swaps, a widening of credit spreads, and returns on growth
+assets. Real yields move by the nominal move less the breakeven move. Rate moves are in
+zero-rate units, or in bond-yield units (``RateUnits``). A ``Scenario`` is one move, or a
+path of cumulative moves (e.g. day by day), so the collateral path of a crisis can be
+followed step by step.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import reduce
 from types import MappingProxyType
 
 import numpy as np
@@ -19,7 +23,7 @@ from ldi.errors import DataError
 from ldi.risk.shifts import Shifts
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
-from ldi.validation import finite_vector, is_finite_number
+from ldi.validation import enum_choice, finite_vector, is_finite_number
 
 E_RETURN = "{where}: got {value!r}; expected a finite return above -1 such as -0.25"
 E_NO_STEPS = "scenario {name!r}: got no steps; expected at least one move"
@@ -28,7 +32,22 @@ E_LABELS = "scenario {name!r}: {labels} step labels for {steps} steps; expected 
 ZERO = RateSpread.parallel(0.0)
 
 
-def spread_bp(shape: float | tuple[ArrayLike, ArrayLike]) -> RateSpread:
+class RateUnits(StrEnum):
+    """What a rate move of ``b`` bp moves.
+
+    ``zero``: every zero rate, in its curve's compounding, by b. ``yield``: every zero rate
+    as a bond yield would be quoted (the market's bond coupon frequency, e.g. semiannual for
+    gilts) by b: z' = Y⁻¹(Y(z) + b), the unit of a gross-redemption-yield shock.
+    """
+
+    ZERO = "zero"
+    YIELD = "yield"
+
+
+BpShape = float | tuple[ArrayLike, ArrayLike]
+
+
+def spread_bp(shape: BpShape) -> RateSpread:
     """A zero-rate move from a parallel size in bp, or from (tenors, bp at each tenor)."""
     if isinstance(shape, tuple):
         tenors, bp = shape
@@ -41,10 +60,14 @@ class Move:
     """Changes from today's markets; every field defaults to no change.
 
     ``nominal`` and ``breakeven``: additive zero-rate moves (decimals) of every nominal curve
-    and every breakeven curve; ``credit_spread``: decimal widening of the spread of credit
-    instruments (bonds marked ``credit``, stated spread durations); ``growth``: the return
-    (decimal) of every growth (return-seeking) asset; ``returns``: returns by instrument id,
-    which replace ``growth`` for those ids.
+    and every breakeven curve; ``curves``: further moves of named nominal curves (a curve's
+    move reaches every curve built on it; a curve with a base moves its spread over that
+    base); ``bond_swap``: government bond yields against swap rates (+: bonds cheapen, so
+    the swap curve moves by ``nominal`` − ``bond_swap``); ``credit_spread``: decimal
+    widening of the spread of credit instruments (bonds marked ``credit``, stated spread
+    durations); ``growth``: the return (decimal) of every growth (return-seeking) asset;
+    ``returns``: returns by instrument id, which replace ``growth`` for those ids;
+    ``units``: what the rate moves are quoted in.
     """
 
     nominal: RateSpread = ZERO
@@ -52,6 +75,9 @@ class Move:
     credit_spread: float = 0.0
     growth: float = 0.0
     returns: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    curves: Mapping[str, RateSpread] = field(default_factory=lambda: MappingProxyType({}))
+    bond_swap: RateSpread = ZERO
+    units: RateUnits = RateUnits.ZERO
 
     def __post_init__(self) -> None:
         if not is_finite_number(self.credit_spread):
@@ -60,16 +86,21 @@ class Move:
         for name, value in self.returns.items():
             _check_return(value, f"returns.{name}")
         object.__setattr__(self, "returns", MappingProxyType(dict(self.returns)))
+        object.__setattr__(self, "curves", MappingProxyType(dict(self.curves)))
+        object.__setattr__(self, "units", enum_choice(RateUnits, self.units, "units"))
 
     @classmethod
     def of(
         cls,
         *,
-        nominal_bp: float | tuple[ArrayLike, ArrayLike] = 0.0,
-        breakeven_bp: float | tuple[ArrayLike, ArrayLike] = 0.0,
+        nominal_bp: BpShape = 0.0,
+        breakeven_bp: BpShape = 0.0,
         credit_spread_bp: float = 0.0,
         growth: float = 0.0,
         returns: Mapping[str, float] | None = None,
+        curves_bp: Mapping[str, BpShape] | None = None,
+        bond_swap_bp: BpShape = 0.0,
+        units: RateUnits | str = RateUnits.ZERO,
     ) -> "Move":
         """A move given in basis points: parallel sizes, or (tenors, bp) term structures."""
         return cls(
@@ -78,12 +109,16 @@ class Move:
             credit_spread=float(credit_spread_bp) * BP,
             growth=growth,
             returns=returns or {},
+            curves={name: spread_bp(bp) for name, bp in (curves_bp or {}).items()},
+            bond_swap=spread_bp(bond_swap_bp),
+            units=units,
         )
 
     @property
     def knots(self) -> FloatArray:
         """The tenors where the rate moves change slope."""
-        return np.union1d(self.nominal.tenors, self.breakeven.tenors)
+        rates = [self.nominal, self.breakeven, self.bond_swap, *self.curves.values()]
+        return reduce(np.union1d, [move.tenors for move in rates])
 
     def return_of(self, instrument_id: str, growth_asset: bool) -> float:
         """The return this move gives ``instrument_id`` beyond its rate and spread moves."""
@@ -100,6 +135,10 @@ class Move:
             self.credit_spread,
             self.growth,
             tuple(sorted(self.returns.items())),
+            tuple((n, tuple(m.tenors), tuple(m.values)) for n, m in sorted(self.curves.items())),
+            tuple(self.bond_swap.tenors),
+            tuple(self.bond_swap.values),
+            self.units.value,
         )
 
 
@@ -112,7 +151,9 @@ class MoveSet:
     ``credit_spread`` and ``growth`` (S,) as in ``Move``; ``returns`` maps instrument ids to
     (S,) returns that replace the default for them (NaN: the default of that move).
     ``total_returns``: the returns over a year are totals (an economic scenario generator's),
-    not shocks around the assets' expected returns (the built-in model's).
+    not shocks around the assets' expected returns (the built-in model's). ``curves`` (by
+    curve name) and ``bond_swap`` are (S, K) as in ``Move`` (absent: no such moves);
+    ``in_yield`` (S,) marks the moves quoted in bond-yield units.
     """
 
     knots: FloatArray
@@ -122,6 +163,9 @@ class MoveSet:
     growth: FloatArray
     returns: Mapping[str, FloatArray] = field(default_factory=lambda: MappingProxyType({}))
     total_returns: bool = False
+    curves: Mapping[str, FloatArray] = field(default_factory=lambda: MappingProxyType({}))
+    bond_swap: FloatArray | None = None
+    in_yield: FloatArray | None = None
 
     @classmethod
     def of(cls, moves: Sequence[Move]) -> "MoveSet":
@@ -130,6 +174,9 @@ class MoveSet:
             raise DataError("moves: got none; expected at least one move")
         knots = np.union1d(np.concatenate([m.knots for m in moves]), [])
         names = sorted({name for m in moves for name in m.returns})
+        curves = sorted({name for m in moves for name in m.curves})
+        swapped = any(not m.bond_swap.is_zero for m in moves)
+        in_yield = np.array([m.units is RateUnits.YIELD for m in moves])
         return cls(
             knots=knots,
             nominal=np.stack([m.nominal(knots) for m in moves]),
@@ -137,6 +184,9 @@ class MoveSet:
             credit_spread=np.array([m.credit_spread for m in moves]),
             growth=np.array([m.growth for m in moves]),
             returns={n: np.array([m.returns.get(n, np.nan) for m in moves]) for n in names},
+            curves={n: np.stack([m.curves.get(n, ZERO)(knots) for m in moves]) for n in curves},
+            bond_swap=np.stack([m.bond_swap(knots) for m in moves]) if swapped else None,
+            in_yield=in_yield if in_yield.any() else None,
         )
 
     @property
@@ -144,13 +194,22 @@ class MoveSet:
         """Number of moves S."""
         return self.nominal.shape[0]
 
-    def shifts(self, credit: float = 0.0) -> Shifts:
-        """The rate moves, with ``credit`` x the credit widening added to nominal rates."""
+    def shifts(self, credit: float = 0.0, curve: FloatArray | None = None) -> Shifts:
+        """The rate moves, nominal plus ``credit`` x the credit widening plus ``curve``.
+
+        ``curve`` (S, K) is one curve's move against the others (``curve_moves``).
+        """
         nominal = self.nominal + credit * self.credit_spread[:, None]
-        return Shifts(self.knots, nominal, self.breakeven)
+        if curve is not None:
+            nominal = nominal + curve
+        return Shifts(self.knots, nominal, self.breakeven, self.in_yield)
 
     def chunk(self, start: int, stop: int) -> "MoveSet":
         """Moves ``start`` to ``stop`` (exclusive)."""
+
+        def rows(values: FloatArray | None) -> FloatArray | None:
+            return None if values is None else values[start:stop]
+
         return MoveSet(
             self.knots,
             self.nominal[start:stop],
@@ -159,6 +218,9 @@ class MoveSet:
             self.growth[start:stop],
             {name: r[start:stop] for name, r in self.returns.items()},
             self.total_returns,
+            {name: m[start:stop] for name, m in self.curves.items()},
+            rows(self.bond_swap),
+            rows(self.in_yield),
         )
 
 

@@ -392,6 +392,9 @@ def test_unknown_keys_in_a_scenario():
         "credit_spread_bp",
         "growth",
         "returns",
+        "curves_bp",
+        "bond_swap_bp",
+        "units",
         "name",
         "description",
         "steps",
@@ -401,7 +404,7 @@ def test_unknown_keys_in_a_scenario():
     check(
         error,
         "stress.scenarios[0].steps[0].nominal",
-        f"unknown key; did you mean 'nominal_bp'? expected only {known[:7]}",
+        f"unknown key; did you mean 'nominal_bp'? expected only {known[:10]}",
     )
 
 

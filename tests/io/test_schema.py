@@ -269,7 +269,7 @@ BAD = [
     pytest.param(
         {"curves.gilts.kind": "spline"},
         "curves.gilts.kind",
-        ["got 'spline'", "unknown curve kind", "zero, par_swap or breakeven"],
+        ["got 'spline'", "unknown curve kind", "zero, par_swap, spread, smith_wilson"],
         id="unknown-curve-kind",
     ),
     # Unknown keys: the path is the key's own, and the message lists the known keys.

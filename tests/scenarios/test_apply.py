@@ -48,6 +48,8 @@ UP_100 = Move.of(nominal_bp=100)
 HUMP = ((5.0, 10.0, 20.0), (0.0, 25.0, 0.0))
 TWIST = ((1.0, 5.0, 10.0), (10.0, 40.0, -20.0))
 
+NO_MARKET = Market({})  # liabilities that name no market curve
+
 
 @pytest.fixture(scope="module")
 def market():
@@ -275,7 +277,7 @@ def test_liability_values_are_the_pv_of_fixed_flows_on_the_moved_basis():
     basis = ZeroCurve(tenors, rates).shifted(50)  # the basis spread: +50bp
     liabilities = Liabilities(Cashflows(times, flows), basis)
     shapes = [0, 100, -100, HUMP, TWIST]
-    got = liability_values(liabilities, [Move.of(nominal_bp=s) for s in shapes])
+    got = liability_values(liabilities, [Move.of(nominal_bp=s) for s in shapes], NO_MARKET)
     zero = np.interp(times, tenors, rates) + 0.005
     expected = [float(flows @ (1.0 + zero + bp(s)(times)) ** -times) for s in shapes]
     np.testing.assert_allclose(got, expected, rtol=RTOL)
@@ -300,7 +302,9 @@ def test_liability_values_of_the_default_scheme_equal_pv_on_moved_curves():
         ldi.pv(cf, curve.with_spread(twist), rpi),
         ldi.pv(cf, curve, rpi),
     ]
-    np.testing.assert_allclose(liability_values(problem.liabilities, moves), expected, rtol=RTOL)
+    np.testing.assert_allclose(
+        liability_values(problem.liabilities, moves, problem.market), expected, rtol=RTOL
+    )
 
 
 # --- moves with a knot at 0 ------------------------------------------------------------------
@@ -318,7 +322,7 @@ def test_a_move_rising_from_zero_moves_short_flows_by_its_value_at_their_time(ma
 def test_liability_flows_before_the_first_positive_knot_follow_the_move():
     liabilities = Liabilities(Cashflows([0.5], [100.0]), ZeroCurve.flat(R))
     move = Move.of(nominal_bp=((0.0, 10.0), (0.0, 100.0)))
-    got = liability_values(liabilities, [move])[0]
+    got = liability_values(liabilities, [move], NO_MARKET)[0]
     assert got == pytest.approx(100.0 * 1.0405**-0.5, rel=RTOL)
 
 
@@ -335,5 +339,5 @@ def test_liabilities_move_with_credit_spreads_by_their_beta(beta):
         Cashflows([10.0], [100.0]), ZeroCurve.flat(R, compounding="annual"), None, {}, beta
     )
     move = Move.of(nominal_bp=20, credit_spread_bp=80)
-    got = liability_values(liabilities, [move])[0]
+    got = liability_values(liabilities, [move], NO_MARKET)[0]
     assert got == pytest.approx(100.0 * (1 + R + 20e-4 + beta * 80e-4) ** -10, rel=1e-14)

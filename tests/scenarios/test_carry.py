@@ -117,7 +117,7 @@ def test_today_is_the_revaluation_every_stress_uses(path):
     ledger = Ledger(instruments, problem.market, problem.liabilities)
     base = Revaluation(instruments, problem.market).base
     np.testing.assert_allclose(ledger.today[:-1], base, rtol=RTOL, atol=RTOL)
-    liabilities = liability_values(problem.liabilities, [Move()])[0]
+    liabilities = liability_values(problem.liabilities, [Move()], problem.market)[0]
     assert ledger.today[-1] == pytest.approx(liabilities, rel=RTOL)
 
 

@@ -46,6 +46,8 @@ TWIST = ((2.0, 10.0, 30.0), (-50.0, 0.0, 50.0))
 HUMP = ((5.0, 10.0, 20.0), (0.0, 25.0, 0.0))
 KNOTS = np.array([0.0, 2.0, 10.0, 30.0])
 
+NO_MARKET = Market({})  # liabilities that name no market curve
+
 
 @pytest.fixture(scope="module")
 def market():
@@ -245,7 +247,7 @@ def test_chunked_values_equal_unchunked(market, monkeypatch):
     flows = Cashflows(np.arange(1.0, 31.0), np.full(30, 100.0))
     liabilities = Liabilities(flows, ZeroCurve.flat(R))
     whole = Revaluation(universe(), market).values(moves)
-    whole_liabilities = liability_values(liabilities, moves)
+    whole_liabilities = liability_values(liabilities, moves, NO_MARKET)
     calls = []
     chunk = MoveSet.chunk
 
@@ -257,7 +259,7 @@ def test_chunked_values_equal_unchunked(market, monkeypatch):
     monkeypatch.setattr(MoveSet, "chunk", spy)
     got = Revaluation(universe(), market).values(moves)
     assert calls == [(0, 3), (3, 6), (6, 9), (9, 12)]
-    got_liabilities = liability_values(liabilities, moves)
+    got_liabilities = liability_values(liabilities, moves, NO_MARKET)
     assert calls[4:] == [(0, 3), (3, 6), (6, 9), (9, 12)]
     np.testing.assert_allclose(got, whole, rtol=0, atol=ATOL)
     np.testing.assert_allclose(got_liabilities, whole_liabilities, rtol=1e-14)
@@ -272,10 +274,12 @@ def test_liability_values_of_a_moveset_are_pv_on_the_moved_flat_curve(beta):
     flows = 1e6 * np.exp(-times / 20.0)
     liabilities = Liabilities(Cashflows(times, flows), ZeroCurve.flat(R), None, {}, beta)
     moves = built(7)
-    got = liability_values(liabilities, moves)
+    got = liability_values(liabilities, moves, NO_MARKET)
     expected = [
         flows @ (1 + R + np.interp(times, KNOTS, row) + beta * c) ** -times
         for row, c in zip(moves.nominal, moves.credit_spread, strict=True)
     ]
     np.testing.assert_allclose(got, expected, rtol=RTOL)
-    np.testing.assert_allclose(got, liability_values(liabilities, moves_of(moves)), rtol=1e-14)
+    np.testing.assert_allclose(
+        got, liability_values(liabilities, moves_of(moves), NO_MARKET), rtol=1e-14
+    )

@@ -8,6 +8,7 @@ on the liability basis (every nominal curve moved together), per key-rate bucket
 key-rate PV01s / IE01s.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,8 +17,8 @@ import pandas as pd
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.instruments import InstrumentRisk
-from ldi.instruments.exposures import curve_ladders, reach_weights
 from ldi.problem import Problem
+from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
@@ -31,7 +32,8 @@ class BalanceSheet:
     ``assets``: one row per holding: kind, role, position and the position's exposures
     (position x per-unit exposures). ``instruments``: the per-unit exposures and terms.
     ``bases``: the liabilities' total exposures on each basis (``funding`` first), and
-    ``liability_curves`` their PV01 (IE01) ladder per curve (``InstrumentRisk.by_curve``).
+    ``liability_curves`` their PV01 (IE01) ladder per curve (``InstrumentRisk.by_curve``);
+    ``curve_bases`` the base of each curve declared over another.
     """
 
     keys: FloatArray
@@ -40,6 +42,7 @@ class BalanceSheet:
     instruments: InstrumentRisk
     bases: pd.DataFrame = field(default_factory=pd.DataFrame)
     liability_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    curve_bases: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def asset_totals(self) -> pd.Series:
@@ -95,13 +98,15 @@ class BalanceSheet:
     def curve_exposures(self) -> pd.DataFrame:
         """Per curve: the assets' and liabilities' PV01 (IE01 for breakevens) and the gap.
 
-        A curve built on another (SONIA = gilts + spread) shows its spread's exposure.
+        A curve built on another (SONIA = gilts + spread) shows its spread's exposure;
+        ``base`` names the curve it is built on (empty for the others).
         """
         positions = self.assets["position"]
         assets = self.instruments.by_curve(positions)
         table = pd.DataFrame(
             {
                 "risk": assets["risk"],
+                "base": [self.curve_bases.get(name, "") for name in assets.index],
                 "liabilities": self.liability_curves["total"],
                 "assets": assets["total"],
             }
@@ -152,6 +157,7 @@ def balance_sheet(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> BalanceSh
         instruments=instruments,
         bases=owed.basis_risk(keys),
         liability_curves=curve_ladders(total, weights, pd.Series([1.0])),
+        curve_bases=dict(market.bases),
     )
 
 

@@ -53,7 +53,8 @@ class Problem:
     valuation_date: dt.date | None = None
     liability_basis: str = ""
     collateral: CollateralPolicy = field(default_factory=CollateralPolicy)
-    scenarios: Mapping[str, Scenario] = field(default_factory=catalogue)
+    # The catalogue of the default currency, GBP (build_problem passes the file's currency).
+    scenarios: Mapping[str, Scenario] = field(default_factory=lambda: catalogue("GBP"))
     simulation: SimulationSetup = field(default_factory=SimulationSetup)
     folder: Path | None = None
     data_files: tuple[Path, ...] = ()

@@ -44,7 +44,8 @@ class StressResult:
     ``steps`` (index: scenario, step): the STEP_COLUMNS; a scenario's last step is its
     outcome, in ``outcomes``. ``waterfalls``: per scenario, the collateral pools used to
     meet its final calls (``CollateralModel.waterfall``). ``resilience`` (index: nominal,
-    real): absorbable rise and bp to zero NAV (bp), exact and first order.
+    real): absorbable rise and bp to zero NAV, exact and first order, in bond-yield bp
+    (``ldi.liquidity.buffer.BUFFER_UNITS``) for nominal rises.
     """
 
     name: str

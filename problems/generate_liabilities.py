@@ -9,6 +9,8 @@ cash-flow profile"); annual payments in arrears, money in the recipe's currency:
   weights ∝ exp(−½((age − centre)/width)²); a member aged x today is paid at the end of year t
   if alive then and x + t − 1 ≥ ``paid_from_age`` (so a deferred paid from 65 who is 64 today
   receives a first payment at t = 2, at the end of the year in which the member is 65);
+  actives are projected like deferreds on the pension they have accrued so far (no future
+  accrual, as in the value of accrued benefits);
 - indexation: a share of each payment is inflation-linked (a real amount, grown by the
   breakeven index to a nominal amount), the rest is fixed nominal.
 
@@ -37,12 +39,22 @@ Recipes (measured values: PV and effective duration ``ldi.duration`` on the curv
     (q_x × 0.85). On gilts + 100bp: PV £802.8m, duration 7.11 years; payments peak in year 1
     and run off by year 47. A book of pensioners only is short at these yields: even a single
     level annuity bought at 60 has a duration of 9.4 years.
+``NL_PENSION_FUND`` → ``data/nl_pension_fund_cashflows.csv``
+    A Dutch pension fund still open to accrual, valued on accrued benefits: €300m a year of
+    pensioners aged 66–100 centred on 75 (width 7), €250m a year of deferreds aged 28–67
+    centred on 52 and €750m a year accrued by actives aged 25–67 centred on 46 (both width 9,
+    paid from 68, the target retirement age of Dutch schemes). Every payment is fixed
+    nominal: the Dutch promise is a nominal benefit and indexation is conditional on the
+    funding ratio, so it is not projected. Lighter mortality (q_x × 0.85) as a rough
+    allowance for longer lives; no Dutch table (AG Prognosetafel) is modelled. On the €STR
+    OIS zero curve (annual): PV €10,114.5m, duration 22.07 years; payments peak in year 30
+    and run to year 82, with 4.2% of the undiscounted payments after year 50.
 
-Each CSV has columns ``time`` (years, float), ``status`` (``pensioner`` or ``deferred``),
-``fixed`` (nominal) and ``inflation_linked`` (real, today's money), both rounded to 2
-decimals: one row per year per status with a non-zero payment.
+Each CSV has columns ``time`` (years, float), ``status`` (``pensioner``, ``deferred`` or
+``active``), ``fixed`` (nominal) and ``inflation_linked`` (real, today's money), both rounded
+to 2 decimals: one row per year per status with a non-zero payment.
 
-Run ``python problems/generate_liabilities.py`` to rewrite the three CSVs.
+Run ``python problems/generate_liabilities.py`` to rewrite the four CSVs.
 """
 
 from dataclasses import dataclass
@@ -72,6 +84,7 @@ class Status(StrEnum):
 
     PENSIONER = "pensioner"
     DEFERRED = "deferred"
+    ACTIVE = "active"
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,8 @@ class MemberGroup:
     """Members of one status whose pensions are spread over ages by a Gaussian weight."""
 
     status: Status
-    """Pensioners are in payment today; deferreds are paid from ``paid_from_age``."""
+    """Pensioners are in payment today; deferreds and actives (their accrued pension) are
+    paid from ``paid_from_age``."""
     total_pension: float
     """Sum of the group's annual pensions today, in the recipe's currency per year (real terms
     for the inflation-linked share)."""
@@ -186,7 +200,7 @@ def project(recipe: Recipe) -> pd.DataFrame:
     return flows.sort_values("time", kind="stable").reset_index(drop=True)
 
 
-# Rates in percent: zero rates of the curves, RPI breakevens.
+# Rates in percent: zero rates of the curves (annual for gilts and €STR), RPI breakevens.
 GILT_TENORS = [1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50]
 GILT_PCT = [3.85, 3.78, 3.82, 3.95, 4.15, 4.48, 4.95, 5.25, 5.30, 5.25, 5.05, 4.80]
 RPI_PCT = [3.30, 3.15, 3.10, 3.15, 3.20, 3.30, 3.40, 3.45, 3.40, 3.35, 3.25, 3.15]
@@ -195,10 +209,14 @@ US_AA_PCT = [4.40, 4.45, 4.52, 4.62, 4.85, 5.05, 5.30, 5.52, 5.62, 5.60, 5.45]
 GILTS = ldi.ZeroCurve(GILT_TENORS, np.array(GILT_PCT) / 100, compounding="annual")
 RPI = ldi.BreakevenCurve(GILT_TENORS, np.array(RPI_PCT) / 100)
 US_AA = ldi.ZeroCurve(US_AA_TENORS, np.array(US_AA_PCT) / 100, compounding="semiannual")
+ESTR_TENORS = [1, 2, 3, 5, 7, 10, 12, 15, 20, 25, 30, 40, 50]
+ESTR_PCT = [1.95, 2.02, 2.08, 2.24, 2.40, 2.60, 2.70, 2.80, 2.88, 2.87, 2.82, 2.68, 2.52]
+ESTR = ldi.ZeroCurve(ESTR_TENORS, np.array(ESTR_PCT) / 100, compounding="annual")
 SIZING_CURVES: dict[str, tuple[ldi.ZeroCurve, ldi.BreakevenCurve | None]] = {
     "gilts+50bp": (GILTS.shifted(50), RPI),
     "us_aa": (US_AA, None),
     "gilts+100bp": (GILTS.shifted(100), RPI),
+    "estr": (ESTR, None),
 }
 """Illustrative curves each book is sized against: (discount curve, breakeven curve)."""
 
@@ -264,7 +282,21 @@ INSURER_ANNUITY_BOOK = Recipe(
 )
 """UK insurer's bulk-annuity book of level annuities in payment, insured-life mortality."""
 
-RECIPES = (UK_DB_SCHEME, US_CORPORATE_PLAN, INSURER_ANNUITY_BOOK)
+NL_PENSION_FUND = Recipe(
+    name="nl_pension_fund",
+    currency="EUR",
+    groups=(
+        MemberGroup(Status.PENSIONER, 300e6, 66, 100, centre_age=75.0),
+        MemberGroup(Status.DEFERRED, 250e6, 28, 67, centre_age=52.0, width=9.0, paid_from_age=68.0),
+        MemberGroup(Status.ACTIVE, 750e6, 25, 67, centre_age=46.0, width=9.0, paid_from_age=68.0),
+    ),
+    inflation_linked_share=0.0,
+    mortality_multiplier=0.85,
+    sizing="estr",
+)
+"""Dutch fund open to accrual (accrued benefits only), nominal promise: every payment fixed."""
+
+RECIPES = (UK_DB_SCHEME, US_CORPORATE_PLAN, INSURER_ANNUITY_BOOK, NL_PENSION_FUND)
 """The books ``main`` writes, one CSV each."""
 
 

@@ -2,7 +2,7 @@
 
 The fixture in ``tests/fixtures/outputs/`` holds what ``ldi risk``, ``ldi solve``, ``ldi stress``
 (current holdings and the solved positions), ``ldi frontier`` and ``ldi project`` wrote as JSON
-for the three problems in ``problems/``, and what ``make demo`` printed. It was written by this
+for the example problems in ``problems/``, and what ``make demo`` printed. It was written by this
 module before the package was reorganised, and ``tests/test_outputs.py`` holds every later
 version to it. It is not a reference: it checks that the code still gives its own earlier
 numbers, not that they are right (the reference tests do that).
@@ -25,7 +25,7 @@ from ldi.cli import main
 from tests.reference import PROBLEMS
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "outputs"
-EXAMPLES = ("uk_db_scheme", "us_corporate_plan", "insurer_annuity_book")
+EXAMPLES = ("uk_db_scheme", "us_corporate_plan", "insurer_annuity_book", "nl_pension_fund")
 RESULT = "{problem}.solve.json"
 # Each run: its name, the command line (after ``ldi``) and what it writes. ``{out}`` is the JSON
 # written; ``{problem}`` the example's YAML; ``{result}`` that example's ``solve`` JSON.

@@ -470,8 +470,22 @@ def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
     )
 
 
+@dataclass(frozen=True)
+class Unmodelled:
+    """A curve kind the reference does not build: valuing anything on it is an error."""
+
+    kind: str
+
+    def zero(self, t: np.ndarray, *args: object) -> np.ndarray:
+        raise NotImplementedError(f"reference: no {self.kind} curves")
+
+    df = third_derivative = zero
+
+
 def build_curve(spec: dict):
     kind = spec.get("kind", "zero")
+    if kind in ("smith_wilson", "constant_forward", "spread"):
+        return Unmodelled(kind)
     if spec.get("interpolation", "linear_zero") != "linear_zero":
         raise NotImplementedError("reference: only linear_zero interpolation")
     if kind == "breakeven":
@@ -697,6 +711,9 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
 # curves; growth assets move to first order by their stated durations,
 # value x (1 - D_r dz(|D_r|) + D_i db(|D_i|) - D_s credit), then every value is multiplied
 # by 1 + its return. Liabilities: their stream on the moved curves (no credit, no growth).
+# Flows discounted on the market's swap curve (when bonds have another) see dz - bond_swap:
+# bonds move by the nominal move, swaps by nominal - bond_swap. A move in bond-yield units
+# adds dz to the zero rate requoted at the market's bond coupon frequency (``moved_rates``).
 
 MoveCurve = Callable[[np.ndarray], np.ndarray]
 
@@ -726,7 +743,9 @@ class Shock:
     """A market move: zero-rate moves, a credit widening and growth returns.
 
     ``nominal``(t) and ``breakeven``(u) are callables (decimals); ``credit`` the widening of
-    credit bonds' discount rate; ``growth`` the return of growth assets; ``returns`` by id.
+    credit bonds' discount rate; ``growth`` the return of growth assets; ``returns`` by id;
+    ``bond_swap``(t) government bond yields against swap rates (swap-curve flows see
+    nominal - bond_swap); ``in_yield``: the nominal moves are bond-yield moves.
     """
 
     nominal: MoveCurve = no_move
@@ -734,6 +753,8 @@ class Shock:
     credit: float = 0.0
     growth: float = 0.0
     returns: Mapping[str, float] = field(default_factory=dict)
+    bond_swap: MoveCurve = no_move
+    in_yield: bool = False
 
 
 def curve_move(bp) -> MoveCurve:
@@ -746,7 +767,15 @@ def curve_move(bp) -> MoveCurve:
     return lambda t: np.full(np.shape(t), size)
 
 
-def shock(nominal_bp=0.0, breakeven_bp=0.0, credit_spread_bp=0.0, growth=0.0, returns=None):
+def shock(
+    nominal_bp=0.0,
+    breakeven_bp=0.0,
+    credit_spread_bp=0.0,
+    growth=0.0,
+    returns=None,
+    bond_swap_bp=0.0,
+    units="zero",
+):
     """A ``Shock`` given in bp (numbers or (tenors, bp) term structures)."""
     return Shock(
         curve_move(nominal_bp),
@@ -754,7 +783,87 @@ def shock(nominal_bp=0.0, breakeven_bp=0.0, credit_spread_bp=0.0, growth=0.0, re
         float(credit_spread_bp) * H,
         float(growth),
         dict(returns or {}),
+        curve_move(bond_swap_bp),
+        units == "yield",
     )
+
+
+def curve_lineage(raw: dict, name: str) -> list[str]:
+    """``name`` and the curves below it by their ``base`` keys."""
+    chain = [name]
+    while (raw["curves"][chain[-1]] or {}).get("base"):
+        chain.append(raw["curves"][chain[-1]]["base"])
+    return chain
+
+
+def on_swaps(raw: dict, curve: str) -> bool:
+    """Whether flows discounted on ``curve`` see swap rates (nominal - bond_swap).
+
+    They do when the market's swap curve is ``curve`` or lies under it, unless ``curve`` is
+    (built on) the bond curve and the bond curve is itself built on the swap curve: bonds
+    keep the nominal move. One curve for bonds and swaps has no such move.
+    """
+    market = raw.get("market") or {}
+    swaps = market.get("swap_curve")
+    bonds = market.get("nominal_curve") or raw["liabilities"]["discount_curve"]
+    if swaps is None or swaps == bonds or swaps not in curve_lineage(raw, curve):
+        return False
+    bonds_on_swaps = swaps in curve_lineage(raw, bonds)
+    return not (bonds_on_swaps and bonds in curve_lineage(raw, curve))
+
+
+def unit_curve(ref: Reference, name: str) -> str:
+    """The curve instrument ``name`` discounts on (its own, else its family's default)."""
+    item = next(i for i in ref.raw["instruments"] if i["id"] == name)
+    market = ref.raw.get("market") or {}
+    bonds = market.get("nominal_curve") or ref.raw["liabilities"]["discount_curve"]
+    swaps = market.get("swap_curve") or bonds
+    family = "swap" if item["kind"] in ("interest_rate_swap", "inflation_swap", "repo") else "bond"
+    return item.get("curve") or (swaps if family == "swap" else bonds)
+
+
+def quoted_periods(ref: Reference) -> int:
+    """Coupons a year of the market's bond yields: annual for EUR, else semiannual."""
+    return 1 if ref.currency == "EUR" else FREQUENCY["bond"]
+
+
+def rate_of(df: np.ndarray, t: np.ndarray, compounding: str) -> np.ndarray:
+    """The zero rate in ``compounding`` whose discount factor at t is ``df`` (t > 0)."""
+    if compounding == "continuous":
+        return -np.log(df) / t
+    if compounding == "simple":
+        return (1.0 / df - 1.0) / t
+    m = PERIODS[compounding]
+    return m * (df ** (-1.0 / (m * t)) - 1.0)
+
+
+def moved_rates(ref: Reference, move: Shock, curve: Nominal, extra: MoveCurve) -> MoveCurve:
+    """dz(t) on ``curve``: nominal + ``extra``, converted when the move is in yield units.
+
+    A yield move m adds m to the curve's zero rate quoted as a bond yield (the market's
+    coupon frequency): the discount factor DF(z) is requoted as y with the same DF, y + m
+    discounted back, and read as a zero rate in the curve's compounding again.
+    """
+
+    def total(t):
+        return move.nominal(t) + extra(t)
+
+    if not move.in_yield:
+        return total
+    quote = {1: "annual", 2: "semiannual", 4: "quarterly", 12: "monthly"}[quoted_periods(ref)]
+
+    def converted(t):
+        t = np.asarray(t, dtype=float)
+        out = np.asarray(total(t), dtype=float).copy()
+        future = t > 0
+        u = t[future]
+        z = curve.zero(u)
+        y = rate_of(discount(z, u, curve.compounding), u, quote)
+        moved = rate_of(discount(y + out[future], u, quote), u, curve.compounding)
+        out[future] = moved - z
+        return out
+
+    return converted
 
 
 def unit_value(ref: Reference, name: str, move: Shock = Shock()) -> float:
@@ -762,12 +871,13 @@ def unit_value(ref: Reference, name: str, move: Shock = Shock()) -> float:
     unit = ref.units[name]
     value = unit.settled
     if unit.stream is not None:
-        dz = move.nominal
-        if unit.credit:
+        swap = on_swaps(ref.raw, unit_curve(ref, name))
+        widening = move.credit if unit.credit else 0.0
 
-            def dz(t, base=move.nominal, widening=move.credit):
-                return base(t) + widening
+        def extra(t, swap=swap, widening=widening):
+            return widening - (move.bond_swap(t) if swap else 0.0)
 
+        dz = moved_rates(ref, move, unit.stream.curve, extra)
         value += unit.stream.value(dz, move.breakeven)
     rates_d, inflation_d, spread_d = unit.durations
     if rates_d or inflation_d or spread_d:
@@ -790,13 +900,17 @@ def liability_value(ref: Reference, move: Shock = Shock()) -> float:
     """The liabilities' value after ``move``.
 
     Their discount basis moves with nominal rates, and by the file's
-    ``liabilities.credit_spread_beta`` x the credit widening.
+    ``liabilities.credit_spread_beta`` x the credit widening (less the bond-swap move when
+    it is the swap curve; yield-unit moves converted as for instruments).
     """
-    beta = float(ref.raw["liabilities"].get("credit_spread_beta", 0.0)) if ref.raw else 0.0
+    section = ref.raw["liabilities"] if ref.raw else {}
+    beta = float(section.get("credit_spread_beta", 0.0))
+    swap = bool(ref.raw) and on_swaps(ref.raw, section["discount_curve"])
 
-    def moved(t: np.ndarray) -> np.ndarray:
-        return move.nominal(t) + beta * move.credit
+    def extra(t: np.ndarray) -> np.ndarray:
+        return beta * move.credit - (move.bond_swap(t) if swap else 0.0)
 
+    moved = moved_rates(ref, move, ref.liability_stream.curve, extra)
     return ref.liability_stream.value(moved, move.breakeven)
 
 
@@ -807,6 +921,11 @@ def positions_of(ref: Reference, positions=None) -> pd.Series:
 
 
 # --- the stress catalogue (ldi.scenarios.library: sizes in bp as its docstrings give them) ---
+#
+# Each market's set is the standard shocks plus its named scenarios (GBP: gilts against
+# swaps, the 2022 gilt crisis, the 2023 SWES; EUR: 2022 rates, 2011 periphery; USD: 2022
+# Treasuries, 2008 credit). The sizes are the published figures of docs/market-facts.md,
+# written out here again.
 
 KEY_SHOCK_TENORS = (5.0, 10.0, 20.0, 30.0, 50.0)
 CRISIS_TENORS = (2.0, 5.0, 10.0, 20.0, 30.0, 50.0)
@@ -814,6 +933,14 @@ CRISIS_NOMINAL = ((30, 25, 30, 33, 35, 35), (45, 40, 56, 72, 80, 80))
 CRISIS_NOMINAL += ((60, 55, 75, 105, 120, 120), (70, 60, 80, 125, 150, 150))
 CRISIS_BREAKEVEN = ((0, 0, 0, 0, 0, 0), (0, 0, -5, -8, -10, -10))
 CRISIS_BREAKEVEN += ((0, -5, -10, -18, -25, -25), (0, -5, -15, -30, -40, -40))
+BUND_10Y = {"2021-12-31": -0.18, "2022-06-30": 1.37, "2022-12-30": 2.511}  # %
+PERIPHERY_2011 = {  # date: (Bund 10y %, Italy 10y spread over Bunds bp)
+    "11 Jul 2011": (5.71 - 3.03, 303.0),
+    "2 Aug 2011": (2.395, 374.0),
+    "14 Nov 2011": (1.81, 472.0),
+}
+TREASURIES_2022 = {2.0: (0.730, 4.399), 10.0: (1.496, 3.826), 30.0: (1.888, 3.934)}  # %
+IG_SPREAD_AUG_2008 = 312.0  # bp, 118% above a year before
 
 
 def key_shock(tenor: float) -> Shock:
@@ -822,8 +949,8 @@ def key_shock(tenor: float) -> Shock:
     return shock((tenors, [25.0 if t == tenor else 0.0 for t in tenors]))
 
 
-def catalogue() -> dict[str, list[tuple[str, Shock]]]:
-    """The built-in scenarios: name -> [(step label, cumulative move)], in report order."""
+def standard_shocks() -> dict[str, list[tuple[str, Shock]]]:
+    """The shocks every market has, one step each."""
     single = {
         "parallel_up_100": shock(100),
         "parallel_down_100": shock(-100),
@@ -837,15 +964,56 @@ def catalogue() -> dict[str, list[tuple[str, Shock]]]:
         "credit_spreads_up_100": shock(credit_spread_bp=100),
         "growth_down_25": shock(growth=-0.25),
     }
-    scenarios = {name: [("", move)] for name, move in single.items()}
-    scenarios["gilt_crisis_2022"] = [
-        (f"day {i + 1}", shock((CRISIS_TENORS, n), (CRISIS_TENORS, b)))
-        for i, (n, b) in enumerate(zip(CRISIS_NOMINAL, CRISIS_BREAKEVEN, strict=True))
+    return {name: [("", move)] for name, move in single.items()}
+
+
+def gbp_scenarios() -> dict[str, list[tuple[str, Shock]]]:
+    return {
+        "gilts_cheapen_30": [("", shock(30, bond_swap_bp=30))],
+        "gilt_crisis_2022": [
+            (f"day {i + 1}", shock((CRISIS_TENORS, n), (CRISIS_TENORS, b)))
+            for i, (n, b) in enumerate(zip(CRISIS_NOMINAL, CRISIS_BREAKEVEN, strict=True))
+        ],
+        "boe_swes_2023": [("day 1", shock(45, -15, 40)), ("day 10", shock(115, -25, 130))],
+    }
+
+
+def eur_scenarios() -> dict[str, list[tuple[str, Shock]]]:
+    start = BUND_10Y["2021-12-31"]
+    rates = [
+        (label, shock((BUND_10Y[day] - start) * 100, units="yield"))
+        for label, day in (("30 Jun 2022", "2022-06-30"), ("30 Dec 2022", "2022-12-30"))
     ]
-    scenarios["boe_swes_2023"] = [
-        ("day 1", shock(45, -15, 40)),
-        ("day 10", shock(115, -25, 130)),
+    bund0, italy0 = PERIPHERY_2011["11 Jul 2011"]
+    periphery = [
+        (day, shock((bund - bund0) * 100, credit_spread_bp=italy - italy0, units="yield"))
+        for day, (bund, italy) in list(PERIPHERY_2011.items())[1:]
     ]
+    return {"euro_rates_2022": rates, "euro_periphery_2011": periphery}
+
+
+def usd_scenarios() -> dict[str, list[tuple[str, Shock]]]:
+    tenors = tuple(TREASURIES_2022)
+    rises = [(end - start) * 100 for start, end in TREASURIES_2022.values()]
+    widening = round(IG_SPREAD_AUG_2008 - IG_SPREAD_AUG_2008 / 2.18)
+    return {
+        "treasury_selloff_2022": [("", shock((tenors, rises), units="yield"))],
+        "credit_crisis_2008": [("", shock(credit_spread_bp=widening, units="yield"))],
+    }
+
+
+MARKETS = {"GBP": gbp_scenarios, "EUR": eur_scenarios, "USD": usd_scenarios}
+
+
+def catalogue(currency: str | None = None) -> dict[str, list[tuple[str, Shock]]]:
+    """The built-in scenarios: name -> [(step label, cumulative move)], in report order.
+
+    The standard shocks, then the named scenarios of ``currency`` (None: of every market).
+    """
+    scenarios = standard_shocks()
+    for market, named in MARKETS.items():
+        if currency is None or currency == market:
+            scenarios.update(named())
     return scenarios
 
 
@@ -870,9 +1038,9 @@ def file_move(spec: dict) -> Shock:
 
 
 def scenarios_of(ref: Reference) -> dict[str, list[tuple[str, Shock]]]:
-    """The catalogue (unless ``stress.catalogue`` is false), then the file's scenarios."""
+    """The catalogue of the problem's currency (unless switched off), then the file's own."""
     section = ref.raw.get("stress") or {}
-    out = catalogue() if section.get("catalogue", True) else {}
+    out = catalogue(ref.currency) if section.get("catalogue", True) else {}
     for item in section.get("scenarios", []):
         if item.get("steps") is None:
             out[item["name"]] = [("", file_move(item))]
@@ -1073,17 +1241,18 @@ SEARCH_BP = 2000.0
 ROOT_STEP_BP = 10.0  # the bracket search's grid (ldi's is 25bp)
 
 
-def rise_shock(kind: str, bp: float) -> Shock:
+def rise_shock(kind: str, bp: float, units: str = "yield") -> Shock:
     """A parallel rise of ``bp`` of kind nominal, real or breakeven (a fall of breakevens).
 
     nominal: nominal (and real) yields +bp; real: real yields +bp alone (breakevens -bp);
-    breakeven: breakevens -bp with real yields held (nominal -bp too).
+    breakeven: breakevens -bp with real yields held (nominal -bp too). Nominal moves are in
+    ``units``: bond-yield bp by default (TPR quotes buffers so), or zero-rate bp.
     """
     if kind == "nominal":
-        return shock(nominal_bp=bp)
+        return shock(nominal_bp=bp, units=units)
     if kind == "real":
         return shock(breakeven_bp=-bp)
-    return shock(nominal_bp=-bp, breakeven_bp=-bp)
+    return shock(nominal_bp=-bp, breakeven_bp=-bp, units=units)
 
 
 def first_root(amount: Callable[[float], float]) -> tuple[float, float]:

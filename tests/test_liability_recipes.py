@@ -36,6 +36,11 @@ US_AA = ldi.ZeroCurve(
     [0.0440, 0.0445, 0.0452, 0.0462, 0.0485, 0.0505, 0.0530, 0.0552, 0.0562, 0.0560, 0.0545],
     compounding="semiannual",
 )
+ESTR = ldi.ZeroCurve(
+    [1, 2, 3, 5, 7, 10, 12, 15, 20, 25, 30, 40, 50],
+    np.array([1.95, 2.02, 2.08, 2.24, 2.40, 2.60, 2.70, 2.80, 2.88, 2.87, 2.82, 2.68, 2.52]) / 100,
+    compounding="annual",
+)
 
 
 # --- the published recipe -------------------------------------------------------------------
@@ -90,13 +95,18 @@ def test_flat_rate_valuation_matches_the_published_table(
     assert ldi.pv01(cf, curve, breakeven) / 1e6 == pytest.approx(pv01_m, abs=0.0005)
 
 
-# --- the three example books ----------------------------------------------------------------
+# --- the four example books -----------------------------------------------------------------
 
 RECIPES = {recipe.name: recipe for recipe in generator.RECIPES}
 
 
-def test_the_three_books_are_written():
-    assert list(RECIPES) == ["uk_db_scheme", "us_corporate_plan", "insurer_annuity_book"]
+def test_the_four_books_are_written():
+    assert list(RECIPES) == [
+        "uk_db_scheme",
+        "us_corporate_plan",
+        "insurer_annuity_book",
+        "nl_pension_fund",
+    ]
     for recipe in generator.RECIPES:
         assert recipe.csv_path == PROBLEMS / "data" / f"{recipe.name}_cashflows.csv"
 
@@ -117,10 +127,12 @@ def test_committed_csv_is_what_the_recipe_generates(book):
 # PV targets carry a ±2% tolerance; duration and linked-share ranges are the books' targets,
 # except the insurer book's duration: a book of level annuities to pensioners aged 60-95
 # centred on 72 measures about 7 years at gilts + 100bp (a single annuity from 60 has 9.4).
+# The Dutch fund's targets: about EUR 10bn and a duration of 20-25 years on €STR.
 TARGETS = {
     "uk_db_scheme": (GILTS.shifted(50), RPI, (1470, 1530), (17, 19), (0.70, 0.75)),
     "us_corporate_plan": (US_AA, None, (1176, 1224), (12, 13), (0, 0)),
     "insurer_annuity_book": (GILTS.shifted(100), RPI, (784, 816), (6.5, 7.5), (0, 0)),
+    "nl_pension_fund": (ESTR, None, (9800, 10200), (20, 25), (0, 0)),
 }
 
 
@@ -146,6 +158,7 @@ SHAPES = {
     "uk_db_scheme": ({"pensioner", "deferred"}, False, range(20, 29)),
     "us_corporate_plan": ({"pensioner", "deferred"}, True, range(15, 23)),
     "insurer_annuity_book": ({"pensioner"}, True, range(1, 2)),
+    "nl_pension_fund": ({"pensioner", "deferred", "active"}, True, range(25, 35)),
 }
 
 
@@ -172,6 +185,19 @@ def test_deferreds_are_paid_from_their_retirement_age():
     # Youngest deferred of the UK book is 30 and oldest 64, paid from 65: first at t = 2.
     flows = pd.read_csv(RECIPES["uk_db_scheme"].csv_path)
     assert flows.loc[flows["status"] == "deferred", "time"].min() == 2
+
+
+def test_the_dutch_book_pays_for_more_than_seventy_years():
+    # Actives from 25 are paid from 68 (t = 43 for the youngest) until the Gompertz q_x
+    # reaches 1 near 105: payments run past year 70, a few percent of them beyond 50 years.
+    flows = pd.read_csv(RECIPES["nl_pension_fund"].csv_path)
+    last = flows.groupby("status")["time"].max()
+    assert last["active"] > 70
+    assert last["pensioner"] < last["active"]
+    first = flows.groupby("status")["time"].min()
+    assert (first["deferred"], first["active"]) == (2, 2)  # the oldest are 67, paid from 68
+    total = flows.groupby("time")["fixed"].sum()
+    assert 0.02 < total[total.index > 50].sum() / total.sum() < 0.06
 
 
 def test_lighter_mortality_raises_the_value():

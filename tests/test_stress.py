@@ -10,7 +10,9 @@ EMIR haircuts by residual maturity (government 0.5/2/4%, corporate 1/4/8%), equi
 default days to eligibility (cash and gilts 0, corporate 2, equity 3, illiquid never) as the
 file's ``collateral`` section overrides them, repo top-ups r_c / (1 − h_k).
 
-Only parallel scenarios are repriced (all moves in them are the same at every tenor).
+Only parallel scenarios are repriced (all moves in them are the same at every tenor); in
+``gilts_cheapen_30`` the flows on gilts move by 30bp and those on SONIA (swaps, repo) not at
+all (``SONIA_BP``).
 Tolerances: per-unit values agree to ~1e-12 (rounding and the 1e-15 spread solves), so money
 totals of a ~GBP 1.4bn book are held to 1e-10 relative; identities of the report's own
 columns to 1e-6 relative, as briefed.
@@ -37,10 +39,14 @@ from tests.reference import (
     build_curve,
     implied_spread,
     liability_indexation,
+    positions_of,
     roll_back,
+    stress_step,
     swap_leg,
 )
+from tests.reference import catalogue as reference_catalogue
 from tests.reference import raw_problem as read_raw
+from tests.reference import reference as reference_of
 
 MONEY_RTOL = 1e-10
 PARALLEL = {  # scenario step -> (nominal, breakeven, credit) in bp, growth
@@ -53,7 +59,9 @@ PARALLEL = {  # scenario step -> (nominal, breakeven, credit) in bp, growth
     ("growth_down_25", ""): (0, 0, 0, -0.25),
     ("boe_swes_2023", "day 1"): (45, -15, 40, 0.0),
     ("boe_swes_2023", "day 10"): (115, -25, 130, 0.0),
+    ("gilts_cheapen_30", ""): (30, 0, 0, 0.0),
 }
+SONIA_BP = {("gilts_cheapen_30", ""): 0.0}  # the move of SONIA flows where not the nominal one
 GOVERNMENT = ((1.0, 0.005), (5.0, 0.02), (np.inf, 0.04))
 CORPORATE = ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08))
 
@@ -128,8 +136,12 @@ def unit_streams(raw):
     return out
 
 
-def unit_values(streams, dn=0.0, db=0.0, dc=0.0, growth=0.0):
-    """Values per unit after parallel moves (decimals) and a growth return."""
+def unit_values(streams, dn=0.0, db=0.0, dc=0.0, growth=0.0, ds=None):
+    """Values per unit after parallel moves (decimals) and a growth return.
+
+    ``ds``: the move of flows discounted on SONIA (swaps, repo), default ``dn``.
+    """
+    on_sonia = ("interest_rate_swap", "inflation_swap", "repo")
     values = {}
     for name, (kind, stream, item) in streams.items():
         if kind == "return_seeking":
@@ -143,7 +155,8 @@ def unit_values(streams, dn=0.0, db=0.0, dc=0.0, growth=0.0):
         elif kind == "cash":
             values[name] = 1.0
         else:
-            shift = dn + (dc if item.get("credit", False) else 0.0)
+            rate = dn if ds is None or kind not in on_sonia else ds
+            shift = rate + (dc if item.get("credit", False) else 0.0)
             settled = -1.0 if kind == "interest_rate_swap" else 0.0
             values[name] = settled + stream.value(flat(shift), flat(db))
     return pd.Series(values)
@@ -198,13 +211,18 @@ def reference(raw):
     streams = unit_streams(raw)
     base = unit_values(streams)
     moved = {
-        step: unit_values(streams, n * 1e-4, b * 1e-4, c * 1e-4, g)
+        step: unit_values(streams, n * 1e-4, b * 1e-4, c * 1e-4, g, sonia(step))
         for step, (n, b, c, g) in PARALLEL.items()
     }
     liabilities = {
         step: liability_value(raw, n * 1e-4, b * 1e-4) for step, (n, b, _, _) in PARALLEL.items()
     }
     return streams, base, moved, liability_value(raw), liabilities
+
+
+def sonia(step):
+    """The parallel move (decimal) of SONIA flows in ``step``; None: the nominal move."""
+    return None if step not in SONIA_BP else SONIA_BP[step] * 1e-4
 
 
 def positions(raw, index):
@@ -424,3 +442,32 @@ def test_gilts_cheapening_against_swaps_moves_a_gilt_and_swap_hedge_as_revalued(
     assert expected == pytest.approx(5.58e6, rel=0.005)
     assert 0.225 * 30 * owed01 == pytest.approx(5.9e6, rel=0.005)
     assert outcomes["together"] == pytest.approx(2.41e6, rel=0.005)
+
+
+# --- another market's scenarios, in bond-yield units ---------------------------------------
+
+
+@pytest.mark.parametrize("name", ["treasury_selloff_2022", "euro_periphery_2011"])
+def test_another_markets_scenario_on_the_default_problem_is_the_reference(problem, name):
+    """A scenario in bond-yield bp, given to the sterling problem, revalues as the reference.
+
+    Reference: ``tests.reference`` (its own catalogue, written from the sources, and its
+    revaluation: each zero rate requoted at the market's semiannual gilt convention, moved,
+    and read back on the annually compounded curves). Tolerance: 1e-12 of the gross book
+    (liabilities plus 10 x the positions), the rounding of two float64 revaluations.
+    """
+    ref = reference_of(DEFAULT_PROBLEM)
+    case = dataclasses.replace(problem, scenarios={name: catalogue()[name]})
+    steps = stress_test(case).steps
+    x = positions_of(ref)
+    tolerance = 1e-12 * (abs(ref.liabilities.loc["total", "pv"]) + 10.0 * x.abs().sum())
+    path = reference_catalogue()[name]
+    assert [label for label, _ in path] == [label for _, label in steps.index]
+    for label, move in path:
+        expected = stress_step(ref, x, move)
+        row = steps.loc[(name, label)]
+        for column in ("asset_change", "liability_change", "collateral_needed", "headroom"):
+            assert row[column] == pytest.approx(expected[column], rel=0, abs=tolerance), column
+    # A semiannual yield move m moves an annual zero rate by about (1 + y/2) m: more.
+    zero_units = stress_step(ref, x, dataclasses.replace(path[-1][1], in_yield=False))
+    assert abs(zero_units["liability_change"]) < abs(expected["liability_change"])

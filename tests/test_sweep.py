@@ -443,7 +443,7 @@ def test_keys_that_are_not_terms_keep_their_dotted_form():
     assert places == {"liabilities.spread": "liabilities.spread"}
 
 
-RATIO = "['name', 'soft', 'risk', 'min', 'max', 'bucket']"  # the options of hedge_ratio
+RATIO = "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis']"  # the options of hedge_ratio
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,20 @@ class Market:
         """The name under which this very ``curve`` object is held (None if it is not)."""
         return next((name for name, held in self.curves.items() if held is curve), None)
 
+    def bond_swap_weight(self, curve: str | None) -> float:
+        """How far curve ``curve`` moves when bond yields rise 1bp against swap rates.
+
+        Bonds (``nominal``) keep their rate and the swap curve moves by −1: −1 when the swap
+        curve is in the lineage, +1 back when the bond curve is built on the swap curve and
+        is in it too; 0 when bonds and swaps share a curve or ``curve`` is None.
+        """
+        swap = self.swap_name
+        if curve is None or swap is None or self.nominal is None:
+            return 0.0
+        lineage = self.lineage(curve)
+        back = swap in self.lineage(self.nominal) and self.nominal in lineage
+        return -float(swap in lineage) + float(back)
+
     @property
     def swap_name(self) -> str | None:
         """The swap curve's name when it differs from the bond curve's, else None."""

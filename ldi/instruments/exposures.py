@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ldi.curves.base import RateCurve
-from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
+from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import (
     SUMMARY_COLUMNS,
     exposures,
@@ -41,12 +40,14 @@ class InstrumentRisk:
     (``pv01_<key>y``) and key-rate IE01s (``ie01_<key>y``); money per bp. ``terms``: kind,
     role and the quote each instrument reports (prices, spreads, rates). ``curves`` (ids x
     curve names): 1 where a move of that curve moves the instrument's discount rate (its
-    curve and the curves it is built on) or its index, else 0.
+    curve and the curves it is built on) or its index, else 0; ``discount_curves`` the name
+    of the curve whose rates move each instrument (None: none of the market's).
     """
 
     exposures: pd.DataFrame
     terms: pd.DataFrame
     curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    discount_curves: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
 
     def by_curve(self, positions: pd.Series | None = None) -> pd.DataFrame:
         """PV01 (IE01) ladders per curve of ``positions`` (default: one unit of each).
@@ -104,7 +105,24 @@ def instrument_risk(
         else pd.DataFrame(columns=["kind", "role"], index=ids)
     )
     curves = curve_weights(list(valuations.values()), market).set_axis(ids)
-    return InstrumentRisk(exposures=table[exposure_columns(keys)], terms=terms, curves=curves)
+    discount = pd.Series([_rate_curve(v, market) for v in valuations.values()], index=ids)
+    return InstrumentRisk(
+        exposures=table[exposure_columns(keys)],
+        terms=terms,
+        curves=curves,
+        discount_curves=discount,
+    )
+
+
+def _rate_curve(valuation: Valuation, market: Market) -> str | None:
+    """The market curve whose rates move a valuation (None: none of the market's).
+
+    Its discount curve, else the bond curve for a stated rates duration.
+    """
+    name = market.name_of(valuation.curve)
+    if name is None and valuation.stated.rates_duration:
+        return market.nominal
+    return name
 
 
 def curve_weights(valuations: Sequence[Valuation], market: Market) -> pd.DataFrame:
@@ -123,47 +141,6 @@ def curve_weights(valuations: Sequence[Valuation], market: Market) -> pd.DataFra
             names.append(market.inflation)
         reached.append(names)
     return reach_weights(reached, market)
-
-
-def reach_weights(reached: Sequence[Sequence[str | None]], market: Market) -> pd.DataFrame:
-    """(rows x (risk, curve)) 1 for each curve a row names and every curve it is built on.
-
-    Columns are ("pv01", nominal curve) and ("ie01", breakeven curve); names that are not
-    the market's curves (None) reach nothing.
-    """
-    nominal, breakeven = market.names(RateCurve), market.names(BreakevenCurve)
-    columns = pd.MultiIndex.from_tuples(
-        [*(("pv01", n) for n in nominal), *(("ie01", n) for n in breakeven)],
-        names=["risk", "curve"],
-    )
-    place = {name: j for j, (_, name) in enumerate(columns)}
-    weights = np.zeros((len(reached), len(columns)))
-    for row, names in enumerate(reached):
-        for name in names:
-            if name in place:
-                lineage = market.lineage(name) if name in nominal else (name,)
-                weights[row, [place[n] for n in lineage]] = 1.0
-    return pd.DataFrame(weights, columns=columns)
-
-
-def curve_ladders(exposures: pd.DataFrame, weights: pd.DataFrame, held: pd.Series) -> pd.DataFrame:
-    """Per curve: Σ held x weight x PV01 (nominal curves) or IE01 (breakevens), and by key.
-
-    Rows are curve names; columns ``risk`` (pv01 or ie01), ``total`` and one column per key
-    tenor (its label, e.g. '10y'). A curve built on another shows its spread's exposure.
-    """
-    keys = [c.removeprefix("pv01_") for c in exposures.columns if c.startswith("pv01_")]
-    frames = []
-    for risk in ("pv01", "ie01"):
-        if risk not in weights.columns.get_level_values("risk"):
-            continue
-        part = weights[risk]
-        money = exposures[[risk, *(f"{risk}_{k}" for k in keys)]].to_numpy()
-        ladder = part.to_numpy().T @ (money * held.to_numpy()[:, None])
-        frame = pd.DataFrame(ladder, index=part.columns, columns=["total", *keys])
-        frame.insert(0, "risk", risk)
-        frames.append(frame)
-    return pd.concat(frames) if frames else pd.DataFrame(columns=["risk", "total", *keys])
 
 
 def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.DataFrame:

@@ -106,7 +106,7 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
         valuation_date=spec.valuation_date,
         liability_basis=_liability_basis(spec.liabilities),
         collateral=build_collateral(spec.collateral, instruments),
-        scenarios=build_scenarios(spec.stress, instruments, market.names(RateCurve)),
+        scenarios=build_scenarios(spec.stress, instruments, market.names(RateCurve), spec.currency),
         simulation=build_simulation(spec.simulation, base_dir, instruments),
         folder=base_dir,
         data_files=_data_files(spec, base_dir),

@@ -140,13 +140,17 @@ def _check_override(item: InstrumentCollateralSpec, role: Role, path: str) -> No
 
 
 def build_scenarios(
-    spec: StressSpec, instruments: Mapping[str, Instrument], curves: Sequence[str] = ()
+    spec: StressSpec,
+    instruments: Mapping[str, Instrument],
+    curves: Sequence[str] = (),
+    currency: str | None = None,
 ) -> Mapping[str, Scenario]:
-    """The catalogue's scenarios (unless switched off), then the file's own, by name.
+    """The catalogue's scenarios for ``currency`` (unless switched off), then the file's own.
 
-    ``curves`` are the nominal curves a move may name in ``curves_bp``.
+    ``curves`` are the nominal curves a move may name in ``curves_bp``; ``currency`` is the
+    problem's (None: the whole catalogue, every market's scenarios).
     """
-    scenarios = dict(catalogue()) if spec.catalogue else {}
+    scenarios = dict(catalogue(currency)) if spec.catalogue else {}
     first = dict.fromkeys(scenarios, "a catalogue scenario")
     for i, item in enumerate(spec.scenarios):
         path = f"stress.scenarios[{i}]"

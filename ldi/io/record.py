@@ -14,7 +14,7 @@ models do not name are kept as they are, so a record from a later version still 
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -148,6 +148,7 @@ class CollateralRecord(RecordModel):
     """The collateral headroom and resilience (bp; None: beyond the search), before and after."""
 
     title: str
+    units: Literal["zero", "yield"] = "zero"  # records written before units were stated
     headroom: list[RiseRow]
     resilience: list[RiseRow]
 

@@ -10,6 +10,11 @@ Two rises are measured, as buffers are tested on the worse of them: ``nominal`` 
 and real yields rise together, breakevens held) and ``real`` (index-linked real yields rise,
 nominal yields held, so breakevens fall). ``breakeven`` falls (real yields held) can be
 added to the buffer constraint.
+
+Nominal rises are in gilt-yield basis points by default (``BUFFER_UNITS``), the unit The
+Pensions Regulator and the Bank of England quote buffers in: each zero rate moves as a bond
+yield quoted in the market's convention would (``ldi.scenarios.RateUnits``). A real rise
+moves the breakeven curve's zero-coupon rates.
 """
 
 import math
@@ -21,11 +26,12 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ldi.liquidity.collateral import CollateralModel
-from ldi.scenarios.scenario import Move
+from ldi.scenarios.scenario import Move, RateUnits
 from ldi.typing import FloatArray
 
 SEARCH_BP = 2000.0  # rises are searched up to 20 percentage points (the options' cap)
 GRID_STEP_BP = 25.0
+BUFFER_UNITS = RateUnits.YIELD  # TPR's 250bp is a rise in gilt yields
 
 
 class Rise(StrEnum):
@@ -36,13 +42,16 @@ class Rise(StrEnum):
     BREAKEVEN = "breakeven"
 
 
-def rise(kind: Rise, bp: float) -> Move:
-    """A parallel move of ``bp`` of kind ``kind`` (a breakeven move is a fall of ``bp``)."""
+def rise(kind: Rise, bp: float, units: RateUnits = BUFFER_UNITS) -> Move:
+    """A parallel move of ``bp`` of kind ``kind`` (a breakeven move is a fall of ``bp``).
+
+    ``units`` is what the nominal moves are quoted in (a real rise moves breakevens only).
+    """
     if kind is Rise.NOMINAL:
-        return Move.of(nominal_bp=bp)
+        return Move.of(nominal_bp=bp, units=units)
     if kind is Rise.REAL:
         return Move.of(breakeven_bp=-bp)
-    return Move.of(nominal_bp=-bp, breakeven_bp=-bp)
+    return Move.of(nominal_bp=-bp, breakeven_bp=-bp, units=units)
 
 
 @dataclass(frozen=True)
@@ -90,15 +99,21 @@ def absorbable_rise(
     positions: FloatArray,
     kind: Rise = Rise.NOMINAL,
     within_days: float | None = None,
+    units: RateUnits = BUFFER_UNITS,
 ) -> Buffer:
-    """The rise (bp) the portfolio absorbs before collateral runs out (headroom 0)."""
-    return root_bp(lambda bp: model.headroom(positions, [rise(kind, s) for s in bp], within_days))
+    """The rise (bp in ``units``) the portfolio absorbs before collateral runs out."""
+    return root_bp(
+        lambda bp: model.headroom(positions, [rise(kind, s, units) for s in bp], within_days)
+    )
 
 
 def bp_to_zero_nav(
-    model: CollateralModel, positions: FloatArray, kind: Rise = Rise.NOMINAL
+    model: CollateralModel,
+    positions: FloatArray,
+    kind: Rise = Rise.NOMINAL,
+    units: RateUnits = BUFFER_UNITS,
 ) -> Buffer:
-    """The rise (bp) that takes the leveraged LDI mandate's NAV to 0."""
+    """The rise (bp in ``units``) that takes the leveraged LDI mandate's NAV to 0."""
     mandate = model.table["mandate"].to_numpy(dtype=bool)
     x = np.where(mandate, np.asarray(positions, dtype=float), 0.0)
-    return root_bp(lambda bp: x @ model.values([rise(kind, s) for s in bp]))
+    return root_bp(lambda bp: x @ model.values([rise(kind, s, units) for s in bp]))

@@ -11,9 +11,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ldi.liquidity.buffer import Rise, absorbable_rise, bp_to_zero_nav
+from ldi.liquidity.buffer import BUFFER_UNITS, Rise, absorbable_rise, bp_to_zero_nav
 from ldi.liquidity.collateral import CollateralModel
-from ldi.scenarios.scenario import Move
+from ldi.scenarios.scenario import Move, RateUnits
 from ldi.typing import FloatArray
 
 
@@ -23,7 +23,8 @@ class CollateralSummary:
 
     ``before`` are the current holdings and ``after`` the solved positions (None when the
     solve has none); ``within_days`` the window that counts (None: the policy's).
-    ``title`` says which constraint the moves come from.
+    ``title`` says which constraint the moves come from; ``units`` what its rises, and the
+    resilience figures, are quoted in.
     """
 
     model: CollateralModel
@@ -32,6 +33,7 @@ class CollateralSummary:
     after: FloatArray | None
     within_days: float | None
     title: str
+    units: RateUnits = BUFFER_UNITS
 
     def _portfolios(self) -> dict[str, FloatArray]:
         portfolios = {"before": self.before}
@@ -58,15 +60,17 @@ class CollateralSummary:
         rows: dict[str, dict[str, float]] = {kind.value: {} for kind in (Rise.NOMINAL, Rise.REAL)}
         for label, x in self._portfolios().items():
             for kind in (Rise.NOMINAL, Rise.REAL):
-                absorbs = absorbable_rise(self.model, x, kind, self.within_days)
+                absorbs = absorbable_rise(self.model, x, kind, self.within_days, self.units)
+                zero_nav = bp_to_zero_nav(self.model, x, kind, self.units)
                 rows[kind.value][f"absorbable_bp_{label}"] = absorbs.exact
-                rows[kind.value][f"zero_nav_bp_{label}"] = bp_to_zero_nav(self.model, x, kind).exact
+                rows[kind.value][f"zero_nav_bp_{label}"] = zero_nav.exact
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("rise")
 
     def to_dict(self) -> dict[str, object]:
         """Both tables as records (JSON-safe once passed through ``json_safe``)."""
         return {
             "title": self.title,
+            "units": self.units.value,
             "headroom": self.table.reset_index().to_dict(orient="records"),
             "resilience": self.resilience.replace([np.inf], np.nan)
             .reset_index()

@@ -105,14 +105,19 @@ class Scaled:
         """(keys, n) key-rate PV01s or IE01s per scaled unit."""
         return self._array(("keys", risk), lambda: self.data.key_matrix(risk) * self._factor(risk))
 
-    def liability(self, name: str) -> float:
-        """The liabilities' exposure ``name``, scaled (state)."""
-        return float(self.data.liabilities[name]) * self._factor(name) / self.scales.money
+    def liability(self, name: str, basis: str | None = None) -> float:
+        """The liabilities' exposure ``name`` on ``basis`` (None: funding), scaled (state)."""
+        value = float(self._liabilities(basis)[name])
+        return value * self._factor(name) / self.scales.money
 
-    def liability_keys(self, risk: str) -> FloatArray:
-        """The liabilities' key-rate PV01s or IE01s, scaled (state)."""
-        values = self.data.liabilities[self.data.key_columns(risk)].to_numpy(dtype=float)
-        return values * self._factor(risk) / self.scales.money
+    def liability_keys(self, risk: str, basis: str | None = None) -> FloatArray:
+        """The liabilities' key-rate PV01s or IE01s on ``basis`` (None: funding), scaled."""
+        row = self._liabilities(basis)[self.data.key_columns(risk)]
+        return row.to_numpy(dtype=float) * self._factor(risk) / self.scales.money
+
+    def _liabilities(self, basis: str | None) -> pd.Series:
+        """The liabilities' exposures on the funding basis, or on hedging basis ``basis``."""
+        return self.data.liabilities if basis is None else self.data.liability_bases.loc[basis]
 
     @cached_property
     def holdings(self) -> FloatArray:

@@ -80,6 +80,8 @@ class ModelData:
     ``collateral`` values the collateral available and needed per unit under shocks, and
     ``scenarios`` are the problem's named stresses (by name), which liquidity terms can test;
     ``simulation`` gives simulated one-year value changes (scenario risk terms).
+    ``liability_bases`` (index: basis, ``funding`` first): the liabilities' total exposures
+    on each hedging basis (``Liabilities.basis_risk``).
     """
 
     keys: FloatArray
@@ -98,6 +100,7 @@ class ModelData:
     collateral: CollateralModel | None = None
     scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
     simulation: ScenarioEngine | None = None
+    liability_bases: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ids(self) -> pd.Index:
@@ -183,7 +186,8 @@ class ModelData:
         Per unit of position; liabilities in money. Unset exposures are 0; roles default to
         physical, kinds to bond, pv to 1. Key-rate matrices are (keys, ids); ``flows`` is
         (ids, flow_times), money per unit; ``loadings`` (ids, FACTORS) default to the
-        rates, inflation and credit loadings implied by PV01, IE01 and CS01.
+        rates, inflation and credit loadings implied by PV01, IE01 and CS01; loadings given
+        on the first factors only load 0 on the others.
         """
         n, keys = len(ids), np.asarray(keys, dtype=float)
         index = pd.Index(list(ids), name="id")
@@ -233,6 +237,8 @@ class ModelData:
             )
         if liability_loadings is None:
             liability_loadings = [-liability["pv01"], liability["ie01"], 0.0, 0.0]
+        loadings = _padded(np.atleast_2d(np.asarray(loadings, float)), n)
+        liability_loadings = _padded(np.asarray(liability_loadings, float)[None, :], 1)[0]
         flow_matrix = np.zeros((n, len(flow_times))) if flows is None else np.asarray(flows, float)
         if terms is None:
             terms = assets[["kind", "role"]].copy()
@@ -241,11 +247,9 @@ class ModelData:
             assets=assets,
             liabilities=liability,
             holdings=pd.Series(holdings or {}, dtype=float).reindex(index, fill_value=0.0),
-            loadings=pd.DataFrame(np.asarray(loadings, float), index=index, columns=list(FACTORS)),
+            loadings=pd.DataFrame(loadings, index=index, columns=list(FACTORS)),
             specific=pd.Series(column(specific), index=index),
-            liability_loadings=pd.Series(
-                np.asarray(liability_loadings, float), index=list(FACTORS)
-            ),
+            liability_loadings=pd.Series(liability_loadings, index=list(FACTORS)),
             flows=Flows(np.asarray(flow_times, float), sparse.csr_array(flow_matrix)),
             liability_flows=Flows(
                 np.asarray(liability_flow_times, float),
@@ -306,7 +310,12 @@ def model_data(
 
     beta, specific = risk_model.growth_loading(terms.get("volatility", pd.Series(0.0, ids)))
     growth = np.where(terms["kind"] == "return_seeking", beta, 0.0) * table["pv"].to_numpy()
-    loadings, liability_loadings = factor_loadings(table, growth, liabilities)
+    market = problem.market
+    swap_move = np.array([market.bond_swap_weight(c) for c in risk.discount_curves])
+    liability_move = market.bond_swap_weight(problem.liabilities.curve)
+    loadings, liability_loadings = factor_loadings(
+        table, growth, liabilities, (swap_move, liability_move)
+    )
     specific_money = np.where(terms["kind"] == "return_seeking", specific, 0.0) * basis
     return ModelData(
         keys=keys,
@@ -325,23 +334,31 @@ def model_data(
         collateral=problem.collateral_model(),
         scenarios=problem.scenarios,
         simulation=simulation,
+        liability_bases=problem.liabilities.basis_risk(keys),
     )
 
 
 def factor_loadings(
-    assets: pd.DataFrame, growth: FloatArray, liabilities: pd.Series
+    assets: pd.DataFrame,
+    growth: FloatArray,
+    liabilities: pd.Series,
+    bond_swap: tuple[FloatArray, float] = (0.0, 0.0),
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Money loadings on FACTORS per unit, and the liabilities'.
 
-    Rates −PV01, inflation IE01, credit −CS01 and growth ``growth``; the liabilities load
-    on rates and inflation only.
+    Rates −PV01, inflation IE01, credit −CS01, growth ``growth`` and bond_swap −PV01 x m,
+    m the move of the discount rate per bp of bonds against swaps (``bond_swap``: the
+    assets' and the liabilities', ``Market.bond_swap_weight``); the liabilities load on
+    rates, inflation and bond_swap only.
     """
+    moves, liability_move = bond_swap
     loadings = pd.DataFrame(
         {
             "rates": -assets["pv01"],
             "inflation": assets["ie01"],
             "credit": -assets["cs01"],
             "growth": growth,
+            "bond_swap": -assets["pv01"] * moves,
         },
         index=assets.index,
     )[list(FACTORS)]
@@ -351,9 +368,35 @@ def factor_loadings(
             "inflation": liabilities["ie01"],
             "credit": 0.0,
             "growth": 0.0,
+            "bond_swap": -liabilities["pv01"] * liability_move,
         }
     )[list(FACTORS)]
     return loadings, liability
+
+
+def bond_swap_moves(data: ModelData) -> tuple[FloatArray, float]:
+    """Each position's and the liabilities' discount-rate move per bp of bonds against swaps.
+
+    Read back from the bond_swap loadings (−PV01 x m), so aged exposures keep today's
+    curves: m = −loading / PV01 (0 without PV01).
+    """
+
+    def moves(loading: FloatArray, pv01: FloatArray) -> FloatArray:
+        return np.divide(-loading, pv01, out=np.zeros_like(loading), where=pv01 != 0)
+
+    assets = moves(
+        data.loadings["bond_swap"].to_numpy(dtype=float), data.assets["pv01"].to_numpy(dtype=float)
+    )
+    owed = moves(
+        np.array([data.liability_loadings["bond_swap"]]), np.array([data.liabilities["pv01"]])
+    )
+    return assets, float(owed[0])
+
+
+def _padded(loadings: FloatArray, rows: int) -> FloatArray:
+    """Loadings on the first FACTORS given; the factors after them load 0."""
+    loadings = loadings.reshape(rows, -1)
+    return np.pad(loadings, ((0, 0), (0, len(FACTORS) - loadings.shape[1])))
 
 
 def _aligned(holdings: Mapping[str, float] | pd.Series, ids: pd.Index) -> pd.Series:

@@ -10,7 +10,8 @@ compiled optimization serves every path (``Model.update(data=...)``):
   the next year (``Ledger.standing``); positions without flows (growth assets, cash) keep
   today's exposures per unit, which come from their stated durations alone;
 - the factor loadings from those (rates −PV01, inflation IE01, credit −CS01, growth β x
-  value), specific risk per unit of value as today;
+  value, bonds against swaps −PV01 x today's move per bp), specific risk per unit of value
+  as today;
 - the flows still to come, uprated by the path's realised inflation;
 - collateral by full revaluation of the aged positions under each tested move from the
   path's markets (``Ledger.revalue``), with the haircuts of their residual maturities
@@ -26,7 +27,7 @@ from scipy import sparse
 
 from ldi.errors import SpecError
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
-from ldi.optimize.data import Flows, ModelData, factor_loadings
+from ldi.optimize.data import Flows, ModelData, bond_swap_moves, factor_loadings
 from ldi.optimize.model import Model
 from ldi.optimize.solvers import Answer, Status, default_order, run
 from ldi.optimize.terms.scenario_risk import ScenarioLoss
@@ -90,7 +91,9 @@ def path_data(
     pv, pv_today = assets["pv"].to_numpy(dtype=float), today["pv"].to_numpy(dtype=float)
     growth = base.loadings["growth"].to_numpy(dtype=float)
     beta = np.divide(growth, pv_today, out=np.zeros(n), where=pv_today != 0)
-    loadings, liability_loadings = factor_loadings(assets, beta * pv, liabilities)
+    loadings, liability_loadings = factor_loadings(
+        assets, beta * pv, liabilities, bond_swap_moves(base)
+    )
     times, amounts = ledger.flows_at(end, path)
     now = base.flows.times == 0  # cash pays its unit at once, wherever it is held
     cash = base.flows.amounts.toarray()[:, now]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ldi.display import report_of
 from ldi.errors import InfeasibleError, SolveError
+from ldi.liabilities import FUNDING
 from ldi.liquidity.summary import CollateralSummary
 from ldi.optimize.context import NumpyOps, Scaled
 from ldi.optimize.solvers import SolverInfo, Status
@@ -74,8 +75,9 @@ class LDIResult:
     notional (overlays) or cash borrowed (repo) by instrument id; ``trades`` = positions −
     ``holdings``. ``exposures`` (index: pv, pv01, ie01, cs01 and key-rate rows):
     assets_before, assets, liabilities, gap (assets − liabilities) and hedge_ratio.
-    ``buckets``: rates and inflation hedge ratios per key. ``before``: funding and hedge
-    ratios of the current holdings. ``collateral``: headroom under the first collateral
+    ``buckets``: rates and inflation hedge ratios per key; ``hedge_ratios`` also holds
+    ``rates@<basis>`` for each hedging basis of the liabilities. ``before``: funding and
+    hedge ratios of the current holdings. ``collateral``: headroom under the first collateral
     buffer (or liquidity coverage) constraint, before and after, when the model has one.
     ``outcomes``: simulated one-year outcomes on the first CVaR term's scenarios, if any.
     ``verification``: the checks of the answer (``ldi.optimize.verify``; index: check), of
@@ -330,18 +332,28 @@ def _ratios(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return pd.Series(values, index=numerator.index)
 
 
-def headline(table: pd.DataFrame, column: str) -> dict[str, float]:
-    """Funding ratio and the rates and inflation hedge ratios of one column of exposures."""
+def headline(
+    table: pd.DataFrame, column: str, bases: pd.DataFrame | None = None
+) -> dict[str, float]:
+    """Funding ratio and the rates and inflation hedge ratios of one column of exposures.
+
+    With ``bases`` (the liabilities' exposures by hedging basis), ``rates@<basis>`` is the
+    rates hedge ratio on each basis other than the funding one.
+    """
+
+    def ratio(measure: str, owed: float) -> float:
+        return float(table.loc[measure, column] / owed) if owed else float("nan")
+
     liabilities = table["liabilities"]
-
-    def ratio(measure: str) -> float:
-        return (
-            float(table.loc[measure, column] / liabilities[measure])
-            if liabilities[measure]
-            else float("nan")
-        )
-
-    return {"funding_ratio": ratio("pv"), "rates": ratio("pv01"), "inflation": ratio("ie01")}
+    ratios = {
+        "funding_ratio": ratio("pv", liabilities["pv"]),
+        "rates": ratio("pv01", liabilities["pv01"]),
+        "inflation": ratio("ie01", liabilities["ie01"]),
+    }
+    for basis, row in (bases if bases is not None else pd.DataFrame()).iterrows():
+        if basis != FUNDING:
+            ratios[f"rates@{basis}"] = ratio("pv01", row["pv01"])
+    return ratios
 
 
 def bucket_table(scaled: Scaled, table: pd.DataFrame) -> pd.DataFrame:

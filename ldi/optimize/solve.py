@@ -87,7 +87,8 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         warning = E_INACCURATE.format(name=name or "solve", solver=info.name, message=message)
         warnings.warn(warning, LDIWarning, stacklevel=2)
     exposures = exposure_table(scaled, positions)
-    after = headline(exposures, "assets")
+    bases = scaled.data.liability_bases
+    after = headline(exposures, "assets", bases)
     return LDIResult(
         name=name,
         currency=scaled.data.currency,
@@ -99,14 +100,14 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         objective=objective,
         constraints=constraints,
         exposures=exposures,
-        hedge_ratios={"rates": after["rates"], "inflation": after["inflation"]},
+        hedge_ratios={k: v for k, v in after.items() if k != "funding_ratio"},
         buckets=bucket_table(scaled, exposures),
         funding_ratio=after["funding_ratio"],
         solver=info,
         scale=money,
         ledgers=cash_ledgers,
         diagnosis=diagnosis,
-        before=headline(exposures, "assets_before"),
+        before=headline(exposures, "assets_before", bases),
         collateral=_collateral(model, positions),
         outcomes=_outcomes(model, positions),
         verification=None if verdict is None else verdict.table,
@@ -174,6 +175,7 @@ def _collateral(model: Model, positions: pd.Series) -> CollateralSummary | None:
         after=after if np.all(np.isfinite(after)) else None,
         within_days=term.within_days,
         title=term.describe(collateral.within_days),
+        units=term.units,
     )
 
 

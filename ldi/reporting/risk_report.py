@@ -51,12 +51,21 @@ LADDER_HEADERS = {
     "gap_ie01": "Gap IE01",
     "inflation_hedge_pct": "Infl %",
 }
+BASIS_HEADERS = {
+    "pv": "Liab PV",
+    "pv01": "Liab PV01",
+    "rates_hedge_pct": "Rates %",
+    "ie01": "Liab IE01",
+    "inflation_hedge_pct": "Infl %",
+}
+CURVE_HEADERS = {"risk": "Risk", "liabilities": "Liabilities", "assets": "Assets", "gap": "Gap"}
 LEGEND = (
     "Money in {ccy}; PV01, IE01, CS01 per 1bp; duration in years (per unit of value, or of\n"
     "notional for swaps); convexity in years^2. Positions: market value (assets), notional\n"
     "(swaps), cash borrowed (repo). PV01 = (PV(-1bp) - PV(+1bp))/2, every nominal curve moved\n"
     "together, breakevens held; IE01 = (PV(b+1bp) - PV(b-1bp))/2. Hedge ratio = assets /\n"
-    "liabilities on the liability basis; Gap = assets - liabilities."
+    "liabilities on the liability basis (funding) or on a hedging basis; Gap = assets -\n"
+    "liabilities. By curve: a curve built on another shows its spread over it."
 )
 
 
@@ -105,6 +114,27 @@ class RiskReport:
         terms["duration"] = self.sheet.instruments.exposures["duration"]
         columns = [c for c in INSTRUMENT_HEADERS if c in terms]
         return terms[columns]
+
+    def bases(self) -> pd.DataFrame:
+        """Per basis: the liabilities' PV, PV01 and IE01 and the hedge ratios (%) on it."""
+        table = self.sheet.basis_hedge_ratios()
+        table["rates_hedge_pct"] = 100 * table.pop("rates_hedge_ratio")
+        table["inflation_hedge_pct"] = 100 * table.pop("inflation_hedge_ratio")
+        return table[list(BASIS_HEADERS)]
+
+    def basis_ladder(self) -> pd.DataFrame:
+        """Rates hedge ratio (%) per key tenor on each basis."""
+        return 100 * self.sheet.basis_buckets()
+
+    def curves(self) -> pd.DataFrame:
+        """PV01 (IE01 for breakevens) by curve of the liabilities and assets, and the gap.
+
+        A curve built on another is labelled as its spread, e.g. ``sonia - gilts``.
+        """
+        table = self.sheet.curve_exposures()
+        labels = [f"{name} - {base}" if base else name for name, base in table["base"].items()]
+        table["risk"] = table["risk"].str.upper()
+        return table.drop(columns="base").set_axis(labels)
 
     def ladder(self) -> pd.DataFrame:
         """Key-rate PV01s and IE01s of liabilities and assets, gaps and hedge ratios (%)."""
@@ -166,6 +196,32 @@ class RiskReport:
                     fixed={"Clean": 3, "Dirty": 3, "Spread bp": 1, "Rate %": 3, "Duration": 2},
                 ),
             ]
+        if len(self.sheet.bases) > 1:
+            lines += [
+                "",
+                "Hedge ratios by basis",
+                render(
+                    self.bases().rename(columns=BASIS_HEADERS).rename_axis("Basis"),
+                    money=("Liab PV", "Liab PV01", "Liab IE01"),
+                    fixed={"Rates %": 1, "Infl %": 1},
+                ),
+                "",
+                "Rates hedge by key and basis (%)",
+                render(
+                    self.basis_ladder().rename(index=key_label).rename_axis("Key"),
+                    money=(),
+                    fixed=dict.fromkeys(self.sheet.bases.index, 1),
+                ),
+            ]
+        lines += [
+            "",
+            "Exposure by curve (per 1bp)",
+            render(
+                self.curves().rename(columns=CURVE_HEADERS).rename_axis("Curve"),
+                money=("Liabilities", "Assets", "Gap"),
+                fixed={},
+            ),
+        ]
         lines += [
             "",
             "Key-rate hedging (per 1bp)",
@@ -195,6 +251,9 @@ class RiskReport:
                 "terms": _records(self.sheet.instruments.terms, numeric=False),
             },
             "key_rates": _records(ladder.set_axis(ladder.index.astype(str))),
+            "bases": _records(self.bases()),
+            "basis_key_rates": _records(self.basis_ladder().set_axis(ladder.index.astype(str))),
+            "curves": _records(self.sheet.curve_exposures(), numeric=False),
         }
 
 

@@ -314,7 +314,8 @@ def headline_table(
 ) -> pd.DataFrame:
     """Funding and hedge ratios, then the assets' value and the surplus, before and after.
 
-    ``before`` and ``after`` hold ``funding_ratio``, ``rates`` and ``inflation``; ``value``
+    ``before`` and ``after`` hold ``funding_ratio``, ``rates`` and ``inflation`` (and
+    ``rates@<basis>`` for each hedging basis, shown after the funding basis); ``value``
     the PV row of the exposures (``assets_before``, ``assets``, ``liabilities``). The assets'
     value is what the positions cost (net of repo), so a cost-minimizing solve without a
     budget shows there what the matching portfolio needs.
@@ -322,6 +323,11 @@ def headline_table(
     ratios = {
         "Funding ratio": "funding_ratio",
         "Rates hedge": "rates",
+        **{
+            f"Rates hedge ({key.removeprefix('rates@')})": key
+            for key in after
+            if key.startswith("rates@")
+        },
         "Inflation hedge": "inflation",
     }
     rows = {

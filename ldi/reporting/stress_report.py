@@ -80,8 +80,8 @@ class StressReport:
         table = self.result.resilience
         lines = []
         for column, label in (
-            ("absorbable", "Yield rise absorbed before collateral runs out"),
-            ("zero_nav", "Basis points to zero NAV (LDI mandate)"),
+            ("absorbable", "Yield rise absorbed before collateral runs out (bond-yield bp)"),
+            ("zero_nav", "Basis points to zero NAV (LDI mandate; bond-yield bp)"),
         ):
             parts = [
                 f"{rise} {rise_bp(table.loc[rise, f'{column}_bp'], SEARCH_BP)}"

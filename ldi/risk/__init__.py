@@ -1,5 +1,6 @@
 """Vectorized risk: present values and rate/inflation sensitivities of cash-flow streams."""
 
+from ldi.risk.by_curve import curve_exposures
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
 from ldi.risk.sensitivities import (
@@ -18,6 +19,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "CashflowMatrix",
     "convexity",
+    "curve_exposures",
     "duration",
     "exposures",
     "ie01",

@@ -1,10 +1,13 @@
-"""A four-factor model of annual surplus risk: rates, inflation, credit and growth.
+"""A five-factor model of annual surplus risk: rates, inflation, credit, growth, bond–swap.
 
 Factors and units: ``rates`` is a parallel move of nominal zero rates in bp, ``inflation`` a
-parallel move of breakeven inflation in bp, ``credit`` a move of credit spreads in bp and
-``growth`` the return of a broad equity-like factor (decimal). A position's loading on a
-factor is the money it gains per unit of the factor: −PV01 on rates, +IE01 on inflation,
-−CS01 on credit and value x β on growth, where a growth asset of volatility σ has
+parallel move of breakeven inflation in bp, ``credit`` a move of credit spreads in bp,
+``growth`` the return of a broad equity-like factor (decimal) and ``bond_swap`` a move of
+government bond yields against swap rates in bp (+: bonds cheapen; the swap curve moves by
+minus it, ``ldi.scenarios.Move.bond_swap``). A position's loading on a factor is the money
+it gains per unit of the factor: −PV01 on rates, +IE01 on inflation, −CS01 on credit,
+−PV01 x (the move of its discount rate per bp of bond_swap) on bond_swap and value x β on
+growth, where a growth asset of volatility σ has
 β = ρ σ / σ_growth (ρ = ``growth_correlation``) and keeps a specific volatility σ√(1 − ρ²).
 Surplus variance of positions x against liability loadings ℓ is
 ‖Gᵀ(Bᵀx − ℓ)‖² + ‖d ∘ x‖², with G Gᵀ the factor covariance, B the loadings per unit and d
@@ -21,7 +24,7 @@ from ldi.errors import DataError
 from ldi.typing import FloatArray
 from ldi.validation import is_finite_number, plain
 
-FACTORS: tuple[str, ...] = ("rates", "inflation", "credit", "growth")
+FACTORS: tuple[str, ...] = ("rates", "inflation", "credit", "growth", "bond_swap")
 E_VOLATILITY = "risk_model.volatility.{factor}: got {value!r}; expected a finite number >= 0"
 E_FACTOR = "risk_model.volatility.{factor}: unknown factor; expected one of {factors}"
 E_CORRELATION = "risk_model.correlation.{pair}: got {value!r}; expected a number in [-1, 1]"
@@ -36,18 +39,25 @@ E_GROWTH_CORRELATION = (
 
 # Annual volatilities: gilt yields and breakevens move about 90bp and 50bp a year, IG credit
 # spreads about 60bp, and a global equity factor about 16%. Correlations are typical signs:
-# yields and breakevens rise together; spreads widen when equities fall.
+# yields and breakevens rise together; spreads widen when equities fall. Bonds against swaps
+# move about 20bp a year (an estimate: docs/market-facts.md gives the moves behind it), with
+# no stable sign against the others (gilts cheapened as yields rose in 2022, and as they
+# fell in 2008), so 0.
 DEFAULT_VOLATILITY: Mapping[str, float] = MappingProxyType(
-    {"rates": 90.0, "inflation": 50.0, "credit": 60.0, "growth": 0.16}
+    {"rates": 90.0, "inflation": 50.0, "credit": 60.0, "growth": 0.16, "bond_swap": 20.0}
 )
 DEFAULT_CORRELATION: Mapping[str, float] = MappingProxyType(
     {
         "rates_inflation": 0.3,
         "rates_credit": -0.2,
         "rates_growth": 0.2,
+        "rates_bond_swap": 0.0,
         "inflation_credit": 0.0,
         "inflation_growth": 0.1,
+        "inflation_bond_swap": 0.0,
         "credit_growth": -0.6,
+        "credit_bond_swap": 0.0,
+        "growth_bond_swap": 0.0,
     }
 )
 
@@ -60,7 +70,7 @@ def pair_name(a: str, b: str) -> str:
 
 @dataclass(frozen=True)
 class RiskModel:
-    """Factor volatilities (bp a year for rates, inflation, credit; decimal for growth).
+    """Factor volatilities (bp a year for rates, inflation, credit, bond_swap; decimal growth).
 
     ``correlation`` overrides pairs of ``DEFAULT_CORRELATION`` by name (``rates_growth``).
     """

@@ -67,20 +67,37 @@ class Shifts:
     ) -> FloatArray:
         """Moved zero rates (S, len(t)) from base ``zero`` rates at ``t`` in ``compounding``.
 
-        Zero-unit rows add the move; yield-unit rows add it to the rate quoted in ``quote``
-        (the bond yield's compounding) and convert back: z' = C(Q⁻¹(Q(z) + m)) with Q, C the
-        conversions from continuous rates.
+        Zero-unit rows add the move; yield-unit rows move the rate as quoted in ``quote``
+        (the bond yield's compounding): see :func:`moved_rates`.
         """
         move = self.nominal_at(t)
-        rates = zero + move
-        if self.in_yield is None or not np.any(self.in_yield):
-            return rates
-        continuous = compounding.to_continuous(zero, t)
-        quoted = quote.from_continuous(continuous, t) + move[self.in_yield]
-        moved = compounding.from_continuous(quote.to_continuous(quoted, t), t)
-        rates[self.in_yield] = moved
-        return rates
+        return moved_rates(
+            np.broadcast_to(zero, move.shape), move, t, compounding, quote, self.in_yield
+        )
 
     def breakeven_at(self, t: ArrayLike) -> FloatArray:
         """Breakeven moves at times ``t``: (S, len(t))."""
         return self.breakeven @ tent_weights(self.knots, t)
+
+
+def moved_rates(
+    rates: FloatArray,
+    move: FloatArray,
+    t: FloatArray,
+    compounding: Compounding,
+    quote: Compounding,
+    in_yield: FloatArray | None,
+) -> FloatArray:
+    """Zero rates (S, len(t)) in ``compounding`` after ``move`` (S, len(t)).
+
+    Rows not marked by ``in_yield`` add the move; marked rows move the rate as a bond
+    yield quoted in ``quote``: z' = C(Q⁻¹(Q(z) + m)) with Q, C the conversions from
+    continuous rates (the same discount factor quoted two ways).
+    """
+    moved = rates + move
+    if in_yield is None or not np.any(in_yield):
+        return moved
+    rows = np.asarray(in_yield, dtype=bool)
+    quoted = quote.from_continuous(compounding.to_continuous(rates[rows], t), t) + move[rows]
+    moved[rows] = compounding.from_continuous(quote.to_continuous(quoted, t), t)
+    return moved

@@ -107,7 +107,7 @@ class Revaluation:
         result = np.tile(self._settled[:, None], (1, moves.count))
         market = self.market
         for rows, matrix, valuation, credit in self._groups:
-            curve = curve_moves(moves, market, market.name_of(valuation.curve))
+            curve = moves.curve_moves(market, market.name_of(valuation.curve))
             moved = moves.shifts(1.0 if credit else 0.0, curve)
             result[rows] += revalue(
                 matrix,
@@ -177,35 +177,11 @@ def liability_streams(
     parts = []
     for start in range(0, moves.count, CHUNK):
         chunk = moves.chunk(start, start + CHUNK)
-        curve = curve_moves(chunk, market, liabilities.curve)
+        curve = chunk.curve_moves(market, liabilities.curve)
         shifts = chunk.shifts(liabilities.credit_spread_beta, curve)
         discount, index = liabilities.discount_curve, liabilities.inflation_curve
         parts.append(revalue(matrix, discount, index, shifts, None, market.yield_compounding))
     return np.hstack(parts) if parts else np.zeros((matrix.ids.size, 0))
-
-
-def curve_moves(moves: MoveSet, market: Market, curve: str | None) -> FloatArray | None:
-    """(S, K) moves of curve ``curve`` beyond the moves of every curve; None when none.
-
-    m(c) = Σ over the curves a in c's lineage of ``moves.curves[a]``, and for ``bond_swap``
-    x: −x when the swap curve is in c's lineage, +x back when the bond curve is too and the
-    swap curve lies under it (bonds = swaps + spread), so bonds keep the nominal move and
-    swaps move by nominal − x. A market whose bonds and swaps share a curve has no such
-    move.
-    """
-    if curve is None:
-        return None
-    lineage = market.lineage(curve)
-    total = np.zeros_like(moves.nominal)
-    for name in lineage:
-        if name in moves.curves:
-            total += moves.curves[name]
-    swap = market.swap_name
-    if moves.bond_swap is not None and swap is not None and market.nominal is not None:
-        bond_on_swap = swap in market.lineage(market.nominal)
-        weight = -float(swap in lineage) + float(bond_on_swap and market.nominal in lineage)
-        total += weight * moves.bond_swap
-    return total if np.any(total) else None
 
 
 def revaluation_of(instruments: Mapping[str, Instrument], market: Market) -> Revaluation:

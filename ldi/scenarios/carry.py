@@ -60,9 +60,10 @@ from ldi.curves.spread import DEFAULT_KEYS, tent_weights
 from ldi.errors import DataError
 from ldi.instruments import FloatingLeg, Instrument, Valuation
 from ldi.liabilities import Liabilities
+from ldi.risk.shifts import moved_rates
 from ldi.scenarios.scenario import MoveSet
 from ldi.typing import FloatArray, IntArray
-from ldi.units import BP
+from ldi.units import BP, Compounding
 from ldi.validation import tenor_vector
 
 LIABILITIES = "liabilities"
@@ -181,19 +182,47 @@ class _Points:
         discount, *slopes = self.derivatives(nominal, credit, 1 + slope)
         return discount, slopes[0] if slopes else None
 
-    def derivatives(self, nominal: FloatArray, credit: FloatArray, order: int) -> list[FloatArray]:
-        """DF and, up to ``order`` − 1, its first and second derivatives in the rate."""
+    def derivatives(
+        self, nominal: FloatArray, credit: FloatArray, order: int, stress: "_Stress | None" = None
+    ) -> list[FloatArray]:
+        """DF and, up to ``order`` − 1, its first and second derivatives in the rate.
+
+        ``stress`` is an instantaneous move on top of the paths' (``Ledger.revalue``).
+        """
         rates = self.base[None, :] + _product(nominal, self.weights)
         if np.any(self.beta):
             rates += credit[:, None] * self.beta[None, :]
         results = [np.empty_like(rates) for _ in range(order)]
         for curve, columns in self.groups:
-            found = curve.compounding.discount_derivatives(
-                rates[:, columns], self.tau[columns], order
-            )
+            moved = rates[:, columns]
+            if stress is not None:
+                moved = stress.moved(moved, curve, self.weights[:, columns], self.tau[columns])
+            found = curve.compounding.discount_derivatives(moved, self.tau[columns], order)
             for result, value in zip(results, found, strict=True):
                 result[:, columns] = value
         return results
+
+
+@dataclass(frozen=True, eq=False)
+class _Stress:
+    """An instantaneous move at a year-end: (S, K) zero-rate moves at the knots, per curve.
+
+    ``nominal`` moves every curve; ``curves`` adds, by curve object id, the move of that
+    curve against the others (``MoveSet.curve_moves``); rows marked by ``in_yield`` move
+    each rate as a bond yield quoted in ``quote`` would (``ldi.risk.shifts.moved_rates``).
+    """
+
+    nominal: FloatArray
+    curves: dict[int, FloatArray]
+    in_yield: FloatArray | None
+    quote: Compounding
+
+    def moved(
+        self, rates: FloatArray, curve: RateCurve, weights: FloatArray, tau: FloatArray
+    ) -> FloatArray:
+        """The rates (S, points) of points on ``curve`` after the move."""
+        move = _product(self.nominal + self.curves.get(id(curve), 0.0), weights)
+        return moved_rates(rates, move, tau, curve.compounding, self.quote, self.in_yield)
 
 
 @dataclass(frozen=True, eq=False)
@@ -308,6 +337,7 @@ class _Path:
     breakeven: FloatArray
     credit: FloatArray  # (S,)
     uplift: list[FloatArray]  # per index: realised uplift at year-ends 0..y, (S, y + 1)
+    stress: _Stress | None = None  # an instantaneous move on top (Ledger.revalue)
 
 
 @dataclass(frozen=True, eq=False)
@@ -564,10 +594,11 @@ class Ledger:
         there = tent_weights(moves.knots, knots)
         count = moves.count
         shocked = _Path(
-            _product(state.nominal[path : path + 1], here) + _product(moves.nominal, there),
+            np.repeat(_product(state.nominal[path : path + 1], here), count, axis=0),
             _product(state.breakeven[path : path + 1], here) + _product(moves.breakeven, there),
             state.credit[path] + moves.credit_spread,
             [np.repeat(history[path : path + 1], count, axis=0) for history in state.uplift],
+            self._stress(moves, there),
         )
         value, _, _ = self._remaining(year, shocked, knots, risk=False)
         value += self._legs_value(year)[None, :]
@@ -577,6 +608,19 @@ class Ledger:
             stated = self._stated(moves, durations)
             value += settled * (1.0 + stated) * (1.0 + self._returns(moves, growth))
         return value
+
+    def _stress(self, moves: MoveSet, there: FloatArray) -> _Stress:
+        """``moves`` at the knots of ``there`` (their tent weights), per curve of the ledger."""
+        curves = {}
+        for curve in {id(c): c for c in self._table.curves}.values():
+            name = self.market.name_of(curve)
+            if curve is self.liabilities.discount_curve:
+                name = self.liabilities.curve
+            extra = moves.curve_moves(self.market, name)
+            if extra is not None:
+                curves[id(curve)] = _product(extra, there)
+        nominal = _product(moves.nominal, there)
+        return _Stress(nominal, curves, moves.in_yield, self.market.yield_compounding)
 
     @cached_property
     def rows_with_flows(self) -> FloatArray:
@@ -839,7 +883,10 @@ class Ledger:
                 np.zeros((count, rows, self.keys.size)) if risk else None,
                 (zero.copy() if risk else None),
             )
-        discount, slope = plan.points.discount(path.nominal, path.credit, slope=risk)
+        discount, *slopes = plan.points.derivatives(
+            path.nominal, path.credit, 1 + risk, path.stress
+        )
+        slope = slopes[0] if slopes else None
         amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
         linked = plan.linked
         real = flows.real[plan.alive][linked.columns]

@@ -10,7 +10,8 @@ path of cumulative moves (e.g. day by day), so the collateral path of a crisis c
 followed step by step.
 """
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import reduce
@@ -18,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ldi.curves.market import Market
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError
 from ldi.risk.shifts import Shifts
@@ -28,6 +30,8 @@ from ldi.validation import enum_choice, finite_vector, is_finite_number
 E_RETURN = "{where}: got {value!r}; expected a finite return above -1 such as -0.25"
 E_NO_STEPS = "scenario {name!r}: got no steps; expected at least one move"
 E_LABELS = "scenario {name!r}: {labels} step labels for {steps} steps; expected one per step"
+E_MARKET = "scenario {name!r}: markets: got {value!r}; expected ISO currency codes such as 'GBP'"
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 ZERO = RateSpread.parallel(0.0)
 
@@ -197,12 +201,29 @@ class MoveSet:
     def shifts(self, credit: float = 0.0, curve: FloatArray | None = None) -> Shifts:
         """The rate moves, nominal plus ``credit`` x the credit widening plus ``curve``.
 
-        ``curve`` (S, K) is one curve's move against the others (``curve_moves``).
+        ``curve`` (S, K) is one curve's move against the others (:meth:`curve_moves`).
         """
         nominal = self.nominal + credit * self.credit_spread[:, None]
         if curve is not None:
             nominal = nominal + curve
         return Shifts(self.knots, nominal, self.breakeven, self.in_yield)
+
+    def curve_moves(self, market: Market, curve: str | None) -> FloatArray | None:
+        """(S, K) moves of curve ``curve`` of ``market`` beyond ``nominal``; None when none.
+
+        m(c) = Σ over the curves a in c's lineage of ``curves[a]``, plus
+        ``Market.bond_swap_weight(c)`` x ``bond_swap``: bonds keep the nominal move and
+        swaps move by nominal − bond_swap.
+        """
+        if curve is None:
+            return None
+        total = np.zeros_like(self.nominal)
+        for name in market.lineage(curve):
+            if name in self.curves:
+                total += self.curves[name]
+        if self.bond_swap is not None:
+            total += market.bond_swap_weight(curve) * self.bond_swap
+        return total if np.any(total) else None
 
     def chunk(self, start: int, stop: int) -> "MoveSet":
         """Moves ``start`` to ``stop`` (exclusive)."""
@@ -233,13 +254,16 @@ def _check_return(value: float, where: str) -> None:
 class Scenario:
     """A named stress: one move, or cumulative ``steps`` labelled by ``labels`` (days).
 
-    The last step is the scenario's outcome; earlier steps show the path to it.
+    The last step is the scenario's outcome; earlier steps show the path to it. ``markets``
+    are the currencies (ISO codes such as "GBP") whose problems the scenario is meant for;
+    empty: every market.
     """
 
     name: str
     steps: tuple[Move, ...]
     description: str = ""
     labels: tuple[str, ...] = ()
+    markets: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -251,8 +275,13 @@ class Scenario:
             raise DataError(
                 E_LABELS.format(name=self.name, labels=len(labels), steps=len(self.steps))
             )
+        markets = (self.markets,) if isinstance(self.markets, str) else tuple(self.markets)
+        for market in markets:
+            if not (isinstance(market, str) and CURRENCY.fullmatch(market)):
+                raise DataError(E_MARKET.format(name=self.name, value=market))
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "labels", tuple(labels))
+        object.__setattr__(self, "markets", frozenset(markets))
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -262,12 +291,22 @@ class Scenario:
         """The scenario's outcome: its last step."""
         return self.steps[-1]
 
+    def applies_to(self, currency: str | None) -> bool:
+        """Whether the scenario is meant for a problem in ``currency`` (None: any market)."""
+        return currency is None or not self.markets or currency in self.markets
+
     @classmethod
-    def single(cls, name: str, move: Move, description: str = "") -> "Scenario":
-        """A one-step scenario."""
-        return cls(name, (move,), description)
+    def single(
+        cls, name: str, move: Move, description: str = "", markets: Iterable[str] = ()
+    ) -> "Scenario":
+        """A one-step scenario for ``markets`` (currency codes; none: every market)."""
+        codes = frozenset({markets} if isinstance(markets, str) else markets)
+        return cls(name, (move,), description, markets=codes)
 
 
-def path(name: str, description: str, days: Sequence[tuple[str, Move]]) -> Scenario:
-    """A scenario of cumulative daily moves, each labelled (e.g. "day 1")."""
-    return Scenario(name, tuple(m for _, m in days), description, tuple(d for d, _ in days))
+def path(
+    name: str, description: str, days: Sequence[tuple[str, Move]], markets: Iterable[str] = ()
+) -> Scenario:
+    """A scenario of cumulative daily moves, each labelled (e.g. "day 1"), for ``markets``."""
+    moves, labels = tuple(m for _, m in days), tuple(d for d, _ in days)
+    return Scenario(name, moves, description, labels, frozenset(markets))

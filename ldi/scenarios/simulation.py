@@ -81,6 +81,9 @@ E_COUNT = "count: got {value!r}; expected a positive whole number of scenarios"
 E_YEARS = "years: got {value!r}; expected a positive whole number of years"
 E_NUMBER = "{where}: got {value!r}; expected a finite number"
 E_SPEED = "{where}: got {value!r}; expected a speed >= 0 a year (0: no mean reversion)"
+# The factors the scenario model draws; bonds against swaps (bond_swap) is not among them
+# yet, so simulated years move every nominal curve together.
+SIMULATED = ("rates", "inflation", "credit", "growth")
 E_REVERSION_FACTORS = (
     "MeanReversion.{name}: got {got} values for {factors} curve factors; "
     "expected one per curve factor, in the curve's order"
@@ -542,11 +545,13 @@ class ScenarioModel:
         risk = self.risk
         volatility = dict(risk.volatility)
         volatility["rates"] = float(curve.volatility_bp[0])
-        vol = np.array([volatility[f] for f in FACTORS])
-        covariance = vol[:, None] * risk.correlation_matrix * vol[None, :]
+        vol = np.array([volatility[f] for f in SIMULATED])
+        rows = [FACTORS.index(f) for f in SIMULATED]
+        correlation = risk.correlation_matrix[np.ix_(rows, rows)]
+        covariance = vol[:, None] * correlation * vol[None, :]
         values, vectors = np.linalg.eigh(covariance)
         root = vectors * np.sqrt(np.clip(values, 0.0, None))[None, :]
-        joint = generator.standard_normal((count, len(FACTORS))) @ root.T
+        joint = generator.standard_normal((count, len(SIMULATED))) @ root.T
         shapes = generator.standard_normal((count, curve.volatility_bp.size - 1))
         scores = np.column_stack([joint[:, 0], shapes * curve.volatility_bp[None, 1:]])
         return scores, joint[:, 1], joint[:, 2], joint[:, 3]

@@ -30,6 +30,9 @@ JSON_KEYS = {
     "holdings",
     "instruments",
     "key_rates",
+    "bases",
+    "basis_key_rates",
+    "curves",
 }
 
 

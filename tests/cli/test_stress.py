@@ -2,11 +2,13 @@
 
 Every number is recomputed by tests/reference.py (no ``ldi`` import there): each position's
 unit stream revalued on curves moved by the scenario's nominal and breakeven zero-rate moves
-(piecewise linear between knots, flat outside), credit bonds also by the credit widening,
-growth assets by their stated durations and the growth return; the liabilities' LPI flows
-on gilts + 50bp likewise; collateral from the problem file's ``collateral`` section (EMIR
-haircuts by residual maturity, days to eligibility, repo top-ups and the pledged bond taken
-out of the pool, initial margin); the resilience rises by brentq on full revaluations.
+(piecewise linear between knots, flat outside; flows on the swap curve less the bond-swap
+move; bond-yield moves requoted at the market's bond convention), credit bonds also by the
+credit widening, growth assets by their stated durations and the growth return; the
+liabilities' LPI flows on gilts + 50bp likewise; collateral from the problem file's
+``collateral`` section (EMIR haircuts by residual maturity, days to eligibility, repo
+top-ups and the pledged bond taken out of the pool, initial margin); the resilience rises
+by brentq on full revaluations.
 Positions are the file's holdings, or those of a result written by ``ldi solve --json``.
 
 Tolerances. Both sides are float64 full revaluations of the same formulas, so they differ by
@@ -75,11 +77,11 @@ HEADERS = [
     "Coll. avail",
     "Headroom",
 ]
-RESILIENCE = {
-    "absorbable": "Yield rise absorbed before collateral runs out",
-    "zero_nav": "Basis points to zero NAV (LDI mandate)",
+RESILIENCE = {  # in bond-yield bp, as the reference's rises
+    "absorbable": "Yield rise absorbed before collateral runs out (bond-yield bp)",
+    "zero_nav": "Basis points to zero NAV (LDI mandate; bond-yield bp)",
 }
-SCENARIOS = list(catalogue())
+SCENARIOS = list(catalogue("GBP"))  # the default problem is in GBP
 
 
 @dataclass
@@ -626,7 +628,7 @@ def test_variant_runs_every_scenario_with_its_window(variant):
     run, ref, expected = variant
     assert run.code == 0, run.err
     assert run.data["within_days"] == 3
-    names = [*catalogue(), "real_and_credit", "two_days", "short_end_taper"]
+    names = [*catalogue("GBP"), "real_and_credit", "two_days", "short_end_taper"]
     assert list(run.data["scenarios"]) == names == list(expected.labels)
     assert [s["step"] for s in run.data["scenarios"]["two_days"]["steps"]] == ["d1", "step 2"]
     assert "eligible within 3 days" in run.out

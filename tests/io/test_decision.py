@@ -31,7 +31,7 @@ KEYS = [float(k) for k in DEFAULT_KEYS]
 OBJECTIVE_KEYS = sorted(OBJECTIVE_TERMS)
 CONSTRAINT_KEYS = sorted(CONSTRAINT_TERMS)
 SOLVERS = ["HIGHS", "CLARABEL", "OSQP", "SCS"]
-FACTORS = ["rates", "inflation", "credit", "growth"]
+FACTORS = ["rates", "inflation", "credit", "growth", "bond_swap"]
 PAIRS = [f"{a}_{b}" for i, a in enumerate(FACTORS) for b in FACTORS[i + 1 :]]
 ENTRY = "expected a term name or a one-key mapping {name: {options}}"
 UNIQUE = "expected a unique name"
@@ -148,8 +148,10 @@ def test_terms_are_named_by_kind_and_options_and_located_by_path():
 
 
 def test_solver_keys_and_risk_model_sections_are_read_as_written():
-    volatility = {"rates": 100.0, "inflation": 60.0, "credit": 80.0, "growth": 0.2}
-    correlation = dict(zip(PAIRS, [0.5, -0.1, 0.3, 0.05, 0.0, -0.5], strict=True))
+    volatility = {"rates": 100.0, "inflation": 60.0, "credit": 80.0, "growth": 0.2, "bond_swap": 15}
+    correlation = dict(
+        zip(PAIRS, [0.5, -0.1, 0.3, 0.2, 0.05, 0.0, -0.1, -0.5, 0.1, 0.0], strict=True)
+    )
     raw = edited(
         RAW,
         {
@@ -173,8 +175,8 @@ def test_solver_keys_and_risk_model_sections_are_read_as_written():
     assert decision.keys == (2.0, 10.0, 30.0)
     model = decision.risk_model
     assert model.growth_correlation == 0.8
-    # Sigma = D R D, built from the file's numbers in the order rates, inflation, credit, growth.
-    matrix = np.eye(4)
+    # Sigma = D R D, built from the file's numbers in the order of FACTORS.
+    matrix = np.eye(len(FACTORS))
     for (i, a), (j, b) in ((p, q) for p in enumerate(FACTORS) for q in enumerate(FACTORS)):
         if i < j:
             matrix[i, j] = matrix[j, i] = correlation[f"{a}_{b}"]
@@ -272,8 +274,9 @@ def test_solver_section_reaches_the_solver():
 
 def test_non_positive_semidefinite_correlations_name_the_smallest_eigenvalue():
     pairs = {"rates_inflation": 0.95, "rates_credit": 0.95, "inflation_credit": -0.95}
-    matrix = np.eye(4)
-    defaults = dict(zip(PAIRS, [0.3, -0.2, 0.2, 0.0, 0.1, -0.6], strict=True))  # documented
+    matrix = np.eye(len(FACTORS))
+    documented = [0.3, -0.2, 0.2, 0.0, 0.0, 0.1, 0.0, -0.6, 0.0, 0.0]
+    defaults = dict(zip(PAIRS, documented, strict=True))
     for (i, a), (j, b) in ((p, q) for p in enumerate(FACTORS) for q in enumerate(FACTORS)):
         if i < j:
             matrix[i, j] = matrix[j, i] = {**defaults, **pairs}[f"{a}_{b}"]

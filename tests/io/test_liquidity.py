@@ -183,7 +183,37 @@ def test_mandate_lists_the_leveraged_ids():
 
 def test_file_scenarios_follow_the_catalogue():
     problem = load(stress={"scenarios": [{"name": "mine", "nominal_bp": 75}]})
-    assert list(problem.scenarios) == [*catalogue(), "mine"]
+    assert list(problem.scenarios) == [*catalogue("GBP"), "mine"]
+    assert "gilt_crisis_2022" in problem.scenarios  # the default problem is in GBP
+
+
+GILT_SCENARIOS = {"gilts_cheapen_30", "gilt_crisis_2022", "boe_swes_2023"}
+MARKET_SCENARIOS = {
+    "EUR": ["euro_rates_2022", "euro_periphery_2011"],
+    "USD": ["treasury_selloff_2022", "credit_crisis_2008"],
+}
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_a_problem_in_another_currency_gets_that_markets_catalogue(currency):
+    """The default problem with ``currency`` changed: no gilt scenario, its own instead."""
+    problem = load(currency=currency, stress={"scenarios": [{"name": "mine", "nominal_bp": 5}]})
+    names = list(problem.scenarios)
+    assert not GILT_SCENARIOS & set(names)
+    assert names == [*catalogue(currency), "mine"]
+    assert names[-3:] == [*MARKET_SCENARIOS[currency], "mine"]
+    assert "parallel_up_100" in names
+    assert "credit_spreads_up_100" in names
+    for other, named in MARKET_SCENARIOS.items():
+        if other != currency:
+            assert not set(named) & set(names)
+
+
+def test_a_gilt_scenario_name_is_free_for_a_file_in_another_currency():
+    """Outside GBP, gilt_crisis_2022 is not a catalogue name, so a file may use it."""
+    spec = {"scenarios": [{"name": "gilt_crisis_2022", "nominal_bp": 150}]}
+    problem = load(currency="USD", stress=spec)
+    np.testing.assert_allclose(problem.scenarios["gilt_crisis_2022"].final.nominal(T), 0.015)
 
 
 def test_catalogue_false_keeps_only_the_file_scenarios():

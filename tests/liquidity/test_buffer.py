@@ -50,16 +50,21 @@ from ldi.liquidity import (
 )
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.scenarios import Revaluation
+from ldi.scenarios.scenario import RateUnits
+from ldi.units import Compounding
 
 Y = 0.045
 B = 0.03  # flat breakeven
 BP = 1e-4
 TAU = 1 / 365  # overnight-ish repo
 ROOT_ATOL_BP = 1e-6
+# Bonds here pay annual coupons and yields are quoted annually, so a rise in bond-yield bp
+# (the resilience figures' unit) is the same rise of the flat annual zero curve.
 MARKET = Market(
     curves={"gilts": ZeroCurve.flat(Y, compounding="annual"), "rpi": BreakevenCurve.flat(B)},
     nominal="gilts",
     inflation="rpi",
+    yield_compounding=Compounding.ANNUAL,
 )
 T = np.arange(1.0, 31.0)
 GILT_FLOWS = np.r_[np.full(29, 4.0), 104.0]
@@ -312,3 +317,43 @@ def test_rise_moves(kind, nominal, breakeven, bp):
     real = move.nominal(t) - move.breakeven(t)
     np.testing.assert_allclose(real, 0.0 if kind is Rise.BREAKEVEN else bp * BP, atol=1e-18)
     assert (move.credit_spread, move.growth, dict(move.returns)) == (0.0, 0.0, {})
+
+
+# --- rises in bond-yield and in zero-rate basis points ------------------------------------------
+
+
+def test_bp_to_zero_nav_of_a_semiannual_gilt_mandate_is_a_rise_of_its_redemption_yield():
+    """A 2x levered 30y 4% semiannual gilt on a flat curve, yields quoted semiannually.
+
+    Reference: the gilt at gross redemption yield g = 2((1 + Y)^½ − 1) is Σ c (1 + g/2)^-2t,
+    and after a rise of s bp of yield Σ c (1 + (g + s)/2)^-2t; the repo, struck at the fair
+    rate, repays (1 + Y)^τ per unit and is worth that discounted at g + s likewise. The root
+    is brentq's (1e-12bp); held to 1e-6bp. In zero-rate bp the same NAV lasts longer: a
+    rise of s in the annual zero rate moves the semiannual yield to 2((1 + Y + s)^½ − 1),
+    by s / (1 + g/2) to first order (2% less), so the zero-rate root is about 3.5% larger
+    at these sizes; it is the root of the same NAV at that yield, held to 1e-6bp.
+    """
+    market = Market(curves={"gilts": ZeroCurve.flat(Y)}, nominal="gilts")
+    gilt = Bond(id="G", coupon=0.04, maturity=30, frequency=2)
+    repo = Repo(id="R", collateral="G", term=TAU, haircut=0.005)
+    instruments = [gilt, repo, Cash(id="C")]
+    revaluation = Revaluation(instruments, market)
+    model = CollateralModel(
+        collateral_table(instruments, CollateralPolicy()), revaluation.values, revaluation.base
+    )
+    x = np.array([200.0, 100.0, 0.0])
+    g = 2 * ((1 + Y) ** 0.5 - 1)
+    t = np.arange(0.5, 30.01, 0.5)
+    flows = np.r_[np.full(59, 2.0), 102.0]
+
+    def nav(s_bp, zero=False):
+        y = 2 * ((1 + Y + s_bp * BP) ** 0.5 - 1) if zero else g + s_bp * BP
+        gilt_value = flows @ (1 + y / 2) ** (-2 * t) / (flows @ (1 + g / 2) ** (-2 * t))
+        repo_value = -((1 + Y) ** TAU) * (1 + y / 2) ** (-2 * TAU)
+        return 200.0 * gilt_value + 100.0 * repo_value
+
+    in_yield = bp_to_zero_nav(model, x)  # bond-yield bp, the default
+    in_zero = bp_to_zero_nav(model, x, units=RateUnits.ZERO)
+    assert in_yield.exact == pytest.approx(root(nav), abs=ROOT_ATOL_BP)
+    assert in_zero.exact == pytest.approx(root(lambda s: nav(s, zero=True)), abs=ROOT_ATOL_BP)
+    assert in_zero.exact / in_yield.exact == pytest.approx(1.035, abs=0.002)

@@ -117,7 +117,19 @@ def test_factor_loadings_follow_the_exposures(example):
         else:
             assert data.loadings.loc[i, "growth"] == 0.0
             assert data.specific[i] == 0.0
-    expected = [-data.liabilities["pv01"], data.liabilities["ie01"], 0.0, 0.0]
+    # Bonds against swaps: what the swap curve discounts gains its PV01 per bp the swap
+    # curve falls (as named in the file: swaps and repo default to the swap curve).
+    market = problem.market
+    swap = market.swap if market.swap not in (None, market.nominal) else None
+    for i, instrument in problem.instruments.items():
+        named = getattr(instrument, "curve", None)
+        defaults_to_swap = type(instrument).kind in ("interest_rate_swap", "inflation_swap", "repo")
+        on_swap = swap is not None and (named == swap or (named is None and defaults_to_swap))
+        expected = assets.loc[i, "pv01"] if on_swap else 0.0
+        assert data.loadings.loc[i, "bond_swap"] == pytest.approx(expected, rel=1e-15, abs=0), i
+    on_swap = swap is not None and problem.liabilities.curve == swap
+    owed = data.liabilities["pv01"] if on_swap else 0.0
+    expected = [-data.liabilities["pv01"], data.liabilities["ie01"], 0.0, 0.0, owed]
     np.testing.assert_array_equal(data.liability_loadings.to_numpy(), expected)
 
 

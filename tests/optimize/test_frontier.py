@@ -47,7 +47,9 @@ def test_ends_are_the_least_risk_and_the_most_return_portfolios(default_frontier
     points = default_frontier.points
     least_risk = raw_least.objective.loc["tracking_error", "value"]
     assert points["risk"].iloc[0] == pytest.approx(least_risk, rel=1e-4)
-    assert points["expected_return"].iloc[-1] == pytest.approx(-most.objective_value, rel=1e-6)
+    # The last point solves with its risk limit at the most-return portfolio's risk: a
+    # second-order cone met to the interior-point solver's accuracy (~1e-6 relative).
+    assert points["expected_return"].iloc[-1] == pytest.approx(-most.objective_value, rel=5e-6)
     assert problem.name == default_frontier.name
 
 

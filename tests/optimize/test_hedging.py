@@ -4,12 +4,16 @@ Redington is checked against the 2x2 linear system of PV and PV01 matching, soft
 hedge ratio) against a hand-computed trade-off.
 """
 
+import dataclasses
+
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ldi.errors import SpecError
+from ldi.optimize.data import ModelData
 from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.solve import solve
 from ldi.optimize.terms.allocation import Budget
@@ -17,6 +21,7 @@ from ldi.optimize.terms.hedging import DurationMatch, HedgeRatio, KeyRateToleran
 from ldi.optimize.terms.objectives import Cost, KeyRateMismatch, TransactionCosts, Turnover
 from tests.optimize.conftest import (
     CURVATURE,
+    DATA,
     IE01,
     KEY_IE01,
     KEY_PV01,
@@ -206,3 +211,55 @@ def test_tightening_a_hedge_ratio_band_never_lowers_the_optimum(low, width, cut_
     inner_high = high - cut_high * width / 2
     loose, tight = banded_optimum(low, high), banded_optimum(inner_low, inner_high)
     assert tight >= loose - 1e-7 * max(1.0, abs(loose))
+
+
+# --- a hedging basis other than the funding basis ----------------------------------------------
+
+# The liabilities on a second basis (say SONIA): more PV01, spread differently across keys.
+SONIA_KEY_PV01 = np.array([0.6, 1.4])
+BASES = pd.DataFrame(
+    {"pv": [L_PV, 1300.0], "pv01": [L_PV01, SONIA_KEY_PV01.sum()], "ie01": [L_IE01, L_IE01]}
+    | {
+        "pv01_5y": [0.5, 0.6],
+        "pv01_20y": [1.0, 1.4],
+        "ie01_5y": [0.3, 0.3],
+        "ie01_20y": [0.6, 0.6],
+    },
+    index=pd.Index(["funding", "sonia"], name="basis"),
+)
+ON_BASES = dataclasses.replace(DATA, liability_bases=BASES)
+
+
+def test_a_hedge_ratio_on_a_basis_divides_by_the_liabilities_pv01_on_it():
+    term = HedgeRatio(min=0.9, basis="sonia")
+    frame = table([term, NO_LONG_ONLY], data=ON_BASES)
+    assert term.name == "hedge_ratio[rates@sonia]"
+    expect(frame, f"{term.name}.min", ">=", PV01 @ X / SONIA_KEY_PV01.sum(), 0.9)
+    bucket = HedgeRatio(max=1.0, basis="sonia", bucket=(20.0,))
+    frame = table([bucket, NO_LONG_ONLY], data=ON_BASES)
+    expect(frame, f"{bucket.name}.max", "<=", KEY_PV01[1] @ X / 1.4, 1.0)
+
+
+def test_key_rate_tolerance_on_a_basis_targets_its_key_rates():
+    term = KeyRateTolerance(max=0.1, basis="sonia")
+    gap = KEY_PV01 @ X - SONIA_KEY_PV01
+    frame = table([term, NO_LONG_ONLY], data=ON_BASES)
+    for i, key in enumerate(("5y", "20y")):
+        expect(frame, f"{term.name}.upper[{key}]", "<=", gap[i], 0.1)
+
+
+def test_key_rate_mismatch_on_a_basis_is_least_squares_to_its_key_rates():
+    overlay = ModelData.from_arrays(
+        ["A", "B"], roles=["overlay"] * 2, keys=(5.0, 20.0), key_pv01=[[1e-3, 2e-4], [1e-4, 2e-3]]
+    )
+    bases = BASES.loc[["funding", "sonia"]]
+    data = dataclasses.replace(overlay, liability_bases=bases)
+    term = KeyRateMismatch(risks=("rates",), basis="sonia")
+    result = solve(Model(data, [ObjectiveItem(term)]))
+    x = np.linalg.solve(np.array([[1e-3, 2e-4], [1e-4, 2e-3]]), SONIA_KEY_PV01)
+    np.testing.assert_allclose(result.positions.to_numpy(), x, rtol=1e-6)
+
+
+def test_an_unknown_basis_is_named_with_the_known_ones():
+    with pytest.raises(SpecError, match=r"basis: got 'soina'; expected a hedging basis of the "):
+        table([HedgeRatio(min=0.9, basis="soina"), NO_LONG_ONLY], data=ON_BASES)

@@ -5,6 +5,7 @@ The scheme: a flat 4% annual zero curve, 40 yearly benefits of 10, a 30y 4% annu
 within the window) and cash; it maximizes expected surplus return under a hedge ratio band
 and a leverage limit. References: closed-form prices on the moved flat curve (bond, swap,
 repo), an independent scipy ``linprog`` of the same LP, and hand sums of the benefits due.
+Rises are in zero-rate bp (``units: zero``), the unit of the closed forms.
 Tolerances: positions and objective to 1e-6 of the capital (HiGHS's default feasibility
 tolerance is 1e-7 on O(1) scaled rows); closed-form headrooms to 1e-9 of the capital (the
 same float64 formulas in another order).
@@ -54,7 +55,14 @@ RAW = {
         "budget",
         {"hedge_ratio": {"risk": "rates", "min": 0.9, "max": 1.0}},
         {"leverage": {"max": 2.0}},
-        {"collateral_buffer": {"yield_rise_bp": 200, "operational_bp": 50, "real": False}},
+        {
+            "collateral_buffer": {
+                "yield_rise_bp": 200,
+                "operational_bp": 50,
+                "real": False,
+                "units": "zero",
+            }
+        },
     ],
     "collateral": {"days": {"equity": 7}},
 }
@@ -152,7 +160,12 @@ def positions(result):
 def test_optimum_matches_an_independent_lp(shock_bp):
     raw = copy.deepcopy(RAW)
     raw["constraints"][3] = {
-        "collateral_buffer": {"yield_rise_bp": shock_bp, "operational_bp": 0, "real": False}
+        "collateral_buffer": {
+            "yield_rise_bp": shock_bp,
+            "operational_bp": 0,
+            "real": False,
+            "units": "zero",
+        }
     }
     _, result = solve(raw)
     expected, objective = reference_lp(shock_bp)
@@ -277,7 +290,12 @@ def test_initial_margin_is_a_fraction_of_gross_notional_in_the_headroom():
 def test_liquidity_coverage_holds_liquid_assets_for_benefits_and_calls(months, due):
     raw = copy.deepcopy(RAW)
     raw["constraints"][3] = {
-        "liquidity_coverage": {"yield_rise_bp": 250, "months": months, "real": False}
+        "liquidity_coverage": {
+            "yield_rise_bp": 250,
+            "months": months,
+            "real": False,
+            "units": "zero",
+        }
     }
     _, result = solve(raw)
     row = result.constraints.loc["liquidity_coverage[nominal]"]
@@ -291,7 +309,9 @@ def test_liquidity_coverage_holds_liquid_assets_for_benefits_and_calls(months, d
 def test_summary_names_the_binding_buffer_and_shows_headroom():
     _, result = solve(RAW)
     text = SolveSummary.of(result).as_text()
-    assert "Collateral (collateral_buffer: 250bp rise (200bp + 50bp operational)" in text
+    assert (
+        "Collateral (collateral_buffer: 250bp rise (200bp + 50bp operational, zero-rate bp)" in text
+    )
     assert "Binds: collateral_buffer[nominal]" in text
     table = SolveSummary.of(result).collateral()
     assert list(table.columns) == ["Before", "After"]

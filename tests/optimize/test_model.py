@@ -359,6 +359,8 @@ def test_invalid_limit_value_raises_spec_error_naming_the_option(raw):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_scaling_liabilities_and_holdings_scales_the_positions(path, factor):
     raw = raw_problem(path)
+    # Up to 1e6 times, keeping every holding within the 1e15 limit of money amounts.
+    factor = min(factor, 1e14 / max(abs(float(v)) for v in raw["holdings"].values()))
     base_problem = ldi.load_problem(scaled(raw))
     base = base_problem.solve()
     big = ldi.load_problem(scaled(raw, liabilities=factor, holdings=factor)).solve()
@@ -460,7 +462,7 @@ def test_an_option_the_term_does_not_have_is_named_apart_from_one_it_cannot_chan
         problem.resolve(limits={"hedge_ratio[rates]": {"minimum": 0.9}})
     assert str(error.value) == (
         "resolve: hedge_ratio[rates]: no option ['minimum']; expected options of the term, "
-        "['name', 'soft', 'risk', 'min', 'max', 'bucket'], of which a re-solve may "
+        "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis'], of which a re-solve may "
         "change ['max', 'min']"
     )
     assert error.value.path == "hedge_ratio[rates].minimum"

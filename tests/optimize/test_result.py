@@ -65,6 +65,16 @@ class Case:
         self.ids = self.per_unit.index
         self.role = self.terms["role"].to_numpy()
 
+    def owed(self, basis: str | None) -> pd.Series:
+        """The liabilities' exposures on ``basis`` (None: the funding basis).
+
+        A hedging basis's figures are ldi's, checked against independent valuations in
+        tests/test_balance_sheet.py and tests/test_nl_pension_fund.py.
+        """
+        if basis is None:
+            return self.liabilities
+        return self.problem.liabilities.basis_risk(self.keys).loc[basis]
+
     def assets(self, column: str) -> float:
         return float(self.per_unit[column].to_numpy() @ self.x)
 
@@ -144,7 +154,7 @@ def rows_by_hand(case: Case) -> dict[str, tuple[float, str, float, float]]:
                 ]
             )
             ratio = float(case.per_unit[columns].sum(axis=1) @ x) / float(
-                case.liabilities[columns].sum()
+                case.owed(term.basis)[columns].sum()
             )
             if term.min is not None:
                 rows[f"{name}.min"] = (ratio, ">=", term.min, 1.0)
@@ -282,6 +292,20 @@ def test_cashflow_ledger_rolled_forward_by_hand(case):
 # --- objective by hand -----------------------------------------------------------------------
 
 
+def swap_discounted(problem) -> np.ndarray:
+    """Per instrument: discounted on a swap curve of its own (swaps and repo by default)."""
+    market = problem.market
+    swap = market.swap if market.swap not in (None, market.nominal) else None
+    kinds = ("interest_rate_swap", "inflation_swap", "repo")
+    named = [getattr(i, "curve", None) for i in problem.instruments.values()]
+    return np.array(
+        [
+            swap is not None and (n == swap or (n is None and type(i).kind in kinds))
+            for n, i in zip(named, problem.instruments.values(), strict=True)
+        ]
+    )
+
+
 def covariance(risk_model) -> np.ndarray:
     """D R D from the factor volatilities and pairwise correlations."""
     vol = np.array([risk_model.volatility[f] for f in FACTORS])
@@ -324,19 +348,27 @@ def objective_by_hand(case: Case, item) -> tuple[float, float]:
             case.terms.get("volatility", pd.Series(0.0, case.ids)).to_numpy(float)
         )
         growth = (case.terms["kind"] == "return_seeking").to_numpy()
+        on_swap = swap_discounted(case.problem)
         loadings = np.column_stack(
             [
                 -unit["pv01"],
                 unit["ie01"],
                 -unit["cs01"],
                 np.where(growth, rho * sigma / market, 0.0) * case.pv,
+                np.where(on_swap, unit["pv01"], 0.0),  # bonds against swaps: the swap curve
             ]
         )
         specific = np.where(growth, sigma * np.sqrt(1 - rho**2), 0.0) * case.pv
-        exposure = loadings.T @ x - np.array([-liab["pv01"], liab["ie01"], 0.0, 0.0])
+        # Liabilities on the swap curve (when bonds have another) load on bond_swap as swaps do.
+        market = case.problem.market
+        swap = market.swap not in (None, market.nominal)
+        on_swaps = swap and case.problem.liabilities.curve == market.swap
+        owed = np.array([-liab["pv01"], liab["ie01"], 0.0, 0.0, liab["pv01"] if on_swaps else 0.0])
+        exposure = loadings.T @ x - owed
         variance = float(exposure @ covariance(model) @ exposure + np.sum((specific * x) ** 2))
         return math.sqrt(variance), variance / S**2
     if term.kind == "key_rate_mismatch":
+        keyed = case.owed(term.basis)  # L_k on the term's basis; totals on the funding basis
         weights = np.array([dict(term.weights).get(k, 1.0) for k in case.keys])
         scaled = 0.0
         for risk in term.risks:
@@ -350,7 +382,7 @@ def objective_by_hand(case: Case, item) -> tuple[float, float]:
                 if risk == "rates" or term.inflation_hedge_ratio is None
                 else term.inflation_hedge_ratio
             )
-            gap = np.array([case.assets(column(k)) - h * liab[column(k)] for k in case.keys])
+            gap = np.array([case.assets(column(k)) - h * keyed[column(k)] for k in case.keys])
             scaled += float(np.sum(weights * (gap / liab[total]) ** 2)) * S
         value = math.sqrt(scaled / S / (len(case.keys) * len(term.risks))) * liab["pv01"]
         return value, scaled / S

@@ -210,7 +210,7 @@ def test_the_allocation_and_objective_are_the_summarys(solved):
     allocation = summary.allocation()
     assert list(rows) == list(allocation.index)
     for name, row in allocation.iterrows():
-        money = [f"{row[c]:,.0f}" for c in ("Before", "After", "Trade")]
+        money = [_whole(row[c]) for c in ("Before", "After", "Trade")]
         assert rows[name] == [row["Kind"], *money]
     rows = section_rows(page, "Objective")
     for term, row in result.objective.iterrows():
@@ -268,4 +268,8 @@ def test_the_summary_and_the_report_render_one_record(tmp_path):
 
 
 def _whole(cell):
-    return cell if isinstance(cell, str) else f"{cell:,.0f}"
+    """Money as the page prints it: whole units, and no sign on a rounded 0."""
+    if isinstance(cell, str):
+        return cell
+    text = f"{cell:,.0f}"
+    return "0" if text == "-0" else text

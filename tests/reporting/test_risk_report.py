@@ -452,6 +452,7 @@ def test_to_dict_round_trips_through_json(case):
     assert set(again) == {
         "name", "currency", "valuation_date", "liability_basis",
         "funding", "liabilities", "holdings", "instruments", "key_rates",
+        "bases", "basis_key_rates", "curves",
     }  # fmt: skip
     assert set(again["instruments"]) == {"exposures", "terms"}
 
@@ -494,3 +495,45 @@ def test_to_dict_numbers_match_the_reference(case):
 
     ladder = expected_ladder(ref).set_axis([f"{k:.1f}" for k in ref.keys])
     assert_records(data["key_rates"], ladder, partial(ladder_tolerance, ref), "key_rates")
+
+
+# --- bases and curves ---------------------------------------------------------------------------
+
+SWAP_KINDS = ("interest_rate_swap", "inflation_swap", "repo")
+
+
+def test_the_curve_table_splits_pv01_into_gilts_and_the_sonia_spread(default):
+    """SONIA is declared over gilts: gilts carry every nominal PV01, SONIA its spread's.
+
+    Reference: the reference holdings' PV01s (numpy), summed over every holding for gilts
+    and over the swaps and repo (discounted on SONIA) for the spread; the liabilities on
+    gilts + 50bp carry no spread risk. MONEY_RTOL of the book.
+    """
+    report, ref = default
+    table = report.curves()
+    kinds = ref.terms.loc[ref.holdings.index, "kind"]
+    on_sonia = ref.holdings.loc[kinds.isin(SWAP_KINDS).to_numpy(), "pv01"].sum()
+    assert list(table.index) == ["gilts", "sonia - gilts", "rpi"]
+    assert list(table["risk"]) == ["PV01", "PV01", "IE01"]
+    scale = book_scale(ref)
+    close = dict(rel=0, abs=MONEY_RTOL * scale)
+    assert table.loc["gilts", "assets"] == pytest.approx(ref.asset_totals["pv01"], **close)
+    assert table.loc["sonia - gilts", "assets"] == pytest.approx(on_sonia, **close)
+    assert table.loc["gilts", "liabilities"] == pytest.approx(
+        ref.liabilities.loc["total", "pv01"], **close
+    )
+    assert table.loc["sonia - gilts", "liabilities"] == 0.0
+    assert table.loc["rpi", "assets"] == pytest.approx(ref.asset_totals["ie01"], **close)
+
+
+def test_the_basis_tables_are_the_balance_sheets(default):
+    report, _ = default
+    bases = report.bases()
+    ratios = report.sheet.basis_hedge_ratios()
+    assert list(bases.index) == ["funding", "sonia"]
+    np.testing.assert_allclose(bases["rates_hedge_pct"], 100 * ratios["rates_hedge_ratio"])
+    np.testing.assert_allclose(report.basis_ladder(), 100 * report.sheet.basis_buckets())
+    text = report.as_text()
+    assert "Hedge ratios by basis" in text
+    assert "Rates hedge by key and basis (%)" in text
+    assert "Exposure by curve (per 1bp)" in text

@@ -2,7 +2,8 @@
 
 The default problem (problems/uk_db_scheme.yaml) asks for collateral to cover a 250bp rise
 on top of a 100bp operational buffer, tested as a nominal rise (nominal and real yields
-+350bp) and a real rise (index-linked real yields +350bp, breakevens -350bp). Every number
++350bp, in bond-yield bp: each zero rate moves as a semiannual gilt yield would) and a real
+rise (index-linked real yields +350bp, breakevens -350bp). Every number
 is recomputed by tests/reference.py (no ``ldi`` import there) at the solve's positions and at
 the file's holdings: unit streams revalued on the moved curves, collateral from the file's
 ``collateral`` section, rises by brentq.
@@ -44,7 +45,8 @@ BP_ATOL = 1e-6
 SOLVER_RTOL = 1e-7
 RISES = ("nominal", "real")
 TITLE = (
-    "collateral_buffer: 350bp rise (250bp + 100bp operational), collateral eligible within 5 days"
+    "collateral_buffer: 350bp rise (250bp + 100bp operational, bond-yield bp), collateral "
+    "eligible within 5 days"
 )
 
 
@@ -244,8 +246,8 @@ def test_buffer_with_a_breakeven_fall_and_a_shorter_window():
     ref = reference_from_raw(raw, DEFAULT_PROBLEM.parent)
     x = positions_of(ref, result.positions)
     assert result.collateral.title == (
-        "collateral_buffer: 250bp rise (200bp + 50bp operational), collateral eligible within "
-        "0 days; breakevens -120bp"
+        "collateral_buffer: 250bp rise (200bp + 50bp operational, bond-yield bp), collateral "
+        "eligible within 0 days; breakevens -120bp"
     )
     rows = result.constraints[result.constraints["vector"] == "collateral_buffer"]
     assert list(rows["entry"]) == ["nominal", "real", "breakeven"]

@@ -23,7 +23,12 @@ from tests.reporting.test_escaping import commonmark_shows
 from tests.reporting.test_risk_report import assert_printed, number, percent
 
 RAW = raw_problem()
-LABELS = {"Funding ratio": "funding_ratio", "Rates hedge": "rates", "Inflation hedge": "inflation"}
+LABELS = {
+    "Funding ratio": "funding_ratio",
+    "Rates hedge": "rates",
+    "Rates hedge (sonia)": "rates@sonia",  # the default scheme's hedging basis
+    "Inflation hedge": "inflation",
+}
 SOLVER_RTOL = 1e-7  # rows are met to ~1e-8 of the liabilities' PV by the interior-point solver
 BINDS = 1e-6  # a limit within this (relative) of its bound binds; others are >= 1e-2 away
 RESIDUE = 1e-7  # positions below RESIDUE x S are shown as 0 (interior-point residues)

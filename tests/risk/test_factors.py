@@ -1,4 +1,4 @@
-"""RiskModel: the four-factor covariance, its root, overrides, validation and growth loadings.
+"""RiskModel: the five-factor covariance, its root, overrides, validation and growth loadings.
 
 References: the covariance is rebuilt by hand as diag(vol) @ R @ diag(vol) from the
 volatilities and pairwise correlations (exact up to one rounding per entry, 1e-15), the
@@ -31,7 +31,7 @@ from ldi.risk.factors import (
 
 def by_hand(volatility: dict, correlation: dict) -> tuple[np.ndarray, np.ndarray]:
     """(R, D R D) in FACTORS order from a volatility and a pairwise correlation mapping."""
-    r = np.eye(4)
+    r = np.eye(len(FACTORS))
     for (i, a), (j, b) in ((x, y) for x in enumerate(FACTORS) for y in enumerate(FACTORS)):
         if i < j:
             r[i, j] = r[j, i] = correlation[f"{a}_{b}"]
@@ -40,7 +40,7 @@ def by_hand(volatility: dict, correlation: dict) -> tuple[np.ndarray, np.ndarray
 
 
 def test_factors_and_defaults():
-    assert FACTORS == ("rates", "inflation", "credit", "growth")
+    assert FACTORS == ("rates", "inflation", "credit", "growth", "bond_swap")
     model = RiskModel()
     assert dict(model.volatility) == dict(DEFAULT_VOLATILITY)
     assert dict(model.correlation) == dict(DEFAULT_CORRELATION)
@@ -77,6 +77,7 @@ def test_default_covariance_is_d_r_d():
                 "rates_growth": 0.0,
                 "inflation_growth": 0.0,
                 "credit_growth": 0.0,
+                "rates_bond_swap": 0.0,
             },
         ),
     ],
@@ -86,7 +87,7 @@ def test_root_times_its_transpose_is_the_covariance(volatility, correlation):
     model = RiskModel(volatility=volatility, correlation=correlation)
     root = model.root
     covariance = model.covariance
-    assert root.shape == (4, 4)
+    assert root.shape == (len(FACTORS), len(FACTORS))
     np.testing.assert_allclose(
         root @ root.T, covariance, rtol=0, atol=1e-12 * np.abs(covariance).max()
     )

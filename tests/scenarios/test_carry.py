@@ -434,6 +434,45 @@ def test_a_paths_markets_revalue_under_an_instantaneous_move():
             assert values[1, -1] == pytest.approx(liabilities, rel=RTOL)
 
 
+def test_a_stress_at_a_year_end_moves_curves_apart_and_in_bond_yield_units():
+    """Strips on gilts and on SONIA (SONIA declared over gilts) at projected year-ends.
+
+    Reference: closed forms on the path's flat curves (each rate R_c + Δ_y, annual): a
+    strip paying at 9 is worth its value times ((1 + z) / (1 + z'))^τ, with z' = z + m in
+    zero-rate bp and z' = (1 + (Y(z) + m)/2)^2 − 1 in bond-yield bp, Y(z) = 2((1 + z)^½ − 1)
+    the semiannual yield; gilts +10bp against SONIA (``bond_swap_bp``) and SONIA's spread
+    −20bp (``curves_bp``) move SONIA by −10bp and −20bp. RTOL.
+    """
+    rates = {"gilts": R, "sonia": R - 0.004}
+    curves = {name: ZeroCurve.flat(rate) for name, rate in rates.items()}
+    market = Market(curves, nominal="gilts", swap="sonia", bases={"sonia": "gilts"})
+    instruments = [ZeroCouponBond(id=n, maturity=9.0, curve=n) for n in rates]
+    ledger = Ledger(instruments, market, Liabilities(Cashflows([1.0], [0.0]), curves["gilts"]))
+    annual, level, _ = paths(level_model(90.0), 4, 2)
+    moves = MoveSet.of(
+        [
+            Move.of(nominal_bp=250.0, units="yield"),
+            Move.of(nominal_bp=10.0, bond_swap_bp=10.0),
+            Move.of(curves_bp={"sonia": -20.0}),
+        ]
+    )
+    for end in ledger.walk(annual):
+        tau = 9.0 - end.year
+        for path in range(4):
+            values = ledger.revalue(end, path, moves)
+            for column, name in enumerate(rates):
+                z = rates[name] + level[end.year][path]
+                semiannual = 2 * ((1 + z) ** 0.5 - 1)
+                moved = {
+                    0: (1 + (semiannual + 0.025) / 2) ** 2 - 1,
+                    1: z + (0.001 if name == "gilts" else 0.0),
+                    2: z - (0.002 if name == "sonia" else 0.0),
+                }
+                for row, after in moved.items():
+                    expected = end.value[path, column] * ((1 + z) / (1 + after)) ** tau
+                    assert values[row, column] == pytest.approx(expected, rel=RTOL), (row, name)
+
+
 def test_a_scenario_files_total_returns_are_not_added_to_the_expected_return():
     market = flat_market()
     instruments = [ReturnSeeking(id="EQ", expected_return=0.07, volatility=0.18)]

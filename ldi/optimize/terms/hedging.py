@@ -10,7 +10,7 @@ import numpy as np
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import capital_of
-from ldi.optimize.terms.objectives import Risk, _risk
+from ldi.optimize.terms.objectives import Basis, Risk, _risk, checked_basis
 from ldi.optimize.terms.options import Flag, Need, Range, Real, listed
 from ldi.plausible import HEDGE_RATIO
 from ldi.units import BP
@@ -21,7 +21,8 @@ class HedgeRatio(ConstraintTerm):
     r"""min ≤ assets' PV01 / liabilities' PV01 ≤ max (or IE01 for ``risk: inflation``).
 
     With ``bucket`` (a key tenor, or a list of them summed) the key-rate PV01s (IE01s) of
-    those keys are used. Linear: min·L ≤ a·x ≤ max·L. YAML: ``hedge_ratio``.
+    those keys are used; with ``basis`` the liabilities' are measured on that hedging basis
+    (default the funding basis). Linear: min·L ≤ a·x ≤ max·L. YAML: ``hedge_ratio``.
     """
 
     kind: ClassVar[str] = "hedge_ratio"
@@ -30,6 +31,7 @@ class HedgeRatio(ConstraintTerm):
     min: Annotated[float | None, Range(low=0.0, plausible=HEDGE_RATIO)] = None
     max: Annotated[float | None, Range(low=0.0, plausible=HEDGE_RATIO)] = None
     bucket: Annotated[tuple[Real, ...] | None, listed, Need("a list of numbers")] = None
+    basis: Basis = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -39,21 +41,23 @@ class HedgeRatio(ConstraintTerm):
         self.check("bucket", "at least one key tenor", self.bucket is None or len(self.bucket) > 0)
 
     def default_name(self) -> str:
-        """``hedge_ratio[rates]`` or ``hedge_ratio[rates,30y]``."""
+        """``hedge_ratio[rates]``, ``hedge_ratio[rates,30y]`` or ``hedge_ratio[rates@sonia]``."""
         keys = "".join(f",{k:g}y" for k in self.bucket or ())
-        return f"{self.kind}[{self.risk}{keys}]"
+        basis = f"@{self.basis}" if self.basis else ""
+        return f"{self.kind}[{self.risk}{keys}{basis}]"
 
     def _exposure(self, data: Scaled) -> tuple[Any, float]:
         risk = _risk(self.risk)
+        basis = checked_basis(self, data)
         if self.bucket is None:
-            return data.column(risk), data.liability(risk)
+            return data.column(risk), data.liability(risk, basis)
         keys = data.data.key_tenors
         missing = [k for k in self.bucket if float(k) not in keys]
         self.check("bucket", f"key tenors among {keys}", not missing)
         rows = [keys.index(float(k)) for k in self.bucket]
         return (
             data.key_matrix(risk)[rows].sum(axis=0),
-            float(data.liability_keys(risk)[rows].sum()),
+            float(data.liability_keys(risk, basis)[rows].sum()),
         )
 
     def values(self, data: Scaled) -> Values:
@@ -88,7 +92,8 @@ class KeyRateTolerance(ConstraintTerm):
     r"""|a_k·x − h·L_k| ≤ tolerance at every key k (PV01, or IE01 for inflation).
 
     The tolerance is ``max`` (money per bp) or ``fraction`` of each key's |h·L_k|; h is
-    ``hedge_ratio``. Linear. YAML: ``key_rate_tolerance``.
+    ``hedge_ratio``; L is measured on hedging basis ``basis`` (default the funding basis).
+    Linear. YAML: ``key_rate_tolerance``.
     """
 
     kind: ClassVar[str] = "key_rate_tolerance"
@@ -97,6 +102,7 @@ class KeyRateTolerance(ConstraintTerm):
     max: Annotated[float | None, Range(low=0.0)] = None
     fraction: Annotated[float | None, Range(low=0.0)] = None
     hedge_ratio: Annotated[float, Range(low=0.0, high=5.0)] = 1.0
+    basis: Basis = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -104,13 +110,14 @@ class KeyRateTolerance(ConstraintTerm):
         self.check("max", "either max (money per bp) or fraction, not both", one)
 
     def default_name(self) -> str:
-        """``key_rate_tolerance[rates]``."""
-        return f"{self.kind}[{self.risk}]"
+        """``key_rate_tolerance[rates]`` or ``key_rate_tolerance[rates@sonia]``."""
+        basis = f"@{self.basis}" if self.basis else ""
+        return f"{self.kind}[{self.risk}{basis}]"
 
     def values(self, data: Scaled) -> Values:
         """Key exposures per unit (keys x n), key targets h·L_k and tolerances (scaled)."""
         risk = _risk(self.risk)
-        target = self.hedge_ratio * data.liability_keys(risk)
+        target = self.hedge_ratio * data.liability_keys(risk, checked_basis(self, data))
         scale = data.scales.pv01 if risk == "pv01" else data.scales.ie01
         tolerance = (
             np.full(target.size, self.max / scale)

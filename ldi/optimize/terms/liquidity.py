@@ -11,13 +11,13 @@ from typing import Annotated, Any, ClassVar
 
 import numpy as np
 
-from ldi.liquidity.buffer import Rise, rise
+from ldi.liquidity.buffer import BUFFER_UNITS, Rise, rise
 from ldi.liquidity.collateral import CollateralModel, benefits_due
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.base import ConstraintTerm, Nonneg, Row, Sense, Values, term
 from ldi.optimize.terms.options import Flag, Need, Range, listed
 from ldi.plausible import LIMIT_BP
-from ldi.scenarios.scenario import Move, Scenario
+from ldi.scenarios.scenario import Move, RateUnits, Scenario
 
 MoveBp = Annotated[float, Range(low=0.0, high=2000.0, plausible=LIMIT_BP)]
 """A rise or fall tested, in bp (below 1bp but not 0 is a decimal typed for bp)."""
@@ -40,6 +40,8 @@ class CollateralBuffer(ConstraintTerm):
     eligible within ``within_days`` (default: the problem's collateral policy) count.
     ``scenarios`` names stress scenarios of the problem (e.g. ``gilt_crisis_2022``) whose
     every step must be met too, as a curve trade can pass a parallel test alone.
+    ``units``: the rises are in bond-yield bp (``yield``, TPR's unit, the default) or in
+    zero-rate bp (``zero``).
     The bonds pledged to repo are held (``repo_collateral``, added by default).
     Linear, plus a convex initial-margin term. YAML: ``collateral_buffer``.
     """
@@ -58,6 +60,7 @@ class CollateralBuffer(ConstraintTerm):
     )
     within_days: Annotated[float | None, Range(low=0.0)] = None
     scenarios: Annotated[tuple[str, ...], listed, Need("a list of scenario names")] = ()
+    units: Annotated[RateUnits, Need("zero or yield")] = BUFFER_UNITS
 
     @property
     def shock_bp(self) -> float:
@@ -69,11 +72,12 @@ class CollateralBuffer(ConstraintTerm):
 
         A scenario's steps are labelled ``<name>:<step>`` (its name alone for one step).
         """
-        moves = {Rise.NOMINAL.value: rise(Rise.NOMINAL, self.shock_bp)}
+        moves = {Rise.NOMINAL.value: rise(Rise.NOMINAL, self.shock_bp, self.units)}
         if self.real:
-            moves[Rise.REAL.value] = rise(Rise.REAL, self.shock_bp)
+            moves[Rise.REAL.value] = rise(Rise.REAL, self.shock_bp, self.units)
         if self.breakeven_fall_bp is not None:
-            moves[Rise.BREAKEVEN.value] = rise(Rise.BREAKEVEN, self.breakeven_fall_bp)
+            fall = rise(Rise.BREAKEVEN, self.breakeven_fall_bp, self.units)
+            moves[Rise.BREAKEVEN.value] = fall
         known = scenarios or {}
         missing = [name for name in self.scenarios if name not in known]
         self.check("scenarios", f"scenario names among {list(known)}", not missing)
@@ -86,9 +90,11 @@ class CollateralBuffer(ConstraintTerm):
     def describe(self, policy_days: float) -> str:
         """What the term tests, for reports."""
         days = policy_days if self.within_days is None else self.within_days
+        unit = "bond-yield bp" if self.units is RateUnits.YIELD else "zero-rate bp"
         text = (
             f"{self.name}: {self.shock_bp:g}bp rise ({self.yield_rise_bp:g}bp + "
-            f"{self.operational_bp:g}bp operational), collateral eligible within {days:g} days"
+            f"{self.operational_bp:g}bp operational, {unit}), collateral eligible within "
+            f"{days:g} days"
         )
         if self.breakeven_fall_bp is not None:
             text += f"; breakevens -{self.breakeven_fall_bp:g}bp"

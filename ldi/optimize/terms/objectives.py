@@ -25,6 +25,7 @@ from ldi.typing import FloatArray
 
 RISKS = ("rates", "inflation")
 Risk = Annotated[Literal[RISKS], Need(f"one of {list(RISKS)}")]  # type: ignore[valid-type]
+Basis = Annotated[str | None, Need("the name of a hedging basis of the liabilities")]
 # Half the bid/offer, in bp of the amount traded; for swaps in bp of the fixed rate (times
 # the PV01 per unit of notional). Typical for large sterling trades; override per kind or id.
 DEFAULT_COST_BP: Mapping[str, float] = MappingProxyType(
@@ -78,8 +79,9 @@ class KeyRateMismatch(ObjectiveTerm):
     A: key-rate PV01s (IE01s) per unit, L: the liabilities', both scaled by the liabilities'
     total PV01 (IE01); h = ``hedge_ratio`` for rates and ``inflation_hedge_ratio`` (default
     the same) for inflation. ``risks`` chooses rates, inflation or both; ``weights`` maps
-    key tenors to weights (default 1). Convex. YAML: ``key_rate_mismatch``. Reported as
-    the root-mean-square gap, money per bp.
+    key tenors to weights (default 1); ``basis`` names the hedging basis L is measured on
+    (default the funding basis). Convex. YAML: ``key_rate_mismatch``. Reported as the
+    root-mean-square gap, money per bp.
     """
 
     kind: ClassVar[str] = "key_rate_mismatch"
@@ -96,6 +98,7 @@ class KeyRateMismatch(ObjectiveTerm):
     weights: Annotated[Mapping[Real, Real], Need("a mapping of numbers to numbers")] = field(
         default_factory=dict
     )
+    basis: Basis = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -111,11 +114,12 @@ class KeyRateMismatch(ObjectiveTerm):
         state's).
         """
         values = {}
+        basis = checked_basis(self, data)
         for risk in self.risks:
             measure = _risk(risk)
             weight = np.sqrt(data.money_ratio) * getattr(data.scales, measure)
             weight /= getattr(data.now, measure)
-            values[risk] = weight * self._ratio(risk) * data.liability_keys(measure)
+            values[risk] = weight * self._ratio(risk) * data.liability_keys(measure, basis)
             values[f"{risk}_keys"] = weight * data.key_matrix(measure)
         return values
 
@@ -268,3 +272,12 @@ class Turnover(TradedAmount, MeasureObjective):
 
 def _risk(name: str) -> str:
     return "pv01" if name == "rates" else "ie01"
+
+
+def checked_basis(term: Any, data: Scaled) -> str | None:
+    """The term's ``basis``, checked to be one of the liabilities' hedging bases."""
+    names = list(data.data.liability_bases.index)
+    term.check(
+        "basis", f"a hedging basis of the liabilities, one of {names}", term.basis in [None, *names]
+    )
+    return term.basis

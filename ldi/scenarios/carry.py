@@ -61,7 +61,7 @@ from ldi.errors import DataError
 from ldi.instruments import FloatingLeg, Instrument, Valuation
 from ldi.liabilities import Liabilities
 from ldi.risk.shifts import moved_rates
-from ldi.scenarios.scenario import MoveSet
+from ldi.scenarios.scenario import MoveSet, added
 from ldi.typing import FloatArray, IntArray
 from ldi.units import BP, Compounding
 from ldi.validation import tenor_vector
@@ -175,15 +175,8 @@ class _Points:
     beta: FloatArray
     groups: list[tuple[RateCurve, IntArray]]
 
-    def discount(
-        self, nominal: FloatArray, credit: FloatArray, slope: bool = False
-    ) -> tuple[FloatArray, FloatArray | None]:
-        """DF (S, points) on the paths, and ∂DF/∂rate when ``slope``."""
-        discount, *slopes = self.derivatives(nominal, credit, 1 + slope)
-        return discount, slopes[0] if slopes else None
-
     def derivatives(
-        self, nominal: FloatArray, credit: FloatArray, order: int, stress: "_Stress | None" = None
+        self, nominal: FloatArray, credit: FloatArray, order: int, stress: "_Apart | None" = None
     ) -> list[FloatArray]:
         """DF and, up to ``order`` − 1, its first and second derivatives in the rate.
 
@@ -204,15 +197,17 @@ class _Points:
 
 
 @dataclass(frozen=True, eq=False)
-class _Stress:
-    """An instantaneous move at a year-end: (S, K) zero-rate moves at the knots, per curve.
+class _Apart:
+    """Moves on top of a path's nominal state: (S, K) zero-rate moves at the knots, per curve.
 
-    ``nominal`` moves every curve; ``curves`` adds, by curve object id, the move of that
-    curve against the others (``MoveSet.curve_moves``); rows marked by ``in_yield`` move
-    each rate as a bond yield quoted in ``quote`` would (``ldi.risk.shifts.moved_rates``).
+    ``nominal`` moves every curve (an instantaneous stress, ``Ledger.revalue``); ``curves``
+    adds, by curve object id, the move of that curve against the others (the path's bonds
+    against swaps so far, and a stress's ``MoveSet.curve_moves``); rows marked by
+    ``in_yield`` move each rate as a bond yield quoted in ``quote`` would
+    (``ldi.risk.shifts.moved_rates``).
     """
 
-    nominal: FloatArray
+    nominal: FloatArray | float
     curves: dict[int, FloatArray]
     in_yield: FloatArray | None
     quote: Compounding
@@ -221,7 +216,10 @@ class _Stress:
         self, rates: FloatArray, curve: RateCurve, weights: FloatArray, tau: FloatArray
     ) -> FloatArray:
         """The rates (S, points) of points on ``curve`` after the move."""
-        move = _product(self.nominal + self.curves.get(id(curve), 0.0), weights)
+        knots = self.nominal + self.curves.get(id(curve), 0.0)
+        if np.ndim(knots) == 0:  # moves of other curves only
+            return rates
+        move = _product(knots, weights)
         return moved_rates(rates, move, tau, curve.compounding, self.quote, self.in_yield)
 
 
@@ -337,7 +335,8 @@ class _Path:
     breakeven: FloatArray
     credit: FloatArray  # (S,)
     uplift: list[FloatArray]  # per index: realised uplift at year-ends 0..y, (S, y + 1)
-    stress: _Stress | None = None  # an instantaneous move on top (Ledger.revalue)
+    bond_swap: FloatArray | None = None  # (S, K) bonds against swaps so far; None: none
+    stress: _Apart | None = None  # an instantaneous move on top (Ledger.revalue)
 
 
 @dataclass(frozen=True, eq=False)
@@ -497,6 +496,7 @@ class Ledger:
                 before.breakeven + move.breakeven,
                 before.credit + move.credit_spread,
                 self._realise(year, before, move, knots),
+                added(before.bond_swap, move.bond_swap),
             )
             yield self._year_end(year, before, path, move, knots, risk)
 
@@ -556,7 +556,9 @@ class Ledger:
         key_ie01 = np.zeros((count, rows, keys))
         curvature = np.zeros((count, rows))
         if plan.alive.size:
-            discount, slope, second = plan.points.derivatives(path.nominal, path.credit, 3)
+            discount, slope, second = plan.points.derivatives(
+                path.nominal, path.credit, 3, self._apart(path)
+            )
             amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
             linked = plan.linked
             real = flows.real[plan.alive][linked.columns]
@@ -576,7 +578,7 @@ class Ledger:
             np.zeros(count),
             np.zeros(count),
         )
-        ahead = _Path(path.nominal, path.breakeven, path.credit, [])
+        ahead = _Path(path.nominal, path.breakeven, path.credit, [], path.bond_swap)
         ahead.uplift.extend(self._realise(year + 1, path, still, knots))
         following = self._year_end(year + 1, path, ahead, still, knots, False)
         return Standing(end.value, key_pv01, key_ie01, curvature, following.money - end.value)
@@ -598,6 +600,9 @@ class Ledger:
             _product(state.breakeven[path : path + 1], here) + _product(moves.breakeven, there),
             state.credit[path] + moves.credit_spread,
             [np.repeat(history[path : path + 1], count, axis=0) for history in state.uplift],
+            None
+            if state.bond_swap is None
+            else np.repeat(_product(state.bond_swap[path : path + 1], here), count, axis=0),
             self._stress(moves, there),
         )
         value, _, _ = self._remaining(year, shocked, knots, risk=False)
@@ -609,18 +614,45 @@ class Ledger:
             value += settled * (1.0 + stated) * (1.0 + self._returns(moves, growth))
         return value
 
-    def _stress(self, moves: MoveSet, there: FloatArray) -> _Stress:
+    def _stress(self, moves: MoveSet, there: FloatArray) -> _Apart:
         """``moves`` at the knots of ``there`` (their tent weights), per curve of the ledger."""
         curves = {}
-        for curve in {id(c): c for c in self._table.curves}.values():
-            name = self.market.name_of(curve)
-            if curve is self.liabilities.discount_curve:
-                name = self.liabilities.curve
+        for curve_id, name in self._curve_names.items():
             extra = moves.curve_moves(self.market, name)
             if extra is not None:
-                curves[id(curve)] = _product(extra, there)
+                curves[curve_id] = _product(extra, there)
         nominal = _product(moves.nominal, there)
-        return _Stress(nominal, curves, moves.in_yield, self.market.yield_compounding)
+        return _Apart(nominal, curves, moves.in_yield, self.market.yield_compounding)
+
+    @cached_property
+    def _curve_names(self) -> dict[int, str | None]:
+        """The market name of each discount curve the ledger uses, by object id.
+
+        The market's curves, the table's (a curve no market holds has no name) and the
+        liabilities' basis, a shifted copy of the curve it names (``curve``).
+        """
+        names: dict[int, str | None] = {id(curve): None for curve in self._table.curves}
+        names |= {id(curve): name for name, curve in self.market.curves.items()}
+        names[id(self.liabilities.discount_curve)] = self.liabilities.curve
+        return names
+
+    def _apart(self, path: _Path) -> _Apart | None:
+        """What moves the path's curves apart: its bonds against swaps so far, and its stress.
+
+        Each curve moves by ``Market.bond_swap_weight`` x the path's bond_swap.
+        """
+        curves = {}
+        if path.bond_swap is not None:
+            for curve_id, name in self._curve_names.items():
+                weight = self.market.bond_swap_weight(name)
+                if weight:
+                    curves[curve_id] = weight * path.bond_swap
+        stress = path.stress
+        if stress is None:
+            return _Apart(0.0, curves, None, self.market.yield_compounding) if curves else None
+        for curve_id, move in stress.curves.items():
+            curves[curve_id] = curves.get(curve_id, 0.0) + move
+        return _Apart(stress.nominal, curves, stress.in_yield, stress.quote)
 
     @cached_property
     def rows_with_flows(self) -> FloatArray:
@@ -884,7 +916,7 @@ class Ledger:
                 (zero.copy() if risk else None),
             )
         discount, *slopes = plan.points.derivatives(
-            path.nominal, path.credit, 1 + risk, path.stress
+            path.nominal, path.credit, 1 + risk, self._apart(path)
         )
         slope = slopes[0] if slopes else None
         amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
@@ -918,7 +950,7 @@ class Ledger:
         plan = self._within_plan(year, knots)
         flows = self._table.flows
         count, rows = after.credit.size, len(self.rows)
-        discount, _ = plan.points.discount(before.nominal, before.credit)
+        discount = plan.points.derivatives(before.nominal, before.credit, 1, self._apart(before))[0]
         due = plan.due.size
         one_year = discount[:, due]
         money = np.zeros((count, rows))

@@ -13,6 +13,9 @@ A scenario file (CSV, or Parquet through pyarrow; the suffix ``.csv``, ``.parque
   (``nominal_1``, ``nominal_10``, ``nominal_0.5``); at least one;
 - ``breakeven_<tenor>`` (optional): breakeven inflation levels (decimals);
 - ``credit_spread`` (optional): a credit spread level (decimal);
+- ``bond_swap`` (optional): government bond yields less swap rates (decimal), one level for
+  every tenor; its moves move the swap curve against the bond curve
+  (``ldi.scenarios.Move.bond_swap``);
 - ``growth`` (optional): the total return (decimal, above -1) of every growth asset over
   the year ending at ``year``, its expected return included; ignored (it may be empty) at
   year 0;
@@ -27,7 +30,8 @@ a problem's curves: the year-y annual move is level(y) - level(y-1). The knots o
 are the union of the nominal and breakeven tenors; a curve quoted at fewer tenors is
 interpolated onto the union linearly, flat outside its tenors (``tent_weights``, the way
 every move is read). No breakeven columns: zero breakeven moves; no ``credit_spread``: zero
-widening; no ``growth``: growth returns of 0.
+widening; no ``bond_swap``: bonds and swaps move together; no ``growth``: growth returns
+of 0.
 
 A file's scenarios are fixed: ``ScenarioFile.annual_moves(count, seed, years)`` has the
 signature of ``ScenarioModel.annual_moves`` and returns every scenario of the file whatever
@@ -64,8 +68,12 @@ from ldi.validation import MAX_YEARS, date_slip, plain
 
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 ALLOWED = (
-    "scenario, year, nominal_<tenor>, breakeven_<tenor>, credit_spread, growth, "
+    "scenario, year, nominal_<tenor>, breakeven_<tenor>, credit_spread, bond_swap, growth, "
     "return_<instrument id>"
+)
+E_BOND_SWAP_SHAPE = (
+    "moves[{year}].bond_swap: differs by tenor; expected one move for every tenor, as the "
+    "file holds one bond_swap level a year"
 )
 
 E_SUFFIX = "{file}: unsupported file type {suffix!r}; expected .csv, .parquet or .pq"
@@ -150,12 +158,14 @@ class _Layout(NamedTuple):
     credit: str | None
     growth: str | None
     returns: list[tuple[str, str]]  # (instrument id, column)
+    bond_swap: str | None = None
 
     @property
     def levels(self) -> list[str]:
         """Columns of levels: checked on every row."""
         curves = [c for _, c in self.nominal] + [c for _, c in self.breakeven]
-        return curves + ([self.credit] if self.credit else [])
+        spreads = [c for c in (self.credit, self.bond_swap) if c]
+        return curves + spreads
 
     @property
     def flows(self) -> list[str]:
@@ -323,6 +333,8 @@ def scenario_frame(
         for k, tenor in enumerate(knots):
             columns[f"{family}_{_label(tenor)}"] = levels[:, :, k].reshape(-1)
     columns["credit_spread"] = credit.reshape(-1)
+    if any(m.bond_swap is not None for m in moves):
+        columns["bond_swap"] = _bond_swap_levels(moves).reshape(-1)
     columns["growth"] = _flows(np.stack([m.growth for m in moves], axis=1))
     for name in sorted({n for m in moves for n in m.returns}):
         nan = np.full(count, np.nan)
@@ -458,6 +470,7 @@ def _parse(frame: pd.DataFrame, path: object) -> ScenarioFile:
     )
     zeros = np.zeros((count, last))
     credit = np.diff(block([layout.credit])[:, :, 0], axis=1) if layout.credit else zeros
+    basis = np.diff(block([layout.bond_swap])[:, :, 0], axis=1) if layout.bond_swap else None
     growth = block([layout.growth])[:, 1:, 0] if layout.growth else zeros
     returns = {i: block([c])[:, 1:, 0] for i, c in layout.returns}
     moves = tuple(
@@ -469,6 +482,7 @@ def _parse(frame: pd.DataFrame, path: object) -> ScenarioFile:
             growth=np.ascontiguousarray(growth[:, y]),
             returns={i: np.ascontiguousarray(r[:, y]) for i, r in returns.items()},
             total_returns=True,
+            bond_swap=None if basis is None else np.repeat(basis[:, y, None], knots.size, 1),
         )
         for y in range(last)
     )
@@ -486,7 +500,7 @@ def _layout(names: list[str], path: object) -> _Layout:
     returns, unknown = [], []
     for name in names:
         family, _, rest = name.partition("_")
-        if name in ("scenario", "year", "credit_spread", "growth"):
+        if name in ("scenario", "year", "credit_spread", "bond_swap", "growth"):
             continue
         if family in curves and rest:
             curves[family].append((_tenor(family, rest, name, curves[family], path), name))
@@ -502,6 +516,7 @@ def _layout(names: list[str], path: object) -> _Layout:
         credit="credit_spread" if "credit_spread" in names else None,
         growth="growth" if "growth" in names else None,
         returns=sorted(returns),
+        bond_swap="bond_swap" if "bond_swap" in names else None,
     )
 
 
@@ -650,8 +665,9 @@ def _check_levels(
     years: np.ndarray,
     path: object,
 ) -> None:
-    """Rate levels (nominal, breakeven) in ``PATH_RATE``, the credit spread in ``PATH_SPREAD``."""
-    ranges = [PATH_SPREAD if column == layout.credit else PATH_RATE for column in layout.levels]
+    """Rate levels (nominal, breakeven) in ``PATH_RATE``, the spreads in ``PATH_SPREAD``."""
+    spreads = (layout.credit, layout.bond_swap)
+    ranges = [PATH_SPREAD if column in spreads else PATH_RATE for column in layout.levels]
     bad = np.argwhere(~np.column_stack([r.holds(levels[:, k]) for k, r in enumerate(ranges)]))
     if bad.size:
         i, k = (int(v) for v in bad[0])
@@ -708,6 +724,17 @@ def _levels(start: FloatArray, moves: FloatArray) -> FloatArray:
     return np.concatenate([start[:, None, :], start[:, None, :] + np.cumsum(moves, axis=1)], 1)
 
 
+def _bond_swap_levels(moves: Sequence[MoveSet]) -> FloatArray:
+    """(S, Y + 1) bond_swap levels from 0: one move a year, the same at every tenor."""
+    annual = []
+    for y, move in enumerate(moves):
+        basis = np.zeros((move.count, 1)) if move.bond_swap is None else move.bond_swap
+        if np.any(basis != basis[:, :1]):
+            raise DataError(E_BOND_SWAP_SHAPE.format(year=y))
+        annual.append(basis[:, :1])
+    return _levels(np.zeros((moves[0].count, 1)), np.stack(annual, axis=1))[:, :, 0]
+
+
 def _flows(annual: FloatArray) -> FloatArray:
     """(S, Y) returns as a column of (S x (Y + 1)) rows, NaN (empty) at year 0."""
     count = annual.shape[0]
@@ -717,6 +744,8 @@ def _flows(annual: FloatArray) -> FloatArray:
 def _frozen(move: MoveSet) -> MoveSet:
     """``move`` with read-only arrays (its own copies: see ``_copy``)."""
     arrays = [move.knots, move.nominal, move.breakeven, move.credit_spread, move.growth]
+    if move.bond_swap is not None:
+        arrays.append(move.bond_swap)
     for array in [*arrays, *move.returns.values()]:
         array.setflags(write=False)
     object.__setattr__(move, "returns", MappingProxyType(dict(move.returns)))
@@ -733,4 +762,5 @@ def _copy(move: MoveSet) -> MoveSet:
         growth=np.array(move.growth, dtype=float),
         returns={i: np.array(r, dtype=float) for i, r in move.returns.items()},
         total_returns=move.total_returns,
+        bond_swap=None if move.bond_swap is None else np.array(move.bond_swap, dtype=float),
     )

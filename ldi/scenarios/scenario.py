@@ -245,6 +245,13 @@ class MoveSet:
         )
 
 
+def added(a: FloatArray | None, b: FloatArray | None) -> FloatArray | None:
+    """The sum of two moves, either of which may be absent (None: no move)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return a + b
+
+
 def _check_return(value: float, where: str) -> None:
     if not (is_finite_number(value) and value > -1.0):
         raise DataError(E_RETURN.format(where=where, value=value))

@@ -68,7 +68,7 @@ import pandas as pd
 from ldi.errors import DataError
 from ldi.plausible import E_RANGE, PATH_RATE, YEARS
 from ldi.risk.factors import FACTORS, RiskModel
-from ldi.scenarios.scenario import MoveSet
+from ldi.scenarios.scenario import MoveSet, added
 from ldi.scheduling.dates import E_DATE, ISO_FORM, parse_date, shown
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
@@ -81,9 +81,10 @@ E_COUNT = "count: got {value!r}; expected a positive whole number of scenarios"
 E_YEARS = "years: got {value!r}; expected a positive whole number of years"
 E_NUMBER = "{where}: got {value!r}; expected a finite number"
 E_SPEED = "{where}: got {value!r}; expected a speed >= 0 a year (0: no mean reversion)"
-# The factors the scenario model draws; bonds against swaps (bond_swap) is not among them
-# yet, so simulated years move every nominal curve together.
+# The factors the scenario model draws jointly; bonds against swaps (bond_swap) is drawn
+# given them from a stream of its own (BASIS_STREAM), so a seed's other draws keep their values.
 SIMULATED = ("rates", "inflation", "credit", "growth")
+BASIS_STREAM = 1
 E_REVERSION_FACTORS = (
     "MeanReversion.{name}: got {got} values for {factors} curve factors; "
     "expected one per curve factor, in the curve's order"
@@ -503,6 +504,7 @@ class ScenarioModel:
             raise DataError(E_YEARS.format(value=years))
         count, years = int(count), int(years)
         generator = np.random.default_rng(seed)
+        basis = np.random.default_rng([seed, BASIS_STREAM])
         curve = self.curve_factors
         factors = curve.volatility_bp.size
         ids = list(self.growth_volatility)
@@ -514,12 +516,14 @@ class ScenarioModel:
         for _ in range(years):
             scores, inflation, spread, market = self._annual(generator, count, curve)
             idiosyncratic = generator.standard_normal((len(ids), count))
+            bond_swap = self._bond_swap(basis, curve, scores[:, 0], inflation, spread, market)
             if self.innovations is Innovations.STUDENT_T:
                 nu = self.degrees_of_freedom
                 scale = np.sqrt((nu - 2.0) / generator.chisquare(nu, count))
                 scores, inflation = scores * scale[:, None], inflation * scale
                 spread, market = spread * scale, market * scale
                 idiosyncratic = idiosyncratic * scale[None, :]
+                bond_swap = bond_swap * scale
             if self.dynamics is Dynamics.MEAN_REVERTING:
                 step = np.column_stack([scores, inflation, spread]) + pull * (long_run - state)
                 state = state + step
@@ -534,9 +538,37 @@ class ScenarioModel:
                     credit_spread=spread * BP,
                     growth=market,
                     returns={i: returns[k] for k, i in enumerate(ids)},
+                    bond_swap=(
+                        np.repeat(bond_swap[:, None] * BP, curve.tenors.size, axis=1)
+                        if np.any(bond_swap)
+                        else None
+                    ),
                 )
             )
         return moves
+
+    def _bond_swap(
+        self, basis: np.random.Generator, curve: CurveFactors, *factors: FloatArray
+    ) -> FloatArray:
+        """Bonds against swaps (bp, parallel): normal given the year's other factor draws.
+
+        b = cᵀ Σ⁺ o + √(σ² − cᵀ Σ⁺ c) ε, with o the level, breakeven, credit and growth
+        draws, Σ their covariance, c their covariances with b and ε from ``basis``, a stream
+        of its own, so adding the factor leaves every other draw of a seed as it was.
+        """
+        risk = self.risk
+        volatility = dict(risk.volatility)
+        volatility["rates"] = float(curve.volatility_bp[0])
+        names = (*SIMULATED, "bond_swap")
+        vol = np.array([volatility[f] for f in names])
+        rows = [FACTORS.index(f) for f in names]
+        covariance = vol[:, None] * risk.correlation_matrix[np.ix_(rows, rows)] * vol[None, :]
+        given, cross = covariance[:-1, :-1], covariance[:-1, -1]
+        weights = np.linalg.pinv(given) @ cross
+        residual = float(np.sqrt(max(covariance[-1, -1] - cross @ weights, 0.0)))
+        count = factors[0].size
+        noise = basis.standard_normal(count)
+        return np.column_stack(factors) @ weights + residual * noise
 
     def _annual(
         self, generator: np.random.Generator, count: int, curve: CurveFactors
@@ -573,6 +605,7 @@ def cumulated(annual: list[MoveSet]) -> list[MoveSet]:
                     i: (1.0 + last.returns[i]) * (1.0 + r) - 1.0 for i, r in move.returns.items()
                 },
                 total_returns=move.total_returns,
+                bond_swap=added(last.bond_swap, move.bond_swap),
             )
         sets.append(move)
     return sets

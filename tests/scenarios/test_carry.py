@@ -473,6 +473,34 @@ def test_a_stress_at_a_year_end_moves_curves_apart_and_in_bond_yield_units():
                     assert values[row, column] == pytest.approx(expected, rel=RTOL), (row, name)
 
 
+def test_paths_move_bonds_against_swaps_year_by_year():
+    """Strips on gilts and on SONIA (the swap curve) as the paths' bonds-against-swaps move.
+
+    Reference: on flat annual curves a unit of a strip paying at 9 is worth
+    (1 + R_c)^9 (1 + z)^-(9 - y) at year-end y, with z = R_c + Δ_y on gilts and
+    R_c + Δ_y − b_y on SONIA (Δ_y, b_y: the path's level and bonds-against-swaps moves so
+    far, read from the simulated sets); RTOL.
+    """
+    rates = {"gilts": R, "sonia": R - 0.004}
+    curves = {name: ZeroCurve.flat(rate) for name, rate in rates.items()}
+    market = Market(curves, nominal="gilts", swap="sonia")
+    instruments = [ZeroCouponBond(id=n, maturity=9.0, curve=n) for n in rates]
+    ledger = Ledger(instruments, market, Liabilities(Cashflows([1.0], [0.0]), curves["gilts"]))
+    volatility = {f: 0.0 for f in FACTORS} | {"rates": 90.0, "bond_swap": 20.0}
+    curve = CurveFactors(np.array([1.0, 50.0]), np.array([[1.0, 1.0]]), np.array([90.0]))
+    model = ScenarioModel(risk=RiskModel(volatility=volatility), curve=curve)
+    annual = model.annual_moves(5, 4, 3)
+    level = np.cumsum([m.nominal[:, 0] for m in annual], axis=0)
+    basis = np.cumsum([m.bond_swap[:, 0] for m in annual], axis=0)
+    assert np.all(np.abs(basis) > 0)
+    for end in ledger.walk(annual):
+        y = end.year
+        for column, name in enumerate(rates):
+            z = rates[name] + level[y - 1] - (basis[y - 1] if name == "sonia" else 0.0)
+            expected = (1 + rates[name]) ** 9 * (1 + z) ** -(9.0 - y)
+            np.testing.assert_allclose(end.value[:, column], expected, rtol=RTOL, err_msg=name)
+
+
 def test_a_scenario_files_total_returns_are_not_added_to_the_expected_return():
     market = flat_market()
     instruments = [ReturnSeeking(id="EQ", expected_return=0.07, volatility=0.18)]

@@ -33,6 +33,7 @@ from ldi.risk.factors import RiskModel
 from ldi.scenarios.external import (
     ALLOWED,
     E_BEYOND,
+    E_BOND_SWAP_SHAPE,
     E_CELL,
     E_COUNTS,
     E_EMPTY,
@@ -102,6 +103,9 @@ def assert_same_moves(got: list[MoveSet], want: list[MoveSet], tol: dict) -> Non
         np.testing.assert_array_equal(a.knots, b.knots)
         for field in ("nominal", "breakeven", "credit_spread", "growth"):
             np.testing.assert_allclose(getattr(a, field), getattr(b, field), **tol)
+        assert (a.bond_swap is None) == (b.bond_swap is None)
+        if a.bond_swap is not None:
+            np.testing.assert_allclose(a.bond_swap, b.bond_swap, **tol)
         assert sorted(a.returns) == sorted(b.returns)
         for name in a.returns:
             np.testing.assert_allclose(a.returns[name], b.returns[name], **tol)
@@ -268,6 +272,25 @@ def test_written_levels_are_the_start_plus_cumulative_moves():
     growth = frame["growth"].to_numpy().reshape(3, 3)
     assert np.all(np.isnan(growth[:, 0]))
     np.testing.assert_array_equal(growth[:, 1:], np.column_stack([m.growth for m in moves]))
+
+
+def test_bonds_against_swaps_are_one_level_a_year_from_zero(tmp_path):
+    """The simulated moves' bond_swap (the same at every tenor) as a ``bond_swap`` column.
+
+    Levels from 0, moves read back as their differences at every knot (1e-15 absolute).
+    """
+    moves = simulated(count=3, years=2)
+    frame = scenario_frame(moves, 0.04)
+    levels = frame["bond_swap"].to_numpy().reshape(3, 3)
+    annual = np.column_stack([np.zeros(3), *(m.bond_swap[:, 0] for m in moves)])
+    np.testing.assert_allclose(levels, np.cumsum(annual, axis=1), **EXACT)
+    read = read_scenarios(write_scenarios(tmp_path / "b.csv", moves, 0.04)).moves
+    for got, want in zip(read, moves, strict=True):
+        np.testing.assert_allclose(got.bond_swap, want.bond_swap, rtol=0, atol=1e-15)
+    tilted = simulated(count=2, years=1)
+    tilted[0].bond_swap[:, 0] += 1e-4  # one tenor moved apart from the others
+    with raises(E_BOND_SWAP_SHAPE.format(year=0)):
+        scenario_frame(tilted, 0.04)
 
 
 def test_moves_on_different_knots_are_written_on_their_union(tmp_path):

@@ -26,7 +26,7 @@ from ldi.errors import DataError
 from ldi.scheduling.schedule import check_frequency
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP, Compounding
-from ldi.validation import enum_choice, is_finite_number
+from ldi.validation import MAX_YEARS, enum_choice, is_finite_number
 
 E_LLP = (
     "{where}.last_liquid_point: got {value!r}; expected a tenor among the inputs, at most "
@@ -38,9 +38,13 @@ E_NO_ALPHA = (
     "SmithWilsonCurve.alpha: no convergence speed from {low} to {high} brings the forward "
     "intensity at {point!r} years within {tolerance!r} of ln(1 + ufr); give alpha"
 )
+E_NOT_POSITIVE = (
+    "SmithWilsonCurve.ufr: got {value!r}; the fitted curve's discount factor is not positive "
+    "at {t:g} years; expected a UFR nearer the inputs' forward rates, such as 0.033"
+)
 E_FORWARD_START = (
     "ConstantForwardCurve.forward_start: got {value!r}; expected a time above 0 and below "
-    "last_liquid_point ({llp!r})"
+    "last_liquid_point ({llp!r}); forward_start is 30 unless given"
 )
 
 ALPHA_MIN = 0.05  # EIOPA's lower bound for the convergence speed
@@ -159,6 +163,18 @@ class SmithWilsonCurve(_InputBumps, RateCurve):
         alpha = self._fitted_alpha() if self.alpha is None else float(self.alpha)
         object.__setattr__(self, "_alpha", alpha)
         object.__setattr__(self, "_weights", self._fit(alpha))
+        self._check_positive()
+
+    def _check_positive(self) -> None:
+        """Refuse a fit whose discount factor reaches 0 within MAX_YEARS (a UFR far off)."""
+        grid = np.arange(0.25, MAX_YEARS + 0.25, 0.25)
+        price = (
+            np.exp(-self._omega * grid)
+            + wilson(grid, self._dates, self._alpha, self._omega) @ self._weights
+        )
+        bad = np.flatnonzero(~(price > 0))
+        if bad.size:
+            raise DataError(E_NOT_POSITIVE.format(value=self.ufr, t=float(grid[bad[0]])))
 
     @property
     def convergence_speed(self) -> float:

@@ -209,7 +209,7 @@ class SmithWilsonCurveSpec(TermStructureSpec):
     """
 
     kind: Literal["smith_wilson"]
-    ufr: Rate
+    ufr: Annotated[Rate, Field(ge=0)]
     last_liquid_point: Time | None = None
     alpha: Annotated[Number, Field(gt=0)] | None = None
     inputs: QuoteKind = QuoteKind.ZERO

@@ -129,9 +129,14 @@ class RiskReport:
     def curves(self) -> pd.DataFrame:
         """PV01 (IE01 for breakevens) by curve of the liabilities and assets, and the gap.
 
-        A curve built on another is labelled as its spread, e.g. ``sonia - gilts``.
+        A curve built on another is labelled as its spread, e.g. ``sonia - gilts``; curves
+        that no position or liability is valued on are left out.
         """
         table = self.sheet.curve_exposures()
+        carried = (table["liabilities"] != 0) | (table["assets"] != 0)
+        table = table[
+            carried
+        ].copy()  # a curve nothing is valued on (a hedging basis's) is left out
         labels = [f"{name} - {base}" if base else name for name, base in table["base"].items()]
         table["risk"] = table["risk"].str.upper()
         return table.drop(columns="base").set_axis(labels)

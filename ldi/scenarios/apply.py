@@ -137,11 +137,14 @@ class Revaluation:
         )
 
     def _stated(self, moves: MoveSet) -> FloatArray:
-        """Relative value changes (instruments x moves) from stated durations, first order."""
+        """Relative value changes (instruments x moves) from stated durations, first order.
+
+        Stated rate durations move with the market's bond curve, its own moves included.
+        """
         rates, inflation, spread = self._durations
         if not (np.any(rates) or np.any(inflation) or np.any(spread)):
             return np.zeros((len(self.ids), moves.count))
-        shifts = moves.shifts()
+        shifts = moves.shifts(0.0, moves.curve_moves(self.market, self.market.nominal))
         return (
             -rates[:, None] * shifts.nominal_at(np.abs(rates)).T
             + inflation[:, None] * shifts.breakeven_at(np.abs(inflation)).T

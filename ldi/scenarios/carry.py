@@ -703,13 +703,15 @@ class Ledger:
                 returns[:, row] = np.where(np.isnan(given), returns[:, row], given)
         return returns
 
-    @staticmethod
-    def _stated(move: MoveSet, durations: FloatArray) -> FloatArray:
-        """First-order relative change (S, rows) of settled values from stated durations."""
+    def _stated(self, move: MoveSet, durations: FloatArray) -> FloatArray:
+        """First-order relative change (S, rows) of settled values from stated durations.
+
+        Stated rate durations move with the market's bond curve, its own moves included.
+        """
         rates, inflation, spread = durations
         if not (np.any(rates) or np.any(inflation) or np.any(spread)):
             return np.zeros((move.count, rates.size))
-        shifts = move.shifts()
+        shifts = move.shifts(0.0, move.curve_moves(self.market, self.market.nominal))
         return (
             -rates[None, :] * shifts.nominal_at(np.abs(rates))
             + inflation[None, :] * shifts.breakeven_at(np.abs(inflation))

@@ -15,9 +15,10 @@ import pytest
 import smithwilson as sw
 from scipy.optimize import brentq
 
-from ldi import DataError
+from ldi import Cashflows, DataError, ZeroCurve
 from ldi.curves import DEFAULT_KEYS, par_rates
 from ldi.curves.ufr import ALPHA_MIN, ConstantForwardCurve, SmithWilsonCurve, wilson
+from ldi.risk.sensitivities import basis_exposures
 
 # The package builds its inverse with numpy.matrix, which numpy flags on every call.
 pytestmark = pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
@@ -460,6 +461,15 @@ def test_smith_wilson_errors_name_the_field_and_value(kwargs, message):
         SmithWilsonCurve(**args)
 
 
+def test_a_ufr_far_from_the_inputs_that_gives_no_positive_curve_is_named():
+    """The docs' example inputs with a UFR of 45%: the fit's P(t) is not positive at 8.25y."""
+    tenors = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50]
+    rates = [0.025, 0.0245, 0.0245, 0.025, 0.026, 0.027, 0.0285, 0.029, 0.0285, 0.0265]
+    message = f"{SW}.ufr: got 0.45; the fitted curve's discount factor is not positive at 8.25"
+    with pytest.raises(DataError, match=re.escape(message)):
+        SmithWilsonCurve(tenors, rates, ufr=0.45, last_liquid_point=30)
+
+
 def test_mismatched_and_bad_inputs_are_data_errors():
     with pytest.raises(DataError, match=re.escape(f"{SW}: 3 tenors but 2 rates")):
         SmithWilsonCurve([1, 2, 3], [0.01, 0.02], 0.033)
@@ -487,3 +497,38 @@ def test_constant_forward_errors_name_the_field_and_value(kwargs, message):
     args = {"tenors": EUR_TENORS, "rates": EUR_RATES, **kwargs}
     with pytest.raises(DataError, match=re.escape(message)):
         ConstantForwardCurve(**args)
+
+
+DOC_TENORS = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50]  # docs/conventions.md, the example inputs
+DOC_RATES = [0.025, 0.0245, 0.0245, 0.025, 0.026, 0.027, 0.0285, 0.029, 0.0285, 0.0265]
+
+
+@pytest.mark.parametrize(
+    ("llp", "alpha", "refitted", "held", "hump"),
+    [(20, 0.080, 0.70, 0.73, 0.85), (30, 0.096, 0.83, 0.84, 0.96)],
+)
+def test_the_documented_regulatory_pv01_table(llp, alpha, refitted, held, hump):
+    """docs/conventions.md's table of PV01 on a regulatory basis over the market basis.
+
+    A regression guard of the printed figures (to their two decimals, ±0.005); the PV01s
+    themselves are checked against the smithwilson package above.
+    """
+    market = ZeroCurve(DOC_TENORS, DOC_RATES)
+    level = Cashflows(np.arange(1.0, 61.0), np.ones(60))
+    t = np.arange(1.0, 61.0)
+    humped = Cashflows(t, np.exp(-0.5 * ((t - 25.0) / 10.0) ** 2))
+    fitted = SmithWilsonCurve(DOC_TENORS, DOC_RATES, ufr=0.033, last_liquid_point=llp)
+    fixed = SmithWilsonCurve(
+        DOC_TENORS, DOC_RATES, ufr=0.033, last_liquid_point=llp, alpha=fitted.convergence_speed
+    )
+
+    def ratio(curve, flows):
+        return basis_exposures(flows, curve)["pv01"] / basis_exposures(flows, market)["pv01"]
+
+    assert fitted.convergence_speed == pytest.approx(alpha, abs=0.0005)
+    assert ratio(fitted, level) == pytest.approx(refitted, abs=0.005)
+    assert ratio(fixed, level) == pytest.approx(held, abs=0.005)
+    assert ratio(fitted, humped) == pytest.approx(hump, abs=0.005)
+    dnb = ConstantForwardCurve(DOC_TENORS, DOC_RATES)
+    assert ratio(dnb, level) == pytest.approx(1.00, abs=0.005)
+    assert dnb.ultimate_forward == pytest.approx(0.0235, abs=0.00005)

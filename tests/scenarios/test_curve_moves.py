@@ -8,7 +8,7 @@ straight from the value ratio; tolerances 1e-12 relative (a few rounding steps).
 import numpy as np
 import pytest
 
-from ldi import Cashflows, Market, ZeroCouponBond, ZeroCurve
+from ldi import Cashflows, Market, ReturnSeeking, ZeroCouponBond, ZeroCurve
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError
 from ldi.liabilities import Liabilities
@@ -130,3 +130,21 @@ def test_a_yield_move_is_a_move_of_the_semiannual_yield(compounding):
         # zero-rate shock falls short of the yield-quoted one by about 2% of the price fall.
         short = (before - in_zero) / (before - in_yield)
         assert short == pytest.approx(0.98, abs=0.005)
+
+
+def test_stated_rate_durations_move_with_the_bond_curve_and_its_own_moves():
+    """A growth asset with a stated rates duration of 10: first order on the bond curve.
+
+    Reference: 1 − 10 × the bond curve's move (gilts here), exact; the risk report puts its
+    PV01 on the gilt curve (and what is built on it), so the stresses agree with it.
+    """
+    asset = ReturnSeeking(id="PROPERTY", expected_return=0.05, volatility=0.1, rates_duration=10)
+    m = market({"sonia": "gilts"})
+    moves = [
+        Move.of(curves_bp={"gilts": 30}),
+        Move.of(curves_bp={"sonia": 30}),
+        Move.of(nominal_bp=30, bond_swap_bp=30),
+        Move.of(nominal_bp=30),
+    ]
+    values = Revaluation([asset], m).values(moves)[0]
+    np.testing.assert_allclose(values, [0.97, 1.0, 0.97, 0.97], rtol=RTOL)

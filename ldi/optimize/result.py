@@ -337,8 +337,8 @@ def headline(
 ) -> dict[str, float]:
     """Funding ratio and the rates and inflation hedge ratios of one column of exposures.
 
-    With ``bases`` (the liabilities' exposures by hedging basis), ``rates@<basis>`` is the
-    rates hedge ratio on each basis other than the funding one.
+    With ``bases`` (the liabilities' exposures by hedging basis), ``rates@<basis>`` and
+    ``inflation@<basis>`` are the hedge ratios on each basis other than the funding one.
     """
 
     def ratio(measure: str, owed: float) -> float:
@@ -353,20 +353,28 @@ def headline(
     for basis, row in (bases if bases is not None else pd.DataFrame()).iterrows():
         if basis != FUNDING:
             ratios[f"rates@{basis}"] = ratio("pv01", row["pv01"])
+            ratios[f"inflation@{basis}"] = ratio("ie01", row["ie01"])
     return ratios
 
 
 def bucket_table(scaled: Scaled, table: pd.DataFrame) -> pd.DataFrame:
-    """Rates and inflation hedge ratios per key tenor."""
+    """Rates and inflation hedge ratios per key tenor; ``rates@<basis>`` on each hedging basis.
+
+    On a basis the liabilities' key-rate PV01s are those of ``ModelData.liability_bases``
+    (NaN where they are 0), the assets' the same on every basis.
+    """
     data = scaled.data
     ratio = table["hedge_ratio"]
-    return pd.DataFrame(
-        {
-            "rates": ratio[data.key_columns("pv01")].to_numpy(),
-            "inflation": ratio[data.key_columns("ie01")].to_numpy(),
-        },
-        index=pd.Index(data.keys, name="key"),
-    )
+    keys = data.key_columns("pv01")
+    columns = {
+        "rates": ratio[keys].to_numpy(),
+        "inflation": ratio[data.key_columns("ie01")].to_numpy(),
+    }
+    assets = table.loc[keys, "assets"]
+    for basis, owed in data.liability_bases.iterrows():
+        if basis != FUNDING:
+            columns[f"rates@{basis}"] = _ratios(assets, owed[keys].astype(float)).to_numpy()
+    return pd.DataFrame(columns, index=pd.Index(data.keys, name="key"))
 
 
 def ledgers(model: "Any", z: np.ndarray, shadow: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -239,10 +239,16 @@ def objective_table(record: DecisionRecord) -> pd.DataFrame:
 
 
 def bucket_table(record: DecisionRecord) -> pd.DataFrame:
-    """Rates and inflation hedge ratios per key tenor (years)."""
+    """Rates and inflation hedge ratios per key tenor (years), and rates on each basis."""
     frame = rows_frame(record.buckets, "key")
     frame.index = [f"{k:g}y" for k in frame.index]
-    return frame.rename(columns=str.capitalize).rename_axis("Key")
+    return frame.rename(columns=_bucket_label).rename_axis("Key")
+
+
+def _bucket_label(column: str) -> str:
+    """``rates`` as "Rates", ``rates@sonia`` as "Rates (sonia)"."""
+    risk, _, basis = column.partition("@")
+    return f"{risk.capitalize()} ({basis})" if basis else risk.capitalize()
 
 
 def constraint_table(record: DecisionRecord) -> pd.DataFrame:

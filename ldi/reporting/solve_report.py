@@ -315,7 +315,8 @@ def headline_table(
     """Funding and hedge ratios, then the assets' value and the surplus, before and after.
 
     ``before`` and ``after`` hold ``funding_ratio``, ``rates`` and ``inflation`` (and
-    ``rates@<basis>`` for each hedging basis, shown after the funding basis); ``value``
+    ``rates@<basis>`` and ``inflation@<basis>`` for each hedging basis, each shown after
+    its funding-basis ratio); ``value``
     the PV row of the exposures (``assets_before``, ``assets``, ``liabilities``). The assets'
     value is what the positions cost (net of repo), so a cost-minimizing solve without a
     budget shows there what the matching portfolio needs.
@@ -329,6 +330,11 @@ def headline_table(
             if key.startswith("rates@")
         },
         "Inflation hedge": "inflation",
+        **{
+            f"Inflation hedge ({key.removeprefix('inflation@')})": key
+            for key in after
+            if key.startswith("inflation@")
+        },
     }
     rows = {
         label: [percent(_number(side.get(key))) for side in (before, after)]

@@ -456,7 +456,12 @@ def test_infeasible_json_has_the_diagnosis_and_no_positions(infeasible):
     assert data["status"] == "infeasible"
     assert data["objective_value"] is None
     assert all(value is None for value in data["positions"].values())
-    assert data["hedge_ratios"] == {"rates": None, "inflation": None, "rates@sonia": None}
+    assert data["hedge_ratios"] == {
+        "rates": None,
+        "inflation": None,
+        "rates@sonia": None,
+        "inflation@sonia": None,
+    }
     rows = {row["row"]: row for row in data["diagnosis"]["rows"]}
     assert {"leverage", "hedge_ratio[rates].min"} <= set(rows)
     assert rows["leverage"]["bound"] == LEVERAGE

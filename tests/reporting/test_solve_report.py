@@ -8,6 +8,7 @@ exposures and the file's bounds. Markdown tables are parsed back cell by cell; H
 checked for the escaping of names.
 """
 
+import dataclasses
 import functools
 import html
 import re
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 import ldi
+from ldi.balance_sheet import balance_sheet
 from ldi.reporting import SolveSummary
 from tests.io.edits import edited
 from tests.reference import DEFAULT_PROBLEM, PROBLEMS, ROLES, raw_problem, reference
@@ -28,6 +30,7 @@ LABELS = {
     "Rates hedge": "rates",
     "Rates hedge (sonia)": "rates@sonia",  # the default scheme's hedging basis
     "Inflation hedge": "inflation",
+    "Inflation hedge (sonia)": "inflation@sonia",
 }
 SOLVER_RTOL = 1e-7  # rows are met to ~1e-8 of the liabilities' PV by the interior-point solver
 BINDS = 1e-6  # a limit within this (relative) of its bound binds; others are >= 1e-2 away
@@ -451,3 +454,16 @@ def test_infeasible_summaries_show_the_diagnosis(infeasible, ref):
     assert "&lt;= 0.01" in page
     assert "<= 0.01" not in page
     assert "<h4>Allocation</h4>" not in page
+
+
+def test_buckets_carry_the_rates_hedge_on_each_hedging_basis(result):
+    """``rates@sonia`` per key: the solved positions' ratios on the SONIA basis.
+
+    Reference: the balance sheet of the solved positions (its basis ladders are checked
+    against independent valuations in tests/test_balance_sheet.py), 1e-9 relative.
+    """
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    held = result.positions[result.positions != 0]
+    sheet = balance_sheet(dataclasses.replace(problem, holdings=held))
+    expected = sheet.basis_buckets()["sonia"].to_numpy()
+    np.testing.assert_allclose(result.buckets["rates@sonia"].to_numpy(), expected, rtol=1e-9)

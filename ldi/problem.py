@@ -5,7 +5,7 @@ What to optimize (the objective and constraints) is the optimizer's: ``ldi.optim
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,12 @@ class Problem:
         if unknown:
             raise DataError(E_POSITIONS.format(ids=unknown, known=ids))
         return series.reindex(ids, fill_value=0.0).to_numpy(dtype=float)
+
+    def holding(self, positions: Mapping[str, float] | pd.Series) -> "Problem":
+        """The same problem with ``positions`` (ids checked) as its holdings, zeros left out."""
+        vector = self.position_vector(positions)
+        held = pd.Series(vector, index=pd.Index(list(self.instruments), name="id"), name="position")
+        return replace(self, holdings=held[held != 0])
 
     def collateral_model(self) -> CollateralModel:
         """Collateral available and needed per unit of each instrument, by full revaluation."""

@@ -110,7 +110,11 @@ def _validate(args: argparse.Namespace) -> int:
 def _risk(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
     _check_outputs(args, _inputs(args, problem))
-    return _emit(risk_report(problem, args.keys), args)
+    portfolio = None
+    if args.positions:
+        problem = problem.holding(read_positions(args.positions))
+        portfolio = f"optimized positions ({args.positions})"
+    return _emit(risk_report(problem, args.keys, portfolio), args)
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -382,6 +386,13 @@ def _parser() -> argparse.ArgumentParser:
         default=list(DEFAULT_KEYS),
         metavar="YEARS",
         help="key-rate tenors in years, positive and increasing (default: %(default)s)",
+    )
+    risk.add_argument(
+        "--positions",
+        type=_input_path,
+        metavar="RESULT.json",
+        help="report on the optimized positions of an 'ldi solve --json' result instead of "
+        "the current holdings",
     )
     risk.add_argument(
         "--json", type=_output_path, metavar="OUT.json", help="also write the report as JSON"

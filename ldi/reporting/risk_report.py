@@ -78,6 +78,7 @@ class RiskReport:
     valuation_date: str | None
     liability_basis: str
     sheet: BalanceSheet
+    portfolio: str | None = None
 
     @property
     def has_inflation(self) -> bool:
@@ -170,6 +171,7 @@ class RiskReport:
             ladder = ladder.drop(columns=[c for c in ladder if "ie01" in c or "inflation" in c])
         lines = [
             f"{self.name}: risk report ({self.currency}{date})",
+            *([f"Positions: {self.portfolio}"] if self.portfolio else []),
             f"Liability basis: {self.liability_basis}",
             "",
             *(f"{label:<16}{value:>16}   {note}".rstrip() for label, value, note in funding),
@@ -262,8 +264,13 @@ class RiskReport:
         }
 
 
-def risk_report(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> RiskReport:
-    """Value the problem's liabilities and holdings and arrange the result for reading."""
+def risk_report(
+    problem: Problem, keys: ArrayLike = DEFAULT_KEYS, portfolio: str | None = None
+) -> RiskReport:
+    """Value the problem's liabilities and holdings and arrange the result for reading.
+
+    ``portfolio`` says what the holdings are when they are not the file's own.
+    """
     date = problem.valuation_date
     return RiskReport(
         name=problem.name,
@@ -271,6 +278,7 @@ def risk_report(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> RiskReport:
         valuation_date=date.isoformat() if date else None,
         liability_basis=problem.liability_basis,
         sheet=balance_sheet(problem, keys),
+        portfolio=portfolio,
     )
 
 

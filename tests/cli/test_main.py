@@ -11,7 +11,7 @@ import os
 import pytest
 
 from ldi.cli import main
-from tests.reference import MONEY_RTOL, PROBLEMS, book_scale, reference
+from tests.reference import DEFAULT_PROBLEM, MONEY_RTOL, PROBLEMS, book_scale, reference
 from tests.reporting.test_risk_report import (
     assert_printed,
     funding_block,
@@ -157,3 +157,31 @@ def test_write_failure_exits_1_keeps_the_old_file_and_leaves_no_temporary(
     assert "disk full" in capsys.readouterr().err
     assert out_file.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["risk.json"]
+
+
+def test_risk_reports_a_solves_positions_with_their_hedge_ratios_on_every_basis(tmp_path, capsys):
+    """``ldi risk --positions``: the solve's own ratios, funding and SONIA, rates and inflation.
+
+    Reference: the result's hedge ratios (computed from the positions by the optimizer's
+    exposure tables), printed to the report's precision (0.1%).
+    """
+    result = tmp_path / "result.json"
+    assert main(["solve", str(DEFAULT_PROBLEM), "--json", str(result)]) == 0
+    capsys.readouterr()
+    ratios = json.loads(result.read_text())["hedge_ratios"]
+    assert main(["risk", str(DEFAULT_PROBLEM), "--positions", str(result)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == f"Positions: optimized positions ({result})"
+    rows = {cells[0]: cells for cells in map(str.split, out.splitlines()) if len(cells) == 6}
+    funding, sonia = rows["funding"], rows["sonia"]  # the "Hedge ratios by basis" table
+    assert funding[3] == f"{100 * ratios['rates']:.1f}"
+    assert funding[5] == f"{100 * ratios['inflation']:.1f}"
+    assert sonia[3] == f"{100 * ratios['rates@sonia']:.1f}"
+    assert sonia[5] == f"{100 * ratios['inflation@sonia']:.1f}"
+
+
+def test_risk_refuses_positions_of_unknown_instruments(tmp_path, capsys):
+    result = tmp_path / "result.json"
+    result.write_text(json.dumps({"status": "optimal", "positions": {"NOPE": 1.0}}))
+    assert main(["risk", str(DEFAULT_PROBLEM), "--positions", str(result)]) == 2
+    assert "unknown instrument ids ['NOPE']" in capsys.readouterr().err

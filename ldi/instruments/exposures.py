@@ -22,6 +22,7 @@ from ldi.risk.sensitivities import (
     exposures,
     inflation_key_rate_column,
     key_rate_column,
+    stream_columns,
 )
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
@@ -61,13 +62,10 @@ class InstrumentRisk:
 
 
 def exposure_columns(keys: FloatArray) -> list[str]:
-    """Columns of ``InstrumentRisk.exposures`` for key tenors ``keys``."""
-    return [
-        *SUMMARY_COLUMNS,
-        "cs01",
-        *(key_rate_column(k) for k in keys),
-        *(inflation_key_rate_column(k) for k in keys),
-    ]
+    """Columns of ``InstrumentRisk.exposures`` for key tenors ``keys``: a stream's, and cs01."""
+    columns = stream_columns(keys)
+    columns.insert(len(SUMMARY_COLUMNS), "cs01")
+    return columns
 
 
 def instrument_risk(
@@ -162,9 +160,7 @@ def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.
         )
         for members in groups.values()
     ]
-    columns = exposure_columns(keys)
-    columns.remove("cs01")
-    return pd.concat(parts) if parts else pd.DataFrame(columns=columns, dtype=float)
+    return pd.concat(parts) if parts else pd.DataFrame(columns=stream_columns(keys), dtype=float)
 
 
 def _add_stated(

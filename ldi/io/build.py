@@ -20,15 +20,15 @@ from ldi.cashflows.cashflows import Cashflows, without_past_flows
 from ldi.cashflows.indexation import Indexation
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
-from ldi.curves.market import E_CURVE, Market, lineage
+from ldi.curves.market import Market, lineage
 from ldi.curves.spread import DEFAULT_KEYS, RateSpread
 from ldi.curves.ufr import ConstantForwardCurve, SmithWilsonCurve
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
+from ldi.io.errors import check_curve_name, spec_error
 from ldi.io.errors import relocated as _relocated
-from ldi.io.errors import spec_error
 from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
     NOMINAL_KINDS,
@@ -246,7 +246,7 @@ def _curve_bases(spec: ProblemSpec) -> dict[str, str]:
         base = getattr(curve, "base", None)
         if base is not None:
             others = [n for n in nominal if n != name]
-            _check_curve_name(f"curves.{name}.base", base, others, "nominal")
+            check_curve_name(f"curves.{name}.base", base, others, "nominal")
             bases[name] = base
     for name in bases:
         try:
@@ -317,11 +317,11 @@ def _build_market(
     nominal = spec.market.nominal_curve or spec.liabilities.discount_curve
     inflation = spec.market.inflation_curve or spec.liabilities.inflation_curve
     swap = spec.market.swap_curve
-    _check_curve_name("market.nominal_curve", nominal, names["nominal"], "nominal")
+    check_curve_name("market.nominal_curve", nominal, names["nominal"], "nominal")
     if swap is not None:
-        _check_curve_name("market.swap_curve", swap, names["nominal"], "nominal")
+        check_curve_name("market.swap_curve", swap, names["nominal"], "nominal")
     if inflation is not None:
-        _check_curve_name("market.inflation_curve", inflation, names["breakeven"], "breakeven")
+        check_curve_name("market.inflation_curve", inflation, names["breakeven"], "breakeven")
     return Market(
         curves=MappingProxyType(curves),
         nominal=nominal,
@@ -337,13 +337,13 @@ def _build_liabilities(
 ) -> Liabilities:
     section: LiabilitiesSpec = spec.liabilities
     names = _curve_names(spec)
-    _check_curve_name(
+    check_curve_name(
         "liabilities.discount_curve", section.discount_curve, names["nominal"], "nominal"
     )
     cashflows, by_status = _load_cashflows(section, spec, base_dir)
     breakeven = None
     if section.inflation_curve is not None:
-        _check_curve_name(
+        check_curve_name(
             "liabilities.inflation_curve", section.inflation_curve, names["breakeven"], "breakeven"
         )
         breakeven = curves[section.inflation_curve]
@@ -372,7 +372,7 @@ def _hedging_bases(
         path = f"liabilities.hedging_bases.{name}"
         if name == FUNDING:
             raise SpecError(f"{path}: {E_FUNDING_NAME}", path=path)
-        _check_curve_name(f"{path}.curve", basis.curve, nominal, "nominal")
+        check_curve_name(f"{path}.curve", basis.curve, nominal, "nominal")
         bases[name] = curves[basis.curve].shifted(basis.spread / BP)
     return bases
 
@@ -437,11 +437,6 @@ def _build_holdings(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
                 E_HOLDING.format(id=key, ids=sorted(instruments)), path=f"holdings.{key}"
             )
     return pd.Series(spec.holdings, dtype=float, name="position").rename_axis("id")
-
-
-def _check_curve_name(path: str, value: str, names: list[str], kind: str) -> None:
-    if value not in names:
-        raise SpecError(E_CURVE.format(where=path, value=value, kind=kind, names=names), path=path)
 
 
 def _load_cashflows(

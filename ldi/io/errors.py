@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ldi.curves.market import E_CURVE
 from ldi.errors import DataError, OptionError, SpecError
 from ldi.io.schema import UnknownKeysError
 from ldi.optimize.terms.options import OPTION_ERROR, UNKNOWN_OPTION, shown
@@ -138,3 +139,9 @@ def _yaml_path(loc: tuple[int | str, ...]) -> str:
         elif not part.startswith(TAG_PREFIX) and part != "[key]":  # "[key]": a mapping's key
             path += f".{part}" if path else part
     return path
+
+
+def check_curve_name(path: str, value: str, names: list[str], kind: str) -> None:
+    """A SpecError at ``path`` unless ``value`` is one of the curve ``names`` (of ``kind``)."""
+    if value not in names:
+        raise SpecError(E_CURVE.format(where=path, value=value, kind=kind, names=names), path=path)

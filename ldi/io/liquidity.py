@@ -12,11 +12,11 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from ldi.curves.market import E_CURVE
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError, SpecError
 from ldi.instruments import Instrument, Role
 from ldi.instruments.conventions import HAIRCUTS
+from ldi.io.errors import check_curve_name
 from ldi.io.errors import relocated as _relocated
 from ldi.io.schema import (
     GENERATOR_KEYS,
@@ -311,10 +311,7 @@ def _move(
     for key in item.returns:
         _check_id(f"{path}.returns.{key}", key, instruments)
     for name in item.curves_bp:
-        if name not in curves:
-            where = f"{path}.curves_bp.{name}"
-            message = E_CURVE.format(where=where, value=name, kind="nominal", names=list(curves))
-            raise SpecError(message, path=where)
+        check_curve_name(f"{path}.curves_bp.{name}", name, list(curves), "nominal")
     nominal = _spread(item.nominal_bp, f"{path}.nominal_bp")
     if item.real_bp is not None:
         real = _spread(item.real_bp, f"{path}.real_bp")

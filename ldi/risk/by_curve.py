@@ -16,12 +16,7 @@ from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
-from ldi.risk.sensitivities import (
-    SUMMARY_COLUMNS,
-    exposures,
-    inflation_key_rate_column,
-    key_rate_column,
-)
+from ldi.risk.sensitivities import exposures, stream_columns
 from ldi.typing import ArrayLike, IntArray
 from ldi.validation import tenor_vector
 
@@ -45,11 +40,7 @@ def curve_exposures(
     names = list(streams)
     index = market.name_of(breakeven)
     codes, groups = _groups([(curves[name], index) for name in names])
-    columns = [
-        *SUMMARY_COLUMNS,
-        *(key_rate_column(k) for k in keys),
-        *(inflation_key_rate_column(k) for k in keys),
-    ]
+    columns = stream_columns(keys)
     values = np.empty((len(names), len(columns)))
     for (curve, _), rows in groups.items():
         on_curve = market.nominal_curve(curve, f"curves.{names[rows[0]]}")

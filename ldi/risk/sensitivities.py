@@ -84,12 +84,16 @@ def exposures(
     if matrix.has_linked:
         table[:, 4] = _central(values[:, 3 + 2 * m : 5 + 2 * m])[:, 0]
         table[:, 5 + m :] = _central(values[:, 5 + 2 * m :])
-    columns = [
+    return pd.DataFrame(table, index=matrix.ids, columns=stream_columns(keys), copy=False)
+
+
+def stream_columns(keys: FloatArray) -> list[str]:
+    """Columns of an ``exposures`` table for key tenors ``keys``."""
+    return [
         *SUMMARY_COLUMNS,
         *(key_rate_column(key) for key in keys),
         *(inflation_key_rate_column(key) for key in keys),
     ]
-    return pd.DataFrame(table, index=matrix.ids, columns=columns, copy=False)
 
 
 def basis_exposures(

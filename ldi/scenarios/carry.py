@@ -175,12 +175,23 @@ class _Points:
     beta: FloatArray
     groups: list[tuple[RateCurve, IntArray]]
 
+    def discount(
+        self,
+        nominal: FloatArray,
+        credit: FloatArray,
+        slope: bool = False,
+        apart: "_Apart | None" = None,
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """DF (S, points) on the paths, and ∂DF/∂rate when ``slope``."""
+        discount, *slopes = self.derivatives(nominal, credit, 1 + slope, apart)
+        return discount, slopes[0] if slopes else None
+
     def derivatives(
-        self, nominal: FloatArray, credit: FloatArray, order: int, stress: "_Apart | None" = None
+        self, nominal: FloatArray, credit: FloatArray, order: int, apart: "_Apart | None" = None
     ) -> list[FloatArray]:
         """DF and, up to ``order`` − 1, its first and second derivatives in the rate.
 
-        ``stress`` is an instantaneous move on top of the paths' (``Ledger.revalue``).
+        ``apart`` moves curves apart on top of the paths' nominal state (``Ledger._apart``).
         """
         rates = self.base[None, :] + _product(nominal, self.weights)
         if np.any(self.beta):
@@ -188,8 +199,8 @@ class _Points:
         results = [np.empty_like(rates) for _ in range(order)]
         for curve, columns in self.groups:
             moved = rates[:, columns]
-            if stress is not None:
-                moved = stress.moved(moved, curve, self.weights[:, columns], self.tau[columns])
+            if apart is not None:
+                moved = apart.moved(moved, curve, self.weights[:, columns], self.tau[columns])
             found = curve.compounding.discount_derivatives(moved, self.tau[columns], order)
             for result, value in zip(results, found, strict=True):
                 result[:, columns] = value
@@ -636,6 +647,12 @@ class Ledger:
         names[id(self.liabilities.discount_curve)] = self.liabilities.curve
         return names
 
+    @cached_property
+    def _bond_swap_weights(self) -> dict[int, float]:
+        """Each curve's move per bp of bonds against swaps (``Market.bond_swap_weight``), if any."""
+        weights = {i: self.market.bond_swap_weight(name) for i, name in self._curve_names.items()}
+        return {i: w for i, w in weights.items() if w}
+
     def _apart(self, path: _Path) -> _Apart | None:
         """What moves the path's curves apart: its bonds against swaps so far, and its stress.
 
@@ -643,10 +660,8 @@ class Ledger:
         """
         curves = {}
         if path.bond_swap is not None:
-            for curve_id, name in self._curve_names.items():
-                weight = self.market.bond_swap_weight(name)
-                if weight:
-                    curves[curve_id] = weight * path.bond_swap
+            for curve_id, weight in self._bond_swap_weights.items():
+                curves[curve_id] = weight * path.bond_swap
         stress = path.stress
         if stress is None:
             return _Apart(0.0, curves, None, self.market.yield_compounding) if curves else None
@@ -917,10 +932,7 @@ class Ledger:
                 np.zeros((count, rows, self.keys.size)) if risk else None,
                 (zero.copy() if risk else None),
             )
-        discount, *slopes = plan.points.derivatives(
-            path.nominal, path.credit, 1 + risk, self._apart(path)
-        )
-        slope = slopes[0] if slopes else None
+        discount, slope = plan.points.discount(path.nominal, path.credit, risk, self._apart(path))
         amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
         linked = plan.linked
         real = flows.real[plan.alive][linked.columns]
@@ -952,7 +964,7 @@ class Ledger:
         plan = self._within_plan(year, knots)
         flows = self._table.flows
         count, rows = after.credit.size, len(self.rows)
-        discount = plan.points.derivatives(before.nominal, before.credit, 1, self._apart(before))[0]
+        discount, _ = plan.points.discount(before.nominal, before.credit, apart=self._apart(before))
         due = plan.due.size
         one_year = discount[:, due]
         money = np.zeros((count, rows))

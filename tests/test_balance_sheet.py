@@ -412,7 +412,7 @@ def sw_key_pv01s(stream, tenors, rates, keys):
 
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
 def test_hedge_ratios_on_every_basis_match_independent_valuations(default):
-    """Each basis's liability PV01 (total and per key) revalued independently.
+    """Each basis's liability PV01 (total and per key) and IE01 revalued independently.
 
     References: the reference module's stream of the liabilities' money flows discounted on
     gilts flat and on the bootstrapped SONIA curve + 10bp (numpy, 1bp central differences),
@@ -442,6 +442,9 @@ def test_hedge_ratios_on_every_basis_match_independent_valuations(default):
 
     ratios, buckets = sheet.basis_hedge_ratios(), sheet.basis_buckets()
     assert list(ratios.index) == ["funding", "gilts_flat", "sonia", "ufr"]
+    for name in ("funding", "gilts_flat", "sonia"):  # the inflation hedge on each basis
+        want = assets["ie01"] / expected[name]["ie01"]
+        assert ratios.loc[name, "inflation_hedge_ratio"] == pytest.approx(want, rel=1e-9), name
     for name, row in expected.items():
         want = assets["pv01"] / row["pv01"]
         assert ratios.loc[name, "rates_hedge_ratio"] == pytest.approx(want, rel=1e-9), name

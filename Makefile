@@ -36,6 +36,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_risk.py
+	$(BIN)/python benchmarks/bench_lpi.py
 	$(BIN)/python benchmarks/bench_instruments.py
 	$(BIN)/python benchmarks/bench_solve.py
 	$(BIN)/python benchmarks/bench_stress.py

@@ -74,7 +74,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import QuantLib as ql
-from bench_risk import finish, machine_info, max_relative, time_runs, verdict
+from bench_risk import finish, machine_info, max_relative, print_agreement, time_runs, verdict
 
 import ldi
 from ldi.instruments import InstrumentRisk
@@ -639,9 +639,7 @@ def main() -> int:
         ms = parts[key]
         print(f"{'  ' * indent + label:<72}{ms:>9.1f} ms {100 * ms / total:>4.0f}%")
     print()
-    for item in agreement.values():
-        status = "  ok" if item["ok"] else "  FAILED"
-        print(f"{item['what']:<82}{item['max']:>10.2e} (tol {item['tol']:.0e}){status}")
+    print_agreement(agreement, 82)
 
     return finish("bench_instruments", report, markdown(report), agreement_ok)
 

@@ -692,12 +692,17 @@ def main() -> int:
         f"(target <= {TARGET_CURVES_RATIO:g}x: "
         f"{'met' if speed['curves_ratio_met'] else 'MISSED'})"
     )
+    print_agreement(agreement, 66)
+
+    return finish("bench_risk", report, markdown(report), agreement_ok)
+
+
+def print_agreement(agreement: dict, width: int) -> None:
+    """One line per check: what, the largest difference, its tolerance and the outcome."""
     for item in agreement.values():
         status = "" if item["ok"] is None else ("  ok" if item["ok"] else "  FAILED")
         tol = "" if item["tol"] is None else f" (tol {item['tol']:.0e})"
-        print(f"{item['what']:<66}{item['max']:>10.2e}{tol}{status}")
-
-    return finish("bench_risk", report, markdown(report), agreement_ok)
+        print(f"{item['what']:<{width}}{item['max']:>10.2e}{tol}{status}")
 
 
 def finish(name: str, report: dict, text: str, agreement_ok: bool) -> int:

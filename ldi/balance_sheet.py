@@ -18,7 +18,6 @@ import pandas as pd
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.instruments import InstrumentRisk
 from ldi.problem import Problem
-from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import inflation_key_rate_column, key_rate_column
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
@@ -114,6 +113,30 @@ class BalanceSheet:
         table["gap"] = table["assets"] - table["liabilities"]
         return table
 
+    def index_buckets(self) -> pd.DataFrame:
+        """Per breakeven curve and key tenor: the liabilities' and assets' key-rate IE01, gap.
+
+        Rows (curve, key label); what a move of that curve at that key reaches (a curve built
+        on another: its wedge). Curves nothing is linked to are left out.
+        """
+        assets = self.instruments.by_curve(self.assets["position"])
+        owed = self.liability_curves
+        keys = [c for c in owed.columns if c not in ("risk", "total")]
+        names = [n for n in owed.index[owed["risk"] == "ie01"] if n in assets.index]
+        rows = []
+        for name in names:
+            for key in keys:
+                liability, asset = float(owed.loc[name, key]), float(assets.loc[name, key])
+                rows.append((name, key, liability, asset, asset - liability))
+        table = pd.DataFrame(rows, columns=["curve", "key", "liabilities", "assets", "gap"])
+        table = table.set_index(["curve", "key"])
+        if table.empty:
+            return table
+        reached = table.groupby(level="curve")[["liabilities", "assets"]].transform(
+            lambda column: column.abs().sum()
+        )
+        return table[(reached["liabilities"] > 0) | (reached["assets"] > 0)]
+
     def buckets(self) -> pd.DataFrame:
         """Per key tenor: liability, asset and gap PV01 and IE01 and the hedge ratios.
 
@@ -148,15 +171,13 @@ def balance_sheet(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> BalanceSh
     held.insert(0, "kind", instruments.terms.loc[positions.index, "kind"])
     liabilities = problem.liabilities.risk(keys)
     market, owed = problem.market, problem.liabilities
-    weights = reach_weights([[owed.curve, market.name_of(owed.inflation_curve)]], market)
-    total = liabilities.loc[["total"]].reset_index(drop=True)
     return BalanceSheet(
         keys=keys,
         liabilities=liabilities,
         assets=held,
         instruments=instruments,
         bases=owed.basis_risk(keys),
-        liability_curves=curve_ladders(total, weights, pd.Series([1.0])),
+        liability_curves=owed.curve_ladders(market, keys),
         curve_bases=dict(market.bases),
     )
 

@@ -7,9 +7,12 @@ from types import MappingProxyType
 import pandas as pd
 
 from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.tranches import Stream, Tranches, streams_of
 from ldi.curves.base import RateCurve
-from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.inflation import Breakevens, IndexCurves
+from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
+from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import basis_exposures, exposures
 from ldi.typing import ArrayLike
 
@@ -21,33 +24,61 @@ class Liabilities:
     """Benefit ``cashflows`` discounted on ``discount_curve`` (its spread is the basis spread).
 
     Inflation-linked benefits are uprated by the cash flows' indexation (e.g. LPI) projected
-    on ``inflation_curve``. ``by_status`` optionally splits the same flows by member status
-    (e.g. pensioner, deferred); the parts add up to ``cashflows``. ``credit_spread_beta`` is
-    the share of a credit-spread move that moves the discount rate in a stress (1 for an AA
-    corporate basis such as ASC 715 or IAS 19, 0 for gilts or swaps). ``curve`` names the
-    market curve the discount basis is built on (so moves of that curve reach it);
-    ``bases`` are the discount curves of other hedging bases by name (``FUNDING`` is the
-    discount basis itself).
+    on ``inflation_curve``; benefits in ``Tranches`` follow each tranche's indexation, on the
+    curve of its index (``IndexCurves``). ``by_status`` optionally splits the same flows by
+    member status (e.g. pensioner, deferred); the parts add up to ``cashflows``.
+    ``credit_spread_beta`` is the share of a credit-spread move that moves the discount rate
+    in a stress (1 for an AA corporate basis such as ASC 715 or IAS 19, 0 for gilts or
+    swaps). ``curve`` names the market curve the discount basis is built on (so moves of that
+    curve reach it); ``bases`` are the discount curves of other hedging bases by name
+    (``FUNDING`` is the discount basis itself).
     """
 
-    cashflows: Cashflows
+    cashflows: Stream
     discount_curve: RateCurve
-    inflation_curve: BreakevenCurve | None = None
-    by_status: Mapping[str, Cashflows] = field(default_factory=lambda: MappingProxyType({}))
+    inflation_curve: Breakevens | None = None
+    by_status: Mapping[str, Stream] = field(default_factory=lambda: MappingProxyType({}))
     credit_spread_beta: float = 0.0
     curve: str | None = None
     bases: Mapping[str, RateCurve] = field(default_factory=lambda: MappingProxyType({}))
 
-    def components(self) -> dict[str, Cashflows]:
-        """The fixed part, the inflation-linked part, each member status and the total."""
+    @property
+    def tranches(self) -> Mapping[str, Cashflows]:
+        """The benefits by tranche (none when one indexation covers them all)."""
+        flows = self.cashflows
+        return flows.parts if isinstance(flows, Tranches) else MappingProxyType({})
+
+    def components(self) -> dict[str, Stream]:
+        """The fixed part, the inflation-linked part, each tranche, each status and the total."""
         cf = self.cashflows
-        zeros = 0.0 * cf.amounts
         return {
-            "fixed": Cashflows(cf.times, cf.amounts, zeros),
-            "inflation_linked": Cashflows(cf.times, zeros, cf.inflation_linked, cf.indexation),
+            "fixed": Cashflows(cf.times, cf.amounts),
+            "inflation_linked": _linked_only(cf),
+            **self.tranches,
             **self.by_status,
             "total": cf,
         }
+
+    def index_of(self, part: Cashflows, market: Market) -> str | None:
+        """The market's name for the index of ``part``'s real amounts."""
+        return part.indexation.index or self.default_index(market)
+
+    def default_index(self, market: Market) -> str | None:
+        """The market's name for the index of real amounts that name none."""
+        curve = self.inflation_curve
+        return curve.default if isinstance(curve, IndexCurves) else market.name_of(curve)
+
+    def curve_ladders(self, market: Market, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
+        """PV01 (IE01) ladders of the benefits per curve of ``market`` (``curve_ladders``).
+
+        Each tranche reaches the discount curve and the curves its index is built on, so a
+        CPI tranche counts on the CPI wedge and on RPI, an RPI tranche on RPI only.
+        """
+        parts = dict(self.tranches) or {"total": self.cashflows}
+        table = exposures(parts, self.discount_curve, self.inflation_curve, keys)
+        reached = [[self.curve, self.index_of(streams_of(p)[0], market)] for p in parts.values()]
+        weights = reach_weights(reached, market)
+        return curve_ladders(table, weights, pd.Series(1.0, index=table.index))
 
     def risk(self, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
         """Exposures table (see ``ldi.risk.exposures``), one row per component."""
@@ -65,3 +96,13 @@ class Liabilities:
             for curve in curves.values()
         ]
         return pd.DataFrame(rows, index=pd.Index(list(curves), name="basis"))
+
+
+def _linked_only(flows: Stream) -> Stream:
+    """The real amounts of ``flows`` alone, each part keeping its indexation."""
+
+    def linked(part: Cashflows) -> Cashflows:
+        zeros = 0.0 * part.amounts
+        return Cashflows(part.times, zeros, part.inflation_linked, part.indexation)
+
+    return flows.map(linked) if isinstance(flows, Tranches) else linked(flows)

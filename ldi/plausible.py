@@ -125,6 +125,13 @@ EXPECTED_RETURN = Plausible(
 VOLATILITY = Plausible(
     "a volatility as a decimal", 0.0, 1.0, "such as 0.15 for 15%", slips=(PERCENT,)
 )
+INFLATION_VOLATILITY = Plausible(
+    "an inflation volatility as a decimal a year",
+    0.0,
+    0.2,
+    "such as 0.012 for 1.2% (120bp)",
+    slips=(PERCENT, BP_UNITS),
+)
 BP_VOLATILITY = Plausible("a volatility in bp a year", 0.0, 1000.0, "such as 90", least=1.0)
 INDEXATION_LAG = Plausible(
     "a lag in years",

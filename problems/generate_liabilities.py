@@ -12,7 +12,9 @@ cash-flow profile"); annual payments in arrears, money in the recipe's currency:
   actives are projected like deferreds on the pension they have accrued so far (no future
   accrual, as in the value of accrued benefits);
 - indexation: a share of each payment is inflation-linked (a real amount, grown by the
-  breakeven index to a nominal amount), the rest is fixed nominal.
+  breakeven index to a nominal amount), the rest is fixed nominal; a recipe with tranches
+  splits each payment into tranches by their shares instead (benefits accrued in different
+  periods, each with its own indexation in the problem file), written as one row each.
 
 Recipes (measured values: PV and effective duration ``ldi.duration`` on the curves of
 ``SIZING_CURVES``; the linked share is the inflation-linked part's share of the PV):
@@ -25,9 +27,11 @@ Recipes (measured values: PV and effective duration ``ldi.duration`` on the curv
 ``UK_DB_SCHEME`` → ``data/uk_db_scheme_cashflows.csv``
     A closed UK DB scheme (no new accrual), deferred-heavy: £50m a year of pensioners aged
     66–99 centred on 74, £130m a year of deferreds aged 30–64 centred on 50 and paid from 65
-    (widths 7), 60% of each payment RPI-linked. On gilts + 50bp with RPI breakevens: PV
-    £1,497.7m, duration 17.97 years, linked share of PV 73.1%; payments in today's money peak
-    in year 24.
+    (widths 7). Each payment is in three tranches: 40% ``pre_1997`` (fixed nominal), 35%
+    ``rpi_lpi_5`` (1997–2005 rights, LPI(0, 5) on RPI) and 25% ``cpi_2_5`` (later rights,
+    CPI capped at 2.5%), so 60% of it is inflation-linked. On gilts + 50bp with RPI
+    breakevens (every linked tranche fully indexed): PV £1,497.7m, duration 17.97 years,
+    linked share of PV 73.1%; payments in today's money peak in year 24.
 ``US_CORPORATE_PLAN`` → ``data/us_corporate_plan_cashflows.csv``
     A closed, frozen US corporate plan with no COLA (every payment fixed nominal): $80m a year
     of retirees aged 66–95 centred on 73 (width 6), $105m a year of terminated-vested
@@ -52,7 +56,8 @@ Recipes (measured values: PV and effective duration ``ldi.duration`` on the curv
 
 Each CSV has columns ``time`` (years, float), ``status`` (``pensioner``, ``deferred`` or
 ``active``), ``fixed`` (nominal) and ``inflation_linked`` (real, today's money), both rounded
-to 2 decimals: one row per year per status with a non-zero payment.
+to 2 decimals: one row per year per status with a non-zero payment; a book in tranches has
+a ``tranche`` column too, and a row per year, status and tranche.
 
 Run ``python problems/generate_liabilities.py`` to rewrite the four CSVs.
 """
@@ -68,6 +73,7 @@ import ldi
 
 DATA = Path(__file__).parent / "data"
 COLUMNS = ["time", "status", "fixed", "inflation_linked"]
+TRANCHE_COLUMNS = ["time", "status", "tranche", "fixed", "inflation_linked"]
 
 GOMPERTZ_Q65 = 0.00934
 """q_65 of the Gompertz fit to S2PA male (domain facts), one-year death probability."""
@@ -122,6 +128,18 @@ class MemberGroup:
 
 
 @dataclass(frozen=True)
+class Tranche:
+    """Benefits accrued in one period: a ``share`` of each payment, fixed or linked."""
+
+    name: str
+    """As written in the CSV ``tranche`` column and declared in ``liabilities.tranches``."""
+    share: float
+    """Share (decimal, 0–1) of each payment in this tranche."""
+    linked: bool
+    """True when the tranche's payments are inflation-linked (real), else fixed nominal."""
+
+
+@dataclass(frozen=True)
 class Recipe:
     """Parameters of one synthetic liability book; see the module docstring for each one."""
 
@@ -140,10 +158,18 @@ class Recipe:
     """Factor on every q_x (decimal; below 1 for lighter, e.g. insured-life, mortality)."""
     horizon_years: int = 100
     """Years projected (payments at t = 1..horizon); must reach the run-off."""
+    tranches: tuple[Tranche, ...] = ()
+    """Tranches each payment is split into; their linked shares sum to
+    ``inflation_linked_share`` and all their shares to 1. None: no tranche column."""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.inflation_linked_share <= 1.0:
             raise ValueError(f"{self.name}: inflation_linked_share must be in [0, 1]")
+        if self.tranches:
+            linked = sum(t.share for t in self.tranches if t.linked)
+            total = sum(t.share for t in self.tranches)
+            if not (np.isclose(total, 1.0) and np.isclose(linked, self.inflation_linked_share)):
+                raise ValueError(f"{self.name}: tranche shares must sum to 1 and link the share")
         if self.mortality_multiplier <= 0 or self.horizon_years < 1 or not self.groups:
             raise ValueError(f"{self.name}: need mortality_multiplier > 0, horizon >= 1, groups")
 
@@ -172,7 +198,7 @@ def expected_payments(group: MemberGroup, recipe: Recipe) -> np.ndarray:
 
 
 def project(recipe: Recipe) -> pd.DataFrame:
-    """Cash flows of ``recipe``: columns ``COLUMNS``, rows by time then status.
+    """Cash flows of ``recipe``: columns ``COLUMNS``, rows by time then status (then tranche).
 
     Amounts are rounded to 2 decimals; ``fixed`` is nominal and ``inflation_linked`` real, in
     today's money (the index ratio grows it to nominal). Rows whose rounded payments are both
@@ -184,16 +210,23 @@ def project(recipe: Recipe) -> pd.DataFrame:
         flows = expected_payments(group, recipe)
         real[group.status] = real.get(group.status, 0.0) + flows
     share = recipe.inflation_linked_share
+    parts = [(None, 1.0 - share, share)]
+    if recipe.tranches:
+        parts = [
+            (t.name, 0.0 if t.linked else t.share, t.share * t.linked) for t in recipe.tranches
+        ]
     frames = [
         pd.DataFrame(
             {
                 "time": years,
                 "status": status.value,
-                "fixed": np.round((1.0 - share) * amounts, 2),
-                "inflation_linked": np.round(share * amounts, 2),
+                **({"tranche": tranche} if tranche else {}),
+                "fixed": np.round(fixed * amounts, 2),
+                "inflation_linked": np.round(linked * amounts, 2),
             }
         )
         for status, amounts in real.items()
+        for tranche, fixed, linked in parts
     ]
     flows = pd.concat(frames, ignore_index=True)
     flows = flows[(flows["fixed"] != 0) | (flows["inflation_linked"] != 0)]
@@ -257,8 +290,13 @@ UK_DB_SCHEME = Recipe(
     ),
     inflation_linked_share=0.60,
     sizing="gilts+50bp",
+    tranches=(
+        Tranche("pre_1997", 0.40, linked=False),
+        Tranche("rpi_lpi_5", 0.35, linked=True),
+        Tranche("cpi_2_5", 0.25, linked=True),
+    ),
 )
-"""Closed UK DB scheme, pensioners and deferreds, mostly RPI-linked."""
+"""Closed UK DB scheme, pensioners and deferreds, in three tranches, mostly inflation-linked."""
 
 US_CORPORATE_PLAN = Recipe(
     name="us_corporate_plan",

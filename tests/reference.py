@@ -12,18 +12,29 @@ Conventions implemented here (each in a few lines below):
 - par swap curves: bootstrapped pillar by pillar with scipy's brentq, linear in the zero rate
   (the curve's own compounding), s_n sum(tau_i DF(t_i)) = 1 - DF(n);
 - inflation: index ratio (1 + b(tau))^tau at the fixing time tau = max(t - lag, 0); LPI
-  (floor, cap, sigma): forwards F_n = (1+b(n))^n / (1+b(n-1))^(n-1), each year's growth the
-  Black expectation of a lognormal clipped to [1+floor, 1+cap] with log-sd sigma sqrt(n),
-  multiplied over whole years, the fractional year as g^frac;
+  (floor, cap): forwards F_n = (1+b(n))^n / (1+b(n-1))^(n-1), each year's growth the
+  expectation of the year-on-year rate clipped to [floor, cap], multiplied over whole years,
+  the fractional year as g^frac. The rate is normal (integrated piece by piece below) or
+  1 + rate lognormal (Black), with sd d_n from the market's inflation_volatility of the
+  curve: caplet vols (total variance sigma^2 T linear between expiries, sigma flat outside)
+  or one yearly sd; with none, that of the curve it is built on, else lognormal 1.5% every
+  year;
+- wedge curves: c(t) = b(t) - W(t), b the base curve's breakeven and W(t) the step forward
+  wedge averaged over [0, t] (W(0) the first wedge); a breakeven move moves b and so c;
+- liabilities in tranches: each row's real amount uprated by its tranche's rule (index,
+  lag, floor, cap) on its index's curve; values and money summed over the tranches;
+  instruments that name no inflation curve use ``market.inflation_curve``;
 - sensitivities: 1bp central differences, PV01 = (PV(-1bp) - PV(+1bp))/2, IE01 =
   (PV(b+1bp) - PV(b-1bp))/2, key rates with ``triangle`` weights;
 - instruments per unit of position (market value, notional, cash borrowed), as the
   instrument docstrings of the project describe them; holdings = position x per unit;
 - moves, collateral and resilience (the last sections): values per unit on curves moved by
-  callables dz(t), db(u), a credit widening and growth returns; the stress catalogue; the
+  callables dz(t), db(u), moves of named curves (reaching the curves built on them), a
+  credit widening and growth returns; the stress catalogue; the
   collateral rules of the ``collateral`` section; rises found by brentq.
 """
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -155,6 +166,32 @@ class Breakeven:
         return np.interp(t, self.tenors, self.rates)
 
 
+@dataclass(frozen=True)
+class Wedge:
+    """One index as another less a wedge: c(t) = b(t) - W(t), b the ``base`` curve's rate.
+
+    The forward wedge w(s) is ``wedges[i]`` for starts[i] <= s < starts[i + 1] (the last
+    for ever); W(t) = (1/t) x its integral over [0, t], W(0) = wedges[0].
+    """
+
+    base: "Breakeven | Wedge"
+    starts: tuple[float, ...]
+    wedges: tuple[float, ...]
+
+    def average(self, t: np.ndarray) -> np.ndarray:
+        """W(t): the area under the step forward wedge up to t, over t."""
+        t = np.asarray(t, dtype=float)
+        starts, wedges = np.asarray(self.starts, float), np.asarray(self.wedges, float)
+        # Area under w up to each start, then the part of the step t lies in.
+        at_starts = np.concatenate([[0.0], np.cumsum(wedges[:-1] * np.diff(starts))])
+        step = np.maximum(np.searchsorted(starts, t, side="right") - 1, 0)
+        area = at_starts[step] + wedges[step] * (t - starts[step])
+        return np.where(t > 0, area / np.where(t > 0, t, 1.0), wedges[0])
+
+    def rate(self, t: np.ndarray) -> np.ndarray:
+        return self.base.rate(t) - self.average(t)
+
+
 def roll_back(maturity: float, frequency: int) -> tuple[np.ndarray, float]:
     """Coupon times after 0 every 1/frequency years back from ``maturity``; previous date."""
     period = 1.0 / frequency
@@ -206,12 +243,67 @@ def clipped_growth(forward: np.ndarray, floor, cap, sd: np.ndarray) -> np.ndarra
     return value
 
 
+def normal_clipped(forward: np.ndarray, floor, cap, sd: np.ndarray) -> np.ndarray:
+    """E[min(max(y, floor), cap)] for y ~ N(f, sd^2), f = forward - 1, integrated by piece.
+
+    floor P(y < floor) + cap P(y > cap) + the mean of y over [floor, cap]; a missing bound
+    is +-infinity.
+    """
+    f = np.asarray(forward, dtype=float) - 1.0
+    sd = np.asarray(sd, dtype=float)
+    low = -np.inf if floor is None else floor
+    high = np.inf if cap is None else cap
+    a, b = (low - f) / sd, (high - f) / sd
+    inside = f * (norm.cdf(b) - norm.cdf(a)) - sd * (norm.pdf(b) - norm.pdf(a))
+    below = 0.0 if floor is None else floor * norm.cdf(a)
+    above = 0.0 if cap is None else cap * norm.sf(b)
+    return 1.0 + below + inside + above
+
+
+@dataclass(frozen=True)
+class YoYVolatility:
+    """sd of year n's inflation: caplet vols at expiries, or the same ``yearly`` sd."""
+
+    model: str = "lognormal"
+    expiries: tuple = ()
+    vols: tuple = ()
+    yearly: float | None = None
+
+    def sd(self, years: np.ndarray) -> np.ndarray:
+        if self.yearly is not None:
+            return np.full(len(years), float(self.yearly))
+        out = []
+        for n in years:
+            if n <= self.expiries[0]:
+                variance = self.vols[0] ** 2 * n
+            elif n >= self.expiries[-1]:
+                variance = self.vols[-1] ** 2 * n
+            else:
+                j = next(i for i, e in enumerate(self.expiries) if e >= n)
+                t0, t1 = self.expiries[j - 1], self.expiries[j]
+                v0, v1 = self.vols[j - 1] ** 2 * t0, self.vols[j] ** 2 * t1
+                variance = v0 + (v1 - v0) * (n - t0) / (t1 - t0)
+            out.append(np.sqrt(variance))
+        return np.array(out)
+
+    def words(self) -> str:
+        if self.yearly is not None:
+            return f"{self.model} {100 * self.yearly:g}% a year"
+        span = f"{100 * self.vols[0]:g}% ({self.expiries[0]:g}y)"
+        if len(self.expiries) > 1:
+            span += f" to {100 * self.vols[-1]:g}% ({self.expiries[-1]:g}y)"
+        return f"{self.model} caplet volatilities {span}"
+
+
+DEFAULT_VOLATILITY = YoYVolatility(yearly=0.015)
+
+
 @dataclass(frozen=True)
 class Indexation:
     lag: float = 0.0
     floor: float | None = None
     cap: float | None = None
-    volatility: float = 0.0
+    volatility: YoYVolatility = DEFAULT_VOLATILITY
 
     @property
     def limited(self) -> bool:
@@ -225,7 +317,11 @@ class Indexation:
         years = np.arange(1.0, np.ceil(tau.max(initial=0.0)) + 1.0)
         cumulative = (1 + rate(years)) ** years  # I(n)/I(0) for n = 1, 2, ...
         forward = cumulative / np.concatenate([[1.0], cumulative[:-1]])
-        growth = clipped_growth(forward, self.floor, self.cap, self.volatility * np.sqrt(years))
+        sd = self.volatility.sd(years)
+        if self.volatility.model == "normal":
+            growth = normal_clipped(forward, self.floor, self.cap, sd)
+        else:
+            growth = clipped_growth(forward, self.floor, self.cap, sd)
         whole = np.floor(tau).astype(int)
         frac = tau - whole
         # U(tau) = g_1 ... g_whole x g_(whole+1)^frac; g_(whole+1) only exists when frac > 0.
@@ -242,6 +338,33 @@ PLAIN = Indexation()
 # --- streams and their risk ----------------------------------------------------------------
 
 
+def bumped_risk(value: Callable, linked: bool, keys) -> dict[str, float]:
+    """pv, pv01, curvature ((PV- + PV+ - 2PV)/h^2), ie01, key-rate pv01s and ie01s.
+
+    ``value(dz, db)`` is the PV with zero rates moved by ``dz(t)`` and breakevens by
+    ``db(u)``; ``linked``: whether any amount is inflation-linked (else every IE01 is 0).
+    """
+    keys = list(keys)
+
+    def parallel(size):
+        return lambda u: np.full(np.shape(u), size)
+
+    def key(j, size):
+        return lambda u: size * triangle(u, keys, j)
+
+    pv, down, up = value(), value(parallel(-H)), value(parallel(H))
+    row = {
+        "pv": pv,
+        "pv01": (down - up) / 2,
+        "curvature": (down + up - 2 * pv) / H**2,
+        "ie01": (value(db=parallel(H)) - value(db=parallel(-H))) / 2 if linked else 0.0,
+    }
+    for j, k in enumerate(keys):
+        row[pv01_column(k)] = (value(key(j, -H)) - value(key(j, H))) / 2
+        row[ie01_column(k)] = (value(db=key(j, H)) - value(db=key(j, -H))) / 2 if linked else 0.0
+    return row
+
+
 @dataclass(frozen=True)
 class Stream:
     """Fixed nominal and real (linked) amounts at times t on ``curve`` + ``spread``."""
@@ -251,7 +374,7 @@ class Stream:
     linked: np.ndarray
     curve: Nominal
     spread: float = 0.0
-    breakeven: Breakeven | None = None
+    breakeven: "Breakeven | Wedge | None" = None
     indexation: Indexation = PLAIN
 
     def scaled(self, factor: float) -> "Stream":
@@ -265,13 +388,17 @@ class Stream:
             self.indexation,
         )
 
-    def money(self, db=None) -> np.ndarray:
-        """Money paid at each time: fixed + real x uprating (breakeven moved by ``db(u)``)."""
+    def uprated(self, db=None) -> np.ndarray:
+        """Money from the real amounts: real x uprating (breakeven moved by ``db(u)``)."""
         if not np.any(self.linked):
-            return self.fixed.copy()
+            return np.zeros_like(self.linked, dtype=float)
         base = self.breakeven.rate
         rate = base if db is None else (lambda u: base(u) + db(u))
-        return self.fixed + self.linked * self.indexation.uprating(rate, self.t)
+        return self.linked * self.indexation.uprating(rate, self.t)
+
+    def money(self, db=None) -> np.ndarray:
+        """Money paid at each time: fixed + real x uprating (breakeven moved by ``db(u)``)."""
+        return self.fixed + self.uprated(db)
 
     def value(self, dz=None, db=None) -> float:
         """PV with zero rates moved by ``dz(t)`` and breakevens by ``db(u)``; t <= 0 excluded."""
@@ -281,30 +408,8 @@ class Stream:
         return float(np.sum(self.money(db)[future] * self.curve.df(t, shift)))
 
     def risk(self, keys) -> dict[str, float]:
-        """pv, pv01, curvature ((PV- + PV+ - 2PV)/h^2), ie01, key-rate pv01s and ie01s."""
-        keys = list(keys)
-
-        def parallel(size):
-            return lambda u: np.full(np.shape(u), size)
-
-        def key(j, size):
-            return lambda u: size * triangle(u, keys, j)
-
-        value = self.value
-        pv, down, up = value(), value(parallel(-H)), value(parallel(H))
-        linked = bool(np.any(self.linked))
-        row = {
-            "pv": pv,
-            "pv01": (down - up) / 2,
-            "curvature": (down + up - 2 * pv) / H**2,
-            "ie01": (value(db=parallel(H)) - value(db=parallel(-H))) / 2 if linked else 0.0,
-        }
-        for j, k in enumerate(keys):
-            row[pv01_column(k)] = (value(key(j, -H)) - value(key(j, H))) / 2
-            row[ie01_column(k)] = (
-                (value(db=key(j, H)) - value(db=key(j, -H))) / 2 if linked else 0.0
-            )
-        return row
+        """pv, pv01, curvature, ie01 and key rates (``bumped_risk``)."""
+        return bumped_risk(self.value, bool(np.any(self.linked)), keys)
 
     def key_rate_bound(self, keys) -> float:
         """Leading error of sum(key-rate PV01) - PV01: h^3/6 sum |money D3| |1 - sum_j w_j^3|.
@@ -317,6 +422,79 @@ class Stream:
         cubes = sum(triangle(t, list(keys), j) ** 3 for j in range(len(keys)))
         d3 = self.curve.third_derivative(t, self.spread)
         return float(H**3 / 6 * np.sum(np.abs(self.money()[future] * d3) * np.abs(1 - cubes)))
+
+
+@dataclass(frozen=True)
+class Book:
+    """Streams on one discount curve read as one, each with its own index and indexation.
+
+    Liabilities in tranches: a part per tranche (an RPI LPI tranche, a CPI one, ...). Money
+    and times are the parts' one after another, values their sum. A breakeven move ``db``
+    moves every part's index curve; ``reach[i]`` names part i's index curve and the curves
+    below it (its lineage), for moves of one curve alone (``ie01_on``).
+    """
+
+    parts: tuple[Stream, ...]
+    reach: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def curve(self) -> Nominal:
+        return self.parts[0].curve
+
+    @property
+    def t(self) -> np.ndarray:
+        return np.concatenate([p.t for p in self.parts])
+
+    @property
+    def fixed(self) -> np.ndarray:
+        return np.concatenate([p.fixed for p in self.parts])
+
+    @property
+    def linked(self) -> np.ndarray:
+        return np.concatenate([p.linked for p in self.parts])
+
+    def uprated(self, db=None) -> np.ndarray:
+        return np.concatenate([p.uprated(db) for p in self.parts])
+
+    def money(self, db=None) -> np.ndarray:
+        return np.concatenate([p.money(db) for p in self.parts])
+
+    def value(self, dz=None, db=None, curves: Mapping[str, Callable] | None = None) -> float:
+        """Sum of the parts' values (moved by ``dz`` and ``db`` as for ``Stream``).
+
+        ``curves``: moves u -> db of named breakeven curves; each part's index moves by
+        those of the curves in its ``reach`` too.
+        """
+        if not curves:
+            return sum(p.value(dz, db) for p in self.parts)
+        total = 0.0
+        for part, lineage in zip(self.parts, self.reach, strict=True):
+            own = [curves[name] for name in lineage if name in curves]
+
+            def moved(u, own=own):
+                base = np.zeros(np.shape(u)) if db is None else db(u)
+                return base + sum((m(u) for m in own), np.zeros(np.shape(u)))
+
+            total += part.value(dz, moved)
+        return total
+
+    def risk(self, keys) -> dict[str, float]:
+        return bumped_risk(self.value, bool(np.any(self.linked)), keys)
+
+    def key_rate_bound(self, keys) -> float:
+        return sum(p.key_rate_bound(keys) for p in self.parts)
+
+    def on(self, curve: Nominal) -> "Book":
+        """The same book discounted on ``curve``."""
+        return Book(tuple(dataclasses.replace(p, curve=curve) for p in self.parts), self.reach)
+
+    def ie01_on(self, name: str) -> float:
+        """IE01 of a move of curve ``name`` alone: the parts whose index is (built on) it."""
+
+        def value(size: float) -> float:
+            return self.value(curves={name: lambda u: np.full(np.shape(u), size)})
+
+        return (value(H) - value(-H)) / 2
 
 
 def summary(row: dict[str, float], basis: float | None = None) -> dict[str, float]:
@@ -351,10 +529,10 @@ class Reference:
     holdings: pd.DataFrame  # id x position, pv, pv01, ie01, cs01, keys...
     key_rate_bounds: dict[str, float] = field(default_factory=dict)  # per unit, by id
     liability_key_rate_bound: float = 0.0  # of the total liabilities (see Stream)
-    # For moved values (see "moves" below): each instrument's unit, the liabilities' stream
+    # For moved values (see "moves" below): each instrument's unit, the liabilities' book
     # and the raw problem mapping (its collateral and stress sections).
     units: dict[str, "Unit"] = field(default_factory=dict)
-    liability_stream: Stream | None = None
+    liability_stream: Book | None = None  # every benefit, a part per tranche
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -425,7 +603,7 @@ def reference(path: Path = DEFAULT_PROBLEM, keys: tuple[float, ...] = DEFAULT_KE
 def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
     """The reference valuation of a raw problem mapping (CSV paths relative to ``folder``)."""
     keys = tuple(float(k) for k in keys)
-    curves = {name: build_curve(spec) for name, spec in raw["curves"].items()}
+    curves = build_curves(raw["curves"])
     section = raw["liabilities"]
     market = raw.get("market") or {}
     nominal = market.get("nominal_curve") or section["discount_curve"]
@@ -434,7 +612,7 @@ def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
     inflation = market.get("inflation_curve") or section.get("inflation_curve")
     currency = raw.get("currency", "GBP")
 
-    liabilities, basis, liability_bound, total = liability_risk(section, curves, folder, keys)
+    liabilities, basis, liability_bound, total = liability_risk(raw, curves, folder, keys)
     rows, terms, bounds, units = {}, {}, {}, {}
     specs = {item["id"]: item for item in raw.get("instruments", [])}
     for item in raw.get("instruments", []):
@@ -482,10 +660,29 @@ class Unmodelled:
     df = third_derivative = zero
 
 
-def build_curve(spec: dict):
+def build_curves(specs: Mapping[str, dict]) -> dict:
+    """Every curve of a ``curves`` section by name (a wedge curve gets its base built first)."""
+    built: dict = {}
+
+    def make(name: str):
+        if name not in built:
+            spec = specs[name]
+            base = make(spec["base"]) if spec.get("kind") == "wedge" else None
+            built[name] = build_curve(spec, base)
+        return built[name]
+
+    for name in specs:
+        make(name)
+    return built
+
+
+def build_curve(spec: dict, base=None):
+    """One curve; a ``wedge`` curve is read over ``base`` (its base curve, built)."""
     kind = spec.get("kind", "zero")
     if kind in ("smith_wilson", "constant_forward", "spread"):
         return Unmodelled(kind)
+    if kind == "wedge":
+        return Wedge(base, tuple(map(float, spec["starts"])), tuple(map(float, spec["wedges"])))
     if spec.get("interpolation", "linear_zero") != "linear_zero":
         raise NotImplementedError("reference: only linear_zero interpolation")
     if kind == "breakeven":
@@ -496,64 +693,214 @@ def build_curve(spec: dict):
     return Nominal(tuple(spec["tenors"]), tuple(spec["rates"]), compounding)
 
 
-def liability_indexation(section: dict) -> Indexation:
-    """The liabilities' indexation rule read straight from their YAML section."""
-    rule = section.get("indexation") or {}
-    return Indexation(
-        float(rule.get("lag", 0.0)),
-        rule.get("floor"),
-        rule.get("cap"),
-        float(rule.get("volatility", 0.0)),
-    )
+def index_volatility(raw: dict, index: str | None) -> YoYVolatility:
+    """The volatility that prices LPI on curve ``index``.
+
+    The market's ``inflation_volatility`` of the curve, else of the curve it is built on (and
+    so on down its bases), else DEFAULT_VOLATILITY.
+    """
+    given = (raw.get("market") or {}).get("inflation_volatility") or {}
+    for name in curve_lineage(raw, index) if index else []:
+        spec = given.get(name)
+        if spec is None:
+            continue
+        if spec.get("lpi_swaps") is not None:
+            raise NotImplementedError("reference: no volatilities calibrated to LPI swaps")
+        return YoYVolatility(
+            spec.get("model", "normal"),
+            tuple(spec.get("expiries", ())),
+            tuple(spec.get("volatilities", ())),
+            spec.get("yearly"),
+        )
+    return DEFAULT_VOLATILITY
 
 
-def liability_risk(section: dict, curves: dict, folder: Path, keys):
-    """(components fixed, inflation_linked, each status, total; basis; bound; total Stream)."""
-    base = curves[section["discount_curve"]]
-    spread = float(section.get("spread", 0.0))
-    curve = Nominal(base.tenors, base.rates, base.compounding, base.spread + spread)
-    breakeven = curves[section["inflation_curve"]] if section.get("inflation_curve") else None
-    indexation = liability_indexation(section)
+@dataclass(frozen=True)
+class Rule:
+    """How real amounts are uprated: ``indexation`` on breakeven curve ``index``.
+
+    ``named``: the tranche names its index itself (the basis line then says which).
+    """
+
+    index: str | None
+    indexation: Indexation
+    named: bool = False
+
+    def words(self) -> str:
+        """E.g. 'cpi LPI(0%, 2.5%)', 'full indexation, lag 0.25y' (no volatility)."""
+        rule = self.indexation
+        words = "full indexation"
+        if rule.limited:
+            words = f"LPI({percent(rule.floor)}, {percent(rule.cap)})"
+        if self.named:
+            words = f"{self.index} {words}"
+        return f"{words}, lag {rule.lag:g}y" if rule.lag else words
+
+    def volatility_words(self) -> str:
+        """The volatility LPI is priced on, saying when it is the default."""
+        volatility = self.indexation.volatility
+        default = ""
+        if volatility is DEFAULT_VOLATILITY:
+            default = " (the default; LPI deltas rest on it)"
+        return f"{volatility.words()}{default}"
+
+
+def liability_rules(raw: dict) -> dict[str, Rule]:
+    """Each tranche's rule by name in file order; without tranches, every flow's under "".
+
+    A tranche's index is its ``index``, else ``liabilities.inflation_curve``; its lag, floor
+    and cap as given (no lag, no bounds when left out); LPI on ``index_volatility``.
+    """
+    section = raw["liabilities"]
+    tranches = section.get("tranches")
+    given = tranches if tranches else {"": section.get("indexation")}
+    rules = {}
+    for name, spec in given.items():
+        spec = spec or {}
+        index = spec.get("index") or section.get("inflation_curve")
+        indexation = Indexation(
+            float(spec.get("lag", 0.0)),
+            spec.get("floor"),
+            spec.get("cap"),
+            index_volatility(raw, index),
+        )
+        rules[name] = Rule(index, indexation, spec.get("index") is not None)
+    return rules
+
+
+def liability_frame(raw: dict, folder: Path) -> pd.DataFrame:
+    """The benefit rows: time, fixed, inflation_linked, rule and status (when given).
+
+    ``rule`` is the row's key in ``liability_rules``: its tranche, or "" without tranches.
+    """
+    section = raw["liabilities"]
     flows = section["cashflows"]
-    frame = pd.read_csv(folder / flows) if isinstance(flows, str) else pd.DataFrame(flows)
+    frame = pd.read_csv(Path(folder) / flows) if isinstance(flows, str) else pd.DataFrame(flows)
     if "time" not in frame:
         raise NotImplementedError("reference: liability cash flows by 'time' only")
     frame = frame.rename(columns={"amount": "fixed"})
     for column in ("fixed", "inflation_linked"):
         if column not in frame:
             frame[column] = 0.0
+    frame["rule"] = frame["tranche"].astype(str).str.strip() if section.get("tranches") else ""
+    return frame
 
-    def stream(part: pd.DataFrame, fixed=True, linked=True) -> Stream:
+
+def discount_basis(raw: dict, curves: dict) -> Nominal:
+    """The liabilities' discount curve: ``discount_curve`` plus ``spread`` on the zero rate."""
+    section = raw["liabilities"]
+    base = curves[section["discount_curve"]]
+    spread = base.spread + float(section.get("spread", 0.0))
+    return Nominal(base.tenors, base.rates, base.compounding, spread)
+
+
+def book_of(rows: pd.DataFrame, raw: dict, curves: dict, fixed=True, linked=True) -> Book:
+    """The ``rows`` of ``liability_frame`` on the discount basis, a part per rule used.
+
+    ``fixed``/``linked`` False: that amount column taken as 0.
+    """
+    curve = discount_basis(raw, curves)
+    parts, reach = [], []
+    for key, rule in liability_rules(raw).items():
+        part = rows[rows["rule"] == key]
+        if part.empty:
+            continue
+        breakeven = curves[rule.index] if rule.index else None
         t = part["time"].to_numpy(dtype=float)
         f = part["fixed"].to_numpy(dtype=float) * fixed
         li = part["inflation_linked"].to_numpy(dtype=float) * linked
-        return Stream(t, f, li, curve, 0.0, breakeven, indexation)
+        parts.append(Stream(t, f, li, curve, 0.0, breakeven, rule.indexation))
+        reach.append(tuple(curve_lineage(raw, rule.index)) if rule.index else ())
+    return Book(tuple(parts), tuple(reach))
 
-    parts = {
-        "fixed": stream(frame, linked=False),
-        "inflation_linked": stream(frame, fixed=False),
-    }
+
+def liability_book(raw: dict, folder: Path | None = None) -> Book:
+    """Every benefit of a raw problem (CSV paths relative to ``folder``; default: absolute)."""
+    frame = liability_frame(raw, Path(folder or "/"))
+    return book_of(frame, raw, build_curves(raw["curves"]))
+
+
+def liability_risk(raw: dict, curves: dict, folder: Path, keys):
+    """(table, basis, key-rate bound, total Book) of the liabilities.
+
+    The table's rows: fixed, inflation_linked, each tranche, each status, total.
+    """
+    section = raw["liabilities"]
+    frame = liability_frame(raw, folder)
+    rules = liability_rules(raw)
+
+    def book(rows: pd.DataFrame, fixed=True, linked=True) -> Book:
+        return book_of(rows, raw, curves, fixed, linked)
+
+    parts = {"fixed": book(frame, linked=False), "inflation_linked": book(frame, fixed=False)}
+    if section.get("tranches"):
+        for name in rules:
+            parts[name] = book(frame[frame["rule"] == name])
     if "status" in frame:
-        for status, part in frame.groupby("status", sort=False):
-            parts[str(status).strip()] = stream(part)
-    parts["total"] = stream(frame)
+        for status, rows in frame.groupby("status", sort=False):
+            parts[str(status).strip()] = book(rows)
+    parts["total"] = book(frame)
     table = {name: summary(s.risk(keys)) for name, s in parts.items()}
     columns = [*LIABILITY_COLUMNS, *map(pv01_column, keys), *map(ie01_column, keys)]
     liabilities = pd.DataFrame.from_dict(table, orient="index", columns=columns)
+    basis = liability_basis(raw, rules, frame)
+    return liabilities, basis, parts["total"].key_rate_bound(keys), parts["total"]
 
+
+def liability_basis(raw: dict, rules: dict[str, Rule], frame: pd.DataFrame) -> str:
+    """The basis line: curve, spread, inflation curve, then the indexation.
+
+    Without tranches: ', LPI(floor, cap) on <volatility>' and ', lag Ny' as they apply. With
+    tranches: '; tranches: <name> <rule>, ...' (a tranche without real amounts reads '<name>
+    fixed'), then '; LPI on <volatility> / ...' over every tranche with a floor or cap.
+    """
+    section = raw["liabilities"]
     basis = section["discount_curve"]
+    spread = float(section.get("spread", 0.0))
     if spread:
         basis += f" {spread / H:+g}bp"
-    if breakeven is not None:
+    if section.get("inflation_curve"):
         basis += f"; inflation {section['inflation_curve']}"
+    if section.get("tranches"):
+        real = frame.loc[frame["inflation_linked"] != 0, "rule"]
+        said = [
+            f"{name} {rule.words() if name in set(real) else 'fixed'}"
+            for name, rule in rules.items()
+        ]
+        basis += f"; tranches: {', '.join(said)}"
+        priced = {rule.volatility_words() for rule in rules.values() if rule.indexation.limited}
+        return basis + (f"; LPI on {' / '.join(sorted(priced))}" if priced else "")
+    (rule,) = rules.values()
+    indexation = rule.indexation
+    if section.get("inflation_curve"):
         if indexation.limited:
             basis += (
                 f", LPI({percent(indexation.floor)}, {percent(indexation.cap)})"
-                f" vol {percent(indexation.volatility)}"
+                f" on {rule.volatility_words()}"
             )
         if indexation.lag:
             basis += f", lag {indexation.lag:g}y"
-    return liabilities, basis, parts["total"].key_rate_bound(keys), parts["total"]
+    return basis
+
+
+def index_ie01(ref: "Reference", name: str) -> tuple[float, float]:
+    """(liabilities, assets) IE01 of a move of breakeven curve ``name`` alone.
+
+    Everything whose index is ``name`` or built on it moves: the liability parts (tranches)
+    of such an index, and the holdings projected on such a curve (an instrument's own
+    ``inflation_curve``, else the market's; growth assets' inflation duration on the
+    market's).
+    """
+    market = ref.raw.get("market") or {}
+    default = market.get("inflation_curve") or ref.raw["liabilities"].get("inflation_curve")
+    assets = 0.0
+    for item in ref.raw.get("instruments", []):
+        if item["id"] not in ref.holdings.index:
+            continue
+        index = item.get("inflation_curve") or default
+        if index and name in curve_lineage(ref.raw, index):
+            assets += float(ref.holdings.loc[item["id"], "ie01"])
+    return ref.liability_stream.ie01_on(name), assets
 
 
 def percent(value: float | None) -> str:
@@ -585,7 +932,8 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
     kind = item["kind"]
     family = "swap" if kind in ("interest_rate_swap", "inflation_swap", "repo") else "bond"
     curve = curves[item.get("curve") or defaults[family]]
-    breakeven = curves.get(item.get("inflation_curve") or inflation) if inflation else None
+    index = item.get("inflation_curve") or inflation  # the market's when it names none
+    breakeven = curves.get(index) if index else None
     frequency = item.get("frequency") or (
         1 if currency == "EUR" and kind in EUR_ANNUAL else FREQUENCY.get(kind)
     )
@@ -714,6 +1062,9 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
 # Flows discounted on the market's swap curve (when bonds have another) see dz - bond_swap:
 # bonds move by the nominal move, swaps by nominal - bond_swap. A move in bond-yield units
 # adds dz to the zero rate requoted at the market's bond coupon frequency (``moved_rates``).
+# Moves of named curves (``curves_bp``) add to dz (db) of every flow on a curve (index) whose
+# lineage holds the named curve: a move of rpi reaches CPI-linked flows, one of cpi only
+# them; growth assets' stated durations load on the market's bond and breakeven curves.
 
 MoveCurve = Callable[[np.ndarray], np.ndarray]
 
@@ -745,7 +1096,9 @@ class Shock:
     ``nominal``(t) and ``breakeven``(u) are callables (decimals); ``credit`` the widening of
     credit bonds' discount rate; ``growth`` the return of growth assets; ``returns`` by id;
     ``bond_swap``(t) government bond yields against swap rates (swap-curve flows see
-    nominal - bond_swap); ``in_yield``: the nominal moves are bond-yield moves.
+    nominal - bond_swap); ``in_yield``: the nominal moves are bond-yield moves. ``curves``:
+    further moves of named curves; a flow on curve c (a real amount on index c) moves by
+    the sum of the moves of the curves in c's lineage (c and the curves under it).
     """
 
     nominal: MoveCurve = no_move
@@ -755,6 +1108,7 @@ class Shock:
     returns: Mapping[str, float] = field(default_factory=dict)
     bond_swap: MoveCurve = no_move
     in_yield: bool = False
+    curves: Mapping[str, MoveCurve] = field(default_factory=dict)
 
 
 def curve_move(bp) -> MoveCurve:
@@ -775,8 +1129,9 @@ def shock(
     returns=None,
     bond_swap_bp=0.0,
     units="zero",
+    curves_bp=None,
 ):
-    """A ``Shock`` given in bp (numbers or (tenors, bp) term structures)."""
+    """A ``Shock`` given in bp (numbers or (tenors, bp) term structures; by curve name)."""
     return Shock(
         curve_move(nominal_bp),
         curve_move(breakeven_bp),
@@ -785,7 +1140,20 @@ def shock(
         dict(returns or {}),
         curve_move(bond_swap_bp),
         units == "yield",
+        {name: curve_move(bp) for name, bp in (curves_bp or {}).items()},
     )
+
+
+def lineage_move(raw: dict, move: Shock, name: str | None) -> MoveCurve:
+    """The named-curve moves that reach curve ``name``: summed over its lineage."""
+    reaching = (
+        [move.curves[c] for c in curve_lineage(raw, name) if c in move.curves] if name else []
+    )
+
+    def total(t):
+        return sum((m(t) for m in reaching), np.zeros(np.shape(t)))
+
+    return total
 
 
 def curve_lineage(raw: dict, name: str) -> list[str]:
@@ -820,6 +1188,19 @@ def unit_curve(ref: Reference, name: str) -> str:
     swaps = market.get("swap_curve") or bonds
     family = "swap" if item["kind"] in ("interest_rate_swap", "inflation_swap", "repo") else "bond"
     return item.get("curve") or (swaps if family == "swap" else bonds)
+
+
+def market_curves(raw: dict) -> tuple[str, str | None]:
+    """The market's bond curve and default inflation curve (the liabilities' when unnamed)."""
+    market, section = raw.get("market") or {}, raw["liabilities"]
+    bonds = market.get("nominal_curve") or section["discount_curve"]
+    return bonds, market.get("inflation_curve") or section.get("inflation_curve")
+
+
+def unit_index(ref: Reference, name: str) -> str | None:
+    """The breakeven curve instrument ``name`` is projected on (its own, else the market's)."""
+    item = next(i for i in ref.raw["instruments"] if i["id"] == name)
+    return item.get("inflation_curve") or market_curves(ref.raw)[1]
 
 
 def quoted_periods(ref: Reference) -> int:
@@ -874,17 +1255,27 @@ def unit_value(ref: Reference, name: str, move: Shock = Shock()) -> float:
         swap = on_swaps(ref.raw, unit_curve(ref, name))
         widening = move.credit if unit.credit else 0.0
 
-        def extra(t, swap=swap, widening=widening):
-            return widening - (move.bond_swap(t) if swap else 0.0)
+        named = lineage_move(ref.raw, move, unit_curve(ref, name))
+
+        def extra(t, swap=swap, widening=widening, named=named):
+            return widening - (move.bond_swap(t) if swap else 0.0) + named(t)
 
         dz = moved_rates(ref, move, unit.stream.curve, extra)
-        value += unit.stream.value(dz, move.breakeven)
+        index = lineage_move(ref.raw, move, unit_index(ref, name))
+
+        def db(u, index=index):
+            return move.breakeven(u) + index(u)
+
+        value += unit.stream.value(dz, db)
     rates_d, inflation_d, spread_d = unit.durations
     if rates_d or inflation_d or spread_d:
+        # Stated durations load on the market's bond and breakeven curves.
+        bonds = lineage_move(ref.raw, move, market_curves(ref.raw)[0])
+        index = lineage_move(ref.raw, move, market_curves(ref.raw)[1])
         value *= (
             1.0
-            - rates_d * float(move.nominal(abs(rates_d)))
-            + inflation_d * float(move.breakeven(abs(inflation_d)))
+            - rates_d * float(move.nominal(abs(rates_d)) + bonds(abs(rates_d)))
+            + inflation_d * float(move.breakeven(abs(inflation_d)) + index(abs(inflation_d)))
             - spread_d * move.credit
         )
     default = move.growth if unit.kind == "return_seeking" else 0.0
@@ -899,19 +1290,21 @@ def unit_values(ref: Reference, move: Shock = Shock()) -> pd.Series:
 def liability_value(ref: Reference, move: Shock = Shock()) -> float:
     """The liabilities' value after ``move``.
 
-    Their discount basis moves with nominal rates, and by the file's
-    ``liabilities.credit_spread_beta`` x the credit widening (less the bond-swap move when
-    it is the swap curve; yield-unit moves converted as for instruments).
+    Their discount basis moves with nominal rates and the moves of the curves it is built
+    on, and by the file's ``liabilities.credit_spread_beta`` x the credit widening (less the
+    bond-swap move when it is the swap curve; yield-unit moves converted as for
+    instruments); each tranche's real amounts with breakevens and the moves of its index.
     """
     section = ref.raw["liabilities"] if ref.raw else {}
     beta = float(section.get("credit_spread_beta", 0.0))
     swap = bool(ref.raw) and on_swaps(ref.raw, section["discount_curve"])
+    named = lineage_move(ref.raw, move, section.get("discount_curve")) if ref.raw else no_move
 
     def extra(t: np.ndarray) -> np.ndarray:
-        return beta * move.credit - (move.bond_swap(t) if swap else 0.0)
+        return beta * move.credit - (move.bond_swap(t) if swap else 0.0) + named(t)
 
     moved = moved_rates(ref, move, ref.liability_stream.curve, extra)
-    return ref.liability_stream.value(moved, move.breakeven)
+    return ref.liability_stream.value(moved, move.breakeven, move.curves)
 
 
 def positions_of(ref: Reference, positions=None) -> pd.Series:
@@ -1034,6 +1427,7 @@ def file_move(spec: dict) -> Shock:
         float(spec.get("credit_spread_bp", 0.0)) * H,
         float(spec.get("growth", 0.0)),
         dict(spec.get("returns") or {}),
+        curves={name: curve_move(bp) for name, bp in (spec.get("curves_bp") or {}).items()},
     )
 
 

@@ -9,6 +9,7 @@ exactly: no holdings (0), and holdings that replicate the liabilities flow for f
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import integrate, stats
 
@@ -27,10 +28,16 @@ from tests.reference import (
     H,
     Indexation,
     Nominal,
+    Stream,
+    Wedge,
+    YoYVolatility,
     book_scale,
     bootstrap,
+    build_curves,
     clipped_growth,
+    curve_lineage,
     ie01_column,
+    normal_clipped,
     pv01_column,
     raw_problem,
     reference,
@@ -97,16 +104,116 @@ def test_reference_clipped_growth_matches_numerical_integration():
         assert clipped_growth(forward, floor, cap, sd) == pytest.approx(expected, abs=1e-10)
 
 
+def test_reference_normal_clipped_matches_numerical_integration():
+    # E[min(max(y, f), c)] for normal y with mean F - 1 and sd s, by quadrature.
+    for forward, floor, cap, sd in [
+        (1.033, 0.0, 0.05, 0.012),
+        (1.06, 0.0, 0.05, 0.03),
+        (1.0, None, 0.03, 0.02),
+        (1.01, -0.01, None, 0.015),
+    ]:
+        low = -np.inf if floor is None else floor
+        high = np.inf if cap is None else cap
+
+        def clipped(y, low=low, high=high, mean=forward - 1, sd=sd):
+            return min(max(y, low), high) * stats.norm.pdf(y, mean, sd)
+
+        edges = [b for b in (low, high) if np.isfinite(b)]
+        expected, _ = integrate.quad(clipped, -1, 1, points=edges, epsabs=1e-14)
+        got = normal_clipped(forward, floor, cap, sd)
+        assert got == pytest.approx(1 + expected, abs=1e-12)
+
+
+def test_reference_caplet_deviation_interpolates_total_variance():
+    vol = YoYVolatility("normal", (1.0, 10.0), (0.02, 0.01))
+    # sigma flat before the first expiry and after the last; variance linear between.
+    expected = [0.02 * 0.5**0.5, 0.02, np.sqrt(0.0004 + (0.001 - 0.0004) * 4 / 9), 0.01 * 20**0.5]
+    np.testing.assert_allclose(vol.sd(np.array([0.5, 1.0, 5.0, 20.0])), expected, rtol=1e-14)
+
+
 def test_reference_lpi_without_volatility_clips_each_year():
     flat = Breakeven((1.0,), (0.03,))
     years = np.array([1.0, 2.0, 2.5])
     # Inside the band the uprating is the index; above the cap it is the cap compounded.
-    inside = Indexation(floor=0.0, cap=0.05).uprating(flat.rate, years)
+    still = YoYVolatility(yearly=0.0)
+    inside = Indexation(floor=0.0, cap=0.05, volatility=still).uprating(flat.rate, years)
     np.testing.assert_allclose(inside, 1.03**years, rtol=1e-15)
-    capped = Indexation(floor=0.0, cap=0.025).uprating(flat.rate, years)
+    capped = Indexation(floor=0.0, cap=0.025, volatility=still).uprating(flat.rate, years)
     np.testing.assert_allclose(capped, 1.025**years, rtol=1e-15)
     lagged = Indexation(lag=0.25).uprating(flat.rate, years)
     np.testing.assert_allclose(lagged, 1.03 ** (years - 0.25), rtol=1e-15)
+
+
+def test_reference_wedge_curve_averages_the_step_forward_wedge():
+    """W(t) by hand: the area under the step forward wedge up to t, over t; c = b - W."""
+    rpi = Breakeven((1.0,), (0.033,))
+    cpi = Wedge(rpi, (0.0, 4.09), (0.010, 0.0))  # the default problem's 2030 step
+    t = np.array([0.0, 2.0, 4.09, 8.18, 40.9])
+    # W = 1% up to the step, then 1% x 4.09 / t: half at 8.18, a tenth at 40.9; W(0) = 1%.
+    wedge = np.array([0.01, 0.01, 0.01, 0.005, 0.001])
+    np.testing.assert_allclose(cpi.average(t), wedge, rtol=1e-14)
+    np.testing.assert_allclose(cpi.rate(t), 0.033 - wedge, rtol=1e-14)
+    steps = Wedge(rpi, (0.0, 2.0, 5.0), (0.01, 0.005, -0.002))
+    # W(4) = (2 x 1% + 2 x 0.5%) / 4; W(10) = (2 x 1% + 3 x 0.5% - 5 x 0.2%) / 10.
+    got = steps.average(np.array([1.0, 2.0, 4.0, 10.0]))
+    np.testing.assert_allclose(got, [0.01, 0.01, 0.0075, 0.0025], rtol=1e-14)
+    # Built from the file, the default problem's cpi is its rpi less that wedge.
+    curves = build_curves(raw_problem()["curves"])
+    np.testing.assert_allclose(curves["cpi"].rate(t), curves["rpi"].rate(t) - wedge, rtol=1e-14)
+
+
+def test_reference_book_in_tranches_is_the_sum_of_its_tranches():
+    """The default scheme's tranches add up to its total, and each is its rows valued alone.
+
+    The CPI tranche is checked against a plain stream of its rows on a breakeven curve that
+    tabulates c(n) = b_rpi(n) - W(n) at whole years (its flows fall on whole years with no
+    lag, so LPI reads the curve there only), priced on RPI's caplet volatilities (CPI has
+    none of its own). And a book whose tranches share one rule is the book without tranches
+    under that rule. Tolerance MONEY_RTOL of the book (rounding only).
+    """
+    ref = reference(DEFAULT_PROBLEM)
+    scale, table = book_scale(ref), ref.liabilities
+    money = ["pv", "pv01", "ie01", *map(pv01_column, DEFAULT_KEYS), *map(ie01_column, DEFAULT_KEYS)]
+    for parts in (["pre_1997", "rpi_lpi_5", "cpi_2_5"], ["fixed", "inflation_linked"]):
+        got = table.loc[parts, money].sum()
+        close(got, table.loc["total", money], MONEY_RTOL * scale, f"{parts}")
+    assert table.loc["pre_1997", "ie01"] == 0.0  # fixed pensions
+
+    raw = raw_problem()
+    rows = pd.read_csv(raw["liabilities"]["cashflows"]).query("tranche == 'cpi_2_5'")
+    assert (rows["time"] % 1 == 0).all()
+    curves = build_curves(raw["curves"])
+    years = np.arange(1.0, rows["time"].max() + 1.0)
+    tabulated = Breakeven(
+        tuple(years), tuple(curves["rpi"].rate(years) - curves["cpi"].average(years))
+    )
+    vols = raw["market"]["inflation_volatility"]["rpi"]
+    caplets = YoYVolatility("normal", tuple(vols["expiries"]), tuple(vols["volatilities"]))
+    basis = Nominal(tuple(GILTS["tenors"]), tuple(GILTS["rates"]), "annual", 0.005)
+    alone = Stream(
+        rows["time"].to_numpy(dtype=float),
+        rows["fixed"].to_numpy(dtype=float),
+        rows["inflation_linked"].to_numpy(dtype=float),
+        basis,
+        0.0,
+        tabulated,
+        Indexation(floor=0.0, cap=0.025, volatility=caplets),
+    ).risk(DEFAULT_KEYS)
+    for column in money:
+        close(alone[column], table.loc["cpi_2_5", column], MONEY_RTOL * scale, column)
+
+    shared = raw_problem()
+    rule = {"floor": 0.0, "cap": 0.05}
+    shared["liabilities"]["tranches"] = dict.fromkeys(shared["liabilities"]["tranches"], rule)
+    single = raw_problem()
+    section = single["liabilities"]
+    del section["tranches"]
+    section["indexation"] = rule
+    rows = pd.read_csv(section["cashflows"]).drop(columns="tranche")  # a file without tranches
+    section["cashflows"] = rows.to_dict(orient="records")
+    in_tranches = reference_from_raw(shared, DEFAULT_PROBLEM.parent).liabilities.loc["total"]
+    as_one = reference_from_raw(single, DEFAULT_PROBLEM.parent).liabilities.loc["total"]
+    close(in_tranches[money], as_one[money], MONEY_RTOL * scale, "one rule")
 
 
 def test_reference_bootstrap_reprices_every_par_swap():
@@ -210,13 +317,13 @@ def test_bucket_table_matches_reference(case):
 
 
 def test_default_problem_is_the_scheme_its_file_describes(default):
-    # The file describes a scheme hedging about 60% of its rate and 50% of its inflation
+    # The file describes a scheme hedging about 65% of its rate and 70% of its inflation
     # risk; pinned loosely so that a change to the problem or the model is noticed and
     # reviewed (the reference above, not these literals, is the oracle).
     sheet, _, _ = default
-    assert sheet.funding_ratio == pytest.approx(0.911, abs=0.005)
-    assert sheet.hedge_ratios["rates"] == pytest.approx(0.604, abs=0.005)
-    assert sheet.hedge_ratios["inflation"] == pytest.approx(0.518, abs=0.005)
+    assert sheet.funding_ratio == pytest.approx(0.965, abs=0.005)
+    assert sheet.hedge_ratios["rates"] == pytest.approx(0.653, abs=0.005)
+    assert sheet.hedge_ratios["inflation"] == pytest.approx(0.704, abs=0.005)
 
 
 # --- internal consistency ---------------------------------------------------------------------
@@ -433,7 +540,7 @@ def test_hedge_ratios_on_every_basis_match_independent_valuations(default):
     )
     expected = {"funding": stream.risk(DEFAULT_KEYS)}
     for name, curve in (("gilts_flat", flat), ("sonia", on_sonia)):
-        expected[name] = dataclasses.replace(stream, curve=curve).risk(DEFAULT_KEYS)
+        expected[name] = stream.on(curve).risk(DEFAULT_KEYS)
     parallel, *keys = sw_key_pv01s(stream, gilts["tenors"], gilts["rates"], DEFAULT_KEYS)
     expected["ufr"] = {
         "pv01": parallel,
@@ -511,3 +618,34 @@ def test_bad_bases_and_curves_are_named(edit, message):
     edit(raw)
     with pytest.raises(SpecError, match=message):
         load_problem(raw)
+
+
+# --- key-rate IE01 by index --------------------------------------------------------------------
+
+
+def test_key_rate_ie01_by_index_is_what_each_index_reaches(default):
+    """``cpi - rpi`` carries the CPI tranche alone; ``rpi`` both tranches and the RPI hedges.
+
+    Reference: the reference's key-rate IE01s of each tranche and each holding, summed over
+    what a move of the curve reaches (an instrument's index, else the market's, built on
+    it); MONEY_RTOL of the book.
+    """
+    sheet, ref, scale = default
+    table = sheet.index_buckets()
+    market = ref.raw["market"]
+    for curve, tranches in (("cpi", ["cpi_2_5"]), ("rpi", ["rpi_lpi_5", "cpi_2_5"])):
+        held = [
+            item["id"]
+            for item in ref.raw["instruments"]
+            if item["id"] in ref.holdings.index
+            and curve
+            in curve_lineage(ref.raw, item.get("inflation_curve") or market["inflation_curve"])
+        ]
+        for key in DEFAULT_KEYS:
+            column = ie01_column(key)
+            owed = sum(ref.liabilities.loc[t, column] for t in tranches)
+            assets = ref.holdings.loc[held, column].sum()
+            row = table.loc[(curve, f"{key:g}y")]
+            close(row["liabilities"], owed, MONEY_RTOL * scale, f"{curve} {key}y liabilities")
+            close(row["assets"], assets, MONEY_RTOL * scale, f"{curve} {key}y assets")
+    assert set(table.index.get_level_values("curve")) == {"cpi", "rpi"}

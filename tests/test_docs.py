@@ -7,13 +7,14 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from ldi.balance_sheet import balance_sheet
 from ldi.errors import SpecError
 from ldi.io.load import load_problem, parse_spec
 from ldi.io.schema import ProblemSpec
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
 from tests.documented import blocks
 from tests.io.test_liquidity import curve_history
-from tests.reference import ROOT, raw_problem
+from tests.reference import ROOT, raw_problem, reference_from_raw
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
@@ -201,3 +202,47 @@ def test_the_optimization_page_quotes_what_the_default_schemes_limits_cost():
     raw = copy.deepcopy(raw)
     raw["constraints"][2]["hedge_ratio"]["soft"] = 0.03
     assert load_problem(raw).solve().hedge_ratios["inflation"] == pytest.approx(0.90, abs=1e-5)
+
+
+LPI_VOLATILITIES = {
+    "full indexation (no floors or caps)": "full",
+    "none (forwards clipped: CPI above 2.5% after 2030)": {"model": "lognormal", "yearly": 0.0},
+    "lognormal 1.2% a year": {"model": "lognormal", "yearly": 0.012},
+    "lognormal 1.5% a year (the default)": None,
+    "normal caplet volatilities 1.4% (1y) to 0.9% (30y) (the default problem's)": "as given",
+    "lognormal caplet volatility 1% at every expiry": {
+        "model": "lognormal",
+        "expiries": [1],
+        "volatilities": [0.01],
+    },
+    "lognormal caplet volatility 2% at every expiry": {
+        "model": "lognormal",
+        "expiries": [1],
+        "volatilities": [0.02],
+    },
+}
+
+
+@pytest.mark.parametrize(("label", "volatility"), LPI_VOLATILITIES.items())
+def test_the_lpi_volatility_table_is_what_the_default_scheme_gives(label, volatility):
+    """Each row of the conventions page's table, from ldi and from the independent valuation.
+
+    Reference: ``tests.reference`` (its own LPI collar formulas and volatility term structure)
+    to 1e-9 relative; the page shows ldi's figures rounded as printed.
+    """
+    raw = raw_problem()
+    if volatility == "full":
+        for tranche in raw["liabilities"]["tranches"].values():
+            tranche.pop("floor", None)
+            tranche.pop("cap", None)
+    elif volatility != "as given":
+        raw["market"].pop("inflation_volatility")
+        if volatility is not None:
+            raw["market"]["inflation_volatility"] = {"rpi": volatility}
+    sheet = balance_sheet(load_problem(raw))
+    ie01, hedge = sheet.liability_totals["ie01"], sheet.hedge_ratios["inflation"]
+    reference = reference_from_raw(raw, ROOT / "problems")
+    assert ie01 == pytest.approx(reference.liabilities.loc["total", "ie01"], rel=1e-9)
+    assert hedge == pytest.approx(reference.funding()["inflation_hedge_ratio"], rel=1e-9)
+    page = (ROOT / "docs" / "conventions.md").read_text()
+    assert f"| {label} | {ie01:,.0f} | {hedge:.1%} |" in page

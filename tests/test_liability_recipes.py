@@ -165,14 +165,27 @@ SHAPES = {
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_shape(name):
     statuses, all_fixed, peak_years = SHAPES[name]
-    flows = pd.read_csv(RECIPES[name].csv_path)
-    assert list(flows.columns) == generator.COLUMNS
+    recipe = RECIPES[name]
+    flows = pd.read_csv(recipe.csv_path)
+    tranches = [t.name for t in recipe.tranches]
+    assert list(flows.columns) == (generator.TRANCHE_COLUMNS if tranches else generator.COLUMNS)
     years = np.unique(flows["time"])
     np.testing.assert_array_equal(years, np.arange(1, len(years) + 1))
     assert 40 <= len(years) < RECIPES[name].horizon_years  # runs off inside the horizon
     assert flows["time"].is_monotonic_increasing
-    assert not flows.duplicated(["time", "status"]).any()
+    assert not flows.duplicated(["time", "status", *(["tranche"] if tranches else [])]).any()
     assert set(flows["status"]) == statuses
+    if tranches:  # every payment in each tranche, fixed or linked as the tranche is
+        assert (
+            flows.groupby(["time", "status"])["tranche"]
+            .apply(list)
+            .map(sorted)
+            .map(lambda names: names == sorted(tranches))
+            .all()
+        )
+        for tranche in recipe.tranches:
+            mine = flows[flows["tranche"] == tranche.name]
+            assert (mine["fixed" if tranche.linked else "inflation_linked"] == 0).all()
     amounts = flows[["fixed", "inflation_linked"]]
     assert (amounts >= 0).all().all()
     assert (amounts.sum(axis=1) > 0).all()

@@ -177,11 +177,11 @@ def test_each_resolve_is_a_fresh_solve_of_the_paths_data(problem, solved):
             optimum = fresh.compiled.problem.objective.value
             # The same optimum: the fresh build's objective at the re-solved positions. The
             # positions agree to the solver's accuracy along directions the objective
-            # barely tells apart (one SONIA swap tenor for another: 1e-5 of the PV).
+            # barely tells apart (one SONIA swap tenor for another: 2e-5 of the PV).
             fresh.compiled.z.value = units[path] / fresh.scales.money
             assert fresh.compiled.problem.objective.value == pytest.approx(optimum, rel=1e-5)
             np.testing.assert_allclose(
-                units[path], expected, rtol=1e-6, atol=1e-5 * data.liabilities["pv"]
+                units[path], expected, rtol=1e-6, atol=2e-5 * data.liabilities["pv"]
             )
             # The budget holds: the re-solved positions are worth the path's assets.
             assert units[path] @ end.value[path, :-1] == pytest.approx(held[path], rel=1e-7)

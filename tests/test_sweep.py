@@ -443,7 +443,8 @@ def test_keys_that_are_not_terms_keep_their_dotted_form():
     assert places == {"liabilities.spread": "liabilities.spread"}
 
 
-RATIO = "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis']"  # the options of hedge_ratio
+# the options of hedge_ratio
+RATIO = "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis', 'index']"
 
 
 @pytest.mark.parametrize(
@@ -524,7 +525,7 @@ def test_a_key_the_schema_lacks_is_refused_before_any_variant_runs(capsys):
     message = (
         "--vary liabilities.spreed: unknown key; did you mean 'spread'? expected only "
         "['discount_curve', 'spread', 'hedging_bases', 'credit_spread_beta', 'inflation_curve', "
-        "'indexation', 'past_flows', 'allow_negative', 'cashflows']"
+        "'indexation', 'tranches', 'past_flows', 'allow_negative', 'cashflows']"
     )
     with pytest.raises(DataError) as error:
         sweep(DEFAULT_PROBLEM, [{"liabilities.spreed": 0.004}], progress=False)

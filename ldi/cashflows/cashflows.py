@@ -89,7 +89,9 @@ class Cashflows:
         both_linked = self.has_inflation_linked and other.has_inflation_linked
         if both_linked and self.indexation != other.indexation:
             raise DataError(
-                E_MIXED_INDEXATION.format(first=self.indexation, second=other.indexation)
+                E_MIXED_INDEXATION.format(
+                    first=self.indexation.describe(), second=other.indexation.describe()
+                )
             )
         # The indexation of whichever stream has linked amounts (this one's when neither has).
         linked_other = other.has_inflation_linked and not self.has_inflation_linked
@@ -247,7 +249,7 @@ class _Table:
         if not has_time or not has_amount or {"amount", "fixed"} <= set(columns):
             known = [c for c in columns if c in allowed]
             raise DataError(E_COLUMNS.format(where=where, columns=known))
-        rows = _row_names(frame.index)
+        rows = row_names(frame.index)
         if "date" in columns:
             if valuation_date is None:
                 raise DataError(E_DATES_NEED_VALUATION.format(where=where))
@@ -310,7 +312,7 @@ class _Table:
         )
 
 
-def _row_names(index: pd.Index) -> Sequence[object]:
+def row_names(index: pd.Index) -> Sequence[object]:
     """Rows by their integer index (a file's row numbers survive dropped rows), else position."""
     if pd.api.types.is_integer_dtype(index):
         return [int(label) for label in index]

@@ -2,7 +2,15 @@
 
 from ldi.curves.base import RateCurve
 from ldi.curves.bootstrap import par_rate, par_rates
-from ldi.curves.inflation import BreakevenCurve, index_ratio
+from ldi.curves.index_history import IndexHistory
+from ldi.curves.inflation import BreakevenCurve, IndexCurves, WedgeCurve, index_ratio
+from ldi.curves.inflation_volatility import (
+    DEFAULT_LPI_VOLATILITY,
+    CapletVolatility,
+    InflationVolatility,
+    VolatilityModel,
+    YearlyVolatility,
+)
 from ldi.curves.nss import NelsonSiegelSvensson, NSSFit, QuoteKind, fit_nss
 from ldi.curves.spread import DEFAULT_KEYS, RateSpread, key_rate_weights
 from ldi.curves.ufr import ConstantForwardCurve, SmithWilsonCurve
@@ -10,7 +18,12 @@ from ldi.curves.zero import Interpolation, ZeroCurve
 
 __all__ = [
     "DEFAULT_KEYS",
+    "DEFAULT_LPI_VOLATILITY",
     "BreakevenCurve",
+    "CapletVolatility",
+    "IndexCurves",
+    "IndexHistory",
+    "InflationVolatility",
     "ConstantForwardCurve",
     "Interpolation",
     "NSSFit",
@@ -19,6 +32,9 @@ __all__ = [
     "RateCurve",
     "RateSpread",
     "SmithWilsonCurve",
+    "VolatilityModel",
+    "WedgeCurve",
+    "YearlyVolatility",
     "ZeroCurve",
     "fit_nss",
     "index_ratio",

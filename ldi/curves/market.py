@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.inflation_volatility import InflationVolatility
 from ldi.errors import DataError
 from ldi.units import Compounding
 
@@ -26,10 +27,13 @@ class Market:
 
     ``nominal`` discounts bonds; ``swap`` (``nominal`` when None) discounts swaps and
     repo, e.g. SONIA while bonds use gilts; ``inflation`` projects the index. ``bases`` maps
-    a nominal curve to the nominal curve it is declared over (SONIA = gilts + swap spread):
-    moving a curve moves every curve built on it, and moving a curve with a base moves only
-    its spread over that base. ``yield_compounding`` is how the market's bond yields are
-    quoted (semiannual for gilts and Treasuries, annual for euro government bonds).
+    a curve to the curve of its kind it is declared over (SONIA = gilts + swap spread, CPI =
+    RPI − wedge): moving a curve moves every curve built on it, and moving a curve with a
+    base moves only its spread (or wedge) over that base. ``yield_compounding`` is how the
+    market's bond yields are quoted (semiannual for gilts and Treasuries, annual for euro
+    government bonds).
+    ``inflation_volatility`` maps a breakeven curve to the year-on-year volatility that
+    prices LPI floors and caps on its index.
     """
 
     curves: Mapping[str, RateCurve | BreakevenCurve]
@@ -37,21 +41,24 @@ class Market:
     inflation: str | None = None
     swap: str | None = None
     bases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    inflation_volatility: Mapping[str, InflationVolatility] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     yield_compounding: Compounding = Compounding.SEMIANNUAL
 
     def __post_init__(self) -> None:
-        nominal = self.names(RateCurve)
+        kinds = {"nominal": self.names(RateCurve), "breakeven": self.names(BreakevenCurve)}
         for name, base in self.bases.items():
-            if name not in nominal:
+            kind = next((k for k, names in kinds.items() if name in names), None)
+            if kind is None:
+                everything = sorted(self.curves)
                 raise DataError(
-                    E_CURVE.format(where="bases", value=name, kind="nominal", names=nominal)
+                    E_CURVE.format(where="bases", value=name, kind="known", names=everything)
                 )
-            if base not in nominal or base == name:
-                others = [n for n in nominal if n != name]
+            if base not in kinds[kind] or base == name:
+                others = [n for n in kinds[kind] if n != name]
                 where = f"curves.{name}.base"
-                raise DataError(
-                    E_CURVE.format(where=where, value=base, kind="nominal", names=others)
-                )
+                raise DataError(E_CURVE.format(where=where, value=base, kind=kind, names=others))
         for name in self.bases:
             self.lineage(name)
         object.__setattr__(self, "bases", MappingProxyType(dict(self.bases)))
@@ -69,6 +76,23 @@ class Market:
     ) -> BreakevenCurve:
         """The breakeven curve ``name`` (the default when None)."""
         return self._curve(name or self.inflation, BreakevenCurve, "breakeven", where)
+
+    def volatility_of(self, index: str | None) -> InflationVolatility | None:
+        """The year-on-year volatility of breakeven curve ``index``, else of its bases in turn.
+
+        CPI declared over RPI prices its LPI on RPI's volatility unless it has its own; None
+        when neither has one (LPI then rests on the default).
+        """
+        if index is None:
+            return None
+        return next(
+            (
+                self.inflation_volatility[n]
+                for n in self.lineage(index)
+                if n in self.inflation_volatility
+            ),
+            None,
+        )
 
     def names(self, kind: type) -> list[str]:
         """Names of the curves of type ``kind``, sorted."""
@@ -122,3 +146,12 @@ def lineage(name: str, bases: Mapping[str, str]) -> tuple[str, ...]:
             raise DataError(E_BASE_LOOP.format(name=chain[-1], chain=loop, base=base))
         chain.append(base)
     return tuple(chain)
+
+
+def volatility_of(
+    index: str | None, volatilities: Mapping[str, InflationVolatility], bases: Mapping[str, str]
+) -> InflationVolatility | None:
+    """The volatility of curve ``index`` in ``volatilities``, else of its bases in turn."""
+    if index is None:
+        return None
+    return next((volatilities[n] for n in lineage(index, bases) if n in volatilities), None)

@@ -114,6 +114,12 @@ class IndexLinkedBond(QuotedBond):
     price it defaults to 1 (a new issue). ``indexation_lag`` is the bond's fixing lag
     relative to the breakeven curve's quotes (see ``ldi.cashflows.indexation``): 0 when the
     curve is quoted on the same lagged index.
+
+    A payment at t pays real x I(t − lag_bond)/I(base). The curve projects its index from
+    its own reference today, so the uplift of projected payments is ``uplift`` = that
+    reference over the base (default ``index_ratio``: the curve on the bond's lag); the
+    first payments whose fixings are already published pay real x ``fixed_ratios`` (in
+    payment order), a known nominal amount.
     """
 
     kind: ClassVar[str] = "index_linked_bond"
@@ -122,6 +128,8 @@ class IndexLinkedBond(QuotedBond):
     frequency: int = KIND_DEFAULTS["index_linked_bond"]["frequency"]
     indexation_lag: float = KIND_DEFAULTS["index_linked_bond"]["indexation_lag"]
     index_ratio: float | None = None
+    uplift: float | None = None
+    fixed_ratios: tuple[float, ...] = ()
     curve: str | None = None
     inflation_curve: str | None = None
     spread: float | None = None
@@ -133,14 +141,21 @@ class IndexLinkedBond(QuotedBond):
         if self.index_ratio is None and self.price is not None:
             raise DataError(E_INDEX_RATIO_NEEDED.format(where=self.where, price=self.price))
         index_ratio = 1.0 if self.index_ratio is None else self.index_ratio
-        if not (np.isfinite(index_ratio) and index_ratio > 0):
-            raise DataError(E_INDEX_RATIO.format(where=self.where, value=plain(index_ratio)))
+        uplift = index_ratio if self.uplift is None else self.uplift
+        for name, value in (("index_ratio", index_ratio), ("uplift", uplift)):
+            if not (np.isfinite(value) and value > 0):
+                message = E_INDEX_RATIO.format(where=self.where, value=plain(value))
+                raise DataError(message.replace("index_ratio", name, 1))
         schedule = BondSchedule(
             coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
         )
         real = schedule.cashflows()
+        known = np.zeros(real.times.size)
+        known[: len(self.fixed_ratios)] = self.fixed_ratios[: real.times.size]
         indexation = Indexation(lag=self.indexation_lag, where=f"{self.where}.indexation")
-        flows = Cashflows(real.times, 0.0 * real.amounts, index_ratio * real.amounts, indexation)
+        fixed = real.amounts * known
+        linked = np.where(known > 0, 0.0, uplift * real.amounts)
+        flows = Cashflows(real.times, fixed, linked, indexation)
         return priced_bond(
             flows,
             market.nominal_curve(self.curve, f"{self.where}.curve"),

@@ -10,8 +10,9 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.tranches import Stream, streams_of
 from ldi.curves.base import RateCurve
-from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.inflation import BreakevenCurve, Breakevens
 from ldi.errors import DataError
 from ldi.instruments.base import Valuation
 from ldi.typing import FloatArray
@@ -29,18 +30,26 @@ E_NO_SPREAD = (
 
 
 def money_flows(
-    flows: Cashflows, breakeven: BreakevenCurve | None, where: str
+    flows: Stream, breakeven: Breakevens | None, where: str
 ) -> tuple[FloatArray, FloatArray]:
-    """Times after 0 and the money each pays: fixed plus real x projected uprating."""
-    future = flows.times > 0
-    t = flows.times[future]
-    amounts = flows.amounts[future].copy()
-    linked = flows.inflation_linked[future]
-    if np.any(linked):
-        if breakeven is None:
-            raise DataError(E_NEEDS_BREAKEVEN.format(where=where))
-        amounts += linked * flows.indexation.expected(breakeven, t)
-    return t, amounts
+    """Times after 0 and the money each pays: fixed plus real x projected uprating.
+
+    Tranches are taken part after part, each real amount on its own index's curve.
+    """
+    times, money = [], []
+    for part in streams_of(flows):
+        future = part.times > 0
+        t = part.times[future]
+        amounts = part.amounts[future].copy()
+        linked = part.inflation_linked[future]
+        if np.any(linked):
+            if breakeven is None:
+                raise DataError(E_NEEDS_BREAKEVEN.format(where=where))
+            index = breakeven.for_index(part.indexation.index)
+            amounts += linked * part.indexation.expected(index, t)
+        times.append(t)
+        money.append(amounts)
+    return np.concatenate(times), np.concatenate(money)
 
 
 def implied_spread(

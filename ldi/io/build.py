@@ -5,9 +5,7 @@ Curves, market, liabilities and their cash flows, instruments, holdings and the 
 from its folder (``ldi.storage.files.confined``).
 """
 
-import io
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,33 +13,37 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from ldi.cashflows.cashflows import E_READ as E_READ_CSV
-from ldi.cashflows.cashflows import Cashflows, without_past_flows
-from ldi.cashflows.indexation import Indexation
-from ldi.curves.base import RateCurve
-from ldi.curves.inflation import BreakevenCurve
-from ldi.curves.market import Market, lineage
+from ldi.cashflows.indexation import Indexation, Revaluation
+from ldi.cashflows.lpi_calibration import calibrate_lpi
+from ldi.cashflows.tranches import Stream, streams_of
+from ldi.curves.inflation import BreakevenCurve, Breakevens, IndexCurves, WedgeCurve
+from ldi.curves.inflation_volatility import CapletVolatility, InflationVolatility, YearlyVolatility
+from ldi.curves.market import Market, lineage, volatility_of
 from ldi.curves.spread import DEFAULT_KEYS, RateSpread
 from ldi.curves.ufr import ConstantForwardCurve, SmithWilsonCurve
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
+from ldi.io.benefits import RESERVED, load_benefits
 from ldi.io.errors import check_curve_name, spec_error
 from ldi.io.errors import relocated as _relocated
+from ldi.io.fixings import IndexTerms, index_history
 from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
 from ldi.io.schema import (
+    BREAKEVEN_KINDS,
     NOMINAL_KINDS,
     BreakevenCurveSpec,
     ConstantForwardCurveSpec,
     CurveSpec,
+    IndexationSpec,
     LiabilitiesSpec,
     ParSwapCurveSpec,
-    PastFlows,
     ProblemSpec,
     RepoSpec,
     SmithWilsonCurveSpec,
     SpreadCurveSpec,
+    WedgeCurveSpec,
 )
 from ldi.liabilities import FUNDING, Liabilities
 from ldi.optimize.data import check_group_name
@@ -53,7 +55,6 @@ from ldi.optimize.terms.base import ConstraintTerm
 from ldi.optimize.terms.registry import entries
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import OutcomeSettings
-from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
 from ldi.units import BP, Compounding
 from ldi.validation import tenor_vector
 
@@ -67,13 +68,9 @@ E_REPO_TERM = (
     "{bond} ({maturity:g} years)"
 )
 E_HOLDING = "holdings.{id}: unknown instrument id {id!r}; expected one of {ids}"
-E_STATUS = "{where}: got {value}; expected a member status such as 'pensioner' on every row"
-RESERVED_STATUS = ("fixed", "inflation_linked", "total")  # the other rows of liability risk
-E_STATUS_RESERVED = (
-    "{where}: status {names} is the name of a liability risk row; expected a member status "
-    "such as 'pensioner' or 'deferred'"
+E_TRANCHE_NAME = (
+    "got {name!r}, the name of a liability risk row; expected another name such as 'lpi_5'"
 )
-E_NO_ROWS = "{where}: got no rows; expected at least one payment"
 E_GROUP = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 E_FUNDING_NAME = (
     "'funding' is the name of the discount basis itself; expected another name such as 'sonia'"
@@ -93,9 +90,12 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     for name in sorted(spec.curves, key=lambda name: len(lineage(name, bases))):
         curves[name] = _build_curve(name, spec.curves[name], curves)
     curves = {name: curves[name] for name in spec.curves}
-    liabilities = _build_liabilities(spec, curves, base_dir)
-    market = _build_market(spec, curves, bases)
-    instruments = _build_instruments(spec, market)
+    volatilities = _inflation_volatilities(spec, curves)
+    # The liabilities first: the market's default curves are theirs, so errors name them.
+    liabilities = _build_liabilities(spec, curves, volatilities, bases, base_dir)
+    market = _build_market(spec, curves, bases, volatilities)
+    fixings = IndexTerms(spec, bases, index_history(spec, base_dir))
+    instruments = _build_instruments(spec, market, fixings)
     return OptimizationProblem(
         name=spec.name,
         market=market,
@@ -104,9 +104,9 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
         holdings=_build_holdings(spec, instruments),
         currency=spec.currency,
         valuation_date=spec.valuation_date,
-        liability_basis=_liability_basis(spec.liabilities),
+        liability_basis=_liability_basis(spec.liabilities, liabilities),
         collateral=build_collateral(spec.collateral, instruments),
-        scenarios=build_scenarios(spec.stress, instruments, market.names(RateCurve), spec.currency),
+        scenarios=build_scenarios(spec.stress, instruments, sorted(market.curves), spec.currency),
         simulation=build_simulation(spec.simulation, base_dir, instruments),
         folder=base_dir,
         data_files=_data_files(spec, base_dir),
@@ -114,31 +114,49 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     )
 
 
-def _liability_basis(section: LiabilitiesSpec) -> str:
-    """The liabilities' valuation basis in words: curve, spread, inflation and indexation."""
+def _liability_basis(section: LiabilitiesSpec, liabilities: Liabilities) -> str:
+    """The liabilities' valuation basis in words: curve, spread, inflation and indexation.
+
+    With tranches, each tranche's rule follows its name.
+    """
     basis = section.discount_curve
     if section.spread:
         basis += f" {section.spread / BP:+g}bp"
     if section.inflation_curve:
         basis += f"; inflation {section.inflation_curve}"
-        index = section.indexation
-        if index.floor is not None or index.cap is not None:
-            basis += (
-                f", LPI({_bound(index.floor)}, {_bound(index.cap)}) vol {_bound(index.volatility)}"
-            )
-        if index.lag:
-            basis += f", lag {index.lag:g}y"
+    if liabilities.tranches:
+        parts = liabilities.tranches.items()
+        first = {name: _tranche_rule(part) for name, part in parts}
+        rules = [
+            f"{name} {first[name].describe(volatility=False)}"
+            if part.has_inflation_linked
+            else f"{name} fixed"
+            for name, part in parts
+        ]
+        limited = {rule.describe_volatility() for rule in first.values() if rule.is_limited}
+        priced = f"; LPI on {' / '.join(sorted(limited))}" if limited else ""
+        return f"{basis}; tranches: {', '.join(rules)}{priced}"
+    rule = streams_of(liabilities.cashflows)[0].indexation
+    if section.inflation_curve and (rule.is_limited or rule.lag):
+        basis += f", {rule.describe().removeprefix('full indexation, ')}"
     return basis
 
 
-def _bound(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:g}%"
+def _tranche_rule(part: Stream) -> Indexation:
+    """A tranche's rule as a whole: a deferred cohort's (it shows the revaluation), if any."""
+    rules = [stream.indexation for stream in streams_of(part)]
+    return next((rule for rule in rules if rule.revaluation is not None), rules[0])
 
 
 def _data_files(spec: ProblemSpec, base_dir: Path) -> tuple[Path, ...]:
-    """The files the problem names: cash flows, a curve history, scenarios."""
+    """The files the problem names: cash flows, a curve history, scenarios, index fixings."""
     simulation = spec.simulation
-    named = [spec.liabilities.cashflows, simulation.curve_history, simulation.scenario_file]
+    named = [
+        spec.liabilities.cashflows,
+        simulation.curve_history,
+        simulation.scenario_file,
+        spec.market.index_history,
+    ]
     return tuple(base_dir / name for name in named if isinstance(name, str))
 
 
@@ -239,14 +257,15 @@ def _solver_options(spec: ProblemSpec) -> SolverOptions:
 
 
 def _curve_bases(spec: ProblemSpec) -> dict[str, str]:
-    """The base each nominal curve names, checked: a nominal curve, and no loop of bases."""
-    nominal = _curve_names(spec)["nominal"]
+    """The base each curve names, checked: a curve of its kind, and no loop of bases."""
+    names = _curve_names(spec)
     bases = {}
     for name, curve in spec.curves.items():
         base = getattr(curve, "base", None)
         if base is not None:
-            others = [n for n in nominal if n != name]
-            check_curve_name(f"curves.{name}.base", base, others, "nominal")
+            kind = "breakeven" if curve.kind in BREAKEVEN_KINDS else "nominal"
+            others = [n for n in names[kind] if n != name]
+            check_curve_name(f"curves.{name}.base", base, others, kind)
             bases[name] = base
     for name in bases:
         try:
@@ -280,6 +299,9 @@ def _build_curve(
             )
         if isinstance(spec, BreakevenCurveSpec):
             return BreakevenCurve(spec.tenors, spec.rates)
+        if isinstance(spec, WedgeCurveSpec):
+            base = built[spec.base]  # a breakeven curve: checked by _curve_bases
+            return WedgeCurve.over(base, spec.starts, spec.wedges, where=f"curves.{name}")
         if isinstance(spec, ParSwapCurveSpec):
             return ZeroCurve.from_par_swaps(
                 spec.tenors, spec.rates, spec.frequency, spec.compounding, spec.interpolation
@@ -305,12 +327,50 @@ def _curve_names(spec: ProblemSpec) -> dict[str, list[str]]:
     """Curve names by the kind of curve a reference needs."""
     return {
         "nominal": sorted(n for n, c in spec.curves.items() if c.kind in NOMINAL_KINDS),
-        "breakeven": sorted(n for n, c in spec.curves.items() if c.kind == "breakeven"),
+        "breakeven": sorted(n for n, c in spec.curves.items() if c.kind in BREAKEVEN_KINDS),
     }
 
 
+def _inflation_volatilities(
+    spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve]
+) -> dict[str, InflationVolatility]:
+    """The year-on-year volatility of each breakeven curve ``market.inflation_volatility`` names.
+
+    LPI swap quotes are calibrated on the curve they name (``calibrate_lpi``).
+    """
+    names = _curve_names(spec)["breakeven"]
+    volatilities: dict[str, InflationVolatility] = {}
+    for name, section in spec.market.inflation_volatility.items():
+        path = f"market.inflation_volatility.{name}"
+        check_curve_name(path, name, names, "breakeven")
+        if section.yearly is not None:
+            volatilities[name] = YearlyVolatility(section.yearly, section.model, where=path)
+        elif section.lpi_swaps is not None:
+            quotes = section.lpi_swaps
+            volatilities[name] = calibrate_lpi(
+                quotes.maturities,
+                quotes.rates,
+                curves[name],
+                quotes.floor,
+                quotes.cap,
+                section.model,
+                where=f"{path}.lpi_swaps",
+            )
+        else:
+            volatilities[name] = CapletVolatility(
+                tuple(section.expiries or ()),
+                tuple(section.volatilities or ()),
+                section.model,
+                where=path,
+            )
+    return volatilities
+
+
 def _build_market(
-    spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve], bases: dict[str, str]
+    spec: ProblemSpec,
+    curves: dict[str, ZeroCurve | BreakevenCurve],
+    bases: dict[str, str],
+    volatilities: dict[str, InflationVolatility],
 ) -> Market:
     """Default curves for instruments: the market section's, else the liabilities'."""
     names = _curve_names(spec)
@@ -328,29 +388,40 @@ def _build_market(
         inflation=inflation,
         swap=swap,
         bases=MappingProxyType(bases),
+        inflation_volatility=MappingProxyType(volatilities),
         yield_compounding=YIELD_COMPOUNDING[defaults("bond", spec.currency)["frequency"]],
     )
 
 
 def _build_liabilities(
-    spec: ProblemSpec, curves: dict[str, ZeroCurve | BreakevenCurve], base_dir: Path
+    spec: ProblemSpec,
+    curves: dict[str, ZeroCurve | BreakevenCurve],
+    volatilities: dict[str, InflationVolatility],
+    bases: dict[str, str],
+    base_dir: Path,
 ) -> Liabilities:
     section: LiabilitiesSpec = spec.liabilities
     names = _curve_names(spec)
     check_curve_name(
         "liabilities.discount_curve", section.discount_curve, names["nominal"], "nominal"
     )
-    cashflows, by_status = _load_cashflows(section, spec, base_dir)
-    breakeven = None
     if section.inflation_curve is not None:
         check_curve_name(
             "liabilities.inflation_curve", section.inflation_curve, names["breakeven"], "breakeven"
         )
-        breakeven = curves[section.inflation_curve]
-    elif cashflows.has_inflation_linked:
+    rules = _indexation_rules(section, names["breakeven"], volatilities, bases)
+    cashflows, by_status = load_benefits(section, spec, rules, base_dir)
+    linked = [part for part in streams_of(cashflows) if part.has_inflation_linked]
+    if section.inflation_curve is None and any(p.indexation.index is None for p in linked):
         raise SpecError(
             E_NEEDS_INFLATION.format(names=names["breakeven"]), path="liabilities.inflation_curve"
         )
+    breakeven: Breakevens | None = None
+    if any(rule.index is not None for rule in rules.values()):
+        index_curves = {name: curves[name] for name in names["breakeven"]}
+        breakeven = IndexCurves(index_curves, section.inflation_curve)
+    elif section.inflation_curve is not None:
+        breakeven = curves[section.inflation_curve]
     discount = curves[section.discount_curve].shifted(section.spread / BP)
     return Liabilities(
         cashflows=cashflows,
@@ -360,6 +431,50 @@ def _build_liabilities(
         credit_spread_beta=section.credit_spread_beta,
         curve=section.discount_curve,
         bases=MappingProxyType(_hedging_bases(section, curves, names["nominal"])),
+    )
+
+
+def _indexation_rules(
+    section: LiabilitiesSpec,
+    breakevens: list[str],
+    volatilities: dict[str, InflationVolatility],
+    bases: dict[str, str],
+) -> dict[str, Indexation]:
+    """Each tranche's indexation, or every flow's under the one key ``""`` without tranches.
+
+    LPI is priced on the volatility of the rule's index (else of the curve it is built on).
+    """
+    default = volatility_of(section.inflation_curve, volatilities, bases)
+    if not section.tranches:
+        rule = section.indexation or IndexationSpec()
+        where = "liabilities.indexation"
+        return {"": _indexation(rule, None, default, where)}
+    rules = {}
+    for name, tranche in section.tranches.items():
+        path = f"liabilities.tranches.{name}"
+        if name in RESERVED or not name.strip():
+            raise SpecError(f"{path}: {E_TRANCHE_NAME.format(name=name)}", path=path)
+        if tranche.index is not None:
+            check_curve_name(f"{path}.index", tranche.index, breakevens, "breakeven")
+        index = tranche.index or section.inflation_curve
+        volatility = volatility_of(index, volatilities, bases)
+        rules[name] = _indexation(tranche, tranche.index, volatility, path)
+    return rules
+
+
+def _indexation(
+    rule: IndexationSpec, index: str | None, volatility: InflationVolatility | None, where: str
+) -> Indexation:
+    """The rule of a spec; a revaluation in deferment is a template, its end set per row."""
+    revaluation = rule.revaluation
+    return Indexation(
+        rule.lag,
+        rule.floor,
+        rule.cap,
+        volatility,
+        index,
+        None if revaluation is None else Revaluation(0.0, revaluation.floor, revaluation.cap),
+        where=where,
     )
 
 
@@ -377,7 +492,9 @@ def _hedging_bases(
     return bases
 
 
-def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrument]:
+def _build_instruments(
+    spec: ProblemSpec, market: Market, index_terms: IndexTerms
+) -> dict[str, Instrument]:
     """Instruments by id, with convention defaults filled in and each priced once.
 
     Pricing also checks the curves each instrument names (``Market`` names the key).
@@ -396,6 +513,7 @@ def _build_instruments(spec: ProblemSpec, market: Market) -> dict[str, Instrumen
             )
         fields = item.model_dump(exclude={"kind"}, exclude_none=True)
         fields = {**defaults(item.kind, spec.currency), **fields}
+        index_terms.fill(item, fields, market, path)
         if isinstance(item, RepoSpec):
             fields["haircut"] = _repo_haircut(item, bonds, path)
             _check_repo_term(fields["term"], bonds[item.collateral], item.collateral, path)
@@ -437,75 +555,3 @@ def _build_holdings(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
                 E_HOLDING.format(id=key, ids=sorted(instruments)), path=f"holdings.{key}"
             )
     return pd.Series(spec.holdings, dtype=float, name="position").rename_axis("id")
-
-
-def _load_cashflows(
-    section: LiabilitiesSpec, spec: ProblemSpec, base_dir: Path
-) -> tuple[Cashflows, dict[str, Cashflows]]:
-    """The liability cash flows, and the same flows by member status when given."""
-    path = "liabilities.cashflows"
-    try:
-        if isinstance(section.cashflows, str):
-            where = Path(section.cashflows).name
-            frame = _read_csv(confined(section.cashflows, base_dir, path), where)
-            status_where, blank = f"{where}.status[{{i}}]", "a blank cell"
-        else:
-            where = path
-            rows = [row.model_dump(exclude_none=True) for row in section.cashflows]
-            frame = pd.DataFrame(rows).reindex(columns=_row_columns(rows))
-            status_where, blank = f"{path}[{{i}}].status", "no status"
-        if section.past_flows is PastFlows.DROP:
-            frame = without_past_flows(frame, spec.valuation_date, where)
-        if frame.empty:
-            raise DataError(E_NO_ROWS.format(where=where))
-        indexation = Indexation(**section.indexation.model_dump(), where="liabilities.indexation")
-        status = frame.pop("status") if "status" in frame.columns else None
-
-        def flows(part: pd.DataFrame) -> Cashflows:
-            cf = Cashflows.from_frame(
-                part, spec.valuation_date, where=where, allow_negative=section.allow_negative
-            )
-            return replace(cf, indexation=indexation)
-
-        total = flows(frame)
-        if status is None:
-            return total, {}
-        for i, value in enumerate(status):
-            if not isinstance(value, str) or not value.strip():
-                shown = repr(value) if not pd.isna(value) else blank
-                raise DataError(E_STATUS.format(where=status_where.format(i=i), value=shown))
-        # Grouped on the stripped names, so ' deferred' and 'deferred' are one status.
-        groups = frame.groupby(status.str.strip(), sort=False)
-        reserved = sorted(set(groups.groups) & set(RESERVED_STATUS))
-        if reserved:
-            raise DataError(E_STATUS_RESERVED.format(where=where, names=reserved))
-        return total.aggregate(), {str(key): flows(part) for key, part in groups}
-    except DataError as error:
-        message = str(error)
-        if message.startswith(path):  # inline rows name their own path
-            raise SpecError(message, path=message.split(":", 1)[0]) from None
-        raise SpecError(f"{path}: {message}", path=path) from None
-
-
-def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
-    """Columns of inline rows, in schema order, status only when some row has one."""
-    columns = ["time", "fixed", "inflation_linked"]
-    return columns + (["status"] if any("status" in row for row in rows) else [])
-
-
-def _read_csv(file: Path, where: str) -> pd.DataFrame:
-    """The rows of a CSV file; errors give its name and a line, never the line's text."""
-    try:
-        text = read_text(file, MAX_DATA_BYTES)
-        frame = pd.read_csv(io.StringIO(text))
-        header = pd.read_csv(io.StringIO(text), header=None, nrows=1, dtype=str).iloc[0]
-    except (UnreadableFile, ValueError) as error:  # ValueError: pandas' parser errors
-        raise DataError(E_READ_CSV.format(where=where, reason=error)) from None
-    # pandas renames a repeated column 'fixed' to 'fixed.1'; restore the names as written, so
-    # the repeat is reported as such rather than as an unknown column.
-    if len(header) != len(frame.columns):
-        return frame
-    names = [
-        n if isinstance(n, str) else auto for n, auto in zip(header, frame.columns, strict=True)
-    ]
-    return frame.set_axis(names, axis=1)

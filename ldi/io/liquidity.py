@@ -147,7 +147,8 @@ def build_scenarios(
 ) -> Mapping[str, Scenario]:
     """The catalogue's scenarios for ``currency`` (unless switched off), then the file's own.
 
-    ``curves`` are the nominal curves a move may name in ``curves_bp``; ``currency`` is the
+    ``curves`` are the curves a move may name in ``curves_bp`` (nominal ones move their
+    zero rates, breakeven ones their breakevens: CPI's, its wedge); ``currency`` is the
     problem's (None: the whole catalogue, every market's scenarios).
     """
     scenarios = dict(catalogue(currency)) if spec.catalogue else {}
@@ -311,7 +312,7 @@ def _move(
     for key in item.returns:
         _check_id(f"{path}.returns.{key}", key, instruments)
     for name in item.curves_bp:
-        check_curve_name(f"{path}.curves_bp.{name}", name, list(curves), "nominal")
+        check_curve_name(f"{path}.curves_bp.{name}", name, list(curves), "known")
     nominal = _spread(item.nominal_bp, f"{path}.nominal_bp")
     if item.real_bp is not None:
         real = _spread(item.real_bp, f"{path}.real_bp")

@@ -47,6 +47,7 @@ from ldi.plausible import (
     EXPECTED_RETURN,
     INDEX_RATIO,
     INDEXATION_LAG,
+    INFLATION_VOLATILITY,
     LEVEL_BP,
     LIMIT_BP,
     MONEY,
@@ -122,6 +123,7 @@ Spread = Annotated[Number, _within(SPREAD)]
 Coupon = Annotated[Number, _within(COUPON)]
 Lag = Annotated[Number, Field(ge=0), _within(INDEXATION_LAG)]
 Volatility = Annotated[Number, Field(ge=0), _within(VOLATILITY)]
+InflationVolatility = Annotated[Number, Field(ge=0), _within(INFLATION_VOLATILITY)]
 Money = Annotated[Number, _within(MONEY)]
 MoveBp = Annotated[Number, _within(MOVE_BP)]
 TenorMoveBp = Annotated[Number, _within(replace(MOVE_BP, least=0.0))]
@@ -238,13 +240,35 @@ class SpreadCurveSpec(Spec):
     spreads: list[Spread] = Field(min_length=1)
 
 
+LagMonths = Annotated[int, Field(ge=0, le=12)]
+"""An indexation lag in whole months (3 or 8 for gilts, 2 for swaps)."""
+
+
 class BreakevenCurveSpec(TermStructureSpec):
-    """Zero-coupon breakeven inflation rates (annual) at tenors."""
+    """Zero-coupon breakeven inflation rates (annual) at tenors.
+
+    ``lag_months``: the lag of the index the quotes reference (2 for UK RPI swaps), against
+    which instruments' own ``lag_months`` are measured.
+    """
 
     kind: Literal["breakeven"]
+    lag_months: LagMonths | None = None
+
+
+class WedgeCurveSpec(Spec):
+    """The breakeven curve ``base`` less a forward wedge: ``wedges[i]`` from ``starts[i]`` on.
+
+    E.g. CPI as RPI less the RPI–CPI wedge, which steps when RPI is aligned with CPIH.
+    """
+
+    kind: Literal["wedge"]
+    base: str
+    starts: list[Time] = Field(min_length=1)
+    wedges: list[Spread] = Field(min_length=1)
 
 
 NOMINAL_KINDS = ("zero", "par_swap", "spread", "smith_wilson", "constant_forward")
+BREAKEVEN_KINDS = ("breakeven", "wedge")
 
 
 def _kind(default: str | None) -> Any:
@@ -266,13 +290,14 @@ CurveSpec = Annotated[
     | Annotated[SpreadCurveSpec, Tag(f"{TAG_PREFIX}spread")]
     | Annotated[SmithWilsonCurveSpec, Tag(f"{TAG_PREFIX}smith_wilson")]
     | Annotated[ConstantForwardCurveSpec, Tag(f"{TAG_PREFIX}constant_forward")]
-    | Annotated[BreakevenCurveSpec, Tag(f"{TAG_PREFIX}breakeven")],
+    | Annotated[BreakevenCurveSpec, Tag(f"{TAG_PREFIX}breakeven")]
+    | Annotated[WedgeCurveSpec, Tag(f"{TAG_PREFIX}wedge")],
     Discriminator(
         _kind("zero"),
         custom_error_type="curve_kind",
         custom_error_message=(
             "unknown curve kind; expected zero, par_swap, spread, smith_wilson, "
-            "constant_forward or breakeven"
+            "constant_forward, breakeven or wedge"
         ),
     ),
 ]
@@ -285,6 +310,8 @@ class CashflowRowSpec(Spec):
     fixed: Number = 0.0
     inflation_linked: Number = 0.0
     status: str | None = None
+    tranche: str | None = None
+    deferred_until: Time | None = None
 
 
 def _cashflows_form(value: Any) -> str | None:
@@ -294,19 +321,37 @@ def _cashflows_form(value: Any) -> str | None:
     return f"{TAG_PREFIX}rows" if isinstance(value, list) else None
 
 
-class IndexationSpec(Spec):
-    """Uprating of inflation-linked amounts: lag (years) and LPI floor/cap per year."""
+class BandSpec(Spec):
+    """An inflation ``floor`` and ``cap`` (annual decimals, none: open), the floor not above."""
 
-    lag: Lag = 0.0
     floor: Rate | None = None
     cap: Rate | None = None
-    volatility: Volatility = 0.0
 
     @model_validator(mode="after")
-    def _floor_below_cap(self) -> "IndexationSpec":
+    def _floor_below_cap(self) -> "BandSpec":
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
             raise ValueError(f"floor {self.floor} is above cap {self.cap}; expected floor <= cap")
         return self
+
+
+class RevaluationSpec(BandSpec):
+    """Revaluation in deferment: the index over the deferment within (1 + floor)^T, (1 + cap)^T."""
+
+
+class IndexationSpec(BandSpec):
+    """Uprating of inflation-linked amounts: lag (years) and LPI floor/cap per year.
+
+    ``revaluation``: how rows with a ``deferred_until`` are revalued until then.
+    """
+
+    lag: Lag = 0.0
+    revaluation: RevaluationSpec | None = None
+
+
+class TrancheSpec(IndexationSpec):
+    """One tranche's indexation: its ``index`` (a breakeven curve), lag, LPI floor and cap."""
+
+    index: str | None = None
 
 
 class PastFlows(StrEnum):
@@ -330,7 +375,9 @@ class LiabilitiesSpec(Spec):
     discount rate (1 on an AA corporate basis, 0 on gilts or swaps). ``past_flows``: what to
     do with benefits at t <= 0; ``allow_negative``: accept negative benefit amounts (e.g. a
     contribution netted into the table). ``hedging_bases``: other bases, by name, that
-    hedge ratios are also measured on (the discount basis is ``funding``).
+    hedge ratios are also measured on (the discount basis is ``funding``). ``tranches``:
+    indexation rules by name, which the cash flows' ``tranche`` column refers to, instead of
+    one ``indexation`` for every flow.
     """
 
     discount_curve: str
@@ -338,7 +385,8 @@ class LiabilitiesSpec(Spec):
     hedging_bases: dict[str, BasisSpec] = {}
     credit_spread_beta: Annotated[Number, Field(ge=0, le=2)] = 0.0
     inflation_curve: str | None = None
-    indexation: IndexationSpec = IndexationSpec()
+    indexation: IndexationSpec | None = None
+    tranches: dict[str, TrancheSpec] = {}
     past_flows: PastFlows = PastFlows.REFUSE
     allow_negative: bool = False
     cashflows: Annotated[
@@ -348,7 +396,7 @@ class LiabilitiesSpec(Spec):
             _cashflows_form,
             custom_error_type="cashflows_form",
             custom_error_message="expected a CSV file path or a list of rows (time, fixed, "
-            "inflation_linked, status)",
+            "inflation_linked, status, tranche, deferred_until)",
         ),
     ]
 
@@ -372,15 +420,58 @@ class LiabilitiesSpec(Spec):
         return cashflows
 
 
+class LpiSwapsSpec(Spec):
+    """Zero-coupon LPI swap par ``rates`` at whole-year ``maturities`` on LPI(floor, cap)."""
+
+    floor: Rate | None = None
+    cap: Rate | None = None
+    maturities: list[Years] = Field(min_length=1)
+    rates: list[Rate] = Field(min_length=1)
+
+
+class InflationVolatilitySpec(Spec):
+    """Year-on-year volatility of one index: caplet vols, a yearly vol, or LPI swap quotes.
+
+    ``model``: normal (Bachelier on the year-on-year rate) or lognormal (Black on 1 + rate).
+    Exactly one form: ``expiries`` with ``volatilities``, ``yearly``, or ``lpi_swaps`` (a
+    caplet surface calibrated to reprice every quote).
+    """
+
+    model: Literal["normal", "lognormal"] = "normal"
+    expiries: list[Years] | None = Field(default=None, min_length=1)
+    volatilities: list[InflationVolatility] | None = Field(default=None, min_length=1)
+    yearly: InflationVolatility | None = None
+    lpi_swaps: LpiSwapsSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "InflationVolatilitySpec":
+        surface = self.expiries is not None or self.volatilities is not None
+        forms = [surface, self.yearly is not None, self.lpi_swaps is not None]
+        if sum(forms) != 1:
+            raise ValueError(
+                "expected exactly one of expiries and volatilities (caplet volatilities), "
+                "yearly (one volatility for every year) or lpi_swaps (quotes to calibrate to)"
+            )
+        if surface and (self.expiries is None or self.volatilities is None):
+            raise ValueError("expected both expiries and volatilities, one volatility per expiry")
+        return self
+
+
 class MarketSpec(Spec):
     """Curves instruments use when they name none (default: the liabilities' curves).
 
     ``swap_curve`` discounts swaps and repo (default ``nominal_curve``).
+    ``inflation_volatility``: by breakeven curve, the year-on-year volatility that prices
+    LPI floors and caps on that index. ``index_history``: a CSV of monthly index fixings
+    (``month`` and one column per breakeven curve), from which linkers with a ``base_date``
+    get their index ratio.
     """
 
     nominal_curve: str | None = None
     swap_curve: str | None = None
     inflation_curve: str | None = None
+    inflation_volatility: dict[str, InflationVolatilitySpec] = {}
+    index_history: str | None = None
 
 
 Frequency = Literal[FREQUENCIES]  # type: ignore[valid-type]
@@ -435,9 +526,22 @@ class IndexLinkedBondSpec(QuotedBondSpec):
     maturity: Years
     frequency: Frequency | None = None
     indexation_lag: Lag | None = None
-    # Required with a price, else 1.
+    # Required with a price, else 1; or computed from market.index_history and base_date.
     index_ratio: Annotated[Number, Field(gt=0), _within(INDEX_RATIO)] | None = None
     inflation_curve: str | None = None
+    lag_months: LagMonths | None = None
+    base_date: Annotated[date, BeforeValidator(iso_date)] | None = None
+
+    @model_validator(mode="after")
+    def _ratio_or_base(self) -> "IndexLinkedBondSpec":
+        if self.index_ratio is not None and self.base_date is not None:
+            raise ValueError(
+                f"got both index_ratio {self.index_ratio!r} and base_date; expected one of "
+                "them (the base date gives the ratio from market.index_history)"
+            )
+        if self.base_date is not None and self.lag_months is None:
+            raise ValueError("got base_date without lag_months; expected both (e.g. 3 or 8)")
+        return self
 
 
 class InterestRateSwapSpec(InstrumentSpec):
@@ -459,6 +563,7 @@ class InflationSwapSpec(InstrumentSpec):
     indexation_lag: Lag | None = None
     curve: str | None = None
     inflation_curve: str | None = None
+    lag_months: LagMonths | None = None
 
 
 class RepoSpec(InstrumentSpec):

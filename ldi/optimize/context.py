@@ -115,6 +115,18 @@ class Scaled:
         row = self._liabilities(basis)[self.data.key_columns(risk)]
         return row.to_numpy(dtype=float) * self._factor(risk) / self.scales.money
 
+    def index_exposure(self, index: str) -> tuple[FloatArray, FloatArray]:
+        """(IE01, key-rate IE01s (keys, n)) per scaled unit that a move of ``index`` reaches."""
+        reach = self.data.index_reach[index].to_numpy(dtype=float)
+        return self.column("ie01") * reach, self.key_matrix("ie01") * reach
+
+    def liability_index(self, index: str) -> tuple[float, FloatArray]:
+        """The liabilities' IE01 and key-rate IE01s that a move of ``index`` reaches, scaled."""
+        row = self.data.liability_indices.loc[index]
+        factor = self._factor("ie01") / self.scales.money
+        keys = row[self.data.key_columns("ie01")].to_numpy(dtype=float)
+        return float(row["ie01"]) * factor, keys * factor
+
     def _liabilities(self, basis: str | None) -> pd.Series:
         """The liabilities' exposures on the funding basis, or on hedging basis ``basis``."""
         return self.data.liabilities if basis is None else self.data.liability_bases.loc[basis]

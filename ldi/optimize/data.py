@@ -81,7 +81,10 @@ class ModelData:
     ``scenarios`` are the problem's named stresses (by name), which liquidity terms can test;
     ``simulation`` gives simulated one-year value changes (scenario risk terms).
     ``liability_bases`` (index: basis, ``funding`` first): the liabilities' total exposures
-    on each hedging basis (``Liabilities.basis_risk``).
+    on each hedging basis (``Liabilities.basis_risk``). ``index_reach`` (ids x breakeven
+    curves) is 1 where a move of that index's curve moves the instrument's index (CPI built
+    on RPI: an RPI move reaches CPI-linked instruments too); ``liability_indices`` (index:
+    breakeven curve) the liabilities' IE01 and key-rate IE01s that each index's move reaches.
     """
 
     keys: FloatArray
@@ -101,6 +104,8 @@ class ModelData:
     scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
     simulation: ScenarioEngine | None = None
     liability_bases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    index_reach: pd.DataFrame = field(default_factory=pd.DataFrame)
+    liability_indices: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ids(self) -> pd.Index:
@@ -272,6 +277,8 @@ class ModelData:
             self,
             liabilities=self.liabilities * factor,  # every entry is a money amount
             liability_loadings=self.liability_loadings * factor,
+            liability_bases=self.liability_bases * factor,
+            liability_indices=self.liability_indices * factor,
             liability_flows=Flows(
                 self.liability_flows.times, self.liability_flows.amounts * factor
             ),
@@ -335,7 +342,24 @@ def model_data(
         scenarios=problem.scenarios,
         simulation=simulation,
         liability_bases=problem.liabilities.basis_risk(keys),
+        index_reach=_index_reach(risk.curves, ids),
+        liability_indices=_liability_indices(problem, keys),
     )
+
+
+def _index_reach(curves: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+    """(ids x breakeven curves) 1 where the curve's move reaches the instrument's index."""
+    if "ie01" not in curves.columns.get_level_values("risk"):
+        return pd.DataFrame(index=ids)
+    return curves["ie01"].set_axis(ids)
+
+
+def _liability_indices(problem: Problem, keys: FloatArray) -> pd.DataFrame:
+    """(breakeven curves x ie01 columns) the liabilities' IE01 each index's move reaches."""
+    ladders = problem.liabilities.curve_ladders(problem.market, keys)
+    inflation = ladders[ladders["risk"] == "ie01"].drop(columns="risk")
+    columns = ["ie01", *(inflation_key_rate_column(k) for k in keys)]
+    return inflation.set_axis(columns, axis=1)
 
 
 def factor_loadings(

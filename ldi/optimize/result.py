@@ -357,6 +357,22 @@ def headline(
     return ratios
 
 
+def index_ratios(data: "Any", positions: pd.Series) -> dict[str, float]:
+    """``inflation:<index>``: assets' over liabilities' IE01 reached by each index's move.
+
+    Only when the liabilities follow more than one index (else it is the inflation hedge).
+    """
+    owed = data.liability_indices.get("ie01", pd.Series(dtype=float))
+    if int((owed != 0).sum()) < 2:
+        return {}
+    held = positions.reindex(data.ids).to_numpy(dtype=float) * data.assets["ie01"].to_numpy()
+    return {
+        f"inflation:{index}": float(data.index_reach[index].to_numpy() @ held / liability)
+        for index, liability in owed.items()
+        if liability
+    }
+
+
 def bucket_table(scaled: Scaled, table: pd.DataFrame) -> pd.DataFrame:
     """Rates and inflation hedge ratios per key tenor; ``rates@<basis>`` on each hedging basis.
 

@@ -27,6 +27,7 @@ from ldi.optimize.result import (
     evaluate,
     exposure_table,
     headline,
+    index_ratios,
     ledgers,
     row_table,
 )
@@ -88,7 +89,7 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         warnings.warn(warning, LDIWarning, stacklevel=2)
     exposures = exposure_table(scaled, positions)
     bases = scaled.data.liability_bases
-    after = headline(exposures, "assets", bases)
+    after = headline(exposures, "assets", bases) | index_ratios(scaled.data, positions)
     return LDIResult(
         name=name,
         currency=scaled.data.currency,
@@ -107,7 +108,8 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         scale=money,
         ledgers=cash_ledgers,
         diagnosis=diagnosis,
-        before=headline(exposures, "assets_before", bases),
+        before=headline(exposures, "assets_before", bases)
+        | index_ratios(scaled.data, scaled.data.holdings),
         collateral=_collateral(model, positions),
         outcomes=_outcomes(model, positions),
         verification=None if verdict is None else verdict.table,

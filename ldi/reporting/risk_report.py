@@ -138,9 +138,29 @@ class RiskReport:
         table = table[
             carried
         ].copy()  # a curve nothing is valued on (a hedging basis's) is left out
-        labels = [f"{name} - {base}" if base else name for name, base in table["base"].items()]
+        labels = [self._label(name) for name in table.index]
         table["risk"] = table["risk"].str.upper()
         return table.drop(columns="base").set_axis(labels)
+
+    def index_ladder(self) -> pd.DataFrame:
+        """Key-rate IE01 by index: key tenors down, each index's liabilities, assets, gap across.
+
+        Empty when the liabilities and holdings follow one index (the key-rate table has it).
+        """
+        table = self.sheet.index_buckets()
+        curves = list(dict.fromkeys(table.index.get_level_values("curve")))
+        if len(curves) < 2:
+            return pd.DataFrame()
+        sides = {"liabilities": "Liab", "assets": "Assets", "gap": "Gap"}
+        wide = table.unstack("curve")
+        wide = wide.reindex(columns=[(side, curve) for curve in curves for side in sides])
+        wide.columns = [f"{self._label(curve)} {sides[side]}" for side, curve in wide.columns]
+        return wide.reindex(list(dict.fromkeys(table.index.get_level_values("key"))))
+
+    def _label(self, curve: str) -> str:
+        """A curve's name, or for one built on another its spread over it: 'sonia - gilts'."""
+        base = self.sheet.curve_bases.get(curve)
+        return f"{curve} - {base}" if base else curve
 
     def ladder(self) -> pd.DataFrame:
         """Key-rate PV01s and IE01s of liabilities and assets, gaps and hedge ratios (%)."""
@@ -229,6 +249,13 @@ class RiskReport:
                 fixed={},
             ),
         ]
+        by_index = self.index_ladder()
+        if not by_index.empty:
+            lines += [
+                "",
+                "Key-rate IE01 by index (per 1bp)",
+                render(by_index.rename_axis("Key"), money=tuple(by_index.columns), fixed={}),
+            ]
         lines += [
             "",
             "Key-rate hedging (per 1bp)",
@@ -261,6 +288,7 @@ class RiskReport:
             "bases": _records(self.bases()),
             "basis_key_rates": _records(self.basis_ladder().set_axis(ladder.index.astype(str))),
             "curves": _records(self.sheet.curve_exposures(), numeric=False),
+            "index_key_rates": _records(self.sheet.index_buckets().reset_index(), numeric=False),
         }
 
 

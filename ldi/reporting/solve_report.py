@@ -335,6 +335,11 @@ def headline_table(
             for key in after
             if key.startswith("inflation@")
         },
+        **{
+            f"Inflation hedge, {key.removeprefix('inflation:')}": key
+            for key in after
+            if key.startswith("inflation:")
+        },
     }
     rows = {
         label: [percent(_number(side.get(key))) for side in (before, after)]

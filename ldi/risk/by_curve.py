@@ -58,7 +58,7 @@ def reach_weights(reached: Sequence[Sequence[str | None]], market: Market) -> pd
     """(rows x (risk, curve)) 1 for each curve a row names and every curve it is built on.
 
     Columns are ("pv01", nominal curve) and ("ie01", breakeven curve); names that are not
-    the market's curves (None) reach nothing.
+    the market's curves (None) reach nothing. CPI declared over RPI reaches both.
     """
     nominal, breakeven = market.names(RateCurve), market.names(BreakevenCurve)
     columns = pd.MultiIndex.from_tuples(
@@ -72,8 +72,7 @@ def reach_weights(reached: Sequence[Sequence[str | None]], market: Market) -> pd
     for row, names in enumerate(groups):
         for name in names:
             if name in place:
-                lineage = market.lineage(name) if name in nominal else (name,)
-                distinct[row, [place[n] for n in lineage]] = 1.0
+                distinct[row, [place[n] for n in market.lineage(name)]] = 1.0
     return pd.DataFrame(distinct[codes], columns=columns, copy=False)
 
 

@@ -10,8 +10,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
 
-from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
+from ldi.cashflows.tranches import Stream, streams_of
 from ldi.typing import FloatArray
 
 
@@ -53,24 +53,30 @@ class CashflowMatrix:
     linked: Mapping[Indexation, Block]
 
     @classmethod
-    def from_cashflows(cls, streams: Mapping[str, Cashflows]) -> "CashflowMatrix":
-        """Stack ``streams`` (id -> Cashflows) in mapping order."""
+    def from_cashflows(cls, streams: Mapping[str, Stream]) -> "CashflowMatrix":
+        """Stack ``streams`` (id -> Cashflows or Tranches) in mapping order.
+
+        A stream in tranches is one row whose real amounts sit in the block of each part's
+        indexation.
+        """
         ids = pd.Index(list(streams), name="id")
-        flows = list(streams.values())
-        times = _concat([cf.times for cf in flows])
+        parts = [streams_of(flows) for flows in streams.values()]
+        flat = [part for stream in parts for part in stream]
+        times = _concat([cf.times for cf in flat])
         # Stream i's flows are positions starts[i]:starts[i + 1] of the concatenated arrays.
-        starts = np.zeros(len(flows) + 1, dtype=np.intp)
-        np.cumsum([cf.times.size for cf in flows], out=starts[1:])
-        fixed = _block(times, _concat([cf.amounts for cf in flows]), starts)
-        real = _concat([cf.inflation_linked for cf in flows])
-        rules = [cf.indexation for cf in flows]
+        starts = np.zeros(len(parts) + 1, dtype=np.intp)
+        np.cumsum([sum(cf.times.size for cf in stream) for stream in parts], out=starts[1:])
+        fixed = _block(times, _concat([cf.amounts for cf in flat]), starts)
+        real = _concat([cf.inflation_linked for cf in flat])
+        rules = [cf.indexation for cf in flat]
         distinct = list(dict.fromkeys(rules))
         linked = {}
         for indexation in distinct:
             amounts = real
-            if len(distinct) > 1:  # keep only the flows of streams under this rule
+            if len(distinct) > 1:  # keep only the flows of parts under this rule
                 mine = np.array([rule == indexation for rule in rules], dtype=bool)
-                amounts = np.where(np.repeat(mine, np.diff(starts)), real, 0.0)
+                sizes = [cf.times.size for cf in flat]
+                amounts = np.where(np.repeat(mine, sizes), real, 0.0)
             block = _block(times, amounts, starts)
             if block.amounts.nnz:
                 linked[indexation] = block

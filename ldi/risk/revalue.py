@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from ldi.curves.base import RateCurve
-from ldi.curves.inflation import BreakevenCurve
+from ldi.curves.inflation import BreakevenCurve, Breakevens
 from ldi.errors import DataError
 from ldi.risk.matrix import Block, CashflowMatrix
 from ldi.risk.shifts import Shifts
@@ -33,7 +33,7 @@ E_SPREADS = "spreads: got {n} values for {m} streams; expected one per stream"
 def revalue(
     matrix: CashflowMatrix,
     curve: RateCurve,
-    breakeven: BreakevenCurve | None,
+    breakeven: Breakevens | None,
     shifts: Shifts,
     spreads: FloatArray | None = None,
     quote: Compounding = Compounding.SEMIANNUAL,
@@ -41,7 +41,8 @@ def revalue(
     """Values (streams x scenarios) of every stream under every scenario of ``shifts``.
 
     ``spreads`` (decimals, one per stream, default none) are added to the zero rates of
-    ``curve`` for that stream only, in the curve's compounding. ``quote`` is the bond-yield
+    ``curve`` for that stream only, in the curve's compounding. Real amounts follow the
+    curve of their indexation's index (``breakeven.for_index``). ``quote`` is the bond-yield
     compounding of shifts given in yield units.
     """
     if spreads is not None:
@@ -56,8 +57,11 @@ def revalue(
             linked_ids = matrix.ids[np.unique(block.amounts.nonzero()[0])].tolist()
             raise DataError(E_NEEDS_BREAKEVEN.format(ids=linked_ids))
 
-        def rates(t: FloatArray, base: BreakevenCurve = breakeven) -> FloatArray:
-            return base.rate(t) + shifts.breakeven_at(t)
+        index = breakeven.for_index(indexation.index)
+        moved = shifts.for_index(indexation.index)
+
+        def rates(t: FloatArray, base: BreakevenCurve = index, moved: Shifts = moved) -> FloatArray:
+            return base.rate(t) + moved.breakeven_at(t)
 
         uprating = indexation.ratio(rates, block.times)
         values = values + _sums(block, curve, shifts, spreads, quote, uprating)

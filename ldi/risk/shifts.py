@@ -7,7 +7,8 @@ stresses all fit this form, and a valuation can evaluate them at whatever times 
 (payment times, fixing times of lagged or capped indexation).
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -26,13 +27,15 @@ class Shifts:
     """S scenarios of additive zero-rate and breakeven moves (decimals) at ``knots`` (years).
 
     Rows marked by ``in_yield`` (S,) move nominal rates in bond-yield units instead
-    (:meth:`nominal_rates`).
+    (:meth:`nominal_rates`). ``indices`` adds, per index name (None: a stream's own), a
+    breakeven move (S, K) of that index alone, e.g. a move of the CPI–RPI wedge.
     """
 
     knots: FloatArray
     nominal: FloatArray
     breakeven: FloatArray
     in_yield: FloatArray | None = None
+    indices: Mapping[str | None, FloatArray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         knots = finite_vector(self.knots, "Shifts.knots")
@@ -78,6 +81,13 @@ class Shifts:
     def breakeven_at(self, t: ArrayLike) -> FloatArray:
         """Breakeven moves at times ``t``: (S, len(t))."""
         return self.breakeven @ tent_weights(self.knots, t)
+
+    def for_index(self, index: str | None) -> "Shifts":
+        """These shifts with index ``index``'s own breakeven move added to every index's."""
+        own = self.indices.get(index)
+        if own is None:
+            return self
+        return replace(self, breakeven=self.breakeven + own, indices={})
 
 
 def moved_rates(

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments import Instrument, Valuation
@@ -108,7 +109,8 @@ class Revaluation:
         market = self.market
         for rows, matrix, valuation, credit in self._groups:
             curve = moves.curve_moves(market, market.name_of(valuation.curve))
-            moved = moves.shifts(1.0 if credit else 0.0, curve)
+            index = moves.index_moves(market, market.name_of(valuation.breakeven))
+            moved = moves.shifts(1.0 if credit else 0.0, curve, {None: index})
             result[rows] += revalue(
                 matrix,
                 valuation.curve,
@@ -139,12 +141,16 @@ class Revaluation:
     def _stated(self, moves: MoveSet) -> FloatArray:
         """Relative value changes (instruments x moves) from stated durations, first order.
 
-        Stated rate durations move with the market's bond curve, its own moves included.
+        Stated rate durations move with the market's bond curve, its own moves included;
+        stated inflation durations with its breakeven curve, its own moves included.
         """
         rates, inflation, spread = self._durations
         if not (np.any(rates) or np.any(inflation) or np.any(spread)):
             return np.zeros((len(self.ids), moves.count))
-        shifts = moves.shifts(0.0, moves.curve_moves(self.market, self.market.nominal))
+        market = self.market
+        index = {None: moves.index_moves(market, market.inflation)}
+        shifts = moves.shifts(0.0, moves.curve_moves(market, market.nominal), index)
+        shifts = shifts.for_index(None)
         return (
             -rates[:, None] * shifts.nominal_at(np.abs(rates)).T
             + inflation[:, None] * shifts.breakeven_at(np.abs(inflation)).T
@@ -159,7 +165,8 @@ def liability_values(
 
     Their discount basis moves with nominal rates, with the moves of the curve it is built
     on (``liabilities.curve`` in ``market``), and by ``credit_spread_beta`` x the move's
-    credit widening (an AA corporate basis moves with credit spreads).
+    credit widening (an AA corporate basis moves with credit spreads); each tranche's real
+    amounts with the moves of its index (a move of ``cpi`` moves only CPI-linked ones).
     """
     matrix = CashflowMatrix.from_cashflows({"total": liabilities.cashflows})
     return liability_streams(liabilities, matrix, moves, market)[0]
@@ -178,10 +185,15 @@ def liability_streams(
     """
     moves = moves if isinstance(moves, MoveSet) else MoveSet.of(moves)
     parts = []
+    default = liabilities.default_index(market)
     for start in range(0, moves.count, CHUNK):
         chunk = moves.chunk(start, start + CHUNK)
         curve = chunk.curve_moves(market, liabilities.curve)
-        shifts = chunk.shifts(liabilities.credit_spread_beta, curve)
+        indices = {
+            None: chunk.index_moves(market, default),
+            **{name: chunk.index_moves(market, name) for name in market.names(BreakevenCurve)},
+        }
+        shifts = chunk.shifts(liabilities.credit_spread_beta, curve, indices)
         discount, index = liabilities.discount_curve, liabilities.inflation_curve
         parts.append(revalue(matrix, discount, index, shifts, None, market.yield_compounding))
     return np.hstack(parts) if parts else np.zeros((matrix.ids.size, 0))

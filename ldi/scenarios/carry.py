@@ -53,6 +53,7 @@ from functools import cached_property
 import numpy as np
 
 from ldi.cashflows.indexation import Indexation
+from ldi.cashflows.tranches import streams_of
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
@@ -222,6 +223,8 @@ class _Apart:
     curves: dict[int, FloatArray]
     in_yield: FloatArray | None
     quote: Compounding
+    indices: dict[int, FloatArray] = field(default_factory=dict)
+    """By breakeven curve object id, a stress's move of that index alone (its wedge)."""
 
     def moved(
         self, rates: FloatArray, curve: RateCurve, weights: FloatArray, tau: FloatArray
@@ -393,20 +396,26 @@ class Ledger:
         indices: list[_Index] = []
         liabilities = self.liabilities
         streams = [
-            (v.stream, v.curve, v.spread, v.breakeven, 1.0 if v.credit else 0.0)
-            for v in self._valuations
+            (row, v.stream, v.curve, v.spread, v.breakeven, 1.0 if v.credit else 0.0)
+            for row, v in enumerate(self._valuations)
         ]
-        streams.append(
+        # The liabilities are the last row; each tranche is a part of it on its own index.
+        index = liabilities.inflation_curve
+        streams += [
             (
-                liabilities.cashflows,
+                len(self._valuations),
+                part,
                 liabilities.discount_curve,
                 0.0,
-                liabilities.inflation_curve,
+                index.for_index(part.indexation.index)
+                if index is not None and part.has_inflation_linked
+                else None,
                 liabilities.credit_spread_beta,
             )
-        )
+            for part in streams_of(liabilities.cashflows)
+        ]
         parts = []
-        for row, (stream, curve, spread, breakeven, beta) in enumerate(streams):
+        for row, stream, curve, spread, breakeven, beta in streams:
             keep = stream.times > 0
             if curve is None or not np.any(keep):
                 continue
@@ -633,7 +642,12 @@ class Ledger:
             if extra is not None:
                 curves[curve_id] = _product(extra, there)
         nominal = _product(moves.nominal, there)
-        return _Apart(nominal, curves, moves.in_yield, self.market.yield_compounding)
+        indices = {}
+        for name in self.market.names(BreakevenCurve):
+            own = moves.index_moves(self.market, name)
+            if own is not None:
+                indices[id(self.market.curves[name])] = _product(own, there)
+        return _Apart(nominal, curves, moves.in_yield, self.market.yield_compounding, indices)
 
     @cached_property
     def _curve_names(self) -> dict[int, str | None]:
@@ -667,7 +681,7 @@ class Ledger:
             return _Apart(0.0, curves, None, self.market.yield_compounding) if curves else None
         for curve_id, move in stress.curves.items():
             curves[curve_id] = curves.get(curve_id, 0.0) + move
-        return _Apart(stress.nominal, curves, stress.in_yield, stress.quote)
+        return _Apart(stress.nominal, curves, stress.in_yield, stress.quote, stress.indices)
 
     @cached_property
     def rows_with_flows(self) -> FloatArray:
@@ -721,12 +735,15 @@ class Ledger:
     def _stated(self, move: MoveSet, durations: FloatArray) -> FloatArray:
         """First-order relative change (S, rows) of settled values from stated durations.
 
-        Stated rate durations move with the market's bond curve, its own moves included.
+        Stated rate durations move with the market's bond curve, its own moves included;
+        stated inflation durations with its breakeven curve, its own moves included.
         """
         rates, inflation, spread = durations
         if not (np.any(rates) or np.any(inflation) or np.any(spread)):
             return np.zeros((move.count, rates.size))
-        shifts = move.shifts(0.0, move.curve_moves(self.market, self.market.nominal))
+        index = {None: move.index_moves(self.market, self.market.inflation)}
+        shifts = move.shifts(0.0, move.curve_moves(self.market, self.market.nominal), index)
+        shifts = shifts.for_index(None)
         return (
             -rates[None, :] * shifts.nominal_at(np.abs(rates))
             + inflation[None, :] * shifts.breakeven_at(np.abs(inflation))
@@ -861,12 +878,14 @@ class Ledger:
 
         ``bump`` is added at every tenor, or times the key-rate weight of key ``key``.
         """
+        own = None if path.stress is None else path.stress.indices.get(id(index.curve))
+        moves = path.breakeven if own is None else path.breakeven + own
 
         def rates(tau: FloatArray) -> FloatArray:
             tau = np.asarray(tau, dtype=float)
             shift = bump if key is None else bump * tent_weights(self.keys, tau)[key]
             base = self._base_breakeven(index.curve, year, tau) + shift
-            return base[None, :] + _product(path.breakeven, tent_weights(knots, tau))
+            return base[None, :] + _product(moves, tent_weights(knots, tau))
 
         return rates
 

@@ -198,15 +198,33 @@ class MoveSet:
         """Number of moves S."""
         return self.nominal.shape[0]
 
-    def shifts(self, credit: float = 0.0, curve: FloatArray | None = None) -> Shifts:
+    def shifts(
+        self,
+        credit: float = 0.0,
+        curve: FloatArray | None = None,
+        indices: Mapping[str | None, FloatArray | None] | None = None,
+    ) -> Shifts:
         """The rate moves, nominal plus ``credit`` x the credit widening plus ``curve``.
 
-        ``curve`` (S, K) is one curve's move against the others (:meth:`curve_moves`).
+        ``curve`` (S, K) is one curve's move against the others (:meth:`curve_moves`);
+        ``indices`` the breakeven moves of single indices (:meth:`index_moves`).
         """
         nominal = self.nominal + credit * self.credit_spread[:, None]
         if curve is not None:
             nominal = nominal + curve
-        return Shifts(self.knots, nominal, self.breakeven, self.in_yield)
+        own = {name: move for name, move in (indices or {}).items() if move is not None}
+        return Shifts(self.knots, nominal, self.breakeven, self.in_yield, own)
+
+    def index_moves(self, market: Market, index: str | None) -> FloatArray | None:
+        """(S, K) breakeven moves of index ``index`` beyond ``breakeven``; None when none.
+
+        Σ over the breakeven curves in its lineage of ``curves``: CPI over RPI moves with a
+        move named ``rpi`` and with one named ``cpi`` (its wedge).
+        """
+        if index is None:
+            return None
+        moves = [self.curves[name] for name in market.lineage(index) if name in self.curves]
+        return sum(moves[1:], moves[0]) if moves else None
 
     def curve_moves(self, market: Market, curve: str | None) -> FloatArray | None:
         """(S, K) moves of curve ``curve`` of ``market`` beyond ``nominal``; None when none.

@@ -33,6 +33,7 @@ JSON_KEYS = {
     "bases",
     "basis_key_rates",
     "curves",
+    "index_key_rates",
 }
 
 

@@ -461,6 +461,8 @@ def test_infeasible_json_has_the_diagnosis_and_no_positions(infeasible):
         "inflation": None,
         "rates@sonia": None,
         "inflation@sonia": None,
+        "inflation:cpi": None,
+        "inflation:rpi": None,
     }
     rows = {row["row"]: row for row in data["diagnosis"]["rows"]}
     assert {"leverage", "hedge_ratio[rates].min"} <= set(rows)

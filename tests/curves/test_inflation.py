@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from ldi import BreakevenCurve, DataError, ZeroCurve
 from ldi.curves import index_ratio
+from ldi.curves.inflation import WedgeCurve
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -147,3 +148,67 @@ def test_unknown_real_rate_compounding_is_a_data_error():
     curve = BreakevenCurve.flat(0.03)
     with pytest.raises(DataError, match=re.escape("real_zero_rate.compounding: got 'yearly'")):
         curve.real_zero_rate(ZeroCurve.flat(0.04), 5.0, compounding="yearly")
+
+
+# --- one index as another less a wedge (CPI = RPI − wedge) --------------------------------
+
+RPI = BreakevenCurve([1.0, 30.0], [0.034, 0.031])
+STEP = 4.09  # RPI is aligned with CPIH from February 2030: about 4.09y after 2025-12-31
+CPI = WedgeCurve.over(RPI, starts=(0.0, STEP), wedges=(0.0095, 0.0005))
+
+
+def hand_wedge(t: float) -> float:
+    """W(t): 0.95% a year to the step, 0.05% after, averaged over [0, t] (written by hand)."""
+    if t <= STEP:
+        return 0.0095
+    return (0.0095 * STEP + 0.0005 * (t - STEP)) / t
+
+
+@pytest.mark.parametrize("t", [0.0, 0.5, 1.0, 4.0, STEP, 4.5, 10.0, 30.0, 60.0])
+def test_a_wedge_curve_is_its_base_less_the_average_forward_wedge(t):
+    """Reference: the step wedge averaged by hand; 1e-15 absolute (one float subtraction)."""
+    assert float(CPI.wedge(t)) == pytest.approx(hand_wedge(t), abs=1e-15)
+    assert float(CPI.rate(t)) == pytest.approx(float(RPI.rate(t)) - hand_wedge(t), abs=1e-15)
+
+
+def test_a_wedge_curve_compounds_its_forward_wedge_into_the_index():
+    """The CPI index ratio is (1 + c(t))^t with c = b − W (closed form, 1e-14 relative)."""
+    t = np.array([2.0, 10.0, 40.0])
+    expected = (1 + RPI.rate(t) - np.array([hand_wedge(x) for x in t])) ** t
+    np.testing.assert_allclose(CPI.index_ratio(t), expected, rtol=1e-14)
+
+
+def test_moving_the_base_moves_the_wedge_curve_by_as_much_and_a_bump_moves_the_wedge():
+    t = np.array([1.0, 5.0, 25.0])
+    moved = WedgeCurve.over(RPI.shifted(10.0), CPI.starts, CPI.wedges)
+    np.testing.assert_allclose(moved.rate(t) - CPI.rate(t), 10e-4, rtol=1e-12)
+    np.testing.assert_allclose(CPI.shifted(-20.0).rate(t) - CPI.rate(t), -20e-4, rtol=1e-12)
+    np.testing.assert_allclose(CPI.shifted(-20.0).wedge(t), CPI.wedge(t), rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"starts": (1.0, 5.0), "wedges": (0.01, 0.0)},
+            "curves.cpi.starts: got [1.0, 5.0]; expected times starting at 0, increasing",
+        ),
+        (
+            {"starts": (0.0, 5.0, 5.0), "wedges": (0.01, 0.0, 0.0)},
+            "curves.cpi.starts: got [0.0, 5.0, 5.0]; expected times starting at 0, increasing",
+        ),
+        (
+            {"starts": (0.0, 5.0), "wedges": (0.01,)},
+            "curves.cpi: 2 starts and 1 wedges; expected one wedge per start",
+        ),
+    ],
+)
+def test_a_bad_wedge_is_a_data_error_naming_the_field(kwargs, message):
+    with pytest.raises(DataError, match=f"^{re.escape(message)}$"):
+        WedgeCurve.over(RPI, where="curves.cpi", **kwargs)
+
+
+def test_a_wedge_curve_needs_a_breakeven_base():
+    message = "curves.cpi.base: got None; expected the breakeven curve it is built on"
+    with pytest.raises(DataError, match=f"^{re.escape(message)}$"):
+        WedgeCurve(RPI.tenors, RPI.rates, where="curves.cpi")

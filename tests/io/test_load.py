@@ -14,6 +14,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from ldi.cashflows.tranches import Tranches
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import SpecError
@@ -78,7 +79,9 @@ def test_default_problem_builds_its_curves_and_basis(default_problem_path):
     gilts = np.interp(t, problem.curves["gilts"].tenors, problem.curves["gilts"].rates)
     # The discount basis is the gilt zero rate plus the 50bp spread, on the annual basis.
     np.testing.assert_allclose(problem.liabilities.discount_curve.zero_rate(t), gilts + 0.005)
-    assert len(problem.liabilities.cashflows) == 76  # years 1..76 of the committed CSV
+    # Years 1..76 of the committed CSV in each of its three tranches.
+    assert list(problem.liabilities.tranches) == ["pre_1997", "rpi_lpi_5", "cpi_2_5"]
+    assert [len(part) for part in problem.liabilities.tranches.values()] == [76, 76, 76]
 
 
 def test_inline_cashflows_from_a_dict():
@@ -124,7 +127,8 @@ def test_a_dict_equals_the_same_yaml_file(tmp_path, monkeypatch):
     assert (
         from_dict.liability_basis
         == from_file.liability_basis
-        == "gilts; inflation rpi, LPI(0%, 5%) vol 0%"
+        == "gilts; inflation rpi, LPI(0%, 5%) on lognormal 1.5% a year (the default; LPI deltas "
+        "rest on it)"
     )
     assert dict(from_dict.instruments) == dict(from_file.instruments)
     pd.testing.assert_series_equal(from_dict.holdings, from_file.holdings)
@@ -164,12 +168,25 @@ def test_no_holdings_is_an_empty_series():
 # --- Member status ---------------------------------------------------------------------------
 
 
+def flows_by_tranche(stream) -> pd.DataFrame:
+    """Fixed and real amounts by (tranche, time) of a stream, in tranches or not."""
+    parts = stream.parts if isinstance(stream, Tranches) else {"": stream}
+    frames = [
+        pd.DataFrame(
+            {"tranche": name, "time": p.times, "fixed": p.amounts, "linked": p.inflation_linked}
+        )
+        for name, p in parts.items()
+    ]
+    return pd.concat(frames).groupby(["tranche", "time"]).sum()
+
+
 def assert_parts_sum_to_total(liabilities):
-    parts = reduce(lambda a, b: a + b, liabilities.by_status.values())
-    total = liabilities.cashflows
-    np.testing.assert_array_equal(parts.times, total.times)
-    np.testing.assert_allclose(parts.amounts, total.amounts, rtol=1e-15)
-    np.testing.assert_allclose(parts.inflation_linked, total.inflation_linked, rtol=1e-15)
+    parts = reduce(
+        lambda a, b: a.add(b, fill_value=0.0), map(flows_by_tranche, liabilities.by_status.values())
+    )
+    total = flows_by_tranche(liabilities.cashflows)
+    pd.testing.assert_index_equal(parts.index, total.index)
+    np.testing.assert_allclose(parts.to_numpy(), total.to_numpy(), rtol=1e-15)
 
 
 def test_status_column_splits_the_liabilities(tmp_path):
@@ -191,9 +208,10 @@ def test_status_parts_of_the_default_problem_sum_to_its_total(default_problem_pa
     liabilities = load_problem(default_problem_path).liabilities
     assert set(liabilities.by_status) == {"pensioner", "deferred"}
     assert_parts_sum_to_total(liabilities)
-    # Each part keeps the LPI indexation of the whole.
-    indexation = liabilities.cashflows.indexation
-    assert all(part.indexation == indexation for part in liabilities.by_status.values())
+    # Each status's tranche keeps the indexation of the whole tranche.
+    for status in liabilities.by_status.values():
+        for name, part in status.parts.items():
+            assert part.indexation == liabilities.tranches[name].indexation
 
 
 def test_a_status_may_not_take_the_name_of_a_risk_row():

@@ -20,7 +20,7 @@ from tests.io.edits import DROP, edited
 from tests.io.test_load import check, minimal, write_yaml
 from tests.io.test_schema import spec_error, valid
 
-LPI = {"floor": 0.0, "cap": 0.05, "volatility": 0.01}
+LPI = {"floor": 0.0, "cap": 0.05}
 DATE_SLIP = "a date typed as a number of years?"
 BP_SLIP = "bp typed as a decimal?"
 PERCENT_SLIP = "a percentage typed as a decimal?"
@@ -184,10 +184,24 @@ IMPLAUSIBLE = [
         id="lpi-cap-in-percent",
     ),
     pytest.param(
-        {"liabilities.indexation.volatility": 1.5},
-        "liabilities.indexation.volatility",
-        ["got 1.5", "[0, 1]"],
-        id="lpi-volatility",
+        {
+            "market": {
+                "inflation_volatility": {"rpi": {"expiries": [1, 10], "volatilities": [0.012, 120]}}
+            }
+        },
+        "market.inflation_volatility.rpi.volatilities[1]",
+        [
+            "got 120",
+            "an inflation volatility as a decimal a year in [0, 0.2]",
+            "bp typed as a decimal?",
+        ],
+        id="lpi-volatility-in-bp",
+    ),
+    pytest.param(
+        {"market": {"inflation_volatility": {"rpi": {"yearly": 1.5}}}},
+        "market.inflation_volatility.rpi.yearly",
+        ["got 1.5", "[0, 0.2]", PERCENT_SLIP],
+        id="lpi-volatility-in-percent",
     ),
     pytest.param(
         {"instruments.1.index_ratio": 380.2},

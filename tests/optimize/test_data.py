@@ -38,8 +38,7 @@ from tests.quantlib_helpers import backward_schedule
 from tests.reference import (
     DEFAULT_PROBLEM,
     PROBLEMS,
-    build_curve,
-    liability_indexation,
+    liability_book,
     raw_problem,
 )
 
@@ -294,19 +293,21 @@ def test_bucketed_with_no_flows_is_zero():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_liability_flows_are_the_csv_with_linked_amounts_projected(path):
+    """One flow per payment time: fixed plus real amounts uprated, summed by time.
+
+    Each row's real amount is uprated by its tranche's rule on its index. Reference:
+    ``tests.reference.liability_book`` (its own indexation and wedge-curve formulas, from the
+    YAML and CSV); 1e-10 relative, and exact (1e-15) for books without linked amounts.
+    """
     raw = raw_problem(path)
     data = model_data(ldi.load_problem(raw))
-    section = raw["liabilities"]
-    frame = pd.read_csv(section["cashflows"]).groupby("time")[["fixed", "inflation_linked"]].sum()
+    book = liability_book(raw)
+    frame = pd.DataFrame({"time": book.t, "fixed": book.fixed, "inflation_linked": book.linked})
+    frame["money"] = book.money()
+    frame = frame.groupby("time")[["fixed", "inflation_linked", "money"]].sum()
     frame = frame[frame.index > 0]
     t = frame.index.to_numpy(dtype=float)
-    projected = frame["fixed"].to_numpy()
-    if frame["inflation_linked"].any():
-        indexation = liability_indexation(section)
-        breakeven = build_curve(raw["curves"][section["inflation_curve"]])
-        projected = projected + frame["inflation_linked"].to_numpy() * indexation.uprating(
-            breakeven.rate, t
-        )
+    projected = frame["money"].to_numpy()
     np.testing.assert_array_equal(data.liability_flows.times, t)
     assert data.liability_flows.amounts.shape == (1, t.size)
     np.testing.assert_allclose(data.liability_flows.amounts.toarray()[0], projected, rtol=1e-10)

@@ -101,7 +101,7 @@ def test_resolve_with_new_limits_matches_a_fresh_build(raw):
     problem.solve()
     again = problem.resolve(
         limits={
-            "leverage": {"max": 0.8},
+            "leverage": {"max": 0.7},
             "hedge_ratio[rates]": {"min": 0.97},
             "bounds[growth]": {"max_fraction": 0.40},
             "collateral_buffer": {"yield_rise_bp": 300.0},
@@ -110,7 +110,7 @@ def test_resolve_with_new_limits_matches_a_fresh_build(raw):
 
     edited = copy.deepcopy(raw)
     edited["constraints"][1] = {"hedge_ratio": {"risk": "rates", "min": 0.97, "max": 1.00}}
-    edited["constraints"][3] = {"leverage": {"max": 0.8}}
+    edited["constraints"][3] = {"leverage": {"max": 0.7}}
     edited["constraints"][4] = {
         "bounds": {"group": "growth", "min_fraction": 0.35, "max_fraction": 0.40}
     }
@@ -118,8 +118,8 @@ def test_resolve_with_new_limits_matches_a_fresh_build(raw):
     fresh = ldi.load_problem(edited).solve()
     assert_same_solution(again, fresh, liability_pv(problem), positions_rtol=FLAT_RTOL)
     # The new leverage limit is the one reported, and it binds (the old one did not).
-    assert again.constraints.loc["leverage", "bound"] == 0.8
-    assert again.constraints.loc["leverage", "value"] == pytest.approx(0.8, rel=1e-5)  # solver tol
+    assert again.constraints.loc["leverage", "bound"] == 0.7
+    assert again.constraints.loc["leverage", "value"] == pytest.approx(0.7, rel=1e-5)  # solver tol
 
 
 def test_resolve_with_a_liability_scale_matches_a_fresh_build(raw):
@@ -462,8 +462,8 @@ def test_an_option_the_term_does_not_have_is_named_apart_from_one_it_cannot_chan
         problem.resolve(limits={"hedge_ratio[rates]": {"minimum": 0.9}})
     assert str(error.value) == (
         "resolve: hedge_ratio[rates]: no option ['minimum']; expected options of the term, "
-        "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis'], of which a re-solve may "
-        "change ['max', 'min']"
+        "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis', 'index'], of which a re-solve "
+        "may change ['max', 'min']"
     )
     assert error.value.path == "hedge_ratio[rates].minimum"
 

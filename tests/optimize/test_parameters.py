@@ -102,10 +102,11 @@ EVERY_CONSTRAINT = [
 
 
 def shifted(raw: dict, bp: float = 50.0) -> dict:
-    """``raw`` with every rate of every curve ``bp`` higher."""
+    """``raw`` with every rate of every curve ``bp`` higher (a wedge curve moves with its base)."""
     raw = copy.deepcopy(raw)
     for curve in raw["curves"].values():
-        curve["rates"] = [rate + bp * 1e-4 for rate in curve["rates"]]
+        if "rates" in curve:
+            curve["rates"] = [rate + bp * 1e-4 for rate in curve["rates"]]
     return raw
 
 

@@ -196,7 +196,7 @@ def option_error(call):
             [{"hedge_ratio": {"minimum": 0.9}}],
             "constraints[0].hedge_ratio.minimum",
             "constraints[0].hedge_ratio.minimum: unknown option; expected only "
-            "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis']",
+            "['name', 'soft', 'risk', 'min', 'max', 'bucket', 'basis', 'index']",
         ),
         (
             [{"leverage": {"max": 2, "weight": 1}}],

@@ -225,7 +225,7 @@ def test_the_collateral_block_is_the_solve_summarys(solved):
     rows = section_rows(page, "Collateral (")
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
     assert rows["Rise absorbed [real]"] == ["> 2,000bp", "> 2,000bp"]
-    assert "<p>Binds: collateral_buffer[nominal], repo_collateral[UKT_3T_2052]</p>" in page
+    assert "<p>Binds: repo_collateral[UKT_3T_2052]</p>" in page
 
 
 def test_simulated_outcomes_are_the_solve_summarys(tmp_path):

@@ -1,7 +1,8 @@
 """The report charts (ldi.reporting.plots) drawn from the default problem's real numbers.
 
 References: the data each chart is given (the default problem's liability cash flows with
-their inflation-linked amounts uprated by the file's indexation on its breakeven curve; the
+their inflation-linked amounts uprated by each tranche's indexation on its index's curve, as
+tests.reference values them; the
 solved result's exposures, positions, holdings and kinds; a stress test of the solved
 positions), scaled by hand to the unit each axis states (money / 1e6, PV01 and IE01 / 1e3,
 ratios x 100) and, for the key-rate rows, named from tests.reference.DEFAULT_KEYS rather
@@ -31,7 +32,7 @@ from ldi.errors import DataError
 from ldi.optimize.frontier import efficient_frontier
 from ldi.projection import funding_projection
 from ldi.reporting import FrontierReport, ProjectionReport, plots
-from tests.reference import DEFAULT_KEYS, DEFAULT_PROBLEM, raw_problem
+from tests.reference import DEFAULT_KEYS, DEFAULT_PROBLEM, raw_problem, reference
 
 RTOL = 1e-12
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -64,12 +65,12 @@ def outcomes(problem, result):
 
 
 @pytest.fixture(scope="module")
-def flows(problem):
-    """Payment times, fixed and inflation-linked money of the liabilities."""
-    liabilities = problem.liabilities
-    cf = liabilities.cashflows
-    uprating = cf.indexation.expected(liabilities.inflation_curve, cf.times)
-    return cf.times, cf.amounts, cf.inflation_linked * uprating
+def flows():
+    """Payment times, fixed and inflation-linked money of the liabilities (the reference's)."""
+    book = reference().liability_stream
+    times = np.concatenate([part.t for part in book.parts])
+    fixed = np.concatenate([part.fixed for part in book.parts])
+    return times, fixed, book.uprated()
 
 
 @pytest.fixture(scope="module")

@@ -39,15 +39,15 @@ def test_the_record_is_the_results_dictionary_and_more(solved):
 
 def test_liability_cashflows_by_year_are_the_reference_money_flows(solved):
     _, _, record = solved
-    stream = reference(DEFAULT_PROBLEM).liability_stream
-    uprating = stream.indexation.uprating(stream.breakeven.rate, stream.t)
+    stream = reference(DEFAULT_PROBLEM).liability_stream  # each tranche on its own index
+    uprated = stream.uprated()
     years = np.ceil(stream.t).astype(int)
     table = {row["year"]: row for row in record["liability_cashflows"]}
     assert sorted(table) == sorted(set(years))
     for year in table:
         mine = years == year
         assert table[year]["fixed"] == pytest.approx(stream.fixed[mine].sum(), rel=1e-12)
-        linked = (stream.linked[mine] * uprating[mine]).sum()
+        linked = uprated[mine].sum()
         assert table[year]["inflation_linked"] == pytest.approx(linked, rel=1e-12)
 
 

@@ -28,6 +28,7 @@ from tests.reference import (
     H,
     Reference,
     book_scale,
+    index_ie01,
     raw_problem,
     reference,
     reference_from_raw,
@@ -207,7 +208,50 @@ def test_title_and_liability_basis(case):
 def test_default_problem_title_and_basis(default):
     lines = default[0].as_text().splitlines()
     assert lines[0] == "Representative UK DB scheme: risk report (GBP, valued 2025-12-31)"
-    assert lines[1] == "Liability basis: gilts +50bp; inflation rpi, LPI(0%, 5%) vol 1%"
+    assert lines[1] == f"Liability basis: {BASES['as shipped'][1]}"
+
+
+def one_rule(raw: dict) -> None:
+    section = raw["liabilities"]
+    del section["tranches"]
+    section["indexation"] = {"floor": 0.0, "cap": 0.05}
+    rows = pd.read_csv(section["cashflows"]).drop(columns="tranche")
+    section["cashflows"] = rows.to_dict(orient="records")
+
+
+def lagged_on_the_default_volatility(raw: dict) -> None:
+    raw["market"].pop("inflation_volatility")
+    tranches = raw["liabilities"]["tranches"]
+    tranches["rpi_lpi_5"]["lag"] = 0.25
+    tranches["cpi_2_5"] = {"index": "cpi"}
+
+
+CAPLETS = "normal caplet volatilities 1.4% (1y) to 0.9% (30y)"
+BASES = {
+    "as shipped": (
+        None,
+        "gilts +50bp; inflation rpi; tranches: pre_1997 fixed, rpi_lpi_5 LPI(0%, 5%), cpi_2_5 "
+        f"cpi LPI(0%, 2.5%); LPI on {CAPLETS}",
+    ),
+    "one rule": (one_rule, f"gilts +50bp; inflation rpi, LPI(0%, 5%) on {CAPLETS}"),
+    "lagged, default volatility": (
+        lagged_on_the_default_volatility,
+        "gilts +50bp; inflation rpi; tranches: pre_1997 fixed, rpi_lpi_5 LPI(0%, 5%), lag "
+        "0.25y, cpi_2_5 cpi full indexation; LPI on lognormal 1.5% a year (the default; LPI "
+        "deltas rest on it)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("edit", "basis"), BASES.values(), ids=list(BASES))
+def test_the_basis_line_names_each_tranches_rule(edit, basis):
+    """The basis line as written out by hand, from ldi and from the reference's own words."""
+    raw = raw_problem()
+    if edit is not None:
+        edit(raw)
+    lines = risk_report(load_problem(raw)).as_text().splitlines()
+    assert lines[1] == f"Liability basis: {basis}"
+    assert reference_from_raw(raw, DEFAULT_PROBLEM.parent).basis == basis
 
 
 def test_funding_block_prints_the_reference(case):
@@ -452,7 +496,7 @@ def test_to_dict_round_trips_through_json(case):
     assert set(again) == {
         "name", "currency", "valuation_date", "liability_basis",
         "funding", "liabilities", "holdings", "instruments", "key_rates",
-        "bases", "basis_key_rates", "curves",
+        "bases", "basis_key_rates", "curves", "index_key_rates",
     }  # fmt: skip
     assert set(again["instruments"]) == {"exposures", "terms"}
 
@@ -505,16 +549,19 @@ SWAP_KINDS = ("interest_rate_swap", "inflation_swap", "repo")
 def test_the_curve_table_splits_pv01_into_gilts_and_the_sonia_spread(default):
     """SONIA is declared over gilts: gilts carry every nominal PV01, SONIA its spread's.
 
-    Reference: the reference holdings' PV01s (numpy), summed over every holding for gilts
-    and over the swaps and repo (discounted on SONIA) for the spread; the liabilities on
-    gilts + 50bp carry no spread risk. MONEY_RTOL of the book.
+    Likewise CPI over RPI: RPI carries the IE01 of everything linked to RPI or CPI, the
+    ``cpi - rpi`` wedge the IE01 of the CPI tranche alone. Reference: the reference
+    holdings' PV01s (numpy), summed over every holding for gilts and over the swaps and repo
+    (discounted on SONIA) for the spread; the liabilities on gilts + 50bp carry no spread
+    risk; IE01 per breakeven curve by ``index_ie01`` (the liabilities revalued with that
+    curve alone moved 1bp, the holdings projected on it). MONEY_RTOL of the book.
     """
     report, ref = default
     table = report.curves()
     kinds = ref.terms.loc[ref.holdings.index, "kind"]
     on_sonia = ref.holdings.loc[kinds.isin(SWAP_KINDS).to_numpy(), "pv01"].sum()
-    assert list(table.index) == ["gilts", "sonia - gilts", "rpi"]
-    assert list(table["risk"]) == ["PV01", "PV01", "IE01"]
+    assert list(table.index) == ["gilts", "sonia - gilts", "cpi - rpi", "rpi"]
+    assert list(table["risk"]) == ["PV01", "PV01", "IE01", "IE01"]
     scale = book_scale(ref)
     close = dict(rel=0, abs=MONEY_RTOL * scale)
     assert table.loc["gilts", "assets"] == pytest.approx(ref.asset_totals["pv01"], **close)
@@ -524,6 +571,48 @@ def test_the_curve_table_splits_pv01_into_gilts_and_the_sonia_spread(default):
     )
     assert table.loc["sonia - gilts", "liabilities"] == 0.0
     assert table.loc["rpi", "assets"] == pytest.approx(ref.asset_totals["ie01"], **close)
+    for curve, row in (("cpi", "cpi - rpi"), ("rpi", "rpi")):
+        owed, held = index_ie01(ref, curve)
+        assert table.loc[row, "liabilities"] == pytest.approx(owed, **close), row
+        assert table.loc[row, "assets"] == pytest.approx(held, **close), row
+        assert table.loc[row, "gap"] == pytest.approx(held - owed, **close), row
+    # The wedge moves the CPI tranche alone; RPI moves every linked benefit.
+    liabilities = ref.liabilities["ie01"]
+    assert index_ie01(ref, "cpi")[0] == pytest.approx(liabilities["cpi_2_5"], **close)
+    assert index_ie01(ref, "rpi")[0] == pytest.approx(liabilities["total"], **close)
+
+
+def test_a_cpi_swap_counts_on_the_wedge_and_on_rpi():
+    """A zero-coupon swap naming ``inflation_curve: cpi`` is priced on RPI less the wedge.
+
+    Its IE01 counts on ``cpi - rpi`` and on ``rpi``; the RPI swaps, which name no curve, on
+    the market's ``rpi`` only. Reference: the reference's per-unit exposures and
+    ``index_ie01`` (numpy, the wedge curve written from its definition); MONEY_RTOL of the
+    book, UNIT_SCALE per unit.
+    """
+    raw = raw_problem()
+    swap = {"id": "CPI_ZC_20Y", "kind": "inflation_swap", "maturity": 20, "inflation_curve": "cpi"}
+    raw["instruments"].append(swap)
+    raw["holdings"]["CPI_ZC_20Y"] = 50.0e6
+    report = risk_report(load_problem(raw))
+    ref = reference_from_raw(raw, DEFAULT_PROBLEM.parent)
+    exposures = report.sheet.instruments.exposures
+    for column in ("pv", "pv01", "ie01"):
+        got, want = exposures.loc["CPI_ZC_20Y", column], ref.instruments.loc["CPI_ZC_20Y", column]
+        assert got == pytest.approx(want, rel=0, abs=MONEY_RTOL * UNIT_SCALE), column
+    # Struck at par on CPI: (1 + K)^20 = (1 + c(20))^20, c = rpi less the 2030 wedge.
+    rpi = raw["curves"]["rpi"]
+    cpi20 = np.interp(20.0, rpi["tenors"], rpi["rates"]) - 0.010 * 4.09 / 20
+    assert ref.terms.loc["CPI_ZC_20Y", "par_rate"] == pytest.approx(cpi20, abs=1e-15)
+    table, close = report.curves(), dict(rel=0, abs=MONEY_RTOL * book_scale(ref))
+    for curve, row in (("cpi", "cpi - rpi"), ("rpi", "rpi")):
+        owed, held = index_ie01(ref, curve)
+        assert table.loc[row, "liabilities"] == pytest.approx(owed, **close), row
+        assert table.loc[row, "assets"] == pytest.approx(held, **close), row
+    on_cpi = ref.holdings.loc["CPI_ZC_20Y", "ie01"]
+    assert on_cpi > 0
+    assert index_ie01(ref, "cpi")[1] == pytest.approx(on_cpi, **close)
+    assert index_ie01(ref, "rpi")[1] == pytest.approx(ref.asset_totals["ie01"], **close)
 
 
 def test_the_basis_tables_are_the_balance_sheets(default):

@@ -20,7 +20,14 @@ import ldi
 from ldi.balance_sheet import balance_sheet
 from ldi.reporting import SolveSummary
 from tests.io.edits import edited
-from tests.reference import DEFAULT_PROBLEM, PROBLEMS, ROLES, raw_problem, reference
+from tests.reference import (
+    DEFAULT_PROBLEM,
+    PROBLEMS,
+    ROLES,
+    index_ie01,
+    raw_problem,
+    reference,
+)
 from tests.reporting.test_escaping import commonmark_shows
 from tests.reporting.test_risk_report import assert_printed, number, percent
 
@@ -31,6 +38,8 @@ LABELS = {
     "Rates hedge (sonia)": "rates@sonia",  # the default scheme's hedging basis
     "Inflation hedge": "inflation",
     "Inflation hedge (sonia)": "inflation@sonia",
+    "Inflation hedge, cpi": "inflation:cpi",  # its two indices: CPI as RPI less a wedge
+    "Inflation hedge, rpi": "inflation:rpi",
 }
 SOLVER_RTOL = 1e-7  # rows are met to ~1e-8 of the liabilities' PV by the interior-point solver
 BINDS = 1e-6  # a limit within this (relative) of its bound binds; others are >= 1e-2 away
@@ -101,6 +110,10 @@ def test_headline_ratios_match_the_reference_valuation(result, ref):
         assert result.before[key] == pytest.approx(ratio_before, abs=1e-8), key
         reported = result.funding_ratio if key == "funding_ratio" else result.hedge_ratios[key]
         assert reported == pytest.approx(ratio_after, abs=1e-8), key
+    # Each index's hedge before: the holdings' over the liabilities' IE01 a move of it reaches.
+    for index in ("cpi", "rpi"):
+        owed, held = index_ie01(ref, index)
+        assert result.before[f"inflation:{index}"] == pytest.approx(held / owed, abs=1e-8)
 
 
 def test_headline_money_rows_match_the_reference_valuation(summary, result, ref):

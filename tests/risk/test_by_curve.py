@@ -21,7 +21,8 @@ import pytest
 
 from ldi import BreakevenCurve, Cashflows, DataError, Market, ZeroCurve
 from ldi.curves import RateSpread
-from ldi.instruments import Bond, ZeroCouponBond, instrument_risk
+from ldi.curves.inflation import WedgeCurve
+from ldi.instruments import Bond, InflationSwap, ZeroCouponBond, instrument_risk
 from ldi.risk import curve_exposures
 from ldi.risk.sensitivities import inflation_key_rate_column, key_label, key_rate_column
 from tests.reference import triangle
@@ -293,3 +294,36 @@ def test_instrument_ladders_by_curve(positions):
     assert_rows_close(got, expected, scale, "by_curve")
     if positions is not None:
         assert not got[list(LINEAGES).index("sonia")].any()
+
+
+def test_a_cpi_swap_reaches_cpi_and_rpi_and_an_rpi_swap_only_rpi():
+    """CPI declared as RPI less a wedge: moving RPI moves both swaps, the wedge only CPI's.
+
+    Reference: each swap's own IE01 (``instrument_risk``), summed by hand over the swaps
+    each curve reaches; exact (the ladder adds the same numbers).
+    """
+    cpi = WedgeCurve.over(RPI, starts=(0.0, 4.09), wedges=(0.01, 0.0))
+    market = Market(
+        curves={"gilts": GILTS, "rpi": RPI, "cpi": cpi},
+        nominal="gilts",
+        inflation="rpi",
+        bases={"cpi": "rpi"},
+    )
+    swaps = [
+        InflationSwap(id="RPI_20Y", maturity=20.0),
+        InflationSwap(id="CPI_20Y", maturity=20.0, inflation_curve="cpi"),
+    ]
+    risk = instrument_risk(swaps, market, KEYS)
+    ladder = risk.by_curve(pd.Series({"RPI_20Y": 2.0, "CPI_20Y": 3.0}))
+    ie01 = risk.exposures["ie01"]
+    assert ie01["CPI_20Y"] > 0
+    assert ie01["RPI_20Y"] > 0
+    assert ladder.loc["rpi", "total"] == 2.0 * ie01["RPI_20Y"] + 3.0 * ie01["CPI_20Y"]
+    assert ladder.loc["cpi", "total"] == 3.0 * ie01["CPI_20Y"]
+
+
+def test_a_breakeven_curve_built_on_a_nominal_curve_is_refused():
+    cpi = WedgeCurve.over(RPI, starts=(0.0,), wedges=(0.01,))
+    message = "curves.cpi.base: got 'gilts'; expected the name of a breakeven curve, one of ['rpi']"
+    with pytest.raises(DataError, match=f"^{re.escape(message)}$"):
+        Market(curves={"gilts": GILTS, "rpi": RPI, "cpi": cpi}, bases={"cpi": "gilts"})

@@ -19,6 +19,7 @@ import QuantLib as ql
 import ldi
 from ldi import BreakevenCurve, Cashflows, DataError, ZeroCurve
 from ldi.cashflows.indexation import Indexation
+from ldi.curves.inflation_volatility import CapletVolatility
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
 from ldi.risk.shifts import Shifts
@@ -28,6 +29,11 @@ H = 1e-4  # 1bp
 KNOTS = [1.0, 5.0, 10.0, 30.0]
 # Before the first knot, on knots, between them and after the last.
 TIMES = np.array([0.0, 0.5, 1.0, 3.0, 5.0, 7.5, 10.0, 29.0, 30.0, 45.0])
+
+
+def black(sigma: float) -> CapletVolatility:
+    """A flat lognormal caplet volatility σ: year n's gross inflation has log-sd σ√n."""
+    return CapletVolatility.flat(sigma, "lognormal")
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -113,7 +119,7 @@ def test_bad_shapes_are_data_errors_naming_the_field(knots, nominal, breakeven, 
 
 NOMINAL = {"tenors": [1.0, 5.0, 10.0, 30.0], "rates": [0.041, 0.043, 0.046, 0.044]}
 INFLATION = {"tenors": [2.0, 20.0], "rates": [0.034, 0.031]}
-LPI = Indexation(lag=0.25, floor=0.0, cap=0.05, volatility=0.01)
+LPI = Indexation(lag=0.25, floor=0.0, cap=0.05, volatility=black(0.01))
 LAG = Indexation(lag=8 / 12)
 
 
@@ -130,7 +136,7 @@ def streams():
 
 def growth(fwd: float, n: int, indexation: Indexation) -> float:
     """E[min(max(Y, 1 + floor), 1 + cap)], Y lognormal: mean ``fwd``, log-sd σ√n."""
-    deviation = indexation.volatility * math.sqrt(n)
+    deviation = float(indexation.volatility.deviation(n))
     low, high = 1 + indexation.floor, 1 + indexation.cap
     return (
         low

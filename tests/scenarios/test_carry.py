@@ -38,6 +38,7 @@ from scipy.stats import norm
 import ldi
 from ldi import BreakevenCurve, Cash, Cashflows, Market, ZeroCurve
 from ldi.cashflows.indexation import Indexation
+from ldi.curves.inflation_volatility import CapletVolatility
 from ldi.errors import DataError
 from ldi.instruments import (
     Bond,
@@ -60,6 +61,11 @@ R, B, BP = 0.04, 0.03, 1e-4
 RTOL = 1e-12
 TENORS = np.array([1.0, 5.0, 10.0, 20.0, 30.0, 50.0])
 RATES = np.array([0.030, 0.034, 0.038, 0.043, 0.045, 0.042])  # a sloped gilt curve
+
+
+def black(sigma: float) -> CapletVolatility:
+    """A flat lognormal caplet volatility σ: year n's gross inflation has log-sd σ√n."""
+    return CapletVolatility.flat(sigma, "lognormal")
 
 
 def sloped() -> ZeroCurve:
@@ -261,7 +267,7 @@ def black_growth(forward, floor, cap, deviation):
 
 def test_lpi_clips_the_realised_years_and_prices_the_rest_by_black():
     floor, cap, sigma = 0.0, 0.05, 0.012
-    ledger, _ = flat_book(Indexation(floor=floor, cap=cap, volatility=sigma))
+    ledger, _ = flat_book(Indexation(floor=floor, cap=cap, volatility=black(sigma)))
     years, count = 6, 60
     annual, level, inflation = paths(level_model(80.0, 300.0), count, years, seed=5)
     history = uplift_history(inflation, floor, cap)

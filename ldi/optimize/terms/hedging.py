@@ -22,7 +22,9 @@ class HedgeRatio(ConstraintTerm):
 
     With ``bucket`` (a key tenor, or a list of them summed) the key-rate PV01s (IE01s) of
     those keys are used; with ``basis`` the liabilities' are measured on that hedging basis
-    (default the funding basis). Linear: min·L ≤ a·x ≤ max·L. YAML: ``hedge_ratio``.
+    (default the funding basis); with ``index`` (inflation only) both sides count the IE01
+    a move of that index reaches (``index: cpi`` leaves RPI hedges out of a CPI tranche's
+    hedge). Linear: min·L ≤ a·x ≤ max·L. YAML: ``hedge_ratio``.
     """
 
     kind: ClassVar[str] = "hedge_ratio"
@@ -32,6 +34,7 @@ class HedgeRatio(ConstraintTerm):
     max: Annotated[float | None, Range(low=0.0, plausible=HEDGE_RATIO)] = None
     bucket: Annotated[tuple[Real, ...] | None, listed, Need("a list of numbers")] = None
     basis: Basis = None
+    index: Annotated[str | None, Need("the name of a breakeven curve")] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -39,26 +42,48 @@ class HedgeRatio(ConstraintTerm):
         if self.min is not None and self.max is not None:
             self.check("max", f"a number >= min ({self.min:g})", self.max >= self.min)
         self.check("bucket", "at least one key tenor", self.bucket is None or len(self.bucket) > 0)
+        if self.index is not None:
+            self.check("index", "an index only with risk: inflation", self.risk == "inflation")
+            self.check("basis", "no basis with an index (funding basis only)", self.basis is None)
 
     def default_name(self) -> str:
-        """``hedge_ratio[rates]``, ``hedge_ratio[rates,30y]`` or ``hedge_ratio[rates@sonia]``."""
+        """``hedge_ratio[rates]``, ``hedge_ratio[rates,30y]``, ``hedge_ratio[rates@sonia]``.
+
+        With an index, ``hedge_ratio[inflation:cpi]``.
+        """
         keys = "".join(f",{k:g}y" for k in self.bucket or ())
         basis = f"@{self.basis}" if self.basis else ""
-        return f"{self.kind}[{self.risk}{keys}{basis}]"
+        index = f":{self.index}" if self.index else ""
+        return f"{self.kind}[{self.risk}{index}{keys}{basis}]"
 
     def _exposure(self, data: Scaled) -> tuple[Any, float]:
         risk = _risk(self.risk)
         basis = checked_basis(self, data)
+        if self.index is not None:
+            return self._index_exposure(data)
         if self.bucket is None:
             return data.column(risk), data.liability(risk, basis)
-        keys = data.data.key_tenors
-        missing = [k for k in self.bucket if float(k) not in keys]
-        self.check("bucket", f"key tenors among {keys}", not missing)
-        rows = [keys.index(float(k)) for k in self.bucket]
+        rows = self._key_rows(data)
         return (
             data.key_matrix(risk)[rows].sum(axis=0),
             float(data.liability_keys(risk, basis)[rows].sum()),
         )
+
+    def _index_exposure(self, data: Scaled) -> tuple[Any, float]:
+        names = list(data.data.liability_indices.index)
+        self.check("index", f"a breakeven curve of the market, one of {names}", self.index in names)
+        assets, asset_keys = data.index_exposure(str(self.index))
+        total, keys = data.liability_index(str(self.index))
+        if self.bucket is None:
+            return assets, total
+        rows = self._key_rows(data)
+        return asset_keys[rows].sum(axis=0), float(keys[rows].sum())
+
+    def _key_rows(self, data: Scaled) -> list[int]:
+        keys = data.data.key_tenors
+        missing = [k for k in self.bucket or () if float(k) not in keys]
+        self.check("bucket", f"key tenors among {keys}", not missing)
+        return [keys.index(float(k)) for k in self.bucket or ()]
 
     def values(self, data: Scaled) -> Values:
         """Exposure per unit a, liability exposure L and the bounds min·L, max·L."""

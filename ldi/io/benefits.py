@@ -1,0 +1,267 @@
+"""The liabilities' benefit table: read, split by tranche and member status, indexed.
+
+Rows are payments (``time`` or ``date``, ``fixed``, ``inflation_linked``), optionally with a
+``status`` (pensioner, deferred, …) and a ``tranche`` naming one of ``liabilities.tranches``,
+whose indexation uprates that row's real amount. Without tranches, ``liabilities.indexation``
+uprates every real amount. A ``deferred_until`` (years, blank for a pension in payment)
+revalues a deferred pension to then by its tranche's ``revaluation`` (the index, clipped
+cumulatively), after which it increases as a pension in payment.
+"""
+
+import io
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ldi.cashflows.cashflows import E_READ as E_READ_CSV
+from ldi.cashflows.cashflows import Cashflows, row_names, without_past_flows
+from ldi.cashflows.indexation import Indexation, Revaluation
+from ldi.cashflows.tranches import Stream, Tranches
+from ldi.errors import DataError, SpecError
+from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
+from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
+from ldi.validation import plain
+
+E_LABEL = "{where}: got {value}; expected {what} on every row"
+RESERVED = ("fixed", "inflation_linked", "total")  # the other rows of liability risk
+E_RESERVED = (
+    "{where}: {column} {names} is the name of a liability risk row; expected a {noun} such "
+    "as {example}"
+)
+E_NO_ROWS = "{where}: got no rows; expected at least one payment"
+E_UNKNOWN_TRANCHE = (
+    "{where}: got {value!r}; expected a tranche of liabilities.tranches, one of {names}"
+)
+E_TRANCHE_COLUMN = (
+    "{where}: has no 'tranche' column; expected one naming one of liabilities.tranches {names} "
+    "on every row"
+)
+E_UNDECLARED = (
+    "{where}: has a 'tranche' column but liabilities.tranches is empty; expected "
+    "liabilities.tranches to declare each tranche's indexation"
+)
+E_UNUSED_TRANCHE = "liabilities.tranches.{name}: no row of {where} names it; expected some rows"
+E_BOTH = (
+    "liabilities.indexation: given with liabilities.tranches; expected the indexation of each "
+    "tranche in liabilities.tranches instead"
+)
+E_DEFERRED_NEEDS_TRANCHES = (
+    "{where}: has a 'deferred_until' column without liabilities.tranches; expected tranches "
+    "(each with its revaluation in deferment) for deferred pensions"
+)
+E_DEFERRED = "{where}: got {value!r}; expected years >= 0, or a blank cell"
+E_SHARED_NAME = (
+    "liabilities.tranches: {names} also name a member status; expected tranche and status "
+    "names apart (each is a row of the liability risk)"
+)
+LABELS = {  # column: (what every row needs, the noun, examples)
+    "status": ("a member status such as 'pensioner'", "member status", "'pensioner' or 'deferred'"),
+    "tranche": ("a tranche name", "tranche name", "'pre_1997' or 'lpi_5'"),
+}
+
+
+def load_benefits(
+    section: LiabilitiesSpec,
+    spec: ProblemSpec,
+    rules: Mapping[str, Indexation],
+    base_dir: Path,
+) -> tuple[Stream, dict[str, Stream]]:
+    """The benefits, and the same benefits by member status when the table has a status.
+
+    ``rules`` gives the indexation of each tranche (``liabilities.tranches``), or of every
+    flow under the one key ``""`` when there are no tranches.
+    """
+    path = "liabilities.cashflows"
+    if section.tranches and section.indexation is not None:
+        raise SpecError(E_BOTH, path="liabilities.indexation")
+    try:
+        frame, where, cell, blank = _frame(section, spec, base_dir)
+        status = _labels(frame, "status", (cell, blank), where)
+        tranche = _labels(frame, "tranche", (cell, blank), where)
+        _check_tranches(tranche, rules, where, cell)
+        until = _deferment(frame, tranche, where, cell)
+
+        def flows(part: pd.DataFrame, rule: Indexation) -> Cashflows:
+            cf = Cashflows.from_frame(
+                part, spec.valuation_date, where=where, allow_negative=section.allow_negative
+            )
+            return Cashflows(cf.times, cf.amounts, cf.inflation_linked, rule).aggregate()
+
+        def tranche_stream(rows: pd.DataFrame, rule: Indexation) -> Stream:
+            """A tranche's rows: in payment, then each deferment's cohort revalued to its end."""
+            ends = until.loc[rows.index]
+            if not ends.any():
+                return flows(rows, _revalued(rule, 0.0))
+            cohorts = {
+                _cohort(end): flows(rows[ends == end], _revalued(rule, float(end)))
+                for end in sorted(ends.unique())
+            }
+            return Tranches(cohorts)
+
+        def stream(rows: pd.DataFrame) -> Stream:
+            if tranche is None:
+                return flows(rows, rules[""])
+            mine = tranche.loc[rows.index]
+            parts = {name: rows[mine == name] for name in rules}
+            return Tranches(
+                {name: tranche_stream(p, rules[name]) for name, p in parts.items() if len(p)}
+            )
+
+        total = stream(frame)
+        if status is None:
+            return total, {}
+        if tranche is not None and set(status) & set(tranche):
+            raise SpecError(
+                E_SHARED_NAME.format(names=sorted(set(status) & set(tranche))),
+                path="liabilities.tranches",
+            )
+        groups = frame.groupby(status, sort=False)
+        return total, {str(key): stream(part) for key, part in groups}
+    except DataError as error:
+        message = str(error)
+        if message.startswith(path):  # inline rows name their own path
+            raise SpecError(message, path=message.split(":", 1)[0]) from None
+        raise SpecError(f"{path}: {message}", path=path) from None
+
+
+def _frame(
+    section: LiabilitiesSpec, spec: ProblemSpec, base_dir: Path
+) -> tuple[pd.DataFrame, str, str, str]:
+    """The benefit table, its name in messages, how a label cell and a blank one are named."""
+    path = "liabilities.cashflows"
+    if isinstance(section.cashflows, str):
+        where = Path(section.cashflows).name
+        frame = _read_csv(confined(section.cashflows, base_dir, path), where)
+        cell, blank = f"{where}.{{column}}[{{i}}]", "a blank cell"
+    else:
+        where = path
+        rows = [row.model_dump(exclude_none=True) for row in section.cashflows]
+        frame = pd.DataFrame(rows).reindex(columns=_row_columns(rows))
+        cell, blank = f"{path}[{{i}}].{{column}}", "no {column}"
+    if section.past_flows is PastFlows.DROP:
+        frame = without_past_flows(frame, spec.valuation_date, where)
+    if frame.empty:
+        raise DataError(E_NO_ROWS.format(where=where))
+    return frame, where, cell, blank
+
+
+def _labels(
+    frame: pd.DataFrame, column: str, names: tuple[str, str], where: str
+) -> pd.Series | None:
+    """Column ``column`` popped from ``frame``, stripped; every row must have a label.
+
+    ``names`` are the formats naming a cell of the column and a blank one.
+    """
+    cell, blank = names
+    if column not in frame.columns:
+        return None
+    values = frame.pop(column)
+    what, noun, example = LABELS[column]
+    for i, value in zip(row_names(values.index), values, strict=True):
+        if not isinstance(value, str) or not value.strip():
+            shown = blank.format(column=column) if pd.isna(value) else repr(value)
+            where = cell.format(column=column, i=i)
+            raise DataError(E_LABEL.format(where=where, value=shown, what=what))
+    labels = values.str.strip()
+    reserved = sorted(set(labels) & set(RESERVED))
+    if reserved:
+        raise DataError(
+            E_RESERVED.format(
+                where=where, column=column, names=reserved, noun=noun, example=example
+            )
+        )
+    return labels
+
+
+def _check_tranches(
+    tranche: pd.Series | None, rules: Mapping[str, Indexation], where: str, cell: str
+) -> None:
+    """Every row names a declared tranche, and every declared tranche has rows.
+
+    A row is named as written (its label in ``tranche``'s index), with the ``cell`` format.
+    """
+    declared = [name for name in rules if name]
+    if tranche is None:
+        if declared:
+            raise DataError(E_TRANCHE_COLUMN.format(where=where, names=declared))
+        return
+    if not declared:
+        raise DataError(E_UNDECLARED.format(where=where))
+    unknown = ~tranche.isin(declared)
+    if unknown.any():
+        i = int(unknown.to_numpy().argmax())
+        row = row_names(tranche.index)[i]
+        raise DataError(
+            E_UNKNOWN_TRANCHE.format(
+                where=cell.format(column="tranche", i=row), value=tranche.iloc[i], names=declared
+            )
+        )
+    unused = [name for name in declared if not (tranche == name).any()]
+    if unused:
+        raise SpecError(
+            E_UNUSED_TRANCHE.format(name=unused[0], where=where),
+            path=f"liabilities.tranches.{unused[0]}",
+        )
+
+
+def _deferment(frame: pd.DataFrame, tranche: pd.Series | None, where: str, cell: str) -> pd.Series:
+    """Column ``deferred_until`` popped from ``frame``: years >= 0, 0 for a blank cell."""
+    if "deferred_until" not in frame.columns:
+        return pd.Series(0.0, index=frame.index)
+    if tranche is None:
+        raise DataError(E_DEFERRED_NEEDS_TRANCHES.format(where=where))
+    raw = frame.pop("deferred_until")
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = (raw.notna() & ~np.isfinite(values)) | (values < 0)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        row = row_names(raw.index)[i]
+        place = cell.format(column="deferred_until", i=row)
+        raise DataError(E_DEFERRED.format(where=place, value=plain(raw.iloc[i])))
+    return values.fillna(0.0)
+
+
+def _revalued(rule: Indexation, until: float) -> Indexation:
+    """``rule`` with its revaluation in deferment ending at ``until`` (the index if none).
+
+    At ``until`` 0 (a pension in payment) there is no revaluation.
+    """
+    if until == 0:
+        return replace(rule, revaluation=None)
+    template = rule.revaluation or Revaluation(0.0)
+    ending = Revaluation(until, template.floor, template.cap, where=f"{rule.where}.revaluation")
+    return replace(rule, revaluation=ending)
+
+
+def _cohort(until: float) -> str:
+    """A deferment cohort's name: 'in payment', or e.g. 'deferred to 12y'."""
+    return "in payment" if until == 0 else f"deferred to {until:g}y"
+
+
+def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """Columns of inline rows in schema order; the optional ones when some row has them."""
+    columns = ["time", "fixed", "inflation_linked"]
+    optional = ("status", "tranche", "deferred_until")
+    return columns + [c for c in optional if any(c in row for row in rows)]
+
+
+def _read_csv(file: Path, where: str) -> pd.DataFrame:
+    """The rows of a CSV file; errors give its name and a line, never the line's text."""
+    try:
+        text = read_text(file, MAX_DATA_BYTES)
+        frame = pd.read_csv(io.StringIO(text))
+        header = pd.read_csv(io.StringIO(text), header=None, nrows=1, dtype=str).iloc[0]
+    except (UnreadableFile, ValueError) as error:  # ValueError: pandas' parser errors
+        raise DataError(E_READ_CSV.format(where=where, reason=error)) from None
+    # pandas renames a repeated column 'fixed' to 'fixed.1'; restore the names as written, so
+    # the repeat is reported as such rather than as an unknown column.
+    if len(header) != len(frame.columns):
+        return frame
+    names = [
+        n if isinstance(n, str) else auto for n, auto in zip(header, frame.columns, strict=True)
+    ]
+    return frame.set_axis(names, axis=1)

@@ -37,6 +37,7 @@ from ldi.io.schema import (
     ConstantForwardCurveSpec,
     CurveSpec,
     IndexationSpec,
+    InflationVolatilitySpec,
     LiabilitiesSpec,
     ParSwapCurveSpec,
     ProblemSpec,
@@ -343,27 +344,33 @@ def _inflation_volatilities(
     for name, section in spec.market.inflation_volatility.items():
         path = f"market.inflation_volatility.{name}"
         check_curve_name(path, name, names, "breakeven")
-        if section.yearly is not None:
-            volatilities[name] = YearlyVolatility(section.yearly, section.model, where=path)
-        elif section.lpi_swaps is not None:
-            quotes = section.lpi_swaps
-            volatilities[name] = calibrate_lpi(
-                quotes.maturities,
-                quotes.rates,
-                curves[name],
-                quotes.floor,
-                quotes.cap,
-                section.model,
-                where=f"{path}.lpi_swaps",
-            )
-        else:
-            volatilities[name] = CapletVolatility(
-                tuple(section.expiries or ()),
-                tuple(section.volatilities or ()),
-                section.model,
-                where=path,
-            )
+        try:
+            volatilities[name] = _inflation_volatility(section, curves[name], path)
+        except DataError as error:  # each names its own field in the file
+            raise SpecError(str(error), path=str(error).split(":", 1)[0]) from None
     return volatilities
+
+
+def _inflation_volatility(
+    section: InflationVolatilitySpec, curve: ZeroCurve | BreakevenCurve, path: str
+) -> InflationVolatility:
+    """One index's volatility: a yearly one, LPI swaps calibrated on ``curve``, or caplets."""
+    if section.yearly is not None:
+        return YearlyVolatility(section.yearly, section.model, where=path)
+    if section.lpi_swaps is not None:
+        quotes = section.lpi_swaps
+        return calibrate_lpi(
+            quotes.maturities,
+            quotes.rates,
+            curve,
+            quotes.floor,
+            quotes.cap,
+            section.model,
+            where=f"{path}.lpi_swaps",
+        )
+    return CapletVolatility(
+        tuple(section.expiries or ()), tuple(section.volatilities or ()), section.model, where=path
+    )
 
 
 def _build_market(

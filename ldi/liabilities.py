@@ -59,6 +59,12 @@ class Liabilities:
             "total": cf,
         }
 
+    @property
+    def rests_on_default_volatility(self) -> bool:
+        """True when some LPI benefit is priced on the default volatility (none was given)."""
+        parts = streams_of(self.cashflows)
+        return any(p.indexation.rests_on_default for p in parts if p.has_inflation_linked)
+
     def index_of(self, part: Cashflows, market: Market) -> str | None:
         """The market's name for the index of ``part``'s real amounts."""
         return part.indexation.index or self.default_index(market)

@@ -20,6 +20,7 @@ from ldi.io.record import DecisionRecord
 from ldi.io.result_file import read_positions, read_result
 from ldi.io.schema import SimulationSpec, problem_schema
 from ldi.optimize.frontier import POINTS, SCENARIOS_MIN
+from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import SOLVERS, Status
 from ldi.plausible import YEARS as TIME_IN_YEARS
 from ldi.reporting.risk_report import risk_report
@@ -29,6 +30,11 @@ from ldi.storage.atomic import check_replaceable, write_text_atomic
 from ldi.stress import stress_test
 from ldi.sweep import MAX_VARIANTS, MAX_WORKERS, parse_vary, sweep
 from ldi.validation import tenor_vector
+
+W_DEFAULT_LPI = (
+    "LPI is priced on the default inflation volatility (lognormal 1.5% a year): the "
+    "liabilities' IE01 and inflation hedge ratios rest on it; give market.inflation_volatility"
+)
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shells' code for a command ended by Ctrl-C
@@ -100,6 +106,14 @@ def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def _loaded(path: str) -> OptimizationProblem:
+    """The problem at ``path``; a warning when its LPI rests on the default volatility."""
+    problem = load_problem(path)
+    if problem.liabilities.rests_on_default_volatility:
+        warnings.warn(W_DEFAULT_LPI, LDIWarning, stacklevel=2)
+    return problem
+
+
 def _validate(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
     problem.check()
@@ -123,7 +137,7 @@ def _solve(args: argparse.Namespace) -> int:
     from ldi.reporting.solve_report import SolveSummary
 
     started = utc_now()
-    problem = load_problem(args.problem)
+    problem = _loaded(args.problem)
     _check_outputs(args, _inputs(args, problem), FILE_NAMES)
     result = problem.solve(args.solver)
     print(SolveSummary.of(result).as_text())  # before any write: a failed write keeps it
@@ -142,7 +156,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _stress(args: argparse.Namespace) -> int:
-    problem = load_problem(args.problem)
+    problem = _loaded(args.problem)
     _check_outputs(args, _inputs(args, problem))
     current = stress_test(problem, None, args.scenario)
     report = StressReport(current)
@@ -159,7 +173,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from ldi.optimize.frontier import efficient_frontier  # the optimizer loads cvxpy
     from ldi.reporting.frontier_report import FrontierReport
 
-    problem = load_problem(args.problem)
+    problem = _loaded(args.problem)
     _check_outputs(args, _inputs(args, problem))
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
     return _emit(FrontierReport(frontier), args)
@@ -184,7 +198,7 @@ def _project(args: argparse.Namespace) -> int:
     from ldi.projection import funding_projection
     from ldi.reporting.projection_report import ProjectionReport
 
-    problem = load_problem(args.problem)
+    problem = _loaded(args.problem)
     _check_outputs(args, _inputs(args, problem))
     positions = None
     if args.solve:

@@ -9,7 +9,7 @@ cumulatively), after which it increases as a pension in payment.
 """
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,10 @@ E_DEFERRED_NEEDS_TRANCHES = (
     "(each with its revaluation in deferment) for deferred pensions"
 )
 E_DEFERRED = "{where}: got {value!r}; expected years >= 0, or a blank cell"
+E_DEFERRED_AFTER = (
+    "{where}: got {value!r}, after the payment at {time!r}; expected the end of the deferment "
+    "on or before the first payment"
+)
 E_SHARED_NAME = (
     "liabilities.tranches: {names} also name a member status; expected tranche and status "
     "names apart (each is a row of the liability risk)"
@@ -89,6 +93,7 @@ def load_benefits(
             cf = Cashflows.from_frame(
                 part, spec.valuation_date, where=where, allow_negative=section.allow_negative
             )
+            _check_paid_after_deferment(cf, rule, row_names(part.index), cell)
             return Cashflows(cf.times, cf.amounts, cf.inflation_linked, rule).aggregate()
 
         def tranche_stream(rows: pd.DataFrame, rule: Indexation) -> Stream:
@@ -223,6 +228,19 @@ def _deferment(frame: pd.DataFrame, tranche: pd.Series | None, where: str, cell:
         place = cell.format(column="deferred_until", i=row)
         raise DataError(E_DEFERRED.format(where=place, value=plain(raw.iloc[i])))
     return values.fillna(0.0)
+
+
+def _check_paid_after_deferment(
+    flows: Cashflows, rule: Indexation, rows: Sequence[object], cell: str
+) -> None:
+    """A deferred pension is paid from the end of its deferment, not before."""
+    until = 0.0 if rule.revaluation is None else rule.revaluation.until
+    early = np.flatnonzero(flows.times < until)
+    if early.size:
+        i = int(early[0])
+        where = cell.format(column="deferred_until", i=rows[i])
+        message = E_DEFERRED_AFTER.format(where=where, value=until, time=float(flows.times[i]))
+        raise DataError(message)
 
 
 def _revalued(rule: Indexation, until: float) -> Indexation:

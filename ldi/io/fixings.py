@@ -37,6 +37,10 @@ E_NEEDS_HISTORY = (
     "{path}: given, but market.index_history is missing; expected a CSV of monthly fixings "
     "to compute the index ratio from"
 )
+E_BASE_AFTER = (
+    "{path}: got {base}, after the valuation date {today}; expected the date the bond's "
+    "indexation starts from, on or before it"
+)
 E_NEEDS_VALUATION = (
     "{path}: given, but valuation_date is missing; expected the date the index ratio is taken"
 )
@@ -97,12 +101,19 @@ class IndexTerms:
             raise SpecError(E_NEEDS_HISTORY.format(path=where), path=where)
         if today is None:
             raise SpecError(E_NEEDS_VALUATION.format(path=where), path=where)
+        if base > today:
+            message = E_BASE_AFTER.format(path=where, base=base.isoformat(), today=today)
+            raise SpecError(message, path=where)
         own = months == 3
         base_index = float(history.reference(index, base, months, own))
-        fields["index_ratio"] = float(history.reference(index, today, months, own)) / base_index
-        if quoted is not None and quoted != months:
-            curve_today = float(history.reference(index, today, quoted, quoted == 3))
-            fields["uplift"] = curve_today / base_index
+        try:  # a valuation date past the fixings is the valuation date's fault, not the base's
+            today_index = float(history.reference(index, today, months, own))
+            if quoted is not None and quoted != months:
+                curve_today = float(history.reference(index, today, quoted, quoted == 3))
+                fields["uplift"] = curve_today / base_index
+        except DataError as error:
+            raise SpecError(f"valuation_date: {error}", path="valuation_date") from None
+        fields["index_ratio"] = today_index / base_index
         schedule = BondSchedule(
             coupon=fields["coupon"], maturity=fields["maturity"], frequency=fields["frequency"]
         )

@@ -541,6 +541,7 @@ class IndexLinkedBondSpec(QuotedBondSpec):
             )
         if self.base_date is not None and self.lag_months is None:
             raise ValueError("got base_date without lag_months; expected both (e.g. 3 or 8)")
+        _one_lag(self.lag_months, self.indexation_lag)
         return self
 
 
@@ -564,6 +565,20 @@ class InflationSwapSpec(InstrumentSpec):
     curve: str | None = None
     inflation_curve: str | None = None
     lag_months: LagMonths | None = None
+
+    @model_validator(mode="after")
+    def _one_lag(self) -> "InflationSwapSpec":
+        _one_lag(self.lag_months, self.indexation_lag)
+        return self
+
+
+def _one_lag(months: int | None, years: float | None) -> None:
+    """Refuse a lag given twice: in months (against the curve's) and in years."""
+    if months is not None and years is not None:
+        raise ValueError(
+            f"got both lag_months {months!r} and indexation_lag {years!r}; expected one of "
+            "them (lag_months over the curve's lag_months is the indexation lag)"
+        )
 
 
 class RepoSpec(InstrumentSpec):

@@ -600,3 +600,23 @@ def test_the_readme_solve_excerpt_is_what_it_prints(tmp_path):
     run = solve_cli(DEFAULT_PROBLEM, tmp_path)
     assert run.code == 0, run.err
     assert_shows(shown("README.md", "Binding constraints"), run.out)
+
+
+def test_a_solve_warns_when_lpi_rests_on_the_default_volatility(tmp_path):
+    """No market.inflation_volatility: one warning line; with the example's own: none."""
+    raw = complete_example()
+    raw["market"].pop("inflation_volatility")
+    path = write_problem(tmp_path, raw)
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["stress", str(path)]) == 0
+    (line,) = err.getvalue().splitlines()
+    assert line == (
+        "warning: LPI is priced on the default inflation volatility (lognormal 1.5% a year): "
+        "the liabilities' IE01 and inflation hedge ratios rest on it; give "
+        "market.inflation_volatility"
+    )
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["stress", str(write_problem(tmp_path, complete_example()))]) == 0
+    assert err.getvalue() == ""

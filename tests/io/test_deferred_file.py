@@ -138,3 +138,14 @@ def test_deferred_pensions_need_tranches():
     )
     with pytest.raises(SpecError, match=f"^{re.escape(message)}$"):
         load_problem(source)
+
+
+def test_a_deferment_ending_after_its_payment_is_refused():
+    source = raw()
+    source["liabilities"]["cashflows"][1]["deferred_until"] = 30
+    message = (
+        "liabilities.cashflows[1].deferred_until: got 30.0, after the payment at 12.0; expected "
+        "the end of the deferment on or before the first payment"
+    )
+    with pytest.raises(SpecError, match=f"^{re.escape(message)}$"):
+        load_problem(source)

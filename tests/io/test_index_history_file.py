@@ -111,9 +111,9 @@ def test_a_lag_that_reaches_past_the_last_fixing_is_refused(tmp_path):
     source = raw()
     source["valuation_date"] = "2026-12-15"
     caught = error(tmp_path, source)
-    assert caught.path == "instruments[0].base_date"
+    assert caught.path == "valuation_date"
     assert str(caught) == (
-        "instruments[0].base_date: uk_index_history.csv: rpi reference for 2026-12-15 with a "
+        "valuation_date: uk_index_history.csv: rpi reference for 2026-12-15 with a "
         "3-month lag needs the 2026-10 fixing; the last is 2026-07"
     )
 
@@ -169,3 +169,22 @@ def test_a_ratio_and_a_base_date_together_are_refused(tmp_path):
     caught = error(tmp_path, source)
     assert caught.path == "instruments[0]"
     assert "got both index_ratio 1.2 and base_date; expected one of them" in str(caught)
+
+
+def test_a_base_date_after_the_valuation_date_is_refused(tmp_path):
+    source = raw()
+    source["instruments"][0]["base_date"] = "2026-03-15"
+    caught = error(tmp_path, source)
+    assert caught.path == "instruments[0].base_date"
+    assert str(caught) == (
+        "instruments[0].base_date: got 2026-03-15, after the valuation date 2025-12-31; "
+        "expected the date the bond's indexation starts from, on or before it"
+    )
+
+
+def test_a_lag_in_months_and_one_in_years_together_are_refused(tmp_path):
+    source = raw()
+    source["instruments"][2]["indexation_lag"] = 0.25
+    caught = error(tmp_path, source)
+    assert caught.path == "instruments[2]"
+    assert "got both lag_months 2 and indexation_lag 0.25; expected one of them" in str(caught)

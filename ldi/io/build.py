@@ -52,6 +52,7 @@ from ldi.optimize.decision import Decision
 from ldi.optimize.model import ObjectiveItem, SolverOptions, term_places
 from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import check_solver
+from ldi.optimize.terms.allocation import NoTrade
 from ldi.optimize.terms.base import ConstraintTerm
 from ldi.optimize.terms.registry import entries
 from ldi.risk.factors import RiskModel
@@ -196,6 +197,9 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
         for entry in getattr(section, sense, None) or []
     ]
     constraints = [entry.term for entry in spec.constraints]
+    held = [item.id for item in spec.instruments if not item.tradable]
+    if held:  # ``tradable: false``: held at the current holding
+        constraints.append(NoTrade(instruments=tuple(held), name="no_trade[tradable]"))
     # Where the file defines each term, for errors; names are unique, which the model checks
     # at these same places.
     paths: dict[str, str] = {}
@@ -518,7 +522,7 @@ def _build_instruments(
                 E_DUPLICATE_ID.format(path=path, value=item.id, first=paths[item.id]),
                 path=f"{path}.id",
             )
-        fields = item.model_dump(exclude={"kind"}, exclude_none=True)
+        fields = item.model_dump(exclude={"kind", "tradable"}, exclude_none=True)
         fields = {**defaults(item.kind, spec.currency), **fields}
         index_terms.fill(item, fields, market, path)
         if isinstance(item, RepoSpec):

@@ -478,9 +478,13 @@ Frequency = Literal[FREQUENCIES]  # type: ignore[valid-type]
 
 
 class InstrumentSpec(Spec):
-    """Fields every instrument has: its ``id`` (unique) and ``kind``."""
+    """Fields every instrument has: its ``id`` (unique) and ``kind``.
+
+    ``tradable: false`` holds the position at the current holding (a ``no_trade`` term).
+    """
 
     id: str = Field(min_length=1)
+    tradable: bool = True
 
 
 class QuotedBondSpec(InstrumentSpec):

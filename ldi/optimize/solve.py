@@ -71,6 +71,9 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
     objective, constraints, cash_ledgers = pd.DataFrame(), pd.DataFrame(), {}
     if status is Status.OPTIMAL:
         z = np.asarray(compiled.z.value, dtype=float)
+        for term in model.constraints:  # held positions are the holdings, not within tolerance
+            index = term.held(scaled)
+            z[index] = scaled.holdings[index]
         variables = {key: var.value for key, var in compiled.ops.variables.items()}
         objective, rows = evaluate(model, z, variables)
         built = {row.name: constraints for _, row, constraints in compiled.rows}

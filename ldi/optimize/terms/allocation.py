@@ -15,6 +15,7 @@ from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import ROLES, capital_of, trade_mask
 from ldi.optimize.terms.options import Ids, Need, Range, listed
 from ldi.plausible import MONEY
+from ldi.typing import IntArray
 
 
 @term
@@ -188,3 +189,60 @@ class ExpectedReturn(ConstraintTerm):
         """One row as a return on capital."""
         expected = p["expected_return"] @ z
         return [Row(self.name, expected, Sense.GE, p["min"], p["capital"])]
+
+
+@term
+class NoTrade(ConstraintTerm):
+    r"""Positions held as they are, or traded one way only: x_i = h_i, x_i ≥ h_i or x_i ≤ h_i.
+
+    For ``instrument`` (an id), ``instruments`` (ids) or every member of ``group`` (a user
+    group, a kind or a role), with h_i the current holding. ``allow``: ``none`` (hold), ``buy``
+    (buy but never sell: "do not sell the buy-and-maintain credit") or ``sell`` (sell but
+    never buy). Linear. YAML: ``no_trade``.
+    """
+
+    kind: ClassVar[str] = "no_trade"
+    instrument: Annotated[str | None, Need("an instrument id")] = None
+    instruments: Annotated[Ids | None, listed, Need("a list of instrument ids")] = None
+    group: Annotated[str | None, Need("a group, kind or role")] = None
+    allow: Literal["none", "buy", "sell"] = "none"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        chosen = [f for f in ("instrument", "instruments", "group") if getattr(self, f)]
+        self.check(
+            "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
+        )
+
+    def default_name(self) -> str:
+        """``no_trade[<id or group>]``."""
+        target = self.instrument or self.group or ",".join(self.instruments or ())
+        return f"{self.kind}[{target}]"
+
+    def values(self, data: Scaled) -> Values:
+        """The current holdings (scaled)."""
+        return {"holdings": data.holdings}
+
+    def held(self, data: Scaled) -> IntArray:
+        """The instruments held as they are (``allow: none``): reported at the holding."""
+        return self._index(data) if self.allow == "none" else super().held(data)
+
+    def _index(self, data: Scaled) -> IntArray:
+        """Positions of the instruments the term covers."""
+        if self.group is not None:
+            groups = data.data.all_groups()
+            self.check(
+                "group", f"a group, kind or role among {sorted(groups)}", self.group in groups
+            )
+            return np.flatnonzero(data.data.group_mask(self.group))
+        ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
+        self.check_ids("instrument" if self.instrument else "instruments", ids, data)
+        return data.ids.get_indexer(ids)
+
+    def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
+        """One vector row over the instruments held, in money: the trade against 0."""
+        index = self._index(data)
+        sense = {"none": Sense.EQ, "buy": Sense.GE, "sell": Sense.LE}[self.allow]
+        labels = tuple(data.ids.to_numpy()[index])
+        trade = z[index] - p["holdings"][index]
+        return [Row(self.name, trade, sense, 0.0, 1.0, data.scales.money, None, labels)]

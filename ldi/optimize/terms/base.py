@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, TypeVar, dataclass_transform
 
+import numpy as np
 import pandas as pd
 from pydantic import ConfigDict, ValidationError, model_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -30,7 +31,7 @@ from ldi.errors import OptionError, SpecError
 from ldi.optimize.context import Ops, Scaled
 from ldi.optimize.terms.options import E_UNKNOWN_OPTION, UNKNOWN_OPTION, Need, Range, problems
 from ldi.scenarios.pnl import OutcomeSettings
-from ldi.typing import FloatArray
+from ldi.typing import FloatArray, IntArray
 from ldi.validation import plain
 
 E_TUNABLE = "{kind}: tunable {wrong} are not options of the term; expected names among {known}"
@@ -262,6 +263,10 @@ class ConstraintTerm(Term):
     def ledger(self, data: Scaled, z: FloatArray) -> pd.DataFrame | None:
         """A period-by-period cash ledger of positions ``z`` for the report (None: none)."""
         return None
+
+    def held(self, data: Scaled) -> IntArray:
+        """Instruments whose position this term holds at the current holding, exactly."""
+        return np.zeros(0, dtype=np.intp)
 
 
 def violation(ops: Ops, row: Row) -> Any:

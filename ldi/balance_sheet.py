@@ -122,20 +122,18 @@ class BalanceSheet:
         assets = self.instruments.by_curve(self.assets["position"])
         owed = self.liability_curves
         keys = [c for c in owed.columns if c not in ("risk", "total")]
-        names = [n for n in owed.index[owed["risk"] == "ie01"] if n in assets.index]
-        rows = []
-        for name in names:
-            for key in keys:
-                liability, asset = float(owed.loc[name, key]), float(assets.loc[name, key])
-                rows.append((name, key, liability, asset, asset - liability))
-        table = pd.DataFrame(rows, columns=["curve", "key", "liabilities", "assets", "gap"])
-        table = table.set_index(["curve", "key"])
-        if table.empty:
-            return table
-        reached = table.groupby(level="curve")[["liabilities", "assets"]].transform(
-            lambda column: column.abs().sum()
+        names = [
+            name
+            for name in owed.index[owed["risk"] == "ie01"]
+            if name in assets.index
+            and (owed.loc[name, keys].to_numpy().any() or assets.loc[name, keys].to_numpy().any())
+        ]
+        liability = owed.loc[names, keys].to_numpy(dtype=float).ravel()
+        asset = assets.loc[names, keys].to_numpy(dtype=float).ravel()
+        index = pd.MultiIndex.from_product([names, keys], names=["curve", "key"])
+        return pd.DataFrame(
+            {"liabilities": liability, "assets": asset, "gap": asset - liability}, index=index
         )
-        return table[(reached["liabilities"] > 0) | (reached["assets"] > 0)]
 
     def buckets(self) -> pd.DataFrame:
         """Per key tenor: liability, asset and gap PV01 and IE01 and the hedge ratios.
@@ -177,7 +175,7 @@ def balance_sheet(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> BalanceSh
         assets=held,
         instruments=instruments,
         bases=owed.basis_risk(keys),
-        liability_curves=owed.curve_ladders(market, keys),
+        liability_curves=owed.curve_ladders(market, liabilities),
         curve_bases=dict(market.bases),
     )
 

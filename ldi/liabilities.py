@@ -74,14 +74,15 @@ class Liabilities:
         curve = self.inflation_curve
         return curve.default if isinstance(curve, IndexCurves) else market.name_of(curve)
 
-    def curve_ladders(self, market: Market, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
+    def curve_ladders(self, market: Market, risk: pd.DataFrame) -> pd.DataFrame:
         """PV01 (IE01) ladders of the benefits per curve of ``market`` (``curve_ladders``).
 
-        Each tranche reaches the discount curve and the curves its index is built on, so a
-        CPI tranche counts on the CPI wedge and on RPI, an RPI tranche on RPI only.
+        ``risk`` is this ``risk()`` table: its tranche rows (else its total) are summed over
+        the curves each reaches, the discount curve and the curves its index is built on, so
+        a CPI tranche counts on the CPI wedge and on RPI, an RPI tranche on RPI only.
         """
         parts = dict(self.tranches) or {"total": self.cashflows}
-        table = exposures(parts, self.discount_curve, self.inflation_curve, keys)
+        table = risk.loc[list(parts)]
         reached = [[self.curve, self.index_of(streams_of(p)[0], market)] for p in parts.values()]
         weights = reach_weights(reached, market)
         return curve_ladders(table, weights, pd.Series(1.0, index=table.index))

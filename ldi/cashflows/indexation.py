@@ -183,8 +183,9 @@ class Indexation:
         if self.revaluation is None:
             return self._in_payment(breakeven, fixing)
         end = np.minimum(fixing, self.revaluation.until)
-        revalued = self._revalued(breakeven, end)
-        return revalued * self._in_payment(breakeven, fixing) / self._in_payment(breakeven, end)
+        # P at the fixings and at the deferments' ends from one pass over the years.
+        paid, paid_from = np.split(self._in_payment(breakeven, np.concatenate([fixing, end])), 2, 1)
+        return self._revalued(breakeven, end) * paid / paid_from
 
     def _in_payment(self, breakeven: BreakevenRates, fixing: FloatArray) -> FloatArray:
         """P(τ): the index ratio, or with a floor or cap g_1 ⋯ g_⌊τ⌋ x g_(⌊τ⌋+1)^(τ − ⌊τ⌋)."""

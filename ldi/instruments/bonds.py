@@ -22,7 +22,7 @@ from ldi.scheduling.schedule import fixed_leg
 from ldi.validation import plain
 
 FACE = 100.0
-E_INDEX_RATIO = "{where}.index_ratio: got {value!r}; expected a positive ratio such as 1.0"
+E_INDEX_RATIO = "{where}.{field}: got {value!r}; expected a positive ratio such as 1.0"
 E_INDEX_RATIO_NEEDED = (
     "{where}.index_ratio: missing, but a real clean price {price!r} is given; expected the "
     "uplift accrued so far (reference index over base index), as settlement depends on it"
@@ -144,8 +144,8 @@ class IndexLinkedBond(QuotedBond):
         uplift = index_ratio if self.uplift is None else self.uplift
         for name, value in (("index_ratio", index_ratio), ("uplift", uplift)):
             if not (np.isfinite(value) and value > 0):
-                message = E_INDEX_RATIO.format(where=self.where, value=plain(value))
-                raise DataError(message.replace("index_ratio", name, 1))
+                message = E_INDEX_RATIO.format(where=self.where, field=name, value=plain(value))
+                raise DataError(message)
         schedule = BondSchedule(
             coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
         )

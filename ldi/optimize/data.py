@@ -308,7 +308,8 @@ def model_data(
     assets["role"] = terms["role"]
     assets["kind"] = terms["kind"]
 
-    liability_row = problem.liabilities.risk(keys).loc["total"]
+    liability_risk = problem.liabilities.risk(keys)
+    liability_row = liability_risk.loc["total"]
     liability_flows = _liability_flows(problem)
     liabilities = liability_row.drop(["duration", "convexity"])
     liabilities["cs01"] = 0.0
@@ -343,7 +344,7 @@ def model_data(
         simulation=simulation,
         liability_bases=problem.liabilities.basis_risk(keys),
         index_reach=_index_reach(risk.curves, ids),
-        liability_indices=_liability_indices(problem, keys),
+        liability_indices=_liability_indices(problem, liability_risk, keys),
     )
 
 
@@ -354,9 +355,12 @@ def _index_reach(curves: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     return curves["ie01"].set_axis(ids)
 
 
-def _liability_indices(problem: Problem, keys: FloatArray) -> pd.DataFrame:
-    """(breakeven curves x ie01 columns) the liabilities' IE01 each index's move reaches."""
-    ladders = problem.liabilities.curve_ladders(problem.market, keys)
+def _liability_indices(problem: Problem, risk: pd.DataFrame, keys: FloatArray) -> pd.DataFrame:
+    """(breakeven curves x ie01 columns) the liabilities' IE01 each index's move reaches.
+
+    ``risk`` is the liabilities' ``risk()`` table, already valued.
+    """
+    ladders = problem.liabilities.curve_ladders(problem.market, risk)
     inflation = ladders[ladders["risk"] == "ie01"].drop(columns="risk")
     columns = ["ie01", *(inflation_key_rate_column(k) for k in keys)]
     return inflation.set_axis(columns, axis=1)

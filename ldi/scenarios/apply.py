@@ -147,10 +147,7 @@ class Revaluation:
         rates, inflation, spread = self._durations
         if not (np.any(rates) or np.any(inflation) or np.any(spread)):
             return np.zeros((len(self.ids), moves.count))
-        market = self.market
-        index = {None: moves.index_moves(market, market.inflation)}
-        shifts = moves.shifts(0.0, moves.curve_moves(market, market.nominal), index)
-        shifts = shifts.for_index(None)
+        shifts = moves.market_shifts(self.market)
         return (
             -rates[:, None] * shifts.nominal_at(np.abs(rates)).T
             + inflation[:, None] * shifts.breakeven_at(np.abs(inflation)).T

@@ -741,9 +741,7 @@ class Ledger:
         rates, inflation, spread = durations
         if not (np.any(rates) or np.any(inflation) or np.any(spread)):
             return np.zeros((move.count, rates.size))
-        index = {None: move.index_moves(self.market, self.market.inflation)}
-        shifts = move.shifts(0.0, move.curve_moves(self.market, self.market.nominal), index)
-        shifts = shifts.for_index(None)
+        shifts = move.market_shifts(self.market)
         return (
             -rates[None, :] * shifts.nominal_at(np.abs(rates))
             + inflation[None, :] * shifts.breakeven_at(np.abs(inflation))

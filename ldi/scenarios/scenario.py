@@ -215,6 +215,15 @@ class MoveSet:
         own = {name: move for name, move in (indices or {}).items() if move is not None}
         return Shifts(self.knots, nominal, self.breakeven, self.in_yield, own)
 
+    def market_shifts(self, market: Market) -> Shifts:
+        """The moves of the market's default curves, their own named moves included.
+
+        What stated durations move with: the bond curve's rates (``curve_moves``) and the
+        breakeven curve's breakevens (``index_moves``).
+        """
+        index = {None: self.index_moves(market, market.inflation)}
+        return self.shifts(0.0, self.curve_moves(market, market.nominal), index).for_index(None)
+
     def index_moves(self, market: Market, index: str | None) -> FloatArray | None:
         """(S, K) breakeven moves of index ``index`` beyond ``breakeven``; None when none.
 

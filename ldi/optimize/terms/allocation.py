@@ -15,7 +15,7 @@ from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import ROLES, capital_of, trade_mask
 from ldi.optimize.terms.options import Ids, Need, Range, listed
 from ldi.plausible import MONEY
-from ldi.typing import IntArray
+from ldi.typing import FloatArray, IntArray
 
 
 @term
@@ -44,7 +44,44 @@ class Budget(ConstraintTerm):
 
 
 @term
-class Bounds(ConstraintTerm):
+class Targeted(ConstraintTerm):
+    """A constraint on some instruments: exactly one of ``instrument``, ``instruments``, ``group``.
+
+    ``instrument`` is an id, ``instruments`` a list of ids and ``group`` a user group, an
+    instrument kind or a role.
+    """
+
+    instrument: Annotated[str | None, Need("an instrument id")] = None
+    instruments: Annotated[Ids | None, listed, Need("a list of instrument ids")] = None
+    group: Annotated[str | None, Need("a group, kind or role")] = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        chosen = [f for f in ("instrument", "instruments", "group") if getattr(self, f)]
+        self.check(
+            "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
+        )
+
+    def default_name(self) -> str:
+        """``<kind>[<id, ids or group>]``."""
+        target = self.instrument or self.group or ",".join(self.instruments or ())
+        return f"{self.kind}[{target}]"
+
+    def group_mask(self, data: Scaled) -> FloatArray:
+        """1.0 for the members of ``group``, checked to be one of the problem's groups."""
+        groups = data.data.all_groups()
+        self.check("group", f"a group, kind or role among {sorted(groups)}", self.group in groups)
+        return data.data.group_mask(str(self.group))
+
+    def target_ids(self, data: Scaled) -> tuple[str, ...]:
+        """The ids of ``instrument`` or ``instruments``, checked to be instruments."""
+        ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
+        self.check_ids("instrument" if self.instrument else "instruments", ids, data)
+        return ids
+
+
+@term
+class Bounds(Targeted):
     r"""Limits on one instrument, each of a list, or the sum over a group.
 
     ``instrument`` (an id), ``instruments`` (ids, each bounded) or ``group`` (a user group,
@@ -56,9 +93,6 @@ class Bounds(ConstraintTerm):
 
     kind: ClassVar[str] = "bounds"
     tunable: ClassVar[frozenset[str]] = frozenset({"min", "max_fraction", "min_fraction", "max"})
-    instrument: Annotated[str | None, Need("an instrument id")] = None
-    instruments: Annotated[Ids | None, listed, Need("a list of instrument ids")] = None
-    group: Annotated[str | None, Need("a group, kind or role")] = None
     min: Annotated[float | None, Range()] = None
     max: Annotated[float | None, Range()] = None
     min_fraction: Annotated[float | None, Range()] = None
@@ -66,10 +100,6 @@ class Bounds(ConstraintTerm):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        chosen = [f for f in ("instrument", "instruments", "group") if getattr(self, f)]
-        self.check(
-            "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
-        )
         limits = (self.min, self.max, self.min_fraction, self.max_fraction)
         self.check(
             "max",
@@ -80,21 +110,11 @@ class Bounds(ConstraintTerm):
             below, above = getattr(self, low), getattr(self, high)
             self.check(high, f"{high} >= {low} ({below})", None in (below, above) or below <= above)
 
-    def default_name(self) -> str:
-        """``bounds[<id or group>]``."""
-        target = self.instrument or self.group or ",".join(self.instruments or ())
-        return f"{self.kind}[{target}]"
-
     def _selection(self, data: Scaled) -> tuple[np.ndarray, tuple[str, ...] | None]:
         """The selector (n,) of one bounded total, or (ids, n) with the ids bounded each."""
         if self.group is not None:
-            groups = data.data.all_groups()
-            self.check(
-                "group", f"a group, kind or role among {sorted(groups)}", self.group in groups
-            )
-            return data.data.group_mask(self.group), None
-        ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
-        self.check_ids("instrument" if self.instrument else "instruments", ids, data)
+            return self.group_mask(data), None
+        ids = self.target_ids(data)
         selector = np.zeros((len(ids), data.n))
         selector[np.arange(len(ids)), data.ids.get_indexer(ids)] = 1.0
         return (selector, ids) if len(ids) > 1 else (selector[0], None)
@@ -192,7 +212,7 @@ class ExpectedReturn(ConstraintTerm):
 
 
 @term
-class NoTrade(ConstraintTerm):
+class NoTrade(Targeted):
     r"""Positions held as they are, or traded one way only: x_i = h_i, x_i ≥ h_i or x_i ≤ h_i.
 
     For ``instrument`` (an id), ``instruments`` (ids) or every member of ``group`` (a user
@@ -202,22 +222,7 @@ class NoTrade(ConstraintTerm):
     """
 
     kind: ClassVar[str] = "no_trade"
-    instrument: Annotated[str | None, Need("an instrument id")] = None
-    instruments: Annotated[Ids | None, listed, Need("a list of instrument ids")] = None
-    group: Annotated[str | None, Need("a group, kind or role")] = None
     allow: Literal["none", "buy", "sell"] = "none"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        chosen = [f for f in ("instrument", "instruments", "group") if getattr(self, f)]
-        self.check(
-            "instrument", "exactly one of instrument, instruments or group", len(chosen) == 1
-        )
-
-    def default_name(self) -> str:
-        """``no_trade[<id or group>]``."""
-        target = self.instrument or self.group or ",".join(self.instruments or ())
-        return f"{self.kind}[{target}]"
 
     def values(self, data: Scaled) -> Values:
         """The current holdings (scaled)."""
@@ -228,16 +233,10 @@ class NoTrade(ConstraintTerm):
         return self._index(data) if self.allow == "none" else super().held(data)
 
     def _index(self, data: Scaled) -> IntArray:
-        """Positions of the instruments the term covers."""
+        """Positions of the instruments the term covers: the ids, or each group member."""
         if self.group is not None:
-            groups = data.data.all_groups()
-            self.check(
-                "group", f"a group, kind or role among {sorted(groups)}", self.group in groups
-            )
-            return np.flatnonzero(data.data.group_mask(self.group))
-        ids = (self.instrument,) if self.instrument else tuple(self.instruments or ())
-        self.check_ids("instrument" if self.instrument else "instruments", ids, data)
-        return data.ids.get_indexer(ids)
+            return np.flatnonzero(self.group_mask(data))
+        return data.ids.get_indexer(self.target_ids(data))
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One vector row over the instruments held, in money: the trade against 0."""

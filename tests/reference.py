@@ -966,8 +966,11 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         row = summary(unit.risk(keys))
         row["cs01"] = row["pv01"] if item.get("credit", False) else 0.0
         quote = {
+            "maturity": float(t[-1]),
             "clean_price": dirty / factor - accrued,
             "dirty_price": dirty,
+            "accrued": accrued,
+            "index_ratio": factor,
             "spread_bp": spread / H,
             "priced_from": source,
         }
@@ -987,7 +990,7 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         row["pv"] = stream_pv - 1.0  # the floating leg with notional is worth par today
         row = summary(row, basis=1.0)  # overlays: per unit of notional
         row["cs01"] = 0.0
-        quote = {"fixed_rate": rate, "par_rate": par}
+        quote = {"maturity": float(t[-1]), "fixed_rate": rate, "par_rate": par}
         return row, quote, unit.key_rate_bound(keys), Unit(kind, unit, -1.0)
 
     if kind == "inflation_swap":
@@ -1004,7 +1007,7 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         row["cs01"] = 0.0
         # Gross bound: both legs' flows (they offset in value, not in the bound).
         gross = Stream(t, np.array([(1 + rate) ** maturity + uplift]), np.zeros(1), curve)
-        quote = {"fixed_rate": rate, "par_rate": par}
+        quote = {"maturity": maturity, "fixed_rate": rate, "par_rate": par}
         return row, quote, gross.key_rate_bound(keys), Unit(kind, unit, 0.0)
 
     if kind == "repo":
@@ -1019,7 +1022,13 @@ def instrument(item, curves, defaults, inflation, currency, specs, keys):
         unit = Stream(np.array([term]), np.array([-(1.0 + rate * term)]), np.zeros(1), curve)
         row = summary(unit.risk(keys))
         row["cs01"] = 0.0
-        quote = {"rate": rate, "fair_rate": fair, "haircut": cut, "collateral": item["collateral"]}
+        quote = {
+            "maturity": term,
+            "rate": rate,
+            "fair_rate": fair,
+            "haircut": cut,
+            "collateral": item["collateral"],
+        }
         return row, quote, unit.key_rate_bound(keys), Unit(kind, unit, 0.0)
 
     if kind == "return_seeking":

@@ -87,11 +87,18 @@ class Valuation:
 
 @dataclass(frozen=True, kw_only=True)
 class Instrument(ABC):
-    """A tradable position: ``id`` is its name in problem files, holdings and results."""
+    """A tradable position: ``id`` is its name in problem files, holdings and results.
+
+    ``isin``: its market identifier, for trade tickets. ``settlement_days``: business days
+    from trade to settlement (None: the convention of its kind, ``settlement_days`` of
+    ``ldi.instruments.conventions``).
+    """
 
     id: str
     kind: ClassVar[str]
     role: ClassVar[Role]
+    isin: str | None = None
+    settlement_days: int | None = None
 
     @abstractmethod
     def value(self, market: Market) -> Valuation:

@@ -31,6 +31,35 @@ CURRENCY_DEFAULTS: Mapping[tuple[str, str], Mapping[str, Any]] = MappingProxyTyp
 )
 """Overrides of ``KIND_DEFAULTS`` for one (currency, kind)."""
 
+SETTLEMENT_DAYS: Mapping[str, int] = MappingProxyType(
+    {
+        # Business days from trade to settlement: gilts settle T+1 in CREST, other bonds
+        # and listed securities T+2 in the EU and UK (EU CSDR Article 5(2); ICMA rules);
+        # swaps start spot (T+2); repo and cash the same day.
+        "bond": 1,
+        "zero_coupon_bond": 1,
+        "index_linked_bond": 1,
+        "credit_bond": 2,  # a bond with ``credit``
+        "interest_rate_swap": 2,
+        "inflation_swap": 2,
+        "repo": 0,
+        "return_seeking": 2,
+        "cash": 0,
+    }
+)
+"""Settlement days of a trade by kind, unless its currency says otherwise."""
+
+CURRENCY_SETTLEMENT_DAYS: Mapping[tuple[str, str], int] = MappingProxyType(
+    {
+        ("EUR", "bond"): 2,  # euro government bonds: T+2
+        ("EUR", "zero_coupon_bond"): 2,
+        ("EUR", "index_linked_bond"): 2,
+        ("USD", "credit_bond"): 1,  # US securities: T+1 since 28 May 2024 (SEC Rule 15c6-1)
+        ("USD", "return_seeking"): 1,
+    }
+)
+"""Overrides of ``SETTLEMENT_DAYS`` for one (currency, kind)."""
+
 HAIRCUTS: Mapping[str, tuple[tuple[float, float], ...]] = MappingProxyType(
     {
         # (residual maturity up to, haircut): EU EMIR RTS 2016/2251 Annex II, credit
@@ -59,3 +88,9 @@ def haircut(credit: bool, maturity: float) -> float:
 def scheduled(schedule: tuple[tuple[float, float], ...], maturity: float) -> float:
     """The haircut of a schedule of (maturity up to, haircut) for ``maturity`` years left."""
     return next(cut for limit, cut in schedule if maturity <= limit)
+
+
+def settlement_days(kind: str, currency: str, credit: bool = False) -> int:
+    """Business days from trade to settlement of ``kind`` (a credit bond's) in ``currency``."""
+    kind = "credit_bond" if credit else kind
+    return CURRENCY_SETTLEMENT_DAYS.get((currency, kind), SETTLEMENT_DAYS[kind])

@@ -39,7 +39,8 @@ class InstrumentRisk:
     or of notional for overlays), ie01, cs01 (credit spread PV01: value gained when the
     instrument's spread falls 1bp), key-rate PV01s
     (``pv01_<key>y``) and key-rate IE01s (``ie01_<key>y``); money per bp. ``terms``: kind,
-    role and the quote each instrument reports (prices, spreads, rates). ``curves`` (ids x
+    role, maturity (years to the last flow) and the quote each instrument reports (prices,
+    spreads, rates). ``curves`` (ids x
     curve names): 1 where a move of that curve moves the instrument's discount rate (its
     curve and the curves it is built on) or its index, else 0; ``discount_curves`` the name
     of the curve whose rates move each instrument (None: none of the market's).
@@ -94,7 +95,12 @@ def instrument_risk(
     table["duration"] = _per_pv(table["pv01"].to_numpy(), basis) / BP
     table["convexity"] = _per_pv(curvature, basis)
     records = [
-        {"kind": type(i).kind, "role": type(i).role.value, **valuations[i.id].quote}
+        {
+            "kind": type(i).kind,
+            "role": type(i).role.value,
+            "maturity": _maturity(valuations[i.id]),
+            **valuations[i.id].quote,
+        }
         for i in instruments
     ]
     terms = (
@@ -110,6 +116,12 @@ def instrument_risk(
         curves=curves,
         discount_curves=discount,
     )
+
+
+def _maturity(valuation: Valuation) -> float:
+    """Years to a unit's last flow: a bond's or a swap's maturity, a repo's term (else NaN)."""
+    times = valuation.stream.times
+    return float(times.max()) if times.size else float("nan")
 
 
 def _rate_curve(valuation: Valuation, market: Market) -> str | None:

@@ -91,7 +91,9 @@ def priced_bond(
 
     With ``clean_price`` (per 100) the spread is implied from the dirty price
     (clean + ``accrued``) x ``settlement_factor`` (the index ratio of a real-quoted linker);
-    otherwise the bond is priced on ``curve`` + ``spread`` (0 when None).
+    otherwise the bond is priced on ``curve`` + ``spread`` (0 when None). The quote holds
+    the clean and dirty prices, the accrued interest (per 100, real for a linker), the
+    index ratio (``settlement_factor``), the spread (bp) and where the price came from.
     """
     if clean_price is not None:
         if not (np.isfinite(clean_price) and clean_price > 0):
@@ -116,6 +118,8 @@ def priced_bond(
         quote={
             "clean_price": clean,
             "dirty_price": dirty,
+            "accrued": accrued,
+            "index_ratio": settlement_factor,
             "spread_bp": spread / BP,
             "priced_from": source,
         },

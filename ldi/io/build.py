@@ -258,7 +258,13 @@ def _solver_options(spec: ProblemSpec) -> SolverOptions:
             check_solver(s, f"solver.fallback[{i}]") for i, s in enumerate(section.fallback)
         )
     options = {check_solver(k, f"solver.options.{k}"): v for k, v in section.options.items()}
-    return SolverOptions(name, fallback, MappingProxyType(options))
+    return SolverOptions(
+        name,
+        fallback,
+        MappingProxyType(options),
+        section.min_trade,
+        section.min_trade_fraction,
+    )
 
 
 def _curve_bases(spec: ProblemSpec) -> dict[str, str]:

@@ -122,6 +122,27 @@ class SolverRecord(RecordModel):
     attempts: list[AttemptRecord] = []
 
 
+class TicketRow(RecordModel):
+    """One trade as a dealer executes it (``ldi.optimize.tickets``); blanks are None."""
+
+    instrument: str
+    isin: str | None = None
+    kind: str
+    side: str
+    nominal: float
+    clean_price: Number = None
+    accrued: Number = None
+    index_ratio: Number = None
+    consideration: float
+    settlement_date: str | None = None
+    maturity: Number = None
+    fixed_rate: Number = None
+    pv01: Number = None
+    ie01: Number = None
+    haircut: Number = None
+    collateral: str | None = None
+
+
 class DiagnosisRow(_TableRow):
     """One row of a diagnosis: text or numbers beside its name."""
 
@@ -136,6 +157,22 @@ class DiagnosisRecord(RecordModel):
     rows: list[DiagnosisRow]
     index: str = "row"  # what the rows are (row, instrument, check, solver)
     columns: list[str] = []  # the table's columns, also when it has no rows
+
+
+class CleanUpRecord(RecordModel):
+    """The clean-up re-solve: the trades below ``threshold`` it held, and the objective.
+
+    ``before``/``after``: the objective before and after; ``kept``: why the continuous
+    answer was kept, if it was.
+    """
+
+    threshold: float
+    trades: dict[str, float]
+    before: float
+    after: float
+    solver: str = ""
+    time_s: float = 0.0
+    kept: str | None = None
 
 
 class RiseRow(_NumericRow):
@@ -294,6 +331,8 @@ class DecisionRecord(RecordModel):
     outcomes: OutcomesRecord | None = None
     diagnosis: DiagnosisRecord | None = None
     verification: list[CheckRow] | None = None
+    clean_up: CleanUpRecord | None = None
+    tickets: list[TicketRow] | None = None
     valuation_date: str | None = None
     instruments: list[InstrumentRow] | None = None
     liability_cashflows: list[CashflowRow] | None = None

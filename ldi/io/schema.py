@@ -37,6 +37,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from ldi.curves.nss import QuoteKind
 from ldi.curves.zero import Interpolation
+from ldi.instruments.isin import isin_problem
 from ldi.io.limits import bounds_problems
 from ldi.optimize.terms.registry import TAG_PREFIX, TERMS, entries
 from ldi.plausible import (
@@ -133,6 +134,9 @@ E_IMPLAUSIBLE = "implausible"  # the pydantic error type of checks that need oth
 E_PAST_ROW = (
     "on or before the valuation date (t <= 0); expected payments after it, or "
     "liabilities.past_flows: drop to leave past flows out"
+)
+E_ISIN_TWICE = (
+    "already the ISIN of instruments[{index}] ({id}); expected each ISIN on one instrument"
 )
 E_NO_INSTRUMENTS = "expected at least one instrument when the file has an objective"
 
@@ -477,14 +481,25 @@ class MarketSpec(Spec):
 Frequency = Literal[FREQUENCIES]  # type: ignore[valid-type]
 
 
+def _valid_isin(value: str) -> str:
+    problem = isin_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 class InstrumentSpec(Spec):
     """Fields every instrument has: its ``id`` (unique) and ``kind``.
 
     ``tradable: false`` holds the position at the current holding (a ``no_trade`` term).
+    ``isin`` (unique; its check digit checked) and ``settlement_days`` (business days
+    from trade to settlement; default by kind and currency) go on its trade tickets.
     """
 
     id: str = Field(min_length=1)
     tradable: bool = True
+    isin: Annotated[str, AfterValidator(_valid_isin)] | None = None
+    settlement_days: Annotated[int, Field(ge=0, le=30)] | None = None
 
 
 class QuotedBondSpec(InstrumentSpec):
@@ -679,12 +694,25 @@ class ObjectiveSpec(Spec):
 class SolverSpec(Spec):
     """Solver first tried (default: HiGHS for LPs, Clarabel otherwise), fall-backs, options.
 
-    ``options`` maps a solver name to keyword options passed to it.
+    ``options`` maps a solver name to keyword options passed to it. ``min_trade`` (money)
+    or ``min_trade_fraction`` (of the capital; default 1e-4): the smallest trade a solve
+    proposes; smaller ones are held by a clean-up re-solve (0: off).
     """
 
     name: str | None = None
     fallback: list[str] | None = None
     options: dict[str, dict[str, Any]] = {}
+    min_trade: Annotated[Money, Field(ge=0)] | None = None
+    min_trade_fraction: Annotated[Number, Field(ge=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> "SolverSpec":
+        if self.min_trade is not None and self.min_trade_fraction is not None:
+            raise ValueError(
+                "expected at most one of min_trade and min_trade_fraction (the smallest "
+                "trade in money, or as a fraction of the capital)"
+            )
+        return self
 
 
 class RiskModelSpec(Spec):
@@ -954,6 +982,22 @@ class ProblemSpec(Spec):
             groups = info.data.get("groups", {})
             _invalid("ProblemSpec", bounds_problems(constraints, info.data["instruments"], groups))
         return constraints
+
+    @model_validator(mode="after")
+    def _isin_once(self) -> "ProblemSpec":
+        """Each ISIN names one instrument: tickets are booked by it."""
+        first: dict[str, int] = {}
+        problems = []
+        for i, item in enumerate(self.instruments):
+            if item.isin is None:
+                continue
+            if item.isin in first:
+                other = self.instruments[first[item.isin]].id
+                message = E_ISIN_TWICE.format(index=first[item.isin], id=other)
+                problems.append((("instruments", i, "isin"), item.isin, message))
+            first.setdefault(item.isin, i)
+        _invalid("ProblemSpec", problems)
+        return self
 
     @model_validator(mode="after")
     def _instruments_to_optimize(self) -> "ProblemSpec":

@@ -6,6 +6,7 @@ the problem's currency; a unit of position is 1 of market value (physical assets
 notional (overlays) or of cash borrowed (financing), as ``ldi.instruments.Role`` states.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -18,6 +19,7 @@ from scipy import sparse
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError
 from ldi.instruments import Role
+from ldi.instruments.conventions import settlement_days
 from ldi.instruments.pricing import money_flows
 from ldi.liquidity.collateral import CollateralModel
 from ldi.problem import Problem
@@ -76,7 +78,8 @@ class ModelData:
     yield) and the instrument's ``role`` and ``kind``. ``liabilities``: the same numbers for
     the liabilities in total. ``loadings`` (ids x FACTORS) and ``specific`` are the factor
     model's money loadings and specific volatilities per unit; ``liability_loadings`` the
-    liabilities' loadings. ``terms`` are the instruments' market terms (haircut, ...).
+    liabilities' loadings. ``terms`` are the instruments' market terms (prices, accrued,
+    haircut, maturity, ISIN, settlement days, ...); ``valuation_date`` the trade date.
     ``collateral`` values the collateral available and needed per unit under shocks, and
     ``scenarios`` are the problem's named stresses (by name), which liquidity terms can test;
     ``simulation`` gives simulated one-year value changes (scenario risk terms).
@@ -106,6 +109,7 @@ class ModelData:
     liability_bases: pd.DataFrame = field(default_factory=pd.DataFrame)
     index_reach: pd.DataFrame = field(default_factory=pd.DataFrame)
     liability_indices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    valuation_date: dt.date | None = None
 
     @property
     def ids(self) -> pd.Index:
@@ -316,6 +320,7 @@ def model_data(
     liabilities["curvature"] = liability_row["convexity"] * liability_row["pv"]
     liabilities["expected_return"] = growth
 
+    terms = _with_trading_terms(problem, terms)
     beta, specific = risk_model.growth_loading(terms.get("volatility", pd.Series(0.0, ids)))
     growth = np.where(terms["kind"] == "return_seeking", beta, 0.0) * table["pv"].to_numpy()
     market = problem.market
@@ -345,7 +350,20 @@ def model_data(
         liability_bases=problem.liabilities.basis_risk(keys),
         index_reach=_index_reach(risk.curves, ids),
         liability_indices=_liability_indices(problem, liability_risk, keys),
+        valuation_date=problem.valuation_date,
     )
+
+
+def _with_trading_terms(problem: Problem, terms: pd.DataFrame) -> pd.DataFrame:
+    """``terms`` with each instrument's ISIN and settlement days (its own, or its kind's)."""
+    instruments = [problem.instruments[i] for i in terms.index]
+    days = [
+        settlement_days(i.kind, problem.currency, getattr(i, "credit", False))
+        if i.settlement_days is None
+        else i.settlement_days
+        for i in instruments
+    ]
+    return terms.assign(isin=[i.isin for i in instruments], settlement_days=days)
 
 
 def _index_reach(curves: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:

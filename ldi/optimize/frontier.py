@@ -116,7 +116,7 @@ def efficient_frontier(
     rows = []
     for level in progress(np.linspace(low, max(high, low), points), points, "frontier points"):
         sweep.update(limits={"frontier_limit": {"max": level / pv * (1 + 1e-9)}})
-        result = solve(sweep, name=problem.name)
+        result = solve(sweep, name=problem.name, clean_up=False)  # no trades are shown
         ok = result.ok
         rows.append(
             {
@@ -134,7 +134,7 @@ def efficient_frontier(
 
 def _end(model: Model, measure: Any, which: str) -> float:
     """The risk (money) of one end of the frontier, by the term ``measure`` the sweep limits."""
-    result = solve(model)
+    result = solve(model, clean_up=False)
     if not result.ok:
         raise _end_error(result, which)
     # the measure alone, on the positions: the constraints' auxiliary variables not needed

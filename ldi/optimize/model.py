@@ -31,6 +31,7 @@ from ldi.optimize.terms.base import (
 )
 from ldi.optimize.terms.funding import RepoCollateral
 from ldi.scenarios.pnl import OutcomeSettings
+from ldi.typing import FloatArray
 
 TermT = TypeVar("TermT", ObjectiveTerm, ConstraintTerm)
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)
@@ -43,6 +44,12 @@ E_WEIGHT = "{path}: got {value!r}; " + E_WEIGHT_NEED
 E_NOT_CONVEX = "{term}: its {part} is not {need} (DCP) with parameters (DPP); cannot compile it"
 E_NAME_TAKEN = "{path}: name {name!r} is already used by {first}; expected a unique name"
 DEFAULT_TERM = "the {name} constraint added by default (list {name} to set it)"
+MIN_TRADE_FRACTION = 1e-4  # of the capital: GBP 129,000 on the default scheme's GBP 1.29bn
+E_MIN_TRADE = "{path}: got {value!r}; expected a number >= 0 (0: keep every trade)"
+E_MIN_TRADE_TWICE = (
+    "solver.min_trade: expected at most one of min_trade and min_trade_fraction "
+    "(the smallest trade in money, or as a fraction of the capital)"
+)
 E_EMPTY = "objective: no terms; expected at least one objective term to minimize or maximize"
 E_LIMIT = "resolve: no term named {name!r}; expected one of {names}"
 E_SHAPE = "resolve: {term}.{key} would change shape ({old} -> {new}); build a new model"
@@ -96,15 +103,34 @@ class SolverOptions:
     """Solver order (``name`` first, then ``fallback``; default by problem type) and options.
 
     Options a solver refuses (name, type or value) are a SpecError at
-    ``solver.options.<SOLVER>.<key>`` (``check_options``).
+    ``solver.options.<SOLVER>.<key>`` (``check_options``). A verified answer's trades
+    smaller than ``min_trade`` (money), or ``min_trade_fraction`` of the capital (default
+    MIN_TRADE_FRACTION; 0 turns it off), are held by a clean-up re-solve
+    (``ldi.optimize.solve``).
     """
 
     name: str | None = None
     fallback: tuple[str, ...] | None = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    min_trade: float | None = None
+    min_trade_fraction: float | None = None
 
     def __post_init__(self) -> None:
         check_options(self.options)
+        for key in ("min_trade", "min_trade_fraction"):
+            value = getattr(self, key)
+            if value is not None and not (np.isfinite(value) and value >= 0):
+                path = f"solver.{key}"
+                raise SpecError(E_MIN_TRADE.format(path=path, value=value), path=path)
+        if self.min_trade is not None and self.min_trade_fraction is not None:
+            raise SpecError(E_MIN_TRADE_TWICE, path="solver.min_trade")
+
+    def min_trade_of(self, capital: float) -> float:
+        """The smallest trade a solve proposes (money), given the capital."""
+        if self.min_trade is not None:
+            return self.min_trade
+        fraction = self.min_trade_fraction
+        return (MIN_TRADE_FRACTION if fraction is None else fraction) * abs(capital)
 
     def order(self, default: Sequence[str]) -> list[str]:
         """Solvers to try, in order."""
@@ -125,6 +151,7 @@ class Compiled:
     rows: list[tuple[ConstraintTerm, Row, list[cp.Constraint]]]
     pieces: dict[str, cp.Expression]
     money_ratio: cp.Parameter
+    pins: tuple[cp.Parameter, cp.Parameter]  # (pin, pinned_at): ``Model.pin``
     slacks: dict[str, cp.Variable] = field(default_factory=dict)
     caps: dict[str, cp.Parameter] = field(default_factory=dict)
 
@@ -250,6 +277,18 @@ class Model:
         for parameter, value in assignments:
             parameter.value = value
 
+    def pin(self, at: FloatArray | None) -> None:
+        """Hold positions at ``at`` (money; NaN: free) in the next solves (None: none pinned).
+
+        The clean-up re-solve of ``ldi.optimize.solve`` pins this way: parameters change,
+        the compiled problem does not.
+        """
+        amounts = np.full(self.scaled.n, np.nan) if at is None else np.asarray(at, dtype=float)
+        held = np.isfinite(amounts)
+        pin, pinned_at = self.compiled.pins
+        pin.value = held.astype(float)
+        pinned_at.value = np.where(held, amounts, 0.0) / self.scales.money
+
     def values(self, term: Term) -> dict[str, Any]:
         """The term's parameter values on the current data (plain numbers)."""
         return plain_values(self._values(term, self.scaled))
@@ -349,10 +388,16 @@ class Model:
                     _check(term, constraint, f"row {row.name}", concave=False)
                 constraints += built
                 rows.append((term, row, built))
+        # pin_i x z_i = pinned_at_i: positions a clean-up re-solve holds (``pin``); 0 = 0 else
+        pins = (
+            cp.Parameter(scaled.n, nonneg=True, name="pin", value=np.zeros(scaled.n)),
+            cp.Parameter(scaled.n, name="pinned_at", value=np.zeros(scaled.n)),
+        )
+        constraints.append(cp.multiply(pins[0], z) == pins[1])
         problem = cp.Problem(cp.Minimize(total), constraints + ops.constraints)
         if not problem.is_dcp(dpp=True):
             raise ModelError(E_NOT_CONVEX.format(term="problem", part="whole", need="convex"))
-        return Compiled(problem, z, ops, parameters, rows, pieces, money_ratio, slacks, caps)
+        return Compiled(problem, z, ops, parameters, rows, pieces, money_ratio, pins, slacks, caps)
 
 
 def _parameter(name: str, value: Any) -> cp.Parameter:

@@ -23,9 +23,12 @@ from ldi.optimize.context import NumpyOps, Scaled
 from ldi.optimize.solvers import SolverInfo, Status
 from ldi.optimize.terms.base import ConstraintTerm, Row, Sense
 from ldi.optimize.terms.base import violation as row_violation
+from ldi.optimize.tickets import COLUMNS as TICKET_COLUMNS
 from ldi.scenarios.pnl import OutcomeSummary
 from ldi.storage.json_safe import json_safe
+from ldi.typing import FloatArray
 
+TOLERANCE = 1e-6  # an answer's relative residuals (a hard row's: ``relative_violation``)
 BINDING_TOLERANCE = 1e-6  # relative to the bound (or 1) in the row's units
 # An interior-point solver leaves a binding row's slack near its own tolerance: a row within
 # NEAR_TOLERANCE whose shadow price moves the objective by BINDING_TOLERANCE of the money
@@ -67,6 +70,44 @@ class Diagnosis:
     feasible: bool = False
 
 
+@dataclass(frozen=True)
+class CleanUp:
+    """The clean-up re-solve: trades smaller than ``threshold`` (money) held at the holdings.
+
+    ``trades``: the trades the continuous answer proposed that are held (index: instrument;
+    several rounds when a re-solve leaves new ones). ``before``/``after``: the objective
+    (money-equivalent units) of the continuous answer and of the cleaned one. ``solver``
+    and ``time_s``: the solver of the last re-solve and the re-solves' seconds (the result's
+    ``solver`` is the continuous solve's). ``kept``: why the continuous answer was kept
+    (the re-solve with them held was not optimal), or None.
+    """
+
+    threshold: float
+    trades: pd.Series
+    before: float
+    after: float
+    solver: str = ""
+    time_s: float = 0.0
+    kept: str | None = None
+
+    @property
+    def cost(self) -> float:
+        """What holding the dust costs in objective (after − before; ≥ 0 up to tolerance)."""
+        return self.after - self.before
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain numbers, for JSON."""
+        return {
+            "threshold": self.threshold,
+            "trades": self.trades.to_dict(),
+            "before": self.before,
+            "after": self.after,
+            "solver": self.solver,
+            "time_s": self.time_s,
+            "kept": self.kept,
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class LDIResult:
     """A solve's outcome (see the module docstring for units and signs).
@@ -81,7 +122,10 @@ class LDIResult:
     buffer (or liquidity coverage) constraint, before and after, when the model has one.
     ``outcomes``: simulated one-year outcomes on the first CVaR term's scenarios, if any.
     ``verification``: the checks of the answer (``ldi.optimize.verify``; index: check), of
-    the closest one when none passed; None when no solver gave positions.
+    the closest one when none passed; None when no solver gave positions. ``clean_up``: the
+    re-solve that held the trades below the smallest trade (None: none was asked for).
+    ``tickets``: the trades as a dealer executes them (``ldi.optimize.tickets``; index:
+    instrument), empty without an optimum.
     """
 
     name: str
@@ -105,6 +149,8 @@ class LDIResult:
     collateral: CollateralSummary | None = None
     outcomes: OutcomeSummary | None = None
     verification: pd.DataFrame | None = None
+    clean_up: CleanUp | None = None
+    tickets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TICKET_COLUMNS))
 
     @property
     def ok(self) -> bool:
@@ -173,29 +219,49 @@ class LDIResult:
                 "verification": None
                 if self.verification is None
                 else _records(self.verification, "check"),
+                "clean_up": None if self.clean_up is None else self.clean_up.to_dict(),
+                "tickets": _records(_dated(self.tickets), "instrument"),
             }
         )
+
+
+def _dated(tickets: pd.DataFrame) -> pd.DataFrame:
+    """Tickets with ISO settlement dates (None when unknown), for JSON."""
+    dates = pd.to_datetime(tickets["settlement_date"])
+    text = dates.dt.strftime("%Y-%m-%d").astype(object)
+    return tickets.assign(settlement_date=text.where(dates.notna(), None))
 
 
 def _records(frame: pd.DataFrame, index: str) -> list[dict[str, Any]]:
     return frame.rename_axis(index).reset_index().to_dict(orient="records")
 
 
-def row_table(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -> pd.DataFrame:
+def row_table(
+    rows: list[tuple[ConstraintTerm, Row, list[Any]]],
+    scale: float,
+    prices: pd.Series | None = None,
+) -> pd.DataFrame:
     """The constraint table from (term, numeric row, its cvxpy constraints) triples.
 
     Each entry of a vector row names that row in ``vector`` and its label in ``entry``; a
     scalar row has None in both, whatever its name holds (``bounds[CASH].min_fraction``).
+    Shadow prices are the constraints' duals, or ``prices`` by row when given (those of the
+    problem as posed, for an answer re-solved with positions pinned).
     """
     parts = []
     for term, row, built in rows:
         labels = row_labels(row)
         value, bound, slack = row_numbers(row)
         hard = term.soft is None
+        # A limit met within the tolerance answers are checked to is met: no slack < 0.
+        slack = np.where(relative_violation(row) <= TOLERANCE, np.maximum(slack, 0.0), slack)
         # Compared in scaled units, so a money row binds within a fraction of S.
         size = np.maximum(1.0, np.abs(bound) / row.display)
         gap = np.abs(slack) / row.display
-        shadow = _shadow(row, built, scale, len(labels))
+        if prices is None:
+            shadow = _shadow(row, built, scale, len(labels))
+        else:
+            shadow = prices.reindex(labels).to_numpy(dtype=float)
         priced = np.abs(shadow) * size * row.display >= BINDING_TOLERANCE * scale
         tight = (gap <= BINDING_TOLERANCE * size) | ((gap <= NEAR_TOLERANCE * size) & priced)
         parts.append(
@@ -242,6 +308,14 @@ def row_numbers(row: Row) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         gap = (lhs - rhs) / unit * row.display
     slack = {Sense.EQ: -np.abs(gap), Sense.LE: -gap, Sense.GE: gap}[row.sense]
     return value, bound, slack
+
+
+def relative_violation(row: Row) -> FloatArray:
+    """A numeric row's violation over max(1, |lhs|, |rhs|), all in its own units (lhs / unit)."""
+    unit = np.atleast_1d(row.unit)
+    lhs, rhs = np.atleast_1d(row.lhs) / unit, np.atleast_1d(row.rhs) / unit
+    scale = np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
+    return np.atleast_1d(row_violation(NumpyOps({}), row)) / scale
 
 
 def _shadow(row: Row, built: list[Any], scale: float, count: int) -> np.ndarray:

@@ -5,12 +5,14 @@ row in numpy, and the KKT residuals of the solver's own vectors. One that fails 
 problem to the next solver; when none passes, the status is inaccurate and the diagnosis
 names the failing checks. An infeasible verdict is diagnosed, and when the elastic re-solve
 meets every limit the verdict is refuted and the next solvers are tried. An unbounded
-problem is solved again with boxed positions to name the ones that run away.
+problem is solved again with boxed positions to name the ones that run away. A verified
+answer is then cleaned up (``_cleaned``): re-solved with its dust trades held and its
+positions near a limit on it; its trades become tickets (``ldi.optimize.tickets``).
 """
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,9 +20,11 @@ import pandas as pd
 
 from ldi.errors import LDIWarning
 from ldi.liquidity.summary import CollateralSummary
+from ldi.optimize.clean_up import new_pins
 from ldi.optimize.diagnosis import diagnose, runaway
 from ldi.optimize.model import Model
 from ldi.optimize.result import (
+    CleanUp,
     Diagnosis,
     LDIResult,
     bucket_table,
@@ -40,8 +44,11 @@ from ldi.optimize.solvers import (
     default_order,
     run,
 )
+from ldi.optimize.tickets import COLUMNS as TICKET_COLUMNS
+from ldi.optimize.tickets import ticket_table
 from ldi.optimize.verify import Verdict, verified
 from ldi.scenarios.pnl import OutcomeSummary
+from ldi.typing import BoolArray, FloatArray
 
 E_INACCURATE = (
     "{name}: no solver's answer passed its checks (the closest was {solver}'s: {message}); "
@@ -53,35 +60,70 @@ E_REFUTED = (
 )
 NOT_VERIFIED = "Not verified"
 SOLVER_FAILURE = "Solver failure"
+E_KEPT = "holding the trades below the smallest trade is {status} ({solver}); they are kept"
 E_SOLVER_FAILURE = "no solver gave an answer ({tried}); try another solver (--solver / solver.name)"
 
 
-def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResult:
-    """Solve ``model`` (``solver`` first if given, then the fall-backs) and report."""
-    compiled = model.compiled
+def solve(
+    model: Model, solver: str | None = None, *, name: str = "", clean_up: bool = True
+) -> LDIResult:
+    """Solve ``model`` (``solver`` first if given, then the fall-backs) and report.
+
+    With ``clean_up`` (and a smallest trade above 0, ``SolverOptions.min_trade_of``), a
+    verified answer's smaller trades are held by re-solves (``_cleaned``).
+    """
     options = model.solver
     if solver is not None:
         options = replace(options, name=check_solver(solver, "solver"))
-    order = options.order(default_order(compiled.problem))
-    (status, info, verdict), diagnosis = _answer(model, order, options.options)
+    order = options.order(default_order(model.compiled.problem))
+    outcome, diagnosis = _answer(model, order, options.options)
+    result = _result(model, outcome, diagnosis, name, order, options.options)
+    threshold = options.min_trade_of(model.scaled.capital * model.scales.money)
+    if clean_up and result.ok and threshold > 0:
+        return _cleaned(model, result, threshold, order, options.options)
+    return result
+
+
+def _result(
+    model: Model,
+    outcome: Run,
+    diagnosis: Diagnosis | None,
+    name: str,
+    order: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]],
+    pinned_at: FloatArray | None = None,
+    prices: pd.Series | None = None,
+) -> LDIResult:
+    """The result of the model's current answer.
+
+    Positions pinned at ``pinned_at`` (money, NaN: free; ``Model.pin``) are reported at
+    those amounts exactly, and shadow prices are ``prices`` by row when given: the pins'
+    rows share the duals of the limits they hold, so a pinned answer's own duals do not
+    price the problem as posed.
+    """
+    status, info, verdict = outcome
+    compiled = model.compiled
     scaled = model.scaled
     money = scaled.scales.money
     holdings = scaled.data.holdings.rename("holding")
     positions = pd.Series(np.nan, index=scaled.ids, name="position")
     objective, constraints, cash_ledgers = pd.DataFrame(), pd.DataFrame(), {}
+    tickets = pd.DataFrame(columns=TICKET_COLUMNS)
     if status is Status.OPTIMAL:
-        z = np.asarray(compiled.z.value, dtype=float)
-        for term in model.constraints:  # held positions are the holdings, not within tolerance
-            index = term.held(scaled)
-            z[index] = scaled.holdings[index]
+        x = np.asarray(compiled.z.value, dtype=float) * money
+        if pinned_at is not None:
+            x = np.where(np.isnan(pinned_at), x, pinned_at)
+        z = x / money
         variables = {key: var.value for key, var in compiled.ops.variables.items()}
         objective, rows = evaluate(model, z, variables)
         built = {row.name: constraints for _, row, constraints in compiled.rows}
-        constraints = row_table([(t, r, built[r.name]) for t, r in rows], money)
-        positions = pd.Series(z * money, index=scaled.ids, name="position")
+        constraints = row_table([(t, r, built[r.name]) for t, r in rows], money, prices)
+        positions = pd.Series(x, index=scaled.ids, name="position")
         cash_ledgers = ledgers(model, z, constraints)
+        data = scaled.data
+        tickets = ticket_table(positions - holdings, data.assets, data.terms, data.valuation_date)
     elif status is Status.UNBOUNDED:
-        diagnosis = runaway(model, order, options.options)
+        diagnosis = runaway(model, order, options)
     elif status is Status.ERROR:
         diagnosis = _solver_failure(info)
     elif status is Status.INACCURATE and diagnosis is None and verdict is not None:
@@ -89,7 +131,7 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
     if status is Status.INACCURATE:
         message = diagnosis.message if diagnosis is not None else "no checks"
         warning = E_INACCURATE.format(name=name or "solve", solver=info.name, message=message)
-        warnings.warn(warning, LDIWarning, stacklevel=2)
+        warnings.warn(warning, LDIWarning, stacklevel=3)
     exposures = exposure_table(scaled, positions)
     bases = scaled.data.liability_bases
     after = headline(exposures, "assets", bases) | index_ratios(scaled.data, positions)
@@ -116,7 +158,92 @@ def solve(model: Model, solver: str | None = None, *, name: str = "") -> LDIResu
         collateral=_collateral(model, positions),
         outcomes=_outcomes(model, positions),
         verification=None if verdict is None else verdict.table,
+        tickets=tickets,
     )
+
+
+def _cleaned(
+    model: Model,
+    result: LDIResult,
+    threshold: float,
+    order: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]],
+) -> LDIResult:
+    """``result`` re-solved with its dust held and its near-limit positions on the limits.
+
+    Dust is a trade t_i with 0 < |t_i| < threshold (market value, notional or cash
+    borrowed), held at the holding; a position within tolerance of a single-position limit
+    is put on it (``ldi.optimize.clean_up``). When holding the dust is not optimal (it
+    breaks a limit), the dust is kept, ``CleanUp.kept`` says why, and only the positions
+    near their limits are put on them; when that fails too, the continuous answer is kept.
+    """
+    attempt = _pinned_rounds(model, result, threshold, order, options)
+    kept = None
+    if attempt.status is not Status.OPTIMAL:
+        kept = E_KEPT.format(status=attempt.status.value, solver=attempt.solver)
+        limits = _pinned_rounds(model, result, 0.0, order, options)
+        if limits.status is Status.OPTIMAL:
+            attempt = replace(limits, held=attempt.held, seconds=attempt.seconds + limits.seconds)
+    cleaned = attempt.result if attempt.status is Status.OPTIMAL else result
+    record = CleanUp(
+        threshold,
+        result.trades[attempt.held],
+        result.objective_value,
+        cleaned.objective_value,
+        attempt.solver,
+        attempt.seconds,
+        kept,
+    )
+    return replace(cleaned, solver=result.solver, clean_up=record)
+
+
+@dataclass(frozen=True)
+class _Rounds:
+    """Re-solves with pins: the last answer's ``result`` and ``status``, the dust ``held``."""
+
+    result: LDIResult
+    status: Status
+    held: BoolArray
+    solver: str = ""
+    seconds: float = 0.0
+
+
+def _pinned_rounds(
+    model: Model,
+    result: LDIResult,
+    threshold: float,
+    order: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]],
+) -> _Rounds:
+    """Rounds of re-solves, each pinning what is new (``Model.pin``) until none is.
+
+    Each round solves the same compiled problem again; the pinned set grows, so this ends.
+    The pins are released afterwards.
+    """
+    at = np.full(model.scaled.n, np.nan)
+    rounds = _Rounds(result, Status.OPTIMAL, np.zeros(model.scaled.n, dtype=bool))
+
+    def check(answer: Answer) -> Verdict:
+        return verified(model, answer)
+
+    try:
+        while rounds.status is Status.OPTIMAL:
+            now = rounds.result
+            answer = pd.DataFrame({"position": now.positions, "trade": now.trades})
+            pins, small = new_pins(model, answer, threshold, at)
+            if np.array_equal(np.isnan(pins), np.isnan(at)):
+                break
+            held, at = rounds.held | small, pins
+            model.pin(at)
+            outcome = run(model.compiled.problem, order, options, check)
+            if outcome.status is Status.OPTIMAL:
+                prices = result.constraints["shadow_price"]
+                now = _result(model, outcome, None, result.name, order, options, at, prices)
+            seconds = rounds.seconds + outcome.info.time_s
+            rounds = _Rounds(now, outcome.status, held, outcome.info.name, seconds)
+    finally:
+        model.pin(None)
+    return rounds
 
 
 def _answer(

@@ -33,13 +33,18 @@ import pandas as pd
 from scipy import sparse
 
 from ldi.optimize.context import NumpyOps
-from ldi.optimize.result import evaluate, numeric_rows, row_labels, row_numbers
+from ldi.optimize.result import (
+    TOLERANCE,
+    evaluate,
+    numeric_rows,
+    relative_violation,
+    row_labels,
+    row_numbers,
+)
 from ldi.optimize.solvers import Answer
 from ldi.optimize.terms.base import ConstraintTerm, Row
-from ldi.optimize.terms.base import violation as row_violation
 from ldi.typing import FloatArray
 
-TOLERANCE = 1e-6
 OPTIMALITY = (
     "objective",
     "stationarity",
@@ -142,9 +147,9 @@ def verified(model: Any, answer: Answer | None = None) -> Verdict:
     variables = {key: var.value for key, var in compiled.ops.variables.items()}
     ops = NumpyOps(variables)
     if answer is None:  # the rows alone: a projection path's cheap check
-        return Verdict(_table(dict(_row_lines(numeric_rows(model, z, ops), ops))))
+        return Verdict(_table(dict(_row_lines(numeric_rows(model, z, ops)))))
     objective, rows = evaluate(model, z, variables)
-    lines = dict(_row_lines(rows, ops))
+    lines = dict(_row_lines(rows))
     # The objective table is in money; the solver's is in units of the compiled scale S.
     found = optimality(answer, float(objective["contribution"].sum()) / model.scaled.scales.money)
     lines |= {name: _line("optimality", found[name]) for name in OPTIMALITY}
@@ -156,15 +161,13 @@ def unsolved(reason: str) -> Verdict:
     return Verdict(_table({reason: _line("answer", np.nan)}))
 
 
-def _row_lines(
-    rows: list[tuple[ConstraintTerm, Row]], ops: NumpyOps
-) -> Iterator[tuple[str, dict[str, Any]]]:
+def _row_lines(rows: list[tuple[ConstraintTerm, Row]]) -> Iterator[tuple[str, dict[str, Any]]]:
     """A line per failing hard-row entry, then ``rows``: the largest relative violation."""
     worst = 0.0
     for term, row in rows:
         if term.soft is not None:
             continue
-        relative = _relative_violation(ops, row)
+        relative = relative_violation(row)
         worst = max(worst, float(np.max(relative, initial=0.0)))
         failing = ~(relative <= TOLERANCE)
         if failing.any():
@@ -173,14 +176,6 @@ def _row_lines(
             for i in np.flatnonzero(failing):
                 yield labels[i], _line("row", relative[i], value[i], bound[i])
     yield "rows", _line("row", worst)
-
-
-def _relative_violation(ops: NumpyOps, row: Row) -> FloatArray:
-    """The violation over max(1, |lhs|, |rhs|), all in the row's own units (lhs / unit)."""
-    unit = np.atleast_1d(row.unit)
-    lhs, rhs = np.atleast_1d(row.lhs) / unit, np.atleast_1d(row.rhs) / unit
-    scale = np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
-    return np.atleast_1d(row_violation(ops, row)) / scale
 
 
 def optimality(answer: Answer, objective: float | None = None) -> dict[str, float]:

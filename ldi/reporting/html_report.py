@@ -21,6 +21,7 @@ from ldi.io.record import DecisionRecord, SolverRecord
 from ldi.reporting.solve_report import (
     SolveSummary,
     exposure_frame,
+    formatted_tickets,
     instrument_kinds,
     rows_frame,
 )
@@ -93,6 +94,7 @@ def html_report(
             "<h2>Allocation and trades</h2>",
             _table(summary.allocation(), _money),
             *_images(charts.get("allocation")),
+            *_tickets(summary),
             "<h2>Objective</h2>",
             '<p class="note">Contributions are in money-equivalent units: each term scaled '
             "by the liabilities' PV, times its weight; maximized terms count negative.</p>",
@@ -269,6 +271,20 @@ def stress_table(record: DecisionRecord) -> pd.DataFrame:
     shown = shown.map(_money)
     shown.insert(3, "funding_ratio_after", frame["funding_ratio_after"].map(percent))
     return shown.rename(columns=lambda c: c.replace("_", " ").capitalize()).rename_axis("Scenario")
+
+
+def _tickets(summary: SolveSummary) -> list[str]:
+    """The trade tickets section: each trade in nominal, with prices and settlement."""
+    tickets = summary.tickets()
+    if tickets.empty:
+        return []
+    return [
+        "<h2>Trade tickets</h2>",
+        f'<p class="note">Nominal: face (bonds), notional (swaps) or cash (repo); '
+        f"consideration: {html.escape(summary.record.currency)} paid (+) or received (−) "
+        "at settlement; PV01 and IE01 of the trade per bp.</p>",
+        _table(formatted_tickets(tickets)),
+    ]
 
 
 def _table(

@@ -23,6 +23,7 @@ from ldi.storage.atomic import write_folder_atomic
 FILE_NAMES = (  # what `ldi solve --out` writes: solve_files' names, then the manifest
     "result.json",
     "positions.csv",
+    "tickets.csv",
     "exposures.csv",
     "constraints.csv",
     "summary.md",
@@ -34,9 +35,10 @@ def solve_files(result: LDIResult, record: DecisionRecord) -> dict[str, str]:
     """The outputs of ``result`` by file name: result.json, CSV tables and summary.md.
 
     result.json is the decision ``record`` (``ldi.reporting.record``); summary.md its summary.
-    positions.csv: id, kind, role, holding, position and trade (units as in
-    ``LDIResult``); exposures.csv: the exposure table (pv, pv01, ie01, cs01, key rates);
-    constraints.csv: every constraint row with its slack, binding flag and shadow price.
+    positions.csv: id, kind, role, holding, position and trade (units as in ``LDIResult``);
+    tickets.csv: the trade tickets (``ldi.optimize.tickets``); exposures.csv: the exposure
+    table (pv, pv01, ie01, cs01, key rates); constraints.csv: every constraint row with its
+    slack, binding flag and shadow price.
     """
     positions = result.instruments.assign(
         holding=result.holdings, position=result.positions, trade=result.trades
@@ -44,6 +46,7 @@ def solve_files(result: LDIResult, record: DecisionRecord) -> dict[str, str]:
     return {
         "result.json": json.dumps(record.to_dict(), indent=2) + "\n",
         "positions.csv": csv_table(positions),
+        "tickets.csv": csv_table(result.tickets),
         "exposures.csv": csv_table(result.exposures.rename_axis("measure")),
         "constraints.csv": csv_table(result.constraints.rename_axis("row")),
         "summary.md": SolveSummary(record).as_markdown(),

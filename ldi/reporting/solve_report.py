@@ -9,14 +9,15 @@ module functions over plain frames, which the HTML report calls as well.
 """
 
 import html
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ldi.io.record import DecisionRecord, DiagnosisRecord, RecordModel
 from ldi.liquidity.buffer import SEARCH_BP
-from ldi.optimize.result import CONSTRAINT_COLUMNS, OBJECTIVE_COLUMNS, LDIResult
+from ldi.optimize.result import CONSTRAINT_COLUMNS, OBJECTIVE_COLUMNS, TOLERANCE, LDIResult
 from ldi.optimize.solvers import Status
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS
 from ldi.reporting.escaping import markdown_text
@@ -30,6 +31,27 @@ LEGEND = (
     "scaled by the liabilities' PV, times its weight; maximized terms count negative).\n"
     "Shadow price: change in the objective per unit of a limit's bound."
 )
+TICKET_HEADINGS = {
+    "isin": "ISIN",
+    "kind": "Kind",
+    "side": "Side",
+    "nominal": "Nominal",
+    "clean_price": "Clean",
+    "accrued": "Accrued",
+    "index_ratio": "Index ratio",
+    "consideration": "Consideration",
+    "settlement_date": "Settles",
+    "maturity": "Years",
+    "fixed_rate": "Rate",
+    "pv01": "PV01",
+    "ie01": "IE01",
+    "haircut": "Haircut",
+    "collateral": "Collateral",
+}
+TICKET_MONEY = ("Nominal", "Consideration", "PV01", "IE01")
+TICKET_DECIMALS = {"Clean": 4, "Accrued": 4, "Index ratio": 5, "Years": 2, "Rate": 5, "Haircut": 3}
+TICKET_TEXT = ("ISIN", "Side", "Nominal", "Clean", "Consideration", "Settles", "PV01", "IE01")
+TICKET_NOTE = "nominal: face, notional or cash; consideration: + paid, - received"
 E_NOT_A_RECORD = (
     "SolveSummary renders a DecisionRecord, got {got}; summarise a result with "
     "SolveSummary.of(result)"
@@ -126,6 +148,8 @@ class SolveSummary:
             lines += [
                 f"Allocation ({r.currency})",
                 render(self.allocation(), money=("Before", "After", "Trade"), fixed={}),
+                *(textwrap.fill(line, width=88) for line in self._clean_up_lines()),
+                *self._tickets_text(),
                 "",
                 "Objective",
                 objective_frame(r)[["sense", "weight", "value", "unit", "contribution"]].to_string(
@@ -159,6 +183,10 @@ class SolveSummary:
         if self.ok:
             allocation = _markdown(self.allocation(), money=("Before", "After", "Trade"))
             parts += ["", "### Allocation", "", allocation]
+            parts += [part for line in self._clean_up_lines() for part in ("", md(line))]
+            tickets = self.tickets()
+            if not tickets.empty:
+                parts += ["", "### Tickets", "", _markdown(tickets, money=TICKET_MONEY)]
             parts += ["", "### Binding constraints", "", _markdown(self.binding())]
             collateral = self.collateral()
             if collateral is not None:
@@ -186,6 +214,8 @@ class SolveSummary:
             parts += [
                 "<h4>Allocation</h4>",
                 self.allocation().to_html(float_format=lambda v: f"{v:,.0f}"),
+                *(f"<p>{html.escape(line)}</p>" for line in self._clean_up_lines()),
+                *self._tickets_html(),
                 "<h4>Binding constraints</h4>",
                 self.binding().to_html(float_format=lambda v: f"{v:,.6g}"),
             ]
@@ -202,6 +232,40 @@ class SolveSummary:
                 title = html.escape(self._outcomes_title())
                 parts += [f"<h4>Simulated one-year outcomes ({title})</h4>", outcomes.to_html()]
         return "\n".join(parts)
+
+    def tickets(self) -> pd.DataFrame:
+        """The trade tickets for display (``ticket_frame``); empty without trades."""
+        return ticket_frame(self.record)
+
+    def _tickets_text(self) -> list[str]:
+        tickets = self.tickets()
+        if tickets.empty:
+            return []
+        shown = [c for c in TICKET_TEXT if c in tickets]
+        table = render(tickets[shown], money=TICKET_MONEY, fixed=TICKET_DECIMALS)
+        return ["", f"Tickets ({self.record.currency}; {TICKET_NOTE})", table]
+
+    def _tickets_html(self) -> list[str]:
+        tickets = self.tickets()
+        if tickets.empty:
+            return []
+        return ["<h4>Tickets</h4>", formatted_tickets(tickets).to_html(na_rep="-")]
+
+    def _clean_up_lines(self) -> list[str]:
+        """What the clean-up re-solve held, and what it cost; none when it held nothing."""
+        clean = self.record.clean_up
+        if clean is None or not (clean.trades or clean.kept):
+            return []
+        below = f"Trades below {self.record.currency} {clean.threshold:,.0f}"
+        if clean.kept is not None:
+            return [f"{below}: {clean.kept}."]
+        held = ", ".join(f"{name} ({trade:+,.0f})" for name, trade in clean.trades.items())
+        cost = clean.after - clean.before
+        within = abs(cost) <= TOLERANCE * self.record.scale
+        change = "unchanged to the solver's tolerance" if within else f"{cost:+,.0f}"
+        return [
+            f"{below} held at the holdings by a clean-up re-solve: {held}; the objective {change}."
+        ]
 
     def _collateral_text(self) -> list[str]:
         table = self.collateral()
@@ -250,6 +314,34 @@ class SolveSummary:
         if len(at_zero):
             text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
+
+
+def ticket_frame(record: DecisionRecord) -> pd.DataFrame:
+    """The record's tickets for display (index: instrument), in ``TICKET_HEADINGS``' words.
+
+    ISIN, side, nominal, clean price, accrued, index ratio, consideration, settlement date,
+    years to maturity, rate, PV01, IE01, haircut and collateral; columns no ticket fills
+    (no ISIN given, no linker traded) are left out.
+    """
+    rows = [row.model_dump() for row in record.tickets or []]
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows).set_index("instrument").rename(columns=TICKET_HEADINGS)
+    filled = [c for c in frame if frame[c].notna().any() and (frame[c] != 0).any()]
+    kept = [c for c in TICKET_HEADINGS.values() if c in filled and c != "Kind"]
+    return frame[kept].rename_axis("Instrument")
+
+
+def ticket_formatters() -> dict[str, Callable[[float], str]]:
+    """Number formats of the ticket columns: money whole, prices and rates in decimals."""
+    money = dict.fromkeys(TICKET_MONEY, number(0))
+    return money | {column: number(d) for column, d in TICKET_DECIMALS.items()}
+
+
+def formatted_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
+    """``ticket_frame``'s table as text, each column in its format (blanks as '-')."""
+    formats = ticket_formatters()
+    return tickets.apply(lambda c: c.map(formats.get(c.name, str)) if c.name in formats else c)
 
 
 def rows_frame(rows: Sequence[RecordModel], index: str) -> pd.DataFrame:

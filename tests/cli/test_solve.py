@@ -182,6 +182,8 @@ def test_solve_json_is_the_decision_record(solved):
         data["solver"].pop("time_s")
         for attempt in data["solver"]["attempts"]:
             attempt.pop("time_s")
+        if data["clean_up"] is not None:
+            data["clean_up"].pop("time_s")
     assert run.data == expected
 
 
@@ -580,11 +582,16 @@ def test_a_reader_that_goes_away_is_not_reported_as_an_error():
     assert finished.returncode == 1
 
 
-def test_the_documented_collateral_block_is_what_it_prints(tmp_path):
-    """docs/optimization.md shows the Collateral block of the default scheme's summary."""
+def test_the_documented_solve_blocks_are_what_it_prints(tmp_path):
+    """docs/optimization.md shows the default scheme's collateral block, clean-up and tickets."""
     run = solve_cli(DEFAULT_PROBLEM, tmp_path)
     assert run.code == 0, run.err
-    assert_shows(shown("docs/optimization.md", "Collateral (collateral_buffer"), run.out)
+    for block in (
+        shown("docs/optimization.md", "Collateral (collateral_buffer"),
+        shown("docs/optimization.md", "held at the holdings by a clean-up"),
+        shown("docs/optimization.md", "Tickets (GBP"),
+    ):
+        assert_shows(block, run.out)
 
 
 def test_the_documented_diagnosis_is_what_it_prints(tmp_path):

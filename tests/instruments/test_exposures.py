@@ -129,8 +129,11 @@ def test_terms_table():
     assert list(terms.columns) == [
         "kind",
         "role",
+        "maturity",
         "clean_price",
         "dirty_price",
+        "accrued",
+        "index_ratio",
         "spread_bp",
         "priced_from",
         "fixed_rate",
@@ -143,12 +146,15 @@ def test_terms_table():
         "volatility",
     ]
     filled = {
-        "bond": {"clean_price", "dirty_price", "spread_bp", "priced_from"},
-        "zero_coupon_bond": {"clean_price", "dirty_price", "spread_bp", "priced_from"},
-        "index_linked_bond": {"clean_price", "dirty_price", "spread_bp", "priced_from"},
-        "interest_rate_swap": {"fixed_rate", "par_rate"},
-        "inflation_swap": {"fixed_rate", "par_rate"},
-        "repo": {"rate", "fair_rate", "haircut", "collateral"},
+        "bond": {"maturity", "clean_price", "dirty_price", "accrued", "index_ratio"}
+        | {"spread_bp", "priced_from"},
+        "zero_coupon_bond": {"maturity", "clean_price", "dirty_price", "accrued", "index_ratio"}
+        | {"spread_bp", "priced_from"},
+        "index_linked_bond": {"maturity", "clean_price", "dirty_price", "accrued", "index_ratio"}
+        | {"spread_bp", "priced_from"},
+        "interest_rate_swap": {"maturity", "fixed_rate", "par_rate"},
+        "inflation_swap": {"maturity", "fixed_rate", "par_rate"},
+        "repo": {"maturity", "rate", "fair_rate", "haircut", "collateral"},
         "return_seeking": {"expected_return", "volatility"},
         "cash": {"expected_return"},
     }

@@ -685,7 +685,7 @@ BAD = [
         "load",
         "solver.nam",
         "solver.nam: unknown key; did you mean 'name'? expected only "
-        "['name', 'fallback', 'options']",
+        "['name', 'fallback', 'options', 'min_trade', 'min_trade_fraction']",
         id="solver-misspelt-key",
     ),
     pytest.param(

@@ -217,6 +217,21 @@ def test_the_allocation_and_objective_are_the_summarys(solved):
         assert rows[term][-1] == f"{row['contribution']:,.6g}"
 
 
+def test_the_trade_tickets_are_the_results(solved):
+    """One row per ticket: side, nominal and consideration as the result holds them."""
+    result, page = solved
+    rows = section_rows(page, "Trade tickets")
+    tickets = result.tickets
+    assert list(rows) == list(tickets.index)
+    columns = SolveSummary.of(result).tickets().columns
+    for name, ticket in tickets.iterrows():
+        cells = dict(zip(columns, rows[name], strict=True))
+        assert cells["Side"] == ticket["side"]
+        assert cells["Nominal"] == _whole(ticket["nominal"])
+        assert cells["Consideration"] == _whole(ticket["consideration"])
+        assert cells["Settles"] == f"{ticket['settlement_date']:%Y-%m-%d}"
+
+
 def test_the_collateral_block_is_the_solve_summarys(solved):
     """From the record (rises beyond the search written as null) as the summary prints it."""
     result, page = solved

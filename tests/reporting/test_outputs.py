@@ -33,6 +33,7 @@ from tests.storage.test_atomic import failing_on
 FILES = {
     "result.json",
     "positions.csv",
+    "tickets.csv",
     "exposures.csv",
     "constraints.csv",
     "summary.md",
@@ -70,6 +71,16 @@ def test_tables_read_back_as_the_results_numbers(written, result):
     pd.testing.assert_series_equal(positions["trade"], result.trades, check_names=False)
     pd.testing.assert_series_equal(positions["holding"], result.holdings, check_names=False)
     assert positions["kind"].to_dict() == result.instruments["kind"].to_dict()
+    tickets = pd.read_csv(folder / "tickets.csv", index_col="instrument")
+    expected_tickets = result.tickets.rename_axis("instrument")
+    assert list(tickets.columns) == list(expected_tickets.columns)
+    for column in ("nominal", "consideration", "pv01", "ie01", "clean_price", "accrued"):
+        pd.testing.assert_series_equal(
+            tickets[column], expected_tickets[column].astype(float), check_names=False
+        )
+    dates = pd.to_datetime(tickets["settlement_date"])
+    assert (dates == expected_tickets["settlement_date"]).all()
+    assert tickets["side"].to_dict() == expected_tickets["side"].to_dict()
     exposures = pd.read_csv(folder / "exposures.csv", index_col="measure")
     pd.testing.assert_frame_equal(exposures, result.exposures, check_names=False)
     constraints = pd.read_csv(folder / "constraints.csv", index_col="row")
@@ -81,6 +92,8 @@ def test_tables_read_back_as_the_results_numbers(written, result):
     saved = json.loads((folder / "result.json").read_text())
     expected = decision_record(ldi.load_problem(DEFAULT_PROBLEM), result).to_dict()
     assert saved.pop("solver")["status"] == expected.pop("solver")["status"]  # times differ
+    assert saved["clean_up"].pop("time_s") >= 0.0
+    expected["clean_up"].pop("time_s")
     assert saved == json.loads(json.dumps(expected))
     summary = (folder / "summary.md").read_text()
     expected_summary = SolveSummary.of(result).as_markdown()
@@ -180,7 +193,7 @@ HOSTILE_IDS = {
 }
 HOSTILE_NAME = "Scheme <img src=x onerror=alert(1)>\nsecond line"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_FILES = ("positions.csv", "exposures.csv", "constraints.csv")
+CSV_FILES = ("positions.csv", "tickets.csv", "exposures.csv", "constraints.csv")
 
 
 def renamed(node, old, new):

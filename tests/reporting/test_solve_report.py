@@ -357,10 +357,18 @@ def test_markdown_tables_are_valid_and_hold_the_summarys_cells(summary, result):
     assert lines[0] == f"## {result.name}: optimal"
     assert lines[2].startswith(f"Solver: {result.solver.name}, ")
     tables = pipe_tables(text)
-    assert len(tables) == 4
+    assert len(tables) == 5
     for rows in tables:
         assert_valid_pipe_table(rows)
-    ratios, allocation, binding, collateral = tables
+    ratios, allocation, tickets, binding, collateral = tables
+    frame = summary.tickets()
+    assert [commonmark_shows(c) for c in tickets[0]] == ["Instrument", *frame.columns]
+    assert [commonmark_shows(row[0]) for row in tickets[2:]] == list(frame.index)
+    for row in tickets[2:]:
+        instrument = commonmark_shows(row[0])
+        for cell, column in zip(row[1:], frame.columns, strict=True):
+            if column in ("Nominal", "Consideration"):  # money to the cent
+                assert number(cell) == pytest.approx(frame.loc[instrument, column], abs=0.005)
     assert collateral[0] == ["Measure", "Before", "After"]
     assert {commonmark_shows(row[0]): row[1:] for row in collateral[2:]} == {
         label: list(cells) for label, cells in summary.collateral().iterrows()

@@ -11,7 +11,7 @@ import numpy as np
 
 from ldi.instruments import Role
 from ldi.optimize.context import Ops, Scaled
-from ldi.optimize.terms.base import ConstraintTerm, Row, Sense, Values, term
+from ldi.optimize.terms.base import Box, ConstraintTerm, Row, Sense, Values, term
 from ldi.optimize.terms.measures import ROLES, capital_of, trade_mask
 from ldi.optimize.terms.options import Ids, Need, Range, listed
 from ldi.plausible import MONEY
@@ -130,6 +130,25 @@ class Bounds(Targeted):
                 values[f"{limit}_fraction"] = getattr(self, f"{limit}_fraction") * capital
         return values
 
+    def box(self, data: Scaled) -> Box:
+        """Each instrument's limits as limits on its position (none for a group's total).
+
+        A position counts amount_i x x_i against the limits (``Scaled.amounts``), so its own
+        limits are the money limits, and the fractions of the capital, over amount_i > 0.
+        """
+        if self.group is not None:
+            return Box.empty()
+        index = data.ids.get_indexer(self.target_ids(data))
+        amount = data.amounts()[index]
+        counted = amount > 0
+        index, amount = index[counted], amount[counted]
+        capital = capital_of(data) * data.scales.money
+        low = [self.min, None if self.min_fraction is None else self.min_fraction * capital]
+        high = [self.max, None if self.max_fraction is None else self.max_fraction * capital]
+        least = max((v for v in low if v is not None), default=-np.inf)
+        most = min((v for v in high if v is not None), default=np.inf)
+        return Box.of(index, least / amount, most / amount)
+
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """Money rows and fraction rows."""
         held, labels = p["held"] @ z, self._selection(data)[1]
@@ -175,13 +194,21 @@ class LongOnly(ConstraintTerm):
 
     def rows(self, ops: Ops, data: Scaled, z: Any, p: Values) -> list[Row]:
         """One vector row over the covered instruments, shown in money."""
-        self.check_ids("exclude", self.exclude, data)
-        covered = (trade_mask(data, self.roles) > 0) & ~data.ids.isin(self.exclude)
-        index = np.flatnonzero(covered)
+        index = self._covered(data)
         if index.size == 0:
             return []
         labels = tuple(data.ids.to_numpy()[index])
         return [Row(self.name, z[index], Sense.GE, 0.0, 1.0, data.scales.money, None, labels)]
+
+    def box(self, data: Scaled) -> Box:
+        """Zero as the lower limit of every covered position."""
+        return Box.of(self._covered(data), low=0.0)
+
+    def _covered(self, data: Scaled) -> IntArray:
+        """Positions of the instruments kept long (their roles, less ``exclude``)."""
+        self.check_ids("exclude", self.exclude, data)
+        covered = (trade_mask(data, self.roles) > 0) & ~data.ids.isin(self.exclude)
+        return np.flatnonzero(covered)
 
 
 @term
@@ -228,9 +255,12 @@ class NoTrade(Targeted):
         """The current holdings (scaled)."""
         return {"holdings": data.holdings}
 
-    def held(self, data: Scaled) -> IntArray:
-        """The instruments held as they are (``allow: none``): reported at the holding."""
-        return self._index(data) if self.allow == "none" else super().held(data)
+    def box(self, data: Scaled) -> Box:
+        """The holdings as a lower (``buy``), upper (``sell``) or both limits (``none``)."""
+        index = self._index(data)
+        holdings = data.data.holdings.to_numpy(dtype=float)[index]
+        low = -np.inf if self.allow == "sell" else holdings
+        return Box.of(index, low, np.inf if self.allow == "buy" else holdings)
 
     def _index(self, data: Scaled) -> IntArray:
         """Positions of the instruments the term covers: the ids, or each group member."""

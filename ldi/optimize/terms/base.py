@@ -264,9 +264,38 @@ class ConstraintTerm(Term):
         """A period-by-period cash ledger of positions ``z`` for the report (None: none)."""
         return None
 
-    def held(self, data: Scaled) -> IntArray:
-        """Instruments whose position this term holds at the current holding, exactly."""
-        return np.zeros(0, dtype=np.intp)
+    def box(self, data: Scaled) -> "Box":
+        """Limits this term sets on single positions (``ldi.optimize.clean_up`` meets them)."""
+        return Box.empty()
+
+
+@dataclass(frozen=True)
+class Box:
+    """Limits on single positions: low <= x[index] <= high (money; ±inf: no limit).
+
+    An interior-point answer meets a limit within its tolerance (100,000,000.15 against a
+    maximum of 100,000,000): the clean-up re-solve holds a position that close on its
+    limit, so a position pinned at an amount is reported at that amount exactly.
+    """
+
+    index: IntArray
+    low: FloatArray
+    high: FloatArray
+
+    @classmethod
+    def empty(cls) -> "Box":
+        """No limit."""
+        return cls(np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
+
+    @classmethod
+    def of(cls, index: IntArray, low: Any = -np.inf, high: Any = np.inf) -> "Box":
+        """Limits ``low`` and ``high`` (numbers or arrays) on the positions ``index``."""
+        shape = np.shape(index)
+        return cls(
+            np.asarray(index, dtype=np.intp),
+            np.broadcast_to(np.asarray(low, dtype=float), shape).copy(),
+            np.broadcast_to(np.asarray(high, dtype=float), shape).copy(),
+        )
 
 
 def violation(ops: Ops, row: Row) -> Any:

@@ -91,7 +91,8 @@ class Instrument(ABC):
 
     ``isin``: its market identifier, for trade tickets. ``settlement_days``: business days
     from trade to settlement (None: the convention of its kind, ``settlement_days`` of
-    ``ldi.instruments.conventions``).
+    ``ldi.instruments.conventions``). ``lot`` and ``min_ticket``: the nominal step of a
+    trade and the smallest nominal traded, for integer execution (None: none).
     """
 
     id: str
@@ -99,6 +100,8 @@ class Instrument(ABC):
     role: ClassVar[Role]
     isin: str | None = None
     settlement_days: int | None = None
+    lot: float | None = None
+    min_ticket: float | None = None
 
     @abstractmethod
     def value(self, market: Market) -> Valuation:

@@ -49,7 +49,7 @@ from ldi.io.schema import (
 from ldi.liabilities import FUNDING, Liabilities
 from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
-from ldi.optimize.model import ObjectiveItem, SolverOptions, term_places
+from ldi.optimize.model import ExecutionOptions, ObjectiveItem, SolverOptions, term_places
 from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import check_solver
 from ldi.optimize.terms.allocation import NoTrade
@@ -61,6 +61,18 @@ from ldi.units import BP, Compounding
 from ldi.validation import tenor_vector
 
 SENSES = ("minimize", "maximize")
+E_NO_EXECUTION = (
+    "{path}: got {value!r}, but the problem has no execution section; expected execution: "
+    "{{}} (or its options) to trade in lots and minimum tickets"
+)
+E_CASH_LOT = "{path}: got {value!r}; expected none on cash, which moves by what the tickets leave"
+E_TICKET_BELOW_LOT = (
+    "{path}: got {value!r}, below one lot ({lot!r}); expected 0 or at least one lot"
+)
+E_EXECUTION_UNTRADABLE = (
+    "execution: no instrument can trade (each is cash or tradable: false); expected at least "
+    "one tradable instrument for the execution section to round"
+)
 E_DUPLICATE_ID = "{path}.id: got {value!r}, already the id of {first}; expected a unique id"
 E_COLLATERAL = (
     "{path}.collateral: got {value!r}; expected the id of a bond in instruments, one of {ids}"
@@ -97,6 +109,7 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     liabilities = _build_liabilities(spec, curves, volatilities, bases, base_dir)
     market = _build_market(spec, curves, bases, volatilities)
     fixings = IndexTerms(spec, bases, index_history(spec, base_dir))
+    _check_execution(spec)
     instruments = _build_instruments(spec, market, fixings)
     return OptimizationProblem(
         name=spec.name,
@@ -238,6 +251,9 @@ def _build_decision(spec: ProblemSpec, instruments: Mapping[str, Instrument]) ->
         keys=keys,
         paths=MappingProxyType(paths),
         outcomes=_outcome_settings(spec),
+        execution=None
+        if spec.execution is None
+        else ExecutionOptions(spec.execution.mip_gap, spec.execution.time_limit),
     )
 
 
@@ -530,6 +546,7 @@ def _build_instruments(
             )
         fields = item.model_dump(exclude={"kind", "tradable"}, exclude_none=True)
         fields = {**defaults(item.kind, spec.currency), **fields}
+        fields |= _tickets(spec, item, path)
         index_terms.fill(item, fields, market, path)
         if isinstance(item, RepoSpec):
             fields["haircut"] = _repo_haircut(item, bonds, path)
@@ -542,6 +559,43 @@ def _build_instruments(
             raise _relocated(error, f"instrument {item.id!r}", path) from None
         instruments[item.id] = instrument
     return instruments
+
+
+def _tickets(spec: ProblemSpec, item: Any, path: str) -> dict[str, float]:
+    """The instrument's lot and minimum ticket: its own, else the ``execution`` kind default.
+
+    Refused: a lot or minimum ticket without an ``execution`` section (it would do
+    nothing), on cash (what the tickets leave), or a minimum ticket below one lot.
+    """
+    own = {key: getattr(item, key) for key in ("lot", "min_ticket")}
+    given = [key for key, value in own.items() if value is not None]
+    if spec.execution is None:
+        if given:
+            message = E_NO_EXECUTION.format(path=f"{path}.{given[0]}", value=own[given[0]])
+            raise SpecError(message, path=f"{path}.{given[0]}")
+        return {}
+    if item.kind == "cash":
+        if given:
+            message = E_CASH_LOT.format(path=f"{path}.{given[0]}", value=own[given[0]])
+            raise SpecError(message, path=f"{path}.{given[0]}")
+        return {}
+    section = spec.execution
+    lot = own["lot"] if own["lot"] is not None else section.lots.get(item.kind)
+    least = own["min_ticket"]
+    where = f"{path}.min_ticket"
+    if least is None:
+        least, where = section.min_tickets.get(item.kind), f"execution.min_tickets.{item.kind}"
+    if lot is not None and least is not None and 0 < least < lot:
+        raise SpecError(E_TICKET_BELOW_LOT.format(path=where, value=least, lot=lot), path=where)
+    return {k: v for k, v in (("lot", lot), ("min_ticket", least)) if v is not None}
+
+
+def _check_execution(spec: ProblemSpec) -> None:
+    """An ``execution`` section needs an instrument it can trade: tradable, not cash."""
+    if spec.execution is None:
+        return
+    if not any(item.tradable and item.kind != "cash" for item in spec.instruments):
+        raise SpecError(E_EXECUTION_UNTRADABLE, path="execution")
 
 
 def _check_repo_term(term: float, collateral: Any, bond: str, path: str) -> None:

@@ -175,6 +175,21 @@ class CleanUpRecord(RecordModel):
     kept: str | None = None
 
 
+class RoundingRecord(RecordModel):
+    """The cost of trading whole lots and minimum tickets (``ldi.optimize.execution``)."""
+
+    continuous: float
+    integer: float
+    bound: float
+    gap: float
+    mip_gap: float
+    rounds: int
+    time_s: float
+    status: str
+    moved: list[_TableRow] = []
+    lots: list[_TableRow] = []
+
+
 class RiseRow(_NumericRow):
     """Collateral figures under one rise (``nominal``, ``real``), before and after."""
 
@@ -332,6 +347,7 @@ class DecisionRecord(RecordModel):
     diagnosis: DiagnosisRecord | None = None
     verification: list[CheckRow] | None = None
     clean_up: CleanUpRecord | None = None
+    rounding: RoundingRecord | None = None
     tickets: list[TicketRow] | None = None
     valuation_date: str | None = None
     instruments: list[InstrumentRow] | None = None

@@ -494,12 +494,17 @@ class InstrumentSpec(Spec):
     ``tradable: false`` holds the position at the current holding (a ``no_trade`` term).
     ``isin`` (unique; its check digit checked) and ``settlement_days`` (business days
     from trade to settlement; default by kind and currency) go on its trade tickets.
+    ``lot`` (the nominal step of a trade) and ``min_ticket`` (the smallest nominal traded)
+    make its trades whole lots, zero or at least the minimum, when the problem has an
+    ``execution`` section.
     """
 
     id: str = Field(min_length=1)
     tradable: bool = True
     isin: Annotated[str, AfterValidator(_valid_isin)] | None = None
     settlement_days: Annotated[int, Field(ge=0, le=30)] | None = None
+    lot: Annotated[Money, Field(gt=0)] | None = None
+    min_ticket: Annotated[Money, Field(ge=0)] | None = None
 
 
 class QuotedBondSpec(InstrumentSpec):
@@ -640,6 +645,8 @@ INSTRUMENT_SPECS = (
     CashSpec,
 )
 INSTRUMENT_KINDS = [spec.model_fields["kind"].annotation.__args__[0] for spec in INSTRUMENT_SPECS]
+InstrumentKind = Literal[tuple(k for k in INSTRUMENT_KINDS if k != "cash")]  # type: ignore[valid-type]
+"""An instrument kind that trades in tickets (cash is what the tickets leave)."""
 
 AnyInstrumentSpec = Annotated[
     Union[  # noqa: UP007 (a union built from a tuple needs the subscript form)
@@ -713,6 +720,20 @@ class SolverSpec(Spec):
                 "trade in money, or as a fraction of the capital)"
             )
         return self
+
+
+class ExecutionSpec(Spec):
+    """Trades in whole lots, each zero or at least a minimum ticket: a MILP on HiGHS.
+
+    ``lots`` and ``min_tickets``: nominal amounts by instrument kind, the defaults of
+    instruments that give none. ``mip_gap``: the relative gap at which the integer
+    optimum is proved; ``time_limit``: seconds the search may take.
+    """
+
+    lots: dict[InstrumentKind, Annotated[Money, Field(gt=0)]] = {}
+    min_tickets: dict[InstrumentKind, Annotated[Money, Field(ge=0)]] = {}
+    mip_gap: Annotated[float, Field(gt=0, le=0.1)] = 0.001
+    time_limit: Annotated[float, Field(gt=0, le=3600)] = 60.0
 
 
 class RiskModelSpec(Spec):
@@ -970,6 +991,7 @@ class ProblemSpec(Spec):
     objective: ObjectiveSpec | None = None
     constraints: Annotated[list[Any], Entries("constraint")] = []
     solver: SolverSpec = SolverSpec()
+    execution: ExecutionSpec | None = None
     collateral: CollateralSpec = CollateralSpec()
     stress: StressSpec = StressSpec()
     simulation: SimulationSpec = SimulationSpec()

@@ -355,7 +355,10 @@ def model_data(
 
 
 def _with_trading_terms(problem: Problem, terms: pd.DataFrame) -> pd.DataFrame:
-    """``terms`` with each instrument's ISIN and settlement days (its own, or its kind's)."""
+    """``terms`` with each instrument's ISIN, settlement days, lot and minimum ticket.
+
+    Settlement days are its own or its kind's; a lot or minimum ticket not given is NaN.
+    """
     instruments = [problem.instruments[i] for i in terms.index]
     days = [
         settlement_days(i.kind, problem.currency, getattr(i, "credit", False))
@@ -363,7 +366,12 @@ def _with_trading_terms(problem: Problem, terms: pd.DataFrame) -> pd.DataFrame:
         else i.settlement_days
         for i in instruments
     ]
-    return terms.assign(isin=[i.isin for i in instruments], settlement_days=days)
+    return terms.assign(
+        isin=[i.isin for i in instruments],
+        settlement_days=days,
+        lot=[np.nan if i.lot is None else i.lot for i in instruments],
+        min_ticket=[np.nan if i.min_ticket is None else i.min_ticket for i in instruments],
+    )
 
 
 def _index_reach(curves: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ldi.curves.spread import DEFAULT_KEYS
-from ldi.optimize.model import ObjectiveItem, SolverOptions
+from ldi.optimize.model import ExecutionOptions, ObjectiveItem, SolverOptions
 from ldi.optimize.terms.base import ConstraintTerm
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import OutcomeSettings
@@ -17,6 +17,7 @@ class Decision:
 
     ``paths`` maps each term's name to where the problem file defines it, for errors.
     ``outcomes``: the simulated outcomes every solve reports (None: only with a CVaR term).
+    ``execution``: trade in whole lots and minimum tickets (None: continuous trades).
     """
 
     objective: tuple[ObjectiveItem, ...] = ()
@@ -27,3 +28,4 @@ class Decision:
     keys: tuple[float, ...] = DEFAULT_KEYS
     paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     outcomes: OutcomeSettings | None = None
+    execution: ExecutionOptions | None = None

@@ -140,6 +140,14 @@ class SolverOptions:
         return [self.name, *rest]
 
 
+@dataclass(frozen=True)
+class ExecutionOptions:
+    """Integer execution's stopping rules: relative ``mip_gap``, ``time_limit`` in seconds."""
+
+    mip_gap: float = 0.001
+    time_limit: float = 60.0
+
+
 @dataclass(eq=False)
 class Compiled:
     """A cvxpy problem built from terms, with its parameters, rows and pieces by name."""
@@ -162,6 +170,8 @@ class Model:
     ``long_only`` and ``repo_collateral`` are added unless such terms are given. Building
     checks names, convexity and DPP; ``compiled`` is built once and reused by every solve.
     ``outcomes``: the simulated outcomes solves report (None: a CVaR term's, if any).
+    ``execution``: trade in whole lots and minimum tickets (``ldi.optimize.execution``).
+    ``execution``: trade in whole lots and minimum tickets (``ldi.optimize.execution``).
     """
 
     def __init__(
@@ -172,6 +182,7 @@ class Model:
         solver: SolverOptions | None = None,
         paths: Mapping[str, str] | None = None,
         outcomes: OutcomeSettings | None = None,
+        execution: ExecutionOptions | None = None,
     ) -> None:
         if not objective:
             raise SpecError(E_EMPTY, path="objective")
@@ -191,6 +202,7 @@ class Model:
         self.solver = solver or SolverOptions()
         self.paths = dict(paths or {})
         self.outcomes = outcomes
+        self.execution = execution
         self._compiled: Compiled | None = None
         self._elastic: Compiled | None = None
         self._scaled: Scaled | None = None

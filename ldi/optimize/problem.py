@@ -61,6 +61,7 @@ class OptimizationProblem(Problem):
             decision.solver,
             decision.paths,
             decision.outcomes,
+            decision.execution,
         )
 
     def check(self) -> None:

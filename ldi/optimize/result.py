@@ -125,7 +125,8 @@ class LDIResult:
     the closest one when none passed; None when no solver gave positions. ``clean_up``: the
     re-solve that held the trades below the smallest trade (None: none was asked for).
     ``tickets``: the trades as a dealer executes them (``ldi.optimize.tickets``; index:
-    instrument), empty without an optimum.
+    instrument), empty without an optimum. ``rounding``: with an ``execution`` section, the
+    cost of trading whole lots and minimum tickets (``ldi.optimize.execution.Rounding``).
     """
 
     name: str
@@ -150,6 +151,7 @@ class LDIResult:
     outcomes: OutcomeSummary | None = None
     verification: pd.DataFrame | None = None
     clean_up: CleanUp | None = None
+    rounding: Any = None
     tickets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TICKET_COLUMNS))
 
     @property
@@ -220,6 +222,7 @@ class LDIResult:
                 if self.verification is None
                 else _records(self.verification, "check"),
                 "clean_up": None if self.clean_up is None else self.clean_up.to_dict(),
+                "rounding": None if self.rounding is None else self.rounding.to_dict(),
                 "tickets": _records(_dated(self.tickets), "instrument"),
             }
         )

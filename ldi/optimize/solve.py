@@ -22,7 +22,8 @@ from ldi.errors import LDIWarning
 from ldi.liquidity.summary import CollateralSummary
 from ldi.optimize.clean_up import new_pins
 from ldi.optimize.diagnosis import diagnose, runaway
-from ldi.optimize.model import Model
+from ldi.optimize.execution import ExecutionError, executed, unexecutable
+from ldi.optimize.model import ExecutionOptions, Model
 from ldi.optimize.result import (
     CleanUp,
     Diagnosis,
@@ -61,6 +62,11 @@ E_REFUTED = (
 NOT_VERIFIED = "Not verified"
 SOLVER_FAILURE = "Solver failure"
 E_KEPT = "holding the trades below the smallest trade is {status} ({solver}); they are kept"
+E_UNEXECUTABLE = (
+    "no trades in whole lots, each zero or at least its minimum ticket, meet every limit "
+    "({why}); the continuous optimum trades between the executable trades shown: loosen "
+    "a limit that binds, or give smaller lots or minimum tickets"
+)
 E_SOLVER_FAILURE = "no solver gave an answer ({tried}); try another solver (--solver / solver.name)"
 
 
@@ -79,9 +85,50 @@ def solve(
     outcome, diagnosis = _answer(model, order, options.options)
     result = _result(model, outcome, diagnosis, name, order, options.options)
     threshold = options.min_trade_of(model.scaled.capital * model.scales.money)
+    if clean_up and result.ok and model.execution is not None:
+        return _executed(model, model.execution, result, threshold, order, options.options)
     if clean_up and result.ok and threshold > 0:
         return _cleaned(model, result, threshold, order, options.options)
     return result
+
+
+def _executed(
+    model: Model,
+    execution: ExecutionOptions,
+    result: LDIResult,
+    threshold: float,
+    order: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]],
+) -> LDIResult:
+    """``result`` in whole lots and minimum tickets (``ldi.optimize.execution``).
+
+    Each round's continuous re-solve, with the MILP's trades pinned, is checked in full;
+    its shadow prices are the continuous optimum's. Without an executable rounding, the
+    result is infeasible and its diagnosis names each ticketed trade's nearest lots.
+    """
+    prices = result.constraints["shadow_price"]
+
+    def check(answer: Answer) -> Verdict:
+        return verified(model, answer)
+
+    def pinned(at: FloatArray) -> LDIResult | None:
+        model.pin(at)
+        try:
+            outcome = run(model.compiled.problem, order, options, check)
+        finally:
+            model.pin(None)
+        if outcome.status is not Status.OPTIMAL:
+            return None
+        return _result(model, outcome, None, result.name, order, options, at, prices)
+
+    try:
+        best, rounding = executed(model, result, execution, threshold, pinned)
+    except ExecutionError as error:
+        table = unexecutable(model, result, threshold)
+        diagnosis = Diagnosis(table, E_UNEXECUTABLE.format(why=error))
+        run_ = Run(Status.INFEASIBLE, result.solver, None)
+        return _result(model, run_, diagnosis, result.name, order, options)
+    return replace(best, solver=result.solver, rounding=rounding)
 
 
 def _result(

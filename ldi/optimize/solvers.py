@@ -186,7 +186,7 @@ def _refusal(solver: str, key: str, text: str, value: Any) -> str:
         x = cp.Variable()
         trial = cp.Problem(cp.Minimize(x), [x >= 0])
         try:
-            with warnings.catch_warnings(), _silenced(solver):
+            with warnings.catch_warnings(), silenced(solver):
                 warnings.simplefilter("ignore")
                 _solved(trial, solver, {**QUIET[solver], key: value})
             known = ""
@@ -339,7 +339,7 @@ def _attempt(
     start = time.perf_counter()
     answer = None
     try:
-        with warnings.catch_warnings(record=True) as caught, _silenced(name):
+        with warnings.catch_warnings(record=True) as caught, silenced(name):
             warnings.simplefilter("always")
             answer = call(problem, name, {**QUIET[name], **options.get(name, {})})
         raw = str(problem.status)
@@ -372,7 +372,7 @@ def _solved(problem: cp.Problem, name: str, settings: Mapping[str, Any]) -> tupl
     return data, raw, chain, inverse
 
 
-def _silenced(name: str) -> AbstractContextManager[None]:
+def silenced(name: str) -> AbstractContextManager[None]:
     """Send the process's stdout to /dev/null while HiGHS runs.
 
     HiGHS prints a banner whenever it starts, whatever its options, and library code must

@@ -274,11 +274,12 @@ def stress_table(record: DecisionRecord) -> pd.DataFrame:
 
 
 def _tickets(summary: SolveSummary) -> list[str]:
-    """The trade tickets section: each trade in nominal, with prices and settlement."""
+    """What execution did (the clean-up or the rounding to lots), then the trade tickets."""
     tickets = summary.tickets()
     if tickets.empty:
-        return []
+        return [f"<p>{html.escape(line)}</p>" for line in summary.execution_notes()]
     return [
+        *(f"<p>{html.escape(line)}</p>" for line in summary.execution_notes()),
         "<h2>Trade tickets</h2>",
         f'<p class="note">Nominal: face (bonds), notional (swaps) or cash (repo); '
         f"consideration: {html.escape(summary.record.currency)} paid (+) or received (−) "

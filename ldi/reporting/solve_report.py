@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ldi.io.record import DecisionRecord, DiagnosisRecord, RecordModel
+from ldi.io.record import DecisionRecord, DiagnosisRecord, RecordModel, RoundingRecord
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import CONSTRAINT_COLUMNS, OBJECTIVE_COLUMNS, TOLERANCE, LDIResult
 from ldi.optimize.solvers import Status
@@ -51,6 +51,7 @@ TICKET_HEADINGS = {
 TICKET_MONEY = ("Nominal", "Consideration", "PV01", "IE01")
 TICKET_DECIMALS = {"Clean": 4, "Accrued": 4, "Index ratio": 5, "Years": 2, "Rate": 5, "Haircut": 3}
 TICKET_TEXT = ("ISIN", "Side", "Nominal", "Clean", "Consideration", "Settles", "PV01", "IE01")
+MOVED_SHOWN = 3  # rows the rounding line names
 TICKET_NOTE = "nominal: face, notional or cash; consideration: + paid, - received"
 E_NOT_A_RECORD = (
     "SolveSummary renders a DecisionRecord, got {got}; summarise a result with "
@@ -148,7 +149,7 @@ class SolveSummary:
             lines += [
                 f"Allocation ({r.currency})",
                 render(self.allocation(), money=("Before", "After", "Trade"), fixed={}),
-                *(textwrap.fill(line, width=88) for line in self._clean_up_lines()),
+                *(textwrap.fill(line, width=88) for line in self.execution_notes()),
                 *self._tickets_text(),
                 "",
                 "Objective",
@@ -183,7 +184,7 @@ class SolveSummary:
         if self.ok:
             allocation = _markdown(self.allocation(), money=("Before", "After", "Trade"))
             parts += ["", "### Allocation", "", allocation]
-            parts += [part for line in self._clean_up_lines() for part in ("", md(line))]
+            parts += [part for line in self.execution_notes() for part in ("", md(line))]
             tickets = self.tickets()
             if not tickets.empty:
                 parts += ["", "### Tickets", "", _markdown(tickets, money=TICKET_MONEY)]
@@ -214,7 +215,7 @@ class SolveSummary:
             parts += [
                 "<h4>Allocation</h4>",
                 self.allocation().to_html(float_format=lambda v: f"{v:,.0f}"),
-                *(f"<p>{html.escape(line)}</p>" for line in self._clean_up_lines()),
+                *(f"<p>{html.escape(line)}</p>" for line in self.execution_notes()),
                 *self._tickets_html(),
                 "<h4>Binding constraints</h4>",
                 self.binding().to_html(float_format=lambda v: f"{v:,.6g}"),
@@ -251,8 +252,11 @@ class SolveSummary:
             return []
         return ["<h4>Tickets</h4>", formatted_tickets(tickets).to_html(na_rep="-")]
 
-    def _clean_up_lines(self) -> list[str]:
-        """What the clean-up re-solve held, and what it cost; none when it held nothing."""
+    def execution_notes(self) -> list[str]:
+        """What the clean-up re-solve held, or what rounding to lots cost; none without."""
+        rounding = self.record.rounding
+        if rounding is not None:
+            return _rounding_lines(rounding, self.record.scale)
         clean = self.record.clean_up
         if clean is None or not (clean.trades or clean.kept):
             return []
@@ -314,6 +318,28 @@ class SolveSummary:
         if len(at_zero):
             text += f"\nAt zero (long only): {', '.join(map(str, at_zero))}"
         return text
+
+
+def _rounding_lines(rounding: RoundingRecord, scale: float) -> list[str]:
+    """The cost of rounding to whole lots and minimum tickets, and the limits it moved most."""
+    cost = rounding.integer - rounding.continuous
+    share = cost / max(abs(rounding.integer), TOLERANCE * scale)
+    proved = "optimal" if rounding.status == "optimal" else f"stopped at the {rounding.status}"
+    lines = [
+        f"Whole lots and minimum tickets (HiGHS): the objective {cost:+,.0f} ({share:.2%}) "
+        f"against the continuous optimum, within {rounding.gap:.2%} of the integer optimum "
+        f"(gap limit {rounding.mip_gap:.2%}; {proved}, {rounding.rounds} round"
+        f"{'s' if rounding.rounds != 1 else ''})."
+    ]
+    rows = [row.model_dump() for row in rounding.moved]
+    moved = [row for row in rows if not str(row["row"]).startswith("long_only")]
+    if moved:
+        shown = ", ".join(
+            f"{row['row']} {_figure(row['before'])} -> {_figure(row['after'])}"
+            for row in moved[:MOVED_SHOWN]
+        )
+        lines.append(f"Limits moved most: {shown}.")
+    return lines
 
 
 def ticket_frame(record: DecisionRecord) -> pd.DataFrame:

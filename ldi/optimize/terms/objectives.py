@@ -193,12 +193,21 @@ class ExpectedSurplusReturn(SurplusGrowth, MeasureObjective):
 class TransactionCosts(ObjectiveTerm):
     r"""Cost of trading to the positions: Σ_i c_i |t_i| + k Σ_i |a_i t_i|^p / V^(p−1).
 
-    t = x − x0 (trades), c_i = half the bid/offer per unit traded (``cost_bp`` by kind or id
-    over ``DEFAULT_COST_BP``, in bp of the money traded; swaps quote it in bp of rate, times
-    their PV01 per unit), a_i the money per unit traded (``traded_amounts``: 1 when the data
-    is built), k = ``impact`` (market impact as a fraction of the amount traded, for a trade of size
-    V), V = ``impact_volume`` (money; default the liabilities' PV), p = ``impact_power``
-    (1.5 or 2). Convex. YAML: ``transaction_costs``.
+    t = x − x0 (trades), c_i = half the bid/offer per unit traded, as dealers quote it, by
+    instrument id or else by kind (``credit_bond`` for a bond with credit):
+
+    - ``yield_bp``: in bp of yield (or of rate, for swaps), c_i = bp x |PV01_i| per unit
+      (|IE01_i| for inflation swaps), so a trade costs more the longer it is; a kind may
+      give tenor buckets {up to years: bp} (by maturity; beyond the last, the last);
+    - ``ticks``: bonds in price ticks of ``tick_size`` per 100 nominal, c_i = ticks x tick
+      x index ratio / dirty price;
+    - ``cost_bp``: bp of the money traded (swaps: of rate, times their PV01 per unit), over
+      ``DEFAULT_COST_BP``.
+
+    a_i the money per unit traded (``traded_amounts``: 1 when the data is built), k =
+    ``impact`` (market impact as a fraction of the amount traded, for a trade of size V),
+    V = ``impact_volume`` (money; default the liabilities' PV), p = ``impact_power`` (1.5 or
+    2). Convex. YAML: ``transaction_costs``.
     """
 
     kind: ClassVar[str] = "transaction_costs"
@@ -206,6 +215,14 @@ class TransactionCosts(ObjectiveTerm):
     cost_bp: Annotated[Mapping[str, Real], Need("a mapping of names to numbers")] = field(
         default_factory=dict
     )
+    yield_bp: Annotated[
+        Mapping[str, Real | Mapping[Real, Real]],
+        Need("a mapping of names to bp, or to tenor buckets {up to years: bp}"),
+    ] = field(default_factory=dict)
+    ticks: Annotated[Mapping[str, Real], Need("a mapping of names to numbers")] = field(
+        default_factory=dict
+    )
+    tick_size: Annotated[float, Range(above=0.0, high=1.0)] = 0.01
     impact: Annotated[float, Range(low=0.0, plausible=IMPACT)] = 0.0
     impact_power: Annotated[Real, AfterValidator(_power), Need("1.5 or 2")] = 1.5
     impact_volume: Annotated[float | None, Range(above=0.0, plausible=TRADE_VOLUME)] = None
@@ -214,6 +231,18 @@ class TransactionCosts(ObjectiveTerm):
         super().__post_init__()
         ok = all(np.isfinite(v) and v >= 0 for v in self.cost_bp.values())
         self.check("cost_bp", "a mapping of kinds or ids to costs >= 0 (bp)", ok)
+        ok = all(np.isfinite(v) and v >= 0 for v in self.ticks.values())
+        self.check("ticks", "a mapping of kinds or ids to ticks >= 0", ok)
+        for name, quote in self.yield_bp.items():
+            buckets = quote if isinstance(quote, Mapping) else {np.inf: quote}
+            ok = bool(buckets) and all(
+                k > 0 and np.isfinite(v) and v >= 0 for k, v in buckets.items()
+            )
+            need = f"for {name!r}: bp >= 0, or tenor buckets {{up to years > 0: bp >= 0}}"
+            self.check("yield_bp", need, ok)
+        for first, second in (("cost_bp", "yield_bp"), ("cost_bp", "ticks"), ("yield_bp", "ticks")):
+            twice = sorted(set(getattr(self, first)) & set(getattr(self, second)))
+            self.check(second, f"names not already quoted in {first} ({twice})", not twice)
 
     def values(self, data: Scaled) -> Values:
         """Costs per unit c (nonnegative) and holdings; with impact, w a and w a x holdings.
@@ -231,14 +260,20 @@ class TransactionCosts(ObjectiveTerm):
         return {**values, "impact_weight": weight, "impact_holdings": weight * data.holdings}
 
     def per_unit(self, data: Scaled) -> FloatArray:
-        """c_i: cost per unit traded (money per unit; a fraction of 1 of value today)."""
-        assets = data.data.assets
+        """c_i: cost per unit traded (money per unit; a fraction of 1 of value today).
+
+        Each instrument takes the quote of its id, else of its kind: in yield bp, in ticks,
+        or in bp of the money traded (``cost_bp``, over ``DEFAULT_COST_BP``).
+        """
+        assets, terms = data.data.assets, data.data.terms
         kinds = np.where(
             (assets["kind"] == "bond") & (assets["cs01"] != 0), "credit_bond", assets["kind"]
         )
+        names = set(DEFAULT_COST_BP) | set(assets.index)
+        for option in ("cost_bp", "yield_bp", "ticks"):
+            unknown = sorted(set(getattr(self, option)) - names)
+            self.check(option, f"kinds {list(DEFAULT_COST_BP)} or instrument ids", not unknown)
         given = dict(self.cost_bp)
-        unknown = set(given) - set(DEFAULT_COST_BP) - set(assets.index)
-        self.check("cost_bp", f"kinds {list(DEFAULT_COST_BP)} or instrument ids", not unknown)
         bp = np.array(
             [
                 given.get(i, given.get(str(kind), DEFAULT_COST_BP[str(kind)]))
@@ -249,7 +284,20 @@ class TransactionCosts(ObjectiveTerm):
         for kind, risk in RUNNING_COST_KINDS.items():
             rows = (assets["kind"] == kind).to_numpy()
             basis[rows] = np.abs(assets[risk].to_numpy()[rows]) / 1e-4
-        return bp * 1e-4 * basis
+        cost = bp * 1e-4 * basis
+        risk = np.abs(np.where(assets["kind"] == "inflation_swap", assets["ie01"], assets["pv01"]))
+        maturity = _column(terms, "maturity", assets.index)
+        dirty = _column(terms, "dirty_price", assets.index)
+        ratio = np.nan_to_num(_column(terms, "index_ratio", assets.index), nan=1.0)
+        for j, (name, kind) in enumerate(zip(assets.index, kinds, strict=True)):
+            quotes = (self.yield_bp, self.ticks, self.cost_bp)
+            quoted = name if any(name in quote for quote in quotes) else str(kind)
+            if quoted in self.yield_bp:
+                cost[j] = _bucketed(self.yield_bp[quoted], maturity[j]) * risk[j]
+            elif quoted in self.ticks:
+                self.check("ticks", f"ticks for bonds with a price, not {quoted!r}", dirty[j] > 0)
+                cost[j] = self.ticks[quoted] * self.tick_size * ratio[j] / dirty[j]
+        return cost
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Linear spread cost plus optional impact (scaled)."""
@@ -258,6 +306,25 @@ class TransactionCosts(ObjectiveTerm):
             sized = ops.abs(ops.multiply(p["impact_weight"], z) - p["impact_holdings"])
             cost = cost + self.impact * ops.sum(ops.power(sized, self.impact_power))
         return cost
+
+
+def _column(terms: Any, name: str, ids: Any) -> FloatArray:
+    """A number column of the instruments' terms, NaN where it is missing."""
+    if name not in terms:
+        return np.full(len(ids), np.nan)
+    return terms[name].reindex(ids).to_numpy(dtype=float)
+
+
+def _bucketed(quote: Any, maturity: float) -> float:
+    """The bp of a quote: a number, or the first tenor bucket reaching ``maturity``.
+
+    Buckets are {up to years: bp}; beyond the last, the last.
+    """
+    if not isinstance(quote, Mapping):
+        return float(quote)
+    tenors = sorted(quote)
+    reached = [t for t in tenors if maturity <= t]
+    return float(quote[reached[0] if reached else tenors[-1]])
 
 
 @term

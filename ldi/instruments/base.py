@@ -92,7 +92,8 @@ class Instrument(ABC):
     ``isin``: its market identifier, for trade tickets. ``settlement_days``: business days
     from trade to settlement (None: the convention of its kind, ``settlement_days`` of
     ``ldi.instruments.conventions``). ``lot`` and ``min_ticket``: the nominal step of a
-    trade and the smallest nominal traded, for integer execution (None: none).
+    trade and the smallest nominal traded, and ``ticket_cost`` the fixed cost of a ticket
+    (money), for integer execution (None: none).
     """
 
     id: str
@@ -102,6 +103,7 @@ class Instrument(ABC):
     settlement_days: int | None = None
     lot: float | None = None
     min_ticket: float | None = None
+    ticket_cost: float | None = None
 
     @abstractmethod
     def value(self, market: Market) -> Valuation:

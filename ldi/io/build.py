@@ -562,12 +562,12 @@ def _build_instruments(
 
 
 def _tickets(spec: ProblemSpec, item: Any, path: str) -> dict[str, float]:
-    """The instrument's lot and minimum ticket: its own, else the ``execution`` kind default.
+    """The instrument's lot, minimum ticket and ticket cost: its own, else its kind's.
 
     Refused: a lot or minimum ticket without an ``execution`` section (it would do
     nothing), on cash (what the tickets leave), or a minimum ticket below one lot.
     """
-    own = {key: getattr(item, key) for key in ("lot", "min_ticket")}
+    own = {key: getattr(item, key) for key in ("lot", "min_ticket", "ticket_cost")}
     given = [key for key, value in own.items() if value is not None]
     if spec.execution is None:
         if given:
@@ -587,7 +587,10 @@ def _tickets(spec: ProblemSpec, item: Any, path: str) -> dict[str, float]:
         least, where = section.min_tickets.get(item.kind), f"execution.min_tickets.{item.kind}"
     if lot is not None and least is not None and 0 < least < lot:
         raise SpecError(E_TICKET_BELOW_LOT.format(path=where, value=least, lot=lot), path=where)
-    return {k: v for k, v in (("lot", lot), ("min_ticket", least)) if v is not None}
+    cost = own["ticket_cost"]
+    cost = section.ticket_costs.get(item.kind) if cost is None else cost
+    found = (("lot", lot), ("min_ticket", least), ("ticket_cost", cost))
+    return {key: value for key, value in found if value is not None}
 
 
 def _check_execution(spec: ProblemSpec) -> None:

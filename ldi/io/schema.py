@@ -495,8 +495,8 @@ class InstrumentSpec(Spec):
     ``isin`` (unique; its check digit checked) and ``settlement_days`` (business days
     from trade to settlement; default by kind and currency) go on its trade tickets.
     ``lot`` (the nominal step of a trade) and ``min_ticket`` (the smallest nominal traded)
-    make its trades whole lots, zero or at least the minimum, when the problem has an
-    ``execution`` section.
+    make its trades whole lots, zero or at least the minimum, and ``ticket_cost`` (money)
+    charges each ticket, when the problem has an ``execution`` section.
     """
 
     id: str = Field(min_length=1)
@@ -505,6 +505,7 @@ class InstrumentSpec(Spec):
     settlement_days: Annotated[int, Field(ge=0, le=30)] | None = None
     lot: Annotated[Money, Field(gt=0)] | None = None
     min_ticket: Annotated[Money, Field(ge=0)] | None = None
+    ticket_cost: Annotated[Money, Field(ge=0)] | None = None
 
 
 class QuotedBondSpec(InstrumentSpec):
@@ -726,12 +727,14 @@ class ExecutionSpec(Spec):
     """Trades in whole lots, each zero or at least a minimum ticket: a MILP on HiGHS.
 
     ``lots`` and ``min_tickets``: nominal amounts by instrument kind, the defaults of
-    instruments that give none. ``mip_gap``: the relative gap at which the integer
+    instruments that give none; ``ticket_costs``: a fixed cost (money) of each ticket, by
+    kind. ``mip_gap``: the relative gap at which the integer
     optimum is proved; ``time_limit``: seconds the search may take.
     """
 
     lots: dict[InstrumentKind, Annotated[Money, Field(gt=0)]] = {}
     min_tickets: dict[InstrumentKind, Annotated[Money, Field(ge=0)]] = {}
+    ticket_costs: dict[InstrumentKind, Annotated[Money, Field(ge=0)]] = {}
     mip_gap: Annotated[float, Field(gt=0, le=0.1)] = 0.001
     time_limit: Annotated[float, Field(gt=0, le=3600)] = 60.0
 

@@ -355,9 +355,10 @@ def model_data(
 
 
 def _with_trading_terms(problem: Problem, terms: pd.DataFrame) -> pd.DataFrame:
-    """``terms`` with each instrument's ISIN, settlement days, lot and minimum ticket.
+    """``terms`` with each instrument's ISIN, settlement days, lot, minimum ticket and cost.
 
-    Settlement days are its own or its kind's; a lot or minimum ticket not given is NaN.
+    Settlement days are its own or its kind's; a lot or minimum ticket not given is NaN, a
+    ticket cost 0.
     """
     instruments = [problem.instruments[i] for i in terms.index]
     days = [
@@ -371,6 +372,7 @@ def _with_trading_terms(problem: Problem, terms: pd.DataFrame) -> pd.DataFrame:
         settlement_days=days,
         lot=[np.nan if i.lot is None else i.lot for i in instruments],
         min_ticket=[np.nan if i.min_ticket is None else i.min_ticket for i in instruments],
+        ticket_cost=[0.0 if i.ticket_cost is None else i.ticket_cost for i in instruments],
     )
 
 

@@ -4,9 +4,11 @@ A trade t_i (money) of an instrument with lot L_i (nominal) is k_i whole lots: t
 k_i, p_i the money per unit of nominal (a bond's dirty price / 100, else 1), k_i integer. A
 minimum ticket M_i makes it zero or at least M_i p_i either way: t_i = t⁺ − t⁻ with
 binaries b⁺ + b⁻ ≤ 1 and M_i p_i b^± ≤ t^± ≤ U b^±, U a bound on any trade (BIG x the
-capital and the liabilities' PV). An instrument without a minimum ticket takes the
-smallest trade (``SolverOptions.min_trade_of``) as its minimum, so no dust remains; cash
-moves by what the tickets leave. A line held may be sold out whatever its lots.
+capital and the liabilities' PV); a ticket may carry a fixed cost c_i (b⁺ + b⁻), which
+the objective charges (a trade of zero costs nothing). An instrument without a minimum
+ticket takes the smallest trade (``SolverOptions.min_trade_of``) as its minimum, so no dust
+remains; cash moves by what the tickets leave. A line held may be sold out whatever its
+lots.
 
 The model's own rows and objective pieces stay as they are when they are piecewise linear
 (cvxpy's ``is_pwl``): an LP model becomes its exact MILP, solved once by HiGHS's branch and
@@ -14,17 +16,18 @@ bound to ``mip_gap``. A convex non-linear piece or row (a norm, a quadratic) is 
 outer-approximation cuts, f(v) ≥ f(v_k) + ∇f(v_k)·(v − v_k), at the continuous optimum and
 at every point found since (Duran and Grossmann's outer approximation): each round solves
 the MILP for the lots, then the continuous problem with those trades held (``Model.pin``),
-whose verified optimum is an executable answer. The continuous optimum F* is a lower bound
-on every integer answer, so the best answer F is proved within (F − F*) / |F| of the
-integer optimum; rounds stop when that gap is at most ``mip_gap``, after ROUNDS rounds or at
-``time_limit``. Around a non-linear model's continuous trades the MILP searches a trust
-region of a few lots and tickets, doubled each round, since its cuts are exact only near
-the points they were taken at.
+whose verified optimum is an executable answer. Odd rounds search a trust region of a
+rounding around the continuous trades (the cuts are exact only near their points), even
+rounds the whole MILP: its cuts underestimate every curved piece, so its bound, like the
+continuous optimum F*, is a lower bound L on every integer answer, and the best answer F
+is proved within (F − L) / |F| of the integer optimum. Rounds stop when that gap is at
+most ``mip_gap``, after ROUNDS rounds or at ``time_limit``; a point found before adds
+nothing, and a trust region with nothing executable in it doubles.
 """
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cvxpy as cp
@@ -101,6 +104,7 @@ class Tickets:
     step: FloatArray  # a lot in scaled money (NaN: none)
     least: FloatArray  # the minimum ticket in scaled money (NaN or 0: none)
     free: np.ndarray  # trades neither lot nor ticket: cash, and all without either
+    fixed: FloatArray  # the cost of a ticket in scaled money (0: none)
 
 
 def tickets_of(model: Model, min_trade: float) -> Tickets:
@@ -120,8 +124,10 @@ def tickets_of(model: Model, min_trade: float) -> Tickets:
     cash = (assets["kind"] == "cash").to_numpy()
     untold = np.isnan(least) & ~cash
     least = np.where(untold & (min_trade > 0), min_trade / price, least)
-    free = cash | (np.isnan(lot) & ~(least > 0))
-    return Tickets(price, lot * price / money, least * price / money, free)
+    fixed = terms["ticket_cost"].to_numpy(float) if "ticket_cost" in terms else lot * 0.0
+    fixed = np.where(cash, 0.0, np.nan_to_num(fixed))
+    free = cash | (np.isnan(lot) & ~(least > 0) & ~(fixed > 0))
+    return Tickets(price, lot * price / money, least * price / money, free, fixed / money)
 
 
 def executed(
@@ -140,28 +146,35 @@ def executed(
     lower = continuous.objective_value / money
     rounds, status, reach = 0, "round limit", REACH
     holdings = model.scaled.data.holdings.to_numpy(float)
+    seen: list[FloatArray] = []
     while rounds < ROUNDS:
         rounds += 1
         left = options.time_limit - (time.perf_counter() - start)
         if left <= 0:
             status = "time limit"
             break
-        trades = master.solve(options.mip_gap, left, reach)
-        if trades is None and (master.exact or master.timed_out):
+        # Odd rounds search near the continuous trades; even ones the whole MILP, whose
+        # bound (its cuts underestimate every curved piece) bounds every integer answer.
+        whole = master.exact or rounds % 2 == 0
+        trades = master.solve(options.mip_gap, left, None if whole else reach)
+        if trades is None and (whole or master.timed_out):
             status = "time limit" if master.timed_out else "infeasible"
             break
         if trades is None:  # nothing executable this near the continuous trades: look wider
             reach *= 2.0
             continue
         lower = max(lower, master.bound)
-        master.cut_here()  # at the MILP's point
-        answer = pinned(np.where(tickets.free, np.nan, holdings + trades * money))
-        if answer is None:
-            reach *= 2.0
-        else:
-            master.cut_here()  # at the continuous re-solve's point
-            if best is None or answer.objective_value < best.objective_value:
-                best = answer
+        if not any(np.array_equal(trades, old, equal_nan=True) for old in seen):
+            seen.append(trades)
+            master.cut_here()  # at the MILP's point
+            answer = pinned(np.where(tickets.free, np.nan, holdings + trades * money))
+            answer = None if answer is None else _charged(answer, tickets, money)
+            if answer is None:
+                reach *= 2.0
+            else:
+                master.cut_here()  # at the continuous re-solve's point
+                if best is None or answer.objective_value < best.objective_value:
+                    best = answer
         if best is not None and _gap(best.objective_value / money, lower) <= options.mip_gap:
             status = "optimal"
             break
@@ -193,89 +206,199 @@ class ExecutionError(Exception):
 E_NO_ROUNDING = "no executable rounding found ({status} after {rounds} rounds)"
 
 
+def _charged(result: LDIResult, tickets: Tickets, money: float) -> LDIResult:
+    """``result`` with its tickets' fixed costs as an objective row (none without costs).
+
+    The row ``ticket_costs`` (money, weight 1) charges each instrument's ticket cost once
+    for a trade that is not zero.
+    """
+    if not np.any(tickets.fixed > 0):
+        return result
+    written = (result.trades != 0.0).to_numpy()
+    cost = float(np.sum(tickets.fixed[written])) * money
+    row = pd.DataFrame(
+        {
+            "kind": ["ticket_costs"],
+            "sense": ["minimize"],
+            "weight": [1.0],
+            "value": [cost],
+            "unit": ["money"],
+            "contribution": [cost],
+        },
+        index=pd.Index(["ticket_costs"], name="term"),
+    )
+    return replace(result, objective=pd.concat([result.objective, row]))
+
+
 def _gap(value: float, lower: float) -> float:
     """(value − lower) / |value| (scaled units), against GAP_FLOOR near 0."""
     return max(value - lower, 0.0) / max(abs(value), GAP_FLOOR)
 
 
+class _Cuts:
+    """Outer-approximation cuts as rows of parameter matrices, so the MILP compiles once.
+
+    Row i reads S_i·η ≥ a_i + Σ_v G_v,i·vec(v) (η the epigraph of the curved objective
+    pieces; S_i picks the piece) or, for a curved constraint's rows, 0 ≥ a_i + Σ_v G_v,i·vec(v).
+    Unused rows repeat the first, so they bind nothing new.
+    """
+
+    def __init__(self, variables: list[cp.Variable], rows: int, pieces: int) -> None:
+        self.variables, self.rows = variables, rows
+        self.a = cp.Parameter(rows, name="cut_constant")
+        self.g = [cp.Parameter((rows, v.size), name=f"cut_{v.name()}") for v in variables]
+        self.pick = cp.Parameter((rows, max(pieces, 1)), name="cut_piece") if pieces else None
+        self.taken: list[tuple[FloatArray, list[FloatArray], FloatArray]] = []
+
+    def add(self, expr: cp.Expression, pick: FloatArray) -> None:
+        """Cut ``expr`` at the variables' values (none where it has no gradient there)."""
+        value, gradients = expr.value, expr.grad
+        if value is None or any(gradients.get(v) is None for v in self.variables if v in gradients):
+            return
+        value = np.atleast_1d(np.asarray(value, dtype=float)).reshape(-1, order="F")
+        constant, rows = value.copy(), []
+        for variable in self.variables:
+            g = gradients.get(variable)
+            g = np.zeros((variable.size, value.size)) if g is None else _dense(g, variable.size)
+            at = np.asarray(variable.value, dtype=float).reshape(-1, order="F")
+            constant -= g.T @ at
+            rows.append(g.T)
+        for k in range(value.size):
+            if len(self.taken) < self.rows:
+                self.taken.append((constant[k], [r[k] for r in rows], pick))
+
+    def refresh(self) -> None:
+        """The parameters from the cuts taken (unused rows repeat the first)."""
+        taken = self.taken + [self.taken[0]] * (self.rows - len(self.taken))
+        self.a.value = np.array([t[0] for t in taken])
+        for j, parameter in enumerate(self.g):
+            parameter.value = np.array([t[1][j] for t in taken])
+        if self.pick is not None:
+            self.pick.value = np.array([t[2] for t in taken])
+
+    def constraint(self, epigraph: cp.Variable | None) -> cp.Constraint:
+        """The rows as one constraint."""
+        linear: Any = self.a
+        for variable, parameter in zip(self.variables, self.g, strict=True):
+            linear = linear + parameter @ cp.vec(variable, order="F")
+        if epigraph is None or self.pick is None:
+            return linear <= 0
+        return self.pick @ epigraph >= linear
+
+
+def _dense(gradient: Any, size: int) -> FloatArray:
+    """A cvxpy gradient as a dense (variable size, expression size) array."""
+    g = gradient.toarray() if hasattr(gradient, "toarray") else np.asarray(gradient)
+    return np.asarray(g, dtype=float).reshape(size, -1)
+
+
 class _Master:
-    """The MILP of one round: the model's linear parts, cuts for the rest, and the lots."""
+    """The MILP of the rounds: the model's linear parts, cuts for the rest, and the lots.
+
+    Built and compiled once: each round changes only parameters (the cuts, the width of
+    the trust region).
+    """
 
     def __init__(self, model: Model, tickets: Tickets, continuous: LDIResult) -> None:
         compiled = model.compiled
-        self.model, self.tickets = model, tickets
+        self.tickets = tickets
         scaled = model.scaled
         self.z, self.held = compiled.z, scaled.holdings
         self.target = continuous.trades.to_numpy(float) / scaled.scales.money
         objective: Any = 0.0
-        self.smooth: list[tuple[float, cp.Expression]] = []  # (sign, piece) to cut
+        self.smooth: list[cp.Expression] = []  # sign x piece, each cut
         for item in model.objective:
             piece = compiled.pieces[item.term.name]
             if piece.is_pwl():
                 objective = objective + item.sign * piece
             else:
-                self.smooth.append((item.sign, piece))
+                self.smooth.append(item.sign * piece)
         for term, row, _ in compiled.rows:
             if term.soft is not None:
                 objective = objective + term.soft * compiled.money_ratio * compiled.pieces[row.name]
-        self.linear = [c for c in compiled.problem.constraints if c.expr.is_pwl()]
-        self.curved = [c for c in compiled.problem.constraints if not c.expr.is_pwl()]
+        linear = [c for c in compiled.problem.constraints if c.expr.is_pwl()]
+        self.curved = [c.expr for c in compiled.problem.constraints if not c.expr.is_pwl()]
         self.exact = not self.smooth and not self.curved
-        self.epigraph = cp.Variable(len(self.smooth), name="epigraph") if self.smooth else None
-        if self.epigraph is not None:
-            objective = objective + cp.sum(self.epigraph)
-        self.objective = objective
-        self.cuts: list[cp.Constraint] = []
         self.integers = _integer_rows(self.z, self.held, tickets, scaled)
+        # wider than any trade the integer rows allow: the whole MILP has no trust region
+        self.wide = 2.0 * (BIG * max(abs(scaled.capital), 1.0) + np.abs(self.held))
+        self.wide = self.wide + np.abs(self.target)
         self.bound = -np.inf
         self.timed_out = False
+        rows = linear + self.integers.rows
+        objective = objective + self.integers.charged
+        self.width = None
+        if not self.exact:
+            rows += self._cut_rows()
+            objective = objective + (0 if self.epigraph is None else cp.sum(self.epigraph))
+        self.problem = cp.Problem(cp.Minimize(objective), rows)
+
+    def _cut_rows(self) -> list[cp.Constraint]:
+        """The cuts' rows and the trust region around the continuous trades.
+
+        Cuts are taken at the continuous optimum and a rounding either side of each trade.
+        """
+        ticketed = np.flatnonzero(~self.tickets.free)
+        reach = _reach(self.tickets, self.target)
+        moves = np.flatnonzero(~self.tickets.free & (reach > 0))
+        points = 1 + 2 * moves.size + 2 * ROUNDS
+        pieces = len(self.smooth)
+        self.epigraph = cp.Variable(pieces, name="epigraph") if pieces else None
+        self.banks = []
+        if pieces:
+            variables = _variables(self.smooth)
+            self.objective_cuts = _Cuts(variables, points * pieces, pieces)
+            self.banks.append((self.objective_cuts, self.epigraph))
+        if self.curved:
+            variables = _variables(self.curved)
+            size = sum(int(e.size) for e in self.curved)
+            self.constraint_cuts = _Cuts(variables, points * size, 0)
+            self.banks.append((self.constraint_cuts, None))
         self.cut_here()  # at the continuous optimum, whose values the variables hold
-        self._cut_around(REACH * _reach(tickets, self.target))
+        z = np.asarray(self.z.value, dtype=float)
+        for i in moves:  # these bend the model of a curved piece the way rounding does
+            for side in (-1.0, 1.0):
+                moved = z.copy()
+                moved[i] += side * REACH * reach[i]
+                self.z.value = moved
+                self.cut_here()
+        self.z.value = z
+        self.width = cp.Parameter(ticketed.size, nonneg=True, name="reach")
+        self.near = cp.Parameter(nonneg=True, name="near")
+        target = self.target[ticketed]
+        out = ticketed[np.abs(target + self.held[ticketed]) < REACH * reach[ticketed]]
+        return [
+            *(bank.constraint(epigraph) for bank, epigraph in self.banks),
+            cp.abs(self.integers.trade[ticketed] - target) <= self.width,
+            self.near * self.z[out] == 0,  # near the optimum, a line it sells out stays out
+        ]
 
     def cut_here(self) -> None:
         """Outer-approximation cuts at the variables' current values.
 
         A function without a gradient there (a norm at 0) gets no cut at that point.
         """
-        for j, (sign, piece) in enumerate(self.smooth):
-            cut = _linearized(sign * piece)
-            if cut is not None and self.epigraph is not None:
-                self.cuts.append(self.epigraph[j] >= cut)
-        for constraint in self.curved:
-            cut = _linearized(constraint.expr)
-            if cut is not None:
-                self.cuts.append(cut <= 0)
+        if self.exact:
+            return
+        for j, piece in enumerate(self.smooth):
+            self.objective_cuts.add(piece, np.eye(len(self.smooth))[j])
+        for expr in self.curved:
+            self.constraint_cuts.add(expr, np.zeros(1))
 
-    def _cut_around(self, width: FloatArray) -> None:
-        """Cuts a rounding's width either side of each ticketed trade, one at a time.
+    def solve(self, gap: float, seconds: float, reach: float | None) -> FloatArray | None:
+        """The trades (scaled money) of the round's MILP, or None without a solution.
 
-        A cut is exact only where it is taken: these bend the MILP's model of a curved
-        piece (a tracking error) the way rounding each trade up or down bends it.
+        ``reach``: the trust region in widths of ``_reach`` around the continuous trades;
+        None: the whole MILP, whose bound (HiGHS's dual bound) is then ``bound``.
         """
-        z = np.asarray(self.z.value, dtype=float)
-        for i in np.flatnonzero(~self.tickets.free & (width > 0)):
-            for side in (-1.0, 1.0):
-                moved = z.copy()
-                moved[i] += side * width[i]
-                self.z.value = moved
-                self.cut_here()
-        self.z.value = z
-
-    def solve(self, gap: float, seconds: float, reach: float) -> FloatArray | None:
-        """The trades (scaled money) of the round's MILP, or None without a solution."""
-        region: list[cp.Constraint] = []
-        ticketed = np.flatnonzero(~self.tickets.free)
-        if not self.exact and ticketed.size:  # cuts hold near their points: search near
-            target = self.target[ticketed]
-            width = _reach(self.tickets, self.target)[ticketed] * reach
-            distance = cp.abs(self.integers.trade[ticketed] - target)
-            region = [distance <= width]
-            out = ticketed[np.abs(self.target[ticketed] + self.held[ticketed]) < width]
-            region += [self.z[out] == 0]  # a line the optimum sells out stays sold out
-        problem = cp.Problem(
-            cp.Minimize(self.objective),
-            self.linear + self.cuts + self.integers.rows + region,
-        )
+        if not self.exact:
+            for bank, _ in self.banks:
+                bank.refresh()
+            ticketed = ~self.tickets.free
+            width = _reach(self.tickets, self.target)[ticketed]
+            self.width.value = self.wide[ticketed] if reach is None else reach * width
+            self.near.value = 0.0 if reach is None else 1.0
+        problem = self.problem
         try:
             with silenced("HIGHS"):
                 quiet = QUIET["HIGHS"]
@@ -286,7 +409,7 @@ class _Master:
         solved = (cp.OPTIMAL, cp.OPTIMAL_INACCURATE, cp.USER_LIMIT)
         if self.z.value is None or problem.status not in solved:
             return None
-        if self.exact:  # the whole problem: HiGHS's own bound is a bound on it
+        if reach is None and problem.status == cp.OPTIMAL:  # a relaxation: a bound
             stats = problem.solver_stats.extra_stats
             offset = problem.value - stats.objective_function_value  # cvxpy's constant
             self.bound = float(stats.mip_dual_bound) + offset
@@ -309,6 +432,15 @@ class _Master:
         return trades
 
 
+def _variables(exprs: list[cp.Expression]) -> list[cp.Variable]:
+    """The variables of ``exprs``, each once, in a fixed order."""
+    seen: dict[int, cp.Variable] = {}
+    for expr in exprs:
+        for variable in expr.variables():
+            seen.setdefault(variable.id, variable)
+    return [seen[key] for key in sorted(seen)]
+
+
 def _reach(tickets: Tickets, target: FloatArray) -> FloatArray:
     """How far from each continuous trade a round first looks (scaled money).
 
@@ -322,27 +454,13 @@ def _reach(tickets: Tickets, target: FloatArray) -> FloatArray:
     return np.where(small, np.maximum(width, least - np.abs(target) + step), width)
 
 
-def _linearized(expr: cp.Expression) -> cp.Expression | None:
-    """f(v_k) + ∇f(v_k)·(v − v_k) at the variables' values (None: no gradient there)."""
-    value = expr.value
-    gradients = expr.grad
-    if value is None or any(g is None for g in gradients.values()):
-        return None
-    cut: Any = np.asarray(value, dtype=float).reshape(-1, order="F")
-    for variable, gradient in gradients.items():
-        g = gradient.toarray() if hasattr(gradient, "toarray") else np.asarray(gradient)
-        g = g.reshape(variable.size, -1)
-        at = np.asarray(variable.value, dtype=float).reshape(-1, order="F")
-        cut = cut + g.T @ (cp.vec(variable, order="F") - at)
-    return cut
-
-
 @dataclass(frozen=True, eq=False)
 class _Integers:
     """The trade t = z − h and the MILP's rows making it executable, with their variables.
 
     ``count``: whole lots of the instruments ``lot_index``; ``close``: 1 where a line is
-    sold out (position 0, whatever the lots), for the instruments ``close_index``.
+    sold out (position 0, whatever the lots), for the instruments ``close_index``;
+    ``charged``: the fixed cost of the tickets written (scaled money).
     """
 
     trade: cp.Expression
@@ -351,6 +469,7 @@ class _Integers:
     count: cp.Variable | None
     close_index: np.ndarray
     close: cp.Variable | None
+    charged: Any = 0.0  # what the tickets cost (scaled money)
 
 
 def _integer_rows(z: cp.Variable, held: FloatArray, tickets: Tickets, scaled: Any) -> _Integers:
@@ -384,7 +503,8 @@ def _integer_rows(z: cp.Variable, held: FloatArray, tickets: Tickets, scaled: An
         count = cp.Variable(lot_index.size, integer=True, name="lots")
         lotted = cp.multiply(step[lot_index], count)
         rows.append(trade[lot_index] == lotted + (rest[lot_index] if close is not None else 0))
-    ticket_index = np.flatnonzero((least > 0) & ticketed)
+    ticket_index = np.flatnonzero(((least > 0) | (tickets.fixed > 0)) & ticketed)
+    charged: Any = 0.0
     if ticket_index.size:
         up = cp.Variable(ticket_index.size, boolean=True, name="buy")
         down = cp.Variable(ticket_index.size, boolean=True, name="sell")
@@ -400,7 +520,8 @@ def _integer_rows(z: cp.Variable, held: FloatArray, tickets: Tickets, scaled: An
             bought >= cp.multiply(small, up - exempt),
             sold >= cp.multiply(small, down - exempt),
         ]
-    return _Integers(trade, rows, lot_index, count, close_index, close)
+        charged = tickets.fixed[ticket_index] @ (up + down)
+    return _Integers(trade, rows, lot_index, count, close_index, close, charged)
 
 
 def _moved(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

@@ -78,7 +78,8 @@ def hand_data() -> tuple[np.ndarray, np.ndarray]:
     return df @ pays, pays
 
 
-def test_the_textbook_optimum_is_the_enumerated_and_the_scipy_milp_one():
+def enumerated(fee: float = 0.0) -> float:
+    """The cheapest cover over lot counts 0-19 (each 0 or at least a ticket), plus fees."""
     cost, pays = hand_data()
     need = np.cumsum(list(BENEFITS.values()))
     best = np.inf
@@ -87,7 +88,14 @@ def test_the_textbook_optimum_is_the_enumerated_and_the_scipy_milp_one():
         if any(0 < c < TICKET / LOT for c in counts):
             continue  # zero or at least the minimum ticket
         if np.all(np.cumsum(pays @ k) >= need - 1e-6):
-            best = min(best, float(cost @ k))
+            best = min(best, float(cost @ k) + fee * np.count_nonzero(k))
+    return best
+
+
+def test_the_textbook_optimum_is_the_enumerated_and_the_scipy_milp_one():
+    cost, pays = hand_data()
+    need = np.cumsum(list(BENEFITS.values()))
+    best = enumerated()
     # scipy.optimize.milp: lots k_i integer; k_i = 0 or k_i >= 2 with binaries b_i.
     n = 4
     c = np.concatenate([cost, np.zeros(n)])
@@ -289,3 +297,16 @@ def bucketed(times: np.ndarray, amounts: np.ndarray, edges: np.ndarray) -> np.nd
     period = np.searchsorted(edges, times, side="left") - 1
     inside = (period >= 0) & (period < edges.size - 1)
     return np.bincount(period[inside], weights=amounts[inside], minlength=edges.size - 1)
+
+
+def test_a_ticket_cost_is_charged_once_per_ticket_and_can_make_a_ticket_not_worth_it():
+    """Enumeration again: the cheapest cover now weighs cost + tickets x fee."""
+    fee = 5e5
+    best = enumerated(fee)
+    raw = textbook(mip_gap=1e-6, ticket_costs={"zero_coupon_bond": fee, "bond": fee})
+    result = load_problem(raw).solve()
+    assert result.ok, result.diagnosis
+    assert result.objective_value == pytest.approx(best, rel=1e-6)
+    charged = result.objective.loc["ticket_costs", "contribution"]
+    assert charged == pytest.approx(fee * len(result.tickets), rel=1e-12)
+    assert len(result.tickets) < len(load_problem(textbook(mip_gap=1e-6)).solve().tickets)

@@ -44,7 +44,11 @@ ROUNDS = 12  # at most this many rounds of MILP and continuous re-solve
 BIG = 10.0  # a trade is at most BIG x max(capital, S)
 REACH = 1.5  # the trust region: this many lots around each trade (``_reach``)
 SHARE = 0.01  # a trade without a lot: this share of it either way
+AROUND = 40  # tangents a rounding either side of at most this many of the largest trades
 GAP_FLOOR = 1e-9  # of S: the gap of an objective near 0 is taken against this
+# HiGHS's feasibility tolerances for the MILP: its default 1e-7 let presolve cut off better
+# roundings of the default scheme (lots of 1e-5 S beside trade bounds of 10 S).
+PRECISE = {"mip_feasibility_tolerance": 1e-8}
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,6 @@ def executed(
         if trades is None:  # nothing executable this near the continuous trades: look wider
             reach *= 2.0
             continue
-        lower = max(lower, master.bound)
         if not any(np.array_equal(trades, old, equal_nan=True) for old in seen):
             seen.append(trades)
             master.cut_here()  # at the MILP's point
@@ -175,6 +178,7 @@ def executed(
                 master.cut_here()  # at the continuous re-solve's point
                 if best is None or answer.objective_value < best.objective_value:
                     best = answer
+        lower = _bounded(lower, master.bound, best, money)
         if best is not None and _gap(best.objective_value / money, lower) <= options.mip_gap:
             status = "optimal"
             break
@@ -228,6 +232,21 @@ def _charged(result: LDIResult, tickets: Tickets, money: float) -> LDIResult:
         index=pd.Index(["ticket_costs"], name="term"),
     )
     return replace(result, objective=pd.concat([result.objective, row]))
+
+
+def _bounded(lower: float, bound: float, best: LDIResult | None, money: float) -> float:
+    """The lower bound with the whole MILP's ``bound`` (scaled), when it can be trusted.
+
+    A bound is only as good as HiGHS's tolerances: one above an answer already found, by
+    more than the tolerance answers are checked to, is wrong and left out; one above it by
+    less is the answer's own value.
+    """
+    if best is None or not np.isfinite(bound):
+        return max(lower, bound)
+    found = best.objective_value / money
+    if bound > found + TOLERANCE * max(abs(found), GAP_FLOOR):
+        return lower
+    return max(lower, min(bound, found))
 
 
 def _gap(value: float, lower: float) -> float:
@@ -340,7 +359,11 @@ class _Master:
         """
         ticketed = np.flatnonzero(~self.tickets.free)
         reach = _reach(self.tickets, self.target)
-        moves = np.flatnonzero(~self.tickets.free & (reach > 0))
+        # The largest trades of the continuous optimum (a tangent costs a gradient): the
+        # others are priced by the tangents at the optimum and at the points found.
+        candidates = np.flatnonzero(~self.tickets.free & (reach > 0) & (self.target != 0.0))
+        largest = np.argsort(-np.abs(self.target[candidates]), kind="stable")[:AROUND]
+        moves = np.sort(candidates[largest])
         points = 1 + 2 * moves.size + 2 * ROUNDS
         pieces = len(self.smooth)
         self.epigraph = cp.Variable(pieces, name="epigraph") if pieces else None
@@ -401,8 +424,8 @@ class _Master:
         problem = self.problem
         try:
             with silenced("HIGHS"):
-                quiet = QUIET["HIGHS"]
-                problem.solve(solver="HIGHS", mip_rel_gap=gap, time_limit=seconds, **quiet)
+                settings = {**QUIET["HIGHS"], **PRECISE}
+                problem.solve(solver="HIGHS", mip_rel_gap=gap, time_limit=seconds, **settings)
         except cp.SolverError:
             return None
         self.timed_out = problem.status == cp.USER_LIMIT
@@ -548,8 +571,8 @@ def _lots(tickets: Tickets, result: LDIResult, money: float) -> pd.DataFrame:
     sold_out = (result.positions == 0.0).to_numpy()
     table = pd.DataFrame(
         {
-            "lot": lot,
-            "min_ticket": tickets.least * money / tickets.price,
+            "lot": np.round(lot, 2),  # nominal, to the penny (no float residue)
+            "min_ticket": np.round(tickets.least * money / tickets.price, 2),
             "lots": np.where(
                 sold_out, np.nan, np.round(trades.to_numpy(float) / (lot * tickets.price))
             ),

@@ -86,7 +86,9 @@ def test_the_default_solve_with_dealer_quotes_solves():
         ),
         ({"yield_bp": {"bond": {0: 0.5}}}, "expected for 'bond': bp >= 0, or tenor buckets"),
         ({"yield_bp": {"bond": -1}}, "expected for 'bond': bp >= 0"),
-        ({"ticks": {"interest_rate_swap": 1}}, "not 'interest_rate_swap'"),
+        ({"ticks": {"interest_rate_swap": 1}}, "expected bonds, not 'interest_rate_swap'"),
+        ({"yield_bp": {"return_seeking": 3}}, "with a PV01 or IE01 (bonds, swaps), not"),
+        ({"tick_size": 2}, "tick_size: got 2; expected a finite number in (0, 1]"),
         ({"ticks": {"gilts": 1}}, "ticks: got"),
     ],
 )

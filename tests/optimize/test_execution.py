@@ -310,3 +310,20 @@ def test_a_ticket_cost_is_charged_once_per_ticket_and_can_make_a_ticket_not_wort
     charged = result.objective.loc["ticket_costs", "contribution"]
     assert charged == pytest.approx(fee * len(result.tickets), rel=1e-12)
     assert len(result.tickets) < len(load_problem(textbook(mip_gap=1e-6)).solve().tickets)
+
+
+def test_the_bound_proved_never_exceeds_an_answer_found():
+    """Ticket costs and an instrument's own lot take a second, whole-MILP round."""
+    raw = raw_problem()
+    execution = copy.deepcopy(EXECUTION)
+    execution["min_tickets"]["return_seeking"] = 1e6
+    execution["ticket_costs"] = {"bond": 250, "index_linked_bond": 250, "return_seeking": 100}
+    raw["execution"] = execution
+    gilt = next(i for i in raw["instruments"] if i["id"] == "UKT_4_2063")
+    gilt.update({"lot": 1e5, "min_ticket": 2e6, "ticket_cost": 500})
+    result = load_problem(raw).solve()
+    rounding = result.rounding
+    scale = float(result.exposures.loc["pv", "liabilities"])
+    assert result.ok
+    assert rounding.continuous - 1e-6 * scale <= rounding.bound <= rounding.integer
+    assert rounding.integer == pytest.approx(result.objective_value, rel=1e-12)

@@ -293,9 +293,11 @@ class TransactionCosts(ObjectiveTerm):
             quotes = (self.yield_bp, self.ticks, self.cost_bp)
             quoted = name if any(name in quote for quote in quotes) else str(kind)
             if quoted in self.yield_bp:
+                need = f"instruments with a PV01 or IE01 (bonds, swaps), not {quoted!r}"
+                self.check("yield_bp", need, risk[j] > 0)
                 cost[j] = _bucketed(self.yield_bp[quoted], maturity[j]) * risk[j]
             elif quoted in self.ticks:
-                self.check("ticks", f"ticks for bonds with a price, not {quoted!r}", dirty[j] > 0)
+                self.check("ticks", f"bonds, not {quoted!r}", dirty[j] > 0)
                 cost[j] = self.ticks[quoted] * self.tick_size * ratio[j] / dirty[j]
         return cost
 

@@ -56,6 +56,8 @@ class Range:
     def need(self) -> str:
         """What a refused value was expected to be."""
         low, high = self.low, self.high
+        if self.above is not None and high is not None:
+            return f"expected a finite number in ({self.above:g}, {high:g}]"
         if self.above is not None:
             return f"expected a finite number > {self.above:g}"
         if low is not None and high is not None:

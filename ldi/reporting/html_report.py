@@ -25,7 +25,7 @@ from ldi.reporting.solve_report import (
     instrument_kinds,
     rows_frame,
 )
-from ldi.reporting.tables import number, percent
+from ldi.reporting.tables import figure, number, percent
 
 _money = number(0)  # whole units of the currency
 
@@ -337,4 +337,4 @@ def _solver_line(solver: SolverRecord) -> str:
 
 
 def _figure(value: Any) -> str:
-    return f"{float(value):,.6g}" if not isinstance(value, bool) else str(value)
+    return str(value) if isinstance(value, bool) else figure(value)

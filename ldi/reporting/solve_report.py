@@ -22,7 +22,7 @@ from ldi.optimize.solvers import Status
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS
 from ldi.reporting.escaping import markdown_text
 from ldi.reporting.record import result_record
-from ldi.reporting.tables import number, percent, render, rise_bp
+from ldi.reporting.tables import figure, number, percent, render, rise_bp
 
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
@@ -154,7 +154,7 @@ class SolveSummary:
                 "",
                 "Objective",
                 objective_frame(r)[["sense", "weight", "value", "unit", "contribution"]].to_string(
-                    float_format=_figure
+                    float_format=figure
                 ),
                 "",
                 "Binding constraints",
@@ -218,7 +218,7 @@ class SolveSummary:
                 *(f"<p>{html.escape(line)}</p>" for line in self.execution_notes()),
                 *self._tickets_html(),
                 "<h4>Binding constraints</h4>",
-                self.binding().to_html(float_format=lambda v: f"{v:,.6g}"),
+                self.binding().to_html(float_format=figure),
             ]
             collateral = self.collateral()
             if collateral is not None:
@@ -311,7 +311,7 @@ class SolveSummary:
         table = self._binding_rows()
         if table.empty:
             return "(none)"
-        text = self.binding().to_string(float_format=_figure)
+        text = self.binding().to_string(float_format=figure)
         for name, count in self._many().value_counts(sort=False).items():
             text += f"\n{name}: {count} entries bind (see the constraint table)"
         at_zero = table.loc[table["kind"] == "long_only", "entry"]
@@ -335,7 +335,7 @@ def _rounding_lines(rounding: RoundingRecord, scale: float) -> list[str]:
     moved = [row for row in rows if not str(row["row"]).startswith("long_only")]
     if moved:
         shown = ", ".join(
-            f"{row['row']} {_figure(row['before'])} -> {_figure(row['after'])}"
+            f"{row['row']} {figure(row['before'])} -> {figure(row['after'])}"
             for row in moved[:MOVED_SHOWN]
         )
         lines.append(f"Limits moved most: {shown}.")
@@ -534,11 +534,6 @@ def outcomes_table(
     return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
 
 
-def _figure(value: float) -> str:
-    """Whole units for amounts of 1,000 or more, else six significant digits."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
-
-
 def _cleaned(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
     """Money amounts with solver residues (below 1e-7 of the scale) shown as 0."""
     return frame.where(frame.abs() > 1e-7 * max(abs(scale), 1.0), 0.0)
@@ -572,7 +567,12 @@ def _line(values: list[object], money: list[bool] | None = None) -> str:
 
 
 def _cell(value: object, money: bool = False) -> str:
-    """Money to the cent, another number in full, or text escaped (``markdown_text``)."""
+    """Money to the cent, another number in full, or text escaped (``markdown_text``).
+
+    A missing number (NaN) is '-'.
+    """
+    if isinstance(value, float) and value != value:
+        return "-"
     if isinstance(value, float):
         return f"{value:,.2f}" if money else f"{value:,}"
     return markdown_text(value)

@@ -31,6 +31,25 @@ def rise_bp(value: float, search_bp: float) -> str:
     return f"{value:,.0f}bp" if np.isfinite(value) else f"> {search_bp:,.0f}bp"
 
 
+RESIDUE = 1e-6  # below the tolerance answers are checked to: a solver's residue, shown as 0
+
+
+def figure(value: float) -> str:
+    """A number as a reader reads it, never in scientific notation; NaN as '-'.
+
+    Whole units with thousands separators from 1,000 on; below, six significant digits in
+    plain notation (0.0224793); a residue below RESIDUE as 0.
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        return "-"
+    if abs(value) >= 1000:
+        return f"{round(value) + 0:,.0f}"
+    if abs(value) < RESIDUE:
+        return "0"
+    return np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
+
+
 def number(decimals: int) -> Callable[[float], str]:
     """Formatter with thousands separators and ``decimals`` decimals; NaN as '-'."""
 

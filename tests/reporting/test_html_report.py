@@ -26,6 +26,7 @@ from ldi.io.result_file import read_result
 from ldi.reporting import SolveSummary
 from ldi.reporting.html_report import html_report, record_charts
 from ldi.reporting.record import decision_record
+from ldi.reporting.tables import figure as plain
 from tests.optimize.test_verify import corrupting
 from tests.reference import DEFAULT_PROBLEM, MONEY_RTOL, book_scale, raw_problem, reference
 from tests.reporting.test_risk_report import assert_printed, number
@@ -74,7 +75,7 @@ def test_binding_rows_are_highlighted_with_their_shadow_prices(solved):
     assert [name for name, _ in highlighted] == list(result.binding.index)
     for name, cells in highlighted:
         shadow = result.constraints.loc[name, "shadow_price"]
-        assert f"<td>{shadow:,.6g}</td>" in cells
+        assert f"<td>{plain(shadow)}</td>" in cells  # plain notation (test_report_formatting)
 
 
 def test_the_page_is_self_contained(solved):
@@ -214,7 +215,7 @@ def test_the_allocation_and_objective_are_the_summarys(solved):
         assert rows[name] == [row["Kind"], *money]
     rows = section_rows(page, "Objective")
     for term, row in result.objective.iterrows():
-        assert rows[term][-1] == f"{row['contribution']:,.6g}"
+        assert rows[term][-1] == plain(row["contribution"])
 
 
 def test_the_trade_tickets_are_the_results(solved):

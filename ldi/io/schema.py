@@ -88,6 +88,11 @@ class UnknownKeysError(ValueError):
         return f"unknown key; {hint}expected only {self.known}"
 
 
+def _upper(value: Any) -> Any:
+    """A currency code in any case, as ISO 4217 writes it (eur -> EUR)."""
+    return value.upper() if isinstance(value, str) else value
+
+
 def _not_bool(value: Any) -> Any:
     """YAML true/false would otherwise be read as 1.0/0.0 where a number is expected."""
     if isinstance(value, bool):
@@ -981,7 +986,7 @@ class ProblemSpec(Spec):
 
     ldi: Literal[1]
     name: str
-    currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
+    currency: Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{3}$")] = "GBP"
     valuation_date: Annotated[date, BeforeValidator(iso_date)] | None = None
     curves: dict[str, CurveSpec] = Field(min_length=1)
     market: MarketSpec = MarketSpec()

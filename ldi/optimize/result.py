@@ -186,6 +186,14 @@ class LDIResult:
     def _repr_html_(self) -> str:
         return self.report()._repr_html_()
 
+    def __repr__(self) -> str:
+        """One line: name, status, funding and hedge ratios (the tables are attributes)."""
+        ratios = ", ".join(
+            f"{key} {value:.1%}" for key, value in self.hedge_ratios.items() if value == value
+        )
+        funding = f"funding {self.funding_ratio:.1%}" if self.ok else "no positions"
+        return f"<LDIResult {self.name!r}: {self.status.value}; {funding}; hedges {ratios}>"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of everything above (NaN becomes null)."""
         return json_safe(

@@ -70,10 +70,10 @@ BAD = [
         id="bool-coupon",
     ),
     pytest.param(
-        {"currency": "eur"},
+        {"currency": "eu"},
         "currency",
-        ["got 'eur'", "expected a 3-letter currency code such as GBP"],
-        id="lowercase-currency",
+        ["got 'EU'", "expected a 3-letter currency code such as GBP"],
+        id="two-letter-currency",
     ),
     # Missing required keys: the path is the key itself.
     pytest.param({"name": DROP}, "name", ["missing", "required key"], id="missing-name"),

@@ -526,3 +526,11 @@ def test_summary_forms_show_the_status_and_the_funding_ratio(case):
         assert r.status.value in text
         assert funding in text
         assert r.name.split(" ")[0] in text
+
+
+def test_a_result_s_repr_is_one_short_line(case):
+    text = repr(case.result)
+    assert "\n" not in text
+    assert len(text) < 400
+    assert case.result.status.value in text
+    assert f"funding {case.result.funding_ratio:.1%}" in text

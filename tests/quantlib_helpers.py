@@ -1,8 +1,25 @@
 """QuantLib set-ups shared by the reference tests."""
 
+import numpy as np
 import QuantLib as ql
 
 QL_FREQUENCY = {1: ql.Annual, 2: ql.Semiannual, 4: ql.Quarterly, 12: ql.Monthly}
+THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
+
+
+def ql_pillar_curve(today: ql.Date, curve, dates: list[ql.Date]) -> ql.ZeroCurve:
+    """A QuantLib zero curve through ``curve``'s annual zero rates at ``dates`` (30/360)."""
+    times = np.array([THIRTY_360.yearFraction(today, d) for d in dates])
+    zeros = [float(z) for z in curve.zero_rate(times)]
+    return ql.ZeroCurve(
+        [today, *dates],
+        [zeros[0], *zeros],
+        THIRTY_360,
+        ql.NullCalendar(),
+        ql.Linear(),
+        ql.Compounded,
+        ql.Annual,
+    )
 
 
 def backward_schedule(effective: ql.Date, maturity: ql.Date, frequency: int) -> ql.Schedule:

@@ -27,11 +27,10 @@ from hypothesis import strategies as st
 import ldi
 from ldi import BreakevenCurve, DataError, Market, ZeroCurve
 from ldi.instruments import Bond, IndexLinkedBond, ZeroCouponBond, instrument_risk
-from tests.quantlib_helpers import backward_schedule
+from tests.quantlib_helpers import THIRTY_360, backward_schedule, ql_pillar_curve
 
 H = 1e-4  # the 1bp bump behind every sensitivity
 EPS = sys.float_info.epsilon
-THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
 KEYS = [1.0, 2.0, 5.0, 10.0, 20.0, 30.0]
 CURVE = ZeroCurve(
     [1, 2, 5, 10, 20, 30], [0.041, 0.039, 0.040, 0.043, 0.046, 0.044], compounding="annual"
@@ -58,21 +57,6 @@ def ql_bond(today, effective, maturity, frequency, coupon):
     bond = ql.FixedRateBond(0, 100.0, schedule, [coupon], THIRTY_360, ql.Unadjusted)
     dates = sorted({cf.date() for cf in bond.cashflows() if cf.date() > today})
     return bond, dates
-
-
-def ql_pillar_curve(today, curve, dates):
-    """A QuantLib zero curve through our annual zero rates at ``dates`` (30/360 years)."""
-    times = np.array([THIRTY_360.yearFraction(today, d) for d in dates])
-    zeros = [float(z) for z in curve.zero_rate(times)]
-    return ql.ZeroCurve(
-        [today, *dates],
-        [zeros[0], *zeros],
-        THIRTY_360,
-        ql.NullCalendar(),
-        ql.Linear(),
-        ql.Compounded,
-        ql.Annual,
-    )
 
 
 class SpreadedEngine:

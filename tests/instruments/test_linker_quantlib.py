@@ -57,11 +57,10 @@ import yaml
 
 from ldi.instruments.pricing import money_flows
 from ldi.io.load import load_problem
-from tests.quantlib_helpers import backward_schedule
+from tests.quantlib_helpers import THIRTY_360, backward_schedule, ql_pillar_curve
 from tests.reference import ROOT
 
 HISTORY = ROOT / "problems" / "data" / "uk_index_history.csv"
-THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
 REL = 1e-12
 LAGS = {3: ql.CPI.Linear, 8: ql.CPI.Flat}  # index-linked gilts from 2005; earlier ones
 
@@ -322,16 +321,7 @@ def test_linker_on_sloped_curves_matches_cpibond_with_pillars_at_the_fixing_mont
     index.curve.linkTo(
         ql.ZeroInflationCurve(today, [curve_base, *fixings], [b[0], *b], ql.Monthly, THIRTY_360)
     )
-    zeros = [float(z) for z in curve.zero_rate(t)]
-    discount = ql.ZeroCurve(
-        [today, *dates],
-        [zeros[0], *zeros],
-        THIRTY_360,
-        ql.NullCalendar(),
-        ql.Linear(),
-        ql.Compounded,
-        ql.Annual,
-    )
+    discount = ql_pillar_curve(today, curve, dates)
     ql_dirty = priced(bond, discount)
     _, ql_money = future_flows(bond, today)
 

@@ -37,7 +37,7 @@ import pandas as pd
 from ldi.optimize.model import ExecutionOptions, Model
 from ldi.optimize.result import TOLERANCE, LDIResult
 from ldi.optimize.solvers import QUIET, silenced
-from ldi.optimize.tickets import BONDS
+from ldi.optimize.tickets import nominal_prices
 from ldi.typing import FloatArray
 
 ROUNDS = 12  # at most this many rounds of MILP and continuous re-solve
@@ -120,9 +120,8 @@ def tickets_of(model: Model, min_trade: float) -> Tickets:
     scaled = model.scaled
     terms, assets = scaled.data.terms, scaled.data.assets
     money = scaled.scales.money
-    dirty = terms["dirty_price"].to_numpy(float) if "dirty_price" in terms else np.nan
-    bond = assets["kind"].isin(BONDS).to_numpy() & np.isfinite(dirty) & (dirty > 0)
-    price = np.where(bond, np.nan_to_num(dirty) / 100.0, 1.0)
+    dirty = terms["dirty_price"] if "dirty_price" in terms else np.full(scaled.n, np.nan)
+    price, _ = nominal_prices(assets["kind"].to_numpy(), dirty)
     lot = terms["lot"].to_numpy(float) if "lot" in terms else np.full(scaled.n, np.nan)
     least = terms["min_ticket"].to_numpy(float) if "min_ticket" in terms else lot * np.nan
     cash = (assets["kind"] == "cash").to_numpy()

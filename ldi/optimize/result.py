@@ -90,11 +90,6 @@ class CleanUp:
     time_s: float = 0.0
     kept: str | None = None
 
-    @property
-    def cost(self) -> float:
-        """What holding the dust costs in objective (after − before; ≥ 0 up to tolerance)."""
-        return self.after - self.before
-
     def to_dict(self) -> dict[str, Any]:
         """Plain numbers, for JSON."""
         return {

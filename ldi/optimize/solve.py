@@ -13,6 +13,7 @@ positions near a limit on it; its trades become tickets (``ldi.optimize.tickets`
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,6 @@ from ldi.optimize.result import (
     row_table,
 )
 from ldi.optimize.solvers import (
-    Answer,
     Run,
     SolverInfo,
     Status,
@@ -108,8 +108,7 @@ def _executed(
     """
     prices = result.constraints["shadow_price"]
 
-    def check(answer: Answer) -> Verdict:
-        return verified(model, answer)
+    check = partial(verified, model)  # every answer checked in full
 
     def pinned(at: FloatArray) -> LDIResult | None:
         model.pin(at)
@@ -270,8 +269,7 @@ def _pinned_rounds(
     at = np.full(model.scaled.n, np.nan)
     rounds = _Rounds(result, Status.OPTIMAL, np.zeros(model.scaled.n, dtype=bool))
 
-    def check(answer: Answer) -> Verdict:
-        return verified(model, answer)
+    check = partial(verified, model)  # every answer checked in full
 
     try:
         while rounds.status is Status.OPTIMAL:
@@ -303,8 +301,7 @@ def _answer(
     """
     problem = model.compiled.problem
 
-    def check(answer: Answer) -> Verdict:
-        return verified(model, answer)
+    check = partial(verified, model)  # every answer checked in full
 
     outcome = run(problem, order, options, check)
     if outcome.status is not Status.INFEASIBLE:

@@ -26,6 +26,7 @@ business days: weekends, 1 January and 25 December are never business days.
 """
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,9 +84,7 @@ def ticket_table(
 
     bond, repo = np.isin(kind, BONDS), role == Role.FINANCING.value
     linker = kind == "index_linked_bond"
-    dirty = np.asarray(column("dirty_price"), dtype=float)
-    priced = bond & np.isfinite(dirty) & (dirty > 0)
-    price = np.where(priced, dirty, 100.0) / 100.0  # money per unit of nominal
+    price, priced = nominal_prices(kind, column("dirty_price"))
     nominal = np.round(np.abs(t) / price, 2)
     pv = assets.loc[ids, "pv"].to_numpy(dtype=float)
     paid = _money(np.where(priced, np.sign(t) * nominal * price, pv * t))
@@ -111,6 +110,17 @@ def ticket_table(
         index=pd.Index(ids, name="instrument"),
     )
     return table[COLUMNS]
+
+
+def nominal_prices(kinds: np.ndarray, dirty: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(money per unit of nominal, priced) of each position.
+
+    A bond with a dirty price: that price / 100 (a linker's includes its index ratio);
+    every other position 1, its nominal being its amount.
+    """
+    dirty = np.asarray(dirty, dtype=float)
+    priced = np.isin(kinds, BONDS) & np.isfinite(dirty) & (dirty > 0)
+    return np.where(priced, dirty / 100.0, 1.0), priced
 
 
 def _money(values: np.ndarray) -> np.ndarray:

@@ -285,6 +285,8 @@ class TransactionCosts(ObjectiveTerm):
             rows = (assets["kind"] == kind).to_numpy()
             basis[rows] = np.abs(assets[risk].to_numpy()[rows]) / 1e-4
         cost = bp * 1e-4 * basis
+        if not (self.yield_bp or self.ticks):  # the common case, and a re-solve's hot path
+            return cost
         risk = np.abs(np.where(assets["kind"] == "inflation_swap", assets["ie01"], assets["pv01"]))
         maturity = _column(terms, "maturity", assets.index)
         dirty = _column(terms, "dirty_price", assets.index)

@@ -32,6 +32,7 @@ from ldi.instruments import (
     instrument_risk,
 )
 from ldi.io.load import load_problem
+from ldi.io.objects import make_problem
 from ldi.projection import funding_projection
 from ldi.reporting import SolveSummary
 from ldi.risk import convexity, duration, exposures, ie01, key_rate_pv01, pv, pv01
@@ -40,6 +41,7 @@ from ldi.scenarios.projection import FundingProjection
 from ldi.scheduling import year_fractions
 from ldi.stress import StressResult, stress_test
 from ldi.units import BP, Compounding
+from ldi.validation import ExtrapolationWarning
 
 __all__ = [
     "BP",
@@ -53,6 +55,7 @@ __all__ = [
     "Cashflows",
     "Compounding",
     "DataError",
+    "ExtrapolationWarning",
     "FundingProjection",
     "IndexLinkedBond",
     "Indexation",
@@ -83,6 +86,7 @@ __all__ = [
     "instrument_risk",
     "key_rate_pv01",
     "load_problem",
+    "make_problem",
     "par_rate",
     "pv",
     "pv01",

@@ -1,4 +1,4 @@
-"""Reports of results, registered by the layer that draws them.
+"""Reports of results, registered by the layer that draws them, and numbers as people read them.
 
 A result (``LDIResult``, ``Frontier``, ``FundingProjection``) holds numbers; how it reads as
 text, HTML or a chart is ``ldi.reporting``'s, a higher layer that a result must not import.
@@ -10,6 +10,8 @@ package's ``__init__``), so the reports are always registered.
 
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 E_NO_REPORT = "{kind}: no report is registered for it; expected ldi.reporting to be imported"
 
@@ -27,3 +29,22 @@ def report_of(result: Any) -> Any:
         if kind in REPORTS:
             return REPORTS[kind](result)
     raise LookupError(E_NO_REPORT.format(kind=type(result).__name__))
+
+
+RESIDUE = 1e-6  # below the tolerance answers are checked to: a solver's residue, shown as 0
+
+
+def figure(value: float) -> str:
+    """A number as a reader reads it, never in scientific notation; NaN as '-'.
+
+    Whole units with thousands separators from 1,000 on; below, six significant digits in
+    plain notation (0.0224793); a residue below RESIDUE as 0.
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        return "-"
+    if abs(value) >= 1000:
+        return f"{round(value) + 0:,.0f}"
+    if abs(value) < RESIDUE:
+        return "0"
+    return np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")

@@ -13,8 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ldi.cashflows.tranches import streams_of
+from ldi.curves.inflation import BreakevenCurve, WedgeCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
+from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError
 from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
 from ldi.liabilities import Liabilities
@@ -25,6 +28,7 @@ from ldi.scenarios.pnl import ScenarioEngine
 from ldi.scenarios.setup import SimulationSetup
 from ldi.scenarios.simulation import growth_volatilities
 from ldi.typing import ArrayLike
+from ldi.validation import EXTRAPOLATION_TOLERANCE, beyond_last_tenor
 
 E_POSITIONS = "positions: unknown instrument ids {ids}; expected ids from {known}"
 
@@ -100,6 +104,39 @@ class Problem:
         held = pd.Series(vector, index=pd.Index(list(self.instruments), name="id"), name="position")
         return replace(self, holdings=held[held != 0])
 
+    def extrapolated(self, tolerance: float = EXTRAPOLATION_TOLERANCE) -> list[str]:
+        """Where flows run more than ``tolerance`` years past a curve extrapolated flat.
+
+        One note per (liabilities or instrument, curve): the liabilities on their discount
+        curve and, for inflation-linked amounts, on their index's breakeven curve; each
+        instrument on the curves it is valued on. Zero and breakeven curves hold their last
+        rate beyond their last tenor (a wedge curve: its base's); Smith-Wilson, constant
+        forward and fitted curves extrapolate by their model and are not reported.
+        """
+        ends: dict[tuple[str, str], tuple[float, float]] = {}  # (what, curve): (end, last)
+
+        def reach(what: str, name: str | None, times: np.ndarray) -> None:
+            flat = _flat_beyond(self.market.curves.get(name or ""))
+            if flat is not None and times.size:
+                curve, last = flat
+                key = (what, self.market.name_of(curve) or str(name))
+                ends[key] = (max(ends.get(key, (0.0, last))[0], float(times.max())), last)
+
+        liabilities = self.liabilities
+        for part in streams_of(liabilities.cashflows):
+            linked = part.inflation_linked != 0
+            reach("liabilities", liabilities.curve, part.times[linked | (part.amounts != 0)])
+            reach("liabilities", liabilities.index_of(part, self.market), part.times[linked])
+        for instrument in self.instruments.values():
+            valuation = instrument.value(self.market)
+            for curve in (valuation.curve, valuation.breakeven):
+                reach(instrument.where, self.market.name_of(curve), valuation.stream.times)
+        notes = [
+            beyond_last_tenor(what, end, name, last, tolerance)
+            for (what, name), (end, last) in ends.items()
+        ]
+        return [note for note in notes if note is not None]
+
     def collateral_model(self) -> CollateralModel:
         """Collateral available and needed per unit of each instrument, by full revaluation."""
         instruments = list(self.instruments.values())
@@ -131,3 +168,15 @@ class Problem:
         model = self.simulation.model(RiskModel() if risk_model is None else risk_model, growth)
         carry = self.simulation.carry
         return ScenarioEngine(self.revaluation, self.liabilities, model, carry, keys)
+
+
+def _flat_beyond(curve: object) -> tuple[ZeroCurve | BreakevenCurve, float] | None:
+    """The curve whose rate is held flat and its last tenor (knots of a spread included).
+
+    A wedge curve's breakevens are its base's; None for a curve that extrapolates otherwise.
+    """
+    if isinstance(curve, WedgeCurve):
+        return _flat_beyond(curve.base)
+    if isinstance(curve, ZeroCurve | BreakevenCurve):
+        return curve, float(max(curve.tenors[-1], curve.spread.tenors[-1]))
+    return None

@@ -129,3 +129,28 @@ def check_max_years(values: ArrayLike, where: str, labels: Sequence[object] | No
                 where=name, value=value, max=MAX_YEARS, slip=f"; {slip}" if slip else ""
             )
         )
+
+
+EXTRAPOLATION_TOLERANCE = 1.0
+"""Years a flow may run past a curve's last tenor unreported (a bond settling past a pillar)."""
+W_EXTRAPOLATED = (
+    "{what}: flows run to {end:.1f}y, beyond curve {curve!r}'s last tenor {last:.1f}y; "
+    "rates beyond are extrapolated flat"
+)
+
+
+class ExtrapolationWarning(UserWarning):
+    """Flows run past the last tenor of a curve that holds its last rate beyond it.
+
+    Not an ``LDIWarning``: the numbers are as the curve defines them, only resting on rates
+    no market quoted.
+    """
+
+
+def beyond_last_tenor(
+    what: str, end: float, curve: str, last: float, tolerance: float = EXTRAPOLATION_TOLERANCE
+) -> str | None:
+    """The ``W_EXTRAPOLATED`` note when flows ending at ``end`` pass ``last`` + ``tolerance``."""
+    if end <= last + tolerance:
+        return None
+    return W_EXTRAPOLATED.format(what=what, end=end, curve=curve, last=last)

@@ -90,6 +90,15 @@ ROLES = {
 }
 
 
+def category(item: dict) -> str:
+    """The asset category of a YAML instrument: nominal bonds by their ``credit`` flag."""
+    if item["kind"] in ("bond", "zero_coupon_bond"):
+        return "credit" if item.get("credit", False) else "government"
+    names = {"index_linked_bond": "index_linked", "return_seeking": "growth"}
+    names |= {"interest_rate_swap": "rates_swap"}
+    return names.get(item["kind"], item["kind"])
+
+
 def triangle(t: np.ndarray, keys: list[float], j: int) -> np.ndarray:
     """Key-rate weight of keys[j]: 1 at the key, 0 at its neighbours, flat beyond the ends."""
     t = np.asarray(t, dtype=float)
@@ -620,7 +629,12 @@ def reference_from_raw(raw: dict, folder: Path, keys=DEFAULT_KEYS) -> Reference:
             item, curves, defaults, inflation, currency, specs, keys
         )
         rows[item["id"]] = row
-        terms[item["id"]] = {"kind": item["kind"], "role": ROLES[item["kind"]], **quote}
+        terms[item["id"]] = {
+            "kind": item["kind"],
+            "role": ROLES[item["kind"]],
+            "category": category(item),
+            **quote,
+        }
         bounds[item["id"]] = bound
         units[item["id"]] = unit
     columns = [*LIABILITY_COLUMNS, "cs01", *map(pv01_column, keys), *map(ie01_column, keys)]

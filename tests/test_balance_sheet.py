@@ -260,11 +260,12 @@ def test_instrument_terms_match_reference(case):
     sheet, ref, _ = case
     terms = sheet.instruments.terms
     expected = ref.terms.reindex(index=terms.index, columns=terms.columns)
-    for column in ("kind", "role", "priced_from", "collateral"):
+    text = ["kind", "role", "category", "priced_from", "collateral"]
+    for column in text:
         if column in terms:
             assert terms[column].fillna("-").tolist() == expected[column].fillna("-").tolist()
     atol = {"clean_price": PRICE_ATOL, "dirty_price": PRICE_ATOL, "spread_bp": SPREAD_ATOL_BP}
-    for column in terms.columns.difference(["kind", "role", "priced_from", "collateral"]):
+    for column in terms.columns.difference(text):
         # Rates (par swap and repo rates) are ratios of DFs: 1e-14 of rounding each.
         close(
             terms[column].astype(float),

@@ -165,6 +165,35 @@ def test_cli_prints_the_table_and_writes_json(tmp_path, capsys):
     assert "variant 0 failed: constraints[3].leverage.max: got -1.0" in captured.err
 
 
+def test_cli_prints_every_number_formatted_and_a_failure_without_nan(tmp_path, capsys):
+    """``ldi sweep`` of the default problem, one variant solved and one refused by the file.
+
+    Read back by row label and header (tests/reporting/test_sweep_report.py): no scientific
+    notation, nan or None anywhere; the solved row's objective is the JSON's to the whole
+    unit, its funding ratio the JSON's as a percentage to 0.1; the failed row shows '-' for
+    every number and its reason as the error.
+    """
+    from tests.reporting.test_sweep_report import NOT_PLAIN, RESULTS, read_table
+
+    out = tmp_path / "sweep.json"
+    code = main(["sweep", str(DEFAULT_PROBLEM), "--vary", f"{RATES}=0.9,1.2", "--json", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1  # the second variant fails
+    assert not NOT_PLAIN.search(captured.out)
+    rows = read_table(captured.out, [RATES, *RESULTS])
+    solved, failed = (v["result"] or {} for v in json.loads(out.read_text())["variants"])
+    assert rows["0"][RATES] == "0.9"
+    assert float(rows["0"]["Objective"].replace(",", "")) == round(solved["objective"])
+    assert float(rows["0"]["Funding ratio"].rstrip("%")) == pytest.approx(
+        100 * solved["funding_ratio"], abs=0.05
+    )
+    assert rows["0"]["Error"] == ""
+    assert failed == {}
+    assert rows["1"]["Status"] == "failed"
+    assert [rows["1"][h] for h in RESULTS[1:-1]] == ["-"] * 4
+    assert rows["1"]["Error"].startswith("constraints[1].hedge_ratio.max: got 1.0; expected")
+
+
 LEVERAGE = "leverage.max"
 DIES = 1.6  # the variant whose worker dies
 SLEEPS = 1.7  # a variant that would run for a minute

@@ -25,6 +25,7 @@ from ldi.optimize.solvers import SOLVERS, Status
 from ldi.plausible import YEARS as TIME_IN_YEARS
 from ldi.reporting.risk_report import risk_report
 from ldi.reporting.stress_report import StressReport
+from ldi.reporting.sweep_report import SweepReport
 from ldi.scenarios.projection import YEARS, Rebalance
 from ldi.storage.atomic import check_replaceable, write_text_atomic
 from ldi.stress import stress_test
@@ -171,12 +172,20 @@ def _stress(args: argparse.Namespace) -> int:
 
 def _frontier(args: argparse.Namespace) -> int:
     from ldi.optimize.frontier import efficient_frontier  # the optimizer loads cvxpy
-    from ldi.reporting.frontier_report import FrontierReport
+    from ldi.reporting.frontier_report import FrontierReport, portfolio_marks
 
     problem = _loaded(args.problem)
     _check_outputs(args, _inputs(args, problem))
     frontier = efficient_frontier(problem, args.risk, args.points, args.scenarios, args.seed)
-    return _emit(FrontierReport(frontier), args)
+    marks = None
+    if args.plot:  # the chart marks the current holdings and the problem's own solve
+        portfolios = {"Current holdings": problem.holdings}
+        result = problem.solve()
+        if result.ok:
+            portfolios["Chosen portfolio (solved)"] = result.positions
+        draws = {"scenarios": args.scenarios, "seed": args.seed}
+        marks = portfolio_marks(problem, frontier, portfolios, **draws)
+    return _emit(FrontierReport(frontier, marks), args)
 
 
 def _emit(report: "Any", args: argparse.Namespace) -> int:
@@ -200,7 +209,7 @@ def _project(args: argparse.Namespace) -> int:
 
     problem = _loaded(args.problem)
     _check_outputs(args, _inputs(args, problem))
-    positions = None
+    positions, portfolio = None, "current holdings"
     if args.solve:
         result = problem.solve()
         if not result.ok:  # only a verified optimum is a policy; exit as ldi solve would
@@ -208,9 +217,9 @@ def _project(args: argparse.Namespace) -> int:
             ended = f"{args.problem}: the solve ended {result.status.value}{detail}; no policy"
             print(f"error: {ended}", file=sys.stderr)
             return EXIT_INFEASIBLE if result.status is Status.INFEASIBLE else EXIT_ERROR
-        positions = result.positions
+        positions, portfolio = result.positions, "optimized positions"
     elif args.positions:
-        positions = read_positions(args.positions)
+        positions, portfolio = read_positions(args.positions), f"positions ({args.positions})"
     projection = funding_projection(
         problem,
         positions,
@@ -221,14 +230,14 @@ def _project(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
     )
-    return _emit(ProjectionReport(projection), args)
+    return _emit(ProjectionReport(projection, portfolio), args)
 
 
 def _sweep(args: argparse.Namespace) -> int:
     """Solve the variants; print the table and the failures, then write the JSON."""
     _check_outputs(args, [Path(args.problem)])
     result = sweep(args.problem, parse_vary(args.vary), args.scheduler, args.workers)
-    print(result.table().to_string(float_format=lambda v: f"{v:,.6g}"))
+    print(SweepReport(result).as_text())
     for index, error in sorted(result.failures.items()):
         print(f"variant {index} failed: {error}", file=sys.stderr)
     if args.json:  # after the table: a write that fails loses nothing printed
@@ -258,7 +267,8 @@ def _write_report(path: str, record: DecisionRecord) -> None:
 
 def _report_page(record: DecisionRecord) -> str:
     """The self-contained HTML report of ``record``, its charts drawn."""
-    from ldi.reporting.html_report import html_report, record_charts
+    from ldi.reporting.charts import record_charts
+    from ldi.reporting.html_report import html_report
 
     return html_report(record, record_charts(record))
 

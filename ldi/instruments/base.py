@@ -27,6 +27,21 @@ class Role(StrEnum):
     FINANCING = "financing"  # position = cash borrowed against collateral
 
 
+CATEGORIES: Mapping[str, str] = MappingProxyType(
+    {
+        "bond": "government",  # nominal bonds without credit risk: gilts, treasuries, bunds
+        "zero_coupon_bond": "government",
+        "index_linked_bond": "index_linked",
+        "return_seeking": "growth",
+        "cash": "cash",
+        "interest_rate_swap": "rates_swap",
+        "inflation_swap": "inflation_swap",
+        "repo": "repo",
+    }
+)
+"""Asset category by instrument kind; a nominal bond marked ``credit`` is in "credit"."""
+
+
 @dataclass(frozen=True)
 class StatedRisk:
     """Sensitivities given rather than computed, per unit of market value.
@@ -113,3 +128,8 @@ class Instrument(ABC):
     def where(self) -> str:
         """How error messages name this instrument."""
         return f"instrument {self.id!r}"
+
+    @property
+    def category(self) -> str:
+        """Its asset category in allocation reports (``CATEGORIES``, by kind)."""
+        return CATEGORIES[type(self).kind]

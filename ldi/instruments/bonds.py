@@ -53,6 +53,11 @@ class NominalBond(QuotedBond):
     price: float | None = None
     credit: bool = False
 
+    @property
+    def category(self) -> str:
+        """Credit for a credit bond, else government (see ``Instrument.category``)."""
+        return "credit" if self.credit else "government"
+
     @abstractmethod
     def _flows(self) -> tuple[Cashflows, float]:
         """Flows per 100 face and the interest accrued so far."""

@@ -98,6 +98,7 @@ def instrument_risk(
         {
             "kind": type(i).kind,
             "role": type(i).role.value,
+            "category": i.category,
             "maturity": _maturity(valuations[i.id]),
             **valuations[i.id].quote,
         }
@@ -106,7 +107,7 @@ def instrument_risk(
     terms = (
         pd.DataFrame(records, index=ids)
         if records
-        else pd.DataFrame(columns=["kind", "role"], index=ids)
+        else pd.DataFrame(columns=["kind", "role", "category"], index=ids)
     )
     curves = curve_weights(list(valuations.values()), market).set_axis(ids)
     discount = pd.Series([_rate_curve(v, market) for v in valuations.values()], index=ids)

@@ -6,6 +6,7 @@ error that names its own object.
 """
 
 import math
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -44,6 +45,8 @@ EXPECTED = {
 }
 E_UNKNOWN_TERM = "unknown {what} {value!r}; expected one of {known}"
 KIND_ERRORS = ("curve_kind", "instrument_kind")
+SHOWN_MAX = 80  # characters of a value a message echoes; a longer one is described instead
+INDEX = re.compile(r"\[\d+\]")
 
 
 def relocated(error: DataError, where: str, path: str) -> SpecError:
@@ -98,7 +101,21 @@ def spec_error(error: ValidationError, prefix: tuple[int | str, ...] = ()) -> Sp
             message = f"got a mapping; {message}"
         lines.append(f"{path or '(top level)'}: {message}")
         paths.append(path)
-    return SpecError("\n".join(lines), path=paths[0])
+    return SpecError("\n".join(_once_per_row(lines)), path=paths[0])
+
+
+def _once_per_row(lines: list[str]) -> list[str]:
+    """Lines that differ only in a list index (a table's rows) as the first, with a count."""
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for line in lines:
+        key = INDEX.sub("[]", line)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, line)
+    return [
+        first[key] + (f" (and in {count - 1} more rows)" if count > 1 else "")
+        for key, count in counts.items()
+    ]
 
 
 def _term_line(item: Any, path: str, cause: Any) -> tuple[str, str] | None:
@@ -127,7 +144,14 @@ def _shown(value: Any) -> str:
         return ".nan"
     if isinstance(value, float) and math.isinf(value):
         return ".inf" if value > 0 else "-.inf"
-    return repr(value)
+    shown = repr(value)
+    if len(shown) <= SHOWN_MAX:
+        return shown
+    if isinstance(value, list | tuple):  # a DataFrame is a list of records by now
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)} keys"
+    return shown[: SHOWN_MAX - 3] + "..."
 
 
 def _yaml_path(loc: tuple[int | str, ...]) -> str:

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from ldi.errors import SpecError
 from ldi.io.build import build_problem
 from ldi.io.errors import spec_error
+from ldi.io.plain import plain
 from ldi.io.reading import read_yaml
 from ldi.io.schema import SCHEMA_VERSION, ProblemSpec
 from ldi.optimize.problem import OptimizationProblem
@@ -27,9 +28,11 @@ E_VERSION = (
 def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> OptimizationProblem:
     """Load a problem from a YAML file or from a dict of the same shape.
 
-    Relative CSV paths resolve against the YAML file's folder (the working folder for a dict),
-    and every file the problem names must lie inside that folder, or inside the data root
-    named by the environment variable ``LDI_DATA_ROOT`` (``ldi.storage.files``).
+    In a dict, a DataFrame may stand for a list of records, a Series for a mapping, and
+    instrument and term objects for their entries (``ldi.io.plain``). Relative CSV paths
+    resolve against the YAML file's folder (the working folder for a dict), and every file
+    the problem names must lie inside that folder, or inside the data root named by the
+    environment variable ``LDI_DATA_ROOT`` (``ldi.storage.files``).
     """
     if isinstance(source, Mapping):
         return build_problem(parse_spec(source), Path.cwd())
@@ -38,7 +41,8 @@ def load_problem(source: str | PathLike[str] | Mapping[str, Any]) -> Optimizatio
 
 
 def parse_spec(raw: Mapping[str, Any]) -> ProblemSpec:
-    """Validate a raw mapping: the schema version first, then every key."""
+    """Validate a raw mapping (its Python objects made plain): the version, then every key."""
+    raw = plain(raw)
     version = raw.get("ldi")
     if type(version) is not int or version != SCHEMA_VERSION:  # not true, 1.0 or "1"
         got = f"got {version!r}" if "ldi" in raw else "missing"

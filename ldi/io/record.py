@@ -267,10 +267,11 @@ class CheckRow(_TableRow):
 
 
 class InstrumentRow(RecordModel):
-    """An instrument's id and kind."""
+    """An instrument's id, kind and asset category (``ldi.instruments.base.CATEGORIES``)."""
 
     id: str
     kind: str
+    category: str | None = None  # None in records written before categories
 
 
 class CashflowRow(RecordModel):
@@ -321,7 +322,8 @@ class DecisionRecord(RecordModel):
 
     The result's keys (``LDIResult.to_dict``), in its order, then what the report shows
     beside them: ``valuation_date`` (ISO), ``instruments``, ``liability_cashflows`` (by
-    year), ``stress`` (per scenario) and ``waterfall`` (the tightest stress); each None when
+    year), ``stress`` (per scenario, the solved positions), ``stress_before`` (the same
+    scenarios on the holdings) and ``waterfall`` (the tightest stress); each None when
     the record was built without them (a result alone, or a solve without positions).
     """
 
@@ -353,6 +355,7 @@ class DecisionRecord(RecordModel):
     instruments: list[InstrumentRow] | None = None
     liability_cashflows: list[CashflowRow] | None = None
     stress: list[StressRow] | None = None
+    stress_before: list[StressRow] | None = None
     waterfall: WaterfallRecord | None = None
 
     @field_validator("exposures")

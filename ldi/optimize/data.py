@@ -19,6 +19,7 @@ from scipy import sparse
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError
 from ldi.instruments import Role
+from ldi.instruments.base import CATEGORIES
 from ldi.instruments.conventions import settlement_days
 from ldi.instruments.pricing import money_flows
 from ldi.liquidity.collateral import CollateralModel
@@ -223,6 +224,7 @@ class ModelData:
         assets["expected_return"] = column(expected_return)
         assets["role"] = list(roles) if roles is not None else ["physical"] * n
         assets["kind"] = list(kinds) if kinds is not None else ["bond"] * n
+        assets["category"] = assets["kind"].map(CATEGORIES)
 
         given = {
             "pv": 1.0,
@@ -311,6 +313,7 @@ def model_data(
     assets["expected_return"] = expected
     assets["role"] = terms["role"]
     assets["kind"] = terms["kind"]
+    assets["category"] = terms["category"]
 
     liability_risk = problem.liabilities.risk(keys)
     liability_row = liability_risk.loc["total"]

@@ -26,6 +26,7 @@ import cvxpy as cp
 import numpy as np
 import pandas as pd
 
+from ldi.display import figure
 from ldi.optimize.context import NumpyOps
 from ldi.optimize.model import OPEN, Compiled, Model
 from ldi.optimize.result import Diagnosis, row_labels, row_numbers
@@ -198,7 +199,7 @@ def message(table: pd.DataFrame, together: Collection[str] = ()) -> str:
         if many:
             names.append(f"{row_name} ({len(entries)} entries)")
         else:
-            names += [f"{row} {r.sense} {r.bound:.4g}" for row, r in entries.iterrows()]
+            names += [f"{row} {r.sense} {figure(r.bound)}" for row, r in entries.iterrows()]
         alone = entries[np.isfinite(entries["needed_alone"])]
         if row_name in together and len(alone) > 1:
             options.append(
@@ -208,15 +209,15 @@ def message(table: pd.DataFrame, together: Collection[str] = ()) -> str:
         if many and len(alone) > 1:
             least = (alone["needed_alone"] - alone["bound"]).abs().idxmin()
             options.append(
-                f"{least} would need {alone.loc[least, 'needed_alone']:.4g} "
+                f"{least} would need {figure(alone.loc[least, 'needed_alone'])} "
                 f"(or another of {len(alone)} entries; see the table)"
             )
             continue
         for row, r in entries.iterrows():
             if np.isfinite(r.needed_alone):
-                options.append(f"{row} would need {r.needed_alone:.4g}")
+                options.append(f"{row} would need {figure(r.needed_alone)}")
             elif np.isfinite(r.needed):
-                options.append(f"{row} would need {r.needed:.4g} (with the others relaxed too)")
+                options.append(f"{row} would need {figure(r.needed)} (with the others relaxed too)")
     conflict = (
         f"{names[0]} conflicts with {_listed(names[1:])}"
         if len(names) > 1

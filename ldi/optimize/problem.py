@@ -3,6 +3,7 @@
 ``ldi.io.load.load_problem`` returns one; ``solve`` and ``resolve`` reuse its compiled model.
 """
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from ldi.problem import Problem
 from ldi.risk.factors import RiskModel
 from ldi.scenarios.pnl import ScenarioEngine
 from ldi.typing import ArrayLike
+from ldi.validation import ExtrapolationWarning
 
 E_NO_OBJECTIVE = (
     "objective: missing; expected e.g. 'objective: {minimize: [key_rate_mismatch]}' to solve"
@@ -68,8 +70,12 @@ class OptimizationProblem(Problem):
         """Build the optimization model, if the problem has an objective, without solving.
 
         Terms check the ids, groups and key tenors they name against the data only then,
-        so this finds every error ``solve`` would report as invalid input.
+        so this finds every error ``solve`` would report as invalid input. Flows that run
+        past the last tenor of a curve extrapolated flat (``extrapolated``) are warned of
+        (``ExtrapolationWarning``).
         """
+        for note in self.extrapolated():
+            warnings.warn(note, ExtrapolationWarning, stacklevel=2)
         if self.decision is not None and self.decision.objective:
             self.model.compile()
 
@@ -85,13 +91,26 @@ class OptimizationProblem(Problem):
         limits: Mapping[str, Mapping[str, Any]] | None = None,
         solver: str | None = None,
     ) -> LDIResult:
-        """Solve again after changing parameters only: no recompilation.
+        """Solve with changed parameters only (no recompilation); the problem stays as it was.
 
         ``holdings``: positions by id; ``liability_scale``: a factor on the original
-        liabilities; ``limits``: ``{term name: {option: value}}``.
+        liabilities; ``limits``: ``{term name: {option: value}}``. The changes hold for this
+        solve alone: each resolve starts from the problem as built, and a later ``solve``
+        gives the answer it gave before.
         """
-        self.model.update(holdings=holdings, liability_scale=liability_scale, limits=limits)
-        return self.solve(solver)
+        model = self.model
+        data, base = model.data, model.base
+        terms = {term.name: term for term in model.terms}
+        model.update(holdings=holdings, liability_scale=liability_scale, limits=limits)
+        try:
+            return self.solve(solver)
+        finally:  # the same parameters again: the options changed, at their old values
+            restored = {
+                name: {key: getattr(terms[name], key) for key in options}
+                for name, options in (limits or {}).items()
+            }
+            model.update(data=data, limits=restored)
+            model.base = base
 
     def _decision(self) -> Decision:
         """The decision, which must have an objective to be optimized."""

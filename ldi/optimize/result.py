@@ -107,7 +107,7 @@ class CleanUp:
 class LDIResult:
     """A solve's outcome (see the module docstring for units and signs).
 
-    ``instruments``: kind and role by id. ``positions``: market value (physical),
+    ``instruments``: kind, role and category by id. ``positions``: market value (physical),
     notional (overlays) or cash borrowed (repo) by instrument id; ``trades`` = positions −
     ``holdings``. ``exposures`` (index: pv, pv01, ie01, cs01 and key-rate rows):
     assets_before, assets, liabilities, gap (assets − liabilities) and hedge_ratio.

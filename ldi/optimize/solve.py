@@ -185,7 +185,7 @@ def _result(
         name=name,
         currency=scaled.data.currency,
         status=status,
-        instruments=scaled.data.assets[["kind", "role"]],
+        instruments=scaled.data.assets[["kind", "role", "category"]],
         positions=positions,
         holdings=holdings,
         trades=(positions - holdings).rename("trade"),

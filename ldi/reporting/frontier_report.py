@@ -1,27 +1,43 @@
 """The efficient frontier report: its points as a table for a terminal and as a chart.
 
 What ``ldi frontier`` prints and plots; every number comes from the ``Frontier``
-(``ldi.optimize.frontier``). Matplotlib is loaded only when a chart is drawn.
+(``ldi.optimize.frontier``), and the chart can mark portfolios beside it (the current
+holdings, the chosen portfolio) measured by the frontier's own two measures
+(``portfolio_marks``). Matplotlib is loaded only when a chart is drawn.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import cycle
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ldi.optimize.frontier import Frontier
+from ldi.optimize.context import NumpyOps
+from ldi.optimize.frontier import MEASURES, Frontier
+from ldi.optimize.model import Model
+from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import Status
+from ldi.optimize.terms.measures import SurplusGrowth
+from ldi.optimize.terms.registry import terms_of
 from ldi.reporting.tables import number, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+MARKERS = ("s", "*", "^", "P")  # the marked portfolios' markers, in turn
+
 
 @dataclass(frozen=True, eq=False)
 class FrontierReport:
-    """Renders a frontier: a table of its points (NaN as '-') and a risk-return chart."""
+    """Renders a frontier: a table of its points (NaN as '-') and a risk-return chart.
+
+    ``marks`` (index: a portfolio's label; columns risk and expected_return, money, as
+    ``portfolio_marks`` gives them) are drawn on the chart beside the frontier.
+    """
 
     frontier: Frontier
+    marks: pd.DataFrame | None = None
 
     def as_text(self) -> str:
         """The frontier as a table for a terminal."""
@@ -49,15 +65,34 @@ class FrontierReport:
         return "\n".join(lines)
 
     def figure(self) -> "Figure":
-        """The frontier as a chart: risk across, expected return up (money in millions)."""
+        """The frontier as a chart: risk across, expected return up (money in millions).
+
+        The ``marks`` are drawn as points of their own, named in the legend.
+        """
         from ldi.reporting.plots import LITERAL, MILLION, new_figure  # matplotlib when drawn
 
         f = self.frontier
         figure, (axes,) = new_figure()
         solved = f.points[f.points["status"] == Status.OPTIMAL.value]
-        axes.plot(solved["risk"] / MILLION, solved["expected_return"] / MILLION, marker="o")
+        axes.plot(
+            solved["risk"] / MILLION,
+            solved["expected_return"] / MILLION,
+            marker="o",
+            label="Efficient frontier",
+        )
+        marks = self.marks if self.marks is not None else pd.DataFrame()
+        for (label, mark), marker in zip(marks.iterrows(), cycle(MARKERS), strict=False):
+            axes.plot(
+                mark["risk"] / MILLION,
+                mark["expected_return"] / MILLION,
+                linestyle="none",
+                marker=marker,
+                markersize=11,
+                label=label,
+            )
         axes.set_xlabel(f"{f.label[0].upper()}{f.label[1:]} ({f.currency} m)")
         axes.set_ylabel(f"Expected surplus return ({f.currency} m a year)")
+        axes.legend(loc="lower right", fontsize="small")
         figure.suptitle(f"{f.name}: efficient frontier", **LITERAL)
         return figure
 
@@ -70,3 +105,43 @@ class FrontierReport:
     def to_dict(self) -> dict[str, Any]:
         """The frontier's JSON-safe dictionary (what ``ldi frontier --json`` writes)."""
         return self.frontier.to_dict()
+
+
+def portfolio_marks(
+    problem: OptimizationProblem,
+    frontier: Frontier,
+    portfolios: Mapping[str, Mapping[str, float] | pd.Series],
+    *,
+    scenarios: int = 10_000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Each portfolio's risk and expected surplus return, as the frontier measures its points.
+
+    ``portfolios``: positions by id (money) by label, e.g. the current holdings and a solve's
+    positions. risk: the frontier's risk measure (``MEASURES``; a CVaR drawn with the
+    frontier's ``scenarios`` and ``seed``), expected_return: Σ_i r_i x_i − r_L
+    (``SurplusGrowth``), both in money a year on ``problem``'s data, each by its term's own
+    formula (as ``ldi.optimize.frontier`` measures the frontier's ends).
+    """
+    model = problem.model
+    risk = terms_of(MEASURES[frontier.risk])[0]
+    drawn = {"scenarios": scenarios, "seed": seed}
+    measures = {
+        "risk": risk(
+            name="frontier_risk", **{k: v for k, v in drawn.items() if k in risk.options()}
+        ),
+        "expected_return": terms_of(SurplusGrowth)[0](name="frontier_return"),
+    }
+    ids = list(problem.instruments)
+    rows = {}
+    for label, positions in portfolios.items():
+        money = pd.Series(problem.position_vector(positions), index=ids)
+        z = money.reindex(model.data.ids).to_numpy(dtype=float) / model.scales.money
+        rows[label] = {column: _measured(model, term, z) for column, term in measures.items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(measures))
+
+
+def _measured(model: Model, term: Any, z: Any) -> float:
+    """``term``'s value in its natural units (money a year) at scaled positions ``z``."""
+    value = term.formula(NumpyOps(), model.scaled, z, model.values(term))
+    return float(term.natural(value, model.scaled))

@@ -17,15 +17,28 @@ from typing import Any
 
 import pandas as pd
 
+from ldi.display import figure
 from ldi.io.record import DecisionRecord, SolverRecord
+from ldi.reporting.categories import GROUPS, category_label
+from ldi.reporting.decision import (
+    binding_lines,
+    calls_collateral,
+    headroom_lines,
+    hedging_table,
+    moving_scenarios,
+    trades_table,
+)
 from ldi.reporting.solve_report import (
     SolveSummary,
+    cleaned,
     exposure_frame,
     formatted_tickets,
-    instrument_kinds,
+    has_inflation,
+    instrument_categories,
+    ledger_frames,
     rows_frame,
 )
-from ldi.reporting.tables import figure, number, percent
+from ldi.reporting.tables import MATERIAL, number, percent
 
 _money = number(0)  # whole units of the currency
 
@@ -58,55 +71,50 @@ def html_report(
 ) -> str:
     """The report as one HTML document; ``charts``: PNG images by caption, by section.
 
-    The sections charts go in are those of ``record_charts``: liabilities, allocation,
-    hedging and stress.
+    The sections charts go in are those of ``ldi.reporting.charts.record_charts``:
+    liabilities, allocation, hedging and stress.
     """
     charts = charts or {}
     summary = SolveSummary(record)
     currency = record.currency
     title = html.escape(record.name)
     status = record.status
+    inflation = has_inflation(record)
+    solved = record.objective_value is not None
     parts = [
         f"<h1>{title}</h1>",
         f'<p>Status: <span class="status {_status_class(status)}">{html.escape(status)}</span>'
         f" &middot; Solver: {html.escape(_solver_line(record.solver))}"
         f" &middot; Money in {html.escape(currency)}</p>",
+        *_decision(record),
         "<h2>Problem</h2>",
         _table(problem_table(record)),
         *_images(charts.get("liabilities")),
         "<h2>Funding position</h2>",
-        _table(summary.headline()),
         _table(balance_table(record), _money),
     ]
-    diagnosis = record.diagnosis
-    if diagnosis is not None:
-        title = diagnosis.title
-        heading = DIAGNOSIS_HEADINGS.get(title, "Why there is no answer")
-        parts += [
-            f"<h2>{heading}</h2>",
-            f'<p class="infeasible">{html.escape(diagnosis.message)}</p>',
-        ]
-        if diagnosis.rows:
-            parts.append(_table(rows_frame(diagnosis.rows, "row"), _figure))
-    solved = record.objective_value is not None
     if solved:
         parts += [
             "<h2>Allocation and trades</h2>",
-            _table(summary.allocation(), _money),
+            *_allocation(summary),
             *_images(charts.get("allocation")),
             *_tickets(summary),
             "<h2>Objective</h2>",
             '<p class="note">Contributions are in money-equivalent units: each term scaled '
             "by the liabilities' PV, times its weight; maximized terms count negative.</p>",
             _table(objective_table(record), _figure),
+            "<h2>Hedge ratios by key tenor</h2>",
+            f'<p class="note">Assets\' {"PV01 (IE01)" if inflation else "PV01"} at each key '
+            "tenor over the liabilities'; – where the liabilities have less than 1% of their "
+            "largest key-tenor exposure.</p>",
+            _table(bucket_table(record), percent, missing="–"),
+            *_images(charts.get("hedging")),
         ]
-    parts += ["<h2>Hedge ratios by key tenor</h2>"]
-    if solved:
-        parts.append(_table(bucket_table(record), percent))
-    parts += _images(charts.get("hedging"))
     if solved and record.collateral is not None:
         collateral = summary.collateral()
         assert collateral is not None
+        if not inflation:
+            collateral = collateral[~collateral.index.str.endswith("[real]")]
         parts += [
             f"<h2>Collateral ({html.escape(record.collateral.title)})</h2>",
             _table(collateral),
@@ -119,19 +127,27 @@ def html_report(
             f"<h2>Simulated one-year outcomes ({html.escape(record.outcomes.source)})</h2>",
             _table(outcomes),
         ]
+    for name, ledger in ledger_frames(record).items():
+        parts += [
+            f"<h2>Cash-flow ledger ({html.escape(name)})</h2>",
+            '<p class="note">Money in and out each period; shadow price: the cost today of '
+            "one more unit of money paid then.</p>",
+            _table(ledger_table(ledger, record.scale)),
+        ]
     constraints = constraint_table(record)
     if not constraints.empty:
         binding = set(constraints.index[constraints.pop("binding").astype(bool)])
         parts += [
             "<h2>Constraints</h2>",
-            '<p class="note">Binding rows are highlighted. Shadow price: the change in '
-            "the objective per unit of a limit's bound.</p>",
+            '<p class="note">Binding rows are highlighted, at their bound. Shadow price: the '
+            "change in the objective per unit of a limit's bound.</p>",
             _table(constraints, _figure, highlight=binding),
+            *_long_only(record),
         ]
     if record.stress:
         parts += [
-            "<h2>Stress scenarios (optimized positions)</h2>",
-            _table(stress_table(record), _figure),
+            "<h2>Stress scenarios: holdings and optimized positions</h2>",
+            _table(stress_table(record)),
             *_images(charts.get("stress")),
         ]
     body = "\n".join(parts)
@@ -142,68 +158,21 @@ def html_report(
     )
 
 
-def record_charts(record: DecisionRecord) -> dict[str, dict[str, bytes]]:
-    """The report's charts as PNG by caption, by section, each drawn when its data is there."""
-    from ldi.reporting import plots
-
-    currency = record.currency
-    sections: dict[str, dict[str, Any]] = {}
-    if record.liability_cashflows:
-        flows = rows_frame(record.liability_cashflows, "year").reset_index()
-        sections["liabilities"] = {
-            "Liability cash flows by year": plots.cashflow_profile(
-                flows["year"], flows["fixed"], flows["inflation_linked"], currency
-            )
-        }
-    if record.objective_value is not None:
-        kinds = instrument_kinds(record).to_dict()
-        sections["allocation"] = {
-            "Allocation before and after, and trades": plots.allocation_chart(
-                pd.Series(record.positions, dtype=float),
-                pd.Series(record.holdings, dtype=float),
-                currency,
-                labels=kinds or None,
-            )
-        }
-    exposures = rows_frame(record.exposures, "measure")
-    sections["hedging"] = {
-        f"Key-rate {risk} exposure and hedge ratio per bucket": plots.key_rate_profile(
-            exposures, risk, currency
-        )
-        for risk in ("rates", "inflation")
-    }
-    if record.stress:
-        stress = rows_frame(record.stress, "scenario")
-        sections["stress"] = {
-            "Stress scenarios: changes and funding ratio": plots.stress_impacts(stress, currency),
-            "Collateral called and available under each stress": plots.collateral_headroom(
-                stress, currency
-            ),
-        }
-    waterfall = record.waterfall
-    if waterfall is not None:
-        pools = rows_frame(waterfall.pools, "pool")
-        caption = f"Collateral waterfall of the tightest stress ({waterfall.scenario})"
-        sections.setdefault("stress", {})[caption] = plots.collateral_waterfall(
-            pools, waterfall.scenario, currency
-        )
-    return {
-        section: {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
-        for section, figures in sections.items()
-    }
-
-
 def problem_table(record: DecisionRecord) -> pd.DataFrame:
     """What was solved: valuation date, the liabilities' size, the instruments and the terms."""
     liabilities = exposure_frame(record)["liabilities"]
     objective = record.objective or []
     terms = {row.term for row in record.constraints or []}
+    pv01 = _money(liabilities["pv01"])
+    sensitivity = (
+        ("Liabilities, PV01 / IE01 (per bp)", f"{pv01} / {_money(liabilities['ie01'])}")
+        if has_inflation(record)
+        else ("Liabilities, PV01 (per bp)", pv01)
+    )
     rows = {
         "Valued": record.valuation_date or "not stated",
         "Liabilities, value": _money(liabilities["pv"]),
-        "Liabilities, PV01 / IE01 (per bp)": (
-            f"{_money(liabilities['pv01'])} / {_money(liabilities['ie01'])}"
-        ),
+        sensitivity[0]: sensitivity[1],
         "Instruments": f"{len(record.instruments or record.positions)}",
         "Objective": "; ".join(
             f"{row.sense} {row.term} (weight {row.weight:g})" for row in objective
@@ -217,11 +186,13 @@ def problem_table(record: DecisionRecord) -> pd.DataFrame:
 def balance_table(record: DecisionRecord) -> pd.DataFrame:
     """Assets, liabilities and surplus (PV), and their PV01 and IE01, before and after (money).
 
-    After is blank when the solve has no positions (JSON nulls read as NaN).
+    IE01 only when the problem has inflation exposure. After is blank when the solve has no
+    positions (JSON nulls read as NaN).
     """
     exposures = exposure_frame(record)
+    measures = [("pv", "value"), ("pv01", "PV01 (per bp)"), ("ie01", "IE01 (per bp)")]
     rows = {}
-    for measure, label in (("pv", "value"), ("pv01", "PV01 (per bp)"), ("ie01", "IE01 (per bp)")):
+    for measure, label in measures[: 3 if has_inflation(record) else 2]:
         row = exposures.loc[measure]
         rows[f"Assets, {label}"] = (row["assets_before"], row["assets"])
         rows[f"Liabilities, {label}"] = (row["liabilities"], row["liabilities"])
@@ -241,8 +212,19 @@ def objective_table(record: DecisionRecord) -> pd.DataFrame:
 
 
 def bucket_table(record: DecisionRecord) -> pd.DataFrame:
-    """Rates and inflation hedge ratios per key tenor (years), and rates on each basis."""
-    frame = rows_frame(record.buckets, "key")
+    """Hedge ratios per key tenor (years): rates, inflation (when held) and rates on each basis.
+
+    A tenor where the liabilities have less than ``MATERIAL`` of their largest key-tenor
+    exposure to a risk has no meaningful ratio for it: NaN, shown as '–'.
+    """
+    frame = rows_frame(record.buckets, "key").astype(float)
+    exposures = exposure_frame(record)["liabilities"]
+    for column in frame:
+        risk = "ie01" if column.startswith("inflation") else "pv01"
+        keyed = exposures[[f"{risk}_{k:g}y" for k in frame.index]].abs().to_numpy()
+        frame.loc[keyed < MATERIAL * keyed.max(initial=0.0), column] = float("nan")
+    if not has_inflation(record):
+        frame = frame.drop(columns=[c for c in frame if c.startswith("inflation")])
     frame.index = [f"{k:g}y" for k in frame.index]
     return frame.rename(columns=_bucket_label).rename_axis("Key")
 
@@ -254,23 +236,156 @@ def _bucket_label(column: str) -> str:
 
 
 def constraint_table(record: DecisionRecord) -> pd.DataFrame:
-    """Every constraint row: sense, value, bound, slack, shadow price and whether it binds."""
+    """Every constraint row but long-only ones: sense, value, bound, slack, shadow price, binds.
+
+    A binding row is at its bound: its value is shown as the bound and its slack as 0 (what
+    remains is the solver's residue, within the tolerance the answer is checked to).
+    Long-only rows are summed up in one line (``long_only_line``).
+    """
     if not record.constraints:
         return pd.DataFrame()
     frame = rows_frame(record.constraints, "row")
+    frame = frame[frame["kind"] != "long_only"]
     columns = [
         c for c in ("sense", "value", "bound", "slack", "shadow_price", "binding") if c in frame
     ]
-    return frame[columns].rename_axis("Row")
+    frame = frame[columns].copy()
+    met = frame["binding"].astype(bool) & frame["bound"].notna()
+    frame.loc[met, "value"] = frame.loc[met, "bound"]
+    frame.loc[met, "slack"] = 0.0
+    return frame.rename_axis("Row")
+
+
+def long_only_line(record: DecisionRecord) -> str | None:
+    """Long-only rows in one line: how many positions, and which are held at zero."""
+    rows = [row for row in record.constraints or [] if row.kind == "long_only"]
+    if not rows:
+        return None
+    zero = [str(row.entry) for row in rows if row.binding]
+    line = f"Long only: {len(rows)} positions at zero or above"
+    return line + (f"; at zero: {', '.join(zero)}." if zero else "; none at zero.")
 
 
 def stress_table(record: DecisionRecord) -> pd.DataFrame:
-    """Per scenario: asset, liability and surplus change, funding ratio and headroom."""
-    frame = rows_frame(record.stress or [], "scenario")
-    shown = frame[["asset_change", "liability_change", "surplus_change", "headroom"]]
-    shown = shown.map(_money)
-    shown.insert(3, "funding_ratio_after", frame["funding_ratio_after"].map(percent))
-    return shown.rename(columns=lambda c: c.replace("_", " ").capitalize()).rename_axis("Scenario")
+    """Per scenario: the liabilities' change, then holdings beside optimized positions.
+
+    For each: asset and surplus change and headroom in money, the funding ratio after the
+    stress in %.
+    Scenarios that move nothing on either side (a breakeven shock with no inflation
+    exposure) are left out.
+    """
+    after = rows_frame(record.stress or [], "scenario").astype(float, errors="ignore")
+    before = rows_frame(record.stress_before or [], "scenario").reindex(after.index)
+    sides = {"holdings": before, "optimized": after} if record.stress_before else {"": after}
+    columns = {"Liability change": after["liability_change"].astype(float).map(_money)}
+    for measure, label, shown in (
+        ("asset_change", "Asset change", _money),
+        ("surplus_change", "Surplus change", _money),
+        ("funding_ratio_after", "Funding ratio after", percent),
+        ("headroom", "Headroom", _money),
+    ):
+        for side, frame in sides.items():
+            values = frame[measure].astype(float)
+            columns[f"{label}, {side}" if side else label] = values.map(shown)
+    table = pd.DataFrame(columns).loc[moving_scenarios(sides.get("holdings", after), after)]
+    if not any(calls_collateral(frame) for frame in sides.values()):
+        # nothing to post collateral for: the headroom is all the assets
+        table = table.drop(columns=[c for c in table if c.startswith("Headroom")])
+    return table.rename_axis("Scenario")
+
+
+def ledger_table(ledger: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """A cash ledger as text: money in whole units (residues as 0), shadow prices to 4 dp."""
+    money = [c for c in ("asset_inflow", "liability_outgo", "surplus", "borrowing") if c in ledger]
+    shown = ledger.copy()
+    shown[money] = cleaned(ledger[money], scale)
+    headings = {c: c.replace("_", " ").capitalize() for c in shown}
+    formats = {c: _money for c in money} | {"shadow_price": number(4)}
+    shown = shown.apply(lambda c: c.map(formats.get(c.name, _figure)))
+    return shown.rename(columns=headings).rename_axis("Period")
+
+
+def _decision(record: DecisionRecord) -> list[str]:
+    """The first section: the trades, funding and hedging, binding limits and headroom.
+
+    Without an answer, why there is none (the diagnosis) instead.
+    """
+    diagnosis = record.diagnosis
+    if diagnosis is not None:
+        heading = DIAGNOSIS_HEADINGS.get(diagnosis.title, "Why there is no answer")
+        parts = [
+            f"<h2>{heading}</h2>",
+            f'<p class="infeasible">{html.escape(diagnosis.message)}</p>',
+        ]
+        if diagnosis.rows:
+            parts.append(_table(rows_frame(diagnosis.rows, "row"), _figure))
+        return parts
+    if record.objective_value is None:
+        return []
+    trades = trades_table(record)
+    parts = ["<h2>Decision</h2>", "<h3>Trades</h3>"]
+    parts.append(_table(trades) if len(trades) else "<p>No trades: hold the current positions.</p>")
+    parts += ["<h3>Funding and hedging</h3>", _table(hedging_table(record))]
+    limits = binding_lines(record)
+    parts += ["<h3>Limits that bind</h3>", _items(limits or ["No limit binds."])]
+    parts.append(
+        '<p class="note">Gains are in the objective\'s money-equivalent units (its shadow '
+        "price times the step).</p>"
+    )
+    headroom = headroom_lines(record)
+    if headroom:
+        parts += ["<h3>Collateral</h3>", _items(headroom)]
+    return parts
+
+
+def _allocation(summary: SolveSummary) -> list[str]:
+    """Positions by category, then by instrument in three tables by how they are measured.
+
+    Assets at market value, overlays at notional (+ receives fixed or inflation), financing
+    at cash borrowed; a table only for what the problem holds.
+    """
+    record = summary.record
+    table = summary.allocation()
+    categories = instrument_categories(record).reindex(table.index).fillna(table["Kind"])
+    groups = categories.map(lambda c: GROUPS.get(c, "assets"))
+    labels = categories.map(lambda c: category_label(c, record.currency))
+    table = table.drop(columns="Kind")
+    parts = []
+    assets = table[groups == "assets"]
+    if len(assets):
+        by_category = assets.groupby(labels[groups == "assets"], sort=False).sum()
+        by_category.loc["Total assets"] = by_category.sum()
+        financing = table[groups == "financing"]
+        if len(financing):
+            by_category.loc["Less repo borrowing"] = -financing.sum()
+            by_category.loc["Net of repo"] = by_category.iloc[-2] + by_category.iloc[-1]
+        parts += [
+            f"<h3>Assets by category (market value, {html.escape(record.currency)})</h3>",
+            _table(by_category.rename_axis("Category"), _money),
+        ]
+    for group, heading in GROUP_HEADINGS.items():
+        rows = table[groups == group]
+        if len(rows):
+            shown = rows.assign(Category=labels[groups == group])[["Category", *table.columns]]
+            parts += [f"<h3>{heading}</h3>", _table(shown, _money)]
+    return parts
+
+
+GROUP_HEADINGS = {
+    "assets": "Assets (market value)",
+    "overlays": "Overlays (notional; + receives fixed or inflation)",
+    "financing": "Financing (cash borrowed)",
+}
+
+
+def _long_only(record: DecisionRecord) -> list[str]:
+    line = long_only_line(record)
+    return [f"<p>{html.escape(line)}</p>"] if line else []
+
+
+def _items(lines: list[str]) -> str:
+    """An HTML list of ``lines``."""
+    return "<ul>\n" + "\n".join(f"<li>{html.escape(line)}</li>" for line in lines) + "\n</ul>"
 
 
 def _tickets(summary: SolveSummary) -> list[str]:
@@ -283,7 +398,8 @@ def _tickets(summary: SolveSummary) -> list[str]:
         "<h2>Trade tickets</h2>",
         f'<p class="note">Nominal: face (bonds), notional (swaps) or cash (repo); '
         f"consideration: {html.escape(summary.record.currency)} paid (+) or received (−) "
-        "at settlement; PV01 and IE01 of the trade per bp.</p>",
+        f"at settlement; {' and '.join(c for c in ('PV01', 'IE01') if c in tickets)} of the "
+        "trade per bp.</p>",
         _table(formatted_tickets(tickets)),
     ]
 
@@ -292,13 +408,17 @@ def _table(
     frame: pd.DataFrame,
     shown: Callable[[Any], str] = str,
     highlight: set[str] | None = None,
+    missing: str = "",
 ) -> str:
-    """An HTML table of ``frame``: numbers through ``shown``, ``highlight`` rows marked."""
+    """An HTML table of ``frame``: numbers through ``shown``, ``highlight`` rows marked.
+
+    A missing number (None, NaN) is written ``missing``.
+    """
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in [frame.index.name or "", *frame])
     rows = []
     for name, row in frame.iterrows():
         marked = ' class="binding"' if highlight and name in highlight else ""
-        cells = "".join(f"<td>{html.escape(_cell(v, shown))}</td>" for v in row)
+        cells = "".join(f"<td>{html.escape(_cell(v, shown, missing))}</td>" for v in row)
         rows.append(f"<tr{marked}><td>{html.escape(str(name))}</td>{cells}</tr>")
     return (
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
@@ -307,11 +427,11 @@ def _table(
     )
 
 
-def _cell(value: Any, shown: Callable[[Any], str]) -> str:
+def _cell(value: Any, shown: Callable[[Any], str], missing: str) -> str:
     if isinstance(value, str):
         return value
     if value is None or (isinstance(value, float) and value != value):
-        return ""
+        return missing
     return shown(value)
 
 

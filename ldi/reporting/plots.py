@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ldi.errors import DataError
+from ldi.reporting.tables import MATERIAL
 from ldi.storage.atomic import write_bytes_atomic
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import enum_choice, finite_vector, same_length
@@ -41,6 +42,17 @@ CHART_FORMATS = ("png", "pdf", "svg")  # by file extension, in any case
 # Text properties for a user's text: drawn as written, without mathtext ($...$) or TeX.
 LITERAL: Mapping[str, bool] = MappingProxyType({"parse_math": False, "usetex": False})
 COLLATERAL_COLUMNS = ("collateral_needed", "collateral_available")
+CATEGORY_COLUMNS = ("group", "before", "after")
+RATIO_RANGE = (-0.5, 2.0)  # the hedge-ratio axis never spans beyond these (decimals)
+RATIO_MARGIN = 0.05  # of the hedge-ratio axis's span, above and below
+# Each group of categories in its own panel: its title and what its money axis measures.
+PANELS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "assets": ("Physical assets", "Market value"),
+        "overlays": ("Overlays (+ receives fixed or inflation)", "Notional"),
+        "financing": ("Financing (a liability of the fund)", "Cash borrowed, shown negative"),
+    }
+)
 WATERFALL_COLUMNS = ("used", "left")
 STRESS_COLUMNS = (
     "asset_change",
@@ -55,13 +67,17 @@ STRESS_COLUMNS = (
 class Style:
     """The house style of every chart: size (inches), resolution, grid and series colours.
 
-    ``row_height`` (inches) grows a horizontal bar chart with its number of rows.
+    ``row_height`` (inches) grows a horizontal bar chart with its number of rows;
+    ``category_height`` and ``panel_height`` an allocation chart with its categories (three
+    bars each) and its panels.
     """
 
     size: tuple[float, float] = (8.0, 4.5)
     dpi: int = 120
     grid_alpha: float = 0.3
     row_height: float = 0.35
+    category_height: float = 0.55
+    panel_height: float = 1.0
     colours: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType(
             {
@@ -77,6 +93,7 @@ class Style:
                 "headroom": "#2ca02c",
                 "trade": "#9467bd",
                 "ratio": "#000000",
+                "off_scale": "#ff7f0e",
             }
         )
     )
@@ -132,7 +149,10 @@ def key_rate_profile(table: pd.DataFrame, risk: KeyRisk | str, currency: str) ->
     ``table`` is a result's exposures frame: rows ``pv01_<k>y`` / ``ie01_<k>y`` (money per
     bp), columns liabilities, assets (after), assets_before and hedge_ratio (assets /
     liabilities). Bars per key tenor: liabilities and assets after, assets before as an
-    outline on the assets bar; the hedge ratio as points on a second axis in percent.
+    outline on the assets bar; the hedge ratio as points on a second axis in percent, only
+    where the liabilities' exposure is at least ``MATERIAL`` of the largest bucket's.
+    That axis spans the ratios and 100% within ``RATIO_RANGE``; a ratio beyond it is drawn
+    at the edge, marked and labelled with its value (``_ratio_points``).
     """
     kind = enum_choice(KeyRisk, risk, "key_rate_profile.risk")
     _require(table, ("liabilities", "assets", "assets_before", "hedge_ratio"), "key_rate_profile")
@@ -162,20 +182,90 @@ def key_rate_profile(table: pd.DataFrame, risk: KeyRisk | str, currency: str) ->
     axes.set_xticks(x, tenors)
     axes.set_xlabel("Key-rate tenor (years)")
     axes.set_ylabel(f"{measure.upper()} ({currency} k per bp)")
+    ratios = shown_ratios(rows["liabilities"], rows["hedge_ratio"])
     ratio = axes.twinx()
-    ratio.plot(
-        x,
-        rows["hedge_ratio"] * PERCENT,
+    _ratio_points(ratio, x, ratios.to_numpy())
+    hidden = [tenor for tenor, shown in zip(tenors, ratios.notna(), strict=True) if not shown]
+    if hidden:
+        axes.set_title(
+            f"No hedge ratio at {', '.join(hidden)}y: liabilities below "
+            f"{MATERIAL:.0%} of the largest bucket's {measure.upper()}",
+            fontsize="small",
+        )
+    _legend(figure, axes, ratio)
+    figure.suptitle(f"Key-rate {measure.upper()} ({kind.value}): liabilities and assets")
+    return figure
+
+
+def shown_ratios(liabilities: pd.Series, hedge_ratio: pd.Series) -> pd.Series:
+    """The hedge ratios worth drawing: NaN where |liabilities| < ``MATERIAL`` x max.
+
+    Also NaN where there is no ratio (a bucket without liabilities) or no liability at all.
+    """
+    exposure = pd.to_numeric(liabilities, errors="coerce").abs()
+    ratios = pd.to_numeric(hedge_ratio, errors="coerce").astype(float)
+    largest = exposure.max()
+    material = (exposure >= MATERIAL * largest) & (largest > 0)
+    return ratios.where(material & np.isfinite(ratios))
+
+
+def ratio_limits(ratios: ArrayLike) -> tuple[float, float]:
+    """The hedge-ratio axis's limits (decimals): the finite ``ratios`` and 1, clipped, padded.
+
+    [lo, hi] = [max(min(r, 1), RATIO_RANGE[0]), min(max(r, 1), RATIO_RANGE[1])], widened by
+    ``RATIO_MARGIN`` x (hi − lo) each way (0.1 when every ratio is 1).
+    """
+    values = np.asarray(ratios, dtype=float)
+    values = values[np.isfinite(values)]
+    low = max(min(values.min(initial=1.0), 1.0), RATIO_RANGE[0])
+    high = min(max(values.max(initial=1.0), 1.0), RATIO_RANGE[1])
+    margin = RATIO_MARGIN * (high - low) or 0.1
+    return low - margin, high + margin
+
+
+def _ratio_points(axes: Axes, x: FloatArray, ratios: FloatArray) -> None:
+    """Hedge ratios (decimals, NaN: not drawn) as points in percent on ``ratio_limits``.
+
+    A ratio beyond ``RATIO_RANGE`` is drawn at the range's edge (``_off_scale``).
+    """
+    colours = STYLE.colours
+    low, high = RATIO_RANGE
+    inside = (ratios >= low) & (ratios <= high)
+    axes.plot(
+        x[inside],
+        ratios[inside] * PERCENT,
         linestyle="none",
         marker="D",
         color=colours["ratio"],
         label="Hedge ratio",
     )
-    ratio.axhline(PERCENT, color=colours["ratio"], linewidth=0.8, linestyle=":")
-    ratio.set_ylabel("Hedge ratio (%)")
-    _legend(figure, axes, ratio)
-    figure.suptitle(f"Key-rate {measure.upper()} ({kind.value}): liabilities and assets")
-    return figure
+    beyond = np.isfinite(ratios) & ~inside
+    _off_scale(axes, x[beyond], ratios[beyond])
+    bottom, top = ratio_limits(ratios)
+    axes.set_ylim(bottom * PERCENT, top * PERCENT)
+    axes.axhline(PERCENT, color=colours["ratio"], linewidth=0.8, linestyle=":")
+    axes.set_ylabel("Hedge ratio (%)")
+
+
+def _off_scale(axes: Axes, x: FloatArray, ratios: FloatArray) -> None:
+    """Ratios beyond ``RATIO_RANGE`` at its edge, a triangle pointing off, their value beside."""
+    low, high = RATIO_RANGE
+    edges = np.clip(ratios, low, high)
+    colour = STYLE.colours["off_scale"]
+    label = "Hedge ratio off the scale (value written)"
+    for marker, side in (("^", edges == high), ("v", edges == low)):
+        if side.any():
+            axes.plot(x[side], edges[side] * PERCENT, marker, color=colour, label=label)
+            label = "_nolegend_"  # one legend entry for both edges
+    for position, edge, value in zip(x, edges, ratios, strict=True):
+        axes.annotate(
+            f"{value:.0%}",
+            (position, edge * PERCENT),
+            xytext=(6, -4 if edge == high else 4),
+            textcoords="offset points",
+            fontsize="small",
+            color=colour,
+        )
 
 
 def allocation_chart(
@@ -214,6 +304,42 @@ def allocation_chart(
     _legend(figure, held)
     traded.set_xlabel(f"Trade ({currency} m)")
     figure.suptitle("Allocation before and after (overlays at notional, repo as borrowing)")
+    return figure
+
+
+def category_allocation(table: pd.DataFrame, currency: str) -> Figure:
+    """Money by asset category before, after and traded, one panel per group (``PANELS``).
+
+    ``table``: one row per category, labelled as it is to be read, in the order drawn, with
+    columns group (assets, overlays or financing), before and after (money, signed as the
+    fund holds them: financing negative, an overlay receiving fixed or inflation positive).
+    Trade = after − before. Each group present gets its own panel and money axis, as market
+    values, notionals and borrowing do not add up.
+    """
+    _require(table, CATEGORY_COLUMNS, "category_allocation")
+    groups = [group for group in PANELS if (table["group"] == group).any()]
+    sizes = [int((table["group"] == group).sum()) for group in groups]
+    width, height = STYLE.size
+    tall = max(height, STYLE.category_height * sum(sizes) + STYLE.panel_height * len(groups))
+    figure = Figure(figsize=(width, tall), dpi=STYLE.dpi, layout="constrained")
+    panels = figure.subplots(len(groups), 1, squeeze=False, height_ratios=sizes)[:, 0]
+    colours = STYLE.colours
+    series = {
+        "before": ("Before", colours["before"]),
+        "after": ("After", colours["after"]),
+        "trade": ("Trade", colours["trade"]),
+    }
+    for axes, group in zip(panels, groups, strict=True):
+        rows = table[table["group"] == group]
+        money = rows[["before", "after"]].astype(float).assign(trade=lambda f: f.after - f.before)
+        axes.grid(True, alpha=STYLE.grid_alpha)
+        axes.set_axisbelow(True)
+        _grouped_barh(axes, money / MILLION, series)
+        title, measured = PANELS[group]
+        axes.set_title(title, fontsize="medium", loc="left")
+        axes.set_xlabel(f"{measured} ({currency} m)")
+    _legend(figure, panels[0])
+    figure.suptitle("Allocation by asset category: before, after and trades")
     return figure
 
 
@@ -304,6 +430,42 @@ def stress_impacts(table: pd.DataFrame, currency: str) -> Figure:
     ratio.set_xlabel("Funding ratio (%)")
     _legend(figure, money, ratio)
     figure.suptitle("Stress impacts on assets, liabilities and surplus")
+    return figure
+
+
+def stress_comparison(before: pd.DataFrame, after: pd.DataFrame, currency: str) -> Figure:
+    """Per scenario, the holdings before the trades beside the solved positions.
+
+    ``before`` and ``after``: one row per scenario (the same scenarios; drawn in ``after``'s
+    order) with columns surplus_change (money) and funding_ratio_before and
+    funding_ratio_after (decimals), as ``StressResult.outcomes`` has them. Left: the surplus
+    change as a pair of bars; right: the funding ratio after the stress as a pair of points,
+    each portfolio's unstressed funding ratio a dotted line of its colour.
+    """
+    columns = ("surplus_change", "funding_ratio_before", "funding_ratio_after")
+    _require(before, columns, "stress_comparison")
+    _require(after, columns, "stress_comparison")
+    both = {"before": before.reindex(after.index), "after": after}
+    figure, (money, ratio) = new_figure(rows=len(after), width_ratios=(2.0, 1.0))
+    colours = STYLE.colours
+    names = {"before": "Holdings before the trades", "after": "Solved positions"}
+    series = {side: (names[side], colours[side]) for side in both}
+    changes = pd.DataFrame({side: table["surplus_change"] for side, table in both.items()})
+    _grouped_barh(money, changes / MILLION, series)
+    money.set_xlabel(f"Surplus change ({currency} m)")
+    money.set_ylabel("Scenario")
+    rows = np.arange(len(after), dtype=float)
+    for offset, (side, table) in zip((-0.2, 0.2), both.items(), strict=True):
+        colour = colours[side]
+        ratio.plot(table["funding_ratio_after"] * PERCENT, rows + offset, "o", color=colour)
+        today = table["funding_ratio_before"].dropna()
+        if not today.empty:
+            ratio.axvline(today.iloc[0] * PERCENT, color=colour, linewidth=1.0, linestyle=":")
+    ratio.axvline(PERCENT, color="black", linewidth=0.8)
+    ratio.set_xlabel("Funding ratio after (%)")
+    ratio.set_title("Dotted: funding ratio today", fontsize="small")
+    _legend(figure, money)
+    figure.suptitle("Stress scenarios: holdings before the trades and solved positions")
     return figure
 
 

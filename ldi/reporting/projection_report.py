@@ -11,17 +11,36 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ldi.scenarios.projection import CARRY_TEXT, RULES, FundingProjection
+from ldi.scenarios.projection import CARRY_TEXT, RULES, FundingProjection, Rebalance
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+# The yearly rebalance of each rule, as a chart's title names the policy.
+REBALANCED = {
+    Rebalance.RESTRIKE: "key-rate hedge re-struck yearly",
+    Rebalance.HEDGE: "hedge ratio restored yearly",
+    Rebalance.CONSTANT_MIX: "constant mix, rebalanced yearly",
+    Rebalance.RESOLVE: "re-optimized yearly",
+}
+
 
 @dataclass(frozen=True, eq=False)
 class ProjectionReport:
-    """Renders a projection: funding-ratio percentiles per year and a fan chart of them."""
+    """Renders a projection: funding-ratio percentiles per year and a fan chart of them.
+
+    ``portfolio`` names the positions projected (e.g. "optimized positions"), as the chart's
+    title states the policy; None when the caller does not say.
+    """
 
     projection: FundingProjection
+    portfolio: str | None = None
+
+    @property
+    def policy(self) -> str:
+        """The policy projected: its positions (when named) and how they are rebalanced."""
+        rule = REBALANCED[self.projection.rebalance]
+        return f"{self.portfolio}, {rule}" if self.portfolio else rule
 
     def as_text(self) -> str:
         """The projection as a table for a terminal."""
@@ -69,7 +88,10 @@ class ProjectionReport:
         )
 
     def figure(self) -> "Figure":
-        """The fan chart: 5-95% and 25-75% bands, the median, 100% funded (percent)."""
+        """The fan chart: 5-95% and 25-75% bands, the median, 100% funded (percent).
+
+        Titled with the projection's name and, beneath, its policy and paths.
+        """
         from ldi.reporting.plots import LITERAL, PERCENT, STYLE, new_figure  # when drawn
 
         figure, (axes,) = new_figure()
@@ -89,6 +111,9 @@ class ProjectionReport:
         axes.set_xticks(years)
         axes.legend(loc="upper left")
         figure.suptitle(f"{self.projection.name}: funding ratio projection", **LITERAL)
+        axes.set_title(
+            f"Policy: {self.policy} ({self.projection.source})", fontsize="small", **LITERAL
+        )
         return figure
 
     def plot(self, path: str) -> None:

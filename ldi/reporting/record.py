@@ -1,16 +1,17 @@
 """The decision record of a solve (``ldi.io.record.DecisionRecord``), built from its result.
 
-The result (``LDIResult.to_dict``), each instrument's kind and role, and with the problem:
-the valuation date, the liabilities' cash flows by year in money (the inflation-linked ones
-projected on the breakeven curve), the stress outcomes of the solved positions and the
-collateral waterfall of the scenario that leaves the least headroom. ``ldi solve --json``
-writes it, so ``ldi report RESULT.json`` can draw the whole report from the file alone; the
-solve summary renders the same record.
+The result (``LDIResult.to_dict``), each instrument's kind, role and category, and with the
+problem: the valuation date, the liabilities' cash flows by year in money (the
+inflation-linked ones projected on the breakeven curve), the stress outcomes of the solved
+positions and of the holdings, and the collateral waterfall of the scenario that leaves the
+least headroom. ``ldi solve --json`` writes it, so ``ldi report RESULT.json`` can draw the
+whole report from the file alone; the solve summary renders the same record.
 """
 
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ldi.instruments.pricing import money_flows
 from ldi.io.record import DecisionRecord
@@ -29,7 +30,8 @@ def decision_record(problem: Problem, result: LDIResult) -> DecisionRecord:
     if result.ok:
         stress = stress_test(problem, result.positions, portfolio="optimized positions")
         outcomes = stress.outcomes
-        record["stress"] = outcomes.rename_axis("scenario").reset_index().to_dict("records")
+        record["stress"] = _rows(outcomes)
+        record["stress_before"] = _rows(stress_test(problem, result.holdings).outcomes)
         worst = str(outcomes["headroom"].idxmin())
         pools = stress.waterfalls[worst].rename_axis("pool").reset_index()
         record["waterfall"] = {"scenario": worst, "pools": pools.to_dict("records")}
@@ -47,7 +49,13 @@ def _result_keys(result: LDIResult) -> dict[str, Any]:
     record["valuation_date"] = None
     record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = record["stress"] = record["waterfall"] = None
+    record["stress_before"] = None
     return record
+
+
+def _rows(outcomes: pd.DataFrame) -> list[dict[str, Any]]:
+    """A stress test's outcomes as record rows (one per scenario)."""
+    return outcomes.rename_axis("scenario").reset_index().to_dict("records")
 
 
 def liability_cashflows(problem: Problem) -> list[dict[str, float]]:

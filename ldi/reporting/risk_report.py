@@ -4,6 +4,7 @@
 automation (``ldi risk --json``). Every number comes from ``ldi.balance_sheet``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,12 @@ LIABILITY_HEADERS = {
     "convexity": "Convexity",
     "ie01": "IE01",
 }
+SPLITS = {  # split -> (the heading of its table, the name of its rows)
+    "indexation": ("Liabilities by indexation: fixed and inflation-linked benefits", "Indexation"),
+    "tranche": ("Liabilities by tranche", "Tranche"),
+    "status": ("Liabilities by member status", "Status"),
+}
+TOTAL = "Total"
 HOLDING_HEADERS = {
     "kind": "Kind",
     "position": "Position",
@@ -65,19 +72,26 @@ LEGEND = (
     "(swaps), cash borrowed (repo). PV01 = (PV(-1bp) - PV(+1bp))/2, every nominal curve moved\n"
     "together, breakevens held; IE01 = (PV(b+1bp) - PV(b-1bp))/2. Hedge ratio = assets /\n"
     "liabilities on the liability basis (funding) or on a hedging basis; Gap = assets -\n"
-    "liabilities. By curve: a curve built on another shows its spread over it."
+    "liabilities. By curve: a curve built on another shows its spread over it. Each\n"
+    "liabilities table splits the same benefits: its PV, PV01 and IE01 add up to its Total;\n"
+    "duration and convexity are PV-weighted averages."
 )
 
 
 @dataclass(frozen=True, eq=False)
 class RiskReport:
-    """One problem's balance sheet arranged for reading."""
+    """One problem's balance sheet arranged for reading.
+
+    ``splits``: the liability components each split regroups the benefits into (a
+    component is a row of ``sheet.liabilities``), by split name (a key of SPLITS).
+    """
 
     name: str
     currency: str
     valuation_date: str | None
     liability_basis: str
     sheet: BalanceSheet
+    splits: Mapping[str, tuple[str, ...]]
     portfolio: str | None = None
 
     @property
@@ -97,6 +111,24 @@ class RiskReport:
             "rates_hedge_ratio": sheet.hedge_ratios["rates"],
             "inflation_hedge_ratio": sheet.hedge_ratios["inflation"],
         }
+
+    def liability_splits(self) -> dict[str, pd.DataFrame]:
+        """Per split of two parts or more: each part's exposures, then the Total row.
+
+        The parts regroup the same benefits, so PV, PV01 and IE01 sum to the Total. By
+        indexation only when some benefit is inflation-linked (else fixed is the total).
+        """
+        table = self._liabilities()
+        linked = bool(table.loc["inflation_linked", "pv"])
+        return {
+            split: table.loc[[*parts, TOTAL]]
+            for split, parts in self.splits.items()
+            if len(parts) > 1 and (split != "indexation" or linked)
+        }
+
+    def _liabilities(self) -> pd.DataFrame:
+        """The liabilities' exposures by component, the total row labelled TOTAL."""
+        return self.sheet.liabilities[list(SUMMARY_COLUMNS)].rename(index={"total": TOTAL})
 
     def holdings(self) -> pd.DataFrame:
         """Holdings with their exposures, and a total row."""
@@ -182,11 +214,9 @@ class RiskReport:
             ("Rates hedge", percent(f["rates_hedge_ratio"]), "PV01 assets / liabilities"),
             ("Inflation hedge", percent(f["inflation_hedge_ratio"]), "IE01 assets / liabilities"),
         ]
-        liabilities = self.sheet.liabilities[list(SUMMARY_COLUMNS)]
         holdings, ladder = self.holdings(), self.ladder()
         if not self.has_inflation:
             funding.pop()
-            liabilities = liabilities.drop(index="inflation_linked", columns="ie01")
             holdings = holdings.drop(columns="ie01")
             ladder = ladder.drop(columns=[c for c in ladder if "ie01" in c or "inflation" in c])
         lines = [
@@ -195,13 +225,7 @@ class RiskReport:
             f"Liability basis: {self.liability_basis}",
             "",
             *(f"{label:<16}{value:>16}   {note}".rstrip() for label, value, note in funding),
-            "",
-            "Liabilities",
-            render(
-                liabilities.rename(columns=LIABILITY_HEADERS).rename_axis("Component"),
-                money=("PV", "PV01", "IE01"),
-                fixed={"Duration": 2, "Convexity": 1},
-            ),
+            *self._liability_tables(),
         ]
         if len(self.sheet.assets):
             lines += [
@@ -269,6 +293,25 @@ class RiskReport:
         ]
         return "\n".join(lines)
 
+    def _liability_tables(self) -> list[str]:
+        """Each split's table under its heading; the Total alone when nothing is split."""
+        tables = {SPLITS[split]: frame for split, frame in self.liability_splits().items()}
+        if not tables:
+            tables = {("Liabilities", "Component"): self._liabilities().loc[[TOTAL]]}
+        lines = []
+        for (title, axis), frame in tables.items():
+            shown = frame if self.has_inflation else frame.drop(columns="ie01")
+            lines += [
+                "",
+                title,
+                render(
+                    shown.rename(columns=LIABILITY_HEADERS).rename_axis(axis),
+                    money=("PV", "PV01", "IE01"),
+                    fixed={"Duration": 2, "Convexity": 1},
+                ),
+            ]
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe report (what ``ldi risk --json`` writes)."""
         ladder = self.ladder()
@@ -300,12 +343,19 @@ def risk_report(
     ``portfolio`` says what the holdings are when they are not the file's own.
     """
     date = problem.valuation_date
+    owed = problem.liabilities
+    splits = {
+        "indexation": ("fixed", "inflation_linked"),
+        "tranche": tuple(owed.tranches),
+        "status": tuple(owed.by_status),
+    }
     return RiskReport(
         name=problem.name,
         currency=problem.currency,
         valuation_date=date.isoformat() if date else None,
         liability_basis=problem.liability_basis,
         sheet=balance_sheet(problem, keys),
+        splits=splits,
         portfolio=portfolio,
     )
 

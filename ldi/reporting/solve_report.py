@@ -13,8 +13,10 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from ldi.display import figure
 from ldi.io.record import DecisionRecord, DiagnosisRecord, RecordModel, RoundingRecord
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import CONSTRAINT_COLUMNS, OBJECTIVE_COLUMNS, TOLERANCE, LDIResult
@@ -22,7 +24,7 @@ from ldi.optimize.solvers import Status
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS
 from ldi.reporting.escaping import markdown_text
 from ldi.reporting.record import result_record
-from ldi.reporting.tables import figure, number, percent, render, rise_bp
+from ldi.reporting.tables import number, percent, render, rise_bp
 
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
@@ -80,10 +82,16 @@ class SolveSummary:
         return self.record.status == Status.OPTIMAL
 
     def headline(self) -> pd.DataFrame:
-        """Funding and hedge ratios, then the assets' value and the surplus, before and after."""
+        """Funding and hedge ratios, then the assets' value and the surplus, before and after.
+
+        Inflation hedges only when the problem has inflation exposure (``has_inflation``).
+        """
         r = self.record
         after = {"funding_ratio": r.funding_ratio, **(r.hedge_ratios or {})}
-        return headline_table(r.before or {}, after, exposure_frame(r).loc["pv"], r.currency)
+        table = headline_table(r.before or {}, after, exposure_frame(r).loc["pv"], r.currency)
+        if has_inflation(r):
+            return table
+        return table[~table.index.str.startswith("Inflation hedge")]
 
     def collateral(self) -> pd.DataFrame | None:
         """Collateral called, available and headroom per tested rise, and resilience (bp).
@@ -164,7 +172,7 @@ class SolveSummary:
             lines += self._outcomes_text()
             for name, ledger in ledger_frames(r).items():
                 money = ["asset_inflow", "liability_outgo", "surplus", "borrowing"]
-                ledger = ledger.assign(**_cleaned(ledger[money], r.scale))
+                ledger = ledger.assign(**cleaned(ledger[money], r.scale))
                 lines += [
                     "",
                     f"Cash-flow ledger ({name}; shadow price: cost today of 1 more paid then)",
@@ -383,9 +391,22 @@ def exposure_frame(record: DecisionRecord) -> pd.DataFrame:
     return frame.drop(columns="hedge_ratio").astype(float)
 
 
+def has_inflation(record: DecisionRecord) -> bool:
+    """True when the liabilities or the assets (before or after) have inflation exposure."""
+    ie01 = exposure_frame(record).loc["ie01"]
+    return bool(np.nan_to_num(ie01[["assets_before", "assets", "liabilities"]]).any())
+
+
 def instrument_kinds(record: DecisionRecord) -> pd.Series:
     """Each instrument's kind by id (none in a record without its instruments)."""
     return pd.Series({row.id: row.kind for row in record.instruments or []}, dtype=str)
+
+
+def instrument_categories(record: DecisionRecord) -> pd.Series:
+    """Each instrument's category by id (``ldi.instruments.base.CATEGORIES``; else its kind)."""
+    return pd.Series(
+        {row.id: row.category or row.kind for row in record.instruments or []}, dtype=str
+    )
 
 
 def objective_frame(record: DecisionRecord) -> pd.DataFrame:
@@ -478,7 +499,7 @@ def allocation_table(
     Solver residues (below 1e-7 of ``scale``, the solve's money unit) show as 0.
     """
     frame = pd.DataFrame({"Kind": kinds, "Before": holdings, "After": positions})
-    frame[["Before", "After"]] = _cleaned(frame[["Before", "After"]].astype(float), scale)
+    frame[["Before", "After"]] = cleaned(frame[["Before", "After"]].astype(float), scale)
     frame["Trade"] = frame["After"] - frame["Before"]
     kept = (frame["Before"] != 0) | (frame["After"] != 0)
     return frame[kept].rename_axis("Instrument")
@@ -534,7 +555,7 @@ def outcomes_table(
     return pd.DataFrame(rows, index=[c.capitalize() for c in table.columns]).T
 
 
-def _cleaned(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
+def cleaned(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
     """Money amounts with solver residues (below 1e-7 of the scale) shown as 0."""
     return frame.where(frame.abs() > 1e-7 * max(abs(scale), 1.0), 0.0)
 

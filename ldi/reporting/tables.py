@@ -5,6 +5,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+MATERIAL = 0.01
+"""A key tenor whose liability exposure is below this share of the largest key tenor's has no
+hedge ratio shown: a ratio to almost nothing says nothing (and stretches a chart's axis)."""
+
 
 def percent(value: float) -> str:
     """A ratio as a percentage with one decimal; NaN as '-'."""
@@ -31,25 +35,6 @@ def rise_bp(value: float, search_bp: float) -> str:
     return f"{value:,.0f}bp" if np.isfinite(value) else f"> {search_bp:,.0f}bp"
 
 
-RESIDUE = 1e-6  # below the tolerance answers are checked to: a solver's residue, shown as 0
-
-
-def figure(value: float) -> str:
-    """A number as a reader reads it, never in scientific notation; NaN as '-'.
-
-    Whole units with thousands separators from 1,000 on; below, six significant digits in
-    plain notation (0.0224793); a residue below RESIDUE as 0.
-    """
-    value = float(value)
-    if not np.isfinite(value):
-        return "-"
-    if abs(value) >= 1000:
-        return f"{round(value) + 0:,.0f}"
-    if abs(value) < RESIDUE:
-        return "0"
-    return np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
-
-
 def number(decimals: int) -> Callable[[float], str]:
     """Formatter with thousands separators and ``decimals`` decimals; NaN as '-'."""
 
@@ -59,3 +44,18 @@ def number(decimals: int) -> Callable[[float], str]:
         return f"{round(value, decimals) + 0.0:,.{decimals}f}"  # + 0.0: no "-0"
 
     return formatted
+
+
+def amount(value: float, currency: str) -> str:
+    """Money with its currency and unit: GBP 1.29bn, GBP 331.4m, GBP 25,800; NaN as '-'.
+
+    Billions to two decimals from 1bn, millions to one decimal from 1m, else whole units.
+    """
+    if np.isnan(value):
+        return "-"
+    size = abs(value)
+    if size >= 1e9:
+        return f"{currency} {round(value / 1e9, 2) + 0.0:,.2f}bn"
+    if round(size / 1e6, 1) >= 1:
+        return f"{currency} {round(value / 1e6, 1) + 0.0:,.1f}m"
+    return f"{currency} {round(value) + 0:,.0f}"

@@ -121,7 +121,8 @@ def test_a_sweep_worker_that_dies_keeps_the_other_variants(monkeypatch, tmp_path
     assert code == 1
     assert "variant 1 failed: worker died:" in captured.err
     table = captured.out.splitlines()
-    assert [line.split()[2] for line in table[2:]] == ["optimal", "failed", "optimal"]
+    rows = table[2 : table.index("")]  # the legend follows a blank line
+    assert [line.split()[2] for line in rows] == ["optimal", "failed", "optimal"]
     variants = json.loads(out.read_text())["variants"]
     assert [v["result"] and v["result"]["status"] for v in variants] == ["optimal", None, "optimal"]
     assert variants[1]["error"].startswith("worker died:")

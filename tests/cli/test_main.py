@@ -13,6 +13,7 @@ import pytest
 from ldi.cli import main
 from tests.reference import DEFAULT_PROBLEM, MONEY_RTOL, PROBLEMS, book_scale, reference
 from tests.reporting.test_risk_report import (
+    SPLITS,
     assert_printed,
     funding_block,
     funding_tolerance,
@@ -52,7 +53,8 @@ def test_risk_prints_the_report_with_funding_and_hedge_ratios(capsys, default_pr
         ("Inflation hedge", "inflation_hedge_ratio"),
     ):
         assert_printed(block[label][0], f[key], funding_tolerance(ref, key), percent, label)
-    for title in ("Liabilities", "Holdings", "Key-rate hedging (per 1bp)"):
+    titles = [title for title, _ in SPLITS.values()]  # the default scheme has all three
+    for title in (*titles, "Holdings", "Key-rate hedging (per 1bp)"):
         assert f"\n{title}\n" in out
     assert "\nInstruments (prices per 100 nominal; linkers real clean)\n" in out
 

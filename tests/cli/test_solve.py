@@ -140,8 +140,10 @@ def test_solve_exits_0_and_prints_the_headline(solved):
     before = reference_ratios(ref, held(ref))
     after = reference_ratios(ref, run.data["positions"])
     printed = headline(run.out)
-    assert list(printed) == list(HEADLINE)
-    for label, measure in HEADLINE.items():
+    # a problem with no inflation exposure (the reference's IE01 ratio undefined) has no row
+    shown = {k: v for k, v in HEADLINE.items() if not np.isnan(before[v][0] + after[v][0])}
+    assert list(printed) == list(shown)
+    for label, measure in shown.items():
         assert_printed(printed[label][0], *before[measure], percent, f"{label} before")
         assert_printed(printed[label][1], *after[measure], percent, f"{label} after")
     for title in ("Allocation", "Objective", "Binding constraints"):
@@ -301,7 +303,9 @@ def test_invalid_input_exits_2_naming_the_field_and_writes_nothing(tmp_path, edi
     if "objective" not in edits:  # ldi validate finds what ldi solve would refuse
         with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()) as err:
             assert main(["validate", str(path)]) == 2
-        assert err.getvalue() == run.err
+        # validate also warns of flows beyond a curve's last tenor; its errors are solve's
+        errors = [line for line in err.getvalue().splitlines() if not line.startswith("warning:")]
+        assert errors == run.err.splitlines()
 
 
 def test_a_problem_without_objective_still_validates(tmp_path, capsys):

@@ -129,6 +129,7 @@ def test_terms_table():
     assert list(terms.columns) == [
         "kind",
         "role",
+        "category",
         "maturity",
         "clean_price",
         "dirty_price",
@@ -165,7 +166,7 @@ def test_terms_table():
     }
     for name, record in terms.iterrows():
         kind = record["kind"]
-        assert set(record.drop(["kind", "role"]).dropna().index) == filled[kind], name
+        assert set(record.drop(["kind", "role", "category"]).dropna().index) == filled[kind], name
         assert record["role"] == roles.get(kind, "physical"), name
     assert terms.loc["UKT_2035", "priced_from"] == "market"
     assert terms.loc["CORP_2031", "priced_from"] == "curve"
@@ -178,7 +179,7 @@ def test_empty_universe():
     risk = instrument_risk([], MARKET, KEYS)
     assert risk.exposures.empty
     assert list(risk.exposures.columns) == exposure_columns(np.array(KEYS))
-    assert list(risk.terms.columns) == ["kind", "role"]
+    assert list(risk.terms.columns) == ["kind", "role", "category"]
 
 
 def test_repeated_ids_are_a_data_error():

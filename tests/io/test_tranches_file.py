@@ -257,9 +257,9 @@ def test_ldi_risk_prints_a_row_per_tranche(tmp_path, capsys):
     assert main(["risk", str(path)]) == 0
     out = capsys.readouterr().out
     table = load_problem(raw()).liabilities.risk()
-    lines = out.split("\nLiabilities\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    lines = out.split("\nLiabilities by tranche\n", 1)[1].split("\n\n", 1)[0].splitlines()
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
-    assert list(rows) == ["fixed", "inflation_linked", *TRANCHES, "total"]
+    assert list(rows) == [*TRANCHES, "Total"]
     for name in TRANCHES:
         pv, _, _, _, ie01 = (float(cell.replace(",", "")) for cell in rows[name])
         assert pv == pytest.approx(table.loc[name, "pv"], abs=0.005)

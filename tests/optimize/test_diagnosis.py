@@ -134,15 +134,16 @@ def test_message_names_each_limit_its_bound_and_what_it_would_need(two_bonds):
     result = solve(two_bond_model(two_bonds, [Budget(), HedgeRatio(min=2.0)]))
     text = result.diagnosis.message
     table = result.diagnosis.table
-    closed = {"budget": 120.0, "hedge_ratio[rates].min": 5 / 3, "long_only[SHORT]": -80 / 3}
+    # Closed forms 120, 5/3 and -80/3, written in plain notation to six significant digits.
+    closed = {"budget": "120", "hedge_ratio[rates].min": "1.66667", "long_only[SHORT]": "-26.6667"}
     bounds = {
-        "budget": ("==", 100.0),
-        "hedge_ratio[rates].min": (">=", 2.0),
-        "long_only[SHORT]": (">=", 0.0),
+        "budget": ("==", "100"),
+        "hedge_ratio[rates].min": (">=", "2"),
+        "long_only[SHORT]": (">=", "0"),
     }
 
-    limits = [f"{row} {bounds[row][0]} {bounds[row][1]:.4g}" for row in table.index]
-    needs = [f"{row} would need {closed[row]:.4g}" for row in table.index]
+    limits = [f"{row} {bounds[row][0]} {bounds[row][1]}" for row in table.index]
+    needs = [f"{row} would need {closed[row]}" for row in table.index]
     # "A conflicts with B and C: A would need v, or B would need w, or C would need u"
     conflict, _, options = text.partition(": ")
     assert conflict.startswith(f"{limits[0]} conflicts with ")

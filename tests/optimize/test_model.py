@@ -170,16 +170,6 @@ def test_liability_scale_applies_to_the_original_liabilities_not_the_last_ones(r
     pd.testing.assert_series_equal(model.data.liabilities, original)
 
 
-def test_resolve_keeps_earlier_holdings_when_only_limits_change(raw):
-    problem = ldi.load_problem(raw)
-    problem.solve()
-    holdings = {"CASH": 1.0e9, "GLOBAL_EQUITY": 0.5e9}
-    problem.resolve(holdings=holdings)
-    again = problem.resolve(limits={"leverage": {"max": 1.4}})
-    expected = pd.Series(holdings).reindex(again.holdings.index, fill_value=0.0)
-    np.testing.assert_array_equal(again.holdings.to_numpy(), expected.to_numpy())
-
-
 # --- compile once ----------------------------------------------------------------------------
 
 

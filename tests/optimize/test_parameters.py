@@ -154,7 +154,7 @@ def perturbed(data: ModelData, seed: int = 1) -> ModelData:
         return rng.uniform(0.9, 1.1, shape)
 
     assets = data.assets.copy()
-    numeric = list(assets.columns.drop(["role", "kind"]))
+    numeric = list(assets.columns.drop(["role", "kind", "category"]))
     assets[numeric] = assets[numeric].to_numpy(dtype=float) * factors((len(assets), len(numeric)))
     unit = factors((len(data.ids),))
     collateral = data.collateral
@@ -204,7 +204,7 @@ def test_the_state_moves_every_kind_of_number():
     b = ldi.load_problem(other_state(raw)).model.data
     physical_bonds = a.assets["kind"].isin(["bond", "zero_coupon_bond", "index_linked_bond"])
     # pv stays 1 per unit of value (``perturbed`` moves it); cs01 is 0 but for credit.
-    for column in a.assets.columns.drop(["role", "kind", "pv", "cs01"]):
+    for column in a.assets.columns.drop(["role", "kind", "category", "pv", "cs01"]):
         moved = a.assets[column] != b.assets[column]
         nonzero = a.assets[column] != 0
         assert moved[physical_bonds & nonzero].all(), column

@@ -20,15 +20,24 @@ import numpy as np
 import pytest
 
 import ldi
+from ldi.display import figure as plain
 from ldi.errors import LDIWarning
 from ldi.io.record import DecisionRecord
 from ldi.io.result_file import read_result
 from ldi.reporting import SolveSummary
-from ldi.reporting.html_report import html_report, record_charts
+from ldi.reporting.charts import record_charts
+from ldi.reporting.html_report import html_report
 from ldi.reporting.record import decision_record
-from ldi.reporting.tables import figure as plain
 from tests.optimize.test_verify import corrupting
-from tests.reference import DEFAULT_PROBLEM, MONEY_RTOL, book_scale, raw_problem, reference
+from tests.reference import (
+    DEFAULT_PROBLEM,
+    MONEY_RTOL,
+    PROBLEMS,
+    book_scale,
+    raw_problem,
+    reference,
+)
+from tests.reporting.report_tables import headings, items, table
 from tests.reporting.test_risk_report import assert_printed, number
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -55,6 +64,16 @@ def solved():
     return result, html_report(record, record_charts(record))
 
 
+HEDGE_ROWS = {  # the decision's row labels, by the result's hedge-ratio keys
+    "rates": "Rates hedge",
+    "inflation": "Inflation hedge",
+    "rates@sonia": "Rates hedge (sonia)",
+    "inflation@sonia": "Inflation hedge (sonia)",
+    "inflation:cpi": "Inflation hedge, cpi",
+    "inflation:rpi": "Inflation hedge, rpi",
+}
+
+
 def key_figures(result) -> list[str]:
     """The funding ratio and hedge ratios before and after, as printed."""
     figures = [result.funding_ratio, *result.hedge_ratios.values()]
@@ -62,20 +81,97 @@ def key_figures(result) -> list[str]:
     return [f"{v:.1%}" for v in figures]
 
 
-def test_the_key_figures_are_the_results(solved):
+def test_the_report_opens_with_the_decision(solved):
+    _, page = solved
+    assert headings(page)[:3] == ["Decision", "Problem", "Funding position"]
+    assert headings(page, "h3")[:4] == [
+        "Trades",
+        "Funding and hedging",
+        "Limits that bind",
+        "Collateral",
+    ]
+
+
+def test_the_decisions_ratios_are_the_results_before_and_after(solved):
+    """Read by row label and column: swapping Before and After, or two rows, fails."""
     result, page = solved
-    funding = re.search(r"<h2>Funding position</h2>\s*<table>(.*?)</table>", page, re.DOTALL)
-    for figure in key_figures(result):
-        assert f"<td>{figure}</td>" in funding.group(1)
+    shown = table(page, "Funding and hedging")
+    assert list(shown.columns) == ["Before", "After"]
+    assert shown.loc["Funding ratio", "Before"] == f"{result.before['funding_ratio']:.1%}"
+    assert shown.loc["Funding ratio", "After"] == f"{result.funding_ratio:.1%}"
+    assert set(shown.index) == {"Funding ratio", *(HEDGE_ROWS[k] for k in result.hedge_ratios)}
+    for key, ratio in result.hedge_ratios.items():
+        assert shown.loc[HEDGE_ROWS[key], "After"] == f"{ratio:.1%}"
+        assert shown.loc[HEDGE_ROWS[key], "Before"] == f"{result.before[key]:.1%}"
 
 
-def test_binding_rows_are_highlighted_with_their_shadow_prices(solved):
+def test_the_decisions_trades_are_the_tickets(solved):
+    """Securities at the cash they settle for, swaps at notional, repo at the cash borrowed."""
+    result, page = solved
+    shown = table(page, "Trades")
+    tickets = result.tickets
+    assert set(shown.index) == set(tickets.index)
+    for name, ticket in tickets.iterrows():
+        swap = ticket["kind"] in ("interest_rate_swap", "inflation_swap")
+        money = ticket["nominal"] if swap or ticket["kind"] == "repo" else ticket["consideration"]
+        assert shown.loc[name, "Action"] == ticket["side"]
+        expected = f"GBP {abs(money) / 1e6:,.1f}m" + (" notional" if swap else "")
+        assert shown.loc[name, "Amount (GBP)"] == expected
+    assert shown.loc["UKT_3T_2052", "Category"] == "Gilts"
+    assert shown.loc["UKTI_0T_2045", "Category"] == "Index-linked gilts"
+    assert shown.loc["GLOBAL_EQUITY", "Category"] == "Growth assets"
+
+
+def test_the_binding_limits_are_named_with_their_bounds_and_gains(solved):
+    """Each binding row but long-only ones, its bound in its unit, gain = |shadow| x step."""
+    result, page = solved
+    lines = items(page, "Limits that bind")
+    rows = result.binding[result.binding["kind"] != "long_only"]
+    assert [line.split(":")[0] for line in lines] == list(rows.index)
+    by_row = dict(zip(rows.index, lines, strict=True))
+    rates = result.constraints.loc["hedge_ratio[rates].max"]
+    gain = abs(rates["shadow_price"]) * 0.01  # one percentage point of the hedge ratio
+    assert by_row["hedge_ratio[rates].max"] == (
+        f"hedge_ratio[rates].max: at its maximum of {rates['bound']:.1%}; 1 percentage point "
+        f"more would lower the objective by {gain:,.0f}."
+    )
+    budget = result.constraints.loc["budget"]
+    assert by_row["budget"].startswith(f"budget: held at GBP {budget['bound'] / 1e9:.2f}bn; ")
+
+
+def test_key_tenor_ratios_are_read_by_their_columns(solved):
+    """Rates, inflation and rates on the SONIA basis, each the result's bucket ratio."""
+    result, page = solved
+    shown = table(page, "Hedge ratios by key tenor")
+    assert list(shown.columns) == ["Rates", "Inflation", "Rates (sonia)"]
+    for key, row in result.buckets.iterrows():
+        for column, label in (("rates", "Rates"), ("inflation", "Inflation")):
+            risk = "pv01" if column == "rates" else "ie01"
+            exposure = result.exposures["liabilities"].filter(regex=rf"^{risk}_").abs()
+            material = abs(result.exposures.loc[f"{risk}_{key:g}y", "liabilities"])
+            expected = f"{row[column]:.1%}" if material >= 0.01 * exposure.max() else "–"
+            assert shown.loc[f"{key:g}y", label] == expected
+
+
+def test_binding_rows_are_highlighted_at_their_bounds_with_their_shadow_prices(solved):
+    """A binding row reads as met: value = bound and slack 0 (the residue is the solver's).
+
+    Long-only rows are one line naming the positions held at zero.
+    """
     result, page = solved
     highlighted = re.findall(r'<tr class="binding"><td>([^<]+)</td>(.*?)</tr>', page)
-    assert [name for name, _ in highlighted] == list(result.binding.index)
-    for name, cells in highlighted:
-        shadow = result.constraints.loc[name, "shadow_price"]
-        assert f"<td>{plain(shadow)}</td>" in cells  # plain notation (test_report_formatting)
+    binding = result.binding[result.binding["kind"] != "long_only"]
+    assert [name for name, _ in highlighted] == list(binding.index)
+    shown = table(page, "Constraints")
+    assert not shown.index.str.startswith("long_only").any()
+    for name, row in binding.iterrows():
+        assert shown.loc[name, "shadow_price"] == plain(row["shadow_price"])
+        assert shown.loc[name, "value"] == shown.loc[name, "bound"] == plain(row["bound"])
+        assert shown.loc[name, "slack"] == "0"
+    at_zero = result.binding.loc[result.binding["kind"] == "long_only", "entry"]
+    count = int((result.constraints["kind"] == "long_only").sum())
+    line = f"Long only: {count} positions at zero or above; at zero: {', '.join(at_zero)}."
+    assert f"<p>{line}</p>" in page
 
 
 def test_the_page_is_self_contained(solved):
@@ -88,13 +184,13 @@ def test_the_page_is_self_contained(solved):
 def test_the_charts_are_embedded_as_png(solved):
     _, page = solved
     images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)">', page)
-    assert [alt for alt, _ in images] == [
+    assert [alt.split(":")[0].split(",")[0] for alt, _ in images] == [
         "Liability cash flows by year",
-        "Allocation before and after, and trades",
-        "Key-rate rates exposure and hedge ratio per bucket",
-        "Key-rate inflation exposure and hedge ratio per bucket",
-        "Stress scenarios: changes and funding ratio",
-        "Collateral called and available under each stress",
+        "Allocation by asset category before and after the trades",
+        "Key-rate PV01",
+        "Key-rate IE01",
+        "Stress scenarios",
+        "Collateral called and available",
         "Collateral waterfall of the tightest stress (parallel_up_250)",
     ]
     for _, data in images:
@@ -122,7 +218,8 @@ def test_an_unverified_solve_reports_its_failed_checks_and_no_allocation(monkeyp
     assert "<h2>Why no answer is verified</h2>" in page
     assert html.escape(result.diagnosis.message) in page
     assert "<h2>Allocation and trades</h2>" not in page
-    assert "<h2>Stress scenarios (optimized positions)</h2>" not in page
+    assert "<h2>Decision</h2>" not in page
+    assert "Stress scenarios" not in page
 
 
 def test_an_unbounded_solve_names_what_runs_away():
@@ -146,19 +243,23 @@ def render(path, *arguments, tmp_path):
     return done.stdout
 
 
-@needs_chromium
-def test_chromium_renders_the_report_with_its_figures(solved, tmp_path):
+def shown_in_chromium(page: str, size: tuple[int, int], tmp_path) -> tuple[np.ndarray, str]:
+    """The screenshot (pixels) of ``page`` in a window of ``size`` and its rendered DOM."""
     from matplotlib import image
 
-    result, page = solved
     path = tmp_path / "report.html"
     path.write_text(page)
     shot = tmp_path / "report.png"
-    render(path, f"--screenshot={shot}", "--window-size=1200,1600", tmp_path=tmp_path)
-    pixels = image.imread(str(shot))
+    render(path, f"--screenshot={shot}", f"--window-size={size[0]},{size[1]}", tmp_path=tmp_path)
+    return image.imread(str(shot)), render(path, "--dump-dom", tmp_path=tmp_path)
+
+
+@needs_chromium
+def test_chromium_renders_the_report_with_its_figures(solved, tmp_path):
+    result, page = solved
+    pixels, dom = shown_in_chromium(page, (1200, 1600), tmp_path)
     assert pixels.shape[:2] == (1600, 1200)
     assert np.std(pixels[..., :3]) > 0.05  # text and tables drawn, not a blank page
-    dom = render(path, "--dump-dom", tmp_path=tmp_path)
     for figure in key_figures(result):
         assert figure in dom
     assert "Constraints" in dom
@@ -166,24 +267,18 @@ def test_chromium_renders_the_report_with_its_figures(solved, tmp_path):
 
 def test_the_balance_sheet_is_the_results_exposures(solved):
     result, page = solved
-    table = re.search(r"<td>Assets, value</td>.*?</table>", page, re.DOTALL).group(0)
-    pv = result.exposures.loc["pv"]
-    for value in (pv["assets_before"], pv["assets"], pv["liabilities"]):
-        assert f"<td>{value:,.0f}</td>" in table
-    assert f"<td>{pv['assets'] - pv['liabilities']:,.0f}</td>" in table
-    pv01 = result.exposures.loc["pv01"]
-    assert f"<td>{pv01['liabilities']:,.0f}</td>" in table
+    shown = table(page, "Funding position")
+    for measure, label in (("pv", "value"), ("pv01", "PV01 (per bp)"), ("ie01", "IE01 (per bp)")):
+        row = result.exposures.loc[measure]
+        for side, assets in (("Before", row["assets_before"]), ("After", row["assets"])):
+            assert shown.loc[f"Assets, {label}", side] == _whole(assets)
+            assert shown.loc[f"Liabilities, {label}", side] == _whole(row["liabilities"])
+            assert shown.loc[f"Surplus, {label}", side] == _whole(assets - row["liabilities"])
 
 
 def section_rows(page: str, heading: str) -> dict[str, list[str]]:
-    """{first cell: other cells} of the first table after the <h2> that starts with heading."""
-    section = page.split(f"<h2>{heading}", 1)[1]
-    table = re.search(r"<tbody>(.*?)</tbody>", section, re.DOTALL).group(1)
-    rows = {}
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.DOTALL):
-        cells = [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
-        rows[cells[0]] = cells[1:]
-    return rows
+    """{row label: other cells} of the first table under a heading starting with heading."""
+    return {label: list(cells) for label, cells in table(page, heading).iterrows()}
 
 
 def test_the_problem_summary_is_the_problems(solved):
@@ -204,18 +299,46 @@ def test_the_problem_summary_is_the_problems(solved):
     assert rows["Constraints"] == [", ".join(sorted(set(result.constraints["term"])))]
 
 
-def test_the_allocation_and_objective_are_the_summarys(solved):
+def test_the_allocation_is_the_summarys_in_three_measures(solved):
+    """Assets at market value, overlays at notional, repo as cash borrowed: one table each."""
     result, page = solved
-    summary = SolveSummary.of(result)
-    rows = section_rows(page, "Allocation and trades")
-    allocation = summary.allocation()
-    assert list(rows) == list(allocation.index)
-    for name, row in allocation.iterrows():
-        money = [_whole(row[c]) for c in ("Before", "After", "Trade")]
-        assert rows[name] == [row["Kind"], *money]
-    rows = section_rows(page, "Objective")
+    allocation = SolveSummary.of(result).allocation()
+    kinds = allocation["Kind"]
+    groups = {
+        "Assets (market value)": ~kinds.isin(["interest_rate_swap", "inflation_swap", "repo"]),
+        "Overlays": kinds.isin(["interest_rate_swap", "inflation_swap"]),
+        "Financing": kinds == "repo",
+    }
+    for heading, members in groups.items():
+        shown = table(page, heading)
+        assert list(shown.index) == list(allocation.index[members])
+        for column in ("Before", "After", "Trade"):
+            assert list(shown[column]) == [_whole(v) for v in allocation.loc[members, column]]
+    shown = section_rows(page, "Objective")
     for term, row in result.objective.iterrows():
-        assert rows[term][-1] == plain(row["contribution"])
+        assert shown[term][-1] == plain(row["contribution"])
+
+
+def test_assets_by_category_add_up_and_net_off_the_repo(solved):
+    """Market value per category summed by hand from the problem's instruments."""
+    result, page = solved
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    label = {"bond": "Gilts", "index_linked_bond": "Index-linked gilts", "cash": "Cash"}
+    label |= {"return_seeking": "Growth assets", "zero_coupon_bond": "Gilts"}
+    category = {
+        i.id: "Credit" if getattr(i, "credit", False) else label.get(i.kind)
+        for i in problem.instruments.values()
+    }
+    shown = table(page, "Assets by category")
+    for side, positions in (("Before", result.holdings), ("After", result.positions)):
+        values = positions.groupby(positions.index.map(category)).sum()
+        for name, value in values.items():
+            assert shown.loc[name, side] == _whole(value)
+        repo = positions["REPO_3M"]
+        total = positions[[i for i in positions.index if category[i]]].sum()
+        assert shown.loc["Total assets", side] == _whole(total)
+        assert shown.loc["Less repo borrowing", side] == _whole(-repo)
+        assert shown.loc["Net of repo", side] == _whole(total - repo)
 
 
 def test_the_trade_tickets_are_the_results(solved):
@@ -242,6 +365,30 @@ def test_the_collateral_block_is_the_solve_summarys(solved):
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
     assert rows["Rise absorbed [real]"] == ["> 2,000bp", "> 2,000bp"]
     assert "<p>Binds: repo_collateral[UKT_3T_2052]</p>" in page
+
+
+def test_stress_results_sit_before_and_after_side_by_side(solved):
+    """Holdings and optimized positions per scenario, each read by its column header."""
+    result, page = solved
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    shown = table(page, "Stress scenarios")
+    sides = {
+        "holdings": ldi.stress_test(problem).outcomes,  # the current holdings, by default
+        "optimized": ldi.stress_test(problem, result.positions).outcomes,
+    }
+    for side, outcomes in sides.items():
+        for scenario in shown.index:
+            row = outcomes.loc[scenario]
+            assert row["surplus_change"] == pytest.approx(
+                row["asset_change"] - row["liability_change"], abs=1e-6 * abs(row["asset_change"])
+            )
+            assert shown.loc[scenario, "Liability change"] == _whole(row["liability_change"])
+            assert shown.loc[scenario, f"Asset change, {side}"] == _whole(row["asset_change"])
+            assert shown.loc[scenario, f"Surplus change, {side}"] == _whole(row["surplus_change"])
+            assert shown.loc[scenario, f"Funding ratio after, {side}"] == (
+                f"{row['funding_ratio_after']:.1%}"
+            )
+            assert shown.loc[scenario, f"Headroom, {side}"] == _whole(row["headroom"])
 
 
 def test_simulated_outcomes_are_the_solve_summarys(tmp_path):
@@ -274,13 +421,10 @@ def test_the_summary_and_the_report_render_one_record(tmp_path):
     assert SolveSummary(back)._repr_html_() == summary._repr_html_()
     page = html_report(record)
     assert html_report(back) == page
-    for heading, table in (
-        ("Funding position", summary.headline()),
-        ("Allocation and trades", summary.allocation().map(_whole)),
-        ("Collateral (", summary.collateral()),
-    ):
-        rows = section_rows(page, heading)
-        assert rows == {label: list(map(str, cells)) for label, cells in table.iterrows()}
+    rows = section_rows(page, "Collateral (")
+    assert rows == {
+        label: list(map(str, cells)) for label, cells in summary.collateral().iterrows()
+    }
 
 
 def _whole(cell):
@@ -289,3 +433,63 @@ def _whole(cell):
         return cell
     text = f"{cell:,.0f}"
     return "0" if text == "-0" else text
+
+
+@pytest.fixture(scope="module")
+def insurer():
+    """The annuity book: nominal cash flows dedicated, no swaps, repo or collateral limits."""
+    problem = ldi.load_problem(PROBLEMS / "insurer_annuity_book.yaml")
+    result = problem.solve()
+    return problem, result, html_report(decision_record(problem, result))
+
+
+def test_a_nominal_dedication_shows_no_inflation_and_its_ledger(insurer):
+    problem, result, page = insurer
+    assert "IE01" not in page
+    assert "Inflation" not in page
+    assert "reakeven" not in page
+    ledger = table(page, "Cash-flow ledger")
+    expected = result.ledgers["cashflow_matching"]
+    assert list(ledger.index) == list(expected.index)
+    for period, row in expected.iterrows():  # money in whole units, residues as 0
+        assert ledger.loc[period, "Liability outgo"] == _whole(row["liability_outgo"])
+        assert ledger.loc[period, "Shadow price"] == f"{row['shadow_price']:.4f}"
+    assert "Headroom" not in table(page, "Stress scenarios").columns  # nothing is called
+
+
+def test_key_tenors_without_liabilities_show_a_dash(insurer):
+    """Flows end at 25 years: the liabilities' 40y and 50y key-rate PV01 is 0, no ratio."""
+    problem, result, page = insurer
+    shown = table(page, "Hedge ratios by key tenor")
+    liabilities = result.exposures["liabilities"]
+    largest = max(abs(liabilities[f"pv01_{k}"]) for k in shown.index)
+    for key in shown.index:
+        material = abs(liabilities[f"pv01_{key}"]) >= 0.01 * largest
+        ratio = result.buckets.loc[float(key.removesuffix("y")), "rates"]
+        assert shown.loc[key, "Rates"] == (f"{ratio:.1%}" if material else "–")
+    assert shown.loc["40y", "Rates"] == shown.loc["50y", "Rates"] == "–"
+
+
+@pytest.fixture(scope="module", params=sorted(p.name for p in PROBLEMS.glob("*.yaml")))
+def example(request):
+    """Each example problem's result and report."""
+    problem = ldi.load_problem(PROBLEMS / request.param)
+    result = problem.solve()
+    return result, html_report(decision_record(problem, result))
+
+
+def test_every_example_report_opens_with_the_decision(example):
+    _, page = example
+    assert headings(page)[0] == "Decision"
+    assert headings(page, "h3")[:3] == ["Trades", "Funding and hedging", "Limits that bind"]
+
+
+@needs_chromium
+def test_chromium_shows_every_example_reports_decision_first(example, tmp_path):
+    """The first screen is drawn; the rendered page opens with the decision and its trades."""
+    result, page = example
+    pixels, dom = shown_in_chromium(page, (1200, 900), tmp_path)
+    assert np.std(pixels[..., :3]) > 0.05  # text and tables drawn, not a blank page
+    assert headings(dom)[0] == "Decision"
+    trades = table(dom, "Trades")
+    assert set(trades.index) == set(result.tickets.index)

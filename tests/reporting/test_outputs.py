@@ -66,7 +66,7 @@ def test_the_folder_holds_every_output_and_nothing_else(written):
 def test_tables_read_back_as_the_results_numbers(written, result):
     folder, _ = written
     positions = pd.read_csv(folder / "positions.csv", index_col="id")
-    assert list(positions.columns) == ["kind", "role", "holding", "position", "trade"]
+    assert list(positions.columns) == ["kind", "role", "category", "holding", "position", "trade"]
     pd.testing.assert_series_equal(positions["position"], result.positions, check_names=False)
     pd.testing.assert_series_equal(positions["trade"], result.trades, check_names=False)
     pd.testing.assert_series_equal(positions["holding"], result.holdings, check_names=False)

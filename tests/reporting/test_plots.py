@@ -146,9 +146,148 @@ def test_key_rate_profile_shows_each_bucket_and_its_hedge_ratio(charts, result, 
     close(heights(assets), rows["assets"] / 1e3)
     close(heights(before), rows["assets_before"] / 1e3)
     assert not any(bar.get_fill() for bar in before)  # an outline over the assets bar
-    points = line(ratio, "Hedge ratio").get_ydata()
-    close(points, rows["hedge_ratio"] * 100)
-    close(points, rows["assets"] / rows["liabilities"] * 100)
+    # a ratio only where the liabilities have >= 1% of the largest bucket's exposure; the
+    # default problem's ratios all lie within [-50%, 200%], so none is off the scale
+    material = rows["liabilities"].abs() >= 0.01 * rows["liabilities"].abs().max()
+    points = line(ratio, "Hedge ratio")
+    close(points.get_xdata(), np.flatnonzero(material))
+    close(points.get_ydata(), rows["hedge_ratio"][material] * 100)
+    close(points.get_ydata(), (rows["assets"] / rows["liabilities"])[material] * 100)
+    shown = rows["hedge_ratio"][material]
+    low, high = min(shown.min(), 1.0), max(shown.max(), 1.0)
+    margin = 0.05 * (high - low)
+    close(ratio.get_ylim(), [(low - margin) * 100, (high + margin) * 100])
+
+
+@pytest.fixture(scope="module")
+def far_buckets():
+    """Four buckets written by hand: liabilities 100, 0.5 (0.5% of the largest), 100, 80.
+
+    Hedge ratios 0.9, -2.09 (the small bucket), 3.0 and -1.0: one hidden, two off the scale.
+    """
+    liabilities = np.array([100.0, 0.5, 100.0, 80.0])
+    ratios = np.array([0.9, -2.09, 3.0, -1.0])
+    return pd.DataFrame(
+        {
+            "liabilities": liabilities,
+            "assets": liabilities * ratios,
+            "assets_before": 0.0,
+            "hedge_ratio": ratios,
+        },
+        index=["pv01_1y", "pv01_2y", "pv01_5y", "pv01_10y"],
+    )
+
+
+def test_key_rate_profile_hides_small_buckets_and_clips_the_hedge_ratio_axis(far_buckets):
+    figure = plots.key_rate_profile(far_buckets, "rates", "GBP")
+    axes, ratio = figure.axes
+    assert axes.get_title() == (
+        "No hedge ratio at 2y: liabilities below 1% of the largest bucket's PV01"
+    )
+    inside = line(ratio, "Hedge ratio")
+    close(inside.get_xdata(), [0])  # 2y hidden; 5y and 10y off the scale
+    close(inside.get_ydata(), [90.0])
+    off = [each for each in ratio.lines if each.get_marker() in ("^", "v")]
+    assert [(list(each.get_xdata()), list(each.get_ydata())) for each in off] == [
+        ([2], [200.0]),
+        ([3], [-50.0]),
+    ]
+    # the axis spans [-50%, 200%] plus 5% of that span (12.5 points) each way, not -209%
+    close(ratio.get_ylim(), [-62.5, 212.5])
+    assert [text.get_text() for text in ratio.texts] == ["300%", "-100%"]
+    assert legend(figure) == [
+        "Liabilities",
+        "Assets",
+        "Assets before",
+        "Hedge ratio",
+        "Hedge ratio off the scale (value written)",  # once for both edges
+    ]
+
+
+def test_key_rate_profile_draws_no_ratio_without_liabilities(far_buckets):
+    """Assets with exposure, liabilities with none: every bucket hidden, the axis at 100%."""
+    table = far_buckets.assign(liabilities=0.0, hedge_ratio=np.nan)
+    (_, ratio) = plots.key_rate_profile(table, "rates", "GBP").axes
+    assert len(line(ratio, "Hedge ratio").get_xdata()) == 0
+    close(ratio.get_ylim(), [90.0, 110.0])  # 100% plus the 10-point margin of no span
+
+
+def test_category_allocation_draws_a_panel_per_group_in_its_own_unit():
+    """Money written by hand, in millions, drawn in the panel of its group.
+
+    Gilts 200 -> 300, growth 500 -> 400, swaps 100 -> -50, repo borrowing 0 -> 80 given as
+    -80 (a liability).
+    """
+    table = pd.DataFrame(
+        {
+            "group": ["assets", "assets", "overlays", "financing"],
+            "before": [200e6, 500e6, 100e6, 0.0],
+            "after": [300e6, 400e6, -50e6, -80e6],
+        },
+        index=["Gilts", "Growth assets", "Interest rate swaps", "Repo"],
+    )
+    figure = plots.category_allocation(table, "GBP")
+    assets, overlays, financing = figure.axes
+    assert [axes.get_title(loc="left") for axes in figure.axes] == [
+        "Physical assets",
+        "Overlays (+ receives fixed or inflation)",
+        "Financing (a liability of the fund)",
+    ]
+    assert [axes.get_xlabel() for axes in figure.axes] == [
+        "Market value (GBP m)",
+        "Notional (GBP m)",
+        "Cash borrowed, shown negative (GBP m)",
+    ]
+    assert legend(figure) == ["Before", "After", "Trade"]
+    assert tick_labels(assets) == ["Gilts", "Growth assets"]
+    expected = {
+        "assets": ([200, 500], [300, 400], [100, -100]),
+        "overlays": ([100], [-50], [-150]),
+        "financing": ([0], [-80], [-80]),
+    }
+    for axes, (before, after, trade) in zip(figure.axes, expected.values(), strict=True):
+        drawn = [widths(container) for container in axes.containers]
+        close(drawn[0], before)
+        close(drawn[1], after)
+        close(drawn[2], trade)
+    only_assets = plots.category_allocation(table.iloc[:2], "USD")
+    assert [axes.get_xlabel() for axes in only_assets.axes] == ["Market value (USD m)"]
+
+
+def test_stress_comparison_pairs_the_two_portfolios_per_scenario():
+    """Two scenarios written by hand; ``before`` in the other order, drawn in ``after``'s."""
+    after = pd.DataFrame(
+        {
+            "surplus_change": [-2e6, 5e6],
+            "funding_ratio_before": [0.95, 0.95],
+            "funding_ratio_after": [0.94, 0.97],
+        },
+        index=["up", "down"],
+    )
+    before = pd.DataFrame(
+        {
+            "surplus_change": [-30e6, 20e6],
+            "funding_ratio_before": [0.9, 0.9],
+            "funding_ratio_after": [0.85, 0.8],
+        },
+        index=["down", "up"],
+    )
+    figure = plots.stress_comparison(before, after, "EUR")
+    money, ratio = figure.axes
+    assert (money.get_xlabel(), money.get_ylabel()) == ("Surplus change (EUR m)", "Scenario")
+    assert ratio.get_xlabel() == "Funding ratio after (%)"
+    assert legend(figure) == ["Holdings before the trades", "Solved positions"]
+    assert tick_labels(money) == ["up", "down"]
+    held, solved = money.containers
+    close(widths(held), [20, -30])
+    close(widths(solved), [-2, 5])
+    close([bar.get_y() + bar.get_height() / 2 for bar in held], [-0.2, 0.8])
+    points = [each for each in ratio.lines if each.get_marker() == "o"]
+    close(points[0].get_xdata(), [80, 85])
+    close(points[1].get_xdata(), [94, 97])
+    close(points[0].get_ydata(), [-0.2, 0.8])
+    today = sorted(each.get_xdata()[0] for each in ratio.lines if each.get_linestyle() == ":")
+    close(today, [90, 95])
 
 
 def test_allocation_chart_shows_positions_before_after_and_trades_by_instrument(charts, result):

@@ -5,6 +5,7 @@ for its settings and against the projection's own table, the chart read back as 
 (larger than 100 px, pixel standard deviation above 0.05: a blank image has 0).
 """
 
+import numpy as np
 from matplotlib import image
 
 from ldi.reporting import ProjectionReport
@@ -27,3 +28,27 @@ def test_text_and_fan_chart(tmp_path):
     pixels = image.imread(str(path))
     assert pixels.shape[0] > 100
     assert pixels.std() > 0.05  # drawn, not blank
+
+
+def test_the_fan_chart_names_its_policy_and_draws_the_percentiles():
+    """Title: the positions named and the rule's yearly rebalance; bands and median in %.
+
+    The median line and band edges are the projection's own percentiles of assets /
+    liabilities per year (recomputed here with numpy from its paths), times 100.
+    """
+    projection = project(engine(90.0), years=3, rebalance="constant_mix")
+    figure = ProjectionReport(projection, "optimized positions").figure()
+    (axes,) = figure.axes
+    assert axes.get_title() == (
+        "Policy: optimized positions, constant mix, rebalanced yearly (400 paths, seed 7)"
+    )
+    assert ProjectionReport(projection).policy == "constant mix, rebalanced yearly"
+    ratios = projection.assets / projection.liabilities
+    (median,) = [line for line in axes.lines if line.get_label() == "median"]
+    np.testing.assert_allclose(median.get_xdata(), np.arange(4))
+    np.testing.assert_allclose(
+        median.get_ydata(), np.percentile(ratios, 50, axis=0) * 100, rtol=1e-12
+    )
+    outer = axes.collections[0].get_paths()[0].vertices[:, 1]
+    np.testing.assert_allclose(outer.max(), np.percentile(ratios, 95, axis=0).max() * 100)
+    np.testing.assert_allclose(outer.min(), np.percentile(ratios, 5, axis=0).min() * 100)

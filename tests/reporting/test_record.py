@@ -28,12 +28,17 @@ def test_the_record_is_the_results_dictionary_and_more(solved):
     _, result, record = solved
     expected = json.loads(json.dumps(result.to_dict()))
     extra = {"valuation_date", "instruments", "liability_cashflows", "stress", "waterfall"}
+    extra |= {"stress_before"}
     assert set(record) == set(expected) | extra
     for key in set(expected) - {"solver"}:
         assert record[key] == expected[key], key
     assert record["valuation_date"] == raw_problem()["valuation_date"].isoformat()
     kinds = {row["id"]: row["kind"] for row in record["instruments"]}
     assert kinds == result.instruments["kind"].to_dict()
+    categories = {row["id"]: row["category"] for row in record["instruments"]}
+    assert categories["CREDIT_AA_2035"] == "credit"  # a bond marked credit in the file
+    assert categories["UKT_3T_2052"] == "government"
+    assert categories["UKTI_0T_2045"] == "index_linked"
     json.dumps(record, allow_nan=False)  # standard JSON
 
 
@@ -70,3 +75,13 @@ def test_stress_outcomes_are_the_solved_positions(solved):
     for row in record["stress"]:
         for column, value in outcomes.loc[row["scenario"]].items():
             assert row[column] == pytest.approx(value, rel=1e-12, abs=1e-6), column
+
+
+def test_holdings_stresses_are_the_current_holdings(solved):
+    """The same scenarios on the holdings: what ``stress_test`` gives by default."""
+    problem, _, record = solved
+    outcomes = ldi.stress_test(problem).outcomes
+    assert [row["scenario"] for row in record["stress_before"]] == list(outcomes.index)
+    for row in record["stress_before"]:
+        for column in ("surplus_change", "funding_ratio_after", "headroom"):
+            assert row[column] == pytest.approx(outcomes.loc[row["scenario"], column], rel=1e-12)

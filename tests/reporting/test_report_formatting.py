@@ -11,10 +11,10 @@ import re
 import pytest
 
 import ldi
+from ldi.display import figure
 from ldi.reporting.html_report import html_report
 from ldi.reporting.record import decision_record
 from ldi.reporting.solve_report import SolveSummary
-from ldi.reporting.tables import figure
 from tests.reference import PROBLEMS
 
 SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e[+-]?\d+", re.IGNORECASE)

@@ -285,23 +285,143 @@ def test_default_funding_block_layout(default):
         assert re.fullmatch(r"-?\d+\.\d%", block[label][0]), block[label]
 
 
-def test_liability_table_prints_the_reference(case):
-    report, ref = case
-    header, rows = table(report.as_text(), "Liabilities")
-    expected = ref.liabilities
-    keep = np.ones(len(expected), dtype=bool)
-    inflation = has_inflation(ref)
-    if not inflation:
-        keep = expected.index != "inflation_linked"
-    formats = {"pv": None, "pv01": None, "duration": fixed(2), "convexity": fixed(1)}
-    if inflation:
-        formats["ie01"] = None
-    columns = {
-        c: (fmt or money_format(expected.loc[keep, c]), liability_tolerance(ref, c)[keep])
-        for c, fmt in formats.items()
+SPLITS = {  # split -> (the heading of its table, the name of its rows)
+    "indexation": ("Liabilities by indexation: fixed and inflation-linked benefits", "Indexation"),
+    "tranche": ("Liabilities by tranche", "Tranche"),
+    "status": ("Liabilities by member status", "Status"),
+}
+ADDITIVE = {"PV": "pv", "PV01": "pv01", "IE01": "ie01"}  # duration, convexity: PV-weighted
+SPLIT_RTOL = 1e-6  # of the total: every split regroups the same benefits
+
+
+def expected_splits(ref: Reference) -> dict[str, list[str]]:
+    """Each split's parts, from the reference's components; a split of one part is not shown.
+
+    By indexation only when some benefit is inflation-linked (else fixed is the total).
+    """
+    names = list(ref.liabilities.index)
+    tranches = list(ref.raw["liabilities"].get("tranches") or {})
+    linked = bool(ref.liabilities.loc["inflation_linked", "pv"])
+    splits = {
+        "indexation": ["fixed", "inflation_linked"] if linked else [],
+        "tranche": tranches,
+        "status": [n for n in names if n not in {"fixed", "inflation_linked", "total", *tranches}],
     }
-    assert header == "PV PV01 Duration Convexity" + (" IE01" if inflation else "")
-    check_table(rows, expected[keep], columns, "liabilities")
+    return {split: parts for split, parts in splits.items() if len(parts) > 1}
+
+
+def cell_value(cell: str) -> float:
+    return float(cell.replace(",", ""))
+
+
+def half_unit(cells: list[str]) -> float:
+    """Half the last printed digit: how far a printed money cell may be from its value."""
+    decimals = len(cells[0].partition(".")[2])
+    return 0.5 * 10.0**-decimals
+
+
+def test_each_liability_split_is_a_table_whose_rows_add_up_to_its_total(case):
+    """One table per split under a heading naming it: its parts, then a Total row.
+
+    Read back from the text by heading, row label and column header: PV, PV01 and IE01 of
+    the parts add up to the Total row within SPLIT_RTOL of the total, or the rounding of
+    the printed cells (half the last digit each) where that is larger; the Total row's PV
+    is the reference's (tests/reference.py, independent) within MONEY_RTOL of the book.
+    """
+    report, ref = case
+    text = report.as_text()
+    splits = expected_splits(ref)
+    if splits:  # no table mixing the splits and the total
+        assert "\nLiabilities\n" not in text
+    for split, parts in splits.items():
+        title, axis = SPLITS[split]
+        header, rows = table(text, title)
+        lines = text.splitlines()
+        assert lines[lines.index(title) + 2].split() == [axis]
+        assert list(rows) == [*parts, "Total"], split
+        headers = header.split()
+        for name in (n for n in ADDITIVE if n in headers):
+            cells = [row[headers.index(name)] for row in rows.values()]
+            *values, total = map(cell_value, cells)
+            rounding = half_unit(cells) * len(cells)
+            assert sum(values) == pytest.approx(total, rel=SPLIT_RTOL, abs=rounding), (split, name)
+        pv = ref.liabilities.loc["total", "pv"]
+        fmt = money_format(ref.liabilities.loc[[*parts, "total"], "pv"])
+        assert_printed(rows["Total"][0], pv, MONEY_RTOL * book_scale(ref), fmt, f"{split}.Total")
+    for title, _ in (SPLITS[s] for s in SPLITS if s not in splits):
+        assert title not in text
+
+
+def test_the_splits_add_up_to_the_total_before_rounding(case):
+    """The report's own numbers, unrounded: each split's PV, PV01, IE01 sum to its Total."""
+    report, ref = case
+    splits = report.liability_splits()
+    assert list(splits) == list(expected_splits(ref))
+    for split, frame in splits.items():
+        parts, total = frame.drop(index="Total"), frame.loc["Total"]
+        for column in ADDITIVE.values():
+            assert parts[column].sum() == pytest.approx(
+                total[column], rel=SPLIT_RTOL, abs=SPLIT_RTOL * abs(total["pv"]) * H
+            ), (split, column)
+
+
+def test_liability_tables_print_the_reference(case):
+    report, ref = case
+    text = report.as_text()
+    inflation = has_inflation(ref)
+    splits = expected_splits(ref) or {"total": []}
+    for split, parts in splits.items():
+        title = SPLITS[split][0] if split in SPLITS else "Liabilities"
+        header, rows = table(text, title)
+        names = [*parts, "total"]
+        expected = ref.liabilities.loc[names].rename(index={"total": "Total"})
+        keep = np.isin(ref.liabilities.index, names)
+        formats = {"pv": None, "pv01": None, "duration": fixed(2), "convexity": fixed(1)}
+        if inflation:
+            formats["ie01"] = None
+        columns = {
+            c: (fmt or money_format(expected[c]), liability_tolerance(ref, c)[keep])
+            for c, fmt in formats.items()
+        }
+        assert header == "PV PV01 Duration Convexity" + (" IE01" if inflation else "")
+        check_table(rows, expected, columns, title)
+
+
+def test_statuses_of_a_tiny_book_add_up_to_the_total_discounted_by_hand():
+    """Three fixed benefits on a flat 4% annual curve, split pensioner / deferred.
+
+    By hand: PV = sum a (1.04)^-t, PV01 = sum t a (1.04)^(-t-1) 1e-4 (the central
+    difference's error is below 1e-8 of it); printed to whole units.
+    """
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["curves"]["gilts"] = {"kind": "zero", "tenors": [1, 50], "rates": [0.04, 0.04]}
+    raw["liabilities"] = {
+        "discount_curve": "gilts",
+        "cashflows": [
+            {"time": 1.0, "fixed": 1e6, "status": "pensioner"},
+            {"time": 2.0, "fixed": 2e6, "status": "deferred"},
+            {"time": 3.0, "fixed": 3e6, "status": "deferred"},
+        ],
+    }
+    raw["holdings"] = {"CASH": 1e6}
+    text = risk_report(load_problem(raw)).as_text()
+    header, rows = table(text, SPLITS["status"][0])
+    assert header == "PV PV01 Duration Convexity"
+    assert list(rows) == ["pensioner", "deferred", "Total"]
+    flows = {"pensioner": [(1.0, 1e6)], "deferred": [(2.0, 2e6), (3.0, 3e6)]}
+    flows["Total"] = flows["pensioner"] + flows["deferred"]
+    for label, paid in flows.items():
+        pv = sum(a * 1.04**-t for t, a in paid)
+        pv01 = sum(t * a * 1.04 ** (-t - 1) for t, a in paid) * 1e-4
+        assert rows[label][0] == f"{pv:,.0f}", label
+        assert rows[label][1] == f"{pv01:,.0f}", label
+    assert SPLITS["indexation"][0] not in text  # every benefit fixed: nothing to split
+
+
+def test_no_scientific_notation_or_nan_anywhere(case):
+    """Every number goes through the formatters: no 1e+06, nan, inf or None in the text."""
+    text = case[0].as_text()
+    assert not re.search(r"\d[eE][+-]?\d|\bnan\b|\binf\b|\bNone\b", text, re.IGNORECASE)
 
 
 def expected_holdings(ref: Reference) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from ldi.validation import EXTRAPOLATION_TOLERANCE, beyond_last_tenor
 E_POSITIONS = "positions: unknown instrument ids {ids}; expected ids from {known}"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Problem:
     """One decision's inputs: the market, the liabilities, the universe and current holdings.
 
@@ -62,6 +62,14 @@ class Problem:
     simulation: SimulationSetup = field(default_factory=SimulationSetup)
     folder: Path | None = None
     data_files: tuple[Path, ...] = ()
+
+    def __repr__(self) -> str:
+        """One line: name, currency, valuation date and the universe's size (inputs are fields)."""
+        date = self.valuation_date.isoformat() if self.valuation_date else "no valuation date"
+        return (
+            f"<{type(self).__name__} {self.name!r}: {self.currency}, {date}, "
+            f"{len(self.instruments)} instruments, {len(self.scenarios)} stress scenarios>"
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """The inputs only: what is cached (revaluations, models) is built again on use."""

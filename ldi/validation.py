@@ -134,7 +134,7 @@ def check_max_years(values: ArrayLike, where: str, labels: Sequence[object] | No
 EXTRAPOLATION_TOLERANCE = 1.0
 """Years a flow may run past a curve's last tenor unreported (a bond settling past a pillar)."""
 W_EXTRAPOLATED = (
-    "{what}: flows run to {end:.1f}y, beyond curve {curve!r}'s last tenor {last:.1f}y; "
+    "{what}: flows run to {end:.1f}y, beyond the last tenor of curve {curve!r} ({last:.1f}y); "
     "rates beyond are extrapolated flat"
 )
 

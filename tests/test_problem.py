@@ -14,6 +14,7 @@ import ldi
 from ldi.cli import main
 from ldi.validation import EXTRAPOLATION_TOLERANCE, ExtrapolationWarning
 from tests.io.test_load import minimal, write_yaml
+from tests.reference import PROBLEMS
 
 GILTS = {"tenors": [1, 10, 30], "rates": [0.04, 0.045, 0.05]}
 
@@ -30,9 +31,9 @@ def problem(last: float, **overrides):
 
 def test_liabilities_beyond_the_last_tenor_are_named_with_each_curve():
     assert problem(40.0).extrapolated() == [
-        "liabilities: flows run to 40.0y, beyond curve 'gilts''s last tenor 30.0y; "
+        "liabilities: flows run to 40.0y, beyond the last tenor of curve 'gilts' (30.0y); "
         "rates beyond are extrapolated flat",
-        "liabilities: flows run to 40.0y, beyond curve 'rpi''s last tenor 30.0y; "
+        "liabilities: flows run to 40.0y, beyond the last tenor of curve 'rpi' (30.0y); "
         "rates beyond are extrapolated flat",
     ]
 
@@ -47,7 +48,7 @@ def test_an_instrument_beyond_its_curve_is_named_by_id():
     raw = minimal()
     raw["instruments"].append({"id": "S45", "kind": "interest_rate_swap", "tenor": 45})
     assert ldi.load_problem(raw).extrapolated() == [
-        "instrument 'S45': flows run to 45.0y, beyond curve 'gilts''s last tenor 30.0y; "
+        "instrument 'S45': flows run to 45.0y, beyond the last tenor of curve 'gilts' (30.0y); "
         "rates beyond are extrapolated flat"
     ]
 
@@ -80,6 +81,16 @@ def test_ldi_validate_prints_the_warning(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == f"{path}: valid (test scheme)\n"
     assert captured.err == (
-        "warning: liabilities: flows run to 40.0y, beyond curve 'gilts''s last tenor 30.0y; "
+        "warning: liabilities: flows run to 40.0y, beyond the last tenor of curve 'gilts' (30.0y); "
         "rates beyond are extrapolated flat\n"
     )
+
+
+def test_a_problem_reads_in_one_line_in_a_notebook():
+    """Its inputs are fields to look at; the repr names them without dumping them."""
+    loaded = ldi.load_problem(PROBLEMS / "uk_db_scheme.yaml")
+    assert repr(loaded) == (
+        "<OptimizationProblem 'Representative UK DB scheme': GBP, 2025-12-31, "
+        f"{len(loaded.instruments)} instruments, {len(loaded.scenarios)} stress scenarios>"
+    )
+    assert len(loaded.instruments) == 20  # the file's universe, counted by hand

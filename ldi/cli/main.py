@@ -443,8 +443,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=_output_path,
         metavar="DIR",
-        help="also write result.json, positions.csv, exposures.csv, constraints.csv, "
-        "summary.md and manifest.json (inputs' hashes, versions, solver, times) to DIR",
+        help="also write result.json, positions.csv, tickets.csv, exposures.csv, "
+        "constraints.csv, summary.md and manifest.json (inputs' hashes, versions, solver, "
+        "times) to DIR",
     )
     solve.add_argument(
         "--solver",

@@ -1,10 +1,11 @@
 """The plain values (what YAML reads) of the Python objects a problem may be given.
 
 A DataFrame becomes its rows as records, a blank cell (NaN or None) a key left out, so a
-table of instruments of several kinds, or of cash flows, stands wherever a problem file
-has a list of records. A Series becomes a mapping (holdings by id), a numpy array a list,
-a numpy number a number, an enum its value; an instrument the mapping of its fields with
-its ``kind``, and an objective or constraint term its entry ``{kind: {options}}``.
+table of instruments of several kinds stands wherever a problem file has a list of records;
+in a table of cash flows a blank amount is kept, and refused. A Series becomes a mapping
+(holdings by id), a numpy array a list, a numpy number a number, an enum its value; an
+instrument the mapping of its fields with its ``kind``, and an objective or constraint term
+its entry ``{kind: {options}}``.
 Mappings and lists are walked, so the problem file's loader sees only plain values.
 """
 
@@ -22,6 +23,7 @@ from ldi.io.schema import INSTRUMENT_KINDS, INSTRUMENT_SPECS
 from ldi.optimize.terms.base import Term
 
 SPECS = dict(zip(INSTRUMENT_KINDS, INSTRUMENT_SPECS, strict=True))
+CASHFLOWS = "cashflows"  # the key of a table whose blank cells are refused, not left out
 
 
 def plain(value: Any) -> Any:
@@ -35,7 +37,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, Term):
         return {value.kind: {key: plain(getattr(value, key)) for key in value.options()}}
     if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
+        return {
+            key: records(item, blanks=False)
+            if key == CASHFLOWS and isinstance(item, pd.DataFrame)
+            else plain(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     if isinstance(value, np.ndarray):
@@ -47,10 +54,15 @@ def plain(value: Any) -> Any:
     return value
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as mappings by column name, blank cells left out."""
+def records(frame: pd.DataFrame, blanks: bool = True) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as mappings by column name, blank cells left out.
+
+    ``blanks=False`` (a table of cash flows) keeps a blank amount as NaN, which the file's
+    check refuses as it refuses a blank in a cash-flow CSV: a payment left out would
+    silently be 0.
+    """
     return [
-        {str(key): plain(cell) for key, cell in row.items() if not _blank(cell)}
+        {str(key): plain(cell) for key, cell in row.items() if not (blanks and _blank(cell))}
         for row in frame.to_dict("records")
     ]
 

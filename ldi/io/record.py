@@ -321,7 +321,8 @@ class DecisionRecord(RecordModel):
     """A solve's decision record (see the module docstring).
 
     The result's keys (``LDIResult.to_dict``), in its order, then what the report shows
-    beside them: ``valuation_date`` (ISO), ``instruments``, ``liability_cashflows`` (by
+    beside them: ``valuation_date`` (ISO), ``extrapolated`` (flows beyond a curve's last
+    tenor, ``Problem.extrapolated``), ``instruments``, ``liability_cashflows`` (by
     year), ``stress`` (per scenario, the solved positions), ``stress_before`` (the same
     scenarios on the holdings) and ``waterfall`` (the tightest stress); each None when
     the record was built without them (a result alone, or a solve without positions).
@@ -352,6 +353,7 @@ class DecisionRecord(RecordModel):
     rounding: RoundingRecord | None = None
     tickets: list[TicketRow] | None = None
     valuation_date: str | None = None
+    extrapolated: list[str] | None = None
     instruments: list[InstrumentRow] | None = None
     liability_cashflows: list[CashflowRow] | None = None
     stress: list[StressRow] | None = None

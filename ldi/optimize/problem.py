@@ -27,7 +27,7 @@ E_NO_OBJECTIVE = (
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class OptimizationProblem(Problem):
     """A problem's inputs with its ``decision``: objective, constraints, solver options.
 

@@ -133,16 +133,17 @@ def stress_figures(record: DecisionRecord) -> dict[str, Figure]:
     """The stresses of the holdings beside the solved positions', and the collateral charts.
 
     Records written without the holdings' stresses draw the solved positions' alone. The
-    collateral headroom and the waterfall are drawn only when some stress calls collateral.
+    collateral headroom (of the scenarios the stress chart shows) only when some stress
+    calls collateral, and the waterfall only when its stress uses some pool.
     """
     if not record.stress:
         return {}
     currency = record.currency
     after = rows_frame(record.stress, "scenario")
+    before = rows_frame(record.stress_before or [], "scenario").reindex(after.index)
+    moved = moving_scenarios(before, after) if record.stress_before else list(after.index)
     figures: dict[str, Figure] = {}
     if record.stress_before:
-        before = rows_frame(record.stress_before, "scenario").reindex(after.index)
-        moved = moving_scenarios(before, after)
         caption = (
             f"Stress scenarios, {PORTFOLIOS}: surplus change and funding ratio after each stress"
         )
@@ -159,10 +160,22 @@ def stress_figures(record: DecisionRecord) -> dict[str, Figure]:
     if not calls_collateral(after):
         return figures
     caption = "Collateral called and available, and the headroom left, under each stress"
-    figures[caption] = plots.collateral_headroom(after, currency)
+    figures[caption] = plots.collateral_headroom(after.loc[moved], currency)
     waterfall = record.waterfall
-    if waterfall is not None:
-        pools = rows_frame(waterfall.pools, "pool")
+    pools = rows_frame(waterfall.pools if waterfall else [], "pool")
+    if waterfall is not None and (pools["used"].astype(float) > 0).any():
+        caption = (
+            f"Collateral waterfall of the tightest stress ({waterfall.scenario}): the pools "
+            "used to meet its calls, in the order drawn"
+        )
+        figures[caption] = plots.collateral_waterfall(pools, waterfall.scenario, currency)
+    return figures
+    moving = moving_scenarios(before, after) if record.stress_before else list(after.index)
+    caption = "Collateral called and available, and the headroom left, under each stress"
+    figures[caption] = plots.collateral_headroom(after.loc[moving], currency)
+    waterfall = record.waterfall
+    pools = rows_frame(waterfall.pools, "pool") if waterfall else pd.DataFrame()
+    if waterfall is not None and (pools["used"].astype(float) > 0).any():
         caption = (
             f"Collateral waterfall of the tightest stress ({waterfall.scenario}): the pools "
             "used to meet its calls, in the order drawn"

@@ -21,7 +21,7 @@ from ldi.reporting.solve_report import (
     instrument_categories,
     rows_frame,
 )
-from ldi.reporting.tables import amount, percent
+from ldi.reporting.tables import amount, number, percent
 
 SHOWN_TRADES = 15  # the largest trades listed one by one; two or more beyond in one line
 NOTIONAL = ("interest_rate_swap", "inflation_swap")  # measured at notional, not at cash
@@ -175,8 +175,7 @@ def _binding_line(row: str, limit: pd.Series, currency: str) -> str:
     shadow = float(limit["shadow_price"])
     if np.isnan(shadow):
         return text + "."
-    gain = abs(shadow) * step
-    gain_text = amount(gain, currency).removeprefix(f"{currency} ")
+    gain_text = amount(abs(shadow) * step, currency)
     if sense == "==":
         more = "lowers" if shadow < 0 else "raises"
         return f"{text}; {words} more {more} the objective by {gain_text}."
@@ -185,16 +184,22 @@ def _binding_line(row: str, limit: pd.Series, currency: str) -> str:
 
 
 def _vector_line(name: str, rows: pd.DataFrame, currency: str) -> str:
-    """'cashflow_matching.balance: 26 entries bind; 1m more at each changes ... by 0.14m to 1m'."""
+    """'cashflow_matching.balance: 26 entries bind; 1m more at one moves ... by X to Y'."""
     _, step, words = _unit(name, str(rows["kind"].iloc[0]))
     gains = (rows["shadow_price"].abs() * step).dropna()
     text = f"{name}: {len(rows)} entries bind (see the constraint table)"
     if gains.empty:
         return text + "."
-    low, high = (
-        amount(g, currency).removeprefix(f"{currency} ") for g in (gains.min(), gains.max())
-    )
-    return f"{text}; {words} at one of them moves the objective by {low} to {high}."
+    low, high = (amount(g, currency) for g in (gains.min(), gains.max()))
+    return f"{text}; {words} more at one of them moves the objective by {low} to {high}."
+
+
+def row_figure(row: str, kind: str) -> Callable[[float], str]:
+    """How a constraint row's value, bound and slack read: ratios in %, money whole."""
+    unit = _unit(row, kind)
+    if unit is PERCENT:
+        return percent
+    return number(0) if unit in (MONEY, PER_BP) else figure
 
 
 def _unit(row: str, kind: str) -> Unit:

@@ -26,6 +26,7 @@ from ldi.reporting.decision import (
     headroom_lines,
     hedging_table,
     moving_scenarios,
+    row_figure,
     trades_table,
 )
 from ldi.reporting.solve_report import (
@@ -159,7 +160,10 @@ def html_report(
 
 
 def problem_table(record: DecisionRecord) -> pd.DataFrame:
-    """What was solved: valuation date, the liabilities' size, the instruments and the terms."""
+    """What was solved: valuation date, the liabilities' size, the instruments and the terms.
+
+    Flows beyond a curve's last tenor (extrapolated flat) are named last.
+    """
     liabilities = exposure_frame(record)["liabilities"]
     objective = record.objective or []
     terms = {row.term for row in record.constraints or []}
@@ -180,6 +184,8 @@ def problem_table(record: DecisionRecord) -> pd.DataFrame:
         or "none",
         "Constraints": ", ".join(sorted(terms)) or "none",
     }
+    if record.extrapolated:
+        rows["Beyond the curves"] = "; ".join(record.extrapolated)
     return pd.DataFrame({"": rows}).rename_axis("")
 
 
@@ -239,7 +245,8 @@ def constraint_table(record: DecisionRecord) -> pd.DataFrame:
     """Every constraint row but long-only ones: sense, value, bound, slack, shadow price, binds.
 
     A binding row is at its bound: its value is shown as the bound and its slack as 0 (what
-    remains is the solver's residue, within the tolerance the answer is checked to).
+    remains is the solver's residue, within the tolerance the answer is checked to). Value,
+    bound and slack read in the row's unit (``row_figure``: ratios in %, money whole).
     Long-only rows are summed up in one line (``long_only_line``).
     """
     if not record.constraints:
@@ -253,6 +260,12 @@ def constraint_table(record: DecisionRecord) -> pd.DataFrame:
     met = frame["binding"].astype(bool) & frame["bound"].notna()
     frame.loc[met, "value"] = frame.loc[met, "bound"]
     frame.loc[met, "slack"] = 0.0
+    measured = [c for c in ("value", "bound", "slack") if c in frame]
+    kinds = rows_frame(record.constraints, "row")["kind"]
+    frame[measured] = frame[measured].astype(object)
+    for row in frame.index:
+        shown = row_figure(str(row), str(kinds[row]))
+        frame.loc[row, measured] = [_cell(v, shown, "") for v in frame.loc[row, measured]]
     return frame.rename_axis("Row")
 
 
@@ -325,6 +338,9 @@ def _decision(record: DecisionRecord) -> list[str]:
     trades = trades_table(record)
     parts = ["<h2>Decision</h2>", "<h3>Trades</h3>"]
     parts.append(_table(trades) if len(trades) else "<p>No trades: hold the current positions.</p>")
+    money = SolveSummary(record).new_money()
+    if money:
+        parts.append(f'<p class="infeasible">{html.escape(money)}</p>')
     parts += ["<h3>Funding and hedging</h3>", _table(hedging_table(record))]
     limits = binding_lines(record)
     parts += ["<h3>Limits that bind</h3>", _items(limits or ["No limit binds."])]

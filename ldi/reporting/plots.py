@@ -119,7 +119,8 @@ def cashflow_profile(
 
     All three are per payment: ``times`` in years, ``fixed`` and ``inflation_linked`` in
     money (the linked real amounts already uprated, e.g. by their indexation's projected
-    ratio), so each bar's top is what the scheme expects to pay that year.
+    ratio), so each bar's top is what the scheme expects to pay that year. Without any
+    inflation-linked payment only the fixed bars are drawn (and named in the legend).
     """
     t = finite_vector(times, "cashflow_profile.times")
     fixed_m = _per_time(fixed, t, "fixed") / MILLION
@@ -128,14 +129,15 @@ def cashflow_profile(
     width = 0.8 * _spacing(t)
     colours = STYLE.colours
     axes.bar(t, fixed_m, width=width, color=colours["fixed"], label="Fixed")
-    axes.bar(
-        t,
-        linked_m,
-        width=width,
-        bottom=fixed_m,
-        color=colours["inflation_linked"],
-        label="Inflation-linked",
-    )
+    if linked_m.any():
+        axes.bar(
+            t,
+            linked_m,
+            width=width,
+            bottom=fixed_m,
+            color=colours["inflation_linked"],
+            label="Inflation-linked",
+        )
     axes.set_xlabel("Year")
     axes.set_ylabel(f"Cash flow ({currency} m)")
     _legend(figure, axes)

@@ -1,11 +1,12 @@
 """The decision record of a solve (``ldi.io.record.DecisionRecord``), built from its result.
 
 The result (``LDIResult.to_dict``), each instrument's kind, role and category, and with the
-problem: the valuation date, the liabilities' cash flows by year in money (the
-inflation-linked ones projected on the breakeven curve), the stress outcomes of the solved
-positions and of the holdings, and the collateral waterfall of the scenario that leaves the
-least headroom. ``ldi solve --json`` writes it, so ``ldi report RESULT.json`` can draw the
-whole report from the file alone; the solve summary renders the same record.
+problem: the valuation date, the flows beyond a curve's last tenor, the liabilities' cash
+flows by year in money (the inflation-linked ones projected on the breakeven curve), the
+stress outcomes of the solved positions and of the holdings, and the collateral waterfall
+of the scenario that leaves the least headroom. ``ldi solve --json`` writes it, so ``ldi
+report RESULT.json`` can draw the whole report from the file alone; the solve summary
+renders the same record.
 """
 
 from typing import Any
@@ -26,6 +27,7 @@ def decision_record(problem: Problem, result: LDIResult) -> DecisionRecord:
     record = _result_keys(result)
     date = problem.valuation_date
     record["valuation_date"] = date.isoformat() if date else None
+    record["extrapolated"] = problem.extrapolated()
     record["liability_cashflows"] = liability_cashflows(problem)
     if result.ok:
         stress = stress_test(problem, result.positions, portfolio="optimized positions")
@@ -47,6 +49,7 @@ def _result_keys(result: LDIResult) -> dict[str, Any]:
     """The result's dictionary and its instruments; the problem's keys None, in their place."""
     record = result.to_dict()
     record["valuation_date"] = None
+    record["extrapolated"] = None
     record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = record["stress"] = record["waterfall"] = None
     record["stress_before"] = None

@@ -24,7 +24,7 @@ from ldi.optimize.solvers import Status
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS
 from ldi.reporting.escaping import markdown_text
 from ldi.reporting.record import result_record
-from ldi.reporting.tables import number, percent, render, rise_bp
+from ldi.reporting.tables import amount, number, percent, render, rise_bp
 
 LEGEND = (
     "Money in {ccy}. Positions: market value (assets), notional (swaps; + receives fixed or\n"
@@ -157,6 +157,7 @@ class SolveSummary:
             lines += [
                 f"Allocation ({r.currency})",
                 render(self.allocation(), money=("Before", "After", "Trade"), fixed={}),
+                *([money] if (money := self.new_money()) else []),
                 *(textwrap.fill(line, width=88) for line in self.execution_notes()),
                 *self._tickets_text(),
                 "",
@@ -182,7 +183,7 @@ class SolveSummary:
         return "\n".join(lines)
 
     def as_markdown(self) -> str:
-        """Markdown summary: pipe tables, names as plain text (``markdown_text``), money in full."""
+        """Markdown summary: pipe tables, names as plain text, money to the cent."""
         r = self.record
         md = markdown_text
         parts = [f"## {md(r.name)}: {r.status}", "", f"Solver: {md(self._solver_line())}"]
@@ -259,6 +260,22 @@ class SolveSummary:
         if tickets.empty:
             return []
         return ["<h4>Tickets</h4>", formatted_tickets(tickets).to_html(na_rep="-")]
+
+    def new_money(self) -> str | None:
+        """What the trades cost beyond the assets held, or leave uninvested (None: nothing).
+
+        The assets' value after less before, net of repo: a problem without a budget may buy
+        more than the fund holds (a dedication's cheapest matching portfolio), and then its
+        funding ratio after counts money the fund must still find.
+        """
+        pv = exposure_frame(self.record).loc["pv"]
+        change = float(pv["assets"] - pv["assets_before"])
+        if not abs(change) > max(1e-7 * abs(self.record.scale), 1.0):
+            return None
+        money = amount(abs(change), self.record.currency)
+        if change > 0:
+            return f"The trades cost {money} more than the assets held: new money to find first."
+        return f"The trades leave {money} of the assets held uninvested."
 
     def execution_notes(self) -> list[str]:
         """What the clean-up re-solve held, or what rounding to lots cost; none without."""
@@ -567,8 +584,8 @@ def _fixed(frame: pd.DataFrame) -> dict[str, int]:
 def _markdown(frame: pd.DataFrame, money: tuple[str, ...] = ()) -> str:
     """A pipe table without optional dependencies (cells as ``_cell`` writes them).
 
-    ``money`` columns are written to the cent with thousands separators; other numbers in
-    full (the shortest text that reads back as the same float).
+    ``money`` columns are written to the cent with thousands separators; other numbers as
+    ``figure`` writes them (whole units from 1,000, six significant digits below).
     """
     if frame.empty:
         return "(none)"
@@ -588,14 +605,14 @@ def _line(values: list[object], money: list[bool] | None = None) -> str:
 
 
 def _cell(value: object, money: bool = False) -> str:
-    """Money to the cent, another number in full, or text escaped (``markdown_text``).
+    """Money to the cent, another number as a ``figure``, or text escaped (``markdown_text``).
 
     A missing number (NaN) is '-'.
     """
     if isinstance(value, float) and value != value:
         return "-"
     if isinstance(value, float):
-        return f"{value:,.2f}" if money else f"{value:,}"
+        return f"{value:,.2f}" if money else figure(value)
     return markdown_text(value)
 
 

@@ -160,6 +160,17 @@ def test_a_bad_dataframe_is_named_by_field_without_its_rows():
     ]
 
 
+def test_a_blank_amount_in_a_dataframe_of_cash_flows_is_refused_as_in_a_csv():
+    """A payment left blank (a failed merge) is not silently 0: the row and field are named."""
+    raw = small()
+    frame = pd.DataFrame(raw["liabilities"]["cashflows"]).astype({"fixed": float})
+    frame.loc[1, "fixed"] = np.nan
+    raw["liabilities"]["cashflows"] = frame
+    with pytest.raises(SpecError) as caught:
+        ldi.load_problem(raw)
+    assert str(caught.value) == "liabilities.cashflows[1].fixed: got .nan; expected a finite number"
+
+
 def test_a_dataframe_where_a_mapping_belongs_is_counted_not_printed():
     raw = small(curves=pd.DataFrame({"tenor": np.arange(1.0, 121.0), "rate": 0.04}))
     with pytest.raises(SpecError) as caught:

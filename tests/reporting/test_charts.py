@@ -222,3 +222,36 @@ def test_a_record_without_the_holdings_stresses_draws_the_solved_ones(records):
     assert caption == "Stress scenarios, solved positions: changes and funding ratio"
     surplus = figure.axes[0].containers[2]
     close(widths(surplus), [row.surplus_change / 1e6 for row in record.stress])
+
+
+def test_the_collateral_chart_shows_the_stress_charts_scenarios(records):
+    """The EUR fund: the breakeven and real-yield shocks move nothing there, in either chart."""
+    record = records["nl_pension_fund"]
+    figures = charts.stress_figures(record)
+    stress, collateral = (figures[c] for c in list(figures)[:2])
+    assert tick_labels(collateral.axes[0]) == tick_labels(stress.axes[0])
+    assert "breakeven_up_50" not in tick_labels(collateral.axes[0])
+
+
+def test_no_waterfall_is_drawn_when_its_stress_uses_no_pool(records):
+    record = records["uk_db_scheme"]
+    assert record.waterfall is not None
+    pools = [row.model_copy(update={"used": 0.0}) for row in record.waterfall.pools]
+    unused = record.model_copy(
+        update={"waterfall": record.waterfall.model_copy(update={"pools": pools})}
+    )
+    captions = list(charts.stress_figures(unused))
+    assert not any(caption.startswith("Collateral waterfall") for caption in captions)
+
+
+def test_a_nominal_cash_flow_chart_names_only_fixed_flows(records):
+    """The insurer's benefits are all fixed: one series of bars, the legend says so."""
+    record = records["insurer_annuity_book"]
+    ((caption, figure),) = charts.liability_figures(record).items()
+    assert caption == "Liability cash flows by year, fixed (GBP m)"
+    (bars,) = figure.axes[0].containers
+    close(
+        [bar.get_height() for bar in bars], [row.fixed / 1e6 for row in record.liability_cashflows]
+    )
+    labels = [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+    assert labels == ["Fixed"]

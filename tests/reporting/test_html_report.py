@@ -133,7 +133,7 @@ def test_the_binding_limits_are_named_with_their_bounds_and_gains(solved):
     gain = abs(rates["shadow_price"]) * 0.01  # one percentage point of the hedge ratio
     assert by_row["hedge_ratio[rates].max"] == (
         f"hedge_ratio[rates].max: at its maximum of {rates['bound']:.1%}; 1 percentage point "
-        f"more would lower the objective by {gain:,.0f}."
+        f"more would lower the objective by GBP {gain:,.0f}."
     )
     budget = result.constraints.loc["budget"]
     assert by_row["budget"].startswith(f"budget: held at GBP {budget['bound'] / 1e9:.2f}bn; ")
@@ -166,8 +166,14 @@ def test_binding_rows_are_highlighted_at_their_bounds_with_their_shadow_prices(s
     assert not shown.index.str.startswith("long_only").any()
     for name, row in binding.iterrows():
         assert shown.loc[name, "shadow_price"] == plain(row["shadow_price"])
-        assert shown.loc[name, "value"] == shown.loc[name, "bound"] == plain(row["bound"])
-        assert shown.loc[name, "slack"] == "0"
+        # ratios (hedge ratios, fractions of capital) in %, money in whole units
+        ratio = row["kind"] == "hedge_ratio" or name.endswith("fraction")
+        bound = f"{row['bound']:.1%}" if ratio else f"{row['bound']:,.0f}"
+        assert shown.loc[name, "value"] == shown.loc[name, "bound"] == bound
+        assert shown.loc[name, "slack"] == ("0.0%" if ratio else "0")
+    leverage = result.constraints.loc["leverage"]  # not binding: its own value and slack
+    assert shown.loc["leverage", "value"] == f"{leverage['value']:.1%}"
+    assert shown.loc["leverage", "slack"] == f"{leverage['slack']:.1%}"
     at_zero = result.binding.loc[result.binding["kind"] == "long_only", "entry"]
     count = int((result.constraints["kind"] == "long_only").sum())
     line = f"Long only: {count} positions at zero or above; at zero: {', '.join(at_zero)}."
@@ -297,6 +303,12 @@ def test_the_problem_summary_is_the_problems(solved):
     for term, row in result.objective.iterrows():
         assert f"{row['sense']} {term} (weight {row['weight']:g})" in rows["Objective"][0]
     assert rows["Constraints"] == [", ".join(sorted(set(result.constraints["term"])))]
+    # The benefits run to 76 years, the gilt and RPI curves to 50: both named
+    assert rows["Beyond the curves"] == [
+        "liabilities: flows run to 76.0y, beyond the last tenor of curve 'gilts' (50.0y); rates "
+        "beyond are extrapolated flat; liabilities: flows run to 76.0y, beyond the last tenor "
+        "of curve 'rpi' (50.0y); rates beyond are extrapolated flat"
+    ]
 
 
 def test_the_allocation_is_the_summarys_in_three_measures(solved):
@@ -455,6 +467,20 @@ def test_a_nominal_dedication_shows_no_inflation_and_its_ledger(insurer):
         assert ledger.loc[period, "Liability outgo"] == _whole(row["liability_outgo"])
         assert ledger.loc[period, "Shadow price"] == f"{row['shadow_price']:.4f}"
     assert "Headroom" not in table(page, "Stress scenarios").columns  # nothing is called
+
+
+def test_a_dedication_without_a_budget_says_what_new_money_it_needs(insurer):
+    """The cheapest matching portfolio costs more than the premium held: the decision says so.
+
+    The amount is the assets' value after less before (net of repo), from the result.
+    """
+    _, result, page = insurer
+    pv = result.exposures.loc["pv"]
+    needed = pv["assets"] - pv["assets_before"]
+    assert needed > 1e6
+    line = f"The trades cost GBP {needed / 1e6:.1f}m more than the assets held: new money"
+    decision = page.split("<h2>Decision</h2>", 1)[1].split("<h2>", 1)[0]
+    assert line in html.unescape(decision)
 
 
 def test_key_tenors_without_liabilities_show_a_dash(insurer):

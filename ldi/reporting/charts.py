@@ -170,15 +170,3 @@ def stress_figures(record: DecisionRecord) -> dict[str, Figure]:
         )
         figures[caption] = plots.collateral_waterfall(pools, waterfall.scenario, currency)
     return figures
-    moving = moving_scenarios(before, after) if record.stress_before else list(after.index)
-    caption = "Collateral called and available, and the headroom left, under each stress"
-    figures[caption] = plots.collateral_headroom(after.loc[moving], currency)
-    waterfall = record.waterfall
-    pools = rows_frame(waterfall.pools, "pool") if waterfall else pd.DataFrame()
-    if waterfall is not None and (pools["used"].astype(float) > 0).any():
-        caption = (
-            f"Collateral waterfall of the tightest stress ({waterfall.scenario}): the pools "
-            "used to meet its calls, in the order drawn"
-        )
-        figures[caption] = plots.collateral_waterfall(pools, waterfall.scenario, currency)
-    return figures

@@ -120,29 +120,30 @@ def binding_lines(record: DecisionRecord) -> list[str]:
 
 
 def headroom_lines(record: DecisionRecord) -> list[str]:
-    """The collateral headroom after (and before) the rebalance under each tested rise."""
+    """The collateral headroom after (and before) the rebalance under each tested rise.
+
+    Then the least headroom under the stress scenarios, when any of them calls collateral.
+    """
+    lines = []
     collateral = record.collateral
-    if collateral is None:
-        return []
-    inflation = has_inflation(record)
-    lines = [f"Test: {collateral.title}."]
-    for row in collateral.headroom:
-        if row.rise == "real" and not inflation:
-            continue
-        extra = row.model_extra or {}
-        after, before = extra.get("headroom_after"), extra.get("headroom_before")
-        if after is None:
-            continue
-        line = f"Headroom after the rebalance ({row.rise} yields rise): "
-        line += amount(after, record.currency)
-        if before is not None:
-            line += f" (before: {amount(before, record.currency)})"
-        lines.append(line + ".")
-    stress = record.stress or []
-    if stress:
-        worst = min(stress, key=lambda s: _number(s.headroom))
-        least = amount(_number(worst.headroom), record.currency)
-        lines.append(f"Least headroom under the stress scenarios: {least} ({worst.scenario}).")
+    if collateral is not None:
+        lines.append(f"Test: {collateral.title}.")
+        inflation = has_inflation(record)
+        for row in collateral.headroom:
+            extra = row.model_extra or {}
+            after, before = extra.get("headroom_after"), extra.get("headroom_before")
+            if after is None or (row.rise == "real" and not inflation):
+                continue
+            line = f"Headroom after the rebalance ({row.rise} yields rise): "
+            line += amount(after, record.currency)
+            if before is not None:
+                line += f" (before: {amount(before, record.currency)})"
+            lines.append(line + ".")
+    stress = rows_frame(record.stress or [], "scenario")
+    if not stress.empty and calls_collateral(stress):
+        worst = stress["headroom"].astype(float).idxmin()
+        least = amount(float(stress.loc[worst, "headroom"]), record.currency)
+        lines.append(f"Least headroom under the stress scenarios: {least} ({worst}).")
     return lines
 
 

@@ -42,6 +42,7 @@ from ldi.reporting.solve_report import (
 from ldi.reporting.tables import MATERIAL, number, percent
 
 _money = number(0)  # whole units of the currency
+WORDS = 40  # a cell longer than this reads as text (left-aligned), whatever it holds
 
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 70em;
@@ -50,7 +51,7 @@ h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em;
      border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child, td.text { text-align: left; }
 thead th { background: #f0f3f7; }
 tr.binding td { background: #fff3c4; font-weight: bold; }
 .status { font-weight: bold; } .infeasible { color: #b00020; }
@@ -434,13 +435,20 @@ def _table(
     rows = []
     for name, row in frame.iterrows():
         marked = ' class="binding"' if highlight and name in highlight else ""
-        cells = "".join(f"<td>{html.escape(_cell(v, shown, missing))}</td>" for v in row)
+        cells = "".join(_td(_cell(v, shown, missing)) for v in row)
         rows.append(f"<tr{marked}><td>{html.escape(str(name))}</td>{cells}</tr>")
     return (
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + ("\n</tbody>\n</table>")
     )
+
+
+def _td(text: str) -> str:
+    """A table cell: words (no digit, or a long text) left-aligned, figures right-aligned."""
+    words = len(text) > WORDS or not any(c.isdigit() for c in text)
+    opening = '<td class="text">' if words else "<td>"
+    return f"{opening}{html.escape(text)}</td>"
 
 
 def _cell(value: Any, shown: Callable[[Any], str], missing: str) -> str:

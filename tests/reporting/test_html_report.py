@@ -519,3 +519,19 @@ def test_chromium_shows_every_example_reports_decision_first(example, tmp_path):
     assert headings(dom)[0] == "Decision"
     trades = table(dom, "Trades")
     assert set(trades.index) == set(result.tickets.index)
+
+
+def test_the_least_stress_headroom_is_stated_without_a_collateral_limit():
+    """Swaps and repo call collateral under stress whether or not a limit tests it."""
+    raw = raw_problem(DEFAULT_PROBLEM)
+    raw["constraints"] = [c for c in raw["constraints"] if "collateral_buffer" not in c]
+    problem = ldi.load_problem(raw)
+    result = problem.solve()
+    page = html_report(decision_record(problem, result))
+    outcomes = ldi.stress_test(problem, result.positions).outcomes
+    worst = outcomes["headroom"].idxmin()
+    least = outcomes.loc[worst, "headroom"]
+    assert result.collateral is None
+    assert items(page, "Collateral") == [
+        f"Least headroom under the stress scenarios: GBP {least / 1e6:,.1f}m ({worst})."
+    ]

@@ -1496,24 +1496,34 @@ def stress_step(ref: Reference, positions: pd.Series, move: Shock, within_days=N
 #
 # Classes: cash (kind cash), equity (return_seeking), corporate (credit bonds), government
 # (other bonds), illiquid (only by override; never eligible). Haircuts by residual maturity
-# (up to 1y, 1-5y, beyond): government 0.5/2/4%, corporate 1/4/8%, equity 15%, cash 0; days
-# to become collateral: cash 0, government 0, corporate 2, equity 3; eligible when days <=
+# (up to 1y, 1-5y, beyond): government 0.5/2/4%, corporate 1/4/8%, equity 15%, cash and
+# money-market 0; days to become collateral: cash, money-market and government 0, corporate
+# and equity only as the file gives them (else never); eligible when days <=
 # within_days (default 5). The file's ``collateral`` section overrides haircuts (one number
 # or three bands) and days by class, and class, haircut, days and initial margin by id.
 # Per unit after a move, with V the value per unit today (V0) and after (V1):
 #   physical: available (1 - h) V1 when eligible;  overlay: need -(V1 - V0);
 #   repo k on bond c: need -r_c / (1 - h_k), available -e_c (1 - h_c)(1 + r_c) / (1 - h_k),
 #   with r_c = V1_c / V0_c - 1; initial margin im |x| for overlays (a need).
-
+COLLATERAL_CLASSES = ("cash", "money_market", "government", "corporate", "equity", "illiquid")
 COLLATERAL_CLASSES = ("cash", "government", "corporate", "equity", "illiquid")
 BAND_LIMITS = (1.0, 5.0, np.inf)
 COLLATERAL_HAIRCUTS = {
     "cash": ((np.inf, 0.0),),
+    "money_market": ((np.inf, 0.0),),
     "government": HAIRCUTS[False],
     "corporate": HAIRCUTS[True],
     "equity": ((np.inf, 0.15),),
 }
-COLLATERAL_DAYS = {"cash": 0.0, "government": 0.0, "corporate": 2.0, "equity": 3.0}
+# Cash, money-market funds and government bonds count at once; credit and equity only in
+# the days a problem gives them (None: never).
+COLLATERAL_DAYS = {
+    "cash": 0.0,
+    "money_market": 0.0,
+    "government": 0.0,
+    "corporate": None,
+    "equity": None,
+}
 WITHIN_DAYS = 5.0
 
 
@@ -1567,7 +1577,8 @@ def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.Dat
             row["pledge"] = item["collateral"]
             row["repo_haircut"] = float(ref.terms.loc[name, "haircut"])
         if mandate is None:
-            row["mandate"] = role != "physical" or row["asset_class"] in ("government", "cash")
+            buffer = ("government", "cash", "money_market")
+            row["mandate"] = role != "physical" or row["asset_class"] in buffer
         else:
             row["mandate"] = name in mandate
         rows[name] = row

@@ -8,7 +8,7 @@ assets move by their stated durations times (1 + g); liabilities are the benefit
 tranches (fixed; LPI(0,5) on RPI; LPI(0,2.5) on CPI, RPI less the wedge) on gilts + 50bp.
 Collateral follows the formulas of ``ldi.liquidity.collateral``'s docstring: EMIR haircuts
 by residual maturity (government 0.5/2/4%, corporate 1/4/8%), equity 15%, default days to
-eligibility (cash and gilts 0, corporate 2, equity 3, illiquid never) as the file's
+eligibility (cash and gilts 0; corporate, equity and illiquid never) as the file's
 ``collateral`` section overrides them, repo top-ups r_c / (1 − h_k).
 
 Only parallel scenarios are repriced (all moves in them are the same at every tenor); in
@@ -167,7 +167,8 @@ def liability_value(raw, dn=0.0, db=0.0):
     return liability_book(raw).value(flat(dn), flat(db))
 
 
-DEFAULT_DAYS = {"cash": 0.0, "government": 0.0, "corporate": 2.0, "equity": 3.0, "illiquid": None}
+# Credit and equity count only when the file gives their days (docs/problem-files.md).
+DEFAULT_DAYS = {"cash": 0.0, "government": 0.0, "corporate": None, "equity": None, "illiquid": None}
 
 
 def asset_class(item, raw):

@@ -70,6 +70,9 @@ HAIRCUTS: Mapping[str, tuple[tuple[float, float], ...]] = MappingProxyType(
         "corporate": ((1.0, 0.01), (5.0, 0.04), (np.inf, 0.08)),
         "equity": ((np.inf, 0.15),),  # main-index equities
         "cash": ((np.inf, 0.0),),  # cash variation margin
+        # A money-market fund redeems at its (stable) NAV into cash the same day: no haircut
+        # by default; give one for a variable-NAV fund.
+        "money_market": ((np.inf, 0.0),),
     }
 )
 """Haircut schedules by collateral class."""

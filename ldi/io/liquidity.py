@@ -56,7 +56,7 @@ E_LABEL = (
     "scenario with steps takes none of its own)"
 )
 E_UNDATED = "{path}: got {value!r}; expected one haircut for {name} (it has no maturity to band by)"
-UNDATED = ("cash", "equity")
+UNDATED = ("cash", "money_market", "equity")
 E_ID = "{path}: got {value!r}; expected an instrument id, one of {ids}"
 E_SCENARIO_NAME = (
     "{path}: name {name!r} is already {first}; expected a unique name (or catalogue: false "

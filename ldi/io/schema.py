@@ -767,7 +767,7 @@ class RiskModelSpec(Spec):
         return volatility
 
 
-ELIGIBLE_CLASSES = ("cash", "government", "corporate", "equity")
+ELIGIBLE_CLASSES = ("cash", "money_market", "government", "corporate", "equity")
 COLLATERAL_CLASSES = (*ELIGIBLE_CLASSES, "illiquid")
 CollateralClass = Literal[COLLATERAL_CLASSES]  # type: ignore[valid-type]
 EligibleClass = Literal[ELIGIBLE_CLASSES]  # type: ignore[valid-type]  # illiquid: never counts

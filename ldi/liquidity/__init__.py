@@ -2,6 +2,7 @@
 
 from ldi.liquidity.buffer import Buffer, Rise, absorbable_rise, bp_to_zero_nav, rise, root_bp
 from ldi.liquidity.collateral import (
+    DEFAULT_DAYS,
     AssetClass,
     CollateralModel,
     CollateralPolicy,
@@ -11,6 +12,7 @@ from ldi.liquidity.collateral import (
 )
 
 __all__ = [
+    "DEFAULT_DAYS",
     "AssetClass",
     "Buffer",
     "CollateralModel",

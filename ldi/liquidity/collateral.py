@@ -1,9 +1,11 @@
 """Collateral: what each position can pledge after haircuts, and what it must post.
 
-Every position is classified into a collateral class (cash, government bonds, corporate
-bonds, equity, illiquid) with a haircut from the class's schedule by residual maturity
-(``ldi.instruments.conventions.HAIRCUTS``) and the days it takes to turn it into eligible
-collateral. Only positions that can be eligible within the window (``within_days``) count.
+Every position is classified into a collateral class (cash, money-market funds, government
+bonds, corporate bonds, equity, illiquid) with a haircut from the class's schedule by
+residual maturity (``ldi.instruments.conventions.HAIRCUTS``) and the days it takes to turn
+it into eligible collateral. Only positions that can be eligible within the window
+(``within_days``) count: by default cash, money-market funds and government bonds; credit
+and growth assets only when the problem gives their days.
 
 Under a move, per unit of position (money):
 
@@ -41,6 +43,7 @@ class AssetClass(StrEnum):
     """Collateral classes, in the order a collateral waterfall uses them."""
 
     CASH = "cash"
+    MONEY_MARKET = "money_market"  # a money-market fund: redeemed into cash the same day
     GOVERNMENT = "government"
     CORPORATE = "corporate"
     EQUITY = "equity"
@@ -50,13 +53,17 @@ class AssetClass(StrEnum):
 DEFAULT_DAYS: Mapping[AssetClass, float | None] = MappingProxyType(
     {
         AssetClass.CASH: 0.0,
+        AssetClass.MONEY_MARKET: 0.0,  # same-day redemption
         AssetClass.GOVERNMENT: 0.0,  # gilts are eligible as they are
-        AssetClass.CORPORATE: 2.0,  # credit repo or sale and settlement
-        AssetClass.EQUITY: 3.0,  # sale (T+2) and transfer of the cash
+        # Credit and growth assets count only when a problem says in how many days (e.g.
+        # credit repo or a sale and its settlement, about 2 days; equities sold T+2 and the
+        # cash passed on, about 3): they sit with other managers, under other mandates.
+        AssetClass.CORPORATE: None,
+        AssetClass.EQUITY: None,
         AssetClass.ILLIQUID: None,  # never: property, private markets (gated in 2022)
     }
 )
-"""Days to turn each class into eligible collateral (None: never)."""
+"""Days to turn each class into eligible collateral (None: never, unless a problem says)."""
 
 Schedule = tuple[tuple[float, float], ...]
 NEVER: Schedule = ((np.inf, 1.0),)  # a class without a schedule (illiquid) counts nothing
@@ -126,7 +133,7 @@ def collateral_table(
     table = pd.DataFrame.from_dict(records, orient="index", columns=TABLE_COLUMNS)
     table.index.name = "id"
     default = (table["role"] != Role.PHYSICAL.value) | table["asset_class"].isin(
-        [AssetClass.GOVERNMENT.value, AssetClass.CASH.value]
+        [AssetClass.GOVERNMENT.value, AssetClass.CASH.value, AssetClass.MONEY_MARKET.value]
     )
     chosen = table.index.isin(policy.mandate) if policy.mandate is not None else default
     table["mandate"] = np.asarray(chosen, dtype=bool)

@@ -111,7 +111,7 @@ def test_days_override_by_class_and_null_means_never():
     assert np.isnan(days["UKT_4Q_2036"])
     assert np.isnan(days["UKTI_0T_2045"])
     assert days["CREDIT_A_2040"] == 1.0
-    assert days["GLOBAL_EQUITY"] == 3.0  # the section replaced: the default 3 days again
+    assert np.isnan(days["GLOBAL_EQUITY"])  # the section replaced: equity never counts again
     eligible = dict(zip(model.ids, model.eligible(), strict=True))
     assert eligible["UKT_4Q_2036"] == 0.0
     assert eligible["CREDIT_A_2040"] == eligible["CASH"] == 1.0
@@ -121,15 +121,19 @@ def test_within_days_sets_the_window():
     model = load(collateral={"within_days": 2}).collateral_model()
     eligible = dict(zip(model.ids, model.eligible(), strict=True))
     assert model.within_days == 2.0
-    assert eligible["CREDIT_A_2040"] == 1.0  # corporate: 2 days by default
-    assert eligible["GLOBAL_EQUITY"] == 0.0  # equity: 3 days
+    assert eligible["CASH"] == eligible["UKT_4Q_2036"] == 1.0  # at once
+    assert eligible["CREDIT_A_2040"] == 0.0  # corporate: never, unless the file says
+    stated = load(collateral={"within_days": 2, "days": {"corporate": 2, "equity": 3}})
+    eligible = dict(zip(model.ids, stated.collateral_model().eligible(), strict=True))
+    assert eligible["CREDIT_A_2040"] == 1.0  # within the window
+    assert eligible["GLOBAL_EQUITY"] == 0.0  # 3 days: beyond it
 
 
 def test_per_instrument_overrides():
     got = table(
         instruments={
             "CREDIT_AA_2035": {"haircut": 0.12, "days": 1},
-            "UKT_4_2063": {"asset_class": "corporate"},
+            "UKT_4_2063": {"asset_class": "corporate", "days": 2},
             "RPI_ZC_30Y": {"initial_margin": 0.02},
         }
     )
@@ -281,7 +285,7 @@ def test_steps_with_labels():
 
 # --- bad input -------------------------------------------------------------------------------
 
-CLASSES = "'cash', 'government', 'corporate' or 'equity'"  # illiquid never counts
+CLASSES = "'cash', 'money_market', 'government', 'corporate' or 'equity'"  # illiquid: never
 
 
 def test_unknown_class_key():

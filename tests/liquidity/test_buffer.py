@@ -38,6 +38,8 @@ from ldi import (
     ZeroCurve,
 )
 from ldi.liquidity import (
+    DEFAULT_DAYS,
+    AssetClass,
     Buffer,
     CollateralModel,
     CollateralPolicy,
@@ -70,9 +72,13 @@ T = np.arange(1.0, 31.0)
 GILT_FLOWS = np.r_[np.full(29, 4.0), 104.0]
 LINKER_FLOWS = np.r_[np.full(29, 0.125), 100.125]
 
+# A problem that counts credit within 2 days and equities within 3 (a credit repo line, an
+# equity sale at T+2): by default neither counts.
+STATED = CollateralPolicy(days={**DEFAULT_DAYS, AssetClass.CORPORATE: 2.0, AssetClass.EQUITY: 3.0})
+
 
 def build(instruments, policy=None):
-    table = collateral_table(instruments, policy or CollateralPolicy())
+    table = collateral_table(instruments, policy or STATED)
     revaluation = Revaluation(instruments, MARKET)
     return CollateralModel(table, revaluation.values, revaluation.base)
 

@@ -38,6 +38,7 @@ from ldi import (
     ZeroCurve,
 )
 from ldi.liquidity import (
+    DEFAULT_DAYS,
     AssetClass,
     CollateralModel,
     CollateralPolicy,
@@ -56,10 +57,14 @@ MARKET = Market(
 )
 MONEY = 1e-12  # relative to the gross money of the positions involved
 
+# A problem that counts credit within 2 days and equities within 3 (a credit repo line, an
+# equity sale at T+2): by default neither counts.
+STATED = CollateralPolicy(days={**DEFAULT_DAYS, AssetClass.CORPORATE: 2.0, AssetClass.EQUITY: 3.0})
+
 
 def build(instruments, policy=None, within_days=5.0):
     """A CollateralModel of ``instruments`` on MARKET, as ldi.Problem builds one."""
-    table = collateral_table(instruments, policy or CollateralPolicy())
+    table = collateral_table(instruments, policy or STATED)
     revaluation = Revaluation(instruments, MARKET)
     return CollateralModel(table, revaluation.values, revaluation.base, within_days)
 
@@ -145,16 +150,37 @@ def test_emir_haircut_by_residual_maturity(credit, maturity, expected):
 
 
 def test_default_haircuts_and_days_by_class():
+    """Cash and government bonds count at once; credit and equity never, unless stated."""
     table = collateral_table(instruments_of_every_kind(), CollateralPolicy())
     assert table.loc["CASH", ["haircut", "days"]].tolist() == [0.0, 0.0]
     assert table.loc["GILT", ["haircut", "days"]].tolist() == [0.04, 0.0]
     assert table.loc["LINKER", ["haircut", "days"]].tolist() == [0.04, 0.0]
-    assert table.loc["CORP", ["haircut", "days"]].tolist() == [0.08, 2.0]
-    assert table.loc["EQUITY", ["haircut", "days"]].tolist() == [0.15, 3.0]
+    assert table.loc["CORP", "haircut"] == 0.08
+    assert table.loc["EQUITY", "haircut"] == 0.15
+    assert np.isnan(table.loc["CORP", "days"])
+    assert np.isnan(table.loc["EQUITY", "days"])
+    stated = collateral_table(instruments_of_every_kind(), STATED)
+    assert stated.loc["CORP", ["haircut", "days"]].tolist() == [0.08, 2.0]
+    assert stated.loc["EQUITY", ["haircut", "days"]].tolist() == [0.15, 3.0]
+
+
+def test_a_money_market_fund_counts_at_once_without_a_haircut():
+    cash = Cash(id="MMF", rate=0.04)
+    policy = CollateralPolicy(
+        instruments={"MMF": InstrumentCollateral(asset_class=AssetClass.MONEY_MARKET)}
+    )
+    table = collateral_table([cash], policy)
+    assert table.loc["MMF", ["asset_class", "haircut", "days"]].tolist() == [
+        "money_market",
+        0.0,
+        0.0,
+    ]
+    assert bool(table.loc["MMF", "mandate"])  # part of the LDI buffer, as cash is
 
 
 def test_instrument_overrides():
     policy = CollateralPolicy(
+        days=STATED.days,
         instruments={
             "GILT": InstrumentCollateral(asset_class=AssetClass.CORPORATE),
             "STRIP": InstrumentCollateral(haircut=0.1, days=1.0),
@@ -162,7 +188,7 @@ def test_instrument_overrides():
             "CORP": InstrumentCollateral(haircut=0.0, days=0.0),
             "IRS": InstrumentCollateral(initial_margin=0.07),
             "CASH": InstrumentCollateral(initial_margin=0.5),
-        }
+        },
     )
     table = collateral_table(instruments_of_every_kind(), policy)
     # A 10y bond treated as corporate: the corporate schedule beyond 5y and corporate days.

@@ -155,6 +155,8 @@ class Problem:
             revaluation.base,
             self.collateral.within_days,
             self.collateral.initial_margin_shock_bp,
+            self.collateral.cash_variation_margin,
+            self.collateral.repo_capacity,
         )
 
     def scenario_engine(

@@ -122,7 +122,7 @@ def stress_test(
             "funding_ratio_before": assets_today / liabilities_today,
             "funding_ratio_after": values / liabilities,
             "collateral_needed": needed,
-            "collateral_available": headroom + needed,
+            "collateral_available": model.available(x, moves),
             "headroom": headroom,
         },
         index=index,

@@ -1612,14 +1612,50 @@ def collateral_after(ref: Reference, positions, move: Shock, within_days=None) -
     """Collateral ``called``, ``available`` and ``headroom`` (money) after ``move``.
 
     Called: margin calls plus initial margin; available: eligible after haircuts, net of
-    bonds pledged to repo; headroom = available - called.
+    bonds pledged to repo; headroom = available - called, at most the cash left once the
+    swaps' variation margin is paid in cash (``cash_left``).
     """
     x = positions_of(ref, positions)
     available, need = collateral_coefficients(ref, move, within_days)
-    margin = collateral_terms(ref, within_days)["initial_margin"]
-    called = float(need @ x + margin @ x.abs())
+    terms = collateral_terms(ref, within_days)
+    called = float(need @ x + terms["initial_margin"] @ x.abs())
     held = float(available @ x)
-    return {"called": called, "available": held, "headroom": held - called}
+    return {
+        "called": called,
+        "available": held,
+        "headroom": min(held - called, cash_left(ref, terms, available, need, x)),
+    }
+
+
+def variation_margin(ref: Reference, positions, move: Shock, within_days=None) -> float:
+    """The swaps' variation margin (money) after ``move``: -(their value change)."""
+    x = positions_of(ref, positions)
+    need = collateral_coefficients(ref, move, within_days)[1]
+    overlay = collateral_terms(ref, within_days)["role"] == "overlay"
+    return float(need[overlay] @ x[overlay])
+
+
+def cash_left(ref: Reference, terms, available, need, x) -> float:
+    """Cash left once the swaps' variation margin is paid in cash (inf: paid in anything).
+
+    Cash and money-market funds, plus the same-day repo value of the government bonds (net
+    of those pledged, plus those a repo counterparty returns), at most the repo capacity,
+    less the swaps' calls.
+    """
+    section = ref.raw.get("collateral") or {}
+    if section.get("variation_margin", "cash") != "cash":
+        return np.inf
+    financing = terms["role"] == "financing"
+    pool = terms["asset_class"].where(
+        ~financing, terms["pledge"].map(terms["asset_class"]).fillna("")
+    )
+    cash = available[pool.isin(["cash", "money_market"])] @ x[pool.isin(["cash", "money_market"])]
+    gilts = pool == "government"
+    returned = np.where(financing & gilts & (need < 0), -need, 0.0)
+    repo = available[gilts] @ x[gilts] + returned @ x
+    vm = need[terms["role"] == "overlay"] @ x[terms["role"] == "overlay"]
+    capacity = section.get("repo_capacity")
+    return float(cash + min(repo, np.inf if capacity is None else capacity) - vm)
 
 
 POOL_ORDER = COLLATERAL_CLASSES

@@ -119,6 +119,8 @@ def build_collateral(
         within_days=spec.within_days,
         mandate=mandate,
         initial_margin_shock_bp=spec.initial_margin_shock_bp,
+        cash_variation_margin=spec.variation_margin == "cash",
+        repo_capacity=spec.repo_capacity,
     )
 
 

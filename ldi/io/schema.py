@@ -809,7 +809,9 @@ class CollateralSpec(Spec):
     eligible; the illiquid class never counts, so it takes neither); ``initial_margin`` is
     a fraction of gross notional by overlay kind, and ``initial_margin_shock_bp`` adds each
     overlay's value change in a move of that size; ``mandate`` lists the ids of the
-    leveraged LDI mandate.
+    leveraged LDI mandate. ``variation_margin``: ``cash`` (cleared swaps: paid from cash,
+    money-market funds and same-day repo of government bonds, at most ``repo_capacity`` of
+    new repo) or ``any`` eligible collateral.
     """
 
     within_days: Annotated[Number, Field(ge=0)] = 5.0
@@ -819,6 +821,8 @@ class CollateralSpec(Spec):
     initial_margin_shock_bp: Annotated[Number, Field(gt=0), _within(LIMIT_BP)] | None = None
     instruments: dict[str, InstrumentCollateralSpec] = {}
     mandate: Annotated[list[str], Field(min_length=1)] | None = None  # absent: the default
+    variation_margin: Literal["cash", "any"] = "cash"
+    repo_capacity: Annotated[Number, Field(ge=0)] | None = None
 
 
 def _move_form(value: Any) -> str | None:

@@ -35,6 +35,7 @@ from ldi.instruments.conventions import HAIRCUTS, scheduled
 from ldi.scenarios.scenario import Move
 from ldi.typing import FloatArray
 
+CASH_POOLS = ("cash", "money_market")  # what pays variation margin without a trade
 CACHED_BATCHES = 16  # coefficient batches kept per model (a solve needs one per term)
 RECAPITALISATION_DAYS = 5.0  # TPR: buffers count what can be collateral within 5 days
 
@@ -89,7 +90,10 @@ class CollateralPolicy:
     cash). ``initial_margin`` is a fraction of gross notional by overlay kind; with
     ``initial_margin_shock_bp`` each overlay also posts the larger value change per unit
     notional of a parallel nominal or breakeven move of that size up or down (a stand-in
-    for a clearing house's margin model).
+    for a clearing house's margin model). With ``cash_variation_margin`` (cleared swaps, the
+    default) swaps' variation margin is paid in cash: from cash, money-market funds and
+    same-day repo of government bonds, at most ``repo_capacity`` of new repo (money; None:
+    no limit).
     """
 
     haircuts: Mapping[AssetClass, Schedule] = field(
@@ -105,6 +109,8 @@ class CollateralPolicy:
     within_days: float = RECAPITALISATION_DAYS
     mandate: tuple[str, ...] | None = None
     initial_margin_shock_bp: float | None = None
+    cash_variation_margin: bool = True
+    repo_capacity: float | None = None
 
 
 TABLE_COLUMNS = [
@@ -198,6 +204,8 @@ class CollateralModel:
     base: FloatArray
     within_days: float = RECAPITALISATION_DAYS
     initial_margin_shock_bp: float | None = None
+    cash_variation_margin: bool = True
+    repo_capacity: float | None = None
     _cache: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -267,13 +275,82 @@ class CollateralModel:
             available[:, k] *= margin_ratio
         return available, need
 
+    @cached_property
+    def pools(self) -> FloatArray:
+        """Each coefficient's collateral pool: its class; a repo's is its bond's.
+
+        Bonds pledged to repo count, negatively, where the bond does.
+        """
+        return self.table["asset_class"].to_numpy()[self._source_rows]
+
+    def cash_coefficients(
+        self, moves: Sequence[Move], within_days: float | None = None
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(cash, repo, variation margin) per unit of position under each move (money).
+
+        Cash: what cash and money-market funds make available; repo: what eligible
+        government bonds would raise in same-day repo (after haircut, net of bonds already
+        pledged, plus bonds a repo counterparty returns); variation margin: the swaps' calls
+        (negative: received).
+        """
+        available, need = self.coefficients(moves, within_days)
+        pools = self.pools
+        role = self.table["role"].to_numpy()
+        cash = np.where(np.isin(pools, CASH_POOLS), available, 0.0)
+        repo = np.where(pools == AssetClass.GOVERNMENT.value, available, 0.0)
+        # Collateral a repo counterparty returns (its bond rose) comes back to be repo'd.
+        returned = (role == Role.FINANCING.value) & (pools == AssetClass.GOVERNMENT.value)
+        repo = repo + np.where(returned & (need < 0), -need, 0.0)
+        return cash, repo, np.where(role == Role.OVERLAY.value, need, 0.0)
+
+    def cash_can_bind(self, within_days: float | None = None) -> bool:
+        """True when paying variation margin in cash can bind beyond the total headroom.
+
+        It cannot when margin may be paid in anything, or when repo is unlimited and only
+        cash, money-market funds and government bonds count: then the total implies it.
+        """
+        if not self.cash_variation_margin:
+            return False
+        if self.repo_capacity is not None:
+            return True
+        paying = np.isin(self.pools, (*CASH_POOLS, AssetClass.GOVERNMENT.value))
+        physical = (self.table["role"] == Role.PHYSICAL.value).to_numpy()
+        return bool(np.any((self.eligible(within_days) > 0) & physical & ~paying))
+
+    def cash_headroom(
+        self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
+    ) -> FloatArray:
+        """Cash for variation margin less the swaps' call after each move (money).
+
+        cash + min(repo capacity, government bonds' repo value) − variation margin; +inf
+        when variation margin may be paid in any eligible collateral.
+        """
+        if not self.cash_variation_margin:
+            return np.full(len(moves), np.inf)
+        cash, repo, margin = (
+            c @ np.asarray(positions, float) for c in self.cash_coefficients(moves, within_days)
+        )
+        capacity = np.inf if self.repo_capacity is None else self.repo_capacity
+        return cash + np.minimum(repo, capacity) - margin
+
     def headroom(
         self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
     ) -> FloatArray:
-        """Available − needed collateral (money) after each move, for ``positions``."""
+        """Collateral left after each move's calls (money), for ``positions``.
+
+        Available − needed over every pool, and no more than the cash left once variation
+        margin is paid in cash (``cash_headroom``).
+        """
         available, need = self.coefficients(moves, within_days)
         x = np.asarray(positions, dtype=float)
-        return (available - need) @ x - self.initial_margin @ np.abs(x)
+        total = (available - need) @ x - self.initial_margin @ np.abs(x)
+        return np.minimum(total, self.cash_headroom(x, moves, within_days))
+
+    def available(
+        self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
+    ) -> FloatArray:
+        """Collateral eligible after each move (money): after haircuts, net of bonds pledged."""
+        return self.coefficients(moves, within_days)[0] @ np.asarray(positions, dtype=float)
 
     def needed(
         self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
@@ -286,39 +363,60 @@ class CollateralModel:
     def waterfall(
         self, positions: FloatArray, move: Move, within_days: float | None = None
     ) -> pd.DataFrame:
-        """Pools used in order (cash, gilts, corporate, equity) to meet the move's calls.
+        """Pools used in order (cash, money-market, gilts, corporate, equity) to meet a move.
 
-        Index: pool (class); columns days, available (after haircut, net of collateral
-        already pledged to repo), used, left (money). A ``shortfall`` row appears when the
-        pools cannot meet the calls.
+        With cash variation margin, the swaps' calls come first, from cash, money-market
+        funds and same-day repo of government bonds (at most the repo capacity); the other
+        calls (repo top-ups, initial margin) from what is left, pool by pool. Index: pool
+        (class); columns days, available (after haircut, net of collateral already pledged
+        to repo), variation_margin and other (used for each call), used, left (money). A
+        ``shortfall`` row appears when the pools cannot meet the calls.
         """
-        available = self.coefficients([move], within_days)[0][0] * np.asarray(positions, float)
-        table = self.table
-        # A repo's entry is the bonds it has pledged (a negative amount): it counts in the
-        # pool of its bond, and only where that bond is eligible.
-        financing = (table["role"] == Role.FINANCING.value).to_numpy()
-        source = np.where(financing, table["pledge"].to_numpy(), table.index.to_numpy())
-        rows = table.index.get_indexer(source)
-        counted = self.eligible(within_days)[rows] > 0
-        pools = table["asset_class"].to_numpy()[rows]
-        frame = pd.DataFrame({"pool": pools[counted], "available": available[counted]})
-        days = pd.Series(table["days"].to_numpy()[rows][counted]).groupby(pools[counted]).min()
-        order = [c.value for c in AssetClass if c.value in set(frame["pool"])]
+        x = np.asarray(positions, float)
+        available = self.coefficients([move], within_days)[0][0] * x
+        counted = self.eligible(within_days)[self._source_rows] > 0
+        pools = self.pools[counted]
+        frame = pd.DataFrame({"pool": pools, "available": available[counted]})
+        days = pd.Series(self.table["days"].to_numpy()[self._source_rows][counted])
+        order = [c.value for c in AssetClass if c.value in set(pools)]
         sums = frame.groupby("pool")["available"].sum().reindex(order)
-        remaining = float(self.needed(positions, [move], within_days)[0])
-        uses = {}
+        calls = float(self.needed(x, [move], within_days)[0])
+        margin = float(self.cash_coefficients([move], within_days)[2][0] @ x)
+        margin = max(margin, 0.0) if self.cash_variation_margin else 0.0
+        others = calls - margin  # the rest, met from any pool (received margin helps)
+        capacity = np.inf if self.repo_capacity is None else self.repo_capacity
+        least_days = days.groupby(pools).min()
+        rows = {}
         for pool, amount in sums.items():
-            used = min(max(amount, 0.0), max(remaining, 0.0))
-            remaining -= used
-            uses[pool] = {"days": days.get(pool), "available": amount, "used": used}
+            room = max(amount, 0.0)
+            reach = min(room, capacity) if pool == AssetClass.GOVERNMENT.value else room
+            paying = pool in CASH_POOLS or pool == AssetClass.GOVERNMENT.value
+            for_margin = min(reach, margin) if paying else 0.0
+            other = min(room - for_margin, max(others, 0.0))
+            margin, others = margin - for_margin, others - other
+            rows[pool] = [least_days.get(pool), amount, for_margin, other]
         result = pd.DataFrame.from_dict(
-            uses, orient="index", columns=["days", "available", "used"], dtype=float
-        )
+            rows, orient="index", columns=["days", "available", "variation_margin", "other"]
+        ).astype(float)
+        result["used"] = result["variation_margin"] + result["other"]
         result["left"] = result["available"] - result["used"]
-        if remaining > 0:
-            result.loc["shortfall"] = [np.nan, 0.0, remaining, -remaining]
+        others = max(others, 0.0)
+        if margin + others > 0:
+            short = margin + others
+            result.loc["shortfall"] = [np.nan, 0.0, margin, others, short, -short]
         result.index.name = "pool"
         return result
+
+    @cached_property
+    def _source_rows(self) -> np.ndarray:
+        """Each coefficient's row of its pool's instrument (a repo's: its bond's)."""
+        return self.table.index.get_indexer(self._sources)
+
+    @cached_property
+    def _sources(self) -> np.ndarray:
+        table = self.table
+        financing = (table["role"] == Role.FINANCING.value).to_numpy()
+        return np.where(financing, table["pledge"].to_numpy(), table.index.to_numpy())
 
 
 def benefits_due(times: FloatArray, amounts: FloatArray, months: float) -> float:

@@ -144,6 +144,8 @@ def _collateral(
         end.value[path, :n],
         model.within_days,
         model.initial_margin_shock_bp,
+        model.cash_variation_margin,
+        model.repo_capacity,
     )
 
 

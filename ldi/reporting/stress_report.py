@@ -25,13 +25,23 @@ OUTCOME_HEADERS = {
 }
 MONEY = ("Assets chg", "Liabs chg", "Surplus chg", "Coll. called", "Coll. avail", "Headroom")
 COMPARED_MONEY = ("Surplus chg (base)", "Surplus chg", "Headroom (base)", "Headroom")
-WATERFALL_HEADERS = {"days": "Days", "available": "Available", "used": "Used", "left": "Left"}
+WATERFALL_HEADERS = {
+    "days": "Days",
+    "available": "Available",
+    "variation_margin": "Var. margin",
+    "other": "Other calls",
+    "used": "Used",
+    "left": "Left",
+}
 LEGEND = (
     "Money in {ccy}; every move is a full revaluation of positions and liabilities. FR =\n"
     "funding ratio (assets / liabilities). Coll. called: variation margin on swaps, repo\n"
     "top-ups and initial margin; Coll. avail: collateral eligible within {days:g} days after\n"
-    "haircuts (net of bonds pledged to repo); Headroom = available - called. Rises: nominal\n"
-    "= nominal and real yields up together; real = index-linked real yields up alone."
+    "haircuts (net of bonds pledged to repo); Headroom = available - called, and no more\n"
+    "than the cash left once the swaps' variation margin is paid in cash (cash, money-market\n"
+    "funds, same-day repo of government bonds). Waterfall: Var. margin pays the swaps' calls,\n"
+    "Other calls repo top-ups and initial margin. Rises: nominal = nominal and real yields\n"
+    "up together; real = index-linked real yields up alone."
 )
 
 
@@ -114,7 +124,7 @@ class StressReport:
                     f"Collateral waterfall, {name} (final step)",
                     render(
                         waterfall.rename(columns=WATERFALL_HEADERS).rename_axis("Pool"),
-                        money=("Available", "Used", "Left"),
+                        money=("Available", "Var. margin", "Other calls", "Used", "Left"),
                         fixed={"Days": 0},
                     ),
                     "",

@@ -52,6 +52,7 @@ from tests.reference import (
     shock,
     stress_step,
     unit_values,
+    variation_margin,
     waterfall,
 )
 from tests.reporting.test_risk_report import assert_printed, money_decimals, number, percent
@@ -123,6 +124,7 @@ class Expected:
     resilience: dict[str, dict[str, float]]
     money_tolerance: float
     labels: dict[str, list[str]]
+    margins: dict[str, float]  # the swaps' variation margin of each scenario's last step
 
 
 def expected_for(ref, positions: pd.Series) -> Expected:
@@ -149,6 +151,7 @@ def expected_for(ref, positions: pd.Series) -> Expected:
         resilience=resilience,
         money_tolerance=MONEY_RTOL * scale,
         labels={name: [label for label, _ in path] for name, path in scenarios.items()},
+        margins={name: variation_margin(ref, positions, p[-1][1]) for name, p in scenarios.items()},
     )
 
 
@@ -212,6 +215,11 @@ def header_cells(line: str) -> list[str]:
     """The known column headers, in the order the line prints them."""
     found = sorted((line.index(h), h) for h in HEADERS if h in line)
     return [h for _, h in found]
+
+
+def read_money(cell: str) -> float:
+    """A printed amount ('1,234' or '-') as a number ('-': 0)."""
+    return 0.0 if cell == "-" else float(cell.replace(",", ""))
 
 
 def money_cell(cell: str, value: float, decimals: int, where: str) -> None:
@@ -335,15 +343,24 @@ def test_printed_boe_path_and_waterfalls(case):
         lines = out.splitlines()
         start = lines.index(f"Collateral waterfall, {name} (final step)")
         end = lines.index("", start)
-        assert lines[start + 1].split() == ["Days", "Available", "Used", "Left"]
+        header = ["Days", "Available", "Var.", "margin", "Other", "calls", "Used", "Left"]
+        assert lines[start + 1].split() == header
         table = expected.waterfalls[name]
         printed = {ln.split()[0]: ln.split()[1:] for ln in lines[start + 3 : end]}
         assert list(printed) == list(table.index)
+        margin = 0.0
         for pool, cells in printed.items():
-            assert cells[0] == number(table.loc[pool, "days"], 0)
-            for cell, column in zip(cells[1:], ["available", "used", "left"], strict=True):
+            days, available, paid, other, used, left = cells
+            assert days == number(table.loc[pool, "days"], 0)
+            for cell, column in ((available, "available"), (used, "used"), (left, "left")):
                 decimals = money_decimals(table[column])
                 money_cell(cell, table.loc[pool, column], decimals, f"{name}.{pool}.{column}")
+            # each pool's use split between the swaps' cash margin and the other calls
+            assert abs(read_money(paid) + read_money(other) - read_money(used)) <= 1.0
+            if pool not in ("cash", "money_market", "government"):
+                assert read_money(paid) == 0  # only cash and gilt repo pay variation margin
+            margin += read_money(paid)
+        assert margin == pytest.approx(max(expected.margins[name], 0.0), abs=len(printed))
 
 
 def test_printed_resilience_lines_are_the_reference(case):

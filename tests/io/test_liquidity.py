@@ -545,3 +545,15 @@ def test_a_bad_curve_history_names_the_key(tmp_path):
     assert "cannot read the curve history" in str(error)
     error = failure(simulation={"components": 0})
     check(error, "simulation.components", "got 0; expected a number >= 1")
+
+
+def test_variation_margin_and_repo_capacity_are_read_and_checked():
+    model = load(collateral={"repo_capacity": 50_000_000}).collateral_model()
+    assert model.cash_variation_margin
+    assert model.repo_capacity == 50_000_000
+    assert not load(collateral={"variation_margin": "any"}).collateral_model().cash_variation_margin
+    error = failure(collateral={"repo_capacity": -1})
+    check(error, "collateral.repo_capacity", "got -1; expected a number >= 0")
+    error = failure(collateral={"variation_margin": "gilts"})
+    assert error.path == "collateral.variation_margin"
+    assert "'cash' or 'any'" in str(error)

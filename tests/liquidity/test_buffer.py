@@ -80,7 +80,9 @@ STATED = CollateralPolicy(days={**DEFAULT_DAYS, AssetClass.CORPORATE: 2.0, Asset
 def build(instruments, policy=None):
     table = collateral_table(instruments, policy or STATED)
     revaluation = Revaluation(instruments, MARKET)
-    return CollateralModel(table, revaluation.values, revaluation.base)
+    # Variation margin in any eligible collateral (a bilateral CSA), as the closed forms here
+    # assume.
+    return CollateralModel(table, revaluation.values, revaluation.base, cash_variation_margin=False)
 
 
 def gilt_price(y):

@@ -20,6 +20,7 @@ Taylor bracket with its remainders bounded by closed-form derivatives (see that 
 """
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -66,7 +67,11 @@ def build(instruments, policy=None, within_days=5.0):
     """A CollateralModel of ``instruments`` on MARKET, as ldi.Problem builds one."""
     table = collateral_table(instruments, policy or STATED)
     revaluation = Revaluation(instruments, MARKET)
-    return CollateralModel(table, revaluation.values, revaluation.base, within_days)
+    # Variation margin in any eligible collateral (a bilateral CSA), as the closed forms here
+    # assume; cash-only margin (cleared swaps) has tests of its own.
+    return CollateralModel(
+        table, revaluation.values, revaluation.base, within_days, cash_variation_margin=False
+    )
 
 
 def up(bp, **kwargs):
@@ -540,3 +545,79 @@ def test_full_revaluation_differs_from_pv01_by_the_convexity_term(bond, times, a
     assert 0 < third < half_convexity / 3  # a small correction to the convexity term
     assert half_convexity - third <= gap <= half_convexity - third + fourth
     assert gap > 0  # convexity: a long bond loses less than PV01 x shock
+
+
+# --- cash variation margin (cleared swaps) ---------------------------------------------------
+#
+# A receiver swap of notional N calls N x (V(Y) - V(Y + 1%)) under a 100bp rise, payable in
+# cash: from cash, money-market funds and same-day repo of gilts (at most the repo
+# capacity). The gilt (a 10y zero, 4% haircut) raises 0.96 x its value after the move.
+
+
+def cleared_book(capacity=None):
+    """Cash, a money-market fund, gilt and credit strips and a receiver swap (cleared)."""
+    instruments = [
+        Cash(id="CASH"),
+        Cash(id="MMF"),
+        ZeroCouponBond(id="GILT", maturity=10),
+        ZeroCouponBond(id="CORP", maturity=3, credit=True),
+        InterestRateSwap(id="IRS", tenor=30),
+    ]
+    policy = CollateralPolicy(
+        days=STATED.days,
+        instruments={"MMF": InstrumentCollateral(asset_class=AssetClass.MONEY_MARKET)},
+    )
+    table = collateral_table(instruments, policy)
+    revaluation = Revaluation(instruments, MARKET)
+    model = CollateralModel(table, revaluation.values, revaluation.base, repo_capacity=capacity)
+    return model, np.array([10.0, 5.0, 100.0, 150.0, 1000.0])
+
+
+def by_hand():
+    """Cash, money-market, gilt repo value, credit value and the swap's call after +100bp."""
+    gilt = 0.96 * 100.0 * zero_ratio(10, 100)
+    corp = (1 - 0.04) * 150.0 * zero_ratio(3, 100)
+    call = 1000.0 * (swap_value(30, Y) - swap_value(30, Y + 0.01))
+    return 10.0, 5.0, gilt, corp, call
+
+
+def test_cash_headroom_is_cash_and_gilt_repo_less_the_swaps_call():
+    cash, fund, gilt, corp, call = by_hand()
+    assert call > cash + fund  # the swap's call needs the gilt repo
+    model, x = cleared_book()
+    assert model.cash_headroom(x, [up(100)])[0] == pytest.approx(
+        cash + fund + gilt - call, rel=1e-12
+    )
+    # Credit counts for the total (within 2 days) but cannot pay variation margin.
+    total = cash + fund + gilt + corp - call
+    assert model.headroom(x, [up(100)])[0] == pytest.approx(
+        min(total, cash + fund + gilt - call), rel=1e-12
+    )
+
+
+def test_repo_capacity_caps_what_gilts_raise_for_the_call():
+    cash, fund, gilt, corp, call = by_hand()
+    model, x = cleared_book(capacity=20.0)
+    expected = cash + fund + 20.0 - call
+    assert expected < 0  # short of cash, though the credit could cover the total
+    assert model.headroom(x, [up(100)])[0] == pytest.approx(expected, rel=1e-12)
+    table = model.waterfall(x, up(100))
+    assert table.index.tolist() == ["cash", "money_market", "government", "corporate", "shortfall"]
+    np.testing.assert_allclose(table["variation_margin"].iloc[:3], [cash, fund, 20.0], rtol=1e-12)
+    assert table.loc["corporate", "variation_margin"] == 0.0  # credit cannot pay it
+    assert table.loc["shortfall", "variation_margin"] == pytest.approx(-expected, rel=1e-12)
+    assert table.loc["shortfall", "used"] == pytest.approx(-expected, rel=1e-12)
+
+
+def test_margin_in_any_collateral_uses_every_pool():
+    cash, fund, gilt, corp, call = by_hand()
+    model, x = cleared_book(capacity=20.0)
+    anything = replace(model, cash_variation_margin=False)
+    assert np.isinf(anything.cash_headroom(x, [up(100)])[0])
+    total = cash + fund + gilt + corp - call
+    assert total > 0  # the credit covers what cash and gilts do not
+    assert anything.headroom(x, [up(100)])[0] == pytest.approx(total, rel=1e-12)
+    table = anything.waterfall(x, up(100))
+    assert "shortfall" not in table.index
+    assert (table["variation_margin"] == 0.0).all()
+    assert table["other"].sum() == pytest.approx(call, rel=1e-12)

@@ -120,12 +120,26 @@ def headroom_coefficients(shock_bp, initial_margin=0.0):
     )
 
 
-def reference_lp(shock_bp, due=0.0, hedge=(0.9, 1.0), leverage=2.0):
+def cash_coefficients(shock_bp):
+    """Cash less the swap's variation margin, and the gilt's same-day repo value, per unit.
+
+    After a rise: the repo value after haircut, less what the repo has already pledged.
+    """
+    s = shock_bp * 1e-4
+    gilt = (1 - H_GILT) * gilt_value(s)
+    pledged = -(1 - H_GILT) * gilt_value(s) / (1 - H_REPO)
+    cash = np.array([0.0, swap_value(s), 0.0, 0.0, 1.0])  # cash less the call
+    repo = np.array([gilt, 0.0, pledged, 0.0, 0.0])
+    return cash, repo
+
+
+def reference_lp(shock_bp, due=0.0, hedge=(0.9, 1.0), leverage=2.0, capacity=None, cash_rate=0.04):
     """The same LP by scipy: maximize Σ r_i x_i under the problem's rows (swap notional ≥ 0).
 
-    ``due``: benefits the headroom must cover too (liquidity coverage).
+    ``due``: benefits the headroom must cover too (liquidity coverage). The swap's variation
+    margin is paid in cash: cash + the gilt's repo value (at most ``capacity``) − call ≥ due.
     """
-    returns = np.array([Z, 0.0, -repo_rate(), 0.07, 0.04])
+    returns = np.array([Z, 0.0, -repo_rate(), 0.07, cash_rate])
     exposures = np.array([pv01(gilt_value), pv01(swap_value), pv01(repo_value), 0.0, 0.0])
     liability01 = pv01(liability_pv)
     value = np.array([1.0, 0.0, -1.0, 1.0, 1.0])
@@ -135,8 +149,12 @@ def reference_lp(shock_bp, due=0.0, hedge=(0.9, 1.0), leverage=2.0):
         [-leverage, 1.0, 1.0 + 2 * leverage, -leverage, -leverage],  # |swap| + repo ≤ L·net
         -headroom_coefficients(shock_bp),
         [-1.0, 0.0, 1 / (1 - H_REPO), 0.0, 0.0],  # pledged ≤ held
+        -(cash_coefficients(shock_bp)[0] + cash_coefficients(shock_bp)[1]),
     ]
-    b_ub = [hedge[1] * liability01, -hedge[0] * liability01, 0.0, -due, 0.0]
+    b_ub = [hedge[1] * liability01, -hedge[0] * liability01, 0.0, -due, 0.0, -due]
+    if capacity is not None:
+        a_ub.append(-cash_coefficients(shock_bp)[0])
+        b_ub.append(capacity - due)
     solved = linprog(
         -returns, A_ub=a_ub, b_ub=b_ub, A_eq=[value], b_eq=[CAPITAL], bounds=[(0, None)] * 5
     )
@@ -172,6 +190,28 @@ def test_optimum_matches_an_independent_lp(shock_bp):
     np.testing.assert_allclose(positions(result), expected, atol=POSITIONS_ATOL)
     liability_growth = Z * liability_pv()  # a flat curve: the liabilities grow at Z
     assert result.objective_value == pytest.approx(-(objective - liability_growth), abs=1e-6)
+
+
+@pytest.mark.parametrize("capacity", [0.0, 5.0])
+def test_a_repo_capacity_limits_the_swaps_margin_as_an_independent_lp(capacity):
+    """Cleared swaps pay variation margin in cash, raised by same-day repo of the gilts.
+
+    With cash at 2% the scheme holds none: the swap's call after 250bp is met by gilt repo,
+    exactly. A repo capacity caps that cash, so the hedge moves from the swap into gilts
+    held on repo (which call no variation margin), as the independent LP does.
+    """
+    raw = copy.deepcopy(RAW)
+    raw["instruments"][4] = {"id": "CASH", "kind": "cash", "rate": 0.02}
+    raw["collateral"]["repo_capacity"] = capacity
+    _, result = solve(raw)
+    expected, _ = reference_lp(250.0, capacity=capacity, cash_rate=0.02)
+    np.testing.assert_allclose(positions(result), expected, atol=POSITIONS_ATOL)
+    assert result.constraints.loc["collateral_buffer.repo_capacity[nominal]", "binding"]
+    free, _ = reference_lp(250.0, cash_rate=0.02)
+    swap = IDS.index("SWAP_30")
+    assert expected[swap] < free[swap] - 80.0  # less swap, more gilts on repo
+    cash, _ = cash_coefficients(250.0)  # cash - call + capacity = 0: the row met exactly
+    assert cash @ positions(result) + capacity == pytest.approx(0.0, abs=POSITIONS_ATOL)
 
 
 def test_headroom_row_is_the_closed_form_headroom_and_binds():

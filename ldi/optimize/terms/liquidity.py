@@ -42,8 +42,12 @@ class CollateralBuffer(ConstraintTerm):
     every step must be met too, as a curve trade can pass a parallel test alone.
     ``units``: the rises are in bond-yield bp (``yield``, TPR's unit, the default) or in
     zero-rate bp (``zero``).
-    The bonds pledged to repo are held (``repo_collateral``, added by default).
-    Linear, plus a convex initial-margin term. YAML: ``collateral_buffer``.
+    The bonds pledged to repo are held (``repo_collateral``, added by default). With cash
+    variation margin (the policy's default, cleared swaps) the swaps' call must also be met
+    in cash: c(s)·x + min(R(s)·x, capacity) − v(s)·x ≥ 0, with c the cash and money-market
+    funds, R the same-day repo value of the government bonds and v the swaps' variation
+    margin per unit (``cash_rows``). Linear, plus a convex initial-margin term.
+    YAML: ``collateral_buffer``.
     """
 
     kind: ClassVar[str] = "collateral_buffer"
@@ -117,13 +121,38 @@ class CollateralBuffer(ConstraintTerm):
         model (the parameter would appear).
         """
         collateral = self.collateral(data)
-        available, need = collateral.coefficients(
-            list(self.moves(data.data.scenarios).values()), self.within_days
-        )
+        moves = list(self.moves(data.data.scenarios).values())
+        available, need = collateral.coefficients(moves, self.within_days)
         values: Values = {"headroom": available - need}
         if np.any(collateral.initial_margin):
             values["initial_margin"] = Nonneg(collateral.initial_margin)
+        if collateral.cash_can_bind(self.within_days):
+            cash, repo, margin = collateral.cash_coefficients(moves, self.within_days)
+            values["cash_headroom"] = cash + repo - margin
+            if collateral.repo_capacity is not None:
+                values["cash_only"] = cash - margin
+                values["repo_capacity"] = collateral.repo_capacity / data.scales.money
         return values
+
+    def cash_rows(self, data: Scaled, z: Any, p: Values, floor: Any = 0.0) -> list[Row]:
+        """Variation margin paid in cash, per tested move: ≥ ``floor`` left.
+
+        ``.cash``: cash + money-market funds + same-day repo of government bonds − the
+        swaps' call; ``.repo_capacity``: the same with the repo at most its capacity (the
+        two together hold cash + min(repo, capacity) − call ≥ floor). None where they cannot
+        bind beyond the headroom row (``CollateralModel.cash_can_bind``).
+        """
+        if "cash_headroom" not in p:
+            return []
+        labels = tuple(self.moves(data.data.scenarios))
+        money = data.scales.money
+        name = f"{self.name}.cash"
+        rows = [Row(name, p["cash_headroom"] @ z, Sense.GE, floor, 1.0, money, None, labels)]
+        if "cash_only" in p:
+            capped = p["cash_only"] @ z + p["repo_capacity"]
+            name = f"{self.name}.repo_capacity"
+            rows.append(Row(name, capped, Sense.GE, floor, 1.0, money, None, labels))
+        return rows
 
     def headroom(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """Available − needed collateral per move, in scaled money."""
@@ -137,7 +166,8 @@ class CollateralBuffer(ConstraintTerm):
         labels = tuple(self.moves(data.data.scenarios))
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
-        return [Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)]
+        rows = [Row(self.name, value, Sense.GE, 0.0, 1.0, money, None, labels)]
+        return rows + self.cash_rows(data, z, p)
 
 
 @term
@@ -172,4 +202,5 @@ class LiquidityCoverage(CollateralBuffer):
         labels = tuple(self.moves(data.data.scenarios))
         value = self.headroom(ops, data, z, p)
         money = data.scales.money
-        return [Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)]
+        rows = [Row(self.name, value, Sense.GE, p["benefits"], 1.0, money, None, labels)]
+        return rows + self.cash_rows(data, z, p, p["benefits"])

@@ -150,6 +150,7 @@ def html_report(
         parts += [
             "<h2>Stress scenarios: holdings and optimized positions</h2>",
             _table(stress_table(record)),
+            *_waterfall(record),
             *_images(charts.get("stress")),
         ]
     body = "\n".join(parts)
@@ -393,6 +394,37 @@ GROUP_HEADINGS = {
     "overlays": "Overlays (notional; + receives fixed or inflation)",
     "financing": "Financing (cash borrowed)",
 }
+
+
+WATERFALL_COLUMNS = {
+    "days": "Days",
+    "available": "Available",
+    "variation_margin": "Swaps' margin (cash)",
+    "other": "Other calls",
+    "used": "Used",
+    "left": "Left",
+}
+
+
+def _waterfall(record: DecisionRecord) -> list[str]:
+    """Which pools meet which calls in the tightest stress, when it calls any collateral."""
+    waterfall = record.waterfall
+    if waterfall is None:
+        return []
+    pools = rows_frame(waterfall.pools, "pool")
+    if not (pools["used"].astype(float) > 0).any():
+        return []
+    shown = pools[[c for c in WATERFALL_COLUMNS if c in pools]].astype(float)
+    days = shown.pop("days").map(lambda d: "-" if d != d else f"{d:g}")
+    shown = shown.map(_money).rename(columns=WATERFALL_COLUMNS)
+    shown.insert(0, "Days", days)
+    return [
+        f"<h3>Collateral waterfall of the tightest stress ({html.escape(waterfall.scenario)})</h3>",
+        '<p class="note">Pools in the order they are drawn: the swaps\' variation margin in '
+        "cash (cash, money-market funds, same-day repo of government bonds) first, then the "
+        "other calls (repo top-ups, initial margin) from what is left.</p>",
+        _table(shown.rename_axis("Pool")),
+    ]
 
 
 def _long_only(record: DecisionRecord) -> list[str]:

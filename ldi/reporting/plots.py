@@ -376,13 +376,21 @@ def collateral_waterfall(table: pd.DataFrame, scenario: str, currency: str) -> F
 
     ``table``: one row per pool in the order they are drawn (``StressResult.waterfalls``:
     columns used and left), cash first, so the bars read as the waterfall of the calls.
+    With columns variation_margin and other, the use is split between the swaps' margin
+    paid in cash and the other calls.
     """
     _require(table, WATERFALL_COLUMNS, "collateral_waterfall")
     used, left = (table[column] / MILLION for column in WATERFALL_COLUMNS)
     figure, (axes,) = new_figure(rows=len(table))
     colours = STYLE.colours
     rows = np.arange(len(table))[::-1]  # the first pool drawn at the top
-    axes.barh(rows, used, color=colours["called"], label="Used to meet the calls")
+    if {"variation_margin", "other"} <= set(table.columns):
+        margin = table["variation_margin"] / MILLION
+        axes.barh(rows, margin, color=colours["called"], label="Swaps' variation margin (cash)")
+        label = "Other calls (repo top-ups, initial margin)"
+        axes.barh(rows, table["other"] / MILLION, left=margin, color=colours["trade"], label=label)
+    else:
+        axes.barh(rows, used, color=colours["called"], label="Used to meet the calls")
     axes.barh(rows, left, left=used, color=colours["headroom"], label="Left")
     axes.set_yticks(rows, [str(pool) for pool in table.index], **LITERAL)
     axes.set_xlabel(f"Collateral after haircuts ({currency} m)")

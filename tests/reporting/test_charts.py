@@ -255,3 +255,17 @@ def test_a_nominal_cash_flow_chart_names_only_fixed_flows(records):
     )
     labels = [text.get_text() for legend in figure.legends for text in legend.get_texts()]
     assert labels == ["Fixed"]
+
+
+def test_the_waterfall_splits_each_pools_use_between_cash_margin_and_other_calls(records):
+    """Bars: the swaps' cash margin, then the other calls, then what is left, per pool."""
+    record = records["uk_db_scheme"]
+    captions = list(charts.stress_figures(record))
+    (caption,) = [c for c in captions if c.startswith("Collateral waterfall")]
+    figure = charts.stress_figures(record)[caption]
+    margin, other, left = figure.axes[0].containers
+    pools = record.waterfall.pools
+    close(widths(margin), [row.model_extra["variation_margin"] / 1e6 for row in pools])
+    close(widths(other), [row.model_extra["other"] / 1e6 for row in pools])
+    close(widths(left), [row.left / 1e6 for row in pools])
+    close(widths(margin) + widths(other), [row.used / 1e6 for row in pools])

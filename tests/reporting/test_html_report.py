@@ -36,6 +36,8 @@ from tests.reference import (
     book_scale,
     raw_problem,
     reference,
+    scenarios_of,
+    variation_margin,
 )
 from tests.reporting.report_tables import headings, items, table
 from tests.reporting.test_risk_report import assert_printed, number
@@ -535,3 +537,31 @@ def test_the_least_stress_headroom_is_stated_without_a_collateral_limit():
     assert items(page, "Collateral") == [
         f"Least headroom under the stress scenarios: GBP {least / 1e6:,.1f}m ({worst})."
     ]
+
+
+def test_the_waterfall_says_which_pools_meet_the_swaps_cash_margin(solved):
+    """Read by its columns: each pool's use is the swaps' cash margin plus the other calls.
+
+    The margin is the swaps' call by the independent reference; only cash and gilts pay it.
+    """
+    result, page = solved
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    worst = ldi.stress_test(problem, result.positions).outcomes["headroom"].idxmin()
+    assert f"tightest stress ({worst})" in page
+    shown = table(page, "Collateral waterfall").map(lambda c: float(c.replace(",", "")))
+    assert list(shown.columns) == [
+        "Days",
+        "Available",
+        "Swaps' margin (cash)",
+        "Other calls",
+        "Used",
+        "Left",
+    ]
+    assert list(shown.index) == ["cash", "government"]  # credit and growth do not count
+    paid, other = shown["Swaps' margin (cash)"], shown["Other calls"]
+    assert ((paid + other - shown["Used"]).abs() <= 1.0).all()  # whole units, rounded
+    assert ((shown["Available"] - shown["Used"] - shown["Left"]).abs() <= 1.0).all()
+    ref = reference(DEFAULT_PROBLEM)
+    _, move = scenarios_of(ref)[worst][-1]  # its last step
+    margin = variation_margin(ref, result.positions, move)
+    assert paid.sum() == pytest.approx(margin, abs=len(shown))  # met in full, in cash

@@ -456,14 +456,24 @@ def test_collateral_waterfall_shows_each_pool_used_and_left(problem, result):
     assert axes.get_xlabel() == "Collateral after haircuts (GBP m)"
     assert axes.get_ylabel() == "Pool (in the order drawn)"
     assert figure.get_suptitle() == "Collateral waterfall: gilt_crisis_2022"
-    assert legend(figure) == ["Used to meet the calls", "Left"]
+    assert legend(figure) == [
+        "Swaps' variation margin (cash)",
+        "Other calls (repo top-ups, initial margin)",
+        "Left",
+    ]
     assert tick_labels(axes) == list(pools.index)
-    used, left = axes.containers
-    heights_down = [bar.get_y() for bar in used]
+    margin, other, left = axes.containers
+    heights_down = [bar.get_y() for bar in margin]
     assert heights_down == sorted(heights_down, reverse=True)  # the first pool drawn on top
-    close(widths(used), pools["used"] / 1e6)
+    close(widths(margin), pools["variation_margin"] / 1e6)
+    close(widths(other), pools["other"] / 1e6)
+    close([bar.get_x() for bar in other], pools["variation_margin"] / 1e6)  # stacked
     close(widths(left), pools["left"] / 1e6)
     close([bar.get_x() for bar in left], pools["used"] / 1e6)  # left starts where used ends
+    # Without the split (a record written before it), one bar of what each pool gave.
+    plain = plots.collateral_waterfall(pools[["used", "left"]], "gilt_crisis_2022", "GBP")
+    assert legend(plain) == ["Used to meet the calls", "Left"]
+    close(widths(plain.axes[0].containers[0]), pools["used"] / 1e6)
     png = plots.png_bytes(figure)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 

@@ -135,8 +135,8 @@ class Problem:
             linked = part.inflation_linked != 0
             reach("liabilities", liabilities.curve, part.times[linked | (part.amounts != 0)])
             reach("liabilities", liabilities.index_of(part, self.market), part.times[linked])
-        for instrument in self.instruments.values():
-            valuation = instrument.value(self.market)
+        valuations = self.revaluation.valuations  # priced once, shared with the stresses
+        for instrument, valuation in zip(self.instruments.values(), valuations, strict=True):
             for curve in (valuation.curve, valuation.breakeven):
                 reach(instrument.where, self.market.name_of(curve), valuation.stream.times)
         notes = [

@@ -36,6 +36,7 @@ from ldi.scenarios.scenario import Move
 from ldi.typing import FloatArray
 
 CASH_POOLS = ("cash", "money_market")  # what pays variation margin without a trade
+MARGIN_POOLS = (*CASH_POOLS, "government")  # and what same-day repo turns into cash
 CACHED_BATCHES = 16  # coefficient batches kept per model (a solve needs one per term)
 RECAPITALISATION_DAYS = 5.0  # TPR: buffers count what can be collateral within 5 days
 
@@ -276,7 +277,7 @@ class CollateralModel:
         return available, need
 
     @cached_property
-    def pools(self) -> FloatArray:
+    def pools(self) -> np.ndarray:
         """Each coefficient's collateral pool: its class; a repo's is its bond's.
 
         Bonds pledged to repo count, negatively, where the bond does.
@@ -313,7 +314,7 @@ class CollateralModel:
             return False
         if self.repo_capacity is not None:
             return True
-        paying = np.isin(self.pools, (*CASH_POOLS, AssetClass.GOVERNMENT.value))
+        paying = np.isin(self.pools, MARGIN_POOLS)
         physical = (self.table["role"] == Role.PHYSICAL.value).to_numpy()
         return bool(np.any((self.eligible(within_days) > 0) & physical & ~paying))
 
@@ -330,8 +331,7 @@ class CollateralModel:
         cash, repo, margin = (
             c @ np.asarray(positions, float) for c in self.cash_coefficients(moves, within_days)
         )
-        capacity = np.inf if self.repo_capacity is None else self.repo_capacity
-        return cash + np.minimum(repo, capacity) - margin
+        return cash + np.minimum(repo, self._repo_limit) - margin
 
     def headroom(
         self, positions: FloatArray, moves: Sequence[Move], within_days: float | None = None
@@ -384,14 +384,12 @@ class CollateralModel:
         margin = float(self.cash_coefficients([move], within_days)[2][0] @ x)
         margin = max(margin, 0.0) if self.cash_variation_margin else 0.0
         others = calls - margin  # the rest, met from any pool (received margin helps)
-        capacity = np.inf if self.repo_capacity is None else self.repo_capacity
         least_days = days.groupby(pools).min()
         rows = {}
         for pool, amount in sums.items():
             room = max(amount, 0.0)
-            reach = min(room, capacity) if pool == AssetClass.GOVERNMENT.value else room
-            paying = pool in CASH_POOLS or pool == AssetClass.GOVERNMENT.value
-            for_margin = min(reach, margin) if paying else 0.0
+            reach = min(room, self._repo_limit) if pool == AssetClass.GOVERNMENT.value else room
+            for_margin = min(reach, margin) if pool in MARGIN_POOLS else 0.0
             other = min(room - for_margin, max(others, 0.0))
             margin, others = margin - for_margin, others - other
             rows[pool] = [least_days.get(pool), amount, for_margin, other]
@@ -407,16 +405,18 @@ class CollateralModel:
         result.index.name = "pool"
         return result
 
+    @property
+    def _repo_limit(self) -> float:
+        """The most new repo a day raises (inf: no limit)."""
+        return np.inf if self.repo_capacity is None else self.repo_capacity
+
     @cached_property
     def _source_rows(self) -> np.ndarray:
         """Each coefficient's row of its pool's instrument (a repo's: its bond's)."""
-        return self.table.index.get_indexer(self._sources)
-
-    @cached_property
-    def _sources(self) -> np.ndarray:
         table = self.table
         financing = (table["role"] == Role.FINANCING.value).to_numpy()
-        return np.where(financing, table["pledge"].to_numpy(), table.index.to_numpy())
+        sources = np.where(financing, table["pledge"].to_numpy(), table.index.to_numpy())
+        return table.index.get_indexer(sources)
 
 
 def benefits_due(times: FloatArray, amounts: FloatArray, months: float) -> float:

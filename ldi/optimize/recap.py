@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ldi.errors import DataError
+from ldi.errors import DataError, SolveError
 from ldi.optimize.solvers import QUIET, Status, silenced
 from ldi.typing import ArrayLike
 
@@ -100,18 +100,18 @@ def _solve(rows: np.ndarray, need: np.ndarray, amount: np.ndarray, cost: np.ndar
     with silenced("HIGHS"):
         problem.solve(solver="HIGHS", **QUIET["HIGHS"])
     if problem.status != cp.OPTIMAL or u.value is None:
-        raise DataError(f"recapitalisation plan: HiGHS ended {problem.status!r}")
+        raise SolveError(f"recapitalisation plan: HiGHS ended {problem.status!r}")
     return np.clip(np.asarray(u.value, dtype=float), 0.0, None) * scale
 
 
 def _verify(used: np.ndarray, rows: np.ndarray, need: np.ndarray, amount: np.ndarray) -> None:
-    """Every row met to CHECK_TOLERANCE of the plan's size (else a DataError naming it)."""
+    """Every row met to CHECK_TOLERANCE of the plan's size (else a SolveError naming it)."""
     slack = max(CHECK_TOLERANCE * _size(need, amount), 1e-9)
     over = np.flatnonzero(used > amount + slack)
     late = np.flatnonzero(rows @ used < need - slack)
     if over.size or late.size:
         where = f"action {int(over[0])}" if over.size else f"day {int(late[0])}"
-        raise DataError(f"recapitalisation plan: the solver's answer misses {where}")
+        raise SolveError(f"recapitalisation plan: the solver's answer misses {where}")
 
 
 def _plan(

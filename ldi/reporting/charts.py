@@ -12,12 +12,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ldi.instruments.base import CATEGORIES
 from ldi.io.record import DecisionRecord
 from ldi.reporting import plots
 from ldi.reporting.categories import GROUPS, ORDER, category_label
 from ldi.reporting.decision import calls_collateral, moving_scenarios
-from ldi.reporting.solve_report import has_inflation, rows_frame
+from ldi.reporting.solve_report import has_inflation, instrument_categories, rows_frame
 from ldi.reporting.tables import MATERIAL
 
 PORTFOLIOS = "holdings before the trades beside the solved positions"
@@ -92,16 +91,12 @@ def category_table(record: DecisionRecord) -> pd.DataFrame:
     fund. Every category the record's instruments have is a row, held or not; one this
     version does not know is drawn last, among the assets.
     """
-    category = {
-        row.id: row.category or CATEGORIES.get(row.kind, row.kind)
-        for row in record.instruments or []
-    }
-    ids = list(category)
+    category = instrument_categories(record)
     sides = {
-        side: pd.Series(values, dtype=float).reindex(ids, fill_value=0.0)
+        side: pd.Series(values, dtype=float).reindex(category.index, fill_value=0.0)
         for side, values in (("before", record.holdings), ("after", record.positions))
     }
-    frame = pd.DataFrame(sides).groupby(pd.Series(category), sort=False).sum()
+    frame = pd.DataFrame(sides).groupby(category, sort=False).sum()
     rank = {name: i for i, name in enumerate(ORDER)}
     frame = frame.loc[sorted(frame.index, key=lambda c: rank.get(c, len(ORDER)))]
     groups = [GROUPS.get(c, "assets") for c in frame.index]  # a category unknown: an asset

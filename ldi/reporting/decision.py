@@ -16,6 +16,7 @@ from ldi.display import figure
 from ldi.io.record import DecisionRecord
 from ldi.reporting.categories import ORDER, category_label
 from ldi.reporting.solve_report import (
+    SolveSummary,
     constraint_frame,
     has_inflation,
     instrument_categories,
@@ -76,26 +77,13 @@ def trades_table(record: DecisionRecord) -> pd.DataFrame:
 
 
 def hedging_table(record: DecisionRecord) -> pd.DataFrame:
-    """Funding ratio and hedge ratios on each basis, before and after (inflation when held)."""
-    before, after = record.before or {}, record.hedge_ratios or {}
-    inflation = has_inflation(record)
-    rows = {"Funding ratio": ("funding_ratio", record.funding_ratio)}
-    for key, value in after.items():
-        risk, _, basis = key.partition("@")
-        risk, _, index = risk.partition(":")
-        if risk == "inflation" and not inflation:
-            continue
-        label = f"{risk.capitalize()} hedge"
-        label += f" ({basis})" if basis else ""
-        label += f", {index}" if index else ""
-        rows[label] = (key, value)
-    return pd.DataFrame(
-        {
-            label: [percent(_number(before.get(key))), percent(_number(value))]
-            for label, (key, value) in rows.items()
-        },
-        index=["Before", "After"],
-    ).T.rename_axis("Measure")
+    """Funding ratio and hedge ratios on each basis, before and after (inflation when held).
+
+    The summary's headline without its money rows.
+    """
+    headline = SolveSummary(record).headline()
+    ratios = ~headline.index.str.startswith(("Assets", "Surplus"))
+    return headline[ratios].rename_axis("Measure")
 
 
 def binding_lines(record: DecisionRecord) -> list[str]:
@@ -208,10 +196,6 @@ def _unit(row: str, kind: str) -> Unit:
     if kind == "bounds":
         return PERCENT if "fraction" in row else MONEY
     return ROW_UNITS.get(kind, (lambda v, _: figure(v), 1.0, "1 unit"))
-
-
-def _number(value: float | None) -> float:
-    return float("nan") if value is None else float(value)
 
 
 def moving_scenarios(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:

@@ -88,7 +88,7 @@ def html_report(
         f'<p>Status: <span class="status {_status_class(status)}">{html.escape(status)}</span>'
         f" &middot; Solver: {html.escape(_solver_line(record.solver))}"
         f" &middot; Money in {html.escape(currency)}</p>",
-        *_decision(record),
+        *_decision(summary),
         "<h2>Problem</h2>",
         _table(problem_table(record)),
         *_images(charts.get("liabilities")),
@@ -253,17 +253,17 @@ def constraint_table(record: DecisionRecord) -> pd.DataFrame:
     """
     if not record.constraints:
         return pd.DataFrame()
-    frame = rows_frame(record.constraints, "row")
-    frame = frame[frame["kind"] != "long_only"]
+    rows = rows_frame(record.constraints, "row")
+    rows = rows[rows["kind"] != "long_only"]
     columns = [
-        c for c in ("sense", "value", "bound", "slack", "shadow_price", "binding") if c in frame
+        c for c in ("sense", "value", "bound", "slack", "shadow_price", "binding") if c in rows
     ]
-    frame = frame[columns].copy()
+    frame = rows[columns].copy()
     met = frame["binding"].astype(bool) & frame["bound"].notna()
     frame.loc[met, "value"] = frame.loc[met, "bound"]
     frame.loc[met, "slack"] = 0.0
     measured = [c for c in ("value", "bound", "slack") if c in frame]
-    kinds = rows_frame(record.constraints, "row")["kind"]
+    kinds = rows["kind"]
     frame[measured] = frame[measured].astype(object)
     for row in frame.index:
         shown = row_figure(str(row), str(kinds[row]))
@@ -285,9 +285,8 @@ def stress_table(record: DecisionRecord) -> pd.DataFrame:
     """Per scenario: the liabilities' change, then holdings beside optimized positions.
 
     For each: asset and surplus change and headroom in money, the funding ratio after the
-    stress in %.
-    Scenarios that move nothing on either side (a breakeven shock with no inflation
-    exposure) are left out.
+    stress in %. Scenarios that move nothing on either side (a breakeven shock with no
+    inflation exposure) are left out.
     """
     after = rows_frame(record.stress or [], "scenario").astype(float, errors="ignore")
     before = rows_frame(record.stress_before or [], "scenario").reindex(after.index)
@@ -320,11 +319,12 @@ def ledger_table(ledger: pd.DataFrame, scale: float) -> pd.DataFrame:
     return shown.rename(columns=headings).rename_axis("Period")
 
 
-def _decision(record: DecisionRecord) -> list[str]:
+def _decision(summary: SolveSummary) -> list[str]:
     """The first section: the trades, funding and hedging, binding limits and headroom.
 
     Without an answer, why there is none (the diagnosis) instead.
     """
+    record = summary.record
     diagnosis = record.diagnosis
     if diagnosis is not None:
         heading = DIAGNOSIS_HEADINGS.get(diagnosis.title, "Why there is no answer")
@@ -340,7 +340,7 @@ def _decision(record: DecisionRecord) -> list[str]:
     trades = trades_table(record)
     parts = ["<h2>Decision</h2>", "<h3>Trades</h3>"]
     parts.append(_table(trades) if len(trades) else "<p>No trades: hold the current positions.</p>")
-    money = SolveSummary(record).new_money()
+    money = summary.new_money()
     if money:
         parts.append(f'<p class="infeasible">{html.escape(money)}</p>')
     parts += ["<h3>Funding and hedging</h3>", _table(hedging_table(record))]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.display import figure
+from ldi.instruments.base import CATEGORIES
 from ldi.io.record import DecisionRecord, DiagnosisRecord, RecordModel, RoundingRecord
 from ldi.liquidity.buffer import SEARCH_BP
 from ldi.optimize.result import CONSTRAINT_COLUMNS, OBJECTIVE_COLUMNS, TOLERANCE, LDIResult
@@ -420,9 +421,13 @@ def instrument_kinds(record: DecisionRecord) -> pd.Series:
 
 
 def instrument_categories(record: DecisionRecord) -> pd.Series:
-    """Each instrument's category by id (``ldi.instruments.base.CATEGORIES``; else its kind)."""
+    """Each instrument's category by id; a record without one: its kind's (``CATEGORIES``)."""
     return pd.Series(
-        {row.id: row.category or row.kind for row in record.instruments or []}, dtype=str
+        {
+            row.id: row.category or CATEGORIES.get(row.kind, row.kind)
+            for row in record.instruments or []
+        },
+        dtype=str,
     )
 
 

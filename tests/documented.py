@@ -4,7 +4,9 @@ A ```text block in the README or docs/ is what a command prints, line for line, 
 trailing spaces and solve times. A line ``...`` stands for lines left out; a block may end
 before the output does. A ```json block is an excerpt of a file a command writes, its
 numbers rounded. Every such block is claimed by a ``shown(...)`` call in the test next to
-the command's other tests (tests/test_docs.py checks that none is left out).
+the command's other tests (tests/test_docs.py checks that none is left out). A test may
+let printed numbers differ from the block's by a relative ``noise`` (a solver's last digits,
+which move between solver builds); the text around them must still match.
 """
 
 import re
@@ -14,6 +16,7 @@ from tests.reference import ROOT
 BLOCK = r"```{kind}\n(.*?)```"
 SOLVE_TIME = re.compile(r"(\(\w+, )\d+\.\d+s\)")
 LEFT_OUT = "..."
+NUMBER = re.compile(r"-?\d[\d,]*\.\d+")
 
 
 def blocks(document: str, kind: str) -> list[str]:
@@ -31,7 +34,7 @@ def _lines(text: str) -> list[str]:
     return [SOLVE_TIME.sub(r"\1…s)", line.rstrip()) for line in text.strip("\n").splitlines()]
 
 
-def assert_shows(block: str, printed: str) -> None:
+def assert_shows(block: str, printed: str, noise: float = 0.0) -> None:
     """``printed`` has the block's lines in order: from its start, and after each ``...``."""
     out = _lines(printed)
     parts: list[list[str]] = [[]]
@@ -40,12 +43,30 @@ def assert_shows(block: str, printed: str) -> None:
             parts.append([])
         else:
             parts[-1].append(line)
-    assert out[: len(parts[0])] == parts[0]
+
+    def prints(at: int, part: list[str]) -> bool:
+        lines = out[at : at + len(part)]
+        return len(lines) == len(part) and all(map(_same, part, lines, [noise] * len(part)))
+
+    assert prints(0, parts[0]), "\n".join(out[: len(parts[0])])
     at = len(parts[0])
     for part in filter(None, parts[1:]):
-        starts = [k for k in range(at, len(out)) if out[k : k + len(part)] == part]
+        starts = [k for k in range(at, len(out)) if prints(k, part)]
         assert starts, f"the command does not print, after line {at}:\n" + "\n".join(part)
         at = starts[0] + len(part)
+
+
+def _same(shown: str, printed: str, noise: float) -> bool:
+    """The lines match, numbers within ``noise`` relative (``shown == printed`` at 0)."""
+    if shown == printed or not noise:
+        return shown == printed
+    if NUMBER.split(shown) != NUMBER.split(printed):
+        return False
+    numbers = [
+        [float(number.replace(",", "")) for number in NUMBER.findall(line)]
+        for line in (shown, printed)
+    ]
+    return all(abs(a - b) <= noise * max(abs(a), 1.0) for a, b in zip(*numbers, strict=True))
 
 
 def assert_json_shows(shown: object, written: object, where: str = "") -> None:

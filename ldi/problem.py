@@ -22,6 +22,7 @@ from ldi.errors import DataError
 from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
 from ldi.liabilities import Liabilities
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
+from ldi.liquidity.recapitalisation import RecapitalisationPolicy
 from ldi.risk.factors import RiskModel
 from ldi.scenarios import Revaluation, Scenario, catalogue, revaluation_of
 from ldi.scenarios.pnl import ScenarioEngine
@@ -39,7 +40,8 @@ class Problem:
 
     ``holdings`` are positions by instrument id: market value for physical assets, notional
     for overlays, cash borrowed for repo (see ``ldi.instruments.Role``). ``collateral`` is
-    the collateral policy (haircuts, eligibility, initial margin); ``scenarios`` the stress
+    the collateral policy (haircuts, eligibility, initial margin), ``recapitalisation`` what
+    a plan restoring its buffer may use (``ldi.recap``); ``scenarios`` the stress
     scenarios by name (the catalogue's and the file's own); ``simulation`` where simulated
     moves come from (the scenario model's options, or an external scenario file) and how
     positions and liabilities age when markets do not move (``ldi.scenarios.setup``).
@@ -57,6 +59,7 @@ class Problem:
     valuation_date: dt.date | None = None
     liability_basis: str = ""
     collateral: CollateralPolicy = field(default_factory=CollateralPolicy)
+    recapitalisation: RecapitalisationPolicy | None = None
     # The catalogue of the default currency, GBP (build_problem passes the file's currency).
     scenarios: Mapping[str, Scenario] = field(default_factory=lambda: catalogue("GBP"))
     simulation: SimulationSetup = field(default_factory=SimulationSetup)
@@ -81,8 +84,9 @@ class Problem:
         return self.market.curves
 
     def instrument_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> InstrumentRisk:
-        """Per-unit exposures and market terms of every instrument."""
-        return instrument_risk(list(self.instruments.values()), self.market, keys)
+        """Per-unit exposures and market terms of every instrument (valued once, shared)."""
+        instruments = list(self.instruments.values())
+        return instrument_risk(instruments, self.market, keys, self.revaluation.valuations)
 
     @cached_property
     def revaluation(self) -> Revaluation:

@@ -19,6 +19,7 @@ from ldi.io.manifest import input_files, run_manifest, utc_now
 from ldi.io.record import DecisionRecord
 from ldi.io.result_file import read_positions, read_result
 from ldi.io.schema import SimulationSpec, problem_schema
+from ldi.liquidity.recapitalisation import DEADLINE_DAYS, TARGET_BP
 from ldi.optimize.frontier import POINTS, SCENARIOS_MIN
 from ldi.optimize.problem import OptimizationProblem
 from ldi.optimize.solvers import SOLVERS, Status
@@ -41,6 +42,7 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shells' code for a command ended by Ctrl-C
 E_INTERRUPTED = "interrupted: stopped before the end; no file was left half-written"
 E_WHOLE = "got {value!r}; expected a whole number {expected}"
+E_NUMBER = "got {value!r}; expected a number from {low:,g} to {high:,g}"
 SCENARIOS = (  # up to the problem file's own cap on simulation.scenarios
     1,
     next(
@@ -168,6 +170,20 @@ def _stress(args: argparse.Namespace) -> int:
             stress_test(problem, solved, args.scenario, portfolio=portfolio), current
         )
     return _emit(report, args)
+
+
+def _recap(args: argparse.Namespace) -> int:
+    from ldi.recap import recapitalise
+    from ldi.reporting.recap_report import RecapReport
+
+    problem = _loaded(args.problem)
+    _check_outputs(args, _inputs(args, problem))
+    positions = read_positions(args.positions) if args.positions else None
+    recap = recapitalise(
+        problem, positions, scenario=args.scenario, target_bp=args.target_bp, days=args.days
+    )
+    code = _emit(RecapReport.of(recap), args)
+    return code if recap.ok else EXIT_INFEASIBLE
 
 
 def _frontier(args: argparse.Namespace) -> int:
@@ -474,6 +490,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     stress.set_defaults(command=_stress)
 
+    recap = commands.add_parser(
+        "recap",
+        help="recapitalisation plan: what to sell or unwind, by which day, to restore "
+        "the collateral buffer",
+    )
+    recap.add_argument("problem", help="problem YAML file")
+    recap.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="a stress scenario applied first (default: the problem's recapitalisation "
+        "scenario, else none)",
+    )
+    recap.add_argument(
+        "--target-bp",
+        type=_number(*TARGET_BP),
+        metavar="N",
+        help="the rise the restored buffer absorbs, bond-yield bp (default: the problem's "
+        "recapitalisation target, else its collateral_buffer rise, else 250)",
+    )
+    recap.add_argument(
+        "--days",
+        type=_whole(*DEADLINE_DAYS),
+        metavar="D",
+        help="the deadline in business days (default: the problem's, else its collateral window)",
+    )
+    recap.add_argument(
+        "--positions",
+        type=_input_path,
+        metavar="RESULT.json",
+        help="plan for the optimized positions of an 'ldi solve --json' result (default: the "
+        "current holdings)",
+    )
+    recap.add_argument(
+        "--json", type=_output_path, metavar="OUT.json", help="also write the plan as JSON"
+    )
+    recap.add_argument(
+        "--plot", type=_chart_path, metavar="OUT.png", help="also draw the buffer's waterfall"
+    )
+    recap.set_defaults(command=_recap)
+
     frontier = commands.add_parser(
         "frontier", help="efficient frontier: expected surplus return against surplus risk"
     )
@@ -619,6 +675,21 @@ def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
         return value
 
     return whole
+
+
+def _number(low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` to ``high``, else exit 2 naming it."""
+
+    def number(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:  # NaN fails too
+            raise argparse.ArgumentTypeError(E_NUMBER.format(value=text, low=low, high=high))
+        return value
+
+    return number
 
 
 class _Tenors(argparse.Action):

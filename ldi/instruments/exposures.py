@@ -6,6 +6,7 @@ stated sensitivities (growth assets) are then added, so each row is the risk of 
 of position: one unit of market value, of notional, or of cash borrowed (``Role``).
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -70,15 +71,23 @@ def exposure_columns(keys: FloatArray) -> list[str]:
 
 
 def instrument_risk(
-    instruments: Sequence[Instrument], market: Market, keys: ArrayLike = DEFAULT_KEYS
+    instruments: Sequence[Instrument],
+    market: Market,
+    keys: ArrayLike = DEFAULT_KEYS,
+    valued: Sequence[Valuation] | None = None,
 ) -> InstrumentRisk:
-    """Value every instrument on ``market`` and tabulate its per-unit exposures."""
+    """Value every instrument on ``market`` and tabulate its per-unit exposures.
+
+    ``valued``: the instruments already valued on ``market``, in order (else valued here).
+    """
     keys = tenor_vector(keys, "keys")
     ids = [instrument.id for instrument in instruments]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    repeated = sorted(i for i, count in Counter(ids).items() if count > 1)
     if repeated:
         raise DataError(E_REPEATED.format(ids=repeated))
-    valuations = {instrument.id: instrument.value(market) for instrument in instruments}
+    if valued is None:
+        valued = [instrument.value(market) for instrument in instruments]
+    valuations = dict(zip(ids, valued, strict=True))
     ids = pd.Index(list(valuations), name="id")
     table = _stream_exposures(valuations, keys).reindex(ids).fillna(0.0)
 

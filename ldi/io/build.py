@@ -29,7 +29,12 @@ from ldi.io.benefits import RESERVED, load_benefits
 from ldi.io.errors import check_curve_name, spec_error
 from ldi.io.errors import relocated as _relocated
 from ldi.io.fixings import IndexTerms, index_history
-from ldi.io.liquidity import build_collateral, build_scenarios, build_simulation
+from ldi.io.liquidity import (
+    build_collateral,
+    build_recapitalisation,
+    build_scenarios,
+    build_simulation,
+)
 from ldi.io.schema import (
     BREAKEVEN_KINDS,
     NOMINAL_KINDS,
@@ -111,6 +116,7 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     fixings = IndexTerms(spec, bases, index_history(spec, base_dir))
     _check_execution(spec)
     instruments = _build_instruments(spec, market, fixings)
+    scenarios = build_scenarios(spec.stress, instruments, sorted(market.curves), spec.currency)
     return OptimizationProblem(
         name=spec.name,
         market=market,
@@ -121,7 +127,10 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
         valuation_date=spec.valuation_date,
         liability_basis=_liability_basis(spec.liabilities, liabilities),
         collateral=build_collateral(spec.collateral, instruments),
-        scenarios=build_scenarios(spec.stress, instruments, sorted(market.curves), spec.currency),
+        recapitalisation=build_recapitalisation(
+            spec.recapitalisation, instruments, scenarios, spec.collateral.within_days
+        ),
+        scenarios=scenarios,
         simulation=build_simulation(spec.simulation, base_dir, instruments),
         folder=base_dir,
         data_files=_data_files(spec, base_dir),

@@ -6,6 +6,7 @@ Ids are checked against the instruments here, so an error names its path in the 
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from math import ceil
 from pathlib import Path
 from types import MappingProxyType
 
@@ -25,6 +26,7 @@ from ldi.io.schema import (
     InstrumentCollateralSpec,
     MeanReversionSpec,
     MoveSpec,
+    RecapitalisationSpec,
     ScenarioSpec,
     SimulationSpec,
     StressSpec,
@@ -35,6 +37,12 @@ from ldi.liquidity.collateral import (
     CollateralPolicy,
     InstrumentCollateral,
 )
+from ldi.liquidity.recapitalisation import (
+    ActionTerms,
+    RecapitalisationPolicy,
+    SponsorFacility,
+)
+from ldi.optimize.terms.objectives import DEFAULT_COST_BP as COST_KINDS
 from ldi.scenarios import Move, Scenario, catalogue, spread_bp
 from ldi.scenarios.external import ScenarioFile, read_scenarios
 from ldi.scenarios.setup import SimulationSetup
@@ -78,10 +86,65 @@ E_RETURN_KIND = (
     "one of {ids}"
 )
 E_HISTORY_READ = "{file}: cannot read the curve history ({reason})"
+E_LATE = "{path}: got {value}; expected days up to the deadline, {deadline} (or a later deadline)"
 E_CALIBRATION = (
     "{error} (calibrating the mean reversion of the curve factors; expected a history that "
     "calibrates, or speeds in simulation.mean_reversion.curve)"
 )
+
+
+def build_recapitalisation(
+    spec: RecapitalisationSpec | None,
+    instruments: Mapping[str, Instrument],
+    scenarios: Mapping[str, Scenario],
+    window_days: float,
+) -> RecapitalisationPolicy | None:
+    """The ``recapitalisation`` section: a plan's stress, target, deadline, costs and terms.
+
+    Its deadline is its ``days``, else ``window_days`` (the collateral window) rounded up;
+    no action or sponsor of the section may take longer (a shorter deadline asked of
+    ``ldi recap`` lists them as late instead).
+    """
+    if spec is None:
+        return None
+    deadline = spec.days if spec.days is not None else ceil(window_days)
+    if spec.scenario is not None and spec.scenario not in scenarios:
+        path = "recapitalisation.scenario"
+        expected = f"a stress scenario of the problem, one of {sorted(scenarios)}"
+        raise SpecError(f"{path}: got {spec.scenario!r}; expected {expected}", path=path)
+    for key in spec.actions:
+        _check_id(f"recapitalisation.actions.{key}", key, instruments)
+    _check_days(spec, deadline)
+    for key in spec.cost_bp:
+        if key not in instruments and key not in COST_KINDS:
+            path = f"recapitalisation.cost_bp.{key}"
+            expected = f"an instrument id or a kind, one of {sorted(COST_KINDS)}"
+            raise SpecError(f"{path}: got {key!r}; expected {expected}", path=path)
+    sponsor = spec.sponsor
+    return RecapitalisationPolicy(
+        scenario=spec.scenario,
+        target_bp=spec.target_bp,
+        days=spec.days,
+        horizon_years=spec.horizon_years,
+        hedge_charge_bp=spec.hedge_charge_bp,
+        cost_bp=MappingProxyType(dict(spec.cost_bp)),
+        sponsor=None
+        if sponsor is None
+        else SponsorFacility(sponsor.amount, sponsor.days, sponsor.cost),
+        actions=MappingProxyType(
+            {k: ActionTerms(t.days, t.cost_bp, t.amount) for k, t in spec.actions.items()}
+        ),
+    )
+
+
+def _check_days(spec: RecapitalisationSpec, deadline: int) -> None:
+    """Every ``days`` the section gives is at most its deadline, else a SpecError naming it."""
+    given = {f"recapitalisation.actions.{i}.days": t.days for i, t in spec.actions.items()}
+    if spec.sponsor is not None:
+        given["recapitalisation.sponsor.days"] = spec.sponsor.days
+    for path, days in given.items():
+        if days is not None and days > deadline:
+            raise SpecError(E_LATE.format(path=path, value=days, deadline=deadline), path=path)
 
 
 def build_collateral(

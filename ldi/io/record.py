@@ -317,6 +317,70 @@ class WaterfallRecord(RecordModel):
     pools: list[PoolRow]
 
 
+class RecapStepRow(RecordModel):
+    """One step of a recapitalisation plan: what, when, how much, and what it raises."""
+
+    action: str
+    day: int
+    kind: str
+    instrument: str
+    category: str
+    bucket: str
+    amount: float
+    trading_cost: float
+    raised: float  # money added to the first test's buffer (nominal, total)
+
+
+class RecapDayRow(_NumericRow):
+    """One day of a plan: ``day``, ``cash_in`` and each test's headroom (money)."""
+
+    day: int
+
+
+class RecapHedgeRow(RecordModel):
+    """A hedge ratio (rates or inflation) before and after a plan."""
+
+    risk: str
+    before: float
+    after: float
+    change: float
+
+
+class RecapBucketRow(RecordModel):
+    """The rates hedge a plan gives up at one key tenor, and the liabilities' PV01 there."""
+
+    bucket: str
+    pv01_given_up: float
+    hedge_ratio_change: float
+    liability_pv01: float
+
+
+class RecapRecord(RecordModel):
+    """A recapitalisation plan (``ldi.recap.Recapitalisation.to_dict``), typed.
+
+    ``headroom_before`` by test (``nominal``, ``nominal/cash``, ...); ``late``: positions
+    whose cash comes after the deadline, with their days. An infeasible plan has no steps,
+    no days, a ``diagnosis`` and no ``trading_cost``.
+    """
+
+    name: str
+    currency: str
+    scenario: str | None
+    target_bp: float
+    deadline_days: int
+    hedge_charge_bp: float
+    status: str
+    diagnosis: str
+    trading_cost: Number
+    expected_return_given_up: Number
+    headroom_before: dict[str, float]
+    steps: list[RecapStepRow]
+    days: list[RecapDayRow]
+    hedge: list[RecapHedgeRow]
+    buckets: list[RecapBucketRow]
+    late: dict[str, float]
+
+
 class DecisionRecord(RecordModel):
     """A solve's decision record (see the module docstring).
 
@@ -324,8 +388,10 @@ class DecisionRecord(RecordModel):
     beside them: ``valuation_date`` (ISO), ``extrapolated`` (flows beyond a curve's last
     tenor, ``Problem.extrapolated``), ``instruments``, ``liability_cashflows`` (by
     year), ``stress`` (per scenario, the solved positions), ``stress_before`` (the same
-    scenarios on the holdings) and ``waterfall`` (the tightest stress); each None when
-    the record was built without them (a result alone, or a solve without positions).
+    scenarios on the holdings), ``waterfall`` (the tightest stress) and ``recapitalisation``
+    (the plan for the solved positions, when the problem has a ``recapitalisation``
+    section); each None when the record was built without them (a result alone, or a
+    solve without positions).
     """
 
     name: str
@@ -359,6 +425,7 @@ class DecisionRecord(RecordModel):
     stress: list[StressRow] | None = None
     stress_before: list[StressRow] | None = None
     waterfall: WaterfallRecord | None = None
+    recapitalisation: RecapRecord | None = None
 
     @field_validator("exposures")
     @classmethod

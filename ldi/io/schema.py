@@ -39,6 +39,7 @@ from ldi.curves.nss import QuoteKind
 from ldi.curves.zero import Interpolation
 from ldi.instruments.isin import isin_problem
 from ldi.io.limits import bounds_problems
+from ldi.liquidity.recapitalisation import DEADLINE_DAYS, TARGET_BP
 from ldi.optimize.terms.registry import TAG_PREFIX, TERMS, entries
 from ldi.plausible import (
     BENEFIT,
@@ -132,6 +133,7 @@ Volatility = Annotated[Number, Field(ge=0), _within(VOLATILITY)]
 InflationVolatility = Annotated[Number, Field(ge=0), _within(INFLATION_VOLATILITY)]
 Money = Annotated[Number, _within(MONEY)]
 MoveBp = Annotated[Number, _within(MOVE_BP)]
+RISE_BP = replace(MOVE_BP, what="a rise in bp", low=TARGET_BP[0], high=TARGET_BP[1])
 TenorMoveBp = Annotated[Number, _within(replace(MOVE_BP, least=0.0))]
 """One tenor's move of a term structure: below 1bp at some tenors is a shape, not a slip."""
 
@@ -906,6 +908,42 @@ class ScenarioSpec(MoveSpec):
     steps: list[MoveSpec] | None = Field(default=None, min_length=1)
 
 
+class SponsorSpec(Spec):
+    """The sponsor's facility: up to ``amount`` paid in ``days`` after the call, at ``cost``."""
+
+    amount: Annotated[Money, Field(ge=0)]
+    days: Annotated[int, Field(ge=0, le=DEADLINE_DAYS[1])] = 1
+    cost: Annotated[Number, Field(ge=0, le=1)] = 0.0
+
+
+class ActionTermsSpec(Spec):
+    """One position's terms in a recapitalisation plan (``ldi.liquidity.ActionTerms``)."""
+
+    days: Annotated[int, Field(ge=0, le=DEADLINE_DAYS[1])] | None = None
+    cost_bp: Annotated[Number, Field(ge=0, le=1000)] | None = None
+    amount: Annotated[Money, Field(ge=0)] | None = None
+
+
+class RecapitalisationSpec(Spec):
+    """What a recapitalisation plan may use (``ldi.liquidity.RecapitalisationPolicy``).
+
+    ``scenario``: the stress the plan starts from; ``target_bp``: the rise the restored
+    buffer absorbs; ``days``: the deadline;
+    ``horizon_years``: how long a sale's expected return is given up; ``hedge_charge_bp``:
+    the cost of a unit of PV01 given up, as a move in bp; ``cost_bp``: bid/offer by kind or
+    id; ``sponsor``: the sponsor's facility; ``actions``: terms by instrument id.
+    """
+
+    scenario: str | None = None
+    target_bp: Annotated[Number, _within(RISE_BP)] | None = None
+    days: Annotated[int, Field(ge=DEADLINE_DAYS[0], le=DEADLINE_DAYS[1])] | None = None
+    horizon_years: Annotated[Number, Field(gt=0, le=10)] = 1.0
+    hedge_charge_bp: Annotated[MoveBp, Field(ge=0)] | None = None
+    cost_bp: dict[str, Annotated[Number, Field(ge=0, le=1000)]] = {}
+    sponsor: SponsorSpec | None = None
+    actions: dict[str, ActionTermsSpec] = {}
+
+
 class StressSpec(Spec):
     """Stress scenarios: the built-in catalogue (unless ``catalogue: false``) and the file's."""
 
@@ -1005,6 +1043,7 @@ class ProblemSpec(Spec):
     solver: SolverSpec = SolverSpec()
     execution: ExecutionSpec | None = None
     collateral: CollateralSpec = CollateralSpec()
+    recapitalisation: RecapitalisationSpec | None = None
     stress: StressSpec = StressSpec()
     simulation: SimulationSpec = SimulationSpec()
 

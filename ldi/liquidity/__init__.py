@@ -10,15 +10,19 @@ from ldi.liquidity.collateral import (
     benefits_due,
     collateral_table,
 )
+from ldi.liquidity.recapitalisation import ActionTerms, RecapitalisationPolicy, SponsorFacility
 
 __all__ = [
     "DEFAULT_DAYS",
+    "ActionTerms",
     "AssetClass",
     "Buffer",
     "CollateralModel",
     "CollateralPolicy",
     "InstrumentCollateral",
+    "RecapitalisationPolicy",
     "Rise",
+    "SponsorFacility",
     "absorbable_rise",
     "benefits_due",
     "bp_to_zero_nav",

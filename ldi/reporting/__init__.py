@@ -7,13 +7,16 @@ Each result type's report is registered here (``ldi.display``), so a result's ``
 from ldi.display import register
 from ldi.optimize.frontier import Frontier
 from ldi.optimize.result import LDIResult
+from ldi.recap import Recapitalisation
 from ldi.reporting.frontier_report import FrontierReport
 from ldi.reporting.projection_report import ProjectionReport
+from ldi.reporting.recap_report import RecapReport
 from ldi.reporting.solve_report import SolveSummary
 from ldi.scenarios.projection import FundingProjection
 
 register(LDIResult, SolveSummary.of)
 register(Frontier, FrontierReport)
 register(FundingProjection, ProjectionReport)
+register(Recapitalisation, RecapReport.of)
 
-__all__ = ["FrontierReport", "ProjectionReport", "SolveSummary"]
+__all__ = ["FrontierReport", "ProjectionReport", "RecapReport", "SolveSummary"]

@@ -16,6 +16,7 @@ from ldi.io.record import DecisionRecord
 from ldi.reporting import plots
 from ldi.reporting.categories import GROUPS, ORDER, category_label
 from ldi.reporting.decision import calls_collateral, moving_scenarios
+from ldi.reporting.recap_report import RecapReport
 from ldi.reporting.solve_report import has_inflation, instrument_categories, rows_frame
 from ldi.reporting.tables import MATERIAL
 
@@ -25,14 +26,15 @@ PORTFOLIOS = "holdings before the trades beside the solved positions"
 def record_charts(record: DecisionRecord) -> dict[str, dict[str, bytes]]:
     """The report's charts as PNG by caption, by section, each drawn when its data is there.
 
-    Sections: liabilities, allocation, hedging and stress (a section without a chart is left
-    out).
+    Sections: liabilities, allocation, hedging, stress and recapitalisation (a section
+    without a chart is left out).
     """
     sections = {
         "liabilities": liability_figures(record),
         "allocation": allocation_figures(record),
         "hedging": hedging_figures(record),
         "stress": stress_figures(record),
+        "recapitalisation": recapitalisation_figures(record),
     }
     return {
         section: {caption: plots.png_bytes(figure) for caption, figure in figures.items()}
@@ -165,3 +167,15 @@ def stress_figures(record: DecisionRecord) -> dict[str, Figure]:
         )
         figures[caption] = plots.collateral_waterfall(pools, waterfall.scenario, currency)
     return figures
+
+
+def recapitalisation_figures(record: DecisionRecord) -> dict[str, Figure]:
+    """The waterfall of the plan restoring the solved positions' buffer, when it has steps."""
+    plan = record.recapitalisation
+    if plan is None or not plan.steps:
+        return {}
+    caption = (
+        "Recapitalisation plan: the nominal buffer's headroom before the plan, what each "
+        "step adds, in the order to act, and the headroom after"
+    )
+    return {caption: RecapReport(plan).figure()}

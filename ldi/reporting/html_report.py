@@ -29,6 +29,7 @@ from ldi.reporting.decision import (
     row_figure,
     trades_table,
 )
+from ldi.reporting.recap_report import BUCKET_HEADERS, RecapReport
 from ldi.reporting.solve_report import (
     SolveSummary,
     cleaned,
@@ -153,6 +154,8 @@ def html_report(
             *_waterfall(record),
             *_images(charts.get("stress")),
         ]
+    if record.recapitalisation is not None:
+        parts += [*_recapitalisation(record), *_images(charts.get("recapitalisation"))]
     body = "\n".join(parts)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -425,6 +428,42 @@ def _waterfall(record: DecisionRecord) -> list[str]:
         "other calls (repo top-ups, initial margin) from what is left.</p>",
         _table(shown.rename_axis("Pool")),
     ]
+
+
+def _recapitalisation(record: DecisionRecord) -> list[str]:
+    """The plan that restores the solved positions' buffer: its cost, steps and days."""
+    assert record.recapitalisation is not None
+    report = RecapReport(record.recapitalisation)
+    parts = [
+        "<h2>Recapitalisation plan</h2>",
+        f"<p>{html.escape(report.heading())}.</p>",
+        _items(report.summary_lines()),
+        "<h3>Headroom before the plan</h3>",
+        _table(report.headroom().map(_money)),
+    ]
+    if report.ok and record.recapitalisation.steps:
+        steps = report.steps()
+        money = ["Amount", "Cost"]
+        steps[money] = steps[money].map(_money)
+        parts += [
+            "<h3>Steps, in the order to act</h3>",
+            _table(steps),
+            "<h3>By day</h3>",
+            _table(report.days().map(_money)),
+        ]
+        buckets = report.buckets()
+        if not buckets.empty:
+            given, change = BUCKET_HEADERS.values()
+            shown = {given: buckets[given].map(_money), change: buckets[change].map(percent)}
+            parts += [
+                "<h3>Rates hedge given up, by key tenor</h3>",
+                _table(buckets.assign(**shown)),
+            ]
+    late = report.late()
+    if late:
+        parts.append(f"<p>{html.escape(late)}.</p>")
+    parts.append(f'<p class="note">{html.escape(report.legend())}</p>')
+    return parts
 
 
 def _long_only(record: DecisionRecord) -> list[str]:

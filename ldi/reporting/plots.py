@@ -602,3 +602,39 @@ def _grouped_barh(axes: Axes, values: pd.DataFrame, series: Mapping[str, tuple[s
     axes.set_yticks(rows, [str(name) for name in values.index], **LITERAL)
     axes.set_ylim(len(values) - 0.5, -0.5)  # first row on top, no empty margin
     axes.axvline(0.0, color="black", linewidth=0.8)
+
+
+def recapitalisation_waterfall(
+    before: float, raised: pd.Series, currency: str, title: str
+) -> Figure:
+    """The buffer's headroom before a plan, what each step raises, and the headroom after.
+
+    ``raised``: money each step adds to the headroom, by step label in the order to act.
+    Floating bars from the running total; a shortfall reads below zero.
+    """
+    labels = ["Before", *[str(label) for label in raised.index], "After"]
+    steps = raised.to_numpy(dtype=float) / MILLION
+    start = before / MILLION
+    ends = start + np.cumsum(steps)
+    bottoms = np.concatenate([[0.0], ends - steps, [0.0]])
+    heights = np.concatenate([[start], steps, [ends[-1] if steps.size else start]])
+    figure, (axes,) = new_figure(rows=len(labels))
+    colours = STYLE.colours
+    rows = np.arange(len(labels))[::-1]
+    totals = np.r_[True, np.zeros(steps.size, dtype=bool), True]
+    ends_colour = [colours["headroom"] if h >= 0 else colours["called"] for h in heights[totals]]
+    ends_bars = axes.barh(rows[totals], heights[totals], left=bottoms[totals], color=ends_colour)
+    step_bars = axes.barh(
+        rows[~totals], heights[~totals], left=bottoms[~totals], color=colours["trade"]
+    )
+    axes.bar_label(ends_bars, labels=[f"{h:,.1f}" for h in heights[totals]], padding=3)
+    axes.bar_label(step_bars, labels=[f"{h:+,.1f}" for h in heights[~totals]], padding=3)
+    edges = np.concatenate([[0.0], bottoms, bottoms + heights])
+    span = max(float(np.ptp(edges)), 1.0)
+    axes.set_xlim(edges.min() - 0.15 * span, edges.max() + 0.15 * span)  # room for labels
+    axes.axvline(0.0, color="black", linewidth=0.8)
+    axes.set_yticks(rows, labels, **LITERAL)
+    axes.set_xlabel(f"Buffer headroom ({currency} m)")
+    axes.set_ylabel("Step (in the order to act)")
+    figure.suptitle(title, **LITERAL)
+    return figure

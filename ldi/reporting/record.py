@@ -3,10 +3,11 @@
 The result (``LDIResult.to_dict``), each instrument's kind, role and category, and with the
 problem: the valuation date, the flows beyond a curve's last tenor, the liabilities' cash
 flows by year in money (the inflation-linked ones projected on the breakeven curve), the
-stress outcomes of the solved positions and of the holdings, and the collateral waterfall
-of the scenario that leaves the least headroom. ``ldi solve --json`` writes it, so ``ldi
-report RESULT.json`` can draw the whole report from the file alone; the solve summary
-renders the same record.
+stress outcomes of the solved positions and of the holdings, the collateral waterfall
+of the scenario that leaves the least headroom, and, when the problem has a
+``recapitalisation`` section, the plan that would restore the solved positions' buffer.
+``ldi solve --json`` writes it, so ``ldi report RESULT.json`` can draw the whole report
+from the file alone; the solve summary renders the same record.
 """
 
 from typing import Any
@@ -18,6 +19,7 @@ from ldi.instruments.pricing import money_flows
 from ldi.io.record import DecisionRecord
 from ldi.optimize.result import LDIResult
 from ldi.problem import Problem
+from ldi.recap import recapitalise
 from ldi.storage.json_safe import json_safe
 from ldi.stress import stress_test
 
@@ -37,6 +39,8 @@ def decision_record(problem: Problem, result: LDIResult) -> DecisionRecord:
         worst = str(outcomes["headroom"].idxmin())
         pools = stress.waterfalls[worst].rename_axis("pool").reset_index()
         record["waterfall"] = {"scenario": worst, "pools": pools.to_dict("records")}
+        if problem.recapitalisation is not None:
+            record["recapitalisation"] = recapitalise(problem, result.positions).to_dict()
     return DecisionRecord.model_validate(json_safe(record))
 
 
@@ -52,7 +56,7 @@ def _result_keys(result: LDIResult) -> dict[str, Any]:
     record["extrapolated"] = None
     record["instruments"] = result.instruments.rename_axis("id").reset_index().to_dict("records")
     record["liability_cashflows"] = record["stress"] = record["waterfall"] = None
-    record["stress_before"] = None
+    record["stress_before"] = record["recapitalisation"] = None
     return record
 
 

@@ -39,6 +39,11 @@ CASES = [
         ["sweep", "--vary", "a=1", "--workers", str(MAX_WORKERS + 1)],
         f"--workers: got '{MAX_WORKERS + 1}'; expected a whole number from 1 to {MAX_WORKERS}",
     ),
+    (["recap", "--days", "0"], "--days: got '0'; expected a whole number from 1 to 250"),
+    (["recap", "--days", "251"], "--days: got '251'; expected a whole number from 1 to 250"),
+    (["recap", "--target-bp", "-5"], "--target-bp: got '-5'; expected a number from 0 to 2,000"),
+    (["recap", "--target-bp", "2001"], "--target-bp: got '2001'; expected a number from 0 to"),
+    (["recap", "--target-bp", "nan"], "--target-bp: got 'nan'; expected a number from 0 to"),
     (["risk", "--keys", "10", "5"], "--keys: keys[1]: got 5.0 after 10.0; expected strictly"),
     (["risk", "--keys", "0", "5"], "--keys: keys[0]: got 0.0; expected a positive number"),
     (["risk", "--keys", "5", "nan"], "--keys: keys[1]: got nan; expected a finite number"),
@@ -74,6 +79,7 @@ def test_the_ranges_are_the_librarys_own():
     """The command line's ranges are the library's: just past them, the library refuses too."""
     import ldi
     from ldi.optimize.frontier import efficient_frontier
+    from ldi.recap import recapitalise
 
     problem = ldi.load_problem(DEFAULT_PROBLEM)
     with pytest.raises(DataError, match=r"^points: got 201; expected a whole number from 2 to 200"):
@@ -84,3 +90,7 @@ def test_the_ranges_are_the_librarys_own():
         funding_projection(problem, years=51, scenarios=1)
     with pytest.raises(DataError, match=r"^years: got 0; expected a whole number from 1 to 50"):
         funding_projection(problem, years=0, scenarios=1)
+    with pytest.raises(DataError, match=r"^days: got 251; expected a whole number of days from"):
+        recapitalise(problem, days=251)
+    with pytest.raises(DataError, match=r"^target_bp: got 2001; expected a rise of 0 to 2000"):
+        recapitalise(problem, target_bp=2001)

@@ -201,7 +201,8 @@ MARKET_SCENARIOS = {
 @pytest.mark.parametrize("currency", ["USD", "EUR"])
 def test_a_problem_in_another_currency_gets_that_markets_catalogue(currency):
     """The default problem with ``currency`` changed: no gilt scenario, its own instead."""
-    problem = load(currency=currency, stress={"scenarios": [{"name": "mine", "nominal_bp": 5}]})
+    scenarios = {"scenarios": [{"name": "mine", "nominal_bp": 5}]}
+    problem = load(currency=currency, stress=scenarios, recapitalisation=None)  # no gilt crisis
     names = list(problem.scenarios)
     assert not GILT_SCENARIOS & set(names)
     assert names == [*catalogue(currency), "mine"]
@@ -222,7 +223,7 @@ def test_a_gilt_scenario_name_is_free_for_a_file_in_another_currency():
 
 def test_catalogue_false_keeps_only_the_file_scenarios():
     spec = {"catalogue": False, "scenarios": [{"name": "parallel_up_100", "nominal_bp": 99}]}
-    problem = load(stress=spec)
+    problem = load(stress=spec, recapitalisation=None)  # its plan starts from a gilt crisis
     assert list(problem.scenarios) == ["parallel_up_100"]
     np.testing.assert_allclose(problem.scenarios["parallel_up_100"].final.nominal(T), 0.0099)
 

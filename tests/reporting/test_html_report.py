@@ -200,6 +200,7 @@ def test_the_charts_are_embedded_as_png(solved):
         "Stress scenarios",
         "Collateral called and available",
         "Collateral waterfall of the tightest stress (parallel_up_250)",
+        "Recapitalisation plan",
     ]
     for _, data in images:
         assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")

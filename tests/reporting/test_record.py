@@ -28,7 +28,7 @@ def test_the_record_is_the_results_dictionary_and_more(solved):
     _, result, record = solved
     expected = json.loads(json.dumps(result.to_dict()))
     extra = {"valuation_date", "instruments", "liability_cashflows", "stress", "waterfall"}
-    extra |= {"stress_before", "extrapolated"}
+    extra |= {"stress_before", "extrapolated", "recapitalisation"}
     assert set(record) == set(expected) | extra
     for key in set(expected) - {"solver"}:
         assert record[key] == expected[key], key

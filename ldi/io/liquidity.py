@@ -86,6 +86,10 @@ E_RETURN_KIND = (
     "one of {ids}"
 )
 E_HISTORY_READ = "{file}: cannot read the curve history ({reason})"
+E_NOT_AN_ACTION = (
+    "{path}: got {value!r}, {kind}; expected a position a plan sells or unwinds (cash, "
+    "money-market funds and repo count as they stand)"
+)
 E_LATE = "{path}: got {value}; expected days up to the deadline, {deadline} (or a later deadline)"
 E_CALIBRATION = (
     "{error} (calibrating the mean reversion of the curve factors; expected a history that "
@@ -113,7 +117,12 @@ def build_recapitalisation(
         expected = f"a stress scenario of the problem, one of {sorted(scenarios)}"
         raise SpecError(f"{path}: got {spec.scenario!r}; expected {expected}", path=path)
     for key in spec.actions:
-        _check_id(f"recapitalisation.actions.{key}", key, instruments)
+        path = f"recapitalisation.actions.{key}"
+        _check_id(path, key, instruments)
+        instrument = type(instruments[key])
+        if instrument.kind == "cash" or instrument.role is Role.FINANCING:
+            kind = "repo" if instrument.role is Role.FINANCING else "cash"
+            raise SpecError(E_NOT_AN_ACTION.format(path=path, value=key, kind=kind), path=path)
     _check_days(spec, deadline)
     for key in spec.cost_bp:
         if key not in instruments and key not in COST_KINDS:

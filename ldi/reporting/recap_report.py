@@ -159,9 +159,10 @@ class RecapReport:
         labels = [f"day {step.day}: {step.action}" for step in r.steps]
         raised = pd.Series([step.raised for step in r.steps], index=labels, dtype=float)
         after = f"after {r.scenario}" if r.scenario else "the book as it stands"
+        outcome = "" if self.ok else ": no plan reaches it"
         title = (
             f"Recapitalisation plan, {after}\n{r.target_bp:g}bp buffer (nominal) within "
-            f"{_days(r.deadline_days)}"
+            f"{_days(r.deadline_days)}{outcome}"
         )
         before = next(iter(r.headroom_before.values()))
         return recapitalisation_waterfall(before, raised, r.currency, title)

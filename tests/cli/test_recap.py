@@ -76,7 +76,8 @@ def test_a_plan_it_cannot_reach_exits_3_with_the_reachable_buffer(tmp_path, refe
     """Every position but one 2036 gilt held back: what that gilt raises is all there is."""
     candidates, ref = reference_plan
     kept = "UKT_4Q_2036"
-    ids = [i["id"] for i in raw_problem()["instruments"] if i["id"] != kept]
+    instruments = raw_problem()["instruments"]  # cash and repo are never actions
+    ids = [i["id"] for i in instruments if i["id"] != kept and i["kind"] not in ("cash", "repo")]
     path = _problem_with(tmp_path, {"actions": {i: {"amount": 0} for i in ids}})
     run = run_cli("recap", path, *PLAN, json_file=tmp_path / "plan.json")
     assert run.code == 3, run.err
@@ -126,6 +127,15 @@ def test_an_unknown_scenario_exits_2_naming_the_choices(tmp_path):
             "recapitalisation.actions.UKT_2099: got 'UKT_2099'; expected an instrument id",
         ),
         ({"days": 0}, "recapitalisation.days: got 0; expected a number >= 1"),
+        (
+            {"actions": {"CASH": {"days": 1}}},
+            "recapitalisation.actions.CASH: got 'CASH', cash; expected a position a plan sells "
+            "or unwinds (cash, money-market funds and repo count as they stand)",
+        ),
+        (
+            {"actions": {"REPO_3M": {"amount": 0}}},
+            "recapitalisation.actions.REPO_3M: got 'REPO_3M', repo; expected a position",
+        ),
         ({"target_bp": 5000}, "recapitalisation.target_bp: got 5000; expected a rise in bp in "),
         (
             {"scenario": "crash"},

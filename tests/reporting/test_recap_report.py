@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import ldi
+from ldi.liquidity import ActionTerms, RecapitalisationPolicy
 from ldi.recap import recapitalise
 from ldi.reporting.charts import record_charts
 from ldi.reporting.html_report import html_report
@@ -85,6 +86,23 @@ def test_the_printed_steps_are_the_plans_in_whole_units(planned):
     hedge = recap.hedge.loc["rates"]
     lost = ref.solved.x @ recap.candidates["pv01"].to_numpy()
     assert hedge["change"] == pytest.approx(-lost / recap.liability_risk["pv01"], abs=1e-9)
+
+
+def test_a_plan_that_cannot_reach_its_target_says_so_on_its_chart():
+    """Every position held back: after the 2022 crisis nothing restores a 700bp buffer."""
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    held = {i: ActionTerms(amount=0.0) for i in problem.instruments}
+    policy = RecapitalisationPolicy(actions=held)
+    recap = recapitalise(
+        dataclasses.replace(problem, recapitalisation=policy),
+        scenario="gilt_crisis_2022",
+        target_bp=700,
+        days=1,
+    )
+    assert not recap.ok
+    figure = RecapReport.of(recap).figure()
+    assert figure._suptitle.get_text().endswith("within 1 day: no plan reaches it")
+    plt.close(figure)
 
 
 def test_a_book_that_holds_its_buffer_needs_no_step():

@@ -402,6 +402,7 @@ def _move(
         curves={n: _spread(bp, f"{path}.curves_bp.{n}") for n, bp in item.curves_bp.items()},
         bond_swap=_spread(item.bond_swap_bp, f"{path}.bond_swap_bp"),
         units=item.units,
+        haircut_scale=item.haircut_scale,
     )
 
 

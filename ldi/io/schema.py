@@ -873,7 +873,9 @@ GrowthReturn = Annotated[Number, Field(gt=-1), _within(STRESS_RETURN)]
 
 
 class MoveSpec(Spec):
-    """One state of the markets: rate moves in bp, credit widening, growth returns.
+    """One state of the markets: rate moves, credit widening, growth returns, haircuts.
+
+    ``haircut_scale`` multiplies every collateral haircut in that state (capped at 100%).
 
     ``real_bp`` moves real yields (breakevens then move by nominal − real); give it or
     ``breakeven_bp``, not both.
@@ -889,6 +891,7 @@ class MoveSpec(Spec):
     curves_bp: dict[str, RateMoveSpec] = {}
     bond_swap_bp: RateMoveSpec = 0.0
     units: RateUnits = RateUnits.ZERO
+    haircut_scale: Annotated[Number, Field(ge=1, le=20)] = 1.0
 
     @model_validator(mode="after")
     def _real_or_breakeven(self) -> "MoveSpec":

@@ -9,7 +9,8 @@ and growth assets only when the problem gives their days.
 
 Under a move, per unit of position (money):
 
-- available = (1 − h_i) x V_i(move) for an eligible physical asset (V the value per unit);
+- available = (1 − h_i) x V_i(move) for an eligible physical asset (V the value per unit),
+  h_i = min(1, s h_i⁰) with s the move's ``haircut_scale`` (haircuts widen in a stress);
 - a swap posts variation margin −(V_i(move) − V_i(today)) (negative: it receives);
 - repo k against bond c, borrowing at haircut h_k, must top up the collateral's fall:
   −r_c / (1 − h_k) per unit borrowed (r_c the bond's return), and the bonds already
@@ -262,7 +263,9 @@ class CollateralModel:
         moved = self.values(moves).T  # (moves, n)
         base = np.asarray(self.base, dtype=float)
         eligible = self.eligible(within_days)
-        haircut = np.nan_to_num(table["haircut"].to_numpy(dtype=float), nan=1.0)
+        scale = np.array([[m.haircut_scale] for m in moves])  # haircuts widen in a stress
+        today = np.nan_to_num(table["haircut"].to_numpy(dtype=float), nan=1.0)
+        haircut = np.minimum(today * scale, 1.0)  # (moves, n)
         role = table["role"].to_numpy()
         physical = role == Role.PHYSICAL.value
         available = np.where(physical, eligible * (1.0 - haircut), 0.0) * moved
@@ -272,7 +275,7 @@ class CollateralModel:
             c = table.index.get_loc(table["pledge"].iloc[k])
             margin_ratio = 1.0 / (1.0 - float(table["repo_haircut"].iloc[k]))
             need[:, k] = -returns[:, c] * margin_ratio
-            available[:, k] = -eligible[c] * (1.0 - haircut[c]) * (1.0 + returns[:, c])
+            available[:, k] = -eligible[c] * (1.0 - haircut[:, c]) * (1.0 + returns[:, c])
             available[:, k] *= margin_ratio
         return available, need
 

@@ -27,6 +27,7 @@ from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
 from ldi.validation import enum_choice, finite_vector, is_finite_number
 
+E_HAIRCUT_SCALE = "haircut_scale: got {value!r}; expected a finite number of 1 or more"
 E_RETURN = "{where}: got {value!r}; expected a finite return above -1 such as -0.25"
 E_NO_STEPS = "scenario {name!r}: got no steps; expected at least one move"
 E_LABELS = "scenario {name!r}: {labels} step labels for {steps} steps; expected one per step"
@@ -71,7 +72,9 @@ class Move:
     widening of the spread of credit instruments (bonds marked ``credit``, stated spread
     durations); ``growth``: the return (decimal) of every growth (return-seeking) asset;
     ``returns``: returns by instrument id, which replace ``growth`` for those ids;
-    ``units``: what the rate moves are quoted in.
+    ``units``: what the rate moves are quoted in; ``haircut_scale``: every collateral
+    haircut multiplied by this in this state of the markets, capped at 100% (haircuts widen
+    in a stress; 1: today's).
     """
 
     nominal: RateSpread = ZERO
@@ -82,10 +85,13 @@ class Move:
     curves: Mapping[str, RateSpread] = field(default_factory=lambda: MappingProxyType({}))
     bond_swap: RateSpread = ZERO
     units: RateUnits = RateUnits.ZERO
+    haircut_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if not is_finite_number(self.credit_spread):
             raise DataError(f"credit_spread: got {self.credit_spread!r}; expected a finite number")
+        if not is_finite_number(self.haircut_scale) or self.haircut_scale < 1.0:
+            raise DataError(E_HAIRCUT_SCALE.format(value=self.haircut_scale))
         _check_return(self.growth, "growth")
         for name, value in self.returns.items():
             _check_return(value, f"returns.{name}")
@@ -105,6 +111,7 @@ class Move:
         curves_bp: Mapping[str, BpShape] | None = None,
         bond_swap_bp: BpShape = 0.0,
         units: RateUnits | str = RateUnits.ZERO,
+        haircut_scale: float = 1.0,
     ) -> "Move":
         """A move given in basis points: parallel sizes, or (tenors, bp) term structures."""
         return cls(
@@ -116,6 +123,7 @@ class Move:
             curves={name: spread_bp(bp) for name, bp in (curves_bp or {}).items()},
             bond_swap=spread_bp(bond_swap_bp),
             units=units,
+            haircut_scale=haircut_scale,
         )
 
     @property
@@ -143,6 +151,7 @@ class Move:
             tuple(self.bond_swap.tenors),
             tuple(self.bond_swap.values),
             self.units.value,
+            self.haircut_scale,
         )
 
 

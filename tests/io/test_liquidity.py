@@ -430,6 +430,7 @@ def test_unknown_keys_in_a_scenario():
         "curves_bp",
         "bond_swap_bp",
         "units",
+        "haircut_scale",
         "name",
         "description",
         "steps",
@@ -439,7 +440,7 @@ def test_unknown_keys_in_a_scenario():
     check(
         error,
         "stress.scenarios[0].steps[0].nominal",
-        f"unknown key; did you mean 'nominal_bp'? expected only {known[:10]}",
+        f"unknown key; did you mean 'nominal_bp'? expected only {known[:11]}",
     )
 
 
@@ -558,3 +559,40 @@ def test_variation_margin_and_repo_capacity_are_read_and_checked():
     error = failure(collateral={"variation_margin": "gilts"})
     assert error.path == "collateral.variation_margin"
     assert "'cash' or 'any'" in str(error)
+
+
+def test_a_scenarios_haircut_scale_reaches_the_collateral_its_stress_counts():
+    """Twice the haircuts at +100bp: the collateral falls by Σ h_i x_i V_i over the assets.
+
+    Less, for the repo's pledged bond, the stressed haircut it no longer holds back:
+    (s − 1) h_c (1 + r_c) / (1 − h_k) per unit borrowed.
+    """
+    scenarios = [
+        {"name": "wide", "nominal_bp": 100, "haircut_scale": 2},
+        {"name": "plain", "nominal_bp": 100},
+    ]
+    problem = load(stress={"scenarios": scenarios})
+    outcomes = stress_test(problem, scenarios=["wide", "plain"]).outcomes
+    model = problem.collateral_model()
+    table, x = model.table, problem.position_vector()
+    move = problem.scenarios["plain"].final
+    value = model.values([move])[:, 0]
+    base = np.asarray(model.base, dtype=float)
+    haircut = np.nan_to_num(table["haircut"].to_numpy(dtype=float))
+    physical = (table["role"] == "physical").to_numpy() & (model.eligible() > 0)
+    fall = float(np.sum(np.where(physical, haircut * x * value, 0.0)))
+    for k in np.flatnonzero((table["role"] == "financing").to_numpy()):
+        c = table.index.get_loc(table["pledge"].iloc[k])
+        held = value[c] / base[c] / (1 - table["repo_haircut"].iloc[k])
+        fall -= haircut[c] * held * x[k] * model.eligible()[c]
+    change = (
+        outcomes.loc["wide", "collateral_available"] - outcomes.loc["plain", "collateral_available"]
+    )
+    assert fall > 0
+    assert change == pytest.approx(-fall, rel=1e-10)
+
+
+def test_a_haircut_scale_below_one_is_named():
+    scenarios = [{"name": "loose", "nominal_bp": 100, "haircut_scale": 0.5}]
+    with pytest.raises(SpecError, match=r"^stress\.scenarios\[0\]\.haircut_scale: got 0\.5"):
+        load(stress={"scenarios": scenarios})

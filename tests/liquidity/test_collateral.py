@@ -38,6 +38,7 @@ from ldi import (
     ZeroCouponBond,
     ZeroCurve,
 )
+from ldi.errors import DataError
 from ldi.liquidity import (
     DEFAULT_DAYS,
     AssetClass,
@@ -291,6 +292,31 @@ def test_repo_top_up_and_encumbered_collateral(bp):
     )
     # Only the unpledged 10 of bonds is left to pledge.
     assert x @ available[0] == pytest.approx((1 - h_c) * ratio * 10.0, rel=1e-11)
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 5.0, 30.0])
+def test_a_stressed_state_widens_every_haircut_to_at_most_all(scale):
+    """H = min(1, s h0): a zero gilt (4%), an equity fund (15%), the bond a repo pledges."""
+    bp, h, maturity = 100.0, 0.02, 10.0
+    instruments = [
+        ZeroCouponBond(id="Z", maturity=maturity),
+        Repo(id="R", collateral="Z", term=0.25, haircut=h),
+        ReturnSeeking(id="EQUITY", expected_return=0.06, volatility=0.15),
+    ]
+    model = build(instruments)
+    available, need = model.coefficients([up(bp, haircut_scale=scale)])
+    ratio, gilt, equity = zero_ratio(maturity, bp), min(1.0, 0.04 * scale), min(1.0, 0.15 * scale)
+    assert available[0, 0] == pytest.approx((1 - gilt) * ratio, rel=1e-13, abs=1e-15)
+    assert available[0, 1] == pytest.approx(-(1 - gilt) * ratio / (1 - h), rel=1e-13, abs=1e-15)
+    assert available[0, 2] == pytest.approx(1 - equity, abs=1e-15)  # growth 0: value 1
+    assert need[0, 1] == pytest.approx((1 - ratio) / (1 - h), rel=1e-12)  # calls unchanged
+    today, _ = model.coefficients([up(bp)])  # a separate batch: cached apart
+    assert today[0, 0] == pytest.approx(0.96 * ratio, rel=1e-13)
+
+
+def test_a_haircut_scale_below_one_is_refused():
+    with pytest.raises(DataError, match=r"^haircut_scale: got 0.5; expected a finite number"):
+        Move(haircut_scale=0.5)
 
 
 def test_initial_margin_is_subtracted_from_headroom():

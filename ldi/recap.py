@@ -153,7 +153,7 @@ class Recapitalisation:
 
     @cached_property
     def hedge_by_bucket(self) -> pd.DataFrame:
-        """Change in each key tenor's rates hedge ratio (index: bucket, e.g. '30y')."""
+        """Each key tenor's PV01 given up, hedge ratio change and liability PV01 (index: '30y')."""
         keys = [c for c in self.candidates.columns if c.startswith("pv01_")]
         lost = self.used.to_numpy() @ self.candidates[keys].to_numpy()
         liability = self.liability_risk[keys].to_numpy(dtype=float)
@@ -162,7 +162,7 @@ class Recapitalisation:
             {"pv01_given_up": lost, "hedge_ratio_change": change, "liability_pv01": liability},
             index=pd.Index([k.removeprefix("pv01_") for k in keys], name="bucket"),
         )
-        return table[table["pv01_given_up"] != 0]
+        return table
 
     @property
     def trading_cost(self) -> float:
@@ -289,11 +289,11 @@ class _Test:
         if self.measure == "total":
             available, need = model.coefficients([self.move], self.window)
             return available[0] - need[0], model.initial_margin, 0.0
-        cash, repo, margin = (c[0] for c in model.cash_coefficients([self.move], self.window))
-        zero = np.zeros_like(cash)
+        with_repo, cash_only = (row[0] for row in model.cash_rows([self.move], self.window))
+        zero = np.zeros_like(with_repo)
         if self.measure == "cash":
-            return cash + repo - margin, zero, 0.0
-        return cash - margin, zero, float(model.repo_capacity or 0.0)
+            return with_repo, zero, 0.0
+        return cash_only, zero, float(model.repo_capacity or 0.0)
 
     def headroom(self, model: CollateralModel, x: np.ndarray) -> float:
         """The row's headroom before the plan (money)."""

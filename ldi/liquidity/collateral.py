@@ -307,6 +307,17 @@ class CollateralModel:
         repo = repo + np.where(returned & (need < 0), -need, 0.0)
         return cash, repo, np.where(role == Role.OVERLAY.value, need, 0.0)
 
+    def cash_rows(
+        self, moves: Sequence[Move], within_days: float | None = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """The cash headroom as linear rows per unit of position, under each move (money).
+
+        (cash + repo − variation margin, cash − variation margin): with the repo capacity K
+        added to the second, their smaller is cash + min(repo, K) − variation margin.
+        """
+        cash, repo, margin = self.cash_coefficients(moves, within_days)
+        return cash + repo - margin, cash - margin
+
     def cash_can_bind(self, within_days: float | None = None) -> bool:
         """True when paying variation margin in cash can bind beyond the total headroom.
 

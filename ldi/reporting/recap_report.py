@@ -105,14 +105,20 @@ class RecapReport:
         return rows_frame(self.record.days, "day").rename(columns=TEST_HEADERS).rename_axis("Day")
 
     def buckets(self) -> pd.DataFrame:
-        """The rates hedge given up by key tenor, where the liabilities have material risk."""
+        """The rates hedge given up by key tenor, where the liabilities have material risk.
+
+        Material: at least MATERIAL of the liabilities' largest key-tenor PV01.
+        """
         table = rows_frame(self.record.buckets, "bucket")
         if table.empty:
             return table
         liability = table["liability_pv01"].abs()
-        largest = max((abs(row.liability_pv01) for row in self.record.buckets), default=0.0)
-        shown = table.loc[liability >= MATERIAL * largest, list(BUCKET_HEADERS)]
-        return shown.rename(columns=BUCKET_HEADERS).rename_axis("Bucket")
+        shown = (table["pv01_given_up"] != 0) & (liability >= MATERIAL * liability.max())
+        return (
+            table.loc[shown, list(BUCKET_HEADERS)]
+            .rename(columns=BUCKET_HEADERS)
+            .rename_axis("Bucket")
+        )
 
     def late(self) -> str | None:
         """The positions whose cash would come after the deadline, in words (None: none)."""

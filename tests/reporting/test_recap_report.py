@@ -18,6 +18,7 @@ from ldi.reporting.charts import record_charts
 from ldi.reporting.html_report import html_report
 from ldi.reporting.recap_report import RecapReport
 from ldi.reporting.record import decision_record
+from ldi.reporting.tables import MATERIAL
 from tests.reference import DEFAULT_PROBLEM
 from tests.test_recap import default_reference_lp
 
@@ -103,6 +104,20 @@ def test_a_plan_that_cannot_reach_its_target_says_so_on_its_chart():
     figure = RecapReport.of(recap).figure()
     assert figure._suptitle.get_text().endswith("within 1 day: no plan reaches it")
     plt.close(figure)
+
+
+def test_the_hedge_table_keeps_the_tenors_where_the_liabilities_are_material(planned):
+    """Tenors with PV01 given up, where the liabilities hold MATERIAL of their largest."""
+    recap, _ = planned
+    liabilities = ldi.load_problem(DEFAULT_PROBLEM).liabilities.risk().loc["total"]
+    pv01 = liabilities.filter(regex=r"^pv01_").abs()
+    given_up = recap.hedge_by_bucket["pv01_given_up"]
+    expected = [
+        key.removeprefix("pv01_")
+        for key, value in pv01.items()
+        if value >= MATERIAL * pv01.max() and given_up[key.removeprefix("pv01_")] != 0
+    ]
+    assert list(RecapReport.of(recap).buckets().index) == expected
 
 
 def test_a_book_that_holds_its_buffer_needs_no_step():

@@ -127,10 +127,10 @@ class CollateralBuffer(ConstraintTerm):
         if np.any(collateral.initial_margin):
             values["initial_margin"] = Nonneg(collateral.initial_margin)
         if collateral.cash_can_bind(self.within_days):
-            cash, repo, margin = collateral.cash_coefficients(moves, self.within_days)
-            values["cash_headroom"] = cash + repo - margin
+            with_repo, cash_only = collateral.cash_rows(moves, self.within_days)
+            values["cash_headroom"] = with_repo
             if collateral.repo_capacity is not None:
-                values["cash_only"] = cash - margin
+                values["cash_only"] = cash_only
                 values["repo_capacity"] = collateral.repo_capacity / data.scales.money
         return values
 

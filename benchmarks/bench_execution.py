@@ -8,7 +8,7 @@ the continuous optimum first, then rounds of a MILP on HiGHS (outer-approximatio
 the curved terms) and a continuous re-solve with the trades held, until the best answer is
 within ``mip_gap`` of the integer optimum. Two cases:
 
-1. ``default``: the default problem (``problems/uk_db_scheme.yaml``, 20 instruments) with
+1. ``default``: the default problem (``problems/uk_db_scheme.yaml``, 21 instruments) with
    the ``execution`` section of docs/problem-files.md: lots of 10,000 face for gilts,
    strips and linkers, 1m for swaps and repo, 100,000 for growth assets; minimum tickets of
    1m face for gilts and linkers and 5m notional for swaps; ``mip_gap`` 0.001.
@@ -16,8 +16,8 @@ within ``mip_gap`` of the integer optimum. Two cases:
    synthetic conventional gilts (maturities evenly from 1 to 50 years, coupons drawn with a
    seed from 0.5% to 5% in eighths, each priced on the gilt curve at spread 0), the swaps,
    repo, credit, growth assets and cash kept. The four gilts' holdings (GBP 290m) go to the
-   synthetic gilt nearest each one's maturity, and the repo's collateral is the synthetic
-   gilt that replaces the default collateral (26.6 years). The linkers' holdings (GBP 200m)
+   synthetic gilt nearest each one's maturity, and each repo's collateral is the synthetic
+   gilt that replaces its default collateral (26.6 and 16.9 years). The linkers' holdings (GBP 200m)
    leave with them, so the holdings are worth GBP 1.09bn. No constraint, group or collateral
    entry of the default problem names a gilt or linker; the script checks that.
    The same ``execution`` section.
@@ -112,8 +112,8 @@ PENNY = 0.01  # a ticket's nominal is to the penny
 OBJECTIVE_TOL = 1e-6  # of the liabilities' PV: integer >= continuous less this
 
 CASES = {
-    "default": "default problem (20 instruments)",
-    "gilts_200": "200 synthetic gilts, swaps, repo, credit, growth, cash (212 instruments)",
+    "default": "default problem (21 instruments)",
+    "gilts_200": "200 synthetic gilts, swaps, repo, credit, growth, cash (213 instruments)",
 }
 
 

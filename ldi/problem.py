@@ -161,6 +161,7 @@ class Problem:
             self.collateral.initial_margin_shock_bp,
             self.collateral.cash_variation_margin,
             self.collateral.repo_capacity,
+            self.collateral.stressed,
         )
 
     def scenario_engine(

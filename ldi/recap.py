@@ -288,7 +288,7 @@ class _Test:
         """(coefficient per unit, initial margin per unit of gross notional, constant)."""
         if self.measure == "total":
             available, need = model.coefficients([self.move], self.window)
-            return available[0] - need[0], model.initial_margin, 0.0
+            return available[0] - need[0], model.margins([self.move])[0], 0.0
         with_repo, cash_only = (row[0] for row in model.cash_rows([self.move], self.window))
         zero = np.zeros_like(with_repo)
         if self.measure == "cash":

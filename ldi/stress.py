@@ -15,7 +15,7 @@ import pandas as pd
 
 from ldi.errors import DataError
 from ldi.liquidity.buffer import Rise, absorbable_rise, bp_to_zero_nav
-from ldi.liquidity.collateral import CollateralModel
+from ldi.liquidity.collateral import CollateralModel, StressedTerms
 from ldi.problem import Problem
 from ldi.scenarios import Move, Scenario, liability_values
 from ldi.storage.json_safe import json_safe
@@ -45,7 +45,8 @@ class StressResult:
     outcome, in ``outcomes``. ``waterfalls``: per scenario, the collateral pools used to
     meet its final calls (``CollateralModel.waterfall``). ``resilience`` (index: nominal,
     real): absorbable rise and bp to zero NAV, exact and first order, in bond-yield bp
-    (``ldi.liquidity.buffer.BUFFER_UNITS``) for nominal rises.
+    (``ldi.liquidity.buffer.BUFFER_UNITS``) for nominal rises. ``stressed``: the least
+    haircut and initial-margin scales every test ran on (the policy's).
     """
 
     name: str
@@ -57,6 +58,7 @@ class StressResult:
     waterfalls: Mapping[str, pd.DataFrame]
     resilience: pd.DataFrame
     within_days: float
+    stressed: StressedTerms = StressedTerms()
 
     @property
     def outcomes(self) -> pd.DataFrame:
@@ -71,6 +73,7 @@ class StressResult:
                 "currency": self.currency,
                 "portfolio": self.portfolio,
                 "within_days": self.within_days,
+                "stressed": vars(self.stressed),
                 "positions": self.positions.to_dict(),
                 "scenarios": {
                     name: {
@@ -137,6 +140,7 @@ def stress_test(
         waterfalls={name: model.waterfall(x, s.final) for name, s in chosen.items()},
         resilience=resilience(model, x),
         within_days=model.within_days,
+        stressed=model.stressed,
     )
 
 

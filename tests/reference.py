@@ -1122,6 +1122,8 @@ class Shock:
     nominal - bond_swap); ``in_yield``: the nominal moves are bond-yield moves. ``curves``:
     further moves of named curves; a flow on curve c (a real amount on index c) moves by
     the sum of the moves of the curves in c's lineage (c and the curves under it).
+    ``haircut_scale`` multiplies every collateral haircut (at most 1) and ``margin_scale``
+    every initial margin in this state.
     """
 
     nominal: MoveCurve = no_move
@@ -1132,6 +1134,8 @@ class Shock:
     bond_swap: MoveCurve = no_move
     in_yield: bool = False
     curves: Mapping[str, MoveCurve] = field(default_factory=dict)
+    haircut_scale: float = 1.0
+    margin_scale: float = 1.0
 
 
 def curve_move(bp) -> MoveCurve:
@@ -1153,6 +1157,8 @@ def shock(
     bond_swap_bp=0.0,
     units="zero",
     curves_bp=None,
+    haircut_scale=1.0,
+    margin_scale=1.0,
 ):
     """A ``Shock`` given in bp (numbers or (tenors, bp) term structures; by curve name)."""
     return Shock(
@@ -1164,6 +1170,8 @@ def shock(
         curve_move(bond_swap_bp),
         units == "yield",
         {name: curve_move(bp) for name, bp in (curves_bp or {}).items()},
+        float(haircut_scale),
+        float(margin_scale),
     )
 
 
@@ -1349,6 +1357,10 @@ CRISIS_NOMINAL = ((30, 25, 30, 33, 35, 35), (45, 40, 56, 72, 80, 80))
 CRISIS_NOMINAL += ((60, 55, 75, 105, 120, 120), (70, 60, 80, 125, 150, 150))
 CRISIS_BREAKEVEN = ((0, 0, 0, 0, 0, 0), (0, 0, -5, -8, -10, -10))
 CRISIS_BREAKEVEN += ((0, -5, -10, -18, -25, -25), (0, -5, -15, -30, -40, -40))
+# Collateral terms of the 2022 crisis: LCH RepoClear gilt repo initial margin GBP 9.6bn
+# (Q3 2022) to 11.6bn (Q4 2022); SwapClear GBP 10y receiver initial margin +65% (1 Aug to
+# 5 Oct 2022).
+CRISIS_TERMS = {"haircut_scale": 11.6 / 9.6, "margin_scale": 1.65}
 BUND_10Y = {"2021-12-31": -0.18, "2022-06-30": 1.37, "2022-12-30": 2.511}  # %
 PERIPHERY_2011 = {  # date: (Bund 10y %, Italy 10y spread over Bunds bp)
     "11 Jul 2011": (5.71 - 3.03, 303.0),
@@ -1387,7 +1399,7 @@ def gbp_scenarios() -> dict[str, list[tuple[str, Shock]]]:
     return {
         "gilts_cheapen_30": [("", shock(30, bond_swap_bp=30))],
         "gilt_crisis_2022": [
-            (f"day {i + 1}", shock((CRISIS_TENORS, n), (CRISIS_TENORS, b)))
+            (f"day {i + 1}", shock((CRISIS_TENORS, n), (CRISIS_TENORS, b), **CRISIS_TERMS))
             for i, (n, b) in enumerate(zip(CRISIS_NOMINAL, CRISIS_BREAKEVEN, strict=True))
         ],
         "boe_swes_2023": [("day 1", shock(45, -15, 40)), ("day 10", shock(115, -25, 130))],
@@ -1451,6 +1463,8 @@ def file_move(spec: dict) -> Shock:
         float(spec.get("growth", 0.0)),
         dict(spec.get("returns") or {}),
         curves={name: curve_move(bp) for name, bp in (spec.get("curves_bp") or {}).items()},
+        haircut_scale=float(spec.get("haircut_scale", 1.0)),
+        margin_scale=float(spec.get("margin_scale", 1.0)),
     )
 
 
@@ -1501,10 +1515,17 @@ def stress_step(ref: Reference, positions: pd.Series, move: Shock, within_days=N
 # and equity only as the file gives them (else never); eligible when days <=
 # within_days (default 5). The file's ``collateral`` section overrides haircuts (one number
 # or three bands) and days by class, and class, haircut, days and initial margin by id.
+# With ``initial_margin_shock_bp`` an overlay's initial margin adds its largest value change
+# per unit under a parallel +-shock to nominal rates or to breakevens.
 # Per unit after a move, with V the value per unit today (V0) and after (V1):
 #   physical: available (1 - h) V1 when eligible;  overlay: need -(V1 - V0);
 #   repo k on bond c: need -r_c / (1 - h_k), available -e_c (1 - h_c)(1 + r_c) / (1 - h_k),
 #   with r_c = V1_c / V0_c - 1; initial margin im |x| for overlays (a need).
+# In a state with haircut scale s and margin scale m (each at least the section's
+# ``stressed`` floor): every haircut is min(1, s h), every initial margin m im; a repo
+# whose term (years) is at most within_days x 7/5 / 365 (business to calendar days) is
+# rolled at min(1, s h_k): need 1/(1 - s h_k) - (1 + r_c)/(1 - h_k), the same availability;
+# no lender (s h_k >= 1): need 1 (repaid in cash), availability 0 (the bond comes back).
 COLLATERAL_CLASSES = ("cash", "money_market", "government", "corporate", "equity", "illiquid")
 COLLATERAL_CLASSES = ("cash", "government", "corporate", "equity", "illiquid")
 BAND_LIMITS = (1.0, 5.0, np.inf)
@@ -1556,6 +1577,7 @@ def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.Dat
             "initial_margin": 0.0,
             "pledge": "",
             "repo_haircut": np.nan,
+            "repo_term": np.nan,
         }
         if role == "physical":
             default = {"cash": "cash", "return_seeking": "equity"}.get(kind)
@@ -1576,13 +1598,27 @@ def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.Dat
         else:
             row["pledge"] = item["collateral"]
             row["repo_haircut"] = float(ref.terms.loc[name, "haircut"])
+            row["repo_term"] = float(item["term"])
         if mandate is None:
             buffer = ("government", "cash", "money_market")
             row["mandate"] = role != "physical" or row["asset_class"] in buffer
         else:
             row["mandate"] = name in mandate
         rows[name] = row
-    return pd.DataFrame.from_dict(rows, orient="index")
+    terms = pd.DataFrame.from_dict(rows, orient="index")
+    size = section.get("initial_margin_shock_bp")
+    if size:
+        overlay = terms["role"] == "overlay"
+        terms.loc[overlay, "initial_margin"] += shock_margin(ref, float(size))[overlay]
+    return terms
+
+
+def shock_margin(ref: Reference, size: float) -> pd.Series:
+    """The largest value change per unit of a +-``size`` bp nominal or breakeven move."""
+    today = unit_values(ref)
+    moves = [shock(size), shock(-size), shock(0, size), shock(0, -size)]
+    changes = pd.concat([(unit_values(ref, m) - today).abs() for m in moves], axis=1)
+    return changes.max(axis=1)
 
 
 def collateral_coefficients(
@@ -1591,11 +1627,15 @@ def collateral_coefficients(
     """(available, need) per unit of each position after ``move`` (money per unit)."""
     terms = collateral_terms(ref, within_days)
     today, moved = unit_values(ref), unit_values(ref, move)
+    s = stressed_scales(ref, move)[0]
+    section = ref.raw.get("collateral") or {}
+    window = float(section.get("within_days", WITHIN_DAYS) if within_days is None else within_days)
     available = pd.Series(0.0, index=terms.index)
     need = pd.Series(0.0, index=terms.index)
     for name, row in terms.iterrows():
         if row["role"] == "physical":
-            available[name] = (1.0 - row["haircut"]) * moved[name] if row["eligible"] else 0.0
+            cut = min(1.0, s * row["haircut"])
+            available[name] = (1.0 - cut) * moved[name] if row["eligible"] else 0.0
         elif row["role"] == "overlay":
             need[name] = -(moved[name] - today[name])
         else:
@@ -1604,8 +1644,22 @@ def collateral_coefficients(
             per_unit = 1.0 / (1.0 - row["repo_haircut"])
             need[name] = -r * per_unit
             if bond["eligible"]:
-                available[name] = -(1.0 - bond["haircut"]) * (1.0 + r) * per_unit
+                cut = min(1.0, s * bond["haircut"])
+                available[name] = -(1.0 - cut) * (1.0 + r) * per_unit
+            if row["repo_term"] <= window * 7.0 / 5.0 / 365.0:  # rolled in the window
+                rolled = s * row["repo_haircut"]
+                if rolled < 1.0:
+                    need[name] = 1.0 / (1.0 - rolled) - (1.0 + r) * per_unit
+                else:
+                    need[name], available[name] = 1.0, 0.0
     return available, need
+
+
+def stressed_scales(ref: Reference, move: Shock) -> tuple[float, float]:
+    """(haircut, margin) scales of ``move``: its own, at least the section's ``stressed``."""
+    floor = (ref.raw.get("collateral") or {}).get("stressed") or {}
+    haircut = max(move.haircut_scale, float(floor.get("haircut_scale", 1.0)))
+    return haircut, max(move.margin_scale, float(floor.get("margin_scale", 1.0)))
 
 
 def collateral_after(ref: Reference, positions, move: Shock, within_days=None) -> dict:
@@ -1618,7 +1672,8 @@ def collateral_after(ref: Reference, positions, move: Shock, within_days=None) -
     x = positions_of(ref, positions)
     available, need = collateral_coefficients(ref, move, within_days)
     terms = collateral_terms(ref, within_days)
-    called = float(need @ x + terms["initial_margin"] @ x.abs())
+    margin = stressed_scales(ref, move)[1]
+    called = float(need @ x + margin * terms["initial_margin"] @ x.abs())
     held = float(available @ x)
     return {
         "called": called,

@@ -93,4 +93,4 @@ def test_a_problem_reads_in_one_line_in_a_notebook():
         "<OptimizationProblem 'Representative UK DB scheme': GBP, 2025-12-31, "
         f"{len(loaded.instruments)} instruments, {len(loaded.scenarios)} stress scenarios>"
     )
-    assert len(loaded.instruments) == 20  # the file's universe, counted by hand
+    assert len(loaded.instruments) == 21  # the file's universe, counted by hand

@@ -10,6 +10,7 @@ in the same units. Cases: repo without limit, and a repo capacity of 0 (the swap
 must then come from cash alone: a hand-computed cash-only row).
 """
 
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,6 +28,7 @@ from tests.reference import (
     collateral_coefficients,
     collateral_terms,
     positions_of,
+    stressed_scales,
     unit_values,
 )
 
@@ -177,15 +179,10 @@ def _without_capped(rows, needs, headroom):
 
 def then(move: Shock, nominal_bp: float = 0.0, breakeven_bp: float = 0.0) -> Shock:
     """``move`` followed by parallel moves (decimals from bp), in the move's own units."""
-    return Shock(
-        lambda t: move.nominal(t) + nominal_bp * 1e-4,
-        lambda t: move.breakeven(t) + breakeven_bp * 1e-4,
-        move.credit,
-        move.growth,
-        move.returns,
-        move.bond_swap,
-        move.in_yield,
-        move.curves,
+    return replace(
+        move,
+        nominal=lambda t: move.nominal(t) + nominal_bp * 1e-4,
+        breakeven=lambda t: move.breakeven(t) + breakeven_bp * 1e-4,
     )
 
 
@@ -204,11 +201,14 @@ def reference_rows(ref, x, stress: Shock, target: float):
         "calls": (stress, 0.0),
     }
     rows = {}
+    terms = collateral_terms(ref, window)
     for test, (move, days) in moves.items():
         for measure in ("total", "cash"):
+            margin = stressed_scales(ref, move)[1] * terms["initial_margin"]
             rows[f"{test}/{measure}" if measure == "cash" else test] = {
                 "at": _row(ref, move, days, measure),
                 "stress": _row(ref, stress, days, measure),
+                "margin": margin if measure == "total" else 0.0 * margin,
             }
     return rows
 
@@ -263,9 +263,9 @@ def default_reference_lp(recap, days: int, target: float = 700.0) -> ReferencePl
                 per_unit.append(item["cash_per_unit"] - row["at"][i] / scale[i])
             else:
                 sign = np.sign(x[i])
-                per_unit.append(sign * (row["stress"][i] - row["at"][i]))
+                per_unit.append(sign * (row["stress"][i] - row["at"][i]) + row["margin"][i])
         raises[name] = np.array(per_unit)
-        headroom = float(row["at"] @ x)
+        headroom = float(row["at"] @ x - row["margin"] @ x.abs())
         due = 1 if name.startswith("calls") else days
         for day in range(days + 1):
             paid = candidates["day"].to_numpy() <= day
@@ -276,7 +276,7 @@ def default_reference_lp(recap, days: int, target: float = 700.0) -> ReferencePl
     solved = linprog(costs, A_ub=-matrix, b_ub=-needs, bounds=bounds)
     assert solved.status == 0
     size = max(amounts.max(), np.abs(needs).max())
-    headroom = {name: float(row["at"] @ x) for name, row in rows.items()}
+    headroom = {name: float(row["at"] @ x - row["margin"] @ x.abs()) for name, row in rows.items()}
     return ReferencePlan(solved, headroom, raises, scale, size)
 
 

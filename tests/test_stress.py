@@ -243,22 +243,45 @@ def test_assets_after_parallel_moves_are_repriced_positions(result, raw, referen
     assert row["liabilities_after"] == pytest.approx(liabilities[step], rel=MONEY_RTOL)
 
 
+def initial_margins(streams, base, raw):
+    """Per overlay: its largest value change under the file's shock, nominal or breakeven, +-."""
+    size = raw["collateral"]["initial_margin_shock_bp"] * 1e-4
+    moves = [(size, 0.0), (-size, 0.0), (0.0, size), (0.0, -size)]
+    changes = [(unit_values(streams, dn, db) - base).abs() for dn, db in moves]
+    return pd.concat(changes, axis=1).max(axis=1)
+
+
 @pytest.mark.parametrize("step", list(PARALLEL))
 def test_collateral_after_parallel_moves(result, raw, reference, step):
+    """The file's terms of 2022 in every test: haircuts x s, initial margin x m.
+
+    Its 4-day repo (``REPO_1W``) ends within the 5 business (7 calendar) days: it is rolled
+    at the stressed haircut s h_k and pledges 1/(1 - s h_k) - (1 + r_c)/(1 - h_k) more.
+    """
     streams, base, moved, _, _ = reference
     values, x = moved[step], positions(raw, base.index)
+    stressed = raw["collateral"]["stressed"]
+    s, m = stressed["haircut_scale"], stressed["margin_scale"]
+    margin = initial_margins(streams, base, raw)
     available = needed = 0.0
     for name, (kind, _, item) in streams.items():
         if kind in ("interest_rate_swap", "inflation_swap"):
             needed -= x[name] * (values[name] - base[name])  # variation margin
+            needed += m * margin[name] * abs(x[name])
         elif kind == "repo":
             pledge = streams[item["collateral"]][2]
-            h_c = h_k = haircut(pledge, raw)  # the repo states none: its collateral's standard
+            h_k = haircut(pledge, raw)  # the repo states none: its collateral's standard
+            h_c = s * h_k
             r_c = values[item["collateral"]] / base[item["collateral"]] - 1.0
             needed -= x[name] * r_c / (1.0 - h_k)
+            if item["term"] <= 7 / 365:  # rolled at the stressed haircut
+                needed += x[name] * (1 / (1 - s * h_k) - 1 / (1 - h_k))
             available -= eligible(pledge, raw) * x[name] * (1.0 - h_c) * (1.0 + r_c) / (1.0 - h_k)
         else:
-            available += eligible(item, raw) * x[name] * (1.0 - haircut(item, raw)) * values[name]
+            cut = min(1.0, s * haircut(item, raw))
+            available += eligible(item, raw) * x[name] * (1.0 - cut) * values[name]
+    assert margin.max() > 0  # the file's terms are in play
+    assert min(s, m) > 1
     row = result.steps.loc[step]
     assert row["collateral_needed"] == pytest.approx(needed, rel=1e-9, abs=1e-3)
     assert row["collateral_available"] == pytest.approx(available, rel=MONEY_RTOL)

@@ -36,6 +36,7 @@ from ldi.liquidity.collateral import (
     AssetClass,
     CollateralPolicy,
     InstrumentCollateral,
+    StressedTerms,
 )
 from ldi.liquidity.recapitalisation import (
     ActionTerms,
@@ -193,6 +194,7 @@ def build_collateral(
         initial_margin_shock_bp=spec.initial_margin_shock_bp,
         cash_variation_margin=spec.variation_margin == "cash",
         repo_capacity=spec.repo_capacity,
+        stressed=StressedTerms(spec.stressed.haircut_scale, spec.stressed.margin_scale),
     )
 
 
@@ -403,6 +405,7 @@ def _move(
         bond_swap=_spread(item.bond_swap_bp, f"{path}.bond_swap_bp"),
         units=item.units,
         haircut_scale=item.haircut_scale,
+        margin_scale=item.margin_scale,
     )
 
 

@@ -65,7 +65,7 @@ from ldi.plausible import (
 )
 from ldi.risk.factors import FACTORS
 from ldi.scenarios.carry import CarryConvention
-from ldi.scenarios.scenario import RateUnits
+from ldi.scenarios.scenario import MOST_SCALE, RateUnits
 from ldi.scenarios.simulation import DEFAULT_DEGREES_OF_FREEDOM, Dynamics, Innovations
 from ldi.scheduling.dates import iso_date
 from ldi.scheduling.schedule import FREQUENCIES
@@ -804,6 +804,16 @@ class InstrumentCollateralSpec(Spec):
     initial_margin: Fraction | None = None
 
 
+StressScale = Annotated[Number, Field(ge=1, le=MOST_SCALE)]
+
+
+class StressedTermsSpec(Spec):
+    """The least haircut and initial-margin scales of every state the collateral is tested in."""
+
+    haircut_scale: StressScale = 1.0
+    margin_scale: StressScale = 1.0
+
+
 class CollateralSpec(Spec):
     """Collateral policy: what counts, at which haircut, within how many days.
 
@@ -813,7 +823,8 @@ class CollateralSpec(Spec):
     overlay's value change in a move of that size; ``mandate`` lists the ids of the
     leveraged LDI mandate. ``variation_margin``: ``cash`` (cleared swaps: paid from cash,
     money-market funds and same-day repo of government bonds, at most ``repo_capacity`` of
-    new repo) or ``any`` eligible collateral.
+    new repo) or ``any`` eligible collateral. ``stressed``: the least haircut and
+    initial-margin scales of every state tested (buffers' rises, resilience, scenario steps).
     """
 
     within_days: Annotated[Number, Field(ge=0)] = 5.0
@@ -825,6 +836,7 @@ class CollateralSpec(Spec):
     mandate: Annotated[list[str], Field(min_length=1)] | None = None  # absent: the default
     variation_margin: Literal["cash", "any"] = "cash"
     repo_capacity: Annotated[Number, Field(ge=0)] | None = None
+    stressed: StressedTermsSpec = StressedTermsSpec()
 
 
 def _move_form(value: Any) -> str | None:
@@ -875,7 +887,8 @@ GrowthReturn = Annotated[Number, Field(gt=-1), _within(STRESS_RETURN)]
 class MoveSpec(Spec):
     """One state of the markets: rate moves, credit widening, growth returns, haircuts.
 
-    ``haircut_scale`` multiplies every collateral haircut in that state (capped at 100%).
+    ``haircut_scale`` multiplies every collateral haircut in that state (capped at 100%),
+    ``margin_scale`` every initial margin.
 
     ``real_bp`` moves real yields (breakevens then move by nominal − real); give it or
     ``breakeven_bp``, not both.
@@ -891,7 +904,8 @@ class MoveSpec(Spec):
     curves_bp: dict[str, RateMoveSpec] = {}
     bond_swap_bp: RateMoveSpec = 0.0
     units: RateUnits = RateUnits.ZERO
-    haircut_scale: Annotated[Number, Field(ge=1, le=20)] = 1.0
+    haircut_scale: StressScale = 1.0
+    margin_scale: StressScale = 1.0
 
     @model_validator(mode="after")
     def _real_or_breakeven(self) -> "MoveSpec":

@@ -7,6 +7,7 @@ from ldi.liquidity.collateral import (
     CollateralModel,
     CollateralPolicy,
     InstrumentCollateral,
+    StressedTerms,
     benefits_due,
     collateral_table,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "RecapitalisationPolicy",
     "Rise",
     "SponsorFacility",
+    "StressedTerms",
     "absorbable_rise",
     "benefits_due",
     "bp_to_zero_nav",

@@ -15,10 +15,18 @@ Under a move, per unit of position (money):
 - repo k against bond c, borrowing at haircut h_k, must top up the collateral's fall:
   −r_c / (1 − h_k) per unit borrowed (r_c the bond's return), and the bonds already
   pledged, (1 + r_c) / (1 − h_k) of value, are not available: −(1 − h_c)(1 + r_c)/(1 − h_k);
+  a repo whose term ends within the window is rolled at the stressed haircut
+  h_k' = min(1, s h_k): it must pledge 1/(1 − h_k') − (1 + r_c)/(1 − h_k) more (the
+  repo maturity ladder), or, when no lender takes the bond (h_k' = 1), repay 1 in cash and
+  take its bond back;
 - initial margin, when set, is a fraction of each overlay's gross notional, plus (with
-  ``initial_margin_shock_bp``) its value change in a move of that size.
+  ``initial_margin_shock_bp``) its value change in a move of that size, times the move's
+  ``margin_scale`` (initial margin rises with volatility).
 
-So the headroom Σ (available − need) x − Σ im |x| is linear in the positions given the
+The policy's ``stressed`` terms are a floor for every state tested: each move's haircut
+and margin scales are at least the policy's.
+
+So the headroom Σ (available − need) x − m Σ im |x| is linear in the positions given the
 moves' full revaluations, less a convex initial-margin term: an optimizer can hold it ≥ 0.
 """
 
@@ -33,13 +41,15 @@ import pandas as pd
 
 from ldi.instruments import Instrument, Role
 from ldi.instruments.conventions import HAIRCUTS, scheduled
-from ldi.scenarios.scenario import Move
+from ldi.scenarios.scenario import Move, check_scale
 from ldi.typing import FloatArray
+from ldi.units import DAYS_PER_YEAR
 
 CASH_POOLS = ("cash", "money_market")  # what pays variation margin without a trade
 MARGIN_POOLS = (*CASH_POOLS, "government")  # and what same-day repo turns into cash
 CACHED_BATCHES = 16  # coefficient batches kept per model (a solve needs one per term)
 RECAPITALISATION_DAYS = 5.0  # TPR: buffers count what can be collateral within 5 days
+CALENDAR_DAYS_PER_BUSINESS_DAY = 7.0 / 5.0  # a window in business days, in calendar days
 
 
 class AssetClass(StrEnum):
@@ -83,6 +93,28 @@ class InstrumentCollateral:
 
 
 @dataclass(frozen=True)
+class StressedTerms:
+    """The least haircut and initial-margin scales of every state the collateral is tested in.
+
+    Haircuts are min(1, s h⁰) and initial margins m·im in a state whose own scales are
+    below these (``Move.haircut_scale``, ``Move.margin_scale``); 1 keeps today's terms.
+    """
+
+    haircut_scale: float = 1.0
+    margin_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        check_scale("haircut_scale", self.haircut_scale)
+        check_scale("margin_scale", self.margin_scale)
+
+    def scales(self, moves: Sequence[Move]) -> tuple[FloatArray, FloatArray]:
+        """(haircut, margin) scales of each move, each at least this floor: two (moves,)."""
+        haircut = np.array([max(m.haircut_scale, self.haircut_scale) for m in moves])
+        margin = np.array([max(m.margin_scale, self.margin_scale) for m in moves])
+        return haircut, margin
+
+
+@dataclass(frozen=True)
 class CollateralPolicy:
     """Haircut schedules and days by class, initial margin by overlay kind, overrides by id.
 
@@ -95,7 +127,8 @@ class CollateralPolicy:
     for a clearing house's margin model). With ``cash_variation_margin`` (cleared swaps, the
     default) swaps' variation margin is paid in cash: from cash, money-market funds and
     same-day repo of government bonds, at most ``repo_capacity`` of new repo (money; None:
-    no limit).
+    no limit). ``stressed``: the least haircut and initial-margin scales of every state tested
+    (the plain rises of buffers and resilience, and each scenario step).
     """
 
     haircuts: Mapping[AssetClass, Schedule] = field(
@@ -113,6 +146,7 @@ class CollateralPolicy:
     initial_margin_shock_bp: float | None = None
     cash_variation_margin: bool = True
     repo_capacity: float | None = None
+    stressed: StressedTerms = StressedTerms()
 
 
 TABLE_COLUMNS = [
@@ -123,6 +157,7 @@ TABLE_COLUMNS = [
     "initial_margin",
     "pledge",
     "repo_haircut",
+    "repo_term",
     "mandate",
 ]
 
@@ -134,8 +169,9 @@ def collateral_table(
 
     Columns: role, asset_class ("" for overlays and repo), haircut, days (NaN: never
     eligible), initial_margin (fraction of gross notional), pledge (a repo's collateral id),
-    repo_haircut and mandate (in the leveraged LDI mandate). ``age``: years from today, so
-    haircuts by residual maturity are those of the instruments then (a projection's).
+    repo_haircut, repo_term (years to the repo's end) and mandate (in the leveraged LDI
+    mandate). ``age``: years from today, so haircuts by residual maturity and repo terms
+    are those of the instruments then (a projection's).
     """
     records = {i.id: _terms(i, policy, age) for i in instruments}
     table = pd.DataFrame.from_dict(records, orient="index", columns=TABLE_COLUMNS)
@@ -165,6 +201,10 @@ def _terms(instrument: Instrument, policy: CollateralPolicy, age: float) -> dict
     if margin is None:
         margin = policy.initial_margin.get(type(instrument).kind, 0.0)
     financing = role is Role.FINANCING
+    term = np.nan
+    if financing:  # rolled at its end, then every year at the curve's rate (Repo)
+        term = float(instrument.term) - age
+        term = term if term > 0 else 1.0 - (-term) % 1.0
     return {
         "role": role.value,
         "asset_class": asset_class.value if asset_class else "",
@@ -173,6 +213,7 @@ def _terms(instrument: Instrument, policy: CollateralPolicy, age: float) -> dict
         "initial_margin": margin if role is Role.OVERLAY else 0.0,
         "pledge": getattr(instrument, "collateral", "") if financing else "",
         "repo_haircut": getattr(instrument, "haircut", np.nan) if financing else np.nan,
+        "repo_term": term,
         "mandate": False,
     }
 
@@ -208,6 +249,7 @@ class CollateralModel:
     initial_margin_shock_bp: float | None = None
     cash_variation_margin: bool = True
     repo_capacity: float | None = None
+    stressed: StressedTerms = StressedTerms()
     _cache: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -238,6 +280,11 @@ class CollateralModel:
         overlay = (self.table["role"] == Role.OVERLAY.value).to_numpy()
         return margin + np.where(overlay, change, 0.0)
 
+    def margins(self, moves: Sequence[Move]) -> FloatArray:
+        """Initial margin per unit of gross notional in each move's state (moves x n)."""
+        scale = self.stressed.scales(moves)[1]
+        return scale[:, None] * self.initial_margin[None, :]
+
     def eligible(self, within_days: float | None = None) -> FloatArray:
         """1.0 for positions that are eligible collateral within ``within_days``."""
         window = self.within_days if within_days is None else within_days
@@ -263,7 +310,7 @@ class CollateralModel:
         moved = self.values(moves).T  # (moves, n)
         base = np.asarray(self.base, dtype=float)
         eligible = self.eligible(within_days)
-        scale = np.array([[m.haircut_scale] for m in moves])  # haircuts widen in a stress
+        scale = self.stressed.scales(moves)[0][:, None]  # haircuts widen in a stress
         today = np.nan_to_num(table["haircut"].to_numpy(dtype=float), nan=1.0)
         haircut = np.minimum(today * scale, 1.0)  # (moves, n)
         role = table["role"].to_numpy()
@@ -271,12 +318,19 @@ class CollateralModel:
         available = np.where(physical, eligible * (1.0 - haircut), 0.0) * moved
         need = np.where(role == Role.OVERLAY.value, -(moved - base), 0.0)
         returns = np.divide(moved, base, out=np.ones_like(moved), where=base != 0) - 1.0
+        ends = within_days * CALENDAR_DAYS_PER_BUSINESS_DAY / DAYS_PER_YEAR  # years
         for k in np.flatnonzero(role == Role.FINANCING.value):
             c = table.index.get_loc(table["pledge"].iloc[k])
-            margin_ratio = 1.0 / (1.0 - float(table["repo_haircut"].iloc[k]))
-            need[:, k] = -returns[:, c] * margin_ratio
-            available[:, k] = -eligible[c] * (1.0 - haircut[:, c]) * (1.0 + returns[:, c])
-            available[:, k] *= margin_ratio
+            agreed = float(table["repo_haircut"].iloc[k])
+            pledged = (1.0 + returns[:, c]) / (1.0 - agreed)  # the bond held, per unit borrowed
+            need[:, k] = -returns[:, c] / (1.0 - agreed)
+            available[:, k] = -eligible[c] * (1.0 - haircut[:, c]) * pledged
+            if float(table["repo_term"].iloc[k]) <= ends:  # rolled at the stressed haircut
+                rolled = np.minimum(agreed * scale[:, 0], 1.0)
+                lent = rolled < 1.0
+                top_up = 1.0 / (1.0 - np.where(lent, rolled, 0.0)) - pledged
+                need[:, k] = np.where(lent, top_up, 1.0)  # no lender: repaid in cash
+                available[:, k] = np.where(lent, available[:, k], 0.0)  # and the bond back
         return available, need
 
     @cached_property
@@ -357,7 +411,7 @@ class CollateralModel:
         """
         available, need = self.coefficients(moves, within_days)
         x = np.asarray(positions, dtype=float)
-        total = (available - need) @ x - self.initial_margin @ np.abs(x)
+        total = (available - need) @ x - self.margins(moves) @ np.abs(x)
         return np.minimum(total, self.cash_headroom(x, moves, within_days))
 
     def available(
@@ -372,7 +426,7 @@ class CollateralModel:
         """Collateral to post (money) after each move: margin calls plus initial margin."""
         need = self.coefficients(moves, within_days)[1]
         x = np.asarray(positions, dtype=float)
-        return need @ x + self.initial_margin @ np.abs(x)
+        return need @ x + self.margins(moves) @ np.abs(x)
 
     def waterfall(
         self, positions: FloatArray, move: Move, within_days: float | None = None

@@ -146,6 +146,7 @@ def _collateral(
         model.initial_margin_shock_bp,
         model.cash_variation_margin,
         model.repo_capacity,
+        model.stressed,
     )
 
 

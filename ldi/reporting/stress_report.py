@@ -43,6 +43,10 @@ LEGEND = (
     "Other calls repo top-ups and initial margin. Rises: nominal = nominal and real yields\n"
     "up together; real = index-linked real yields up alone."
 )
+STRESSED = (
+    "Every test on stressed collateral terms (collateral.stressed), at least: haircuts\n"
+    "x{haircut:g} and initial margin x{margin:g}."
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,6 +134,9 @@ class StressReport:
                     "",
                 ]
         lines.append(LEGEND.format(ccy=r.currency, days=r.within_days))
+        terms = r.stressed
+        if (terms.haircut_scale, terms.margin_scale) != (1.0, 1.0):
+            lines.append(STRESSED.format(haircut=terms.haircut_scale, margin=terms.margin_scale))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

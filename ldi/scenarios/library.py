@@ -17,6 +17,13 @@ TWIST_TENORS = (2.0, 10.0, 30.0)  # the twist pivots at 10 years
 CRISIS_TENORS = (2.0, 5.0, 10.0, 20.0, 30.0, 50.0)
 TREASURY_TENORS = (2.0, 10.0, 30.0)
 GBP, EUR, USD = "GBP", "EUR", "USD"
+# Collateral terms in the Sep 2022 gilt crisis (docs/market-facts.md): initial margin on
+# cleared gilt repo at LCH RepoClear rose from GBP 9.6bn (Q3 2022) to 11.6bn (Q4 2022),
+# Risk.net from LCH's public disclosures, a stand-in for gilt repo haircuts; the initial
+# margin on a cleared GBP 10y receive-fixed SONIA swap at LCH SwapClear rose 65% from 1 Aug
+# to 5 Oct 2022 (Clarus Financial Technology, Oct 2022).
+GILT_REPO_MARGIN_2022 = 11.6 / 9.6
+GBP_SWAP_MARGIN_2022 = 1.65
 
 
 def _key_shock(tenor: float) -> Move:
@@ -38,6 +45,8 @@ def _gilt_crisis_2022() -> Scenario:
     ``bond_swap``); over the autumn, short gilts richened against swaps (2y asset swap spread
     from 40bp at the start of 2022 to 142bp, 5y from 27bp to about 98bp at its November
     peak; Total Derivatives, Jan 2023). ``gilts_cheapen_30`` stresses the long-end basis.
+    Collateral terms from the first day (the published rises are the episode's): haircuts
+    x 1.21 (cleared gilt repo margin) and initial margin x 1.65 (cleared GBP swaps).
     """
     nominal = [  # cumulative bp at CRISIS_TENORS
         (30, 25, 30, 33, 35, 35),
@@ -54,14 +63,20 @@ def _gilt_crisis_2022() -> Scenario:
     days = [
         (
             f"day {i + 1}",
-            Move.of(nominal_bp=(CRISIS_TENORS, n), breakeven_bp=(CRISIS_TENORS, b)),
+            Move.of(
+                nominal_bp=(CRISIS_TENORS, n),
+                breakeven_bp=(CRISIS_TENORS, b),
+                haircut_scale=GILT_REPO_MARGIN_2022,
+                margin_scale=GBP_SWAP_MARGIN_2022,
+            ),
         )
         for i, (n, b) in enumerate(zip(nominal, breakeven, strict=True))
     ]
     return path(
         "gilt_crisis_2022",
         "Sep 2022 gilt crisis, stylised: long gilt yields about +150bp in four trading days, "
-        "index-linked yields up further (long breakevens -40bp)",
+        "index-linked yields up further (long breakevens -40bp); haircuts x1.21, initial "
+        "margin x1.65",
         days,
         (GBP,),
     )

@@ -27,7 +27,8 @@ from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
 from ldi.validation import enum_choice, finite_vector, is_finite_number
 
-E_HAIRCUT_SCALE = "haircut_scale: got {value!r}; expected a finite number of 1 or more"
+E_SCALE = "{name}: got {value!r}; expected a finite number from 1 to {most:g}"
+MOST_SCALE = 20.0  # a stress multiplies haircuts or initial margin by at most this
 E_RETURN = "{where}: got {value!r}; expected a finite return above -1 such as -0.25"
 E_NO_STEPS = "scenario {name!r}: got no steps; expected at least one move"
 E_LABELS = "scenario {name!r}: {labels} step labels for {steps} steps; expected one per step"
@@ -74,7 +75,8 @@ class Move:
     ``returns``: returns by instrument id, which replace ``growth`` for those ids;
     ``units``: what the rate moves are quoted in; ``haircut_scale``: every collateral
     haircut multiplied by this in this state of the markets, capped at 100% (haircuts widen
-    in a stress; 1: today's).
+    in a stress; 1: today's); ``margin_scale``: every initial margin multiplied by this (a
+    clearing house's margin model rises with volatility). Both from 1 to 20.
     """
 
     nominal: RateSpread = ZERO
@@ -86,12 +88,13 @@ class Move:
     bond_swap: RateSpread = ZERO
     units: RateUnits = RateUnits.ZERO
     haircut_scale: float = 1.0
+    margin_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if not is_finite_number(self.credit_spread):
             raise DataError(f"credit_spread: got {self.credit_spread!r}; expected a finite number")
-        if not is_finite_number(self.haircut_scale) or self.haircut_scale < 1.0:
-            raise DataError(E_HAIRCUT_SCALE.format(value=self.haircut_scale))
+        check_scale("haircut_scale", self.haircut_scale)
+        check_scale("margin_scale", self.margin_scale)
         _check_return(self.growth, "growth")
         for name, value in self.returns.items():
             _check_return(value, f"returns.{name}")
@@ -112,6 +115,7 @@ class Move:
         bond_swap_bp: BpShape = 0.0,
         units: RateUnits | str = RateUnits.ZERO,
         haircut_scale: float = 1.0,
+        margin_scale: float = 1.0,
     ) -> "Move":
         """A move given in basis points: parallel sizes, or (tenors, bp) term structures."""
         return cls(
@@ -124,6 +128,7 @@ class Move:
             bond_swap=spread_bp(bond_swap_bp),
             units=units,
             haircut_scale=haircut_scale,
+            margin_scale=margin_scale,
         )
 
     @property
@@ -152,6 +157,7 @@ class Move:
             tuple(self.bond_swap.values),
             self.units.value,
             self.haircut_scale,
+            self.margin_scale,
         )
 
 
@@ -286,6 +292,12 @@ def added(a: FloatArray | None, b: FloatArray | None) -> FloatArray | None:
     if a is None or b is None:
         return b if a is None else a
     return a + b
+
+
+def check_scale(name: str, value: float) -> None:
+    """A stress's scale of haircuts or initial margin: a finite number in [1, MOST_SCALE]."""
+    if not is_finite_number(value) or not 1.0 <= value <= MOST_SCALE:
+        raise DataError(E_SCALE.format(name=name, value=value, most=MOST_SCALE))
 
 
 def _check_return(value: float, where: str) -> None:

@@ -431,6 +431,7 @@ def test_unknown_keys_in_a_scenario():
         "bond_swap_bp",
         "units",
         "haircut_scale",
+        "margin_scale",
         "name",
         "description",
         "steps",
@@ -440,7 +441,7 @@ def test_unknown_keys_in_a_scenario():
     check(
         error,
         "stress.scenarios[0].steps[0].nominal",
-        f"unknown key; did you mean 'nominal_bp'? expected only {known[:11]}",
+        f"unknown key; did you mean 'nominal_bp'? expected only {known[:12]}",
     )
 
 
@@ -571,7 +572,8 @@ def test_a_scenarios_haircut_scale_reaches_the_collateral_its_stress_counts():
         {"name": "wide", "nominal_bp": 100, "haircut_scale": 2},
         {"name": "plain", "nominal_bp": 100},
     ]
-    problem = load(stress={"scenarios": scenarios})
+    collateral = {k: v for k, v in RAW["collateral"].items() if k != "stressed"}  # today's
+    problem = load(stress={"scenarios": scenarios}, collateral=collateral)
     outcomes = stress_test(problem, scenarios=["wide", "plain"]).outcomes
     model = problem.collateral_model()
     table, x = model.table, problem.position_vector()
@@ -596,3 +598,25 @@ def test_a_haircut_scale_below_one_is_named():
     scenarios = [{"name": "loose", "nominal_bp": 100, "haircut_scale": 0.5}]
     with pytest.raises(SpecError, match=r"^stress\.scenarios\[0\]\.haircut_scale: got 0\.5"):
         load(stress={"scenarios": scenarios})
+
+
+def test_the_stressed_terms_and_a_steps_margin_scale_are_read():
+    """``collateral.stressed`` reaches the policy and its model; ``margin_scale`` the move."""
+    problem = load(collateral={"stressed": {"haircut_scale": 1.21, "margin_scale": 1.65}})
+    assert problem.collateral.stressed.haircut_scale == 1.21
+    assert problem.collateral.stressed.margin_scale == 1.65
+    assert problem.collateral_model().stressed == problem.collateral.stressed
+    unset = load(collateral={}).collateral
+    assert (unset.stressed.haircut_scale, unset.stressed.margin_scale) == (1.0, 1.0)
+    move = scenario(nominal_bp=100, margin_scale=2.5).final
+    assert (move.margin_scale, move.haircut_scale) == (2.5, 1.0)
+
+
+@pytest.mark.parametrize("key", ["haircut_scale", "margin_scale"])
+def test_a_stressed_scale_outside_one_to_twenty_is_named(key):
+    error = failure(collateral={"stressed": {key: 0.5}})
+    check(error, f"collateral.stressed.{key}", "got 0.5; expected a number >= 1")
+    error = failure(collateral={"stressed": {key: 25}})
+    check(error, f"collateral.stressed.{key}", "got 25; expected a number <= 20")
+    error = failure(stress={"scenarios": [{"name": "x", "nominal_bp": 1, key: 21}]})
+    check(error, f"stress.scenarios[0].{key}", "got 21; expected a number <= 20")

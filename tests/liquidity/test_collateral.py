@@ -45,6 +45,7 @@ from ldi.liquidity import (
     CollateralModel,
     CollateralPolicy,
     InstrumentCollateral,
+    StressedTerms,
     benefits_due,
     collateral_table,
 )
@@ -294,7 +295,7 @@ def test_repo_top_up_and_encumbered_collateral(bp):
     assert x @ available[0] == pytest.approx((1 - h_c) * ratio * 10.0, rel=1e-11)
 
 
-@pytest.mark.parametrize("scale", [1.0, 2.0, 5.0, 30.0])
+@pytest.mark.parametrize("scale", [1.0, 2.0, 5.0, 20.0])
 def test_a_stressed_state_widens_every_haircut_to_at_most_all(scale):
     """H = min(1, s h0): a zero gilt (4%), an equity fund (15%), the bond a repo pledges."""
     bp, h, maturity = 100.0, 0.02, 10.0
@@ -314,9 +315,102 @@ def test_a_stressed_state_widens_every_haircut_to_at_most_all(scale):
     assert today[0, 0] == pytest.approx(0.96 * ratio, rel=1e-13)
 
 
-def test_a_haircut_scale_below_one_is_refused():
-    with pytest.raises(DataError, match=r"^haircut_scale: got 0.5; expected a finite number"):
-        Move(haircut_scale=0.5)
+@pytest.mark.parametrize("scale", [1.0, 3.0, 20.0])
+@pytest.mark.parametrize("days", [1.0, 5.0])
+def test_a_repo_ending_in_the_window_is_rolled_at_the_stressed_haircut(scale, days):
+    """The ladder: a repo ending within the window pledges 1/(1 - s h) - P'/P/(1 - h) more.
+
+    A repo that runs past the window keeps its agreed haircut (a term repo's is fixed), and
+    one whose stressed haircut reaches 100% finds no lender: it repays 1 per unit borrowed
+    in cash and takes its bond back. The window is in business days, the repo's term in
+    years: 5 business days are 7 calendar days (7/365 years).
+    """
+    bp, h, maturity = 100.0, 0.06, 10.0
+    ends = days * 7.0 / 5.0 / 365.0
+    instruments = [
+        ZeroCouponBond(id="Z", maturity=maturity),
+        Repo(id="SHORT", collateral="Z", term=ends, haircut=h),  # ends on the window's day
+        Repo(id="LONG", collateral="Z", term=ends + 1.0 / 365.0, haircut=h),  # a day later
+    ]
+    model = build(instruments, within_days=days)
+    available, need = model.coefficients([up(bp, haircut_scale=scale)])
+    ratio, h_c = zero_ratio(maturity, bp), min(1.0, 0.04 * scale)
+    rolled = min(1.0, h * scale)
+    assert need[0, 2] == pytest.approx((1 - ratio) / (1 - h), rel=1e-12)  # agreed haircut
+    assert available[0, 2] == pytest.approx(-(1 - h_c) * ratio / (1 - h), rel=1e-13, abs=1e-15)
+    if rolled < 1:
+        assert need[0, 1] == pytest.approx(1 / (1 - rolled) - ratio / (1 - h), rel=1e-12)
+        assert available[0, 1] == pytest.approx(available[0, 2], rel=1e-15, abs=1e-15)
+    else:  # 6% x 20 = 120%: no lender
+        assert need[0, 1] == 1.0
+        assert available[0, 1] == 0.0
+
+
+def test_a_stressed_roll_at_todays_haircut_is_the_plain_top_up():
+    """At scale 1 a rolled repo pledges 1/(1 - h) - P'/P/(1 - h) = (1 - P'/P)/(1 - h)."""
+    h = 0.03
+    instruments = [
+        ZeroCouponBond(id="Z", maturity=20.0),
+        Repo(id="R", collateral="Z", term=1.0 / 365.0, haircut=h),
+    ]
+    model = build(instruments)
+    need = model.coefficients([up(150.0)])[1]
+    assert need[0, 1] == pytest.approx((1 - zero_ratio(20.0, 150.0)) / (1 - h), rel=1e-12)
+
+
+def test_repo_terms_are_aged_to_the_next_roll():
+    """A repo's term left: term - age, and once past it, the time to its next yearly roll."""
+    repo = Repo(id="R", collateral="Z", term=0.5, haircut=0.02)
+    instruments = [ZeroCouponBond(id="Z", maturity=20.0), repo]
+    for age, left in [(0.0, 0.5), (0.25, 0.25), (0.75, 0.75), (1.5, 1.0), (2.0, 0.5)]:
+        table = collateral_table(instruments, STATED, age=age)
+        assert table.loc["R", "repo_term"] == pytest.approx(left, abs=1e-15)
+        assert np.isnan(table.loc["Z", "repo_term"])
+
+
+def test_stressed_terms_are_a_floor_under_every_moves_own_scales():
+    """Haircuts min(1, max(s_move, s_policy) h0); initial margin x max(m_move, m_policy)."""
+    im = 0.02
+    policy = CollateralPolicy(
+        initial_margin={"interest_rate_swap": im},
+        days=STATED.days,
+        stressed=StressedTerms(haircut_scale=1.5, margin_scale=1.65),
+    )
+    instruments = [
+        ZeroCouponBond(id="Z", maturity=10.0),
+        ReturnSeeking(id="EQUITY", expected_return=0.06, volatility=0.15),
+        InterestRateSwap(id="S", tenor=10),
+    ]
+    table = collateral_table(instruments, policy)
+    revaluation = Revaluation(instruments, MARKET)
+    model = CollateralModel(
+        table,
+        revaluation.values,
+        revaluation.base,
+        cash_variation_margin=False,
+        stressed=policy.stressed,
+    )
+    moves = [up(100), up(100, haircut_scale=3.0, margin_scale=2.0)]
+    available, _ = model.coefficients(moves)
+    ratio = zero_ratio(10.0, 100.0)
+    np.testing.assert_allclose(available[:, 0], [(1 - 0.06) * ratio, (1 - 0.12) * ratio])
+    np.testing.assert_allclose(available[:, 1], [1 - 0.225, 1 - 0.45])
+    np.testing.assert_allclose(model.margins(moves)[:, 2], [im * 1.65, im * 2.0], rtol=1e-15)
+    x = np.array([0.0, 0.0, 100.0])
+    calls = -100 * swap_value(10, Y + 0.01)
+    np.testing.assert_allclose(
+        model.needed(x, moves), [calls + 100 * im * 1.65, calls + 100 * im * 2.0], rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("name", ["haircut_scale", "margin_scale"])
+@pytest.mark.parametrize("value", [0.5, 21.0, math.nan])
+def test_a_scale_outside_one_to_twenty_is_refused(name, value):
+    expected = rf"^{name}: got {value!r}; expected a finite number from 1 to 20$"
+    with pytest.raises(DataError, match=expected):
+        Move(**{name: value})
+    with pytest.raises(DataError, match=expected):
+        StressedTerms(**{name: value})
 
 
 def test_initial_margin_is_subtracted_from_headroom():

@@ -105,15 +105,20 @@ def liability_pv(shift=0.0):
     return float(10.0 * df(np.arange(1, 41), shift).sum())
 
 
-def headroom_coefficients(shock_bp, initial_margin=0.0):
-    """Collateral available − needed per unit (GILT, SWAP, REPO, EQUITY, CASH) after a rise."""
+def headroom_coefficients(shock_bp, haircut_scale=1.0):
+    """Collateral available − needed per unit (GILT, SWAP, REPO, EQUITY, CASH) after a rise.
+
+    ``haircut_scale`` widens the gilt's haircut (the repo runs past the window: its own
+    haircut stays as agreed).
+    """
     s = shock_bp * 1e-4
     gilt_return = gilt_value(s) - 1.0
+    h_gilt = haircut_scale * H_GILT
     return np.array(
         [
-            (1 - H_GILT) * gilt_value(s),
+            (1 - h_gilt) * gilt_value(s),
             swap_value(s),  # −(variation margin posted) = the swap's value change
-            -(1 - H_GILT) * (1 + gilt_return) / (1 - H_REPO) + gilt_return / (1 - H_REPO),
+            -(1 - h_gilt) * (1 + gilt_return) / (1 - H_REPO) + gilt_return / (1 - H_REPO),
             0.0,
             1.0,
         ]
@@ -324,6 +329,27 @@ def test_initial_margin_is_a_fraction_of_gross_notional_in_the_headroom():
     value = result.constraints.loc["collateral_buffer[nominal]", "value"]
     assert value == pytest.approx(expected, abs=EXACT)
     assert value == pytest.approx(0.0, abs=POSITIONS_ATOL)  # it still binds
+
+
+def test_the_stressed_terms_widen_haircuts_and_scale_initial_margin_in_the_buffer():
+    """Haircuts x2 and initial margin x1.5 in every rise: the row the solve holds at 0.
+
+    Without the repo, the hedge takes the swap, so its initial margin is in the row.
+    """
+    raw = copy.deepcopy(RAW)
+    raw["instruments"] = [item for item in raw["instruments"] if item["id"] != "REPO"]
+    raw["collateral"] = {
+        "days": {"equity": 7},
+        "initial_margin": {"interest_rate_swap": 0.05},
+        "stressed": {"haircut_scale": 2.0, "margin_scale": 1.5},
+    }
+    _, result = solve(raw)
+    x = np.nan_to_num(positions(result))  # no repo: 0
+    assert x[1] > 0.1 * CAPITAL  # the swap carries the hedge
+    expected = headroom_coefficients(250.0, haircut_scale=2.0) @ x - 1.5 * 0.05 * abs(x[1])
+    value = result.constraints.loc["collateral_buffer[nominal]", "value"]
+    assert value == pytest.approx(expected, abs=EXACT)
+    assert value == pytest.approx(0.0, abs=POSITIONS_ATOL)  # it binds
 
 
 @pytest.mark.parametrize(("months", "due"), [(12.0, 10.0), (18.0, 10.0), (24.0, 20.0)])

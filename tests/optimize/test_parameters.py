@@ -360,7 +360,7 @@ def other_groups(raw: dict) -> dict:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (renamed, r"ids differ .*\{19: 'CASH'\} -> \{19: 'CASH_GBP'\}"),
+        (renamed, r"ids differ .*\{20: 'CASH'\} -> \{20: 'CASH_GBP'\}"),
         (reordered, "ids differ"),
         (fewer, "ids differ"),
         (other_keys, "key tenors differ"),

@@ -349,7 +349,7 @@ def test_assets_by_category_add_up_and_net_off_the_repo(solved):
         values = positions.groupby(positions.index.map(category)).sum()
         for name, value in values.items():
             assert shown.loc[name, side] == _whole(value)
-        repo = positions["REPO_3M"]
+        repo = positions[["REPO_3M", "REPO_1W"]].sum()
         total = positions[[i for i in positions.index if category[i]]].sum()
         assert shown.loc["Total assets", side] == _whole(total)
         assert shown.loc["Less repo borrowing", side] == _whole(-repo)
@@ -379,7 +379,8 @@ def test_the_collateral_block_is_the_solve_summarys(solved):
     rows = section_rows(page, "Collateral (")
     assert rows == {label: list(cells) for label, cells in expected.iterrows()}
     assert rows["Rise absorbed [real]"] == ["> 2,000bp", "> 2,000bp"]
-    assert "<p>Binds: repo_collateral[UKT_3T_2052]</p>" in page
+    binds = "collateral_buffer[nominal], repo_collateral[UKT_3T_2052], repo_collateral[UKT_4H_2042]"
+    assert f"<p>Binds: {binds}</p>" in page
 
 
 def test_stress_results_sit_before_and_after_side_by_side(solved):

@@ -35,7 +35,7 @@ class CollateralBuffer(ConstraintTerm):
     least 250bp on top of an operational buffer), tested as a nominal rise (real yields
     with it) and, with ``real``, a rise of index-linked real yields alone; with
     ``breakeven_fall_bp``, also a fall of breakevens (real yields held). Per rise s:
-    Σ_i (a_i(s) − m_i(s)) x_i − Σ_o im_o |x_o| ≥ 0, with a the collateral value after
+    Σ_i (a_i(s) − m_i(s)) x_i − Σ_o im_o(s) |x_o| ≥ 0, with a the collateral value after
     haircut and m the margin call per unit (``ldi.liquidity.collateral``); only positions
     eligible within ``within_days`` (default: the problem's collateral policy) count.
     ``scenarios`` names stress scenarios of the problem (e.g. ``gilt_crisis_2022``) whose
@@ -125,7 +125,7 @@ class CollateralBuffer(ConstraintTerm):
         available, need = collateral.coefficients(moves, self.within_days)
         values: Values = {"headroom": available - need}
         if np.any(collateral.initial_margin):
-            values["initial_margin"] = Nonneg(collateral.initial_margin)
+            values["initial_margin"] = Nonneg(collateral.margins(moves))
         if collateral.cash_can_bind(self.within_days):
             with_repo, cash_only = collateral.cash_rows(moves, self.within_days)
             values["cash_headroom"] = with_repo
@@ -177,7 +177,7 @@ class LiquidityCoverage(CollateralBuffer):
     Liquid assets are those eligible as collateral within ``within_days``, after haircut,
     valued after a rise of ``yield_rise_bp`` + ``operational_bp`` (tested like
     ``collateral_buffer``); the benefits are the liabilities' projected payments due in
-    (0, months/12] years. Per rise s: Σ (a_i(s) − m_i(s)) x_i − Σ im_o |x_o| ≥ B.
+    (0, months/12] years. Per rise s: Σ (a_i(s) − m_i(s)) x_i − Σ im_o(s) |x_o| ≥ B.
     YAML: ``liquidity_coverage``.
     """
 

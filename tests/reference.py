@@ -1548,6 +1548,12 @@ COLLATERAL_DAYS = {
 WITHIN_DAYS = 5.0
 
 
+def collateral_window(ref: Reference, within_days: float | None = None) -> float:
+    """The days that count: ``within_days``, else the file's (default WITHIN_DAYS)."""
+    section = ref.raw.get("collateral") or {}
+    return float(section.get("within_days", WITHIN_DAYS) if within_days is None else within_days)
+
+
 def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.DataFrame:
     """Collateral terms per instrument (index id) from the YAML ``collateral`` section.
 
@@ -1555,7 +1561,7 @@ def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.Dat
     mandate (defaults as above where the section says nothing).
     """
     section = ref.raw.get("collateral") or {}
-    window = float(section.get("within_days", WITHIN_DAYS) if within_days is None else within_days)
+    window = collateral_window(ref, within_days)
     schedules = dict(COLLATERAL_HAIRCUTS)
     for name, cut in (section.get("haircuts") or {}).items():
         bands = cut if isinstance(cut, list) else [cut] * 3
@@ -1628,8 +1634,7 @@ def collateral_coefficients(
     terms = collateral_terms(ref, within_days)
     today, moved = unit_values(ref), unit_values(ref, move)
     s = stressed_scales(ref, move)[0]
-    section = ref.raw.get("collateral") or {}
-    window = float(section.get("within_days", WITHIN_DAYS) if within_days is None else within_days)
+    window = collateral_window(ref, within_days)
     available = pd.Series(0.0, index=terms.index)
     need = pd.Series(0.0, index=terms.index)
     for name, row in terms.iterrows():

@@ -16,13 +16,16 @@ bound to ``mip_gap``. A convex non-linear piece or row (a norm, a quadratic) is 
 outer-approximation cuts, f(v) ≥ f(v_k) + ∇f(v_k)·(v − v_k), at the continuous optimum and
 at every point found since (Duran and Grossmann's outer approximation): each round solves
 the MILP for the lots, then the continuous problem with those trades held (``Model.pin``),
-whose verified optimum is an executable answer. Odd rounds search a trust region of a
-rounding around the continuous trades (the cuts are exact only near their points), even
-rounds the whole MILP: its cuts underestimate every curved piece, so its bound, like the
-continuous optimum F*, is a lower bound L on every integer answer, and the best answer F
-is proved within (F − L) / |F| of the integer optimum. Rounds stop when that gap is at
-most ``mip_gap``, after ROUNDS rounds or at ``time_limit``; a point found before adds
-nothing, and a trust region with nothing executable in it doubles.
+whose verified optimum is an executable answer. Odd rounds search a trust region of
+REACH lots around the continuous trades (the cuts are exact only near their points; a
+binding row needs several lots of room to pay for a rounding), even rounds the whole
+MILP: its cuts underestimate every curved piece, so its bound, like the continuous
+optimum F*, is a lower bound L on every integer answer, and the best answer F is proved
+within (F − L) / |F| of the integer optimum. Rounds stop when that gap is at most
+``mip_gap``, after ROUNDS rounds or at ``time_limit``; a point found before adds nothing,
+and a trust region with nothing executable in it doubles. HiGHS stops at the absolute gap
+``mip_gap`` x the least |F| still possible (its relative gap leaves out the objective's
+constant).
 """
 
 import time
@@ -42,7 +45,8 @@ from ldi.typing import FloatArray
 
 ROUNDS = 12  # at most this many rounds of MILP and continuous re-solve
 BIG = 10.0  # a trade is at most BIG x max(capital, S)
-REACH = 1.5  # the trust region: this many lots around each trade (``_reach``)
+REACH = 8.0  # the trust region: this many lots around each trade (``_reach``)
+TANGENT = 1.5  # tangents of a rounding: this many lots either side of a trade
 SHARE = 0.01  # a trade without a lot: this share of it either way
 AROUND = 40  # tangents a rounding either side of at most this many of the largest trades
 GAP_FLOOR = 1e-9  # of S: the gap of an objective near 0 is taken against this
@@ -159,7 +163,8 @@ def executed(
         # Odd rounds search near the continuous trades; even ones the whole MILP, whose
         # bound (its cuts underestimate every curved piece) bounds every integer answer.
         whole = master.exact or rounds % 2 == 0
-        trades = master.solve(options.mip_gap, left, None if whole else reach)
+        enough = options.mip_gap * _scale(lower, best, money)
+        trades = master.solve(enough, left, None if whole else reach)
         if trades is None and (whole or master.timed_out):
             status = "time limit" if master.timed_out else "infeasible"
             break
@@ -246,6 +251,17 @@ def _bounded(lower: float, bound: float, best: LDIResult | None, money: float) -
     if bound > found + TOLERANCE * max(abs(found), GAP_FLOOR):
         return lower
     return max(lower, min(bound, found))
+
+
+def _scale(lower: float, best: LDIResult | None, money: float) -> float:
+    """The least |F| of any answer F between ``lower`` and the best (scaled units).
+
+    The gap (F − L) / |F| is within ``mip_gap`` once F − L ≤ mip_gap × this.
+    """
+    ends = [lower] if best is None else [lower, best.objective_value / money]
+    if min(ends) <= 0.0 <= max(ends):
+        return GAP_FLOOR
+    return max(min(abs(end) for end in ends), GAP_FLOOR)
 
 
 def _gap(value: float, lower: float) -> float:
@@ -381,14 +397,14 @@ class _Master:
         for i in moves:  # these bend the model of a curved piece the way rounding does
             for side in (-1.0, 1.0):
                 moved = z.copy()
-                moved[i] += side * REACH * reach[i]
+                moved[i] += side * TANGENT * reach[i]
                 self.z.value = moved
                 self.cut_here()
         self.z.value = z
         self.width = cp.Parameter(ticketed.size, nonneg=True, name="reach")
         self.near = cp.Parameter(nonneg=True, name="near")
         target = self.target[ticketed]
-        out = ticketed[np.abs(target + self.held[ticketed]) < REACH * reach[ticketed]]
+        out = ticketed[np.abs(target + self.held[ticketed]) < TANGENT * reach[ticketed]]
         return [
             *(bank.constraint(epigraph) for bank, epigraph in self.banks),
             cp.abs(self.integers.trade[ticketed] - target) <= self.width,
@@ -407,11 +423,13 @@ class _Master:
         for expr in self.curved:
             self.constraint_cuts.add(expr, np.zeros(1))
 
-    def solve(self, gap: float, seconds: float, reach: float | None) -> FloatArray | None:
+    def solve(self, enough: float, seconds: float, reach: float | None) -> FloatArray | None:
         """The trades (scaled money) of the round's MILP, or None without a solution.
 
-        ``reach``: the trust region in widths of ``_reach`` around the continuous trades;
-        None: the whole MILP, whose bound (HiGHS's dual bound) is then ``bound``.
+        ``enough``: the absolute gap (scaled) at which HiGHS stops. Its relative gap would
+        leave out cvxpy's constant, so it is not used. ``reach``: the trust region in widths
+        of ``_reach`` around the continuous trades; None: the whole MILP, whose bound
+        (HiGHS's dual bound, proved even when it stops at the time limit) is then ``bound``.
         """
         if not self.exact:
             for bank, _ in self.banks:
@@ -424,14 +442,20 @@ class _Master:
         try:
             with silenced("HIGHS"):
                 settings = {**QUIET["HIGHS"], **PRECISE}
-                problem.solve(solver="HIGHS", mip_rel_gap=gap, time_limit=seconds, **settings)
+                problem.solve(
+                    solver="HIGHS",
+                    mip_rel_gap=0.0,
+                    mip_abs_gap=enough,
+                    time_limit=seconds,
+                    **settings,
+                )
         except cp.SolverError:
             return None
         self.timed_out = problem.status == cp.USER_LIMIT
         solved = (cp.OPTIMAL, cp.OPTIMAL_INACCURATE, cp.USER_LIMIT)
         if self.z.value is None or problem.status not in solved:
             return None
-        if reach is None and problem.status == cp.OPTIMAL:  # a relaxation: a bound
+        if reach is None:  # a relaxation of the integer problem: a bound
             stats = problem.solver_stats.extra_stats
             offset = problem.value - stats.objective_function_value  # cvxpy's constant
             self.bound = float(stats.mip_dual_bound) + offset

@@ -19,6 +19,12 @@ coefficient in the row:
   bonds pledged to repo): r = (1 − c_i) − k_i(M)/s_i, its proceeds landing as cash;
 - unwind an overlay (notional, towards zero): its calls after the stress stop,
   r = sgn(x_i)(m_i(M) − m_i(S)), plus the initial margin it frees in the total rows;
+- repay a repo that ends within the window (cash borrowed) instead of rolling it at the
+  stressed haircut h' (``ldi.liquidity.collateral``): r = −1 − k_i(M, rolled), as a repo
+  repaid has −1 in every row (1 in cash, its bond back). In the total rows that is
+  h'/(1 − h') − h_c (1 + r_c)/(1 − h): the top-up and the bond pledged against 1 in cash;
+  in the cash rows the cash paid against the bond back. It is paid on the day the repo
+  ends and costs nothing but the collateral it uses;
 - call on the sponsor: r = 1.
 
 An action costs its bid/offer c_i, for a sale the expected return it gives up over the
@@ -41,7 +47,12 @@ from ldi.errors import DataError
 from ldi.instruments import Role
 from ldi.instruments.conventions import settlement_days
 from ldi.liquidity.buffer import BUFFER_UNITS
-from ldi.liquidity.collateral import CASH_POOLS, AssetClass, CollateralModel
+from ldi.liquidity.collateral import (
+    CALENDAR_DAYS_PER_BUSINESS_DAY,
+    CASH_POOLS,
+    AssetClass,
+    CollateralModel,
+)
 from ldi.liquidity.recapitalisation import (
     DEADLINE_DAYS,
     TARGET_BP,
@@ -53,7 +64,7 @@ from ldi.optimize.terms.liquidity import CollateralBuffer
 from ldi.optimize.terms.objectives import DEFAULT_COST_BP, TransactionCosts
 from ldi.problem import Problem
 from ldi.scenarios import Move
-from ldi.units import BP
+from ldi.units import BP, DAYS_PER_YEAR
 
 TPR_MINIMUM_BP = 250.0  # TPR: a market-stress buffer of at least 250bp
 CALLS_DUE_DAY = 1  # margin calls are met within one or two days (AFM/DNB 2024)
@@ -68,13 +79,17 @@ E_DEADLINE = "days: got {value!r}; expected a whole number of days from 1 to 250
 class Recapitalisation:
     """A book's recapitalisation plan (``recapitalise``) with what it costs in hedge and return.
 
-    ``candidates`` (index: action): instrument, kind (sell, unwind, sponsor), category,
+    ``candidates`` (index: action): instrument, kind (sell, unwind, repay, sponsor), category,
     bucket (the key tenor of its largest rate or inflation risk), day, amount (the most it
     can use), cost per unit (what the plan minimizes), trading cost (bid/offer) and cash
     per unit, expected return given up per unit (a year), and PV01, IE01 and key-rate PV01
     given up per unit.
     ``headroom`` (index: test): headroom before the plan, money. ``late``: positions (and
     the sponsor) whose cash would arrive after the deadline, with their days.
+    ``calls_met``: how collateral in hand meets the stress's own calls before the plan
+    (``CollateralModel.waterfall`` with no days to wait): the swaps' variation margin from
+    cash, money-market funds and same-day repo of government bonds (the repo to raise),
+    the other calls from what is left.
     ``hedge_before`` and ``liability_risk``: PV01 and IE01 on today's market.
     """
 
@@ -90,6 +105,7 @@ class Recapitalisation:
     late: pd.Series
     hedge_before: pd.Series
     liability_risk: pd.Series
+    calls_met: pd.DataFrame
 
     @property
     def ok(self) -> bool:
@@ -193,6 +209,7 @@ class Recapitalisation:
             "hedge": self.hedge.reset_index().to_dict(orient="records") if self.ok else [],
             "buckets": self.hedge_by_bucket.reset_index().to_dict(orient="records"),
             "late": self.late.astype(float).to_dict(),
+            "calls_met": self.calls_met.reset_index().to_dict(orient="records"),
         }
 
     def report(self) -> Any:
@@ -261,6 +278,7 @@ def recapitalise(
         late=late,
         hedge_before=book.exposures[["pv01", "ie01"]].T @ x,
         liability_risk=liabilities,
+        calls_met=model.waterfall(x, stress, tests["calls"].window),
     )
 
 
@@ -372,39 +390,42 @@ def _candidates(
     scale = np.divide(model.values([stress])[:, 0], base, out=np.ones_like(base), where=base != 0)
     physical = (role == Role.PHYSICAL.value) & ~np.isin(pools, CASH_POOLS)
     overlay = role == Role.OVERLAY.value
+    repay = model.ending_within() & (x > 0)  # repo borrowed that ends within the window
     amount = np.where(physical, x * scale - _pledged(model, x, scale), 0.0)
-    amount = np.clip(np.where(overlay, np.abs(x), amount), 0.0, None)
+    amount = np.clip(np.where(overlay | repay, np.abs(x), amount), 0.0, None)
     limit = [_terms(policy, i).amount for i in ids]
     amount = np.minimum(amount, [np.inf if a is None else a for a in limit])
     kinds = _cost_kinds(terms)
-    day = _days(book, kinds)
-    usable = (physical | overlay) & (amount > 0) & np.isfinite(day)
+    day = np.where(repay, _ends(model), _days(book, kinds))
+    usable = (physical | overlay | repay) & (amount > 0) & np.isfinite(day)
     # Units of today's position per unit of action: money at stressed value, or notional.
     unit = np.where(physical, 1.0 / np.where(scale > 0, scale, 1.0), np.sign(x))
     keys = [c for c in risk.columns if c.startswith("pv01_")]
     hedge = np.abs(risk["pv01"].to_numpy()) + np.abs(risk["ie01"].to_numpy())
     bid_offer = _bid_offer(book, kinds) * np.where(physical, 1.0, hedge / BP)
+    bid_offer = np.where(repay, 0.0, bid_offer)  # a repo ends: nothing is dealt
     given_up = _return_given_up(terms) * unit * policy.horizon_years
     frame = pd.DataFrame(
         {
             "instrument": ids,
-            "kind": np.where(physical, "sell", "unwind"),
+            "kind": np.where(physical, "sell", np.where(repay, "repay", "unwind")),
             "category": [problem.instruments[i].category for i in ids],
             "bucket": _buckets(risk, keys),
             "day": day,
             "amount": amount,
             "cost_per_unit": bid_offer + given_up + charge_bp * hedge * np.abs(unit),
             "trading_cost_per_unit": bid_offer,
-            "cash_per_unit": np.where(physical, 1.0 - bid_offer, 0.0),
+            "cash_per_unit": np.where(physical, 1.0 - bid_offer, np.where(repay, -1.0, 0.0)),
             "return_per_unit": given_up / policy.horizon_years,
             **{k: risk[k].to_numpy() * unit for k in ["pv01", "ie01", *keys]},
         },
         index=ids,
     )
     for name, test in tests.items():
-        frame[f"raises:{name}"] = _raises(model, test, stress, unit, physical) + np.where(
+        raised = _raises(model, test, stress, unit, physical) + np.where(
             physical, frame["cash_per_unit"], 0.0
         )
+        frame[f"raises:{name}"] = np.where(repay, _repaid(model, test), raised)
     too_late = usable & (day > deadline)
     late = pd.Series(day[too_late], ids[too_late], name="days", dtype=float)
     frame = frame[usable & (day <= deadline)]
@@ -426,6 +447,22 @@ def _raises(
     after, margin, _ = test.rows(model)
     at_stress, _, _ = replace(test, move=stress).rows(model)
     return np.where(physical, -after * unit, (at_stress - after) * unit + margin)
+
+
+def _repaid(model: CollateralModel, test: _Test) -> np.ndarray:
+    """What repaying a unit of each repo raises in ``test``'s row, rather than rolling it.
+
+    Repaid, a repo's coefficient is −1 in every row (1 in cash, its bond back), so the
+    raise is −1 − k(M, rolled) for a repo ending within the test's window, else 0.
+    """
+    rolled = test.rows(model)[0]
+    return np.where(model.ending_within(test.window), -1.0 - rolled, 0.0)
+
+
+def _ends(model: CollateralModel) -> np.ndarray:
+    """The business day each repo ends on (its term to the next roll, rounded up)."""
+    term = model.table["repo_term"].to_numpy(dtype=float)
+    return np.ceil(term * DAYS_PER_YEAR / CALENDAR_DAYS_PER_BUSINESS_DAY)
 
 
 def _pledged(model: CollateralModel, x: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -1628,10 +1628,14 @@ def shock_margin(ref: Reference, size: float) -> pd.Series:
 
 
 def collateral_coefficients(
-    ref: Reference, move: Shock, within_days: float | None = None
+    ref: Reference, move: Shock, within_days: float | None = None, repaid=()
 ) -> tuple[pd.Series, pd.Series]:
-    """(available, need) per unit of each position after ``move`` (money per unit)."""
+    """(available, need) per unit of each position after ``move`` (money per unit).
+
+    ``repaid``: repo ids repaid in cash at their end within the window, not rolled.
+    """
     terms = collateral_terms(ref, within_days)
+    in_cash = repaid_in_cash(ref, move, within_days, repaid)
     today, moved = unit_values(ref), unit_values(ref, move)
     s = stressed_scales(ref, move)[0]
     window = collateral_window(ref, within_days)
@@ -1651,13 +1655,24 @@ def collateral_coefficients(
             if bond["eligible"]:
                 cut = min(1.0, s * bond["haircut"])
                 available[name] = -(1.0 - cut) * (1.0 + r) * per_unit
-            if row["repo_term"] <= window * 7.0 / 5.0 / 365.0:  # rolled in the window
+            if in_cash[name]:  # repaid: 1 in cash, and the bond comes back
+                need[name], available[name] = 1.0, 0.0
+            elif row["repo_term"] <= window * 7.0 / 5.0 / 365.0:  # rolled in the window
                 rolled = s * row["repo_haircut"]
-                if rolled < 1.0:
-                    need[name] = 1.0 / (1.0 - rolled) - (1.0 + r) * per_unit
-                else:
-                    need[name], available[name] = 1.0, 0.0
+                need[name] = 1.0 / (1.0 - rolled) - (1.0 + r) * per_unit
     return available, need
+
+
+def repaid_in_cash(ref: Reference, move: Shock, within_days=None, repaid=()) -> pd.Series:
+    """True for each repo ending in the window and repaid in cash: no lender, or chosen.
+
+    No lender: the stressed haircut s·h reaches 100%.
+    """
+    terms = collateral_terms(ref, within_days)
+    ends = terms["repo_term"] <= collateral_window(ref, within_days) * 7.0 / 5.0 / 365.0
+    no_lender = stressed_scales(ref, move)[0] * terms["repo_haircut"] >= 1.0
+    chosen = terms.index.isin(list(repaid))
+    return (terms["role"] == "financing") & ends & (no_lender | chosen)
 
 
 def stressed_scales(ref: Reference, move: Shock) -> tuple[float, float]:
@@ -1680,10 +1695,11 @@ def collateral_after(ref: Reference, positions, move: Shock, within_days=None) -
     margin = stressed_scales(ref, move)[1]
     called = float(need @ x + margin * terms["initial_margin"] @ x.abs())
     held = float(available @ x)
+    in_cash = repaid_in_cash(ref, move, within_days)
     return {
         "called": called,
         "available": held,
-        "headroom": min(held - called, cash_left(ref, terms, available, need, x)),
+        "headroom": min(held - called, cash_left(ref, terms, available, need, x, in_cash)),
     }
 
 
@@ -1695,12 +1711,12 @@ def variation_margin(ref: Reference, positions, move: Shock, within_days=None) -
     return float(need[overlay] @ x[overlay])
 
 
-def cash_left(ref: Reference, terms, available, need, x) -> float:
+def cash_left(ref: Reference, terms, available, need, x, in_cash=None) -> float:
     """Cash left once the swaps' variation margin is paid in cash (inf: paid in anything).
 
     Cash and money-market funds, plus the same-day repo value of the government bonds (net
     of those pledged, plus those a repo counterparty returns), at most the repo capacity,
-    less the swaps' calls.
+    less the swaps' calls and the cash that repays a repo (``in_cash``: those repaid).
     """
     section = ref.raw.get("collateral") or {}
     if section.get("variation_margin", "cash") != "cash":
@@ -1713,7 +1729,8 @@ def cash_left(ref: Reference, terms, available, need, x) -> float:
     gilts = pool == "government"
     returned = np.where(financing & gilts & (need < 0), -need, 0.0)
     repo = available[gilts] @ x[gilts] + returned @ x
-    vm = need[terms["role"] == "overlay"] @ x[terms["role"] == "overlay"]
+    paid = (terms["role"] == "overlay") | (False if in_cash is None else in_cash)
+    vm = need[paid] @ x[paid]
     capacity = section.get("repo_capacity")
     return float(cash + min(repo, np.inf if capacity is None else capacity) - vm)
 

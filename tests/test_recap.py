@@ -19,6 +19,7 @@ from scipy.optimize import linprog
 
 import ldi
 from ldi.errors import DataError
+from ldi.liquidity import ActionTerms
 from ldi.recap import recapitalise
 from tests import reference as ref_module
 from tests.reference import (
@@ -28,8 +29,10 @@ from tests.reference import (
     collateral_coefficients,
     collateral_terms,
     positions_of,
+    repaid_in_cash,
     stressed_scales,
     unit_values,
+    variation_margin,
 )
 
 RATE, K, TARGET, DEADLINE = 0.04, 0.045, 350.0, 3
@@ -186,13 +189,13 @@ def then(move: Shock, nominal_bp: float = 0.0, breakeven_bp: float = 0.0) -> Sho
     )
 
 
-def reference_rows(ref, x, stress: Shock, target: float):
+def reference_rows(ref, x, stress: Shock, target: float, repaid=()):
     """Headroom (money) and raise per unit of position sold or unwound, for each row.
 
     Rows as the module states them, from the independent reference's collateral:
     total = (available − need)·x; cash = cash pools + gilts' same-day repo (+ collateral a
-    repo counterparty returns) − the swaps' margin. Sales raise (1 − c) − k(M)/s, unwinds
-    sgn·(k(S) − k(M)).
+    repo counterparty returns) − the swaps' margin and the cash repaying a repo. Sales
+    raise (1 − c) − k(M)/s, unwinds sgn·(k(S) − k(M)). ``repaid``: repo repaid, not rolled.
     """
     window = 5.0  # the file's collateral window
     moves = {
@@ -206,15 +209,15 @@ def reference_rows(ref, x, stress: Shock, target: float):
         for measure in ("total", "cash"):
             margin = stressed_scales(ref, move)[1] * terms["initial_margin"]
             rows[f"{test}/{measure}" if measure == "cash" else test] = {
-                "at": _row(ref, move, days, measure),
-                "stress": _row(ref, stress, days, measure),
+                "at": _row(ref, move, days, measure, repaid),
+                "stress": _row(ref, stress, days, measure, repaid),
                 "margin": margin if measure == "total" else 0.0 * margin,
             }
     return rows
 
 
-def _row(ref, move, days, measure):
-    available, need = collateral_coefficients(ref, move, days)
+def _row(ref, move, days, measure, repaid=()):
+    available, need = collateral_coefficients(ref, move, days, repaid)
     if measure == "total":
         return available - need
     terms = collateral_terms(ref, days)
@@ -223,8 +226,8 @@ def _row(ref, move, days, measure):
     cash = available.where(pool.isin(["cash", "money_market"]), 0.0)
     gilts = available.where(pool == "government", 0.0)
     returned = (-need).where(financing & (pool == "government") & (need < 0), 0.0)
-    margin = need.where(terms["role"] == "overlay", 0.0)
-    return cash + gilts + returned - margin
+    paid = (terms["role"] == "overlay") | repaid_in_cash(ref, move, days, repaid)
+    return cash + gilts + returned - need.where(paid, 0.0)
 
 
 class ReferencePlan(NamedTuple):
@@ -249,6 +252,8 @@ def default_reference_lp(recap, days: int, target: float = 700.0) -> ReferencePl
     stress = catalogue("GBP")["gilt_crisis_2022"][-1][1]
     rows = reference_rows(ref, x, stress, target)
     candidates = recap.candidates
+    repays = candidates.loc[candidates["kind"] == "repay", "instrument"].tolist()
+    instead = reference_rows(ref, x, stress, target, repaid=repays)  # repaid, not rolled
     scale = unit_values(ref, stress) / unit_values(ref)
     costs = candidates["cost_per_unit"].tolist()
     amounts = candidates["amount"].tolist()
@@ -261,6 +266,8 @@ def default_reference_lp(recap, days: int, target: float = 700.0) -> ReferencePl
                 per_unit.append(1.0)
             elif item["kind"] == "sell":
                 per_unit.append(item["cash_per_unit"] - row["at"][i] / scale[i])
+            elif item["kind"] == "repay":
+                per_unit.append(instead[name]["at"][i] - row["at"][i])
             else:
                 sign = np.sign(x[i])
                 per_unit.append(sign * (row["stress"][i] - row["at"][i]) + row["margin"][i])
@@ -294,10 +301,54 @@ def test_the_default_problems_plan_is_the_reference_lp(days):
     candidates = recap.candidates
     growth = candidates[candidates["category"] == "growth"]
     assert (growth["day"] == 7).all()  # the file: growth takes 7 days to turn into cash
+    # The one-week repo ends within the window: 0.01 years, 3.65 calendar days, business
+    # day 3. Repaying the GBP 20m rather than rolling it at haircuts x1.21 is used at 5 days.
+    repay = candidates.loc["repay REPO_1W"]
+    assert (repay["day"], repay["amount"], repay["cash_per_unit"]) == (3, 20e6, -1.0)
+    assert (recap.used["repay REPO_1W"] > 0) == (days == 5)
     equity = candidates.loc["sell GLOBAL_EQUITY"] if days >= 7 else None
     if equity is not None:  # 10bp bid/offer and a year of 7% over the 3.8% cash rate
         assert equity["cost_per_unit"] == pytest.approx(10e-4 + 0.070 - 0.038, rel=1e-12)
         assert equity["amount"] == pytest.approx(400e6 * scale["GLOBAL_EQUITY"], rel=1e-12)
+
+
+def test_the_calls_are_met_from_collateral_in_hand_as_the_reference_waterfall():
+    """After the 2022 crisis, the pools meeting its calls: the reference's waterfall, 0 days.
+
+    The reference uses the pools in order for all the calls; ldi splits the swaps'
+    variation margin (from cash first) from the other calls, so only their sum is compared
+    with the reference's ``used``. Without repo capacity the two orders use each pool alike.
+    """
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    recap = recapitalise(problem, scenario="gilt_crisis_2022", target_bp=700)
+    ref = ref_module.reference()
+    stress = catalogue("GBP")["gilt_crisis_2022"][-1][1]
+    expected = ref_module.waterfall(ref, positions_of(ref), stress, within_days=0.0)
+    table = recap.calls_met
+    assert table.index.tolist() == expected.index.tolist() == ["cash", "government"]
+    for column in ("available", "used", "left"):
+        np.testing.assert_allclose(table[column], expected[column], rtol=1e-9)
+    np.testing.assert_allclose(
+        table["variation_margin"] + table["other"], expected["used"], rtol=1e-9
+    )
+    margin = variation_margin(ref, positions_of(ref), stress, within_days=0.0)
+    assert table["variation_margin"].sum() == pytest.approx(margin, rel=1e-9)
+    # What the report shows: the calls met, the government pool's share of the margin
+    # being the same-day repo to raise.
+    text = recap.report().as_text()
+    assert "gilt_crisis_2022's calls, due on day 1, met from collateral in hand" in text
+
+
+def test_a_repo_the_policy_keeps_is_always_rolled():
+    """``amount: 0`` for a repo: no repay action; the plan finds its money elsewhere."""
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    policy = replace(problem.recapitalisation, actions={"REPO_1W": ActionTerms(amount=0.0)})
+    kept = replace(problem, recapitalisation=policy)
+    recap = recapitalise(kept, scenario="gilt_crisis_2022", target_bp=700, days=5)
+    free = recapitalise(problem, scenario="gilt_crisis_2022", target_bp=700, days=5)
+    assert "repay REPO_1W" not in recap.candidates.index
+    assert recap.ok
+    assert recap.plan.cost > free.plan.cost  # repaying was the cheaper way
 
 
 def test_cash_only_margin_binds_when_repo_is_capped():

@@ -88,8 +88,12 @@ E_RETURN_KIND = (
 )
 E_HISTORY_READ = "{file}: cannot read the curve history ({reason})"
 E_NOT_AN_ACTION = (
-    "{path}: got {value!r}, {kind}; expected a position a plan sells or unwinds (cash, "
-    "money-market funds and repo count as they stand)"
+    "{path}: got {value!r}, cash; expected a position a plan sells, unwinds or repays (cash "
+    "and money-market funds count as they stand)"
+)
+E_REPO_TERMS = (
+    "{path}: got {value!r}; expected only amount for a repo (the cash a plan may repay "
+    "rather than roll; it is repaid on the day it ends, without bid/offer)"
 )
 E_LATE = "{path}: got {value}; expected days up to the deadline, {deadline} (or a later deadline)"
 E_CALIBRATION = (
@@ -120,10 +124,14 @@ def build_recapitalisation(
     for key in spec.actions:
         path = f"recapitalisation.actions.{key}"
         _check_id(path, key, instruments)
-        instrument = type(instruments[key])
-        if instrument.kind == "cash" or instrument.role is Role.FINANCING:
-            kind = "repo" if instrument.role is Role.FINANCING else "cash"
-            raise SpecError(E_NOT_AN_ACTION.format(path=path, value=key, kind=kind), path=path)
+        instrument, terms = type(instruments[key]), spec.actions[key]
+        if instrument.kind == "cash":
+            raise SpecError(E_NOT_AN_ACTION.format(path=path, value=key), path=path)
+        if instrument.role is Role.FINANCING and (
+            terms.days is not None or terms.cost_bp is not None
+        ):
+            given = terms.model_dump(exclude_none=True)
+            raise SpecError(E_REPO_TERMS.format(path=path, value=given), path=path)
     _check_days(spec, deadline)
     for key in spec.cost_bp:
         if key not in instruments and key not in COST_KINDS:

@@ -355,11 +355,24 @@ class RecapBucketRow(RecordModel):
     liability_pv01: float
 
 
+class RecapPoolRow(RecordModel):
+    """A pool's part in meeting a stress's calls from collateral in hand (money)."""
+
+    pool: str
+    days: Number = None
+    available: float
+    variation_margin: float
+    other: float
+    used: float
+    left: float
+
+
 class RecapRecord(RecordModel):
     """A recapitalisation plan (``ldi.recap.Recapitalisation.to_dict``), typed.
 
     ``headroom_before`` by test (``nominal``, ``nominal/cash``, ...); ``late``: positions
-    whose cash comes after the deadline, with their days. An infeasible plan has no steps,
+    whose cash comes after the deadline, with their days; ``calls_met``: the pools that
+    meet the stress's own calls from collateral in hand. An infeasible plan has no steps,
     no days, a ``diagnosis`` and no ``trading_cost``.
     """
 
@@ -379,6 +392,7 @@ class RecapRecord(RecordModel):
     hedge: list[RecapHedgeRow]
     buckets: list[RecapBucketRow]
     late: dict[str, float]
+    calls_met: list[RecapPoolRow] = []
 
 
 class DecisionRecord(RecordModel):

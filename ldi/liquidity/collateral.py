@@ -17,8 +17,8 @@ Under a move, per unit of position (money):
   pledged, (1 + r_c) / (1 − h_k) of value, are not available: −(1 − h_c)(1 + r_c)/(1 − h_k);
   a repo whose term ends within the window is rolled at the stressed haircut
   h_k' = min(1, s h_k): it must pledge 1/(1 − h_k') − (1 + r_c)/(1 − h_k) more (the
-  repo maturity ladder), or, when no lender takes the bond (h_k' = 1), repay 1 in cash and
-  take its bond back;
+  repo maturity ladder), or, when no lender takes the bond (h_k' = 1), repay 1 in cash
+  (a cash call, like the swaps' variation margin) and take its bond back;
 - initial margin, when set, is a fraction of each overlay's gross notional, plus (with
   ``initial_margin_shock_bp``) its value change in a move of that size, times the move's
   ``margin_scale`` (initial margin rises with volatility).
@@ -318,20 +318,36 @@ class CollateralModel:
         available = np.where(physical, eligible * (1.0 - haircut), 0.0) * moved
         need = np.where(role == Role.OVERLAY.value, -(moved - base), 0.0)
         returns = np.divide(moved, base, out=np.ones_like(moved), where=base != 0) - 1.0
-        ends = within_days * CALENDAR_DAYS_PER_BUSINESS_DAY / DAYS_PER_YEAR  # years
+        repaid, ending = self.repaid_in_cash(moves, within_days), self.ending_within(within_days)
         for k in np.flatnonzero(role == Role.FINANCING.value):
             c = table.index.get_loc(table["pledge"].iloc[k])
             agreed = float(table["repo_haircut"].iloc[k])
             pledged = (1.0 + returns[:, c]) / (1.0 - agreed)  # the bond held, per unit borrowed
             need[:, k] = -returns[:, c] / (1.0 - agreed)
             available[:, k] = -eligible[c] * (1.0 - haircut[:, c]) * pledged
-            if float(table["repo_term"].iloc[k]) <= ends:  # rolled at the stressed haircut
+            if ending[k]:  # rolled at the stressed haircut
                 rolled = np.minimum(agreed * scale[:, 0], 1.0)
-                lent = rolled < 1.0
-                top_up = 1.0 / (1.0 - np.where(lent, rolled, 0.0)) - pledged
-                need[:, k] = np.where(lent, top_up, 1.0)  # no lender: repaid in cash
-                available[:, k] = np.where(lent, available[:, k], 0.0)  # and the bond back
+                top_up = 1.0 / (1.0 - np.where(repaid[:, k], 0.0, rolled)) - pledged
+                need[:, k] = np.where(repaid[:, k], 1.0, top_up)  # repaid in cash,
+                available[:, k] = np.where(repaid[:, k], 0.0, available[:, k])  # bond back
         return available, need
+
+    def ending_within(self, within_days: float | None = None) -> np.ndarray:
+        """True for repos whose term (to the next roll) ends within the window."""
+        window = self.within_days if within_days is None else within_days
+        ends = window * CALENDAR_DAYS_PER_BUSINESS_DAY / DAYS_PER_YEAR  # years
+        financing = (self.table["role"] == Role.FINANCING.value).to_numpy()
+        return financing & (self.table["repo_term"].to_numpy(dtype=float) <= ends)
+
+    def repaid_in_cash(self, moves: Sequence[Move], within_days: float | None = None) -> np.ndarray:
+        """(moves, n) True for repos that end within the window with no lender to roll them.
+
+        No lender: the stressed haircut min(1, s h_k) is 1.
+        """
+        agreed = self.table["repo_haircut"].to_numpy(dtype=float)
+        scale = self.stressed.scales(moves)[0][:, None]
+        no_lender = np.nan_to_num(agreed[None, :] * scale, nan=0.0) >= 1.0
+        return self.ending_within(within_days)[None, :] & no_lender
 
     @cached_property
     def pools(self) -> np.ndarray:
@@ -349,7 +365,7 @@ class CollateralModel:
         Cash: what cash and money-market funds make available; repo: what eligible
         government bonds would raise in same-day repo (after haircut, net of bonds already
         pledged, plus bonds a repo counterparty returns); variation margin: the swaps' calls
-        (negative: received).
+        (negative: received), and the cash that repays a repo (``repaid_in_cash``).
         """
         available, need = self.coefficients(moves, within_days)
         pools = self.pools
@@ -359,7 +375,8 @@ class CollateralModel:
         # Collateral a repo counterparty returns (its bond rose) comes back to be repo'd.
         returned = (role == Role.FINANCING.value) & (pools == AssetClass.GOVERNMENT.value)
         repo = repo + np.where(returned & (need < 0), -need, 0.0)
-        return cash, repo, np.where(role == Role.OVERLAY.value, need, 0.0)
+        paid = (role == Role.OVERLAY.value) | self.repaid_in_cash(moves, within_days)
+        return cash, repo, np.where(paid, need, 0.0)
 
     def cash_rows(
         self, moves: Sequence[Move], within_days: float | None = None

@@ -29,7 +29,7 @@ from ldi.reporting.decision import (
     row_figure,
     trades_table,
 )
-from ldi.reporting.recap_report import BUCKET_HEADERS, RecapReport
+from ldi.reporting.recap_report import BUCKET_HEADERS, CALLS_NOTE, CALLS_TITLE, RecapReport
 from ldi.reporting.solve_report import (
     SolveSummary,
     cleaned,
@@ -441,6 +441,14 @@ def _recapitalisation(record: DecisionRecord) -> list[str]:
         "<h3>Headroom before the plan</h3>",
         _table(report.headroom().map(_money)),
     ]
+    calls = report.calls_met()
+    if not calls.empty:
+        title = CALLS_TITLE.format(scenario=record.recapitalisation.scenario)
+        parts += [
+            f"<h3>{html.escape(title)}</h3>",
+            _table(calls.map(_money)),
+            f'<p class="note">{html.escape(CALLS_NOTE)}</p>',
+        ]
     if report.ok and record.recapitalisation.steps:
         steps = report.steps()
         money = ["Amount", "Cost"]

@@ -12,6 +12,7 @@ import pandas as pd
 from ldi.io.record import RecapRecord
 from ldi.recap import Recapitalisation
 from ldi.reporting.solve_report import rows_frame
+from ldi.reporting.stress_report import WATERFALL_HEADERS
 from ldi.reporting.tables import MATERIAL, amount, percent, render
 from ldi.storage.json_safe import json_safe
 
@@ -31,8 +32,15 @@ TEST_HEADERS = {
     "calls": "Calls met",
 }
 BUCKET_HEADERS = {"pv01_given_up": "PV01 given up", "hedge_ratio_change": "Hedge ratio chg"}
+CALLS_TITLE = "{scenario}'s calls, due on day 1, met from collateral in hand"
+CALLS_NOTE = (
+    "The swaps' variation margin comes first, from cash, money-market funds and same-day "
+    "repo of government bonds (a government pool's share is the repo to raise), the other "
+    "calls (repo top-ups, initial margin) from what is left."
+)
 LEGEND = (
-    "Amounts in {ccy}: sales at market value after the stress, unwinds in notional. The "
+    "Amounts in {ccy}: sales at market value after the stress, unwinds in notional, "
+    "repo repaid in cash borrowed. The "
     "buffer is the collateral left after a further {target:g}bp rise, as the collateral "
     "policy counts it; 'Calls met' is the collateral in hand left after the stress's own "
     "calls, due on day 1. A column is the smaller of its tests (total, and cash for the "
@@ -120,6 +128,18 @@ class RecapReport:
             .rename_axis("Bucket")
         )
 
+    def calls_met(self) -> pd.DataFrame:
+        """How collateral in hand meets the stress's own calls, pool by pool (empty: none).
+
+        A government pool's variation margin is the same-day repo to raise; a
+        money-market fund's, the redemption.
+        """
+        table = rows_frame(self.record.calls_met, "pool")
+        if table.empty or not (table["used"] > 0).any():
+            return pd.DataFrame()
+        shown = [c for c in WATERFALL_HEADERS if c != "days"]
+        return table[shown].rename(columns=WATERFALL_HEADERS).rename_axis("Pool")
+
     def late(self) -> str | None:
         """The positions whose cash would come after the deadline, in words (None: none)."""
         late = self.record.late
@@ -138,6 +158,11 @@ class RecapReport:
         lines = [self.heading(), "", *self.summary_lines(), ""]
         before = self.headroom()
         lines += ["Headroom before the plan", render(before, money=("Headroom",), fixed={}), ""]
+        calls = self.calls_met()
+        if not calls.empty:
+            title = CALLS_TITLE.format(scenario=self.record.scenario)
+            table = render(calls, money=tuple(calls.columns), fixed={})
+            lines += [title, table, CALLS_NOTE, ""]
         if self.ok and self.record.steps:
             lines += ["Steps", render(self.steps(), money=("Amount", "Cost"), fixed={}), ""]
             money = tuple(TEST_HEADERS.values())

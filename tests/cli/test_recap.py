@@ -76,8 +76,8 @@ def test_a_plan_it_cannot_reach_exits_3_with_the_reachable_buffer(tmp_path, refe
     """Every position but one 2036 gilt held back: what that gilt raises is all there is."""
     candidates, ref = reference_plan
     kept = "UKT_4Q_2036"
-    instruments = raw_problem()["instruments"]  # cash and repo are never actions
-    ids = [i["id"] for i in instruments if i["id"] != kept and i["kind"] not in ("cash", "repo")]
+    instruments = raw_problem()["instruments"]  # cash is never an action
+    ids = [i["id"] for i in instruments if i["id"] != kept and i["kind"] != "cash"]
     path = _problem_with(tmp_path, {"actions": {i: {"amount": 0} for i in ids}})
     run = run_cli("recap", path, *PLAN, json_file=tmp_path / "plan.json")
     assert run.code == 3, run.err
@@ -129,12 +129,13 @@ def test_an_unknown_scenario_exits_2_naming_the_choices(tmp_path):
         ({"days": 0}, "recapitalisation.days: got 0; expected a number >= 1"),
         (
             {"actions": {"CASH": {"days": 1}}},
-            "recapitalisation.actions.CASH: got 'CASH', cash; expected a position a plan sells "
-            "or unwinds (cash, money-market funds and repo count as they stand)",
+            "recapitalisation.actions.CASH: got 'CASH', cash; expected a position a plan sells, "
+            "unwinds or repays (cash and money-market funds count as they stand)",
         ),
         (
-            {"actions": {"REPO_3M": {"amount": 0}}},
-            "recapitalisation.actions.REPO_3M: got 'REPO_3M', repo; expected a position",
+            {"actions": {"REPO_1W": {"days": 1}}},
+            "recapitalisation.actions.REPO_1W: got {'days': 1}; expected only amount for a "
+            "repo (the cash a plan may repay rather than roll",
         ),
         ({"target_bp": 5000}, "recapitalisation.target_bp: got 5000; expected a rise in bp in "),
         (

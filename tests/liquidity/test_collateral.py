@@ -346,6 +346,40 @@ def test_a_repo_ending_in_the_window_is_rolled_at_the_stressed_haircut(scale, da
         assert available[0, 1] == 0.0
 
 
+@pytest.mark.parametrize("scale", [1.0, 3.0, 20.0])
+def test_a_repo_no_lender_rolls_is_repaid_from_the_cash_rows(scale):
+    """No lender at min(1, s h) = 1: the repo pays 1 in cash, a call the cash rows count.
+
+    The repo borrowed 50 against 50/(1 - h) of the zero; the fund holds 10 more and 80 in
+    cash. Rolled (a lender at s h < 1), the top-up is a call on any collateral and the
+    bond stays pledged; repaid, every bond counts at its own stressed haircut and the cash
+    pays 50. A repo running past the window is rolled as agreed whatever the scale.
+    """
+    bp, h, maturity, borrowed = 100.0, 0.06, 10.0, 50.0
+    instruments = [
+        ZeroCouponBond(id="Z", maturity=maturity),
+        Repo(id="SHORT", collateral="Z", term=1.0 / 365.0, haircut=h),
+        Repo(id="LONG", collateral="Z", term=0.5, haircut=h),
+        Cash(id="CASH"),
+    ]
+    cleared = replace(build(instruments), cash_variation_margin=True)
+    move = up(bp, haircut_scale=scale)
+    ratio, h_c = zero_ratio(maturity, bp), min(1.0, 0.04 * scale)
+    lender = h * scale < 1.0  # 6% x 20 = 120%: no lender
+    np.testing.assert_array_equal(
+        cleared.repaid_in_cash([move]), [[False, not lender, False, False]]
+    )
+    x = np.array([borrowed / (1 - h) + 10.0, borrowed, 0.0, 80.0])
+    if lender:
+        top_up = 1 / (1 - h * scale) - ratio / (1 - h)
+        total = 80.0 + (1 - h_c) * ratio * 10.0 - borrowed * top_up
+        cash = 80.0 + (1 - h_c) * ratio * 10.0  # only the unpledged bonds can be repo'd
+    else:
+        total = cash = 80.0 + (1 - h_c) * ratio * (borrowed / (1 - h) + 10.0) - borrowed
+    assert cleared.cash_headroom(x, [move])[0] == pytest.approx(cash, rel=1e-12, abs=1e-9)
+    assert cleared.headroom(x, [move])[0] == pytest.approx(min(total, cash), rel=1e-12)
+
+
 def test_a_stressed_roll_at_todays_haircut_is_the_plain_top_up():
     """At scale 1 a rolled repo pledges 1/(1 - h) - P'/P/(1 - h) = (1 - P'/P)/(1 - h)."""
     h = 0.03

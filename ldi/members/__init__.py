@@ -1,0 +1,23 @@
+"""Members and their mortality: the actuarial side of the liabilities."""
+
+from ldi.members.mortality import (
+    SULT,
+    Improvement,
+    Makeham,
+    Mortality,
+    Table,
+    annuity_due,
+    life_expectancy,
+    survival,
+)
+
+__all__ = [
+    "SULT",
+    "Improvement",
+    "Makeham",
+    "Mortality",
+    "Table",
+    "annuity_due",
+    "life_expectancy",
+    "survival",
+]

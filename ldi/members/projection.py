@@ -1,0 +1,273 @@
+"""Expected benefit cash flows of a membership, by year, member status and tranche.
+
+Each member i has a status (active, deferred, pensioner, dependant), a sex, an age xᵢ, a
+retirement age Rᵢ, a spouse's proportion sᵢ and a pension Pᵢₖ in each tranche k (a year,
+in today's money). With t = 1..T whole years from the valuation, ₜpᵢ the member's
+survival (``ldi.members.mortality``), rᵢ = max(⌈Rᵢ − xᵢ⌉, 0) the years to retirement
+(0 in payment), c the share commuted at retirement for a lump sum of f per unit of
+pension given up, m the proportion married and ₜqᵢ* = ₜpᵢ* the spouse's survival (the
+other sex, ``age_difference`` years younger for a man, older for a woman), the expected
+payment at the end of year t is
+
+- the member's pension Pᵢₖ (1 − c) ₜpᵢ for t ≥ max(rᵢ, 1) (a dependant's own pension in
+  full, c = 0, as for a pensioner);
+- a lump sum c f Pᵢₖ ₜpᵢ at t = max(rᵢ, 1) (actives and deferreds only);
+- a spouse's pension m sᵢ Pᵢₖ (1 − c) (1 − ₜpᵢ) ₜpᵢ* (not for dependants): the member
+  has died by t and the spouse is alive; before retirement on the pension before
+  commutation.
+
+Amounts are in today's money: a row's ``deferred_until`` is min(rᵢ, t) (blank at 0), the
+years its tranche's revaluation applies before its indexation in payment takes over (a
+spouse's pension from a death in deferment is revalued to its payment). Rows are summed
+by time, status, tranche and deferment: the benefit table ``liabilities.cashflows`` reads.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from ldi.errors import DataError
+from ldi.members.mortality import Mortality, survival
+from ldi.validation import plain
+
+PENSION = "pension:"  # a tranche's column: pension:<tranche>
+COLUMNS = ("status", "sex", "age", "retirement_age", "spouse_proportion")
+E_MISSING = "{where}: has no {column!r} column; expected columns {columns} and pension:<tranche>"
+E_NO_PENSION = "{where}: has no pension:<tranche> column; expected one per tranche"
+E_ROW = "{where} row {row} (id {id!r}): {column} got {value!r}; expected {expected}"
+E_SEXES = "basis.mortality: got {value}; expected a table for each sex, male and female"
+E_BASIS = "basis.{field}: got {value!r}; expected {expected}"
+SEXES = {"m": "male", "male": "male", "f": "female", "female": "female"}
+OTHER = {"male": "female", "female": "male"}
+
+
+class Status(StrEnum):
+    """A member's status in the scheme."""
+
+    ACTIVE = "active"
+    DEFERRED = "deferred"
+    PENSIONER = "pensioner"
+    DEPENDANT = "dependant"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The demographic assumptions of a projection.
+
+    ``mortality``: by sex (``male``, ``female``); ``proportion_married``: the chance a
+    member leaves a spouse; ``age_difference``: years a husband is older than his wife;
+    ``commutation``: the share of pension exchanged at retirement, for ``commutation_factor``
+    of lump sum per unit of pension given up.
+    """
+
+    mortality: Mapping[str, Mortality]
+    proportion_married: float = 0.0
+    age_difference: float = 3.0
+    commutation: float = 0.0
+    commutation_factor: float = 0.0
+
+    def __post_init__(self) -> None:
+        if set(self.mortality) != {"male", "female"}:
+            raise DataError(E_SEXES.format(value=sorted(self.mortality)))
+        checks = {
+            "proportion_married": (0 <= self.proportion_married <= 1, "a share in [0, 1]"),
+            "age_difference": (abs(self.age_difference) <= 30, "years between -30 and 30"),
+            "commutation": (0 <= self.commutation < 1, "a share in [0, 1)"),
+            "commutation_factor": (0 <= self.commutation_factor <= 50, "a factor in [0, 50]"),
+        }
+        for name, (ok, expected) in checks.items():
+            value = getattr(self, name)
+            if not (np.isfinite(value) and ok):
+                raise DataError(E_BASIS.format(field=name, value=value, expected=expected))
+
+
+def project(
+    members: pd.DataFrame, basis: Basis, year: int, years: int = 100, where: str = "members"
+) -> pd.DataFrame:
+    """The membership's expected benefit rows (see the module), ``years`` from ``year``.
+
+    Columns: time (years), status, tranche, amount (today's money), deferred_until.
+    """
+    data = _Members.read(members, basis, where)
+    alive = _survival(basis, data.sex, data.age, year, years)
+    spouse = _survival(basis, data.spouse_sex, data.spouse_age, year, years, young=True)
+    t = np.arange(1, years + 1)[None, :]
+    start = np.maximum(data.retire, 1)[:, None]
+    retired = t >= start
+    own_rate = np.where(data.deferred, 1.0 - basis.commutation, 1.0)[:, None]
+    member = alive[:, 1:]
+    widowed = (1.0 - member) * spouse[:, 1:] * basis.proportion_married
+    widowed = widowed * np.where(data.status == Status.DEPENDANT, 0.0, data.spouse)[:, None]
+    lump = (t == start) * member * (basis.commutation * basis.commutation_factor)
+    lump = lump * data.deferred[:, None]
+    per_unit = retired * member * own_rate + lump + widowed * np.where(retired, own_rate, 1.0)
+    deferral = np.minimum(data.retire[:, None], t)
+    return _rows(data, per_unit, deferral, years)
+
+
+@dataclass(frozen=True)
+class _Members:
+    """A membership's columns as arrays, checked row by row."""
+
+    status: np.ndarray
+    sex: np.ndarray
+    age: np.ndarray
+    retire: np.ndarray  # whole years to retirement, 0 in payment
+    spouse: np.ndarray  # the spouse's proportion
+    pensions: pd.DataFrame  # by tranche (columns), a year in today's money
+    difference: float  # years a husband is older than his wife
+
+    @property
+    def deferred(self) -> np.ndarray:
+        """1.0 for members not yet retired (actives, deferreds): they commute."""
+        return np.isin(self.status, [Status.ACTIVE, Status.DEFERRED]).astype(float)
+
+    @property
+    def spouse_sex(self) -> np.ndarray:
+        return np.vectorize(OTHER.get, otypes=[object])(self.sex)
+
+    @property
+    def spouse_age(self) -> np.ndarray:
+        """A wife ``age_difference`` years younger than her husband."""
+        return self.age + np.where(self.sex == "male", -1.0, 1.0) * self.difference
+
+    @classmethod
+    def read(cls, frame: pd.DataFrame, basis: Basis, where: str) -> "_Members":
+        for column in COLUMNS:
+            if column not in frame.columns:
+                raise DataError(E_MISSING.format(where=where, column=column, columns=COLUMNS))
+        tranches = [c for c in frame.columns if str(c).startswith(PENSION)]
+        if not tranches:
+            raise DataError(E_NO_PENSION.format(where=where))
+        ids = frame["id"].astype(str).to_numpy() if "id" in frame else np.arange(len(frame))
+
+        def fail(i: int, column: str, value: object, expected: str) -> DataError:
+            return DataError(
+                E_ROW.format(
+                    where=where,
+                    row=i + 1,
+                    id=ids[i],
+                    column=column,
+                    value=plain(value),
+                    expected=expected,
+                )
+            )
+
+        status = frame["status"].astype(str).str.strip().str.lower().to_numpy()
+        unknown = np.flatnonzero(~np.isin(status, list(Status)))
+        if unknown.size:
+            i = int(unknown[0])
+            raise fail(i, "status", frame["status"].iloc[i], f"one of {[s.value for s in Status]}")
+        sex = frame["sex"].astype(str).str.strip().str.lower().map(SEXES).to_numpy()
+        unknown = np.flatnonzero(pd.isna(sex))
+        if unknown.size:
+            i = int(unknown[0])
+            raise fail(i, "sex", frame["sex"].iloc[i], "M, F, male or female")
+        numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in COLUMNS[2:]}
+        waiting = np.isin(status, [Status.ACTIVE, Status.DEFERRED])
+        pensions = frame[tranches].apply(pd.to_numeric, errors="coerce")
+        pensions.columns = [c.removeprefix(PENSION) for c in tranches]
+        checks = [
+            (
+                "age",
+                numbers["age"],
+                (numbers["age"] >= 0) & (numbers["age"] < 130),
+                "an age in years",
+            ),
+            (
+                "spouse_proportion",
+                numbers["spouse_proportion"],
+                (numbers["spouse_proportion"] >= 0) & (numbers["spouse_proportion"] <= 1),
+                "a share in [0, 1]",
+            ),
+            (
+                "retirement_age",
+                np.where(waiting, numbers["retirement_age"], 60.0),  # in payment: not used
+                (numbers["retirement_age"] >= 40) & (numbers["retirement_age"] <= 80) | ~waiting,
+                "an age from 40 to 80 for an active or deferred member",
+            ),
+        ]
+        for tranche in pensions.columns:
+            values = pensions[tranche].to_numpy(float)
+            checks.append((PENSION + tranche, values, values >= 0, "a pension >= 0 a year"))
+        for column, values, ok, expected in checks:
+            bad = np.flatnonzero(~(np.isfinite(values) & ok))
+            if bad.size:
+                i = int(bad[0])
+                raise fail(i, column, frame[column].iloc[i], expected)
+        age, retirement = numbers["age"], numbers["retirement_age"]
+        early = np.flatnonzero(waiting & (retirement < np.floor(age)))
+        if early.size:
+            i = int(early[0])
+            expected = f"an age at least the member's age, {age[i]:g}, for a {status[i]} member"
+            raise fail(i, "retirement_age", frame["retirement_age"].iloc[i], expected)
+        for name in ("male", "female"):
+            mine = sex == name
+            table = basis.mortality[name].table
+            outside = np.flatnonzero(
+                mine & ((np.floor(age) < table.first) | (age >= table.last + 1))
+            )
+            if outside.size:
+                i = int(outside[0])
+                expected = (
+                    f"an age the {name} table {table.name!r} covers, {table.first} to {table.last}"
+                )
+                raise fail(i, "age", frame["age"].iloc[i], expected)
+        retire = np.where(waiting, np.maximum(np.ceil(retirement - age), 0), 0).astype(int)
+        spouse = numbers["spouse_proportion"]
+        return cls(status, sex, age, retire, spouse, pensions, basis.age_difference)
+
+
+def _survival(
+    basis: Basis, sex: np.ndarray, age: np.ndarray, year: int, years: int, young: bool = False
+) -> np.ndarray:
+    """ₜp for t = 0..years of each life (lives, years + 1), by its sex's mortality.
+
+    ``young``: a life younger than its table (a spouse) takes the table's first age's rate
+    until it reaches it.
+    """
+    alive = np.empty((age.size, years + 1))
+    t = np.arange(years)
+    for name, mortality in basis.mortality.items():
+        mine = sex == name
+        if mine.any():
+            ages = age[mine, None] + t
+            if young:
+                ages = np.maximum(ages, mortality.table.first)
+            alive[mine] = survival(mortality.rates(ages, year + t))
+    return alive
+
+
+def _rows(data: _Members, per_unit: np.ndarray, deferral: np.ndarray, years: int) -> pd.DataFrame:
+    """Per-unit payments (members x years) times each tranche's pensions, summed by key.
+
+    Key: status, deferment (0..years) and time (1..years), counted with ``np.bincount``.
+    """
+    statuses = list(Status)
+    code = np.array([statuses.index(Status(s)) for s in data.status])[:, None]
+    t = np.arange(years)[None, :]
+    key = ((code * (years + 1) + deferral) * years + t).ravel()
+    size = len(statuses) * (years + 1) * years
+    frames = []
+    for tranche in data.pensions.columns:
+        amounts = (per_unit * data.pensions[tranche].to_numpy(float)[:, None]).ravel()
+        totals = np.bincount(key, weights=amounts, minlength=size)
+        cells = np.flatnonzero(totals)
+        status, rest = np.divmod(cells, (years + 1) * years)
+        until, time = np.divmod(rest, years)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "time": (time + 1).astype(float),
+                    "status": [statuses[s].value for s in status],
+                    "tranche": tranche,
+                    "amount": totals[cells],
+                    "deferred_until": np.where(until > 0, until.astype(float), np.nan),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["tranche", "status", "deferred_until", "time"], na_position="first")

@@ -1,0 +1,142 @@
+"""A small membership's projection against a hand computation, member by member."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ldi.errors import DataError
+from ldi.members import Improvement, Mortality, Table
+from ldi.members.projection import Basis, project
+
+YEAR, YEARS = 2026, 70
+Q = {"male": 0.02, "female": 0.015}  # constant rates: ₜp = (1 − q)ᵗ by hand
+MARRIED, DIFFERENCE, COMMUTED, FACTOR = 0.8, 3.0, 0.2, 16.0
+
+
+def basis(**changes):
+    mortality = {
+        sex: Mortality(Table(np.full(121, q), 0, f"{sex} constant"), 2020) for sex, q in Q.items()
+    }
+    terms = {
+        "proportion_married": MARRIED,
+        "age_difference": DIFFERENCE,
+        "commutation": COMMUTED,
+        "commutation_factor": FACTOR,
+    }
+    return Basis(mortality, **{**terms, **changes})
+
+
+MEMBERS = pd.DataFrame(
+    {
+        "id": ["P1", "D1", "A1", "W1"],
+        "status": ["pensioner", "deferred", "active", "dependant"],
+        "sex": ["M", "F", "M", "F"],
+        "age": [70.0, 50.0, 61.5, 80.0],
+        "retirement_age": [np.nan, 65.0, 65.0, np.nan],
+        "spouse_proportion": [0.5, 0.6, 0.5, 0.0],
+        "pension:pre97": [10_000.0, 4_000.0, 2_000.0, 3_000.0],
+        "pension:post97": [0.0, 1_000.0, 6_000.0, 0.0],
+    }
+)
+
+
+def lived(age: float, years: int, p: float) -> float:
+    """ₜp on a constant table to 120: pᵗ, or 0 once a year starts past 120."""
+    return p**years if int(age) + years - 1 <= 120 else 0.0
+
+
+def by_hand(member: pd.Series, tranche: str) -> dict[tuple[float, float], float]:
+    """{(time, deferred_until): amount} of one member, from the module's formulas."""
+    sex = "male" if member["sex"] == "M" else "female"
+    other = "female" if sex == "male" else "male"
+    p, p_spouse = 1 - Q[sex], 1 - Q[other]
+    pension = member[f"pension:{tranche}"]
+    waiting = member["status"] in ("active", "deferred")
+    r = int(np.ceil(member["retirement_age"] - member["age"])) if waiting else 0
+    start = max(r, 1)
+    kept = 1 - COMMUTED if waiting else 1.0
+    married = 0.0 if member["status"] == "dependant" else MARRIED * member["spouse_proportion"]
+    rows: dict[tuple[float, float], float] = {}
+    spouse_age = member["age"] + (-DIFFERENCE if sex == "male" else DIFFERENCE)
+    for t in range(1, YEARS + 1):
+        alive, spouse = lived(member["age"], t, p), lived(spouse_age, t, p_spouse)
+        amount = 0.0
+        if t >= start:
+            amount += pension * kept * alive
+        if t == start and waiting:
+            amount += COMMUTED * FACTOR * pension * alive
+        amount += married * pension * (kept if t >= start else 1.0) * (1 - alive) * spouse
+        rows[(float(t), float(min(r, t)))] = amount
+    return rows
+
+
+def test_each_members_payments_are_the_hand_computation():
+    rows = project(MEMBERS, basis(), YEAR, YEARS)
+    for tranche in ("pre97", "post97"):
+        for _, member in MEMBERS.iterrows():
+            if member[f"pension:{tranche}"] == 0:
+                continue
+            mine = rows[(rows["tranche"] == tranche) & (rows["status"] == member["status"])]
+            until = mine["deferred_until"].fillna(0.0)
+            got = dict(zip(zip(mine["time"], until, strict=True), mine["amount"], strict=True))
+            expected = by_hand(member, tranche)
+            assert set(got) == {k for k, v in expected.items() if v != 0}
+            for key, value in expected.items():
+                assert got.get(key, 0.0) == pytest.approx(value, rel=1e-12), (member["id"], key)
+
+
+def test_the_deferred_lump_sum_and_pension_start_at_retirement():
+    """D1 retires in 15 years: 20% of 5,000 commuted at 16, then 4,000 a year in payment."""
+    rows = project(MEMBERS.iloc[[1]], basis(proportion_married=0.0), YEAR, YEARS)
+    total = rows.groupby("time")["amount"].sum()
+    alive = (1 - Q["female"]) ** 15
+    assert total[15.0] == pytest.approx(alive * (0.8 * 5_000 + 0.2 * 16 * 5_000), rel=1e-12)
+    assert total.index.min() == 15.0  # nothing before retirement without a spouse
+    assert (rows["deferred_until"] == 15.0).all()
+
+
+def test_improvements_lower_the_rates_year_by_year():
+    """1% a year from 2020: a pensioner's survival is Π (1 − q 0.99^(y − 2020))."""
+    improved = {
+        sex: Mortality(Table(np.full(121, q), 0, sex), 2020, Improvement(0.01))
+        for sex, q in Q.items()
+    }
+    rows = project(MEMBERS.iloc[[0]], Basis(improved), YEAR, 10)
+    alive = np.cumprod([1 - Q["male"] * 0.99 ** (YEAR + k - 2020) for k in range(10)])
+    np.testing.assert_allclose(rows["amount"], 10_000.0 * alive, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"pension:pre97": [10_000.0, -1.0, 2_000.0, 3_000.0]},
+            "members row 2 (id 'D1'): pension:pre97 got -1.0; expected a pension >= 0 a year",
+        ),
+        (
+            {"status": ["pensioner", "retired", "active", "dependant"]},
+            "members row 2 (id 'D1'): status got 'retired'; expected one of ['active', "
+            "'deferred', 'pensioner', 'dependant']",
+        ),
+        (
+            {"retirement_age": [np.nan, 45.0, 65.0, np.nan]},
+            "members row 2 (id 'D1'): retirement_age got 45.0; expected an age at least the "
+            "member's age, 50, for a deferred member",
+        ),
+        (
+            {"age": [70.0, 50.0, 61.5, 125.0]},
+            "members row 4 (id 'W1'): age got 125.0; expected an age the female table "
+            "'female constant' covers, 0 to 120",
+        ),
+    ],
+)
+def test_bad_rows_are_named_with_their_row_and_id(change, message):
+    frame = MEMBERS.assign(**change)
+    with pytest.raises(DataError) as caught:
+        project(frame, basis(), YEAR, YEARS)
+    assert str(caught.value) == message
+
+
+def test_a_missing_column_is_named():
+    with pytest.raises(DataError, match="members: has no 'sex' column; expected columns"):
+        project(MEMBERS.drop(columns="sex"), basis(), YEAR, YEARS)

@@ -204,6 +204,20 @@ class Mortality:
         t = np.arange(years)[None, :]
         return self.rates(x0 + t, year + t)
 
+    def survivals(self, age: ArrayLike, year: int, years: int, young: bool = False) -> FloatArray:
+        """ₜp for t = 0..``years`` of each life (lives, years + 1), age last birthday.
+
+        Lives of one whole age share a path, so each age's is computed once. ``young``: a
+        life younger than the table takes its first age's rate until it reaches it.
+        """
+        whole = np.floor(np.asarray(age, dtype=float)).astype(int)
+        ages, inverse = np.unique(whole, return_inverse=True)
+        t = np.arange(years)
+        at = ages[:, None] + t
+        if young:
+            at = np.maximum(at, self.table.first)
+        return survival(self.rates(at, year + t))[inverse.ravel()]
+
 
 def survival(q: FloatArray) -> FloatArray:
     """ₜp for t = 0..T from rates (lives, T): column t is Π_{k<t} (1 − q_k); (lives, T + 1)."""

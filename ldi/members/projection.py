@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError
-from ldi.members.mortality import Mortality, survival
+from ldi.members.mortality import Mortality
 from ldi.validation import plain
 
 PENSION = "pension:"  # a tranche's column: pension:<tranche>
@@ -230,14 +230,10 @@ def _survival(
     until it reaches it.
     """
     alive = np.empty((age.size, years + 1))
-    t = np.arange(years)
     for name, mortality in basis.mortality.items():
         mine = sex == name
         if mine.any():
-            ages = age[mine, None] + t
-            if young:
-                ages = np.maximum(ages, mortality.table.first)
-            alive[mine] = survival(mortality.rates(ages, year + t))
+            alive[mine] = mortality.survivals(age[mine], year, years, young)
     return alive
 
 
@@ -247,7 +243,7 @@ def _rows(data: _Members, per_unit: np.ndarray, deferral: np.ndarray, years: int
     Key: status, deferment (0..years) and time (1..years), counted with ``np.bincount``.
     """
     statuses = list(Status)
-    code = np.array([statuses.index(Status(s)) for s in data.status])[:, None]
+    code = pd.Categorical(data.status, categories=statuses).codes[:, None].astype(np.int64)
     t = np.arange(years)[None, :]
     key = ((code * (years + 1) + deferral) * years + t).ravel()
     size = len(statuses) * (years + 1) * years

@@ -8,6 +8,7 @@ from ldi.members.mortality import (
     Table,
     annuity_due,
     life_expectancy,
+    longevity_scale,
     survival,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "Table",
     "annuity_due",
     "life_expectancy",
+    "longevity_scale",
     "survival",
 ]

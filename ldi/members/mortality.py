@@ -12,10 +12,11 @@ along the diagonal, q(x₀ + t, Y₀ + t) for t = 0, 1, …, and its survival
 ₜp = Π_{k<t} (1 − q(x₀ + k, Y₀ + k)). Every function works on arrays: members x years.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 
 from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
@@ -28,6 +29,13 @@ E_BEYOND = (
 )
 E_LAW = "{where}: got {name}={value!r}; expected {expected}"
 E_IMPROVEMENT = "{where}: got {value!r}; expected {expected}"
+E_SCALE = "{where}: scale got {value!r}; expected {expected}"
+E_LONGER = (
+    "{where}: got {value!r} more years; expected more than 0 and at most {reach:.2f}, what "
+    "rates a thousandth as high add at {age:g}"
+)
+HORIZON = 150  # years a life is followed: past any table's closing age
+MOST_SCALE = 10.0  # the largest factor on a table's rates
 
 
 @dataclass(frozen=True)
@@ -186,17 +194,35 @@ class Improvement:
 
 @dataclass(frozen=True)
 class Mortality:
-    """A base table (or law) in its ``base_year``, improved by ``improvement``."""
+    """A base table (or law) in its ``base_year``, improved by ``improvement``.
+
+    ``scale`` multiplies every rate (a longevity stress: 0.9 is mortality 10% lower).
+    """
 
     table: Table
     base_year: int
     improvement: Improvement = Improvement()
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.scale) and 0 < self.scale <= MOST_SCALE):
+            expected = f"a factor on the rates above 0 and at most {MOST_SCALE:g}"
+            raise DataError(
+                E_SCALE.format(where=self.table.name, value=self.scale, expected=expected)
+            )
 
     def rates(self, age: ArrayLike, year: ArrayLike) -> FloatArray:
-        """q(x, y) = q_B(x) Π (1 − i(x, s)), at most 1."""
-        return np.minimum(
-            self.table.rates(age) * self.improvement.factor(age, year, self.base_year), 1.0
-        )
+        """q(x, y) = k q_B(x) Π (1 − i(x, s)), at most 1 (k the ``scale``)."""
+        base = self.table.rates(age) * self.improvement.factor(age, year, self.base_year)
+        return np.minimum(self.scale * base, 1.0)
+
+    def scaled(self, factor: float) -> "Mortality":
+        """The same mortality with every rate ``factor`` times as high."""
+        return replace(self, scale=self.scale * factor)
+
+    def expectation(self, age: float, year: int) -> float:
+        """Complete life expectancy e̊ at ``age`` in ``year`` (cohort: rates improve on)."""
+        return float(life_expectancy(self.paths([age], year, HORIZON))[0])
 
     def paths(self, age: ArrayLike, year: int, years: int) -> FloatArray:
         """Each life's rates for its next ``years`` years: (lives, years), q(x₀ + t, Y₀ + t)."""
@@ -217,6 +243,25 @@ class Mortality:
         if young:
             at = np.maximum(at, self.table.first)
         return survival(self.rates(at, year + t))[inverse.ravel()]
+
+
+def longevity_scale(mortality: Mortality, extra_years: float, age: float, year: int) -> float:
+    """The factor k on every rate that adds ``extra_years`` to e̊ at ``age`` in ``year``.
+
+    e̊ falls as k rises, so k < 1 lengthens lives; found by Brent's method on (0, 1].
+    """
+    target = mortality.expectation(age, year) + extra_years
+
+    def gap(k: float) -> float:
+        return mortality.scaled(k).expectation(age, year) - target
+
+    low = 1e-3
+    if not (extra_years > 0 and gap(low) > 0):
+        reach = mortality.scaled(low).expectation(age, year) - target + extra_years
+        raise DataError(
+            E_LONGER.format(where=mortality.table.name, value=extra_years, reach=reach, age=age)
+        )
+    return float(brentq(gap, low, 1.0, xtol=1e-12))
 
 
 def survival(q: FloatArray) -> FloatArray:

@@ -16,6 +16,7 @@ from ldi.members import (
     Table,
     annuity_due,
     life_expectancy,
+    longevity_scale,
     survival,
 )
 
@@ -143,3 +144,33 @@ def test_a_life_outside_the_table_is_named_with_the_tables_ages():
     )
     with pytest.raises(DataError, match="got age 49"):
         table.rates([49.9])
+
+
+def test_a_year_more_life_on_a_constant_rate_is_the_closed_form_scale():
+    """Constant q: e̊ = (2 − q)/(2q) (deaths mid-year, no closing age within the horizon).
+
+    e̊ + 1 needs q' = 2/(2 e̊ + 3), so k = q'/q: at q = 0.2, e̊ = 4.5 and k = 5/6.
+    """
+    q = 0.2
+    mortality = Mortality(Table(np.full(400, q), 0, "constant"), 2020)
+    expectation = (2 - q) / (2 * q)
+    assert mortality.expectation(65.0, 2026) == pytest.approx(expectation, rel=1e-12)
+    k = longevity_scale(mortality, 1.0, 65.0, 2026)
+    assert k == pytest.approx(2 / (2 * expectation + 3) / q, rel=1e-10)
+    assert mortality.scaled(k).expectation(65.0, 2026) == pytest.approx(expectation + 1, rel=1e-10)
+
+
+def test_scaled_rates_are_the_rates_times_the_factor_at_most_one():
+    mortality = Mortality(SULT.table(20, 130), 2012, Improvement(0.015))
+    ages, years = np.array([30, 65, 100, 130]), np.array([2020, 2026, 2040, 2026])
+    lower = mortality.scaled(0.9)
+    np.testing.assert_allclose(lower.rates(ages, years), 0.9 * mortality.rates(ages, years))
+    assert mortality.scaled(5.0).rates(130, 2026) == 1.0
+
+
+def test_longevity_beyond_reach_and_bad_scales_are_named():
+    mortality = Mortality(SULT.table(20, 130), 2012)
+    with pytest.raises(DataError, match=r"SULT: got 500.0 more years; expected more than 0"):
+        longevity_scale(mortality, 500.0, 65.0, 2026)
+    with pytest.raises(DataError, match="SULT: scale got 0.0; expected a factor on the rates"):
+        Mortality(SULT.table(20, 130), 2012, scale=0.0)

@@ -3,6 +3,8 @@
 import re
 import typing
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -10,6 +12,7 @@ from pydantic import BaseModel
 from ldi.balance_sheet import balance_sheet
 from ldi.errors import SpecError
 from ldi.io.load import load_problem, parse_spec
+from ldi.io.members import project_file
 from ldi.io.schema import ProblemSpec
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
 from tests.documented import blocks
@@ -131,6 +134,11 @@ def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()
     curve_history(tmp_path / "data" / "gilt_curve_history.csv")
+    member_files(tmp_path / "data")
+    if isinstance(fragment, dict) and "mortality" in fragment:  # a basis file: it projects
+        (tmp_path / "basis.yaml").write_text(yaml.safe_dump(fragment))
+        assert len(project_file(tmp_path / "data" / "members.csv", tmp_path / "basis.yaml"))
+        return
     errors = []
     for raw in _placements(fragment):
         try:
@@ -139,6 +147,23 @@ def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path
         except SpecError as error:
             errors.append(str(error))
     pytest.fail("\n".join(errors))
+
+
+def member_files(folder):
+    """The membership and female table the docs' ``members`` example names."""
+    members = {
+        "status": ["pensioner", "deferred"],
+        "sex": ["M", "F"],
+        "age": [70, 50],
+        "retirement_age": [None, 65],
+        "spouse_proportion": [0.5, 0.5],
+        "pension:pre_1997": [4_000.0, 1_000.0],
+        "pension:rpi_lpi_5": [8_000.0, 3_000.0],
+    }
+    pd.DataFrame(members).to_csv(folder / "members.csv", index=False)
+    ages = np.arange(18, 121)
+    rates = np.minimum(0.0002 * 1.1 ** (ages - 20), 1.0)
+    pd.DataFrame({"age": ages, "q": rates}).to_csv(folder / "female_q.csv", index=False)
 
 
 FENCE = re.compile(r"^```(\w*)$", re.MULTILINE)

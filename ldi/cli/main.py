@@ -261,6 +261,17 @@ def _sweep(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.failures else EXIT_OK
 
 
+def _project_members(args: argparse.Namespace) -> int:
+    from ldi.io.members import project_file
+
+    text = project_file(args.members, args.basis).to_csv(index=False)
+    if args.out:
+        _write_text(args.out, text, "--out")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     text = json.dumps(problem_schema(), indent=2) + "\n"
     if args.out:
@@ -621,6 +632,30 @@ def _parser() -> argparse.ArgumentParser:
         "--json", type=_output_path, metavar="OUT.json", help="also write the results as JSON"
     )
     sweeping.set_defaults(command=_sweep)
+
+    liabilities = commands.add_parser(
+        "liabilities", help="liabilities from member data: project a membership's cash flows"
+    )
+    actions = liabilities.add_subparsers(required=True, metavar="ACTION")
+    members = actions.add_parser(
+        "project",
+        help="a membership's expected benefit payments by year, status and tranche, as the "
+        "benefit table liabilities.cashflows reads",
+    )
+    members.add_argument("members", metavar="MEMBERS.csv", help="one row per member")
+    members.add_argument(
+        "--basis",
+        required=True,
+        metavar="BASIS.yaml",
+        help="the projection's basis (mortality, spouses, commutation) and valuation_date",
+    )
+    members.add_argument(
+        "--out",
+        type=_output_path,
+        metavar="flows.csv",
+        help="write the table here (atomically) instead of printing it",
+    )
+    members.set_defaults(command=_project_members)
 
     schema = commands.add_parser(
         "schema", help="the JSON Schema of a problem file, for editors' completion and checks"

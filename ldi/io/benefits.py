@@ -8,7 +8,6 @@ revalues a deferred pension to then by its tranche's ``revaluation`` (the index,
 cumulatively), after which it increases as a pension in payment.
 """
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,13 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ldi.cashflows.cashflows import E_READ as E_READ_CSV
 from ldi.cashflows.cashflows import Cashflows, row_names, without_past_flows
 from ldi.cashflows.indexation import Indexation, Revaluation
 from ldi.cashflows.tranches import Stream, Tranches
 from ldi.errors import DataError, SpecError
+from ldi.io.members import benefit_rows
 from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
-from ldi.storage.files import MAX_DATA_BYTES, UnreadableFile, confined, read_text
+from ldi.io.tables import read_table
+from ldi.storage.files import confined
 from ldi.validation import plain
 
 E_LABEL = "{where}: got {value}; expected {what} on every row"
@@ -58,6 +58,10 @@ E_DEFERRED_AFTER = (
     "{where}: got {value!r}, after the payment at {time!r}; expected the end of the deferment "
     "on or before the first payment"
 )
+E_MEMBERS_DATE = (
+    "valuation_date: got none; expected a date (YYYY-MM-DD) with liabilities.members, whose "
+    "mortality improves to the valuation's year"
+)
 E_SHARED_NAME = (
     "liabilities.tranches: {names} also name a member status; expected tranche and status "
     "names apart (each is a row of the liability risk)"
@@ -79,7 +83,7 @@ def load_benefits(
     ``rules`` gives the indexation of each tranche (``liabilities.tranches``), or of every
     flow under the one key ``""`` when there are no tranches.
     """
-    path = "liabilities.cashflows"
+    path = "liabilities.members" if section.members is not None else "liabilities.cashflows"
     if section.tranches and section.indexation is not None:
         raise SpecError(E_BOTH, path="liabilities.indexation")
     try:
@@ -138,9 +142,20 @@ def _frame(
 ) -> tuple[pd.DataFrame, str, str, str]:
     """The benefit table, its name in messages, how a label cell and a blank one are named."""
     path = "liabilities.cashflows"
-    if isinstance(section.cashflows, str):
+    if section.members is not None:
+        members = section.members
+        where = Path(members.file).name
+        if spec.valuation_date is None:
+            raise SpecError(E_MEMBERS_DATE, path="valuation_date")
+        year = spec.valuation_date.year
+        people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
+        frame = benefit_rows(
+            people, where, members.basis, year, base_dir, "liabilities.members.basis"
+        )
+        cell, blank = f"{where} (projected).{{column}}[{{i}}]", "a blank cell"
+    elif isinstance(section.cashflows, str):
         where = Path(section.cashflows).name
-        frame = _read_csv(confined(section.cashflows, base_dir, path), where)
+        frame = read_table(confined(section.cashflows, base_dir, path), where)
         cell, blank = f"{where}.{{column}}[{{i}}]", "a blank cell"
     else:
         where = path
@@ -265,21 +280,3 @@ def _row_columns(rows: list[dict[str, Any]]) -> list[str]:
     columns = ["time", "fixed", "inflation_linked"]
     optional = ("status", "tranche", "deferred_until")
     return columns + [c for c in optional if any(c in row for row in rows)]
-
-
-def _read_csv(file: Path, where: str) -> pd.DataFrame:
-    """The rows of a CSV file; errors give its name and a line, never the line's text."""
-    try:
-        text = read_text(file, MAX_DATA_BYTES)
-        frame = pd.read_csv(io.StringIO(text))
-        header = pd.read_csv(io.StringIO(text), header=None, nrows=1, dtype=str).iloc[0]
-    except (UnreadableFile, ValueError) as error:  # ValueError: pandas' parser errors
-        raise DataError(E_READ_CSV.format(where=where, reason=error)) from None
-    # pandas renames a repeated column 'fixed' to 'fixed.1'; restore the names as written, so
-    # the repeat is reported as such rather than as an unknown column.
-    if len(header) != len(frame.columns):
-        return frame
-    names = [
-        n if isinstance(n, str) else auto for n, auto in zip(header, frame.columns, strict=True)
-    ]
-    return frame.set_axis(names, axis=1)

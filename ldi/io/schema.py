@@ -379,6 +379,82 @@ class BasisSpec(Spec):
     spread: Spread = 0.0
 
 
+class MakehamSpec(Spec):
+    """A Gompertz-Makeham law of mortality: μₓ = a + b cˣ."""
+
+    a: Annotated[Number, Field(ge=0, le=0.1)]
+    b: Annotated[Number, Field(gt=0, le=0.1)]
+    c: Annotated[Number, Field(gt=1, le=2)]
+
+
+class ImprovementSpec(Spec):
+    """Yearly improvement: a constant ``rate``, or a ``scale`` CSV (age, then one column a year)."""
+
+    rate: Annotated[Number, Field(gt=-0.1, lt=0.1)] = 0.0
+    scale: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "ImprovementSpec":
+        if self.scale is not None and self.rate != 0.0:
+            raise ValueError("expected a rate or a scale, not both")
+        return self
+
+
+class MortalitySpec(Spec):
+    """One sex's mortality: a ``table`` CSV (age, q), the ``sult`` law or a ``makeham`` law.
+
+    ``base_year``: the year the table's rates are for; ``improvement`` from then on.
+    """
+
+    table: str | None = None
+    law: Literal["sult"] | None = None
+    makeham: MakehamSpec | None = None
+    base_year: Annotated[int, Field(ge=1900, le=2100)]
+    improvement: ImprovementSpec = ImprovementSpec()
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "MortalitySpec":
+        if sum(x is not None for x in (self.table, self.law, self.makeham)) != 1:
+            raise ValueError("expected exactly one of table (a CSV of age, q), law or makeham")
+        return self
+
+
+class MortalityBySexSpec(Spec):
+    """The mortality of men and of women."""
+
+    male: MortalitySpec
+    female: MortalitySpec
+
+
+class MembersBasisSpec(Spec):
+    """A membership's projection basis (``ldi.members.projection.Basis``).
+
+    ``fixed``: tranches whose pensions do not increase (projected as fixed amounts; the
+    others' as inflation-linked). ``years``: the projection's horizon.
+    """
+
+    mortality: MortalityBySexSpec
+    proportion_married: Annotated[Number, Field(ge=0, le=1)] = 0.0
+    age_difference: Annotated[Number, Field(ge=-30, le=30)] = 3.0
+    commutation: Annotated[Number, Field(ge=0, lt=1)] = 0.0
+    commutation_factor: Annotated[Number, Field(ge=0, le=50)] = 0.0
+    fixed: list[str] = []
+    years: Annotated[int, Field(ge=1, le=150)] = 100
+
+
+class MembersSpec(Spec):
+    """A membership (``file``: a CSV, one row per member) and its projection ``basis``."""
+
+    file: str
+    basis: MembersBasisSpec
+
+
+class BasisFileSpec(MembersBasisSpec):
+    """A basis file for ``ldi liabilities project``: the basis and its ``valuation_date``."""
+
+    valuation_date: Annotated[date, BeforeValidator(iso_date)]
+
+
 class LiabilitiesSpec(Spec):
     """Benefit cash flows and their discount basis (a named curve plus a spread).
 
@@ -400,22 +476,35 @@ class LiabilitiesSpec(Spec):
     tranches: dict[str, TrancheSpec] = {}
     past_flows: PastFlows = PastFlows.REFUSE
     allow_negative: bool = False
-    cashflows: Annotated[
-        Annotated[str, Tag(f"{TAG_PREFIX}file")]
-        | Annotated[list[CashflowRowSpec], Tag(f"{TAG_PREFIX}rows"), Field(min_length=1)],
-        Discriminator(
-            _cashflows_form,
-            custom_error_type="cashflows_form",
-            custom_error_message="expected a CSV file path or a list of rows (time, fixed, "
-            "inflation_linked, status, tranche, deferred_until)",
-        ),
-    ]
+    cashflows: (
+        Annotated[
+            Annotated[str, Tag(f"{TAG_PREFIX}file")]
+            | Annotated[list[CashflowRowSpec], Tag(f"{TAG_PREFIX}rows"), Field(min_length=1)],
+            Discriminator(
+                _cashflows_form,
+                custom_error_type="cashflows_form",
+                custom_error_message="expected a CSV file path or a list of rows (time, fixed, "
+                "inflation_linked, status, tranche, deferred_until)",
+            ),
+        ]
+        | None
+    ) = None
+    members: MembersSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "LiabilitiesSpec":
+        if (self.cashflows is None) == (self.members is None):
+            raise ValueError(
+                "expected exactly one of cashflows (a benefit table) and members (a "
+                "membership and its basis, projected)"
+            )
+        return self
 
     @field_validator("cashflows")
     @classmethod
     def _plausible_rows(cls, cashflows: Any, info: ValidationInfo) -> Any:
         """Inline rows: no past benefit unless dropped, amounts plausible (a CSV: when read)."""
-        if isinstance(cashflows, str):
+        if cashflows is None or isinstance(cashflows, str):
             return cashflows
         refuse_past = info.data.get("past_flows", PastFlows.REFUSE) is PastFlows.REFUSE
         amounts = MONEY if info.data.get("allow_negative", False) else BENEFIT

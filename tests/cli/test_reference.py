@@ -16,6 +16,17 @@ def commands() -> dict[str, argparse.ArgumentParser]:
     return dict(action.choices)
 
 
+def options_of(parser: argparse.ArgumentParser) -> list[str]:
+    """A command's options, and those of its actions (``ldi liabilities project``)."""
+    options = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                options += options_of(sub)
+        options += action.option_strings
+    return options
+
+
 def section(name: str) -> str:
     """The text of ``## `ldi NAME` `` up to the next section."""
     match = re.search(rf"^## `ldi {name}`\n(.*?)(?=^## |\Z)", DOCUMENT, re.DOTALL | re.MULTILINE)
@@ -31,12 +42,7 @@ def test_every_command_has_a_section_and_every_section_a_command():
 @pytest.mark.parametrize("name", sorted(commands()))
 def test_every_option_of_a_command_is_in_its_section(name):
     text = section(name)
-    options = [
-        option
-        for action in commands()[name]._actions
-        for option in action.option_strings
-        if option.startswith("--") and option != "--help"
-    ]
+    options = [o for o in options_of(commands()[name]) if o.startswith("--") and o != "--help"]
     for option in options:
         assert f"`{option}" in text, f"ldi {name} {option} is not documented"
     documented = set(re.findall(r"^\| `(--[a-z-]+)", text, re.MULTILINE))
@@ -56,7 +62,7 @@ SYNOPSES = [
 def test_every_command_line_in_the_docs_uses_real_commands_and_options(line):
     name = line.split()[1]
     assert name in commands(), f"{line!r}: no command ldi {name}"
-    known = {o for action in commands()[name]._actions for o in action.option_strings}
+    known = set(options_of(commands()[name]))
     for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line):
         assert option in known, f"{line!r}: ldi {name} has no option {option}"
 

@@ -88,8 +88,8 @@ BAD = [
     ),
     pytest.param(
         {"liabilities.cashflows": DROP},
-        "liabilities.cashflows",
-        ["missing", "required"],
+        "liabilities",
+        ["expected exactly one of cashflows (a benefit table) and members"],
         id="missing-liabilities-cashflows",
     ),
     pytest.param(

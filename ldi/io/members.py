@@ -1,0 +1,126 @@
+"""A membership and its basis from files: the benefit table the liabilities read.
+
+``liabilities.members`` (and ``ldi liabilities project``) names a CSV of members and a
+basis: each sex's mortality (a CSV table of age and q, the SOA's SULT law, or a Makeham
+law) in its base year with its improvement (a rate, or a CSV scale of age by year), and
+the spouses and commutation. The projection (``ldi.members.projection``) gives expected
+payments by time, status and tranche in today's money: a ``fixed`` tranche's go to the
+table's ``fixed`` column, the others' to ``inflation_linked``, for the tranche's
+indexation to uprate.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from ldi.errors import DataError
+from ldi.io.errors import spec_error
+from ldi.io.plain import plain
+from ldi.io.reading import read_yaml
+from ldi.io.schema import BasisFileSpec, MembersBasisSpec, MortalitySpec
+from ldi.io.tables import read_table
+from ldi.members import SULT, Improvement, Makeham, Mortality, Table
+from ldi.members.projection import PENSION, Basis, project
+from ldi.storage.files import confined
+
+BENEFIT_COLUMNS = ["time", "status", "tranche", "fixed", "inflation_linked", "deferred_until"]
+LAW_AGES = (0, 130)  # the ages a law is tabulated at
+E_TABLE = "{where}: got columns {value}; expected columns age and q"
+E_SCALE = "{where}: got columns {value}; expected an age column, then one column a year"
+E_FIXED = "{where}.fixed: got {value!r}; expected a tranche of the members' pension columns {names}"
+
+
+def benefit_rows(
+    members: pd.DataFrame, name: str, spec: MembersBasisSpec, year: int, base_dir: Path, where: str
+) -> pd.DataFrame:
+    """``members`` (read from file ``name``) projected on ``spec`` from ``year``: benefit rows.
+
+    The basis's tables are read from ``base_dir``; ``where`` is its key in messages.
+    """
+    basis = basis_of(spec, base_dir, where)
+    rows = project(members, basis, year, spec.years, where=name)
+    names = sorted(
+        str(c).removeprefix(PENSION) for c in members.columns if str(c).startswith(PENSION)
+    )
+    for tranche in spec.fixed:
+        if tranche not in names:
+            raise DataError(E_FIXED.format(where=where, value=tranche, names=names))
+    fixed = rows["tranche"].isin(spec.fixed).to_numpy()
+    amount = rows["amount"].to_numpy()
+    table = rows.assign(
+        fixed=np.where(fixed, amount, 0.0), inflation_linked=np.where(fixed, 0.0, amount)
+    )
+    return table[BENEFIT_COLUMNS].reset_index(drop=True)
+
+
+def project_file(members: str | Path, basis: str | Path) -> pd.DataFrame:
+    """``ldi liabilities project``: a members CSV projected on a basis YAML file.
+
+    The basis file holds a ``basis`` section and the ``valuation_date``; the files it names
+    are relative to its folder, the members file to the working folder.
+    """
+    path = Path(basis)
+    try:
+        spec = BasisFileSpec.model_validate(dict(plain(read_yaml(path))))
+    except ValidationError as error:
+        raise spec_error(error) from None
+    frame = read_table(Path(members), Path(members).name)
+    year = spec.valuation_date.year
+    return benefit_rows(frame, Path(members).name, spec, year, path.parent, path.name)
+
+
+def basis_of(spec: MembersBasisSpec, base_dir: Path, where: str) -> Basis:
+    """The projection basis of a ``basis`` section (tables read from ``base_dir``)."""
+    mortality = {
+        sex: _mortality(getattr(spec.mortality, sex), base_dir, f"{where}.mortality.{sex}")
+        for sex in ("male", "female")
+    }
+    return Basis(
+        mortality,
+        proportion_married=spec.proportion_married,
+        age_difference=spec.age_difference,
+        commutation=spec.commutation,
+        commutation_factor=spec.commutation_factor,
+    )
+
+
+def _mortality(spec: MortalitySpec, base_dir: Path, where: str) -> Mortality:
+    if spec.table is not None:
+        table = _table(spec.table, base_dir, f"{where}.table")
+    else:
+        law = SULT if spec.law == "sult" else Makeham(**spec.makeham.model_dump(), name=where)
+        table = law.table(*LAW_AGES)
+    scale = spec.improvement.scale
+    improvement = Improvement(
+        spec.improvement.rate,
+        None if scale is None else _scale(scale, base_dir, f"{where}.improvement.scale"),
+        name=f"{where}.improvement",
+    )
+    return Mortality(table, spec.base_year, improvement)
+
+
+def _table(file: str, base_dir: Path, path: str) -> Table:
+    """A mortality table from a CSV of ``age`` and ``q``."""
+    name = Path(file).name
+    frame = read_table(confined(file, base_dir, path), name)
+    if list(frame.columns) != ["age", "q"]:
+        raise DataError(E_TABLE.format(where=name, value=list(frame.columns)))
+    return Table.of(frame.set_index("age")["q"], name, source=file)
+
+
+def _scale(file: str, base_dir: Path, path: str) -> pd.DataFrame:
+    """An improvement scale from a CSV: ``age``, then one column per calendar year."""
+    name = Path(file).name
+    frame = read_table(confined(file, base_dir, path), name)
+    years = list(frame.columns[1:])
+    if (
+        not len(frame.columns) > 1
+        or frame.columns[0] != "age"
+        or not all(str(y).isdigit() for y in years)
+    ):
+        raise DataError(E_SCALE.format(where=name, value=list(frame.columns)))
+    scale = frame.set_index("age").apply(pd.to_numeric, errors="coerce")
+    scale.columns = [int(y) for y in years]
+    return scale

@@ -1,0 +1,180 @@
+"""Problem files with ``liabilities.members``: a membership projected on a basis from files.
+
+References and tolerances:
+
+- the liabilities of a file with ``members`` are those of the same file whose
+  ``cashflows`` are ``ldi.members.projection.project``'s rows written out by hand (fixed
+  tranches as ``fixed``, the others as ``inflation_linked``): PV, PV01 and IE01 to 1e-12
+  relative (the same flows, valued once each);
+- a table and a scale read from CSV files give the rates of the same ``Table`` and
+  ``Improvement`` built in Python, exactly;
+- refusals: the key's path and the message.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ldi.errors import SpecError
+from ldi.io.load import load_problem
+from ldi.members import SULT, Improvement, Mortality, Table
+from ldi.members.projection import Basis, project
+from tests.members.test_projection import MEMBERS as PROJECTED
+
+MEMBERS = PROJECTED.rename(  # the hand-checked membership, its tranches renamed
+    columns={"pension:pre97": "pension:fixed_part", "pension:post97": "pension:linked"}
+)
+SCALE = pd.DataFrame({"age": [60, 61], "2020": [0.02, 0.01], "2021": [0.015, 0.0]})
+FEMALE = pd.DataFrame({"age": np.arange(40, 121), "q": np.linspace(0.001, 0.6, 81)})
+YEARS = 80
+
+
+def basis_section(**changes):
+    section = {
+        "mortality": {
+            "male": {"law": "sult", "base_year": 2012, "improvement": {"rate": 0.015}},
+            "female": {
+                "table": "female.csv",
+                "base_year": 2019,
+                "improvement": {"scale": "scale.csv"},
+            },
+        },
+        "proportion_married": 0.8,
+        "commutation": 0.2,
+        "commutation_factor": 16.0,
+        "fixed": ["fixed_part"],
+        "years": YEARS,
+    }
+    return {**section, **changes}
+
+
+def raw(liabilities):
+    return {
+        "ldi": 1,
+        "name": "members",
+        "valuation_date": "2026-06-30",
+        "curves": {
+            "gilts": {"tenors": [1, 10, 30], "rates": [0.04, 0.045, 0.05]},
+            "rpi": {"kind": "breakeven", "tenors": [1, 30], "rates": [0.034, 0.031]},
+        },
+        "liabilities": {
+            "discount_curve": "gilts",
+            "inflation_curve": "rpi",
+            "tranches": {"fixed_part": {}, "linked": {"floor": 0.0, "cap": 0.05}},
+            **liabilities,
+        },
+        "instruments": [{"id": "CASH", "kind": "cash"}],
+        "holdings": {"CASH": 1e6},
+    }
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    MEMBERS.to_csv(tmp_path / "members.csv", index=False)
+    FEMALE.to_csv(tmp_path / "female.csv", index=False)
+    SCALE.to_csv(tmp_path / "scale.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def python_basis():
+    scale = SCALE.set_index("age")
+    scale.columns = [2020, 2021]
+    female = Table.of(FEMALE.set_index("age")["q"], "female")
+    return Basis(
+        {
+            "male": Mortality(SULT.table(0, 130), 2012, Improvement(0.015)),
+            "female": Mortality(female, 2019, Improvement(scale=scale)),
+        },
+        proportion_married=0.8,
+        commutation=0.2,
+        commutation_factor=16.0,
+    )
+
+
+def test_members_value_as_their_projected_rows_written_out(folder):
+    members = load_problem(raw({"members": {"file": "members.csv", "basis": basis_section()}}))
+    rows = project(MEMBERS, python_basis(), 2026, YEARS)
+    fixed = rows["tranche"] == "fixed_part"
+    table = rows.assign(
+        fixed=np.where(fixed, rows["amount"], 0.0),
+        inflation_linked=np.where(fixed, 0.0, rows["amount"]),
+    ).drop(columns="amount")
+    table.to_csv(folder / "flows.csv", index=False)
+    written = load_problem(raw({"cashflows": "flows.csv"}))
+    got = members.liabilities.risk()
+    expected = written.liabilities.risk()
+    for column in ("pv", "pv01", "ie01"):
+        np.testing.assert_allclose(got[column], expected.loc[got.index, column], rtol=1e-12)
+    assert got.loc["fixed_part", "ie01"] == 0.0  # a fixed tranche has no inflation risk
+    assert got.loc["linked", "ie01"] > 0.0
+
+
+def test_a_table_and_a_scale_from_files_are_the_python_ones(folder):
+    from ldi.io.members import basis_of
+    from ldi.io.schema import MembersBasisSpec
+
+    basis = basis_of(MembersBasisSpec(**basis_section()), folder, "basis")
+    expected = python_basis()
+    ages, years = np.array([40, 60, 61, 90, 120]), np.array([2026, 2020, 2030, 2026, 2019])
+    for sex in ("male", "female"):
+        np.testing.assert_array_equal(
+            basis.mortality[sex].rates(ages, years), expected.mortality[sex].rates(ages, years)
+        )
+
+
+@pytest.mark.parametrize(
+    ("liabilities", "path", "message"),
+    [
+        (
+            {"members": {"file": "members.csv", "basis": basis_section(fixed=["pre_97"])}},
+            "liabilities.members.basis.fixed",
+            "liabilities.members.basis.fixed: got 'pre_97'; expected a tranche of the members' "
+            "pension columns ['fixed_part', 'linked']",
+        ),
+        (
+            {"members": {"file": "bad.csv", "basis": basis_section()}},
+            "liabilities.members",
+            "liabilities.members: bad.csv row 2 (id 'D1'): retirement_age got 45.0; expected "
+            "an age at least the member's age, 50, for a deferred member",
+        ),
+        (
+            {
+                "members": {
+                    "file": "members.csv",
+                    "basis": basis_section(
+                        mortality={
+                            "male": {"table": "members.csv", "base_year": 2012},
+                            "female": {"law": "sult", "base_year": 2012},
+                        }
+                    ),
+                }
+            },
+            "liabilities.members",
+            "members.csv: got columns ['id', 'status', 'sex', 'age', 'retirement_age', "
+            "'spouse_proportion', 'pension:fixed_part', 'pension:linked']; expected columns "
+            "age and q",
+        ),
+    ],
+)
+def test_bad_members_sections_are_named(folder, liabilities, path, message):
+    MEMBERS.assign(retirement_age=[np.nan, 45.0, 65.0, np.nan]).to_csv("bad.csv", index=False)
+    with pytest.raises(SpecError) as caught:
+        load_problem(raw(liabilities))
+    assert caught.value.path == path
+    assert message in str(caught.value)
+
+
+def test_cashflows_and_members_together_or_neither_are_refused(folder):
+    both = {"cashflows": [{"time": 1, "fixed": 1.0}]}
+    both["members"] = {"file": "members.csv", "basis": basis_section()}
+    for liabilities in (both, {}):
+        with pytest.raises(SpecError, match="expected exactly one of cashflows"):
+            load_problem(raw(liabilities))
+
+
+def test_members_need_a_valuation_date(folder):
+    problem = raw({"members": {"file": "members.csv", "basis": basis_section()}})
+    del problem["valuation_date"]
+    with pytest.raises(SpecError, match="valuation_date: got none; expected a date"):
+        load_problem(problem)

@@ -147,10 +147,9 @@ def _frame(
         where = Path(members.file).name
         if spec.valuation_date is None:
             raise SpecError(E_MEMBERS_DATE, path="valuation_date")
-        year = spec.valuation_date.year
         people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
         frame = benefit_rows(
-            people, where, members.basis, year, base_dir, "liabilities.members.basis"
+            people, where, members.basis, spec.valuation_date, base_dir, "liabilities.members.basis"
         )
         cell, blank = f"{where} (projected).{{column}}[{{i}}]", "a blank cell"
     elif isinstance(section.cashflows, str):

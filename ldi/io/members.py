@@ -9,6 +9,7 @@ table's ``fixed`` column, the others' to ``inflation_linked``, for the tranche's
 indexation to uprate.
 """
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -23,24 +24,39 @@ from ldi.io.schema import BasisFileSpec, MembersBasisSpec, MortalitySpec
 from ldi.io.tables import read_table
 from ldi.members import SULT, Improvement, Makeham, Mortality, Table
 from ldi.members.projection import PENSION, Basis, project
+from ldi.scheduling.dates import parse_date
 from ldi.storage.files import confined
+from ldi.validation import plain as plain_value
 
 BENEFIT_COLUMNS = ["time", "status", "tranche", "fixed", "inflation_linked", "deferred_until"]
 LAW_AGES = (0, 130)  # the ages a law is tabulated at
 E_TABLE = "{where}: got columns {value}; expected columns age and q"
 E_SCALE = "{where}: got columns {value}; expected an age column, then one column a year"
+E_BORN = (
+    "{where} row {row}: date_of_birth got {value!r}; expected a date (YYYY-MM-DD) before the "
+    "valuation date {date}"
+)
+DAYS_PER_AGE_YEAR = 365.25  # an age in years from days lived
 E_FIXED = "{where}.fixed: got {value!r}; expected a tranche of the members' pension columns {names}"
 
 
 def benefit_rows(
-    members: pd.DataFrame, name: str, spec: MembersBasisSpec, year: int, base_dir: Path, where: str
+    members: pd.DataFrame,
+    name: str,
+    spec: MembersBasisSpec,
+    valuation: date,
+    base_dir: Path,
+    where: str,
 ) -> pd.DataFrame:
-    """``members`` (read from file ``name``) projected on ``spec`` from ``year``: benefit rows.
+    """``members`` (read from file ``name``) projected on ``spec`` from ``valuation``.
 
-    The basis's tables are read from ``base_dir``; ``where`` is its key in messages.
+    The basis's tables are read from ``base_dir``; ``where`` is its key in messages. A
+    ``date_of_birth`` column (YYYY-MM-DD) may stand for ``age``: years to the valuation
+    date, ACT/365.25.
     """
     basis = basis_of(spec, base_dir, where)
-    rows = project(members, basis, year, spec.years, where=name)
+    members = _with_ages(members, valuation, name)
+    rows = project(members, basis, valuation.year, spec.years, where=name)
     names = sorted(
         str(c).removeprefix(PENSION) for c in members.columns if str(c).startswith(PENSION)
     )
@@ -67,8 +83,22 @@ def project_file(members: str | Path, basis: str | Path) -> pd.DataFrame:
     except ValidationError as error:
         raise spec_error(error) from None
     frame = read_table(Path(members), Path(members).name)
-    year = spec.valuation_date.year
-    return benefit_rows(frame, Path(members).name, spec, year, path.parent, path.name)
+    return benefit_rows(
+        frame, Path(members).name, spec, spec.valuation_date, path.parent, path.name
+    )
+
+
+def _with_ages(members: pd.DataFrame, valuation: date, name: str) -> pd.DataFrame:
+    """``members`` with ``age`` from ``date_of_birth`` when only the dates are given."""
+    if "age" in members.columns or "date_of_birth" not in members.columns:
+        return members
+    born = [parse_date(value) for value in members["date_of_birth"]]
+    for i, day in enumerate(born):
+        if day is None or day >= pd.Timestamp(valuation):
+            value = plain_value(members["date_of_birth"].iloc[i])
+            raise DataError(E_BORN.format(where=name, row=i + 1, value=value, date=valuation))
+    days = (pd.Timestamp(valuation) - pd.DatetimeIndex(born)).days.to_numpy()
+    return members.assign(age=days / DAYS_PER_AGE_YEAR)
 
 
 def basis_of(spec: MembersBasisSpec, base_dir: Path, where: str) -> Basis:
@@ -83,6 +113,9 @@ def basis_of(spec: MembersBasisSpec, base_dir: Path, where: str) -> Basis:
         age_difference=spec.age_difference,
         commutation=spec.commutation,
         commutation_factor=spec.commutation_factor,
+        retirement_age=spec.retirement_age,
+        early_reduction=spec.early_reduction,
+        late_increase=spec.late_increase,
     )
 
 

@@ -438,6 +438,9 @@ class MembersBasisSpec(Spec):
     age_difference: Annotated[Number, Field(ge=-30, le=30)] = 3.0
     commutation: Annotated[Number, Field(ge=0, lt=1)] = 0.0
     commutation_factor: Annotated[Number, Field(ge=0, le=50)] = 0.0
+    retirement_age: Annotated[Number, Field(ge=40, le=80)] | None = None
+    early_reduction: Annotated[Number, Field(ge=0, le=0.2)] = 0.0
+    late_increase: Annotated[Number, Field(ge=0, le=0.2)] = 0.0
     fixed: list[str] = []
     years: Annotated[int, Field(ge=1, le=150)] = 100
 

@@ -9,12 +9,14 @@ pension given up, m the proportion married and ₜqᵢ* = ₜpᵢ* the spouse's 
 other sex, ``age_difference`` years younger for a man, older for a woman), the expected
 payment at the end of year t is
 
-- the member's pension Pᵢₖ (1 − c) ₜpᵢ for t ≥ max(rᵢ, 1) (a dependant's own pension in
-  full, c = 0, as for a pensioner);
-- a lump sum c f Pᵢₖ ₜpᵢ at t = max(rᵢ, 1) (actives and deferreds only);
-- a spouse's pension m sᵢ Pᵢₖ (1 − c) (1 − ₜpᵢ) ₜpᵢ* (not for dependants): the member
+- the member's pension Pᵢₖ aᵢ (1 − c) ₜpᵢ for t ≥ max(rᵢ, 1) (a dependant's own pension in
+  full, c = 0, as for a pensioner), aᵢ = 1 − e (Rᵢ − Aᵢ)⁺ + l (Aᵢ − Rᵢ)⁺ when the basis
+  retires members at Aᵢ = max(A, xᵢ) rather than their own Rᵢ (e and l a year early or
+  late; else aᵢ = 1, and rᵢ counts to Aᵢ);
+- a lump sum c f Pᵢₖ aᵢ ₜpᵢ at t = max(rᵢ, 1) (actives and deferreds only);
+- a spouse's pension m sᵢ Pᵢₖ aᵢ (1 − c) (1 − ₜpᵢ) ₜpᵢ* (not for dependants): the member
   has died by t and the spouse is alive; before retirement on the pension before
-  commutation.
+  commutation and early or late retirement (Pᵢₖ).
 
 Amounts are in today's money: a row's ``deferred_until`` is min(rᵢ, t) (blank at 0), the
 years its tranche's revaluation applies before its indexation in payment takes over (a
@@ -60,7 +62,10 @@ class Basis:
     ``mortality``: by sex (``male``, ``female``); ``proportion_married``: the chance a
     member leaves a spouse; ``age_difference``: years a husband is older than his wife;
     ``commutation``: the share of pension exchanged at retirement, for ``commutation_factor``
-    of lump sum per unit of pension given up.
+    of lump sum per unit of pension given up. ``retirement_age``: the age active and deferred
+    members retire at instead of their own (at once if older); their pension is then
+    reduced by ``early_reduction`` a year before their own retirement age, or increased by
+    ``late_increase`` a year after it.
     """
 
     mortality: Mapping[str, Mortality]
@@ -68,6 +73,9 @@ class Basis:
     age_difference: float = 3.0
     commutation: float = 0.0
     commutation_factor: float = 0.0
+    retirement_age: float | None = None
+    early_reduction: float = 0.0
+    late_increase: float = 0.0
 
     def __post_init__(self) -> None:
         if set(self.mortality) != {"male", "female"}:
@@ -77,10 +85,16 @@ class Basis:
             "age_difference": (abs(self.age_difference) <= 30, "years between -30 and 30"),
             "commutation": (0 <= self.commutation < 1, "a share in [0, 1)"),
             "commutation_factor": (0 <= self.commutation_factor <= 50, "a factor in [0, 50]"),
+            "retirement_age": (
+                self.retirement_age is None or 40 <= self.retirement_age <= 80,
+                "an age from 40 to 80, or none",
+            ),
+            "early_reduction": (0 <= self.early_reduction <= 0.2, "a yearly share in [0, 0.2]"),
+            "late_increase": (0 <= self.late_increase <= 0.2, "a yearly share in [0, 0.2]"),
         }
         for name, (ok, expected) in checks.items():
             value = getattr(self, name)
-            if not (np.isfinite(value) and ok):
+            if not (ok and (value is None or np.isfinite(value))):
                 raise DataError(E_BASIS.format(field=name, value=value, expected=expected))
 
 
@@ -97,12 +111,12 @@ def project(
     t = np.arange(1, years + 1)[None, :]
     start = np.maximum(data.retire, 1)[:, None]
     retired = t >= start
-    own_rate = np.where(data.deferred, 1.0 - basis.commutation, 1.0)[:, None]
+    own_rate = (np.where(data.deferred, 1.0 - basis.commutation, 1.0) * data.adjust)[:, None]
     member = alive[:, 1:]
     widowed = (1.0 - member) * spouse[:, 1:] * basis.proportion_married
     widowed = widowed * np.where(data.status == Status.DEPENDANT, 0.0, data.spouse)[:, None]
     lump = (t == start) * member * (basis.commutation * basis.commutation_factor)
-    lump = lump * data.deferred[:, None]
+    lump = lump * (data.deferred * data.adjust)[:, None]
     per_unit = retired * member * own_rate + lump + widowed * np.where(retired, own_rate, 1.0)
     deferral = np.minimum(data.retire[:, None], t)
     return _rows(data, per_unit, deferral, years)
@@ -116,6 +130,7 @@ class _Members:
     sex: np.ndarray
     age: np.ndarray
     retire: np.ndarray  # whole years to retirement, 0 in payment
+    adjust: np.ndarray  # the pension's factor for retiring early or late (1 in payment)
     spouse: np.ndarray  # the spouse's proportion
     pensions: pd.DataFrame  # by tranche (columns), a year in today's money
     difference: float  # years a husband is older than his wife
@@ -216,9 +231,14 @@ class _Members:
                     f"an age the {name} table {table.name!r} covers, {table.first} to {table.last}"
                 )
                 raise fail(i, "age", frame["age"].iloc[i], expected)
-        retire = np.where(waiting, np.maximum(np.ceil(retirement - age), 0), 0).astype(int)
+        chosen = retirement if basis.retirement_age is None else basis.retirement_age
+        at = np.maximum(chosen, age)  # the age they retire at
+        retire = np.where(waiting, np.ceil(at - age), 0).astype(int)
+        early = np.maximum(retirement - at, 0.0) * basis.early_reduction
+        late = np.maximum(at - retirement, 0.0) * basis.late_increase
+        adjust = np.where(waiting, np.maximum(1.0 - early + late, 0.0), 1.0)
         spouse = numbers["spouse_proportion"]
-        return cls(status, sex, age, retire, spouse, pensions, basis.age_difference)
+        return cls(status, sex, age, retire, adjust, spouse, pensions, basis.age_difference)
 
 
 def _survival(

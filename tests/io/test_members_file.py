@@ -178,3 +178,21 @@ def test_members_need_a_valuation_date(folder):
     del problem["valuation_date"]
     with pytest.raises(SpecError, match="valuation_date: got none; expected a date"):
         load_problem(problem)
+
+
+def test_dates_of_birth_stand_for_ages_to_the_valuation_date(folder):
+    """An age is the days lived to the valuation date over 365.25 (ACT/365.25)."""
+    born = ["1956-02-29", "1976-06-30", "1964-12-31", "1946-07-01"]
+    days = (pd.Timestamp("2026-06-30") - pd.to_datetime(born)).days.to_numpy()
+    dated = MEMBERS.drop(columns="age").assign(date_of_birth=born)
+    dated.to_csv(folder / "dated.csv", index=False)
+    problem = load_problem(raw({"members": {"file": "dated.csv", "basis": basis_section()}}))
+    MEMBERS.assign(age=days / 365.25).to_csv(folder / "aged.csv", index=False)
+    aged = load_problem(raw({"members": {"file": "aged.csv", "basis": basis_section()}}))
+    got, expected = problem.liabilities.risk(), aged.liabilities.risk()
+    np.testing.assert_allclose(got["pv"], expected.loc[got.index, "pv"], rtol=1e-12)
+    dated.assign(date_of_birth=[born[0], "2027-01-01", born[2], born[3]]).to_csv(
+        folder / "dated.csv", index=False
+    )
+    with pytest.raises(SpecError, match="dated.csv row 2: date_of_birth got '2027-01-01'"):
+        load_problem(raw({"members": {"file": "dated.csv", "basis": basis_section()}}))

@@ -140,3 +140,36 @@ def test_bad_rows_are_named_with_their_row_and_id(change, message):
 def test_a_missing_column_is_named():
     with pytest.raises(DataError, match="members: has no 'sex' column; expected columns"):
         project(MEMBERS.drop(columns="sex"), basis(), YEAR, YEARS)
+
+
+@pytest.mark.parametrize(
+    ("age", "early", "late", "factor", "start"),
+    [
+        (62.0, 0.04, 0.0, 1 - 3 * 0.04, 12),  # three years early: 12% less, from year 12
+        (67.0, 0.0, 0.06, 1 + 2 * 0.06, 17),  # two years late: 12% more, from year 17
+        (45.0, 0.04, 0.0, 1 - 15 * 0.04, 1),  # a basis age she is past: she retires at once, at 50
+    ],
+)
+def test_a_basis_retirement_age_moves_the_start_and_scales_the_pension(
+    age, early, late, factor, start
+):
+    """D1 (50, her own age 65), retired at the basis's age: a = 1 − e (65 − A) + l (A − 65)."""
+    terms = basis(
+        proportion_married=0.0, retirement_age=age, early_reduction=early, late_increase=late
+    )
+    rows = project(MEMBERS.iloc[[1]], terms, YEAR, YEARS)
+    total = rows.groupby("time")["amount"].sum()
+    p = 1 - Q["female"]
+    pension = 5_000.0 * factor
+    assert total.index.min() == float(start)
+    assert total[float(start)] == pytest.approx(
+        p**start * pension * (1 - COMMUTED + COMMUTED * FACTOR), rel=1e-12
+    )
+    assert total[float(start + 1)] == pytest.approx(p ** (start + 1) * pension * (1 - COMMUTED))
+
+
+def test_a_bad_basis_is_named():
+    with pytest.raises(DataError, match="basis.early_reduction: got 0.5; expected a yearly share"):
+        basis(early_reduction=0.5)
+    with pytest.raises(DataError, match="basis.retirement_age: got 30.0; expected an age from 40"):
+        basis(retirement_age=30.0)

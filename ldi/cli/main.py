@@ -262,9 +262,20 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _project_members(args: argparse.Namespace) -> int:
-    from ldi.io.members import project_file
+    from ldi.io.members import membership_files
+    from ldi.membership import project_members
 
-    text = project_file(args.members, args.basis).to_csv(index=False)
+    scheme = membership_files(args.members, args.basis)
+    rows = project_members(
+        scheme.members,
+        scheme.basis,
+        scheme.valuation.year,
+        scheme.spec.years,
+        where=scheme.name,
+        scheduler=args.scheduler,
+        workers=args.workers,
+    )
+    text = scheme.table(rows, Path(args.basis).name).to_csv(index=False)
     if args.out:
         _write_text(args.out, text, "--out")
     else:
@@ -655,6 +666,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="flows.csv",
         help="write the table here (atomically) instead of printing it",
     )
+    _scheduler_options(members, "share the membership out: ")
     members.set_defaults(command=_project_members)
 
     schema = commands.add_parser(

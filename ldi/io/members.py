@@ -9,6 +9,7 @@ table's ``fixed`` column, the others' to ``inflation_linked``, for the tranche's
 indexation to uprate.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +41,52 @@ DAYS_PER_AGE_YEAR = 365.25  # an age in years from days lived
 E_FIXED = "{where}.fixed: got {value!r}; expected a tranche of the members' pension columns {names}"
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A members table (ages filled in from dates of birth), its basis and valuation date.
+
+    ``name``: the members file's name in messages; ``spec``: the basis section as written.
+    """
+
+    members: pd.DataFrame
+    name: str
+    basis: Basis
+    spec: MembersBasisSpec
+    valuation: date
+
+    def table(self, rows: pd.DataFrame, where: str) -> pd.DataFrame:
+        """``project``'s rows as a benefit table: fixed tranches in ``fixed``, others linked."""
+        columns = self.members.columns
+        names = sorted(str(c).removeprefix(PENSION) for c in columns if str(c).startswith(PENSION))
+        for tranche in self.spec.fixed:
+            if tranche not in names:
+                raise DataError(E_FIXED.format(where=where, value=tranche, names=names))
+        fixed = rows["tranche"].isin(self.spec.fixed).to_numpy()
+        amount = rows["amount"].to_numpy()
+        table = rows.assign(
+            fixed=np.where(fixed, amount, 0.0), inflation_linked=np.where(fixed, 0.0, amount)
+        )
+        return table[BENEFIT_COLUMNS].reset_index(drop=True)
+
+
+def membership(
+    members: pd.DataFrame,
+    name: str,
+    spec: MembersBasisSpec,
+    valuation: date,
+    base_dir: Path,
+    where: str,
+) -> Membership:
+    """``members`` (read from file ``name``) with the basis ``spec`` built.
+
+    The basis's tables are read from ``base_dir``; ``where`` is its key in messages. A
+    ``date_of_birth`` column (YYYY-MM-DD) may stand for ``age``: years to the valuation
+    date, ACT/365.25.
+    """
+    basis = basis_of(spec, base_dir, where)
+    return Membership(_with_ages(members, valuation, name), name, basis, spec, valuation)
+
+
 def benefit_rows(
     members: pd.DataFrame,
     name: str,
@@ -48,31 +95,14 @@ def benefit_rows(
     base_dir: Path,
     where: str,
 ) -> pd.DataFrame:
-    """``members`` (read from file ``name``) projected on ``spec`` from ``valuation``.
-
-    The basis's tables are read from ``base_dir``; ``where`` is its key in messages. A
-    ``date_of_birth`` column (YYYY-MM-DD) may stand for ``age``: years to the valuation
-    date, ACT/365.25.
-    """
-    basis = basis_of(spec, base_dir, where)
-    members = _with_ages(members, valuation, name)
-    rows = project(members, basis, valuation.year, spec.years, where=name)
-    names = sorted(
-        str(c).removeprefix(PENSION) for c in members.columns if str(c).startswith(PENSION)
-    )
-    for tranche in spec.fixed:
-        if tranche not in names:
-            raise DataError(E_FIXED.format(where=where, value=tranche, names=names))
-    fixed = rows["tranche"].isin(spec.fixed).to_numpy()
-    amount = rows["amount"].to_numpy()
-    table = rows.assign(
-        fixed=np.where(fixed, amount, 0.0), inflation_linked=np.where(fixed, 0.0, amount)
-    )
-    return table[BENEFIT_COLUMNS].reset_index(drop=True)
+    """The benefit table of ``members`` projected on ``spec`` (see ``membership``)."""
+    scheme = membership(members, name, spec, valuation, base_dir, where)
+    rows = project(scheme.members, scheme.basis, valuation.year, spec.years, where=name)
+    return scheme.table(rows, where)
 
 
-def project_file(members: str | Path, basis: str | Path) -> pd.DataFrame:
-    """``ldi liabilities project``: a members CSV projected on a basis YAML file.
+def membership_files(members: str | Path, basis: str | Path) -> Membership:
+    """``ldi liabilities project``'s inputs: a members CSV and a basis YAML file.
 
     The basis file holds a ``basis`` section and the ``valuation_date``; the files it names
     are relative to its folder, the members file to the working folder.
@@ -83,9 +113,7 @@ def project_file(members: str | Path, basis: str | Path) -> pd.DataFrame:
     except ValidationError as error:
         raise spec_error(error) from None
     frame = read_table(Path(members), Path(members).name)
-    return benefit_rows(
-        frame, Path(members).name, spec, spec.valuation_date, path.parent, path.name
-    )
+    return membership(frame, Path(members).name, spec, spec.valuation_date, path.parent, path.name)
 
 
 def _with_ages(members: pd.DataFrame, valuation: date, name: str) -> pd.DataFrame:

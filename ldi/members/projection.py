@@ -217,7 +217,10 @@ class _Members:
         early = np.flatnonzero(waiting & (retirement < np.floor(age)))
         if early.size:
             i = int(early[0])
-            expected = f"an age at least the member's age, {age[i]:g}, for a {status[i]} member"
+            article = "an" if status[i][0] in "aeiou" else "a"
+            expected = (
+                f"an age at least the member's age, {age[i]:g}, for {article} {status[i]} member"
+            )
             raise fail(i, "retirement_age", frame["retirement_age"].iloc[i], expected)
         for name in ("male", "female"):
             mine = sex == name
@@ -286,4 +289,5 @@ def _rows(data: _Members, per_unit: np.ndarray, deferral: np.ndarray, years: int
             )
         )
     table = pd.concat(frames, ignore_index=True)
-    return table.sort_values(["tranche", "status", "deferred_until", "time"], na_position="first")
+    order = ["tranche", "status", "deferred_until", "time"]
+    return table.sort_values(order, na_position="first").reset_index(drop=True)

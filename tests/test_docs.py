@@ -12,9 +12,8 @@ from pydantic import BaseModel
 from ldi.balance_sheet import balance_sheet
 from ldi.errors import SpecError
 from ldi.io.load import load_problem, parse_spec
-from ldi.io.members import membership_files
+from ldi.io.members import membership_files, projected
 from ldi.io.schema import ProblemSpec
-from ldi.members.projection import project
 from ldi.optimize.terms.registry import CONSTRAINT_TERMS, OBJECTIVE_TERMS
 from tests.documented import blocks
 from tests.io.test_liquidity import curve_history
@@ -139,8 +138,7 @@ def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path
     if isinstance(fragment, dict) and "mortality" in fragment:  # a basis file: it projects
         (tmp_path / "basis.yaml").write_text(yaml.safe_dump(fragment))
         scheme = membership_files(tmp_path / "data" / "members.csv", tmp_path / "basis.yaml")
-        rows = project(scheme.members, scheme.basis, scheme.valuation.year, scheme.spec.years)
-        assert len(scheme.table(rows, "basis.yaml"))
+        assert len(projected(scheme, "basis.yaml"))
         return
     errors = []
     for raw in _placements(fragment):

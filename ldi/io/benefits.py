@@ -20,7 +20,7 @@ from ldi.cashflows.cashflows import Cashflows, row_names, without_past_flows
 from ldi.cashflows.indexation import Indexation, Revaluation
 from ldi.cashflows.tranches import Stream, Tranches
 from ldi.errors import DataError, SpecError
-from ldi.io.members import benefit_rows
+from ldi.io.members import membership, projected
 from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
 from ldi.io.tables import read_table
 from ldi.storage.files import confined
@@ -148,9 +148,11 @@ def _frame(
         if spec.valuation_date is None:
             raise SpecError(E_MEMBERS_DATE, path="valuation_date")
         people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
-        frame = benefit_rows(
-            people, where, members.basis, spec.valuation_date, base_dir, "liabilities.members.basis"
+        where_basis = "liabilities.members.basis"
+        scheme = membership(
+            people, where, members.basis, spec.valuation_date, base_dir, where_basis
         )
+        frame = projected(scheme, where_basis)
         cell, blank = f"{where} (projected).{{column}}[{{i}}]", "a blank cell"
     elif isinstance(section.cashflows, str):
         where = Path(section.cashflows).name

@@ -87,17 +87,10 @@ def membership(
     return Membership(_with_ages(members, valuation, name), name, basis, spec, valuation)
 
 
-def benefit_rows(
-    members: pd.DataFrame,
-    name: str,
-    spec: MembersBasisSpec,
-    valuation: date,
-    base_dir: Path,
-    where: str,
-) -> pd.DataFrame:
-    """The benefit table of ``members`` projected on ``spec`` (see ``membership``)."""
-    scheme = membership(members, name, spec, valuation, base_dir, where)
-    rows = project(scheme.members, scheme.basis, valuation.year, spec.years, where=name)
+def projected(scheme: Membership, where: str) -> pd.DataFrame:
+    """The benefit table of a membership projected in this process (``Membership.table``)."""
+    valuation = scheme.valuation
+    rows = project(scheme.members, scheme.basis, valuation.year, scheme.spec.years, scheme.name)
     return scheme.table(rows, where)
 
 

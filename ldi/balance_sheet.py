@@ -32,7 +32,9 @@ class BalanceSheet:
     (position x per-unit exposures). ``instruments``: the per-unit exposures and terms.
     ``bases``: the liabilities' total exposures on each basis (``funding`` first), and
     ``liability_curves`` their PV01 (IE01) ladder per curve (``InstrumentRisk.by_curve``);
-    ``curve_bases`` the base of each curve declared over another.
+    ``curve_bases`` the base of each curve declared over another. ``longevity``: the
+    liabilities under each longevity stress (``Liabilities.longevity_risk``; empty for a
+    benefit table read as it is).
     """
 
     keys: FloatArray
@@ -42,6 +44,7 @@ class BalanceSheet:
     bases: pd.DataFrame = field(default_factory=pd.DataFrame)
     liability_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     curve_bases: Mapping[str, str] = field(default_factory=dict)
+    longevity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @cached_property
     def asset_totals(self) -> pd.Series:
@@ -177,6 +180,7 @@ def balance_sheet(problem: Problem, keys: ArrayLike = DEFAULT_KEYS) -> BalanceSh
         bases=owed.basis_risk(keys),
         liability_curves=owed.curve_ladders(market, liabilities),
         curve_bases=dict(market.bases),
+        longevity=owed.longevity_risk(keys),
     )
 
 

@@ -1,7 +1,7 @@
 """Liabilities: benefit cash flows valued on their own discount basis."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import pandas as pd
@@ -12,6 +12,7 @@ from ldi.curves.base import RateCurve
 from ldi.curves.inflation import Breakevens, IndexCurves
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
+from ldi.members.longevity import Longevity
 from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import basis_exposures, exposures
 from ldi.typing import ArrayLike
@@ -31,7 +32,8 @@ class Liabilities:
     in a stress (1 for an AA corporate basis such as ASC 715 or IAS 19, 0 for gilts or
     swaps). ``curve`` names the market curve the discount basis is built on (so moves of that
     curve reach it); ``bases`` are the discount curves of other hedging bases by name
-    (``FUNDING`` is the discount basis itself).
+    (``FUNDING`` is the discount basis itself). ``longevity``: how benefits projected from
+    member data move with mortality (none for a benefit table read as it is).
     """
 
     cashflows: Stream
@@ -41,6 +43,7 @@ class Liabilities:
     credit_spread_beta: float = 0.0
     curve: str | None = None
     bases: Mapping[str, RateCurve] = field(default_factory=lambda: MappingProxyType({}))
+    longevity: Longevity | None = None
 
     @property
     def tranches(self) -> Mapping[str, Cashflows]:
@@ -90,6 +93,30 @@ class Liabilities:
     def risk(self, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
         """Exposures table (see ``ldi.risk.exposures``), one row per component."""
         return exposures(self.components(), self.discount_curve, self.inflation_curve, keys)
+
+    def longevity_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
+        """PV, PV01 and IE01 under each longevity stress, and the change (empty: none).
+
+        Index: stress (``Longevity.stresses``); columns pv, pv01, ie01, pv_change,
+        pv_change_pct, pv01_change, and the factor on each sex's rates.
+        """
+        if self.longevity is None:
+            return pd.DataFrame()
+        base = self.risk(keys).loc["total"]
+        rows = {}
+        for name, factors in self.longevity.stresses().items():
+            stressed = replace(self, cashflows=self.longevity.rebuild(factors), by_status={})
+            total = stressed.risk(keys).loc["total"]
+            rows[name] = {
+                "pv": total["pv"],
+                "pv01": total["pv01"],
+                "ie01": total["ie01"],
+                "pv_change": total["pv"] - base["pv"],
+                "pv_change_pct": (total["pv"] - base["pv"]) / base["pv"],
+                "pv01_change": total["pv01"] - base["pv01"],
+                **{f"factor_{sex}": k for sex, k in factors.items()},
+            }
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stress")
 
     def basis_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
         """Exposures of the total on each basis: ``FUNDING`` first, then ``bases``.

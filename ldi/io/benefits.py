@@ -77,17 +77,19 @@ def load_benefits(
     spec: ProblemSpec,
     rules: Mapping[str, Indexation],
     base_dir: Path,
+    factors: Mapping[str, float] | None = None,
 ) -> tuple[Stream, dict[str, Stream]]:
     """The benefits, and the same benefits by member status when the table has a status.
 
     ``rules`` gives the indexation of each tranche (``liabilities.tranches``), or of every
-    flow under the one key ``""`` when there are no tranches.
+    flow under the one key ``""`` when there are no tranches. ``factors``: with members,
+    each sex's mortality rates times its factor (a longevity stress).
     """
     path = "liabilities.members" if section.members is not None else "liabilities.cashflows"
     if section.tranches and section.indexation is not None:
         raise SpecError(E_BOTH, path="liabilities.indexation")
     try:
-        frame, where, cell, blank = _frame(section, spec, base_dir)
+        frame, where, cell, blank = _frame(section, spec, base_dir, factors)
         status = _labels(frame, "status", (cell, blank), where)
         tranche = _labels(frame, "tranche", (cell, blank), where)
         _check_tranches(tranche, rules, where, cell)
@@ -137,8 +139,22 @@ def load_benefits(
         raise SpecError(f"{path}: {message}", path=path) from None
 
 
+def rebuilt_benefits(
+    section: LiabilitiesSpec,
+    spec: ProblemSpec,
+    rules: Mapping[str, Indexation],
+    base_dir: Path,
+    factors: Mapping[str, float],
+) -> Stream:
+    """The members' benefits with each sex's rates times ``factors[sex]`` (``Longevity``)."""
+    return load_benefits(section, spec, rules, base_dir, factors)[0]
+
+
 def _frame(
-    section: LiabilitiesSpec, spec: ProblemSpec, base_dir: Path
+    section: LiabilitiesSpec,
+    spec: ProblemSpec,
+    base_dir: Path,
+    factors: Mapping[str, float] | None = None,
 ) -> tuple[pd.DataFrame, str, str, str]:
     """The benefit table, its name in messages, how a label cell and a blank one are named."""
     path = "liabilities.cashflows"
@@ -152,6 +168,8 @@ def _frame(
         scheme = membership(
             people, where, members.basis, spec.valuation_date, base_dir, where_basis
         )
+        if factors:
+            scheme = scheme.scaled(factors)
         frame = projected(scheme, where_basis)
         cell, blank = f"{where} (projected).{{column}}[{{i}}]", "a blank cell"
     elif isinstance(section.cashflows, str):

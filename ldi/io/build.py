@@ -6,6 +6,7 @@ from its folder (``ldi.storage.files.confined``).
 """
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -25,7 +26,7 @@ from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
-from ldi.io.benefits import RESERVED, load_benefits
+from ldi.io.benefits import RESERVED, load_benefits, rebuilt_benefits
 from ldi.io.errors import check_curve_name, spec_error
 from ldi.io.errors import relocated as _relocated
 from ldi.io.fixings import IndexTerms, index_history
@@ -35,6 +36,7 @@ from ldi.io.liquidity import (
     build_scenarios,
     build_simulation,
 )
+from ldi.io.members import basis_of
 from ldi.io.schema import (
     BREAKEVEN_KINDS,
     NOMINAL_KINDS,
@@ -52,6 +54,7 @@ from ldi.io.schema import (
     WedgeCurveSpec,
 )
 from ldi.liabilities import FUNDING, Liabilities
+from ldi.members.longevity import Longevity
 from ldi.optimize.data import check_group_name
 from ldi.optimize.decision import Decision
 from ldi.optimize.model import ExecutionOptions, ObjectiveItem, SolverOptions, term_places
@@ -473,7 +476,20 @@ def _build_liabilities(
         credit_spread_beta=section.credit_spread_beta,
         curve=section.discount_curve,
         bases=MappingProxyType(_hedging_bases(section, curves, names["nominal"])),
+        longevity=_longevity(section, spec, rules, base_dir),
     )
+
+
+def _longevity(
+    section: LiabilitiesSpec, spec: ProblemSpec, rules: dict, base_dir: Path
+) -> Longevity | None:
+    """How benefits projected from members move with mortality (none for a benefit table)."""
+    members = section.members
+    if members is None or spec.valuation_date is None:
+        return None
+    basis = basis_of(members.basis, base_dir, "liabilities.members.basis")
+    rebuild = partial(rebuilt_benefits, section, spec, rules, base_dir)
+    return Longevity(basis.mortality, spec.valuation_date.year, rebuild)
 
 
 def _indexation_rules(

@@ -9,7 +9,8 @@ table's ``fixed`` column, the others' to ``inflation_linked``, for the tranche's
 indexation to uprate.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -53,6 +54,11 @@ class Membership:
     basis: Basis
     spec: MembersBasisSpec
     valuation: date
+
+    def scaled(self, factors: Mapping[str, float]) -> "Membership":
+        """The membership with each sex's mortality rates times ``factors[sex]``."""
+        mortality = {sex: m.scaled(factors[sex]) for sex, m in self.basis.mortality.items()}
+        return replace(self, basis=replace(self.basis, mortality=mortality))
 
     def table(self, rows: pd.DataFrame, where: str) -> pd.DataFrame:
         """``project``'s rows as a benefit table: fixed tranches in ``fixed``, others linked."""

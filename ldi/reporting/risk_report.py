@@ -65,6 +65,17 @@ BASIS_HEADERS = {
     "ie01": "Liab IE01",
     "inflation_hedge_pct": "Infl %",
 }
+LONGEVITY_HEADERS = {
+    "pv": "PV",
+    "pv_change": "PV change",
+    "pv_change_pct": "PV change %",
+    "pv01_change": "PV01 change",
+    "factors": "Factor on rates",
+}
+LONGEVITY_ROWS = {
+    "life_65_plus_1y": "a year longer at 65",
+    "mortality_minus_10pct": "mortality 10% lower",
+}
 CURVE_HEADERS = {"risk": "Risk", "liabilities": "Liabilities", "assets": "Assets", "gap": "Gap"}
 LEGEND = (
     "Money in {ccy}; PV01, IE01, CS01 per 1bp; duration in years (per unit of value, or of\n"
@@ -310,7 +321,27 @@ class RiskReport:
                     fixed={"Duration": 2, "Convexity": 1},
                 ),
             ]
+        longevity = self.longevity()
+        if not longevity.empty:
+            factors = [c for c in self.sheet.longevity.columns if c.startswith("factor_")]
+            sexes = " / ".join(c.removeprefix("factor_") for c in factors)
+            lines += [
+                "",
+                f"Longevity: the liabilities again with mortality rates scaled ({sexes})",
+                render(longevity, money=("PV", "PV change", "PV01 change"), fixed={}),
+            ]
         return lines
+
+    def longevity(self) -> pd.DataFrame:
+        """The liabilities under each longevity stress, with report headers (empty: none)."""
+        table = self.sheet.longevity
+        if table.empty:
+            return table
+        shown = table[["pv", "pv_change", "pv_change_pct", "pv01_change"]].copy()
+        shown["pv_change_pct"] = shown["pv_change_pct"].map(percent)
+        factors = table[[c for c in table.columns if c.startswith("factor_")]]
+        shown["factors"] = [" / ".join(f"{k:.3f}" for k in row) for row in factors.to_numpy()]
+        return shown.rename(index=LONGEVITY_ROWS, columns=LONGEVITY_HEADERS).rename_axis("Stress")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe report (what ``ldi risk --json`` writes)."""
@@ -332,6 +363,7 @@ class RiskReport:
             "basis_key_rates": _records(self.basis_ladder().set_axis(ladder.index.astype(str))),
             "curves": _records(self.sheet.curve_exposures(), numeric=False),
             "index_key_rates": _records(self.sheet.index_buckets().reset_index(), numeric=False),
+            "longevity": _records(self.sheet.longevity),
         }
 
 

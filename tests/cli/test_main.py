@@ -35,6 +35,7 @@ JSON_KEYS = {
     "basis_key_rates",
     "curves",
     "index_key_rates",
+    "longevity",
 }
 
 

@@ -19,6 +19,7 @@ from ldi.errors import SpecError
 from ldi.io.load import load_problem
 from ldi.members import SULT, Improvement, Mortality, Table
 from ldi.members.projection import Basis, project
+from ldi.reporting.risk_report import risk_report
 from tests.members.test_projection import MEMBERS as PROJECTED
 
 MEMBERS = PROJECTED.rename(  # the hand-checked membership, its tranches renamed
@@ -196,3 +197,47 @@ def test_dates_of_birth_stand_for_ages_to_the_valuation_date(folder):
     )
     with pytest.raises(SpecError, match="dated.csv row 2: date_of_birth got '2027-01-01'"):
         load_problem(raw({"members": {"file": "dated.csv", "basis": basis_section()}}))
+
+
+def test_longevity_stresses_move_the_pv_as_a_hand_computation(folder):
+    """One male pensioner of 65, 10,000 a year fixed, on a constant rate q = 0.2.
+
+    PV = Σ P pᵗ df(t). A year longer at 65: e̊ = (2 − q)/(2q) = 4.5 becomes 5.5, so
+    q' = 2/(2 · 5.5 + 1) = 1/6 (k = 5/6); mortality 10% lower: q' = 0.18. PV to 1e-10.
+    """
+    pd.DataFrame({"age": np.arange(0, 400), "q": 0.2}).to_csv("flat.csv", index=False)
+    one = MEMBERS.iloc[[0]].drop(columns="pension:linked").assign(age=65.0, spouse_proportion=0.0)
+    one.to_csv("one.csv", index=False)
+    flat = {"table": "flat.csv", "base_year": 2026}
+    basis = basis_section(mortality={"male": flat, "female": flat}, years=150)
+    spec = raw({"members": {"file": "one.csv", "basis": basis}})
+    del spec["liabilities"]["tranches"]["linked"]
+    problem = load_problem(spec)
+    table = problem.liabilities.longevity_risk()
+    t = np.arange(1, 151)
+    df = problem.liabilities.discount_curve.discount(t)
+
+    def pv(q):
+        return float(10_000.0 * np.sum((1 - q) ** t * df))
+
+    base = pv(0.2)
+    assert problem.liabilities.risk().loc["total", "pv"] == pytest.approx(base, rel=1e-10)
+    longer = table.loc["life_65_plus_1y"]
+    assert longer["factor_male"] == pytest.approx(5 / 6, rel=1e-9)
+    assert longer["pv"] == pytest.approx(pv(1 / 6), rel=1e-9)
+    assert longer["pv_change"] == pytest.approx(pv(1 / 6) - base, rel=1e-8)
+    lower = table.loc["mortality_minus_10pct"]
+    assert lower["pv"] == pytest.approx(pv(0.18), rel=1e-10)
+    assert lower["pv_change_pct"] == pytest.approx(pv(0.18) / base - 1, rel=1e-9)
+    report = risk_report(problem)  # what ldi risk prints and writes
+    assert "Longevity: the liabilities again with mortality rates scaled" in report.as_text()
+    written = report.to_dict()["longevity"]["mortality_minus_10pct"]["pv"]
+    assert written == pytest.approx(pv(0.18), rel=1e-10)
+
+
+def test_a_benefit_table_read_as_it_is_has_no_longevity(folder):
+    rows = [{"time": 1, "fixed": 1.0, "tranche": "fixed_part"}]
+    rows.append({"time": 1, "inflation_linked": 1.0, "tranche": "linked"})
+    problem = load_problem(raw({"cashflows": rows}))
+    assert problem.liabilities.longevity is None
+    assert problem.liabilities.longevity_risk().empty

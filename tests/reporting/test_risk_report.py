@@ -616,7 +616,7 @@ def test_to_dict_round_trips_through_json(case):
     assert set(again) == {
         "name", "currency", "valuation_date", "liability_basis",
         "funding", "liabilities", "holdings", "instruments", "key_rates",
-        "bases", "basis_key_rates", "curves", "index_key_rates",
+        "bases", "basis_key_rates", "curves", "index_key_rates", "longevity",
     }  # fmt: skip
     assert set(again["instruments"]) == {"exposures", "terms"}
 

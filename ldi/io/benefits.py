@@ -8,6 +8,7 @@ revalues a deferred pension to then by its tranche's ``revaluation`` (the index,
 cumulatively), after which it increases as a pension in payment.
 """
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,10 +20,11 @@ import pandas as pd
 from ldi.cashflows.cashflows import Cashflows, row_names, without_past_flows
 from ldi.cashflows.indexation import Indexation, Revaluation
 from ldi.cashflows.tranches import Stream, Tranches
-from ldi.errors import DataError, SpecError
+from ldi.errors import DataError, LDIWarning, SpecError
 from ldi.io.members import membership, projected
 from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
 from ldi.io.tables import read_table
+from ldi.members.projection import PENSION
 from ldi.storage.files import confined
 from ldi.validation import plain
 
@@ -61,6 +63,19 @@ E_DEFERRED_AFTER = (
 E_MEMBERS_DATE = (
     "valuation_date: got none; expected a date (YYYY-MM-DD) with liabilities.members, whose "
     "mortality improves to the valuation's year"
+)
+E_PENSION_COLUMN = (
+    "liabilities.members.file: {where} has column {column!r}; expected pension:<tranche> "
+    "columns naming tranches of liabilities.tranches {names}"
+)
+E_FIXED_INDEXED = (
+    "liabilities.members.basis.fixed: got {value!r}, a tranche with an index, floor or cap; "
+    "expected only tranches whose pensions do not increase"
+)
+W_FULL_INDEX = (
+    "liabilities.members: tranche {name!r} has no floor or cap and is not in basis.fixed, so "
+    "its pensions are projected as increasing by the full index; list it in basis.fixed if "
+    "they do not increase"
 )
 E_SHARED_NAME = (
     "liabilities.tranches: {names} also name a member status; expected tranche and status "
@@ -164,6 +179,7 @@ def _frame(
         if spec.valuation_date is None:
             raise SpecError(E_MEMBERS_DATE, path="valuation_date")
         people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
+        _check_member_tranches(section, people, where)
         where_basis = "liabilities.members.basis"
         scheme = membership(
             people, where, members.basis, spec.valuation_date, base_dir, where_basis
@@ -186,6 +202,34 @@ def _frame(
     if frame.empty:
         raise DataError(E_NO_ROWS.format(where=where))
     return frame, where, cell, blank
+
+
+def _check_member_tranches(section: LiabilitiesSpec, people: pd.DataFrame, where: str) -> None:
+    """Pension columns name declared tranches; ``fixed`` names only tranches without increases.
+
+    A declared tranche with no index, floor or cap that ``fixed`` leaves out is projected
+    as increasing by the full index: a warning says so, as it is seldom what a scheme pays.
+    """
+    assert section.members is not None
+    declared = section.tranches
+    columns = [str(c) for c in people.columns if str(c).startswith(PENSION)]
+    for column in columns:
+        if column.removeprefix(PENSION) not in declared:
+            raise SpecError(
+                E_PENSION_COLUMN.format(where=where, column=column, names=sorted(declared)),
+                path="liabilities.members.file",
+            )
+    fixed = section.members.basis.fixed
+    for name in fixed:
+        rule = declared.get(name)
+        if rule is not None and (rule.floor is not None or rule.cap is not None or rule.index):
+            raise SpecError(
+                E_FIXED_INDEXED.format(value=name), path="liabilities.members.basis.fixed"
+            )
+    for name, rule in declared.items():
+        open_ended = rule.floor is None and rule.cap is None and rule.index is None
+        if open_ended and name not in fixed and f"{PENSION}{name}" in columns:
+            warnings.warn(W_FULL_INDEX.format(name=name), LDIWarning, stacklevel=3)
 
 
 def _labels(

@@ -22,7 +22,7 @@ from ldi.errors import DataError
 from ldi.typing import ArrayLike, FloatArray
 
 E_RATES = "{where}: got {value!r} at age {age}; expected a death rate in [0, 1]"
-E_AGES = "{where}: got ages {value}; expected whole ages rising by 1"
+E_AGES = "{where}: got ages {value}; expected whole ages rising by 1 ({problem})"
 E_BEYOND = (
     "{where}: got age {age}; expected ages the table covers, {first} to {last} (a life "
     "older than the table's last age cannot be projected)"
@@ -110,8 +110,9 @@ class Table:
     def of(cls, rates: pd.Series, name: str, source: str = "") -> "Table":
         """A table from rates indexed by whole age (named errors for gaps or rates)."""
         ages = np.asarray(rates.index, dtype=float)
-        if ages.size == 0 or np.any(np.diff(ages) != 1) or np.any(ages != np.round(ages)):
-            raise DataError(E_AGES.format(where=name, value=ages.tolist()[:8]))
+        problem = _age_problem(ages)
+        if problem:
+            raise DataError(E_AGES.format(where=name, value=ages.tolist()[:8], problem=problem))
         return cls(rates.to_numpy(dtype=float), int(ages[0]), name, source)
 
     @property
@@ -136,6 +137,20 @@ class Table:
             raise DataError(
                 E_BEYOND.format(where=self.name, age=age, first=self.first, last=self.last)
             )
+
+
+def _age_problem(ages: FloatArray) -> str:
+    """What is wrong with a table's ages ('' when they are whole and rise by 1)."""
+    if ages.size == 0:
+        return "no ages"
+    odd = np.flatnonzero(ages != np.round(ages))
+    if odd.size:
+        return f"{ages[odd[0]]:g} is not a whole age"
+    step = np.flatnonzero(np.diff(ages) != 1)
+    if step.size:
+        after = ages[step[0]]
+        return f"{after:g} is followed by {ages[step[0] + 1]:g}, not {after + 1:g}"
+    return ""
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,7 @@ class _Members:
                 "age",
                 numbers["age"],
                 (numbers["age"] >= 0) & (numbers["age"] < 130),
-                "an age in years",
+                "an age in years from 0 to under 130",
             ),
             (
                 "spouse_proportion",

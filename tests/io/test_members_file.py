@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ldi.errors import SpecError
+from ldi.errors import LDIWarning, SpecError
 from ldi.io.load import load_problem
 from ldi.members import SULT, Improvement, Mortality, Table
 from ldi.members.projection import Basis, project
@@ -128,7 +128,12 @@ def test_a_table_and_a_scale_from_files_are_the_python_ones(folder):
     ("liabilities", "path", "message"),
     [
         (
-            {"members": {"file": "members.csv", "basis": basis_section(fixed=["pre_97"])}},
+            {
+                "members": {
+                    "file": "members.csv",
+                    "basis": basis_section(fixed=["fixed_part", "pre_97"]),
+                }
+            },
             "liabilities.members.basis.fixed",
             "liabilities.members.basis.fixed: got 'pre_97'; expected a tranche of the members' "
             "pension columns ['fixed_part', 'linked']",
@@ -241,3 +246,18 @@ def test_a_benefit_table_read_as_it_is_has_no_longevity(folder):
     problem = load_problem(raw({"cashflows": rows}))
     assert problem.liabilities.longevity is None
     assert problem.liabilities.longevity_risk().empty
+
+
+def test_tranches_of_the_pension_columns_and_of_fixed_are_checked(folder):
+    """A column naming no tranche, and ``fixed`` naming an indexed tranche, are refused."""
+    MEMBERS.rename(columns={"pension:linked": "pension:linkd"}).to_csv("typo.csv", index=False)
+    with pytest.raises(SpecError, match="typo.csv has column 'pension:linkd'; expected"):
+        load_problem(raw({"members": {"file": "typo.csv", "basis": basis_section()}}))
+    both = basis_section(fixed=["fixed_part", "linked"])
+    with pytest.raises(SpecError, match="got 'linked', a tranche with an index, floor or cap"):
+        load_problem(raw({"members": {"file": "members.csv", "basis": both}}))
+
+
+def test_a_tranche_without_floor_or_cap_left_out_of_fixed_is_warned_about(folder):
+    with pytest.warns(LDIWarning, match="tranche 'fixed_part' has no floor or cap"):
+        load_problem(raw({"members": {"file": "members.csv", "basis": basis_section(fixed=[])}}))

@@ -122,7 +122,8 @@ def test_past_the_last_age_a_life_dies_within_the_year():
         (lambda: Table(np.array([0.1, np.nan]), 60, "T"), "T: got nan at age 61"),
         (
             lambda: Table.of(pd.Series([0.1, 0.2], index=[60, 62]), "T"),
-            "T: got ages [60.0, 62.0]; expected whole ages rising by 1",
+            "T: got ages [60.0, 62.0]; expected whole ages rising by 1 (60 is followed by 62, "
+            "not 61)",
         ),
         (lambda: Makeham(0.0, 1e-5, 0.9, name="L"), "L: got c=0.9; expected a growth factor > 1"),
         (lambda: Improvement(0.2), "improvement: got 0.2; expected a yearly rate between"),

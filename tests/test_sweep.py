@@ -554,7 +554,7 @@ def test_a_key_the_schema_lacks_is_refused_before_any_variant_runs(capsys):
     message = (
         "--vary liabilities.spreed: unknown key; did you mean 'spread'? expected only "
         "['discount_curve', 'spread', 'hedging_bases', 'credit_spread_beta', 'inflation_curve', "
-        "'indexation', 'tranches', 'past_flows', 'allow_negative', 'cashflows']"
+        "'indexation', 'tranches', 'past_flows', 'allow_negative', 'cashflows', 'members']"
     )
     with pytest.raises(DataError) as error:
         sweep(DEFAULT_PROBLEM, [{"liabilities.spreed": 0.004}], progress=False)

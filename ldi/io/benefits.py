@@ -24,7 +24,7 @@ from ldi.errors import DataError, LDIWarning, SpecError
 from ldi.io.members import membership, projected
 from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
 from ldi.io.tables import read_table
-from ldi.members.projection import PENSION
+from ldi.members.projection import PENSION, pension_columns
 from ldi.storage.files import confined
 from ldi.validation import plain
 
@@ -212,7 +212,7 @@ def _check_member_tranches(section: LiabilitiesSpec, people: pd.DataFrame, where
     """
     assert section.members is not None
     declared = section.tranches
-    columns = [str(c) for c in people.columns if str(c).startswith(PENSION)]
+    columns = pension_columns(people)
     for column in columns:
         if column.removeprefix(PENSION) not in declared:
             raise SpecError(

@@ -25,7 +25,7 @@ from ldi.io.reading import read_yaml
 from ldi.io.schema import BasisFileSpec, MembersBasisSpec, MortalitySpec
 from ldi.io.tables import read_table
 from ldi.members import SULT, Improvement, Makeham, Mortality, Table
-from ldi.members.projection import PENSION, Basis, project
+from ldi.members.projection import PENSION, Basis, pension_columns, project
 from ldi.scheduling.dates import parse_date
 from ldi.storage.files import confined
 from ldi.validation import plain as plain_value
@@ -62,8 +62,7 @@ class Membership:
 
     def table(self, rows: pd.DataFrame, where: str) -> pd.DataFrame:
         """``project``'s rows as a benefit table: fixed tranches in ``fixed``, others linked."""
-        columns = self.members.columns
-        names = sorted(str(c).removeprefix(PENSION) for c in columns if str(c).startswith(PENSION))
+        names = sorted(c.removeprefix(PENSION) for c in pension_columns(self.members))
         for tranche in self.spec.fixed:
             if tranche not in names:
                 raise DataError(E_FIXED.format(where=where, value=tranche, names=names))

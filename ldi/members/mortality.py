@@ -128,10 +128,15 @@ class Table:
             self.check_covers(x[young])
         return np.where(x > self.last, 1.0, self.q[np.clip(x - self.first, 0, self.q.size - 1)])
 
+    def outside(self, ages: ArrayLike) -> np.ndarray:
+        """True where an age (last birthday) is outside first..last."""
+        x = np.floor(np.asarray(ages, dtype=float))
+        return (x < self.first) | (x > self.last)
+
     def check_covers(self, ages: ArrayLike) -> None:
         """A DataError naming the first age outside first..last (members' ages today)."""
         x = np.floor(np.asarray(ages, dtype=float)).astype(int).ravel()
-        out = np.flatnonzero((x < self.first) | (x > self.last))
+        out = np.flatnonzero(self.outside(x))
         if out.size:
             age = int(x[out[0]])
             raise DataError(

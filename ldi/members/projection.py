@@ -154,7 +154,7 @@ class _Members:
         for column in COLUMNS:
             if column not in frame.columns:
                 raise DataError(E_MISSING.format(where=where, column=column, columns=COLUMNS))
-        tranches = [c for c in frame.columns if str(c).startswith(PENSION)]
+        tranches = pension_columns(frame)
         if not tranches:
             raise DataError(E_NO_PENSION.format(where=where))
         ids = frame["id"].astype(str).to_numpy() if "id" in frame else np.arange(len(frame))
@@ -225,9 +225,7 @@ class _Members:
         for name in ("male", "female"):
             mine = sex == name
             table = basis.mortality[name].table
-            outside = np.flatnonzero(
-                mine & ((np.floor(age) < table.first) | (age >= table.last + 1))
-            )
+            outside = np.flatnonzero(mine & table.outside(age))
             if outside.size:
                 i = int(outside[0])
                 expected = (
@@ -237,11 +235,16 @@ class _Members:
         chosen = retirement if basis.retirement_age is None else basis.retirement_age
         at = np.maximum(chosen, age)  # the age they retire at
         retire = np.where(waiting, np.ceil(at - age), 0).astype(int)
-        early = np.maximum(retirement - at, 0.0) * basis.early_reduction
-        late = np.maximum(at - retirement, 0.0) * basis.late_increase
-        adjust = np.where(waiting, np.maximum(1.0 - early + late, 0.0), 1.0)
+        reduced = np.maximum(retirement - at, 0.0) * basis.early_reduction
+        increased = np.maximum(at - retirement, 0.0) * basis.late_increase
+        adjust = np.where(waiting, np.maximum(1.0 - reduced + increased, 0.0), 1.0)
         spouse = numbers["spouse_proportion"]
         return cls(status, sex, age, retire, adjust, spouse, pensions, basis.age_difference)
+
+
+def pension_columns(frame: pd.DataFrame) -> list[str]:
+    """The ``pension:<tranche>`` columns of a members table, in order."""
+    return [str(c) for c in frame.columns if str(c).startswith(PENSION)]
 
 
 def _survival(

@@ -9,7 +9,8 @@ cumulatively), after which it increases as a pension in payment.
 """
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from ldi.cashflows.cashflows import Cashflows, row_names, without_past_flows
 from ldi.cashflows.indexation import Indexation, Revaluation
 from ldi.cashflows.tranches import Stream, Tranches
 from ldi.errors import DataError, LDIWarning, SpecError
-from ldi.io.members import membership, projected
+from ldi.io.members import Membership, membership, projected
 from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
 from ldi.io.tables import read_table
 from ldi.members.projection import PENSION, pension_columns
@@ -87,24 +88,44 @@ LABELS = {  # column: (what every row needs, the noun, examples)
 }
 
 
+def read_membership(
+    section: LiabilitiesSpec, spec: ProblemSpec, base_dir: Path
+) -> Membership | None:
+    """The members of ``liabilities.members`` with their basis, read once (None: a table).
+
+    Their pension columns must name declared tranches (``_check_member_tranches``).
+    """
+    members = section.members
+    if members is None:
+        return None
+    if spec.valuation_date is None:
+        raise SpecError(E_MEMBERS_DATE, path="valuation_date")
+    where = Path(members.file).name
+    with _located("liabilities.members"):
+        people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
+        _check_member_tranches(section, people, where)
+        basis = "liabilities.members.basis"
+        return membership(people, where, members.basis, spec.valuation_date, base_dir, basis)
+
+
 def load_benefits(
     section: LiabilitiesSpec,
     spec: ProblemSpec,
     rules: Mapping[str, Indexation],
     base_dir: Path,
-    factors: Mapping[str, float] | None = None,
+    members: Membership | None = None,
 ) -> tuple[Stream, dict[str, Stream]]:
     """The benefits, and the same benefits by member status when the table has a status.
 
     ``rules`` gives the indexation of each tranche (``liabilities.tranches``), or of every
-    flow under the one key ``""`` when there are no tranches. ``factors``: with members,
-    each sex's mortality rates times its factor (a longevity stress).
+    flow under the one key ``""`` when there are no tranches. ``members``: the membership
+    of ``liabilities.members`` (``read_membership``), projected here.
     """
     path = "liabilities.members" if section.members is not None else "liabilities.cashflows"
     if section.tranches and section.indexation is not None:
         raise SpecError(E_BOTH, path="liabilities.indexation")
-    try:
-        frame, where, cell, blank = _frame(section, spec, base_dir, factors)
+    with _located(path):
+        frame, where, cell, blank = _frame(section, spec, base_dir, members)
         status = _labels(frame, "status", (cell, blank), where)
         tranche = _labels(frame, "tranche", (cell, blank), where)
         _check_tranches(tranche, rules, where, cell)
@@ -147,11 +168,6 @@ def load_benefits(
             )
         groups = frame.groupby(status, sort=False)
         return total, {str(key): stream(part) for key, part in groups}
-    except DataError as error:
-        message = str(error)
-        if message.startswith(path):  # inline rows name their own path
-            raise SpecError(message, path=message.split(":", 1)[0]) from None
-        raise SpecError(f"{path}: {message}", path=path) from None
 
 
 def rebuilt_benefits(
@@ -159,34 +175,37 @@ def rebuilt_benefits(
     spec: ProblemSpec,
     rules: Mapping[str, Indexation],
     base_dir: Path,
+    members: Membership,
     factors: Mapping[str, float],
 ) -> Stream:
     """The members' benefits with each sex's rates times ``factors[sex]`` (``Longevity``)."""
-    return load_benefits(section, spec, rules, base_dir, factors)[0]
+    return load_benefits(section, spec, rules, base_dir, members.scaled(factors))[0]
+
+
+@contextmanager
+def _located(path: str) -> Iterator[None]:
+    """DataErrors inside become SpecErrors at ``path`` (a message naming its own keeps it)."""
+    try:
+        yield
+    except DataError as error:
+        message = str(error)
+        if message.startswith(path):  # inline rows name their own path
+            raise SpecError(message, path=message.split(":", 1)[0]) from None
+        raise SpecError(f"{path}: {message}", path=path) from None
 
 
 def _frame(
     section: LiabilitiesSpec,
     spec: ProblemSpec,
     base_dir: Path,
-    factors: Mapping[str, float] | None = None,
+    members: Membership | None,
 ) -> tuple[pd.DataFrame, str, str, str]:
     """The benefit table, its name in messages, how a label cell and a blank one are named."""
     path = "liabilities.cashflows"
     if section.members is not None:
-        members = section.members
-        where = Path(members.file).name
-        if spec.valuation_date is None:
-            raise SpecError(E_MEMBERS_DATE, path="valuation_date")
-        people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
-        _check_member_tranches(section, people, where)
-        where_basis = "liabilities.members.basis"
-        scheme = membership(
-            people, where, members.basis, spec.valuation_date, base_dir, where_basis
-        )
-        if factors:
-            scheme = scheme.scaled(factors)
-        frame = projected(scheme, where_basis)
+        assert members is not None, "read_membership gives the members"
+        where = members.name
+        frame = projected(members, "liabilities.members.basis")
         cell, blank = f"{where} (projected).{{column}}[{{i}}]", "a blank cell"
     elif isinstance(section.cashflows, str):
         where = Path(section.cashflows).name

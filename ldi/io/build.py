@@ -26,7 +26,7 @@ from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError, SpecError
 from ldi.instruments import KINDS, Instrument
 from ldi.instruments.conventions import defaults, haircut
-from ldi.io.benefits import RESERVED, load_benefits, rebuilt_benefits
+from ldi.io.benefits import RESERVED, load_benefits, read_membership, rebuilt_benefits
 from ldi.io.errors import check_curve_name, spec_error
 from ldi.io.errors import relocated as _relocated
 from ldi.io.fixings import IndexTerms, index_history
@@ -36,7 +36,7 @@ from ldi.io.liquidity import (
     build_scenarios,
     build_simulation,
 )
-from ldi.io.members import basis_of
+from ldi.io.members import Membership
 from ldi.io.schema import (
     BREAKEVEN_KINDS,
     NOMINAL_KINDS,
@@ -455,7 +455,8 @@ def _build_liabilities(
             "liabilities.inflation_curve", section.inflation_curve, names["breakeven"], "breakeven"
         )
     rules = _indexation_rules(section, names["breakeven"], volatilities, bases)
-    cashflows, by_status = load_benefits(section, spec, rules, base_dir)
+    members = read_membership(section, spec, base_dir)
+    cashflows, by_status = load_benefits(section, spec, rules, base_dir, members)
     linked = [part for part in streams_of(cashflows) if part.has_inflation_linked]
     if section.inflation_curve is None and any(p.indexation.index is None for p in linked):
         raise SpecError(
@@ -476,20 +477,22 @@ def _build_liabilities(
         credit_spread_beta=section.credit_spread_beta,
         curve=section.discount_curve,
         bases=MappingProxyType(_hedging_bases(section, curves, names["nominal"])),
-        longevity=_longevity(section, spec, rules, base_dir),
+        longevity=_longevity(section, spec, rules, base_dir, members),
     )
 
 
 def _longevity(
-    section: LiabilitiesSpec, spec: ProblemSpec, rules: dict, base_dir: Path
+    section: LiabilitiesSpec,
+    spec: ProblemSpec,
+    rules: dict,
+    base_dir: Path,
+    members: Membership | None,
 ) -> Longevity | None:
-    """How benefits projected from members move with mortality (none for a benefit table)."""
-    members = section.members
-    if members is None or spec.valuation_date is None:
+    """How benefits projected from ``members`` move with mortality (none for a table)."""
+    if members is None:
         return None
-    basis = basis_of(members.basis, base_dir, "liabilities.members.basis")
-    rebuild = partial(rebuilt_benefits, section, spec, rules, base_dir)
-    return Longevity(basis.mortality, spec.valuation_date.year, rebuild)
+    rebuild = partial(rebuilt_benefits, section, spec, rules, base_dir, members)
+    return Longevity(members.basis.mortality, members.valuation.year, rebuild)
 
 
 def _indexation_rules(

@@ -12,12 +12,17 @@ from ldi.curves.base import RateCurve
 from ldi.curves.inflation import Breakevens, IndexCurves
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
+from ldi.errors import DataError
 from ldi.members.longevity import Longevity
 from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import basis_exposures, exposures
 from ldi.typing import ArrayLike
 
 FUNDING = "funding"
+E_NO_MEMBERS = (
+    "mortality_scale: got {value!r} for liabilities read as a benefit table; expected 1 "
+    "(mortality moves liabilities projected from member data, liabilities.members)"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,8 +110,7 @@ class Liabilities:
         base = self.risk(keys).loc["total"]
         rows = {}
         for name, factors in self.longevity.stresses().items():
-            stressed = replace(self, cashflows=self.longevity.rebuild(factors), by_status={})
-            total = stressed.risk(keys).loc["total"]
+            total = self.with_mortality(factors).risk(keys).loc["total"]
             rows[name] = {
                 "pv": total["pv"],
                 "pv01": total["pv01"],
@@ -117,6 +121,18 @@ class Liabilities:
                 **{f"factor_{sex}": k for sex, k in factors.items()},
             }
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stress")
+
+    def with_mortality(self, factors: float | Mapping[str, float]) -> "Liabilities":
+        """The liabilities again with each sex's mortality rates times ``factors[sex]``.
+
+        A number scales every sex's rates. Only benefits projected from member data
+        (``longevity``) can be rebuilt; the split by status is not kept.
+        """
+        if self.longevity is None:
+            raise DataError(E_NO_MEMBERS.format(value=factors))
+        if not isinstance(factors, Mapping):
+            factors = dict.fromkeys(self.longevity.mortality, float(factors))
+        return replace(self, cashflows=self.longevity.rebuild(factors), by_status={})
 
     def basis_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> pd.DataFrame:
         """Exposures of the total on each basis: ``FUNDING`` first, then ``bases``.

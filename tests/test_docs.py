@@ -119,6 +119,7 @@ def _placements(fragment):
         raw = raw_problem()
         (raw["liabilities"] if set(fragment) == {"cashflows"} else raw).update(fragment)
         yield raw
+        yield {**raw, "liabilities": MEMBER_LIABILITIES}  # a longevity stress needs members
         return
     yield {**raw_problem(), "constraints": fragment}
     for sense in SENSES:
@@ -148,6 +149,22 @@ def test_problem_file_fragments_load_into_the_default_problem(fragment, tmp_path
         except SpecError as error:
             errors.append(str(error))
     pytest.fail("\n".join(errors))
+
+
+MEMBER_LIABILITIES = {  # the default scheme's liabilities from member_files' membership
+    **{key: value for key, value in raw_problem()["liabilities"].items() if key != "cashflows"},
+    "tranches": {"pre_1997": {}, "rpi_lpi_5": {"floor": 0.0, "cap": 0.05}},
+    "members": {
+        "file": "data/members.csv",
+        "basis": {
+            "mortality": {
+                "male": {"law": "sult", "base_year": 2012},
+                "female": {"table": "data/female_q.csv", "base_year": 2012},
+            },
+            "fixed": ["pre_1997"],
+        },
+    },
+}
 
 
 def member_files(folder):

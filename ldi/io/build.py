@@ -119,7 +119,10 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     fixings = IndexTerms(spec, bases, index_history(spec, base_dir))
     _check_execution(spec)
     instruments = _build_instruments(spec, market, fixings)
-    scenarios = build_scenarios(spec.stress, instruments, sorted(market.curves), spec.currency)
+    members = spec.liabilities.members is not None
+    scenarios = build_scenarios(
+        spec.stress, instruments, sorted(market.curves), spec.currency, members
+    )
     return OptimizationProblem(
         name=spec.name,
         market=market,

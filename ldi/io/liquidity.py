@@ -31,6 +31,7 @@ from ldi.io.schema import (
     SimulationSpec,
     StressSpec,
 )
+from ldi.liabilities import E_NO_MEMBERS
 from ldi.liquidity.collateral import (
     DEFAULT_DAYS,
     AssetClass,
@@ -228,14 +229,17 @@ def build_scenarios(
     instruments: Mapping[str, Instrument],
     curves: Sequence[str] = (),
     currency: str | None = None,
+    members: bool = False,
 ) -> Mapping[str, Scenario]:
     """The catalogue's scenarios for ``currency`` (unless switched off), then the file's own.
 
     ``curves`` are the curves a move may name in ``curves_bp`` (nominal ones move their
     zero rates, breakeven ones their breakevens: CPI's, its wedge); ``currency`` is the
-    problem's (None: the whole catalogue, every market's scenarios).
+    problem's (None: the whole catalogue, every market's scenarios). ``members``: the
+    liabilities are projected from member data, so moves may scale mortality (and the
+    catalogue's longevity stress is included).
     """
-    scenarios = dict(catalogue(currency)) if spec.catalogue else {}
+    scenarios = dict(catalogue(currency, members)) if spec.catalogue else {}
     first = dict.fromkeys(scenarios, "a catalogue scenario")
     for i, item in enumerate(spec.scenarios):
         path = f"stress.scenarios[{i}]"
@@ -245,7 +249,7 @@ def build_scenarios(
             )
             raise SpecError(message, path=f"{path}.name")
         first[item.name] = f"the name of {path}"
-        scenarios[item.name] = _scenario(item, path, instruments, curves)
+        scenarios[item.name] = _scenario(item, path, instruments, curves, members)
     return MappingProxyType(scenarios)
 
 
@@ -373,10 +377,14 @@ def _scenario_file(file: Path, instruments: Mapping[str, Instrument]) -> Scenari
 
 
 def _scenario(
-    item: ScenarioSpec, path: str, instruments: Mapping[str, Instrument], curves: Sequence[str]
+    item: ScenarioSpec,
+    path: str,
+    instruments: Mapping[str, Instrument],
+    curves: Sequence[str],
+    members: bool,
 ) -> Scenario:
     if item.steps is None:
-        move = _move(item, path, instruments, curves)
+        move = _move(item, path, instruments, curves, members)
         return Scenario(item.name, (move,), item.description, (item.label or "",))
     if item.label is not None:
         raise SpecError(E_LABEL.format(path=path, value=item.label), path=f"{path}.label")
@@ -384,15 +392,23 @@ def _scenario(
     if given:
         raise SpecError(E_STEPS_AND_MOVE.format(path=path, keys=given), path=path)
     moves = [
-        _move(step, f"{path}.steps[{j}]", instruments, curves) for j, step in enumerate(item.steps)
+        _move(step, f"{path}.steps[{j}]", instruments, curves, members)
+        for j, step in enumerate(item.steps)
     ]
     labels = tuple(step.label or f"step {j + 1}" for j, step in enumerate(item.steps))
     return Scenario(item.name, tuple(moves), item.description, labels)
 
 
 def _move(
-    item: MoveSpec, path: str, instruments: Mapping[str, Instrument], curves: Sequence[str]
+    item: MoveSpec,
+    path: str,
+    instruments: Mapping[str, Instrument],
+    curves: Sequence[str],
+    members: bool,
 ) -> Move:
+    if item.mortality_scale != 1.0 and not members:
+        message = E_NO_MEMBERS.format(value=item.mortality_scale)
+        raise SpecError(f"{path}.{message}", path=f"{path}.mortality_scale")
     for key in item.returns:
         _check_id(f"{path}.returns.{key}", key, instruments)
     for name in item.curves_bp:
@@ -414,6 +430,7 @@ def _move(
         units=item.units,
         haircut_scale=item.haircut_scale,
         margin_scale=item.margin_scale,
+        mortality_scale=item.mortality_scale,
     )
 
 

@@ -65,7 +65,7 @@ from ldi.plausible import (
 )
 from ldi.risk.factors import FACTORS
 from ldi.scenarios.carry import CarryConvention
-from ldi.scenarios.scenario import MOST_SCALE, RateUnits
+from ldi.scenarios.scenario import MOST_MORTALITY_SCALE, MOST_SCALE, RateUnits
 from ldi.scenarios.simulation import DEFAULT_DEGREES_OF_FREEDOM, Dynamics, Innovations
 from ldi.scheduling.dates import iso_date
 from ldi.scheduling.schedule import FREQUENCIES
@@ -980,7 +980,8 @@ class MoveSpec(Spec):
     """One state of the markets: rate moves, credit widening, growth returns, haircuts.
 
     ``haircut_scale`` multiplies every collateral haircut in that state (capped at 100%),
-    ``margin_scale`` every initial margin.
+    ``margin_scale`` every initial margin; ``mortality_scale`` every member's mortality rate
+    (liabilities from ``liabilities.members`` only).
 
     ``real_bp`` moves real yields (breakevens then move by nominal − real); give it or
     ``breakeven_bp``, not both.
@@ -998,6 +999,7 @@ class MoveSpec(Spec):
     units: RateUnits = RateUnits.ZERO
     haircut_scale: StressScale = 1.0
     margin_scale: StressScale = 1.0
+    mortality_scale: Annotated[Number, Field(gt=0, le=MOST_MORTALITY_SCALE)] = 1.0
 
     @model_validator(mode="after")
     def _real_or_breakeven(self) -> "MoveSpec":

@@ -163,8 +163,24 @@ def liability_values(
     Their discount basis moves with nominal rates, with the moves of the curve it is built
     on (``liabilities.curve`` in ``market``), and by ``credit_spread_beta`` x the move's
     credit widening (an AA corporate basis moves with credit spreads); each tranche's real
-    amounts with the moves of its index (a move of ``cpi`` moves only CPI-linked ones).
+    amounts with the moves of its index (a move of ``cpi`` moves only CPI-linked ones). A
+    move's ``mortality_scale`` rebuilds benefits projected from member data with every
+    mortality rate scaled (``Liabilities.with_mortality``), once per scale.
     """
+    if isinstance(moves, MoveSet):
+        return _liability_values(liabilities, moves, market)
+    scales = np.array([move.mortality_scale for move in moves])
+    values = np.empty(len(moves))
+    for scale in np.unique(scales):
+        chosen = np.flatnonzero(scales == scale)
+        owed = liabilities if scale == 1.0 else liabilities.with_mortality(float(scale))
+        values[chosen] = _liability_values(owed, [moves[i] for i in chosen], market)
+    return values
+
+
+def _liability_values(
+    liabilities: Liabilities, moves: Sequence[Move] | MoveSet, market: Market
+) -> FloatArray:
     matrix = CashflowMatrix.from_cashflows({"total": liabilities.cashflows})
     return liability_streams(liabilities, matrix, moves, market)[0]
 

@@ -9,6 +9,7 @@ named ones to the markets (currencies) whose problems they are about: ``catalogu
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ldi.members.longevity import LOWER as LOWER_MORTALITY
 from ldi.scenarios.scenario import Move, RateUnits, Scenario, path
 
 KEY_SHOCK_TENORS = (5.0, 10.0, 20.0, 30.0, 50.0)
@@ -246,13 +247,28 @@ def _standard() -> list[Scenario]:
     return [Scenario.single(name, move, text) for name, text, move in single]
 
 
-def catalogue(currency: str | None = None) -> Mapping[str, Scenario]:
+def _mortality_down_10() -> Scenario:
+    """Every member's mortality rate 10% lower, markets held: the liabilities rise.
+
+    The factor of ``ldi risk``'s ``mortality_minus_10pct``; for liabilities projected from
+    member data only (``catalogue(members=True)``).
+    """
+    return Scenario.single(
+        "mortality_down_10",
+        Move(mortality_scale=LOWER_MORTALITY),
+        "Mortality rates -10% (members live longer), markets held",
+    )
+
+
+def catalogue(currency: str | None = None, members: bool = False) -> Mapping[str, Scenario]:
     """The built-in scenarios for a problem in ``currency`` by name, in report order.
 
     The standard shocks, then the named scenarios of the market (GBP: ``gilts_cheapen_30``,
     ``gilt_crisis_2022``, ``boe_swes_2023``; EUR: ``euro_rates_2022``,
     ``euro_periphery_2011``; USD: ``treasury_selloff_2022``, ``credit_crisis_2008``); another
-    currency has the standard shocks only. None: every scenario of every market.
+    currency has the standard shocks only. None: every scenario of every market. ``members``
+    (liabilities projected from member data): then the longevity stress
+    ``mortality_down_10`` too.
     """
     named = [
         _gilts_cheapen_30(),
@@ -264,4 +280,6 @@ def catalogue(currency: str | None = None) -> Mapping[str, Scenario]:
         _credit_crisis_2008(),
     ]
     scenarios = [s for s in [*_standard(), *named] if s.applies_to(currency)]
+    if members:
+        scenarios.append(_mortality_down_10())
     return MappingProxyType({s.name: s for s in scenarios})

@@ -22,6 +22,7 @@ import numpy as np
 from ldi.curves.market import Market
 from ldi.curves.spread import RateSpread
 from ldi.errors import DataError
+from ldi.members.mortality import MOST_SCALE as MOST_MORTALITY_SCALE
 from ldi.risk.shifts import Shifts
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP
@@ -29,6 +30,10 @@ from ldi.validation import enum_choice, finite_vector, is_finite_number
 
 E_SCALE = "{name}: got {value!r}; expected a finite number from 1 to {most:g}"
 MOST_SCALE = 20.0  # a stress multiplies haircuts or initial margin by at most this
+E_MORTALITY = (
+    "mortality_scale: got {value!r}; expected a factor on the mortality rates above 0 and at "
+    "most {most:g}, such as 0.9 for rates 10% lower"
+)
 E_RETURN = "{where}: got {value!r}; expected a finite return above -1 such as -0.25"
 E_NO_STEPS = "scenario {name!r}: got no steps; expected at least one move"
 E_LABELS = "scenario {name!r}: {labels} step labels for {steps} steps; expected one per step"
@@ -89,12 +94,16 @@ class Move:
     units: RateUnits = RateUnits.ZERO
     haircut_scale: float = 1.0
     margin_scale: float = 1.0
+    mortality_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if not is_finite_number(self.credit_spread):
             raise DataError(f"credit_spread: got {self.credit_spread!r}; expected a finite number")
         check_scale("haircut_scale", self.haircut_scale)
         check_scale("margin_scale", self.margin_scale)
+        scale = self.mortality_scale
+        if not (is_finite_number(scale) and 0.0 < scale <= MOST_MORTALITY_SCALE):
+            raise DataError(E_MORTALITY.format(value=scale, most=MOST_MORTALITY_SCALE))
         _check_return(self.growth, "growth")
         for name, value in self.returns.items():
             _check_return(value, f"returns.{name}")
@@ -116,6 +125,7 @@ class Move:
         units: RateUnits | str = RateUnits.ZERO,
         haircut_scale: float = 1.0,
         margin_scale: float = 1.0,
+        mortality_scale: float = 1.0,
     ) -> "Move":
         """A move given in basis points: parallel sizes, or (tenors, bp) term structures."""
         return cls(
@@ -129,6 +139,7 @@ class Move:
             units=units,
             haircut_scale=haircut_scale,
             margin_scale=margin_scale,
+            mortality_scale=mortality_scale,
         )
 
     @property
@@ -158,6 +169,7 @@ class Move:
             self.units.value,
             self.haircut_scale,
             self.margin_scale,
+            self.mortality_scale,
         )
 
 

@@ -432,6 +432,7 @@ def test_unknown_keys_in_a_scenario():
         "units",
         "haircut_scale",
         "margin_scale",
+        "mortality_scale",
         "name",
         "description",
         "steps",
@@ -441,7 +442,7 @@ def test_unknown_keys_in_a_scenario():
     check(
         error,
         "stress.scenarios[0].steps[0].nominal",
-        f"unknown key; did you mean 'nominal_bp'? expected only {known[:12]}",
+        f"unknown key; did you mean 'nominal_bp'? expected only {known[:13]}",
     )
 
 

@@ -11,17 +11,20 @@ References and tolerances:
 - refusals: the key's path and the message.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from ldi.errors import LDIWarning, SpecError
+from ldi.errors import DataError, LDIWarning, SpecError
 from ldi.io.load import load_problem
 from ldi.members import SULT, Improvement, Mortality, Table
 from ldi.members.projection import Basis, project
 from ldi.reporting.risk_report import risk_report
+from ldi.scenarios import Move, liability_values
+from ldi.stress import stress_test
 from tests.members.test_projection import MEMBERS as PROJECTED
 
 MEMBERS = PROJECTED.rename(  # the hand-checked membership, its tranches renamed
@@ -206,12 +209,8 @@ def test_dates_of_birth_stand_for_ages_to_the_valuation_date(folder):
         load_problem(raw({"members": {"file": "dated.csv", "basis": basis_section()}}))
 
 
-def test_longevity_stresses_move_the_pv_as_a_hand_computation(folder):
-    """One male pensioner of 65, 10,000 a year fixed, on a constant rate q = 0.2.
-
-    PV = Σ P pᵗ df(t). A year longer at 65: e̊ = (2 − q)/(2q) = 4.5 becomes 5.5, so
-    q' = 2/(2 · 5.5 + 1) = 1/6 (k = 5/6); mortality 10% lower: q' = 0.18. PV to 1e-10.
-    """
+def one_pensioner(stress=None):
+    """One male pensioner of 65, 10,000 a year fixed, on a constant rate q = 0.2 (150 years)."""
     pd.DataFrame({"age": np.arange(0, 400), "q": 0.2}).to_csv("flat.csv", index=False)
     one = MEMBERS.iloc[[0]].drop(columns="pension:linked").assign(age=65.0, spouse_proportion=0.0)
     one.to_csv("one.csv", index=False)
@@ -219,15 +218,30 @@ def test_longevity_stresses_move_the_pv_as_a_hand_computation(folder):
     basis = basis_section(mortality={"male": flat, "female": flat}, years=150)
     spec = raw({"members": {"file": "one.csv", "basis": basis}})
     del spec["liabilities"]["tranches"]["linked"]
-    problem = load_problem(spec)
+    if stress is not None:
+        spec["stress"] = stress
+    return load_problem(spec)
+
+
+def annuity_pv(q, discount_curve):
+    """PV = Σ P pᵗ df(t), P = 10,000, p = 1 − q, t = 1..150."""
+    t = np.arange(1, 151)
+    return float(10_000.0 * np.sum((1 - q) ** t * discount_curve.discount(t)))
+
+
+def test_longevity_stresses_move_the_pv_as_a_hand_computation(folder):
+    """``one_pensioner``'s stresses: PV = Σ P pᵗ df(t), to 1e-10.
+
+    A year longer at 65: e̊ = (2 − q)/(2q) = 4.5 becomes 5.5, so q' = 2/(2 · 5.5 + 1) = 1/6
+    (k = 5/6); mortality 10% lower: q' = 0.18.
+    """
+    problem = one_pensioner()
     for name in ("one.csv", "flat.csv"):  # read once: the stresses rebuild from memory
         Path(name).unlink()
     table = problem.liabilities.longevity_risk()
-    t = np.arange(1, 151)
-    df = problem.liabilities.discount_curve.discount(t)
 
     def pv(q):
-        return float(10_000.0 * np.sum((1 - q) ** t * df))
+        return annuity_pv(q, problem.liabilities.discount_curve)
 
     base = pv(0.2)
     assert problem.liabilities.risk().loc["total", "pv"] == pytest.approx(base, rel=1e-10)
@@ -242,6 +256,47 @@ def test_longevity_stresses_move_the_pv_as_a_hand_computation(folder):
     assert "Longevity: the liabilities again with mortality rates scaled" in report.as_text()
     written = report.to_dict()["longevity"]["mortality_minus_10pct"]["pv"]
     assert written == pytest.approx(pv(0.18), rel=1e-10)
+
+
+def test_stresses_scale_mortality_as_a_hand_computation(folder):
+    """Stresses that scale mortality: Σ P pᵗ df(t) for ``one_pensioner``, to 1e-10.
+
+    The catalogue's ``mortality_down_10`` (q' = 0.18), and a file's move of rates −100bp
+    with mortality 20% lower (q' = 0.16 on the curve shifted down).
+    """
+    move = {"name": "rates_down_lives_longer", "nominal_bp": -100, "mortality_scale": 0.8}
+    problem = one_pensioner({"scenarios": [move]})
+    assert list(problem.scenarios)[-2:] == ["mortality_down_10", "rates_down_lives_longer"]
+    outcomes = stress_test(problem).outcomes
+    curve = problem.liabilities.discount_curve
+    assert outcomes.loc["mortality_down_10", "liabilities_before"] == pytest.approx(
+        annuity_pv(0.2, curve), rel=1e-10
+    )
+    expected = {
+        "mortality_down_10": annuity_pv(0.18, curve),
+        "rates_down_lives_longer": annuity_pv(0.16, curve.shifted(-100)),
+        "parallel_down_100": annuity_pv(0.2, curve.shifted(-100)),
+    }
+    for name, value in expected.items():
+        assert outcomes.loc[name, "liabilities_after"] == pytest.approx(value, rel=1e-10), name
+    assert outcomes.loc["mortality_down_10", "asset_change"] == 0.0
+
+
+def test_a_mortality_move_is_refused_for_a_benefit_table(folder):
+    """Mortality moves only liabilities projected from members: a table's move is refused."""
+    rows = [{"time": 1, "fixed": 1.0, "tranche": "fixed_part"}]
+    rows.append({"time": 1, "inflation_linked": 1.0, "tranche": "linked"})
+    spec = raw({"cashflows": rows})
+    spec["stress"] = {"scenarios": [{"name": "s", "steps": [{}, {"mortality_scale": 0.9}]}]}
+    message = "stress.scenarios[0].steps[1].mortality_scale: got 0.9 for liabilities read as a"
+    with pytest.raises(SpecError, match=re.escape(message)) as caught:
+        load_problem(spec)
+    assert caught.value.path == "stress.scenarios[0].steps[1].mortality_scale"
+    spec["stress"] = {}
+    problem = load_problem(spec)
+    assert "mortality_down_10" not in problem.scenarios
+    with pytest.raises(DataError, match="^mortality_scale: got 0.9 for liabilities read as"):
+        liability_values(problem.liabilities, [Move(mortality_scale=0.9)], problem.market)
 
 
 def test_a_benefit_table_read_as_it_is_has_no_longevity(folder):

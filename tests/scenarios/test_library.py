@@ -87,6 +87,16 @@ def test_only_sterling_problems_get_the_gilt_scenarios():
         assert not gilts & set(catalogue(currency)), currency
 
 
+@pytest.mark.parametrize("currency", ["GBP", "EUR", "USD", "JPY"])
+def test_liabilities_from_members_add_the_longevity_stress_last(currency):
+    """Mortality 10% lower, markets held: the factor of ``ldi risk``'s stress."""
+    with_members = catalogue(currency, members=True)
+    assert list(with_members) == [*catalogue(currency), "mortality_down_10"]
+    (move,) = with_members["mortality_down_10"].steps
+    assert move.key() == Move(mortality_scale=0.9).key()
+    assert "mortality_down_10" not in catalogue()
+
+
 def test_another_market_has_the_standard_shocks_only():
     assert list(catalogue("JPY")) == STANDARD
 

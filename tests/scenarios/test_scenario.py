@@ -54,6 +54,10 @@ def test_credit_spread_bp_is_a_decimal_and_defaults_move_nothing():
 
 
 EXPECTED_RETURN = "expected a finite return above -1 such as -0.25"
+EXPECTED_MORTALITY = (
+    "expected a factor on the mortality rates above 0 and at most 10, such as 0.9 for rates "
+    "10% lower"
+)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +70,9 @@ EXPECTED_RETURN = "expected a finite return above -1 such as -0.25"
         ({"returns": {"EQUITY": -1.0}}, f"returns.EQUITY: got -1.0; {EXPECTED_RETURN}"),
         ({"returns": {"EQUITY": float("nan")}}, f"returns.EQUITY: got nan; {EXPECTED_RETURN}"),
         ({"credit_spread": float("inf")}, "credit_spread: got inf; expected a finite number"),
+        ({"mortality_scale": 0.0}, f"mortality_scale: got 0.0; {EXPECTED_MORTALITY}"),
+        ({"mortality_scale": 10.5}, f"mortality_scale: got 10.5; {EXPECTED_MORTALITY}"),
+        ({"mortality_scale": float("nan")}, f"mortality_scale: got nan; {EXPECTED_MORTALITY}"),
     ],
 )
 def test_bad_returns_and_spreads_raise_naming_the_field(kwargs, message):
@@ -134,6 +141,7 @@ BASE = {
         {"returns": {"A": 0.11}},
         {"returns": {"B": 0.1}},
         {"returns": {}},
+        {"mortality_scale": 0.9},
     ],
 )
 def test_moves_that_differ_in_one_number_have_different_keys(change):

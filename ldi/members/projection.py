@@ -9,8 +9,9 @@ pension given up, m the proportion married and ₜqᵢ* = ₜpᵢ* the spouse's 
 other sex, ``age_difference`` years younger for a man, older for a woman), the expected
 payment at the end of year t is
 
-- the member's pension Pᵢₖ aᵢ (1 − c) ₜpᵢ for t ≥ max(rᵢ, 1) (a dependant's own pension in
-  full, c = 0, as for a pensioner), aᵢ = 1 − e (Rᵢ − Aᵢ)⁺ + l (Aᵢ − Rᵢ)⁺ when the basis
+- the member's pension Pᵢₖ aᵢ (1 − c) ₜpᵢ for t ≥ ⌊Rᵢ − xᵢ⌋ + 1, the first year end after
+  retiring: in arrears, as a pensioner is paid from t = 1 (a pensioner's or dependant's
+  own pension in full, c = 0), aᵢ = 1 − e (Rᵢ − Aᵢ)⁺ + l (Aᵢ − Rᵢ)⁺ when the basis
   retires members at Aᵢ = max(A, xᵢ) rather than their own Rᵢ (e and l a year early or
   late; else aᵢ = 1, and rᵢ counts to Aᵢ);
 - a lump sum c f Pᵢₖ aᵢ ₜpᵢ at t = max(rᵢ, 1) (actives and deferreds only);
@@ -111,13 +112,14 @@ def project(
     t = np.arange(1, years + 1)[None, :]
     start = np.maximum(data.retire, 1)[:, None]
     retired = t >= start
+    paid = t >= data.first[:, None]
     own_rate = (np.where(data.deferred, 1.0 - basis.commutation, 1.0) * data.adjust)[:, None]
     member = alive[:, 1:]
     widowed = (1.0 - member) * spouse[:, 1:] * basis.proportion_married
     widowed = widowed * np.where(data.status == Status.DEPENDANT, 0.0, data.spouse)[:, None]
     lump = (t == start) * member * (basis.commutation * basis.commutation_factor)
     lump = lump * (data.deferred * data.adjust)[:, None]
-    per_unit = retired * member * own_rate + lump + widowed * np.where(retired, own_rate, 1.0)
+    per_unit = paid * member * own_rate + lump + widowed * np.where(retired, own_rate, 1.0)
     deferral = np.minimum(data.retire[:, None], t)
     return _rows(data, per_unit, deferral, years)
 
@@ -130,6 +132,7 @@ class _Members:
     sex: np.ndarray
     age: np.ndarray
     retire: np.ndarray  # whole years to retirement, 0 in payment
+    first: np.ndarray  # the year of the first payment of the pension, in arrears
     adjust: np.ndarray  # the pension's factor for retiring early or late (1 in payment)
     spouse: np.ndarray  # the spouse's proportion
     pensions: pd.DataFrame  # by tranche (columns), a year in today's money
@@ -235,11 +238,12 @@ class _Members:
         chosen = retirement if basis.retirement_age is None else basis.retirement_age
         at = np.maximum(chosen, age)  # the age they retire at
         retire = np.where(waiting, np.ceil(at - age), 0).astype(int)
+        first = np.where(waiting, np.floor(at - age) + 1, 1).astype(int)
         reduced = np.maximum(retirement - at, 0.0) * basis.early_reduction
         increased = np.maximum(at - retirement, 0.0) * basis.late_increase
         adjust = np.where(waiting, np.maximum(1.0 - reduced + increased, 0.0), 1.0)
         spouse = numbers["spouse_proportion"]
-        return cls(status, sex, age, retire, adjust, spouse, pensions, basis.age_difference)
+        return cls(status, sex, age, retire, first, adjust, spouse, pensions, basis.age_difference)
 
 
 def pension_columns(frame: pd.DataFrame) -> list[str]:

@@ -52,8 +52,10 @@ def by_hand(member: pd.Series, tranche: str) -> dict[tuple[float, float], float]
     p, p_spouse = 1 - Q[sex], 1 - Q[other]
     pension = member[f"pension:{tranche}"]
     waiting = member["status"] in ("active", "deferred")
-    r = int(np.ceil(member["retirement_age"] - member["age"])) if waiting else 0
-    start = max(r, 1)
+    to_retire = member["retirement_age"] - member["age"]
+    r = int(np.ceil(to_retire)) if waiting else 0
+    start = max(r, 1)  # the lump sum, at retirement
+    first = int(np.floor(to_retire)) + 1 if waiting else 1  # the pension, a year in arrears
     kept = 1 - COMMUTED if waiting else 1.0
     married = 0.0 if member["status"] == "dependant" else MARRIED * member["spouse_proportion"]
     rows: dict[tuple[float, float], float] = {}
@@ -61,7 +63,7 @@ def by_hand(member: pd.Series, tranche: str) -> dict[tuple[float, float], float]
     for t in range(1, YEARS + 1):
         alive, spouse = lived(member["age"], t, p), lived(spouse_age, t, p_spouse)
         amount = 0.0
-        if t >= start:
+        if t >= first:
             amount += pension * kept * alive
         if t == start and waiting:
             amount += COMMUTED * FACTOR * pension * alive
@@ -85,14 +87,34 @@ def test_each_members_payments_are_the_hand_computation():
                 assert got.get(key, 0.0) == pytest.approx(value, rel=1e-12), (member["id"], key)
 
 
-def test_the_deferred_lump_sum_and_pension_start_at_retirement():
-    """D1 retires in 15 years: 20% of 5,000 commuted at 16, then 4,000 a year in payment."""
+def test_the_deferred_lump_sum_is_paid_at_retirement_and_the_pension_a_year_on():
+    """D1 retires at 65 in 15 years: a lump sum then, the pension from year 16.
+
+    20% of 5,000 is commuted for a lump sum (factor 16) in year 15, and 4,000 a year is paid
+    in arrears from year 16, as a pensioner of 65 today is paid from year 1.
+    """
     rows = project(MEMBERS.iloc[[1]], basis(proportion_married=0.0), YEAR, YEARS)
     total = rows.groupby("time")["amount"].sum()
-    alive = (1 - Q["female"]) ** 15
-    assert total[15.0] == pytest.approx(alive * (0.8 * 5_000 + 0.2 * 16 * 5_000), rel=1e-12)
+    p = 1 - Q["female"]
+    assert total[15.0] == pytest.approx(p**15 * 0.2 * 16 * 5_000, rel=1e-12)
+    assert total[16.0] == pytest.approx(p**16 * 0.8 * 5_000, rel=1e-12)
     assert total.index.min() == 15.0  # nothing before retirement without a spouse
     assert (rows["deferred_until"] == 15.0).all()
+
+
+def test_a_deferred_member_a_year_from_retirement_is_paid_as_a_new_pensioner_a_year_on():
+    """A deferred of 64 retiring at 65 is paid from year 2, the pensioner of 65 from year 1.
+
+    The same payments a year apart, each the year after retiring (no commutation).
+    """
+    terms = basis(proportion_married=0.0, commutation=0.0)
+    deferred = MEMBERS.iloc[[1]].assign(age=64.0)
+    pensioner = MEMBERS.iloc[[1]].assign(status="pensioner", age=65.0, retirement_age=np.nan)
+    later = project(deferred, terms, YEAR, YEARS).groupby("time")["amount"].sum()
+    now = project(pensioner, terms, YEAR, YEARS).groupby("time")["amount"].sum()
+    assert later.index.min() == 2.0
+    p = 1 - Q["female"]
+    np.testing.assert_allclose(later.loc[2.0:].to_numpy(), p * now.loc[: YEARS - 1].to_numpy())
 
 
 def test_improvements_lower_the_rates_year_by_year():
@@ -143,17 +165,21 @@ def test_a_missing_column_is_named():
 
 
 @pytest.mark.parametrize(
-    ("age", "early", "late", "factor", "start"),
+    ("age", "early", "late", "factor", "start", "first"),
     [
-        (62.0, 0.04, 0.0, 1 - 3 * 0.04, 12),  # three years early: 12% less, from year 12
-        (67.0, 0.0, 0.06, 1 + 2 * 0.06, 17),  # two years late: 12% more, from year 17
-        (45.0, 0.04, 0.0, 1 - 15 * 0.04, 1),  # a basis age she is past: she retires at once, at 50
+        (62.0, 0.04, 0.0, 1 - 3 * 0.04, 12, 13),  # three years early: 12% less, retired at 12
+        (67.0, 0.0, 0.06, 1 + 2 * 0.06, 17, 18),  # two years late: 12% more, retired at 17
+        (45.0, 0.04, 0.0, 1 - 15 * 0.04, 1, 1),  # a basis age she is past: retired now, at 50
     ],
 )
 def test_a_basis_retirement_age_moves_the_start_and_scales_the_pension(
-    age, early, late, factor, start
+    age, early, late, factor, start, first
 ):
-    """D1 (50, her own age 65), retired at the basis's age: a = 1 − e (65 − A) + l (A − 65)."""
+    """D1 (50, her own age 65), retired at the basis's age: a = 1 − e (65 − A) + l (A − 65).
+
+    The lump sum in the year she retires (year 1 when she retires now), the pension from the
+    year after, or from year 1.
+    """
     terms = basis(
         proportion_married=0.0, retirement_age=age, early_reduction=early, late_increase=late
     )
@@ -162,10 +188,13 @@ def test_a_basis_retirement_age_moves_the_start_and_scales_the_pension(
     p = 1 - Q["female"]
     pension = 5_000.0 * factor
     assert total.index.min() == float(start)
-    assert total[float(start)] == pytest.approx(
-        p**start * pension * (1 - COMMUTED + COMMUTED * FACTOR), rel=1e-12
+    lump = p**start * pension * COMMUTED * FACTOR
+    kept = (1 - COMMUTED) * pension
+    assert total[float(start)] == pytest.approx(lump + (first == start) * p**start * kept)
+    assert total[float(first)] == pytest.approx(
+        (first == start) * lump + p**first * kept, rel=1e-12
     )
-    assert total[float(start + 1)] == pytest.approx(p ** (start + 1) * pension * (1 - COMMUTED))
+    assert total[float(first + 1)] == pytest.approx(p ** (first + 1) * kept, rel=1e-12)
 
 
 def test_a_bad_basis_is_named():

@@ -1,7 +1,15 @@
-"""Write the example problems' liability cash flows, each projected from a documented recipe.
+"""Write the example problems' memberships, and the liability cash flows projected from them.
 
-One projection serves every recipe (after the shared domain facts, "Representative UK DB
-cash-flow profile"); annual payments in arrears, money in the recipe's currency:
+Each recipe below becomes a membership (``data/<name>_members.csv``, one row per member,
+drawn with the recipe's seed), a mortality table (``data/gompertz_s2pa*.csv``) and a basis
+file (``data/<name>_basis.yaml``); ``ldi``'s projection of them, as ``ldi liabilities project
+data/<name>_members.csv --basis data/<name>_basis.yaml`` gives it, summed over deferment, is
+the cash-flow table ``data/<name>_cashflows.csv`` the problem reads. The membership shares
+each group's pension at each whole age among members of random sex (a Dirichlet draw, the
+pensions in full precision), so its projection is the recipe's closed form (``project``),
+and the tables the same to the cent. The recipe (after the shared domain facts,
+"Representative UK DB cash-flow profile"); annual payments in arrears, money in the
+recipe's currency:
 
 - mortality: Gompertz q_x = 0.00934 exp(0.11563 (x − 65)) from age 65 (the S2PA male fit),
   0.15% a year before 65, both times the recipe's ``mortality_multiplier``, capped at 1;
@@ -59,7 +67,14 @@ Each CSV has columns ``time`` (years, float), ``status`` (``pensioner``, ``defer
 to 2 decimals: one row per year per status with a non-zero payment; a book in tranches has
 a ``tranche`` column too, and a row per year, status and tranche.
 
-Run ``python problems/generate_liabilities.py`` to rewrite the four CSVs.
+The basis marries no one (``proportion_married: 0``; the members' ``spouse_proportion`` is
+there for a basis that does), has no commutation and no improvements, and uses one table
+for both sexes; a deferred or active member retires at ``paid_from_age`` and is paid a year
+in arrears, as the projection pays a pensioner. Change the basis file to test the books on
+another basis (see docs/mortality.md).
+
+Run ``python problems/generate_liabilities.py`` to rewrite the memberships and the four
+cash-flow CSVs.
 """
 
 from dataclasses import dataclass
@@ -68,12 +83,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 import ldi
+from ldi.io.members import membership_files, projected
 
 DATA = Path(__file__).parent / "data"
 COLUMNS = ["time", "status", "fixed", "inflation_linked"]
 TRANCHE_COLUMNS = ["time", "status", "tranche", "fixed", "inflation_linked"]
+
+LEVEL = "level"  # the one tranche of a book without tranches: level pensions
+TABLE_AGES = (16, 120)  # the ages the mortality table file gives
+SHARE_CONCENTRATION = 4.0  # Dirichlet weight of each member's share: pensions vary, none tiny
 
 GOMPERTZ_Q65 = 0.00934
 """q_65 of the Gompertz fit to S2PA male (domain facts), one-year death probability."""
@@ -113,7 +134,9 @@ class MemberGroup:
     """Standard deviation (years) of the Gaussian age weight."""
     paid_from_age: float = 0.0
     """Age (years) at the start of a year from which that year's payment is made; 0 for
-    pensioners (already in payment)."""
+    pensioners (already in payment). A member retires at it, and is paid a year in arrears."""
+    members: int = 1_000
+    """About how many members the group's pension is shared among in the membership file."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_age <= self.max_age:
@@ -161,6 +184,12 @@ class Recipe:
     tranches: tuple[Tranche, ...] = ()
     """Tranches each payment is split into; their linked shares sum to
     ``inflation_linked_share`` and all their shares to 1. None: no tranche column."""
+    valuation_date: str = "2025-12-31"
+    """The problem's valuation date (YYYY-MM-DD), which the basis file carries."""
+    spouse_proportion: float = 0.5
+    """Each member's spouse's proportion in the membership file (the recipe marries no one)."""
+    seed: int = 0
+    """Seed of the membership's draws (member counts, sexes and shares of pension)."""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.inflation_linked_share <= 1.0:
@@ -177,6 +206,28 @@ class Recipe:
     def csv_path(self) -> Path:
         """Where ``main`` writes this book's cash flows."""
         return DATA / f"{self.name}_cashflows.csv"
+
+    @property
+    def members_path(self) -> Path:
+        """Where ``main`` writes this book's membership."""
+        return DATA / f"{self.name}_members.csv"
+
+    @property
+    def basis_path(self) -> Path:
+        """Where ``main`` writes this book's basis file."""
+        return DATA / f"{self.name}_basis.yaml"
+
+    @property
+    def table_path(self) -> Path:
+        """The mortality table of this book's basis (``mortality`` at its multiplier)."""
+        multiplier = self.mortality_multiplier
+        suffix = "" if multiplier == 1 else f"_{round(multiplier * 100)}"
+        return DATA / f"gompertz_s2pa{suffix}.csv"
+
+    @property
+    def tranche_names(self) -> tuple[str, ...]:
+        """The membership's pension columns' tranches (``LEVEL`` for a book without them)."""
+        return tuple(t.name for t in self.tranches) or (LEVEL,)
 
 
 def mortality(age: np.ndarray, multiplier: float = 1.0) -> np.ndarray:
@@ -233,6 +284,94 @@ def project(recipe: Recipe) -> pd.DataFrame:
     return flows.sort_values("time", kind="stable").reset_index(drop=True)
 
 
+def membership(recipe: Recipe) -> pd.DataFrame:
+    """A seeded membership whose pensions add up to each group's, age by age and tranche.
+
+    Each group's pension at an age (``expected_payments``'s weights) is shared among about
+    ``members`` x the age's weight members of random sex by a Dirichlet draw; each tranche's
+    part of it is dealt out by those shares. The pensions keep every digit, so the members'
+    pensions at an age add up to the group's there, to rounding (1e-16 relative).
+    Members are of whole ages, so the projection's rates and payments are the recipe's.
+    """
+    if not recipe.tranches and recipe.inflation_linked_share:
+        raise ValueError(f"{recipe.name}: a linked share needs tranches to carry it")
+    rng = np.random.default_rng(recipe.seed)
+    shares = {t.name: t.share for t in recipe.tranches} or {LEVEL: 1.0}
+    parts = []
+    for group in recipe.groups:
+        weights = np.exp(-0.5 * ((group.ages - group.centre_age) / group.width) ** 2)
+        weights = weights / weights.sum()
+        counts = np.maximum(np.round(group.members * weights).astype(int), 1)
+        pensions = np.zeros((counts.sum(), len(shares)))
+        first = 0
+        for weight, count in zip(weights, counts, strict=True):
+            dealt = rng.dirichlet(np.full(count, SHARE_CONCENTRATION))
+            for k, share in enumerate(shares.values()):
+                pensions[first : first + count, k] = group.total_pension * weight * share * dealt
+            first += count
+        waiting = group.status is not Status.PENSIONER
+        parts.append(
+            pd.DataFrame(
+                {
+                    "status": group.status.value,
+                    "sex": rng.choice(["M", "F"], size=counts.sum()),
+                    "age": np.repeat(group.ages.astype(int), counts),
+                    "retirement_age": group.paid_from_age if waiting else np.nan,
+                    "spouse_proportion": recipe.spouse_proportion,
+                    **{f"pension:{name}": pensions[:, k] for k, name in enumerate(shares)},
+                }
+            )
+        )
+    members = pd.concat(parts, ignore_index=True)
+    ids = [f"{recipe.name[:2].upper()}{i + 1:06d}" for i in range(len(members))]
+    return members.assign(id=ids)[["id", *members.columns]]
+
+
+def table(recipe: Recipe) -> pd.DataFrame:
+    """The recipe's mortality at whole ages ``TABLE_AGES``: columns age, q."""
+    ages = np.arange(TABLE_AGES[0], TABLE_AGES[1] + 1)
+    return pd.DataFrame(
+        {"age": ages, "q": mortality(ages.astype(float), recipe.mortality_multiplier)}
+    )
+
+
+def basis(recipe: Recipe) -> dict[str, object]:
+    """The recipe's basis file: one table for both sexes, no improvements, nobody married."""
+    year = int(recipe.valuation_date[:4])
+    table = {"table": recipe.table_path.name, "base_year": year}
+    fixed = [t.name for t in recipe.tranches if not t.linked] or [LEVEL]
+    return {
+        "valuation_date": recipe.valuation_date,
+        "mortality": {"male": dict(table), "female": dict(table)},
+        "proportion_married": 0.0,
+        "fixed": fixed,
+        "years": recipe.horizon_years,
+    }
+
+
+def rebuild(recipe: Recipe) -> pd.DataFrame:
+    """The cash flows of ``recipe``'s membership and basis files, as ``project`` lays them out.
+
+    The files are projected as ``ldi liabilities project`` projects them; the rows are summed
+    over deferment (the tables index deferred pensions from today) and rounded to cents.
+    """
+    scheme = membership_files(recipe.members_path, recipe.basis_path)
+    rows = projected(scheme, recipe.basis_path.name)
+    keys = ["time", "status", *(["tranche"] if recipe.tranches else [])]
+    flows = rows.groupby(keys, as_index=False)[["fixed", "inflation_linked"]].sum()
+    statuses = [g.status.value for g in recipe.groups]
+    order = {"status": pd.Categorical(flows["status"], categories=dict.fromkeys(statuses))}
+    if recipe.tranches:
+        order["tranche"] = pd.Categorical(flows["tranche"], categories=recipe.tranche_names)
+    flows = flows.assign(**{f"_{k}": v for k, v in order.items()})
+    flows = flows.sort_values(["time", *(f"_{k}" for k in order)]).drop(
+        columns=[f"_{k}" for k in order]
+    )
+    flows[["fixed", "inflation_linked"]] = flows[["fixed", "inflation_linked"]].round(2)
+    flows = flows[(flows["fixed"] != 0) | (flows["inflation_linked"] != 0)]
+    return flows[TRANCHE_COLUMNS if recipe.tranches else COLUMNS].reset_index(drop=True)
+
+
 # Rates in percent: zero rates of the curves (annual for gilts and €STR), RPI breakevens.
 GILT_TENORS = [1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50]
 GILT_PCT = [3.85, 3.78, 3.82, 3.95, 4.15, 4.48, 4.95, 5.25, 5.30, 5.25, 5.05, 4.80]
@@ -285,10 +424,13 @@ UK_DB_SCHEME = Recipe(
     name="uk_db_scheme",
     currency="GBP",
     groups=(
-        MemberGroup(Status.PENSIONER, 50e6, 66, 99, centre_age=74.0),
-        MemberGroup(Status.DEFERRED, 130e6, 30, 64, centre_age=50.0, paid_from_age=65.0),
+        MemberGroup(Status.PENSIONER, 50e6, 66, 99, centre_age=74.0, members=2_000),
+        MemberGroup(
+            Status.DEFERRED, 130e6, 30, 64, centre_age=50.0, paid_from_age=65.0, members=4_000
+        ),
     ),
     inflation_linked_share=0.60,
+    seed=1,
     sizing="gilts+50bp",
     tranches=(
         Tranche("pre_1997", 0.40, linked=False),
@@ -302,21 +444,26 @@ US_CORPORATE_PLAN = Recipe(
     name="us_corporate_plan",
     currency="USD",
     groups=(
-        MemberGroup(Status.PENSIONER, 80e6, 66, 95, centre_age=73.0, width=6.0),
-        MemberGroup(Status.DEFERRED, 105e6, 35, 64, centre_age=52.0, paid_from_age=65.0),
+        MemberGroup(Status.PENSIONER, 80e6, 66, 95, centre_age=73.0, width=6.0, members=3_000),
+        MemberGroup(
+            Status.DEFERRED, 105e6, 35, 64, centre_age=52.0, paid_from_age=65.0, members=4_000
+        ),
     ),
     inflation_linked_share=0.0,
     sizing="us_aa",
+    valuation_date="2024-12-31",
+    seed=2,
 )
 """Closed, frozen US corporate plan without COLA: every payment fixed nominal."""
 
 INSURER_ANNUITY_BOOK = Recipe(
     name="insurer_annuity_book",
     currency="GBP",
-    groups=(MemberGroup(Status.PENSIONER, 92e6, 60, 95, centre_age=72.0),),
+    groups=(MemberGroup(Status.PENSIONER, 92e6, 60, 95, centre_age=72.0, members=5_000),),
     inflation_linked_share=0.0,
     mortality_multiplier=0.85,
     sizing="gilts+100bp",
+    seed=3,
 )
 """UK insurer's bulk-annuity book of level annuities in payment, insured-life mortality."""
 
@@ -324,13 +471,33 @@ NL_PENSION_FUND = Recipe(
     name="nl_pension_fund",
     currency="EUR",
     groups=(
-        MemberGroup(Status.PENSIONER, 300e6, 66, 100, centre_age=75.0),
-        MemberGroup(Status.DEFERRED, 250e6, 28, 67, centre_age=52.0, width=9.0, paid_from_age=68.0),
-        MemberGroup(Status.ACTIVE, 750e6, 25, 67, centre_age=46.0, width=9.0, paid_from_age=68.0),
+        MemberGroup(Status.PENSIONER, 300e6, 66, 100, centre_age=75.0, members=3_000),
+        MemberGroup(
+            Status.DEFERRED,
+            250e6,
+            28,
+            67,
+            centre_age=52.0,
+            width=9.0,
+            paid_from_age=68.0,
+            members=4_000,
+        ),
+        MemberGroup(
+            Status.ACTIVE,
+            750e6,
+            25,
+            67,
+            centre_age=46.0,
+            width=9.0,
+            paid_from_age=68.0,
+            members=5_000,
+        ),
     ),
     inflation_linked_share=0.0,
     mortality_multiplier=0.85,
     sizing="estr",
+    spouse_proportion=0.7,
+    seed=4,
 )
 """Dutch fund open to accrual (accrued benefits only), nominal promise: every payment fixed."""
 
@@ -339,9 +506,16 @@ RECIPES = (UK_DB_SCHEME, US_CORPORATE_PLAN, INSURER_ANNUITY_BOOK, NL_PENSION_FUN
 
 
 def main() -> None:
-    """Rewrite every recipe's CSV and print what it measures on its sizing curves."""
+    """Write every recipe's membership, table and basis, then the cash flows projected from them.
+
+    Prints what each book measures on its sizing curves.
+    """
     for recipe in RECIPES:
-        flows = project(recipe)
+        membership(recipe).to_csv(recipe.members_path, index=False)
+        table(recipe).to_csv(recipe.table_path, index=False)
+        text = f"# {recipe.name}: the recipe's basis (problems/generate_liabilities.py)\n"
+        recipe.basis_path.write_text(text + yaml.safe_dump(basis(recipe), sort_keys=False))
+        flows = rebuild(recipe)
         flows.to_csv(recipe.csv_path, index=False)
         m = measure(recipe, flows)
         print(

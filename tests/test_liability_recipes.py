@@ -4,6 +4,11 @@ The reference figures of the first tests are the computed [C] values of the shar
 ("Representative UK DB cash-flow profile"), quoted there to the digits used below. The sizing
 curves are re-typed here from the problem set's illustrative curves, not taken from the
 generator, so the generator's own ``SIZING_CURVES`` are checked too.
+
+The committed cash flows are ``ldi``'s projection of the committed memberships (an
+invariant: rebuilt, they are the files to the cent); the recipe's closed form (Gompertz
+survival multiplied out by hand over whole ages, ``generator.project``) is the independent
+reference they equal, every amount rounded to the cent.
 """
 
 import importlib.util
@@ -11,6 +16,7 @@ import importlib.util
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import ldi
 from tests.reference import PROBLEMS
@@ -120,7 +126,74 @@ def book(request) -> tuple[object, pd.DataFrame]:
 
 def test_committed_csv_is_what_the_recipe_generates(book):
     recipe, flows = book
-    pd.testing.assert_frame_equal(flows, generator.project(recipe), check_exact=False)
+    pd.testing.assert_frame_equal(flows, generator.project(recipe), check_exact=True)
+
+
+def test_committed_csv_is_the_projection_of_the_committed_membership(book):
+    """``python problems/generate_liabilities.py`` rebuilds each table from its members."""
+    recipe, flows = book
+    rebuilt = generator.rebuild(recipe)
+    pd.testing.assert_frame_equal(flows, rebuilt, check_exact=False, rtol=0, atol=1e-9)
+
+
+# Members in each committed membership, as docs/mortality.md quotes them.
+MEMBER_COUNTS = {
+    "uk_db_scheme": 5_999,
+    "us_corporate_plan": 7_002,
+    "insurer_annuity_book": 5_000,
+    "nl_pension_fund": 11_996,
+}
+
+
+def test_committed_membership_is_the_seeded_recipe(book):
+    recipe, _ = book
+    committed = pd.read_csv(recipe.members_path)
+    assert len(committed) == MEMBER_COUNTS[recipe.name]
+    drawn = generator.membership(recipe)
+    pd.testing.assert_frame_equal(committed, drawn, check_dtype=False)
+    basis = yaml.safe_load(recipe.basis_path.read_text())
+    assert basis == generator.basis(recipe)
+    pd.testing.assert_frame_equal(pd.read_csv(recipe.table_path), generator.table(recipe))
+
+
+def test_membership_pensions_add_up_to_the_recipe_age_by_age(book):
+    """Σ pensions of a status, age and tranche = total x weight x share, to 1e-12."""
+    recipe, _ = book
+    members = pd.read_csv(recipe.members_path)
+    shares = {t.name: t.share for t in recipe.tranches} or {"level": 1.0}
+    for group in recipe.groups:
+        mine = members[members["status"] == group.status.value]
+        ages = group.ages
+        weights = np.exp(-0.5 * ((ages - group.centre_age) / group.width) ** 2)
+        for name, share in shares.items():
+            summed = mine.groupby("age")[f"pension:{name}"].sum().reindex(ages, fill_value=0)
+            expected = group.total_pension * share * weights / weights.sum()
+            np.testing.assert_allclose(summed, expected, rtol=1e-12)
+        assert set(mine["sex"]) == {"M", "F"}
+        waiting = group.status.value != "pensioner"
+        retiring = mine["retirement_age"]
+        assert (retiring == group.paid_from_age).all() if waiting else retiring.isna().all()
+
+
+@pytest.mark.parametrize("name", ["us_corporate_plan", "insurer_annuity_book", "nl_pension_fund"])
+def test_a_problem_on_its_membership_values_as_on_its_table(name, monkeypatch):
+    """Level pensions: ``liabilities.members`` values as the committed table (in cents)."""
+    monkeypatch.chdir(PROBLEMS)
+    raw = yaml.safe_load((PROBLEMS / f"{name}.yaml").read_text())
+    table = ldi.load_problem(raw).liabilities.risk().loc["total"]
+    recipe = RECIPES[name]
+    basis = generator.basis(recipe)
+    for sex in basis["mortality"].values():
+        sex["table"] = f"data/{sex['table']}"
+    del basis["valuation_date"]
+    liabilities = {key: value for key, value in raw["liabilities"].items() if key != "cashflows"}
+    liabilities["tranches"] = {"level": {}}
+    liabilities["members"] = {"file": f"data/{recipe.members_path.name}", "basis": basis}
+    problem = ldi.load_problem({**raw, "liabilities": liabilities})
+    members = problem.liabilities.risk().loc["total"]
+    for column in ("pv", "pv01"):
+        assert members[column] == pytest.approx(table[column], rel=1e-9), column
+    assert "mortality_down_10" in problem.scenarios
 
 
 # name: (discount curve, breakeven, PV range in ccy m, duration range in years, linked share).

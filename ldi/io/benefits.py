@@ -9,8 +9,7 @@ cumulatively), after which it increases as a pension in payment.
 """
 
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from ldi.cashflows.cashflows import Cashflows, row_names, without_past_flows
 from ldi.cashflows.indexation import Indexation, Revaluation
 from ldi.cashflows.tranches import Stream, Tranches
 from ldi.errors import DataError, LDIWarning, SpecError
+from ldi.io.errors import located
 from ldi.io.members import Membership, membership, projected
 from ldi.io.schema import LiabilitiesSpec, PastFlows, ProblemSpec
 from ldi.io.tables import read_table
@@ -101,7 +101,7 @@ def read_membership(
     if spec.valuation_date is None:
         raise SpecError(E_MEMBERS_DATE, path="valuation_date")
     where = Path(members.file).name
-    with _located("liabilities.members"):
+    with located("liabilities.members"):
         people = read_table(confined(members.file, base_dir, "liabilities.members.file"), where)
         _check_member_tranches(section, people, where)
         basis = "liabilities.members.basis"
@@ -124,7 +124,7 @@ def load_benefits(
     path = "liabilities.members" if section.members is not None else "liabilities.cashflows"
     if section.tranches and section.indexation is not None:
         raise SpecError(E_BOTH, path="liabilities.indexation")
-    with _located(path):
+    with located(path):
         frame, where, cell, blank = _frame(section, spec, base_dir, members)
         status = _labels(frame, "status", (cell, blank), where)
         tranche = _labels(frame, "tranche", (cell, blank), where)
@@ -180,18 +180,6 @@ def rebuilt_benefits(
 ) -> Stream:
     """The members' benefits with each sex's rates times ``factors[sex]`` (``Longevity``)."""
     return load_benefits(section, spec, rules, base_dir, members.scaled(factors))[0]
-
-
-@contextmanager
-def _located(path: str) -> Iterator[None]:
-    """DataErrors inside become SpecErrors at ``path`` (a message naming its own keeps it)."""
-    try:
-        yield
-    except DataError as error:
-        message = str(error)
-        if message.startswith(path):  # inline rows name their own path
-            raise SpecError(message, path=message.split(":", 1)[0]) from None
-        raise SpecError(f"{path}: {message}", path=path) from None
 
 
 def _frame(

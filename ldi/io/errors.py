@@ -2,11 +2,14 @@
 
 Each message starts with the path (``curves.gilts.rates[3]``), then the value and what is
 expected: ``spec_error`` for the schema's errors (pydantic's), ``relocated`` for a domain
-error that names its own object.
+error that names its own object, ``located`` for the domain errors of a block of work at
+one key.
 """
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,6 +63,22 @@ def relocated(error: DataError, where: str, path: str) -> SpecError:
         message = path + message.removeprefix(where)
         return SpecError(message, path=message.split(":", 1)[0])
     return SpecError(f"{path}: {message}", path=path)
+
+
+@contextmanager
+def located(path: str) -> Iterator[None]:
+    """DataErrors raised inside become SpecErrors at ``path``.
+
+    A message that already starts with a key under ``path`` (e.g. inline rows naming their
+    own) keeps it as its path.
+    """
+    try:
+        yield
+    except DataError as error:
+        message = str(error)
+        if message.startswith(path):
+            raise SpecError(message, path=message.split(":", 1)[0]) from None
+        raise SpecError(f"{path}: {message}", path=path) from None
 
 
 def spec_error(error: ValidationError, prefix: tuple[int | str, ...] = ()) -> SpecError:

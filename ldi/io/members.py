@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from ldi.errors import DataError
-from ldi.io.errors import spec_error
+from ldi.io.errors import located, spec_error
 from ldi.io.plain import plain
 from ldi.io.reading import read_yaml
 from ldi.io.schema import BasisFileSpec, MembersBasisSpec, MortalitySpec
@@ -161,25 +161,27 @@ def _mortality(spec: MortalitySpec, base_dir: Path, where: str) -> Mortality:
 
 
 def _table(file: str, base_dir: Path, path: str) -> Table:
-    """A mortality table from a CSV of ``age`` and ``q``."""
-    name = Path(file).name
-    frame = read_table(confined(file, base_dir, path), name)
-    if list(frame.columns) != ["age", "q"]:
-        raise DataError(E_TABLE.format(where=name, value=list(frame.columns)))
-    return Table.of(frame.set_index("age")["q"], name, source=file)
+    """A mortality table from a CSV of ``age`` and ``q`` (errors name ``path``)."""
+    with located(path):
+        name = Path(file).name
+        frame = read_table(confined(file, base_dir, path), name)
+        if list(frame.columns) != ["age", "q"]:
+            raise DataError(E_TABLE.format(where=name, value=list(frame.columns)))
+        return Table.of(frame.set_index("age")["q"], name, source=file)
 
 
 def _scale(file: str, base_dir: Path, path: str) -> pd.DataFrame:
     """An improvement scale from a CSV: ``age``, then one column per calendar year."""
-    name = Path(file).name
-    frame = read_table(confined(file, base_dir, path), name)
-    years = list(frame.columns[1:])
-    if (
-        not len(frame.columns) > 1
-        or frame.columns[0] != "age"
-        or not all(str(y).isdigit() for y in years)
-    ):
-        raise DataError(E_SCALE.format(where=name, value=list(frame.columns)))
-    scale = frame.set_index("age").apply(pd.to_numeric, errors="coerce")
-    scale.columns = [int(y) for y in years]
-    return scale
+    with located(path):
+        name = Path(file).name
+        frame = read_table(confined(file, base_dir, path), name)
+        years = list(frame.columns[1:])
+        if (
+            not len(frame.columns) > 1
+            or frame.columns[0] != "age"
+            or not all(str(y).isdigit() for y in years)
+        ):
+            raise DataError(E_SCALE.format(where=name, value=list(frame.columns)))
+        scale = frame.set_index("age").apply(pd.to_numeric, errors="coerce")
+        scale.columns = [int(y) for y in years]
+        return scale

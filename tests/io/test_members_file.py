@@ -161,7 +161,7 @@ def test_a_table_and_a_scale_from_files_are_the_python_ones(folder):
                     ),
                 }
             },
-            "liabilities.members",
+            "liabilities.members.basis.mortality.male.table",
             "members.csv: got columns ['id', 'status', 'sex', 'age', 'retirement_age', "
             "'spouse_proportion', 'pension:fixed_part', 'pension:linked']; expected columns "
             "age and q",

@@ -1,6 +1,13 @@
-"""Mortality against closed forms, numerical integration and the SOA's published SULT values."""
+"""Mortality against closed forms, numerical integration and published tables.
+
+Published references: the SOA's SULT values, and the US Social Security Administration's
+period life table for men in 2017 (the historical tables of the 2020 Trustees Report,
+``ssa_period_2017_male.csv``: q(x) to 6 decimals and life expectancy e(x) to 2, ages 60 to
+119; a US government work, in the public domain).
+"""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,6 +70,20 @@ def test_a_constant_rate_gives_geometric_annuities_and_expectations():
     np.testing.assert_allclose(
         life_expectancy(path), (1 + p) / 2 * (1 - p**years) / (1 - p), rtol=1e-13
     )
+
+
+def test_life_expectancies_are_the_published_period_table():
+    """e̊ from the SSA's published q is its published e, to the 2 decimals it gives.
+
+    Ages 60 to 110: the table's rates end at 119, where the SSA's own closing differs.
+    """
+    published = pd.read_csv(Path(__file__).with_name("ssa_period_2017_male.csv"))
+    table = Table.of(published.set_index("age")["q"], "SSA 2017 male period")
+    mortality = Mortality(table, 2017)  # no improvement: the period table itself
+    ages = published["age"].to_numpy(dtype=float)
+    got = np.array([mortality.expectation(age, 2017) for age in ages])
+    upto = ages <= 110
+    np.testing.assert_allclose(got[upto], published["e"][upto], rtol=0, atol=0.005 + 1e-9)
 
 
 def test_a_constant_improvement_scales_each_year_by_one_less_the_rate():

@@ -103,7 +103,7 @@ class Liabilities:
         """PV, PV01 and IE01 under each longevity stress, and the change (empty: none).
 
         Index: stress (``Longevity.stresses``); columns pv, pv01, ie01, pv_change,
-        pv_change_pct, pv01_change, and the factor on each sex's rates.
+        pv_change_pct, pv01_change, ie01_change, and the factor on each sex's rates.
         """
         if self.longevity is None:
             return pd.DataFrame()
@@ -118,6 +118,7 @@ class Liabilities:
                 "pv_change": total["pv"] - base["pv"],
                 "pv_change_pct": (total["pv"] - base["pv"]) / base["pv"],
                 "pv01_change": total["pv01"] - base["pv01"],
+                "ie01_change": total["ie01"] - base["ie01"],
                 **{f"factor_{sex}": k for sex, k in factors.items()},
             }
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stress")

@@ -17,10 +17,11 @@ from ldi.errors import DataError
 from ldi.liquidity.buffer import Rise, absorbable_rise, bp_to_zero_nav
 from ldi.liquidity.collateral import CollateralModel, StressedTerms
 from ldi.problem import Problem
-from ldi.scenarios import Move, Scenario, liability_values
+from ldi.scenarios import Move, Scenario, catalogue, liability_values
 from ldi.storage.json_safe import json_safe
 
 E_SCENARIO = "scenario: got {value!r}; expected one of {names}"
+E_NEEDS_MEMBERS = " (a longevity stress needs liabilities projected from liabilities.members)"
 STEP_COLUMNS = [
     "assets_before",
     "assets_after",
@@ -164,5 +165,8 @@ def _chosen(problem: Problem, names: Sequence[str] | None) -> dict[str, Scenario
         return dict(problem.scenarios)
     for name in names:
         if name not in problem.scenarios:
-            raise DataError(E_SCENARIO.format(value=name, names=list(problem.scenarios)))
+            longevity = set(catalogue(members=True)) - set(catalogue())
+            hint = E_NEEDS_MEMBERS if name in longevity else ""
+            message = E_SCENARIO.format(value=name, names=list(problem.scenarios))
+            raise DataError(message + hint)
     return {name: problem.scenarios[name] for name in names}

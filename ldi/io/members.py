@@ -34,6 +34,7 @@ BENEFIT_COLUMNS = ["time", "status", "tranche", "fixed", "inflation_linked", "de
 LAW_AGES = (0, 130)  # the ages a law is tabulated at
 E_TABLE = "{where}: got columns {value}; expected columns age and q"
 E_SCALE = "{where}: got columns {value}; expected an age column, then one column a year"
+E_CELL = "{where} row {row}: {column} got {got}; expected a number"
 E_BORN = (
     "{where} row {row}: date_of_birth got {value!r}; expected a date (YYYY-MM-DD) before the "
     "valuation date {date}"
@@ -167,7 +168,7 @@ def _table(file: str, base_dir: Path, path: str) -> Table:
         frame = read_table(confined(file, base_dir, path), name)
         if list(frame.columns) != ["age", "q"]:
             raise DataError(E_TABLE.format(where=name, value=list(frame.columns)))
-        return Table.of(frame.set_index("age")["q"], name, source=file)
+        return Table.of(_numbers(frame, name).set_index("age")["q"], name, source=file)
 
 
 def _scale(file: str, base_dir: Path, path: str) -> pd.DataFrame:
@@ -182,6 +183,19 @@ def _scale(file: str, base_dir: Path, path: str) -> pd.DataFrame:
             or not all(str(y).isdigit() for y in years)
         ):
             raise DataError(E_SCALE.format(where=name, value=list(frame.columns)))
-        scale = frame.set_index("age").apply(pd.to_numeric, errors="coerce")
+        scale = _numbers(frame, name).set_index("age")
         scale.columns = [int(y) for y in years]
         return scale
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Every cell of a table file as a number; the first that is not one is named."""
+    numbers = frame.apply(pd.to_numeric, errors="coerce")
+    bad = np.argwhere(numbers.isna().to_numpy())
+    if bad.size:
+        i, j = bad[0]
+        value = frame.iat[i, j]
+        got = "a blank cell" if pd.isna(value) else repr(plain_value(value))
+        column = frame.columns[j]
+        raise DataError(E_CELL.format(where=name, row=i + 1, column=column, got=got))
+    return numbers

@@ -30,6 +30,11 @@ E_BEYOND = (
 E_LAW = "{where}: got {name}={value!r}; expected {expected}"
 E_IMPROVEMENT = "{where}: got {value!r}; expected {expected}"
 E_SCALE = "{where}: scale got {value!r}; expected {expected}"
+E_SCALE_YEARS = "{where}.scale: got years {value}; expected {expected}"
+E_SCALE_RATE = (
+    "{where}.scale: got {value!r} at age {age} in {year}; expected a yearly rate between "
+    "-10% and 10%"
+)
 E_LONGER = (
     "{where}: got {value!r} more years; expected more than 0 and at most {reach:.2f}, what "
     "rates a thousandth as high add at {age:g}"
@@ -179,19 +184,32 @@ class Improvement:
                 E_IMPROVEMENT.format(where=self.name, value=self.rate, expected=expected)
             )
         if self.scale is not None:
-            ages = np.asarray(self.scale.index, dtype=float)
-            years = np.asarray(self.scale.columns, dtype=float)
-            if ages.size == 0 or np.any(np.diff(ages) != 1) or np.any(np.diff(years) <= 0):
-                expected = "a scale by whole ages rising by 1 and calendar years rising"
-                raise DataError(
-                    E_IMPROVEMENT.format(where=self.name, value="scale", expected=expected)
+            self._check_scale(self.scale)
+
+    def _check_scale(self, scale: pd.DataFrame) -> None:
+        """Whole ages rising by 1, years rising, every rate finite and within ±10%."""
+        ages = np.asarray(scale.index, dtype=float)
+        years = np.asarray(scale.columns, dtype=float)
+        problem = _age_problem(ages)
+        if problem:
+            value = ages.tolist()[:8]
+            raise DataError(E_AGES.format(where=f"{self.name}.scale", value=value, problem=problem))
+        if years.size == 0 or np.any(np.diff(years) <= 0):
+            expected = "calendar years rising, one column each"
+            raise DataError(
+                E_SCALE_YEARS.format(
+                    where=self.name, value=list(scale.columns[:8]), expected=expected
                 )
-            values = self.scale.to_numpy(dtype=float)
-            if values.size == 0 or not np.all(np.isfinite(values) & (np.abs(values) < 0.1)):
-                expected = "a scale of finite yearly rates between -10% and 10%"
-                raise DataError(
-                    E_IMPROVEMENT.format(where=self.name, value="scale", expected=expected)
+            )
+        values = scale.to_numpy(dtype=float)
+        bad = np.argwhere(~(np.isfinite(values) & (np.abs(values) < 0.1)))
+        if bad.size:
+            i, j = bad[0]
+            raise DataError(
+                E_SCALE_RATE.format(
+                    where=self.name, value=float(values[i, j]), age=int(ages[i]), year=int(years[j])
                 )
+            )
 
     def factor(self, age: ArrayLike, year: ArrayLike, base_year: int) -> FloatArray:
         """Π_{s=B+1}^{y} (1 − i(x, s)) at ages x and years y (1 when y ≤ B), broadcast."""

@@ -70,6 +70,7 @@ LONGEVITY_HEADERS = {
     "pv_change": "PV change",
     "pv_change_pct": "PV change %",
     "pv01_change": "PV01 change",
+    "ie01_change": "IE01 change",
     "factors": "Factor on rates",
 }
 LONGEVITY_ROWS = {
@@ -328,7 +329,9 @@ class RiskReport:
             lines += [
                 "",
                 f"Longevity: the liabilities again with mortality rates scaled ({sexes})",
-                render(longevity, money=("PV", "PV change", "PV01 change"), fixed={}),
+                render(
+                    longevity, money=("PV", "PV change", "PV01 change", "IE01 change"), fixed={}
+                ),
             ]
         return lines
 
@@ -337,7 +340,10 @@ class RiskReport:
         table = self.sheet.longevity
         if table.empty:
             return table
-        shown = table[["pv", "pv_change", "pv_change_pct", "pv01_change"]].copy()
+        columns = ["pv", "pv_change", "pv_change_pct", "pv01_change", "ie01_change"]
+        if not table["ie01_change"].any():  # no inflation exposure: no IE01, as elsewhere
+            columns.remove("ie01_change")
+        shown = table[columns].copy()
         shown["pv_change_pct"] = shown["pv_change_pct"].map(percent)
         factors = table[[c for c in table.columns if c.startswith("factor_")]]
         shown["factors"] = [" / ".join(f"{k:.3f}" for k in row) for row in factors.to_numpy()]

@@ -105,16 +105,26 @@ def test_a_bad_member_row_is_invalid_input(files):
     assert "members.csv row 2 (id 'D1'): sex got 'X'; expected M, F, male or female" in err
 
 
-def test_a_bad_table_file_is_named_at_its_key(files):
+@pytest.mark.parametrize(
+    ("q", "complaint"),
+    [
+        (
+            [0.01, 0.02],
+            "got ages [60.0, 62.0]; expected whole ages rising by 1 (60 is followed by 62, not 61)",
+        ),
+        ([0.01, "abc"], "row 2: q got 'abc'; expected a number"),
+        ([0.01, None], "row 2: q got a blank cell; expected a number"),
+    ],
+)
+def test_a_bad_table_file_is_named_at_its_key(files, q, complaint):
     """The basis key comes first, then the file's own complaint."""
-    pd.DataFrame({"age": [60, 62], "q": [0.01, 0.02]}).to_csv(files / "gap.csv", index=False)
+    ages = [60, 62] if q == [0.01, 0.02] else [60, 61]
+    pd.DataFrame({"age": ages, "q": q}).to_csv(files / "gap.csv", index=False)
     basis = BASIS.replace("male: {law: sult,", "male: {table: gap.csv,", 1)
     (files / "basis.yaml").write_text(basis)
     code, out, err = run(
         "liabilities", "project", files / "members.csv", "--basis", files / "basis.yaml"
     )
     assert (code, out) == (2, "")
-    assert (
-        "basis.yaml.mortality.male.table: gap.csv: got ages [60.0, 62.0]; expected whole ages "
-        "rising by 1 (60 is followed by 62, not 61)"
-    ) in err
+    colon = ": " if complaint.startswith("got") else " "
+    assert f"basis.yaml.mortality.male.table: gap.csv{colon}{complaint}" in err

@@ -297,6 +297,8 @@ def test_a_mortality_move_is_refused_for_a_benefit_table(folder):
     assert "mortality_down_10" not in problem.scenarios
     with pytest.raises(DataError, match="^mortality_scale: got 0.9 for liabilities read as"):
         liability_values(problem.liabilities, [Move(mortality_scale=0.9)], problem.market)
+    with pytest.raises(DataError, match=r"\(a longevity stress needs liabilities projected"):
+        stress_test(problem, scenarios=["mortality_down_10"])
 
 
 def test_a_benefit_table_read_as_it_is_has_no_longevity(folder):
@@ -320,3 +322,16 @@ def test_tranches_of_the_pension_columns_and_of_fixed_are_checked(folder):
 def test_a_tranche_without_floor_or_cap_left_out_of_fixed_is_warned_about(folder):
     with pytest.warns(LDIWarning, match="tranche 'fixed_part' has no floor or cap"):
         load_problem(raw({"members": {"file": "members.csv", "basis": basis_section(fixed=[])}}))
+
+
+def test_the_longevity_table_shows_the_ie01_change_of_linked_pensions(folder):
+    """The change in IE01 is the IE01 of the liabilities rebuilt at each factor less today's."""
+    problem = load_problem(raw({"members": {"file": "members.csv", "basis": basis_section()}}))
+    table = problem.liabilities.longevity_risk()
+    today = problem.liabilities.risk().loc["total", "ie01"]
+    for name, row in table.iterrows():
+        factors = {sex: row[f"factor_{sex}"] for sex in ("male", "female")}
+        rebuilt = problem.liabilities.with_mortality(factors).risk().loc["total", "ie01"]
+        assert row["ie01_change"] == pytest.approx(rebuilt - today, rel=1e-12), name
+        assert row["ie01_change"] > 0  # longer lives, more linked payments
+    assert "IE01 change" in risk_report(problem).as_text()

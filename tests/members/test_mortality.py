@@ -148,6 +148,20 @@ def test_past_the_last_age_a_life_dies_within_the_year():
         ),
         (lambda: Makeham(0.0, 1e-5, 0.9, name="L"), "L: got c=0.9; expected a growth factor > 1"),
         (lambda: Improvement(0.2), "improvement: got 0.2; expected a yearly rate between"),
+        (
+            lambda: Improvement(scale=pd.DataFrame({2020: [0.01, 0.2]}, index=[60, 61])),
+            "improvement.scale: got 0.2 at age 61 in 2020; expected a yearly rate between -10% "
+            "and 10%",
+        ),
+        (
+            lambda: Improvement(scale=pd.DataFrame({2020: [0.01, 0.02]}, index=[60, 70])),
+            "improvement.scale: got ages [60.0, 70.0]; expected whole ages rising by 1 (60 is "
+            "followed by 70, not 61)",
+        ),
+        (
+            lambda: Improvement(scale=pd.DataFrame({2021: [0.01], 2020: [0.02]}, index=[60])),
+            "improvement.scale: got years [2021, 2020]; expected calendar years rising",
+        ),
     ],
 )
 def test_bad_tables_laws_and_rates_are_named(build, message):

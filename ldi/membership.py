@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ldi.errors import DataError
-from ldi.members.projection import Basis, project
+from ldi.members.projection import Basis, check_ids, project
 from ldi.sweep import check_workers, run_jobs
 
 JOBS_PER_WORKER = 2  # slices per worker: some balance, little overhead
@@ -27,7 +27,7 @@ def project_members(
     members: pd.DataFrame,
     basis: Basis,
     year: int,
-    years: int = 100,
+    years: int | None = None,
     *,
     where: str = "members",
     scheduler: str = "serial",
@@ -38,6 +38,7 @@ def project_members(
     ``scheduler``: serial (in this process, SLICE members at a time), processes, local or a
     Dask scheduler's address, as ``ldi sweep``.
     """
+    check_ids(members, where)  # across slices: each checks only its own
     if scheduler == "serial":  # slice by slice, so memory stays that of a slice
         if len(members) <= SLICE:
             return project(members, basis, year, years, where=where)

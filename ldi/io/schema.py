@@ -430,7 +430,8 @@ class MembersBasisSpec(Spec):
     """A membership's projection basis (``ldi.members.projection.Basis``).
 
     ``fixed``: tranches whose pensions do not increase (projected as fixed amounts; the
-    others' as inflation-linked). ``years``: the projection's horizon.
+    others' as inflation-linked). ``years``: the projection's horizon (None: until every
+    member and spouse has died).
     """
 
     mortality: MortalityBySexSpec
@@ -442,7 +443,7 @@ class MembersBasisSpec(Spec):
     early_reduction: Annotated[Number, Field(ge=0, le=0.2)] = 0.0
     late_increase: Annotated[Number, Field(ge=0, le=0.2)] = 0.0
     fixed: list[str] = []
-    years: Annotated[int, Field(ge=1, le=150)] = 100
+    years: Annotated[int, Field(ge=1, le=150)] | None = None
 
 
 class MembersSpec(Spec):

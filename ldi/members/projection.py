@@ -25,6 +25,7 @@ spouse's pension from a death in deferment is revalued to its payment). Rows are
 by time, status, tranche and deferment: the benefit table ``liabilities.cashflows`` reads.
 """
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,7 +33,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from ldi.errors import DataError
+from ldi.errors import DataError, LDIWarning
 from ldi.members.mortality import Mortality
 from ldi.validation import plain
 
@@ -43,6 +44,12 @@ E_NO_PENSION = "{where}: has no pension:<tranche> column; expected one per tranc
 E_ROW = "{where} row {row} (id {id!r}): {column} got {value!r}; expected {expected}"
 E_SEXES = "basis.mortality: got {value}; expected a table for each sex, male and female"
 E_BASIS = "basis.{field}: got {value!r}; expected {expected}"
+STILL_ALIVE = 1e-3  # a life this likely alive when the horizon ends has payments left out
+W_HORIZON = (
+    "{where}: the projection ends after {years} years while row {row} (id {id!r}) or a spouse "
+    "is {share:.2%} likely alive a year later ({more} such rows): their later payments are left "
+    "out; leave basis.years out to project until every member has died"
+)
 SEXES = {"m": "male", "male": "male", "f": "female", "female": "female"}
 OTHER = {"male": "female", "female": "male"}
 
@@ -100,15 +107,27 @@ class Basis:
 
 
 def project(
-    members: pd.DataFrame, basis: Basis, year: int, years: int = 100, where: str = "members"
+    members: pd.DataFrame,
+    basis: Basis,
+    year: int,
+    years: int | None = None,
+    where: str = "members",
 ) -> pd.DataFrame:
     """The membership's expected benefit rows (see the module), ``years`` from ``year``.
 
     Columns: time (years), status, tranche, amount (today's money), deferred_until.
+    ``years`` None: until every member and spouse has died, ``closing`` years; a horizon
+    that ends while a life is still more than ``STILL_ALIVE`` likely to be alive warns
+    that the payments after it are left out.
     """
     data = _Members.read(members, basis, where)
-    alive = _survival(basis, data.sex, data.age, year, years)
-    spouse = _survival(basis, data.spouse_sex, data.spouse_age, year, years, young=True)
+    if years is None:
+        years = closing(basis, data.age, data.spouse_age)
+    # A year more than projected: who would still be paid after the horizon.
+    alive = _survival(basis, data.sex, data.age, year, years + 1)
+    spouse = _survival(basis, data.spouse_sex, data.spouse_age, year, years + 1, young=True)
+    _check_horizon(data, alive[:, -1], spouse[:, -1] * basis.proportion_married, years, where)
+    alive, spouse = alive[:, :-1], spouse[:, :-1]
     t = np.arange(1, years + 1)[None, :]
     start = np.maximum(data.retire, 1)[:, None]
     retired = t >= start
@@ -128,6 +147,7 @@ def project(
 class _Members:
     """A membership's columns as arrays, checked row by row."""
 
+    ids: np.ndarray  # as quoted in messages: the id column, else the row's position
     status: np.ndarray
     sex: np.ndarray
     age: np.ndarray
@@ -174,6 +194,7 @@ class _Members:
                 )
             )
 
+        check_ids(frame, where)
         status = frame["status"].astype(str).str.strip().str.lower().to_numpy()
         unknown = np.flatnonzero(~np.isin(status, list(Status)))
         if unknown.size:
@@ -243,7 +264,63 @@ class _Members:
         increased = np.maximum(at - retirement, 0.0) * basis.late_increase
         adjust = np.where(waiting, np.maximum(1.0 - reduced + increased, 0.0), 1.0)
         spouse = numbers["spouse_proportion"]
-        return cls(status, sex, age, retire, first, adjust, spouse, pensions, basis.age_difference)
+        return cls(
+            ids, status, sex, age, retire, first, adjust, spouse, pensions, basis.age_difference
+        )
+
+
+def check_ids(frame: pd.DataFrame, where: str) -> None:
+    """A DataError naming the first row whose ``id`` an earlier row has (a member twice)."""
+    if "id" not in frame:
+        return
+    ids = frame["id"].astype(str).to_numpy()
+    again = np.flatnonzero(pd.Series(ids).duplicated().to_numpy())
+    if again.size:
+        i = int(again[0])
+        first = int(np.flatnonzero(ids == ids[i])[0])
+        expected = f"an id of one row only (row {first + 1} has it)"
+        raise DataError(
+            E_ROW.format(
+                where=where, row=i + 1, id=ids[i], column="id", value=ids[i], expected=expected
+            )
+        )
+
+
+def closing(basis: Basis, *ages: np.ndarray) -> int:
+    """Years until lives of ``ages`` have all died: the tables' closing age less the youngest.
+
+    Past its last age a table's rate is 1 (``Table.rates``).
+    """
+    last = max(mortality.table.last for mortality in basis.mortality.values())
+    youngest = min(float(np.min(a, initial=np.inf)) for a in ages)
+    return max(last + 1 - int(np.floor(youngest)), 1) if np.isfinite(youngest) else 1
+
+
+def _check_horizon(
+    data: "_Members", member: np.ndarray, spouse: np.ndarray, years: int, where: str
+) -> None:
+    """Warn when a member or spouse would likely be paid the year after the horizon.
+
+    ``member`` and ``spouse``: their survival to that year's end (the spouse's times the
+    proportion married).
+    """
+    spouse = spouse * np.where(data.status == Status.DEPENDANT, 0.0, data.spouse)
+    living = np.maximum(member, spouse)
+    late = np.flatnonzero(living > STILL_ALIVE)
+    if late.size:
+        i = int(late[0])
+        warnings.warn(
+            W_HORIZON.format(
+                where=where,
+                years=years,
+                row=i + 1,
+                id=plain(data.ids[i]),
+                share=living[i],
+                more=late.size,
+            ),
+            LDIWarning,
+            stacklevel=3,
+        )
 
 
 def pension_columns(frame: pd.DataFrame) -> list[str]:

@@ -26,7 +26,6 @@ proportion_married: 0.8
 commutation: 0.2
 commutation_factor: 16
 fixed: [fixed_part]
-years: 60
 """
 
 
@@ -55,7 +54,7 @@ def expected_rows():
         commutation=0.2,
         commutation_factor=16.0,
     )
-    rows = project(MEMBERS, basis, 2026, 60).reset_index(drop=True)
+    rows = project(MEMBERS, basis, 2026).reset_index(drop=True)
     fixed = rows["tranche"] == "fixed_part"
     return rows.assign(
         fixed=np.where(fixed, rows["amount"], 0.0),

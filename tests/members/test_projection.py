@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ldi.errors import DataError
+from ldi.errors import DataError, LDIWarning
 from ldi.members import Improvement, Mortality, Table
 from ldi.members.projection import Basis, project
 
-YEAR, YEARS = 2026, 70
+YEAR = 2026
+YEARS = 121 - 50  # until every life has ended: the tables close at 120, the youngest is 50
 Q = {"male": 0.02, "female": 0.015}  # constant rates: ₜp = (1 − q)ᵗ by hand
 MARRIED, DIFFERENCE, COMMUTED, FACTOR = 0.8, 3.0, 0.2, 16.0
 
@@ -117,13 +118,29 @@ def test_a_deferred_member_a_year_from_retirement_is_paid_as_a_new_pensioner_a_y
     np.testing.assert_allclose(later.loc[2.0:].to_numpy(), p * now.loc[: YEARS - 1].to_numpy())
 
 
+def test_the_horizon_runs_until_every_life_has_ended_and_a_shorter_one_warns():
+    """Left out, ``years`` runs until every life has ended; a shorter horizon warns.
+
+    The tables' closing age (120) + 1 less the youngest life (D1, 50): every payment is then
+    in the rows; ten years leave P1 (70) 80% likely alive at 81.
+    """
+    rows = project(MEMBERS, basis(), YEAR)
+    assert rows["time"].max() == YEARS
+    assert rows.equals(project(MEMBERS, basis(), YEAR, YEARS))
+    alive = (1 - Q["male"]) ** 11
+    message = f"ends after 10 years while row 1 \\(id 'P1'\\) or a spouse is {alive:.2%} likely"
+    with pytest.warns(LDIWarning, match=message):
+        project(MEMBERS, basis(), YEAR, 10)
+
+
 def test_improvements_lower_the_rates_year_by_year():
     """1% a year from 2020: a pensioner's survival is Π (1 − q 0.99^(y − 2020))."""
     improved = {
         sex: Mortality(Table(np.full(121, q), 0, sex), 2020, Improvement(0.01))
         for sex, q in Q.items()
     }
-    rows = project(MEMBERS.iloc[[0]], Basis(improved), YEAR, 10)
+    with pytest.warns(LDIWarning, match="ends after 10 years while row 1"):
+        rows = project(MEMBERS.iloc[[0]], Basis(improved), YEAR, 10)
     alive = np.cumprod([1 - Q["male"] * 0.99 ** (YEAR + k - 2020) for k in range(10)])
     np.testing.assert_allclose(rows["amount"], 10_000.0 * alive, rtol=1e-12)
 
@@ -144,6 +161,10 @@ def test_improvements_lower_the_rates_year_by_year():
             {"retirement_age": [np.nan, 45.0, 65.0, np.nan]},
             "members row 2 (id 'D1'): retirement_age got 45.0; expected an age at least the "
             "member's age, 50, for a deferred member",
+        ),
+        (
+            {"id": ["P1", "D1", "A1", "D1"]},
+            "members row 4 (id 'D1'): id got 'D1'; expected an id of one row only (row 2 has it)",
         ),
         (
             {"age": [70.0, 50.0, 61.5, 125.0]},

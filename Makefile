@@ -45,6 +45,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_projection.py
 	$(BIN)/python benchmarks/bench_execution.py
 	$(BIN)/python benchmarks/bench_members.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ldi needs Python >= 3.11; set PYTHON=/path/to/python3.11")'

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
 
 from ldi.cashflows.indexation import Indexation, lpi_label
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.inflation_volatility import CapletVolatility, VolatilityModel
 from ldi.errors import DataError
+from ldi.lazy import lazy_module
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import (
     check_max_years,
@@ -33,6 +33,8 @@ from ldi.validation import (
     same_length,
     tenor_vector,
 )
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 E_NO_BOUND = (
     "{where}: no floor and no cap; expected an LPI floor, cap or both (full indexation "
@@ -177,7 +179,7 @@ def _lowest_root(mispricing: Callable[[float], float]) -> float | None:
         if nearest > 0:
             return None
         low = SEARCH[np.searchsorted(SEARCH, high) - 1]
-    return float(brentq(mispricing, low, high, xtol=1e-16, rtol=4 * EPS))
+    return float(optimize.brentq(mispricing, low, high, xtol=1e-16, rtol=4 * EPS))
 
 
 def _lowest(f: Callable[[float], float], values: FloatArray) -> tuple[float, float]:
@@ -187,7 +189,7 @@ def _lowest(f: Callable[[float], float], values: FloatArray) -> tuple[float, flo
     """
     j = int(np.argmin(values))
     if 0 < j < SEARCH.size - 1:
-        best = minimize_scalar(
+        best = optimize.minimize_scalar(
             f, bounds=(SEARCH[j - 1], SEARCH[j + 1]), method="bounded", options={"xatol": 1e-12}
         )
         if best.fun < values[j]:

@@ -9,15 +9,17 @@ curve's own interpolation, so the finished curve reprices every input swap exact
 from functools import partial
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ldi.curves.base import RateCurve
 from ldi.curves.interpolation import Interpolation, interpolate_zero
 from ldi.errors import DataError
+from ldi.lazy import lazy_module
 from ldi.scheduling.schedule import Schedule, check_frequency, fixed_leg
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import Compounding
 from ldi.validation import enum_choice, finite_vector, same_length, tenor_vector
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 E_NO_ROOT = (
     "par_rates[{i}]: {rate!r} at tenor {tenor!r} cannot be bootstrapped: no zero rate in "
@@ -65,7 +67,7 @@ def bootstrap_par_swaps(
             raise DataError(
                 E_NO_ROOT.format(i=i, rate=float(quote), tenor=float(tenor), low=low, high=high)
             )
-        zeros[i] = brentq(mispricing, low, high, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+        zeros[i] = optimize.brentq(mispricing, low, high, xtol=1e-16, rtol=4 * np.finfo(float).eps)
     return tenors, zeros
 
 

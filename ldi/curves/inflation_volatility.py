@@ -21,11 +21,13 @@ from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
-from scipy.special import ndtr
 
 from ldi.errors import DataError
+from ldi.lazy import lazy_module
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import enum_choice, finite_vector, is_finite_number, plain, strictly_increasing
+
+special = lazy_module("scipy.special")  # imported at the first option price
 
 E_NEGATIVE = "{where}: got {value!r} at {position}; expected a volatility >= 0"
 E_LENGTHS = "{where}: {n} expiries and {m} volatilities; expected one volatility per expiry"
@@ -52,10 +54,10 @@ class VolatilityModel(StrEnum):
         safe = np.where(random, d, 1.0)
         if self is VolatilityModel.NORMAL:
             z = (f - k) / safe
-            option = (f - k) * ndtr(z) + safe * np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+            option = (f - k) * special.ndtr(z) + safe * np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
         else:
             d1 = (np.log((1 + f) / (1 + k)) + 0.5 * safe**2) / safe
-            option = (1 + f) * ndtr(d1) - (1 + k) * ndtr(d1 - safe)
+            option = (1 + f) * special.ndtr(d1) - (1 + k) * special.ndtr(d1 - safe)
         return np.where(random, option, intrinsic)
 
     def collar(

@@ -5,17 +5,19 @@ from enum import StrEnum
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from ldi.curves.base import RateCurve
 from ldi.curves.bootstrap import ParSwapStrip
 from ldi.curves.interpolation import checked_term_structure
 from ldi.curves.spread import NO_SPREAD, RateSpread
 from ldi.errors import DataError
+from ldi.lazy import lazy_module
 from ldi.scheduling.schedule import check_frequency
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP, Compounding
 from ldi.validation import enum_choice
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 E_TAU = "NelsonSiegelSvensson.{name}: got {value!r}; expected a positive decay time in years"
 E_TOO_FEW = "fit_nss: got {n} quotes; expected at least 6 to fit 6 parameters"
@@ -117,7 +119,7 @@ def fit_nss(
     lower = [-np.inf] * 4 + [_TAU_BOUNDS[0]] * 2
     upper = [np.inf] * 4 + [_TAU_BOUNDS[1]] * 2
     fits = [
-        least_squares(
+        optimize.least_squares(
             residuals, _start(tenors, quotes, tau1, tau2), bounds=(lower, upper), x_scale="jac"
         )
         for tau1, tau2 in _TAU_STARTS

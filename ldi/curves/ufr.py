@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from typing import Self
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ldi.curves.base import RateCurve
 from ldi.curves.bootstrap import ParSwapStrip
@@ -23,10 +22,13 @@ from ldi.curves.interpolation import Interpolation, checked_term_structure, inte
 from ldi.curves.nss import QuoteKind
 from ldi.curves.spread import NO_SPREAD, RateSpread, key_rate_weights
 from ldi.errors import DataError
+from ldi.lazy import lazy_module
 from ldi.scheduling.schedule import check_frequency
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import BP, Compounding
 from ldi.validation import MAX_YEARS, enum_choice, is_finite_number
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 E_LLP = (
     "{where}.last_liquid_point: got {value!r}; expected a tenor among the inputs, at most "
@@ -226,7 +228,9 @@ class SmithWilsonCurve(_InputBumps, RateCurve):
             return float(self._gap(alpha, self._fit(alpha))[0]) - self.tolerance
 
         low, high = _ALPHA_GRID[ok[0] - 1], _ALPHA_GRID[ok[0]]
-        return float(brentq(gap_excess, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps))
+        return float(
+            optimize.brentq(gap_excess, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+        )
 
     def _model_rate(self, t: FloatArray) -> FloatArray:
         """−ln P(t) / t re-quoted in ``compounding``; at t = 0 the short rate −P′(0)."""

@@ -7,7 +7,6 @@ monotonically in s for positive flows.
 """
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.tranches import Stream, streams_of
@@ -15,9 +14,12 @@ from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve, Breakevens
 from ldi.errors import DataError
 from ldi.instruments.base import Valuation
+from ldi.lazy import lazy_module
 from ldi.typing import FloatArray
 from ldi.units import BP
 from ldi.validation import plain
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 SPREAD_SEARCH = (-0.05, 1.0)  # implied spreads searched from -500bp to +10,000bp
 E_NEEDS_BREAKEVEN = "{where}: inflation-linked flows need a breakeven curve"
@@ -72,7 +74,7 @@ def implied_spread(
         raise DataError(
             E_NO_SPREAD.format(where=where, price=price, dirty=dirty, low=low / BP, high=high / BP)
         )
-    return float(brentq(excess, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
+    return float(optimize.brentq(excess, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
 
 
 def priced_bond(

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy.optimize import brentq
 
+from ldi.lazy import lazy_module
 from ldi.liquidity.collateral import CollateralModel
 from ldi.scenarios.scenario import Move, RateUnits
 from ldi.typing import FloatArray
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 SEARCH_BP = 2000.0  # rises are searched up to 20 percentage points (the options' cap)
 GRID_STEP_BP = 25.0
@@ -90,7 +92,7 @@ def root_bp(amount: Callable[[FloatArray], FloatArray]) -> Buffer:
     def scalar(bp: float) -> float:
         return float(amount(np.array([bp]))[0])
 
-    exact = brentq(scalar, grid[j - 1], grid[j], xtol=1e-9)
+    exact = optimize.brentq(scalar, grid[j - 1], grid[j], xtol=1e-9)
     return Buffer(float(exact), float(first))
 
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from ldi.errors import DataError
+from ldi.lazy import lazy_module
 from ldi.typing import ArrayLike, FloatArray
+
+optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 E_RATES = "{where}: got {value!r} at age {age}; expected a death rate in [0, 1]"
 E_AGES = "{where}: got ages {value}; expected whole ages rising by 1 ({problem})"
@@ -299,7 +301,7 @@ def longevity_scale(mortality: Mortality, extra_years: float, age: float, year: 
         raise DataError(
             E_LONGER.format(where=mortality.table.name, value=extra_years, reach=reach, age=age)
         )
-    return float(brentq(gap, low, 1.0, xtol=1e-12))
+    return float(optimize.brentq(gap, low, 1.0, xtol=1e-12))
 
 
 def survival(q: FloatArray) -> FloatArray:

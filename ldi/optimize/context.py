@@ -11,18 +11,22 @@ A term writes its formula once against ``Ops``: ``CvxOps`` turns it into cvxpy e
 ``NumpyOps`` evaluates it on a solution for reports (the numbers a test compares).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import cvxpy as cp
 import numpy as np
 import pandas as pd
 
 from ldi.instruments import Role
+from ldi.lazy import lazy_module
 from ldi.optimize.data import ModelData
 from ldi.typing import FloatArray
+
+cp = lazy_module("cvxpy")  # imported at the first solve
 
 MONEY_REACH = 100.0  # S stays within this factor of the capital
 EXPOSURE_FLOOR = 1e-4  # P and I are at least this fraction of S (a duration of a year)
@@ -38,7 +42,7 @@ class Scales:
     curvature: float
 
     @classmethod
-    def of(cls, data: ModelData) -> "Scales":
+    def of(cls, data: ModelData) -> Scales:
         """Scales from the liabilities, kept within reach of the capital.
 
         S: the liabilities' PV (|capital| when it is 0, else 1), moved into
@@ -191,6 +195,16 @@ class Scaled:
         return 1.0
 
 
+class _CvxFunction:
+    """The cvxpy function of the attribute's name, looked up at use: cvxpy loads then."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type) -> Callable[..., Any]:
+        return getattr(cp, self.name)
+
+
 class CvxOps:
     """Ops that build cvxpy expressions; auxiliary variables are created and remembered.
 
@@ -244,14 +258,14 @@ class CvxOps:
         """Report-only quantities are not built into the problem."""
         return None
 
-    sum = staticmethod(cp.sum)
-    sum_squares = staticmethod(cp.sum_squares)
-    abs = staticmethod(cp.abs)
-    pos = staticmethod(cp.pos)
-    norm2 = staticmethod(cp.norm2)
-    power = staticmethod(cp.power)
-    hstack = staticmethod(cp.hstack)
-    multiply = staticmethod(cp.multiply)
+    sum = _CvxFunction()
+    sum_squares = _CvxFunction()
+    abs = _CvxFunction()
+    pos = _CvxFunction()
+    norm2 = _CvxFunction()
+    power = _CvxFunction()
+    hstack = _CvxFunction()
+    multiply = _CvxFunction()
 
 
 class NumpyOps:

@@ -19,18 +19,22 @@ objective is indifferent to stays at 0): the positions that grow with the box (a
 GROWTH times, to at least RUNAWAY of the larger box) are the ones that run away.
 """
 
+from __future__ import annotations
+
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import cvxpy as cp
 import numpy as np
 import pandas as pd
 
 from ldi.display import figure
+from ldi.lazy import lazy_module
 from ldi.optimize.context import NumpyOps
 from ldi.optimize.model import OPEN, Compiled, Model
 from ldi.optimize.result import Diagnosis, row_labels, row_numbers
 from ldi.optimize.solvers import Status, run
+
+cp = lazy_module("cvxpy")  # imported at the first solve
 
 RELAXED = 1e-7  # a slack above this (in the row's units) counts as a relaxation
 ACTIVE = 1e-6  # a multiplier above this fraction of the largest marks a conflicting row

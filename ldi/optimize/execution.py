@@ -28,20 +28,24 @@ and a trust region with nothing executable in it doubles. HiGHS stops at the abs
 constant).
 """
 
+from __future__ import annotations
+
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import cvxpy as cp
 import numpy as np
 import pandas as pd
 
+from ldi.lazy import lazy_module
 from ldi.optimize.model import ExecutionOptions, Model
 from ldi.optimize.result import TOLERANCE, LDIResult
 from ldi.optimize.solvers import QUIET, silenced
 from ldi.optimize.tickets import nominal_prices
 from ldi.typing import FloatArray
+
+cp = lazy_module("cvxpy")  # imported at the first solve
 
 ROUNDS = 12  # at most this many rounds of MILP and continuous re-solve
 BIG = 10.0  # a trade is at most BIG x max(capital, S)

@@ -6,15 +6,17 @@ unit, the liabilities', holdings, limits) is a Parameter, and the problem is che
 again straight away, on new limits or on a whole new state of the same instruments.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-import cvxpy as cp
 import numpy as np
 
 from ldi.errors import ModelError, SpecError
+from ldi.lazy import lazy_module
 from ldi.optimize.context import CvxOps, Scaled, Scales
 from ldi.optimize.data import ModelData
 from ldi.optimize.solvers import check_options
@@ -32,6 +34,8 @@ from ldi.optimize.terms.base import (
 from ldi.optimize.terms.funding import RepoCollateral
 from ldi.scenarios.pnl import OutcomeSettings
 from ldi.typing import FloatArray
+
+cp = lazy_module("cvxpy")  # imported at the first solve
 
 TermT = TypeVar("TermT", ObjectiveTerm, ConstraintTerm)
 OPEN = 1e6  # the cap on an elastic slack free to move (in the row's units)

@@ -13,6 +13,8 @@ can recompute the solver's residuals. Solver options are checked when they are g
 solver refuses is a SpecError naming its key, not a failure in the middle of a solve.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import sys
@@ -23,13 +25,14 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache
+from importlib.metadata import version
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
-import cvxpy as cp
-from cvxpy.settings import OFFSET
-
 from ldi.errors import SpecError
+from ldi.lazy import lazy_module
+
+cp = lazy_module("cvxpy")  # imported at the first solve
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,7 @@ class SolverInfo:
     status: str
     time_s: float
     attempts: tuple[Attempt, ...] = ()
-    cvxpy_version: str = field(default=cp.__version__)
+    cvxpy_version: str = field(default_factory=lambda: version("cvxpy"))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form."""
@@ -362,7 +365,7 @@ def call(problem: cp.Problem, name: str, settings: Mapping[str, Any]) -> Answer:
     data, raw, chain, inverse = _solved(problem, name, settings)
     problem.unpack_results(raw, chain, inverse)
     status = status_of(problem.status)
-    return Answer(name, status, data, raw, float(inverse[-1][OFFSET]))
+    return Answer(name, status, data, raw, float(inverse[-1][cp.settings.OFFSET]))
 
 
 def _solved(problem: cp.Problem, name: str, settings: Mapping[str, Any]) -> tuple[Any, ...]:

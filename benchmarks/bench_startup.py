@@ -1,0 +1,116 @@
+"""Start-up benchmark: how long a fresh process takes to import ldi and to run a short command.
+
+What it measures
+----------------
+Whole processes, as a user starts them, each run from the repository root:
+
+- the floor: ``python -c "import pandas, pydantic, yaml"``, the libraries every command
+  needs to read a problem file;
+- ``python -c "import ldi"``;
+- ``ldi validate problems/uk_db_scheme.yaml`` (the default problem: read, build, and its
+  model compiled once to check every term);
+- ``ldi risk problems/uk_db_scheme.yaml`` (no solve).
+
+Timed: the median of REPEATS rounds, the commands interleaved round by round so they share
+the machine's conditions. Target for ``ldi validate``: within 0.6 s, or within 1.3x the
+floor, whichever is larger.
+
+Check (enforced; the script exits with status 1 if it fails): ``import ldi`` loads none of
+cvxpy's atoms, ``scipy.stats``, and ``scipy.optimize``'s and ``scipy.special``'s
+implementations (read from ``sys.modules`` in a fresh process); every command exits with
+status 0.
+
+How to run
+----------
+``make bench`` or ``.venv/bin/python benchmarks/bench_startup.py`` from the repository root.
+Results go to ``benchmarks/results/bench_startup.json`` and ``.md``.
+"""
+
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from bench_risk import finish, machine_info, verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+LDI = str(Path(PYTHON).with_name("ldi"))
+PROBLEM = "problems/uk_db_scheme.yaml"
+REPEATS = 7
+LIMIT_S, FLOOR_RATIO = 0.6, 1.3
+HEAVY = ("cvxpy.atoms", "scipy.stats", "scipy.optimize._optimize", "scipy.special._ufuncs")
+COMMANDS = {
+    "import pandas, pydantic, yaml (floor)": [PYTHON, "-c", "import pandas, pydantic, yaml"],
+    "import ldi": [PYTHON, "-c", "import ldi"],
+    f"ldi validate {PROBLEM}": [LDI, "validate", PROBLEM],
+    f"ldi risk {PROBLEM}": [LDI, "risk", PROBLEM],
+}
+
+
+def seconds(command: list[str]) -> float:
+    """Wall time of one process run to its end; a failed command stops the benchmark."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def heavy_after_import() -> dict[str, bool]:
+    """Which of HEAVY a fresh ``import ldi`` loads."""
+    probe = f"import sys, ldi; print(*[n in sys.modules for n in {HEAVY!r}])"
+    out = subprocess.run([PYTHON, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    return dict(zip(HEAVY, [word == "True" for word in out.stdout.split()], strict=True))
+
+
+def main() -> int:
+    machine = machine_info()
+    samples = {name: [] for name in COMMANDS}
+    for _ in range(REPEATS):
+        for name, command in COMMANDS.items():
+            samples[name].append(seconds(command))
+    median = {name: float(np.median(times)) for name, times in samples.items()}
+    floor = median["import pandas, pydantic, yaml (floor)"]
+    validate = median[f"ldi validate {PROBLEM}"]
+    target = max(LIMIT_S, FLOOR_RATIO * floor)
+    heavy = heavy_after_import()
+    light = not any(heavy.values())
+    report = {
+        "run": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "repeats": REPEATS,
+        "median_s": median,
+        "samples_s": samples,
+        "validate_target_s": target,
+        "validate_within_target": validate <= target,
+        "loaded_by_import_ldi": heavy,
+        "import_ldi_light": light,
+    }
+    rows = [
+        f"| `{name}` | {value * 1e3:,.0f} ms | {value / floor:.2f}x |"
+        for name, value in median.items()
+    ]
+    text = "\n".join(
+        [
+            "# Start-up benchmark",
+            "",
+            f"Run {report['run']} on {machine['cpu']} ({machine['cpu_count']} cores), "
+            f"Python {machine['python']}; median of {REPEATS} runs of each whole process.",
+            "",
+            "| process | median | over the floor |",
+            "|---|---|---|",
+            *rows,
+            "",
+            f"`ldi validate` within {target * 1e3:,.0f} ms (0.6 s, or 1.3x the floor): "
+            f"{verdict(validate <= target)}. `import ldi` loads none of "
+            f"{', '.join(HEAVY)}: {verdict(light)}.",
+            "",
+        ]
+    )
+    print(text)
+    return finish("bench_startup", report, text, light)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

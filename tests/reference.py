@@ -543,6 +543,9 @@ class Reference:
     units: dict[str, "Unit"] = field(default_factory=dict)
     liability_stream: Book | None = None  # every benefit, a part per tranche
     raw: dict = field(default_factory=dict, repr=False)
+    # What does not depend on a move, computed once: today's unit values and the collateral
+    # terms per window (a copy of the reference starts afresh).
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def asset_totals(self) -> pd.Series:
@@ -1313,8 +1316,15 @@ def unit_value(ref: Reference, name: str, move: Shock = Shock()) -> float:
     return value * (1.0 + float(move.returns.get(name, default)))
 
 
-def unit_values(ref: Reference, move: Shock = Shock()) -> pd.Series:
-    """Values per unit of every instrument (index: id, the problem's order) after ``move``."""
+def unit_values(ref: Reference, move: Shock | None = None) -> pd.Series:
+    """Values per unit of every instrument (index: id, the problem's order) after ``move``.
+
+    No move: today's values, computed once per reference.
+    """
+    if move is None:
+        if "today" not in ref.memo:
+            ref.memo["today"] = unit_values(ref, Shock())
+        return ref.memo["today"].copy()
     return pd.Series({name: unit_value(ref, name, move) for name in ref.units}, dtype=float)
 
 
@@ -1558,8 +1568,15 @@ def collateral_terms(ref: Reference, within_days: float | None = None) -> pd.Dat
     """Collateral terms per instrument (index id) from the YAML ``collateral`` section.
 
     Columns: role, asset_class, haircut, eligible, initial_margin, pledge, repo_haircut and
-    mandate (defaults as above where the section says nothing).
+    mandate (defaults as above where the section says nothing). Computed once per window.
     """
+    key = ("collateral_terms", within_days)
+    if key not in ref.memo:
+        ref.memo[key] = _collateral_terms(ref, within_days)
+    return ref.memo[key].copy()
+
+
+def _collateral_terms(ref: Reference, within_days: float | None) -> pd.DataFrame:
     section = ref.raw.get("collateral") or {}
     window = collateral_window(ref, within_days)
     schedules = dict(COLLATERAL_HAIRCUTS)

@@ -71,6 +71,7 @@ import pandas as pd
 import QuantLib as ql
 import scipy
 from scipy import sparse
+from threadpoolctl import threadpool_info
 
 import ldi
 from ldi.curves import RateSpread
@@ -389,7 +390,11 @@ def max_relative(got: np.ndarray, want: np.ndarray, scale: np.ndarray) -> float:
 
 
 def machine_info() -> dict[str, object]:
-    """CPU, load, OS and library versions, for reading the timings."""
+    """CPU, load, OS, library versions and BLAS threads, for reading the timings.
+
+    ``blas_threads``: the threads each loaded BLAS library runs matrix products on (two
+    BLAS threads on a busy 2-core machine can slow a dense product several times).
+    """
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -409,6 +414,11 @@ def machine_info() -> dict[str, object]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "numpy_blas": blas,
+        "blas_threads": {
+            info["internal_api"]: info["num_threads"]
+            for info in threadpool_info()
+            if info.get("user_api") == "blas"
+        },
         "scipy": scipy.__version__,
         "pandas": pd.__version__,
         "quantlib": ql.__version__,

@@ -40,6 +40,10 @@ from ldi.validation import plain
 PENSION = "pension:"  # a tranche's column: pension:<tranche>
 COLUMNS = ("status", "sex", "age", "retirement_age", "spouse_proportion")
 E_MISSING = "{where}: has no {column!r} column; expected columns {columns} and pension:<tranche>"
+E_NO_RETIREMENT = (
+    "{where}: has no 'retirement_age' column; expected one, as row {row} (id {id!r}) is "
+    "{status} (a file of pensioners and dependants only needs none)"
+)
 E_NO_PENSION = "{where}: has no pension:<tranche> column; expected one per tranche"
 E_ROW = "{where} row {row} (id {id!r}): {column} got {value!r}; expected {expected}"
 E_SEXES = "basis.mortality: got {value}; expected a table for each sex, male and female"
@@ -175,7 +179,7 @@ class _Members:
     @classmethod
     def read(cls, frame: pd.DataFrame, basis: Basis, where: str) -> "_Members":
         for column in COLUMNS:
-            if column not in frame.columns:
+            if column not in frame.columns and column != "retirement_age":
                 raise DataError(E_MISSING.format(where=where, column=column, columns=COLUMNS))
         tranches = pension_columns(frame)
         if not tranches:
@@ -205,8 +209,15 @@ class _Members:
         if unknown.size:
             i = int(unknown[0])
             raise fail(i, "sex", frame["sex"].iloc[i], "M, F, male or female")
-        numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in COLUMNS[2:]}
         waiting = np.isin(status, [Status.ACTIVE, Status.DEFERRED])
+        if "retirement_age" not in frame.columns:  # a file of pensioners needs none
+            if waiting.any():
+                i = int(np.flatnonzero(waiting)[0])
+                raise DataError(
+                    E_NO_RETIREMENT.format(where=where, row=i + 1, id=ids[i], status=status[i])
+                )
+            frame = frame.assign(retirement_age=np.nan)
+        numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in COLUMNS[2:]}
         pensions = frame[tranches].apply(pd.to_numeric, errors="coerce")
         pensions.columns = [c.removeprefix(PENSION) for c in tranches]
         checks = [

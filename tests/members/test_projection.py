@@ -183,6 +183,15 @@ def test_bad_rows_are_named_with_their_row_and_id(change, message):
 def test_a_missing_column_is_named():
     with pytest.raises(DataError, match="members: has no 'sex' column; expected columns"):
         project(MEMBERS.drop(columns="sex"), basis(), YEAR, YEARS)
+    message = "members: has no 'retirement_age' column; expected one, as row 2 \\(id 'D1'\\) is"
+    with pytest.raises(DataError, match=message):
+        project(MEMBERS.drop(columns="retirement_age"), basis(), YEAR, YEARS)
+
+
+def test_pensioners_and_dependants_need_no_retirement_age_column():
+    in_payment = MEMBERS.iloc[[0, 3]]
+    rows = project(in_payment.drop(columns="retirement_age"), basis(), YEAR, YEARS)
+    assert rows.equals(project(in_payment, basis(), YEAR, YEARS))
 
 
 @pytest.mark.parametrize(

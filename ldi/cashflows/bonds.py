@@ -1,6 +1,7 @@
 """Fixed-coupon bond cash flows, accrued interest and the clean/dirty price split."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ldi.cashflows.cashflows import Cashflows
 from ldi.errors import DataError
@@ -43,9 +44,9 @@ class BondSchedule:
             raise DataError(E_COUPON.format(where=self.where, value=self.coupon))
         _ = self.schedule  # checks frequency and maturity now rather than at first use
 
-    @property
+    @cached_property
     def schedule(self) -> Schedule:
-        """Coupon times and accrual fractions."""
+        """Coupon times and accrual fractions, built once per bond."""
         return fixed_leg(self.maturity, self.frequency, start=self.issue, where=self.where)
 
     def cashflows(self) -> Cashflows:

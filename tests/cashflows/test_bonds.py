@@ -14,6 +14,7 @@ import pytest
 import QuantLib as ql
 
 import ldi
+import ldi.cashflows.bonds as bonds_module
 from ldi import BondSchedule, DataError
 from tests.quantlib_helpers import QL_FREQUENCY, backward_schedule
 
@@ -209,3 +210,20 @@ def test_coupon_must_be_a_finite_number(coupon):
     message = f"UKT.coupon: got {coupon!r}; expected a finite decimal rate"
     with pytest.raises(DataError, match=re.escape(message)):
         BondSchedule(coupon=coupon, maturity=10.0, where="UKT")
+
+
+def test_the_coupon_schedule_is_built_once_per_bond(monkeypatch):
+    """Checking, the flows and the accrued interest share one schedule."""
+    calls = []
+    build = bonds_module.fixed_leg
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(bonds_module, "fixed_leg", counted)
+    bond = BondSchedule(coupon=0.04, maturity=10.3, frequency=2)
+    bond.cashflows()
+    bond.cashflows()
+    _ = bond.accrued_interest
+    assert len(calls) == 1

@@ -2,8 +2,8 @@
 
 A bond quoted at a market price gets the spread s that reprices it: the constant added to
 the curve's zero rates (in the curve's compounding, the same mechanism as every bump) with
-PV(curve + s) = dirty price. It is found by Newton's method, as PV falls and is convex in s
-for positive flows, with Brent's method on a bracket to finish any other case.
+PV(curve + s) = dirty price. It is found by Brent's method on a bracket, as PV falls
+monotonically in s for positive flows.
 """
 
 import numpy as np
@@ -22,8 +22,6 @@ from ldi.validation import plain
 optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 SPREAD_SEARCH = (-0.05, 1.0)  # implied spreads searched from -500bp to +10,000bp
-NEWTON_STEPS = 50  # Newton steps before Brent's method takes over
-SPREAD_TOLERANCE = 1e-15  # a Newton step this small (decimal) ends the search
 E_NEEDS_BREAKEVEN = "{where}: inflation-linked flows need a breakeven curve"
 E_PRICE = "{where}.price: got {price!r}; expected a positive clean price per 100 nominal"
 E_NOT_POSITIVE = "{where}: dirty price {dirty!r}; expected a positive value"
@@ -64,35 +62,18 @@ def implied_spread(
     where: str,
     price: float,
 ) -> float:
-    """Spread s (decimal) with PV of ``flows`` on ``curve`` + s equal to ``dirty``.
-
-    Newton's method from 0 on f(s) = Σ aᵢ DF(zᵢ + s, tᵢ) − dirty: for positive flows f
-    falls and is convex in s, so from its first step on every iterate lies below the root
-    and rises to it, in a handful of steps. Should a step leave the search bracket or the
-    slope vanish (flows of mixed signs), Brent's method on the bracket finishes.
-    """
+    """Spread s (decimal) with PV of ``flows`` on ``curve`` + s equal to ``dirty``."""
     t, amounts = money_flows(flows, breakeven, where)
     zero = curve.zero_rate(t)
-    compounding = curve.compounding
 
     def excess(spread: float) -> float:
-        return float(amounts @ compounding.discount(zero + spread, t)) - dirty
+        return float(amounts @ curve.compounding.discount(zero + spread, t)) - dirty
 
     low, high = SPREAD_SEARCH
     if not excess(low) > 0 > excess(high):
         raise DataError(
             E_NO_SPREAD.format(where=where, price=price, dirty=dirty, low=low / BP, high=high / BP)
         )
-    spread = 0.0
-    for _ in range(NEWTON_STEPS):
-        discount, slope = compounding.discount_derivatives(zero + spread, t, 2)
-        value, rate = float(amounts @ discount) - dirty, float(amounts @ slope)
-        step = value / rate if rate < 0 else np.nan
-        if not (np.isfinite(step) and low <= spread - step <= high):
-            break
-        spread -= step
-        if abs(step) <= SPREAD_TOLERANCE:
-            return spread
     return float(optimize.brentq(excess, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
 
 

@@ -25,7 +25,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ldi
-import ldi.instruments.pricing as pricing
 from ldi import BreakevenCurve, DataError, Market, ZeroCurve
 from ldi.instruments import Bond, IndexLinkedBond, ZeroCouponBond, instrument_risk
 from tests.quantlib_helpers import THIRTY_360, backward_schedule, ql_pillar_curve
@@ -507,24 +506,3 @@ def test_per_unit_pv01_is_the_pv01_of_the_flows_over_the_dirty_price():
     assert exposures["pv01"] == pytest.approx(
         ldi.pv01(flows, CURVE) / terms["dirty_price"], rel=1e-12
     )
-
-
-@pytest.mark.parametrize("price", [40.0, 62.0, 100.0, 131.5, 160.0])
-def test_newton_finds_the_spread_in_a_few_steps_and_brent_agrees(price, monkeypatch):
-    """Newton's steps alone (Brent's method barred) reach the root Brent's method finds.
-
-    PV is falling and convex in the spread, so 8 steps from 0 suffice from -500bp to far
-    above; Brent's method alone (no Newton step) gives the same spread to 1e-15.
-    """
-
-    def barred(*args, **kwargs):
-        raise AssertionError("Brent's method was called")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(pricing, "NEWTON_STEPS", 8)
-        patch.setattr(pricing.optimize, "brentq", barred)
-        _, newton = row(Bond(id="B", coupon=0.045, maturity=27.3, price=price), market())
-    with monkeypatch.context() as patch:
-        patch.setattr(pricing, "NEWTON_STEPS", 0)
-        _, brent = row(Bond(id="B", coupon=0.045, maturity=27.3, price=price), market())
-    assert newton["spread_bp"] * H == pytest.approx(brent["spread_bp"] * H, abs=1e-15)

@@ -149,6 +149,11 @@ class MemberGroup:
         """Integer ages today (years), youngest first."""
         return np.arange(self.min_age, self.max_age + 1, dtype=float)
 
+    @property
+    def weights(self) -> np.ndarray:
+        """The Gaussian weight exp(−½((age − centre)/width)²) of each age, unnormalised."""
+        return np.exp(-0.5 * ((self.ages - self.centre_age) / self.width) ** 2)
+
 
 @dataclass(frozen=True)
 class Tranche:
@@ -239,8 +244,7 @@ def mortality(age: np.ndarray, multiplier: float = 1.0) -> np.ndarray:
 
 def expected_payments(group: MemberGroup, recipe: Recipe) -> np.ndarray:
     """Expected payments at t = 1..horizon of one group of ``recipe``, today's money per year."""
-    ages = group.ages
-    weights = np.exp(-0.5 * ((ages - group.centre_age) / group.width) ** 2)
+    ages, weights = group.ages, group.weights
     pensions = group.total_pension * weights / weights.sum()
     age_at_start = ages[:, None] + np.arange(recipe.horizon_years)[None, :]  # in year t
     q = mortality(age_at_start, recipe.mortality_multiplier)
@@ -299,7 +303,7 @@ def membership(recipe: Recipe) -> pd.DataFrame:
     shares = {t.name: t.share for t in recipe.tranches} or {LEVEL: 1.0}
     parts = []
     for group in recipe.groups:
-        weights = np.exp(-0.5 * ((group.ages - group.centre_age) / group.width) ** 2)
+        weights = group.weights
         weights = weights / weights.sum()
         counts = np.maximum(np.round(group.members * weights).astype(int), 1)
         pensions = np.zeros((counts.sum(), len(shares)))

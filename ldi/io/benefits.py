@@ -227,14 +227,17 @@ def _check_member_tranches(section: LiabilitiesSpec, people: pd.DataFrame, where
                 path="liabilities.members.file",
             )
     fixed = section.members.basis.fixed
+    # A tranche with an index, a floor or a cap increases; one with none is fixed or full.
+    bare = {
+        name: rule.floor is None and rule.cap is None and rule.index is None
+        for name, rule in declared.items()
+    }
     for name in fixed:
-        rule = declared.get(name)
-        if rule is not None and (rule.floor is not None or rule.cap is not None or rule.index):
+        if not bare.get(name, True):
             raise SpecError(
                 E_FIXED_INDEXED.format(value=name), path="liabilities.members.basis.fixed"
             )
-    for name, rule in declared.items():
-        open_ended = rule.floor is None and rule.cap is None and rule.index is None
+    for name, open_ended in bare.items():
         if open_ended and name not in fixed and f"{PENSION}{name}" in columns:
             warnings.warn(W_FULL_INDEX.format(name=name), LDIWarning, stacklevel=3)
 

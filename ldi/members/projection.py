@@ -139,7 +139,7 @@ def project(
     own_rate = (np.where(data.deferred, 1.0 - basis.commutation, 1.0) * data.adjust)[:, None]
     member = alive[:, 1:]
     widowed = (1.0 - member) * spouse[:, 1:] * basis.proportion_married
-    widowed = widowed * np.where(data.status == Status.DEPENDANT, 0.0, data.spouse)[:, None]
+    widowed = widowed * data.reversion[:, None]
     lump = (t == start) * member * (basis.commutation * basis.commutation_factor)
     lump = lump * (data.deferred * data.adjust)[:, None]
     per_unit = paid * member * own_rate + lump + widowed * np.where(retired, own_rate, 1.0)
@@ -161,6 +161,11 @@ class _Members:
     spouse: np.ndarray  # the spouse's proportion
     pensions: pd.DataFrame  # by tranche (columns), a year in today's money
     difference: float  # years a husband is older than his wife
+
+    @property
+    def reversion(self) -> np.ndarray:
+        """The share of a member's pension a widow(er) receives: 0 for a dependant."""
+        return np.where(self.status == Status.DEPENDANT, 0.0, self.spouse)
 
     @property
     def deferred(self) -> np.ndarray:
@@ -315,8 +320,7 @@ def _check_horizon(
     ``member`` and ``spouse``: their survival to that year's end (the spouse's times the
     proportion married).
     """
-    spouse = spouse * np.where(data.status == Status.DEPENDANT, 0.0, data.spouse)
-    living = np.maximum(member, spouse)
+    living = np.maximum(member, spouse * data.reversion)
     late = np.flatnonzero(living > STILL_ALIVE)
     if late.size:
         i = int(late[0])

@@ -38,10 +38,10 @@ def project_members(
     ``scheduler``: serial (in this process, SLICE members at a time), processes, local or a
     Dask scheduler's address, as ``ldi sweep``.
     """
+    if scheduler == "serial" and len(members) <= SLICE:  # one projection checks it all
+        return project(members, basis, year, years, where=where)
     check_ids(members, where)  # across slices: each checks only its own
     if scheduler == "serial":  # slice by slice, so memory stays that of a slice
-        if len(members) <= SLICE:
-            return project(members, basis, year, years, where=where)
         cuts = range(0, len(members), SLICE)
         parts = [project(members.iloc[a : a + SLICE], basis, year, years, where) for a in cuts]
         return _summed(parts)

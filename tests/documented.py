@@ -16,7 +16,7 @@ from tests.reference import ROOT
 BLOCK = r"```{kind}\n(.*?)```"
 SOLVE_TIME = re.compile(r"(\(\w+, )\d+\.\d+s\)")
 LEFT_OUT = "..."
-NUMBER = re.compile(r"-?\d[\d,]*\.\d+")
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
 def blocks(document: str, kind: str) -> list[str]:

@@ -34,6 +34,9 @@ optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 SEARCH_BP = 2000.0  # rises are searched up to 20 percentage points (the options' cap)
 GRID_STEP_BP = 25.0
 BUFFER_UNITS = RateUnits.YIELD  # TPR's 250bp is a rise in gilt yields
+# A fall per bp below this share of the amount is the rounding of sums of large values
+# (an amount that no rise of this kind moves), not a fall: it would put the rise past 1e12bp.
+ROUNDING = 1e-12
 
 
 class Rise(StrEnum):
@@ -75,13 +78,15 @@ class Buffer:
 def root_bp(amount: Callable[[FloatArray], FloatArray]) -> Buffer:
     """The smallest rise s ≥ 0 (bp) with ``amount``(s) = 0, and its first-order estimate.
 
-    ``amount`` maps rises in bp (a vector) to amounts (money), one per rise.
+    ``amount`` maps rises in bp (a vector) to amounts (money), one per rise. The first-order
+    estimate is today / fall with fall = (amount(−1) − amount(+1)) / 2, infinite when the
+    fall is not above ``ROUNDING`` × |amount|.
     """
     today, down, up = amount(np.array([0.0, -1.0, 1.0]))
     if today <= 0:
         return Buffer(0.0, 0.0)
     fall = (down - up) / 2.0
-    first = today / fall if fall > 0 else math.inf
+    first = today / fall if fall > ROUNDING * max(abs(down), abs(up)) else math.inf
     grid = np.arange(0.0, SEARCH_BP + GRID_STEP_BP, GRID_STEP_BP)
     values = amount(grid)
     below = np.flatnonzero(values <= 0)

@@ -294,6 +294,15 @@ def test_root_bp_convex_amount():
     assert buffer.first_order == pytest.approx(90.0 / (100.0 * math.sinh(0.01)), rel=1e-9)
 
 
+def test_root_bp_rounding_is_no_fall():
+    # A headroom no rise moves, computed as a difference of large sums: its "fall" of a few
+    # units in the last place must not become a finite first-order rise (here 1.5e16bp).
+    big = 3.0e9
+    noise = {-1.0: 4 * np.spacing(big), 0.0: 0.0, 1.0: 0.0}
+    buffer = root_bp(lambda s: np.array([big + noise.get(float(x), 0.0) for x in s]) - 2.9e9)
+    assert buffer == Buffer(math.inf, math.inf)
+
+
 def test_root_bp_beyond_the_search_is_infinite():
     buffer = root_bp(lambda s: 100.0 - 100.0 / (SEARCH_BP + 500.0) * s)
     assert buffer.exact == math.inf

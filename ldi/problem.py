@@ -19,7 +19,7 @@ from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError
-from ldi.instruments import Instrument, InstrumentRisk, instrument_risk
+from ldi.instruments import Instrument, InstrumentRisk, Valuation, instrument_risk, value_all
 from ldi.liabilities import Liabilities
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
 from ldi.liquidity.recapitalisation import RecapitalisationPolicy
@@ -86,15 +86,21 @@ class Problem:
     def instrument_risk(self, keys: ArrayLike = DEFAULT_KEYS) -> InstrumentRisk:
         """Per-unit exposures and market terms of every instrument (valued once, shared)."""
         instruments = list(self.instruments.values())
-        return instrument_risk(instruments, self.market, keys, self.revaluation.valuations)
+        return instrument_risk(instruments, self.market, keys, self.valuations)
+
+    @cached_property
+    def valuations(self) -> tuple[Valuation, ...]:
+        """Each instrument valued once on the market, in order, shared by every use.
+
+        Risk, revaluation, carry and the optimizer's cash flows all read these, so a
+        universe is priced once per problem (``ldi.instruments.value_all``).
+        """
+        return tuple(value_all(list(self.instruments.values()), self.market))
 
     @cached_property
     def revaluation(self) -> Revaluation:
-        """Full revaluation of the instruments under moves, shared by collateral and scenarios.
-
-        Built once, so every instrument is priced once for both.
-        """
-        return revaluation_of(self.instruments, self.market)
+        """Full revaluation of the instruments under moves, shared by collateral and scenarios."""
+        return revaluation_of(self.instruments, self.market, self.valuations)
 
     def position_vector(
         self, positions: Mapping[str, float] | pd.Series | None = None
@@ -139,8 +145,7 @@ class Problem:
             linked = part.inflation_linked != 0
             reach("liabilities", liabilities.curve, part.times[linked | (part.amounts != 0)])
             reach("liabilities", liabilities.index_of(part, self.market), part.times[linked])
-        valuations = self.revaluation.valuations  # priced once, shared with the stresses
-        for instrument, valuation in zip(self.instruments.values(), valuations, strict=True):
+        for instrument, valuation in zip(self.instruments.values(), self.valuations, strict=True):
             for curve in (valuation.curve, valuation.breakeven):
                 reach(instrument.where, self.market.name_of(curve), valuation.stream.times)
         notes = [

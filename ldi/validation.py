@@ -26,9 +26,9 @@ def finite_vector(values: ArrayLike, where: str) -> FloatArray:
         raise DataError(E_NOT_VECTOR.format(where=where, value=values)) from None
     if array.ndim != 1:
         raise DataError(E_NOT_VECTOR.format(where=where, value=values))
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        i = int(bad[0])
+    finite = np.isfinite(array)
+    if not finite.all():
+        i = int(np.flatnonzero(~finite)[0])
         raise DataError(E_NOT_FINITE.format(where=where, i=i, value=float(array[i])))
     array.setflags(write=False)
     return array
@@ -118,9 +118,9 @@ def check_max_years(values: ArrayLike, where: str, labels: Sequence[object] | No
     (``labels[i]`` in place of i when given: rows of a file), a single value ``where``.
     """
     array = np.asarray(values, dtype=float)
-    bad = np.flatnonzero(array > MAX_YEARS)
-    if bad.size:
-        i = int(bad[0])
+    beyond = array > MAX_YEARS
+    if beyond.any():
+        i = int(np.flatnonzero(beyond)[0])
         value = float(array.flat[i])
         slip = date_slip(value)
         name = where if array.ndim == 0 else f"{where}[{i if labels is None else labels[i]}]"

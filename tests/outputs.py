@@ -63,6 +63,11 @@ VOLATILE_TEXT = (
 # of 2e-7 on a book of billions) are held to ABS_TOL instead.
 REL_TOL = 1e-5
 ABS_TOL = 1e-6
+# The least-risk end of a frontier is where the frontier stands vertical: the expected
+# return grows as the square root of the risk above its least, so a solver's 1e-8 in the
+# risk moves it by about 1e-4 relative (the US plan's moved by 5e-5 when bond spreads moved
+# in their last digits). Its return is held to that; its risk to REL_TOL.
+LOOSE = {"/points[0]/expected_return": 1e-3}
 
 
 def run(argv: list[str]) -> tuple[int, str, str]:
@@ -118,7 +123,7 @@ def differences(recorded, now, path: str = "") -> Iterator[str]:
         for i, (a, b) in enumerate(zip(recorded, now, strict=True)):
             yield from differences(a, b, f"{path}[{i}]")
     elif _is_number(recorded) and _is_number(now):
-        if not math.isclose(recorded, now, rel_tol=REL_TOL, abs_tol=ABS_TOL):
+        if not math.isclose(recorded, now, rel_tol=LOOSE.get(path, REL_TOL), abs_tol=ABS_TOL):
             yield f"{path}: {recorded!r} became {now!r}"
     elif recorded != now:
         yield f"{path}: {recorded!r} became {now!r}"

@@ -1,5 +1,6 @@
 """A stream of dated payments: fixed nominal amounts and inflation-linked real amounts."""
 
+import copy
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -116,10 +117,17 @@ class Cashflows:
         return Cashflows(times, fixed, linked, self.indexation)
 
     def scaled(self, factor: float) -> "Cashflows":
-        """Every amount multiplied by ``factor``."""
-        return Cashflows(
-            self.times, self.amounts * factor, self.inflation_linked * factor, self.indexation
-        )
+        """Every amount multiplied by ``factor`` (the times, checked once, are shared)."""
+        if not np.isfinite(factor):
+            return Cashflows(
+                self.times, self.amounts * factor, self.inflation_linked * factor, self.indexation
+            )  # refused, naming the amounts
+        scaled = copy.copy(self)
+        for name in ("amounts", "inflation_linked"):
+            array = getattr(self, name) * factor
+            array.setflags(write=False)
+            object.__setattr__(scaled, name, array)
+        return scaled
 
     def to_frame(self) -> pd.DataFrame:
         """Columns time, fixed, inflation_linked (the CSV layout)."""

@@ -9,6 +9,7 @@ from ldi.instruments.exposures import InstrumentRisk, exposure_columns, instrume
 from ldi.instruments.funding import Cash, Repo
 from ldi.instruments.growth import ReturnSeeking
 from ldi.instruments.swaps import InflationSwap, InterestRateSwap
+from ldi.instruments.universe import value_all
 
 KINDS: Mapping[str, type[Instrument]] = MappingProxyType(
     {
@@ -45,4 +46,5 @@ __all__ = [
     "ZeroCouponBond",
     "exposure_columns",
     "instrument_risk",
+    "value_all",
 ]

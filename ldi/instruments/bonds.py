@@ -17,7 +17,7 @@ from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
-from ldi.instruments.pricing import priced_bond
+from ldi.instruments.pricing import BondQuote, priced_bond
 from ldi.scheduling.schedule import fixed_leg
 from ldi.validation import plain
 
@@ -38,6 +38,14 @@ class QuotedBond(Instrument):
     """Shared fields: the curve to discount on, and a spread or a market price."""
 
     role: ClassVar[Role] = Role.PHYSICAL
+
+    @abstractmethod
+    def bond_quote(self, market: Market) -> BondQuote:
+        """Its flows per 100 face on its curves, with its price or spread, to be priced."""
+
+    def value(self, market: Market) -> Valuation:
+        """Value and risk of one unit of position (see ``Instrument.value``)."""
+        return priced_bond(self.bond_quote(market))
 
     def _check_quote(self, spread: float | None, price: float | None) -> None:
         if spread is not None and price is not None:
@@ -62,11 +70,11 @@ class NominalBond(QuotedBond):
     def _flows(self) -> tuple[Cashflows, float]:
         """Flows per 100 face and the interest accrued so far."""
 
-    def value(self, market: Market) -> Valuation:
-        """Value and risk of one unit of position (see ``Instrument.value``)."""
+    def bond_quote(self, market: Market) -> BondQuote:
+        """Its flows per 100 face on its curve, with its price or spread (``QuotedBond``)."""
         self._check_quote(self.spread, self.price)
         flows, accrued = self._flows()
-        return priced_bond(
+        return BondQuote(
             flows,
             market.nominal_curve(self.curve, f"{self.where}.curve"),
             None,
@@ -140,8 +148,8 @@ class IndexLinkedBond(QuotedBond):
     spread: float | None = None
     price: float | None = None
 
-    def value(self, market: Market) -> Valuation:
-        """Value and risk of one unit of position (see ``Instrument.value``)."""
+    def bond_quote(self, market: Market) -> BondQuote:
+        """Its real flows per 100 face uprated on its curves, with its quote (``QuotedBond``)."""
         self._check_quote(self.spread, self.price)
         if self.index_ratio is None and self.price is not None:
             raise DataError(E_INDEX_RATIO_NEEDED.format(where=self.where, price=self.price))
@@ -161,14 +169,14 @@ class IndexLinkedBond(QuotedBond):
         fixed = real.amounts * known
         linked = np.where(known > 0, 0.0, uplift * real.amounts)
         flows = Cashflows(real.times, fixed, linked, indexation)
-        return priced_bond(
+        return BondQuote(
             flows,
             market.nominal_curve(self.curve, f"{self.where}.curve"),
             market.breakeven_curve(self.inflation_curve, f"{self.where}.inflation_curve"),
             spread=self.spread,
             clean_price=self.price,
             accrued=schedule.accrued_interest,
-            settlement_factor=index_ratio,
             credit=False,
             where=self.where,
+            settlement_factor=index_ratio,
         )

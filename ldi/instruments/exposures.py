@@ -17,6 +17,7 @@ from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
+from ldi.instruments.universe import value_all
 from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.sensitivities import (
     SUMMARY_COLUMNS,
@@ -86,7 +87,7 @@ def instrument_risk(
     if repeated:
         raise DataError(E_REPEATED.format(ids=repeated))
     if valued is None:
-        valued = [instrument.value(market) for instrument in instruments]
+        valued = value_all(instruments, market)
     valuations = dict(zip(ids, valued, strict=True))
     ids = pd.Index(list(valuations), name="id")
     table = _stream_exposures(valuations, keys).reindex(ids).fillna(0.0)

@@ -123,7 +123,7 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
     scenarios = build_scenarios(
         spec.stress, instruments, sorted(market.curves), spec.currency, members
     )
-    return OptimizationProblem(
+    problem = OptimizationProblem(
         name=spec.name,
         market=market,
         liabilities=liabilities,
@@ -142,6 +142,23 @@ def build_problem(spec: ProblemSpec, base_dir: Path) -> OptimizationProblem:
         data_files=_data_files(spec, base_dir),
         decision=_build_decision(spec, instruments),
     )
+    _price(problem, spec)
+    return problem
+
+
+def _price(problem: OptimizationProblem, spec: ProblemSpec) -> None:
+    """Value every instrument now, so a bad quote fails validation at its place in the file.
+
+    The problem keeps the valuations for every later use.
+    """
+    try:
+        problem.valuations  # noqa: B018 (a cached property, computed here)
+    except DataError as error:
+        for i, item in enumerate(spec.instruments):
+            where = f"instrument {item.id!r}"
+            if str(error).startswith(where):
+                raise _relocated(error, where, f"instruments[{i}]") from None
+        raise _relocated(error, "instruments", "instruments") from None
 
 
 def _liability_basis(section: LiabilitiesSpec, liabilities: Liabilities) -> str:
@@ -559,10 +576,7 @@ def _hedging_bases(
 def _build_instruments(
     spec: ProblemSpec, market: Market, index_terms: IndexTerms
 ) -> dict[str, Instrument]:
-    """Instruments by id, with convention defaults filled in and each priced once.
-
-    Pricing also checks the curves each instrument names (``Market`` names the key).
-    """
+    """Instruments by id, with convention defaults filled in (priced by ``_price``)."""
     paths = {
         item.id: f"instruments[{i}]" for i, item in reversed(list(enumerate(spec.instruments)))
     }
@@ -584,7 +598,6 @@ def _build_instruments(
             _check_repo_term(fields["term"], bonds[item.collateral], item.collateral, path)
         try:
             instrument = KINDS[item.kind](**fields)
-            instrument.value(market)  # price now, so a bad quote fails validation
         except DataError as error:
             # Instruments name themselves by id (Instrument.where); the file names them by index.
             raise _relocated(error, f"instrument {item.id!r}", path) from None

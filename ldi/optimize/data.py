@@ -498,10 +498,11 @@ def _instrument_flows(problem: Problem, ids: pd.Index) -> Flows:
     and a repo's are the fund's debt, so neither counts towards dedicated cash flows.
     """
     rows, times, amounts = [], [], []
+    valued = dict(zip(problem.instruments, problem.valuations, strict=True))
     for row, instrument in enumerate(problem.instruments[i] for i in ids):
         if type(instrument).role is not Role.PHYSICAL:
             continue
-        valuation = instrument.value(problem.market)
+        valuation = valued[instrument.id]
         if len(valuation.stream):
             t, money = money_flows(valuation.stream, valuation.breakeven, instrument.where)
         elif type(instrument).kind == "cash":

@@ -17,7 +17,7 @@ import pandas as pd
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.errors import DataError
-from ldi.instruments import Instrument, Valuation
+from ldi.instruments import Instrument, Valuation, value_all
 from ldi.liabilities import Liabilities
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
@@ -35,10 +35,12 @@ class Revaluation:
 
     A unit is one of market value, notional or cash borrowed (``ldi.instruments.Role``), so
     today's value per unit is about 1 for physical assets, 0 for a par swap and −1 for repo.
+    ``valued``: the instruments already valued on ``market``, in order (else valued here).
     """
 
     instruments: Sequence[Instrument]
     market: Market
+    valued: Sequence[Valuation] | None = None
 
     @cached_property
     def ids(self) -> pd.Index:
@@ -47,7 +49,10 @@ class Revaluation:
 
     @cached_property
     def _valuations(self) -> dict[str, Valuation]:
-        return {i.id: i.value(self.market) for i in self.instruments}
+        valued = self.valued
+        if valued is None:
+            valued = value_all(self.instruments, self.market)
+        return dict(zip(self.ids, valued, strict=True))
 
     @property
     def valuations(self) -> list[Valuation]:
@@ -212,6 +217,10 @@ def liability_streams(
     return np.hstack(parts) if parts else np.zeros((matrix.ids.size, 0))
 
 
-def revaluation_of(instruments: Mapping[str, Instrument], market: Market) -> Revaluation:
-    """A ``Revaluation`` of a problem's instruments, in their order."""
-    return Revaluation(list(instruments.values()), market)
+def revaluation_of(
+    instruments: Mapping[str, Instrument],
+    market: Market,
+    valued: Sequence[Valuation] | None = None,
+) -> Revaluation:
+    """A ``Revaluation`` of a problem's instruments, in their order (``valued``: see there)."""
+    return Revaluation(list(instruments.values()), market, valued)

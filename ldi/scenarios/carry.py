@@ -59,7 +59,7 @@ from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, tent_weights
 from ldi.errors import DataError
-from ldi.instruments import FloatingLeg, Instrument, Valuation
+from ldi.instruments import FloatingLeg, Instrument, Valuation, value_all
 from ldi.liabilities import Liabilities
 from ldi.risk.shifts import moved_rates
 from ldi.scenarios.scenario import MoveSet, added
@@ -383,7 +383,7 @@ class Ledger:
     def _valuations(self) -> list[Valuation]:
         if self.valuations is not None:
             return list(self.valuations)
-        return [i.value(self.market) for i in self.instruments]
+        return value_all(self.instruments, self.market)
 
     @cached_property
     def _money_market(self) -> RateCurve:

@@ -43,7 +43,13 @@ class Compounding(StrEnum):
         if self is Compounding.SIMPLE:
             return 1.0 / (1.0 + r * t)
         m = self.periods_per_year
-        return np.exp(-m * t * np.log1p(r / m))
+        # exp(−m t log(1 + r/m)), in place on the largest array (a risk pass: scenarios x flows)
+        log = np.log1p(r / m if m != 1 else r)
+        scale = -m * t
+        if log.ndim and np.broadcast_shapes(log.shape, scale.shape) == log.shape:
+            log *= scale
+            return np.exp(log, out=log)
+        return np.exp(scale * log)
 
     def discount_derivatives(self, rate: ArrayLike, t: ArrayLike, order: int) -> list[FloatArray]:
         """[DF, ∂DF/∂rate, ∂²DF/∂rate²][:order], DF computed once."""

@@ -1,6 +1,5 @@
 """A stream of dated payments: fixed nominal amounts and inflation-linked real amounts."""
 
-import copy
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ W_DROPPED = (
     "{where}: left out {count} past {flows} (on or before the valuation date; "
     "liabilities.past_flows: drop): {fixed:,.0f} fixed and {linked:,.0f} inflation-linked (real)"
 )
+E_FACTOR = "Cashflows.scaled: got factor {factor!r}; expected a finite number"
 E_MIXED_INDEXATION = (
     "Cashflows: cannot add streams indexed differently ({first} and {second}); "
     "expected the same indexation, or keep them as separate streams"
@@ -119,15 +119,35 @@ class Cashflows:
     def scaled(self, factor: float) -> "Cashflows":
         """Every amount multiplied by ``factor`` (the times, checked once, are shared)."""
         if not np.isfinite(factor):
-            return Cashflows(
-                self.times, self.amounts * factor, self.inflation_linked * factor, self.indexation
-            )  # refused, naming the amounts
-        scaled = copy.copy(self)
-        for name in ("amounts", "inflation_linked"):
-            array = getattr(self, name) * factor
+            raise DataError(E_FACTOR.format(factor=plain(factor)))
+        return Cashflows.of_checked(
+            self.times,
+            self.amounts * factor,
+            self.inflation_linked * factor,
+            self.indexation,
+        )
+
+    @classmethod
+    def of_checked(
+        cls,
+        times: FloatArray,
+        amounts: FloatArray,
+        inflation_linked: FloatArray | None = None,
+        indexation: Indexation = PLAIN,
+    ) -> "Cashflows":
+        """Flows from arrays taken as they are, made read-only: no check is repeated.
+
+        The caller vouches for what ``__init__`` checks: 1-D float arrays of one length,
+        finite, times within MAX_YEARS (e.g. slices of a checked schedule).
+        """
+        linked = np.zeros(times.size) if inflation_linked is None else inflation_linked
+        for array in (times, amounts, linked):
             array.setflags(write=False)
-            object.__setattr__(scaled, name, array)
-        return scaled
+        flows = object.__new__(cls)
+        vars(flows).update(
+            times=times, amounts=amounts, inflation_linked=linked, indexation=indexation
+        )
+        return flows
 
     def to_frame(self) -> pd.DataFrame:
         """Columns time, fixed, inflation_linked (the CSV layout)."""

@@ -5,21 +5,23 @@ market ``price`` (clean, per 100 face), at the spread that reprices it.
 """
 
 from abc import abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 import numpy as np
 
 from ldi.cashflows.bonds import BondSchedule
 from ldi.cashflows.cashflows import Cashflows
 from ldi.cashflows.indexation import Indexation
+from ldi.curves.base import RateCurve
 from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
 from ldi.instruments.pricing import BondQuote, priced_bond
-from ldi.scheduling.schedule import fixed_leg
-from ldi.validation import plain
+from ldi.scheduling.schedule import fixed_leg, plain_legs, seasoned_legs
+from ldi.validation import is_finite_number, plain
 
 FACE = 100.0
 E_INDEX_RATIO = "{where}.{field}: got {value!r}; expected a positive ratio such as 1.0"
@@ -42,6 +44,11 @@ class QuotedBond(Instrument):
     @abstractmethod
     def bond_quote(self, market: Market) -> BondQuote:
         """Its flows per 100 face on its curves, with its price or spread, to be priced."""
+
+    @classmethod
+    def bond_quotes(cls, bonds: Sequence[Self], market: Market) -> list[BondQuote]:
+        """``bond_quote`` of each of ``bonds`` (all of this class), in order."""
+        return [bond.bond_quote(market) for bond in bonds]
 
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
@@ -103,6 +110,48 @@ class Bond(NominalBond):
             coupon=self.coupon, maturity=self.maturity, frequency=self.frequency, where=self.where
         )
         return schedule.cashflows(), schedule.accrued_interest
+
+    @classmethod
+    def bond_quotes(cls, bonds: Sequence[Self], market: Market) -> list[BondQuote]:
+        """``bond_quote`` of each, every schedule built in one pass (``seasoned_legs``).
+
+        The same numbers as ``BondSchedule``: coupons 100 c x accrual, 100 more at maturity,
+        accrued 100 c x max(0, −accrual start). Terms ``BondSchedule`` would refuse are
+        left to it, bond by bond, so that the error names the bond.
+        """
+        coupons = [bond.coupon for bond in bonds]
+        maturities = np.array([bond.maturity for bond in bonds], dtype=float)
+        frequencies = np.array([bond.frequency for bond in bonds])
+        plain = all(map(is_finite_number, coupons)) and all(
+            type(bond.frequency) is int for bond in bonds
+        )
+        if not (plain and plain_legs(maturities, frequencies)):
+            return super().bond_quotes(bonds, market)
+        legs = seasoned_legs(maturities, frequencies)
+        face_coupon = FACE * np.array(coupons, dtype=float)
+        amounts = np.repeat(face_coupon, np.diff(legs.starts)) * legs.accruals
+        amounts[legs.starts[1:] - 1] += FACE
+        accrued = face_coupon * np.maximum(0.0, -legs.accrual_start)
+        curves: dict[str | None, RateCurve] = {}
+        real = np.zeros(legs.times.size)  # no inflation-linked amounts
+        quotes = []
+        for bond, rows, interest in zip(bonds, legs.slices(), accrued.tolist(), strict=True):
+            bond._check_quote(bond.spread, bond.price)
+            if bond.curve not in curves:
+                curves[bond.curve] = market.nominal_curve(bond.curve, f"{bond.where}.curve")
+            quotes.append(
+                BondQuote(
+                    Cashflows.of_checked(legs.times[rows], amounts[rows], real[rows]),
+                    curves[bond.curve],
+                    None,
+                    spread=bond.spread,
+                    clean_price=bond.price,
+                    accrued=interest,
+                    credit=bond.credit,
+                    where=bond.where,
+                )
+            )
+        return quotes
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ of position: one unit of market value, of notional, or of cash borrowed (``Role`
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,10 @@ def instrument_risk(
         else pd.DataFrame(columns=["kind", "role", "category"], index=ids)
     )
     curves = curve_weights(list(valuations.values()), market).set_axis(ids)
-    discount = pd.Series([_rate_curve(v, market) for v in valuations.values()], index=ids)
+    name_of = cache(market.name_of)  # once per distinct curve
+    discount = pd.Series(
+        [_rate_curve(name_of(v.curve), v, market) for v in valuations.values()], index=ids
+    )
     return InstrumentRisk(
         exposures=table[exposure_columns(keys)],
         terms=terms,
@@ -135,12 +139,12 @@ def _maturity(valuation: Valuation) -> float:
     return float(times.max()) if times.size else float("nan")
 
 
-def _rate_curve(valuation: Valuation, market: Market) -> str | None:
+def _rate_curve(name: str | None, valuation: Valuation, market: Market) -> str | None:
     """The market curve whose rates move a valuation (None: none of the market's).
 
-    Its discount curve, else the bond curve for a stated rates duration.
+    Its discount curve (``name`` in ``market``), else the bond curve for a stated rates
+    duration.
     """
-    name = market.name_of(valuation.curve)
     if name is None and valuation.stated.rates_duration:
         return market.nominal
     return name
@@ -154,8 +158,9 @@ def curve_weights(valuations: Sequence[Valuation], market: Market) -> pd.DataFra
     and breakeven curves.
     """
     reached = []
+    name_of = cache(market.name_of)  # once per distinct curve
     for valuation in valuations:
-        names = [market.name_of(valuation.curve), market.name_of(valuation.breakeven)]
+        names = [name_of(valuation.curve), name_of(valuation.breakeven)]
         if valuation.stated.rates_duration:
             names.append(market.nominal)
         if valuation.stated.inflation_duration:

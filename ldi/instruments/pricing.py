@@ -93,7 +93,7 @@ def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
         price = quote.clean_price
         if price is not None and not (np.isfinite(price) and price > 0):
             raise DataError(E_PRICE.format(where=quote.where, price=plain(price)))
-    flows = [money_flows(q.flows, q.breakeven, q.where) for q in quotes]
+    t, money, owner = _stacked_money(quotes)
     spreads = np.array([q.spread or 0.0 for q in quotes])
     dirty = np.array(
         [
@@ -106,7 +106,11 @@ def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
         groups.setdefault(id(quote.curve), []).append(k)
     for members in groups.values():
         rows = np.array(members)
-        stacked = _Stacked.of([flows[k] for k in members], quotes[members[0]].curve)
+        local = np.full(len(quotes), -1)
+        local[rows] = np.arange(rows.size)
+        mine = local[owner] >= 0
+        curve = quotes[members[0]].curve
+        stacked = _Stacked.of(t[mine], money[mine], local[owner[mine]], rows.size, curve)
         market = ~np.isnan(dirty[rows])
         if market.any():
             spreads[rows[market]] = stacked.implied(dirty[rows], market, quotes, rows)
@@ -115,6 +119,31 @@ def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
     return [
         _valuation(q, float(s), float(d)) for q, s, d in zip(quotes, spreads, dirty, strict=True)
     ]
+
+
+def _stacked_money(quotes: Sequence[BondQuote]) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Every quote's ``money_flows``, stacked: times, money, and the quote each flow is of.
+
+    Fixed amounts are taken as they are; only a linker's real amounts are uprated, on its
+    index's breakeven curve, with the same arithmetic as ``money_flows``.
+    """
+    if not quotes:
+        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp)
+    sizes = np.array([len(q.flows) for q in quotes])
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    owner = np.repeat(np.arange(len(quotes)), sizes)
+    t = np.concatenate([q.flows.times for q in quotes])
+    money = np.concatenate([q.flows.amounts for q in quotes])
+    linked = np.concatenate([q.flows.inflation_linked for q in quotes])
+    future = t > 0
+    for k in np.unique(owner[(linked != 0) & future]):
+        quote = quotes[k]
+        if quote.breakeven is None:
+            raise DataError(E_NEEDS_BREAKEVEN.format(where=quote.where))
+        rows = np.arange(starts[k], starts[k + 1])[future[starts[k] : starts[k + 1]]]
+        index = quote.breakeven.for_index(quote.flows.indexation.index)
+        money[rows] += linked[rows] * quote.flows.indexation.expected(index, t[rows])
+    return t[future], money[future], owner[future]
 
 
 def priced_bond(quote: BondQuote) -> Valuation:
@@ -154,11 +183,11 @@ class _Stacked:
     n: int
 
     @classmethod
-    def of(cls, flows: list[tuple[FloatArray, FloatArray]], curve: RateCurve) -> "_Stacked":
-        t = np.concatenate([times for times, _ in flows])
-        owner = np.repeat(np.arange(len(flows)), [times.size for times, _ in flows])
-        money = np.concatenate([amounts for _, amounts in flows])
-        return cls(curve, t, money, curve.zero_rate(t), owner, len(flows))
+    def of(
+        cls, t: FloatArray, money: FloatArray, owner: IntArray, n: int, curve: RateCurve
+    ) -> "_Stacked":
+        """Flows ``t``, ``money`` of ``n`` bonds (``owner``: 0..n-1) on ``curve``."""
+        return cls(curve, t, money, curve.zero_rate(t), owner, n)
 
     def _sum(self, per_flow: FloatArray) -> FloatArray:
         return np.bincount(self.owner, per_flow, minlength=self.n)

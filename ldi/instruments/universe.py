@@ -10,13 +10,22 @@ from collections.abc import Sequence
 from ldi.curves.market import Market
 from ldi.instruments.base import Instrument, Valuation
 from ldi.instruments.bonds import QuotedBond
-from ldi.instruments.pricing import price_bonds
+from ldi.instruments.pricing import BondQuote, price_bonds
 
 
 def value_all(instruments: Sequence[Instrument], market: Market) -> list[Valuation]:
-    """Each instrument valued once on ``market``, in order (``Instrument.value`` each)."""
-    bonds = {
-        k: i.bond_quote(market) for k, i in enumerate(instruments) if isinstance(i, QuotedBond)
-    }
-    priced = dict(zip(bonds, price_bonds(list(bonds.values())), strict=True))
+    """Each instrument valued once on ``market``, in order (``Instrument.value`` each).
+
+    Bonds of a class are described together (``QuotedBond.bond_quotes``: a fixed-coupon
+    bond's schedules in one pass), then priced together (``price_bonds``).
+    """
+    by_class: dict[type[QuotedBond], list[int]] = {}
+    for k, instrument in enumerate(instruments):
+        if isinstance(instrument, QuotedBond):
+            by_class.setdefault(type(instrument), []).append(k)
+    quotes: dict[int, BondQuote] = {}
+    for cls, rows in by_class.items():
+        bonds = [instruments[k] for k in rows]
+        quotes.update(zip(rows, cls.bond_quotes(bonds, market), strict=True))
+    priced = dict(zip(quotes, price_bonds(list(quotes.values())), strict=True))
     return [priced[k] if k in priced else i.value(market) for k, i in enumerate(instruments)]

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ldi.errors import DataError
-from ldi.typing import FloatArray
-from ldi.validation import check_max_years
+from ldi.typing import FloatArray, IntArray
+from ldi.validation import MAX_YEARS, check_max_years
 
 FREQUENCIES = (1, 2, 4, 12)
 E_FREQUENCY = "{where}.frequency: got {value!r}; expected one of {choices}"
@@ -61,3 +61,49 @@ def fixed_leg(
     accruals = np.full(count, period)
     accruals[0] = times[0] - accrual_start
     return Schedule(times=times, accruals=accruals, accrual_start=accrual_start)
+
+
+@dataclass(frozen=True, eq=False)
+class Legs:
+    """Seasoned legs stacked in order: leg k's dates are rows ``starts[k]:starts[k + 1]``.
+
+    ``times`` and ``accruals`` as ``Schedule``'s, leg after leg; ``accrual_start`` one per leg.
+    """
+
+    times: FloatArray
+    accruals: FloatArray
+    accrual_start: FloatArray
+    starts: IntArray
+
+    def slices(self) -> list[slice]:
+        """Each leg's rows."""
+        return [slice(a, b) for a, b in zip(self.starts[:-1], self.starts[1:], strict=True)]
+
+
+def plain_legs(maturities: FloatArray, frequencies: IntArray) -> bool:
+    """True when ``seasoned_legs`` may take these terms: no check of ``fixed_leg`` would fail."""
+    return bool(
+        np.all(np.isin(frequencies, FREQUENCIES))
+        and np.all(np.isfinite(maturities))
+        and np.all((maturities > 0) & (maturities <= MAX_YEARS))
+    )
+
+
+def seasoned_legs(maturities: FloatArray, frequencies: IntArray) -> Legs:
+    """``fixed_leg(maturity, frequency)`` of every pair at once, the same numbers stacked.
+
+    Terms must pass ``plain_legs`` (checked by the caller, which falls back to ``fixed_leg``
+    one by one to name a bad one). Leg k has n_k = max(1, ⌈T_k f_k − 1e-9⌉) dates
+    T_k − (n_k − 1 − j) / f_k, j = 0..n_k − 1, and starts accruing a period before its first.
+    """
+    period = 1.0 / frequencies
+    count = np.maximum(1, np.ceil(maturities * frequencies - _GRID_TOLERANCE).astype(np.intp))
+    ends = np.cumsum(count)
+    first = ends - count
+    owner = np.repeat(np.arange(count.size), count)
+    back = (ends - 1)[owner] - np.arange(owner.size)  # n_k − 1 − j
+    times = maturities[owner] - period[owner] * back.astype(float)
+    accrual_start = times[first] - period
+    accruals = period[owner]
+    accruals[first] = times[first] - accrual_start
+    return Legs(times, accruals, accrual_start, np.concatenate([first, ends[-1:]]))

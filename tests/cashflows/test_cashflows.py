@@ -359,3 +359,15 @@ def test_rows_kept_after_dropping_are_named_by_their_row_in_the_file():
         kept = without_past_flows(frame, where="flows.csv")
     with pytest.raises(DataError, match=re.escape("flows.csv.fixed[3]: got -3.0")):
         Cashflows.from_frame(kept, where="flows.csv")
+
+
+def test_scaled_shares_the_checked_times_and_stays_read_only():
+    flows = Cashflows([1.0, 2.0], [5.0, 105.0], [1.0, 0.0])
+    half = flows.scaled(0.5)
+    assert half.times is flows.times
+    np.testing.assert_array_equal(half.amounts, [2.5, 52.5])
+    np.testing.assert_array_equal(half.inflation_linked, [0.5, 0.0])
+    assert not half.amounts.flags.writeable
+    assert not half.inflation_linked.flags.writeable
+    with pytest.raises(DataError, match=r"^Cashflows.scaled: got factor inf; expected a finite"):
+        flows.scaled(float("inf"))

@@ -124,3 +124,23 @@ def test_a_price_no_spread_reaches_is_named_among_many():
 
 def test_nothing_to_value():
     assert value_all([], MARKET) == []
+
+
+def test_fixed_coupon_schedules_built_together_are_each_bonds_own():
+    bonds = [b for b in universe() if isinstance(b, Bond)]
+    together = Bond.bond_quotes(bonds, MARKET)
+    for bond, quote in zip(bonds, together, strict=True):
+        alone = bond.bond_quote(MARKET)
+        assert np.array_equal(quote.flows.times, alone.flows.times)
+        assert np.array_equal(quote.flows.amounts, alone.flows.amounts)
+        assert np.array_equal(quote.flows.inflation_linked, alone.flows.inflation_linked)
+        assert quote.accrued == alone.accrued
+        assert quote.curve is alone.curve
+        assert not quote.flows.times.flags.writeable
+
+
+def test_a_bad_schedule_among_many_is_named():
+    bonds = [b for b in universe(12) if isinstance(b, Bond)]
+    bonds[3] = Bond(id="BAD", coupon=0.04, maturity=10.0, frequency=3, price=99.0)
+    with pytest.raises(DataError, match=r"^instrument 'BAD'.frequency: got 3"):
+        value_all(bonds, MARKET)

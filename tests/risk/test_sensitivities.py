@@ -509,3 +509,28 @@ def test_spreads_must_match_the_streams():
     flows = streams()
     with pytest.raises(DataError, match=re.escape("spreads: got 2 values for 5 streams")):
         ldi.exposures(flows, ZeroCurve(**NOMINAL), BreakevenCurve(**INFLATION), spreads=[0, 0])
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 14])
+def test_streams_revalued_in_chunks_sum_as_in_one(chunk, monkeypatch):
+    """Any chunk size of a revaluation with per-stream spreads gives the same sums.
+
+    Each stream's flows are summed in the same order whatever the chunk; empty streams are 0.
+    """
+    curve = ZeroCurve([1, 5, 10, 30], [0.04, 0.041, 0.043, 0.045], compounding="annual")
+    streams = {
+        "empty": Cashflows([], []),
+        "a": Cashflows([0.5, 1.0, 7.5], [2.0, 2.0, 102.0]),
+        "past": Cashflows([-0.5], [3.0]),
+        "b": Cashflows([3.25], [100.0]),
+        "c": Cashflows(np.arange(1, 31) * 0.5, np.full(30, 1.5)),
+        "last": Cashflows([], []),
+    }
+    spreads = [0.0, 0.01, 0.0, -0.002, 0.03, 0.0]
+    whole = ldi.exposures(streams, curve, spreads=spreads)
+    monkeypatch.setattr(sys.modules["ldi.risk.revalue"], "CHUNK_FLOWS", chunk)
+    chunked = ldi.exposures(streams, curve, spreads=spreads)
+    pd.testing.assert_frame_equal(chunked, whole, rtol=1e-15, atol=0.0)
+    # z(3.25) = 0.04 + 2.25 / 4 x 0.001, less the stream's 20bp.
+    assert chunked.loc["b", "pv"] == pytest.approx(100.0 * 1.0385625**-3.25, rel=1e-14)
+    assert chunked.loc["empty", "pv"] == 0.0

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ldi import DataError
 from ldi.scheduling import fixed_leg
+from ldi.scheduling.schedule import FREQUENCIES, plain_legs, seasoned_legs
 from tests.quantlib_helpers import backward_schedule
 
 THIRTY_360 = ql.Thirty360(ql.Thirty360.BondBasis)
@@ -131,3 +132,30 @@ def test_a_leg_beyond_150_years_is_refused_before_its_dates_are_laid_out():
     with pytest.raises(DataError, match=re.escape(message)):
         fixed_leg(1.0e6, 2, where="swap")
     assert fixed_leg(150.0, 1).times.size == 150
+
+
+# --- seasoned_legs: many legs in one pass -----------------------------------------------------
+
+
+def test_seasoned_legs_are_fixed_leg_one_by_one_to_the_bit():
+    """Same arithmetic stacked: every time, accrual and accrual start equal, bit for bit."""
+    rng = np.random.default_rng(11)
+    maturities = np.concatenate(
+        [rng.uniform(0.01, 150.0, 400), np.arange(1, 41) * 0.25, [1e-10, 0.5 + 1e-10]]
+    )
+    frequencies = rng.choice(FREQUENCIES, maturities.size)
+    legs = seasoned_legs(maturities, frequencies)
+    assert plain_legs(maturities, frequencies)
+    for k, rows in enumerate(legs.slices()):
+        one = fixed_leg(maturities[k], int(frequencies[k]))
+        assert np.array_equal(legs.times[rows], one.times)
+        assert np.array_equal(legs.accruals[rows], one.accruals)
+        assert legs.accrual_start[k] == one.accrual_start
+
+
+@pytest.mark.parametrize(
+    ("maturities", "frequencies"),
+    [([5.0, 0.0], [2, 2]), ([5.0, np.nan], [2, 2]), ([5.0, 151.0], [2, 2]), ([5.0, 5.0], [2, 3])],
+)
+def test_terms_fixed_leg_refuses_are_not_plain(maturities, frequencies):
+    assert not plain_legs(np.array(maturities), np.array(frequencies))

@@ -201,11 +201,13 @@ def _add_stated(
         ("inflation_duration", "ie01", inflation_key_rate_column),
     ):
         duration = np.array([getattr(s, risk) for s in stated])
+        if not duration.any():
+            continue
         amount = duration * BP * pv
         table[column] += amount
         weights = key_rate_weights(keys, np.abs(duration))  # (keys, instruments)
-        for j, key in enumerate(keys):
-            table[key_column(key)] += amount * weights[j]
+        columns = [key_column(key) for key in keys]
+        table[columns] = table[columns].to_numpy() + (amount * weights).T
     table["cs01"] += np.array([s.spread_duration for s in stated]) * BP * pv
 
 

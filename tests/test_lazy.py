@@ -31,6 +31,14 @@ def test_import_ldi_loads_none_of_cvxpy_scipy_stats_optimize_or_special():
     assert loaded_after("import ldi") == dict.fromkeys(HEAVY, False)
 
 
+def test_validating_a_problem_builds_its_terms_without_cvxpy():
+    code = (
+        "from ldi.cli.main import main\n"
+        "assert main(['validate', 'problems/uk_db_scheme.yaml']) == 0"
+    )
+    assert not loaded_after(code)["cvxpy.atoms"]
+
+
 def test_the_first_solve_loads_cvxpy():
     code = "import ldi\nldi.load_problem('problems/uk_db_scheme.yaml').solve()"
     assert loaded_after(code)["cvxpy.atoms"]

@@ -326,4 +326,16 @@ class NumpyOps:
     multiply = staticmethod(np.multiply)
 
 
+class TrialOps(NumpyOps):
+    """``NumpyOps`` before any solve: every auxiliary variable is 0.
+
+    Evaluating the terms' formulas with these builds them as compiling would, so every
+    check they make on the data runs, without cvxpy.
+    """
+
+    def variable(self, key: str, size: int, *, nonneg: bool = False) -> FloatArray:
+        """Zeros in place of auxiliary variable ``key``."""
+        return self.variables.setdefault(key, np.zeros(size))
+
+
 Ops = CvxOps | NumpyOps

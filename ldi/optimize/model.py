@@ -17,7 +17,7 @@ import numpy as np
 
 from ldi.errors import ModelError, SpecError
 from ldi.lazy import lazy_module
-from ldi.optimize.context import CvxOps, Scaled, Scales
+from ldi.optimize.context import CvxOps, Scaled, Scales, TrialOps
 from ldi.optimize.data import ModelData
 from ldi.optimize.solvers import check_options
 from ldi.optimize.terms.allocation import LongOnly
@@ -229,6 +229,26 @@ class Model:
         """The problem as built for solving (compiled on first use)."""
         return self.compile()
 
+    def check(self) -> None:
+        """Every check compiling makes on the terms and the data, without cvxpy.
+
+        Each term is built in numbers at zero positions (``TrialOps``), so the ids, groups,
+        key tenors and scenarios it names meet the data as they would in ``compile``; an
+        objective term may be maximized only if it is affine (``ObjectiveTerm.affine``).
+        Compiling checks the curvature of everything built again (DCP).
+        """
+        scaled = self.scaled
+        ops, z = TrialOps(), np.zeros(scaled.n)
+        for item in self.objective:
+            values = plain_values(self._values(item.term, scaled))
+            with self.located(item.term):
+                item.term.formula(ops, scaled, z, values)
+            _check_sense(item)
+        for term in self.constraints:
+            values = plain_values(self._values(term, scaled))
+            with self.located(term):
+                term.rows(ops, scaled, z, values)
+
     def compile(self) -> Compiled:
         """Build the cvxpy problem once (checks every term); later calls return it."""
         if self._compiled is None:
@@ -373,6 +393,7 @@ class Model:
         total: Any = 0.0
         if not elastic:
             for item in self.objective:
+                _check_sense(item)
                 with self.located(item.term):
                     expr = item.term.formula(ops, scaled, z, parameters[item.term.name])
                 _check(item.term, expr, "objective", concave=item.maximize)
@@ -562,6 +583,17 @@ def term_places(
         counts[sense] += 1
     places += [(f"constraints[{i}].{term.kind}", term) for i, term in enumerate(constraints)]
     return places
+
+
+def _check_sense(item: ObjectiveItem) -> None:
+    """Refuse a maximized term unless it is affine (``ObjectiveTerm.affine``).
+
+    A convex term maximized is not concave; one built on auxiliary variables (CVaR's) would
+    even pass cvxpy's check and mean nothing.
+    """
+    if item.maximize and not item.term.affine:
+        message = E_NOT_CONVEX.format(term=repr(item.term), part="objective", need="concave")
+        raise ModelError(message)
 
 
 def _check(term: Term, expr: Any, part: str, *, concave: bool) -> None:

@@ -67,17 +67,18 @@ class OptimizationProblem(Problem):
         )
 
     def check(self) -> None:
-        """Build the optimization model, if the problem has an objective, without solving.
+        """Check the model's terms against the data, if the problem has an objective.
 
-        Terms check the ids, groups and key tenors they name against the data only then,
-        so this finds every error ``solve`` would report as invalid input. Flows that run
+        Terms check the ids, groups and key tenors they name against the data only when
+        built, so this builds them in numbers (``Model.check``, without cvxpy) and finds
+        every error ``solve`` would report as invalid input. Flows that run
         past the last tenor of a curve extrapolated flat (``extrapolated``) are warned of
         (``ExtrapolationWarning``).
         """
         for note in self.extrapolated():
             warnings.warn(note, ExtrapolationWarning, stacklevel=2)
         if self.decision is not None and self.decision.objective:
-            self.model.compile()
+            self.model.check()
 
     def solve(self, solver: str | None = None) -> LDIResult:
         """Optimize positions; the result reports every outcome (see ``LDIResult.status``)."""

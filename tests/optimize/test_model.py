@@ -30,6 +30,7 @@ from ldi.optimize.model import Model, ObjectiveItem
 from ldi.optimize.solve import solve
 from ldi.optimize.solvers import Status
 from ldi.optimize.terms.allocation import Budget, LongOnly
+from ldi.optimize.terms.base import TERMS
 from ldi.optimize.terms.funding import RepoCollateral
 from ldi.optimize.terms.hedging import HedgeRatio
 from ldi.optimize.terms.objectives import Cost, TrackingError, Turnover
@@ -467,3 +468,61 @@ def test_a_refused_new_limit_is_named_by_its_term_and_leaves_the_model_as_it_was
     assert error.value.path == "hedge_ratio[rates].min"
     after = problem.solve()
     assert after.objective_value == pytest.approx(before.objective_value, rel=1e-9)
+
+
+# --- checking without compiling ---------------------------------------------------------------
+
+
+def outcome(call) -> str:
+    """What ``call`` raises, as type and message ("ok" if nothing)."""
+    try:
+        call()
+    except (ModelError, SpecError) as error:
+        return f"{type(error).__name__}: {error}"
+    return "ok"
+
+
+@pytest.mark.parametrize("kind", sorted(TERMS["objective"]))
+@pytest.mark.parametrize("maximize", [False, True])
+def test_each_objective_term_checks_its_sense_as_compiling_does(raw, kind, maximize):
+    """Only affine terms (cost, expected surplus return) may be maximized, in both paths.
+
+    Reference: cvxpy's DCP analysis in ``compile``, which ``check`` does not run; CVaR's
+    auxiliary variables would pass it maximized, so both refuse it by its declaration.
+    """
+    data = ldi.load_problem(raw).model.data
+    term = TERMS["objective"][kind]()
+
+    def model():
+        return Model(data, [ObjectiveItem(term, maximize=maximize)], ())
+
+    checked, compiled = outcome(model().check), outcome(model().compile)
+    assert checked == compiled
+    assert (checked == "ok") == (not maximize or term.affine)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            {"constraints": [{"long_only": {"exclude": ["NOPE"]}}]},
+            r"^constraints\[0\]\.long_only\.exclude: got \('NOPE',\); expected instrument ids",
+        ),
+        (
+            {"constraints": [{"hedge_ratio": {"risk": "rates", "min": 0.9, "bucket": [7.5]}}]},
+            r"^constraints\[0\]\.hedge_ratio\.bucket: got \(7\.5,\); expected key tenors among",
+        ),
+        (
+            {"constraints": [{"collateral_buffer": {"scenarios": ["no_such_scenario"]}}]},
+            r"^constraints\[0\]\.collateral_buffer\.scenarios: .*expected scenario names among",
+        ),
+    ],
+)
+def test_a_term_naming_what_the_data_lacks_fails_the_check_as_it_fails_compiling(
+    raw, edit, message
+):
+    """``ldi validate`` builds terms in numbers (no cvxpy): the same errors as compiling."""
+    problem = ldi.load_problem({**raw, **edit})
+    checked = outcome(problem.model.check)
+    assert checked == outcome(ldi.load_problem({**raw, **edit}).model.compile)
+    assert re.search(message, checked.removeprefix("SpecError: "))

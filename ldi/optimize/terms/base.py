@@ -223,13 +223,14 @@ class Term(metaclass=TermType):
 
 @term
 class ObjectiveTerm(Term):
-    """A convex piece of the objective (minimized; concave when listed under maximize).
+    """A convex piece of the objective, minimized; an ``affine`` one may be maximized too.
 
     ``unit`` names the units of ``natural``, the value reports show.
     """
 
     family: ClassVar[str] = "objective"
     unit: ClassVar[str] = ""
+    affine: ClassVar[bool] = False  # linear in the positions: may be maximized too
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
         """The term's value in scaled units (money terms per S)."""

@@ -62,6 +62,7 @@ class Cost(ObjectiveTerm):
 
     kind: ClassVar[str] = "cost"
     unit: ClassVar[str] = "money"
+    affine: ClassVar[bool] = True
 
     def values(self, data: Scaled) -> Values:
         """The value of one unit of each instrument (scaled)."""
@@ -187,6 +188,7 @@ class ExpectedSurplusReturn(SurplusGrowth, MeasureObjective):
     """
 
     kind: ClassVar[str] = "expected_surplus_return"
+    affine: ClassVar[bool] = True
 
 
 @term

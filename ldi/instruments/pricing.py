@@ -66,20 +66,8 @@ def money_flows(
 
     Tranches are taken part after part, each real amount on its own index's curve.
     """
-    times, money = [], []
-    for part in streams_of(flows):
-        future = part.times > 0
-        t = part.times[future]
-        amounts = part.amounts[future].copy()
-        linked = part.inflation_linked[future]
-        if np.any(linked):
-            if breakeven is None:
-                raise DataError(E_NEEDS_BREAKEVEN.format(where=where))
-            index = breakeven.for_index(part.indexation.index)
-            amounts += linked * part.indexation.expected(index, t)
-        times.append(t)
-        money.append(amounts)
-    return np.concatenate(times), np.concatenate(money)
+    t, money, _ = stacked_money_flows([flows], [breakeven], [where])
+    return t, money
 
 
 def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
@@ -93,7 +81,9 @@ def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
         price = quote.clean_price
         if price is not None and not (np.isfinite(price) and price > 0):
             raise DataError(E_PRICE.format(where=quote.where, price=plain(price)))
-    t, money, owner = _stacked_money(quotes)
+    t, money, owner = stacked_money_flows(
+        [q.flows for q in quotes], [q.breakeven for q in quotes], [q.where for q in quotes]
+    )
     spreads = np.array([q.spread or 0.0 for q in quotes])
     dirty = np.array(
         [
@@ -121,28 +111,32 @@ def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
     ]
 
 
-def _stacked_money(quotes: Sequence[BondQuote]) -> tuple[FloatArray, FloatArray, IntArray]:
-    """Every quote's ``money_flows``, stacked: times, money, and the quote each flow is of.
+def stacked_money_flows(
+    flows: Sequence[Stream], breakevens: Sequence[Breakevens | None], wheres: Sequence[str]
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Every stream's ``money_flows``, stacked: times, money, and the stream each flow is of.
 
-    Fixed amounts are taken as they are; only a linker's real amounts are uprated, on its
-    index's breakeven curve, with the same arithmetic as ``money_flows``.
+    The same numbers as ``money_flows`` stream by stream: fixed amounts as they are, real
+    amounts uprated on their index's breakeven curve (a part of tranches at a time).
     """
-    if not quotes:
+    parts = [(k, part) for k, stream in enumerate(flows) for part in streams_of(stream)]
+    if not parts:
         return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp)
-    sizes = np.array([len(q.flows) for q in quotes])
+    sizes = np.array([len(part) for _, part in parts])
     starts = np.concatenate([[0], np.cumsum(sizes)])
-    owner = np.repeat(np.arange(len(quotes)), sizes)
-    t = np.concatenate([q.flows.times for q in quotes])
-    money = np.concatenate([q.flows.amounts for q in quotes])
-    linked = np.concatenate([q.flows.inflation_linked for q in quotes])
+    owner = np.repeat([k for k, _ in parts], sizes)
+    t = np.concatenate([part.times for _, part in parts])
+    money = np.concatenate([part.amounts for _, part in parts])
+    linked = np.concatenate([part.inflation_linked for _, part in parts])
     future = t > 0
-    for k in np.unique(owner[(linked != 0) & future]):
-        quote = quotes[k]
-        if quote.breakeven is None:
-            raise DataError(E_NEEDS_BREAKEVEN.format(where=quote.where))
-        rows = np.arange(starts[k], starts[k + 1])[future[starts[k] : starts[k + 1]]]
-        index = quote.breakeven.for_index(quote.flows.indexation.index)
-        money[rows] += linked[rows] * quote.flows.indexation.expected(index, t[rows])
+    part_of = np.repeat(np.arange(len(parts)), sizes)
+    for p in np.unique(part_of[(linked != 0) & future]):
+        k, part = parts[p]
+        if breakevens[k] is None:
+            raise DataError(E_NEEDS_BREAKEVEN.format(where=wheres[k]))
+        rows = np.arange(starts[p], starts[p + 1])[future[starts[p] : starts[p + 1]]]
+        index = breakevens[k].for_index(part.indexation.index)
+        money[rows] += linked[rows] * part.indexation.expected(index, t[rows])
     return t[future], money[future], owner[future]
 
 

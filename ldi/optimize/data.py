@@ -21,7 +21,7 @@ from ldi.errors import DataError
 from ldi.instruments import Role
 from ldi.instruments.base import CATEGORIES
 from ldi.instruments.conventions import settlement_days
-from ldi.instruments.pricing import money_flows
+from ldi.instruments.pricing import money_flows, stacked_money_flows
 from ldi.liquidity.collateral import CollateralModel
 from ldi.problem import Problem
 from ldi.risk.factors import FACTORS, RiskModel
@@ -497,22 +497,26 @@ def _instrument_flows(problem: Problem, ids: pd.Index) -> Flows:
     Overlays and financing have no flows here: a swap's flows net against its funding leg
     and a repo's are the fund's debt, so neither counts towards dedicated cash flows.
     """
-    rows, times, amounts = [], [], []
     valued = dict(zip(problem.instruments, problem.valuations, strict=True))
-    for row, instrument in enumerate(problem.instruments[i] for i in ids):
-        if type(instrument).role is not Role.PHYSICAL:
-            continue
-        valuation = valued[instrument.id]
-        if len(valuation.stream):
-            t, money = money_flows(valuation.stream, valuation.breakeven, instrument.where)
-        elif type(instrument).kind == "cash":
-            t, money = np.zeros(1), np.ones(1)
-        else:
-            continue
-        rows.append(np.full(t.size, row))
-        times.append(t)
-        amounts.append(money)
-    return _flows(rows, times, amounts, len(ids))
+    physical = [
+        (row, problem.instruments[i], valued[i])
+        for row, i in enumerate(ids)
+        if type(problem.instruments[i]).role is Role.PHYSICAL
+    ]
+    streams = [(row, i, v) for row, i, v in physical if len(v.stream)]
+    t, money, owner = stacked_money_flows(
+        [v.stream for _, _, v in streams],
+        [v.breakeven for _, _, v in streams],
+        [i.where for _, i, _ in streams],
+    )
+    rows = np.array([row for row, _, _ in streams], dtype=np.intp)[owner]
+    cash = [row for row, i, v in physical if not len(v.stream) and type(i).kind == "cash"]
+    return _flows(
+        [rows, np.array(cash, dtype=np.intp)],
+        [t, np.zeros(len(cash))],
+        [money, np.ones(len(cash))],
+        len(ids),
+    )
 
 
 def _liability_flows(problem: Problem) -> Flows:

@@ -778,16 +778,21 @@ class Ledger:
         year: int,
         knots: FloatArray,
         curves: Sequence[RateCurve],
+        codes: IntArray,
         t: FloatArray,
         spread: FloatArray,
         beta: FloatArray,
     ) -> _Points:
-        """Points at absolute times ``t`` >= ``year`` on ``curves`` (one per point)."""
+        """Points at absolute times ``t`` >= ``year``, point j on ``curves[codes[j]]``."""
         base = np.empty(t.size)
-        groups: dict[int, tuple[RateCurve, list[int]]] = {}
-        for j, curve in enumerate(curves):
-            groups.setdefault(id(curve), (curve, []))[1].append(j)
-        grouped = [(curve, np.array(columns)) for curve, columns in groups.values()]
+        same: dict[int, list[int]] = {}  # codes of each distinct curve
+        for code, curve in enumerate(curves):
+            same.setdefault(id(curve), []).append(code)
+        grouped = [
+            (curves[held[0]], columns)
+            for held in same.values()
+            if (columns := np.flatnonzero(np.isin(codes, held))).size
+        ]
         for curve, columns in grouped:
             ahead = columns[t[columns] > year]  # a point at the year-end itself has DF 1
             base[columns] = 0.0
@@ -797,8 +802,8 @@ class Ledger:
     def _linked(self, year: int, columns: IntArray, t: FloatArray, codes: IntArray) -> _Linked:
         linked = codes[columns] >= 0
         mine = columns[linked]
-        rules = [self._table.indices[k].rule for k in codes[mine]]
-        lags = np.array([rule.lag for rule in rules])
+        lag_of = np.array([index.rule.lag for index in self._table.indices], dtype=float)
+        lags = lag_of[codes[mine]]
         fixing = np.maximum(t[linked] - lags, 0.0) if mine.size else np.zeros(0)
         return _Linked(np.flatnonzero(linked), codes[mine], fixing, t[linked] - year)
 
@@ -812,7 +817,8 @@ class Ledger:
             points = self._points(
                 year,
                 knots,
-                [table.curves[c] for c in flows.curve[alive]],
+                table.curves,
+                flows.curve[alive],
                 t,
                 flows.spread[alive],
                 flows.beta[alive],
@@ -838,7 +844,8 @@ class Ledger:
             due = np.flatnonzero((flows.t > start) & (flows.t <= year))
             market = self._money_market
             times = [*flows.t[due], float(year)]
-            curves = [market] * len(times)
+            curves = [market]  # the points' curves; each point's code: 0 is the money market
+            codes = [0] * len(times)
             legs = []
             for row, leg in self._legs:
                 if not (leg.start <= year and leg.end > start):
@@ -846,16 +853,17 @@ class Ledger:
                 p0, p1 = max(leg.start, start), min(leg.end, year)
                 first = len(times)
                 times += [p0, p1, p1]
-                curves += [leg.curve, leg.curve, market]
+                curves.append(leg.curve)
+                codes += [len(curves) - 1, len(curves) - 1, 0]
                 opening = -1
                 if leg.start > start:
                     opening = len(times)
                     times.append(leg.start)
-                    curves.append(market)
+                    codes.append(0)
                 legs.append((row, leg, first, first + 1, first + 2, opening))
             t = np.array(times, dtype=float)
             zeros = np.zeros(t.size)
-            points = self._points(start, knots, curves, t, zeros, zeros)
+            points = self._points(start, knots, curves, np.array(codes), t, zeros, zeros)
             rows = _Segments.of(flows.row[due], len(self.rows))
             linked = self._linked(year, np.arange(due.size), flows.t[due], flows.linked[due])
             self._plans[key] = _Within(due, points, rows, linked, legs)

@@ -1,4 +1,7 @@
-"""Instrument benchmark: implied z-spreads and per-unit key-rate PV01s of 1,000 bonds, vs QuantLib.
+"""Instrument benchmark: implied z-spreads and per-unit key-rate PV01s of bonds, vs QuantLib.
+
+Two parts: 1,000 bonds against a QuantLib loop, then a scaling axis from 200 to 20,000
+bonds against a bare numpy reference.
 
 What it measures
 ----------------
@@ -15,10 +18,11 @@ The prices are made by QuantLib, not by ``ldi``: ``BondFunctions.cleanPrice`` of
 Timings (best of several interleaved runs, ``time.perf_counter``, garbage collection off
 while timing, as ``timeit`` does; helpers shared with ``bench_risk.py``):
 
-- ``ldi.instrument_risk(bonds, market, keys)``, whole, and its parts: ``Bond.value`` for
-  every bond priced from its market price (schedule, z-spread solve by ``brentq``, per-unit
-  scaling) and again from a given spread (no solve: the difference is the solve's cost); the
-  schedules alone (``BondSchedule`` cash flows and accrued); and the vectorized exposures
+- ``ldi.instrument_risk(bonds, market, keys)``, whole, and its parts: ``value_all`` of
+  the bonds priced from their market prices (schedules, every z-spread solved together by
+  Newton's method, per-unit scaling) and again from given spreads (no solve: the difference
+  is the solve's cost); the schedules and quotes alone (``Bond.bond_quotes``: every bond's
+  cash flows and accrued in one pass); and the vectorized exposures
   pass ``ldi.exposures(streams, curve, keys=..., spreads=...)``, whole and split into
   stacking the 1,000 streams into a ``CashflowMatrix`` and revaluing the prebuilt matrix.
   What is left of ``instrument_risk`` (labels, tables) is found by difference.
@@ -58,12 +62,42 @@ implied spreads to 1e-6bp (QuantLib's solver stops at 1e-12 = 1e-8bp; ``ldi``'s 
 dirty prices to 1e-12 relative; PV per unit of market value to 1e-9 (the spread tolerance
 times duration); PV01 per unit to 1e-8 relative and key-rate PV01s per unit to 1e-8 of the
 bond's PV01 (a 1bp central difference carries about eps / (1bp x duration) of rounding).
-No speed target is set; the parts table shows where ``ldi``'s time goes.
+The parts table shows where ``ldi``'s time goes.
+
+Scaling
+-------
+``ldi.instrument_risk`` on universes of 200, 1,000, 5,000 and 20,000 bonds, each drawn with
+numpy (seeded per size) as above: 30/360 days to maturity 360-18,000 (redrawn on days 29-31
+of a month) / 360, coupons 1-6% in eighths, spreads -10 to +200bp. Their clean prices are
+made by the reference below at the drawn spreads, so no input comes from ``ldi``. Timed,
+interleaved, best of a few runs (fewer at 20,000): ``ldi.instrument_risk(bonds, market,
+keys)`` on prebuilt ``ldi.Bond`` objects, and a vectorized numpy reference from the arrays
+(maturity, coupon, clean), written here independently of ``ldi``'s code:
+
+- schedules of all bonds in one pass (``np.repeat``): count = max(1, ceil(2T - 1e-9)),
+  t_j = T - 0.5 (count - 1 - j), coupons 100 c / 2, the last also 100, accrued
+  100 c max(0, 0.5 - t_0); dirty = clean + accrued;
+- every z-spread at once by Newton's method from 0 on the stacked flows, PV(s) =
+  Σ a (1 + z(t) + s)^(-t) with z linear in the annual zero rate between pillars, flat
+  outside (``np.interp``), bond sums by ``np.add.reduceat``;
+- one 27-scenario pass (base, parallel -/+1bp, each of the 12 keys -/+1bp times its triangle
+  weight), in chunks of whole bonds: pv, pv01 = (down - up) / 2 and the 12 key-rate PV01s,
+  per unit of market value (divided by the dirty price).
+
+Reported per size: flows, both best times, their ratio and the time per bond; the growth
+exponents log(t_20000 / t_1000) / log 20 and the least-squares slope of log t on log n over
+all sizes, for both. Targets (reported, not enforced): ``ldi.instrument_risk`` on 1,000 bonds
+at least 50x the QuantLib loop (the speed-up above), within 2x of the reference at 1,000 and
+20,000 bonds, with a growth exponent from 1,000 to 20,000 of at most 1.05. Agreement is
+enforced at every size (exit status 1 otherwise): ``ldi``'s implied spreads against the
+drawn spreads and the reference's (and the reference's against the drawn), to 1e-6bp; PV
+per unit to 1e-9, PV01 per unit to 1e-8 relative, key-rate PV01s per unit to 1e-8 of the
+bond's PV01, against the reference.
 
 How to run
 ----------
 ``make bench`` or ``.venv/bin/python benchmarks/bench_instruments.py`` from the repository
-root (about 40 s). Results go to ``benchmarks/results/bench_instruments.json`` and
+root (about 2 minutes). Results go to ``benchmarks/results/bench_instruments.json`` and
 ``bench_instruments.md``, each written to a temporary file and renamed into place.
 """
 
@@ -77,7 +111,7 @@ import QuantLib as ql
 from bench_risk import finish, machine_info, max_relative, print_agreement, time_runs, verdict
 
 import ldi
-from ldi.instruments import InstrumentRisk
+from ldi.instruments import InstrumentRisk, value_all
 from ldi.risk import CashflowMatrix, key_rate_column
 
 SEED = 20251215
@@ -112,6 +146,18 @@ COUPONS = (0.01, 0.06)
 SPREADS_BP = (-10.0, 200.0)
 ZSPREAD_ACCURACY = 1e-12
 ZSPREAD_MAX_ITERATIONS = 100
+# Scaling: universe sizes, timed runs per size, and the numpy reference's settings.
+SIZES = (200, 1_000, 5_000, 20_000)
+SCALING_REPEATS = {200: 10, 1_000: 10, 5_000: 5, 20_000: 3}
+EXPONENT_SPAN = (1_000, 20_000)  # the pairwise growth exponent is taken between these
+SCENARIOS = 3 + 2 * len(KEYS)  # base, parallel -/+, each key -/+
+NEWTON_LIMIT = 50
+NEWTON_TOLERANCE = 1e-15  # a Newton step this small (decimal) ends a bond's search
+NEWTON_ROUNDING = 8 * np.finfo(float).eps  # a residual within this share of PV is solved
+RISK_CHUNK_FLOWS = 1 << 14  # flows per chunk of the reference's 27-scenario pass
+SPEEDUP_TARGET = 50.0
+RATIO_TARGET = 2.0
+EXPONENT_TARGET = 1.05
 
 LDI_REPEATS = 10
 QUANTLIB_REPEATS = 3
@@ -324,15 +370,322 @@ class QuantLibRisk:
         return ql.CashFlows.npv(leg, self.curve, False, VALUATION, VALUATION)
 
 
+# --- scaling: ldi against a bare numpy reference, 200 to 20,000 bonds ------------------------
+
+
+@dataclass(frozen=True)
+class Legs:
+    """Every bond's flows stacked bond after bond; bond i's flows start at ``starts[i]``."""
+
+    t: np.ndarray  # years to each payment
+    amount: np.ndarray  # per 100 face
+    owner: np.ndarray  # each flow's bond
+    starts: np.ndarray
+    accrued: np.ndarray  # per 100 face, one per bond
+
+    def sums(self, per_flow: np.ndarray) -> np.ndarray:
+        """Σ over each bond's flows, along the last axis: one value per bond (and row)."""
+        return np.add.reduceat(per_flow, self.starts, axis=-1)
+
+
+def draw_universe(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
+    """Maturities (years), coupons and z-spreads (decimal) of ``n`` bonds, drawn as above.
+
+    30/360 days to maturity uniform on MATURITY_DAYS, redrawn when they land on days 29-31
+    of a month (as ``build_universe`` does), divided by 360; coupons uniform on COUPONS
+    rounded to eighths of a percent; spreads uniform on SPREADS_BP.
+    """
+    days = np.empty(0, dtype=np.int64)
+    while days.size < n:
+        drawn = rng.integers(MATURITY_DAYS[0], MATURITY_DAYS[1] + 1, size=n)
+        day = (VALUATION.dayOfMonth() - 1 + drawn) % 30 + 1
+        days = np.concatenate([days, drawn[day <= 28]])
+    maturity = days[:n] / DAYS_PER_YEAR
+    coupon = np.round(rng.uniform(*COUPONS, size=n) * 800) / 800
+    spread = rng.uniform(*SPREADS_BP, size=n) * BP
+    return maturity, coupon, spread
+
+
+def reference_legs(maturity: np.ndarray, coupon: np.ndarray) -> Legs:
+    """Seasoned semiannual legs of all bonds in one pass.
+
+    count = max(1, ceil(2T - 1e-9)); t_j = T - 0.5 (count - 1 - j), j = 0..count-1; each
+    coupon pays 100 c x 0.5 (the first 100 c (t_0 - (t_0 - 0.5)), as ldi rounds it), the
+    last also 100; accrued = 100 c max(0, -(t_0 - 0.5)).
+    """
+    count = np.maximum(1, np.ceil(maturity * 2 - 1e-9).astype(np.int64))
+    owner = np.repeat(np.arange(maturity.size), count)
+    starts = np.cumsum(count) - count
+    back = (count - 1)[owner] - (np.arange(owner.size) - starts[owner])
+    t = maturity[owner] - 0.5 * back
+    first = t[starts]
+    accrual_start = first - 0.5
+    face_coupon = 100.0 * coupon
+    amount = face_coupon[owner] * 0.5
+    amount[starts] = face_coupon * (first - accrual_start)
+    amount[starts + count - 1] += 100.0
+    accrued = face_coupon * np.maximum(0.0, -accrual_start)
+    return Legs(t, amount, owner, starts, accrued)
+
+
+def reference_zero(t: np.ndarray) -> np.ndarray:
+    """The annual zero rate z(t): linear between PILLARS, flat outside."""
+    return np.interp(t, PILLARS, RATES)
+
+
+def reference_discount(rate: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Annual compounding: DF = (1 + rate)^(-t) = exp(-t log(1 + rate))."""
+    return np.exp(-t * np.log1p(rate))
+
+
+def reference_values(legs: Legs, zero: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """Dirty prices PV_i(s_i) = Σ_j a_ij (1 + z(t_ij) + s_i)^(-t_ij)."""
+    return legs.sums(legs.amount * reference_discount(zero + spread[legs.owner], legs.t))
+
+
+def reference_spreads(legs: Legs, zero: np.ndarray, dirty: np.ndarray) -> np.ndarray:
+    """Every z-spread at once by Newton's method from 0: s <- s - (PV(s) - dirty) / PV'(s).
+
+    PV'(s) = -Σ a t (1 + z + s)^(-t-1). A bond stops when its residual is within rounding
+    of its PV (8 eps Σ|a DF|) or its step is below 1e-15.
+    """
+    spread = np.zeros(dirty.size)
+    open_ = np.ones(dirty.size, dtype=bool)
+    for _ in range(NEWTON_LIMIT):
+        rate = zero + spread[legs.owner]
+        worth = legs.amount * reference_discount(rate, legs.t)
+        excess = legs.sums(worth) - dirty
+        slope = legs.sums(-legs.t * worth / (1.0 + rate))
+        step = excess / slope
+        moving = open_ & ~(np.abs(excess) <= NEWTON_ROUNDING * legs.sums(np.abs(worth)))
+        spread[moving] -= step[moving]
+        open_ = moving & ~(np.abs(step) <= NEWTON_TOLERANCE)
+        if not open_.any():
+            return spread
+    raise RuntimeError(f"reference Newton: {int(open_.sum())} spreads open")
+
+
+def scenario_shifts(t: np.ndarray) -> np.ndarray:
+    """(27, flows) zero-rate shifts: base, parallel -/+1bp, then key k -/+1bp x w_k(t).
+
+    w_k is the triangle on KEYS peaking at key k, flat beyond the first and last key.
+    """
+    weights = np.stack([np.interp(t, KEYS, unit) for unit in np.eye(len(KEYS))])
+    shifts = np.empty((SCENARIOS, t.size))
+    shifts[0] = 0.0
+    shifts[1] = -H
+    shifts[2] = H
+    shifts[3::2] = -H * weights
+    shifts[4::2] = H * weights
+    return shifts
+
+
+def reference_risk_pass(legs: Legs, zero: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """(27, bonds) PVs Σ_j a_ij (1 + z(t_ij) + s_i + shift(t_ij))^(-t_ij), every scenario.
+
+    Chunks of whole bonds of about RISK_CHUNK_FLOWS flows keep the (27, flows) arrays small.
+    """
+    n, total = legs.starts.size, legs.t.size
+    edges = np.unique(np.searchsorted(legs.starts, np.arange(0, total, RISK_CHUNK_FLOWS)))
+    bonds = np.append(edges, n)
+    values = np.empty((SCENARIOS, n))
+    for b0, b1 in zip(bonds[:-1], bonds[1:], strict=True):
+        f0 = legs.starts[b0]
+        f1 = legs.starts[b1] if b1 < n else total
+        t = legs.t[f0:f1]
+        rate = scenario_shifts(t)
+        rate += zero[f0:f1] + spread[legs.owner[f0:f1]]
+        np.log1p(rate, out=rate)
+        rate *= -t
+        np.exp(rate, out=rate)
+        rate *= legs.amount[f0:f1]
+        values[:, b0:b1] = np.add.reduceat(rate, legs.starts[b0:b1] - f0, axis=1)
+    return values
+
+
+def reference_risk(maturity: np.ndarray, coupon: np.ndarray, clean: np.ndarray) -> dict:
+    """Spreads, dirty prices, and PV, PV01, key-rate PV01s per unit of market value.
+
+    dirty = clean + accrued; s solves PV(s) = dirty; then over the 27 scenarios V:
+    pv = V_base / dirty, pv01 = (V_down - V_up) / 2 / dirty, and the same per key.
+    """
+    legs = reference_legs(maturity, coupon)
+    zero = reference_zero(legs.t)
+    dirty = clean + legs.accrued
+    spread = reference_spreads(legs, zero, dirty)
+    values = reference_risk_pass(legs, zero, spread) / dirty
+    return {
+        "spread": spread,
+        "dirty": dirty,
+        "pv": values[0],
+        "pv01": (values[1] - values[2]) / 2,
+        "key_rate": ((values[3::2] - values[4::2]) / 2).T,
+        "flows": legs.t.size,
+    }
+
+
+def scaling_universe(size: int) -> tuple[np.ndarray, ...]:
+    """A seeded universe of ``size`` bonds and its clean prices made by the reference."""
+    maturity, coupon, spread = draw_universe(np.random.default_rng((SEED, size)), size)
+    legs = reference_legs(maturity, coupon)
+    clean = reference_values(legs, reference_zero(legs.t), spread) - legs.accrued
+    return maturity, coupon, spread, clean
+
+
+def scaling_checks(ours: InstrumentRisk, ids: list[str], ref: dict, made_at: np.ndarray) -> dict:
+    """Max differences of ldi against the reference (and both against the drawn spreads)."""
+    exposures = ours.exposures.loc[ids]
+    our_spread = ours.terms.loc[ids, "spread_bp"].to_numpy(dtype=float) * BP
+    kr_columns = [key_rate_column(k) for k in KEYS]
+    pv01_scale = np.abs(ref["pv01"])
+    checks = {
+        "spread_vs_drawn": (
+            "implied z-spread, ldi vs the drawn spread (bp)",
+            np.max(np.abs(our_spread - made_at)) / BP,
+            SPREAD_TOL_BP,
+        ),
+        "spread_vs_reference": (
+            "implied z-spread, ldi vs the reference's Newton (bp)",
+            np.max(np.abs(our_spread - ref["spread"])) / BP,
+            SPREAD_TOL_BP,
+        ),
+        "reference_spread_vs_drawn": (
+            "implied z-spread, reference vs the drawn spread (bp)",
+            np.max(np.abs(ref["spread"] - made_at)) / BP,
+            SPREAD_TOL_BP,
+        ),
+        "pv_per_unit": (
+            "PV per unit of market value, ldi vs reference",
+            np.max(np.abs(exposures["pv"].to_numpy() - ref["pv"])),
+            PV_TOL,
+        ),
+        "pv01_per_unit": (
+            "PV01 per unit, ldi vs reference (relative)",
+            max_relative(exposures["pv01"].to_numpy(), ref["pv01"], pv01_scale),
+            RISK_TOL,
+        ),
+        "key_rate_pv01_per_unit": (
+            "key-rate PV01 per unit, ldi vs reference (relative to the bond's PV01)",
+            max_relative(exposures[kr_columns].to_numpy(), ref["key_rate"], pv01_scale),
+            RISK_TOL,
+        ),
+    }
+    report = {}
+    for key, (what, worst, tol) in checks.items():
+        report[key] = {"what": what, "max": float(worst), "tol": tol, "ok": bool(worst <= tol)}
+    return report
+
+
+def run_scaling(market: ldi.Market) -> list[dict]:
+    """Per size: best and median times of ldi.instrument_risk and the reference, agreement."""
+    rows = []
+    for size in SIZES:
+        print(f"  {size:,} bonds ...", flush=True)
+        maturity, coupon, made_at, clean = scaling_universe(size)
+        ids = [f"S{i:05d}" for i in range(size)]
+        bonds = [
+            ldi.Bond(id=i, coupon=float(c), maturity=float(m), price=float(p))
+            for i, c, m, p in zip(ids, coupon, maturity, clean, strict=True)
+        ]
+        samples = time_runs(
+            {
+                "ldi": lambda bonds=bonds: ldi.instrument_risk(bonds, market, KEYS),
+                "reference": lambda m=maturity, c=coupon, p=clean: reference_risk(m, c, p),
+            },
+            SCALING_REPEATS[size],
+        )
+        ref = reference_risk(maturity, coupon, clean)
+        agreement = scaling_checks(ldi.instrument_risk(bonds, market, KEYS), ids, ref, made_at)
+        best = {name: float(np.min(times)) * 1e3 for name, times in samples.items()}
+        rows.append(
+            {
+                "bonds": size,
+                "flows": int(ref["flows"]),
+                "repeats": SCALING_REPEATS[size],
+                "ldi_ms": best["ldi"],
+                "reference_ms": best["reference"],
+                "ldi_median_ms": float(np.median(samples["ldi"])) * 1e3,
+                "reference_median_ms": float(np.median(samples["reference"])) * 1e3,
+                "ratio_ldi_to_reference": best["ldi"] / best["reference"],
+                "ldi_per_bond_us": 1e3 * best["ldi"] / size,
+                "reference_per_bond_us": 1e3 * best["reference"] / size,
+                "agreement": agreement,
+                "agreement_ok": all(item["ok"] for item in agreement.values()),
+            }
+        )
+    return rows
+
+
+def growth_exponents(sizes: np.ndarray, ms: np.ndarray) -> dict[str, float]:
+    """log(t_20000 / t_1000) / log 20, and the least-squares slope of log t on log n."""
+    at = dict(zip(sizes.tolist(), ms.tolist(), strict=True))
+    low, high = EXPONENT_SPAN
+    return {
+        "pairwise": float(np.log(at[high] / at[low]) / np.log(high / low)),
+        "least_squares": float(np.polyfit(np.log(sizes), np.log(ms), 1)[0]),
+    }
+
+
+def scaling_report(rows: list[dict], speedup_vs_quantlib: float) -> dict:
+    """The scaling rows, both growth exponents and the targets met or missed."""
+    sizes = np.array([row["bonds"] for row in rows], dtype=float)
+    exponents = {
+        name: growth_exponents(sizes, np.array([row[f"{name}_ms"] for row in rows]))
+        for name in ("ldi", "reference")
+    }
+    at = {row["bonds"]: row for row in rows}
+    low, high = EXPONENT_SPAN
+    targets = {
+        "speedup_vs_quantlib_at_1000": (
+            f"ldi.instrument_risk >= {SPEEDUP_TARGET:g}x the QuantLib loop at {N_BONDS:,} bonds",
+            speedup_vs_quantlib,
+            ">=",
+            SPEEDUP_TARGET,
+        ),
+        **{
+            f"ratio_to_reference_at_{size}": (
+                f"ldi / reference <= {RATIO_TARGET:g} at {size:,} bonds",
+                at[size]["ratio_ldi_to_reference"],
+                "<=",
+                RATIO_TARGET,
+            )
+            for size in EXPONENT_SPAN
+        },
+        "ldi_exponent": (
+            f"ldi growth exponent {low:,} -> {high:,} bonds <= {EXPONENT_TARGET:g}",
+            exponents["ldi"]["pairwise"],
+            "<=",
+            EXPONENT_TARGET,
+        ),
+    }
+    return {
+        "sizes": [int(size) for size in sizes],
+        "exponent_span": list(EXPONENT_SPAN),
+        "rows": rows,
+        "exponents": exponents,
+        "targets": {
+            key: {
+                "what": what,
+                "value": float(value),
+                "op": op,
+                "target": target,
+                "met": bool(value >= target if op == ">=" else value <= target),
+            }
+            for key, (what, value, op, target) in targets.items()
+        },
+        "agreement_ok": all(row["agreement_ok"] for row in rows),
+    }
+
+
 # --- report ----------------------------------------------------------------------------------
 
 LDI_PARTS = (
     # (key, label, indent); keys ending in _diff are derived by difference.
     ("ldi_instrument_risk", "ldi.instrument_risk, whole", 0),
-    ("ldi_value_from_price", "valuation: Bond.value from the market price", 1),
-    ("ldi_schedules", "schedules: BondSchedule cash flows and accrued", 2),
-    ("zspread_solve_diff", "z-spread solve (brentq): from price - from spread", 2),
-    ("valuation_rest_diff", "rest of valuation (one PV, per-unit scaling): by difference", 2),
+    ("ldi_value_from_price", "valuation: value_all from the market prices", 1),
+    ("ldi_schedules", "schedules and quotes: Bond.bond_quotes, all bonds in one pass", 2),
+    ("zspread_solve_diff", "z-spread solve (Newton, all at once): from price - from spread", 2),
+    ("valuation_rest_diff", "rest of valuation (PVs, per-unit scaling): by difference", 2),
     ("ldi_exposures_from_cashflows", "exposures pass: ldi.exposures from Cashflows", 1),
     ("ldi_stacking", "stacking 1,000 streams into a CashflowMatrix", 2),
     ("ldi_exposures_prebuilt", "revaluation of the prebuilt matrix (27 scenarios)", 2),
@@ -415,7 +768,7 @@ def markdown(report: dict) -> str:
         "|---|---:|---:|---:|",
     ]
     total = parts["ldi_instrument_risk"]
-    info = ("ldi_value_from_spread", "(info) valuation: Bond.value from a given spread", 1)
+    info = ("ldi_value_from_spread", "(info) valuation: value_all from given spreads", 1)
     for key, label, indent in (*LDI_PARTS, info):
         ms = parts[key]
         name = f"**{label}**" if indent == 0 else "↳ " * (indent - 1) + label
@@ -435,12 +788,88 @@ def markdown(report: dict) -> str:
     for item in report["agreement"].values():
         tol = "-" if item["tol"] is None else f"{item['tol']:.0e}"
         lines.append(f"| {item['what']} | {item['max']:.2e} | {tol} | {verdict(item['ok'])} |")
+    lines += scaling_markdown(report["scaling"])
     lines += [
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in m.items()) + ".",
         "",
     ]
     return "\n".join(lines)
+
+
+def scaling_markdown(scaling: dict) -> list[str]:
+    """The scaling section: times per size, growth exponents, targets, agreement."""
+    rows, exponents = scaling["rows"], scaling["exponents"]
+    low, high = scaling["exponent_span"]
+    lines = [
+        "",
+        "## Scaling: ldi.instrument_risk against a bare numpy reference",
+        "",
+        "Universes of each size drawn as above (seeded numpy), clean prices made by the numpy "
+        "reference at the drawn spreads. The reference does the same job from the arrays "
+        "(maturity, coupon, clean): every schedule in one pass, every z-spread by one stacked "
+        "Newton solve, then one 27-scenario pass. Bond objects are built outside the timings. "
+        "Best of " + ", ".join(f"{r['repeats']}" for r in rows) + " interleaved runs.",
+        "",
+        "| bonds | flows | ldi best [ms] | reference best [ms] | ldi / reference "
+        "| ldi per bond [us] | reference per bond [us] |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['bonds']:,} | {r['flows']:,} | {r['ldi_ms']:,.1f} | {r['reference_ms']:,.1f} "
+            f"| {r['ratio_ldi_to_reference']:.2f}x | {r['ldi_per_bond_us']:,.0f} "
+            f"| {r['reference_per_bond_us']:,.0f} |"
+        )
+    lines += [
+        "",
+        f"Growth exponents (time ~ bonds^k): ldi {exponents['ldi']['pairwise']:.3f} from "
+        f"{low:,} to {high:,} bonds ({exponents['ldi']['least_squares']:.3f} least squares over "
+        f"all sizes); reference {exponents['reference']['pairwise']:.3f} "
+        f"({exponents['reference']['least_squares']:.3f}).",
+        "",
+        "| target | value | met |",
+        "|---|---:|:---:|",
+    ]
+    for item in scaling["targets"].values():
+        lines.append(f"| {item['what']} | {item['value']:.3g} | {verdict(item['met'])} |")
+    sizes = [r["bonds"] for r in rows]
+    lines += [
+        "",
+        "| agreement | " + " | ".join(f"{n:,} bonds" for n in sizes) + " | tolerance | ok |",
+        "|---|" + "---:|" * len(sizes) + "---:|:---:|",
+    ]
+    for key, item in rows[0]["agreement"].items():
+        worst = [r["agreement"][key]["max"] for r in rows]
+        ok = all(r["agreement"][key]["ok"] for r in rows)
+        lines.append(
+            f"| {item['what']} | "
+            + " | ".join(f"{w:.2e}" for w in worst)
+            + f" | {item['tol']:.0e} | {verdict(ok)} |"
+        )
+    return lines
+
+
+def print_scaling(scaling: dict) -> None:
+    """The scaling table, exponents, targets and agreement on stdout."""
+    print(f"{'bonds':>8}{'flows':>11}{'ldi [ms]':>11}{'reference [ms]':>16}{'ratio':>8}")
+    for r in scaling["rows"]:
+        print(
+            f"{r['bonds']:>8,}{r['flows']:>11,}{r['ldi_ms']:>11.1f}{r['reference_ms']:>16.1f}"
+            f"{r['ratio_ldi_to_reference']:>7.2f}x"
+        )
+    for name, exponent in scaling["exponents"].items():
+        print(
+            f"growth exponent, {name}: {exponent['pairwise']:.3f} "
+            f"({exponent['least_squares']:.3f} least squares)"
+        )
+    for item in scaling["targets"].values():
+        print(f"{item['what']:<60}{item['value']:>10.3g}  {'met' if item['met'] else 'MISSED'}")
+    for r in scaling["rows"]:
+        failed = [item["what"] for item in r["agreement"].values() if not item["ok"]]
+        worst = max(item["max"] / item["tol"] for item in r["agreement"].values())
+        status = "ok" if not failed else "FAILED: " + "; ".join(failed)
+        print(f"agreement at {r['bonds']:,} bonds (worst {worst:.1e} of tolerance): {status}")
 
 
 def agreement_checks(ours: InstrumentRisk, lines: list[Line], ql_pillar, ql_node) -> dict:
@@ -516,7 +945,7 @@ def main() -> int:
         ldi.Bond(id=line.id, coupon=line.coupon, maturity=line.maturity, price=line.clean)
         for line in lines
     ]
-    valuations = {bond.id: bond.value(market) for bond in bonds}
+    valuations = dict(zip([b.id for b in bonds], value_all(bonds, market), strict=True))
     at_spread = [
         ldi.Bond(id=b.id, coupon=b.coupon, maturity=b.maturity, spread=valuations[b.id].spread)
         for b in bonds
@@ -525,20 +954,13 @@ def main() -> int:
     spreads = np.array([v.spread for v in valuations.values()])
     matrix = CashflowMatrix.from_cashflows(streams)
 
-    def schedules() -> list:
-        out = []
-        for bond in bonds:
-            schedule = ldi.BondSchedule(coupon=bond.coupon, maturity=bond.maturity, frequency=2)
-            out.append((schedule.cashflows(), schedule.accrued_interest))
-        return out
-
     print("timing ldi and its parts ...", flush=True)
     fast = time_runs(
         {
             "ldi_instrument_risk": lambda: ldi.instrument_risk(bonds, market, KEYS),
-            "ldi_value_from_price": lambda: [bond.value(market) for bond in bonds],
-            "ldi_value_from_spread": lambda: [bond.value(market) for bond in at_spread],
-            "ldi_schedules": schedules,
+            "ldi_value_from_price": lambda: value_all(bonds, market),
+            "ldi_value_from_spread": lambda: value_all(at_spread, market),
+            "ldi_schedules": lambda: ldi.Bond.bond_quotes(bonds, market),
             "ldi_exposures_from_cashflows": lambda: ldi.exposures(
                 streams, curve, keys=KEYS, spreads=spreads
             ),
@@ -558,7 +980,6 @@ def main() -> int:
         },
         QUANTLIB_REPEATS,
     )
-    machine["load_average_1m_end"] = round(os.getloadavg()[0], 2)
     samples = {**slow, **fast}
     timings = {name: float(np.min(times)) * 1e3 for name, times in samples.items()}
     medians = {name: float(np.median(times)) * 1e3 for name, times in samples.items()}
@@ -569,7 +990,10 @@ def main() -> int:
     ql_pillar = quantlib.risk(ql_market)
     ql_node = quantlib.risk(ql_nodes)
     agreement = agreement_checks(ours, lines, ql_pillar, ql_node)
-    agreement_ok = all(item["ok"] for item in agreement.values())
+
+    print("timing the scaling axis (ldi and the numpy reference) ...", flush=True)
+    scaling_rows = run_scaling(market)
+    machine["load_average_1m_end"] = round(os.getloadavg()[0], 2)
 
     loops = {
         "quantlib_loop_pillar_curve": "12-pillar spreaded curve",
@@ -588,6 +1012,8 @@ def main() -> int:
         "exposures_pass_share_of_ldi": parts["ldi_exposures_from_cashflows"] / total,
         "zspread_solve_vs_quantlib": parts["zspread_solve_diff"] / timings["quantlib_zspread_only"],
     }
+    scaling = scaling_report(scaling_rows, speed["speedup_vs_quantlib"])
+    agreement_ok = all(item["ok"] for item in agreement.values()) and scaling["agreement_ok"]
     flows = sum(len(v.stream) for v in valuations.values())
     report = {
         "benchmark": "bench_instruments",
@@ -625,6 +1051,7 @@ def main() -> int:
         "ldi_parts_ms": parts,
         "speed": speed,
         "agreement": agreement,
+        "scaling": scaling,
         "agreement_ok": agreement_ok,
     }
 
@@ -640,6 +1067,8 @@ def main() -> int:
         print(f"{'  ' * indent + label:<72}{ms:>9.1f} ms {100 * ms / total:>4.0f}%")
     print()
     print_agreement(agreement, 82)
+    print()
+    print_scaling(scaling)
 
     return finish("bench_instruments", report, markdown(report), agreement_ok)
 

@@ -16,20 +16,34 @@ What it measures
    objective): ``problem.solve()`` from a loaded problem (exposure tables, compile, Clarabel,
    result), against Clarabel called directly on cvxpy's canonical matrices of the same
    problem; and ``resolve`` after a change of holdings.
+3. The default problem plus N gilts (N = 0, 500, 2,000), made as a user would: the YAML read
+   with ``yaml.safe_load``, N seeded random fixed-coupon gilts (semiannual, maturities 1-50
+   years, coupons 0.5-5%, clean prices a bond on the default gilt curve plus -10..+50bp
+   would have) appended to its instruments, everything else kept, and the dict passed to
+   ``ldi.load_problem`` (from the problems folder, where its CSV paths resolve). Timed:
+   ``load_and_solve`` (load then solve, the whole user path), ``solve`` (a freshly loaded
+   problem), ``resolve`` after a change of holdings, and Clarabel direct on the same
+   canonical data (solve only); with the problem's size and the growth exponents (the
+   least-squares slope of log time on log instruments over N >= 500) of ldi's load+solve and
+   of Clarabel direct. Targets (reported, not enforced): at N = 2,000,
+   load+solve at most 4x Clarabel direct and a resolve at most 1.2x.
 
-Timings are the best of seven runs (``time.perf_counter``, garbage collection off while
-timing). Targets (reported, not enforced): the first solve of the large LP at most 2x the
-direct highspy call, and a re-solve after a parameter change no slower than a cold direct
-highspy call. Agreement is enforced: ldi's optimal cost equals highspy's to 1e-7 relative
-and the default problem's objective equals Clarabel's direct answer to 1e-6; the script
-exits with status 1 otherwise.
+Timings are the best of seven runs (five for the default problem plus 2,000 gilts;
+``time.perf_counter``). Targets (reported, not
+enforced): the first solve of the large LP at most 2x the direct highspy call, and a
+re-solve after a parameter change no slower than a cold direct highspy call. Agreement is
+enforced: ldi's optimal cost equals highspy's to 1e-7 relative and the default problem's
+objective (with or without added gilts) equals Clarabel's direct answer to 1e-6, and every
+solve with added gilts is optimal; the script exits with status 1 otherwise.
 
 How to run
 ----------
 ``make bench`` or ``.venv/bin/python benchmarks/bench_solve.py`` from the repository root
-(about a minute). Results go to ``benchmarks/results/bench_solve.json`` and ``.md``.
+(about a minute and a half). Results go to ``benchmarks/results/bench_solve.json`` and
+``.md``.
 """
 
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -39,6 +53,7 @@ import clarabel
 import cvxpy as cp
 import highspy
 import numpy as np
+import yaml
 from bench_risk import finish, machine_info, verdict
 from scipy import sparse
 
@@ -53,6 +68,13 @@ ROOT = Path(__file__).resolve().parents[1]
 REINVEST = 0.02
 SIZES = ((500, 60), (2000, 100))
 REPEATS = 7  # best of this many runs: a shared 2-core machine is noisy
+DEFAULT_PROBLEM = ROOT / "problems" / "uk_db_scheme.yaml"
+GILTS = (0, 500, 2_000)  # gilts added to the default problem
+GILT_REPEATS = {0: REPEATS, 500: REPEATS, 2_000: 5}  # fewer where a run takes seconds
+GILT_SEED = 11
+GILT_SPREAD = (-0.0010, 0.0050)  # over the default gilt curve, for the quoted prices
+LOAD_SOLVE_TARGET = 4.0  # load+solve / Clarabel direct at N = 2,000
+RESOLVE_TARGET = 1.2  # resolve / Clarabel direct at N = 2,000
 
 
 def dedication_case(bonds: int, periods: int, seed: int = 7) -> dict:
@@ -200,20 +222,12 @@ def dedication_report(bonds: int, periods: int) -> dict:
     }
 
 
-def default_problem_report() -> dict:
-    path = ROOT / "problems" / "uk_db_scheme.yaml"
+def clarabel_direct(problem, repeats: int) -> dict:
+    """Clarabel on cvxpy's canonical matrices of the problem's compiled model, solve only.
 
-    def end_to_end() -> tuple[object, float]:
-        problem = ldi.load_problem(path)
-        return timed(problem.solve)
-
-    result, first_s = best(end_to_end, REPEATS)
-    problem = ldi.load_problem(path)
-    holdings = problem.holdings * 1.02
-    problem.solve()
-    _, resolve_s = best(lambda: timed(lambda: problem.resolve(holdings=holdings)), REPEATS)
-    ours = problem.resolve(holdings=problem.holdings).objective_value
-
+    The best of ``repeats`` cold solves; the answer is mapped back through cvxpy's chain
+    (which adds the objective's constant) to the objective in money.
+    """
     compiled = problem.model.compiled.problem
     data, chain, inverse = compiled.get_problem_data(cp.CLARABEL)
     dims = data["dims"]
@@ -222,7 +236,7 @@ def default_problem_report() -> dict:
     settings = clarabel.DefaultSettings()
     settings.verbose = False
 
-    def clarabel_direct() -> tuple[object, float]:
+    def run() -> tuple[object, float]:
         start = time.perf_counter()
         solution = clarabel.DefaultSolver(
             sparse.csc_matrix(data["P"]),
@@ -234,12 +248,32 @@ def default_problem_report() -> dict:
         ).solve()
         return solution, time.perf_counter() - start
 
-    solution, direct_s = best(clarabel_direct, REPEATS)
-    # Map the direct answer back through cvxpy's chain (it adds the objective's constant).
+    solution, seconds = best(run, repeats)
     inverse[-1].solver_options = {}  # what solve() records; get_problem_data leaves it unset
     compiled.unpack_results(solution, chain, inverse)
-    direct = float(compiled.value) * problem.model.scales.money
-    agreement = abs(ours - direct) / abs(ours)
+    return {
+        "objective": float(compiled.value) * problem.model.scales.money,
+        "seconds": seconds,
+        "variables": int(data["c"].size),
+        "constraints": int(data["A"].shape[0]),
+        "nonzeros": int(sparse.csc_matrix(data["A"]).nnz + sparse.csc_matrix(data["P"]).nnz),
+    }
+
+
+def default_problem_report() -> dict:
+    def end_to_end() -> tuple[object, float]:
+        problem = ldi.load_problem(DEFAULT_PROBLEM)
+        return timed(problem.solve)
+
+    result, first_s = best(end_to_end, REPEATS)
+    problem = ldi.load_problem(DEFAULT_PROBLEM)
+    holdings = problem.holdings * 1.02
+    problem.solve()
+    _, resolve_s = best(lambda: timed(lambda: problem.resolve(holdings=holdings)), REPEATS)
+    ours = problem.resolve(holdings=problem.holdings).objective_value
+    direct = clarabel_direct(problem, REPEATS)
+    direct_s = direct["seconds"]
+    agreement = abs(ours - direct["objective"]) / abs(ours)
     return {
         "instruments": len(problem.instruments),
         "ldi_first_s": first_s,
@@ -248,10 +282,133 @@ def default_problem_report() -> dict:
         "first_vs_direct": first_s / direct_s,
         "resolve_vs_direct": resolve_s / direct_s,
         "objective": ours,
-        "objective_direct": direct,
+        "objective_direct": direct["objective"],
         "agreement": agreement,
         "agrees": agreement <= 1e-6,
         "status": result.status.value,
+    }
+
+
+def gilt_price(coupon: float, maturity: float, spread: float, curve: dict) -> float:
+    """Clean price per 100 of a semiannual gilt on the zero ``curve`` plus ``spread``.
+
+    Annual compounding, rates linear in tenor (flat before the first), accrued interest
+    linear over the half-year coupon period.
+    """
+    times = maturity - np.arange(int(np.ceil(2 * maturity))) / 2
+    times = times[times > 0]
+    rates = np.interp(times, curve["tenors"], curve["rates"]) + spread
+    discount = (1 + rates) ** -times
+    dirty = 50 * coupon * discount.sum() + 100 * discount[0]
+    return float(dirty - 50 * coupon * (0.5 - times[-1]) / 0.5)
+
+
+def with_gilts(raw: dict, count: int, seed: int = GILT_SEED) -> dict:
+    """The problem ``raw`` with ``count`` random fixed-coupon gilts added to its instruments.
+
+    Row i of the draws is the same whatever ``count``, so the gilts of a smaller N are the
+    first of a larger N's.
+    """
+    draws = np.random.default_rng(seed).random((count, 3))
+    maturity = 1 + 49 * draws[:, 0]
+    coupon = 0.005 + 0.045 * draws[:, 1]
+    spread = GILT_SPREAD[0] + (GILT_SPREAD[1] - GILT_SPREAD[0]) * draws[:, 2]
+    curve = raw["curves"]["gilts"]
+    gilts = [
+        {
+            "id": f"G{i + 1:04d}",
+            "kind": "bond",
+            "coupon": round(float(coupon[i]), 5),
+            "maturity": round(float(maturity[i]), 2),
+            "frequency": 2,
+            "price": round(gilt_price(coupon[i], maturity[i], spread[i], curve), 3),
+        }
+        for i in range(count)
+    ]
+    return {**raw, "instruments": [*raw["instruments"], *gilts]}
+
+
+def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The least-squares slope of log time on log size."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def gilts_row(raw: dict, count: int) -> dict:
+    """Timings, size and agreement of the default problem plus ``count`` gilts."""
+    repeats = GILT_REPEATS[count]
+    raw = with_gilts(raw, count)
+
+    def load_and_solve() -> tuple[object, float]:
+        return timed(lambda: ldi.load_problem(raw).solve())
+
+    def fresh_solve() -> tuple[object, float]:
+        problem = ldi.load_problem(raw)
+        result, seconds = timed(problem.solve)
+        return (problem, result), seconds
+
+    first, load_and_solve_s = best(load_and_solve, repeats)
+    (problem, result), solve_s = best(fresh_solve, repeats)
+    holdings = problem.holdings * 1.02
+    changed, resolve_s = best(lambda: timed(lambda: problem.resolve(holdings=holdings)), repeats)
+    direct = clarabel_direct(problem, repeats)  # resolve restored the parameters
+    direct_s = direct["seconds"]
+    ours = result.objective_value
+    agreement = abs(ours - direct["objective"]) / abs(ours)
+    statuses = {
+        "load_and_solve": first.status.value,
+        "solve": result.status.value,
+        "resolve": changed.status.value,
+    }
+    return {
+        "gilts": count,
+        "instruments": len(problem.instruments),
+        "variables": direct["variables"],
+        "constraints": direct["constraints"],
+        "nonzeros": direct["nonzeros"],
+        "repeats": repeats,
+        "load_and_solve_s": load_and_solve_s,
+        "solve_s": solve_s,
+        "solver_call_s": result.solver.time_s,
+        "resolve_s": resolve_s,
+        "clarabel_direct_s": direct_s,
+        "load_and_solve_vs_direct": load_and_solve_s / direct_s,
+        "solve_vs_direct": solve_s / direct_s,
+        "resolve_vs_direct": resolve_s / direct_s,
+        "objective": ours,
+        "objective_direct": direct["objective"],
+        "agreement": agreement,
+        "agrees": agreement <= 1e-6,
+        "statuses": statuses,
+        "optimal": all(status == "optimal" for status in statuses.values()),
+    }
+
+
+def gilts_report() -> dict:
+    """The default problem plus N gilts: rows, growth exponents over N > 0, targets."""
+    raw = yaml.safe_load(DEFAULT_PROBLEM.read_text(encoding="utf-8"))
+    with contextlib.chdir(DEFAULT_PROBLEM.parent):  # where the file's CSV paths resolve
+        rows = [gilts_row(raw, count) for count in GILTS]
+    fitted = [row for row in rows if row["gilts"] > 0]
+    sizes = [row["instruments"] for row in fitted]
+    exponents = {
+        "sizes": sizes,
+        "ldi_load_and_solve": growth_exponent(sizes, [r["load_and_solve_s"] for r in fitted]),
+        "ldi_solve": growth_exponent(sizes, [r["solve_s"] for r in fitted]),
+        "ldi_resolve": growth_exponent(sizes, [r["resolve_s"] for r in fitted]),
+        "clarabel_direct": growth_exponent(sizes, [r["clarabel_direct_s"] for r in fitted]),
+    }
+    large = rows[-1]
+    targets = {
+        "gilts": large["gilts"],
+        "load_and_solve_within_4x": large["load_and_solve_vs_direct"] <= LOAD_SOLVE_TARGET,
+        "resolve_within_1_2x": large["resolve_vs_direct"] <= RESOLVE_TARGET,
+    }
+    return {
+        "seed": GILT_SEED,
+        "spread_range": list(GILT_SPREAD),
+        "rows": rows,
+        "exponents": exponents,
+        "targets": targets,
     }
 
 
@@ -301,7 +458,51 @@ def markdown(report: dict) -> str:
         "(rows and KKT residuals) and builds the result tables, each number re-evaluated in "
         "numpy.",
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + gilts_markdown(report["default_plus_gilts"])) + "\n"
+
+
+def gilts_markdown(gilts: dict) -> list[str]:
+    """The section of the default problem plus N gilts."""
+    lines = [
+        "",
+        "## Default problem + N gilts (Clarabel)",
+        "",
+        "The default problem's YAML with N seeded random fixed-coupon gilts appended "
+        f"(seed {gilts['seed']}; semiannual, maturities 1-50 years, coupons 0.5-5%, clean "
+        "prices on the gilt curve plus -10..+50bp), loaded from a dict. Best of "
+        + ", ".join(f"{row['repeats']}" for row in gilts["rows"])
+        + " runs. Size: variables and constraints (rows) of cvxpy's canonical data.",
+        "",
+        "| N | instruments | variables | constraints | load+solve | solve (of which solver "
+        "call) | resolve | Clarabel direct | load+solve / direct | resolve / direct "
+        "| objective agrees | optimal |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in gilts["rows"]:
+        lines.append(
+            f"| {row['gilts']:,} | {row['instruments']:,} | {row['variables']:,} "
+            f"| {row['constraints']:,} | {row['load_and_solve_s'] * 1e3:.0f} ms "
+            f"| {row['solve_s'] * 1e3:.0f} ms ({row['solver_call_s'] * 1e3:.0f} ms) "
+            f"| {row['resolve_s'] * 1e3:.0f} ms | {row['clarabel_direct_s'] * 1e3:.1f} ms "
+            f"| {row['load_and_solve_vs_direct']:.1f}x | {row['resolve_vs_direct']:.1f}x "
+            f"| {verdict(row['agrees'])} ({row['agreement']:.1e}) | {verdict(row['optimal'])} |"
+        )
+    e, t = gilts["exponents"], gilts["targets"]
+    sizes = " and ".join(f"{size:,}" for size in e["sizes"])
+    large = gilts["rows"][-1]
+    lines += [
+        "",
+        f"Growth exponents (least-squares slope of log time on log instruments, {sizes} "
+        f"instruments): ldi load+solve {e['ldi_load_and_solve']:.2f} (solve "
+        f"{e['ldi_solve']:.2f}, resolve {e['ldi_resolve']:.2f}); reference, Clarabel direct "
+        f"{e['clarabel_direct']:.2f}.",
+        "",
+        f"Targets at N = {t['gilts']:,}: load+solve <= {LOAD_SOLVE_TARGET:g}x Clarabel direct: "
+        f"{verdict(t['load_and_solve_within_4x'])} ({large['load_and_solve_vs_direct']:.1f}x); "
+        f"resolve <= {RESOLVE_TARGET:g}x Clarabel direct: {verdict(t['resolve_within_1_2x'])} "
+        f"({large['resolve_vs_direct']:.1f}x).",
+    ]
+    return lines
 
 
 def main() -> int:
@@ -310,18 +511,31 @@ def main() -> int:
         print(row)
     default = default_problem_report()
     print(default)
+    gilts = gilts_report()
+    for row in gilts["rows"]:
+        print(
+            f"default + {row['gilts']:,} gilts ({row['instruments']:,} instruments): "
+            f"load+solve {row['load_and_solve_s'] * 1e3:.0f} ms, solve "
+            f"{row['solve_s'] * 1e3:.0f} ms, resolve {row['resolve_s'] * 1e3:.0f} ms, "
+            f"Clarabel direct {row['clarabel_direct_s'] * 1e3:.1f} ms; ratios "
+            f"{row['load_and_solve_vs_direct']:.1f}x, {row['resolve_vs_direct']:.1f}x; "
+            f"agreement {row['agreement']:.1e}, {row['statuses']}"
+        )
+    print(f"growth exponents: {gilts['exponents']}; targets: {gilts['targets']}")
     large = dedication[-1]
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),
         "dedication": dedication,
         "default_problem": default,
+        "default_plus_gilts": gilts,
         "targets": {
             "first_within_2x": large["first_vs_direct"] <= 2.0,
             "resolve_within_1x": all(row["resolve_vs_direct"] <= 1.0 for row in dedication),
         },
     }
     ok = all(row["agrees"] for row in dedication) and default["agrees"]
+    ok = ok and all(row["agrees"] and row["optimal"] for row in gilts["rows"])
     return finish("bench_solve", report, markdown(report), ok)
 
 

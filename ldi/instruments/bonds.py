@@ -79,11 +79,15 @@ class NominalBond(QuotedBond):
 
     def bond_quote(self, market: Market) -> BondQuote:
         """Its flows per 100 face on its curve, with its price or spread (``QuotedBond``)."""
-        self._check_quote(self.spread, self.price)
         flows, accrued = self._flows()
+        return self._quote(flows, accrued, market.nominal_curve(self.curve, f"{self.where}.curve"))
+
+    def _quote(self, flows: Cashflows, accrued: float, curve: RateCurve) -> BondQuote:
+        """Its quote on ``curve`` of ``flows`` (per 100 face) with ``accrued`` interest."""
+        self._check_quote(self.spread, self.price)
         return BondQuote(
             flows,
-            market.nominal_curve(self.curve, f"{self.where}.curve"),
+            curve,
             None,
             spread=self.spread,
             clean_price=self.price,
@@ -136,21 +140,10 @@ class Bond(NominalBond):
         real = np.zeros(legs.times.size)  # no inflation-linked amounts
         quotes = []
         for bond, rows, interest in zip(bonds, legs.slices(), accrued.tolist(), strict=True):
-            bond._check_quote(bond.spread, bond.price)
             if bond.curve not in curves:
                 curves[bond.curve] = market.nominal_curve(bond.curve, f"{bond.where}.curve")
-            quotes.append(
-                BondQuote(
-                    Cashflows.of_checked(legs.times[rows], amounts[rows], real[rows]),
-                    curves[bond.curve],
-                    None,
-                    spread=bond.spread,
-                    clean_price=bond.price,
-                    accrued=interest,
-                    credit=bond.credit,
-                    where=bond.where,
-                )
-            )
+            flows = Cashflows.of_checked(legs.times[rows], amounts[rows], real[rows])
+            quotes.append(bond._quote(flows, interest, curves[bond.curve]))
         return quotes
 
 

@@ -63,19 +63,23 @@ class CashflowMatrix:
         parts = [streams_of(flows) for flows in streams.values()]
         flat = [part for stream in parts for part in stream]
         times = _concat([cf.times for cf in flat])
+        sizes = np.fromiter((cf.times.size for cf in flat), np.intp, len(flat))
         # Stream i's flows are positions starts[i]:starts[i + 1] of the concatenated arrays.
-        starts = np.zeros(len(parts) + 1, dtype=np.intp)
-        np.cumsum([sum(cf.times.size for cf in stream) for stream in parts], out=starts[1:])
+        ends = np.cumsum(sizes)
+        if len(flat) > len(parts):  # some streams in tranches: a stream ends with its last part
+            ends = ends[np.cumsum([len(stream) for stream in parts]) - 1]
+        starts = np.concatenate([[0], ends]).astype(np.intp)
         fixed = _block(times, _concat([cf.amounts for cf in flat]), starts)
         real = _concat([cf.inflation_linked for cf in flat])
-        rules = [cf.indexation for cf in flat]
-        distinct = list(dict.fromkeys(rules))
+        # Rules are compared by identity first: hashing a frozen rule per part is slow.
+        by_object = {id(cf.indexation): cf.indexation for cf in flat}
+        distinct = list(dict.fromkeys(by_object.values()))
         linked = {}
         for indexation in distinct:
             amounts = real
             if len(distinct) > 1:  # keep only the flows of parts under this rule
-                mine = np.array([rule == indexation for rule in rules], dtype=bool)
-                sizes = [cf.times.size for cf in flat]
+                same = {key for key, rule in by_object.items() if rule == indexation}
+                mine = np.fromiter((id(cf.indexation) in same for cf in flat), bool, len(flat))
                 amounts = np.where(np.repeat(mine, sizes), real, 0.0)
             block = _block(times, amounts, starts)
             if block.amounts.nnz:

@@ -35,6 +35,11 @@ a curve's ladder sums the streams on every curve built on it, so on ``sonia`` an
 it is the exposure to their spread over gilts. It runs interleaved with the single-curve
 ``ldi.exposures`` from ``Cashflows`` above, which it is compared with.
 
+A stacking axis times the whole path from ``ldi.Cashflows`` at 2,000 and 20,000 bond-like
+streams on one coupon calendar: ``ldi.exposures(streams, curve, keys=...)`` against a numpy
+floor doing the same from the streams' arrays (concatenate, ``np.unique`` onto the grid, a
+CSR matrix, one bare pass), with agreement to 1e-10 enforced (target: within 2.5x).
+
 Both libraries value identical flows: the dates and amounts are read off the QuantLib legs
 and turned into ACT/365F times for ``ldi``. The curve pillars span every flow (first pillar
 at 1 month, before the first payment; last at 101y, after the last), so extrapolation
@@ -136,6 +141,12 @@ TARGET_SPEEDUP = 80.0  # ldi vs the QuantLib loop, at least
 TARGET_NUMPY_RATIO = 2.0  # ldi vs the bare numpy pass, at most
 TARGET_CURVES_RATIO = 2.0  # curve_exposures on 4 curves vs single-curve exposures, at most
 LADDER_TOL = 1e-10
+# Stacking axis: bond-like streams on one coupon calendar, from Cashflows to exposures.
+STACKING_SIZES = (2_000, 20_000)
+STACKING_REPEATS = 7
+TARGET_STACKING_RATIO = 2.5  # ldi.exposures from Cashflows vs the numpy floor from arrays
+STACKING_TOL = 1e-10
+FIRST_COUPON_DAYS = 68  # 30 Sep to 7 Dec; coupons every half of a 365-day year after
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -355,6 +366,109 @@ def bare_pass(amounts, t, weights, tenors, rates) -> tuple[np.ndarray, np.ndarra
     return values[:, 0], (values[:, 1 : m + 1] - values[:, m + 1 :]) / 2
 
 
+def calendar_streams(count: int, rng: np.random.Generator) -> dict[str, ldi.Cashflows]:
+    """``count`` semiannual bond streams on one coupon calendar (1 to 100 coupons, 0.5-6%).
+
+    Coupon k of every bond is paid FIRST_COUPON_DAYS + round(182.5 k) days from today
+    (ACT/365F), so payment times coincide across bonds as they do on a gilt calendar.
+    """
+    sizes = rng.integers(1, 101, count)
+    coupons = rng.uniform(0.005, 0.06, count)
+    times = (FIRST_COUPON_DAYS + np.round(182.5 * np.arange(sizes.max()))) / 365.0
+    streams = {}
+    for i, (size, coupon) in enumerate(zip(sizes, coupons, strict=True)):
+        amounts = np.full(size, 50.0 * coupon)
+        amounts[-1] += 100.0
+        streams[f"S{i:05d}"] = ldi.Cashflows(times[:size], amounts)
+    return streams
+
+
+def floor_from_arrays(streams: dict[str, ldi.Cashflows], tenors, rates) -> tuple:
+    """The same job in bare numpy: stack the streams' arrays into a CSR matrix, one pass.
+
+    Concatenate times and amounts, put the times after 0 on their sorted distinct grid
+    (np.unique), build the matrix, then ``bare_pass`` with the key weights on that grid.
+    """
+    flows = list(streams.values())
+    sizes = [cf.times.size for cf in flows]
+    rows = np.repeat(np.arange(len(flows)), sizes)
+    times = np.concatenate([cf.times for cf in flows])
+    amounts = np.concatenate([cf.amounts for cf in flows])
+    future = times > 0
+    grid, columns = np.unique(times[future], return_inverse=True)
+    matrix = sparse.csr_array(
+        (amounts[future], (rows[future], columns)), shape=(len(flows), grid.size)
+    )
+    keys = np.array(KEYS, dtype=float)
+    weights = np.stack([np.interp(grid, keys, unit) for unit in np.eye(keys.size)])
+    return bare_pass(matrix, grid, weights, tenors, rates)
+
+
+def stacking_axis(curve: ldi.ZeroCurve, rng: np.random.Generator) -> list[dict]:
+    """Per size: ``ldi.exposures`` from Cashflows against ``floor_from_arrays``, and agreement."""
+    rows = []
+    keys = np.array(KEYS, dtype=float)
+    kr_columns = [key_rate_column(k) for k in keys]
+    for count in STACKING_SIZES:
+        print(f"  stacking {count:,} streams ...", flush=True)
+        streams = calendar_streams(count, rng)
+        samples = time_runs(
+            {
+                "ldi_from_cashflows": lambda s=streams: ldi.exposures(s, curve, keys=KEYS),
+                "ldi_stacking": lambda s=streams: CashflowMatrix.from_cashflows(s),
+                "numpy_floor": lambda s=streams: floor_from_arrays(s, curve.tenors, curve.rates),
+            },
+            STACKING_REPEATS,
+        )
+        best = {name: float(np.min(times)) * 1e3 for name, times in samples.items()}
+        ours = ldi.exposures(streams, curve, keys=KEYS)
+        pv, kr = floor_from_arrays(streams, curve.tenors, curve.rates)
+        scale = np.abs(kr.sum(axis=1))
+        rows.append(
+            {
+                "streams": count,
+                "flows": int(sum(cf.times.size for cf in streams.values())),
+                "best_ms": best,
+                "ratio": best["ldi_from_cashflows"] / best["numpy_floor"],
+                "pv_vs_floor": max_relative(ours["pv"].to_numpy(), pv, np.abs(pv)),
+                "key_rate_vs_floor": max_relative(ours[kr_columns].to_numpy(), kr, scale),
+            }
+        )
+    return rows
+
+
+def stacking_markdown(rows: list[dict]) -> list[str]:
+    """The stacking axis as a Markdown section."""
+    lines = [
+        "",
+        "## From Cashflows to exposures, against the numpy floor",
+        "",
+        "Bond-like streams on one coupon calendar (1-100 semiannual coupons). The floor does "
+        "the same job in bare numpy from the streams' arrays: concatenate, np.unique onto "
+        "the time grid, a CSR matrix, one pass for the base and the bumped curves. "
+        f"Best of {STACKING_REPEATS} runs.",
+        "",
+        "| streams | flows | ldi.exposures from Cashflows [ms] | of which stacking [ms] "
+        "| numpy floor [ms] | ratio | PV vs floor | key-rate PV01 vs floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        best = row["best_ms"]
+        lines.append(
+            f"| {row['streams']:,} | {row['flows']:,} | {best['ldi_from_cashflows']:.1f} "
+            f"| {best['ldi_stacking']:.1f} | {best['numpy_floor']:.1f} | {row['ratio']:.2f}x "
+            f"| {row['pv_vs_floor']:.1e} | {row['key_rate_vs_floor']:.1e} |"
+        )
+    met = all(row["ratio"] <= TARGET_STACKING_RATIO for row in rows)
+    lines += [
+        "",
+        f"Target: within {TARGET_STACKING_RATIO:g}x of the floor at every size: {verdict(met)}. "
+        f"Agreement (enforced, {STACKING_TOL:.0e}): PV relative, key-rate PV01s relative to "
+        "the stream's total key-rate PV01.",
+    ]
+    return lines
+
+
 # --- timing and agreement --------------------------------------------------------------------
 
 
@@ -555,6 +669,7 @@ def main() -> int:
     )
     print("timing the QuantLib loop ...", flush=True)
     slow = time_runs({"quantlib_loop": bumper.key_rates}, QUANTLIB_REPEATS)
+    stacking = stacking_axis(curve, rng)
     samples = {**slow, **fast}
     timings = {name: float(np.min(times)) * 1e3 for name, times in samples.items()}
     medians = {name: float(np.median(times)) * 1e3 for name, times in samples.items()}
@@ -620,6 +735,13 @@ def main() -> int:
             "tol": None,
         },
     }
+    for row in stacking:
+        for key in ("pv_vs_floor", "key_rate_vs_floor"):
+            agreement[f"stacking_{row['streams']}_{key}"] = {
+                "what": f"{row['streams']:,} streams: {key.replace('_', ' ')}, ldi vs numpy floor",
+                "max": row[key],
+                "tol": STACKING_TOL,
+            }
     for item in agreement.values():
         item["ok"] = None if item["tol"] is None else bool(item["max"] <= item["tol"])
     agreement_ok = all(item["ok"] is not False for item in agreement.values())
@@ -673,6 +795,7 @@ def main() -> int:
         "timings_ms": timings,
         "median_timings_ms": medians,
         "speed": speed,
+        "stacking": stacking,
         "agreement": agreement,
         "agreement_ok": agreement_ok,
     }
@@ -702,9 +825,18 @@ def main() -> int:
         f"(target <= {TARGET_CURVES_RATIO:g}x: "
         f"{'met' if speed['curves_ratio_met'] else 'MISSED'})"
     )
+    for row in stacking:
+        best = row["best_ms"]
+        print(
+            f"{row['streams']:>7,} streams: ldi.exposures from Cashflows "
+            f"{best['ldi_from_cashflows']:.1f} ms (stacking {best['ldi_stacking']:.1f}), "
+            f"numpy floor {best['numpy_floor']:.1f} ms: {row['ratio']:.2f}x "
+            f"(target <= {TARGET_STACKING_RATIO:g}x)"
+        )
     print_agreement(agreement, 66)
 
-    return finish("bench_risk", report, markdown(report), agreement_ok)
+    text = markdown(report) + "\n".join(stacking_markdown(stacking)) + "\n"
+    return finish("bench_risk", report, text, agreement_ok)
 
 
 def print_agreement(agreement: dict, width: int) -> None:

@@ -4,8 +4,8 @@ A bond quoted at a market price gets the spread s that reprices it: the constant
 the curve's zero rates (in the curve's compounding, the same mechanism as every bump) with
 PV(curve + s) = dirty price. Every priced bond's spread is solved at once by Newton's
 method on the bonds' stacked flows: PV falls and is convex in s for positive flows, so the
-iterates rise to the root from its first step on. A bond whose step leaves the search
-bracket, or that has not converged, is finished by Brent's method on the bracket.
+iterates rise to the root from its first step on. A bond whose slope vanishes, or that has
+not converged, is finished by Brent's method on the search bracket.
 """
 
 from collections.abc import Sequence
@@ -24,7 +24,7 @@ from ldi.typing import FloatArray, IntArray
 from ldi.units import BP
 from ldi.validation import plain
 
-optimize = lazy_module("scipy.optimize")  # imported at a bond Newton's method leaves
+optimize = lazy_module("scipy.optimize")  # imported only when a bond needs Brent's method
 
 SPREAD_SEARCH = (-0.05, 1.0)  # implied spreads searched from -500bp to +10,000bp
 NEWTON_STEPS = 30  # Newton steps before Brent's method takes over
@@ -195,7 +195,7 @@ class _Stacked:
     def implied(
         self, dirty: FloatArray, market: np.ndarray, quotes: Sequence[BondQuote], rows: IntArray
     ) -> FloatArray:
-        """Spreads of the bonds ``market`` marks with PV(s) = ``dirty`` (others: NaN).
+        """Spreads, in order, of the bonds ``market`` marks: PV(s) = ``dirty``.
 
         Newton's method from 0, all bonds at once, each bond until its residual is within
         rounding of its PV or its step below SPREAD_TOLERANCE; a bond whose slope vanishes,

@@ -6,6 +6,7 @@ from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import AfterValidator, Field
 
 from ldi.instruments import Role
@@ -275,13 +276,11 @@ class TransactionCosts(ObjectiveTerm):
         for option in ("cost_bp", "yield_bp", "ticks"):
             unknown = sorted(set(getattr(self, option)) - names)
             self.check(option, f"kinds {list(DEFAULT_COST_BP)} or instrument ids", not unknown)
-        given = dict(self.cost_bp)
-        bp = np.array(
-            [
-                given.get(i, given.get(str(kind), DEFAULT_COST_BP[str(kind)]))
-                for i, kind in zip(assets.index, kinds, strict=True)
-            ]
-        )
+        ids = assets.index.to_numpy(dtype=object)
+        kinds = kinds.astype(object)
+        bp = pd.Series(kinds).map({**DEFAULT_COST_BP, **self.cost_bp}).to_numpy(dtype=float)
+        own = pd.Series(ids).map(dict(self.cost_bp)).to_numpy(dtype=float)
+        bp = np.where(np.isnan(own), bp, own)
         basis = np.abs(data.amounts())
         for kind, risk in RUNNING_COST_KINDS.items():
             rows = (assets["kind"] == kind).to_numpy()
@@ -293,16 +292,23 @@ class TransactionCosts(ObjectiveTerm):
         maturity = _column(terms, "maturity", assets.index)
         dirty = _column(terms, "dirty_price", assets.index)
         ratio = np.nan_to_num(_column(terms, "index_ratio", assets.index), nan=1.0)
-        for j, (name, kind) in enumerate(zip(assets.index, kinds, strict=True)):
-            quotes = (self.yield_bp, self.ticks, self.cost_bp)
-            quoted = name if any(name in quote for quote in quotes) else str(kind)
-            if quoted in self.yield_bp:
-                need = f"instruments with a PV01 or IE01 (bonds, swaps), not {quoted!r}"
-                self.check("yield_bp", need, risk[j] > 0)
-                cost[j] = _bucketed(self.yield_bp[quoted], maturity[j]) * risk[j]
-            elif quoted in self.ticks:
-                self.check("ticks", f"bonds, not {quoted!r}", dirty[j] > 0)
-                cost[j] = self.ticks[quoted] * self.tick_size * ratio[j] / dirty[j]
+        named = {*self.yield_bp, *self.ticks, *self.cost_bp}
+        quoted = np.where(pd.Series(ids).isin(named).to_numpy(), ids, kinds)
+        by_yield = pd.Series(quoted).isin(set(self.yield_bp)).to_numpy()
+        by_ticks = pd.Series(quoted).isin(set(self.ticks)).to_numpy() & ~by_yield
+        refused = (by_yield & ~(risk > 0)) | (by_ticks & ~(dirty > 0))
+        if refused.any():  # the first in the universe's order, named by its quote
+            j = int(np.flatnonzero(refused)[0])
+            if by_yield[j]:
+                need = f"instruments with a PV01 or IE01 (bonds, swaps), not {quoted[j]!r}"
+                self.check("yield_bp", need, False)
+            self.check("ticks", f"bonds, not {quoted[j]!r}", False)
+        for name in set(quoted[by_yield]):
+            rows = by_yield & (quoted == name)
+            cost[rows] = _bucketed(self.yield_bp[name], maturity[rows]) * risk[rows]
+        for name in set(quoted[by_ticks]):
+            rows = by_ticks & (quoted == name)
+            cost[rows] = self.ticks[name] * self.tick_size * ratio[rows] / dirty[rows]
         return cost
 
     def formula(self, ops: Ops, data: Scaled, z: Any, p: Values) -> Any:
@@ -321,16 +327,18 @@ def _column(terms: Any, name: str, ids: Any) -> FloatArray:
     return terms[name].reindex(ids).to_numpy(dtype=float)
 
 
-def _bucketed(quote: Any, maturity: float) -> float:
-    """The bp of a quote: a number, or the first tenor bucket reaching ``maturity``.
+def _bucketed(quote: Any, maturities: FloatArray) -> FloatArray:
+    """The bp of a quote at each of ``maturities``: a number, or a tenor bucket's.
 
-    Buckets are {up to years: bp}; beyond the last, the last.
+    Buckets are {up to years: bp}: the first reaching the maturity; beyond the last (or
+    without a maturity), the last.
     """
     if not isinstance(quote, Mapping):
-        return float(quote)
-    tenors = sorted(quote)
-    reached = [t for t in tenors if maturity <= t]
-    return float(quote[reached[0] if reached else tenors[-1]])
+        return np.full(maturities.shape, float(quote))
+    tenors = np.array(sorted(quote), dtype=float)
+    bps = np.array([float(quote[t]) for t in sorted(quote)])
+    reached = np.minimum(np.searchsorted(tenors, maturities, side="left"), tenors.size - 1)
+    return bps[reached]
 
 
 @term

@@ -534,10 +534,7 @@ def scaling_universe(size: int) -> tuple[np.ndarray, ...]:
 
 def scaling_checks(ours: InstrumentRisk, ids: list[str], ref: dict, made_at: np.ndarray) -> dict:
     """Max differences of ldi against the reference (and both against the drawn spreads)."""
-    exposures = ours.exposures.loc[ids]
     our_spread = ours.terms.loc[ids, "spread_bp"].to_numpy(dtype=float) * BP
-    kr_columns = [key_rate_column(k) for k in KEYS]
-    pv01_scale = np.abs(ref["pv01"])
     checks = {
         "spread_vs_drawn": (
             "implied z-spread, ldi vs the drawn spread (bp)",
@@ -554,26 +551,45 @@ def scaling_checks(ours: InstrumentRisk, ids: list[str], ref: dict, made_at: np.
             np.max(np.abs(ref["spread"] - made_at)) / BP,
             SPREAD_TOL_BP,
         ),
+        **per_unit_checks(ours, ids, ref, "reference"),
+    }
+    return tabulated(checks)
+
+
+def per_unit_checks(ours: InstrumentRisk, ids: list[str], ref: dict, name: str) -> dict:
+    """PV, PV01 and key-rate PV01s per unit of ldi's ``ours`` against ``ref`` (named ``name``).
+
+    ``ref`` holds "pv", "pv01" and "key_rate" (bonds x keys) in the order of ``ids``; PV01s
+    are compared relative to the reference bond's PV01.
+    """
+    exposures = ours.exposures.loc[ids]
+    kr_columns = [key_rate_column(k) for k in KEYS]
+    pv01_scale = np.abs(ref["pv01"])
+    return {
         "pv_per_unit": (
-            "PV per unit of market value, ldi vs reference",
+            f"PV per unit of market value, ldi vs {name}",
             np.max(np.abs(exposures["pv"].to_numpy() - ref["pv"])),
             PV_TOL,
         ),
         "pv01_per_unit": (
-            "PV01 per unit, ldi vs reference (relative)",
+            f"PV01 per unit, ldi vs {name} (relative)",
             max_relative(exposures["pv01"].to_numpy(), ref["pv01"], pv01_scale),
             RISK_TOL,
         ),
         "key_rate_pv01_per_unit": (
-            "key-rate PV01 per unit, ldi vs reference (relative to the bond's PV01)",
+            f"key-rate PV01 per unit, ldi vs {name} (relative to the bond's PV01)",
             max_relative(exposures[kr_columns].to_numpy(), ref["key_rate"], pv01_scale),
             RISK_TOL,
         ),
     }
-    report = {}
-    for key, (what, worst, tol) in checks.items():
-        report[key] = {"what": what, "max": float(worst), "tol": tol, "ok": bool(worst <= tol)}
-    return report
+
+
+def tabulated(checks: dict) -> dict:
+    """Checks {key: (what, largest difference, tolerance)} as report rows with their verdict."""
+    return {
+        key: {"what": what, "max": float(worst), "tol": tol, "ok": bool(worst <= tol)}
+        for key, (what, worst, tol) in checks.items()
+    }
 
 
 def run_scaling(market: ldi.Market) -> list[dict]:
@@ -875,8 +891,6 @@ def print_scaling(scaling: dict) -> None:
 def agreement_checks(ours: InstrumentRisk, lines: list[Line], ql_pillar, ql_node) -> dict:
     """Max differences of ldi against QuantLib (and QuantLib's two curves against each other)."""
     ids = [line.id for line in lines]
-    exposures = ours.exposures.loc[ids]
-    kr_columns = [key_rate_column(k) for k in KEYS]
     our_spread = ours.terms.loc[ids, "spread_bp"].to_numpy(dtype=float) * BP
     our_dirty = ours.terms.loc[ids, "dirty_price"].to_numpy(dtype=float)
     made_at = np.array([line.spread for line in lines])
@@ -897,21 +911,7 @@ def agreement_checks(ours: InstrumentRisk, lines: list[Line], ql_pillar, ql_node
             max_relative(our_dirty, ql_pillar["dirty"], ql_pillar["dirty"]),
             PRICE_TOL,
         ),
-        "pv_per_unit": (
-            "PV per unit of market value, ldi vs QuantLib",
-            np.max(np.abs(exposures["pv"].to_numpy() - ql_pillar["pv"])),
-            PV_TOL,
-        ),
-        "pv01_per_unit": (
-            "PV01 per unit, ldi vs QuantLib (relative)",
-            max_relative(exposures["pv01"].to_numpy(), ql_pillar["pv01"], pv01_scale),
-            RISK_TOL,
-        ),
-        "key_rate_pv01_per_unit": (
-            "key-rate PV01 per unit, ldi vs QuantLib (relative to the bond's PV01)",
-            max_relative(exposures[kr_columns].to_numpy(), ql_pillar["key_rate"], pv01_scale),
-            RISK_TOL,
-        ),
+        **per_unit_checks(ours, ids, ql_pillar, "QuantLib"),
         "quantlib_curves": (
             "QuantLib node curve vs 12-pillar curve: spreads (bp) and key-rate PV01s (rel.)",
             max(
@@ -921,10 +921,7 @@ def agreement_checks(ours: InstrumentRisk, lines: list[Line], ql_pillar, ql_node
             RISK_TOL,
         ),
     }
-    report = {}
-    for key, (what, worst, tol) in checks.items():
-        report[key] = {"what": what, "max": float(worst), "tol": tol, "ok": bool(worst <= tol)}
-    return report
+    return tabulated(checks)
 
 
 def main() -> int:

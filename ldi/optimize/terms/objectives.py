@@ -335,10 +335,10 @@ def _bucketed(quote: Any, maturities: FloatArray) -> FloatArray:
     """
     if not isinstance(quote, Mapping):
         return np.full(maturities.shape, float(quote))
-    tenors = np.array(sorted(quote), dtype=float)
-    bps = np.array([float(quote[t]) for t in sorted(quote)])
-    reached = np.minimum(np.searchsorted(tenors, maturities, side="left"), tenors.size - 1)
-    return bps[reached]
+    tenors = sorted(quote)
+    bps = np.array([quote[t] for t in tenors], dtype=float)
+    reached = np.searchsorted(np.array(tenors, dtype=float), maturities, side="left")
+    return bps[np.minimum(reached, len(tenors) - 1)]
 
 
 @term

@@ -31,12 +31,15 @@ def test_import_ldi_loads_none_of_cvxpy_scipy_stats_optimize_or_special():
     assert loaded_after("import ldi") == dict.fromkeys(HEAVY, False)
 
 
-def test_validating_a_problem_builds_its_terms_without_cvxpy():
+def test_validating_a_problem_builds_its_terms_without_cvxpy_or_scipy_optimize():
+    """The default problem's SONIA curve is bootstrapped with ``ldi.roots``, not ``brentq``."""
     code = (
         "from ldi.cli.main import main\n"
         "assert main(['validate', 'problems/uk_db_scheme.yaml']) == 0"
     )
-    assert not loaded_after(code)["cvxpy.atoms"]
+    loaded = loaded_after(code)
+    assert not loaded["cvxpy.atoms"]
+    assert not loaded["scipy.optimize._optimize"]
 
 
 def test_the_first_solve_loads_cvxpy():

@@ -2,7 +2,8 @@
 
 A par swap of tenor n with fixed-leg frequency f satisfies s_n Σ_i τ_i DF(t_i) = 1 − DF(n),
 with payment dates rolled back from n (a short first period when n is off the grid).
-Pillars are solved one at a time; payment dates between two pillars are discounted with the
+Pillars are solved one at a time (:func:`ldi.roots.bracketed_root`, from the par rate as
+first guess); payment dates between two pillars are discounted with the
 curve's own interpolation, so the finished curve reprices every input swap exactly.
 """
 
@@ -13,13 +14,11 @@ import numpy as np
 from ldi.curves.base import RateCurve
 from ldi.curves.interpolation import Interpolation, interpolate_zero
 from ldi.errors import DataError
-from ldi.lazy import lazy_module
+from ldi.roots import bracketed_root
 from ldi.scheduling.schedule import Schedule, check_frequency, fixed_leg
 from ldi.typing import ArrayLike, FloatArray
 from ldi.units import Compounding
 from ldi.validation import enum_choice, finite_vector, same_length, tenor_vector
-
-optimize = lazy_module("scipy.optimize")  # imported at the first root-find
 
 E_NO_ROOT = (
     "par_rates[{i}]: {rate!r} at tenor {tenor!r} cannot be bootstrapped: no zero rate in "
@@ -67,7 +66,7 @@ def bootstrap_par_swaps(
             raise DataError(
                 E_NO_ROOT.format(i=i, rate=float(quote), tenor=float(tenor), low=low, high=high)
             )
-        zeros[i] = optimize.brentq(mispricing, low, high, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+        zeros[i] = bracketed_root(mispricing, low, high, guess=float(quote))
     return tenors, zeros
 
 

@@ -32,7 +32,7 @@ Cell = str | bool | int | float | None  # a cell of a table whose columns vary
 class RecordModel(BaseModel):
     """Strict JSON types (no text for numbers), finite numbers, other keys kept."""
 
-    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False, defer_build=True)
 
 
 class _NumericRow(RecordModel):

@@ -95,7 +95,7 @@ class Row:
 
 
 T = TypeVar("T", bound=type)
-OPTIONS = ConfigDict(extra="forbid", allow_inf_nan=False)
+OPTIONS = ConfigDict(extra="forbid", allow_inf_nan=False, defer_build=True)
 
 
 @dataclass_transform(kw_only_default=True, frozen_default=True)

@@ -80,7 +80,7 @@ class TermEntry(BaseModel):
     ``entries``) have the one field.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -23,11 +23,14 @@ from ldi.io.schema import INSTRUMENT_KINDS, INSTRUMENT_SPECS
 from ldi.optimize.terms.base import Term
 
 SPECS = dict(zip(INSTRUMENT_KINDS, INSTRUMENT_SPECS, strict=True))
+SCALARS = frozenset({str, int, float, bool})
 CASHFLOWS = "cashflows"  # the key of a table whose blank cells are refused, not left out
 
 
 def plain(value: Any) -> Any:
     """``value`` with every object named in the module docstring made plain."""
+    if value is None or type(value) in SCALARS:  # most of a file's values: already plain
+        return value
     if isinstance(value, pd.DataFrame):
         return records(value)
     if isinstance(value, pd.Series):

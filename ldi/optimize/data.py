@@ -142,7 +142,7 @@ class ModelData:
         automatic = {}
         for column in ("kind", "role"):
             for value, members in self.assets.groupby(column, sort=False).groups.items():
-                automatic[str(value)] = tuple(members)
+                automatic[str(value)] = tuple(members.tolist())
         return automatic
 
     def all_groups(self) -> dict[str, tuple[str, ...]]:
@@ -460,7 +460,7 @@ def _padded(loadings: FloatArray, rows: int) -> FloatArray:
 
 def _aligned(holdings: Mapping[str, float] | pd.Series, ids: pd.Index) -> pd.Series:
     series = pd.Series(holdings, dtype=float)
-    unknown = sorted(set(series.index) - set(ids))
+    unknown = sorted(set(series.index[~series.index.isin(ids)].tolist()))
     if unknown:
         raise DataError(
             f"holdings: unknown instrument ids {unknown}; expected ids from {list(ids)}"

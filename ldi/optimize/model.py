@@ -485,20 +485,20 @@ def _check_same_structure(old: ModelData, new: ModelData) -> None:
     simulation of its own, and needs none without a scenario term).
     """
     checks = [
-        ("ids", list(old.ids), list(new.ids)),
+        ("ids", old.ids.tolist(), new.ids.tolist()),
         ("key tenors", old.key_tenors, new.key_tenors),
-        ("exposure columns", list(old.assets.columns), list(new.assets.columns)),
-        ("roles", list(old.assets["role"]), list(new.assets["role"])),
-        ("kinds", list(old.assets["kind"]), list(new.assets["kind"])),
+        ("exposure columns", old.assets.columns.tolist(), new.assets.columns.tolist()),
+        ("roles", old.assets["role"].tolist(), new.assets["role"].tolist()),
+        ("kinds", old.assets["kind"].tolist(), new.assets["kind"].tolist()),
         ("groups", old.all_groups(), new.all_groups()),
-        ("liability entries", list(old.liabilities.index), list(new.liabilities.index)),
-        ("factors", list(old.loadings.columns), list(new.loadings.columns)),
-        ("loading ids", list(old.loadings.index), list(new.loadings.index)),
-        ("specific risk ids", list(old.specific.index), list(new.specific.index)),
-        ("holding ids", list(old.holdings.index), list(new.holdings.index)),
+        ("liability entries", old.liabilities.index.tolist(), new.liabilities.index.tolist()),
+        ("factors", old.loadings.columns.tolist(), new.loadings.columns.tolist()),
+        ("loading ids", old.loadings.index.tolist(), new.loadings.index.tolist()),
+        ("specific risk ids", old.specific.index.tolist(), new.specific.index.tolist()),
+        ("holding ids", old.holdings.index.tolist(), new.holdings.index.tolist()),
     ]
     if old.collateral is not None and new.collateral is not None:
-        checks.append(("collateral ids", list(old.collateral.ids), list(new.collateral.ids)))
+        checks.append(("collateral ids", old.collateral.ids.tolist(), new.collateral.ids.tolist()))
     for what, before, after in checks:
         if before != after:
             old_text, new_text = _difference(before, after)

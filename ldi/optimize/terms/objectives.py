@@ -272,9 +272,9 @@ class TransactionCosts(ObjectiveTerm):
         kinds = np.where(
             (assets["kind"] == "bond") & (assets["cs01"] != 0), "credit_bond", assets["kind"]
         )
-        names = set(DEFAULT_COST_BP) | set(assets.index)
         for option in ("cost_bp", "yield_bp", "ticks"):
-            unknown = sorted(set(getattr(self, option)) - names)
+            named = getattr(self, option)
+            unknown = sorted(n for n in named if n not in DEFAULT_COST_BP and n not in assets.index)
             self.check(option, f"kinds {list(DEFAULT_COST_BP)} or instrument ids", not unknown)
         ids = assets.index.to_numpy(dtype=object)
         kinds = kinds.astype(object)

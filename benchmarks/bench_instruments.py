@@ -18,14 +18,15 @@ The prices are made by QuantLib, not by ``ldi``: ``BondFunctions.cleanPrice`` of
 Timings (best of several interleaved runs, ``time.perf_counter``, garbage collection off
 while timing, as ``timeit`` does; helpers shared with ``bench_risk.py``):
 
-- ``ldi.instrument_risk(bonds, market, keys)``, whole, and its parts: ``value_all`` of
-  the bonds priced from their market prices (schedules, every z-spread solved together by
-  Newton's method, per-unit scaling) and again from given spreads (no solve: the difference
-  is the solve's cost); the schedules and quotes alone (``Bond.bond_quotes``: every bond's
-  cash flows and accrued in one pass); and the vectorized exposures
-  pass ``ldi.exposures(streams, curve, keys=..., spreads=...)``, whole and split into
-  stacking the 1,000 streams into a ``CashflowMatrix`` and revaluing the prebuilt matrix.
-  What is left of ``instrument_risk`` (labels, tables) is found by difference.
+- ``ldi.instrument_risk(bonds, market, keys)``, whole, and its parts: ``value_universe``
+  of the bonds priced from their market prices (schedules, every z-spread solved together
+  by Newton's method, per-unit scaling, all as columns) and again from given spreads (no
+  solve: the difference is the solve's cost); the schedules and quotes alone
+  (``Bond.bond_quotes``: every bond's cash flows and accrued in one pass); and the
+  vectorized exposures pass ``ldi.exposures(matrix, curve, keys=..., spreads=...)``, whole
+  and split into stacking the 1,000 valued streams into a ``CashflowMatrix``
+  (``from_stacked``) and revaluing the prebuilt matrix. What is left of
+  ``instrument_risk`` (labels, tables) is found by difference.
 - QuantLib, one bond at a time: ``BondFunctions.zSpread`` (annual compounding, accuracy
   1e-12) on the base curve, then the bond's leg priced by ``CashFlows.npv`` on a
   ``PiecewiseZeroSpreadedTermStructure`` over the base curve whose 12 key quotes (plus a far
@@ -107,11 +108,12 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import QuantLib as ql
 from bench_risk import finish, machine_info, max_relative, print_agreement, time_runs, verdict
 
 import ldi
-from ldi.instruments import InstrumentRisk, value_all
+from ldi.instruments import InstrumentRisk, value_universe
 from ldi.risk import CashflowMatrix, key_rate_column
 
 SEED = 20251215
@@ -698,12 +700,12 @@ def scaling_report(rows: list[dict], speedup_vs_quantlib: float) -> dict:
 LDI_PARTS = (
     # (key, label, indent); keys ending in _diff are derived by difference.
     ("ldi_instrument_risk", "ldi.instrument_risk, whole", 0),
-    ("ldi_value_from_price", "valuation: value_all from the market prices", 1),
+    ("ldi_value_from_price", "valuation: value_universe from the market prices", 1),
     ("ldi_schedules", "schedules and quotes: Bond.bond_quotes, all bonds in one pass", 2),
     ("zspread_solve_diff", "z-spread solve (Newton, all at once): from price - from spread", 2),
     ("valuation_rest_diff", "rest of valuation (PVs, per-unit scaling): by difference", 2),
-    ("ldi_exposures_from_cashflows", "exposures pass: ldi.exposures from Cashflows", 1),
-    ("ldi_stacking", "stacking 1,000 streams into a CashflowMatrix", 2),
+    ("ldi_exposures_from_cashflows", "exposures pass: ldi.exposures of the valued streams", 1),
+    ("ldi_stacking", "stacking the 1,000 valued streams into a CashflowMatrix", 2),
     ("ldi_exposures_prebuilt", "revaluation of the prebuilt matrix (27 scenarios)", 2),
     ("instrument_risk_rest_diff", "rest of instrument_risk (tables): by difference", 1),
 )
@@ -784,7 +786,7 @@ def markdown(report: dict) -> str:
         "|---|---:|---:|---:|",
     ]
     total = parts["ldi_instrument_risk"]
-    info = ("ldi_value_from_spread", "(info) valuation: value_all from given spreads", 1)
+    info = ("ldi_value_from_spread", "(info) valuation: value_universe from given spreads", 1)
     for key, label, indent in (*LDI_PARTS, info):
         ms = parts[key]
         name = f"**{label}**" if indent == 0 else "↳ " * (indent - 1) + label
@@ -942,26 +944,26 @@ def main() -> int:
         ldi.Bond(id=line.id, coupon=line.coupon, maturity=line.maturity, price=line.clean)
         for line in lines
     ]
-    valuations = dict(zip([b.id for b in bonds], value_all(bonds, market), strict=True))
+    valued = value_universe(bonds, market)
     at_spread = [
-        ldi.Bond(id=b.id, coupon=b.coupon, maturity=b.maturity, spread=valuations[b.id].spread)
-        for b in bonds
+        ldi.Bond(id=b.id, coupon=b.coupon, maturity=b.maturity, spread=spread)
+        for b, spread in zip(bonds, valued.spread.tolist(), strict=True)
     ]
-    streams = {name: v.stream for name, v in valuations.items()}
-    spreads = np.array([v.spread for v in valuations.values()])
-    matrix = CashflowMatrix.from_cashflows(streams)
+    ids = pd.Index([b.id for b in bonds], name="id")
+    streams, spreads = valued.streams, valued.spread
+    matrix = CashflowMatrix.from_stacked(ids, streams)
 
     print("timing ldi and its parts ...", flush=True)
     fast = time_runs(
         {
             "ldi_instrument_risk": lambda: ldi.instrument_risk(bonds, market, KEYS),
-            "ldi_value_from_price": lambda: value_all(bonds, market),
-            "ldi_value_from_spread": lambda: value_all(at_spread, market),
+            "ldi_value_from_price": lambda: value_universe(bonds, market),
+            "ldi_value_from_spread": lambda: value_universe(at_spread, market),
             "ldi_schedules": lambda: ldi.Bond.bond_quotes(bonds, market),
             "ldi_exposures_from_cashflows": lambda: ldi.exposures(
-                streams, curve, keys=KEYS, spreads=spreads
+                CashflowMatrix.from_stacked(ids, streams), curve, keys=KEYS, spreads=spreads
             ),
-            "ldi_stacking": lambda: CashflowMatrix.from_cashflows(streams),
+            "ldi_stacking": lambda: CashflowMatrix.from_stacked(ids, streams),
             "ldi_exposures_prebuilt": lambda: ldi.exposures(
                 matrix, curve, keys=KEYS, spreads=spreads
             ),
@@ -1011,7 +1013,7 @@ def main() -> int:
     }
     scaling = scaling_report(scaling_rows, speed["speedup_vs_quantlib"])
     agreement_ok = all(item["ok"] for item in agreement.values()) and scaling["agreement_ok"]
-    flows = sum(len(v.stream) for v in valuations.values())
+    flows = streams.times.size
     report = {
         "benchmark": "bench_instruments",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

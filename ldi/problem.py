@@ -19,7 +19,7 @@ from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.curves.zero import ZeroCurve
 from ldi.errors import DataError
-from ldi.instruments import Instrument, InstrumentRisk, Valuation, instrument_risk, value_all
+from ldi.instruments import Instrument, InstrumentRisk, Valuations, instrument_risk, value_universe
 from ldi.liabilities import Liabilities
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
 from ldi.liquidity.recapitalisation import RecapitalisationPolicy
@@ -89,13 +89,13 @@ class Problem:
         return instrument_risk(instruments, self.market, keys, self.valuations)
 
     @cached_property
-    def valuations(self) -> tuple[Valuation, ...]:
+    def valuations(self) -> Valuations:
         """Each instrument valued once on the market, in order, shared by every use.
 
         Risk, revaluation, carry and the optimizer's cash flows all read these, so a
-        universe is priced once per problem (``ldi.instruments.value_all``).
+        universe is priced once per problem (``ldi.instruments.value_universe``).
         """
-        return tuple(value_all(list(self.instruments.values()), self.market))
+        return value_universe(list(self.instruments.values()), self.market)
 
     @cached_property
     def revaluation(self) -> Revaluation:

@@ -85,6 +85,15 @@ def is_finite_number(value: object) -> bool:
     return number and not isinstance(value, bool) and bool(np.isfinite(value))
 
 
+def finite_numbers(values: Sequence[object]) -> bool:
+    """True when every value is a finite real number (``is_finite_number`` of each, at once)."""
+    numbers = all(
+        issubclass(kind, int | float | np.integer | np.floating) and not issubclass(kind, bool)
+        for kind in set(map(type, values))
+    )
+    return numbers and bool(np.isfinite(np.array(values, dtype=float)).all())
+
+
 def plain(value: object) -> object:
     """A numpy scalar as the Python value, so messages show nan rather than np.float64(nan)."""
     return value.item() if isinstance(value, np.generic) else value

@@ -9,7 +9,8 @@ from ldi.instruments.exposures import InstrumentRisk, exposure_columns, instrume
 from ldi.instruments.funding import Cash, Repo
 from ldi.instruments.growth import ReturnSeeking
 from ldi.instruments.swaps import InflationSwap, InterestRateSwap
-from ldi.instruments.universe import value_all
+from ldi.instruments.universe import value_all, value_universe
+from ldi.instruments.valuations import Valuations
 
 KINDS: Mapping[str, type[Instrument]] = MappingProxyType(
     {
@@ -43,8 +44,10 @@ __all__ = [
     "Role",
     "StatedRisk",
     "Valuation",
+    "Valuations",
     "ZeroCouponBond",
     "exposure_columns",
     "instrument_risk",
     "value_all",
+    "value_universe",
 ]

@@ -13,15 +13,17 @@ import numpy as np
 
 from ldi.cashflows.bonds import BondSchedule
 from ldi.cashflows.cashflows import Cashflows
-from ldi.cashflows.indexation import Indexation
-from ldi.curves.base import RateCurve
+from ldi.cashflows.indexation import PLAIN, Indexation
+from ldi.cashflows.stacked import StackedCashflows
 from ldi.curves.market import Market
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
 from ldi.instruments.conventions import KIND_DEFAULTS
-from ldi.instruments.pricing import BondQuote, priced_bond
+from ldi.instruments.pricing import BondQuote, BondQuotes, priced_bond, quoted
+from ldi.instruments.valuations import objects
 from ldi.scheduling.schedule import fixed_leg, plain_legs, seasoned_legs
-from ldi.validation import is_finite_number, plain
+from ldi.typing import FloatArray
+from ldi.validation import finite_numbers, plain
 
 FACE = 100.0
 E_INDEX_RATIO = "{where}.{field}: got {value!r}; expected a positive ratio such as 1.0"
@@ -46,9 +48,9 @@ class QuotedBond(Instrument):
         """Its flows per 100 face on its curves, with its price or spread, to be priced."""
 
     @classmethod
-    def bond_quotes(cls, bonds: Sequence[Self], market: Market) -> list[BondQuote]:
+    def bond_quotes(cls, bonds: Sequence[Self], market: Market) -> BondQuotes:
         """``bond_quote`` of each of ``bonds`` (all of this class), in order."""
-        return [bond.bond_quote(market) for bond in bonds]
+        return BondQuotes.of([bond.bond_quote(market) for bond in bonds])
 
     def value(self, market: Market) -> Valuation:
         """Value and risk of one unit of position (see ``Instrument.value``)."""
@@ -80,10 +82,7 @@ class NominalBond(QuotedBond):
     def bond_quote(self, market: Market) -> BondQuote:
         """Its flows per 100 face on its curve, with its price or spread (``QuotedBond``)."""
         flows, accrued = self._flows()
-        return self._quote(flows, accrued, market.nominal_curve(self.curve, f"{self.where}.curve"))
-
-    def _quote(self, flows: Cashflows, accrued: float, curve: RateCurve) -> BondQuote:
-        """Its quote on ``curve`` of ``flows`` (per 100 face) with ``accrued`` interest."""
+        curve = market.nominal_curve(self.curve, f"{self.where}.curve")
         self._check_quote(self.spread, self.price)
         return BondQuote(
             flows,
@@ -94,6 +93,40 @@ class NominalBond(QuotedBond):
             accrued=accrued,
             credit=self.credit,
             where=self.where,
+        )
+
+    @classmethod
+    def _quotes(
+        cls, bonds: Sequence[Self], flows: StackedCashflows, accrued: FloatArray, market: Market
+    ) -> BondQuotes:
+        """The quotes of ``bonds`` with ``flows`` (per 100 face) and ``accrued`` interest.
+
+        Checked bond by bond in order, as ``bond_quote`` would: the curve, then the quote.
+        """
+        spreads = [bond.spread for bond in bonds]
+        prices = [bond.price for bond in bonds]
+        both = [s is not None and p is not None for s, p in zip(spreads, prices, strict=True)]
+        first_both = both.index(True) if any(both) else len(bonds)
+        names = [bond.curve for bond in bonds]
+        position = {name: k for k, name in enumerate(dict.fromkeys(names))}
+        codes = np.fromiter(map(position.__getitem__, names), np.intp, len(names))
+        curves = []
+        for first in np.unique(codes, return_index=True)[1].tolist():
+            if first_both < first:
+                break
+            curves.append(market.nominal_curve(names[first], f"{bonds[first].where}.curve"))
+        if first_both < len(bonds):
+            bonds[first_both]._check_quote(spreads[first_both], prices[first_both])
+        n = len(bonds)
+        return BondQuotes(
+            flows=flows,
+            curve=objects(curves)[codes],
+            breakeven=np.full(n, None, dtype=object),
+            **quoted(spreads, prices),
+            accrued=accrued,
+            credit=np.array([bond.credit for bond in bonds], dtype=bool),
+            where=objects([bond.where for bond in bonds]),
+            settlement_factor=np.ones(n),
         )
 
 
@@ -116,7 +149,7 @@ class Bond(NominalBond):
         return schedule.cashflows(), schedule.accrued_interest
 
     @classmethod
-    def bond_quotes(cls, bonds: Sequence[Self], market: Market) -> list[BondQuote]:
+    def bond_quotes(cls, bonds: Sequence[Self], market: Market) -> BondQuotes:
         """``bond_quote`` of each, every schedule built in one pass (``seasoned_legs``).
 
         The same numbers as ``BondSchedule``: coupons 100 c x accrual, 100 more at maturity,
@@ -125,10 +158,9 @@ class Bond(NominalBond):
         """
         coupons = [bond.coupon for bond in bonds]
         maturities = np.array([bond.maturity for bond in bonds], dtype=float)
-        frequencies = np.array([bond.frequency for bond in bonds])
-        plain = all(map(is_finite_number, coupons)) and all(
-            type(bond.frequency) is int for bond in bonds
-        )
+        given = [bond.frequency for bond in bonds]
+        frequencies = np.array(given)
+        plain = finite_numbers(coupons) and set(map(type, given)) <= {int}
         if not (plain and plain_legs(maturities, frequencies)):
             return super().bond_quotes(bonds, market)
         legs = seasoned_legs(maturities, frequencies)
@@ -136,15 +168,10 @@ class Bond(NominalBond):
         amounts = np.repeat(face_coupon, np.diff(legs.starts)) * legs.accruals
         amounts[legs.starts[1:] - 1] += FACE
         accrued = face_coupon * np.maximum(0.0, -legs.accrual_start)
-        curves: dict[str | None, RateCurve] = {}
         real = np.zeros(legs.times.size)  # no inflation-linked amounts
-        quotes = []
-        for bond, rows, interest in zip(bonds, legs.slices(), accrued.tolist(), strict=True):
-            if bond.curve not in curves:
-                curves[bond.curve] = market.nominal_curve(bond.curve, f"{bond.where}.curve")
-            flows = Cashflows.of_checked(legs.times[rows], amounts[rows], real[rows])
-            quotes.append(bond._quote(flows, interest, curves[bond.curve]))
-        return quotes
+        plain_rules = np.full(len(bonds), PLAIN, dtype=object)
+        flows = StackedCashflows(legs.times, amounts, real, legs.starts, plain_rules)
+        return cls._quotes(bonds, flows, accrued, market)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,29 +9,30 @@ of position: one unit of market value, of notional, or of cash borrowed (``Role`
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from ldi.cashflows.stacked import StackedCashflows
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
-from ldi.instruments.universe import value_all
+from ldi.instruments.universe import value_universe
+from ldi.instruments.valuations import Valuations, objects
 from ldi.risk.by_curve import curve_ladders, reach_weights
-from ldi.risk.sensitivities import (
-    SUMMARY_COLUMNS,
-    exposures,
-    inflation_key_rate_column,
-    key_rate_column,
-    stream_columns,
-)
-from ldi.typing import ArrayLike, FloatArray
+from ldi.risk.matrix import CashflowMatrix
+from ldi.risk.sensitivities import SUMMARY_COLUMNS, exposures, stream_columns
+from ldi.typing import ArrayLike, FloatArray, IntArray, ObjectArray
 from ldi.units import BP
 from ldi.validation import tenor_vector
 
 E_REPEATED = "instruments: ids {ids} appear more than once; expected each id once"
+E_VALUED = "valued: got {n} valuations for {m} instruments; expected one per instrument, in order"
+# Positions of the summary columns in a stream table (``stream_columns``).
+_PV, _PV01, _DURATION, _CONVEXITY, _IE01 = (
+    SUMMARY_COLUMNS.index(name) for name in ("pv", "pv01", "duration", "convexity", "ie01")
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,127 +89,150 @@ def instrument_risk(
     if repeated:
         raise DataError(E_REPEATED.format(ids=repeated))
     if valued is None:
-        valued = value_all(instruments, market)
-    valuations = dict(zip(ids, valued, strict=True))
-    ids = pd.Index(list(valuations), name="id")
-    table = _stream_exposures(valuations, keys).reindex(ids).fillna(0.0)
+        valuations = value_universe(instruments, market)
+    else:
+        valuations = valued if isinstance(valued, Valuations) else Valuations.of(valued)
+    if len(valuations) != len(ids):
+        raise DataError(E_VALUED.format(n=len(valuations), m=len(ids)))
+    index = pd.Index(ids, name="id")
+    table = _stream_exposures(valuations, keys, index)
 
-    stream_pv = table["pv"].to_numpy()
-    curvature = np.nan_to_num(table["convexity"].to_numpy()) * stream_pv  # money / BP²
-    pv = stream_pv + np.array([v.settled for v in valuations.values()])
-    credit = np.array([v.credit for v in valuations.values()])
-    table["cs01"] = np.where(credit, table["pv01"], 0.0)
-    table["pv"] = pv
-    _add_stated(table, valuations, keys, pv)
+    stream_pv, pv01 = table[:, _PV], table[:, _PV01]  # pv01 a view: stated durations add to it
+    curvature = np.nan_to_num(table[:, _CONVEXITY]) * stream_pv  # money / BP²
+    pv = stream_pv + valuations.settled
+    cs01 = np.where(valuations.credit, pv01, 0.0)
+    table[:, _PV] = pv
+    _add_stated(table, cs01, valuations.stated, keys, pv)
+    classes, kinds = _by_identity(objects(list(map(type, instruments))))
+    overlay = np.array([cls.role is Role.OVERLAY for cls in kinds], dtype=bool)[classes]
     # An overlay's PV is near 0; its duration is quoted per unit of notional instead.
-    overlay = np.array([type(i).role is Role.OVERLAY for i in instruments])
     basis = np.where(overlay, 1.0, pv)
-    table["duration"] = _per_pv(table["pv01"].to_numpy(), basis) / BP
-    table["convexity"] = _per_pv(curvature, basis)
-    records = [
-        {
-            "kind": type(i).kind,
-            "role": type(i).role.value,
-            "category": i.category,
-            "maturity": _maturity(valuations[i.id]),
-            **valuations[i.id].quote,
-        }
-        for i in instruments
-    ]
+    table[:, _DURATION] = _per_pv(pv01, basis) / BP
+    table[:, _CONVEXITY] = _per_pv(curvature, basis)
+    exposures_table = pd.DataFrame(
+        np.insert(table, len(SUMMARY_COLUMNS), cs01, axis=1),
+        index=index,
+        columns=exposure_columns(keys),
+    )
     terms = (
-        pd.DataFrame(records, index=ids)
-        if records
-        else pd.DataFrame(columns=["kind", "role", "category"], index=ids)
+        pd.DataFrame(
+            {
+                "kind": objects([cls.kind for cls in kinds])[classes],
+                "role": objects([cls.role.value for cls in kinds])[classes],
+                "category": [i.category for i in instruments],
+                "maturity": _maturities(valuations.streams),
+                **valuations.quotes.columns(),
+            },
+            index=index,
+        ).infer_objects()
+        if ids
+        else pd.DataFrame(columns=["kind", "role", "category"], index=index)
     )
-    curves = curve_weights(list(valuations.values()), market).set_axis(ids)
-    name_of = cache(market.name_of)  # once per distinct curve
-    discount = pd.Series(
-        [_rate_curve(name_of(v.curve), v, market) for v in valuations.values()], index=ids
-    )
+    curves, discount = _curve_reach(valuations, market, index)
     return InstrumentRisk(
-        exposures=table[exposure_columns(keys)],
+        exposures=exposures_table,
         terms=terms,
         curves=curves,
-        discount_curves=discount,
+        discount_curves=pd.Series(discount, index=index),
     )
 
 
-def _maturity(valuation: Valuation) -> float:
-    """Years to a unit's last flow: a bond's or a swap's maturity, a repo's term (else NaN)."""
-    times = valuation.stream.times
-    return float(times.max()) if times.size else float("nan")
+def _maturities(streams: StackedCashflows) -> FloatArray:
+    """Years to each unit's last flow (NaN: none): a bond's or swap's maturity, a repo's term."""
+    maturity = np.full(len(streams), np.nan)
+    flowing = streams.sizes > 0
+    if flowing.any():
+        maturity[flowing] = np.maximum.reduceat(streams.times, streams.starts[:-1][flowing])
+    return maturity
 
 
-def _rate_curve(name: str | None, valuation: Valuation, market: Market) -> str | None:
-    """The market curve whose rates move a valuation (None: none of the market's).
+def _curve_reach(
+    valuations: Valuations, market: Market, ids: pd.Index
+) -> tuple[pd.DataFrame, list[str | None]]:
+    """(ids x (risk, curve)) 1 where a move of the curve moves the unit, and its rate curve.
 
-    Its discount curve (``name`` in ``market``), else the bond curve for a stated rates
-    duration.
-    """
-    if name is None and valuation.stated.rates_duration:
-        return market.nominal
-    return name
-
-
-def curve_weights(valuations: Sequence[Valuation], market: Market) -> pd.DataFrame:
-    """(valuations x (risk, curve)) 1 where a move of the curve moves the valuation.
-
-    A discount curve reaches a valuation through its lineage (SONIA and gilts for SONIA =
+    A discount curve reaches a unit through its lineage (SONIA and gilts for SONIA =
     gilts + spread); stated rate and inflation durations load on the market's default bond
-    and breakeven curves.
+    and breakeven curves. The rate curve is the unit's discount curve if it is the market's,
+    else the bond curve for a stated rates duration (else None).
     """
+    curve_codes, curves = _by_identity(valuations.curve)
+    index_codes, indices = _by_identity(valuations.breakeven)
+    curve_names = [market.name_of(curve) for curve in curves]
+    index_names = [market.name_of(index) for index in indices]
+    rates, inflation = (valuations.stated[:, :2] != 0).T
+    # Units naming the same curves share one row of weights.
+    label = ((curve_codes * len(indices) + index_codes) * 2 + rates) * 2 + inflation
+    codes, _ = pd.factorize(label)
     reached = []
-    name_of = cache(market.name_of)  # once per distinct curve
-    for valuation in valuations:
-        names = [name_of(valuation.curve), name_of(valuation.breakeven)]
-        if valuation.stated.rates_duration:
+    for k in np.unique(codes, return_index=True)[1].tolist():
+        names = [curve_names[curve_codes[k]], index_names[index_codes[k]]]
+        if rates[k]:
             names.append(market.nominal)
-        if valuation.stated.inflation_duration:
+        if inflation[k]:
             names.append(market.inflation)
         reached.append(names)
-    return reach_weights(reached, market)
+    weights = reach_weights(reached, market)
+    curves_table = pd.DataFrame(weights.to_numpy()[codes], index=ids, columns=weights.columns)
+    discount = np.array(curve_names + [None], dtype=object)[curve_codes]
+    stated_only = np.array([name is None for name in curve_names], dtype=bool)[curve_codes] & rates
+    discount[stated_only] = market.nominal
+    return curves_table, discount.tolist()
 
 
-def _stream_exposures(valuations: dict[str, Valuation], keys: FloatArray) -> pd.DataFrame:
-    """Exposures of the instruments' streams, one revaluation per (curve, breakeven) pair.
+def _by_identity(values: ObjectArray) -> tuple[IntArray, list[object]]:
+    """Each value's code, and the distinct objects (by identity) in order of first use."""
+    codes, _ = pd.factorize(np.fromiter(map(id, values), np.int64, values.size))
+    return codes, values[np.unique(codes, return_index=True)[1]].tolist()
 
-    Instruments on one curve at different spreads (bonds' z-spreads) share a revaluation.
+
+def _stream_exposures(valuations: Valuations, keys: FloatArray, ids: pd.Index) -> FloatArray:
+    """(units x ``stream_columns``) exposures of the units' streams, NaN as 0.
+
+    One revaluation per (curve, breakeven) pair: instruments on one curve at different
+    spreads (bonds' z-spreads) share it. Units without flows have none.
     """
-    groups: dict[tuple[int, int], list[str]] = {}
-    for name, valuation in valuations.items():
-        if len(valuation.stream):
-            groups.setdefault((id(valuation.curve), id(valuation.breakeven)), []).append(name)
-    parts = [
-        exposures(
-            {name: valuations[name].stream for name in members},
-            valuations[members[0]].curve,
-            valuations[members[0]].breakeven,
+    streams = valuations.streams
+    table = np.zeros((len(valuations), len(SUMMARY_COLUMNS) + 2 * keys.size))
+    flowing = np.flatnonzero(streams.sizes > 0)
+    curve_codes, _ = _by_identity(valuations.curve[flowing])
+    index_codes, indices = _by_identity(valuations.breakeven[flowing])
+    codes, _ = pd.factorize(curve_codes * len(indices) + index_codes)
+    for code in range(codes.max(initial=-1) + 1):
+        rows = flowing[codes == code]
+        mine = streams if rows.size == len(streams) else streams.take(rows)
+        table[rows] = exposures(
+            CashflowMatrix.from_stacked(ids[rows], mine),
+            valuations.curve[rows[0]],
+            valuations.breakeven[rows[0]],
             keys,
-            spreads=[valuations[name].spread for name in members],
-        )
-        for members in groups.values()
-    ]
-    return pd.concat(parts) if parts else pd.DataFrame(columns=stream_columns(keys), dtype=float)
+            spreads=valuations.spread[rows],
+        ).to_numpy()
+    table[np.isnan(table)] = 0.0
+    return table
 
 
 def _add_stated(
-    table: pd.DataFrame, valuations: dict[str, Valuation], keys: FloatArray, pv: FloatArray
+    table: FloatArray, cs01: FloatArray, stated: FloatArray, keys: FloatArray, pv: FloatArray
 ) -> None:
-    """Add stated durations as PV01/IE01/CS01 = duration x 1e-4 x PV, bucketed at the duration."""
-    stated = [v.stated for v in valuations.values()]
-    for risk, column, key_column in (
-        ("rates_duration", "pv01", key_rate_column),
-        ("inflation_duration", "ie01", inflation_key_rate_column),
+    """Add stated durations as PV01/IE01/CS01 = duration x 1e-4 x PV, bucketed at the duration.
+
+    ``table``: (units x ``stream_columns``); ``stated``: (units, 3) durations as ``StatedRisk``.
+    """
+    m = keys.size
+    first_key = len(SUMMARY_COLUMNS)
+    for risk, column, key_columns in (
+        (0, _PV01, slice(first_key, first_key + m)),  # rates: pv01 and its key rates
+        (1, _IE01, slice(first_key + m, first_key + 2 * m)),  # inflation: ie01 and its key rates
     ):
-        duration = np.array([getattr(s, risk) for s in stated])
+        duration = stated[:, risk]
         if not duration.any():
             continue
         amount = duration * BP * pv
-        table[column] += amount
+        table[:, column] += amount
         weights = key_rate_weights(keys, np.abs(duration))  # (keys, instruments)
-        columns = [key_column(key) for key in keys]
-        table[columns] = table[columns].to_numpy() + (amount * weights).T
-    table["cs01"] += np.array([s.spread_duration for s in stated]) * BP * pv
+        table[:, key_columns] += (amount * weights).T
+    cs01 += stated[:, 2] * BP * pv
 
 
 def _per_pv(values: FloatArray, basis: FloatArray) -> FloatArray:

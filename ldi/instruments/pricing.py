@@ -8,19 +8,23 @@ iterates rise to the root from its first step on. A bond whose slope vanishes, o
 not converged, is finished by Brent's method on the search bracket.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Self
 
 import numpy as np
+import pandas as pd
 
 from ldi.cashflows.cashflows import Cashflows
+from ldi.cashflows.stacked import StackedCashflows
 from ldi.cashflows.tranches import Stream, streams_of
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve, Breakevens
 from ldi.errors import DataError
 from ldi.instruments.base import Valuation
+from ldi.instruments.valuations import Quotes, Valuations, objects
 from ldi.lazy import lazy_module
-from ldi.typing import FloatArray, IntArray
+from ldi.typing import BoolArray, FloatArray, IntArray, ObjectArray
 from ldi.units import BP
 from ldi.validation import plain
 
@@ -59,6 +63,94 @@ class BondQuote:
     settlement_factor: float = 1.0
 
 
+@dataclass(frozen=True, eq=False)
+class BondQuotes(Sequence[BondQuote]):
+    """Many bonds to price, as columns: item k is bond k's ``BondQuote``.
+
+    ``flows`` holds every bond's flows per 100 face; the other fields hold, bond by bond, the
+    ``BondQuote`` field of their name: ``clean_price`` NaN and ``priced`` False where no
+    price is given, ``spread`` 0 where no spread is.
+    """
+
+    flows: StackedCashflows
+    curve: ObjectArray
+    breakeven: ObjectArray
+    spread: FloatArray
+    clean_price: FloatArray
+    priced: BoolArray
+    accrued: FloatArray
+    credit: BoolArray
+    where: ObjectArray
+    settlement_factor: FloatArray
+
+    @classmethod
+    def of(cls, quotes: Sequence[BondQuote]) -> Self:
+        """The columns of ``quotes``, in order."""
+        return cls(
+            flows=StackedCashflows.of([q.flows for q in quotes]),
+            curve=objects([q.curve for q in quotes]),
+            breakeven=objects([q.breakeven for q in quotes]),
+            **quoted([q.spread for q in quotes], [q.clean_price for q in quotes]),
+            accrued=np.array([q.accrued for q in quotes], dtype=float),
+            credit=np.array([q.credit for q in quotes], dtype=bool),
+            where=objects([q.where for q in quotes]),
+            settlement_factor=np.array([q.settlement_factor for q in quotes], dtype=float),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence["BondQuotes"]) -> Self:
+        """The bonds of ``parts``, part after part."""
+        columns = {
+            name: np.concatenate([getattr(part, name) for part in parts]) for name in _QUOTE_COLUMNS
+        }
+        return cls(flows=StackedCashflows.concat([part.flows for part in parts]), **columns)
+
+    def __len__(self) -> int:
+        return len(self.flows)
+
+    def __getitem__(self, k: int) -> BondQuote:
+        return BondQuote(
+            self.flows[k],
+            self.curve[k],
+            self.breakeven[k],
+            spread=float(self.spread[k]),
+            clean_price=float(self.clean_price[k]) if self.priced[k] else None,
+            accrued=float(self.accrued[k]),
+            credit=bool(self.credit[k]),
+            where=self.where[k],
+            settlement_factor=float(self.settlement_factor[k]),
+        )
+
+    def __iter__(self) -> Iterator[BondQuote]:
+        return (self[k] for k in range(len(self)))
+
+
+def quoted(
+    spreads: Sequence[float | None], prices: Sequence[float | None]
+) -> dict[str, np.ndarray]:
+    """``BondQuotes``' columns spread, clean_price and priced, of values given or None."""
+    return {
+        "spread": np.array([spread or 0.0 for spread in spreads], dtype=float),
+        "clean_price": np.array(
+            [np.nan if price is None else price for price in prices], dtype=float
+        ),
+        "priced": np.array([price is not None for price in prices], dtype=bool),
+    }
+
+
+_QUOTE_COLUMNS = (
+    "curve",
+    "breakeven",
+    "spread",
+    "clean_price",
+    "priced",
+    "accrued",
+    "credit",
+    "where",
+    "settlement_factor",
+)
+
+
 def money_flows(
     flows: Stream, breakeven: Breakevens | None, where: str
 ) -> tuple[FloatArray, FloatArray]:
@@ -70,45 +162,63 @@ def money_flows(
     return t, money
 
 
-def price_bonds(quotes: Sequence[BondQuote]) -> list[Valuation]:
+def price_bonds(quotes: BondQuotes) -> Valuations:
     """Valuations per unit of market value of bonds whose flows are per 100 face, in order.
 
     The quote of each holds the clean and dirty prices, the accrued interest (per 100, real
     for a linker), the index ratio (``settlement_factor``), the spread (bp) and where the
     price came from.
     """
-    for quote in quotes:
-        price = quote.clean_price
-        if price is not None and not (np.isfinite(price) and price > 0):
-            raise DataError(E_PRICE.format(where=quote.where, price=plain(price)))
-    t, money, owner = stacked_money_flows(
-        [q.flows for q in quotes], [q.breakeven for q in quotes], [q.where for q in quotes]
-    )
-    spreads = np.array([q.spread or 0.0 for q in quotes])
-    dirty = np.array(
-        [
-            np.nan if q.clean_price is None else (q.clean_price + q.accrued) * q.settlement_factor
-            for q in quotes
-        ]
-    )
-    groups: dict[int, list[int]] = {}
-    for k, quote in enumerate(quotes):
-        groups.setdefault(id(quote.curve), []).append(k)
-    for members in groups.values():
-        rows = np.array(members)
-        local = np.full(len(quotes), -1)
-        local[rows] = np.arange(rows.size)
-        mine = local[owner] >= 0
-        curve = quotes[members[0]].curve
-        stacked = _Stacked.of(t[mine], money[mine], local[owner[mine]], rows.size, curve)
-        market = ~np.isnan(dirty[rows])
+    clean = quotes.clean_price
+    bad = np.flatnonzero(quotes.priced & ~(np.isfinite(clean) & (clean > 0)))
+    if bad.size:
+        k = bad[0]
+        raise DataError(E_PRICE.format(where=quotes.where[k], price=plain(clean[k])))
+    t, money, owner = _money_flows(quotes.flows, quotes.breakeven, quotes.where)
+    spreads = quotes.spread.copy()
+    dirty = np.where(quotes.priced, (clean + quotes.accrued) * quotes.settlement_factor, np.nan)
+    # Bonds on one curve (the very object) are solved together, curves in order of first use.
+    codes, _ = pd.factorize(np.fromiter(map(id, quotes.curve), np.int64, len(quotes)))
+    for code in range(codes.max(initial=-1) + 1):
+        rows = np.flatnonzero(codes == code)
+        curve = quotes.curve[rows[0]]
+        if rows.size == len(quotes):  # every bond on this curve
+            stacked = _Stacked.of(t, money, owner, rows.size, curve)
+        else:
+            local = np.full(len(quotes), -1)
+            local[rows] = np.arange(rows.size)
+            mine = local[owner] >= 0
+            stacked = _Stacked.of(t[mine], money[mine], local[owner[mine]], rows.size, curve)
+        market = quotes.priced[rows]
         if market.any():
             spreads[rows[market]] = stacked.implied(dirty[rows], market, quotes, rows)
         if not market.all():
             dirty[rows[~market]] = stacked.values(spreads[rows])[~market]
-    return [
-        _valuation(q, float(s), float(d)) for q, s, d in zip(quotes, spreads, dirty, strict=True)
-    ]
+    bad = np.flatnonzero(~(dirty > 0))
+    if bad.size:
+        k = bad[0]
+        raise DataError(E_NOT_POSITIVE.format(where=quotes.where[k], dirty=plain(dirty[k])))
+    n = len(quotes)
+    terms = {
+        "clean_price": dirty / quotes.settlement_factor - quotes.accrued,
+        "dirty_price": dirty,
+        "accrued": quotes.accrued,
+        "index_ratio": quotes.settlement_factor,
+        "spread_bp": spreads / BP,
+        "priced_from": np.where(quotes.priced, "market", "curve").astype(object),
+    }
+    return Valuations(
+        streams=quotes.flows.scaled(1.0 / dirty),
+        curve=quotes.curve,
+        spread=spreads,
+        breakeven=quotes.breakeven,
+        settled=np.zeros(n),
+        credit=quotes.credit,
+        stated=np.zeros((n, 3)),
+        floating=np.full(n, None, dtype=object),
+        expected_return=np.zeros(n),
+        quotes=Quotes.full(terms, n),
+    )
 
 
 def stacked_money_flows(
@@ -120,49 +230,36 @@ def stacked_money_flows(
     amounts uprated on their index's breakeven curve (a part of tranches at a time).
     """
     parts = [(k, part) for k, stream in enumerate(flows) for part in streams_of(stream)]
-    if not parts:
-        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp)
-    sizes = np.array([len(part) for _, part in parts])
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    owner = np.repeat([k for k, _ in parts], sizes)
-    t = np.concatenate([part.times for _, part in parts])
-    money = np.concatenate([part.amounts for _, part in parts])
-    linked = np.concatenate([part.inflation_linked for _, part in parts])
+    stream = np.array([k for k, _ in parts], dtype=np.intp)
+    t, money, part = _money_flows(
+        StackedCashflows.of([part for _, part in parts]),
+        [breakevens[k] for k, _ in parts],
+        [wheres[k] for k, _ in parts],
+    )
+    return t, money, stream[part]
+
+
+def _money_flows(
+    flows: StackedCashflows,
+    breakevens: Sequence[Breakevens | None],
+    wheres: Sequence[str],
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Times after 0, money (fixed + real x U(t) of its stream's rule), and each flow's stream."""
+    t, linked, starts = flows.times, flows.inflation_linked, flows.starts
+    money = flows.amounts.copy()
     future = t > 0
-    part_of = np.repeat(np.arange(len(parts)), sizes)
-    for p in np.unique(part_of[(linked != 0) & future]):
-        k, part = parts[p]
+    for k in np.unique(flows.owner[(linked != 0) & future]).tolist():
         if breakevens[k] is None:
             raise DataError(E_NEEDS_BREAKEVEN.format(where=wheres[k]))
-        rows = np.arange(starts[p], starts[p + 1])[future[starts[p] : starts[p + 1]]]
-        index = breakevens[k].for_index(part.indexation.index)
-        money[rows] += linked[rows] * part.indexation.expected(index, t[rows])
-    return t[future], money[future], owner[future]
+        rows = np.arange(starts[k], starts[k + 1])[future[starts[k] : starts[k + 1]]]
+        rule = flows.indexation[k]
+        money[rows] += linked[rows] * rule.expected(breakevens[k].for_index(rule.index), t[rows])
+    return t[future], money[future], flows.owner[future]
 
 
 def priced_bond(quote: BondQuote) -> Valuation:
     """One bond's valuation (see ``price_bonds``)."""
-    return price_bonds([quote])[0]
-
-
-def _valuation(quote: BondQuote, spread: float, dirty: float) -> Valuation:
-    if not dirty > 0:
-        raise DataError(E_NOT_POSITIVE.format(where=quote.where, dirty=dirty))
-    return Valuation(
-        stream=quote.flows.scaled(1.0 / dirty),
-        curve=quote.curve,
-        spread=spread,
-        breakeven=quote.breakeven,
-        credit=quote.credit,
-        quote={
-            "clean_price": dirty / quote.settlement_factor - quote.accrued,
-            "dirty_price": dirty,
-            "accrued": quote.accrued,
-            "index_ratio": quote.settlement_factor,
-            "spread_bp": spread / BP,
-            "priced_from": "curve" if quote.clean_price is None else "market",
-        },
-    )
+    return price_bonds(BondQuotes.of([quote]))[0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,43 +290,38 @@ class _Stacked:
         )
 
     def implied(
-        self, dirty: FloatArray, market: np.ndarray, quotes: Sequence[BondQuote], rows: IntArray
+        self, dirty: FloatArray, market: BoolArray, quotes: BondQuotes, rows: IntArray
     ) -> FloatArray:
         """Spreads, in order, of the bonds ``market`` marks: PV(s) = ``dirty``.
 
         Newton's method from 0, all bonds at once, each bond until its residual is within
         rounding of its PV or its step below SPREAD_TOLERANCE; a bond whose slope vanishes,
-        or that has not converged in NEWTON_STEPS, gets Brent's method.
+        or that has not converged in NEWTON_STEPS, gets Brent's method. A price no spread in
+        SPREAD_SEARCH reaches leaves Newton's iterates at the bracket's end or unsolved: only
+        those bonds are checked against the bracket.
         """
         low, high = SPREAD_SEARCH
         target = np.where(market, dirty, 0.0)
-        reach_low = self.values(np.full(self.n, low)) - target
-        reach_high = self.values(np.full(self.n, high)) - target
-        for k in np.flatnonzero(market & ~((reach_low > 0) & (reach_high < 0))):
-            quote = quotes[rows[k]]
-            message = E_NO_SPREAD.format(
-                where=quote.where,
-                price=quote.clean_price,
-                dirty=dirty[k],
-                low=low / BP,
-                high=high / BP,
-            )
-            raise DataError(message)
         compounding = self.curve.compounding
         spread = np.zeros(self.n)
         open_ = market.copy()
+        # Σ|aᵢ DFᵢ| is the PV itself when no amount is negative (a bond's are not).
+        positive = bool((self.money >= 0).all())
         for _ in range(NEWTON_STEPS):
-            flows = open_[self.owner]  # only the flows of bonds still open
+            flows = open_[self.owner]  # the flows of bonds still open
             if not flows.any():
                 break
-            owner, t, money = self.owner[flows], self.t[flows], self.money[flows]
-            discount, slope = compounding.discount_derivatives(
-                self.zero[flows] + spread[owner], t, 2
-            )
+            owner, t, money, zero = self.owner, self.t, self.money, self.zero
+            # Mostly open: all flows (a closed bond's sums go unused), rather than copies.
+            if np.count_nonzero(flows) < flows.size // 2:
+                owner, t, money, zero = owner[flows], t[flows], money[flows], zero[flows]
+            discount, slope = compounding.discount_derivatives(zero + spread[owner], t, 2)
             worth = money * discount
-            excess = np.bincount(owner, worth, self.n) - target
+            value = np.bincount(owner, worth, self.n)
+            excess = value - target
             rate = np.bincount(owner, money * slope, self.n)
-            rounding = ROUNDING * np.bincount(owner, np.abs(worth), self.n)
+            size = value if positive else np.bincount(owner, np.abs(worth), self.n)
+            rounding = ROUNDING * size
             with np.errstate(divide="ignore", invalid="ignore"):
                 step = np.where(rate < 0, excess / rate, np.nan)
             moving = open_ & ~(np.abs(excess) <= rounding)
@@ -238,6 +330,19 @@ class _Stacked:
             spread[moving] = np.clip(spread - step, low, high)[moving]
             open_ = moving & ~(np.abs(step) <= SPREAD_TOLERANCE) & ~np.isnan(spread)
         spread[open_] = np.nan
+        unsure = market & (np.isnan(spread) | (spread == low) | (spread == high))
+        if unsure.any():
+            reach_low = self.values(np.full(self.n, low)) - target
+            reach_high = self.values(np.full(self.n, high)) - target
+            for k in np.flatnonzero(unsure & ~((reach_low > 0) & (reach_high < 0))):
+                message = E_NO_SPREAD.format(
+                    where=quotes.where[rows[k]],
+                    price=plain(quotes.clean_price[rows[k]]),
+                    dirty=dirty[k],
+                    low=low / BP,
+                    high=high / BP,
+                )
+                raise DataError(message)
         for k in np.flatnonzero(market & np.isnan(spread)):
             spread[k] = self._brent(k, target[k])
         return spread[market]

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import sparse
 
 from ldi.cashflows.indexation import Indexation
+from ldi.cashflows.stacked import StackedCashflows
 from ldi.cashflows.tranches import Stream, streams_of
 from ldi.typing import FloatArray
 
@@ -61,27 +62,36 @@ class CashflowMatrix:
         """
         ids = pd.Index(list(streams), name="id")
         parts = [streams_of(flows) for flows in streams.values()]
-        flat = [part for stream in parts for part in stream]
-        times = _concat([cf.times for cf in flat])
-        sizes = np.fromiter((cf.times.size for cf in flat), np.intp, len(flat))
-        # Stream i's flows are positions starts[i]:starts[i + 1] of the concatenated arrays.
-        ends = np.cumsum(sizes)
+        flat = StackedCashflows.of([part for stream in parts for part in stream])
+        ends = flat.starts[1:]
         if len(flat) > len(parts):  # some streams in tranches: a stream ends with its last part
             ends = ends[np.cumsum([len(stream) for stream in parts]) - 1]
-        starts = np.concatenate([[0], ends]).astype(np.intp)
-        fixed = _block(times, _concat([cf.amounts for cf in flat]), starts)
-        real = _concat([cf.inflation_linked for cf in flat])
+        return cls._of_parts(ids, flat, np.concatenate([[0], ends]).astype(np.intp))
+
+    @classmethod
+    def from_stacked(cls, ids: pd.Index, streams: StackedCashflows) -> "CashflowMatrix":
+        """One row per stream of ``streams``, labelled ``ids``: ``from_cashflows`` of them."""
+        return cls._of_parts(ids, streams, streams.starts)
+
+    @classmethod
+    def _of_parts(
+        cls, ids: pd.Index, parts: StackedCashflows, starts: npt.NDArray[np.intp]
+    ) -> "CashflowMatrix":
+        """Row i holds the flows of ``parts`` at positions starts[i]:starts[i + 1]."""
+        fixed = _block(parts.times, parts.amounts, starts)
+        real = parts.inflation_linked
         # Rules are compared by identity first: hashing a frozen rule per part is slow.
-        by_object = {id(cf.indexation): cf.indexation for cf in flat}
+        rules = zip(map(id, parts.indexation), parts.indexation, strict=True)
+        by_object = dict(rules) if real.any() else {}  # no real amounts: no linked block
         distinct = list(dict.fromkeys(by_object.values()))
         linked = {}
         for indexation in distinct:
             amounts = real
             if len(distinct) > 1:  # keep only the flows of parts under this rule
                 same = {key for key, rule in by_object.items() if rule == indexation}
-                mine = np.fromiter((id(cf.indexation) in same for cf in flat), bool, len(flat))
-                amounts = np.where(np.repeat(mine, sizes), real, 0.0)
-            block = _block(times, amounts, starts)
+                mine = np.fromiter((id(rule) in same for rule in parts.indexation), bool)
+                amounts = np.where(np.repeat(mine, parts.sizes), real, 0.0)
+            block = _block(parts.times, amounts, starts)
             if block.amounts.nnz:
                 linked[indexation] = block
         return cls(ids=ids, fixed=fixed, linked=MappingProxyType(linked))
@@ -129,10 +139,6 @@ def _densified(amounts: sparse.csr_array) -> FloatArray | None:
     dense = amounts.toarray()
     dense.setflags(write=False)
     return dense
-
-
-def _concat(arrays: list[FloatArray]) -> FloatArray:
-    return np.concatenate(arrays) if arrays else np.zeros(0)
 
 
 def _grid(times: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int32]]:

@@ -9,6 +9,7 @@ of shifts.
 """
 
 from collections.abc import Mapping
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from ldi.validation import tenor_vector
 SUMMARY_COLUMNS = ("pv", "pv01", "duration", "convexity", "ie01")
 
 
+@cache
 def key_label(key: float) -> str:
     """Key tenor as text, e.g. '10y', '0.5y'.
 

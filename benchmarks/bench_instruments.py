@@ -110,7 +110,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import QuantLib as ql
-from bench_risk import finish, machine_info, max_relative, print_agreement, time_runs, verdict
+from bench_risk import (
+    agreement_lines,
+    finish,
+    machine_info,
+    max_relative,
+    print_agreement,
+    time_runs,
+    verdict,
+)
 
 import ldi
 from ldi.instruments import InstrumentRisk, value_universe
@@ -852,19 +860,7 @@ def scaling_markdown(scaling: dict) -> list[str]:
     for item in scaling["targets"].values():
         lines.append(f"| {item['what']} | {item['value']:.3g} | {verdict(item['met'])} |")
     sizes = [r["bonds"] for r in rows]
-    lines += [
-        "",
-        "| agreement | " + " | ".join(f"{n:,} bonds" for n in sizes) + " | tolerance | ok |",
-        "|---|" + "---:|" * len(sizes) + "---:|:---:|",
-    ]
-    for key, item in rows[0]["agreement"].items():
-        worst = [r["agreement"][key]["max"] for r in rows]
-        ok = all(r["agreement"][key]["ok"] for r in rows)
-        lines.append(
-            f"| {item['what']} | "
-            + " | ".join(f"{w:.2e}" for w in worst)
-            + f" | {item['tol']:.0e} | {verdict(ok)} |"
-        )
+    lines += ["", *agreement_lines(rows, [f"{n:,} bonds" for n in sizes], 2)]
     return lines
 
 

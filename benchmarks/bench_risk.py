@@ -627,6 +627,22 @@ def verdict(flag: bool | None) -> str:
     return "-" if flag is None else ("yes" if flag else "**no**")
 
 
+def agreement_lines(rows: list[dict], headers: list[str], digits: int) -> list[str]:
+    """A table of the worst disagreement per check (rows) at each size (``headers``).
+
+    Each of ``rows`` has ``agreement``: {key: {"what", "max", "tol", "ok"}}, the same keys.
+    """
+    lines = [
+        "| agreement | " + " | ".join(headers) + " | tolerance | ok |",
+        "|---|" + "---:|" * len(headers) + "---:|:---:|",
+    ]
+    for key, item in rows[0]["agreement"].items():
+        worst = " | ".join(f"{row['agreement'][key]['max']:.{digits}e}" for row in rows)
+        ok = all(row["agreement"][key]["ok"] for row in rows)
+        lines.append(f"| {item['what']} | {worst} | {item['tol']:.0e} | {verdict(ok)} |")
+    return lines
+
+
 def main() -> int:
     machine = machine_info()  # before the run loads the machine
     ql.Settings.instance().evaluationDate = VALUATION

@@ -57,16 +57,20 @@ class Compounding(StrEnum):
         discount = self.discount(r, t)
         results = [discount]
         if order > 1:
-            if self is Compounding.CONTINUOUS:
-                factor = t
-            elif self is Compounding.SIMPLE:
-                factor = t / (1.0 + r * t)
-            else:
-                factor = t / (1.0 + r / self.periods_per_year)
-            results.append(-factor * discount)
+            results.append(-self.duration_factor(r, t) * discount)
         if order > 2:
             results.append(self.discount_curvature(r, t))
         return results
+
+    def duration_factor(self, rate: ArrayLike, t: ArrayLike) -> FloatArray:
+        """−(∂DF/∂rate) / DF: t, t / (1 + rt), or t / (1 + r/m) (periodic)."""
+        r, t = np.asarray(rate, dtype=float), np.asarray(t, dtype=float)
+        if self is Compounding.CONTINUOUS:
+            return np.broadcast_to(t, np.broadcast_shapes(r.shape, t.shape))
+        if self is Compounding.SIMPLE:
+            return t / (1.0 + r * t)
+        m = self.periods_per_year
+        return t / (1.0 + (r / m if m != 1 else r))
 
     def discount_slope(self, rate: ArrayLike, t: ArrayLike) -> FloatArray:
         """∂DF(t)/∂rate: −t e^(−rt), −t / (1 + rt)², or −t DF(t) / (1 + r/m) (periodic)."""

@@ -175,13 +175,16 @@ def test_each_resolve_is_a_fresh_solve_of_the_paths_data(problem, solved):
             expected = solved_positions(fresh)
             assert expected is not None
             optimum = fresh.compiled.problem.objective.value
-            # The same optimum: the fresh build's objective at the re-solved positions. The
-            # positions agree to the solver's accuracy along directions the objective
-            # barely tells apart (one SONIA swap tenor for another: 2e-5 of the PV).
+            # The same optimum: the fresh build's objective at the re-solved positions. Both
+            # agree to the solver's accuracy, which is loosest along directions the objective
+            # barely tells apart (one SONIA swap tenor or growth asset for another): on seed
+            # 1's first path at year 2, Clarabel's answer on the fresh build lies 1.6e-5 of
+            # the PV from the optimum both builds reach with tolerances of 1e-13 (where they
+            # agree to 5e-13 of the PV), and its objective 2.4e-5 from the re-solve's.
             fresh.compiled.z.value = units[path] / fresh.scales.money
-            assert fresh.compiled.problem.objective.value == pytest.approx(optimum, rel=1e-5)
+            assert fresh.compiled.problem.objective.value == pytest.approx(optimum, rel=5e-5)
             np.testing.assert_allclose(
-                units[path], expected, rtol=1e-6, atol=2e-5 * data.liabilities["pv"]
+                units[path], expected, rtol=1e-6, atol=5e-5 * data.liabilities["pv"]
             )
             # The budget holds: the re-solved positions are worth the path's assets.
             assert units[path] @ end.value[path, :-1] == pytest.approx(held[path], rel=1e-7)

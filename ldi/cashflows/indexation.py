@@ -204,8 +204,9 @@ class Indexation:
     def _forwards(breakeven: BreakevenRates, years: FloatArray) -> FloatArray:
         """1 + f_n = (1 + b(n))^n / (1 + b(n − 1))^(n − 1) for n = ``years`` (1, 2, ...)."""
         cumulative = index_ratio(breakeven(years), years)
-        previous = np.concatenate([np.ones_like(cumulative[:, :1]), cumulative[:, :-1]], axis=1)
-        return cumulative / previous
+        forward = cumulative.copy()
+        forward[:, 1:] /= cumulative[:, :-1]
+        return forward
 
     def _revalued(self, breakeven: BreakevenRates, end: FloatArray) -> FloatArray:
         """E[min(max(X, (1 + floor)^T), (1 + cap)^T)] for X = I(T)/I(0), T = ``end``.
@@ -251,7 +252,9 @@ class Indexation:
         volatility = self.pricing_volatility
         deviation = volatility.deviation(years)
         rate = np.asarray(forward, dtype=float) - 1.0
-        return 1.0 + volatility.model.collar(rate, self.floor, self.cap, deviation)
+        growth = volatility.model.collar(rate, self.floor, self.cap, deviation)
+        growth += 1.0  # an array of its own (or ``rate``, made here)
+        return growth
 
 
 def _check_bounds(floor: float | None, cap: float | None, where: str) -> None:

@@ -19,7 +19,11 @@ from ldi.validation import enum_choice, finite_vector
 def index_ratio(breakeven: ArrayLike, t: ArrayLike) -> FloatArray:
     """I(t)/I(0) = (1 + b)^t for zero-coupon breakeven ``breakeven`` to time ``t``."""
     b, t = np.asarray(breakeven, dtype=float), np.asarray(t, dtype=float)
-    return np.exp(t * np.log1p(b))
+    log = np.log1p(b)
+    if log.ndim and np.broadcast_shapes(log.shape, t.shape) == log.shape:
+        log *= t  # in place on the largest array (a path's breakevens: scenarios x times)
+        return np.exp(log, out=log)
+    return np.exp(t * log)
 
 
 @dataclass(frozen=True, eq=False)

@@ -46,19 +46,31 @@ class VolatilityModel(StrEnum):
         normal: (f − K) N(z) + d n(z), z = (f − K)/d; lognormal: Black on 1 + y with strike
         1 + K and log-sd d. At d = 0 both are the intrinsic value max(f − K, 0).
         """
-        f, k, d = np.broadcast_arrays(
-            *(np.asarray(x, dtype=float) for x in (forward, strike, deviation))
-        )
-        intrinsic = np.maximum(f - k, 0.0)
+        f, k, d = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (forward, strike, deviation))
+        shape = np.broadcast_shapes(*(np.shape(x) for x in (forward, strike, deviation)))
+        if np.all(d > 0):  # checked on the deviations as given, before any broadcast
+            return self._option(f, k, d).reshape(shape)
+        f, k, d = np.broadcast_arrays(f, k, d)
         random = d > 0
-        safe = np.where(random, d, 1.0)
+        option = self._option(f, k, np.where(random, d, 1.0))
+        return np.where(random, option, np.maximum(f - k, 0.0)).reshape(shape)
+
+    def _option(self, f: FloatArray, k: FloatArray, d: FloatArray) -> FloatArray:
+        """The option value of ``call`` for deviations d > 0 (arrays of one dimension or more)."""
         if self is VolatilityModel.NORMAL:
-            z = (f - k) / safe
-            option = (f - k) * special.ndtr(z) + safe * np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
-        else:
-            d1 = (np.log((1 + f) / (1 + k)) + 0.5 * safe**2) / safe
-            option = (1 + f) * special.ndtr(d1) - (1 + k) * special.ndtr(d1 - safe)
-        return np.where(random, option, intrinsic)
+            gap = f - k
+            z = gap / d
+            density = -0.5 * z
+            density *= z
+            np.exp(density, out=density)
+            density *= d
+            density /= np.sqrt(2 * np.pi)
+            option = special.ndtr(z)
+            option *= gap
+            option += density
+            return option
+        d1 = (np.log((1 + f) / (1 + k)) + 0.5 * d**2) / d
+        return (1 + f) * special.ndtr(d1) - (1 + k) * special.ndtr(d1 - d)
 
     def collar(
         self, forward: ArrayLike, floor: float | None, cap: float | None, deviation: ArrayLike
@@ -66,9 +78,14 @@ class VolatilityModel(StrEnum):
         """E[min(max(y, floor), cap)] = floor + C(floor) − C(cap); an absent bound is open."""
         value = np.asarray(forward, dtype=float)
         if floor is not None:
-            value = floor + self.call(forward, floor, deviation)
+            value = self.call(forward, floor, deviation)
+            value += floor
         if cap is not None:
-            value = value - self.call(forward, cap, deviation)
+            capped = self.call(forward, cap, deviation)
+            if floor is None:
+                value = value - capped
+            else:
+                value -= capped  # the floor's own array
         return value
 
 

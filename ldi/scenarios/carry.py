@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -60,6 +61,7 @@ from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, tent_weights
 from ldi.errors import DataError
 from ldi.instruments import FloatingLeg, Instrument, Valuation, value_all
+from ldi.lazy import lazy_module
 from ldi.liabilities import Liabilities
 from ldi.risk.shifts import moved_rates
 from ldi.scenarios.scenario import MoveSet, added
@@ -69,9 +71,11 @@ from ldi.validation import tenor_vector
 
 LIABILITIES = "liabilities"
 SHORT_TENOR = 1e-6  # years: the forward breakeven at a zero tenor is read just after it
+ONE_YEAR = np.ones(1)  # the tenor of a year's realised inflation
 E_CONVENTION = "carry: got {value!r}; expected one of {choices}"
 E_KNOTS = "moves: year {year} moves at other knots than year 1; expected one set of knots"
 E_NO_BREAKEVEN = "{row}: inflation-linked flows need a breakeven curve; expected one named"
+sparse = lazy_module("scipy.sparse")  # the sums' matrices, imported with a ledger's first plan
 
 
 class CarryConvention(StrEnum):
@@ -180,12 +184,18 @@ class _Points:
         self,
         nominal: FloatArray,
         credit: FloatArray,
-        slope: bool = False,
+        duration: bool = False,
         apart: "_Apart | None" = None,
     ) -> tuple[FloatArray, FloatArray | None]:
-        """DF (S, points) on the paths, and ∂DF/∂rate when ``slope``."""
-        discount, *slopes = self.derivatives(nominal, credit, 1 + slope, apart)
-        return discount, slopes[0] if slopes else None
+        """DF (S, points) on the paths, and −(∂DF/∂rate) / DF when ``duration``."""
+        rates = self.rates(nominal, credit, apart)
+        parts = [
+            (columns, compounding.discount(moved, tau))
+            + ((compounding.duration_factor(moved, tau),) if duration else ())
+            for compounding, columns, moved, tau in self._by_compounding(rates)
+        ]
+        discount, *factor = _joined(parts, rates.shape)
+        return discount, factor[0] if factor else None
 
     def derivatives(
         self, nominal: FloatArray, credit: FloatArray, order: int, apart: "_Apart | None" = None
@@ -194,18 +204,61 @@ class _Points:
 
         ``apart`` moves curves apart on top of the paths' nominal state (``Ledger._apart``).
         """
+        rates = self.rates(nominal, credit, apart)
+        parts = [
+            (columns, *compounding.discount_derivatives(moved, tau, order))
+            for compounding, columns, moved, tau in self._by_compounding(rates)
+        ]
+        return _joined(parts, rates.shape)
+
+    def _by_compounding(
+        self, rates: FloatArray
+    ) -> Iterator[tuple[Compounding, IntArray | None, FloatArray, FloatArray]]:
+        """(compounding, its columns (None: all), their rates, their tenors) per compounding."""
+        for compounding, columns in self.compoundings:
+            if columns is None:
+                yield compounding, None, rates, self.tau
+            else:
+                yield compounding, columns, rates[:, columns], self.tau[columns]
+
+    def rates(
+        self, nominal: FloatArray, credit: FloatArray, apart: "_Apart | None" = None
+    ) -> FloatArray:
+        """Zero rates (S, points) on the paths, each in its curve's compounding."""
         rates = self.base[None, :] + _product(nominal, self.weights)
         if np.any(self.beta):
             rates += credit[:, None] * self.beta[None, :]
-        results = [np.empty_like(rates) for _ in range(order)]
+        if apart is not None:
+            for curve, columns in self.groups:
+                if not apart.moves(curve):
+                    continue
+                if columns.size == self.tau.size:  # the one curve of every point
+                    rates = apart.moved(rates, curve, self.weights, self.tau)
+                    continue
+                weights, tau = self.weights[:, columns], self.tau[columns]
+                rates[:, columns] = apart.moved(rates[:, columns], curve, weights, tau)
+        return rates
+
+    @cached_property
+    def compoundings(self) -> list[tuple[Compounding, IntArray | None]]:
+        """Each compounding of the points' curves with its columns (None: every point)."""
+        by: dict[Compounding, list[IntArray]] = {}
         for curve, columns in self.groups:
-            moved = rates[:, columns]
-            if apart is not None:
-                moved = apart.moved(moved, curve, self.weights[:, columns], self.tau[columns])
-            found = curve.compounding.discount_derivatives(moved, self.tau[columns], order)
-            for result, value in zip(results, found, strict=True):
-                result[:, columns] = value
-        return results
+            by.setdefault(curve.compounding, []).append(columns)
+        if len(by) == 1:
+            return [(next(iter(by)), None)]
+        return [(c, np.sort(np.concatenate(parts))) for c, parts in by.items()]
+
+
+def _joined(parts: list[tuple], shape: tuple[int, ...]) -> list[FloatArray]:
+    """Arrays of ``shape`` from (columns, *values) parts; a part of all columns is the whole."""
+    if len(parts) == 1 and parts[0][0] is None:
+        return list(parts[0][1:])
+    joined = [np.empty(shape) for _ in parts[0][1:]]
+    for columns, *values in parts:
+        for whole, value in zip(joined, values, strict=True):
+            whole[:, columns] = value
+    return joined
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,6 +278,10 @@ class _Apart:
     quote: Compounding
     indices: dict[int, FloatArray] = field(default_factory=dict)
     """By breakeven curve object id, a stress's move of that index alone (its wedge)."""
+
+    def moves(self, curve: RateCurve) -> bool:
+        """True when ``curve`` moves (a nominal move, or one of its own)."""
+        return np.ndim(self.nominal) > 0 or id(curve) in self.curves
 
     def moved(
         self, rates: FloatArray, curve: RateCurve, weights: FloatArray, tau: FloatArray
@@ -276,40 +333,32 @@ class _Segments:
 
 @dataclass(frozen=True, eq=False)
 class _KeySums:
-    """Sums by row and key of values times their key-rate weights (``Segments`` twice).
+    """Sums by row and key of values times their key-rate weights: one sparse product.
 
-    A point at tenor τ weighs on the key at or below τ (``low``, weight ``w_low``) and the
-    next (``high``, 1 − that weight): with the points of a row in time order, both keys
-    group them as segments.
+    A point at tenor τ weighs on the key at or below τ and on the next (the triangle
+    weights of ``tent_weights``). ``matrix`` (rows x keys, points) is in CSR form: each sum
+    adds its points in their order in scipy's own loop, whatever the order of a row's
+    points (a row in tranches holds a stream per tranche), and does not depend on how a
+    BLAS library splits a product between threads.
     """
 
-    low: _Segments
-    high: _Segments
-    w_low: FloatArray
-    w_high: FloatArray
+    matrix: Any  # scipy.sparse.csr_matrix
     keys: int
 
     @classmethod
     def of(cls, rows: IntArray, size: int, keys: FloatArray, tau: FloatArray) -> "_KeySums":
-        """For points of ``rows`` (grouped, in time order) at tenors ``tau``."""
+        """For points of ``rows`` at tenors ``tau``, ``size`` rows in all."""
         weights = tent_weights(keys, tau)  # (keys, points), two non-zero at most
         low = np.clip(np.searchsorted(keys, tau, side="right") - 1, 0, keys.size - 1)
         high = np.minimum(low + 1, keys.size - 1)
         points = np.arange(tau.size)
-        w_low = weights[low, points]
-        w_high = np.where(high != low, weights[high, points], 0.0)
-        total = size * keys.size
-        return cls(
-            _Segments.of(rows * keys.size + low, total),
-            _Segments.of(rows * keys.size + high, total),
-            w_low,
-            w_high,
-            keys.size,
-        )
+        data = np.r_[weights[low, points], np.where(high != low, weights[high, points], 0.0)]
+        at = (np.r_[rows * keys.size + low, rows * keys.size + high], np.r_[points, points])
+        return cls(sparse.csr_matrix((data, at), (size * keys.size, tau.size)), keys.size)
 
     def sums(self, values: FloatArray) -> FloatArray:
         """(S, rows, keys): each row's sum of ``values`` (S, points) by key."""
-        total = self.low.sums(values * self.w_low) + self.high.sums(values * self.w_high)
+        total = np.ascontiguousarray((self.matrix @ values.T).T)
         return total.reshape(values.shape[0], -1, self.keys)
 
 
@@ -326,19 +375,37 @@ class _Remaining:
 
 
 @dataclass(frozen=True, eq=False)
+class _Legs:
+    """The floating legs alive in a year, as arrays, one entry per leg.
+
+    Its row, notional, margin and period p1 − p0, and its columns among the year's points:
+    D(p0), D(p1), the money market's carry of p1, and (legs ``opens``) of its start.
+    """
+
+    rows: IntArray
+    notional: FloatArray
+    margin: FloatArray
+    period: FloatArray
+    p0: IntArray
+    p1: IntArray
+    carry: IntArray
+    opens: IntArray
+    opening: IntArray
+
+
+@dataclass(frozen=True, eq=False)
 class _Within:
     """Year plan for what happens within it, on the curves of its start (y − 1).
 
     ``points``: the money market at the due flows' tenors, then at 1 year, then the
-    floating legs' tenors (``legs``: row, leg, columns of D(p0), D(p1), carry of p1, and of
-    the leg's start when it starts in the year, −1 otherwise).
+    floating legs' tenors (``legs``).
     """
 
     due: IntArray
     points: _Points
     rows: _Segments
     linked: _Linked
-    legs: list[tuple[int, FloatingLeg, int, int, int, int]]
+    legs: _Legs
 
 
 @dataclass(eq=False)
@@ -498,10 +565,12 @@ class Ledger:
 
     # -- the walk ------------------------------------------------------------------------
 
-    def walk(self, annual: Sequence[MoveSet], *, risk: bool = False) -> Iterator[YearEnd]:
+    def walk(
+        self, annual: Sequence[MoveSet], *, risk: bool = False, ie01: bool = True
+    ) -> Iterator[YearEnd]:
         """Year-ends 1..Y of the paths whose own annual moves are ``annual`` (Y sets of S).
 
-        ``risk``: also each unit's key-rate PV01s and IE01 at each year-end.
+        ``risk``: also each unit's key-rate PV01s at each year-end, and its IE01 with ``ie01``.
         """
         if not annual:
             return
@@ -518,7 +587,7 @@ class Ledger:
                 self._realise(year, before, move, knots),
                 added(before.bond_swap, move.bond_swap),
             )
-            yield self._year_end(year, before, path, move, knots, risk)
+            yield self._year_end(year, before, path, move, knots, risk, ie01)
 
     def first_year(self, moves: MoveSet) -> FloatArray:
         """Money at year 1 per unit of each row (S, rows) when markets move by ``moves``."""
@@ -535,12 +604,13 @@ class Ledger:
         self, year: int, before: _Path, move: MoveSet, knots: FloatArray
     ) -> list[FloatArray]:
         """Each index's realised uplift with ``year``'s added (see the module docstring)."""
-        one_year = tent_weights(knots, np.array([1.0]))[:, 0]
-        surprise = _product(before.breakeven + move.breakeven, one_year[:, None])[:, 0]
         uplift = []
+        surprise = None
         for index, history in zip(self._table.indices, before.uplift, strict=True):
-            start = self._base_breakeven(index.curve, year - 1, np.array([1.0]))[0]
-            gross = 1.0 + start + surprise
+            start, one_year = self._breakeven_plan(index, year - 1, knots, ONE_YEAR, 0.0, None)
+            if surprise is None:
+                surprise = _product(before.breakeven + move.breakeven, one_year)[:, 0]
+            gross = 1.0 + start[0] + surprise
             rule = index.rule
             if rule.is_limited:
                 low = -np.inf if rule.floor is None else 1.0 + rule.floor
@@ -550,9 +620,16 @@ class Ledger:
         return uplift
 
     def _year_end(
-        self, year: int, before: _Path, after: _Path, move: MoveSet, knots: FloatArray, risk: bool
+        self,
+        year: int,
+        before: _Path,
+        after: _Path,
+        move: MoveSet,
+        knots: FloatArray,
+        risk: bool,
+        inflation: bool = True,
     ) -> YearEnd:
-        value, key_pv01, ie01 = self._remaining(year, after, knots, risk=risk)
+        value, key_pv01, ie01 = self._remaining(year, after, knots, risk=risk, inflation=inflation)
         within, short = self._within(year, before, after, knots)
         money = value + within
         value = value + self._legs_value(year)[None, :]
@@ -717,20 +794,33 @@ class Ledger:
 
     def _legs_value(self, year: int) -> FloatArray:
         """What the floating legs are worth at ``year`` per unit, by row."""
+        rows, notional, start, end = self._leg_terms
+        alive = (start <= year) & (year < end)
         value = np.zeros(len(self.rows))
-        for row, leg in self._legs:
-            if leg.start <= year < leg.end:
-                value[row] = leg.notional
+        value[rows[alive]] = notional[alive]
         return value
+
+    @cached_property
+    def _leg_terms(self) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+        """(row, notional, start, end) of each floating leg."""
+        terms = [(row, leg.notional, leg.start, leg.end) for row, leg in self._legs]
+        rows, notional, start, end = np.array(terms, dtype=float).reshape(-1, 4).T
+        return rows.astype(int), notional, start, end
 
     def _returns(self, move: MoveSet, growth: FloatArray) -> FloatArray:
         """The year's simulated return of each row's settled value (S, rows)."""
         returns = np.where(growth[None, :], move.growth[:, None], 0.0)
-        for name, given in move.returns.items():
-            if name in self.rows:
-                row = self.rows.index(name)
-                returns[:, row] = np.where(np.isnan(given), returns[:, row], given)
+        named = [(self._row_of[n], given) for n, given in move.returns.items() if n in self._row_of]
+        if named:
+            rows = np.array([row for row, _ in named])
+            given = np.column_stack([values for _, values in named])
+            returns[:, rows] = np.where(np.isnan(given), returns[:, rows], given)
         return returns
+
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        """Each row's position by name."""
+        return {name: row for row, name in enumerate(self.rows)}
 
     def _stated(self, move: MoveSet, durations: FloatArray) -> FloatArray:
         """First-order relative change (S, rows) of settled values from stated durations.
@@ -860,13 +950,13 @@ class Ledger:
                     opening = len(times)
                     times.append(leg.start)
                     codes.append(0)
-                legs.append((row, leg, first, first + 1, first + 2, opening))
+                legs.append((row, leg.notional, leg.margin, first, opening))
             t = np.array(times, dtype=float)
             zeros = np.zeros(t.size)
             points = self._points(start, knots, curves, np.array(codes), t, zeros, zeros)
             rows = _Segments.of(flows.row[due], len(self.rows))
             linked = self._linked(year, np.arange(due.size), flows.t[due], flows.linked[due])
-            self._plans[key] = _Within(due, points, rows, linked, legs)
+            self._plans[key] = _Within(due, points, rows, linked, _leg_table(legs, points.tau))
         return self._plans[key]
 
     # -- inflation ------------------------------------------------------------------------------
@@ -877,32 +967,59 @@ class Ledger:
         year: int,
         path: _Path,
         knots: FloatArray,
-        bump: float = 0.0,
+        bumps: tuple[float, ...],
         key: int | None = None,
-    ) -> Callable[[FloatArray], FloatArray]:
-        """b_y(τ) on the paths, as ``Indexation.ratio`` reads breakevens: (S, len τ).
+    ) -> list[Callable[[FloatArray], FloatArray]]:
+        """b_y(τ) on the paths for each of ``bumps``, as ``Indexation.ratio`` reads them.
 
-        ``bump`` is added at every tenor, or times the key-rate weight of key ``key``.
+        Each gives (S, len τ); a bump is added at every tenor, or times the key-rate weight
+        of key ``key``. The paths' moves at a set of tenors are found once for every bump.
         """
         own = None if path.stress is None else path.stress.indices.get(id(index.curve))
         moves = path.breakeven if own is None else path.breakeven + own
+        moved: dict[bytes, FloatArray] = {}
 
-        def rates(tau: FloatArray) -> FloatArray:
-            tau = np.asarray(tau, dtype=float)
+        def rates_for(bump: float) -> Callable[[FloatArray], FloatArray]:
+            def rates(tau: FloatArray) -> FloatArray:
+                tau = np.asarray(tau, dtype=float)
+                base, weights = self._breakeven_plan(index, year, knots, tau, bump, key)
+                at = tau.tobytes()
+                if at not in moved:
+                    moved[at] = _product(moves, weights)
+                return base[None, :] + moved[at]
+
+            return rates
+
+        return [rates_for(bump) for bump in bumps]
+
+    def _breakeven_plan(
+        self,
+        index: _Index,
+        year: int,
+        knots: FloatArray,
+        tau: FloatArray,
+        bump: float,
+        key: int | None,
+    ) -> tuple[FloatArray, FloatArray]:
+        """(b_y(τ) bumped, the knots' weights at τ): what ``_breakevens`` reads, kept."""
+        plan = ("breakevens", id(index.curve), year, tuple(knots), tau.tobytes(), bump, key)
+        if plan not in self._plans:
             shift = bump if key is None else bump * tent_weights(self.keys, tau)[key]
             base = self._base_breakeven(index.curve, year, tau) + shift
-            return base[None, :] + _product(moves, tent_weights(knots, tau))
-
-        return rates
+            self._plans[plan] = (base, tent_weights(knots, tau))
+        return self._plans[plan]
 
     @staticmethod
     def _realised(history: FloatArray, fixing: FloatArray) -> FloatArray:
         """Realised uplift (S, len fixing) at fixings up to the last year-end of ``history``."""
         last = history.shape[1] - 1
         whole = np.minimum(np.floor(fixing).astype(int), last)
-        upper = np.minimum(whole + 1, last)
         low = history[:, whole]
-        return low * (history[:, upper] / low) ** (fixing - whole)
+        part = fixing - whole
+        if not np.any(part):  # fixings at year-ends
+            return low
+        upper = np.minimum(whole + 1, last)
+        return low * (history[:, upper] / low) ** part
 
     def _uprating(
         self,
@@ -926,27 +1043,33 @@ class Ledger:
         key: int | None = None,
     ) -> list[FloatArray]:
         """``_uprating`` for each of ``bumps`` of the breakevens, the realised part once."""
-        results = [np.ones((path.credit.size, linked.columns.size)) for _ in bumps]
-        for k, index in enumerate(self._table.indices):
+        results = [np.empty((path.credit.size, linked.columns.size)) for _ in bumps]
+        for k, index in enumerate(self._table.indices):  # every linked point has an index
             mine = np.flatnonzero(linked.index == k)
             if not mine.size:
                 continue
             known = self._realised(path.uplift[k], np.minimum(linked.fixing[mine], year))
             ahead = linked.ahead[mine]
             future = ahead > 0
-            for result, bump in zip(results, bumps, strict=True):
-                result[:, mine] = known
-                if np.any(future):
-                    rates = self._breakevens(index, year, path, knots, bump, key)
-                    result[:, mine[future]] *= index.rule.ratio(rates, ahead[future])
+            rates = self._breakevens(index, year, path, knots, bumps, key)
+            for result, breakevens in zip(results, rates, strict=True):
+                if future.all():
+                    result[:, _run(mine)] = known * index.rule.ratio(breakevens, ahead)
+                    continue
+                result[:, _run(mine)] = known
+                if future.any():
+                    result[:, mine[future]] *= index.rule.ratio(breakevens, ahead[future])
         return results
 
     # -- the sums ---------------------------------------------------------------------------
 
     def _remaining(
-        self, year: int, path: _Path, knots: FloatArray, *, risk: bool
+        self, year: int, path: _Path, knots: FloatArray, *, risk: bool, inflation: bool = True
     ) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
-        """Value at ``year`` of each row's flows after it, and its key PV01s and IE01."""
+        """Value at ``year`` of each row's flows after it, its key PV01s and IE01.
+
+        Key PV01s with ``risk``, IE01 with ``risk`` and ``inflation`` (None otherwise).
+        """
         plan = self._remaining_plan(year, knots)
         flows = self._table.flows
         count, rows = path.credit.size, len(self.rows)
@@ -955,27 +1078,33 @@ class Ledger:
             return (
                 zero,
                 np.zeros((count, rows, self.keys.size)) if risk else None,
-                (zero.copy() if risk else None),
+                (zero.copy() if risk and inflation else None),
             )
-        discount, slope = plan.points.discount(path.nominal, path.credit, risk, self._apart(path))
+        discount, duration = plan.points.discount(
+            path.nominal, path.credit, risk, self._apart(path)
+        )
         amounts = np.broadcast_to(flows.fixed[plan.alive], discount.shape).copy()
         linked = plan.linked
         real = flows.real[plan.alive][linked.columns]
         uprated = bumped = None
         if linked.columns.size:
             uprated, *rest = self._upratings(
-                year, path, knots, linked, (0.0, BP) if risk else (0.0,)
+                year, path, knots, linked, (0.0, BP) if risk and inflation else (0.0,)
             )
             bumped = rest[0] if rest else None
             amounts[:, linked.columns] += real * uprated
-        value = plan.rows.sums(amounts * discount)
-        if not risk:
+        present = amounts * discount
+        value = plan.rows.sums(present)
+        if duration is None:
             return value, None, None
-        key_pv01 = plan.keys.sums(-BP * amounts * slope)
+        present *= duration  # −a ∂DF/∂rate: the key-rate PV01 per unit of rate
+        key_pv01 = plan.keys.sums(present)
+        key_pv01 *= BP
+        if not inflation:
+            return value, key_pv01, None
         ie01 = np.zeros((count, rows))
         if uprated is not None and bumped is not None:
-            change = real * (bumped - uprated) * discount[:, linked.columns]
-            ie01 = plan.linked_rows.sums(change)
+            ie01 = plan.linked_rows.sums(real * (bumped - uprated) * discount[:, linked.columns])
         return value, key_pv01, ie01
 
     def _within(
@@ -1000,13 +1129,41 @@ class Ledger:
                 real = flows.real[plan.due][linked.columns]
                 amounts[:, linked.columns] += real * self._uprating(year, after, knots, linked)
             money += plan.rows.sums(amounts * discount[:, :due] / one_year[:, None])
-        for row, leg, p0, p1, carry, opening in plan.legs:
-            t0, t1 = plan.points.tau[p0], plan.points.tau[p1]
-            growth = discount[:, p0] / discount[:, p1] + leg.margin * (t1 - t0)
-            money[:, row] += leg.notional * growth * discount[:, carry] / one_year
-            if opening >= 0:  # the leg starts in the year: its notional comes in
-                money[:, row] -= leg.notional * discount[:, opening] / one_year
+        legs = plan.legs
+        if legs.rows.size:
+            growth = discount[:, legs.p0] / discount[:, legs.p1] + legs.margin * legs.period
+            carried = legs.notional * growth * discount[:, legs.carry] / one_year[:, None]
+            money[:, legs.rows] += carried
+            # A leg that starts in the year: its notional comes in.
+            opens = legs.opens
+            inflow = legs.notional[opens] * discount[:, legs.opening] / one_year[:, None]
+            money[:, legs.rows[opens]] -= inflow
         return money, 1.0 / one_year
+
+
+def _leg_table(legs: list[tuple[int, float, float, int, int]], tau: FloatArray) -> _Legs:
+    """Legs (row, notional, margin, column of p0, of the start or −1) at points ``tau``."""
+    table = np.array(legs, dtype=float).reshape(-1, 5)
+    first, opening = table[:, 3].astype(int), table[:, 4].astype(int)
+    opens = np.flatnonzero(opening >= 0)
+    return _Legs(
+        table[:, 0].astype(int),
+        table[:, 1],
+        table[:, 2],
+        tau[first + 1] - tau[first],
+        first,
+        first + 1,
+        first + 2,
+        opens,
+        opening[opens],
+    )
+
+
+def _run(columns: IntArray) -> IntArray | slice:
+    """``columns`` (increasing) as a slice when they run without a gap."""
+    if columns[-1] - columns[0] + 1 == columns.size:
+        return slice(int(columns[0]), int(columns[-1]) + 1)
+    return columns
 
 
 def _product(a: FloatArray, b: FloatArray) -> FloatArray:

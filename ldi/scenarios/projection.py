@@ -249,7 +249,7 @@ def project_funding(
     if paths is not None:
         annual = [move.chunk(*paths) for move in annual]
     count = annual[0].count  # a scenario file's paths are its own, whatever was asked
-    projected = [np.empty((count, years + 1)) for _ in range(3)]
+    projected = [np.empty((count, years + 1)) for _ in range(2)]
     benefits = np.empty((count, years))
     block = chunk_size(rule)
     # Re-solves run their linear algebra on one thread, as every worker they are shared out
@@ -265,7 +265,7 @@ def project_funding(
             parts = policy.run(chunk, bar)
             for whole_part, part in zip([*projected, benefits], parts, strict=True):
                 whole_part[first:last] = part
-    assets, liabilities, _ = projected
+    assets, liabilities = projected
     fallbacks = 0 if rebalancer is None else rebalancer.fallbacks
     model = engine.model
     source = model.path.name if isinstance(model, ScenarioFile) else None
@@ -364,20 +364,21 @@ class Policy:
         )
 
     def run(self, annual: list, bar: Any) -> tuple[FloatArray, ...]:
-        """(assets, liabilities, PV01 of the liabilities (paths x years 0..Y), benefits)."""
+        """(assets, liabilities (paths x years 0..Y), benefits (paths x years 1..Y))."""
         ledger, x, n = self.ledger, self.x, self.x.size
         count, years = annual[0].count, len(annual)
         assets = np.empty((count, years + 1))
         liabilities = np.empty((count, years + 1))
-        pv01 = np.empty((count, years + 1))
         benefits = np.empty((count, years))
-        key_pv01, _ = ledger.today_risk
         assets[:, 0] = ledger.today[:n] @ x
         liabilities[:, 0] = ledger.today[n] * self.size
-        pv01[:, 0] = key_pv01[n].sum() * self.size
         units = np.tile(x, (count, 1))
         spare = np.zeros(count)  # assets held outside the positions, at the money-market rate
-        for end in ledger.walk(annual, risk=self.rule is not Rebalance.CONSTANT_MIX):
+        # Every rule but the constant mix reads the year-end's key-rate PV01s (``resolve`` for
+        # its fallback, the ``hedge`` rule), and re-striking its IE01 too.
+        risk = self.rule is not Rebalance.CONSTANT_MIX
+        inflation = self.rule is Rebalance.RESTRIKE
+        for end in ledger.walk(annual, risk=risk, ie01=inflation):
             y = end.year
             paid = (end.money[:, n] - end.value[:, n]) * self.size
             solvent = assets[:, y - 1] > 0
@@ -385,8 +386,6 @@ class Policy:
             assets[:, y] = np.where(solvent, grown, assets[:, y - 1]) - paid
             liabilities[:, y] = end.value[:, n] * self.size
             benefits[:, y - 1] = paid
-            if end.key_pv01 is not None:
-                pv01[:, y] = end.key_pv01[:, n].sum(axis=1) * self.size
             held = np.clip(assets[:, y], 0.0, None)
             if self.rebalancer is None:
                 units, spare = self.rebalance(end, units, held)
@@ -394,7 +393,7 @@ class Policy:
                 units = self.rebalancer.rebalance(end, units, held)
                 spare = held - np.einsum("si,si->s", units, end.value[:, :n])
             bar.update(count)
-        return assets, liabilities, pv01, benefits
+        return assets, liabilities, benefits
 
     def rebalance(
         self, end: YearEnd, units: FloatArray, held: FloatArray
@@ -489,11 +488,11 @@ class Policy:
             SPREAD_WEIGHT * spread[:, :, None] ** 2 + np.finfo(float).tiny
         )
         right = np.matmul(gap[:, None, :], grouped)[:, 0, :]
-        change = _nonnegative_solve(normal, right, -one[:, 0])
+        change = nonnegative_solve(normal, right, -one[:, 0])
         return np.clip(one + change @ tied.T, 0.0, None)
 
 
-def _nonnegative_solve(normal: FloatArray, right: FloatArray, low: FloatArray) -> FloatArray:
+def nonnegative_solve(normal: FloatArray, right: FloatArray, low: FloatArray) -> FloatArray:
     """δ solving normal δ = right per path, with δ_j >= low (paths,) by an active set.
 
     Variables that would go below ``low`` are held there and the rest solved again, until

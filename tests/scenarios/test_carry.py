@@ -25,6 +25,8 @@ np.interp on their pillars and discount factors (1 + r)^-t (annual compounding):
   year-end (``standing``) key-rate IE01 against the central difference (1e-10), curvature
   against a second difference of ±1bp (1e-5: the difference's own error), and a year more
   without a move against growth at 1 + R + Δ_y (flat curves roll onto themselves);
+- liabilities in tranches: their key-rate PV01s are those of each tranche on a ledger of
+  its own, summed;
 - ``revalue``: an instantaneous move from a path's markets at a year-end, e.g. a strip
   worth its value x ((1 + R + Δ_y) / (1 + R + Δ_y + 2.5%))^τ after +250bp.
 
@@ -38,6 +40,7 @@ from scipy.stats import norm
 import ldi
 from ldi import BreakevenCurve, Cash, Cashflows, Market, ZeroCurve
 from ldi.cashflows.indexation import Indexation
+from ldi.cashflows.tranches import Tranches
 from ldi.curves.inflation_volatility import CapletVolatility
 from ldi.errors import DataError
 from ldi.instruments import (
@@ -361,6 +364,32 @@ def test_key_rate_pv01_and_ie01_are_the_bumped_valuations():
         up = history[y][:, None] * (1.0 + B + BP + inflation[y][:, None]) ** tau
         ie01 = ((up - uplift) * LINKED[ahead] * (1.0 + rate) ** -tau).sum(axis=1)
         np.testing.assert_allclose(end.ie01[:, -1], ie01, rtol=1e-10)
+
+
+def test_liabilities_in_tranches_have_the_key_rate_pv01s_of_their_tranches_together():
+    """The key-rate PV01s of liabilities in tranches: every tranche's, summed.
+
+    Each tranche's flows run from the first year to the last, so the row's points are not
+    in time order: the key-rate sums must not take them to be.
+    """
+    market = flat_market()
+    parts = {
+        "fixed": Cashflows(BENEFIT_TIMES, FIXED),
+        "linked": Cashflows(BENEFIT_TIMES, np.zeros_like(FIXED), LINKED),
+    }
+
+    def ledger(cashflows) -> Ledger:
+        curves = (market.nominal_curve(), market.breakeven_curve())
+        return Ledger([], market, Liabilities(cashflows, *curves))
+
+    whole, apart = ledger(Tranches(parts)), [ledger(part) for part in parts.values()]
+    together = sum(part.today_risk[0][-1] for part in apart)
+    np.testing.assert_allclose(whole.today_risk[0][-1], together, rtol=RTOL)
+    annual, _, _ = paths(level_model(90.0, 50.0), 5, 3)
+    walks = [whole.walk(annual, risk=True)] + [part.walk(annual, risk=True) for part in apart]
+    for end, *ends in zip(*walks, strict=True):
+        together = sum(part.key_pv01[:, -1] for part in ends)
+        np.testing.assert_allclose(end.key_pv01[:, -1], together, rtol=RTOL)
 
 
 def test_one_year_pnl_is_the_first_year_less_today_and_no_move_the_expected_return():

@@ -19,9 +19,9 @@ writes ldi's own cache, which an editable install otherwise compiles in every pr
 Target for ``ldi validate``: within 0.6 s, or within 1.3x the floor, whichever is larger.
 
 Check (enforced; the script exits with status 1 if it fails): ``import ldi`` loads none of
-cvxpy's atoms, ``scipy.stats``, and ``scipy.optimize``'s and ``scipy.special``'s
-implementations (read from ``sys.modules`` in a fresh process); every command exits with
-status 0.
+cvxpy's atoms, ``scipy.stats``, and ``scipy.optimize``'s, ``scipy.special``'s and
+``scipy.sparse``'s implementations (read from ``sys.modules`` in a fresh process); every
+command exits with status 0.
 
 How to run
 ----------
@@ -45,7 +45,13 @@ LDI = str(Path(PYTHON).with_name("ldi"))
 PROBLEM = "problems/uk_db_scheme.yaml"
 REPEATS = 7
 LIMIT_S, FLOOR_RATIO = 0.6, 1.3
-HEAVY = ("cvxpy.atoms", "scipy.stats", "scipy.optimize._optimize", "scipy.special._ufuncs")
+HEAVY = (
+    "cvxpy.atoms",
+    "scipy.stats",
+    "scipy.optimize._optimize",
+    "scipy.special._ufuncs",
+    "scipy.sparse._base",
+)
 CACHED = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 COMMANDS = {
     "import pandas, pydantic, yaml (floor)": [PYTHON, "-c", "import pandas, pydantic, yaml"],

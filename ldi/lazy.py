@@ -3,8 +3,9 @@
 ``lazy_module(name)`` is the standard library's ``importlib.util.LazyLoader``: the module
 is in ``sys.modules`` at once, and runs its own import the first time one of its
 attributes is looked up. cvxpy (with the solvers and ``scipy.stats`` it pulls in),
-``scipy.optimize`` and ``scipy.special`` are loaded this way: risk and stress never solve,
-and a problem without root-finding or option prices never needs the other two.
+``scipy.optimize``, ``scipy.special`` and ``scipy.sparse`` are loaded this way: risk and
+stress never solve, a problem without root-finding or option prices never needs the next
+two, and a session that never values a universe of flows never needs the last.
 """
 
 import importlib.util

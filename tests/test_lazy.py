@@ -2,8 +2,8 @@
 
 Reference: the interpreter's own ``sys.modules`` in a fresh process. cvxpy's atoms (and
 ``scipy.stats``, which they import), ``scipy.optimize``'s implementation and
-``scipy.special``'s functions are loaded only when a solve, a root-find or an option price
-first needs them.
+``scipy.special``'s functions and ``scipy.sparse``'s matrices are loaded only when a solve,
+a root-find, an option price or a first matrix of flows needs them.
 """
 
 import subprocess
@@ -14,7 +14,13 @@ import pytest
 from ldi.lazy import lazy_module
 from tests.reference import ROOT
 
-HEAVY = ("cvxpy.atoms", "scipy.stats", "scipy.optimize._optimize", "scipy.special._ufuncs")
+HEAVY = (
+    "cvxpy.atoms",
+    "scipy.stats",
+    "scipy.optimize._optimize",
+    "scipy.special._ufuncs",
+    "scipy.sparse._base",
+)
 
 
 def loaded_after(code: str) -> dict[str, bool]:
@@ -27,7 +33,7 @@ def loaded_after(code: str) -> dict[str, bool]:
     return dict(zip(HEAVY, eval(out.strip().splitlines()[-1]), strict=True))
 
 
-def test_import_ldi_loads_none_of_cvxpy_scipy_stats_optimize_or_special():
+def test_import_ldi_loads_none_of_cvxpy_or_scipy_stats_optimize_special_sparse():
     assert loaded_after("import ldi") == dict.fromkeys(HEAVY, False)
 
 

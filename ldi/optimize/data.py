@@ -6,6 +6,8 @@ the problem's currency; a unit of position is 1 of market value (physical assets
 notional (overlays) or of cash borrowed (financing), as ``ldi.instruments.Role`` states.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +16,6 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ldi.curves.spread import DEFAULT_KEYS
 from ldi.errors import DataError
@@ -22,6 +23,7 @@ from ldi.instruments import Role
 from ldi.instruments.base import CATEGORIES
 from ldi.instruments.conventions import settlement_days
 from ldi.instruments.pricing import money_flows, stacked_money_flows
+from ldi.lazy import lazy_module
 from ldi.liquidity.collateral import CollateralModel
 from ldi.problem import Problem
 from ldi.risk.factors import FACTORS, RiskModel
@@ -30,6 +32,8 @@ from ldi.scenarios import Scenario
 from ldi.scenarios.pnl import ScenarioEngine
 from ldi.typing import ArrayLike, FloatArray
 from ldi.validation import tenor_vector
+
+sparse = lazy_module("scipy.sparse")  # imported at the first matrix built
 
 E_GROUP_NAME = (
     "groups.{name}: the name of an instrument kind or role; expected another name "
@@ -190,7 +194,7 @@ class ModelData:
         terms: pd.DataFrame | None = None,
         currency: str = "",
         collateral: CollateralModel | None = None,
-    ) -> "ModelData":
+    ) -> ModelData:
         """Exposure tables given as arrays, e.g. from another risk system or a textbook.
 
         Per unit of position; liabilities in money. Unset exposures are 0; roles default to
@@ -273,11 +277,11 @@ class ModelData:
             collateral=collateral,
         )
 
-    def with_holdings(self, holdings: Mapping[str, float] | pd.Series) -> "ModelData":
+    def with_holdings(self, holdings: Mapping[str, float] | pd.Series) -> ModelData:
         """The same data with other current holdings (ids not given hold 0)."""
         return replace(self, holdings=_aligned(holdings, self.ids))
 
-    def with_liability_scale(self, factor: float) -> "ModelData":
+    def with_liability_scale(self, factor: float) -> ModelData:
         """Liabilities multiplied by ``factor`` (e.g. a new actuarial valuation)."""
         return replace(
             self,

@@ -19,13 +19,15 @@ compiled optimization serves every path (``Model.update(data=...)``):
 - the liabilities' numbers likewise, times ``liability_size``; the holdings given.
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ldi.errors import SpecError
+from ldi.lazy import lazy_module
 from ldi.liquidity.collateral import CollateralModel, CollateralPolicy, collateral_table
 from ldi.optimize.data import Flows, ModelData, bond_swap_moves, factor_loadings
 from ldi.optimize.model import Model
@@ -37,6 +39,8 @@ from ldi.scenarios.carry import Ledger, Standing, YearEnd
 from ldi.scenarios.projection import Policy, Rebalance
 from ldi.scenarios.scenario import Move, MoveSet
 from ldi.typing import FloatArray
+
+sparse = lazy_module("scipy.sparse")  # imported at the first matrix built
 
 UNSOLVED = unsolved("the solver called its answer inaccurate")
 E_SCENARIO_TERMS = (

@@ -24,14 +24,16 @@ Rows alone (``verified`` without an answer) are cheap: the re-solves of a projec
 use them; a full check solves nothing and costs a few sparse products.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
+from ldi.lazy import lazy_module
 from ldi.optimize.context import NumpyOps
 from ldi.optimize.result import (
     TOLERANCE,
@@ -44,6 +46,8 @@ from ldi.optimize.result import (
 from ldi.optimize.solvers import Answer
 from ldi.optimize.terms.base import ConstraintTerm, Row
 from ldi.typing import FloatArray
+
+sparse = lazy_module("scipy.sparse")  # imported at the first matrix built
 
 OPTIMALITY = (
     "objective",
@@ -78,7 +82,7 @@ class Conic:
     y: FloatArray
     offset: float = 0.0
 
-    def with_duals(self, y: FloatArray) -> "Conic":
+    def with_duals(self, y: FloatArray) -> Conic:
         """The same problem and primal with other duals."""
         return replace(self, y=np.asarray(y, dtype=float))
 

@@ -1,5 +1,7 @@
 """Many cash-flow streams on one shared time grid: the input of every vectorized valuation."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,12 +10,14 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import sparse
 
 from ldi.cashflows.indexation import Indexation
 from ldi.cashflows.stacked import StackedCashflows
 from ldi.cashflows.tranches import Stream, streams_of
+from ldi.lazy import lazy_module
 from ldi.typing import FloatArray
+
+sparse = lazy_module("scipy.sparse")  # imported at the first matrix built
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,7 +58,7 @@ class CashflowMatrix:
     linked: Mapping[Indexation, Block]
 
     @classmethod
-    def from_cashflows(cls, streams: Mapping[str, Stream]) -> "CashflowMatrix":
+    def from_cashflows(cls, streams: Mapping[str, Stream]) -> CashflowMatrix:
         """Stack ``streams`` (id -> Cashflows or Tranches) in mapping order.
 
         A stream in tranches is one row whose real amounts sit in the block of each part's
@@ -69,14 +73,14 @@ class CashflowMatrix:
         return cls._of_parts(ids, flat, np.concatenate([[0], ends]).astype(np.intp))
 
     @classmethod
-    def from_stacked(cls, ids: pd.Index, streams: StackedCashflows) -> "CashflowMatrix":
+    def from_stacked(cls, ids: pd.Index, streams: StackedCashflows) -> CashflowMatrix:
         """One row per stream of ``streams``, labelled ``ids``: ``from_cashflows`` of them."""
         return cls._of_parts(ids, streams, streams.starts)
 
     @classmethod
     def _of_parts(
         cls, ids: pd.Index, parts: StackedCashflows, starts: npt.NDArray[np.intp]
-    ) -> "CashflowMatrix":
+    ) -> CashflowMatrix:
         """Row i holds the flows of ``parts`` at positions starts[i]:starts[i + 1]."""
         fixed = _block(parts.times, parts.amounts, starts)
         real = parts.inflation_linked

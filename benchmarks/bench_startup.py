@@ -39,19 +39,14 @@ from pathlib import Path
 import numpy as np
 from bench_risk import finish, machine_info, verdict
 
+from ldi.lazy import DEFERRED
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 LDI = str(Path(PYTHON).with_name("ldi"))
 PROBLEM = "problems/uk_db_scheme.yaml"
 REPEATS = 7
 LIMIT_S, FLOOR_RATIO = 0.6, 1.3
-HEAVY = (
-    "cvxpy.atoms",
-    "scipy.stats",
-    "scipy.optimize._optimize",
-    "scipy.special._ufuncs",
-    "scipy.sparse._base",
-)
 CACHED = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 COMMANDS = {
     "import pandas, pydantic, yaml (floor)": [PYTHON, "-c", "import pandas, pydantic, yaml"],
@@ -69,12 +64,12 @@ def seconds(command: list[str]) -> float:
 
 
 def heavy_after_import() -> dict[str, bool]:
-    """Which of HEAVY a fresh ``import ldi`` loads."""
-    probe = f"import sys, ldi; print(*[n in sys.modules for n in {HEAVY!r}])"
+    """Which of DEFERRED a fresh ``import ldi`` loads."""
+    probe = f"import sys, ldi; print(*[n in sys.modules for n in {DEFERRED!r}])"
     out = subprocess.run(
         [PYTHON, "-c", probe], cwd=ROOT, env=CACHED, capture_output=True, text=True
     )
-    return dict(zip(HEAVY, [word == "True" for word in out.stdout.split()], strict=True))
+    return dict(zip(DEFERRED, [word == "True" for word in out.stdout.split()], strict=True))
 
 
 def main() -> int:
@@ -120,7 +115,7 @@ def main() -> int:
             "",
             f"`ldi validate` within {target * 1e3:,.0f} ms (0.6 s, or 1.3x the floor): "
             f"{verdict(validate <= target)}. `import ldi` loads none of "
-            f"{', '.join(HEAVY)}: {verdict(light)}.",
+            f"{', '.join(DEFERRED)}: {verdict(light)}.",
             "",
         ]
     )

@@ -12,6 +12,15 @@ import importlib.util
 import sys
 from types import ModuleType
 
+# The implementations behind the lazy modules, which ``import ldi`` leaves unloaded.
+DEFERRED = (
+    "cvxpy.atoms",
+    "scipy.stats",
+    "scipy.optimize._optimize",
+    "scipy.special._ufuncs",
+    "scipy.sparse._base",
+)
+
 
 def lazy_module(name: str) -> ModuleType:
     """Module ``name``, imported when one of its attributes is first used."""

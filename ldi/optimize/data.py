@@ -464,7 +464,8 @@ def _padded(loadings: FloatArray, rows: int) -> FloatArray:
 
 def _aligned(holdings: Mapping[str, float] | pd.Series, ids: pd.Index) -> pd.Series:
     series = pd.Series(holdings, dtype=float)
-    unknown = sorted(set(series.index[~series.index.isin(ids)].tolist()))
+    # get_indexer, not isin: isin over an Arrow-backed index of thousands of ids is slow
+    unknown = sorted(set(series.index[ids.get_indexer(series.index) < 0].tolist()))
     if unknown:
         raise DataError(
             f"holdings: unknown instrument ids {unknown}; expected ids from {list(ids)}"

@@ -8,8 +8,8 @@ again straight away, on new limits or on a whole new state of the same instrumen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -168,6 +168,18 @@ class Compiled:
     caps: dict[str, cp.Parameter] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ModelState:
+    """A model's data (current and base), terms and their values (``Model.state``)."""
+
+    data: ModelData
+    base: ModelData
+    scaled: Scaled
+    objective: tuple[ObjectiveItem, ...]
+    constraints: tuple[ConstraintTerm, ...]
+    values: Mapping[int, tuple[Term, Values]]  # by id(term)
+
+
 class Model:
     """Objective items and constraint terms over one problem's exposure tables.
 
@@ -210,6 +222,7 @@ class Model:
         self._compiled: Compiled | None = None
         self._elastic: Compiled | None = None
         self._scaled: Scaled | None = None
+        self._term_values: dict[int, tuple[Term, Values]] = {}  # of the state ``_scaled``
 
     @property
     def scaled(self) -> Scaled:
@@ -217,6 +230,7 @@ class Model:
         known = self._scaled
         if known is None or known.data is not self.data or known.scales is not self.scales:
             self._scaled = known = Scaled(self.data, self.scales)
+            self._term_values = {}
         return known
 
     @property
@@ -305,11 +319,32 @@ class Model:
         terms = tuple(item.term for item in objective) + constraints
         scaled = Scaled(current, self.scales)
         compiled = [c for c in (self._compiled, self._elastic) if c is not None]
-        assignments = _assignments(compiled, terms, scaled, self.located) if compiled else []
+        found = {id(term): (term, self._values(term, scaled)) for term in terms}
+        assignments = _assignments(compiled, found.values()) if compiled else []
         for problem in compiled:
             assignments.append((problem.money_ratio, np.asarray(scaled.money_ratio)))
         self.data, self.base, self._scaled = current, base, scaled
+        self._term_values = {key: (term, plain_values(v)) for key, (term, v) in found.items()}
         self.objective, self.constraints = objective, constraints
+        for parameter, value in assignments:
+            parameter.value = value
+
+    def state(self) -> ModelState:
+        """The current data and terms with their values, to go back to (``restore``)."""
+        values = {id(term): (term, self.values(term)) for term in self.terms}
+        return ModelState(
+            self.data, self.base, self.scaled, self.objective, self.constraints, values
+        )
+
+    def restore(self, state: ModelState) -> None:
+        """Back to ``state``: its data, terms and every compiled parameter, recomputing nothing."""
+        compiled = [c for c in (self._compiled, self._elastic) if c is not None]
+        assignments = _assignments(compiled, state.values.values()) if compiled else []
+        for problem in compiled:
+            assignments.append((problem.money_ratio, np.asarray(state.scaled.money_ratio)))
+        self.data, self.base, self._scaled = state.data, state.base, state.scaled
+        self.objective, self.constraints = state.objective, state.constraints
+        self._term_values = dict(state.values)
         for parameter, value in assignments:
             parameter.value = value
 
@@ -326,8 +361,17 @@ class Model:
         pinned_at.value = np.where(held, amounts, 0.0) / self.scales.money
 
     def values(self, term: Term) -> dict[str, Any]:
-        """The term's parameter values on the current data (plain numbers)."""
-        return plain_values(self._values(term, self.scaled))
+        """The term's parameter values on the current data (plain numbers), once per state.
+
+        Every check and result of a solve evaluates the terms on these; callers read them
+        and leave them as they are.
+        """
+        scaled = self.scaled
+        known = self._term_values.get(id(term))
+        if known is None or known[0] is not term:
+            known = (term, plain_values(self._values(term, scaled)))
+            self._term_values[id(term)] = known
+        return known[1]
 
     def _values(self, term: Term, scaled: Scaled) -> Values:
         """The term's values as it gives them (``Nonneg`` marks kept), errors located."""
@@ -445,19 +489,14 @@ def _parameter(name: str, value: Any) -> cp.Parameter:
 
 
 def _assignments(
-    compiled: Sequence[Compiled],
-    terms: Sequence[Term],
-    scaled: Scaled,
-    located: Callable[[Term], AbstractContextManager[None]],
+    compiled: Sequence[Compiled], found: Iterable[tuple[Term, Values]]
 ) -> list[tuple[cp.Parameter, np.ndarray]]:
     """(parameter, new value) for every parameter of ``compiled``, keys, shapes and signs checked.
 
-    Each term's values are computed once and go to every compiled problem.
+    ``found`` holds each term with its new values, which go to every compiled problem.
     """
     pairs = []
-    for term in terms:
-        with located(term):
-            values = term.values(scaled)
+    for term, values in found:
         for problem in compiled:
             parameters = problem.parameters[term.name]
             if set(values) != set(parameters):

@@ -100,18 +100,12 @@ class OptimizationProblem(Problem):
         gives the answer it gave before.
         """
         model = self.model
-        data, base = model.data, model.base
-        terms = {term.name: term for term in model.terms}
+        before = model.state()
         model.update(holdings=holdings, liability_scale=liability_scale, limits=limits)
         try:
             return self.solve(solver)
-        finally:  # the same parameters again: the options changed, at their old values
-            restored = {
-                name: {key: getattr(terms[name], key) for key in options}
-                for name, options in (limits or {}).items()
-            }
-            model.update(data=data, limits=restored)
-            model.base = base
+        finally:
+            model.restore(before)
 
     def _decision(self) -> Decision:
         """The decision, which must have an objective to be optimized."""

@@ -252,45 +252,61 @@ def row_table(
     Each entry of a vector row names that row in ``vector`` and its label in ``entry``; a
     scalar row has None in both, whatever its name holds (``bounds[CASH].min_fraction``).
     Shadow prices are the constraints' duals, or ``prices`` by row when given (those of the
-    problem as posed, for an answer re-solved with positions pinned).
+    problem as posed, for an answer re-solved with positions pinned). The columns are
+    gathered row by row and the table built once.
     """
-    parts = []
-    for term, row, built in rows:
-        labels = row_labels(row)
+    if not rows:
+        return pd.DataFrame(columns=CONSTRAINT_COLUMNS, index=pd.Index([], name="row"))
+    if prices is None:
+        prices = shadow_prices(rows, scale)
+    text: dict[str, list[Any]] = {name: [] for name in ("term", "kind", "vector", "entry")}
+    text["sense"], labels, hard, equal = [], [], [], []
+    numbers: dict[str, list[FloatArray]] = {
+        name: [] for name in ("value", "bound", "slack", "size", "display")
+    }
+    for term, row, _ in rows:
+        names = row_labels(row)
+        count = len(names)
         value, bound, slack = row_numbers(row)
-        hard = term.soft is None
         # A limit met within the tolerance answers are checked to is met: no slack < 0.
         slack = np.where(relative_violation(row) <= TOLERANCE, np.maximum(slack, 0.0), slack)
         # Compared in scaled units, so a money row binds within a fraction of S.
         size = np.maximum(1.0, np.abs(bound) / row.display)
-        gap = np.abs(slack) / row.display
-        if prices is None:
-            shadow = _shadow(row, built, scale, len(labels))
-        else:
-            shadow = prices.reindex(labels).to_numpy(dtype=float)
-        priced = np.abs(shadow) * size * row.display >= BINDING_TOLERANCE * scale
-        tight = (gap <= BINDING_TOLERANCE * size) | ((gap <= NEAR_TOLERANCE * size) & priced)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "term": term.name,
-                    "kind": term.kind,
-                    "vector": None if row.labels is None else row.name,
-                    "entry": None if row.labels is None else list(row.labels),
-                    "sense": row.sense.value,
-                    "value": value,
-                    "bound": bound,
-                    "slack": slack,
-                    "shadow_price": shadow,
-                    "binding": hard & ((row.sense is Sense.EQ) | tight),
-                    "soft": not hard,
-                },
-                index=pd.Index(labels, name="row"),
-            )
-        )
-    if not parts:
-        return pd.DataFrame(columns=CONSTRAINT_COLUMNS, index=pd.Index([], name="row"))
-    return pd.concat(parts)[CONSTRAINT_COLUMNS]
+        display = np.full(count, row.display)
+        for name, array in zip(numbers, (value, bound, slack, size, display), strict=True):
+            numbers[name].append(array)
+        labels += names
+        text["term"] += [term.name] * count
+        text["kind"] += [term.kind] * count
+        text["vector"] += [None if row.labels is None else row.name] * count
+        text["entry"] += [None] * count if row.labels is None else list(row.labels)
+        text["sense"] += [row.sense.value] * count
+        hard += [term.soft is None] * count
+        equal += [row.sense is Sense.EQ] * count
+    columns = {name: np.concatenate(arrays) for name, arrays in numbers.items()}
+    size, display = columns.pop("size"), columns.pop("display")
+    columns["shadow_price"] = prices.reindex(labels).to_numpy(dtype=float)
+    priced = np.abs(columns["shadow_price"]) * size * display >= BINDING_TOLERANCE * scale
+    gap = np.abs(columns["slack"]) / display
+    tight = (gap <= BINDING_TOLERANCE * size) | ((gap <= NEAR_TOLERANCE * size) & priced)
+    hard_rows = np.array(hard)
+    columns["binding"] = hard_rows & (np.array(equal) | tight)
+    columns["soft"] = ~hard_rows
+    index = pd.Index(labels, name="row")
+    for name in ("vector", "entry"):  # None where a row is scalar
+        text[name] = pd.Series(text[name], index=index, dtype=object)
+    return pd.DataFrame(text | columns, index=index)[CONSTRAINT_COLUMNS]
+
+
+def shadow_prices(rows: list[tuple[ConstraintTerm, Row, list[Any]]], scale: float) -> pd.Series:
+    """Every row entry's shadow price from its constraints' duals, by row label (``_shadow``)."""
+    labels, prices = [], []
+    for _, row, built in rows:
+        names = row_labels(row)
+        labels += names
+        prices.append(_shadow(row, built, scale, len(names)))
+    index = pd.Index(labels, name="row")
+    return pd.Series(np.concatenate(prices) if prices else [], index=index, dtype=float)
 
 
 def row_labels(row: Row) -> list[str]:

@@ -36,6 +36,7 @@ from ldi.optimize.result import (
     index_ratios,
     ledgers,
     row_table,
+    shadow_prices,
 )
 from ldi.optimize.solvers import (
     Run,
@@ -45,6 +46,7 @@ from ldi.optimize.solvers import (
     default_order,
     run,
 )
+from ldi.optimize.terms.base import ConstraintTerm, Row
 from ldi.optimize.tickets import COLUMNS as TICKET_COLUMNS
 from ldi.optimize.tickets import ticket_table
 from ldi.optimize.verify import Verdict, verified
@@ -83,12 +85,14 @@ def solve(
         options = replace(options, name=check_solver(solver, "solver"))
     order = options.order(default_order(model.compiled.problem))
     outcome, diagnosis = _answer(model, order, options.options)
-    result = _result(model, outcome, diagnosis, name, order, options.options)
     threshold = options.min_trade_of(model.scaled.capital * model.scales.money)
-    if clean_up and result.ok and model.execution is not None:
+    optimal = outcome.status is Status.OPTIMAL
+    if clean_up and optimal and model.execution is None and threshold > 0:
+        first = _Continuous(outcome, _read(model), name)
+        return _cleaned(model, first, threshold, order, options.options)
+    result = _result(model, outcome, diagnosis, name, order, options.options)
+    if clean_up and optimal and model.execution is not None:
         return _executed(model, model.execution, result, threshold, order, options.options)
-    if clean_up and result.ok and threshold > 0:
-        return _cleaned(model, result, threshold, order, options.options)
     return result
 
 
@@ -118,7 +122,7 @@ def _executed(
             model.pin(None)
         if outcome.status is not Status.OPTIMAL:
             return None
-        return _result(model, outcome, None, result.name, order, options, at, prices)
+        return _result(model, outcome, None, result.name, order, options, _read(model, at, prices))
 
     try:
         best, rounding = executed(model, result, execution, threshold, pinned)
@@ -130,6 +134,62 @@ def _executed(
     return replace(best, solver=result.solver, rounding=rounding)
 
 
+@dataclass(frozen=True)
+class _Read:
+    """An optimal answer as read from the compiled problem, kept past later solves.
+
+    ``x``: positions (money); ``objective``: the objective table; ``rows``: each constraint
+    term's numeric rows with their cvxpy constraints; ``prices``: shadow prices by row.
+    """
+
+    x: FloatArray
+    objective: pd.DataFrame
+    rows: list[tuple[ConstraintTerm, Row, list[Any]]]
+    prices: pd.Series
+
+
+def _read(
+    model: Model, pinned_at: FloatArray | None = None, prices: pd.Series | None = None
+) -> _Read:
+    """The model's current answer, its positions pinned at ``pinned_at`` exactly.
+
+    ``pinned_at``: money, NaN where free (``Model.pin``). Shadow prices are ``prices`` by row
+    when given, else the constraints' duals now.
+    """
+    compiled = model.compiled
+    money = model.scaled.scales.money
+    x = np.asarray(compiled.z.value, dtype=float) * money
+    if pinned_at is not None:
+        x = np.where(np.isnan(pinned_at), x, pinned_at)
+    variables = {key: var.value for key, var in compiled.ops.variables.items()}
+    objective, numeric = evaluate(model, x / money, variables)
+    built = {row.name: constraints for _, row, constraints in compiled.rows}
+    rows = [(term, row, built[row.name]) for term, row in numeric]
+    return _Read(x, objective, rows, shadow_prices(rows, money) if prices is None else prices)
+
+
+@dataclass(frozen=True)
+class _Continuous:
+    """The verified continuous answer a clean-up starts from, read before it re-solves.
+
+    Its full result is built only when it is the one reported (``_cleaned``).
+    """
+
+    outcome: Run
+    read: _Read
+    name: str
+
+    def answer(self, model: Model) -> pd.DataFrame:
+        """Position and trade (money) by instrument."""
+        return _answer_of(model, self.read.x)
+
+
+def _answer_of(model: Model, x: FloatArray) -> pd.DataFrame:
+    """Positions ``x`` (money) and their trades from the holdings, by instrument."""
+    positions = pd.Series(x, index=model.scaled.ids)
+    return pd.DataFrame({"position": positions, "trade": positions - model.scaled.data.holdings})
+
+
 def _result(
     model: Model,
     outcome: Run,
@@ -137,18 +197,10 @@ def _result(
     name: str,
     order: Sequence[str],
     options: Mapping[str, Mapping[str, Any]],
-    pinned_at: FloatArray | None = None,
-    prices: pd.Series | None = None,
+    read: _Read | None = None,
 ) -> LDIResult:
-    """The result of the model's current answer.
-
-    Positions pinned at ``pinned_at`` (money, NaN: free; ``Model.pin``) are reported at
-    those amounts exactly, and shadow prices are ``prices`` by row when given: the pins'
-    rows share the duals of the limits they hold, so a pinned answer's own duals do not
-    price the problem as posed.
-    """
+    """The result of ``read``, by default the model's current answer (``_read``)."""
     status, info, verdict = outcome
-    compiled = model.compiled
     scaled = model.scaled
     money = scaled.scales.money
     holdings = scaled.data.holdings.rename("holding")
@@ -156,16 +208,11 @@ def _result(
     objective, constraints, cash_ledgers = pd.DataFrame(), pd.DataFrame(), {}
     tickets = pd.DataFrame(columns=TICKET_COLUMNS)
     if status is Status.OPTIMAL:
-        x = np.asarray(compiled.z.value, dtype=float) * money
-        if pinned_at is not None:
-            x = np.where(np.isnan(pinned_at), x, pinned_at)
-        z = x / money
-        variables = {key: var.value for key, var in compiled.ops.variables.items()}
-        objective, rows = evaluate(model, z, variables)
-        built = {row.name: constraints for _, row, constraints in compiled.rows}
-        constraints = row_table([(t, r, built[r.name]) for t, r in rows], money, prices)
-        positions = pd.Series(x, index=scaled.ids, name="position")
-        cash_ledgers = ledgers(model, z, constraints)
+        read = read or _read(model)
+        objective = read.objective
+        constraints = row_table(read.rows, money, read.prices)
+        positions = pd.Series(read.x, index=scaled.ids, name="position")
+        cash_ledgers = ledgers(model, read.x / money, constraints)
         data = scaled.data
         tickets = ticket_table(positions - holdings, data.assets, data.terms, data.valuation_date)
     elif status is Status.UNBOUNDED:
@@ -210,82 +257,90 @@ def _result(
 
 def _cleaned(
     model: Model,
-    result: LDIResult,
+    first: _Continuous,
     threshold: float,
     order: Sequence[str],
     options: Mapping[str, Mapping[str, Any]],
 ) -> LDIResult:
-    """``result`` re-solved with its dust held and its near-limit positions on the limits.
+    """The ``first`` answer re-solved with its dust held and its near-limit positions on the limits.
 
     Dust is a trade t_i with 0 < |t_i| < threshold (market value, notional or cash
     borrowed), held at the holding; a position within tolerance of a single-position limit
     is put on it (``ldi.optimize.clean_up``). When holding the dust is not optimal (it
     breaks a limit), the dust is kept, ``CleanUp.kept`` says why, and only the positions
-    near their limits are put on them; when that fails too, the continuous answer is kept.
+    near their limits are put on them; when that fails too, or nothing needs pinning, the
+    continuous answer is reported.
     """
-    attempt = _pinned_rounds(model, result, threshold, order, options)
+    attempt = _pinned_rounds(model, first, threshold, order, options)
     kept = None
     if attempt.status is not Status.OPTIMAL:
         kept = E_KEPT.format(status=attempt.status.value, solver=attempt.solver)
-        limits = _pinned_rounds(model, result, 0.0, order, options)
+        limits = _pinned_rounds(model, first, 0.0, order, options)
         if limits.status is Status.OPTIMAL:
             attempt = replace(limits, held=attempt.held, seconds=attempt.seconds + limits.seconds)
-    cleaned = attempt.result if attempt.status is Status.OPTIMAL else result
+    if attempt.status is Status.OPTIMAL and attempt.result is not None:
+        cleaned = attempt.result
+    else:
+        cleaned = _result(model, first.outcome, None, first.name, order, options, first.read)
     record = CleanUp(
         threshold,
-        result.trades[attempt.held],
-        result.objective_value,
+        first.answer(model)["trade"][attempt.held],
+        float(first.read.objective["contribution"].sum()),
         cleaned.objective_value,
         attempt.solver,
         attempt.seconds,
         kept,
     )
-    return replace(cleaned, solver=result.solver, clean_up=record)
+    return replace(cleaned, solver=first.outcome.info, clean_up=record)
 
 
 @dataclass(frozen=True)
 class _Rounds:
-    """Re-solves with pins: the last answer's ``result`` and ``status``, the dust ``held``."""
+    """Re-solves with pins: the last answer's position and trade, status and result.
 
-    result: LDIResult
+    ``held``: the dust held so far; ``result``: the last re-solve's (None before the first).
+    """
+
+    answer: pd.DataFrame
     status: Status
     held: BoolArray
+    result: LDIResult | None = None
     solver: str = ""
     seconds: float = 0.0
 
 
 def _pinned_rounds(
     model: Model,
-    result: LDIResult,
+    first: _Continuous,
     threshold: float,
     order: Sequence[str],
     options: Mapping[str, Mapping[str, Any]],
 ) -> _Rounds:
-    """Rounds of re-solves, each pinning what is new (``Model.pin``) until none is.
+    """Rounds of re-solves from ``first``, each pinning what is new (``Model.pin``) until none is.
 
     Each round solves the same compiled problem again; the pinned set grows, so this ends.
     The pins are released afterwards.
     """
     at = np.full(model.scaled.n, np.nan)
-    rounds = _Rounds(result, Status.OPTIMAL, np.zeros(model.scaled.n, dtype=bool))
+    rounds = _Rounds(first.answer(model), Status.OPTIMAL, np.zeros(model.scaled.n, dtype=bool))
 
     check = partial(verified, model)  # every answer checked in full
 
     try:
         while rounds.status is Status.OPTIMAL:
-            now = rounds.result
-            answer = pd.DataFrame({"position": now.positions, "trade": now.trades})
-            pins, small = new_pins(model, answer, threshold, at)
+            pins, small = new_pins(model, rounds.answer, threshold, at)
             if np.array_equal(np.isnan(pins), np.isnan(at)):
                 break
             held, at = rounds.held | small, pins
             model.pin(at)
             outcome = run(model.compiled.problem, order, options, check)
+            answer, result = rounds.answer, rounds.result
             if outcome.status is Status.OPTIMAL:
-                prices = result.constraints["shadow_price"]
-                now = _result(model, outcome, None, result.name, order, options, at, prices)
+                read = _read(model, at, first.read.prices)
+                result = _result(model, outcome, None, first.name, order, options, read)
+                answer = _answer_of(model, read.x)
             seconds = rounds.seconds + outcome.info.time_s
-            rounds = _Rounds(now, outcome.status, held, outcome.info.name, seconds)
+            rounds = _Rounds(answer, outcome.status, held, result, outcome.info.name, seconds)
     finally:
         model.pin(None)
     return rounds

@@ -35,14 +35,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ldi.instruments import Instrument, Role
-from ldi.instruments.conventions import HAIRCUTS, scheduled
+from ldi.instruments.conventions import HAIRCUTS
 from ldi.scenarios.scenario import Move, check_scale
-from ldi.typing import FloatArray
+from ldi.typing import BoolArray, FloatArray, IntArray, ObjectArray
 from ldi.units import DAYS_PER_YEAR
 
 CASH_POOLS = ("cash", "money_market")  # what pays variation margin without a trade
@@ -149,17 +150,12 @@ class CollateralPolicy:
     stressed: StressedTerms = StressedTerms()
 
 
-TABLE_COLUMNS = [
-    "role",
-    "asset_class",
-    "haircut",
-    "days",
-    "initial_margin",
-    "pledge",
-    "repo_haircut",
-    "repo_term",
-    "mandate",
-]
+MANDATE_CLASSES = (
+    AssetClass.GOVERNMENT.value,
+    AssetClass.CASH.value,
+    AssetClass.MONEY_MARKET.value,
+)
+"""Physical assets of these classes are in the mandate unless the policy lists its ids."""
 
 
 def collateral_table(
@@ -173,60 +169,138 @@ def collateral_table(
     mandate). ``age``: years from today, so haircuts by residual maturity and repo terms
     are those of the instruments then (a projection's).
     """
-    records = {i.id: _terms(i, policy, age) for i in instruments}
-    table = pd.DataFrame.from_dict(records, orient="index", columns=TABLE_COLUMNS)
-    table.index.name = "id"
-    default = (table["role"] != Role.PHYSICAL.value) | table["asset_class"].isin(
-        [AssetClass.GOVERNMENT.value, AssetClass.CASH.value, AssetClass.MONEY_MARKET.value]
-    )
-    chosen = table.index.isin(policy.mandate) if policy.mandate is not None else default
-    table["mandate"] = np.asarray(chosen, dtype=bool)
-    return table
-
-
-def _terms(instrument: Instrument, policy: CollateralPolicy, age: float) -> dict[str, object]:
-    """One row of ``collateral_table`` (mandate filled in afterwards), ``age`` years on."""
-    role = type(instrument).role
-    override = policy.instruments.get(instrument.id, InstrumentCollateral())
-    asset_class = override.asset_class or _default_class(instrument)
-    cut, days = np.nan, np.nan
-    if role is Role.PHYSICAL and asset_class is not None:
-        maturity = max(float(getattr(instrument, "maturity", 0.0)) - age, 0.0)
-        schedule = policy.haircuts.get(asset_class, NEVER)
-        cut = override.haircut if override.haircut is not None else scheduled(schedule, maturity)
-        given = override.days if override.days is not None else policy.days.get(asset_class)
-        if given is not None and asset_class is not AssetClass.ILLIQUID:
-            days = given
-    margin = override.initial_margin
-    if margin is None:
-        margin = policy.initial_margin.get(type(instrument).kind, 0.0)
-    financing = role is Role.FINANCING
-    term = np.nan
-    if financing:  # rolled at its end, then every year at the curve's rate (Repo)
-        term = float(instrument.term) - age
-        term = term if term > 0 else 1.0 - (-term) % 1.0
-    return {
-        "role": role.value,
-        "asset_class": asset_class.value if asset_class else "",
-        "haircut": cut,
+    ids = [i.id for i in instruments]
+    types = [type(i) for i in instruments]
+    role_of = {t: t.role.value for t in set(types)}
+    role = np.array([role_of[t] for t in types], dtype=object)
+    kind = np.array([t.kind for t in types], dtype=object)
+    physical = role == Role.PHYSICAL.value
+    overridden = _overridden(ids, policy.instruments)
+    asset_class = _asset_classes(instruments, kind, physical, overridden)
+    haircut, days = _eligibility(instruments, asset_class, physical, policy, overridden, age)
+    pledge, repo_haircut, repo_term = _repo_terms(instruments, role == Role.FINANCING.value, age)
+    if policy.mandate is None:
+        mandate = ~physical | np.isin(asset_class, MANDATE_CLASSES)
+    else:
+        mandate = np.isin(np.array(ids, dtype=object), policy.mandate)
+    columns = {
+        "role": role,
+        "asset_class": asset_class,
+        "haircut": haircut,
         "days": days,
-        "initial_margin": margin if role is Role.OVERLAY else 0.0,
-        "pledge": getattr(instrument, "collateral", "") if financing else "",
-        "repo_haircut": getattr(instrument, "haircut", np.nan) if financing else np.nan,
-        "repo_term": term,
-        "mandate": False,
+        "initial_margin": _initial_margins(kind, role == Role.OVERLAY.value, policy, overridden),
+        "pledge": pledge,
+        "repo_haircut": repo_haircut,
+        "repo_term": repo_term,
+        "mandate": np.asarray(mandate, dtype=bool),
     }
+    return pd.DataFrame(columns, index=pd.Index(ids, name="id"))
 
 
-def _default_class(instrument: Instrument) -> AssetClass | None:
-    kind, role = type(instrument).kind, type(instrument).role
-    if role is not Role.PHYSICAL:
-        return None
-    if kind == "cash":
-        return AssetClass.CASH
-    if kind == "return_seeking":
-        return AssetClass.EQUITY
-    return AssetClass.CORPORATE if getattr(instrument, "credit", False) else AssetClass.GOVERNMENT
+Overridden = list[tuple[int, InstrumentCollateral]]
+"""(row, override) of each instrument the policy overrides."""
+
+
+def _overridden(ids: Sequence[str], overrides: Mapping[str, InstrumentCollateral]) -> Overridden:
+    """The rows of ``ids`` that ``overrides`` names, each with its override."""
+    return [(row, overrides[id_]) for row, id_ in enumerate(ids) if id_ in overrides]
+
+
+def _given(overridden: Overridden, term: str, among: BoolArray) -> tuple[IntArray, list[Any]]:
+    """The rows in ``among`` whose override gives ``term`` (not None), and the values given."""
+    pairs = [(r, getattr(o, term)) for r, o in overridden if among[r]]
+    pairs = [(r, value) for r, value in pairs if value is not None]
+    return np.array([r for r, _ in pairs], dtype=np.intp), [value for _, value in pairs]
+
+
+def _asset_classes(
+    instruments: Sequence[Instrument],
+    kind: ObjectArray,
+    physical: BoolArray,
+    overridden: Overridden,
+) -> ObjectArray:
+    """Each instrument's class: its override's, else a physical asset's by kind ("": none).
+
+    Cash; growth assets (``return_seeking``): equity; bonds: corporate if credit, else
+    government.
+    """
+    credit = np.array([getattr(i, "credit", False) for i in instruments], dtype=bool)
+    classes = np.full(len(instruments), AssetClass.GOVERNMENT.value, dtype=object)
+    classes[credit] = AssetClass.CORPORATE.value
+    classes[kind == "cash"] = AssetClass.CASH.value
+    classes[kind == "return_seeking"] = AssetClass.EQUITY.value
+    classes[~physical] = ""
+    rows, given = _given(overridden, "asset_class", np.ones(len(instruments), dtype=bool))
+    classes[rows] = [c.value for c in given]
+    return classes
+
+
+def _eligibility(
+    instruments: Sequence[Instrument],
+    asset_class: ObjectArray,
+    physical: BoolArray,
+    policy: CollateralPolicy,
+    overridden: Overridden,
+    age: float,
+) -> tuple[FloatArray, FloatArray]:
+    """(haircut, days) of each physical asset ``age`` years on; NaN for the others.
+
+    Haircut: the override's, else the class's schedule at max(maturity − age, 0) (0 for
+    assets without a maturity). Days: the override's, else the class's; NaN when neither
+    gives any, and for illiquid assets.
+    """
+    maturity = np.array([float(getattr(i, "maturity", 0.0)) for i in instruments])
+    left = np.maximum(maturity - age, 0.0)
+    haircut, days = np.full(len(instruments), np.nan), np.full(len(instruments), np.nan)
+    for name in set(asset_class[physical]):
+        rows = physical & (asset_class == name)
+        haircut[rows] = _scheduled(policy.haircuts.get(AssetClass(name), NEVER), left[rows])
+        class_days = policy.days.get(AssetClass(name))
+        days[rows] = np.nan if class_days is None else class_days
+    for column, term in ((haircut, "haircut"), (days, "days")):
+        rows, given = _given(overridden, term, physical)
+        column[rows] = given
+    days[asset_class == AssetClass.ILLIQUID.value] = np.nan
+    return haircut, days
+
+
+def _scheduled(schedule: Schedule, maturity: FloatArray) -> FloatArray:
+    """The haircut of ``schedule`` at each ``maturity``: the first band whose limit is ≥ it.
+
+    ``scheduled`` of ``ldi.instruments.conventions`` at each; the limits ascend.
+    """
+    limits, cuts = (np.array(column, dtype=float) for column in zip(*schedule, strict=True))
+    return cuts[np.searchsorted(limits, maturity, side="left")]
+
+
+def _initial_margins(
+    kind: ObjectArray, overlay: BoolArray, policy: CollateralPolicy, overridden: Overridden
+) -> FloatArray:
+    """Initial margin per unit of gross notional: an overlay's override, else its kind's; else 0."""
+    margin = np.zeros(len(kind))
+    margin[overlay] = [policy.initial_margin.get(k, 0.0) for k in kind[overlay]]
+    rows, given = _given(overridden, "initial_margin", overlay)
+    margin[rows] = given
+    return margin
+
+
+def _repo_terms(
+    instruments: Sequence[Instrument], financing: BoolArray, age: float
+) -> tuple[ObjectArray, FloatArray, FloatArray]:
+    """(pledge, repo_haircut, repo_term) of each repo ``age`` years on; "", NaN for the rest.
+
+    A repo is rolled at its end, then every year (``Repo``): with t = term − age, the
+    years to its next end are t if t > 0, else 1 − (−t mod 1).
+    """
+    repos = [instruments[k] for k in np.flatnonzero(financing)]
+    pledge = np.full(len(instruments), "", dtype=object)
+    pledge[financing] = [getattr(r, "collateral", "") for r in repos]
+    repo_haircut = np.full(len(instruments), np.nan)
+    repo_haircut[financing] = [getattr(r, "haircut", np.nan) for r in repos]
+    left = np.array([float(r.term) for r in repos]) - age
+    repo_term = np.full(len(instruments), np.nan)
+    repo_term[financing] = np.where(left > 0, left, 1.0 - np.mod(-left, 1.0))
+    return pledge, repo_haircut, repo_term
 
 
 Values = Callable[[Sequence[Move]], FloatArray]

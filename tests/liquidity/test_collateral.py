@@ -23,6 +23,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ldi import (
@@ -39,6 +40,8 @@ from ldi import (
     ZeroCurve,
 )
 from ldi.errors import DataError
+from ldi.instruments import Role
+from ldi.instruments.conventions import scheduled
 from ldi.liquidity import (
     DEFAULT_DAYS,
     AssetClass,
@@ -247,6 +250,100 @@ def test_mandate_default_and_explicit():
     explicit = collateral_table(instruments, CollateralPolicy(mandate=("GILT", "REPO", "CORP")))
     assert set(explicit.index[explicit["mandate"]]) == {"GILT", "REPO", "CORP"}
     assert explicit["mandate"].dtype == bool
+
+
+# A universe with an instrument of every kind, bonds whose residual maturity lands on the
+# schedule's band limits (1y, 5y) at some ages, repos rolled once past their term, and
+# overrides of every term, including ones that mean nothing for the role (kept out).
+REFERENCE_UNIVERSE = [
+    *instruments_of_every_kind(),
+    ZeroCouponBond(id="Z1", maturity=1.0),
+    ZeroCouponBond(id="Z5", maturity=5.5),
+    ZeroCouponBond(id="ZC4", maturity=4.2, credit=True),
+    Bond(id="CORP2", coupon=0.05, maturity=13.7, credit=True),
+    Cash(id="MMF", rate=0.04),
+    ReturnSeeking(id="PROPERTY", expected_return=0.05, volatility=0.1),
+    InterestRateSwap(id="IRS2", tenor=10),
+    Repo(id="REPO2", collateral="Z5", term=0.3, haircut=0.05),
+]
+REFERENCE_POLICY = CollateralPolicy(
+    days={**DEFAULT_DAYS, AssetClass.EQUITY: 3.0},  # corporate: never, unless overridden
+    initial_margin={"interest_rate_swap": 0.05},  # inflation swaps: none
+    instruments={
+        "GILT": InstrumentCollateral(asset_class=AssetClass.CORPORATE),
+        "STRIP": InstrumentCollateral(haircut=0.1, days=1.0),
+        "CORP2": InstrumentCollateral(days=2.0),
+        "ZC4": InstrumentCollateral(asset_class=AssetClass.GOVERNMENT, haircut=0.0),
+        "MMF": InstrumentCollateral(asset_class=AssetClass.MONEY_MARKET),
+        "PROPERTY": InstrumentCollateral(asset_class=AssetClass.ILLIQUID, days=1.0),
+        "EQUITY": InstrumentCollateral(days=5.0),
+        "IRS": InstrumentCollateral(initial_margin=0.07),
+        "ZCIS": InstrumentCollateral(haircut=0.3, days=0.0),  # an overlay: not its terms
+        "CASH": InstrumentCollateral(initial_margin=0.5),  # a physical asset: no margin
+        "NOT_HELD": InstrumentCollateral(haircut=0.9),
+    },
+)
+
+
+def reference_row(instrument, policy, age):
+    """One instrument's collateral terms, term by term as ``collateral_table`` defines them."""
+    role = type(instrument).role
+    override = policy.instruments.get(instrument.id, InstrumentCollateral())
+    if override.asset_class is not None:
+        asset_class = override.asset_class.value
+    elif role is not Role.PHYSICAL:
+        asset_class = ""
+    elif isinstance(instrument, Cash):
+        asset_class = "cash"
+    elif isinstance(instrument, ReturnSeeking):
+        asset_class = "equity"
+    else:
+        asset_class = "corporate" if getattr(instrument, "credit", False) else "government"
+    row = {
+        "role": role.value,
+        "asset_class": asset_class,
+        "haircut": math.nan,
+        "days": math.nan,
+        "initial_margin": 0.0,
+        "pledge": "",
+        "repo_haircut": math.nan,
+        "repo_term": math.nan,
+    }
+    if role is Role.PHYSICAL:
+        left = max(getattr(instrument, "maturity", 0.0) - age, 0.0)
+        schedule = policy.haircuts.get(AssetClass(asset_class), ((math.inf, 1.0),))
+        row["haircut"] = scheduled(schedule, left) if override.haircut is None else override.haircut
+        days = policy.days.get(AssetClass(asset_class)) if override.days is None else override.days
+        if days is not None and asset_class != "illiquid":
+            row["days"] = days
+    elif role is Role.OVERLAY:
+        margin = policy.initial_margin.get(type(instrument).kind, 0.0)
+        row["initial_margin"] = (
+            margin if override.initial_margin is None else override.initial_margin
+        )
+    else:
+        left = instrument.term - age  # rolled at its end, then every year
+        row["repo_term"] = left if left > 0 else 1.0 - math.fmod(age - instrument.term, 1.0)
+        row["pledge"], row["repo_haircut"] = instrument.collateral, instrument.haircut
+    return row
+
+
+@pytest.mark.parametrize("age", [0.0, 0.5, 1.0, 3.7, 12.0])
+@pytest.mark.parametrize("mandate", [None, ("GILT", "IRS", "REPO2", "PROPERTY", "NOT_HELD")])
+def test_collateral_table_matches_its_definition_instrument_by_instrument(age, mandate):
+    policy = replace(REFERENCE_POLICY, mandate=mandate)
+    rows = {i.id: reference_row(i, policy, age) for i in REFERENCE_UNIVERSE}
+    expected = pd.DataFrame.from_dict(rows, orient="index")
+    expected.index.name = "id"
+    if mandate is None:  # government bonds, cash, money-market funds, overlays and repo
+        in_mandate = (expected["role"] != "physical") | expected["asset_class"].isin(
+            ["government", "cash", "money_market"]
+        )
+    else:
+        in_mandate = expected.index.isin(mandate)
+    expected["mandate"] = np.asarray(in_mandate, dtype=bool)
+    table = collateral_table(REFERENCE_UNIVERSE, policy, age)
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
 
 
 # --- margin calls -----------------------------------------------------------------------------

@@ -222,13 +222,18 @@ def price_bonds(quotes: BondQuotes) -> Valuations:
 
 
 def stacked_money_flows(
-    flows: Sequence[Stream], breakevens: Sequence[Breakevens | None], wheres: Sequence[str]
+    flows: Sequence[Stream] | StackedCashflows,
+    breakevens: Sequence[Breakevens | None],
+    wheres: Sequence[str],
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """Every stream's ``money_flows``, stacked: times, money, and the stream each flow is of.
 
     The same numbers as ``money_flows`` stream by stream: fixed amounts as they are, real
     amounts uprated on their index's breakeven curve (a part of tranches at a time).
+    ``StackedCashflows`` (streams of one part) are read as they are.
     """
+    if isinstance(flows, StackedCashflows):
+        return _money_flows(flows, breakevens, wheres)
     parts = [(k, part) for k, stream in enumerate(flows) for part in streams_of(stream)]
     stream = np.array([k for k, _ in parts], dtype=np.intp)
     t, money, part = _money_flows(

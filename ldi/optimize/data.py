@@ -502,24 +502,23 @@ def _instrument_flows(problem: Problem, ids: pd.Index) -> Flows:
     Overlays and financing have no flows here: a swap's flows net against its funding leg
     and a repo's are the fund's debt, so neither counts towards dedicated cash flows.
     """
-    valued = dict(zip(problem.instruments, problem.valuations, strict=True))
-    physical = [
-        (row, problem.instruments[i], valued[i])
-        for row, i in enumerate(ids)
-        if type(problem.instruments[i]).role is Role.PHYSICAL
-    ]
-    streams = [(row, i, v) for row, i, v in physical if len(v.stream)]
+    instruments = [problem.instruments[i] for i in ids.tolist()]
+    physical = np.array([type(i).role is Role.PHYSICAL for i in instruments], dtype=bool)
+    cash = np.array([type(i).kind == "cash" for i in instruments], dtype=bool)
+    valuations = problem.valuations
+    units = pd.Index(list(problem.instruments)).get_indexer(ids)  # each row's valuation
+    sizes = valuations.streams.sizes[units]
+    paying = np.flatnonzero(physical & (sizes > 0))
     t, money, owner = stacked_money_flows(
-        [v.stream for _, _, v in streams],
-        [v.breakeven for _, _, v in streams],
-        [i.where for _, i, _ in streams],
+        valuations.streams.take(units[paying]),
+        valuations.breakeven[units[paying]],
+        [instruments[row].where for row in paying.tolist()],
     )
-    rows = np.array([row for row, _, _ in streams], dtype=np.intp)[owner]
-    cash = [row for row, i, v in physical if not len(v.stream) and type(i).kind == "cash"]
+    cash_rows = np.flatnonzero(physical & cash & (sizes == 0))
     return _flows(
-        [rows, np.array(cash, dtype=np.intp)],
-        [t, np.zeros(len(cash))],
-        [money, np.ones(len(cash))],
+        [paying[owner], cash_rows],
+        [t, np.zeros(cash_rows.size)],
+        [money, np.ones(cash_rows.size)],
         len(ids),
     )
 

@@ -46,7 +46,7 @@ expected growth; both sides age by this one model.
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -54,18 +54,20 @@ from typing import Any
 import numpy as np
 
 from ldi.cashflows.indexation import Indexation
+from ldi.cashflows.stacked import StackedCashflows
 from ldi.cashflows.tranches import streams_of
 from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, tent_weights
 from ldi.errors import DataError
-from ldi.instruments import FloatingLeg, Instrument, Valuation, value_all
+from ldi.instruments import FloatingLeg, Instrument, Valuation, Valuations, value_universe
+from ldi.instruments.valuations import objects
 from ldi.lazy import lazy_module
 from ldi.liabilities import Liabilities
 from ldi.risk.shifts import moved_rates
 from ldi.scenarios.scenario import MoveSet, added
-from ldi.typing import FloatArray, IntArray
+from ldi.typing import FloatArray, IntArray, ObjectArray
 from ldi.units import BP, Compounding
 from ldi.validation import tenor_vector
 
@@ -149,6 +151,12 @@ class _Flows:
     beta: FloatArray
     curve: IntArray  # code into _Table.curves
     linked: IntArray  # code into _Table.indices, −1 for none
+
+    @classmethod
+    def concat(cls, parts: Sequence["_Flows"]) -> "_Flows":
+        """The flows of ``parts``, part after part."""
+        names = [column.name for column in fields(cls)]
+        return cls(*(np.concatenate([getattr(part, name) for part in parts]) for name in names))
 
 
 @dataclass(frozen=True, eq=False)
@@ -426,7 +434,8 @@ class Ledger:
 
     Rows are the instruments in order, then the liabilities (``rows``). ``keys`` are the
     key tenors of ``YearEnd.key_pv01``; ``valuations`` the instruments' own, if already
-    made (else they are valued here).
+    made (else they are valued here): ``Valuations`` are read as columns, units gathered
+    into them.
     """
 
     instruments: Sequence[Instrument]
@@ -447,10 +456,12 @@ class Ledger:
         return [i.id for i in self.instruments] + [LIABILITIES]
 
     @cached_property
-    def _valuations(self) -> list[Valuation]:
-        if self.valuations is not None:
-            return list(self.valuations)
-        return value_all(self.instruments, self.market)
+    def _valuations(self) -> Valuations:
+        """The instruments' valuations as columns: those given, else valued here."""
+        given = self.valuations
+        if given is None:
+            return value_universe(self.instruments, self.market)
+        return given if isinstance(given, Valuations) else Valuations.of(given)
 
     @cached_property
     def _money_market(self) -> RateCurve:
@@ -459,69 +470,101 @@ class Ledger:
 
     @cached_property
     def _table(self) -> _Table:
+        """The instruments' flows row by row, then the liabilities' tranche by tranche."""
         curves: list[RateCurve] = []
         indices: list[_Index] = []
-        liabilities = self.liabilities
-        streams = [
-            (row, v.stream, v.curve, v.spread, v.breakeven, 1.0 if v.credit else 0.0)
-            for row, v in enumerate(self._valuations)
-        ]
         # The liabilities are the last row; each tranche is a part of it on its own index.
+        liabilities = self.liabilities
+        tranches = streams_of(liabilities.cashflows)
         index = liabilities.inflation_curve
-        streams += [
-            (
-                len(self._valuations),
-                part,
-                liabilities.discount_curve,
-                0.0,
-                index.for_index(part.indexation.index)
-                if index is not None and part.has_inflation_linked
-                else None,
-                liabilities.credit_spread_beta,
-            )
-            for part in streams_of(liabilities.cashflows)
+        breakevens = [
+            index.for_index(part.indexation.index)
+            if index is not None and part.has_inflation_linked
+            else None
+            for part in tranches
         ]
-        parts = []
-        for row, stream, curve, spread, breakeven, beta in streams:
-            keep = stream.times > 0
-            if curve is None or not np.any(keep):
-                continue
-            real = stream.inflation_linked[keep]
-            linked = -1
-            if np.any(real):
-                if breakeven is None:
-                    raise DataError(E_NO_BREAKEVEN.format(row=self.rows[row]))
-                index = _Index(stream.indexation, breakeven)
-                linked = _code(
-                    indices, index, lambda k, i=index: k.rule == i.rule and k.curve is i.curve
-                )
-            code = _code(curves, curve, lambda k, c=curve: k is c)
-            n = int(keep.sum())
-            parts.append(
-                (
-                    stream.times[keep],
-                    stream.amounts[keep],
-                    real,
-                    [row] * n,
-                    [spread] * n,
-                    [beta] * n,
-                    [code] * n,
-                    [linked] * n,
-                )
-            )
-        columns = [np.concatenate(c) if parts else np.zeros(0) for c in zip(*parts, strict=True)]
-        if not parts:
-            columns = [np.zeros(0)] * 8
-        t, fixed, real, row, spread, beta, curve, linked = columns
-        flows = _Flows(
-            t, fixed, real, row.astype(int), spread, beta, curve.astype(int), linked.astype(int)
+        valuations = self._valuations
+        units = len(valuations)
+        instruments = self._stream_flows(
+            valuations.streams,
+            np.arange(units),
+            valuations.curve,
+            valuations.spread,
+            valuations.breakeven,
+            valuations.credit.astype(float),
+            curves,
+            indices,
         )
-        return _Table(flows, curves, indices)
+        count = len(tranches)
+        owed = self._stream_flows(
+            StackedCashflows.of(tranches),
+            np.full(count, units),
+            objects([liabilities.discount_curve] * count),
+            np.zeros(count),
+            objects(breakevens),
+            np.full(count, liabilities.credit_spread_beta, dtype=float),
+            curves,
+            indices,
+        )
+        return _Table(_Flows.concat([instruments, owed]), curves, indices)
+
+    def _stream_flows(
+        self,
+        streams: StackedCashflows,
+        rows: IntArray,
+        curve: ObjectArray,
+        spread: FloatArray,
+        breakeven: ObjectArray,
+        beta: FloatArray,
+        curves: list[RateCurve],
+        indices: list[_Index],
+    ) -> _Flows:
+        """The flows after 0 of ``streams``, stream k of row ``rows[k]`` on ``curve[k]`` etc.
+
+        A stream without a curve or a flow after 0 has none. Codes are positions in
+        ``curves`` (the very object) and ``indices`` (an equal rule on the very breakeven
+        curve), which gain what they lack in order of first use.
+        """
+        size = len(streams)
+        owner = streams.owner
+        after = streams.times > 0
+        kept = (np.bincount(owner[after], minlength=size) > 0) & np.not_equal(curve, None)
+        real = after & (streams.inflation_linked != 0)
+        linked = kept & (np.bincount(owner[real], minlength=size) > 0)
+        missing = np.flatnonzero(linked & np.equal(breakeven, None))
+        if missing.size:
+            raise DataError(E_NO_BREAKEVEN.format(row=self.rows[rows[missing[0]]]))
+        curve_code = np.full(size, -1)
+        at = np.flatnonzero(kept)
+        first, distinct = _first_uses(_ids(curve[at])[:, None])
+        codes = [_code(curves, c, lambda k, c=c: k is c) for c in curve[at[first]].tolist()]
+        curve_code[at] = np.array(codes, dtype=int)[distinct]
+        index_code = np.full(size, -1)
+        at = np.flatnonzero(linked)
+        rules = streams.indexation[at]
+        first, distinct = _first_uses(np.column_stack([_ids(rules), _ids(breakeven[at])]))
+        new = [_Index(rules[k], breakeven[at[k]]) for k in first.tolist()]
+        codes = [
+            _code(indices, i, lambda k, i=i: k.rule == i.rule and k.curve is i.curve) for i in new
+        ]
+        index_code[at] = np.array(codes, dtype=int)[distinct]
+        flows = after & kept[owner]
+        of = owner[flows]
+        return _Flows(
+            streams.times[flows],
+            streams.amounts[flows],
+            streams.inflation_linked[flows],
+            rows[of],
+            spread[of],
+            beta[of],
+            curve_code[of],
+            index_code[of],
+        )
 
     @cached_property
     def _settled(self) -> FloatArray:
         """Settled value per unit today, by row (0 for the liabilities)."""
-        return np.array([v.settled for v in self._valuations] + [0.0])
+        return np.append(self._valuations.settled, 0.0)
 
     @cached_property
     def _growth(self) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -531,20 +574,18 @@ class Ledger:
         the move's growth return and its stated durations' effect.
         """
         valuations = self._valuations
-        stated = [v.stated for v in valuations]
-        durations = np.array(
-            [
-                [getattr(s, name) for s in stated] + [0.0]
-                for name in ("rates_duration", "inflation_duration", "spread_duration")
-            ]
-        )
-        growth = np.array([v.floating is None and v.settled != 0 for v in valuations] + [False])
-        expected = np.array([v.expected_return for v in valuations] + [0.0])
-        return expected, growth, durations
+        durations = np.append(valuations.stated.T, np.zeros((3, 1)), axis=1)
+        growth = np.equal(valuations.floating, None) & (valuations.settled != 0)
+        expected = np.append(valuations.expected_return, 0.0)
+        return expected, np.append(growth, False), durations
 
     @cached_property
     def _legs(self) -> list[tuple[int, FloatingLeg]]:
-        return [(row, v.floating) for row, v in enumerate(self._valuations) if v.floating]
+        """(row, leg) of each instrument with a floating leg."""
+        floating = self._valuations.floating
+        return [
+            (row, floating[row]) for row in np.flatnonzero(np.not_equal(floating, None)).tolist()
+        ]
 
     @cached_property
     def today(self) -> FloatArray:
@@ -1178,3 +1219,17 @@ def _code(items: list, item: object, same: Callable[[object], bool]) -> int:
             return k
     items.append(item)
     return len(items) - 1
+
+
+def _ids(items: ObjectArray) -> IntArray:
+    """The identity of each of ``items``."""
+    return np.fromiter(map(id, items), np.int64, items.size)
+
+
+def _first_uses(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """(where each distinct row of ``keys`` is first, in order; each row's place in that order)."""
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    place = np.empty_like(order)
+    place[order] = np.arange(order.size)
+    return first[order], place[inverse.reshape(-1)]

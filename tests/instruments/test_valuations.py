@@ -2,8 +2,11 @@
 
 References: each instrument's own ``Instrument.value`` (the columns must give back the same
 valuation, unit by unit), and the terms table built from those valuations row by row, as
-records (the columns must give the same table, column order and types included).
+records (the columns must give the same table, column order and types included). The
+money flows of the stacked streams: those of the streams given one by one (exact).
 """
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,7 @@ from ldi.instruments import (
     instrument_risk,
     value_universe,
 )
+from ldi.instruments.pricing import stacked_money_flows
 
 KEYS = [1.0, 5.0, 10.0, 30.0]
 GILTS = ZeroCurve([1, 5, 10, 30], [0.041, 0.042, 0.045, 0.044], compounding="annual")
@@ -113,3 +117,16 @@ def test_valuations_not_one_per_instrument_are_refused():
     message = "valued: got 3 valuations for 9 instruments; expected one per instrument"
     with pytest.raises(DataError, match=message):
         instrument_risk(UNIVERSE, MARKET, KEYS, valued)
+
+
+def test_money_flows_of_the_stacked_streams_are_those_of_the_streams_one_by_one():
+    valued = value_universe(UNIVERSE, MARKET)
+    wheres = [instrument.where for instrument in UNIVERSE]
+    stacked = stacked_money_flows(valued.streams, valued.breakeven, wheres)
+    one_by_one = stacked_money_flows(list(valued.streams), list(valued.breakeven), wheres)
+    for ours, reference in zip(stacked, one_by_one, strict=True):
+        assert np.array_equal(ours, reference)
+    linked = valued.take(np.array([0, 6]))  # cash, then the linker
+    message = "instrument 'UKTI_2045': inflation-linked flows need a breakeven curve"
+    with pytest.raises(DataError, match=f"^{re.escape(message)}$"):
+        stacked_money_flows(linked.streams, [None, None], [wheres[0], wheres[6]])

@@ -13,7 +13,9 @@
   brentq on QuantLib's flows), to 1e-10; a priced zero-coupon bond earns z(1) + σ exactly.
   By kind on the default problem: growth assets and cash their stated return, par swaps
   nothing, repo the one-year rate of its curve on its value (1e-12). A bond's flows per unit
-  of market value are QuantLib's cash flows divided by its dirty price (1e-12).
+  of market value are QuantLib's cash flows divided by its dirty price (1e-12). A physical
+  instrument's row of flows is its valuation's ``money_flows`` summed by time (1e-15), cash's
+  1 today, every other row empty.
 - ``Flows.bucketed`` against sums written out by hand; the liabilities' flows against the
   CSV (fixed amounts to the cent; inflation-linked amounts projected with the reference
   implementation of LPI in ``tests/reference.py``, 1e-10).
@@ -32,6 +34,8 @@ from scipy.optimize import brentq
 
 import ldi
 from ldi.errors import DataError
+from ldi.instruments import Role
+from ldi.instruments.pricing import money_flows
 from ldi.optimize.data import E_GROUP_NAME, Flows, model_data
 from ldi.risk.factors import RiskModel
 from tests.quantlib_helpers import backward_schedule
@@ -256,6 +260,23 @@ def test_cash_pays_its_unit_today_and_overlays_have_no_flows(default):
             or data.assets.loc[i, "kind"] == "return_seeking"
         ):
             assert not np.any(rows[i]), i
+
+
+def test_each_physical_instruments_flows_are_its_own_money_flows(example):
+    """A row with flows is its valuation's ``money_flows`` summed by time; others are empty."""
+    problem, data = example
+    matrix = data.flows.amounts.toarray()
+    column = {t: k for k, t in enumerate(data.flows.times.tolist())}
+    for row, (i, valuation) in enumerate(zip(problem.instruments, problem.valuations, strict=True)):
+        instrument = problem.instruments[i]
+        physical = type(instrument).role is Role.PHYSICAL
+        expected = np.zeros(data.flows.times.size)
+        if physical and len(valuation.stream):
+            t, money = money_flows(valuation.stream, valuation.breakeven, instrument.where)
+            np.add.at(expected, [column[time] for time in t.tolist()], money)
+        elif physical and instrument.kind == "cash":
+            expected[column[0.0]] = 1.0
+        np.testing.assert_allclose(matrix[row], expected, rtol=1e-15, atol=0, err_msg=i)
 
 
 # --- Flows.bucketed ---------------------------------------------------------------------------

@@ -28,10 +28,15 @@ np.interp on their pillars and discount factors (1 + r)^-t (annual compounding):
 - liabilities in tranches: their key-rate PV01s are those of each tranche on a ledger of
   its own, summed;
 - ``revalue``: an instantaneous move from a path's markets at a year-end, e.g. a strip
-  worth its value x ((1 + R + Δ_y) / (1 + R + Δ_y + 2.5%))^τ after +250bp.
+  worth its value x ((1 + R + Δ_y) / (1 + R + Δ_y + 2.5%))^τ after +250bp;
+- the instruments' valuations given as columns, as units or not at all: the same numbers
+  (exact); each row of a universe on several curves, spreads and indices ages as it does
+  in a ledger of its own (1e-12).
 
 Tolerances: sums of at most a few hundred discounted flows in float64, 1e-12 relative.
 """
+
+import re
 
 import numpy as np
 import pytest
@@ -49,12 +54,19 @@ from ldi.instruments import (
     InterestRateSwap,
     Repo,
     ReturnSeeking,
+    Valuation,
     ZeroCouponBond,
 )
 from ldi.liabilities import Liabilities
 from ldi.risk.factors import FACTORS, RiskModel
 from ldi.scenarios import Revaluation, liability_values
-from ldi.scenarios.carry import E_CONVENTION, CarryConvention, Ledger, carry_convention
+from ldi.scenarios.carry import (
+    E_CONVENTION,
+    E_NO_BREAKEVEN,
+    CarryConvention,
+    Ledger,
+    carry_convention,
+)
 from ldi.scenarios.pnl import ScenarioEngine
 from ldi.scenarios.scenario import Move, MoveSet
 from ldi.scenarios.simulation import CurveFactors, ScenarioModel
@@ -553,3 +565,91 @@ def test_a_scenario_files_total_returns_are_not_added_to_the_expected_return():
     shock = ledger.first_year(move)[:, 0]
     np.testing.assert_allclose(ledger.first_year(total)[:, 0], shock, rtol=RTOL)
     np.testing.assert_allclose(shock, 1.07 + move.returns["EQ"], rtol=RTOL)
+
+
+# --- the instruments' valuations ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_valuations_as_columns_as_units_or_valued_here_age_alike(path):
+    problem = ldi.load_problem(path)
+    instruments = list(problem.instruments.values())
+    ledgers = [
+        Ledger(instruments, problem.market, problem.liabilities, valuations=given)
+        for given in (problem.valuations, list(problem.valuations), None)
+    ]
+    annual = problem.scenario_engine().model.annual_moves(20, 3, 2)
+    first, *others = ledgers
+    for other in others:
+        np.testing.assert_array_equal(other.today, first.today)
+        for ours, theirs in zip(other.today_risk, first.today_risk, strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+        walks = zip(other.walk(annual, risk=True), first.walk(annual, risk=True), strict=True)
+        for ours, theirs in walks:
+            for name in ("money", "value", "key_pv01", "ie01"):
+                np.testing.assert_array_equal(getattr(ours, name), getattr(theirs, name))
+
+
+def test_each_row_ages_in_a_universe_as_it_ages_alone():
+    """Rows on other curves, spreads and indices alongside change nothing of a row."""
+    gilts, credit = sloped(), ZeroCurve(TENORS, RATES + 0.012, compounding="continuous")
+    rpi, cpi = BreakevenCurve.flat(B), BreakevenCurve.flat(B - 0.008)
+    market = Market(
+        curves={"gilts": gilts, "credit": credit, "rpi": rpi, "cpi": cpi},
+        nominal="gilts",
+        inflation="rpi",
+    )
+    instruments = [
+        Cash(id="CASH", rate=0.036),
+        IndexLinkedBond(id="LINKER", coupon=0.01, maturity=12.0, frequency=2),
+        Bond(id="CORP", coupon=0.05, maturity=9.0, curve="credit", credit=True, spread=0.004),
+        ReturnSeeking(id="GROWTH", expected_return=0.06, volatility=0.15, rates_duration=3.0),
+        IndexLinkedBond(id="CPI_LINKER", coupon=0.005, maturity=20.0, inflation_curve="cpi"),
+        InterestRateSwap(id="SWAP", tenor=15.0),
+        Repo(id="REPO", collateral="LINKER", term=0.5, haircut=0.02),
+        ZeroCouponBond(id="STRIP", maturity=25.0, spread=0.002),
+    ]
+    tranches = {
+        "fixed": Cashflows(BENEFIT_TIMES, FIXED),
+        "lpi": Cashflows(
+            BENEFIT_TIMES,
+            np.zeros_like(FIXED),
+            LINKED,
+            Indexation(floor=0.0, cap=0.05, volatility=black(0.01)),
+        ),
+    }
+    liabilities = Liabilities(Tranches(tranches), gilts, rpi, credit_spread_beta=0.5)
+    annual, _, _ = paths(level_model(90.0, 50.0, {"GROWTH": 0.15}), 6, 3)
+    whole = Ledger(instruments, market, liabilities)
+    for row, instrument in enumerate(instruments):
+        alone = Ledger([instrument], market, liabilities)
+        np.testing.assert_allclose(alone.today[0], whole.today[row], rtol=RTOL, atol=1e-15)
+        walks = zip(alone.walk(annual, risk=True), whole.walk(annual, risk=True), strict=True)
+        for ours, theirs in walks:
+            for name in ("money", "value", "ie01"):
+                np.testing.assert_allclose(
+                    getattr(ours, name)[:, 0],
+                    getattr(theirs, name)[:, row],
+                    rtol=RTOL,
+                    atol=1e-15,
+                    err_msg=f"{instrument.id} {name}",
+                )
+            np.testing.assert_allclose(
+                ours.key_pv01[:, 0], theirs.key_pv01[:, row], rtol=RTOL, atol=1e-15
+            )
+
+
+def test_linked_flows_without_a_breakeven_curve_name_their_row():
+    market = flat_market()
+    curve = market.nominal_curve()
+    valuations = [
+        Valuation(stream=Cashflows([1.0, 2.0], [1.0, 1.0]), curve=curve),
+        Valuation(stream=Cashflows([1.0, 2.0], [0.0, 0.0], [1.0, 1.0]), curve=curve),
+    ]
+    instruments = [
+        ZeroCouponBond(id="NOMINAL", maturity=2.0),
+        ZeroCouponBond(id="REAL", maturity=2.0),
+    ]
+    ledger = Ledger(instruments, market, no_liabilities(market), valuations=valuations)
+    with pytest.raises(DataError, match=f"^{re.escape(E_NO_BREAKEVEN.format(row='REAL'))}$"):
+        ledger.first_year(still(1)[0])

@@ -89,6 +89,17 @@ class Scaled:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    def moved(self, data: ModelData) -> Scaled:
+        """``data`` on the same scales; the per-unit arrays carry over if its assets are these.
+
+        New holdings or liabilities leave the assets table as it is (``ModelData.with_holdings``),
+        so its columns, key matrices and masks need not be read again.
+        """
+        scaled = Scaled(data, self.scales)
+        if data.assets is self.data.assets:
+            scaled._arrays.update(self._arrays)
+        return scaled
+
     @property
     def ids(self) -> pd.Index:
         """Instrument ids, the order of the position vector."""

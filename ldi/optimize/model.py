@@ -317,7 +317,7 @@ class Model:
         # Every new value is computed and checked before anything changes, so a rejected
         # update leaves the model as it was.
         terms = tuple(item.term for item in objective) + constraints
-        scaled = Scaled(current, self.scales)
+        scaled = self.scaled.moved(current)
         compiled = [c for c in (self._compiled, self._elastic) if c is not None]
         found = {id(term): (term, self._values(term, scaled)) for term in terms}
         assignments = _assignments(compiled, found.values()) if compiled else []
@@ -326,8 +326,7 @@ class Model:
         self.data, self.base, self._scaled = current, base, scaled
         self._term_values = {key: (term, plain_values(v)) for key, (term, v) in found.items()}
         self.objective, self.constraints = objective, constraints
-        for parameter, value in assignments:
-            parameter.value = value
+        _assign(assignments)
 
     def state(self) -> ModelState:
         """The current data and terms with their values, to go back to (``restore``)."""
@@ -345,8 +344,7 @@ class Model:
         self.data, self.base, self._scaled = state.data, state.base, state.scaled
         self.objective, self.constraints = state.objective, state.constraints
         self._term_values = dict(state.values)
-        for parameter, value in assignments:
-            parameter.value = value
+        _assign(assignments)
 
     def pin(self, at: FloatArray | None) -> None:
         """Hold positions at ``at`` (money; NaN: free) in the next solves (None: none pinned).
@@ -512,6 +510,18 @@ def _assignments(
                     raise ModelError(E_NEGATIVE.format(term=term.name, key=key))
                 pairs.append((parameters[key], array))
     return pairs
+
+
+def _assign(assignments: Iterable[tuple[cp.Parameter, np.ndarray]]) -> None:
+    """Give each parameter its new value, unless it holds those very bits already.
+
+    cvxpy checks every value it is given against the parameter's attributes; most of a
+    re-solve's values (the per-unit exposures under new holdings) are the ones it has.
+    """
+    for parameter, value in assignments:
+        held = parameter.value
+        if held is None or np.asarray(held, dtype=float).tobytes() != value.tobytes():
+            parameter.value = value
 
 
 def _check_same_structure(old: ModelData, new: ModelData) -> None:

@@ -61,3 +61,42 @@ def test_a_refused_resolve_leaves_the_problem_as_it_was(problem):
     with pytest.raises(ldi.SpecError, match="no term named 'nope'"):
         problem.resolve(limits={"nope": {"max": 1.0}})
     assert_same(problem.solve(), first, float(first.positions.abs().sum()))
+
+
+def parameter_bits(compiled) -> dict[str, bytes]:
+    """Every parameter of a compiled problem, by name, as the bytes of its value."""
+    return {
+        parameter.name(): np.asarray(parameter.value, dtype=float).tobytes()
+        for parameter in compiled.problem.parameters()
+    }
+
+
+def test_a_resolve_puts_back_every_parameter_bit_for_bit():
+    """Reference: a fresh build's parameters (exact: restoring recomputes nothing)."""
+    fresh = ldi.load_problem(raw_problem(DEFAULT_PROBLEM)).model
+    problem = ldi.load_problem(raw_problem(DEFAULT_PROBLEM))
+    model = problem.model
+    model.compiled  # noqa: B018 - compiled before the resolve, as after a first solve
+    problem.resolve(
+        holdings={"CASH": 1.0e9}, liability_scale=1.3, limits={"leverage": {"max": 0.8}}
+    )
+    assert parameter_bits(model.compiled) == parameter_bits(fresh.compiled)
+    for term, again in zip(model.terms, fresh.terms, strict=True):
+        assert term is not again
+        assert term.name == again.name
+        for key, value in model.values(term).items():
+            np.testing.assert_array_equal(value, fresh.values(again)[key])
+
+
+def test_an_elastic_problem_built_during_a_resolve_is_put_back_too():
+    """An infeasible resolve compiles the elastic problem on the changed state.
+
+    Afterwards its parameters are those of a fresh build's elastic problem (exact).
+    """
+    fresh = ldi.load_problem(raw_problem(DEFAULT_PROBLEM)).model
+    problem = ldi.load_problem(raw_problem(DEFAULT_PROBLEM))
+    tight = {"hedge_ratio[rates]": {"min": 2.9, "max": 3.0}, "leverage": {"max": 0.2}}
+    result = problem.resolve(limits=tight)
+    assert result.status.value == "infeasible"
+    assert parameter_bits(problem.model.elastic) == parameter_bits(fresh.elastic)
+    assert parameter_bits(problem.model.compiled) == parameter_bits(fresh.compiled)

@@ -14,19 +14,23 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.errors import DataError
-from ldi.instruments import Instrument, Valuation, value_all
+from ldi.instruments import Instrument, Valuation, Valuations, value_universe
+from ldi.instruments.exposures import E_VALUED
 from ldi.liabilities import Liabilities
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
 from ldi.scenarios.scenario import Move, MoveSet
-from ldi.typing import FloatArray
+from ldi.typing import FloatArray, IntArray, ObjectArray
 
 GROWTH_KIND = "return_seeking"
 CHUNK = 1000  # moves revalued at a time: a bond book's per-flow discount factors stay small
 E_RETURN_ID = "Move.returns: unknown instrument id {name!r}; expected one of {ids}"
+
+_Group = tuple[IntArray, CashflowMatrix, RateCurve, BreakevenCurve | None, bool]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,7 +39,8 @@ class Revaluation:
 
     A unit is one of market value, notional or cash borrowed (``ldi.instruments.Role``), so
     today's value per unit is about 1 for physical assets, 0 for a par swap and −1 for repo.
-    ``valued``: the instruments already valued on ``market``, in order (else valued here).
+    ``valued``: the instruments already valued on ``market``, in order, as columns or units
+    (else valued here).
     """
 
     instruments: Sequence[Instrument]
@@ -48,42 +53,58 @@ class Revaluation:
         return pd.Index([i.id for i in self.instruments], name="id")
 
     @cached_property
-    def _valuations(self) -> dict[str, Valuation]:
+    def columns(self) -> Valuations:
+        """The instruments' valuations as columns: those given, else valued here."""
         valued = self.valued
         if valued is None:
-            valued = value_all(self.instruments, self.market)
-        return dict(zip(self.ids, valued, strict=True))
+            return value_universe(self.instruments, self.market)
+        if len(valued) != len(self.instruments):
+            raise DataError(E_VALUED.format(n=len(valued), m=len(self.instruments)))
+        return valued if isinstance(valued, Valuations) else Valuations.of(valued)
 
     @property
     def valuations(self) -> list[Valuation]:
-        """Each instrument valued once on the market, in order."""
-        return list(self._valuations.values())
+        """Each instrument valued once on the market, in order, as units."""
+        return list(self.columns)
 
     @cached_property
-    def _groups(self) -> list[tuple[FloatArray, CashflowMatrix, Valuation, bool]]:
-        """(rows, stacked streams, a member's valuation, credit) per set of shared curves."""
-        members: dict[tuple[int, int, bool], list[int]] = {}
-        for row, valuation in enumerate(self._valuations.values()):
-            if len(valuation.stream):
-                key = (id(valuation.curve), id(valuation.breakeven), valuation.credit)
-                members.setdefault(key, []).append(row)
+    def _groups(self) -> list[_Group]:
+        """(rows, stacked streams, curve, breakeven, credit) per set of shared curves.
+
+        Units with flows are grouped by (curve, breakeven) identity and credit, in order of
+        first use.
+        """
+        valuations = self.columns
+        streams = valuations.streams
+        flowing = np.flatnonzero(streams.sizes > 0)
+        curves = _identities(valuations.curve[flowing])
+        indices = _identities(valuations.breakeven[flowing])
+        credit = valuations.credit[flowing]
+        label = (curves * (indices.max(initial=0) + 1) + indices) * 2 + credit
+        codes, _ = pd.factorize(label)
         groups = []
-        names = list(self._valuations)
-        for rows in members.values():
-            streams = {names[r]: self._valuations[names[r]].stream for r in rows}
-            first = self._valuations[names[rows[0]]]
+        for code in range(codes.max(initial=-1) + 1):
+            rows = flowing[codes == code]
+            mine = streams if rows.size == len(streams) else streams.take(rows)
+            first = rows[0]
             groups.append(
-                (np.array(rows), CashflowMatrix.from_cashflows(streams), first, first.credit)
+                (
+                    rows,
+                    CashflowMatrix.from_stacked(self.ids[rows], mine),
+                    valuations.curve[first],
+                    valuations.breakeven[first],
+                    bool(valuations.credit[first]),
+                )
             )
         return groups
 
     @cached_property
     def _spreads(self) -> FloatArray:
-        return np.array([v.spread for v in self._valuations.values()])
+        return self.columns.spread
 
     @cached_property
     def _settled(self) -> FloatArray:
-        return np.array([v.settled for v in self._valuations.values()])
+        return self.columns.settled
 
     @cached_property
     def _growth(self) -> FloatArray:
@@ -112,14 +133,14 @@ class Revaluation:
     def _values(self, moves: MoveSet) -> FloatArray:
         result = np.tile(self._settled[:, None], (1, moves.count))
         market = self.market
-        for rows, matrix, valuation, credit in self._groups:
-            curve = moves.curve_moves(market, market.name_of(valuation.curve))
-            index = moves.index_moves(market, market.name_of(valuation.breakeven))
+        for rows, matrix, discount, breakeven, credit in self._groups:
+            curve = moves.curve_moves(market, market.name_of(discount))
+            index = moves.index_moves(market, market.name_of(breakeven))
             moved = moves.shifts(1.0 if credit else 0.0, curve, {None: index})
             result[rows] += revalue(
                 matrix,
-                valuation.curve,
-                valuation.breakeven,
+                discount,
+                breakeven,
                 moved,
                 self._spreads[rows],
                 market.yield_compounding,
@@ -137,11 +158,9 @@ class Revaluation:
 
     @cached_property
     def _durations(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        stated = [v.stated for v in self._valuations.values()]
-        return tuple(
-            np.array([getattr(s, name) for s in stated])
-            for name in ("rates_duration", "inflation_duration", "spread_duration")
-        )
+        """(rates, inflation, spread) stated durations per unit."""
+        rates, inflation, spread = self.columns.stated.T
+        return rates, inflation, spread
 
     def _stated(self, moves: MoveSet) -> FloatArray:
         """Relative value changes (instruments x moves) from stated durations, first order.
@@ -224,3 +243,9 @@ def revaluation_of(
 ) -> Revaluation:
     """A ``Revaluation`` of a problem's instruments, in their order (``valued``: see there)."""
     return Revaluation(list(instruments.values()), market, valued)
+
+
+def _identities(values: ObjectArray) -> IntArray:
+    """Each of ``values``' code: distinct objects (by identity) numbered in order of first use."""
+    codes, _ = pd.factorize(np.fromiter(map(id, values), np.int64, values.size))
+    return codes

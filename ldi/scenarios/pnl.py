@@ -82,7 +82,7 @@ class ScenarioEngine:
             self.liabilities,
             self.carry,
             np.asarray(self.keys, dtype=float),
-            revaluation.valuations,
+            revaluation.columns,
         )
 
     @cached_property

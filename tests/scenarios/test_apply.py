@@ -37,9 +37,10 @@ from ldi import (
     ZeroCurve,
 )
 from ldi.curves.spread import RateSpread
+from ldi.instruments import value_all
 from ldi.liabilities import Liabilities
 from ldi.scenarios import Move, Revaluation, liability_values
-from tests.reference import DEFAULT_PROBLEM
+from tests.reference import DEFAULT_PROBLEM, PROBLEMS
 
 R, B = 0.04, 0.03  # flat nominal zero rate and breakeven (annual)
 RTOL, ATOL = 1e-12, 1e-14
@@ -265,6 +266,47 @@ def test_central_differences_equal_instrument_risk(market, column, down, up):
     exposures = ldi.instrument_risk(universe(), market).exposures[column]
     np.testing.assert_allclose(central, exposures.to_numpy(), rtol=1e-9, atol=1e-15)
     assert np.count_nonzero(np.abs(central) > 1e-6) >= 2  # not a table of zeros
+
+
+def test_each_row_revalues_in_a_mixed_universe_as_it_does_alone(market):
+    """Rows on other curves, indices or credit alongside, interleaved, change nothing of a row."""
+    credit = ZeroCurve.flat(R + 0.01)
+    mixed = Market(curves={**market.curves, "credit": credit}, nominal="gilts", inflation="rpi")
+    instruments = [
+        *universe(),
+        Bond(id="ON_CREDIT", coupon=0.04, maturity=8.0, frequency=2, curve="credit"),
+        Bond(id="CREDIT_2", coupon=0.03, maturity=6.0, frequency=1, spread=0.02, credit=True),
+        Bond(id="GILT_2", coupon=0.02, maturity=25.0, frequency=2),
+    ]
+    moves = [UP_100, Move.of(nominal_bp=HUMP, breakeven_bp=TWIST, credit_spread_bp=40)]
+    together = Revaluation(instruments, mixed).values(moves)
+    alone = np.vstack([Revaluation([i], mixed).values(moves) for i in instruments])
+    np.testing.assert_allclose(together, alone, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("path", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_valuations_as_columns_as_units_or_valued_here_revalue_alike(path):
+    problem = ldi.load_problem(path)
+    instruments = list(problem.instruments.values())
+    units = list(problem.valuations)
+    moves = problem.scenario_engine().model.annual_moves(50, 3)[0]
+    first, *others = [
+        Revaluation(instruments, problem.market, given)
+        for given in (problem.valuations, units, None)
+    ]
+    expected = first.values(moves)
+    for other in others:
+        np.testing.assert_array_equal(other.values(moves), expected)
+        np.testing.assert_array_equal(other.base, first.base)
+    assert all(ours is theirs for ours, theirs in zip(first.valuations, units, strict=True))
+    assert problem.scenario_engine().ledger.valuations is problem.valuations  # not rebuilt
+
+
+def test_valuations_of_other_instruments_are_refused(market):
+    valued = value_all(universe()[:3], market)
+    message = "^valued: got 3 valuations for 9 instruments; expected one per instrument"
+    with pytest.raises(ldi.DataError, match=message):
+        Revaluation(universe(), market, valued).values([Move()])
 
 
 # --- liabilities -----------------------------------------------------------------------------

@@ -408,9 +408,9 @@ def exposure_table(scaled: Scaled, positions: pd.Series) -> pd.DataFrame:
     """Assets (before and after), liabilities, gap and hedge ratio per exposure (money)."""
     data = scaled.data
     columns = ["pv", "pv01", "ie01", "cs01", *data.key_columns("pv01"), *data.key_columns("ie01")]
-    per_unit = data.assets[columns]
-    assets = per_unit.T @ positions.reindex(data.ids).to_numpy(dtype=float)
-    before = per_unit.T @ data.holdings.to_numpy(dtype=float)
+    per_unit = data.assets[columns].T  # (measures, instruments)
+    assets = per_unit @ positions.reindex(data.ids).to_numpy(dtype=float)
+    before = per_unit @ data.holdings.to_numpy(dtype=float)
     liabilities = data.liabilities.reindex(columns)
     table = pd.DataFrame({"assets_before": before, "assets": assets, "liabilities": liabilities})
     table["gap"] = table["assets"] - table["liabilities"]

@@ -77,7 +77,12 @@ def ticket_table(
     ids = traded.index
     t = traded.to_numpy(dtype=float)
     terms = terms.reindex(ids)
-    kind, role = assets.loc[ids, "kind"].to_numpy(), assets.loc[ids, "role"].to_numpy()
+    rows = assets.index.get_indexer(ids)
+
+    def asset(name: str) -> np.ndarray:
+        return assets[name].to_numpy()[rows]
+
+    kind, role = asset("kind"), asset("role")
 
     def column(name: str) -> np.ndarray:
         return terms[name].to_numpy() if name in terms else np.full(ids.size, np.nan)
@@ -86,7 +91,7 @@ def ticket_table(
     linker = kind == "index_linked_bond"
     price, priced = nominal_prices(kind, column("dirty_price"))
     nominal = np.round(np.abs(t) / price, 2)
-    pv = assets.loc[ids, "pv"].to_numpy(dtype=float)
+    pv = asset("pv").astype(float)
     paid = _money(np.where(priced, np.sign(t) * nominal * price, pv * t))
     sides = [SIDES.get(k, SIDES.get(r, ("buy", "sell"))) for k, r in zip(kind, role, strict=True)]
     table = pd.DataFrame(
@@ -102,8 +107,8 @@ def ticket_table(
             "settlement_date": _settlement(trade_date, column("settlement_days")),
             "maturity": column("maturity"),
             "fixed_rate": _price(np.where(repo, column("rate"), column("fixed_rate"))),
-            "pv01": _money(assets.loc[ids, "pv01"].to_numpy(dtype=float) * t),
-            "ie01": _money(assets.loc[ids, "ie01"].to_numpy(dtype=float) * t),
+            "pv01": _money(asset("pv01").astype(float) * t),
+            "ie01": _money(asset("ie01").astype(float) * t),
             "haircut": column("haircut"),
             "collateral": column("collateral"),
         },

@@ -6,6 +6,9 @@ Whole processes, as a user starts them, each run from the repository root:
 
 - the floor: ``python -c "import pandas, pydantic, yaml"``, the libraries every command
   needs to read a problem file;
+- the floor with ``scipy.sparse`` and ``scipy.special``, which ``ldi validate``'s checks load
+  (the exposures' sparse flow matrices, the LPI collar's normal distribution): reported,
+  to show how much of ``ldi validate`` is ldi's own;
 - ``python -c "import ldi"``;
 - ``ldi validate problems/uk_db_scheme.yaml`` (the default problem: read, build, and its
   model compiled once to check every term);
@@ -48,8 +51,10 @@ PROBLEM = "problems/uk_db_scheme.yaml"
 REPEATS = 7
 LIMIT_S, FLOOR_RATIO = 0.6, 1.3
 CACHED = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+CHECKS_NEED = "import pandas, pydantic, yaml, scipy.sparse, scipy.special"
 COMMANDS = {
     "import pandas, pydantic, yaml (floor)": [PYTHON, "-c", "import pandas, pydantic, yaml"],
+    f"{CHECKS_NEED} (what validate's checks load)": [PYTHON, "-c", CHECKS_NEED],
     "import ldi": [PYTHON, "-c", "import ldi"],
     f"ldi validate {PROBLEM}": [LDI, "validate", PROBLEM],
     f"ldi risk {PROBLEM}": [LDI, "risk", PROBLEM],

@@ -186,6 +186,10 @@ class Scaled:
         """1.0 for instruments with one of ``roles``."""
         return self._array(("mask", *roles), lambda: self.data.role_mask(*roles))
 
+    def group_mask(self, name: str) -> FloatArray:
+        """1.0 for the members of group ``name`` (``ModelData.group_mask``)."""
+        return self._array(("group", name), lambda: self.data.group_mask(name))
+
     def _array(self, key: tuple[object, ...], compute: Callable[[], FloatArray]) -> FloatArray:
         """``compute()`` once for this state, read-only (callers build new arrays from it)."""
         if key not in self._arrays:

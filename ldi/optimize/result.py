@@ -476,16 +476,20 @@ def bucket_table(scaled: Scaled, table: pd.DataFrame) -> pd.DataFrame:
     (NaN where they are 0), the assets' the same on every basis.
     """
     data = scaled.data
-    ratio = table["hedge_ratio"]
+    ratio = table["hedge_ratio"].to_numpy()
     keys = data.key_columns("pv01")
+    rows = table.index.get_indexer(keys)
     columns = {
-        "rates": ratio[keys].to_numpy(),
-        "inflation": ratio[data.key_columns("ie01")].to_numpy(),
+        "rates": ratio[rows],
+        "inflation": ratio[table.index.get_indexer(data.key_columns("ie01"))],
     }
-    assets = table.loc[keys, "assets"]
-    for basis, owed in data.liability_bases.iterrows():
+    assets = table["assets"].iloc[rows]
+    bases = data.liability_bases
+    owed_keys = bases[keys].to_numpy(dtype=float) if len(bases) else None
+    for k, basis in enumerate(bases.index):
         if basis != FUNDING:
-            columns[f"rates@{basis}"] = _ratios(assets, owed[keys].astype(float)).to_numpy()
+            owed = pd.Series(owed_keys[k], index=assets.index)
+            columns[f"rates@{basis}"] = _ratios(assets, owed).to_numpy()
     return pd.DataFrame(columns, index=pd.Index(data.keys, name="key"))
 
 

@@ -71,7 +71,7 @@ class Targeted(ConstraintTerm):
         """1.0 for the members of ``group``, checked to be one of the problem's groups."""
         groups = data.data.all_groups()
         self.check("group", f"a group, kind or role among {sorted(groups)}", self.group in groups)
-        return data.data.group_mask(str(self.group))
+        return data.group_mask(str(self.group))
 
     def target_ids(self, data: Scaled) -> tuple[str, ...]:
         """The ids of ``instrument`` or ``instruments``, checked to be instruments."""

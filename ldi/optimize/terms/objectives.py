@@ -269,21 +269,20 @@ class TransactionCosts(ObjectiveTerm):
         or in bp of the money traded (``cost_bp``, over ``DEFAULT_COST_BP``).
         """
         assets, terms = data.data.assets, data.data.terms
-        kinds = np.where(
-            (assets["kind"] == "bond") & (assets["cs01"] != 0), "credit_bond", assets["kind"]
-        )
+        kind = assets["kind"].to_numpy(dtype=object)
+        kinds = np.where((kind == "bond") & (assets["cs01"].to_numpy() != 0), "credit_bond", kind)
         for option in ("cost_bp", "yield_bp", "ticks"):
             named = getattr(self, option)
             unknown = sorted(n for n in named if n not in DEFAULT_COST_BP and n not in assets.index)
             self.check(option, f"kinds {list(DEFAULT_COST_BP)} or instrument ids", not unknown)
         ids = assets.index.to_numpy(dtype=object)
-        kinds = kinds.astype(object)
-        bp = pd.Series(kinds).map({**DEFAULT_COST_BP, **self.cost_bp}).to_numpy(dtype=float)
-        own = pd.Series(ids).map(dict(self.cost_bp)).to_numpy(dtype=float)
+        quotes = {**DEFAULT_COST_BP, **self.cost_bp}
+        bp = np.array([quotes.get(k, np.nan) for k in kinds.tolist()], dtype=float)
+        own = np.array([self.cost_bp.get(i, np.nan) for i in ids.tolist()], dtype=float)
         bp = np.where(np.isnan(own), bp, own)
         basis = np.abs(data.amounts())
-        for kind, risk in RUNNING_COST_KINDS.items():
-            rows = (assets["kind"] == kind).to_numpy()
+        for name, risk in RUNNING_COST_KINDS.items():
+            rows = kind == name
             basis[rows] = np.abs(assets[risk].to_numpy()[rows]) / 1e-4
         cost = bp * 1e-4 * basis
         if not (self.yield_bp or self.ticks):  # the common case, and a re-solve's hot path

@@ -549,20 +549,21 @@ class _Board:
         self.workers = context.Array("q", workers)  # the workers' process ids (0: none yet)
 
     def stop(self, pool: ProcessPoolExecutor, futures: Iterable[Future[Outcome]]) -> None:
-        """Shut ``pool`` down, cancelling the jobs not started and ending its workers first.
+        """Shut ``pool`` down, ending its workers first while a job is unfinished.
 
-        The workers end only while a job is unfinished (they ignore Ctrl-C, left to the
-        parent); a pool whose jobs all ended shuts down as usual. A second Ctrl-C cannot
-        cut this short and leave workers running.
+        The workers ignore Ctrl-C (it is left to the parent). Ending them breaks the pool,
+        which fails every job not done with BrokenProcessPool; a pool whose jobs all ended
+        shuts down as usual. No job is cancelled: on Python 3.11 the pool's manager thread
+        raises InvalidStateError for a cancelled job when it finds the pool broken
+        (CPython gh-107219). A second Ctrl-C cannot cut this short and leave workers running.
         """
         with _ignoring_interrupts():
-            unfinished = [f for f in futures if not f.cancel() and not f.done()]
-            if unfinished:
+            if not all(f.done() for f in futures):
                 ids = set(self.workers[:]) - {0}
                 for process in multiprocessing.active_children():
                     if process.pid in ids:
                         process.terminate()
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True)
 
 
 _WORKER: dict[str, _Board] = {}  # in a pool's worker process: the board it writes

@@ -18,7 +18,7 @@ from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, key_rate_weights
 from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Role, Valuation
-from ldi.instruments.universe import value_universe
+from ldi.instruments.universe import valued_columns
 from ldi.instruments.valuations import Valuations, objects
 from ldi.risk.by_curve import curve_ladders, reach_weights
 from ldi.risk.matrix import CashflowMatrix
@@ -28,7 +28,6 @@ from ldi.units import BP
 from ldi.validation import tenor_vector
 
 E_REPEATED = "instruments: ids {ids} appear more than once; expected each id once"
-E_VALUED = "valued: got {n} valuations for {m} instruments; expected one per instrument, in order"
 # Positions of the summary columns in a stream table (``stream_columns``).
 _PV, _PV01, _DURATION, _CONVEXITY, _IE01 = (
     SUMMARY_COLUMNS.index(name) for name in ("pv", "pv01", "duration", "convexity", "ie01")
@@ -88,12 +87,7 @@ def instrument_risk(
     repeated = sorted(i for i, count in Counter(ids).items() if count > 1)
     if repeated:
         raise DataError(E_REPEATED.format(ids=repeated))
-    if valued is None:
-        valuations = value_universe(instruments, market)
-    else:
-        valuations = valued if isinstance(valued, Valuations) else Valuations.of(valued)
-    if len(valuations) != len(ids):
-        raise DataError(E_VALUED.format(n=len(valuations), m=len(ids)))
+    valuations = valued_columns(instruments, market, valued)
     index = pd.Index(ids, name="id")
     table = _stream_exposures(valuations, keys, index)
 

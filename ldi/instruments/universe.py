@@ -11,11 +11,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ldi.curves.market import Market
+from ldi.errors import DataError
 from ldi.instruments.base import Instrument, Valuation
 from ldi.instruments.bonds import QuotedBond
 from ldi.instruments.pricing import BondQuotes, price_bonds
 from ldi.instruments.valuations import Valuations
 from ldi.typing import IntArray
+
+E_VALUED = "valued: got {n} valuations for {m} instruments; expected one per instrument, in order"
 
 
 def value_universe(instruments: Sequence[Instrument], market: Market) -> Valuations:
@@ -49,6 +52,24 @@ def value_universe(instruments: Sequence[Instrument], market: Market) -> Valuati
     place = np.empty_like(order)
     place[order] = np.arange(order.size)
     return valued.take(place)
+
+
+def valued_columns(
+    instruments: Sequence[Instrument],
+    market: Market,
+    valued: Sequence[Valuation] | Valuations | None = None,
+) -> Valuations:
+    """The instruments' valuations as columns: ``valued``, else valued here.
+
+    ``valued``: the instruments already valued on ``market``, in order, as ``Valuations`` or
+    units; None values each here (``value_universe``). A DataError when it does not hold
+    one valuation per instrument.
+    """
+    if valued is None:
+        return value_universe(instruments, market)
+    if len(valued) != len(instruments):
+        raise DataError(E_VALUED.format(n=len(valued), m=len(instruments)))
+    return valued if isinstance(valued, Valuations) else Valuations.of(valued)
 
 
 def _taken(instruments: Sequence[Instrument], rows: IntArray) -> list[Instrument]:

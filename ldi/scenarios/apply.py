@@ -18,8 +18,8 @@ from ldi.curves.base import RateCurve
 from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.errors import DataError
-from ldi.instruments import Instrument, Valuation, Valuations, value_universe
-from ldi.instruments.exposures import E_VALUED
+from ldi.instruments import Instrument, Valuation, Valuations
+from ldi.instruments.universe import valued_columns
 from ldi.liabilities import Liabilities
 from ldi.risk.matrix import CashflowMatrix
 from ldi.risk.revalue import revalue
@@ -55,12 +55,7 @@ class Revaluation:
     @cached_property
     def columns(self) -> Valuations:
         """The instruments' valuations as columns: those given, else valued here."""
-        valued = self.valued
-        if valued is None:
-            return value_universe(self.instruments, self.market)
-        if len(valued) != len(self.instruments):
-            raise DataError(E_VALUED.format(n=len(valued), m=len(self.instruments)))
-        return valued if isinstance(valued, Valuations) else Valuations.of(valued)
+        return valued_columns(self.instruments, self.market, self.valued)
 
     @property
     def valuations(self) -> list[Valuation]:

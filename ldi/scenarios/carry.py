@@ -61,7 +61,8 @@ from ldi.curves.inflation import BreakevenCurve
 from ldi.curves.market import Market
 from ldi.curves.spread import DEFAULT_KEYS, tent_weights
 from ldi.errors import DataError
-from ldi.instruments import FloatingLeg, Instrument, Valuation, Valuations, value_universe
+from ldi.instruments import FloatingLeg, Instrument, Valuation, Valuations
+from ldi.instruments.universe import valued_columns
 from ldi.instruments.valuations import objects
 from ldi.lazy import lazy_module
 from ldi.liabilities import Liabilities
@@ -458,10 +459,7 @@ class Ledger:
     @cached_property
     def _valuations(self) -> Valuations:
         """The instruments' valuations as columns: those given, else valued here."""
-        given = self.valuations
-        if given is None:
-            return value_universe(self.instruments, self.market)
-        return given if isinstance(given, Valuations) else Valuations.of(given)
+        return valued_columns(self.instruments, self.market, self.valuations)
 
     @cached_property
     def _money_market(self) -> RateCurve:

@@ -88,7 +88,8 @@ def solve(
     threshold = options.min_trade_of(model.scaled.capital * model.scales.money)
     optimal = outcome.status is Status.OPTIMAL
     if clean_up and optimal and model.execution is None and threshold > 0:
-        first = _Continuous(outcome, _read(model), name)
+        read = _read(model)
+        first = _Continuous(outcome, read, _answer_of(model, read.x), name)
         return _cleaned(model, first, threshold, order, options.options)
     result = _result(model, outcome, diagnosis, name, order, options.options)
     if clean_up and optimal and model.execution is not None:
@@ -177,11 +178,8 @@ class _Continuous:
 
     outcome: Run
     read: _Read
+    answer: pd.DataFrame  # position and trade (money) by instrument
     name: str
-
-    def answer(self, model: Model) -> pd.DataFrame:
-        """Position and trade (money) by instrument."""
-        return _answer_of(model, self.read.x)
 
 
 def _answer_of(model: Model, x: FloatArray) -> pd.DataFrame:
@@ -284,7 +282,7 @@ def _cleaned(
         cleaned = _result(model, first.outcome, None, first.name, order, options, first.read)
     record = CleanUp(
         threshold,
-        first.answer(model)["trade"][attempt.held],
+        first.answer["trade"][attempt.held],
         float(first.read.objective["contribution"].sum()),
         cleaned.objective_value,
         attempt.solver,
@@ -322,7 +320,7 @@ def _pinned_rounds(
     The pins are released afterwards.
     """
     at = np.full(model.scaled.n, np.nan)
-    rounds = _Rounds(first.answer(model), Status.OPTIMAL, np.zeros(model.scaled.n, dtype=bool))
+    rounds = _Rounds(first.answer, Status.OPTIMAL, np.zeros(model.scaled.n, dtype=bool))
 
     check = partial(verified, model)  # every answer checked in full
 
